@@ -1,0 +1,133 @@
+/**
+ * The event context the tag engine works on, built from plain values (the GITHUB_* variables and
+ * the event payload) with docker/metadata-action's adjustments:
+ *
+ * - `pull_request_target` runs on the base branch's ref; the ref is replaced by
+ *   `refs/pull/<number>/merge` so `type=ref,event=pr` works.
+ * - `DOCKER_METADATA_PR_HEAD_SHA=true` uses the pull request's head SHA instead of the merge SHA.
+ * - The commit date comes from the push payload (`commits[]` / `head_commit` matching the SHA);
+ *   when the payload has none, main.ts may ask the API, and the engine falls back to the clock.
+ */
+import { TagInputError } from './errors.js';
+
+export type Payload = Record<string, unknown>;
+
+export interface EventContext {
+  eventName: string;
+  /** Full ref: refs/heads/x, refs/tags/x, refs/pull/N/merge, or '' when unknown. */
+  ref: string;
+  sha: string;
+  payload: Payload;
+  /** Date of the commit being built; undefined means "use the clock". */
+  commitDate?: Date;
+}
+
+/** Repository facts used for labels and the default `edge` branch (the GitHub API's repo object). */
+export interface RepoInfo {
+  name?: string | null;
+  description?: string | null;
+  html_url?: string | null;
+  default_branch?: string | null;
+  license?: { spdx_id?: string | null } | null;
+}
+
+export interface ContextOptions {
+  /** DOCKER_METADATA_PR_HEAD_SHA */
+  prHeadSha?: boolean;
+}
+
+function get(obj: unknown, ...path: string[]): unknown {
+  let cur = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** The commit date the push payload records for `sha`, if any. */
+export function commitDateFromPayload(payload: Payload, sha: string): Date | undefined {
+  const commits = get(payload, 'commits');
+  if (Array.isArray(commits)) {
+    const found = commits.find(c => get(c, 'id') === sha);
+    const ts = get(found, 'timestamp');
+    if (typeof ts === 'string' && ts !== '') return new Date(ts);
+  }
+  const head = get(payload, 'head_commit');
+  if (head && get(head, 'id') === sha) {
+    const ts = get(head, 'timestamp');
+    if (typeof ts === 'string' && ts !== '') return new Date(ts);
+  }
+  return undefined;
+}
+
+/**
+ * Builds the context from raw values. `raw.ref`/`raw.sha` are GITHUB_REF/GITHUB_SHA; the payload is
+ * the parsed GITHUB_EVENT_PATH file ({} when there is none).
+ */
+export function buildContext(
+  raw: { eventName: string; ref: string; sha: string; payload?: Payload; commitDate?: Date },
+  options: ContextOptions = {},
+): EventContext {
+  const payload = raw.payload ?? {};
+  let ref = raw.ref ?? '';
+  let sha = raw.sha ?? '';
+  const eventName = raw.eventName ?? '';
+  if (/pull_request_target/.test(eventName)) {
+    ref = `refs/pull/${String(get(payload, 'number'))}/merge`;
+  }
+  if (options.prHeadSha && /pull_request/.test(eventName)) {
+    const head = get(payload, 'pull_request', 'head', 'sha');
+    if (typeof head === 'string' && head !== '') sha = head;
+  }
+  return { eventName, ref, sha, payload, commitDate: raw.commitDate ?? commitDateFromPayload(payload, sha) };
+}
+
+/** Builds the context from GITHUB_* variables, as @actions/github's Context does. */
+export function contextFromEnv(env: Record<string, string | undefined>, payload: Payload | undefined, options: ContextOptions = {}): EventContext {
+  return buildContext({ eventName: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '', payload }, options);
+}
+
+/** Repo facts from the payload's `repository` object, used when the API was not asked. */
+export function repoInfoFromPayload(payload: Payload): RepoInfo {
+  const repo = get(payload, 'repository');
+  if (!repo || typeof repo !== 'object') return {};
+  const r = repo as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const license = get(r, 'license');
+  return {
+    name: str(r.name),
+    description: str(r.description),
+    html_url: str(r.html_url),
+    default_branch: str(r.default_branch),
+    license: license && typeof license === 'object' ? { spdx_id: str(get(license, 'spdx_id')) } : null,
+  };
+}
+
+/** metadata-action's parseBool (docker actions-toolkit `Util.parseBool`). */
+export function parseToolkitBool(name: string, value: string): boolean {
+  switch (value) {
+    case '1':
+    case 't':
+    case 'T':
+    case 'true':
+    case 'TRUE':
+    case 'True':
+      return true;
+    case '0':
+    case 'f':
+    case 'F':
+    case 'false':
+    case 'FALSE':
+    case 'False':
+      return false;
+  }
+  throw new TagInputError(name, undefined, 'not a boolean', 'true or false (1/0, t/f, True/False, TRUE/FALSE)', value);
+}
+
+export function refTypeOf(ref: string): 'branch' | 'tag' | 'pr' | 'other' {
+  if (/^refs\/heads\//.test(ref)) return 'branch';
+  if (/^refs\/tags\//.test(ref)) return 'tag';
+  if (/^refs\/pull\//.test(ref)) return 'pr';
+  return 'other';
+}

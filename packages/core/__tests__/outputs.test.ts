@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import type * as Core from '@actions/core';
+
+const setOutput = jest.fn<typeof Core.setOutput>();
+const write = jest.fn<() => Promise<unknown>>();
+const addRaw = jest.fn((_text: string, _eol?: boolean) => ({ write }));
+jest.unstable_mockModule('@actions/core', () => ({ setOutput, summary: { addRaw } }));
+
+const { escapeMarkdownCell, formatOutput, markdownTable, renderSummary, writeOutputs, writeSummary } = await import('../src/outputs.js');
+type OutputValue = import('../src/outputs.js').OutputValue;
+
+beforeEach(() => {
+  setOutput.mockReset();
+  addRaw.mockClear();
+  write.mockReset().mockResolvedValue(undefined);
+});
+
+describe('formatOutput', () => {
+  test.each<[string, OutputValue, string]>([
+    ['null', null, ''],
+    ['undefined', undefined, ''],
+    ['a string', 'v1.2.3', 'v1.2.3'],
+    ['an empty string', '', ''],
+    ['a number', 3, '3'],
+    ['zero', 0, '0'],
+    ['true', true, 'true'],
+    ['false', false, 'false'],
+    ['a list of strings', ['a:1', 'a:sha-abc'], 'a:1\na:sha-abc'],
+    ['an empty list', [], ''],
+    ['a list of numbers', [1, 2], '[1,2]'],
+    ['a list of objects', [{ service: 'api' }], '[{"service":"api"}]'],
+    ['an object', { 'v1.2.3': 'sha256:abc' }, '{"v1.2.3":"sha256:abc"}'],
+  ])('%s', (_, value, expected) => {
+    expect(formatOutput(value)).toBe(expected);
+  });
+});
+
+describe('writeOutputs', () => {
+  test('writes each declared output in order, then json with native types', () => {
+    const written: [string, string][] = [];
+    writeOutputs(
+      ['version', 'major', 'is-prerelease', 'tags', 'prerelease'],
+      { version: '1.2.3-rc.1', major: 1, 'is-prerelease': true, tags: ['a', 'b'], prerelease: undefined },
+      { write: (name, value) => written.push([name, value]) },
+    );
+    expect(written).toEqual([
+      ['version', '1.2.3-rc.1'],
+      ['major', '1'],
+      ['is-prerelease', 'true'],
+      ['tags', 'a\nb'],
+      ['prerelease', ''],
+      ['json', '{"version":"1.2.3-rc.1","major":1,"is-prerelease":true,"tags":["a","b"],"prerelease":null}'],
+    ]);
+    expect(setOutput).not.toHaveBeenCalled();
+  });
+
+  test('a json value given explicitly replaces the default one', () => {
+    const written = new Map<string, string>();
+    writeOutputs(['tag'], { tag: 'v1' }, { json: { tag: 'v1', extra: [1] }, write: (name, value) => written.set(name, value) });
+    expect(JSON.parse(written.get('json')!)).toEqual({ tag: 'v1', extra: [1] });
+  });
+
+  test('rejects outputs that are not declared, before writing anything', () => {
+    const writer = jest.fn();
+    const values = { tag: 'v1', secret: 'x', other: 1 } as unknown as { tag: string };
+    expect(() => writeOutputs(['tag'], values, { write: writer })).toThrow('Outputs not declared: secret, other');
+    expect(writer).not.toHaveBeenCalled();
+  });
+
+  test('writes through core.setOutput by default', () => {
+    writeOutputs(['pin'], { pin: 'sha-abc1234' });
+    expect(setOutput.mock.calls).toEqual([
+      ['pin', 'sha-abc1234'],
+      ['json', '{"pin":"sha-abc1234"}'],
+    ]);
+  });
+});
+
+describe('markdown', () => {
+  test.each([
+    ['plain', 'plain'],
+    ['a|b', 'a\\|b'],
+    ['line 1\nline 2', 'line 1<br>line 2'],
+    ['crlf\r\nline', 'crlf<br>line'],
+    ['back\\slash', 'back\\\\slash'],
+    ['\\|', '\\\\\\|'],
+  ])('escapeMarkdownCell(%j) → %j', (value, expected) => {
+    expect(escapeMarkdownCell(value)).toBe(expected);
+  });
+
+  test('markdownTable has a header, a separator and escaped rows', () => {
+    expect(
+      markdownTable(
+        ['Output', 'Value'],
+        [
+          ['tags', 'a:1\na:2'],
+          ['regex', 'a|b'],
+        ],
+      ),
+    ).toBe(['| Output | Value |', '| --- | --- |', '| tags | a:1<br>a:2 |', '| regex | a\\|b |'].join('\n'));
+  });
+
+  test('renderSummary puts the title, the table and non-empty sections apart', () => {
+    expect(renderSummary({ title: 'Pushed', table: { header: ['Tag', 'Digest'], rows: [['v1', 'sha256:1']] }, sections: ['Done.', '  ', 'Bye.'] })).toBe(
+      '### Pushed\n\n| Tag | Digest |\n| --- | --- |\n| v1 | sha256:1 |\n\nDone.\n\nBye.\n',
+    );
+  });
+
+  test('renderSummary leaves out a table without rows', () => {
+    expect(renderSummary({ title: 'Nothing to do', table: { header: ['A'], rows: [] } })).toBe('### Nothing to do\n');
+  });
+});
+
+describe('writeSummary', () => {
+  const saved = process.env.GITHUB_STEP_SUMMARY;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+    else process.env.GITHUB_STEP_SUMMARY = saved;
+  });
+
+  test('is a no-op outside a runner', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY;
+    await writeSummary({ title: 'x' });
+    expect(addRaw).not.toHaveBeenCalled();
+  });
+
+  test('appends the rendered summary when GITHUB_STEP_SUMMARY is set', async () => {
+    process.env.GITHUB_STEP_SUMMARY = '/tmp/summary.md';
+    await writeSummary({ title: 'Deployed', sections: ['ok'] });
+    expect(addRaw).toHaveBeenCalledWith('### Deployed\n\nok\n', true);
+    expect(write).toHaveBeenCalledTimes(1);
+  });
+});

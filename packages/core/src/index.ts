@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * as runner from './runner.js';
+export * from './parse.js';
+export * from './inputs.js';
+export * from './outputs.js';
+export * from './context.js';
+export * from './run.js';
+export * from './secrets.js';
+export * from './retry.js';
+export * from './dryrun.js';
+export * from './state.js';
+export * from './version.js';

@@ -1,0 +1,192 @@
+/**
+ * Retries for AWS, registry and GitHub calls: full-jitter exponential backoff, bounded by attempt
+ * count and by elapsed time, with a labelled log line per retry (configure-aws-credentials' shape)
+ * and an injectable sleep and clock so tests never wait.
+ */
+import * as core from './runner.js';
+import { errorMessage } from './errors.js';
+import { formatDuration } from './parse.js';
+
+export interface Retryability {
+  retryable: boolean;
+  /** Short reason, e.g. "HTTP 503", "throttled", "ECONNRESET". */
+  reason: string;
+  /** Server-requested wait (Retry-After, rate-limit reset), if any. */
+  retryAfterMs?: number;
+}
+
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EHOSTUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+const THROTTLING_NAMES = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+  'TransactionInProgressException',
+  'LimitExceededException',
+]);
+
+const TRANSIENT_NAMES = new Set([
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServerException',
+  'ServerException',
+  'TimeoutError',
+  'AbortError',
+]);
+
+type Loose = Record<string, unknown> & { cause?: unknown };
+
+function field(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' ? (value as Loose)[key] : undefined;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const candidates = [
+    field(error, 'status'),
+    field(error, 'statusCode'),
+    field(field(error, '$metadata'), 'httpStatusCode'),
+    field(field(error, 'response'), 'status'),
+    field(field(error, '$response'), 'statusCode'),
+  ];
+  for (const candidate of candidates) if (typeof candidate === 'number' && candidate >= 100) return candidate;
+  return undefined;
+}
+
+function header(error: unknown, name: string): string | undefined {
+  for (const headers of [field(field(error, 'response'), 'headers'), field(error, 'headers'), field(field(error, '$response'), 'headers')]) {
+    if (headers === null || typeof headers !== 'object') continue;
+    const getter = field(headers, 'get');
+    if (typeof getter === 'function') {
+      const value = (getter as (n: string) => unknown).call(headers, name);
+      if (typeof value === 'string') return value;
+    }
+    for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (key.toLowerCase() === name && (typeof value === 'string' || typeof value === 'number')) return String(value);
+    }
+  }
+  return undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date; GitHub's x-ratelimit-reset in epoch seconds. */
+function retryAfterMs(error: unknown, now: number): number | undefined {
+  const after = header(error, 'retry-after');
+  if (after !== undefined) {
+    if (/^\d+$/.test(after.trim())) return Number(after) * 1000;
+    const date = Date.parse(after);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = header(error, 'x-ratelimit-reset');
+  if (reset !== undefined && /^\d+$/.test(reset) && header(error, 'x-ratelimit-remaining') === '0') {
+    return Math.max(0, Number(reset) * 1000 - now);
+  }
+  return undefined;
+}
+
+function networkCode(error: unknown, depth = 0): string | undefined {
+  if (depth > 4 || error === null || typeof error !== 'object') return undefined;
+  const code = field(error, 'code');
+  if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return code;
+  return networkCode(field(error, 'cause'), depth + 1);
+}
+
+/** Whether an error from an AWS SDK, Octokit, fetch or a socket is worth retrying. */
+export function classifyError(error: unknown, now = Date.now()): Retryability {
+  const name = field(error, 'name');
+  const status = statusOf(error);
+  const wait = retryAfterMs(error, now);
+  if (typeof name === 'string' && THROTTLING_NAMES.has(name)) return { retryable: true, reason: `throttled (${name})`, retryAfterMs: wait };
+  if (field(field(error, '$retryable'), 'throttling') === true) return { retryable: true, reason: 'throttled', retryAfterMs: wait };
+  if (status === 429) return { retryable: true, reason: 'HTTP 429 (rate limited)', retryAfterMs: wait };
+  if (status === 403) {
+    const message = errorMessage(error).toLowerCase();
+    if (header(error, 'x-ratelimit-remaining') === '0' || message.includes('rate limit')) {
+      return { retryable: true, reason: 'HTTP 403 (rate limited)', retryAfterMs: wait };
+    }
+  }
+  if (status !== undefined && (status >= 500 || status === 408)) return { retryable: true, reason: `HTTP ${status}`, retryAfterMs: wait };
+  const code = networkCode(error);
+  if (code) return { retryable: true, reason: code };
+  if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return { retryable: true, reason: name };
+  if (field(error, '$retryable') !== undefined && status === undefined) return { retryable: true, reason: 'retryable' };
+  if (status !== undefined) return { retryable: false, reason: `HTTP ${status}` };
+  return { retryable: false, reason: typeof name === 'string' ? name : 'error' };
+}
+
+export interface RetryOptions {
+  /** What is being retried, for the log line. */
+  label: string;
+  /** Total attempts including the first (default 5). */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** No new attempt starts once this much time has passed since the first (default 2 minutes). */
+  maxElapsedMs?: number;
+  classify?: (error: unknown) => Retryability;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Full jitter: a uniformly random wait up to the exponential ceiling, at least any Retry-After. */
+export function backoffDelay(attempt: number, options: { baseDelayMs: number; maxDelayMs: number; random: () => number; retryAfterMs?: number }): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  const jittered = Math.round(options.random() * ceiling);
+  return Math.min(options.maxDelayMs, Math.max(jittered, options.retryAfterMs ?? 0));
+}
+
+export async function retry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const attempts = options.attempts ?? 5;
+  const baseDelayMs = options.baseDelayMs ?? 250;
+  const maxDelayMs = options.maxDelayMs ?? 20_000;
+  const maxElapsedMs = options.maxElapsedMs ?? 120_000;
+  const classify = options.classify ?? ((error: unknown) => classifyError(error));
+  const wait = options.sleep ?? sleep;
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? ((message: string) => core.info(message));
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (error) {
+      const verdict = classify(error);
+      if (!verdict.retryable || attempt >= attempts) throw error;
+      const delay = backoffDelay(attempt, { baseDelayMs, maxDelayMs, random, retryAfterMs: verdict.retryAfterMs });
+      if (now() - started + delay > maxElapsedMs) {
+        log(`Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}); not retrying, the ${formatDuration(maxElapsedMs)} retry budget would be exceeded.`);
+        throw error;
+      }
+      log(`Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}: ${errorMessage(error)}). Retrying after ${formatDuration(delay)}.`);
+      await wait(delay);
+    }
+  }
+}

@@ -1,0 +1,299 @@
+#!/usr/bin/env node
+// Builds every action bundle with @vercel/ncc, from the repo root (so the root tsconfig applies):
+//
+//   actions/<name>/src/main.ts  ->  dist/<name>/index.js       (+ package.json {"type":"module"}, licenses.txt)
+//   actions/<name>/src/post.ts  ->  dist/<name>-post/index.js
+//
+// Each dist/<name> is deleted before its build so stale files never linger, and dist/<name> folders
+// whose source is gone are deleted too. Then every bundle gets a smoke run (`node dist/<name>/index.js`
+// with an empty environment) that must not die on module loading: the silent ncc-CJS trap (style.md §0)
+// builds "fine" and only fails at run time with `Cannot find module`.
+//
+// Usage: node scripts/build.mjs [name ...] [--jobs N] [--no-smoke] [--verify-deterministic]
+//   name ...                 build only these bundles (e.g. parse-version, parse-version-post)
+//   --jobs N                 parallel ncc processes (default: 2, at most the CPU count)
+//   --no-smoke               skip the smoke run
+//   --verify-deterministic   build everything twice and fail if any byte differs
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NCC = join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
+const DIST = join(ROOT, 'dist');
+const NCC_TIMEOUT_MS = 5 * 60_000;
+const SMOKE_TIMEOUT_MS = 30_000;
+
+// Flags chosen for small, deterministic output:
+//   --minify                 smaller bundle (terser); still byte-identical across builds
+//   --license licenses.txt   third-party licence texts, committed next to the bundle
+//   --target es2022          what Node 20/24 run natively; avoids down-levelling
+//   -q                       no build summary (we print our own line)
+// Deliberately NOT used:
+//   --source-map             would double the committed bytes; stacks only matter for bugs, and
+//                            ACTIONS_STEP_DEBUG already prints the message and the cause chain
+//   --transpile-only         ts-loader's transpileModule cannot see "type":"module", emits CJS, and
+//                            ncc then resolves @actions/* with the `require` condition and fails
+//   --v8-cache               output depends on the V8 version that built it (not reproducible)
+const NCC_FLAGS = ['--minify', '--license', 'licenses.txt', '--target', 'es2022', '-q'];
+
+// Output that means the bundle could not even load its own code.
+const LOAD_FAILURES = [
+  /Cannot find module/,
+  /Cannot find package/,
+  /ERR_MODULE_NOT_FOUND/,
+  /ERR_REQUIRE_ESM/,
+  /ERR_UNKNOWN_FILE_EXTENSION/,
+  /Cannot use import statement outside a module/,
+  /require is not defined in ES module scope/,
+  /Dynamic require of .* is not supported/,
+  /^SyntaxError/m,
+];
+
+function parseArgs(argv) {
+  const opts = { names: [], jobs: Math.max(1, Math.min(2, availableParallelism())), smoke: true, verify: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--jobs' || a === '-j') opts.jobs = Number(argv[++i]);
+    else if (a.startsWith('--jobs=')) opts.jobs = Number(a.slice('--jobs='.length));
+    else if (a === '--no-smoke') opts.smoke = false;
+    else if (a === '--verify-deterministic') opts.verify = true;
+    else if (a === '--help' || a === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+      process.exit(0);
+    } else if (a.startsWith('-')) die(`unknown option ${a} (see --help)`);
+    else opts.names.push(a);
+  }
+  if (!Number.isInteger(opts.jobs) || opts.jobs < 1) die('--jobs must be a positive integer');
+  return opts;
+}
+
+function die(message) {
+  console.error(`build: ${message}`);
+  process.exit(2);
+}
+
+/** Every bundle the sources call for, in a stable order. */
+function discoverBundles() {
+  const actionsDir = join(ROOT, 'actions');
+  const bundles = [];
+  if (!existsSync(actionsDir)) return bundles;
+  for (const name of readdirSync(actionsDir).sort()) {
+    for (const [file, suffix] of [['main.ts', ''], ['post.ts', '-post']]) {
+      const entry = join(actionsDir, name, 'src', file);
+      if (existsSync(entry)) bundles.push({ name: `${name}${suffix}`, entry: relative(ROOT, entry), out: join(DIST, `${name}${suffix}`) });
+    }
+  }
+  const seen = new Map();
+  for (const b of bundles) {
+    if (seen.has(b.name)) die(`two sources want dist/${b.name}: ${seen.get(b.name)} and ${b.entry}; rename one action`);
+    seen.set(b.name, b.entry);
+  }
+  return bundles;
+}
+
+/** Delete dist/<dir> folders that no action source produces any more. */
+function removeStale(bundles) {
+  if (!existsSync(DIST)) return [];
+  const wanted = new Set(bundles.map((b) => b.name));
+  const removed = [];
+  for (const d of readdirSync(DIST, { withFileTypes: true })) {
+    if (d.isDirectory() && !wanted.has(d.name)) {
+      rmSync(join(DIST, d.name), { recursive: true, force: true });
+      removed.push(d.name);
+    }
+  }
+  return removed;
+}
+
+function run(cmd, args, { env = process.env, cwd = ROOT, timeoutMs }) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, signal: null, stdout, stderr: `${stderr}${error.message}\n`, timedOut });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+function listFiles(dir) {
+  const out = [];
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) out.push(...listFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+function hashDir(dir) {
+  const h = new Map();
+  for (const f of listFiles(dir)) h.set(relative(dir, f), createHash('sha256').update(readFileSync(f)).digest('hex'));
+  return h;
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function build(bundle) {
+  rmSync(bundle.out, { recursive: true, force: true });
+  const started = Date.now();
+  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, bundle.out), ...NCC_FLAGS], { timeoutMs: NCC_TIMEOUT_MS });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const index = join(bundle.out, 'index.js');
+  if (r.code !== 0 || !existsSync(index)) {
+    const why = r.timedOut ? `timed out after ${NCC_TIMEOUT_MS / 1000}s` : `ncc exited ${r.code ?? r.signal}`;
+    return { ...bundle, ok: false, message: `${why}\n${(r.stderr + r.stdout).trim()}` };
+  }
+  // ESM output must come with dist/<name>/package.json {"type":"module"}, or Node parses the bundle as CJS.
+  // Its absence means ncc compiled to CJS, the silent trap: the bundle would require() ESM-only @actions/*.
+  const pkgFile = join(bundle.out, 'package.json');
+  let type;
+  try {
+    type = JSON.parse(readFileSync(pkgFile, 'utf8')).type;
+  } catch {
+    type = undefined;
+  }
+  if (type !== 'module') {
+    return {
+      ...bundle,
+      ok: false,
+      message:
+        `ncc compiled ${bundle.entry} to CommonJS (no ${relative(ROOT, pkgFile)} with "type":"module"). ` +
+        'The bundle would require() the ESM-only @actions/* packages and fail at run time. ' +
+        'Check that the root package.json has "type":"module" and tsconfig uses module/moduleResolution NodeNext.',
+    };
+  }
+  const files = listFiles(bundle.out);
+  const size = statSync(index).size;
+  const total = files.reduce((n, f) => n + statSync(f).size, 0);
+  return { ...bundle, ok: true, size, total, files: files.length, seconds };
+}
+
+/** Run `node dist/<name>/index.js` with an empty environment in an empty directory. */
+async function smoke(bundle) {
+  const cwd = mkdtempSync(join(tmpdir(), `dk-smoke-${bundle.name}-`));
+  try {
+    const r = await run(process.execPath, [join(bundle.out, 'index.js')], { env: {}, cwd, timeoutMs: SMOKE_TIMEOUT_MS });
+    const output = `${r.stdout}\n${r.stderr}`;
+    const trap = LOAD_FAILURES.find((re) => re.test(output));
+    const tail = output.trim().split('\n').slice(-15).join('\n');
+    if (trap) return { ok: false, message: `the bundle cannot load (${trap.source}):\n${tail}` };
+    if (r.timedOut) return { ok: false, message: `no exit within ${SMOKE_TIMEOUT_MS / 1000}s with an empty environment:\n${tail}` };
+    if (r.code === 0) return { ok: true, note: 'exit 0' };
+    if (r.code !== null && /^::error::/m.test(r.stdout)) return { ok: true, note: `exit ${r.code} with ::error:: (expected without inputs)` };
+    return { ok: false, message: `exit ${r.code ?? r.signal} without an ::error:: annotation (a crash, not a handled failure):\n${tail}` };
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+async function pool(items, jobs, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, items.length) }, worker));
+  return results;
+}
+
+function printBuilt(r) {
+  if (r.ok) {
+    const extra = r.files > 3 ? `, ${r.files} files` : '';
+    console.log(`  ${r.name.padEnd(24)} ${`dist/${r.name}/index.js`.padEnd(40)} ${kb(r.size).padStart(10)}   (dir ${kb(r.total)}${extra}, ${r.seconds}s)`);
+  } else {
+    console.log(`  ${r.name.padEnd(24)} FAILED`);
+    console.error(r.message.replace(/^/gm, '    '));
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (!existsSync(NCC)) die(`ncc not found at ${relative(ROOT, NCC)}; run npm ci first`);
+  const all = discoverBundles();
+  let bundles = all;
+  if (opts.names.length) {
+    const unknown = opts.names.filter((n) => !all.some((b) => b.name === n));
+    if (unknown.length) die(`no source for ${unknown.join(', ')}; known bundles: ${all.map((b) => b.name).join(', ') || '(none)'}`);
+    bundles = all.filter((b) => opts.names.includes(b.name));
+  }
+  const started = Date.now();
+
+  for (const name of removeStale(all)) console.log(`  removed stale dist/${name}/ (its source is gone)`);
+  if (bundles.length === 0) {
+    console.log('build: no actions/*/src/main.ts found; nothing to build');
+    return 0;
+  }
+
+  console.log(`build: ${bundles.length} bundle(s) with ncc ${NCC_FLAGS.join(' ')} (jobs ${opts.jobs})`);
+  const built = await pool(bundles, opts.jobs, async (b) => {
+    const r = await build(b);
+    printBuilt(r);
+    return r;
+  });
+  let failed = built.filter((r) => !r.ok).length;
+
+  if (opts.verify && failed === 0) {
+    console.log('build: rebuilding to verify the output is deterministic');
+    const first = new Map(built.map((r) => [r.name, hashDir(r.out)]));
+    const again = await pool(bundles, opts.jobs, build);
+    for (const r of again) {
+      if (!r.ok) {
+        failed++;
+        printBuilt(r);
+        continue;
+      }
+      const a = first.get(r.name);
+      const b = hashDir(r.out);
+      const diff = [...new Set([...a.keys(), ...b.keys()])].filter((f) => a.get(f) !== b.get(f));
+      if (diff.length) {
+        failed++;
+        console.log(`  ${r.name.padEnd(24)} NOT DETERMINISTIC: ${diff.join(', ')} differ between two builds`);
+      } else console.log(`  ${r.name.padEnd(24)} identical bytes across two builds`);
+    }
+  }
+
+  if (opts.smoke) {
+    const ok = built.filter((r) => r.ok);
+    if (ok.length) console.log('build: smoke run (node dist/<name>/index.js, empty env)');
+    const smoked = await pool(ok, opts.jobs, async (b) => ({ b, s: await smoke(b) }));
+    for (const { b, s } of smoked) {
+      if (s.ok) console.log(`  ${b.name.padEnd(24)} ok (${s.note})`);
+      else {
+        failed++;
+        console.log(`  ${b.name.padEnd(24)} FAILED`);
+        console.error(s.message.replace(/^/gm, '    '));
+      }
+    }
+  }
+
+  const total = built.filter((r) => r.ok).reduce((n, r) => n + r.size, 0);
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  if (failed) {
+    console.error(`build: ${failed} problem(s); ${built.filter((r) => r.ok).length}/${bundles.length} bundle(s) built in ${secs}s`);
+    return 1;
+  }
+  console.log(`build: ${bundles.length} bundle(s), ${kb(total)} of index.js in ${secs}s`);
+  return 0;
+}
+
+process.exitCode = await main();

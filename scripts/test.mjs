@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Runs jest in ESM mode (node --experimental-vm-modules) and ends with one machine-readable line:
+//
+//   N passed, N failed[, N skipped]
+//
+// counted from jest's JSON report (numPassedTests, numFailedTests + numRuntimeErrorTestSuites,
+// numPendingTests + numTodoTests). .ci/run reads that line. The exit code is jest's; a run with
+// zero tests exits 1.
+//
+// Usage: node scripts/test.mjs [--unit] [--action] [jest args ...]
+//   --unit     only the "unit" jest project   (packages/*, actions/*/__tests__)
+//   --action   only the "action" jest project (action-tests/: the dist bundles run like the runner does)
+//   anything else is passed to jest, e.g. `npm test -- -t "rc tag"` or `npm test -- packages/core`
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const JEST = join(ROOT, 'node_modules/jest/bin/jest.js');
+
+// jest options after which jest lists/prints instead of running tests: hand over untouched.
+const NO_RUN = new Set(['--listTests', '--showConfig', '--help', '-h', '--version', '-v', '--clearCache']);
+
+const projects = [];
+const passthrough = [];
+for (const arg of process.argv.slice(2)) {
+  if (arg === '--unit') projects.push('unit');
+  else if (arg === '--action') projects.push('action');
+  else passthrough.push(arg);
+}
+if (passthrough.some((a) => a === '--watch' || a === '--watchAll')) {
+  console.error('test: --watch is interactive; run `node --experimental-vm-modules node_modules/jest/bin/jest.js --watch` directly');
+  process.exit(2);
+}
+if (!existsSync(JEST)) {
+  console.error('test: jest is not installed (node_modules/jest missing); run npm ci first');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const selection = projects.length ? ['--selectProjects', ...projects] : [];
+const listOnly = passthrough.some((a) => NO_RUN.has(a));
+const tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-jest-'));
+const report = join(tmp, 'report.json');
+const args = ['--experimental-vm-modules', JEST, ...selection, ...passthrough];
+if (!listOnly) args.push('--json', `--outputFile=${report}`);
+
+const env = { ...process.env, NODE_NO_WARNINGS: '1' };
+const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+const [code, signal] = await new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])));
+const exitCode = code ?? 1;
+
+if (listOnly) {
+  rmSync(tmp, { recursive: true, force: true });
+  process.exit(exitCode);
+}
+
+let result;
+try {
+  result = JSON.parse(readFileSync(report, 'utf8'));
+} catch {
+  result = undefined;
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+if (!result) {
+  // jest died before writing its report: bad config, a crash, or a signal.
+  console.error(`test: jest ${signal ? `was killed by ${signal}` : `exited ${code}`} without a JSON report (see the output above)`);
+  console.log('0 passed, 1 failed');
+  process.exit(exitCode === 0 ? 1 : exitCode);
+}
+
+const passed = result.numPassedTests ?? 0;
+const runtimeErrors = result.numRuntimeErrorTestSuites ?? 0;
+const failed = (result.numFailedTests ?? 0) + runtimeErrors;
+const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
+const total = passed + failed + skipped;
+
+if (runtimeErrors) {
+  const broken = (result.testResults ?? []).filter((r) => r.testExecError || (r.status === 'failed' && !(r.assertionResults ?? []).length));
+  console.error(`test: ${runtimeErrors} test suite(s) failed to run (counted as failures):`);
+  for (const r of broken) console.error(`  ${r.name.startsWith(ROOT) ? r.name.slice(ROOT.length + 1) : r.name}`);
+}
+
+let finalCode = exitCode;
+if (total === 0 && runtimeErrors === 0) {
+  const where = projects.length ? `the ${projects.join(' and ')} project(s)` : 'any project';
+  console.error(`test: jest ran zero tests in ${where}${passthrough.length ? ` with ${passthrough.join(' ')}` : ''}; a green run must run something`);
+  finalCode = 1;
+} else if (exitCode === 0 && failed > 0) {
+  finalCode = 1;
+}
+
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(finalCode);
