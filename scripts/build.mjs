@@ -4,8 +4,9 @@
 //   actions/<name>/src/main.ts  ->  dist/<name>/index.js       (+ package.json {"type":"module"}, licenses.txt)
 //   actions/<name>/src/post.ts  ->  dist/<name>-post/index.js
 //
-// Each dist/<name> is deleted before its build so stale files never linger, and dist/<name> folders
-// whose source is gone are deleted too. Then every bundle gets a smoke run (`node dist/<name>/index.js`
+// Each bundle is built into .tmp/build/<name> (git-ignored) and then replaces dist/<name> as a whole,
+// so stale files never linger; a failed build leaves the old dist/<name> untouched (and exits 1).
+// dist/<name> folders whose source is gone are deleted. Then every bundle gets a smoke run (`node dist/<name>/index.js`
 // with an empty environment) that must not die on module loading: the silent ncc-CJS trap (style.md §0)
 // builds "fine" and only fails at run time with `Cannot find module`.
 //
@@ -16,7 +17,7 @@
 //   --verify-deterministic   build everything twice and fail if any byte differs
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NCC = join(ROOT, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
 const DIST = join(ROOT, 'dist');
+const STAGING = join(ROOT, '.tmp', 'build');
 const NCC_TIMEOUT_MS = 5 * 60_000;
 const SMOKE_TIMEOUT_MS = 30_000;
 
@@ -151,18 +153,25 @@ function hashDir(dir) {
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function build(bundle) {
-  rmSync(bundle.out, { recursive: true, force: true });
+  // The output directory does not affect the bytes ncc writes, so build aside and swap in.
+  const staging = join(STAGING, bundle.name);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(STAGING, { recursive: true });
   const started = Date.now();
-  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, bundle.out), ...NCC_FLAGS], { timeoutMs: NCC_TIMEOUT_MS });
+  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, staging), ...NCC_FLAGS], { timeoutMs: NCC_TIMEOUT_MS });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const index = join(bundle.out, 'index.js');
-  if (r.code !== 0 || !existsSync(index)) {
+  const failed = (message) => {
+    rmSync(staging, { recursive: true, force: true });
+    const kept = existsSync(bundle.out) ? `\n(dist/${bundle.name} left as it was)` : '';
+    return { ...bundle, ok: false, message: `${message}${kept}` };
+  };
+  if (r.code !== 0 || !existsSync(join(staging, 'index.js'))) {
     const why = r.timedOut ? `timed out after ${NCC_TIMEOUT_MS / 1000}s` : `ncc exited ${r.code ?? r.signal}`;
-    return { ...bundle, ok: false, message: `${why}\n${(r.stderr + r.stdout).trim()}` };
+    return failed(`${why}\n${(r.stderr + r.stdout).trim()}`);
   }
   // ESM output must come with dist/<name>/package.json {"type":"module"}, or Node parses the bundle as CJS.
   // Its absence means ncc compiled to CJS, the silent trap: the bundle would require() ESM-only @actions/*.
-  const pkgFile = join(bundle.out, 'package.json');
+  const pkgFile = join(staging, 'package.json');
   let type;
   try {
     type = JSON.parse(readFileSync(pkgFile, 'utf8')).type;
@@ -170,15 +179,24 @@ async function build(bundle) {
     type = undefined;
   }
   if (type !== 'module') {
-    return {
-      ...bundle,
-      ok: false,
-      message:
-        `ncc compiled ${bundle.entry} to CommonJS (no ${relative(ROOT, pkgFile)} with "type":"module"). ` +
+    return failed(
+      `ncc compiled ${bundle.entry} to CommonJS (no package.json with "type":"module" next to the bundle). ` +
         'The bundle would require() the ESM-only @actions/* packages and fail at run time. ' +
         'Check that the root package.json has "type":"module" and tsconfig uses module/moduleResolution NodeNext.',
-    };
+    );
   }
+  // ncc exits 0 even when it could not resolve an import: it inlines a stub that throws at run time.
+  const missing = [...readFileSync(join(staging, 'index.js'), 'utf8').matchAll(/webpackMissingModule\(\)\{var \w+=new Error\("Cannot find module '([^']+)'"\)/g)].map((m) => m[1]);
+  if (missing.length) {
+    return failed(
+      `ncc could not resolve ${[...new Set(missing)].map((m) => `'${m}'`).join(', ')} from ${bundle.entry} and built a bundle that throws at run time. ` +
+        'Is it installed (npm ci), and does the import resolve under "type":"module" + NodeNext (ESM-only @actions/* need ESM source)?',
+    );
+  }
+  rmSync(bundle.out, { recursive: true, force: true });
+  mkdirSync(DIST, { recursive: true });
+  renameSync(staging, bundle.out);
+  const index = join(bundle.out, 'index.js');
   const files = listFiles(bundle.out);
   const size = statSync(index).size;
   const total = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -192,7 +210,8 @@ async function smoke(bundle) {
     const r = await run(process.execPath, [join(bundle.out, 'index.js')], { env: {}, cwd, timeoutMs: SMOKE_TIMEOUT_MS });
     const output = `${r.stdout}\n${r.stderr}`;
     const trap = LOAD_FAILURES.find((re) => re.test(output));
-    const tail = output.trim().split('\n').slice(-15).join('\n');
+    const clip = (l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l);
+    const tail = output.trim().split('\n').filter((l) => l.trim()).slice(-15).map(clip).join('\n');
     if (trap) return { ok: false, message: `the bundle cannot load (${trap.source}):\n${tail}` };
     if (r.timedOut) return { ok: false, message: `no exit within ${SMOKE_TIMEOUT_MS / 1000}s with an empty environment:\n${tail}` };
     if (r.code === 0) return { ok: true, note: 'exit 0' };
@@ -286,6 +305,11 @@ async function main() {
     }
   }
 
+  try {
+    rmdirSync(STAGING); // only when empty; another build may be using it
+  } catch {
+    /* not empty or already gone */
+  }
   const total = built.filter((r) => r.ok).reduce((n, r) => n + r.size, 0);
   const secs = ((Date.now() - started) / 1000).toFixed(1);
   if (failed) {

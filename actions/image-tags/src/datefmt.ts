@@ -332,7 +332,7 @@ export function formatDate(date: Date, format: unknown, zone = 'UTC'): string {
   if (typeof format === 'string') fmt = format;
   else fmt = p.offset === 0 ? 'YYYY-MM-DDTHH:mm:ss[Z]' : 'YYYY-MM-DDTHH:mm:ssZ';
   fmt = expandLocalized(fmt);
-  return fmt.replace(TOKENS, (m: string, bracket: string | undefined, esc: string | undefined, tok: string) => {
+  return fmt.replace(TOKENS, (_m: string, bracket: string | undefined, esc: string | undefined, tok: string) => {
     if (bracket) return bracket.slice(1, -1);
     if (esc) return tok;
     return token(tok, p);

@@ -49,7 +49,7 @@ export function parseListInput(raw: string, inputName: string): ListEntry[] {
       relaxColumnCount: true,
       skipEmptyLines: true,
       info: true,
-    }) as Array<{ record: string[]; info: { lines: number } }>;
+    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw new TagInputError(
