@@ -4,7 +4,7 @@
 //   actions/<name>/src/main.ts  ->  dist/<name>/index.js       (+ package.json {"type":"module"}, licenses.txt)
 //   actions/<name>/src/post.ts  ->  dist/<name>-post/index.js
 //
-// Each bundle is built into .tmp/build/<name> (git-ignored) and then replaces dist/<name> as a whole,
+// Each bundle is built into .tmp/build/<name>.<pid> (git-ignored) and then replaces dist/<name> as a whole,
 // so stale files never linger; a failed build leaves the old dist/<name> untouched (and exits 1).
 // dist/<name> folders whose source is gone are deleted. Then every bundle gets a smoke run (`node dist/<name>/index.js`
 // with an empty environment) that must not die on module loading: the silent ncc-CJS trap (style.md §0)
@@ -154,7 +154,7 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function build(bundle) {
   // The output directory does not affect the bytes ncc writes, so build aside and swap in.
-  const staging = join(STAGING, bundle.name);
+  const staging = join(STAGING, `${bundle.name}.${process.pid}`); // unique: two builds may run at once
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(STAGING, { recursive: true });
   const started = Date.now();
@@ -198,9 +198,11 @@ async function build(bundle) {
   renameSync(staging, bundle.out);
   const index = join(bundle.out, 'index.js');
   const files = listFiles(bundle.out);
-  const size = statSync(index).size;
+  // Code-split chunks (from dynamic import()) load lazily next to index.js; count them as bundle size.
+  const chunks = files.filter((f) => f.endsWith('.js') && f !== index);
+  const size = [index, ...chunks].reduce((n, f) => n + statSync(f).size, 0);
   const total = files.reduce((n, f) => n + statSync(f).size, 0);
-  return { ...bundle, ok: true, size, total, files: files.length, seconds };
+  return { ...bundle, ok: true, size, total, files: files.length, chunks: chunks.length, seconds };
 }
 
 /** Run `node dist/<name>/index.js` with an empty environment in an empty directory. */
@@ -237,8 +239,8 @@ async function pool(items, jobs, fn) {
 
 function printBuilt(r) {
   if (r.ok) {
-    const extra = r.files > 3 ? `, ${r.files} files` : '';
-    console.log(`  ${r.name.padEnd(24)} ${`dist/${r.name}/index.js`.padEnd(40)} ${kb(r.size).padStart(10)}   (dir ${kb(r.total)}${extra}, ${r.seconds}s)`);
+    const what = r.chunks ? `dist/${r.name}/index.js + ${r.chunks} chunk${r.chunks > 1 ? 's' : ''}` : `dist/${r.name}/index.js`;
+    console.log(`  ${r.name.padEnd(24)} ${what.padEnd(44)} ${kb(r.size).padStart(10)}   (${r.files} files ${kb(r.total)}, ${r.seconds}s)`);
   } else {
     console.log(`  ${r.name.padEnd(24)} FAILED`);
     console.error(r.message.replace(/^/gm, '    '));
@@ -316,7 +318,7 @@ async function main() {
     console.error(`build: ${failed} problem(s); ${built.filter((r) => r.ok).length}/${bundles.length} bundle(s) built in ${secs}s`);
     return 1;
   }
-  console.log(`build: ${bundles.length} bundle(s), ${kb(total)} of index.js in ${secs}s`);
+  console.log(`build: ${bundles.length} bundle(s), ${kb(total)} of JavaScript in ${secs}s`);
   return 0;
 }
 

@@ -44,8 +44,11 @@ const selection = projects.length ? ['--selectProjects', ...projects] : [];
 const listOnly = passthrough.some((a) => NO_RUN.has(a));
 const tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-jest-'));
 const report = join(tmp, 'report.json');
-const args = ['--experimental-vm-modules', JEST, ...selection, ...passthrough];
-if (!listOnly) args.push('--json', `--outputFile=${report}`);
+// --selectProjects takes a list, so it goes after the pass-through args (else it would swallow a path).
+const args = ['--experimental-vm-modules', JEST, ...passthrough, ...selection];
+// --passWithNoTests: jest still writes its report when nothing matched, and the zero-test check below
+// turns that into a failure with a clear message.
+if (!listOnly) args.push('--json', `--outputFile=${report}`, '--passWithNoTests');
 
 const env = { ...process.env, NODE_NO_WARNINGS: '1' };
 const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -78,7 +81,7 @@ const passed = result.numPassedTests ?? 0;
 const runtimeErrors = result.numRuntimeErrorTestSuites ?? 0;
 const failed = (result.numFailedTests ?? 0) + runtimeErrors;
 const skipped = (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
-const total = passed + failed + skipped;
+const ran = passed + failed; // tests filtered out by -t count as skipped, not as run
 
 if (runtimeErrors) {
   const broken = (result.testResults ?? []).filter((r) => r.testExecError || (r.status === 'failed' && !(r.assertionResults ?? []).length));
@@ -87,7 +90,7 @@ if (runtimeErrors) {
 }
 
 let finalCode = exitCode;
-if (total === 0 && runtimeErrors === 0) {
+if (ran === 0) {
   const where = projects.length ? `the ${projects.join(' and ')} project(s)` : 'any project';
   console.error(`test: jest ran zero tests in ${where}${passthrough.length ? ` with ${passthrough.join(' ')}` : ''}; a green run must run something`);
   finalCode = 1;

@@ -3,7 +3,8 @@ import { DEFAULT_ENVIRONMENT_RULES, input } from '@deploy-kit/core';
 
 export const inputs = {
   ref: input.string(),
-  'tag-prefix': input.string({ default: 'v' }),
+  // Empty is a prefix of its own (tags like 1.2.3), not "use the default v".
+  'tag-prefix': input.string({ default: 'v', allowEmpty: true }),
   environments: input.map({ default: DEFAULT_ENVIRONMENT_RULES }),
   'branch-environments': input.map({ default: '' }),
   strict: input.boolean({ default: 'true' }),

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import type * as Runner from '../src/runner.js';
 import type { InputSpec } from '../src/inputs.js';
 
-const getInput = jest.fn<typeof Core.getInput>();
-const setSecret = jest.fn<typeof Core.setSecret>();
-jest.unstable_mockModule('@actions/core', () => ({ getInput, setSecret, info: jest.fn(), debug: jest.fn() }));
+const getInput = jest.fn<typeof Runner.getInput>();
+const setSecret = jest.fn<typeof Runner.setSecret>();
+jest.unstable_mockModule('../src/runner.js', () => ({ getInput, setSecret, info: jest.fn(), debug: jest.fn() }));
 
 const { camelCase, dryRunInput, input, readInputs, readRawInput } = await import('../src/inputs.js');
 const { InputError } = await import('../src/errors.js');
@@ -57,9 +57,9 @@ describe('input kinds', () => {
     expect(() => input.enum(['push', 'promote']).parse('', 'mode')).toThrow('Input "mode": is empty; expected one of `push`, `promote`. Got: (empty)');
   });
 
-  test('dry-run defaults to false', () => {
-    expect(readInputs({ 'dry-run': dryRunInput }, from({}))).toEqual({ dryRun: false });
-    expect(readInputs({ 'dry-run': dryRunInput }, from({ 'dry-run': 'true' }))).toEqual({ dryRun: true });
+  test('dry-run defaults to false', async () => {
+    expect(await readInputs({ 'dry-run': dryRunInput }, from({}))).toEqual({ dryRun: false });
+    expect(await readInputs({ 'dry-run': dryRunInput }, from({ 'dry-run': 'true' }))).toEqual({ dryRun: true });
   });
 });
 
@@ -84,16 +84,16 @@ describe('readInputs', () => {
     wait: input.enum(['none', 'started', 'completed'], { default: 'started' }),
   };
 
-  test('applies the declared defaults to empty inputs and returns camelCase keys', () => {
-    const values = readInputs(specs, from({ 'tag-prefix': '', strict: '  ' }));
+  test('applies the declared defaults to empty inputs and returns camelCase keys', async () => {
+    const values = await readInputs(specs, from({ 'tag-prefix': '', strict: '  ' }));
     expect(values).toEqual({ tagPrefix: 'v', strict: true, timeout: 600_000, services: [], wait: 'started' });
     // The keys are typed in camelCase too.
     const prefix: string = values.tagPrefix;
     expect(prefix).toBe('v');
   });
 
-  test('given values win over defaults and are trimmed', () => {
-    expect(readInputs(specs, from({ 'tag-prefix': ' orders/v ', strict: 'false', timeout: '90s', services: 'api worker', wait: 'NONE' }))).toEqual({
+  test('given values win over defaults and are trimmed', async () => {
+    expect(await readInputs(specs, from({ 'tag-prefix': ' orders/v ', strict: 'false', timeout: '90s', services: 'api worker', wait: 'NONE' }))).toEqual({
       tagPrefix: 'orders/v',
       strict: false,
       timeout: 90_000,
@@ -102,93 +102,105 @@ describe('readInputs', () => {
     });
   });
 
-  test('a required input that is missing fails, naming the input and its form', () => {
+  test('map and structured inputs in YAML are parsed (the YAML parser is loaded when needed)', async () => {
+    const yamlSpecs = { env: input.map(), inputs: input.structured(), labels: input.map() };
+    expect(
+      await readInputs(yamlSpecs, from({ env: 'DATABASE_URL: postgres://h/db?sslmode=require\nLOG_LEVEL: debug', inputs: 'a:\n  - 1', labels: 'team=orders' })),
+    ).toEqual({ env: { DATABASE_URL: 'postgres://h/db?sslmode=require', LOG_LEVEL: 'debug' }, inputs: { a: [1] }, labels: { team: 'orders' } });
+  });
+
+  test('a YAML default is parsed too', async () => {
+    expect(await readInputs({ environments: input.map({ default: 'alpha: development\nrc: staging' }) }, from({}))).toEqual({
+      environments: { alpha: 'development', rc: 'staging' },
+    });
+  });
+
+  test('a required input that is missing fails, naming the input and its form', async () => {
     const required = { replicas: input.integer({ required: true }), region: input.string({ default: 'eu-west-1' }) };
-    expect(() => readInputs(required, from({}))).toThrow('Input "replicas": is required but was not given; expected a whole number. Got: (empty)');
+    await expect(readInputs(required, from({}))).rejects.toThrow(
+      new InputError('replicas', 'is required but was not given', 'a whole number', ''),
+    );
+    await expect(readInputs(required, from({}))).rejects.toThrow('Input "replicas": is required but was not given; expected a whole number. Got: (empty)');
   });
 
-  test.each<[string, Parameters<typeof readInputs>[0], string]>([
-    ['enum', { wait: input.enum(['none', 'completed'], { required: true }) }, 'one of `none`, `completed`'],
-    ['boolean', { wait: input.boolean({ required: true }) }, '`true` or `false`'],
-    ['list', { wait: input.list({ required: true }) }, 'a list (one item per line, or separated by commas)'],
-    ['map', { wait: input.map({ required: true }) }, 'one `key=value` per line, a JSON object or a YAML mapping'],
-    ['structured', { wait: input.structured({ required: true }) }, 'JSON or YAML'],
-    ['duration', { wait: input.duration({ required: true }) }, 'a duration such as `90s`, `5m` or `1h`'],
-    ['string', { wait: input.string({ required: true }) }, 'a value'],
-  ])('a missing required %s input says which form is expected', (_, required, expected) => {
-    expect(() => readInputs(required, from({}))).toThrow(`Input "wait": is required but was not given; expected ${expected}. Got: (empty)`);
+  test.each<[string, InputSpec<unknown>, string]>([
+    ['enum', input.enum(['none', 'completed'], { required: true }), 'one of `none`, `completed`'],
+    ['boolean', input.boolean({ required: true }), '`true` or `false`'],
+    ['integer', input.integer({ required: true }), 'a whole number'],
+    ['list', input.list({ required: true }), 'a list (one item per line, or separated by commas)'],
+    ['map', input.map({ required: true }), 'one `key=value` per line, a JSON object or a YAML mapping'],
+    ['structured', input.structured({ required: true }), 'JSON or YAML'],
+    ['duration', input.duration({ required: true }), 'a duration such as `90s`, `5m` or `1h`'],
+    ['string', input.string({ required: true }), 'a value'],
+  ])('a missing required %s input says which form is expected', async (_, spec, expected) => {
+    await expect(readInputs({ wait: spec }, from({ wait: '   ' }))).rejects.toThrow(
+      `Input "wait": is required but was not given; expected ${expected}. Got: (empty)`,
+    );
   });
 
-  test('a required input with a default is satisfied by the default', () => {
-    expect(readInputs({ region: input.string({ required: true, default: 'eu-west-1' }) }, from({}))).toEqual({ region: 'eu-west-1' });
+  test('a required input with a default is satisfied by the default', async () => {
+    expect(await readInputs({ region: input.string({ required: true, default: 'eu-west-1' }) }, from({}))).toEqual({ region: 'eu-west-1' });
   });
 
-  test('a bad value fails with the suite error', () => {
-    expect(() => readInputs(specs, from({ wait: 'forever' }))).toThrow(
+  test('a bad value fails with the suite error', async () => {
+    await expect(readInputs(specs, from({ wait: 'forever' }))).rejects.toThrow(
       'Input "wait": not one of the allowed values; expected one of `none`, `started`, `completed`. Got: forever',
     );
   });
 
-  test('secrets are registered before any input is parsed, so a later failure cannot leak them', () => {
+  test('secrets are registered before any input is parsed, so a later failure cannot leak them', async () => {
     const secretSpecs = {
       token: input.string({ secret: true }),
       timeout: input.duration(),
     };
-    const reads: string[] = [];
+    const events: string[] = [];
+    setSecret.mockImplementation((value) => {
+      events.push(`setSecret ${value}`);
+    });
     const read = (name: string) => {
-      reads.push(name);
+      events.push(`read ${name}`);
       return { token: '  ghs_abcdefSECRET  ', timeout: 'later' }[name] ?? '';
     };
-    let thrown: unknown;
-    try {
-      readInputs(secretSpecs, read);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(InputError);
-    expect((thrown as Error).message).toBe(
+    await expect(readInputs(secretSpecs, read)).rejects.toThrow(
       'Input "timeout": not a duration; expected a duration such as `90s`, `5m`, `1h30m` or a number of seconds. Got: later',
     );
-    expect(setSecret).toHaveBeenCalledWith('ghs_abcdefSECRET');
-    expect(reads).toEqual(['token', 'timeout']);
+    expect(events).toEqual(['read token', 'setSecret ghs_abcdefSECRET', 'read timeout']);
   });
 
-  test('every line of a multi-line secret input is registered', () => {
-    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAinputs\n-----END RSA PRIVATE KEY-----';
-    readInputs({ 'private-key': input.string({ secret: true }) }, from({ 'private-key': key }));
-    expect(setSecret).toHaveBeenCalledWith(key);
-    expect(setSecret).toHaveBeenCalledWith('MIIEpAIBAAKCAQEAinputs');
+  test('a secret declared after the failing input is registered too', async () => {
+    const secretSpecs = { replicas: input.integer(), 'private-key': input.string({ secret: true }) };
+    await expect(readInputs(secretSpecs, from({ replicas: 'many', 'private-key': 'pk-line-1\npk-line-2' }))).rejects.toThrow('Got: many');
+    expect(setSecret).toHaveBeenCalledWith('pk-line-1\npk-line-2');
   });
 
-  test('an empty secret registers nothing', () => {
-    readInputs({ token: input.string({ secret: true }) }, from({}));
+  test('an empty secret registers nothing', async () => {
+    await readInputs({ token: input.string({ secret: true }) }, from({}));
     expect(setSecret).not.toHaveBeenCalled();
   });
 
-  test('a missing required secret does not echo anything', () => {
-    expect(() => readInputs({ token: input.string({ secret: true, required: true }) }, from({}))).toThrow(
+  test('a missing required secret does not echo anything', async () => {
+    await expect(readInputs({ token: input.string({ secret: true, required: true }) }, from({}))).rejects.toThrow(
       'Input "token": is required but was not given; expected a value. Got: ***',
     );
   });
 
-  test('a secret with the wrong form is registered and not echoed', () => {
+  test('a secret with the wrong form is registered and not echoed', async () => {
     const secretSpecs = { token: input.string({ secret: true, pattern: /^ghp_/, expected: 'a GitHub token' }) };
-    expect(() => readInputs(secretSpecs, from({ token: 'wrong-token-value' }))).toThrow(
-      'Input "token": has the wrong form; expected a GitHub token. Got: ***',
-    );
+    const failure = readInputs(secretSpecs, from({ token: 'wrong-token-value' }));
+    await expect(failure).rejects.toThrow('Input "token": has the wrong form; expected a GitHub token. Got: ***');
+    await expect(failure).rejects.not.toThrow('wrong-token-value');
     expect(setSecret).toHaveBeenCalledWith('wrong-token-value');
   });
 
-  test('reads through core.getInput by default, with trimming', () => {
+  test('reads through the runner by default, with trimming', async () => {
     getInput.mockImplementation((name) => ({ 'tag-prefix': 'release-', services: 'api\nweb' })[name] ?? '');
-    expect(readInputs(specs)).toEqual({ tagPrefix: 'release-', strict: true, timeout: 600_000, services: ['api', 'web'], wait: 'started' });
+    expect(await readInputs(specs)).toEqual({ tagPrefix: 'release-', strict: true, timeout: 600_000, services: ['api', 'web'], wait: 'started' });
     expect(getInput).toHaveBeenCalledWith('tag-prefix', { trimWhitespace: true });
     expect(getInput).toHaveBeenCalledTimes(Object.keys(specs).length);
   });
 
-  test('readRawInput passes the name to core.getInput', () => {
-    getInput.mockReturnValue('value');
-    expect(readRawInput('tag-prefix')).toBe('value');
-    expect(getInput).toHaveBeenCalledWith('tag-prefix', { trimWhitespace: true });
+  test('readRawInput asks the runner for the input by name, trimmed', () => {
+    getInput.mockImplementation((name, options) => (name === 'tag-prefix' && options?.trimWhitespace === true ? 'v' : 'wrong'));
+    expect(readRawInput('tag-prefix')).toBe('v');
   });
 });

@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import { beforeEach, describe, expect, jest, test } from '@jest/globals';
+import type * as Runner from '../src/runner.js';
 
-const setOutput = jest.fn<typeof Core.setOutput>();
-const write = jest.fn<() => Promise<unknown>>();
-const addRaw = jest.fn((_text: string, _eol?: boolean) => ({ write }));
-jest.unstable_mockModule('@actions/core', () => ({ setOutput, summary: { addRaw } }));
+const setOutput = jest.fn<typeof Runner.setOutput>();
+const appendSummary = jest.fn<typeof Runner.appendSummary>();
+jest.unstable_mockModule('../src/runner.js', () => ({ setOutput, appendSummary }));
 
 const { escapeMarkdownCell, formatOutput, markdownTable, renderSummary, writeOutputs, writeSummary } = await import('../src/outputs.js');
 type OutputValue = import('../src/outputs.js').OutputValue;
 
 beforeEach(() => {
   setOutput.mockReset();
-  addRaw.mockClear();
-  write.mockReset().mockResolvedValue(undefined);
+  appendSummary.mockReset();
 });
 
 describe('formatOutput', () => {
@@ -112,22 +110,8 @@ describe('markdown', () => {
 });
 
 describe('writeSummary', () => {
-  const saved = process.env.GITHUB_STEP_SUMMARY;
-  afterEach(() => {
-    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
-    else process.env.GITHUB_STEP_SUMMARY = saved;
-  });
-
-  test('is a no-op outside a runner', async () => {
-    delete process.env.GITHUB_STEP_SUMMARY;
-    await writeSummary({ title: 'x' });
-    expect(addRaw).not.toHaveBeenCalled();
-  });
-
-  test('appends the rendered summary when GITHUB_STEP_SUMMARY is set', async () => {
-    process.env.GITHUB_STEP_SUMMARY = '/tmp/summary.md';
-    await writeSummary({ title: 'Deployed', sections: ['ok'] });
-    expect(addRaw).toHaveBeenCalledWith('### Deployed\n\nok\n', true);
-    expect(write).toHaveBeenCalledTimes(1);
+  test('appends the rendered summary through the runner', () => {
+    writeSummary({ title: 'Deployed', table: { header: ['Service', 'Tag'], rows: [['api', 'v1']] }, sections: ['ok'] });
+    expect(appendSummary.mock.calls).toEqual([['### Deployed\n\n| Service | Tag |\n| --- | --- |\n| api | v1 |\n\nok\n']]);
   });
 });

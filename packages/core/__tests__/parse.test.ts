@@ -2,6 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../src/errors.js';
 import {
   formatDuration,
+  loadYamlParser,
+  needsYamlParser,
   parseBoolean,
   parseDuration,
   parseEnum,
@@ -10,6 +12,9 @@ import {
   parseMap,
   parseStructured,
 } from '../src/parse.js';
+
+// The YAML parser is loaded on demand (readInputs does it when an input needs it).
+await loadYamlParser();
 
 /** Runs `fn`, expects an InputError and returns it so a test can look at every field. */
 function inputError(fn: () => unknown): InputError {
@@ -151,9 +156,14 @@ describe('parseMap', () => {
     );
   });
 
-  test('mixed key=value and YAML lines name the first line that is not key=value', () => {
-    expect(inputError(() => parseMap('env', 'a=1\nb: 2\nc=3')).message).toBe(
-      'Input "env": line "b: 2" is not key=value; expected one `key=value` per line, a JSON object or a YAML mapping. Got: b: 2',
+  test.each([
+    ['a=1\nb: 2\nc=3', 'b: 2'],
+    // Valid YAML (one multi-line string), but clearly meant as key=value.
+    ['a=1\nb 2', 'b 2'],
+    ['# envs\na=1\n  just words  ', 'just words'],
+  ])('mixed lines in %j name the first line that is not key=value', (raw, line) => {
+    expect(inputError(() => parseMap('env', raw)).message).toBe(
+      `Input "env": line "${line}" is not key=value; expected one \`key=value\` per line, a JSON object or a YAML mapping. Got: ${line}`,
     );
   });
 
@@ -176,6 +186,24 @@ describe('parseMap', () => {
 
   test('rejects text that is neither key=value nor JSON nor YAML', () => {
     expect(inputError(() => parseMap('env', '{"a": 1')).message).toMatch(/^Input "env": not valid JSON or YAML \(.+\); expected one `key=value` per line/);
+  });
+});
+
+describe('needsYamlParser', () => {
+  test.each([
+    ['', false],
+    ['  ', false],
+    ['a=1\nb=2', false],
+    ['# comment\na=1', false],
+    ['{"a": 1}', false],
+    ['["a"]', false],
+    ['{a: 1}', true],
+    ['a: 1', true],
+    ['a: x=y', true],
+    ['a=1\nb: 2', true],
+    ['plain', true],
+  ])('%j → %s', (raw, expected) => {
+    expect(needsYamlParser(raw)).toBe(expected);
   });
 });
 

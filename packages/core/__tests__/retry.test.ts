@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import type * as Runner from '../src/runner.js';
 
-const info = jest.fn<typeof Core.info>();
-jest.unstable_mockModule('@actions/core', () => ({ info }));
+const info = jest.fn<typeof Runner.info>();
+jest.unstable_mockModule('../src/runner.js', () => ({ info }));
 
 const { backoffDelay, classifyError, retry } = await import('../src/retry.js');
 type RetryOptions = import('../src/retry.js').RetryOptions;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import type * as Runner from '../src/runner.js';
 
-const setFailed = jest.fn<typeof Core.setFailed>();
-const debug = jest.fn<typeof Core.debug>();
-const warning = jest.fn<typeof Core.warning>();
-jest.unstable_mockModule('@actions/core', () => ({ setFailed, debug, warning }));
+const setFailed = jest.fn<typeof Runner.setFailed>();
+const debug = jest.fn<typeof Runner.debug>();
+const warning = jest.fn<typeof Runner.warning>();
+jest.unstable_mockModule('../src/runner.js', () => ({ setFailed, debug, warning }));
 
 const { ISSUES_URL, failureMessage, run, runPost } = await import('../src/run.js');
 const { ActionError, InputError } = await import('../src/errors.js');
@@ -102,7 +102,7 @@ describe('runPost', () => {
     });
     expect(warning).toHaveBeenCalledWith('Cleanup failed: job not found');
     expect(setFailed).not.toHaveBeenCalled();
-    expect(debug).toHaveBeenCalledWith(error.stack);
+    expect(debug).toHaveBeenCalledWith(error.stack!);
   });
 
   test('an ActionError in cleanup is a warning with its message', async () => {

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import type * as Runner from '../src/runner.js';
 
-const setSecret = jest.fn<typeof Core.setSecret>();
-jest.unstable_mockModule('@actions/core', () => ({ setSecret }));
+const setSecret = jest.fn<typeof Runner.setSecret>();
+jest.unstable_mockModule('../src/runner.js', () => ({ setSecret }));
 
 // The registry of secrets lives for the whole process (as on a runner), so each test uses its own values.
 const { redact, registerSecret, registeredSecrets, safeUrl } = await import('../src/secrets.js');

@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, jest, test } from '@jest/globals';
-import type * as Core from '@actions/core';
+import type * as Runner from '../src/runner.js';
 
 // A tiny stand-in for the runner's state store: saveState in main, getState in post.
 const store = new Map<string, string>();
-const saveState = jest.fn<typeof Core.saveState>((name, value) => {
+const saveState = jest.fn<typeof Runner.saveState>((name, value) => {
   store.set(name, String(value));
 });
-const getState = jest.fn<typeof Core.getState>((name) => store.get(name) ?? '');
-jest.unstable_mockModule('@actions/core', () => ({ saveState, getState }));
+const getState = jest.fn<typeof Runner.getState>((name) => store.get(name) ?? '');
+jest.unstable_mockModule('../src/runner.js', () => ({ saveState, getState }));
 
 const { stateKey } = await import('../src/state.js');
 

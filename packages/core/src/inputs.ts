@@ -5,6 +5,7 @@
  */
 import * as core from './runner.js';
 import { InputError } from './errors.js';
+import { registerSecret } from './secrets.js';
 import {
   type ListSeparators,
   loadYamlParser,
@@ -29,6 +30,11 @@ export interface InputSpec<T> {
   readonly secret?: boolean;
   /** For enums: the allowed values. */
   readonly values?: readonly string[];
+  /**
+   * An empty value is a value (`tag-prefix: ''`), not "use the default". The runner passes the
+   * default itself when the input is not given, so an empty INPUT_* means the user asked for it.
+   */
+  readonly allowEmpty?: boolean;
   parse(raw: string, name: string): T;
 }
 
@@ -37,13 +43,17 @@ interface Common {
   required?: boolean;
 }
 
-function spec<T>(kind: InputKind, options: Common & { secret?: boolean; values?: readonly string[] }, parse: (raw: string, name: string) => T): InputSpec<T> {
-  return { kind, default: options.default, required: options.required, secret: options.secret, values: options.values, parse };
+function spec<T>(
+  kind: InputKind,
+  options: Common & { secret?: boolean; values?: readonly string[]; allowEmpty?: boolean },
+  parse: (raw: string, name: string) => T,
+): InputSpec<T> {
+  return { kind, default: options.default, required: options.required, secret: options.secret, values: options.values, allowEmpty: options.allowEmpty, parse };
 }
 
 export const input = {
   /** A trimmed string; `pattern` rejects values that do not match, described by `expected`. */
-  string(options: Common & { secret?: boolean; pattern?: RegExp; expected?: string } = {}): InputSpec<string> {
+  string(options: Common & { secret?: boolean; pattern?: RegExp; expected?: string; allowEmpty?: boolean } = {}): InputSpec<string> {
     return spec('string', options, (raw, name) => {
       if (options.pattern && raw !== '' && !options.pattern.test(raw)) {
         throw new InputError(name, 'has the wrong form', options.expected ?? `a value matching ${options.pattern}`, raw, { secret: options.secret });
@@ -108,8 +118,8 @@ export async function readInputs<S extends InputSpecs>(specs: S, read: RawInputR
   const raws = new Map<string, string>();
   for (const [name, item] of Object.entries(specs)) {
     let raw = read(name).trim();
-    if (item.secret && raw !== '') core.setSecret(raw);
-    if (raw === '' && item.default !== undefined) raw = item.default.trim();
+    if (item.secret) registerSecret(raw);
+    if (raw === '' && item.default !== undefined && !item.allowEmpty) raw = item.default.trim();
     raws.set(name, raw);
   }
   const yamlNeeded = Object.entries(specs).some(([name, item]) => (item.kind === 'map' || item.kind === 'structured') && needsYamlParser(raws.get(name) ?? ''));

@@ -122,14 +122,17 @@ export function parseMap(name: string, raw: string): Record<string, string> {
     });
     return map;
   }
-  const structured = parseStructured(name, raw, MAP_FORMS, () => {
-    // Mixed key=value and other lines: name the first line that is not key=value.
+  // Mixed key=value and other lines: name the first line that is not key=value.
+  const rejectMixedLines = () => {
     const bad = keyValue.findIndex((match) => match === null);
     if (keyValue.some((match) => match !== null) && bad >= 0) {
       throw new InputError(name, `line "${lines[bad].trim()}" is not key=value`, MAP_FORMS, lines[bad].trim());
     }
-  });
+  };
+  const structured = parseStructured(name, raw, MAP_FORMS, rejectMixedLines);
   if (structured === null || typeof structured !== 'object' || Array.isArray(structured)) {
+    // `a=1\nb 2` is valid YAML (one multi-line string), so the mixed case can get here too.
+    rejectMixedLines();
     throw new InputError(name, 'not a map', MAP_FORMS, raw);
   }
   const map: Record<string, string> = {};

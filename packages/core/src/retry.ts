@@ -168,10 +168,11 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
   const baseDelayMs = options.baseDelayMs ?? 250;
   const maxDelayMs = options.maxDelayMs ?? 20_000;
   const maxElapsedMs = options.maxElapsedMs ?? 120_000;
-  const classify = options.classify ?? ((error: unknown) => classifyError(error));
   const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
+  // Rate-limit resets and Retry-After dates are measured against the same (injectable) clock.
+  const classify = options.classify ?? ((error: unknown) => classifyError(error, now()));
   const log = options.log ?? ((message: string) => core.info(message));
   const started = now();
   for (let attempt = 1; ; attempt++) {

@@ -14,7 +14,7 @@ export function registerSecret(value: string | undefined | null): void {
   const variants = new Set<string>([value]);
   // The runner masks per line; register each line of a multi-line secret (keys, certificates).
   for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_PART_LENGTH) variants.add(line.trim());
-  // Secrets end up URL-encoded in URLs and base64-encoded in auth headers and docker configs.
+  // Secrets also end up URL-encoded in URLs and query strings.
   const encoded = encodeURIComponent(value);
   if (encoded !== value) variants.add(encoded);
   for (const variant of variants) {

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// Cold start of each action bundle, spawn to exit, as a ratio to a bare `node -e 0` measured in the
+// same run (interleaved, so machine load hits both alike). Absolute times depend on the machine and
+// are never judged; the targets are ratios and bundle sizes.
+//
+// Usage: node bench/run.mjs [case-name-substring ...] [--runs N] [--warmup N] [--check]
+//   --runs N     timed runs per case (default and minimum for a verdict: 21)
+//   --warmup N   discarded rounds before timing (default 3)
+//   --check      exit 1 when a target is missed (default: report only)
+//
+// Adding an action: one entry in CASES. `expect` is checked on one run through the test harness
+// (action-tests/lib/runner.mjs) before timing, so a bundle that fails fast can never look fast.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MIN_RUNS = 21;
+
+const SHA = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
+
+const CASES = [
+  {
+    name: 'parse-version: rc tag push',
+    action: 'parse-version',
+    eventName: 'push',
+    ref: 'refs/tags/v1.4.0-rc.1',
+    inputs: {},
+    expect: (r) => r.outputs.environment === 'staging' && r.outputs.tag === 'v1.4.0-rc.1',
+    target: { ratio: 1.5, sizeKB: 400 },
+  },
+  // Next: image-tags with 10 services, target { ratio: 2.0, sizeKB: ... }, e.g.
+  // { name: 'image-tags: 10 services', action: 'image-tags', eventName: 'push', ref: 'refs/tags/v1.4.0',
+  //   inputs: { services: 'core payments chat ...', kind: 'ms', registry: '...', version: 'v1.4.0' },
+  //   expect: (r) => r.outputs.tags.split('\n').length >= 10, target: { ratio: 2.0, sizeKB: 400 } },
+];
+
+function parseArgs(argv) {
+  const o = { runs: MIN_RUNS, warmup: 3, check: false, filters: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') o.runs = Number(argv[++i]);
+    else if (a === '--warmup') o.warmup = Number(argv[++i]);
+    else if (a === '--check') o.check = true;
+    else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
+    else o.filters.push(a);
+  }
+  if (!Number.isInteger(o.runs) || o.runs < 1) throw new Error('--runs must be a positive integer');
+  if (!Number.isInteger(o.warmup) || o.warmup < 0) throw new Error('--warmup must be a non-negative integer');
+  return o;
+}
+
+function bundleSizeKB(action) {
+  const dir = join(ROOT, 'dist', action);
+  if (!existsSync(dir)) return undefined;
+  let bytes = 0;
+  for (const f of readdirSync(dir)) if (f.endsWith('.js')) bytes += statSync(join(dir, f)).size;
+  return bytes / 1024;
+}
+
+/** The environment the runner gives the step: INPUT_* with action.yml defaults, file commands, GITHUB_*. */
+async function runnerEnv(c, harness, temp) {
+  const action = harness.loadActionYml(c.action);
+  const files = {
+    GITHUB_OUTPUT: join(temp, 'output.txt'),
+    GITHUB_ENV: join(temp, 'env.txt'),
+    GITHUB_PATH: join(temp, 'path.txt'),
+    GITHUB_STATE: join(temp, 'state.txt'),
+    GITHUB_STEP_SUMMARY: join(temp, 'summary.md'),
+    GITHUB_EVENT_PATH: join(temp, 'event.json'),
+  };
+  const workspace = join(temp, 'workspace');
+  const runnerTemp = join(temp, 'runner_temp');
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(runnerTemp, { recursive: true });
+  const refName = c.ref.replace(/^refs\/(tags|heads)\//, '');
+  const repository = 'example-org/sample-service';
+  const event = c.event ?? { ref: c.ref, after: SHA, repository: { full_name: repository, default_branch: 'main' } };
+  writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(event));
+  const ctx = {
+    token: 'ghs_bench', ref: c.ref, ref_name: refName, ref_type: c.ref.startsWith('refs/tags/') ? 'tag' : 'branch', sha: SHA,
+    repository, repository_owner: 'example-org', event_name: c.eventName, actor: 'bench', workspace, event,
+    server_url: 'https://github.com', api_url: 'https://api.github.com', graphql_url: 'https://api.github.com/graphql',
+  };
+  const env = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? temp, CI: 'true', GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: c.eventName, GITHUB_REF: c.ref, GITHUB_REF_NAME: refName, GITHUB_REF_TYPE: ctx.ref_type,
+    GITHUB_SHA: SHA, GITHUB_REPOSITORY: repository, GITHUB_REPOSITORY_OWNER: 'example-org', GITHUB_ACTOR: 'bench',
+    GITHUB_WORKSPACE: workspace, GITHUB_SERVER_URL: ctx.server_url, GITHUB_API_URL: ctx.api_url, GITHUB_GRAPHQL_URL: ctx.graphql_url,
+    GITHUB_RUN_ID: '1', GITHUB_RUN_NUMBER: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: 'bench', GITHUB_JOB: 'bench',
+    RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: join(temp, 'tool_cache'),
+    ...files,
+  };
+  for (const [name, spec] of Object.entries(action.inputs ?? {})) {
+    const value = Object.hasOwn(c.inputs, name) ? String(c.inputs[name]) : harness.evaluateDefault(spec?.default, ctx, `${c.action} inputs.${name}`);
+    env[harness.inputEnvName(name)] = value;
+  }
+  const reset = () => {
+    for (const k of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY']) writeFileSync(files[k], '');
+  };
+  return { env, workspace, reset };
+}
+
+/** One spawn-to-exit time in ms, and the exit code. */
+function timeOnce(args, env, cwd) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, cwd, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code: code ?? signal }));
+  });
+}
+
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  const right = new Set([1, 2, 3, 4]);
+  return rows
+    .map((r, n) => {
+      const line = r.map((cell, i) => (right.has(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i]))).join('  ').trimEnd();
+      return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
+    })
+    .join('\n');
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const cases = CASES.filter((c) => opts.filters.length === 0 || opts.filters.some((f) => c.name.includes(f) || c.action === f));
+  if (cases.length === 0) throw new Error(`no case matches ${opts.filters.join(' ')}; cases: ${CASES.map((c) => c.name).join(', ')}`);
+  const harnessPath = join(ROOT, 'action-tests/lib/runner.mjs');
+  if (!existsSync(harnessPath)) throw new Error('action-tests/lib/runner.mjs is missing');
+  const harness = await import(harnessPath);
+
+  const temp = mkdtempSync(join(tmpdir(), 'deploy-kit-bench-'));
+  const problems = [];
+  try {
+    // Prepare and validate every case once, the way the tests run it.
+    const ready = [];
+    for (const c of cases) {
+      if (!existsSync(join(ROOT, 'dist', c.action, 'index.js'))) {
+        problems.push(`${c.name}: dist/${c.action}/index.js does not exist; run npm run build`);
+        continue;
+      }
+      const check = await harness.runAction(c.action, { ref: c.ref, eventName: c.eventName, event: c.event, inputs: c.inputs, sha: SHA });
+      if (check.exitCode !== 0 || !c.expect(check)) {
+        problems.push(`${c.name}: the bundle did not do its job (exit ${check.exitCode}; ${check.errors[0]?.split('\n')[0] ?? JSON.stringify(check.outputs)})`);
+        continue;
+      }
+      const dir = join(temp, c.action);
+      mkdirSync(dir, { recursive: true });
+      ready.push({ ...c, bundle: join(ROOT, 'dist', c.action, 'index.js'), ...(await runnerEnv(c, harness, dir)), times: [] });
+    }
+    if (ready.length === 0) {
+      for (const p of problems) console.error(`bench: ${p}`);
+      return 1;
+    }
+    // Bare node gets the same environment as the first case, so the only difference is the bundle.
+    const bareEnv = ready[0]?.env ?? { PATH: process.env.PATH ?? '' };
+    const bare = { name: 'node -e 0 (bare)', times: [] };
+
+    const runners = [
+      { run: () => timeOnce(['-e', '0'], bareEnv, temp), into: bare },
+      ...ready.map((c) => ({ run: () => (c.reset(), timeOnce([c.bundle], c.env, c.workspace)), into: c })),
+    ];
+    const total = opts.warmup + opts.runs;
+    process.stderr.write(`bench: ${ready.length} case(s) + bare node, ${opts.warmup} warm-up + ${opts.runs} timed rounds, interleaved\n`);
+    for (let round = 0; round < total; round++) {
+      // Alternate the order each round so neither side always runs first.
+      const order = round % 2 === 0 ? runners : [...runners].reverse();
+      for (const r of order) {
+        const { ms, code } = await r.run();
+        if (code !== 0) {
+          problems.push(`${r.into.name}: exit ${code} in round ${round + 1}`);
+          return finish();
+        }
+        if (round >= opts.warmup) r.into.times.push(ms);
+      }
+    }
+    return finish();
+
+    function finish() {
+      const bareMedian = bare.times.length ? quantile(bare.times, 0.5) : NaN;
+      const rows = [['case', 'median ms', 'p90 ms', 'ratio', 'size KB', 'target', 'met']];
+      rows.push([bare.name, bareMedian.toFixed(1), quantile(bare.times, 0.9)?.toFixed(1) ?? '-', '1.00', '-', '-', '']);
+      let missed = 0;
+      for (const c of ready) {
+        if (!c.times.length) continue;
+        const median = quantile(c.times, 0.5);
+        const ratio = median / bareMedian;
+        const size = bundleSizeKB(c.action);
+        const okRatio = ratio <= c.target.ratio;
+        const okSize = size !== undefined && size <= c.target.sizeKB;
+        const verdict = opts.runs < MIN_RUNS ? `(n<${MIN_RUNS})` : okRatio && okSize ? 'yes' : `NO (${[!okRatio && 'ratio', !okSize && 'size'].filter(Boolean).join(', ')})`;
+        if (opts.runs >= MIN_RUNS && !(okRatio && okSize)) missed++;
+        rows.push([c.name, median.toFixed(1), quantile(c.times, 0.9).toFixed(1), ratio.toFixed(2), size?.toFixed(1) ?? '-', `ratio ≤ ${c.target.ratio.toFixed(1)}, ≤ ${c.target.sizeKB} KB`, verdict]);
+      }
+      console.log(table(rows));
+      console.log(`\n${opts.runs} timed runs per case after ${opts.warmup} warm-up round(s); ratio = median / bare-node median; size = all .js in dist/<action>/.`);
+      for (const p of problems) console.error(`bench: ${p}`);
+      if (problems.length) return 1;
+      if (missed && opts.check) return 1;
+      return 0;
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+try {
+  process.exitCode = await main();
+} catch (e) {
+  console.error(`bench: ${e.message}`);
+  process.exitCode = 2;
+}
