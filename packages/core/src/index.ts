@@ -10,3 +10,4 @@ export * from './retry.js';
 export * from './dryrun.js';
 export * from './state.js';
 export * from './version.js';
+export * from './github.js';
