@@ -5,6 +5,7 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
     '^@deploy-kit/core$': '<rootDir>/packages/core/src/index.ts',
+    '^@deploy-kit/core/(.*)$': '<rootDir>/packages/core/src/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

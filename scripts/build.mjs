@@ -64,7 +64,8 @@ function parseArgs(argv) {
     else if (a === '--no-smoke') opts.smoke = false;
     else if (a === '--verify-deterministic') opts.verify = true;
     else if (a === '--help' || a === '-h') {
-      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+      console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
       process.exit(0);
     } else if (a.startsWith('-')) die(`unknown option ${a} (see --help)`);
     else opts.names.push(a);
@@ -186,7 +187,9 @@ async function build(bundle) {
     );
   }
   // ncc exits 0 even when it could not resolve an import: it inlines a stub that throws at run time.
-  const missing = [...readFileSync(join(staging, 'index.js'), 'utf8').matchAll(/webpackMissingModule\(\)\{var \w+=new Error\("Cannot find module '([^']+)'"\)/g)].map((m) => m[1]);
+  const missing = listFiles(staging)
+    .filter((f) => f.endsWith('.js'))
+    .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/webpackMissingModule\(\)\{var \w+=new Error\("Cannot find module '([^']+)'"\)/g)].map((m) => m[1]));
   if (missing.length) {
     return failed(
       `ncc could not resolve ${[...new Set(missing)].map((m) => `'${m}'`).join(', ')} from ${bundle.entry} and built a bundle that throws at run time. ` +

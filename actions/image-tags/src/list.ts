@@ -30,7 +30,8 @@ export function normalizeList(list: ListInput | undefined): ListEntry[] {
 }
 
 function csvQuote(field: string): string {
-  return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+  // only fields with a comma need it; other fields are re-joined as metadata-action does
+  return /[,\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 /**

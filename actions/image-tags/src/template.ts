@@ -157,7 +157,7 @@ export function parseTemplate(source: string): Template {
   while (i < source.length) {
     const open = source.indexOf('{{', i);
     if (open < 0) {
-      text += source.slice(i);
+      text += stripNext ? source.slice(i).replace(/^\s+/, '') : source.slice(i);
       break;
     }
     let chunk = source.slice(i, open);

@@ -1,3 +1,5 @@
+// Heavy clients live behind subpath exports (`@deploy-kit/core/github`, …) so that an action
+// importing the core index does not carry their lazily loaded chunks in its bundle.
 export * from './errors.js';
 export * as runner from './runner.js';
 export * from './parse.js';
@@ -10,4 +12,3 @@ export * from './retry.js';
 export * from './dryrun.js';
 export * from './state.js';
 export * from './version.js';
-export * from './github.js';

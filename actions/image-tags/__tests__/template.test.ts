@@ -1,0 +1,113 @@
+/**
+ * The Handlebars subset and the moment-style date formatting written by hand for image-tags.
+ */
+import { describe, expect, test } from '@jest/globals';
+
+import { formatDate, isValidTimeZone } from '../src/datefmt.js';
+import { escapeExpression, isRawStatement, parseTemplate, renderTemplate, TemplateError } from '../src/template.js';
+
+const AT = new Date('2020-01-10T00:30:00.000Z'); // a Friday
+
+describe('formatDate (moment format tokens)', () => {
+  test.each<[string | undefined, string, string, Date?]>([
+    ['YYYYMMDD', 'UTC', '20200110'],
+    ['YYYYMMDD-HHmmss', 'UTC', '20200110-003000'],
+    ['YYYYMMDD-HHmmss', 'Asia/Tokyo', '20200110-093000'],
+    ['YYYY-MM-DDTHH:mm:ss.SSS[Z]', 'UTC', '2020-01-10T00:30:00.000Z'],
+    ['dddd, MMMM Do YYYY, h:mm:ss a', 'UTC', 'Friday, January 10th 2020, 12:30:00 am'],
+    ['YY M MM MMM MMMM D DD', 'UTC', '20 1 01 Jan January 10 10'],
+    ['Q Qo DDD DDDD DDDo', 'UTC', '1 1st 10 010 10th'],
+    ['d do dd ddd E e', 'UTC', '5 5th Fr Fri 5 5'],
+    ['w wo ww W Wo WW gggg GGGG gg GG', 'UTC', '2 2nd 02 2 2nd 02 2020 2020 20 20'],
+    ['H HH h hh k kk A a', 'UTC', '0 00 12 12 24 24 AM am'],
+    ['Hmm hmmss', 'UTC', '030 123000'],
+    ['X x', 'UTC', '1578616200 1578616200000'],
+    ['Z ZZ z', 'UTC', '+00:00 +0000 UTC'],
+    ['Z ZZ', 'Asia/Tokyo', '+09:00 +0900'],
+    ['YYYY-MM-DD HH:mm Z', 'America/New_York', '2020-01-09 19:30 -05:00'],
+    ['HH:mm Z', 'Asia/Kolkata', '06:00 +05:30'],
+    ['LT|LTS|L|LL|LLL|LLLL', 'UTC', '12:30 AM|12:30:00 AM|01/10/2020|January 10, 2020|January 10, 2020 12:30 AM|Friday, January 10, 2020 12:30 AM'],
+    ['l|ll|lll|llll', 'UTC', '1/10/2020|Jan 10, 2020|Jan 10, 2020 12:30 AM|Fri, Jan 10, 2020 12:30 AM'],
+    ['[today is] dddd \\Y', 'UTC', 'today is Friday Y'],
+    ['S SS SSS SSSS', 'UTC', '1 12 123 1230', new Date('2020-01-10T00:30:00.123Z')],
+    ['W GGGG w gggg', 'UTC', '53 2020 1 2021', new Date('2021-01-01T12:00:00Z')],
+    ['HH:mm Z', 'Europe/Paris', '14:00 +02:00', new Date('2020-07-01T12:00:00Z')],
+    [undefined, 'UTC', '2020-01-10T00:30:00Z'],
+    [undefined, 'Asia/Tokyo', '2020-01-10T09:30:00+09:00'],
+  ])('%p in %s', (format, zone, expected, date = AT) => {
+    expect(formatDate(date, format, zone)).toBe(expected);
+  });
+
+  test('time zones', () => {
+    expect(isValidTimeZone('Europe/Paris')).toBe(true);
+    expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+    expect(() => formatDate(AT, 'YYYY', 'Mars/Olympus')).toThrow('unknown time zone "Mars/Olympus"');
+  });
+});
+
+describe('template (the Handlebars subset)', () => {
+  const ctx = {
+    branch: () => 'feature/x',
+    amp: 'a&b<c>"d\'e`f=g',
+    zero: 0,
+    no: false,
+    nothing: null,
+    list: ['beta', 67],
+    nested: { value: 'deep' },
+    date: (...args: unknown[]) => `date(${args.length > 1 ? String(args[0]) : 'default'}${JSON.stringify((args[args.length - 1] as { hash: object }).hash)})`,
+  };
+  test.each<[string, string]>([
+    ['plain text', 'plain text'],
+    ['{{branch}}', 'feature/x'],
+    ['x-{{ branch }}-y', 'x-feature/x-y'],
+    ['{{amp}}', 'a&amp;b&lt;c&gt;&quot;d&#x27;e&#x60;f&#x3D;g'],
+    ['{{{amp}}}', 'a&b<c>"d\'e`f=g'],
+    ['{{&amp}}', 'a&b<c>"d\'e`f=g'],
+    ['{{zero}}|{{no}}|{{nothing}}|{{missing}}', '0|false||'],
+    ['{{list}}', 'beta,67'],
+    ['{{nested.value}}', 'deep'],
+    ['{{this.branch}}', 'feature/x'],
+    ["{{date 'YYYY'}}", 'date(YYYY{})'],
+    ["{{date \"YYYY\" tz='Asia/Tokyo'}}", 'date(YYYY{&quot;tz&quot;:&quot;Asia/Tokyo&quot;})'],
+    ['{{date}}', 'date(default{})'],
+    ['{{date YYYY-MM-DD}}', 'date(undefined{})'],
+    ["{{{date 'it\\'s'}}}", "date(it's{})"],
+    ["{{date 'it\\'s'}}", 'date(it&#x27;s{})'],
+    ['\\{{branch}}', '{{branch}}'],
+    ['a{{! comment }}b', 'ab'],
+    ['a{{!-- has }} inside --}}b', 'ab'],
+    ['a  {{~branch~}}  b', 'afeature/xb'],
+  ])('%p', (source, expected) => {
+    expect(renderTemplate(source, ctx)).toBe(expected);
+  });
+
+  test.each<[string, string]>([
+    ['{{branch', 'unclosed "{{"'],
+    ['{{#if branch}}x{{/if}}', 'block helpers and partials'],
+    ['{{> partial}}', 'block helpers and partials'],
+    ['{{else}}', '{{else}} is only valid inside a block helper'],
+    ['{{date (branch)}}', 'sub-expressions are not supported'],
+    ["{{date 'YYYY}}", 'unterminated string'],
+    ['{{}}', 'empty expression'],
+    ["{{date tz='UTC' 'YYYY'}}", 'positional parameter after key=value'],
+  ])('rejects %p', (source, message) => {
+    expect(() => parseTemplate(source)).toThrow(TemplateError);
+    expect(() => parseTemplate(source)).toThrow(message);
+  });
+
+  test('an unknown helper with parameters is an error, as in Handlebars', () => {
+    expect(() => renderTemplate("{{nope 'x'}}", ctx)).toThrow('Missing helper: "nope"');
+  });
+
+  test('isRawStatement edge cases', () => {
+    expect(isRawStatement('{{{raw}}}')).toBe(true);
+    expect(isRawStatement('v{{raw}}')).toBe(false);
+    expect(isRawStatement('{{raw}}{{! c }}')).toBe(false);
+  });
+
+  test('escapeExpression', () => {
+    expect(escapeExpression(undefined)).toBe('');
+    expect(escapeExpression(12)).toBe('12');
+    expect(escapeExpression('safe-1.2')).toBe('safe-1.2');
+  });
+});
