@@ -12,6 +12,8 @@ const common = {
 };
 
 export default {
+  // ESM test modules are re-evaluated per file and vm contexts grow; recycle a worker past this.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     {
       ...common,

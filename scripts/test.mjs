@@ -45,7 +45,7 @@ const listOnly = passthrough.some((a) => NO_RUN.has(a));
 const tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-jest-'));
 const report = join(tmp, 'report.json');
 // --selectProjects takes a list, so it goes after the pass-through args (else it would swallow a path).
-const args = ['--experimental-vm-modules', JEST, ...passthrough, ...selection];
+const args = ['--experimental-vm-modules', '--max-old-space-size=4096', JEST, ...passthrough, ...selection];
 // --passWithNoTests: jest still writes its report when nothing matched, and the zero-test check below
 // turns that into a failure with a clear message.
 if (!listOnly) args.push('--json', `--outputFile=${report}`, '--passWithNoTests');
