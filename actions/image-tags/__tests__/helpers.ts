@@ -3,6 +3,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { contextFromEnv, type EventContext, type Payload, type RepoInfo } from '../src/context.js';
+import { loadOptionalModules } from '../src/optional.js';
+
+// The action loads csv-parse and pep440 on demand (src/optional.ts); the engine's tests use both.
+await loadOptionalModules();
 
 export const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

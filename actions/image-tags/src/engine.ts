@@ -194,7 +194,8 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
 
   const metaOptions: MetaOptions = { ...options, shortShaLength };
   const labelVersion = seed && versionInput ? versionInput : undefined;
-  const meta = computeMeta(seed ? { ...inputs, images: [] } : inputs, ctx, metaOptions, { labelVersion });
+  const rulesUsed = !seed || normalizeList(inputs.tags).length > 0 || !versionInput;
+  const meta = computeMeta(seed ? { ...inputs, images: [] } : inputs, ctx, metaOptions, { labelVersion, skipRules: !rulesUsed });
   warnings.push(...meta.warnings);
 
   // pin

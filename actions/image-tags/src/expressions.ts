@@ -3,7 +3,7 @@
  * template against them (so a typo such as `{{majr}}` is an input error rather than a silently
  * empty tag, which is what Handlebars would render).
  */
-import { isValidTimeZone } from './datefmt.js';
+import { datefmt } from './optional.js';
 import { inputError, type Origin } from './errors.js';
 import { parseTemplate, TemplateError, type Template } from './template.js';
 
@@ -50,7 +50,7 @@ export function checkTemplate(source: string, allowed: readonly string[], origin
       }
       for (const [key, value] of Object.entries(node.hash)) {
         if (key !== 'tz') throw inputError(origin, `unknown attribute ${key}= in {{${name}}} (${attribute})`, `only tz='<IANA time zone>'`);
-        if (value.kind === 'string' && !isValidTimeZone(value.value)) {
+        if (value.kind === 'string' && !datefmt().isValidTimeZone(value.value)) {
           throw inputError(origin, `unknown time zone "${value.value}" in {{${name}}} (${attribute})`, `an IANA time zone such as UTC, Europe/Paris or Asia/Tokyo`);
         }
       }

@@ -11,9 +11,8 @@
  * `,` and loses the quotes, so a quoted value containing a comma (`"pattern=\d{1,3}"`) is split
  * again later. Here fields that contain a comma or a quote are re-quoted, so quoting works.
  */
-import { parse } from 'csv-parse/sync';
-
 import { TagInputError } from './errors.js';
+import { csvParse } from './optional.js';
 
 /** One entry of a list input with its 1-based line in the raw input. */
 export interface ListEntry {
@@ -40,6 +39,8 @@ function csvQuote(field: string): string {
  */
 export function parseListInput(raw: string, inputName: string): ListEntry[] {
   if (raw === '') return [];
+  if (!/["\r]/.test(raw)) return plainListInput(raw);
+  const parse = csvParse();
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(raw, {
@@ -70,10 +71,29 @@ export function parseListInput(raw: string, inputName: string): ListEntry[] {
 }
 
 /**
+ * parseListInput for text without quotes or carriage returns, where csv-parse's reading reduces to
+ * this: `\n` ends a record, a line starting with `#` is a comment (comment_no_infix), the fields
+ * are re-joined unchanged, blank records are skipped. Same result, without csv-parse's first-call
+ * cost on the cold start (checked against csv-parse by the unit tests).
+ */
+export function plainListInput(raw: string): ListEntry[] {
+  const entries: ListEntry[] = [];
+  raw.split('\n').forEach((line, index) => {
+    if (line.startsWith('#')) return;
+    const value = line.trim();
+    if (value !== '') entries.push({ value, line: index + 1 });
+  });
+  return entries;
+}
+
+/**
  * Parses one entry into its CSV fields, strictly (an unbalanced or misplaced quote is an error,
  * as in metadata-action where csv-parse throws).
  */
 export function parseFields(entry: ListEntry, inputName: string, expected: string): string[] {
+  // Without quotes or line breaks, CSV fields are the comma-separated parts (csv-parse gives the same).
+  if (!/["\r\n]/.test(entry.value)) return entry.value === '' ? [] : entry.value.split(',');
+  const parse = csvParse();
   let rows: string[][];
   try {
     rows = parse(entry.value, { relaxColumnCount: true, skipEmptyLines: true }) as string[][];

@@ -3,16 +3,15 @@
  * labels, annotations, JSON and bake definitions for the same inputs and event), plus deploy-kit's
  * `type=channel`, the `latest` policy for prereleases and an explanation of every rule.
  */
-import * as pep440 from '@renovatebot/pep440';
-import semver from 'semver';
+import type SemVer from 'semver/classes/semver.js';
 
 import { refTypeOf, repoInfoFromPayload, type EventContext, type RepoInfo } from './context.js';
-import { DateFormatError, formatDate } from './datefmt.js';
 import { inputError, type Origin } from './errors.js';
 import { checkTemplate, GLOBAL_EXPRESSIONS } from './expressions.js';
 import { parseFlavor, type Flavor } from './flavor.js';
 import { enabledImageNames, parseImages, type Image } from './image.js';
 import { normalizeList, type ListInput } from './list.js';
+import { datefmt, isDateFormatError, pep440 as loadedPep440, semver as loadedSemver } from './optional.js';
 import { parseTagRules, ruleToString, type TagRule } from './tag.js';
 import { isRawStatement, parseTemplate, render, renderTemplate, TemplateError, type HelperOptions, type TemplateContext } from './template.js';
 
@@ -118,17 +117,19 @@ export function shortSha(sha: string, length = DEFAULT_SHORT_SHA_LENGTH): string
 }
 
 /** The semver in a version string: `1.2.3`, `v1.2.3-rc.1`, `orders/v1.2.3`, `p1-v1.0.0`. */
-function looseSemver(value: string): semver.SemVer | null {
-  const direct = semver.parse(value, { loose: true });
+function looseSemver(value: string): SemVer | null {
+  const semverParse = loadedSemver().parse;
+  const direct = semverParse(value, { loose: true });
   if (direct) return direct;
   const m = /v?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(value);
-  return m ? semver.parse(m[1]!, { loose: true }) : null;
+  return m ? semverParse(m[1]!, { loose: true }) : null;
 }
 
 /** True for `1.2.3-rc.1`, `v2.0.8-beta.67`, `1.2.3rc2`, `1.0dev4`, `orders/v1.0.0-rc.1`. */
 export function isPrereleaseVersion(value: string): boolean {
   const sv = looseSemver(value);
   if (sv) return sv.prerelease.length > 0;
+  const pep440 = loadedPep440();
   try {
     if (pep440.valid(value)) {
       const e = pep440.explain(value);
@@ -188,7 +189,7 @@ class Engine {
         if (key === 'tz') tz = String(value);
         else throw new TemplateError(`Unknown ${key} attribute`);
       }
-      return formatDate(date, format, tz);
+      return datefmt().formatDate(date, format, tz);
     };
   }
 
@@ -226,7 +227,7 @@ class Engine {
     try {
       return renderTemplate(value, this.globals());
     } catch (error) {
-      if (error instanceof TemplateError || error instanceof DateFormatError) {
+      if (error instanceof TemplateError || isDateFormatError(error)) {
         throw inputError(origin, `${attribute} "${value}" cannot be evaluated (${error.message})`, `a value using ${GLOBAL_EXPRESSIONS.map(n => `{{${n}}}`).join(', ')}`);
       }
       throw error;
@@ -265,8 +266,8 @@ class Engine {
       if (current) {
         const higher = known
           .map(k => ({ k, v: looseSemver(k) }))
-          .filter(x => x.v && x.v.prerelease.length === 0 && semver.gt(x.v, current))
-          .sort((a, b) => semver.rcompare(a.v!, b.v!))[0];
+          .filter(x => x.v && x.v.prerelease.length === 0 && loadedSemver().gt(x.v, current))
+          .sort((a, b) => loadedSemver().rcompare(a.v!, b.v!))[0];
         if (higher) return { latest: false, reason: `not the highest version (${higher.k} is higher than ${source}) so no latest` };
       }
     }
@@ -280,7 +281,7 @@ class Engine {
     try {
       rendered = render(parseTemplate(rule.attrs['pattern']!), { date: this.dateHelper(this.options.now), commit_date: this.dateHelper(commitDate) });
     } catch (error) {
-      if (error instanceof TemplateError || error instanceof DateFormatError) throw inputError(rule.origin, `pattern cannot be evaluated (${error.message})`, "a pattern such as nightly or {{date 'YYYYMMDD'}}");
+      if (error instanceof TemplateError || isDateFormatError(error)) throw inputError(rule.origin, `pattern cannot be evaluated (${error.message})`, "a pattern such as nightly or {{date 'YYYYMMDD'}}");
       throw error;
     }
     const l = this.latestFor(false, undefined, 'type=schedule never produces latest with latest=auto');
@@ -316,11 +317,12 @@ class Engine {
     const src = this.versionSource(rule, true);
     if (src.vraw === undefined) return { reason: src.reason };
     let vraw = src.vraw;
-    if (!semver.valid(vraw)) {
+    const { valid: semverValid, parse: semverParse, prerelease: semverPrerelease } = loadedSemver();
+    if (!semverValid(vraw)) {
       this.warnings.push(`${vraw} is not a valid semver. More info: https://semver.org/`);
       return { reason: `${vraw || '(empty)'} is not a valid semver` };
     }
-    const sver = semver.parse(vraw, { loose: true })!;
+    const sver = semverParse(vraw, { loose: true })!;
     const hctx: TemplateContext = {
       raw: sver.raw,
       version: sver.version,
@@ -333,7 +335,7 @@ class Engine {
     const pattern = rule.attrs['pattern']!;
     let candidate = false;
     let note: string | undefined;
-    if (semver.prerelease(vraw)) {
+    if (semverPrerelease(vraw)) {
       const usePattern = isRawStatement(pattern) ? pattern : '{{version}}';
       if (usePattern !== pattern) note = `prerelease ${vraw}: only {{version}} is produced`;
       vraw = this.setValue(render(parseTemplate(usePattern), hctx), rule);
@@ -349,6 +351,7 @@ class Engine {
   }
 
   private procPep440(rule: TagRule): ProcResult {
+    const pep440 = loadedPep440();
     const src = this.versionSource(rule, true);
     if (src.vraw === undefined) return { reason: src.reason };
     const vraw = src.vraw;
@@ -468,7 +471,9 @@ class Engine {
 
   private refIsPrerelease(): string | undefined {
     const info = this.options.releaseInfo;
-    if (info) return info.isPrerelease ? info.tag || info.version : undefined;
+    if (info?.isPrerelease) return info.tag || info.version;
+    // Same rule as latestFor: the release info OR the tag itself (a PEP 440 `20200110-RC2` is no
+    // SemVer prerelease for parse-version, but it is a prerelease).
     if (refTypeOf(this.ctx.ref) === 'tag') {
       const tag = this.ctx.ref.replace(/^refs\/tags\//, '');
       return isPrereleaseVersion(tag) ? tag : undefined;
@@ -592,14 +597,37 @@ class Engine {
           .map(([key, ...values]) => [key!, values.join('=')] as [string, string]),
       ),
     )
-      .sort((a, b) => a[0].localeCompare(b[0]))
+      .sort((a, b) => compareKeys(a[0], b[0]))
       .map(([key, value]) => `${key}=${value}`);
   }
+}
+
+/**
+ * metadata-action sorts labels with `localeCompare`, whose first call loads ICU's collator (10-20 ms
+ * of cold start). For keys made of [a-z0-9.] only (every org.opencontainers.image.* key) the order
+ * of the root and English collations is the code-point order, so the collator is skipped for them;
+ * any other key, or another collation locale, goes through localeCompare as upstream.
+ */
+const PLAIN_KEY = /^[a-z0-9.]*$/;
+
+function rootCollation(env: Record<string, string | undefined> = process.env): boolean {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return locale === '' || /^(?:C|POSIX|en)(?:[_.@-]|$)/i.test(locale);
+}
+
+export function compareKeys(a: string, b: string, env?: Record<string, string | undefined>): number {
+  if (PLAIN_KEY.test(a) && PLAIN_KEY.test(b) && rootCollation(env)) return a < b ? -1 : a > b ? 1 : 0;
+  return a.localeCompare(b);
 }
 
 export interface ComputeMetaOverrides {
   /** Seed naming mode: the version to put in the version label instead of the computed one. */
   labelVersion?: string;
+  /**
+   * Seed naming with a version and no `tags`: the version is the tag, so the default rules would
+   * be evaluated for nothing (and listed in the explain report as if they mattered). Skip them.
+   */
+  skipRules?: boolean;
 }
 
 /** Computes everything metadata-action computes for these inputs and this event. */
@@ -609,7 +637,7 @@ export function computeMeta(inputs: MetaInputs, ctx: EventContext, options: Meta
   const flavorOrigin = (attr: string, v: string) => ({ input: 'flavor', text: `${attr}=${v}` });
   checkTemplate(flavor.prefix, GLOBAL_EXPRESSIONS, flavorOrigin('prefix', flavor.prefix), 'prefix');
   checkTemplate(flavor.suffix, GLOBAL_EXPRESSIONS, flavorOrigin('suffix', flavor.suffix), 'suffix');
-  const rules = parseTagRules(inputs.tags);
+  const rules = overrides.skipRules ? [] : parseTagRules(inputs.tags);
   const repo = options.repo ?? repoInfoFromPayload(ctx.payload);
   const engine = new Engine(ctx, flavor, repo, options);
   engine.process(rules);
