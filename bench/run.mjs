@@ -31,10 +31,22 @@ const CASES = [
     expect: (r) => r.outputs.environment === 'staging' && r.outputs.tag === 'v1.4.0-rc.1',
     target: { ratio: 1.5, sizeKB: 400 },
   },
-  // Next: image-tags with 10 services, target { ratio: 2.0, sizeKB: ... }, e.g.
-  // { name: 'image-tags: 10 services', action: 'image-tags', eventName: 'push', ref: 'refs/tags/v1.4.0',
-  //   inputs: { services: 'core payments chat ...', kind: 'ms', registry: '...', version: 'v1.4.0' },
-  //   expect: (r) => r.outputs.tags.split('\n').length >= 10, target: { ratio: 2.0, sizeKB: 400 } },
+  {
+    // A typical tag push: 10 services in seed naming, no API call (github-token empty).
+    // Size: index.js plus the lazily loaded chunks (Octokit ~1.1 MB, loaded only when a token is given; YAML).
+    name: 'image-tags: rc tag, 10 services',
+    action: 'image-tags',
+    eventName: 'push',
+    ref: 'refs/tags/v1.2.3-rc.1',
+    inputs: {
+      services: 'core payments chat auth billing search notify gateway orders users',
+      kind: 'ms',
+      registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      'github-token': '',
+    },
+    expect: (r) => r.outputs.tags.split('\n').length === 20 && r.outputs.version === 'v1.2.3-rc.1',
+    target: { ratio: 2.0, sizeKB: 1700 },
+  },
 ];
 
 function parseArgs(argv) {
@@ -216,8 +228,46 @@ async function main() {
   }
 }
 
+// Transfer benchmarks against real local services (registry, moto), after the cold-start table;
+// each module exports run({ rounds }) → { rows, problems, rounds } and print(result).
+const TRANSFER = [
+  {
+    name: 'push-artifacts transfer',
+    load: async () => {
+      const m = await import('./push-artifacts.mjs');
+      return { run: m.benchPushArtifacts, print: m.printTransferTable };
+    },
+  },
+  {
+    name: 'gitops-dispatch requests',
+    load: async () => {
+      const m = await import('./gitops-dispatch.mjs');
+      return { run: m.benchGitopsDispatch, print: m.printGitopsTable };
+    },
+  },
+  {
+    name: 'migrate-job watch',
+    load: async () => {
+      const m = await import('./migrate-job.mjs');
+      return { run: m.benchMigrateJob, print: m.printMigrateJobTable };
+    },
+  },
+];
+
 try {
-  process.exitCode = await main();
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = (name, action) => opts.filters.length === 0 || opts.filters.some((f) => name.includes(f) || action === f);
+  const cold = CASES.some((c) => selected(c.name, c.action));
+  process.exitCode = cold ? await main() : 0;
+  for (const t of TRANSFER.filter((t) => selected(t.name, t.name.split(' ')[0]))) {
+    const bench = await t.load();
+    const result = await bench.run({ rounds: 3 });
+    console.log('');
+    bench.print(result);
+    for (const p of result.problems) console.error(`bench: ${t.name}: ${p}`);
+    if (result.problems.length) process.exitCode = 1;
+    else if (opts.check && result.rows.some((r) => r[4] === 'NO')) process.exitCode = 1;
+  }
 } catch (e) {
   console.error(`bench: ${e.message}`);
   process.exitCode = 2;

@@ -1,0 +1,256 @@
+// Real local services for push-artifacts' tests, bench and demo, all on 127.0.0.1 and bounded in
+// time: moto's server (STS, ECR, S3), the CNCF distribution registry (Debian docker-registry) with
+// optional htpasswd auth, skopeo to read back what was pushed, and a fault-injecting HTTP proxy.
+// Tools come from .ci/install-tools' cache; a missing tool is an error that says to run it.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './runner.mjs';
+
+const INSTALL = join(REPO_ROOT, '.ci', 'install-tools');
+
+/** `<cache>/<tool>-<version>/<relative>`, or an Error telling to run .ci/install-tools. */
+export function toolPath(tool, relative) {
+  let dir;
+  try {
+    dir = execFileSync('bash', [INSTALL, '--print-dir', tool], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    throw new Error(`cannot locate tool ${tool}: ${error.message}`);
+  }
+  const path = join(dir, relative);
+  if (!existsSync(path)) throw new Error(`${tool} is not installed (${path} is missing): run .ci/install-tools ${tool}`);
+  return path;
+}
+
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createNetServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `url` until it answers (any HTTP status), at most `timeoutMs`. */
+export async function waitForHttp(url, timeoutMs = 20000, child) {
+  const started = Date.now();
+  let last;
+  while (Date.now() - started < timeoutMs) {
+    if (child && child.exitCode !== null) throw new Error(`${url}: the service exited with code ${child.exitCode} before answering`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      return;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms (${last?.message ?? 'no answer'})`);
+}
+
+function spawnService(command, args, options) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options });
+  let output = '';
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, stop, output: () => output };
+}
+
+/** moto's server on a free loopback port: { url, stop }. */
+export async function startMoto() {
+  const python = toolPath('moto', 'venv/bin/python');
+  const port = await freePort();
+  const service = spawnService(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), MOTO_ALLOW_NONEXISTENT_REGION: 'false' } });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/moto-api/`, 30000, service.child);
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${error.message}\n${service.output()}`);
+  }
+  return { url, port, stop: service.stop, output: service.output };
+}
+
+/** bcrypt htpasswd line via the moto venv's bcrypt (installed by .ci/install-tools moto). */
+export function htpasswdLine(user, password) {
+  const python = toolPath('moto', 'venv/bin/python');
+  const hash = execFileSync(python, ['-c', 'import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=5)).decode())', password], { encoding: 'utf8' }).trim();
+  return `${user}:${hash}\n`;
+}
+
+/**
+ * The CNCF distribution registry on a free loopback port, storing in a temp dir. With `auth`
+ * ({user, password}) it requires HTTP basic auth, as ECR does. Returns { host, url, dir, stop }.
+ */
+export async function startRegistry({ auth } = {}) {
+  const binary = toolPath('registry', 'docker-registry');
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'dk-registry-'));
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${join(dir, 'data')}`,
+    '  delete:',
+    '    enabled: true',
+    'http:',
+    `  addr: 127.0.0.1:${port}`,
+    `  secret: ${Math.random().toString(36).slice(2)}`,
+  ];
+  if (auth) {
+    writeFileSync(join(dir, 'htpasswd'), htpasswdLine(auth.user, auth.password));
+    lines.push('auth:', '  htpasswd:', '    realm: deploy-kit-test', `    path: ${join(dir, 'htpasswd')}`);
+  }
+  writeFileSync(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
+  const service = spawnService(binary, ['serve', join(dir, 'config.yml')], { env: { PATH: process.env.PATH ?? '' } });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(`${url}/v2/`, 20000, service.child);
+  } catch (error) {
+    await service.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${error.message}\n${service.output()}`);
+  }
+  return {
+    host: `127.0.0.1:${port}`,
+    url,
+    dir,
+    output: service.output,
+    async stop() {
+      await service.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs skopeo (from the tools cache) and returns stdout; throws with stderr on failure. */
+export function skopeo(args, { timeoutMs = 120000 } = {}) {
+  const binary = toolPath('skopeo', 'skopeo');
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolveRun(stdout);
+      else reject(new Error(`skopeo ${args.join(' ')} exited ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+/**
+ * A fault-injecting HTTP proxy on loopback in front of `target` (http://127.0.0.1:port).
+ * `decide(request, n)` → undefined (pass through) or one of:
+ *   { status, headers?, body? }   answer without forwarding (500/503/429 + Retry-After ...)
+ *   { reset: true }               destroy the client socket at once
+ *   { resetAfterBytes: n }        forward, but cut the client connection after n request bytes
+ *   { delayMs }                   wait, then forward
+ * Every request is logged ({method, url, status, at}) in `log`, in order. `maxFaults` bounds injections.
+ */
+export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
+  const upstream = new URL(target);
+  const log = [];
+  let faults = 0;
+  let count = 0;
+  const server = createServer((req, res) => {
+    const n = ++count;
+    const entry = { method: req.method, url: req.url, status: 0, at: Date.now(), fault: undefined };
+    log.push(entry);
+    let action = faults < maxFaults ? decide(req, n) : undefined;
+    if (action) {
+      faults++;
+      entry.fault = action;
+    }
+    if (action?.reset) {
+      req.socket.destroy();
+      return;
+    }
+    if (action?.status) {
+      entry.status = action.status;
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(action.status, { 'content-type': 'application/json', ...(action.headers ?? {}) });
+        res.end(action.body ?? JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected fault' }] }));
+      });
+      return;
+    }
+    const forward = () => {
+      const headers = { ...req.headers, host: upstream.host };
+      const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
+        entry.status = answer.statusCode;
+        const out = { ...answer.headers };
+        // Keep the registry's Location pointing at the proxy.
+        if (out.location && out.location.startsWith(upstream.origin)) out.location = out.location.slice(upstream.origin.length);
+        res.writeHead(answer.statusCode, out);
+        answer.pipe(res);
+      });
+      proxied.on('error', () => res.destroy());
+      if (action?.resetAfterBytes !== undefined) {
+        let seen = 0;
+        req.on('data', (chunk) => {
+          seen += chunk.length;
+          if (seen >= action.resetAfterBytes) {
+            proxied.destroy();
+            req.socket.destroy();
+          } else proxied.write(chunk);
+        });
+        req.on('end', () => proxied.end());
+      } else req.pipe(proxied);
+    };
+    if (action?.delayMs) setTimeout(forward, action.delayMs);
+    else forward();
+  });
+  const port = await new Promise((r) => server.listen(0, '127.0.0.1', () => r(server.address().port)));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    log,
+    faults: () => faults,
+    stop: () => new Promise((r) => {
+      server.closeAllConnections?.();
+      server.close(() => r());
+    }),
+  };
+}
+

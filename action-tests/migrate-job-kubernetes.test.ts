@@ -1,0 +1,278 @@
+// migrate-job `backend: kubernetes`, run from the bundle against a real control plane on 127.0.0.1 (etcd,
+// kube-apiserver, kube-controller-manager built from the Kubernetes sources by .ci/install-tools). The Job
+// controller decides Complete/Failed/DeadlineExceeded; the test's FakeNode plays the kubelet (see
+// kube-cluster.ts). Covers: success with streamed logs, idempotent re-runs, failures with exit codes, the
+// fail-fast cases, the deadline, our own timeout (the Job is left running), RBAC, unreachable/missing
+// kubeconfig, a name collision, and an API server restart mid-run (the watch resumes; no second Job).
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
+import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
+import { freePort } from './migrate-job-support.js';
+
+jest.setTimeout(60_000);
+
+const ACTION = 'migrate-job';
+const NS = 'apps';
+const DIGEST = `sha256:${'2'.repeat(64)}`;
+const IMAGE = `127.0.0.1:5000/ms_orders@${DIGEST}`;
+const MISSING_IMAGE = `127.0.0.1:5000/does-not-exist@${DIGEST}`;
+
+/** The fake migration binary: `/app/migrate <scenario> [n]`. */
+function program(argv: string[]): Program {
+  const [, scenario = 'up', n] = argv;
+  switch (scenario) {
+    case 'up':
+      return { lines: ['migrate: connecting to postgres', '1/u create_users (12ms)', '2/u add_name (4ms)', 'migrate: done'], exitCode: 0 };
+    case 'fail':
+      return { lines: ['1/u add_column (3ms)', 'error: duplicate column name "email"'], exitCode: Number(n ?? 3) };
+    case 'slow':
+      return { lines: Array.from({ length: Number(n ?? 10) }, (_, i) => `step ${i + 1}`), lineDelayMs: 500, exitCode: 0 };
+    case 'hang':
+      return { lines: ['waiting for the migration lock'], exitCode: 0, runMs: 600_000 };
+    default:
+      return { lines: [`unknown scenario ${scenario}`], exitCode: 2 };
+  }
+}
+
+let cluster: Cluster;
+let node: FakeNode;
+let kubeconfig: string;
+let counter = 0;
+let workspace: string;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  await cluster.createNamespace(NS);
+  await cluster.createSecret(NS, 'orders-db', { DATABASE_URL: 'postgres://orders@db/orders' });
+  node = new FakeNode(cluster, NS, { program, missingImages: (image) => image.includes('does-not-exist') });
+  await node.start();
+  kubeconfig = cluster.writeKubeconfig('admin.kubeconfig', ADMIN_TOKEN, NS);
+  workspace = mkdtempSync(join(tmpdir(), 'mj-kws-'));
+}, 120_000);
+
+afterAll(async () => {
+  await node?.stop();
+  await cluster?.stop();
+  if (workspace) rmSync(workspace, { recursive: true, force: true });
+}, 60_000);
+
+/** A fresh tag per test, so each test has its own Job. */
+const nextTag = () => `v1.0.${++counter}`;
+const run = (inputs: Record<string, string>, options: Partial<RunActionOptions> = {}): Promise<RunResult> =>
+  runAction(ACTION, {
+    inputs: { backend: 'kubernetes', release: 'orders', image: IMAGE, command: '/app/migrate', 'env-from-secret': 'orders-db', ...inputs },
+    env: { KUBECONFIG: kubeconfig, ...(options.env ?? {}) },
+    timeoutMs: 45_000,
+    cwd: workspace,
+    ...options,
+  });
+const jobName = (tag: string) => `orders-migrate-${tag.replace(/\./g, '-')}`;
+const podsOf = async (name: string) => (await cluster.apiOk('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=batch.kubernetes.io/job-name=${name}`)).items as any[];
+
+describe('a migration that succeeds', () => {
+  const tag = nextTag();
+  let first: RunResult;
+  beforeAll(async () => {
+    first = await run({ tag, args: 'up', 'log-file': 'migration.log', resources: '{requests: {cpu: 50m, memory: 64Mi}}' });
+  }, 60_000);
+
+  test('creates the Job as specified, waits for Complete, streams the log and keeps it in log-file', async () => {
+    expectSuccess(first);
+    expect(first.outputs).toMatchObject({ status: 'succeeded', 'exit-code': '0', 'job-name': jobName(tag) });
+    expect(first.log).toContain('2/u add_name (4ms)');
+    expect(first.log).toContain(`Created Job ${NS}/${jobName(tag)}`);
+    expect(readFileSync(first.outputs['log-file'], 'utf8')).toBe('migrate: connecting to postgres\n1/u create_users (12ms)\n2/u add_name (4ms)\nmigrate: done\n');
+    const job = await cluster.getJob(NS, jobName(tag));
+    expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 86400 });
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job.spec.template.spec.containers[0]).toMatchObject({ image: IMAGE, command: ['/app/migrate'], args: ['up'], envFrom: [{ secretRef: { name: 'orders-db' } }], resources: { requests: { cpu: '50m', memory: '64Mi' } } });
+    expect(job.metadata.annotations).toMatchObject({ 'deploy-kit/release': 'orders', 'deploy-kit/tag': tag, 'deploy-kit/image': IMAGE });
+    expect(job.status.conditions.some((c: any) => c.type === 'Complete' && c.status === 'True')).toBe(true);
+  });
+
+  test('a re-run finds the completed Job and does not run the migration again', async () => {
+    const handled = node.handled.length;
+    const again = await run({ tag, args: 'up' });
+    expectSuccess(again);
+    expect(again.outputs).toMatchObject({ status: 'already-complete', 'exit-code': '0' });
+    expect(again.log).toContain('not run again');
+    expect(node.handled.length).toBe(handled);
+    expect(await podsOf(jobName(tag))).toHaveLength(1);
+  });
+
+  test('the same tag with another image is refused (a re-pushed tag)', async () => {
+    const other = await run({ tag, args: 'up', image: `127.0.0.1:5000/ms_orders@sha256:${'3'.repeat(64)}` });
+    expectFailure(other, 'Migration not run');
+    expectFailure(other, `not 127.0.0.1:5000/ms_orders@sha256:${'3'.repeat(64)}`);
+  });
+});
+
+describe('a migration that fails', () => {
+  const tag = nextTag();
+  test('exit code and reason surfaced at once; a re-run refuses; rerun-failed deletes and runs it again', async () => {
+    const started = Date.now();
+    const failed = await run({ tag, args: 'fail 3' });
+    expectFailure(failed, 'the migration container failed: exit code 3, reason Error');
+    expect(failed.outputs).toMatchObject({ status: 'failed', 'exit-code': '3' });
+    expect(failed.summary).toContain('error: duplicate column name');
+    expect(Date.now() - started).toBeLessThan(20_000);
+
+    const refused = await run({ tag, args: 'fail 3' });
+    expectFailure(refused, 'already ran with this image and failed');
+    expectFailure(refused, 'rerun-failed: true');
+    expect(await podsOf(jobName(tag))).toHaveLength(1);
+
+    // The fix is deployed as the same tag's migration args here; rerun-failed replaces the failed Job.
+    const rerun = await run({ tag, args: 'fail 3', 'rerun-failed': 'true' });
+    expectFailure(rerun, 'exit code 3');
+    expect(rerun.log).toContain('rerun-failed is true, so it is deleted and created again');
+    const pods = await podsOf(jobName(tag));
+    expect(pods).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('fail fast', () => {
+  test('ImagePullBackOff / ErrImagePull', async () => {
+    const started = Date.now();
+    const result = await run({ tag: nextTag(), image: MISSING_IMAGE });
+    expectFailure(result, 'the image cannot be pulled (ErrImagePull');
+    expect(result.outputs.status).toBe('failed');
+    expect(result.outputs['exit-code']).toBe('');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  test('a missing secret is named before anything is created', async () => {
+    const tag = nextTag();
+    const result = await run({ tag, 'env-from-secret': 'orders-db-missing' });
+    expectFailure(result, 'secret "orders-db-missing" does not exist in namespace apps');
+    expect(await cluster.getJob(NS, jobName(tag))).toBeUndefined();
+  });
+
+  test('a missing service account (the Job controller cannot create the pod)', async () => {
+    const result = await run({ tag: nextTag(), 'service-account': 'no-such-sa' });
+    expectFailure(result, 'Kubernetes could not create the migration pod');
+    expectFailure(result, 'serviceaccount "no-such-sa" not found');
+  });
+
+  test('Unschedulable', async () => {
+    node.options = { ...node.options, unschedulable: true };
+    try {
+      const result = await run({ tag: nextTag() });
+      expectFailure(result, 'no node can run the migration pod (Unschedulable: 0/1 nodes are available: 1 Insufficient memory.)');
+    } finally {
+      node.options = { ...node.options, unschedulable: false };
+    }
+  });
+
+  test('the deadline: Kubernetes stops the Job (DeadlineExceeded) and the step fails with it', async () => {
+    const tag = nextTag();
+    const result = await run({ tag, args: 'hang', timeout: '3s' });
+    expectFailure(result, 'the migration ran longer than its deadline (timeout 3s, activeDeadlineSeconds 3) and Kubernetes stopped it');
+    expect(result.log).toContain('waiting for the migration lock');
+    // The step returned on FailureTarget; the Job controller sets Failed once the (fake) kubelet has stopped the pod.
+    await waitFor('Failed/DeadlineExceeded', 15_000, async () =>
+      ((await cluster.getJob(NS, jobName(tag)))?.status?.conditions ?? []).some((c: any) => c.type === 'Failed' && c.reason === 'DeadlineExceeded'),
+    );
+  });
+});
+
+test('our own timeout fails the step but never deletes the running Job (attached to a Job without a deadline)', async () => {
+  const tag = nextTag();
+  const name = jobName(tag);
+  // A Job of this release that is already running (an earlier run that was cancelled), without activeDeadlineSeconds.
+  await cluster.apiOk('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, annotations: { 'deploy-kit/release': 'orders', 'deploy-kit/tag': tag, 'deploy-kit/image': IMAGE } },
+    spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'hang'] }] } } },
+  });
+  const result = await run({ tag, args: 'hang', timeout: '2s' });
+  expectFailure(result, 'Migration timed out');
+  expect(result.outputs.status).toBe('timed-out');
+  expect(result.log).toContain('is already running with this image; following it instead of starting another');
+  expect(result.errors.join('\n')).toContain(`kubectl -n ${NS} logs -f job/${name}`);
+  const job = await cluster.getJob(NS, name);
+  expect(job).toBeDefined();
+  expect(job.metadata.deletionTimestamp).toBeUndefined();
+  expect(job.status.active).toBe(1);
+  expect(await podsOf(name)).toHaveLength(1);
+}, 30_000);
+
+test('a Job of another release under the same name is refused', async () => {
+  const tag = nextTag();
+  await cluster.apiOk('POST', `/apis/batch/v1/namespaces/${NS}/jobs`, {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: jobName(tag), annotations: { 'deploy-kit/release': 'orders-legacy' } },
+    spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'up'] }] } } },
+  });
+  const result = await run({ tag });
+  expectFailure(result, 'does not belong to release "orders" (it belongs to release "orders-legacy")');
+});
+
+describe('access', () => {
+  test('RBAC: a 403 names the verb and the resource', async () => {
+    const limited = cluster.writeKubeconfig('limited.kubeconfig', LIMITED_TOKEN, NS);
+    const result = await run({ tag: nextTag() }, { env: { KUBECONFIG: limited } });
+    expectFailure(result, 'Not allowed to get jobs/');
+    expectFailure(result, 'User "ci-limited" cannot get resource "jobs" in API group "batch" in the namespace "apps"');
+  });
+
+  test('an unreachable API server', async () => {
+    const port = await freePort();
+    const path = join(cluster.dir, 'unreachable.kubeconfig');
+    writeFileSync(path, cluster.kubeconfig().replace(cluster.server, `https://127.0.0.1:${port}`));
+    const result = await run({ tag: nextTag() }, { env: { KUBECONFIG: path } });
+    expectFailure(result, `Cannot reach the Kubernetes API server at https://127.0.0.1:${port}`);
+  });
+
+  test.each([
+    [{ KUBECONFIG: '/nonexistent/kubeconfig' }, {}, 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist'],
+    [{}, { kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: [' }, 'Cannot use the kubeconfig input'],
+    [{}, { context: 'prod' }, 'The kubeconfig has no context "prod"'],
+  ])('kubeconfig problems %j %j', async (env, inputs, message) => {
+    const result = await run({ tag: nextTag(), ...inputs }, { env });
+    expectFailure(result, message);
+  });
+
+  test('the token in an inline kubeconfig never shows in the output', async () => {
+    const result = await run({ tag: nextTag(), args: 'up', kubeconfig: cluster.kubeconfig(ADMIN_TOKEN, NS) }, { env: { KUBECONFIG: undefined }, secrets: [ADMIN_TOKEN] });
+    expectSuccess(result);
+  });
+});
+
+test('dry-run prints the Job and creates nothing', async () => {
+  const tag = nextTag();
+  const result = await run({ tag, 'dry-run': 'true' });
+  expectSuccess(result);
+  expect(result.outputs.status).toBe('planned');
+  expect(result.log).toContain(`[dry-run] would create this Job in ${NS} and watch it`);
+  expect(result.log).toContain('backoffLimit: 0');
+  expect(await cluster.getJob(NS, jobName(tag))).toBeUndefined();
+});
+
+test('cleanup: on-success deletes the Job after saving its log', async () => {
+  const tag = nextTag();
+  const result = await run({ tag, args: 'up', cleanup: 'on-success', 'log-file': 'cleanup.log' });
+  expectSuccess(result);
+  expect(result.log).toContain('(cleanup: on-success)');
+  expect(readFileSync(result.outputs['log-file'], 'utf8')).toContain('migrate: done');
+  await waitFor('job deleted', 10_000, async () => (await cluster.getJob(NS, jobName(tag))) === undefined);
+});
+
+test('the API server restarts mid-run: the watch resumes, the migration finishes, one Job and one pod', async () => {
+  const tag = nextTag();
+  const pending = run({ tag, args: 'slow 12' });
+  await waitFor('the pod running', 20_000, async () => (await podsOf(jobName(tag))).some((p) => p.status?.phase === 'Running'));
+  await cluster.stopProcess('kube-apiserver');
+  await new Promise((r) => setTimeout(r, 1_000));
+  await cluster.startApiServer();
+  const result = await pending;
+  expectSuccess(result);
+  expect(result.outputs.status).toBe('succeeded');
+  expect(result.log).toContain('step 12');
+  expect(await podsOf(jobName(tag))).toHaveLength(1);
+}, 60_000);

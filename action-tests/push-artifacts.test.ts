@@ -1,0 +1,526 @@
+// push-artifacts, run from its bundle (dist/push-artifacts/index.js) exactly as the runner runs it,
+// against real services started here on 127.0.0.1: moto's server (STS, ECR, S3) and the CNCF
+// distribution registry with basic auth matching the ECR token moto issues, cross-checked with
+// skopeo. Images are generated here from random bytes (OCI layouts, a two-platform index, a docker
+// save archive, a > 10 MB layer for the chunked path). A fault-injecting proxy sits in front of both
+// services for the retry tests. Tools come from .ci/install-tools.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
+import { makeDockerArchive, makeOciArchive, makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
+import { skopeo, startFaultProxy, startMoto, startRegistry } from './lib/services.mjs';
+
+const ACTION = 'push-artifacts';
+const ACCOUNT = '123456789012';
+const PASSWORD = `${ACCOUNT}-auth-token`; // what moto's GetAuthorizationToken issues
+const TOKEN = Buffer.from(`AWS:${PASSWORD}`).toString('base64');
+const SECRET_KEY = 'deployKitTestSecretKey0123456789abcdef';
+const SECRETS = [PASSWORD, TOKEN, SECRET_KEY];
+const REGION = 'us-east-1';
+const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+
+type Service = { url: string; stop: () => Promise<void> };
+let moto: Service & { port: number };
+let registry: Service & { host: string; dir: string };
+let work: string;
+let multi: MadeLayout; // two platforms, one layer > 10 MB (chunked)
+let single: MadeLayout;
+
+const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+function awsEnv(endpoint = moto.url): Record<string, string> {
+  return { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: REGION, AWS_ENDPOINT_URL: endpoint };
+}
+
+function run(inputs: Record<string, string>, options: RunActionOptions = {}): Promise<RunResult> {
+  return runAction(ACTION, { timeoutMs: 90_000, secrets: SECRETS, ...options, inputs, env: { ...awsEnv(), ...(options.env ?? {}) } });
+}
+
+/** Registry API GET with the test credentials (the manifest/blob as stored). */
+async function registryGet(path: string, accept?: string): Promise<Response> {
+  return fetch(`${registry.url}${path}`, {
+    headers: { authorization: `Basic ${Buffer.from(`AWS:${PASSWORD}`).toString('base64')}`, ...(accept ? { accept } : {}) },
+  });
+}
+
+const CREDS = ['--tls-verify=false', '--creds', `AWS:${PASSWORD}`];
+
+async function inspectRaw(reference: string): Promise<string> {
+  return skopeo(['inspect', '--raw', ...CREDS, `docker://${reference}`]);
+}
+
+/** Every blob of a layout is in `repository`, byte-identical (sha256 of what the registry serves). */
+async function expectBlobsIdentical(repository: string, made: MadeLayout): Promise<void> {
+  for (const digest of made.blobs) {
+    const response = await registryGet(`/v2/${repository}/blobs/${digest}`);
+    expect(response.status).toBe(200);
+    expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+  }
+}
+
+async function aws() {
+  const [{ S3Client, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command }, ecr] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/client-ecr'),
+  ]);
+  const config = { region: REGION, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY } };
+  return { s3: new S3Client(config), ecr: new ecr.ECRClient(config), CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ecrLib: ecr };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'dk-push-artifacts-'));
+  [moto, registry] = await Promise.all([startMoto(), startRegistry({ auth: { user: 'AWS', password: PASSWORD } })]);
+  multi = await makeOciLayout(join(work, 'multi'), { layers: [300_000, 11 * 1024 * 1024], platforms: ['linux/amd64', 'linux/arm64'] });
+  single = await makeOciLayout(join(work, 'single'), { layers: [2000, 50_000, 120_000] });
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([moto?.stop(), registry?.stop()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('push over the registry API', () => {
+  test('a two-platform index to two services: blobs once, mounts, chunked layer, digests verified with skopeo', async () => {
+    const images = JSON.stringify({
+      version: 'v1.2.3',
+      services: [
+        { service: 'core', image: `${registry.host}/ms_core`, tags: [`${registry.host}/ms_core:v1.2.3`, `${registry.host}/ms_core:sha-abc1234`] },
+        { service: 'chat', image: `${registry.host}/ms_chat`, tags: [`${registry.host}/ms_chat:v1.2.3`] },
+      ],
+    });
+    const result = await run({ images, source: multi.layout, 'create-repositories': 'true' });
+    expectSuccess(result);
+    const digests = JSON.parse(result.outputs.digests!) as Record<string, string>;
+    expect(digests).toEqual({
+      [`${registry.host}/ms_core:v1.2.3`]: multi.digest,
+      [`${registry.host}/ms_core:sha-abc1234`]: multi.digest,
+      [`${registry.host}/ms_chat:v1.2.3`]: multi.digest,
+    });
+    expect(result.outputs.registry).toBe(registry.host);
+    expect(result.outputs.images!.split('\n')).toEqual(Object.keys(digests));
+    expect(result.json).toMatchObject({ registry: registry.host, digests, 'dry-run': false });
+    // The index as skopeo reads it back hashes to the digest we report; both platforms resolve.
+    const raw = await inspectRaw(`${registry.host}/ms_chat:v1.2.3`);
+    expect(sha256(raw)).toBe(multi.digest);
+    expect(JSON.parse(raw).manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+    const arm = JSON.parse(await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/ms_core:sha-abc1234`]));
+    expect(arm.Architecture).toBe('arm64');
+    expect(arm.Layers).toEqual(multi.manifests[1]!.layers);
+    await expectBlobsIdentical('ms_core', multi);
+    await expectBlobsIdentical('ms_chat', multi);
+    // The big layer went in chunks; ms_chat got every blob by cross-repository mount.
+    expect(result.log).toMatch(/ms_core: uploaded sha256:\w+ \(11\.\d MiB in 2 chunks\)/);
+    expect(result.log).toMatch(/ms_chat: mounted sha256:\w+ \(11\.\d MiB\) from ms_core/);
+    expect(result.log).toMatch(/ms_chat: .*blobs: 0 uploaded 0 B, 5 mounted/);
+    expect(result.summary).toContain(`| ${registry.host}/ms_core:v1.2.3 | ${multi.digest} | pushed |`);
+    // Login and the ECR token: masked before use, never in the output (the harness checks every secret).
+    expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, TOKEN]));
+  });
+
+  test('a re-push uploads nothing and leaves the tags as they are', async () => {
+    const result = await run({ images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout });
+    expectSuccess(result);
+    expect(result.log).toMatch(/blobs: 0 uploaded 0 B, 0 mounted, 5 already there/);
+    expect(result.summary).toContain(`| ${registry.host}/ms_core:v1.2.3 | ${multi.digest} | already there |`);
+  });
+
+  test('an OCI archive and a legacy docker save archive, per service through {service}', async () => {
+    const dir = join(work, 'per-service');
+    mkdirSync(dir, { recursive: true });
+    const oci = await makeOciArchive(join(dir, 'payments.tar'), { layers: [5000, 7000] });
+    const save = await makeDockerArchive(join(dir, 'auth.tar'), { layers: [3000, 9000], repoTag: 'auth:dev' });
+    const result = await run({ images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' }, { env: {} });
+    // Plain references: the service is the repository's last component.
+    expectFailure(result, /ms_payments\.tar does not exist/);
+    const ok = await run({ images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' });
+    expectSuccess(ok);
+    const digests = JSON.parse(ok.outputs.digests!) as Record<string, string>;
+    expect(digests[`${registry.host}/payments:v2`]).toBe(oci.digest);
+    const authManifest = await inspectRaw(`${registry.host}/auth:v2`);
+    expect(sha256(authManifest)).toBe(digests[`${registry.host}/auth:v2`]);
+    const parsed = JSON.parse(authManifest) as { config: { digest: string }; layers: Array<{ digest: string }> };
+    expect(parsed.config.digest).toBe(save.config);
+    expect(parsed.layers.map((l) => l.digest)).toEqual(save.layers.map((l) => l.digest));
+    const config = JSON.parse(await skopeo(['inspect', ...CREDS, `docker://${registry.host}/auth:v2`]));
+    expect(config.Layers).toEqual(save.layers.map((l) => l.digest));
+  });
+
+  test('dry-run checks the login and the source, and pushes nothing', async () => {
+    const result = await run({ images: `${registry.host}/ms_dry:v1`, source: single.layout, 'create-repositories': 'true', 'dry-run': 'true' });
+    expectSuccess(result);
+    expect(result.log).toContain('[dry-run] would create ECR repository ms_dry');
+    expect(result.log).toContain(`[dry-run] would push ${single.digest}`);
+    expect(result.summary).toMatch(/Dry run/);
+    expect(result.summary).toContain('would push');
+    expect((await registryGet(`/v2/ms_dry/manifests/v1`)).status).toBe(404);
+    const { ecr, ecrLib } = await aws();
+    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_dry'] }))).rejects.toThrow(/does not exist|not found/i);
+  });
+
+  test('a corrupted blob is caught before the registry could accept it, and no manifest appears', async () => {
+    const made = await makeOciLayout(join(work, 'corrupt'), { layers: [1000, 40_000] });
+    const victim = join(made.layout, 'blobs', 'sha256', made.manifests[0]!.layers[1]!.slice(7));
+    writeFileSync(victim, randomBytes(statSync(victim).size)); // same size, other bytes
+    const result = await run({ images: `${registry.host}/ms_corrupt:v1`, source: made.layout, 'create-repositories': 'true' });
+    expectFailure(result, /is corrupted: its content hashes to sha256:/);
+    expect(result.errors[0]).toContain(made.manifests[0]!.layers[1]!);
+    expect((await registryGet(`/v2/ms_corrupt/manifests/v1`)).status).toBe(404);
+  });
+
+  test('the same corruption on the chunked path', async () => {
+    const made = await makeOciLayout(join(work, 'corrupt-big'), { layers: [1000, 6 * 1024 * 1024] });
+    const victim = join(made.layout, 'blobs', 'sha256', made.manifests[0]!.layers[1]!.slice(7));
+    const bytes = readFileSync(victim);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(victim, bytes);
+    const result = await run({ images: `${registry.host}/ms_corrupt2:v1`, source: made.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+    expectFailure(result, /is corrupted/);
+    expect((await registryGet(`/v2/ms_corrupt2/manifests/v1`)).status).toBe(404);
+  });
+});
+
+describe('ECR login and repositories (moto)', () => {
+  test('registry from STS GetCallerIdentity + region; bare references get it', async () => {
+    const result = await run({ images: 'ms_derived:v1', source: single.layout, 'create-repositories': 'true', 'dry-run': 'true' });
+    expectSuccess(result);
+    expect(result.outputs.registry).toBe(ECR_HOST);
+    expect(result.outputs.images).toBe(`${ECR_HOST}/ms_derived:v1`);
+    expect(result.log).toContain(`Registry ${ECR_HOST} (account ${ACCOUNT}, from STS GetCallerIdentity)`);
+    // moto's ECR does not serve the registry protocol: the dry run says a real run would fail there.
+    expect(result.warnings.join('\n')).toContain(`dry-run: the registry ${ECR_HOST} did not answer`);
+  });
+
+  test('a missing repository fails with its name and the fix', async () => {
+    const result = await run({ images: `${registry.host}/ms_missing:v1`, source: single.layout });
+    expectFailure(result, 'ECR repository "ms_missing" does not exist');
+    expect(result.errors[0]).toContain('create-repositories: true');
+    expect(result.errors[0]).toContain('aws ecr create-repository --repository-name ms_missing --region us-east-1');
+  });
+
+  test('create-repositories applies scan-on-push and tag mutability', async () => {
+    const result = await run({ images: `${registry.host}/ms_created:v1`, source: single.layout, 'create-repositories': 'true', 'scan-on-push': 'false', 'tag-mutability': 'immutable' });
+    expectSuccess(result);
+    const { ecr, ecrLib } = await aws();
+    const out = await ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_created'] }));
+    expect(out.repositories?.[0]).toMatchObject({ imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: false } });
+  });
+
+  test('region mismatch between the ECR registry and the region', async () => {
+    const result = await run({ images: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1`, source: single.layout });
+    expectFailure(result, 'Input "region": is us-east-1, but the registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com is in eu-west-1 (Region mismatch)');
+  });
+
+  test('debug logging of a failure shows no secret either', async () => {
+    const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout, 'registry-auth': 'none' }, { debug: true });
+    expectFailure(result, /rejected the login/);
+    expect(result.debug.join('\n')).toContain('RegistryError');
+    const ok = await run({ images: `${registry.host}/ms_debug:v1`, source: single.layout, 'create-repositories': 'true', 'docker-config': 'true' }, { debug: true });
+    expectSuccess(ok);
+  });
+
+  test('a registry that refuses the login (wrong credentials)', async () => {
+    const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout, 'registry-auth': 'none' });
+    expectFailure(result, /rejected the login \(HTTP 401\)/);
+    expect(result.errors[0]).toContain('Authentication fails');
+  });
+
+  test('no AWS credentials at all', async () => {
+    const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: { AWS_ACCESS_KEY_ID: undefined as unknown as string, AWS_SECRET_ACCESS_KEY: undefined as unknown as string, HOME: work } });
+    expectFailure(result, /no AWS credentials were found/);
+    expect(result.errors[0]).toContain('configure-aws-credentials');
+  });
+
+  test('permission denied on GetAuthorizationToken (403 injected in front of moto)', async () => {
+    const proxy = await startFaultProxy(moto.url, (req) =>
+      String(req.headers['x-amz-target'] ?? '').endsWith('GetAuthorizationToken')
+        ? { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken' }) }
+        : undefined,
+    );
+    try {
+      const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: awsEnv(proxy.url) });
+      expectFailure(result, 'ECR GetAuthorizationToken failed: permission denied (AccessDeniedException)');
+      expect(result.errors[0]).toContain('ecr:GetAuthorizationToken');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test('docker-config: a private config for later steps, removed by the post step', async () => {
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const result = await run({ images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout, 'docker-config': 'true' }, { env: { RUNNER_TEMP: runnerTemp } });
+    expectSuccess(result);
+    const dir = result.outputs['docker-config']!;
+    expect(dir.startsWith(runnerTemp)).toBe(true);
+    expect(result.env.DOCKER_CONFIG).toBe(dir);
+    const file = join(dir, 'config.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ auths: { [registry.host]: { auth: TOKEN } } });
+    const post = await runAction(ACTION, { entry: 'post', state: result.state, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    expectSuccess(post);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  test('mode docker without an engine says so', async () => {
+    const result = await run({ images: `${registry.host}/ms_core:v1`, mode: 'docker' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
+    expectFailure(result, /mode: docker needs (a running Docker engine|the docker CLI)/);
+  });
+});
+
+describe('promote by digest (ECR BatchGetImage → PutImage, moto)', () => {
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 500, platform: { os: 'linux', architecture: 'arm64' } }],
+  });
+  let sourceDigest: string;
+
+  beforeAll(async () => {
+    const { ecr, ecrLib } = await aws();
+    for (const [name, mutability] of [['ms_promo', 'MUTABLE'], ['ms_locked', 'IMMUTABLE']] as const) {
+      await ecr.send(new ecrLib.CreateRepositoryCommand({ repositoryName: name, imageTagMutability: mutability }));
+      const put = await ecr.send(new ecrLib.PutImageCommand({ repositoryName: name, imageTag: 'v1.2.3-rc.2', imageManifest: index, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageDigest: sha256(index) }));
+      sourceDigest = put.image!.imageId!.imageDigest!;
+    }
+    const other = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'2'.repeat(64)}`, size: 10 }, layers: [] });
+    await ecr.send(new ecrLib.PutImageCommand({ repositoryName: 'ms_locked', imageTag: 'v1.2.3', imageManifest: other, imageDigest: sha256(other) }));
+  });
+
+  test('rc → release: same digest, media type passed through; again: already there', async () => {
+    const images = `${ECR_HOST}/ms_promo:v1.2.3\n${ECR_HOST}/ms_promo:latest`;
+    const result = await run({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images });
+    expectSuccess(result);
+    expect(JSON.parse(result.outputs.digests!)).toEqual({ [`${ECR_HOST}/ms_promo:v1.2.3`]: sourceDigest, [`${ECR_HOST}/ms_promo:latest`]: sourceDigest });
+    const { ecr, ecrLib } = await aws();
+    const got = await ecr.send(new ecrLib.BatchGetImageCommand({ repositoryName: 'ms_promo', imageIds: [{ imageTag: 'v1.2.3' }] }));
+    expect(got.images?.[0]?.imageId?.imageDigest).toBe(sourceDigest);
+    expect(got.images?.[0]?.imageManifest).toBe(index);
+    expect(got.images?.[0]?.imageManifestMediaType).toBe('application/vnd.oci.image.index.v1+json');
+    const again = await run({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images });
+    expectSuccess(again);
+    expect(again.summary).toContain(`| ${ECR_HOST}/ms_promo:v1.2.3 | ${sourceDigest} | already there |`);
+  });
+
+  test('an immutable tag on another digest is refused, nothing changes', async () => {
+    const result = await run({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR_HOST}/ms_locked:v1.2.3` });
+    expectFailure(result, /Promote refused: ms_locked has immutable tags and v1\.2\.3 already points at sha256:/);
+  });
+
+  test('a missing source tag', async () => {
+    const result = await run({ mode: 'promote', 'promote-from': 'v9.9.9-rc.1', images: `${ECR_HOST}/ms_promo:v9.9.9` });
+    expectFailure(result, 'ms_promo:v9.9.9-rc.1 does not exist, so there is nothing to promote');
+  });
+
+  test('dry-run lists the retag without doing it', async () => {
+    const result = await run({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR_HOST}/ms_promo:v1.2.4`, 'dry-run': 'true' });
+    expectSuccess(result);
+    expect(result.log).toContain(`[dry-run] would tag ms_promo@${sourceDigest} as v1.2.4`);
+    const { ecr, ecrLib } = await aws();
+    const got = await ecr.send(new ecrLib.BatchGetImageCommand({ repositoryName: 'ms_promo', imageIds: [{ imageTag: 'v1.2.4' }] }));
+    expect(got.images).toEqual([]);
+  });
+});
+
+describe('S3 upload (moto)', () => {
+  let bins: string;
+  let lambdas: string;
+
+  beforeAll(async () => {
+    const { s3, CreateBucketCommand } = await aws();
+    await s3.send(new CreateBucketCommand({ Bucket: 'app-artifacts' }));
+    bins = join(work, 'bin_arm64', 'ms');
+    lambdas = join(work, 'bin_arm64', 'lambdas');
+    mkdirSync(join(bins, 'tools'), { recursive: true });
+    mkdirSync(lambdas, { recursive: true });
+    writeFileSync(join(bins, 'ms_core'), randomBytes(6 * 1024 * 1024)); // multipart at 5 MiB parts
+    writeFileSync(join(bins, 'ms_chat'), randomBytes(70_000));
+    writeFileSync(join(bins, 'tools', 'manifest.json'), '{"a":1}');
+    writeFileSync(join(lambdas, 'lambda_webhook_handler.zip'), randomBytes(1000));
+  });
+
+  const inputs = () => ({
+    's3-bucket': 'app-artifacts',
+    's3-path': 'binaries',
+    's3-source': `${bins}\n${lambdas}`,
+    's3-part-size': '5MiB',
+    's3-checksums': 'sha256sums',
+    'cache-control': '*.json=no-cache\npublic, max-age=31536000, immutable',
+  });
+
+  test('two directories to s3://bucket/path/version/, with types, cache-control, checksums and SHA256SUMS', async () => {
+    const result = await run(inputs(), { ref: 'refs/tags/v1.2.3' });
+    expectSuccess(result);
+    const prefix = 'binaries/v1.2.3/';
+    const keys = ['SHA256SUMS', 'lambda_webhook_handler.zip', 'ms_chat', 'ms_core', 'tools/manifest.json'].map((k) => `s3://app-artifacts/${prefix}${k}`);
+    expect(result.outputs['s3-uris']!.split('\n')).toEqual(keys);
+    expect(result.json).toMatchObject({ s3: { bucket: 'app-artifacts', prefix, uploaded: 5, skipped: 0 } });
+    const { s3, GetObjectCommand, HeadObjectCommand } = await aws();
+    const sums: string[] = [];
+    for (const [name, file, type, cache] of [
+      ['ms_core', join(bins, 'ms_core'), 'application/octet-stream', 'public, max-age=31536000, immutable'],
+      ['ms_chat', join(bins, 'ms_chat'), 'application/octet-stream', 'public, max-age=31536000, immutable'],
+      ['tools/manifest.json', join(bins, 'tools', 'manifest.json'), 'application/json', 'no-cache'],
+      ['lambda_webhook_handler.zip', join(lambdas, 'lambda_webhook_handler.zip'), 'application/zip', 'public, max-age=31536000, immutable'],
+    ] as const) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'app-artifacts', Key: `${prefix}${name}` }));
+      const body = Buffer.from(await got.Body!.transformToByteArray());
+      const local = readFileSync(file);
+      expect(body.equals(local)).toBe(true);
+      expect(got.ContentType).toBe(type);
+      expect(got.CacheControl).toBe(cache);
+      const hex = createHash('sha256').update(local).digest('hex');
+      expect(got.Metadata?.sha256).toBe(hex);
+      sums.push(`${hex}  ${name}`);
+      if (name !== 'ms_core') {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: 'app-artifacts', Key: `${prefix}${name}`, ChecksumMode: 'ENABLED' }));
+        expect(head.ChecksumSHA256).toBe(createHash('sha256').update(local).digest('base64'));
+      }
+    }
+    const listing = await s3.send(new GetObjectCommand({ Bucket: 'app-artifacts', Key: `${prefix}SHA256SUMS` }));
+    expect(await listing.Body!.transformToString()).toBe(`${sums.sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1)).join('\n')}\n`);
+    expect(result.summary).toMatch(/S3.*5 object\(s\) uploaded/);
+  });
+
+  test('a retried job uploads only what changed', async () => {
+    writeFileSync(join(bins, 'ms_chat'), randomBytes(70_000));
+    const result = await run(inputs(), { ref: 'refs/tags/v1.2.3' });
+    expectSuccess(result);
+    expect(result.json).toMatchObject({ s3: { uploaded: 2, skipped: 3 } }); // ms_chat + SHA256SUMS
+    expect(result.log).toContain('uploaded s3://app-artifacts/binaries/v1.2.3/ms_chat');
+    expect(result.log).not.toContain('uploaded s3://app-artifacts/binaries/v1.2.3/ms_core');
+  });
+
+  test('an empty source directory is an error (Empty upload)', async () => {
+    const empty = join(work, 'empty-bin');
+    mkdirSync(empty, { recursive: true });
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': empty, 's3-version': 'v1' });
+    expectFailure(result, /Empty upload: .*empty-bin has no files to upload/);
+    expect(result.errors[0]).toContain('Binaries built successfully');
+  });
+
+  test('a source that does not exist (Path not found)', async () => {
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': 'bin_arm64/nothing', 's3-version': 'v1' });
+    expectFailure(result, 'S3 upload: the source bin_arm64/nothing does not exist');
+  });
+
+  test('access denied (403 injected in front of moto)', async () => {
+    const proxy = await startFaultProxy(moto.url, (req) =>
+      req.method === 'PUT' ? { status: 403, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } : undefined,
+    );
+    try {
+      const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': lambdas, 's3-version': 'v-denied' }, { env: awsEnv(proxy.url) });
+      expectFailure(result, /permission denied \(AccessDenied\)/);
+      expect(result.errors[0]).toContain('s3:PutObject');
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test('dry-run hashes and compares, uploads nothing', async () => {
+    const result = await run({ ...inputs(), 's3-version': 'v-dry', 'dry-run': 'true' }, { ref: 'refs/tags/v1.2.3' });
+    expectSuccess(result);
+    expect(result.log).toContain('[dry-run] would upload ms_core');
+    const { s3, ListObjectsV2Command } = await aws();
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'app-artifacts', Prefix: 'binaries/v-dry/' }));
+    expect(listed.KeyCount ?? 0).toBe(0);
+  });
+});
+
+describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
+  test('the push finishes, byte-identical to a clean run, no manifest before its blobs', async () => {
+    const clean = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
+    // One fault of each kind, at fixed points of the push (counted per kind, so the plan does not depend on timing).
+    const seen = { head: 0, post: 0, patch: 0, putBlob: 0, putManifest: 0 };
+    const proxy = await startFaultProxy(clean.url, (req, n) => {
+      const url = req.url ?? '';
+      if (req.method === 'HEAD' && url.includes('/blobs/') && ++seen.head === 1) return { status: 503 };
+      if (req.method === 'POST' && ++seen.post === 2) return { status: 429, headers: { 'retry-after': '1' } };
+      if (req.method === 'PATCH' && ++seen.patch === 1) return { resetAfterBytes: 3 * 1024 * 1024 };
+      if (req.method === 'PUT' && url.includes('/blobs/') && ++seen.putBlob === 2) return { reset: true };
+      if (req.method === 'PUT' && url.includes('/manifests/') && ++seen.putManifest === 1) return { status: 500 };
+      if (n % 5 === 0) return { delayMs: 300 };
+      return undefined;
+    }, { maxFaults: 30 });
+    try {
+      const result = await run({ images: `${proxy.host}/ms_core:v1.2.3\n${proxy.host}/ms_chat:v1.2.3`, source: multi.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+      expectSuccess(result);
+      expect(proxy.faults()).toBeGreaterThanOrEqual(5);
+      expect(result.log).toMatch(/Retry .*HTTP 503/);
+      expect(result.log).toMatch(/Retry .*HTTP 429/);
+      expect(result.log).toMatch(/Retry .*ECONNRESET/);
+      expect(result.log).toMatch(/Retry PUT .*HTTP 500/);
+      // Same digests as the clean registry got, and every blob byte-identical.
+      expect(new Set(Object.values(JSON.parse(result.outputs.digests!) as Record<string, string>))).toEqual(new Set([multi.digest]));
+      for (const repository of ['ms_core', 'ms_chat']) {
+        for (const digest of multi.blobs) {
+          const response = await fetch(`${clean.url}/v2/${repository}/blobs/${digest}`, { headers: { authorization: `Basic ${Buffer.from(`AWS:${PASSWORD}`).toString('base64')}` } });
+          expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+        }
+      }
+      // Order: in each repository, every manifest PUT that succeeded came after the last blob write.
+      for (const repository of ['ms_core', 'ms_chat']) {
+        const entries = proxy.log.filter((e) => e.url?.startsWith(`/v2/${repository}/`));
+        const lastBlob = Math.max(...entries.filter((e) => e.url!.includes('/blobs/') && e.status >= 200 && e.status < 300 && e.method !== 'HEAD').map((e) => e.at));
+        const firstManifest = Math.min(...entries.filter((e) => e.method === 'PUT' && e.url!.includes('/manifests/') && e.status === 201).map((e) => e.at));
+        expect(firstManifest).toBeGreaterThanOrEqual(lastBlob);
+      }
+    } finally {
+      await proxy.stop();
+      await clean.stop();
+    }
+  }, 120_000);
+
+  test('the S3 upload finishes through 500s and resets, objects identical', async () => {
+    const dir = join(work, 'fault-bins');
+    mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 6; i++) writeFileSync(join(dir, `bin_${i}`), randomBytes(20_000 + i * 1000));
+    const { s3, CreateBucketCommand } = await aws();
+    await s3.send(new CreateBucketCommand({ Bucket: 'fault-artifacts' }));
+    let n500 = 0;
+    let gets = 0;
+    const proxy = await startFaultProxy(moto.url, (req) => {
+      if (req.method === 'PUT' && n500 < 3) return ++n500 === 2 ? { reset: true } : { status: 500, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InternalError</Code><Message>injected</Message></Error>' };
+      if (req.method === 'GET' && ++gets === 1) return { status: 503, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>SlowDown</Code><Message>injected</Message></Error>' };
+      return undefined;
+    });
+    try {
+      const result = await run({ 's3-bucket': 'fault-artifacts', 's3-source': dir, 's3-version': 'v-faults', 's3-concurrency': '3' }, { env: awsEnv(proxy.url) });
+      expectSuccess(result);
+      expect(result.log).toMatch(/Retry S3 ListObjectsV2/);
+      expect(result.log).toMatch(/Retry S3 upload .*ECONNRESET|Retry S3 upload .*socket hang up|Retry S3 upload .*HTTP 500|Retry S3 upload .*InternalError/);
+      const { GetObjectCommand } = await aws();
+      for (let i = 0; i < 6; i++) {
+        const got = await s3.send(new GetObjectCommand({ Bucket: 'fault-artifacts', Key: `v-faults/bin_${i}` }));
+        expect(Buffer.from(await got.Body!.transformToByteArray()).equals(readFileSync(join(dir, `bin_${i}`)))).toBe(true);
+      }
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('bad inputs name the input', () => {
+  test.each<[string, Record<string, string>, string | RegExp]>([
+    ['unknown mode', { mode: 'copy', images: 'a:1' }, 'Input "mode"'],
+    ['nothing to do', {}, 'Input "images": is empty and so is s3-bucket'],
+    ['images without source', { images: 'a:1' }, 'Input "source": is empty'],
+    ['bad JSON images', { images: '{"services": [', source: 'x' }, 'Input "images": is not valid JSON'],
+    ['a reference without tag', { images: 'ms_core', source: 'x' }, 'Input "images": reference "ms_core" has no tag'],
+    ['http to a remote registry', { images: 'a:1', source: 'x', registry: 'http://registry.example.com' }, 'Input "registry": uses plain http://'],
+    ['bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": is out of range'],
+    ['bucket with s3://', { 's3-bucket': 's3://bucket', 's3-source': 'x' }, 'Input "s3-bucket": has the wrong form'],
+    ['bucket without source', { 's3-bucket': 'bucket' }, 'Input "s3-source": is empty but s3-bucket is set'],
+    ['promote without promote-from', { mode: 'promote', images: 'a:1' }, 'Input "promote-from": is empty in promote mode'],
+    ['promote-from not a tag', { mode: 'promote', images: 'a:1', 'promote-from': 'v1 2' }, 'Input "promote-from": has the wrong form'],
+    ['concurrency out of range', { images: 'a:1', source: 'x', concurrency: '99' }, 'Input "concurrency"'],
+    ['no version for S3 on a branch', { 's3-bucket': 'bucket', 's3-source': 'x' }, 'Input "s3-version": is empty and the run was not started by a tag'],
+  ])('%s', async (_, inputs, message) => {
+    const result = await runAction(ACTION, { inputs, env: { AWS_REGION: REGION }, secrets: SECRETS });
+    expectFailure(result, message);
+    expect(result.errors).toHaveLength(1);
+    expect(result.stdout).not.toMatch(/\n\s+at /); // no stack trace for expected failures
+  });
+});

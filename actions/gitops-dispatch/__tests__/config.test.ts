@@ -1,0 +1,63 @@
+import { describe, expect, test } from '@jest/globals';
+import { type ActionInputs, buildTargets, chooseAuth } from '../src/config.js';
+
+const base: ActionInputs = {
+  environment: 'production',
+  repository: '',
+  repositoryTemplate: '{owner}/gitops-{environment}',
+  workflow: 'Update Project List Version',
+  ref: '',
+  version: 'v1.2.3',
+  projects: 'ms_core ms_payments',
+  updateRoutes: 'true',
+  inputs: {},
+  extraDispatches: undefined,
+  token: 'ghp_x',
+  appId: '',
+  privateKey: '',
+};
+const current = { owner: 'example-org', repo: 'sample-service' };
+
+describe('chooseAuth', () => {
+  test('token', () => expect(chooseAuth(base)).toEqual({ kind: 'token', token: 'ghp_x' }));
+  test('app', () => expect(chooseAuth({ token: '', appId: '123', privateKey: 'k' })).toEqual({ kind: 'app', appId: '123', privateKey: 'k' }));
+  test.each([
+    [{ token: '', appId: '', privateKey: '' }, /^Input "token": is required \(or `app-id` \+ `private-key`\).*GITHUB_TOKEN cannot reach another repository/],
+    [{ token: 'x', appId: '1', privateKey: 'k' }, /^Input "token": is given together with `app-id`.*Got: \*\*\*$/],
+    [{ token: '', appId: '1', privateKey: '' }, /^Input "private-key": is required with `app-id`/],
+    [{ token: '', appId: '', privateKey: 'k' }, /^Input "app-id": is required with `private-key`/],
+  ])('%j', (values, message) => {
+    expect(() => chooseAuth(values)).toThrow(message);
+  });
+});
+
+describe('buildTargets', () => {
+  test("production: the guide's GitOps dispatch plus the API gateway extra", () => {
+    const { targets } = buildTargets(
+      { ...base, extraDispatches: [{ repository: 'example-org/terraform-apps-production', workflow: 'Update API Gateway Routes', environments: ['production'] }] },
+      current,
+    );
+    expect(targets.map((t) => [t.label, t.repository.fullName, t.workflow.raw])).toEqual([
+      ['main', 'example-org/gitops-production', 'Update Project List Version'],
+      ['extra 1', 'example-org/terraform-apps-production', 'Update API Gateway Routes'],
+    ]);
+    expect(targets[0]!.inputs).toEqual({ newVersion: 'v1.2.3', projectNames: 'ms_core ms_payments', updatesRoutes: 'true' });
+  });
+
+  test('staging skips a production-only extra', () => {
+    const { targets, skippedExtras } = buildTargets({ ...base, environment: 'staging', extraDispatches: [{ repository: 'o/r', workflow: 'w', environments: ['production'] }] }, current);
+    expect(targets.map((t) => t.repository.fullName)).toEqual(['example-org/gitops-staging']);
+    expect(skippedExtras).toHaveLength(1);
+  });
+
+  test('the same workflow twice is refused', () => {
+    expect(() => buildTargets({ ...base, extraDispatches: [{ repository: 'example-org/gitops-production', workflow: 'Update Project List Version' }] }, current)).toThrow(
+      'dispatches Update Project List Version in example-org/gitops-production twice',
+    );
+  });
+
+  test('update-routes empty leaves updatesRoutes out; False is false', () => {
+    expect(buildTargets({ ...base, updateRoutes: '' }, current).targets[0]!.inputs).not.toHaveProperty('updatesRoutes');
+    expect(buildTargets({ ...base, updateRoutes: 'False' }, current).targets[0]!.inputs.updatesRoutes).toBe('false');
+  });
+});

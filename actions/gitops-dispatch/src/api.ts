@@ -1,0 +1,140 @@
+/**
+ * The GitHub REST calls this action makes, behind one small interface: `call(label, route, params,
+ * options)` returning status, data, headers and ETag. A 304 (conditional request answered from the
+ * ETag) is a result, not an error. The Octokit implementation retries throttling, 5xx and resets
+ * with core's policy unless the caller handles that itself (the poll loop does).
+ */
+import { type RetryOptions, classifyError } from '@deploy-kit/core';
+import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
+import type { Headers } from './ratelimit.js';
+
+export interface ApiResult<T> {
+  status: number;
+  /** undefined for 204 and 304. */
+  data: T;
+  headers: Headers;
+  etag?: string;
+}
+
+export interface CallOptions {
+  /** Sends `If-None-Match`; a 304 comes back as `{status: 304}`. */
+  etag?: string;
+  /** false: one attempt; the caller handles retryable errors. Default true. */
+  retry?: boolean;
+  headers?: Record<string, string>;
+  /** Aborts the request (and stops retries) when the step is cancelled. */
+  signal?: AbortSignal;
+}
+
+export interface ApiStats {
+  requests: number;
+  /** Conditional requests answered 304 (these do not count against the rate limit). */
+  notModified: number;
+}
+
+export type AuthKind = 'token' | 'app';
+
+export interface GitHubApi {
+  /** How this client authenticates, for error messages. */
+  readonly auth: AuthKind;
+  readonly stats: ApiStats;
+  /** `X-GitHub-Enterprise-Version` once a response carried it (GitHub Enterprise Server). */
+  enterpriseVersion?: string;
+  call<T = unknown>(label: string, route: string, params?: Record<string, unknown>, options?: CallOptions): Promise<ApiResult<T>>;
+  /** The login runs dispatched with this client show as their actor, when it can be known. */
+  actor(): Promise<string | undefined>;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function headersOf(error: unknown): Headers {
+  const headers = (error as { response?: { headers?: Headers } } | null)?.response?.headers;
+  return headers ?? {};
+}
+
+export interface OctokitApiOptions {
+  auth: AuthKind;
+  retry?: Partial<RetryOptions>;
+  /** Known actor login (a GitHub App's `<slug>[bot]`); otherwise looked up with GET /user. */
+  actor?: string;
+  /** Shared counters, so all clients of one step add up to one total. */
+  stats?: ApiStats;
+}
+
+export function octokitApi(client: GitHubClient, options: OctokitApiOptions): GitHubApi {
+  const stats: ApiStats = options.stats ?? { requests: 0, notModified: 0 };
+  let actor: Promise<string | undefined> | undefined = options.actor !== undefined ? Promise.resolve(options.actor) : undefined;
+  const api: GitHubApi = {
+    auth: options.auth,
+    stats,
+    async call<T>(label: string, route: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<ApiResult<T>> {
+      const once = async (): Promise<ApiResult<T>> => {
+        stats.requests++;
+        const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
+        if (callOptions.etag) headers['if-none-match'] = callOptions.etag;
+        try {
+          const response = await client.request(route, { ...params, headers, request: { signal: callOptions.signal } });
+          const responseHeaders = response.headers as Headers;
+          note(responseHeaders);
+          return { status: response.status, data: response.data as T, headers: responseHeaders, etag: stringHeader(responseHeaders.etag) };
+        } catch (error) {
+          note(headersOf(error));
+          if (statusOf(error) === 304) {
+            stats.notModified++;
+            return { status: 304, data: undefined as T, headers: headersOf(error), etag: stringHeader(headersOf(error).etag) ?? callOptions.etag };
+          }
+          throw error;
+        }
+      };
+      if (callOptions.retry === false) return once();
+      return githubCall(label, once, {
+        ...options.retry,
+        // An aborted request (step cancelled) is final, whatever status Octokit gave it.
+        classify: (error: unknown) => (callOptions.signal?.aborted ? { retryable: false, reason: 'aborted' } : classifyError(error, (options.retry?.now ?? Date.now)())),
+      });
+    },
+    actor() {
+      actor ??= api
+        .call<{ login?: string }>('get the authenticated user', 'GET /user')
+        .then((r) => r.data?.login)
+        .catch(() => undefined);
+      return actor;
+    },
+  };
+  const note = (headers: Headers) => {
+    const version = stringHeader(headers['x-github-enterprise-version']);
+    if (version) api.enterpriseVersion = version;
+  };
+  return api;
+}
+
+function stringHeader(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return statusOf(error);
+}
+
+export function errorHeaders(error: unknown): Headers {
+  return headersOf(error);
+}
+
+/** The server's `message` from an Octokit RequestError (without the documentation URL suffix). */
+export function serverMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
+  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') return (data as { message: string }).message;
+  if (typeof data === 'string' && data.trim() !== '') return data.trim();
+  return error instanceof Error ? error.message.replace(/ - https?:\/\/\S+$/, '') : String(error);
+}
+
+/** `3.17.2` → true when below `major.minor`. */
+export function versionBelow(version: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a < major || (a === major && b < minor);
+}

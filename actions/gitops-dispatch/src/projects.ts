@@ -1,0 +1,60 @@
+/**
+ * The `projects` input → the GitOps workflow's `projectNames` (space-separated, as the deployment
+ * guide's `MS_NAMES_K8S`). Accepts a list (spaces, commas, newlines), a JSON array, or image-tags'
+ * `json`/`matrix` output, whose image repositories (`…/ms_core`) are the project names.
+ */
+import { InputError, parseList } from '@deploy-kit/core';
+
+const FORMS = 'project names separated by spaces, commas or newlines (`ms_core ms_payments`), a JSON array, or image-tags\' `json`/`matrix` output';
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** The last path component of an image reference without tag or digest: `reg/x/ms_core:v1` → `ms_core`. */
+export function projectFromImage(image: string): string {
+  const withoutDigest = image.split('@')[0]!;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const last = withoutDigest.slice(lastSlash + 1);
+  const colon = last.indexOf(':');
+  return colon >= 0 ? last.slice(0, colon) : last;
+}
+
+function fromEntry(entry: unknown, inputName: string, raw: string): string {
+  if (typeof entry === 'string') return entry.includes('/') || entry.includes(':') ? projectFromImage(entry) : entry;
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const record = entry as Record<string, unknown>;
+    if (typeof record.image === 'string' && record.image !== '') return projectFromImage(record.image);
+    for (const key of ['project', 'name']) if (typeof record[key] === 'string' && record[key] !== '') return record[key] as string;
+  }
+  throw new InputError(inputName, `an entry of the JSON holds no image or name (${JSON.stringify(entry)?.slice(0, 80)})`, FORMS, raw);
+}
+
+export function parseProjects(raw: string, inputName = 'projects'): string[] {
+  const text = raw.trim();
+  if (text === '') return [];
+  let names: string[];
+  if (text.startsWith('{') || text.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(inputName, `looks like JSON but does not parse (${(error as Error).message})`, FORMS, raw);
+    }
+    let entries: unknown[];
+    if (Array.isArray(parsed)) entries = parsed;
+    else {
+      const record = parsed as Record<string, unknown>;
+      // image-tags' json output has `services: [{service, image, ...}]`; its matrix output `include: [...]`.
+      const list = Array.isArray(record.services) ? record.services : Array.isArray(record.include) ? record.include : undefined;
+      if (!list) throw new InputError(inputName, 'is a JSON object without `services` or `include`', FORMS, raw);
+      entries = list;
+    }
+    names = entries.map((entry) => fromEntry(entry, inputName, raw).trim());
+  } else {
+    names = parseList(inputName, text, 'any');
+  }
+  const unique: string[] = [];
+  for (const name of names) {
+    if (!NAME.test(name)) throw new InputError(inputName, `"${name}" is not a valid project name (letters, digits, \`.\`, \`_\`, \`-\`)`, FORMS, raw);
+    if (!unique.includes(name)) unique.push(name);
+  }
+  return unique;
+}

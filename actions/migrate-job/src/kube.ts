@@ -1,0 +1,652 @@
+/**
+ * `backend: kubernetes`: the migration as a Job, watched (not polled) until it is Complete or Failed,
+ * with the pod's log streamed into the step log and kept in `log-file`. Fails fast on what never
+ * trips `backoffLimit` (image pull errors, a missing secret/config map, an unschedulable pod, pods the
+ * Job controller cannot create). Never runs a migration twice (see decide.ts), and never deletes a
+ * running migration: when our own wait runs out, the step fails and says how to follow the Job.
+ *
+ * @kubernetes/client-node is loaded only with this module (main imports it lazily).
+ */
+import { Writable } from 'node:stream';
+import { existsSync, readFileSync } from 'node:fs';
+import { ActionError, classifyError, errorMessage, formatDuration, registerSecret, retry, runner as core, type Retryability } from '@deploy-kit/core';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
+import { decide } from './decide.js';
+import { LogSink } from './logsink.js';
+import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
+import type { Plan, Values } from './plan.js';
+import type { MigrationResult } from './result.js';
+
+type Client = typeof import('@kubernetes/client-node');
+
+/**
+ * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
+ * the timeout, at least 5 s and at most a minute, so Kubernetes' verdict (DeadlineExceeded) normally comes first.
+ */
+export function waitGraceMs(timeoutMs: number): number {
+  return Math.min(60_000, Math.max(5_000, Math.round(timeoutMs / 10)));
+}
+const LOG_DRAIN_MS = 10_000;
+
+// ------------------------------------------------------------------------------------------------
+// Errors
+
+interface ApiErrorLike {
+  code?: unknown;
+  body?: unknown;
+  message?: string;
+}
+
+function statusCode(error: unknown): number | undefined {
+  const code = (error as ApiErrorLike)?.code;
+  if (typeof code === 'number') return code;
+  const statusCode = (error as { statusCode?: unknown })?.statusCode;
+  return typeof statusCode === 'number' ? statusCode : undefined;
+}
+
+function apiMessage(error: unknown): string {
+  const body = (error as ApiErrorLike)?.body;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { message?: string };
+      if (parsed.message) return parsed.message;
+    } catch {
+      if (body.trim()) return body.trim().slice(0, 300);
+    }
+  } else if (body && typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  return errorMessage(error);
+}
+
+export function kubeRetryability(error: unknown): Retryability {
+  const status = statusCode(error);
+  if (status !== undefined) {
+    if (status === 429 || status >= 500) return { retryable: true, reason: `HTTP ${status}` };
+    return { retryable: false, reason: `HTTP ${status}` };
+  }
+  return classifyError(error);
+}
+
+/** An API failure as the user's problem: unreachable, unauthorised, forbidden (naming verb and resource), or other. */
+export function kubeError(error: unknown, verb: string, resource: string, server: string): ActionError {
+  const status = statusCode(error);
+  const message = apiMessage(error);
+  if (status === 401) {
+    return new ActionError(`The Kubernetes API server at ${server} refused the credentials (401 Unauthorized) to ${verb} ${resource}`, {
+      why: message,
+      check: ['the kubeconfig\'s user token or client certificate is valid and not expired', 'for EKS/GKE/AKS, the exec credential plugin is installed and the cloud login step ran before this one'],
+      cause: error,
+    });
+  }
+  if (status === 403) {
+    return new ActionError(`Not allowed to ${verb} ${resource} (403 Forbidden)`, {
+      why: message,
+      check: [
+        `grant the identity in the kubeconfig the RBAC verb "${verb}" on ${resource}`,
+        'migrate-job needs: jobs (batch) get, list, watch, create, delete; pods get, list, watch; pods/log get; events list, watch',
+      ],
+      cause: error,
+    });
+  }
+  if (status !== undefined) {
+    return new ActionError(`Kubernetes refused to ${verb} ${resource} (HTTP ${status})`, { why: message, cause: error });
+  }
+  return new ActionError(`Cannot reach the Kubernetes API server at ${server} to ${verb} ${resource}`, {
+    why: errorMessage(error),
+    check: ['the kubeconfig\'s server address and the `context` input', 'the runner can reach the cluster (VPN, private endpoint, firewall)', 'the cluster is up'],
+    cause: error,
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// kubeconfig
+
+export interface LoadedConfig {
+  kc: KubeConfig;
+  server: string;
+  namespace: string;
+  context: string;
+}
+
+export function loadKubeConfig(k8s: Client, values: Pick<Values, 'kubeconfig' | 'context' | 'namespace'>, env: Record<string, string | undefined> = process.env): LoadedConfig {
+  const kc = new k8s.KubeConfig();
+  const raw = values.kubeconfig.trim();
+  const source = raw ? (raw.includes('\n') || raw.startsWith('apiVersion') || raw.startsWith('{') ? 'the kubeconfig input' : `the kubeconfig file ${raw}`) : env.KUBECONFIG ? `KUBECONFIG (${env.KUBECONFIG})` : 'the default kubeconfig (~/.kube/config)';
+  const failure = (why: string, cause?: unknown) =>
+    new ActionError(`Cannot use ${source}`, {
+      why,
+      check: ['pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud\'s kubeconfig step (e.g. aws eks update-kubeconfig) first'],
+      cause,
+    });
+  try {
+    if (raw && source === 'the kubeconfig input') {
+      // Its credentials are registered below once parsed (masking every line would mask `kind: Config`).
+      kc.loadFromString(raw);
+    } else if (raw) {
+      if (!existsSync(raw)) throw failure(`the file ${raw} does not exist`);
+      kc.loadFromFile(raw);
+    } else if (env.KUBECONFIG) {
+      for (const file of env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').filter(Boolean)) {
+        if (!existsSync(file)) throw failure(`KUBECONFIG names ${file}, which does not exist`);
+      }
+      kc.loadFromDefault();
+    } else {
+      kc.loadFromDefault();
+    }
+  } catch (error) {
+    if (error instanceof ActionError) throw error;
+    // Never quote the parser's message: it can echo a line of the file, credentials included.
+    const mark = (error as { mark?: { line?: number } })?.mark;
+    throw failure(`it is not a valid kubeconfig (${mark?.line !== undefined ? `YAML error at line ${mark.line + 1}` : (error as Error)?.name || 'unreadable'})`);
+  }
+  for (const user of kc.getUsers()) {
+    for (const secret of [user.token, user.password, user.keyData, user.certData]) if (secret) registerSecret(secret);
+    if (user.keyFile && existsSync(user.keyFile)) registerSecret(readFileSync(user.keyFile, 'utf8'));
+  }
+  if (values.context) {
+    if (!kc.getContexts().some((c) => c.name === values.context)) {
+      throw new ActionError(`The kubeconfig has no context "${values.context}" (input "context")`, {
+        check: [`its contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`],
+      });
+    }
+    kc.setCurrentContext(values.context);
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster || !kc.getCurrentContext()) throw failure('it has no current context with a cluster (set `context`)');
+  const contextObject = kc.getContextObject(kc.getCurrentContext());
+  return { kc, server: cluster.server, namespace: values.namespace || contextObject?.namespace || 'default', context: kc.getCurrentContext() };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Watching
+
+interface WatchStats {
+  watches: number;
+  reconnects: number;
+  lists: number;
+}
+
+/**
+ * A list-then-watch of one resource that survives disconnects: it resumes from the last
+ * resourceVersion it saw and relists only when the server says that version is gone (410).
+ */
+class ResourceWatch {
+  private controller?: AbortController;
+  private stopped = false;
+  private resourceVersion = '';
+  private failures = 0;
+
+  constructor(
+    private readonly k8s: Client,
+    private readonly kc: KubeConfig,
+    private readonly path: string,
+    private readonly query: Record<string, string>,
+    private readonly list: () => Promise<{ items: unknown[]; resourceVersion: string }>,
+    private readonly onObject: (type: string, object: any) => void,
+    private readonly onFatal: (error: unknown) => void,
+    private readonly stats: WatchStats,
+    private readonly label: string,
+  ) {}
+
+  /** Lists and watches. Refusals (401, 403, other 4xx) throw; an unreachable or failing server is retried until stopped. */
+  async start(): Promise<void> {
+    try {
+      await this.relist();
+    } catch (error) {
+      const status = statusCode(error);
+      if (status !== undefined && status < 500 && status !== 410 && status !== 429) throw error;
+      core.debug(`watch ${this.label}: first list failed (${errorMessage(error)}); retrying`);
+      this.failures++;
+      void this.reconnect(error);
+    }
+  }
+
+  private async relist(): Promise<void> {
+    this.stats.lists++;
+    const result = await this.list();
+    for (const item of result.items) this.onObject('LISTED', item);
+    this.resourceVersion = result.resourceVersion;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.stats.watches++;
+    const watch = new this.k8s.Watch(this.kc);
+    this.controller = await watch.watch(
+      this.path,
+      { ...this.query, resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
+      (type, object) => {
+        if (type === 'ERROR') {
+          const code = (object as { code?: number })?.code;
+          if (code === 410) this.resourceVersion = '';
+          return;
+        }
+        this.failures = 0;
+        const version = object?.metadata?.resourceVersion;
+        if (version) this.resourceVersion = version;
+        if (type !== 'BOOKMARK') this.onObject(type, object);
+      },
+      (error) => void this.reconnect(error),
+    );
+  }
+
+  private async reconnect(error: unknown): Promise<void> {
+    if (this.stopped) return;
+    this.stats.reconnects++;
+    const status = statusCode(error);
+    if (status === 401 || status === 403) {
+      this.onFatal(error);
+      return;
+    }
+    if (error) this.failures++;
+    core.debug(`watch ${this.label} ended (${error ? errorMessage(error) : 'closed by the server'}); resuming from resourceVersion ${this.resourceVersion || '(relist)'}`);
+    if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5))));
+    if (this.stopped) return;
+    try {
+      if (!this.resourceVersion || status === 410) await this.relist();
+      else await this.connect();
+    } catch (relistError) {
+      const relistStatus = statusCode(relistError);
+      if (relistStatus === 401 || relistStatus === 403) {
+        this.onFatal(relistError);
+        return;
+      }
+      // The API server may be restarting: keep trying until the overall deadline stops us.
+      core.debug(`watch ${this.label}: ${errorMessage(relistError)}`);
+      this.failures++;
+      void this.reconnect(relistError);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.controller?.abort();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// The run
+
+export interface KubeRunResult extends MigrationResult {
+  stats?: WatchStats;
+}
+
+export async function kubernetesBackend(plan: Plan, values: Values, image: string, logFile: string): Promise<KubeRunResult> {
+  const k8s = await import('@kubernetes/client-node');
+  const config = loadKubeConfig(k8s, values);
+  const { kc, server, namespace } = config;
+  const batch = kc.makeApiClient(k8s.BatchV1Api);
+  const coreApi = kc.makeApiClient(k8s.CoreV1Api);
+  const name = plan.jobName;
+  const manifest = renderJob({
+    name,
+    namespace,
+    release: plan.release,
+    tag: plan.tag,
+    image,
+    command: plan.command,
+    args: plan.args,
+    env: plan.env,
+    envFromSecrets: plan.envFromSecrets,
+    envFromConfigMaps: plan.envFromConfigMaps,
+    deadlineSeconds: Math.round(plan.timeoutMs / 1000),
+    ttlSeconds: plan.ttlSeconds,
+    serviceAccount: values.serviceAccount || undefined,
+    resources: plan.resources,
+  });
+  core.info(`Kubernetes: context ${config.context}, server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
+  const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
+    retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
+      throw kubeError(error, verb, resource, server);
+    });
+  const readJob = () =>
+    call('get', `jobs/${name} in namespace ${namespace}`, async () => {
+      try {
+        return (await batch.readNamespacedJob({ name, namespace })) as JobView;
+      } catch (error) {
+        if (statusCode(error) === 404) return undefined;
+        throw error;
+      }
+    });
+
+  const follow = `kubectl -n ${namespace} get job ${name} -w   /   kubectl -n ${namespace} logs -f job/${name}`;
+  const listPods = async () =>
+    existing === undefined
+      ? []
+      : ((await call('list', `pods of jobs/${name} in namespace ${namespace}`, () => coreApi.listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/job-name=${name}` }))).items as PodView[]);
+  let existing = await readJob();
+  let decision = decide(existing, { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: values.rerunFailed }, await listPods());
+  core.info(decision.action === 'create' ? `No Job ${name} yet: it will be created` : decision.message);
+  if (decision.action === 'refuse') throw new ActionError(`Migration not run: ${decision.message}`, { check: decision.check });
+  if (decision.action === 'already-complete') {
+    return { status: 'already-complete', exitCode: 0, jobName: name, detail: decision.message, rows: [['namespace', namespace]] };
+  }
+
+  await checkEnvSources(coreApi, namespace, plan, call);
+
+  if (plan.dryRun) {
+    const yaml = await toYaml(manifest);
+    const what = decision.action === 'attach' ? `follow the running Job ${namespace}/${name}` : `${decision.action === 'recreate' ? 'delete the failed Job and ' : ''}create this Job in ${namespace} and watch it`;
+    core.info(`[dry-run] would ${what}:\n${yaml}`);
+    return { status: 'planned', jobName: name, detail: `would ${what}`, rows: [['namespace', namespace]] };
+  }
+
+  const deadline = Date.now() + plan.timeoutMs + waitGraceMs(plan.timeoutMs);
+  if (decision.action === 'recreate' || decision.action === 'wait-deleted') {
+    if (decision.action === 'recreate') {
+      await call('delete', `jobs/${name} in namespace ${namespace}`, () => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Foreground' }));
+      core.info(`Deleted the failed Job ${name}; waiting until it is gone`);
+    }
+    await waitGone(readJob, Math.min(deadline, Date.now() + 120_000), name);
+    decision = { action: 'create' };
+  }
+  if (decision.action === 'create') {
+    try {
+      await retry(() => batch.createNamespacedJob({ namespace, body: manifest as never }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+      core.info(`Created Job ${namespace}/${name}`);
+    } catch (error) {
+      if (statusCode(error) !== 409) throw kubeError(error, 'create', `jobs in namespace ${namespace}`, server);
+      // Created meanwhile (a concurrent run, or our own create that timed out but went through): decide again.
+      existing = await readJob();
+      const again = decide(existing, { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: false }, await listPods());
+      if (again.action === 'refuse') throw new ActionError(`Migration not run: ${again.message}`, { check: again.check });
+      if (again.action === 'already-complete') return { status: 'already-complete', exitCode: 0, jobName: name, detail: again.message };
+      if ('message' in again) core.info(again.message);
+    }
+  }
+
+  const sink = new LogSink(logFile, (line) => core.info(line));
+  const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server });
+  sink.end();
+  const rows: [string, string][] = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
+  let result: KubeRunResult;
+  if (outcome.timedOut || !outcome.verdict) {
+    result = {
+      status: 'timed-out',
+      jobName: name,
+      detail: `the Job did not finish within ${formatDuration(plan.timeoutMs)} plus ${formatDuration(waitGraceMs(plan.timeoutMs))}; it was NOT deleted and may still be running`,
+      check: [`follow it: ${follow}`, 'a re-run of this step attaches to it instead of starting another'],
+    };
+  } else if (outcome.verdict.state === 'succeeded') {
+    result = { status: 'succeeded', exitCode: 0, jobName: name, detail: `Job ${name} completed` };
+  } else if (outcome.verdict.state === 'failed') {
+    const v = outcome.verdict;
+    result = { status: 'failed', exitCode: v.exitCode, jobName: name, detail: v.message, check: hintsFor(v, namespace, name) };
+  } else {
+    result = { status: 'timed-out', jobName: name, detail: 'the wait ended before the Job finished', check: [`follow it: ${follow}`] };
+  }
+  await cleanup(values.cleanup, result.status, () => call('delete', `jobs/${name} in namespace ${namespace}`, () => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })), name);
+  core.debug(`watch stats: ${JSON.stringify(outcome.stats)}`);
+  return { ...result, rows, logFile, tail: sink.lastLines(), stats: outcome.stats };
+}
+
+function hintsFor(verdict: Extract<Verdict, { state: 'failed' }>, namespace: string, name: string): string[] {
+  switch (verdict.kind) {
+    case 'image-pull':
+      return ['the image reference and digest exist in the registry', 'the cluster can pull from it (imagePullSecrets on the service account, ECR node role)', `then re-run with \`rerun-failed: true\` (the failed Job ${name} stays for inspection until then)`];
+    case 'config':
+      return [`create the missing object in namespace ${namespace} (or fix \`env-from-secret\` / \`env-from-configmap\`)`, 'then re-run with `rerun-failed: true`'];
+    case 'unschedulable':
+      return ['the resources the Job requests (`resources`), node selectors and taints', 'raise `unschedulable-grace` if a cluster autoscaler needs time to add a node'];
+    case 'deadline':
+      return ['raise `timeout` if the migration is legitimately slow; check for locks held in the database', 'then re-run with `rerun-failed: true`'];
+    case 'create-failed':
+      return ['the service account (`service-account`) exists, quotas and admission policies allow the pod', 'then re-run with `rerun-failed: true`'];
+    default:
+      return [`the migration's log above (kubectl -n ${namespace} logs job/${name})`, 'fix the migration, then re-run with `rerun-failed: true`, or release a new tag'];
+  }
+}
+
+async function cleanup(policy: Values['cleanup'], status: string, remove: () => Promise<unknown>, name: string): Promise<void> {
+  const wanted = policy === 'always' ? status !== 'timed-out' : policy === 'on-success' ? status === 'succeeded' : false;
+  if (policy === 'always' && status === 'timed-out') core.info(`cleanup: always, but the Job ${name} may still be running: it is left alone`);
+  if (!wanted) return;
+  try {
+    await remove();
+    core.info(`Deleted Job ${name} (cleanup: ${policy}); its log is kept in the log file`);
+  } catch (error) {
+    core.warning(`Could not delete Job ${name} (cleanup: ${policy}): ${errorMessage(error)}`);
+  }
+}
+
+async function waitGone(read: () => Promise<unknown>, until: number, name: string): Promise<void> {
+  while (Date.now() < until) {
+    if ((await read()) === undefined) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new ActionError(`The old Job ${name} was not deleted in time`, { check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'] });
+}
+
+/** The envFrom secrets/config maps exist (read-only; skipped where RBAC does not allow reading them). */
+async function checkEnvSources(
+  coreApi: import('@kubernetes/client-node').CoreV1Api,
+  namespace: string,
+  plan: Plan,
+  call: <T>(verb: string, resource: string, fn: () => Promise<T>) => Promise<T>,
+): Promise<void> {
+  const checks: [string, string, () => Promise<unknown>][] = [
+    ...plan.envFromSecrets.map((n) => ['secret', n, () => coreApi.readNamespacedSecret({ name: n, namespace })] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => coreApi.readNamespacedConfigMap({ name: n, namespace })] as [string, string, () => Promise<unknown>]),
+  ];
+  for (const [kind, objectName, read] of checks) {
+    const found = await call(`get`, `${kind}s/${objectName}`, async () => {
+      try {
+        await read();
+        return true;
+      } catch (error) {
+        const status = statusCode(error);
+        if (status === 404) return false;
+        if (status === 403) {
+          core.debug(`cannot read ${kind} ${objectName} (403); the kubelet will check it`);
+          return true;
+        }
+        throw error;
+      }
+    });
+    if (!found) {
+      throw new ActionError(`Migration not started: ${kind} "${objectName}" does not exist in namespace ${namespace}`, {
+        check: [`create it (or fix \`env-from-${kind}\`); nothing was created in the cluster`],
+      });
+    }
+  }
+}
+
+interface WatchArgs {
+  k8s: Client;
+  kc: KubeConfig;
+  batch: import('@kubernetes/client-node').BatchV1Api;
+  coreApi: import('@kubernetes/client-node').CoreV1Api;
+  namespace: string;
+  name: string;
+  deadline: number;
+  sink: LogSink;
+  values: Values;
+  timeoutText: string;
+  server: string;
+}
+
+interface WatchOutcome {
+  verdict?: Verdict;
+  timedOut: boolean;
+  stats: WatchStats;
+}
+
+async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
+  const { k8s, kc, batch, coreApi, namespace, name, sink } = args;
+  const stats: WatchStats = { watches: 0, reconnects: 0, lists: 0 };
+  let job: JobView | undefined;
+  const pods = new Map<string, PodView>();
+  const events: EventView[] = [];
+  const logStreams = new Map<string, Promise<void>>();
+  const aborts = new Set<AbortController>();
+  let lastDetail = '';
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  return new Promise<WatchOutcome>((resolve, reject) => {
+    let settled = false;
+    const watches: ResourceWatch[] = [];
+    const finish = async (outcome: { verdict?: Verdict; timedOut: boolean } | { error: unknown }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(deadlineTimer);
+      if (graceTimer) clearTimeout(graceTimer);
+      for (const w of watches) w.stop();
+      if ('error' in outcome) {
+        reject(outcome.error);
+        return;
+      }
+      // The pod's log: let the follow streams end by themselves (the container has exited), bounded. A pod whose
+      // container never started has no log to read.
+      const verdictPod = outcome.verdict && 'pod' in outcome.verdict ? outcome.verdict.pod : undefined;
+      const state = verdictPod ? migrationContainer(pods.get(verdictPod) ?? {})?.state : undefined;
+      if (verdictPod && !logStreams.has(verdictPod) && (state?.running || state?.terminated)) startLogs(verdictPod);
+      let drainTimer: NodeJS.Timeout | undefined;
+      // Timed out: the container may run on for a long time; its log so far is in the file already.
+      if (!outcome.timedOut) await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
+      clearTimeout(drainTimer);
+      for (const controller of aborts) controller.abort();
+      resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, stats });
+    };
+    const deadlineTimer = setTimeout(() => void finish({ timedOut: true }), Math.max(0, args.deadline - Date.now()));
+
+    /** One log request; the first `skip` bytes (already printed) are dropped. Resolves when the stream ends. */
+    const readLog = (pod: string, followLogs: boolean, skip: number, onBytes: (n: number) => void) =>
+      new Promise<void>((resolveLog) => {
+        let toSkip = skip;
+        const out = new Writable({
+          write(chunk: Buffer, _encoding, callback) {
+            let data = chunk;
+            if (toSkip > 0) {
+              const dropped = Math.min(toSkip, data.length);
+              data = data.subarray(dropped);
+              toSkip -= dropped;
+            }
+            if (data.length) {
+              onBytes(data.length);
+              sink.write(data);
+            }
+            callback();
+          },
+          final(callback) {
+            resolveLog();
+            callback();
+          },
+        });
+        out.on('error', () => resolveLog());
+        new k8s.Log(kc)
+          .log(namespace, pod, CONTAINER_NAME, out, { follow: followLogs })
+          .then((controller) => aborts.add(controller))
+          .catch((error) => {
+            core.debug(`log of pod ${pod}: ${apiMessage(error)}`);
+            resolveLog();
+          });
+      });
+    const terminated = (pod: string) => Boolean(migrationContainer(pods.get(pod) ?? {})?.state?.terminated);
+    /**
+     * Follows the pod's log to its end. A stream cut short while the container still runs (API server
+     * restart, network) is resumed, skipping what was already printed; bounded by the overall deadline.
+     */
+    const startLogs = (pod: string) => {
+      let received = 0;
+      const done = (async () => {
+        for (let attempt = 0; Date.now() < args.deadline; attempt++) {
+          const wasTerminated = terminated(pod) || settled;
+          await readLog(pod, !wasTerminated, received, (n) => (received += n));
+          // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
+          // ended while the container still runs was cut short (API server restart, network): resume it.
+          if (wasTerminated || terminated(pod)) return;
+          if (!settled) await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+        }
+      })();
+      logStreams.set(pod, done);
+    };
+
+    const evaluate = () => {
+      if (settled || !job) return;
+      const verdict = classify({
+        job,
+        pods: [...pods.values()],
+        events,
+        now: Date.now(),
+        unschedulableGraceMs: args.values.unschedulableGrace ?? 0,
+        timeoutText: args.timeoutText,
+      });
+      // Logs as soon as the container runs (or has already run).
+      for (const [podName, pod] of pods) {
+        const state = migrationContainer(pod)?.state;
+        if (!logStreams.has(podName) && (state?.running || state?.terminated)) startLogs(podName);
+      }
+      if (verdict.state === 'succeeded' || verdict.state === 'failed') {
+        void finish({ verdict, timedOut: false });
+        return;
+      }
+      if (verdict.detail !== lastDetail) {
+        core.info(`… ${verdict.detail}`);
+        lastDetail = verdict.detail;
+      }
+      // An Unschedulable pod within its grace period: look again when the grace runs out (one timer, no polling).
+      const unschedulable = [...pods.values()].map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')).find(Boolean);
+      if (unschedulable && !graceTimer) {
+        const since = unschedulable.lastTransitionTime ? new Date(unschedulable.lastTransitionTime).getTime() : Date.now();
+        graceTimer = setTimeout(() => {
+          graceTimer = undefined;
+          evaluate();
+        }, Math.max(0, since + (args.values.unschedulableGrace ?? 0) - Date.now()) + 10);
+      }
+    };
+
+    const onJob = (type: string, object: JobView) => {
+      if (object?.metadata?.name !== name) return;
+      if (type === 'DELETED') {
+        void finish({ error: new ActionError(`The Job ${namespace}/${name} was deleted while the migration was running`, { check: ['someone or something (a Helm hook policy, a cleanup job) deleted it; re-run the step to see whether the migration ran'] }) });
+        return;
+      }
+      job = object;
+      evaluate();
+    };
+    const onPod = (type: string, object: PodView) => {
+      const podName = object?.metadata?.name;
+      if (!podName) return;
+      if (type === 'DELETED') pods.delete(podName);
+      else pods.set(podName, object);
+      evaluate();
+    };
+    const onEvent = (type: string, object: EventView) => {
+      if (type === 'DELETED') return;
+      events.push(object);
+      if (events.length > 200) events.shift();
+      evaluate();
+    };
+    const onFatal = (error: unknown) => void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
+
+    const labelSelector = `batch.kubernetes.io/job-name=${name}`;
+    const listOf = (items: unknown[], metadata?: { resourceVersion?: string }) => ({ items, resourceVersion: metadata?.resourceVersion ?? '' });
+    const retryList = <T>(label: string, fn: () => Promise<T>) => retry(fn, { label, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+    watches.push(
+      new ResourceWatch(k8s, kc, `/apis/batch/v1/namespaces/${namespace}/jobs`, { fieldSelector: `metadata.name=${name}` },
+        async () => {
+          const r = await retryList('list jobs', () => batch.listNamespacedJob({ namespace, fieldSelector: `metadata.name=${name}` }));
+          return listOf(r.items, r.metadata);
+        }, onJob, onFatal, stats, 'job'),
+      new ResourceWatch(k8s, kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector },
+        async () => {
+          const r = await retryList('list pods', () => coreApi.listNamespacedPod({ namespace, labelSelector }));
+          return listOf(r.items, r.metadata);
+        }, onPod, onFatal, stats, 'pods'),
+      new ResourceWatch(k8s, kc, `/api/v1/namespaces/${namespace}/events`, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` },
+        async () => {
+          const r = await retryList('list events', () => coreApi.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }));
+          return listOf(r.items, r.metadata);
+        }, onEvent, onFatal, stats, 'events'),
+    );
+    (async () => {
+      for (const w of watches) await w.start();
+      evaluate();
+    })().catch((error) => void finish({ error: error instanceof ActionError ? error : kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) }));
+  });
+}
+
+export type { JobManifest };

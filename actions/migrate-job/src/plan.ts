@@ -1,0 +1,168 @@
+/**
+ * Cross-input checks and defaults, before any side effect: what each backend needs, names that
+ * Kubernetes will accept, and the release/tag the Job is named after. Pure (values + context in).
+ */
+import { InputError, type InputValues, formatDuration, runner as core } from '@deploy-kit/core';
+import { parseArgv } from './argv.js';
+import { IMAGE_FORMS, parseImageRef, type ImageRef } from './image.js';
+import { parseResources, validateEnvNames, type Resources } from './manifest.js';
+import { isDns1123Label, migrationJobName } from './naming.js';
+import { parseChecksumInput, parseToolSpec, type ToolSpec } from './tool.js';
+import type { inputs, Backend } from './io.js';
+
+export type Values = InputValues<typeof inputs>;
+
+export interface Plan {
+  backend: Backend;
+  release: string;
+  tag: string;
+  image?: ImageRef;
+  jobName: string;
+  command: string[];
+  args: string[];
+  env: Record<string, string>;
+  envFromSecrets: string[];
+  envFromConfigMaps: string[];
+  timeoutMs: number;
+  ttlSeconds?: number;
+  resources?: Resources;
+  tool?: ToolSpec;
+  toolChecksum?: string;
+  dryRun: boolean;
+}
+
+export interface PlanContext {
+  repository: string;
+  refType: string;
+  refName: string;
+}
+
+/** Inputs that only one backend reads; given to another backend they are ignored (a warning says so). */
+const BACKEND_INPUTS: Record<Backend, readonly (keyof Values)[]> = {
+  kubernetes: ['kubeconfig', 'context', 'namespace', 'serviceAccount', 'resources', 'rerunFailed', 'envFromConfigmap', 'envFromSecret'],
+  ecs: ['region', 'taskDefinition', 'container', 'subnets', 'securityGroups', 'launchType', 'capacityProvider'],
+  render: ['outputFile'],
+  command: ['tool', 'toolBaseUrl', 'toolChecksum', 'workingDirectory'],
+};
+const KEBAB: Partial<Record<keyof Values, string>> = {
+  serviceAccount: 'service-account',
+  rerunFailed: 'rerun-failed',
+  envFromConfigmap: 'env-from-configmap',
+  envFromSecret: 'env-from-secret',
+  taskDefinition: 'task-definition',
+  securityGroups: 'security-groups',
+  launchType: 'launch-type',
+  capacityProvider: 'capacity-provider',
+  outputFile: 'output-file',
+  toolBaseUrl: 'tool-base-url',
+  toolChecksum: 'tool-checksum',
+  workingDirectory: 'working-directory',
+};
+
+function given(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  return true;
+}
+
+export function ignoredInputs(values: Values): string[] {
+  const ignored: string[] = [];
+  for (const [backend, names] of Object.entries(BACKEND_INPUTS) as [Backend, readonly (keyof Values)[]][]) {
+    if (backend === values.backend) continue;
+    // render shares the Job spec inputs with kubernetes.
+    if (values.backend === 'render' && backend === 'kubernetes' && names) {
+      for (const name of ['kubeconfig', 'context', 'namespace', 'rerunFailed'] as const) if (given(values[name])) ignored.push(KEBAB[name] ?? name);
+      continue;
+    }
+    for (const name of names) if (given(values[name])) ignored.push(KEBAB[name] ?? String(name));
+  }
+  return [...new Set(ignored)];
+}
+
+export function buildPlan(values: Values, context: PlanContext, warn: (message: string) => void = (m) => core.warning(m)): Plan {
+  const backend = values.backend;
+  const ignored = ignoredInputs(values);
+  if (ignored.length) warn(`backend "${backend}" does not use ${ignored.map((n) => `"${n}"`).join(', ')}; ${ignored.length === 1 ? 'it is' : 'they are'} ignored`);
+
+  let image: ImageRef | undefined;
+  if (values.image) {
+    try {
+      image = parseImageRef(values.image);
+    } catch (error) {
+      throw new InputError('image', (error as Error).message, IMAGE_FORMS, values.image);
+    }
+  } else if (backend === 'kubernetes' || backend === 'render') {
+    throw new InputError('image', `is required with backend "${backend}"`, IMAGE_FORMS, '');
+  }
+
+  const command = parseArgv('command', values.command);
+  const args = parseArgv('args', values.args);
+  if (backend === 'command' && command.length === 0) {
+    throw new InputError('command', 'is required with backend "command"', 'the migration command, e.g. `migrate -path db/migrations -database "$DATABASE_URL" up`', '');
+  }
+  validateEnvNames('env', values.env);
+  for (const [input, names] of [['env-from-secret', values.envFromSecret], ['env-from-configmap', values.envFromConfigmap]] as const) {
+    for (const name of names) {
+      if (!isDns1123Label(name) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+        throw new InputError(input, `"${name}" is not a Kubernetes object name`, 'names of lowercase letters, digits, `-` and `.`', names.join(', '));
+      }
+    }
+  }
+  if (values.namespace && !isDns1123Label(values.namespace)) throw new InputError('namespace', 'is not a valid namespace name', 'a DNS-1123 label (lowercase letters, digits and `-`, at most 63)', values.namespace);
+  if (values.serviceAccount && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(values.serviceAccount)) {
+    throw new InputError('service-account', 'is not a valid service account name', 'a DNS-1123 name (lowercase letters, digits, `-` and `.`)', values.serviceAccount);
+  }
+  const resources = parseResources('resources', values.resources);
+
+  const repoName = context.repository.split('/').pop() ?? '';
+  const release = values.release || repoName;
+  const tag = values.tag || image?.tag || (context.refType === 'tag' ? context.refName : '');
+  let jobName = '';
+  if (backend === 'kubernetes' || backend === 'render' || backend === 'ecs') {
+    if (!release) throw new InputError('release', `is required with backend "${backend}" (GITHUB_REPOSITORY is not set either)`, 'the Helm release / service name, e.g. `orders`', '');
+    if (!tag) {
+      throw new InputError('tag', 'is empty, the image has no tag and this is not a tag build', 'the release tag the migration belongs to, e.g. `v1.2.3` (parse-version\'s `tag` output)', '');
+    }
+    try {
+      jobName = migrationJobName(release, tag);
+    } catch (error) {
+      throw new InputError(/^release/.test((error as Error).message) ? 'release' : 'tag', (error as Error).message, 'letters or digits to name the Job with', /^release/.test((error as Error).message) ? release : tag);
+    }
+  }
+
+  if (backend === 'ecs') {
+    if (!values.taskDefinition) throw new InputError('task-definition', 'is required with backend "ecs"', 'a task definition family (`app-migrate`), `family:revision` or ARN', '');
+    if (values.launchType && values.capacityProvider) {
+      throw new InputError('capacity-provider', 'is given together with "launch-type", which ECS refuses', 'either `launch-type` or `capacity-provider`', values.capacityProvider);
+    }
+  }
+
+  const tool = parseToolSpec('tool', values.tool);
+  const toolChecksum = parseChecksumInput('tool-checksum', values.toolChecksum);
+  if (toolChecksum && !tool) throw new InputError('tool-checksum', 'is given without "tool"', 'a `tool` to verify, or no tool-checksum', values.toolChecksum);
+
+  const timeoutMs = values.timeout ?? 600_000;
+  const ttlSeconds = values.ttl === undefined ? undefined : Math.round(values.ttl / 1000);
+  if (backend === 'kubernetes' && ttlSeconds !== undefined && ttlSeconds < 60 && values.cleanup === 'never') {
+    warn(`ttl ${formatDuration(values.ttl!)} deletes the finished Job almost at once; a re-run then cannot see that this migration already ran`);
+  }
+
+  return {
+    backend,
+    release,
+    tag,
+    image,
+    jobName,
+    command,
+    args,
+    env: values.env,
+    envFromSecrets: values.envFromSecret,
+    envFromConfigMaps: values.envFromConfigmap,
+    timeoutMs,
+    ttlSeconds,
+    resources,
+    tool,
+    toolChecksum,
+    dryRun: values.dryRun,
+  };
+}

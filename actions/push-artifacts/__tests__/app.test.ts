@@ -1,0 +1,91 @@
+import { describe, expect, test } from '@jest/globals';
+import { InputError } from '@deploy-kit/core';
+import { resolveS3Version, validateCombination, type Values } from '../src/app.js';
+import { dockerConfigJson, dockerPush, parsePushDigest, removeDockerConfig, writeDockerConfig, type Runner } from '../src/docker.js';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const base: Values = {
+  region: '', registry: '', registryAuth: 'ecr', images: '', source: '', mode: 'push', promoteFrom: '', createRepositories: false, scanOnPush: true,
+  tagMutability: 'mutable', dockerConfig: false, chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], s3Version: '', s3Concurrency: 8,
+  s3Checksums: 'sha256', s3PartSize: '16MiB', cacheControl: '', contentTypes: '', dryRun: false,
+};
+
+describe('validateCombination', () => {
+  test.each<[string, Partial<Values>, string | undefined]>([
+    ['nothing', {}, 'images'],
+    ['push with source', { images: 'a:1', source: 'x' }, undefined],
+    ['push without source', { images: 'a:1' }, 'source'],
+    ['S3 only', { s3Bucket: 'b', s3Source: ['x'] }, undefined],
+    ['bucket, no source', { s3Bucket: 'b' }, 's3-source'],
+    ['source, no bucket', { s3Source: ['x'] }, 's3-bucket'],
+    ['promote', { mode: 'promote', images: 'a:1', promoteFrom: 'v1-rc.1' }, undefined],
+    ['promote without from', { mode: 'promote', images: 'a:1' }, 'promote-from'],
+    ['promote without images', { mode: 'promote', promoteFrom: 'v1', s3Bucket: 'b', s3Source: ['x'] }, 'images'],
+    ['promote anonymous', { mode: 'promote', images: 'a:1', promoteFrom: 'v1', registryAuth: 'none' }, 'registry-auth'],
+    ['promote-from in push mode', { images: 'a:1', source: 'x', promoteFrom: 'v1' }, 'promote-from'],
+    ['docker mode needs no source', { mode: 'docker', images: 'a:1' }, undefined],
+  ])('%s', (_, values, input) => {
+    const run = () => validateCombination({ ...base, ...values });
+    if (input === undefined) expect(run).not.toThrow();
+    else {
+      expect(run).toThrow(InputError);
+      expect(run).toThrow(`Input "${input}"`);
+    }
+  });
+});
+
+describe('resolveS3Version', () => {
+  test.each<[Partial<Values>, Record<string, string>, string]>([
+    [{ s3Version: 'v9' }, { GITHUB_REF: 'refs/tags/v1' }, 'v9'],
+    [{ images: JSON.stringify({ version: 'v1.2.3', services: [] }) }, { GITHUB_REF: 'refs/tags/v1' }, 'v1.2.3'],
+    [{}, { GITHUB_REF: 'refs/tags/v1.2.3-rc.1' }, 'v1.2.3-rc.1'],
+  ])('%#', (values, env, expected) => {
+    expect(resolveS3Version({ ...base, ...values }, env)).toBe(expected);
+  });
+  test('a branch run without s3-version names the input', () => {
+    expect(() => resolveS3Version(base, { GITHUB_REF: 'refs/heads/main' })).toThrow(/Input "s3-version": is empty and the run was not started by a tag \(GITHUB_REF is refs\/heads\/main\)/);
+  });
+});
+
+describe('docker', () => {
+  test('config file: 0600 in a 0700 dir, docker login format; removal only of our own dirs', async () => {
+    const temp = mkdtempSync(join(tmpdir(), 'pa-docker-'));
+    try {
+      const dir = await writeDockerConfig(temp, [{ host: 'r.example', username: 'AWS', password: 'pw' }]);
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ auths: { 'r.example': { auth: Buffer.from('AWS:pw').toString('base64') } } });
+      await expect(removeDockerConfig(temp)).rejects.toThrow(/refusing to remove/);
+      await removeDockerConfig(dir);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+    expect(dockerConfigJson([])).toBe('{\n  "auths": {}\n}\n');
+  });
+
+  test('parsePushDigest', () => {
+    expect(parsePushDigest(`v1: digest: sha256:${'a'.repeat(64)} size: 1234`)).toBe(`sha256:${'a'.repeat(64)}`);
+    expect(parsePushDigest('nothing')).toBeUndefined();
+  });
+
+  test('mode docker: the password goes to stdin, never into the arguments', async () => {
+    const calls: Array<{ args: string[]; stdin?: string }> = [];
+    const run: Runner = async (_command, args, options) => {
+      calls.push({ args, stdin: options.stdin });
+      if (args[0] === 'push') return { code: 0, stdout: `latest: digest: sha256:${'b'.repeat(64)} size: 528\n`, stderr: '' };
+      return { code: 0, stdout: '27.0.0\n', stderr: '' };
+    };
+    const digests = await dockerPush(run, {}, [{ host: 'r.example', username: 'AWS', password: 's3cret-pw' }], [{ source: 'app:dev', references: ['r.example/app:v1'] }], () => undefined);
+    expect(digests.get('r.example/app:v1')).toBe(`sha256:${'b'.repeat(64)}`);
+    expect(calls.map((c) => c.args[0])).toEqual(['info', 'login', 'tag', 'push']);
+    expect(calls.every((c) => !c.args.join(' ').includes('s3cret-pw'))).toBe(true);
+    expect(calls[1]).toEqual({ args: ['login', '--username', 'AWS', '--password-stdin', 'r.example'], stdin: 's3cret-pw' });
+  });
+
+  test('mode docker without an engine fails clearly', async () => {
+    const run: Runner = async () => ({ code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' });
+    await expect(dockerPush(run, {}, [], [], () => undefined)).rejects.toThrow(/needs a running Docker engine/);
+  });
+});

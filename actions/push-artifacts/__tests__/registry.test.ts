@@ -1,0 +1,228 @@
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { CorruptBlobError, RegistryClient, RegistryError, hashCheck, parseChallenge, parseRange } from '../src/registry.js';
+
+const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/**
+ * A small distribution server with the protocol's rules: Bearer challenge and a token service that
+ * wants basic credentials; PATCH ranges must continue where the upload is; the closing PUT checks
+ * the digest; manifests need their blobs. `cutNextPatchAt` keeps only part of one PATCH and drops
+ * the connection (what a reset mid-chunk leaves behind).
+ */
+class MiniRegistry {
+  server!: Server;
+  url = '';
+  blobs = new Map<string, Buffer>();
+  uploads = new Map<string, Buffer>();
+  manifests = new Map<string, Buffer>();
+  requests: string[] = [];
+  tokenRequests: string[] = [];
+  cutNextPatchAt: number | undefined;
+  fail503 = 0;
+  private next = 0;
+
+  async start() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+  }
+  stop() {
+    this.server.closeAllConnections();
+    return new Promise<void>((r) => this.server.close(() => r()));
+  }
+  private async body(req: IncomingMessage, limit?: number, res?: ServerResponse): Promise<Buffer | undefined> {
+    const chunks: Buffer[] = [];
+    let n = 0;
+    for await (const c of req) {
+      const chunk = c as Buffer;
+      if (limit !== undefined && n + chunk.length >= limit) {
+        chunks.push(chunk.subarray(0, limit - n));
+        res?.destroy();
+        req.destroy();
+        return Buffer.concat(chunks);
+      }
+      chunks.push(chunk);
+      n += chunk.length;
+    }
+    return Buffer.concat(chunks);
+  }
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url!, this.url);
+    this.requests.push(`${req.method} ${url.pathname}`);
+    if (url.pathname === '/token') {
+      this.tokenRequests.push(url.searchParams.getAll('scope').join(' '));
+      if (req.headers.authorization !== `Basic ${Buffer.from('AWS:pw').toString('base64')}`) return void res.writeHead(401).end();
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'tok-123' }));
+    }
+    if (req.headers.authorization !== 'Bearer tok-123') {
+      await this.body(req);
+      return void res.writeHead(401, { 'www-authenticate': `Bearer realm="${this.url}/token",service="mini"` }).end();
+    }
+    if (this.fail503 > 0) {
+      this.fail503--;
+      await this.body(req);
+      return void res.writeHead(503, { 'retry-after': '0' }).end();
+    }
+    let m: RegExpExecArray | null;
+    if (url.pathname === '/v2/') return void res.writeHead(200).end();
+    if ((m = /^\/v2\/(.+)\/blobs\/uploads\/(\w*)$/.exec(url.pathname))) {
+      const id = m[2]!;
+      if (req.method === 'POST') {
+        const mount = url.searchParams.get('mount');
+        if (mount && this.blobs.has(`${url.searchParams.get('from')}@${mount}`)) {
+          this.blobs.set(`${m[1]}@${mount}`, this.blobs.get(`${url.searchParams.get('from')}@${mount}`)!);
+          return void res.writeHead(201).end();
+        }
+        const upload = String(++this.next);
+        this.uploads.set(upload, Buffer.alloc(0));
+        return void res.writeHead(202, { location: `/v2/${m[1]}/blobs/uploads/${upload}` }).end();
+      }
+      const have = this.uploads.get(id);
+      if (!have) return void res.writeHead(404).end(JSON.stringify({ errors: [{ code: 'BLOB_UPLOAD_UNKNOWN' }] }));
+      if (req.method === 'GET') return void res.writeHead(204, { range: `0-${have.length - 1}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+      if (req.method === 'PATCH') {
+        const [start] = String(req.headers['content-range']).split('-').map(Number);
+        if (start !== have.length) {
+          await this.body(req);
+          return void res.writeHead(416).end();
+        }
+        const cut = this.cutNextPatchAt;
+        this.cutNextPatchAt = undefined;
+        const data = await this.body(req, cut, res);
+        this.uploads.set(id, Buffer.concat([have, data!]));
+        if (cut !== undefined) return;
+        return void res.writeHead(202, { range: `0-${this.uploads.get(id)!.length - 1}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+      }
+      if (req.method === 'PUT') {
+        const all = Buffer.concat([have, (await this.body(req))!]);
+        const digest = url.searchParams.get('digest')!;
+        if (sha(all) !== digest) return void res.writeHead(400).end(JSON.stringify({ errors: [{ code: 'DIGEST_INVALID' }] }));
+        this.blobs.set(`${m[1]}@${digest}`, all);
+        this.uploads.delete(id);
+        return void res.writeHead(201, { 'docker-content-digest': digest }).end();
+      }
+      if (req.method === 'DELETE') return void res.writeHead(204).end();
+    }
+    if ((m = /^\/v2\/(.+)\/blobs\/(sha256:\w+)$/.exec(url.pathname))) return void res.writeHead(this.blobs.has(`${m[1]}@${m[2]}`) ? 200 : 404).end();
+    if ((m = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(url.pathname))) {
+      const key = `${m[1]}:${m[2]}`;
+      if (req.method === 'HEAD') {
+        const found = this.manifests.get(key);
+        return void res.writeHead(found ? 200 : 404, found ? { 'docker-content-digest': sha(found) } : {}).end();
+      }
+      const bytes = (await this.body(req))!;
+      const doc = JSON.parse(bytes.toString()) as { layers?: Array<{ digest: string }> };
+      for (const l of doc.layers ?? []) if (!this.blobs.has(`${m[1]}@${l.digest}`)) return void res.writeHead(400).end(JSON.stringify({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN' }] }));
+      this.manifests.set(key, bytes);
+      this.manifests.set(`${m[1]}:${sha(bytes)}`, bytes);
+      return void res.writeHead(201, { 'docker-content-digest': sha(bytes) }).end();
+    }
+    res.writeHead(404).end();
+  }
+}
+
+const fast = { sleep: async () => undefined, log: () => undefined };
+let registry: MiniRegistry;
+beforeAll(async () => {
+  registry = new MiniRegistry();
+  await registry.start();
+});
+afterAll(() => registry.stop());
+afterEach(() => {
+  registry.cutNextPatchAt = undefined;
+  registry.fail503 = 0;
+});
+
+const client = (password = 'pw') => new RegistryClient({ baseUrl: registry.url, credentials: { username: 'AWS', password }, retry: fast });
+const blobOf = (data: Buffer) => ({ digest: sha(data), size: data.length, where: 'test', open: (s: number, e: number) => Readable.from([data.subarray(s, e)]) });
+
+describe('RegistryClient', () => {
+  test('Bearer challenge → token with basic credentials and repository scope, then a monolithic upload', async () => {
+    const data = randomBytes(1000);
+    const c = client();
+    expect(await c.hasBlob('app', sha(data))).toBe(false);
+    expect(await c.uploadBlob('app', blobOf(data), 4096)).toEqual({ how: 'uploaded', bytes: 1000, chunks: 1 });
+    expect(await c.hasBlob('app', sha(data))).toBe(true);
+    expect(registry.tokenRequests).toContain('repository:app:pull,push');
+  });
+
+  test('chunked upload resumes from the offset the registry kept after a cut mid-chunk', async () => {
+    const data = randomBytes(5 * 64 * 1024 + 123);
+    registry.cutNextPatchAt = 40_000; // first PATCH: the registry keeps 40000 bytes, the connection drops
+    const result = await client().uploadBlob('app', blobOf(data), 64 * 1024);
+    expect(result.how).toBe('uploaded');
+    expect(registry.blobs.get(`app@${sha(data)}`)!.equals(data)).toBe(true);
+    // It asked where the upload stood and went on from there (one session, no restart).
+    expect(registry.requests.filter((r) => /^GET \/v2\/app\/blobs\/uploads\/\d+$/.test(r))).toHaveLength(1);
+  });
+
+  test('503 answers are retried', async () => {
+    registry.fail503 = 2;
+    const data = randomBytes(10);
+    await client().uploadBlob('app', blobOf(data), 4096);
+    expect(registry.blobs.has(`app@${sha(data)}`)).toBe(true);
+  });
+
+  test('corrupted bytes never complete an upload (monolithic and chunked)', async () => {
+    const data = randomBytes(300_000);
+    const wrong = { ...blobOf(data), digest: sha(randomBytes(8)) };
+    await expect(client().uploadBlob('app', wrong, 1 << 20)).rejects.toThrow(CorruptBlobError);
+    await expect(client().uploadBlob('app', wrong, 64 * 1024)).rejects.toThrow(CorruptBlobError);
+    expect(registry.blobs.has(`app@${wrong.digest}`)).toBe(false);
+  });
+
+  test('cross-repository mount, and a manifest put with its digest checked', async () => {
+    const data = randomBytes(64);
+    const c = client();
+    await c.uploadBlob('one', blobOf(data), 4096);
+    expect(await c.mountBlob('two', sha(data), 'one')).toBe(true);
+    expect(await c.mountBlob('three', sha(randomBytes(4)), 'one')).toBe(false);
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, layers: [{ digest: sha(data) }] }));
+    await c.putManifest('two', 'v1', { bytes: manifest, mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest) });
+    expect(await c.manifestDigest('two', 'v1')).toBe(sha(manifest));
+    expect(await c.manifestDigest('two', 'v2')).toBeUndefined();
+    expect(registry.tokenRequests).toContain('repository:two:pull,push repository:one:pull');
+  });
+
+  test('wrong credentials end in a RegistryError, not a loop', async () => {
+    const error = await client('wrong').hasBlob('app', sha(Buffer.from('x'))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RegistryError);
+    expect((error as RegistryError).status).toBe(401);
+  });
+
+  test('plain http to a non-loopback host is refused', () => {
+    expect(() => new RegistryClient({ baseUrl: 'http://registry.example.com' })).toThrow(/only allowed for loopback/);
+  });
+});
+
+describe('helpers', () => {
+  test.each<[string, ReturnType<typeof parseChallenge>]>([
+    ['Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"', { scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } }],
+    ['Basic realm="ecr"', { scheme: 'basic', params: { realm: 'ecr' } }],
+    ['Bearer realm=plain', { scheme: 'bearer', params: { realm: 'plain' } }],
+  ])('parseChallenge(%s)', (header, expected) => {
+    expect(parseChallenge(header)).toEqual(expected);
+  });
+
+  test.each<[string | null, number | undefined]>([
+    ['0-1023', 1023],
+    ['bytes=0-5', 5],
+    ['junk', undefined],
+    [null, undefined],
+  ])('parseRange(%j)', (header, expected) => {
+    expect(parseRange(header)).toBe(expected);
+  });
+
+  test('hashCheck fails the stream at its end on a mismatch', async () => {
+    const good = Buffer.from('abc');
+    const ok = Readable.from([good]).pipe(hashCheck(sha(good), 3, 'x', true));
+    for await (const _ of ok) void _;
+    const bad = Readable.from([good]).pipe(hashCheck(sha(Buffer.from('abd')), 3, 'x', true));
+    await expect((async () => {
+      for await (const _ of bad) void _;
+    })()).rejects.toThrow(CorruptBlobError);
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * push-artifacts' flow, with every outside service behind a factory so it can run against fakes:
+ * validate the combination of inputs, log in to ECR, create repositories, push or promote images,
+ * upload binaries to S3, and return the outputs and summary rows.
+ */
+import { ActionError, Changes, InputError, errorMessage } from '@deploy-kit/core';
+import { awsEndpointFromEnv, resolveAwsRegion } from '@deploy-kit/core/aws';
+import type { InputValues } from '@deploy-kit/core';
+import type { EcrApi } from './ecr.js';
+import { promote } from './ecr.js';
+import { dockerPush, type Login, type Runner } from './docker.js';
+import { parseGlobRules } from './globs.js';
+import { SourceError, loadImage, type LoadedImage } from './layout.js';
+import { formatBytes, pushImages, type PushJob, type RegistryApi } from './push.js';
+import {
+  ecrHost,
+  expandTemplate,
+  formatReference,
+  parseEcrHost,
+  parseImages,
+  parseRegistry,
+  registryBaseUrl,
+  resolveTargets,
+  type ImageTarget,
+} from './refs.js';
+import { CorruptBlobError, RegistryError, SourceReadError, type RegistryCredentials } from './registry.js';
+import type { S3Api, UploadReport } from './s3.js';
+import { keyPrefix, planUpload, uploadFiles } from './s3.js';
+import { parseSize } from './size.js';
+import type { inputs } from './io.js';
+
+export type Values = InputValues<typeof inputs>;
+
+export interface Deps {
+  env: NodeJS.ProcessEnv;
+  ecr: (region: string) => Promise<EcrApi>;
+  s3: (region: string) => Promise<S3Api>;
+  registry: (baseUrl: string, credentials: RegistryCredentials | undefined) => RegistryApi & { ping(): Promise<void> };
+  writeDockerConfig: (runnerTemp: string, logins: Login[]) => Promise<string>;
+  runCommand: Runner;
+  log: (message: string) => void;
+  warn: (message: string) => void;
+}
+
+export interface Outcome {
+  registry: string;
+  digests: Record<string, string>;
+  images: string[];
+  s3Uris: string[];
+  dockerConfig: string;
+  rows: string[][];
+  sections: string[];
+  changes: Changes;
+  s3?: UploadReport & { bucket: string; prefix: string };
+}
+
+const CHUNK_BOUNDS = { min: 5 * 1024 * 1024, max: 1024 * 1024 * 1024 };
+const PART_BOUNDS = { min: 5 * 1024 * 1024, max: 5 * 1024 * 1024 * 1024 };
+
+/** The version segment of the S3 prefix: the input, image-tags' version, or the pushed tag. */
+export function resolveS3Version(values: Pick<Values, 's3Version' | 'images'>, env: NodeJS.ProcessEnv): string {
+  if (values.s3Version) return values.s3Version;
+  try {
+    const parsed = JSON.parse(values.images) as { version?: unknown };
+    if (typeof parsed.version === 'string' && parsed.version.trim() !== '') return parsed.version.trim();
+  } catch {
+    /* not JSON */
+  }
+  const ref = env.GITHUB_REF ?? '';
+  if (ref.startsWith('refs/tags/')) return ref.slice('refs/tags/'.length);
+  throw new InputError('s3-version', `is empty and the run was not started by a tag (GITHUB_REF is ${ref || 'empty'})`, 'the release version, e.g. `${{ steps.v.outputs.tag }}`', '');
+}
+
+/** Checks the inputs that only make sense together, before any side effect. */
+export function validateCombination(values: Values): void {
+  const hasImages = values.images.trim() !== '';
+  const hasS3 = values.s3Bucket !== '' || values.s3Source.length > 0;
+  if (!hasImages && !hasS3) {
+    throw new InputError('images', 'is empty and so is s3-bucket: there is nothing to publish', 'image references to push, and/or `s3-bucket` with `s3-source`', '');
+  }
+  if (values.s3Bucket !== '' && values.s3Source.length === 0) throw new InputError('s3-source', 'is empty but s3-bucket is set', 'the directory (or directories) of binaries to upload, e.g. `bin_arm64/ms`', '');
+  if (values.s3Bucket === '' && values.s3Source.length > 0) throw new InputError('s3-bucket', 'is empty but s3-source is set', 'the bucket name, e.g. `app-artifacts`', '');
+  if (hasImages && values.mode === 'push' && values.source === '') {
+    throw new InputError('source', 'is empty, so there is no image to push', 'an OCI layout directory or `docker save` archive, e.g. `build/{service}.oci` (`{service}` is replaced per service)', '');
+  }
+  if (values.mode === 'promote') {
+    if (!hasImages) throw new InputError('images', 'is empty in promote mode', 'the references to promote to, e.g. image-tags\' `json` output for the release tag', '');
+    if (values.promoteFrom === '') throw new InputError('promote-from', 'is empty in promote mode', 'the tag (or digest) that was tested, e.g. `v1.2.3-rc.2`', '');
+    if (values.registryAuth === 'none') throw new InputError('registry-auth', 'is `none`, but promote mode works through the ECR API', '`ecr`', 'none');
+  }
+  if (values.mode !== 'promote' && values.promoteFrom !== '') throw new InputError('promote-from', `is set but mode is \`${values.mode}\``, '`mode: promote` with `promote-from`', values.promoteFrom);
+}
+
+function needsRegion(values: Values): boolean {
+  const hasImages = values.images.trim() !== '';
+  return values.s3Bucket !== '' || (hasImages && values.registryAuth === 'ecr');
+}
+
+function explainRegistryError(error: unknown, host: string, repository: string): unknown {
+  if (error instanceof CorruptBlobError) {
+    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { why: 'the image files were changed or damaged after the build', check: 'build the image again; do not edit files inside the layout' });
+  }
+  if (error instanceof SourceReadError) {
+    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { check: 'the image files stay in place and readable until the step ends' });
+  }
+  if (!(error instanceof RegistryError)) return error;
+  if (error.status === 401) {
+    return new ActionError(`Push to ${host}/${repository} failed: the registry rejected the login (HTTP 401).`, {
+      why: error.message,
+      check: ['Authentication fails: AWS credentials configured and allowed ecr:GetAuthorizationToken', 'the registry is the one of this account and region'],
+      cause: error,
+    });
+  }
+  if (error.status === 403) {
+    return new ActionError(`Push to ${host}/${repository} failed: permission denied (HTTP 403).`, {
+      why: error.message,
+      check: 'Permission denied: IAM permissions ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage on the repository',
+      cause: error,
+    });
+  }
+  if (error.status === 404 && (error.code === 'NAME_UNKNOWN' || /NAME_UNKNOWN|repository/i.test(error.message))) {
+    return new ActionError(`Push to ${host}/${repository} failed: repository ${repository} does not exist.`, {
+      why: error.message,
+      check: ['Repository not found: create it, or set `create-repositories: true`'],
+      cause: error,
+    });
+  }
+  if (error.code === 'TAG_INVALID' || /immutable/i.test(error.message)) {
+    return new ActionError(`Push to ${host}/${repository} refused: a tag already exists and the repository's tags are immutable.`, { why: error.message, check: 'the version was not already released from another build', cause: error });
+  }
+  return new ActionError(`Push to ${host}/${repository} failed: ${error.message}`, { cause: error });
+}
+
+export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outcome> {
+  validateCombination(values);
+  const chunkSize = parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
+  const partSize = parseSize('s3-part-size', values.s3PartSize, PART_BOUNDS);
+  const contentTypes = parseGlobRules(values.contentTypes, 'content-types', 'lines of `glob=type`, e.g. `*.txt=text/plain`');
+  const cacheControl = parseGlobRules(values.cacheControl, 'cache-control', 'a Cache-Control value for every file, or lines of `glob=value`');
+  const registryAddress = parseRegistry(values.registry);
+  let targets: ImageTarget[] = parseImages(values.images, 'images');
+  const s3Version = values.s3Bucket !== '' ? resolveS3Version(values, deps.env) : '';
+  const region = needsRegion(values) ? resolveAwsRegion(values.region, deps.env) : values.region;
+  const changes = new Changes(values.dryRun, deps.log);
+  const outcome: Outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], sections: [], changes };
+
+  // Region mismatch: an ECR registry named in the inputs lives in one region.
+  const hostsNamed = [registryAddress?.host, ...targets.map((t) => t.host)].filter((h): h is string => !!h);
+  for (const host of hostsNamed) {
+    const ecr = parseEcrHost(host);
+    if (ecr && values.registryAuth === 'ecr' && ecr.region !== region) {
+      throw new InputError('region', `is ${region}, but the registry ${host} is in ${ecr.region} (Region mismatch)`, `\`${ecr.region}\`, the registry's region (or a registry in ${region})`, region);
+    }
+  }
+
+  for (const endpoint of ['ECR', 'STS', 'S3']) {
+    const url = awsEndpointFromEnv(endpoint, deps.env);
+    if (url) deps.log(`AWS ${endpoint} endpoint: ${url}`);
+  }
+
+  // --- registry and login -------------------------------------------------------------------------
+  let ecrApi: EcrApi | undefined;
+  const logins = new Map<string, Login>();
+  const accountOf = new Map<string, string | undefined>();
+  if (targets.length > 0) {
+    let registry = registryAddress;
+    if (values.registryAuth === 'ecr') {
+      ecrApi = await deps.ecr(region);
+      if (!registry && targets.some((t) => t.host === '')) {
+        const account = await ecrApi.callerAccount();
+        registry = { host: ecrHost(account, region), namespace: '' };
+        deps.log(`Registry ${registry.host} (account ${account}, from STS GetCallerIdentity)`);
+      }
+    }
+    targets = resolveTargets(targets, registry);
+    outcome.registry = registry?.host ?? targets[0]!.host;
+    if (values.registryAuth === 'ecr' && values.mode !== 'promote') {
+      for (const host of new Set(targets.map((t) => t.host))) {
+        const ecr = parseEcrHost(host);
+        const login = await ecrApi!.login(ecr?.account);
+        logins.set(host, { host, username: login.username, password: login.password });
+        accountOf.set(host, ecr?.account);
+        deps.log(`Logged in to ${host} as ${login.username} (ECR token${login.expiresAt ? `, valid until ${login.expiresAt.toISOString()}` : ''})`);
+      }
+    } else {
+      for (const host of new Set(targets.map((t) => t.host))) accountOf.set(host, parseEcrHost(host)?.account);
+    }
+  }
+
+  if (values.dockerConfig && logins.size > 0) {
+    const runnerTemp = deps.env.RUNNER_TEMP;
+    if (!runnerTemp) throw new ActionError('docker-config: RUNNER_TEMP is not set, so there is no private place for the docker config.', { check: 'run this on a GitHub Actions runner' });
+    await changes.apply(`write a docker config for ${[...logins.keys()].join(', ')} and set DOCKER_CONFIG`, async () => {
+      outcome.dockerConfig = await deps.writeDockerConfig(runnerTemp, [...logins.values()]);
+    });
+  } else if (values.dockerConfig && values.registryAuth === 'none') {
+    deps.warn('docker-config: true has no effect with registry-auth: none (there is no login to write).');
+  }
+
+  // --- repositories -------------------------------------------------------------------------------
+  if (ecrApi && targets.length > 0 && values.mode !== 'promote') {
+    for (const target of targets) {
+      const registryId = accountOf.get(target.host);
+      const existing = await ecrApi.describeRepository(target.repository, registryId);
+      if (existing) continue;
+      if (!values.createRepositories) {
+        throw new ActionError(`ECR repository "${target.repository}" does not exist${registryId ? ` in registry ${registryId}` : ''}.`, {
+          why: 'pushing to a missing repository fails',
+          check: [
+            'Repository not found: set `create-repositories: true`, or create it first: ' + `aws ecr create-repository --repository-name ${target.repository} --region ${region}`,
+            'the image name is right (image-tags `kind` and prefix)',
+          ],
+        });
+      }
+      const mutability = values.tagMutability === 'immutable' ? 'IMMUTABLE' : 'MUTABLE';
+      await changes.apply(`create ECR repository ${target.repository} (scan on push ${values.scanOnPush ? 'on' : 'off'}, tags ${mutability})`, async () => {
+        await ecrApi!.createRepository(target.repository, { scanOnPush: values.scanOnPush, mutability }, registryId);
+        deps.log(`Created ECR repository ${target.repository}`);
+      });
+    }
+  }
+
+  // --- images ---------------------------------------------------------------------------------------
+  if (targets.length > 0 && values.mode === 'push') {
+    const loaded = new Map<string, LoadedImage>();
+    const jobsByHost = new Map<string, PushJob[]>();
+    for (const target of targets) {
+      const path = expandTemplate(values.source, target);
+      let image = loaded.get(path);
+      if (!image) {
+        try {
+          image = await loadImage(path);
+        } catch (error) {
+          if (error instanceof SourceError) {
+            throw new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
+              why: `input "source" (${values.source}) gives ${path} for service ${target.service}`,
+              check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
+            });
+          }
+          throw error;
+        }
+        loaded.set(path, image);
+        const platforms = image.root.children.map((c) => c.platform).filter(Boolean);
+        deps.log(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
+      }
+      const jobs = jobsByHost.get(target.host) ?? [];
+      jobs.push({ repository: target.repository, tags: target.tags, image });
+      jobsByHost.set(target.host, jobs);
+    }
+    for (const [host, jobs] of jobsByHost) {
+      const scheme = registryAddress && registryAddress.host === host ? registryAddress.scheme : undefined;
+      const login = logins.get(host);
+      const client = deps.registry(registryBaseUrl(host, scheme), login ? { username: login.username, password: login.password } : undefined);
+      let reachable = true;
+      try {
+        await client.ping();
+      } catch (error) {
+        if (!values.dryRun) throw new ActionError(`Cannot reach the registry ${host}: ${errorMessage(error)}`, { check: ['the registry address is right', 'the runner can reach it (network, proxy)'], cause: error });
+        reachable = false;
+        deps.warn(`dry-run: the registry ${host} did not answer (${errorMessage(error)}); a real run would fail here.`);
+      }
+      for (const job of jobs) {
+        const bytes = [...job.image.blobs.values()].reduce((n, b) => n + b.size, 0);
+        const description = `push ${job.image.root.digest} (${job.image.blobs.size} blobs, ${formatBytes(bytes)}) to ${host}/${job.repository}:${job.tags.join(',')}`;
+        if (values.dryRun) changes.list.push({ description, applied: false }), deps.log(`[dry-run] would ${description}`);
+      }
+      if (!values.dryRun) {
+        let results;
+        try {
+          results = await pushImages(client, jobs, { chunkSize, concurrency: values.concurrency ?? 4, log: deps.log });
+        } catch (error) {
+          throw explainRegistryError(error, host, jobs.map((j) => j.repository).join(', '));
+        }
+        for (const result of results) {
+          changes.list.push({ description: `push ${result.digest} to ${host}/${result.repository}`, applied: true });
+          for (const tag of result.tags) {
+            const reference = formatReference(host, result.repository, tag.tag);
+            outcome.digests[reference] = result.digest;
+            outcome.images.push(reference);
+            outcome.rows.push([reference, result.digest, tag.status === 'unchanged' ? 'already there' : 'pushed', `${result.blobs.uploaded} up (${formatBytes(result.blobs.bytesUploaded)}), ${result.blobs.mounted} mounted, ${result.blobs.existing} existing`]);
+          }
+        }
+      } else {
+        // Read-only checks: the login works, and which tags already point at this image.
+        for (const job of jobs) {
+          for (const tag of job.tags) {
+            const reference = formatReference(host, job.repository, tag);
+            let current: string | undefined;
+            if (reachable) {
+              try {
+                current = await client.manifestDigest(job.repository, tag);
+              } catch (error) {
+                throw explainRegistryError(error, host, job.repository);
+              }
+            }
+            outcome.digests[reference] = job.image.root.digest;
+            outcome.images.push(reference);
+            outcome.rows.push([reference, job.image.root.digest, current === job.image.root.digest ? 'already there' : 'would push', `${job.image.blobs.size} blobs`]);
+          }
+        }
+      }
+    }
+  } else if (targets.length > 0 && values.mode === 'promote') {
+    for (const target of targets) {
+      const result = await promote(ecrApi!, { repository: target.repository, registryId: accountOf.get(target.host), from: values.promoteFrom, tags: target.tags }, (what, effect) => changes.apply(what, effect));
+      for (const tag of result.tags) {
+        const reference = formatReference(target.host, target.repository, tag.tag);
+        outcome.digests[reference] = result.digest;
+        outcome.images.push(reference);
+        const status = values.dryRun && tag.status === 'pushed' ? 'would promote' : tag.status === 'unchanged' ? 'already there' : 'promoted';
+        outcome.rows.push([reference, result.digest, status, `from ${values.promoteFrom} (${result.mediaType})`]);
+      }
+      deps.log(`${target.host}/${target.repository}: ${values.promoteFrom} (${result.digest}) → ${target.tags.join(', ')}`);
+    }
+  } else if (targets.length > 0 && values.mode === 'docker') {
+    const requests = targets.map((t) => ({ source: values.source ? expandTemplate(values.source, t) : '', references: t.tags.map((tag) => formatReference(t.host, t.repository, tag)) }));
+    if (values.dryRun) {
+      for (const r of requests) for (const ref of r.references) changes.list.push({ description: `docker push ${ref}`, applied: false });
+    } else {
+      const env = { ...deps.env, ...(outcome.dockerConfig ? { DOCKER_CONFIG: outcome.dockerConfig } : {}) };
+      const digests = await dockerPush(deps.runCommand, env, [...logins.values()], requests, deps.log);
+      for (const r of requests) {
+        for (const ref of r.references) {
+          outcome.images.push(ref);
+          if (digests.has(ref)) outcome.digests[ref] = digests.get(ref)!;
+          outcome.rows.push([ref, digests.get(ref) ?? '', 'pushed (docker)', '']);
+        }
+      }
+    }
+  }
+
+  // --- S3 ---------------------------------------------------------------------------------------------
+  if (values.s3Bucket !== '') {
+    let prefix: string;
+    try {
+      prefix = keyPrefix(values.s3Path, s3Version);
+    } catch (error) {
+      throw new InputError('s3-path', errorMessage(error), 'a key prefix such as `binaries`', values.s3Path);
+    }
+    const files = await planUpload({ sources: values.s3Source, prefix, contentTypes, cacheControl, sourceInput: 's3-source' });
+    const s3 = await deps.s3(region);
+    const report = await uploadFiles(s3, files, {
+      bucket: values.s3Bucket,
+      prefix,
+      concurrency: values.s3Concurrency ?? 16,
+      partSize,
+      checksums: values.s3Checksums,
+      apply: (what, effect) => (values.dryRun ? (deps.log(`[dry-run] would ${what}`), Promise.resolve(undefined)) : effect()),
+      log: deps.log,
+    });
+    const keys = [...report.uploaded, ...report.skipped].map((o) => o.key).sort();
+    outcome.s3Uris = keys.map((k) => `s3://${values.s3Bucket}/${k}`);
+    outcome.s3 = { ...report, bucket: values.s3Bucket, prefix };
+    if (values.dryRun) changes.list.push({ description: `upload ${report.uploaded.length} objects (${formatBytes(report.bytesUploaded)}) to s3://${values.s3Bucket}/${prefix}`, applied: false });
+    else changes.list.push({ description: `upload ${report.uploaded.length} objects to s3://${values.s3Bucket}/${prefix}`, applied: true });
+    deps.log(
+      `s3://${values.s3Bucket}/${prefix}: ${report.uploaded.length} ${values.dryRun ? 'to upload' : 'uploaded'} (${formatBytes(report.bytesUploaded)}), ${report.skipped.length} already identical, ${formatBytes(report.bytesTotal)} in ${files.length} files`,
+    );
+  }
+  return outcome;
+}

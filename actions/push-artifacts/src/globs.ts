@@ -1,0 +1,98 @@
+/**
+ * Per-glob rules for S3 objects (`cache-control`, `content-types`): `*` within one path segment,
+ * `**` across segments, `?`, `[abc]`, `{a,b}`. A pattern without `/` matches the file name in any
+ * directory (as in .gitignore); one with `/` matches the path relative to the source directory.
+ * The first rule that matches a file wins.
+ */
+import { InputError } from '@deploy-kit/core';
+
+export interface GlobRule {
+  pattern: string;
+  value: string;
+  regex: RegExp;
+}
+
+export function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  let braces = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') {
+      if (pattern[i + 1] === '*') {
+        i++;
+        if (pattern[i + 1] === '/') {
+          i++;
+          re += '(?:.*/)?';
+        } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 1);
+      if (close < 0) re += '\\[';
+      else {
+        const body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
+        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
+        i = close;
+      }
+    } else if (c === '{') {
+      braces++;
+      re += '(?:';
+    } else if (c === '}' && braces > 0) {
+      braces--;
+      re += ')';
+    } else if (c === ',' && braces > 0) re += '|';
+    else re += c.replace(/[.+^$()|\\]/g, '\\$&');
+  }
+  while (braces-- > 0) re += ')';
+  return new RegExp(`^${re}$`);
+}
+
+export function matchesGlob(rule: Pick<GlobRule, 'pattern' | 'regex'>, relativePath: string): boolean {
+  const target = rule.pattern.includes('/') ? relativePath : relativePath.slice(relativePath.lastIndexOf('/') + 1);
+  return rule.regex.test(target);
+}
+
+/** A key looks like a glob (not a header directive such as `max-age`) when it has one of `* ? [ { . /`. */
+const GLOB_KEY = /[*?[{./]/;
+
+/**
+ * `glob=value` lines (or a JSON/YAML-like `{"glob": "value"}` object); a line that is not
+ * `glob=value` is a value for every file (`public, max-age=300`). Empty input → no rules.
+ */
+export function parseGlobRules(raw: string, name: string, expected: string): GlobRule[] {
+  const text = raw.trim();
+  if (text === '') return [];
+  const rules: GlobRule[] = [];
+  if (text.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(name, `is not valid JSON (${(error as Error).message})`, expected, raw);
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(name, 'is not a JSON object', expected, raw);
+    for (const [pattern, value] of Object.entries(parsed as Record<string, unknown>)) {
+      if (typeof value !== 'string' || value.trim() === '') throw new InputError(name, `has no string value for "${pattern}"`, expected, raw);
+      rules.push({ pattern, value: value.trim(), regex: globToRegExp(pattern) });
+    }
+    return rules;
+  }
+  for (const line of text.split(/\r?\n/)) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const eq = trimmed.indexOf('=');
+    const key = eq > 0 ? trimmed.slice(0, eq).trim() : '';
+    if (key !== '' && !/[\s,;]/.test(key) && GLOB_KEY.test(key)) {
+      const value = trimmed.slice(eq + 1).trim();
+      if (value === '') throw new InputError(name, `has no value for "${key}"`, expected, raw);
+      rules.push({ pattern: key, value, regex: globToRegExp(key) });
+    } else {
+      rules.push({ pattern: '**', value: trimmed, regex: globToRegExp('**') });
+    }
+  }
+  return rules;
+}
+
+export function firstMatch(rules: readonly GlobRule[], relativePath: string): string | undefined {
+  return rules.find((rule) => matchesGlob(rule, relativePath))?.value;
+}

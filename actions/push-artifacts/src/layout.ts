@@ -1,0 +1,365 @@
+/**
+ * Reads what a build produced without a Docker engine: an OCI image layout directory
+ * (`docker buildx build --output type=oci,tar=false`), the same layout in a tar
+ * (`--output type=oci`, and `docker save` since Docker 25), or a legacy `docker save` archive
+ * (`manifest.json` + `<id>/layer.tar`). The result is a manifest tree (small documents kept in
+ * memory, their digests checked) and a blob table whose entries stream from disk on demand.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { indexTar, resolveTarEntry, type TarEntry } from './tar.js';
+
+export const MEDIA = {
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
+  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerConfig: 'application/vnd.docker.container.image.v1+json',
+} as const;
+
+export const INDEX_TYPES = new Set<string>([MEDIA.ociIndex, MEDIA.dockerList]);
+export const MANIFEST_TYPES = new Set<string>([MEDIA.ociManifest, MEDIA.dockerManifest]);
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  platform?: { os?: string; architecture?: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+export interface BlobSource {
+  digest: string;
+  size: number;
+  /** A fresh stream of the blob's bytes `[start, end)` (default: all; not verified: the uploader hashes what it sends). */
+  open(start?: number, end?: number): Readable;
+  /** Where it comes from, for messages. */
+  where: string;
+}
+
+export interface ManifestNode {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+  /** For an index: the manifests it lists, pushed before it. */
+  children: ManifestNode[];
+  /** For an image manifest: config and layers. */
+  blobs: Descriptor[];
+  platform?: string;
+}
+
+export interface LoadedImage {
+  kind: 'oci-layout' | 'oci-archive' | 'docker-archive';
+  source: string;
+  root: ManifestNode;
+  blobs: Map<string, BlobSource>;
+}
+
+/** A problem with the source image, with the path; main turns it into an ActionError. */
+export class SourceError extends Error {
+  constructor(
+    message: string,
+    readonly check?: string,
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+const MAX_DEPTH = 4;
+
+export function sha256Digest(data: Buffer | string): string {
+  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
+}
+
+/** Files of a layout, from a directory or from an archive. */
+interface Store {
+  describe: string;
+  size(path: string): Promise<number | undefined>;
+  read(path: string): Promise<Buffer>;
+  open(path: string, start?: number, end?: number): Readable;
+}
+
+function dirStore(dir: string): Store {
+  return {
+    describe: dir,
+    async size(path) {
+      try {
+        const info = await stat(join(dir, path));
+        return info.isFile() ? info.size : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    read: (path) => readFile(join(dir, path)),
+    open: (path, start = 0, end) => (end !== undefined && end <= start ? Readable.from([]) : createReadStream(join(dir, path), { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 })),
+  };
+}
+
+function tarStore(file: string, entries: Map<string, TarEntry>): Store {
+  const find = (path: string) => resolveTarEntry(entries, path);
+  return {
+    describe: file,
+    async size(path) {
+      return find(path)?.size;
+    },
+    async read(path) {
+      const entry = find(path);
+      if (!entry) throw new SourceError(`${file} has no ${path}`);
+      if (entry.size === 0) return Buffer.alloc(0);
+      const chunks: Buffer[] = [];
+      for await (const chunk of createReadStream(file, { start: entry.offset, end: entry.offset + entry.size - 1 })) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    open(path, start = 0, end) {
+      const entry = find(path)!;
+      const stop = Math.min(entry.size, end ?? entry.size);
+      if (stop <= start) return Readable.from([]);
+      // createReadStream's `end` is inclusive.
+      return createReadStream(file, { start: entry.offset + start, end: entry.offset + stop - 1, highWaterMark: 1024 * 1024 });
+    },
+  };
+}
+
+function blobPath(digest: string): string {
+  const [algorithm, hex] = digest.split(':');
+  return `blobs/${algorithm}/${hex}`;
+}
+
+function parseJson(bytes: Buffer, what: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(bytes.toString('utf8')) as unknown;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new SourceError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function asDescriptor(value: unknown, where: string): Descriptor {
+  const d = value as Record<string, unknown> | null;
+  if (!d || typeof d !== 'object') throw new SourceError(`${where} is not a descriptor object`);
+  if (typeof d.digest !== 'string' || !DIGEST.test(d.digest)) throw new SourceError(`${where} has no sha256 digest (got ${JSON.stringify(d.digest)})`);
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) throw new SourceError(`${where} has no valid size`);
+  if (typeof d.mediaType !== 'string' || d.mediaType === '') throw new SourceError(`${where} has no mediaType`);
+  const platform = d.platform as Descriptor['platform'];
+  return { mediaType: d.mediaType, digest: d.digest, size: d.size, platform, annotations: d.annotations as Record<string, string> | undefined };
+}
+
+function platformText(platform: Descriptor['platform']): string | undefined {
+  if (!platform?.os && !platform?.architecture) return undefined;
+  return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+
+/** Loads a manifest or index (by descriptor) from the store, checks its digest, and its blobs' presence and size. */
+async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string, BlobSource>, depth: number): Promise<ManifestNode> {
+  if (depth > MAX_DEPTH) throw new SourceError(`indexes nest deeper than ${MAX_DEPTH} levels in ${store.describe}`);
+  const path = blobPath(descriptor.digest);
+  const size = await store.size(path);
+  const what = `${INDEX_TYPES.has(descriptor.mediaType) ? 'index' : 'manifest'} ${descriptor.digest}`;
+  if (size === undefined) throw new SourceError(`${store.describe} does not contain ${what} (${path})`, 'the layout is complete: build it again, or copy every file of it');
+  if (size > MAX_DOCUMENT_BYTES) throw new SourceError(`${what} in ${store.describe} is ${size} bytes; manifests are at most ${MAX_DOCUMENT_BYTES}`);
+  const bytes = await store.read(path);
+  const actual = sha256Digest(bytes);
+  if (actual !== descriptor.digest || bytes.length !== descriptor.size) {
+    throw new SourceError(`${what} in ${store.describe} is corrupted: its content hashes to ${actual} (${bytes.length} bytes, expected ${descriptor.size})`);
+  }
+  const document = parseJson(bytes, `${what} in ${store.describe}`);
+  const mediaType = typeof document.mediaType === 'string' ? document.mediaType : descriptor.mediaType;
+  if (INDEX_TYPES.has(mediaType) || (Array.isArray(document.manifests) && !Array.isArray(document.layers))) {
+    const entries = Array.isArray(document.manifests) ? document.manifests : [];
+    if (entries.length === 0) throw new SourceError(`${what} in ${store.describe} lists no manifests`);
+    const children: ManifestNode[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const child = asDescriptor(entry, `${what} manifests[${i}]`);
+      const node = await loadNode(store, child, blobs, depth + 1);
+      node.platform = platformText(child.platform);
+      children.push(node);
+    }
+    return { digest: descriptor.digest, mediaType, bytes, children, blobs: [] };
+  }
+  if (!MANIFEST_TYPES.has(mediaType) && !Array.isArray(document.layers)) {
+    throw new SourceError(`${what} in ${store.describe} has media type ${mediaType}, which is neither an image manifest nor an index`);
+  }
+  const config = asDescriptor(document.config, `${what} config`);
+  const layers = (Array.isArray(document.layers) ? document.layers : []).map((l, i) => asDescriptor(l, `${what} layers[${i}]`));
+  const own = [config, ...layers];
+  for (const blob of own) {
+    if (blobs.has(blob.digest)) continue;
+    const blobFile = blobPath(blob.digest);
+    const blobSize = await store.size(blobFile);
+    if (blobSize === undefined) {
+      throw new SourceError(`${store.describe} does not contain blob ${blob.digest} (${blobFile}) that ${what} needs`, 'the layout is complete: build it again, or copy every file of it');
+    }
+    if (blobSize !== blob.size) throw new SourceError(`blob ${blob.digest} in ${store.describe} is ${blobSize} bytes, but ${what} says ${blob.size}: the file is corrupted or truncated`);
+    blobs.set(blob.digest, { digest: blob.digest, size: blob.size, open: (start?: number, end?: number) => store.open(blobFile, start, end), where: `${store.describe}:${blobFile}` });
+  }
+  return { digest: descriptor.digest, mediaType, bytes, children: [], blobs: own };
+}
+
+/** `path#name`: an image chosen by `org.opencontainers.image.ref.name` / `io.containerd.image.name` / RepoTags. */
+export function splitSelector(source: string): { path: string; selector?: string } {
+  const hash = source.lastIndexOf('#');
+  if (hash <= 0) return { path: source };
+  return { path: source.slice(0, hash), selector: source.slice(hash + 1) };
+}
+
+const REF_NAME_KEYS = ['org.opencontainers.image.ref.name', 'io.containerd.image.name'];
+
+async function loadOciLayout(store: Store, selector: string | undefined): Promise<{ root: ManifestNode; blobs: Map<string, BlobSource> }> {
+  const layoutFile = parseJson(await store.read('oci-layout'), `oci-layout in ${store.describe}`);
+  if (layoutFile.imageLayoutVersion !== '1.0.0') throw new SourceError(`${store.describe}: unsupported imageLayoutVersion ${JSON.stringify(layoutFile.imageLayoutVersion)}`);
+  const index = parseJson(await store.read('index.json'), `index.json in ${store.describe}`);
+  const entries = (Array.isArray(index.manifests) ? index.manifests : []).map((m, i) => asDescriptor(m, `index.json manifests[${i}]`));
+  if (entries.length === 0) throw new SourceError(`index.json in ${store.describe} lists no images`, 'the build wrote its output here (docker buildx build --output type=oci)');
+  const blobs = new Map<string, BlobSource>();
+  let chosen: Descriptor[];
+  if (selector !== undefined) {
+    chosen = entries.filter((e) => REF_NAME_KEYS.some((k) => e.annotations?.[k] === selector || e.annotations?.[k]?.endsWith(`:${selector}`)));
+    if (chosen.length === 0) {
+      const names = entries.map((e) => REF_NAME_KEYS.map((k) => e.annotations?.[k]).find(Boolean) ?? e.digest);
+      throw new SourceError(`${store.describe} has no image named "${selector}"; it has: ${names.join(', ')}`);
+    }
+    chosen = chosen.slice(0, 1);
+  } else {
+    chosen = entries;
+  }
+  if (chosen.length === 1) return { root: await loadNode(store, chosen[0]!, blobs, 0), blobs };
+  // Several images: one per platform makes a multi-platform image; anything else is ambiguous.
+  if (!chosen.every((e) => platformText(e.platform) && MANIFEST_TYPES.has(e.mediaType))) {
+    const names = chosen.map((e) => REF_NAME_KEYS.map((k) => e.annotations?.[k]).find(Boolean) ?? e.digest);
+    throw new SourceError(`${store.describe} holds ${chosen.length} images (${names.join(', ')}); name one as <source>#<name>`);
+  }
+  const children: ManifestNode[] = [];
+  const manifests: Descriptor[] = [];
+  for (const entry of chosen) {
+    const node = await loadNode(store, entry, blobs, 1);
+    node.platform = platformText(entry.platform);
+    children.push(node);
+    manifests.push({ mediaType: entry.mediaType, digest: entry.digest, size: entry.size, platform: entry.platform });
+  }
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests }));
+  return { root: { digest: sha256Digest(bytes), mediaType: MEDIA.ociIndex, bytes, children, blobs: [] }, blobs };
+}
+
+async function hashStream(stream: Readable): Promise<{ digest: string; size: number; gzip: boolean }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let head: Buffer | undefined;
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer;
+    head ??= buffer.subarray(0, 2);
+    hash.update(buffer);
+    size += buffer.length;
+  }
+  return { digest: `sha256:${hash.digest('hex')}`, size, gzip: head !== undefined && head[0] === 0x1f && head[1] === 0x8b };
+}
+
+/** Legacy `docker save`: manifest.json, `<hex>.json` config, `<id>/layer.tar` (uncompressed) layers. */
+async function loadDockerArchive(store: Store, selector: string | undefined): Promise<{ root: ManifestNode; blobs: Map<string, BlobSource> }> {
+  const bytes = await store.read('manifest.json');
+  let list: unknown;
+  try {
+    list = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new SourceError(`manifest.json in ${store.describe} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(list) || list.length === 0) throw new SourceError(`manifest.json in ${store.describe} lists no images`);
+  type Item = { Config?: unknown; RepoTags?: unknown; Layers?: unknown };
+  let items = list as Item[];
+  if (selector !== undefined) items = items.filter((i) => Array.isArray(i.RepoTags) && i.RepoTags.some((t) => t === selector || String(t).endsWith(`:${selector}`)));
+  if (items.length !== 1) {
+    const names = (list as Item[]).map((i) => (Array.isArray(i.RepoTags) ? i.RepoTags.join(' ') : '(untagged)'));
+    throw new SourceError(
+      selector === undefined
+        ? `${store.describe} holds ${list.length} images (${names.join(', ')}); name one as <source>#<repo:tag>`
+        : `${store.describe} has no image tagged "${selector}"; it has: ${names.join(', ')}`,
+    );
+  }
+  const item = items[0]!;
+  if (typeof item.Config !== 'string' || !Array.isArray(item.Layers) || !item.Layers.every((l) => typeof l === 'string')) {
+    throw new SourceError(`manifest.json in ${store.describe} has an entry without Config or Layers`);
+  }
+  const blobs = new Map<string, BlobSource>();
+  const add = async (path: string, mediaTypes: { plain: string; gzip: string }): Promise<Descriptor> => {
+    const size = await store.size(path);
+    if (size === undefined) throw new SourceError(`${store.describe} does not contain ${path}, which manifest.json lists`, 'the archive is complete (docker save finished without error)');
+    const hashed = await hashStream(store.open(path));
+    if (hashed.size !== size) throw new SourceError(`${path} in ${store.describe} could not be read completely`);
+    const mediaType = hashed.gzip ? mediaTypes.gzip : mediaTypes.plain;
+    if (!blobs.has(hashed.digest)) blobs.set(hashed.digest, { digest: hashed.digest, size, open: (start?: number, end?: number) => store.open(path, start, end), where: `${store.describe}:${path}` });
+    return { mediaType, digest: hashed.digest, size };
+  };
+  const config = await add(item.Config, { plain: MEDIA.ociConfig, gzip: MEDIA.ociConfig });
+  const layers: Descriptor[] = [];
+  for (const layer of item.Layers as string[]) layers.push(await add(layer, { plain: MEDIA.ociLayer, gzip: MEDIA.ociLayerGzip }));
+  const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociManifest, config, layers }));
+  return { root: { digest: sha256Digest(manifest), mediaType: MEDIA.ociManifest, bytes: manifest, children: [], blobs: [config, ...layers] }, blobs };
+}
+
+/** Loads an image from a layout directory, an OCI archive or a docker save archive. */
+export async function loadImage(source: string): Promise<LoadedImage> {
+  const { path, selector } = splitSelector(source);
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SourceError(
+      code === 'ENOENT' ? `${path} does not exist` : `${path} cannot be read (${code ?? (error as Error).message})`,
+      'the build step wrote the image there (docker buildx build --output type=oci,dest=... or docker save -o ...), and the path is relative to the workspace',
+    );
+  }
+  if (info.isDirectory()) {
+    const store = dirStore(path);
+    if ((await store.size('oci-layout')) === undefined || (await store.size('index.json')) === undefined) {
+      throw new SourceError(`${path} is a directory but not an OCI image layout (no oci-layout and index.json)`, 'docker buildx build --output type=oci,tar=false,dest=<dir> writes one');
+    }
+    return { kind: 'oci-layout', source: path, ...(await loadOciLayout(store, selector)) };
+  }
+  let entries: Map<string, TarEntry>;
+  try {
+    entries = await indexTar(path);
+  } catch (error) {
+    const head = await readFile(path).then((b) => b.subarray(0, 2)).catch(() => Buffer.alloc(0));
+    const gz = head[0] === 0x1f && head[1] === 0x8b;
+    throw new SourceError(
+      `${path} is neither an OCI image layout nor a tar archive (${gz ? 'it is gzip-compressed' : (error as Error).message})`,
+      gz ? 'decompress it first (gunzip), or write the archive uncompressed (docker save -o file.tar)' : 'the source is an OCI layout directory or a `docker save` / `--output type=oci` tar',
+    );
+  }
+  const store = tarStore(path, entries);
+  if (resolveTarEntry(entries, 'oci-layout') && resolveTarEntry(entries, 'index.json')) return { kind: 'oci-archive', source: path, ...(await loadOciLayout(store, selector)) };
+  if (resolveTarEntry(entries, 'manifest.json')) return { kind: 'docker-archive', source: path, ...(await loadDockerArchive(store, selector)) };
+  throw new SourceError(`${path} is a tar archive but holds neither an OCI layout (oci-layout, index.json) nor a docker save manifest.json`);
+}
+
+/** Every manifest of the tree, children before their index (the push order). */
+export function manifestsInPushOrder(root: ManifestNode): ManifestNode[] {
+  const out: ManifestNode[] = [];
+  const seen = new Set<string>();
+  const visit = (node: ManifestNode) => {
+    for (const child of node.children) visit(child);
+    if (!seen.has(node.digest)) {
+      seen.add(node.digest);
+      out.push(node);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+/** Blob digests an image needs (config + layers of every manifest), each once. */
+export function blobDigests(root: ManifestNode): string[] {
+  const out = new Set<string>();
+  for (const node of manifestsInPushOrder(root)) for (const blob of node.blobs) out.add(blob.digest);
+  return [...out];
+}

@@ -1,0 +1,540 @@
+/**
+ * A client for the OCI distribution HTTP API (what ECR, the CNCF registry, GHCR and Docker Hub
+ * serve), over a fetch-shaped transport (http.ts): auth challenges (Basic and Bearer tokens), blob HEAD / cross-repository
+ * mount / monolithic and chunked uploads streamed from disk with the digest checked while
+ * sending, and manifests. Every call goes through core's retry (5xx, 429 with Retry-After,
+ * connection resets); chunked uploads resume from the offset the registry reports.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
+import { classifyError, registerSecret, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
+import { nodeTransport, type Transport } from './http.js';
+import { isLoopbackHost } from './refs.js';
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export type FetchLike = Transport;
+
+export interface RegistryClientOptions {
+  /** `https://host[:port]` (or `http://` for loopback). */
+  baseUrl: string;
+  credentials?: RegistryCredentials;
+  /** Default: node:http/https with backpressure (http.ts). */
+  fetch?: FetchLike;
+  retry?: Partial<RetryOptions>;
+  /** Longest wait for a response without a body to send (default 60 s). */
+  timeoutMs?: number;
+  /** Slowest upload rate assumed when sizing an upload's time limit (bytes per second, default 256 KiB/s). */
+  minBytesPerSecond?: number;
+  log?: (message: string) => void;
+}
+
+/** An HTTP answer the client did not expect; `status` and `headers` feed core's classifyError. */
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly headers: Headers,
+    readonly operation: string,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+/** The image file could not be read while sending: never retried. */
+export class SourceReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceReadError';
+  }
+}
+
+/** A blob whose bytes do not hash to its digest: never retried. */
+export class CorruptBlobError extends Error {
+  constructor(
+    readonly digest: string,
+    readonly actual: string,
+    readonly where: string,
+  ) {
+    super(`blob ${digest} from ${where} is corrupted: its content hashes to ${actual}`);
+    this.name = 'CorruptBlobError';
+  }
+}
+
+export interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** `Bearer realm="...",service="...",scope="..."` → scheme and parameters (quoted or token values). */
+export function parseChallenge(header: string | null): Challenge | undefined {
+  if (!header) return undefined;
+  const match = /^\s*([A-Za-z]+)\s*(.*)$/.exec(header);
+  if (!match) return undefined;
+  const params: Record<string, string> = {};
+  const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
+  let m: RegExpExecArray | null;
+  for (let guard = 0; (m = re.exec(match[2]!)) !== null && guard < 64; guard++) params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+  return { scheme: match[1]!.toLowerCase(), params };
+}
+
+export const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+
+interface RequestOptions {
+  headers?: Record<string, string>;
+  /** A fresh body each time the request is sent (auth retry, retry after a failure). */
+  body?: () => Buffer | Readable | undefined;
+  /** Statuses that are success for this call. */
+  expect: number[];
+  /** Scopes for a bearer token (`repository:name:pull,push`). */
+  scopes: string[];
+  timeoutMs?: number;
+}
+
+export interface UploadResult {
+  /** `uploaded` (bytes sent) or `mounted` (from another repository). */
+  how: 'uploaded' | 'mounted';
+  bytes: number;
+  chunks: number;
+}
+
+const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class RegistryClient {
+  private readonly fetch: FetchLike;
+  private readonly base: URL;
+  private readonly tokens = new Map<string, string>();
+  private challenge: Challenge | undefined;
+  private pinged = false;
+
+  constructor(private readonly options: RegistryClientOptions) {
+    this.fetch = options.fetch ?? nodeTransport;
+    this.base = new URL(options.baseUrl);
+    if (this.base.protocol === 'http:' && !isLoopbackHost(this.base.host)) throw new Error(`plain http is only allowed for loopback registries, not ${this.base.host}`);
+    if (options.credentials) registerSecret(options.credentials.password);
+  }
+
+  get host(): string {
+    return this.base.host;
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  private retryOptions(label: string, classify?: (error: unknown) => Retryability): RetryOptions {
+    return { label, ...this.options.retry, ...(classify ? { classify } : {}) };
+  }
+
+  /** `GET /v2/`: learns the auth scheme; fails clearly on anything but 200/401. */
+  async ping(): Promise<void> {
+    if (this.pinged) return;
+    await retry(async () => {
+      const response = await this.send('GET', '/v2/', {}, undefined, this.options.timeoutMs ?? 60_000);
+      await drain(response);
+      if (response.status === 401) this.challenge = parseChallenge(response.headers.get('www-authenticate')) ?? { scheme: 'basic', params: {} };
+      else if (!response.ok) throw await this.errorFrom(response, 'GET /v2/');
+    }, this.retryOptions(`registry ${this.host} ping`));
+    this.pinged = true;
+  }
+
+  private url(path: string): URL {
+    return new URL(path, this.base);
+  }
+
+  private async send(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number): Promise<Response> {
+    const target = typeof url === 'string' ? this.url(url) : url;
+    if (target.protocol === 'http:' && !isLoopbackHost(target.host)) throw new Error(`the registry sent us to plain-http ${safeUrl(target.toString())}; refusing (http only for loopback)`);
+    return this.fetch(target.toString(), { method, headers: { 'user-agent': 'deploy-kit', ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
+  }
+
+  private async authorization(scopes: string[]): Promise<string | undefined> {
+    const challenge = this.challenge;
+    if (!challenge) return undefined;
+    const credentials = this.options.credentials;
+    if (challenge.scheme === 'basic') {
+      if (!credentials) return undefined;
+      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+    }
+    if (challenge.scheme !== 'bearer') throw new Error(`registry ${this.host} asks for ${challenge.scheme} authentication, which is not supported (Basic and Bearer are)`);
+    const key = [...scopes].sort().join(' ');
+    const cached = this.tokens.get(key);
+    if (cached) return `Bearer ${cached}`;
+    const realm = challenge.params.realm;
+    if (!realm) throw new Error(`registry ${this.host} sent a Bearer challenge without a realm`);
+    const tokenUrl = new URL(realm);
+    if (tokenUrl.protocol === 'http:' && !isLoopbackHost(tokenUrl.host)) throw new Error(`the token service ${tokenUrl.host} uses plain http; refusing`);
+    if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
+    for (const scope of scopes) tokenUrl.searchParams.append('scope', scope);
+    const token = await retry(async () => {
+      const headers: Record<string, string> = { 'user-agent': 'deploy-kit' };
+      if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+      const response = await this.fetch(tokenUrl.toString(), { method: 'GET', headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+      if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`);
+      const body = (await response.json()) as { token?: string; access_token?: string };
+      const value = body.token ?? body.access_token;
+      if (!value) throw new Error(`the token service of ${this.host} answered without a token`);
+      return value;
+    }, this.retryOptions(`registry ${this.host} token`));
+    registerSecret(token);
+    this.tokens.set(key, token);
+    return `Bearer ${token}`;
+  }
+
+  /** One request with auth; a 401 refreshes the challenge/token once and repeats it. */
+  private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<Response> {
+    await this.ping();
+    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const headers = { ...options.headers };
+      const auth = await this.authorization(options.scopes);
+      if (auth) headers.authorization = auth;
+      const response = await this.send(method, url, headers, options.body?.(), timeout);
+      if (response.status === 401 && attempt === 0) {
+        await drain(response);
+        const challenge = parseChallenge(response.headers.get('www-authenticate'));
+        if (challenge) this.challenge = challenge;
+        this.tokens.clear();
+        continue;
+      }
+      if (options.expect.includes(response.status)) return response;
+      throw await this.errorFrom(response, operation);
+    }
+    throw new Error('unreachable');
+  }
+
+  private async errorFrom(response: Response, operation: string): Promise<RegistryError> {
+    let code = '';
+    let detail = '';
+    try {
+      const text = await response.text();
+      try {
+        const parsed = JSON.parse(text) as { errors?: Array<{ code?: string; message?: string }> };
+        code = parsed.errors?.[0]?.code ?? '';
+        detail = parsed.errors?.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ') ?? '';
+      } catch {
+        detail = text.slice(0, 300);
+      }
+    } catch {
+      /* body unreadable */
+    }
+    const text = `${operation} on ${this.host} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
+    return new RegistryError(text, response.status, code, response.headers, operation);
+  }
+
+  private scopes(repository: string, extra: string[] = []): string[] {
+    return [`repository:${repository}:pull,push`, ...extra];
+  }
+
+  /** Whether the repository already has the blob (HEAD). */
+  async hasBlob(repository: string, digest: string): Promise<boolean> {
+    return retry(async () => {
+      const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, `HEAD blob ${digest}`, { expect: [200, 404], scopes: this.scopes(repository) });
+      await drain(response);
+      return response.status === 200;
+    }, this.retryOptions(`HEAD ${repository}@${digest.slice(0, 19)}`));
+  }
+
+  /**
+   * Tries to mount the blob from another repository of this registry. True when mounted; false
+   * when the registry opened an upload instead (which is cancelled: the caller uploads).
+   */
+  async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
+    return retry(async () => {
+      const path = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+      const response = await this.request('POST', path, `mount ${digest} from ${from}`, { expect: [201, 202], scopes: this.scopes(repository, [`repository:${from}:pull`]) });
+      await drain(response);
+      if (response.status === 201) return true;
+      const location = response.headers.get('location');
+      if (location) await this.cancelUpload(repository, location);
+      return false;
+    }, this.retryOptions(`mount ${repository}@${digest.slice(0, 19)}`));
+  }
+
+  private async cancelUpload(repository: string, location: string): Promise<void> {
+    try {
+      const response = await this.request('DELETE', this.url(location), 'cancel upload', { expect: [200, 202, 204, 404, 405], scopes: this.scopes(repository) });
+      await drain(response);
+    } catch {
+      /* an abandoned upload session expires on its own */
+    }
+  }
+
+  private async startUpload(repository: string): Promise<URL> {
+    const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`, 'start blob upload', { expect: [202], scopes: this.scopes(repository) });
+    await drain(response);
+    const location = response.headers.get('location');
+    if (!location) throw new Error(`registry ${this.host} started an upload without a Location header`);
+    return this.url(location);
+  }
+
+  private uploadTimeout(bytes: number): number {
+    const rate = this.options.minBytesPerSecond ?? 256 * 1024;
+    return (this.options.timeoutMs ?? 60_000) + Math.ceil((bytes / rate) * 1000);
+  }
+
+  /**
+   * Uploads a blob from `open(start, end)` streams: one PUT when it is at most `chunkSize` bytes,
+   * else PATCH chunks of `chunkSize` and a closing PUT. The bytes sent are hashed on the way;
+   * a mismatch with `digest` aborts the upload before the registry could accept it.
+   */
+  async uploadBlob(
+    repository: string,
+    blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
+    chunkSize: number,
+  ): Promise<UploadResult> {
+    const classify = (error: unknown): Retryability =>
+      error instanceof CorruptBlobError || error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error);
+    if (blob.size <= chunkSize) {
+      return retry(async () => {
+        const location = await this.startUpload(repository);
+        location.searchParams.set('digest', blob.digest);
+        const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, () => hashCheck(blob.digest, blob.size, blob.where, true), 'upload blob');
+        this.verifyDigestHeader(response, blob.digest, 'blob upload');
+        await drain(response);
+        return { how: 'uploaded' as const, bytes: blob.size, chunks: 1 };
+      }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)}`, classify));
+    }
+    // Chunked: bounded restarts from scratch (an upload session the registry forgot), and within one
+    // session bounded resumes from the registry's own offset.
+    const maxRestarts = 3;
+    for (let restart = 0; ; restart++) {
+      let location = await retry(() => this.startUpload(repository), this.retryOptions(`start upload ${repository}`));
+      let offset = 0;
+      let chunks = 0;
+      let hasher: Hash = createHash('sha256');
+      let hashedUpTo = 0;
+      try {
+        const maxChunks = Math.ceil(blob.size / chunkSize) * 4 + 8;
+        for (let round = 0; offset < blob.size; round++) {
+          if (round > maxChunks) throw new Error(`upload of ${blob.digest} made no progress after ${round} requests`);
+          const end = Math.min(blob.size, offset + chunkSize);
+          const start = offset;
+          // The running hash continues through the bytes sent (a copy per attempt); when the registry
+          // holds something else (a resumed chunk), the bytes it holds are hashed from disk instead.
+          let sent: Hash | undefined;
+          const response = await retry(async (attempt) => {
+            if (attempt > 1) {
+              // After a failure the registry may hold part of the chunk: continue from its offset.
+              const status = await this.uploadStatus(repository, location);
+              location = status.location;
+              if (status.offset > start) throw new ResumeFrom(status.offset);
+            }
+            const through = () => {
+              const copy = start === hashedUpTo ? hasher.copy() : undefined;
+              sent = copy;
+              return copy
+                ? new Transform({
+                    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+                      copy.update(chunk);
+                      done(null, chunk);
+                    },
+                  })
+                : new PassThrough();
+            };
+            return this.putOrPatch('PATCH', repository, location, blob, start, end, through, `upload chunk ${start}-${end - 1}`);
+          }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) => (error instanceof ResumeFrom ? { retryable: false, reason: 'resume' } : classify(error)))).catch((error: unknown) => {
+            if (error instanceof ResumeFrom) return error;
+            throw error;
+          });
+          let newOffset: number;
+          if (response instanceof ResumeFrom) {
+            newOffset = response.offset;
+            sent = undefined;
+          } else {
+            await drain(response);
+            const next = response.headers.get('location');
+            if (next) location = this.url(next);
+            const range = parseRange(response.headers.get('range'));
+            newOffset = range === undefined ? end : range + 1;
+          }
+          if (newOffset > blob.size) throw new Error(`registry ${this.host} reports ${newOffset} bytes received for a ${blob.size}-byte blob`);
+          if (sent && newOffset === end && hashedUpTo === start) {
+            hasher = sent;
+            hashedUpTo = end;
+          }
+          // Hash the bytes the registry now holds that we have not hashed yet, from disk.
+          if (newOffset > hashedUpTo) {
+            for await (const piece of blob.open(hashedUpTo, newOffset)) hasher.update(piece as Buffer);
+            hashedUpTo = newOffset;
+          }
+          offset = Math.max(offset, newOffset);
+          chunks++;
+        }
+        const actual = `sha256:${hasher.digest('hex')}`;
+        if (actual !== blob.digest) {
+          await this.cancelUpload(repository, location.toString());
+          throw new CorruptBlobError(blob.digest, actual, blob.where);
+        }
+        const close = new URL(location);
+        close.searchParams.set('digest', blob.digest);
+        const response = await retry(
+          () => this.request('PUT', close, 'complete blob upload', { expect: [201, 204], scopes: this.scopes(repository), headers: { 'content-length': '0' } }),
+          this.retryOptions(`complete upload ${repository}@${blob.digest.slice(0, 19)}`),
+        );
+        this.verifyDigestHeader(response, blob.digest, 'blob upload');
+        await drain(response);
+        return { how: 'uploaded', bytes: blob.size, chunks };
+      } catch (error) {
+        if (error instanceof CorruptBlobError) throw error;
+        const sessionGone = error instanceof RegistryError && (error.status === 404 || error.code === 'BLOB_UPLOAD_UNKNOWN');
+        if (sessionGone && restart < maxRestarts) {
+          this.log(`Upload session for ${blob.digest} on ${this.host} was lost; starting it again (${restart + 1} of ${maxRestarts}).`);
+          await sleepMs(200 * (restart + 1));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async uploadStatus(repository: string, location: URL): Promise<{ offset: number; location: URL }> {
+    const response = await this.request('GET', location, 'upload status', { expect: [204, 200], scopes: this.scopes(repository) });
+    await drain(response);
+    const range = parseRange(response.headers.get('range'));
+    const next = response.headers.get('location');
+    return { offset: range === undefined ? 0 : range + 1, location: next ? this.url(next) : location };
+  }
+
+  private async putOrPatch(
+    method: 'PUT' | 'PATCH',
+    repository: string,
+    location: URL,
+    blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
+    start: number,
+    end: number,
+    through: () => Transform | PassThrough,
+    operation: string,
+  ): Promise<Response> {
+    const length = end - start;
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(length) };
+    if (method === 'PATCH') headers['content-range'] = `${start}-${end - 1}`;
+    // A fresh source and pass-through each time the body is sent (an auth retry sends it again).
+    let corrupt: CorruptBlobError | undefined;
+    let readFailure: Error | undefined;
+    const body = () => {
+      if (length === 0) return Buffer.alloc(0);
+      const source = blob.open(start, end);
+      const piped = source.pipe(through());
+      source.on('error', (error) => {
+        readFailure = error;
+        piped.destroy(error);
+      });
+      piped.on('error', (error) => {
+        if (error instanceof CorruptBlobError) corrupt = error;
+      });
+      return piped;
+    };
+    try {
+      return await this.request(method, location, operation, { expect: method === 'PUT' ? [201, 204] : [202, 204], scopes: this.scopes(repository), headers, body, timeoutMs: this.uploadTimeout(length) });
+    } catch (error) {
+      if (corrupt) throw corrupt;
+      // A file that cannot be read is not a network problem: no retry.
+      if (readFailure && !(error instanceof RegistryError)) throw new SourceReadError(`reading ${blob.where} failed: ${readFailure.message}`);
+      throw error;
+    }
+  }
+
+  private verifyDigestHeader(response: Response, expected: string, what: string): void {
+    const reported = response.headers.get('docker-content-digest');
+    if (reported && reported !== expected) {
+      throw new Error(`registry ${this.host} reports digest ${reported} for the ${what}, expected ${expected}`);
+    }
+  }
+
+  /** The digest a tag (or digest) points at now, or undefined when there is none. */
+  async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
+    return retry(async () => {
+      const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, `HEAD manifest ${reference}`, {
+        expect: [200, 404],
+        scopes: this.scopes(repository),
+        headers: { accept: MANIFEST_ACCEPT },
+      });
+      await drain(response);
+      if (response.status === 404) return undefined;
+      return response.headers.get('docker-content-digest') ?? undefined;
+    }, this.retryOptions(`HEAD ${repository}:${reference}`));
+  }
+
+  async getManifest(repository: string, reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string } | undefined> {
+    return retry(async () => {
+      const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, `GET manifest ${reference}`, {
+        expect: [200, 404],
+        scopes: this.scopes(repository),
+        headers: { accept: MANIFEST_ACCEPT },
+      });
+      if (response.status === 404) {
+        await drain(response);
+        return undefined;
+      }
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      return { bytes, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), digest };
+    }, this.retryOptions(`GET ${repository}:${reference}`));
+  }
+
+  /** PUT a manifest under a tag or its digest; checks the digest the registry reports. */
+  async putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }): Promise<string> {
+    return retry(async () => {
+      const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, `PUT manifest ${reference}`, {
+        expect: [201, 200, 204],
+        scopes: this.scopes(repository),
+        headers: { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) },
+        body: () => manifest.bytes,
+      });
+      await drain(response);
+      const reported = response.headers.get('docker-content-digest');
+      if (reported && reported !== manifest.digest) throw new Error(`registry ${this.host} stored ${repository}:${reference} as ${reported}, expected ${manifest.digest}`);
+      return manifest.digest;
+    }, this.retryOptions(`PUT ${repository}:${reference}`));
+  }
+}
+
+class ResumeFrom extends Error {
+  constructor(readonly offset: number) {
+    super(`resume from ${offset}`);
+  }
+}
+
+/** `Range: 0-1234` (inclusive end) → 1234; `bytes=0-1234` too. */
+export function parseRange(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const match = /^(?:bytes=)?(\d+)-(\d+)$/.exec(header.trim());
+  return match ? Number(match[2]) : undefined;
+}
+
+/** A pass-through that hashes and counts, and fails the stream at its end when the digest differs. */
+export function hashCheck(digest: string, size: number, where: string, enforce: boolean): Transform {
+  const hash = createHash('sha256');
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      hash.update(chunk);
+      seen += chunk.length;
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (enforce && (actual !== digest || seen !== size)) done(new CorruptBlobError(digest, actual, where));
+      else done();
+    },
+  });
+}
+
+async function drain(response: Response): Promise<void> {
+  try {
+    await response.body?.cancel();
+  } catch {
+    /* already consumed */
+  }
+}

@@ -1,0 +1,186 @@
+// push-artifacts transfer benchmarks, side by side in one run against local services (127.0.0.1):
+//
+//   image push   a ~200 MB, 4-layer OCI image to a fresh CNCF registry: our bundle vs `skopeo copy`
+//                (target ratio ≤ 1.0), a re-push when every blob exists (target < 10 % of the first
+//                push), and the peak RSS of our push (target < 150 MB)
+//   S3 upload    ~300 MB in ~200 files (1 KB–50 MB) to moto: our bundle vs `aws s3 cp --recursive`
+//                (awscli from .ci/install-tools; target ratio ≤ 1.0)
+//
+// Times are wall clock, spawn to exit, medians of interleaved rounds (each round a fresh registry /
+// S3 prefix, so no run benefits from another's blobs). Run by bench/run.mjs (`npm run bench`) or alone:
+//   node bench/push-artifacts.mjs [--rounds N] [--only image|s3] [--chunk-size 8MiB] [--s3-inputs '{"s3-concurrency":"16"}'] [--check]
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const MB = 1024 * 1024;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+function timed(command, args, env) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stdout.on('data', () => undefined);
+    child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.trim()}`));
+      else resolve(ms);
+    });
+  });
+}
+
+/** Deterministic file sizes: four 50 MB files, the rest log-uniform 1 KB–4 MB, ~300 MB in 200 files. */
+function s3Sizes() {
+  const sizes = [50 * MB, 50 * MB, 50 * MB, 50 * MB];
+  let x = 12345;
+  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  while (sizes.length < 200) sizes.push(Math.round(1024 * Math.exp(rand() * Math.log(4096))));
+  return sizes;
+}
+
+export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs = {}, log = (m) => process.stderr.write(`${m}\n`) } = {}) {
+  const harness = await import(join(ROOT, 'action-tests/lib/runner.mjs'));
+  const services = await import(join(ROOT, 'action-tests/lib/services.mjs'));
+  const images = await import(join(ROOT, 'action-tests/lib/oci-images.mjs'));
+  const skopeoBin = services.toolPath('skopeo', 'skopeo');
+  const awsPython = services.toolPath('awscli', 'venv/bin/python');
+  const work = mkdtempSync(join(tmpdir(), 'dk-bench-pa-'));
+  const rows = [];
+  const problems = [];
+  const moto = await services.startMoto();
+  try {
+    // --- image push --------------------------------------------------------------------------------
+    if (only !== 's3') {
+    log('bench push-artifacts: building a 4-layer ~200 MB OCI image');
+    const image = await images.makeOciLayout(join(work, 'image'), { layers: [50 * MB, 50 * MB, 50 * MB, 50 * MB], refName: 'latest' });
+    rmSync(join(work, 'image.work'), { recursive: true, force: true });
+    const rssFile = join(work, 'maxrss');
+    const preload = join(work, 'maxrss.mjs');
+    writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+    const ours = [];
+    const again = [];
+    const peer = [];
+    const rss = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const who of round % 2 === 0 ? ['ours', 'skopeo'] : ['skopeo', 'ours']) {
+        const registry = await services.startRegistry();
+        try {
+          if (who === 'ours') {
+            const run = () =>
+              harness.runAction('push-artifacts', {
+                inputs: { images: `${registry.host}/bench/app:v1`, source: image.layout, 'registry-auth': 'none', ...(chunkSize ? { 'chunk-size': chunkSize } : {}) },
+                env: { NODE_OPTIONS: `--import ${preload}` },
+                timeoutMs: 300_000,
+              });
+            const first = await run();
+            if (first.exitCode !== 0) throw new Error(`push-artifacts failed: ${first.errors[0] ?? first.stderr}`);
+            if (JSON.parse(first.outputs.digests)[`${registry.host}/bench/app:v1`] !== image.digest) throw new Error('push-artifacts reported the wrong digest');
+            ours.push(first.durationMs);
+            rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+            const second = await run();
+            if (second.exitCode !== 0 || !/0 uploaded/.test(second.log)) throw new Error(`re-push did not skip the blobs: ${second.errors[0] ?? second.log.slice(-500)}`);
+            again.push(second.durationMs);
+          } else {
+            const home = mkdtempSync(join(work, 'skopeo-home-'));
+            peer.push(await timed(skopeoBin, ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`], { PATH: process.env.PATH ?? '', HOME: home }));
+            const raw = await timed(skopeoBin, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/bench/app:v1`], { PATH: process.env.PATH ?? '', HOME: home }).then(() => true);
+            if (!raw) throw new Error('skopeo push not readable');
+          }
+        } finally {
+          await registry.stop();
+        }
+      }
+      log(`bench push-artifacts: image round ${round + 1}/${rounds}: ours ${ours.at(-1)?.toFixed(0)} ms (re-push ${again.at(-1)?.toFixed(0)} ms, ${rss.at(-1)?.toFixed(0)} MB RSS), skopeo ${peer.at(-1)?.toFixed(0)} ms`);
+    }
+    const pushRatio = median(ours) / median(peer);
+    const repushRatio = median(again) / median(ours);
+    rows.push(['image push 200 MB, 4 layers: ours / skopeo copy', `${median(ours).toFixed(0)} ms / ${median(peer).toFixed(0)} ms`, pushRatio.toFixed(2), '≤ 1.00', pushRatio <= 1 ? 'yes' : 'NO']);
+    rows.push(['re-push, all blobs there / first push', `${median(again).toFixed(0)} ms / ${median(ours).toFixed(0)} ms`, repushRatio.toFixed(3), '< 0.10', repushRatio < 0.1 ? 'yes' : 'NO']);
+    rows.push(['peak RSS of our push', `${Math.max(...rss).toFixed(0)} MB`, '-', '< 150 MB', Math.max(...rss) < 150 ? 'yes' : 'NO']);
+    rmSync(join(work, 'image'), { recursive: true, force: true });
+    }
+    if (only === 'image') return { rows, problems, rounds };
+
+    // --- S3 upload ---------------------------------------------------------------------------------
+    log('bench push-artifacts: writing ~300 MB in 200 files');
+    const bins = join(work, 'bins');
+    const sizes = s3Sizes();
+    sizes.forEach((size, i) => {
+      const dir = join(bins, i % 7 === 0 ? 'sub' : '');
+      mkdirSync(dir, { recursive: true });
+      const data = Buffer.allocUnsafe(size);
+      let seed = createHash('sha256').update(String(i)).digest();
+      for (let off = 0; off < size; off += seed.length) {
+        seed.copy(data, off);
+        if ((off / 32) % 4096 === 0) seed = createHash('sha256').update(seed).digest();
+      }
+      writeFileSync(join(dir, `bin_${String(i).padStart(3, '0')}`), data);
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const bucket = 'bench-artifacts';
+    const { S3Client, CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench-secret' } });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const awsEnv = { PATH: process.env.PATH ?? '', HOME: work, AWS_ACCESS_KEY_ID: 'AKIABENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.url };
+    const count = async (prefix) => (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }))).KeyCount ?? 0;
+    const oursS3 = [];
+    const cli = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const who of round % 2 === 0 ? ['ours', 'cli'] : ['cli', 'ours']) {
+        const prefix = `${who}-${round}`;
+        if (who === 'ours') {
+          const r = await harness.runAction('push-artifacts', {
+            inputs: { 's3-bucket': bucket, 's3-source': bins, 's3-version': prefix, ...s3Inputs },
+            env: awsEnv,
+            timeoutMs: 600_000,
+          });
+          if (r.exitCode !== 0) throw new Error(`push-artifacts S3 failed: ${r.errors[0] ?? r.stderr}`);
+          oursS3.push(r.durationMs);
+        } else {
+          cli.push(await timed(awsPython, ['-m', 'awscli', 's3', 'cp', bins, `s3://${bucket}/${prefix}/`, '--recursive', '--only-show-errors', '--endpoint-url', moto.url], awsEnv));
+        }
+        const n = await count(`${prefix}/`);
+        if (n !== sizes.length) throw new Error(`${who}: ${n} objects under ${prefix}/, expected ${sizes.length}`);
+      }
+      log(`bench push-artifacts: S3 round ${round + 1}/${rounds}: ours ${oursS3.at(-1)?.toFixed(0)} ms, aws s3 cp ${cli.at(-1)?.toFixed(0)} ms`);
+    }
+    const s3Ratio = median(oursS3) / median(cli);
+    rows.push([`S3 upload ${(total / MB).toFixed(0)} MB in ${sizes.length} files: ours / aws s3 cp`, `${median(oursS3).toFixed(0)} ms / ${median(cli).toFixed(0)} ms`, s3Ratio.toFixed(2), '≤ 1.00', s3Ratio <= 1 ? 'yes' : 'NO']);
+  } catch (error) {
+    problems.push(error.message);
+  } finally {
+    await moto.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { rows, problems, rounds };
+}
+
+export function printTransferTable({ rows, rounds }) {
+  const all = [['push-artifacts transfer', 'median (ours / peer)', 'ratio', 'target', 'met'], ...rows];
+  const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  all.forEach((r, n) => {
+    console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
+    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  });
+  console.log(`\n${rounds} interleaved round(s) per side; local registry and moto on 127.0.0.1; wall clock spawn to exit.`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 3;
+  const value = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const s3Inputs = value('--s3-inputs') ? JSON.parse(value('--s3-inputs')) : {};
+  const result = await benchPushArtifacts({ rounds, only: value('--only'), chunkSize: value('--chunk-size'), s3Inputs });
+  printTransferTable(result);
+  for (const p of result.problems) console.error(`bench: ${p}`);
+  const missed = result.rows.filter((r) => r[4] === 'NO').length;
+  process.exitCode = result.problems.length ? 1 : args.includes('--check') && missed ? 1 : 0;
+}

@@ -1,0 +1,102 @@
+export const id = 158;
+export const ids = [158];
+export const modules = {
+
+/***/ 4158:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   runCommand: () => (/* binding */ runCommand)
+/* harmony export */ });
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(943);
+/* harmony import */ var _argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2481);
+/**
+ * `backend: command`: runs a migration tool (golang-migrate, atlas, a script) on the runner, seed 003's
+ * "migrations in the CI pipeline". The same semantics as the cluster backends: output streamed into
+ * the step log and kept in `log-file`, the tool's exit code is the step's verdict, and `timeout`
+ * is enforced (SIGINT first, which golang-migrate and atlas treat as "stop after the current
+ * migration and release the lock"; SIGTERM and SIGKILL only if it does not stop).
+ *
+ * Why child_process and not @actions/exec: exec gives no handle on the child, so a timeout could not
+ * stop it, and a hung migration would hang the job until the runner's own 6-hour limit.
+ */
+
+
+
+
+async function runCommand(options) {
+    const [file, ...rest] = options.argv;
+    const env = {};
+    for (const [key, value] of Object.entries(process.env))
+        if (value !== undefined)
+            env[key] = value;
+    Object.assign(env, options.env);
+    if (options.path?.length)
+        env.PATH = [...options.path, env.PATH ?? ''].join(process.platform === 'win32' ? ';' : ':');
+    const grace = options.killGraceMs ?? 15_000;
+    options.log(`[command] ${(0,_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatArgv */ .gL)(options.argv)}`);
+    return new Promise((resolve) => {
+        let timedOut = false;
+        const timers = [];
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, rest, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (chunk) => options.sink.write(chunk));
+        child.stderr.on('data', (chunk) => options.sink.write(chunk));
+        const finish = (result) => {
+            for (const timer of timers)
+                clearTimeout(timer);
+            options.sink.end();
+            resolve({ ...result, logFile: options.sink.file, tail: options.sink.lastLines() });
+        };
+        timers.push(setTimeout(() => {
+            timedOut = true;
+            options.log(`The migration command ran longer than the timeout (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs)}); sending SIGINT so it can stop after the current step`);
+            child.kill('SIGINT');
+            timers.push(setTimeout(() => {
+                options.log(`Still running ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(grace)} after SIGINT; sending SIGTERM`);
+                child.kill('SIGTERM');
+                timers.push(setTimeout(() => child.kill('SIGKILL'), grace));
+            }, grace));
+        }, options.timeoutMs));
+        child.on('error', (error) => {
+            const notFound = error.code === 'ENOENT';
+            finish({
+                status: 'failed',
+                detail: notFound ? `the command "${file}" was not found (working directory ${options.cwd})` : `the command "${file}" could not be started: ${error.message}`,
+                check: notFound
+                    ? ['install the tool in an earlier step, or let this action install it with `tool: golang-migrate@v4.x.y` (or `atlas@v…`)', 'check `command` and `working-directory`']
+                    : ['check that the command is executable'],
+            });
+        });
+        child.on('close', (code, signal) => {
+            const exitCode = code ?? (signal ? 128 + (node_os__WEBPACK_IMPORTED_MODULE_1__.constants.signals[signal] ?? 0) : undefined);
+            if (timedOut) {
+                finish({
+                    status: 'timed-out',
+                    exitCode,
+                    detail: `the migration command did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs)} and was stopped${signal ? ` (${signal})` : ''}`,
+                    check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
+                });
+            }
+            else if (exitCode === 0) {
+                finish({ status: 'succeeded', exitCode, detail: 'the migration command exited with code 0' });
+            }
+            else {
+                finish({
+                    status: 'failed',
+                    exitCode,
+                    detail: `the migration command exited with code ${exitCode}${signal ? ` (killed by ${signal})` : ''}`,
+                    check: ['the last lines of its output are below and in the log file'],
+                });
+            }
+        });
+    });
+}
+
+
+/***/ })
+
+};
