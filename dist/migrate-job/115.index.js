@@ -276,6 +276,8 @@ function decide(existing, desired, pods = []) {
 
 // EXTERNAL MODULE: ./actions/migrate-job/src/logsink.ts
 var logsink = __webpack_require__(382);
+// EXTERNAL MODULE: ./actions/migrate-job/src/plan.ts
+var src_plan = __webpack_require__(4100);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/kube.ts
 /**
  * `backend: kubernetes`: the migration as a Job, watched (not polled) until it is Complete or Failed,
@@ -286,6 +288,7 @@ var logsink = __webpack_require__(382);
  *
  * @kubernetes/client-node is loaded only with this module (main imports it lazily).
  */
+
 
 
 
@@ -540,22 +543,7 @@ async function kubernetesBackend(plan, values, image, logFile) {
     const batch = kc.makeApiClient(k8s.BatchV1Api);
     const coreApi = kc.makeApiClient(k8s.CoreV1Api);
     const name = plan.jobName;
-    const manifest = (0,src_manifest/* renderJob */.eS)({
-        name,
-        namespace,
-        release: plan.release,
-        tag: plan.tag,
-        image,
-        command: plan.command,
-        args: plan.args,
-        env: plan.env,
-        envFromSecrets: plan.envFromSecrets,
-        envFromConfigMaps: plan.envFromConfigMaps,
-        deadlineSeconds: Math.round(plan.timeoutMs / 1000),
-        ttlSeconds: plan.ttlSeconds,
-        serviceAccount: values.serviceAccount || undefined,
-        resources: plan.resources,
-    });
+    const manifest = (0,src_manifest/* renderJob */.eS)((0,src_plan/* jobSpec */.HY)(plan, values, image, namespace));
     src/* runner.info */.lj.info(`Kubernetes: context ${config.context}, server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
     const call = (verb, resource, fn) => (0,src/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
         throw kubeError(error, verb, resource, server);

@@ -15,7 +15,7 @@ import { classify, migrationContainer, type EventView, type JobView, type PodVie
 import { decide } from './decide.js';
 import { LogSink } from './logsink.js';
 import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
-import type { Plan, Values } from './plan.js';
+import { jobSpec, type Plan, type Values } from './plan.js';
 import type { MigrationResult } from './result.js';
 
 type Client = typeof import('@kubernetes/client-node');
@@ -281,22 +281,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const coreApi = kc.makeApiClient(k8s.CoreV1Api);
   const name = plan.jobName;
-  const manifest = renderJob({
-    name,
-    namespace,
-    release: plan.release,
-    tag: plan.tag,
-    image,
-    command: plan.command,
-    args: plan.args,
-    env: plan.env,
-    envFromSecrets: plan.envFromSecrets,
-    envFromConfigMaps: plan.envFromConfigMaps,
-    deadlineSeconds: Math.round(plan.timeoutMs / 1000),
-    ttlSeconds: plan.ttlSeconds,
-    serviceAccount: values.serviceAccount || undefined,
-    resources: plan.resources,
-  });
+  const manifest = renderJob(jobSpec(plan, values, image, namespace));
   core.info(`Kubernetes: context ${config.context}, server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
     retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {

@@ -6,8 +6,8 @@ import { formatArgv } from './argv.js';
 import { pinnedReference } from './image.js';
 import { inputs, outputs } from './io.js';
 import { LogSink } from './logsink.js';
-import { renderHelmHook, toYaml, type JobSpecInput } from './manifest.js';
-import { buildPlan, type Plan, type Values } from './plan.js';
+import { renderHelmHook, toYaml } from './manifest.js';
+import { buildPlan, jobSpec, type Plan, type Values } from './plan.js';
 import { resolveDigest } from './registry.js';
 import { isFailure, type MigrationResult } from './result.js';
 
@@ -32,24 +32,6 @@ async function pinnedImage(plan: Plan): Promise<string> {
   return pinnedReference(ref, digest);
 }
 
-export function jobSpec(plan: Plan, values: Values, image: string, namespace?: string): JobSpecInput {
-  return {
-    name: plan.jobName,
-    namespace,
-    release: plan.release,
-    tag: plan.tag,
-    image,
-    command: plan.command,
-    args: plan.args,
-    env: plan.env,
-    envFromSecrets: plan.envFromSecrets,
-    envFromConfigMaps: plan.envFromConfigMaps,
-    deadlineSeconds: Math.round(plan.timeoutMs / 1000),
-    ttlSeconds: plan.ttlSeconds,
-    serviceAccount: values.serviceAccount || undefined,
-    resources: plan.resources,
-  };
-}
 
 async function renderBackend(plan: Plan, values: Values): Promise<MigrationResult> {
   const image = await pinnedImage(plan);

@@ -5,7 +5,7 @@
 import { InputError, type InputValues, formatDuration, runner as core } from '@deploy-kit/core';
 import { parseArgv } from './argv.js';
 import { IMAGE_FORMS, parseImageRef, type ImageRef } from './image.js';
-import { parseResources, validateEnvNames, type Resources } from './manifest.js';
+import { parseResources, validateEnvNames, type JobSpecInput, type Resources } from './manifest.js';
 import { isDns1123Label, migrationJobName } from './naming.js';
 import { parseChecksumInput, parseToolSpec, type ToolSpec } from './tool.js';
 import type { inputs, Backend } from './io.js';
@@ -164,5 +164,25 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
     tool,
     toolChecksum,
     dryRun: values.dryRun,
+  };
+}
+
+/** The Job the plan describes; one definition for the Kubernetes backend and the Helm hook. */
+export function jobSpec(plan: Plan, values: Values, image: string, namespace?: string): JobSpecInput {
+  return {
+    name: plan.jobName,
+    namespace,
+    release: plan.release,
+    tag: plan.tag,
+    image,
+    command: plan.command,
+    args: plan.args,
+    env: plan.env,
+    envFromSecrets: plan.envFromSecrets,
+    envFromConfigMaps: plan.envFromConfigMaps,
+    deadlineSeconds: Math.round(plan.timeoutMs / 1000),
+    ttlSeconds: plan.ttlSeconds,
+    serviceAccount: values.serviceAccount || undefined,
+    resources: plan.resources,
   };
 }
