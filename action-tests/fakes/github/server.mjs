@@ -701,6 +701,12 @@ export async function startGitHubFake(options = {}) {
         jobIds: [],
       };
       state.runs.set(run.id, run);
+      // lifecycle.twinDispatch: someone else (same actor, same inputs) dispatched at the same moment,
+      // deterministically, so tests of the time-window strategy need no race between two processes.
+      if (run.lifecycle.twinDispatch) {
+        const twin = { ...run, id: state.nextRunId++, runNumber: run.runNumber + 1, jobIds: [] };
+        state.runs.set(twin.id, twin);
+      }
       const details = version === '2026-03-10' || body.return_run_details === true;
       if (!ghes && details) {
         return {
