@@ -264,6 +264,26 @@ describe('ECR login and repositories (moto)', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  test('mode login: only an ECR login for later steps (amazon-ecr-login), registry from STS', async () => {
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const result = await run({ mode: 'login' }, { env: { RUNNER_TEMP: runnerTemp } });
+    expectSuccess(result);
+    expect(result.outputs.registry).toBe(ECR_HOST);
+    const dir = result.outputs['docker-config']!;
+    expect(result.env.DOCKER_CONFIG).toBe(dir);
+    expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ auths: { [ECR_HOST]: { auth: TOKEN } } });
+    expect(result.summary).toContain('logged in');
+    const post = await runAction(ACTION, { entry: 'post', state: result.state, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    expectSuccess(post);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  test('mode login with images is refused before any call', async () => {
+    const result = await run({ mode: 'login', images: `${registry.host}/ms_core:v1` });
+    expectFailure(result, 'Input "images": is set, but mode `login` only logs in');
+  });
+
   test('mode docker without an engine says so', async () => {
     const result = await run({ images: `${registry.host}/ms_core:v1`, mode: 'docker' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
     expectFailure(result, /mode: docker needs (a running Docker engine|the docker CLI)/);

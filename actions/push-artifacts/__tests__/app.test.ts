@@ -26,6 +26,11 @@ describe('validateCombination', () => {
     ['promote anonymous', { mode: 'promote', images: 'a:1', promoteFrom: 'v1', registryAuth: 'none' }, 'registry-auth'],
     ['promote-from in push mode', { images: 'a:1', source: 'x', promoteFrom: 'v1' }, 'promote-from'],
     ['docker mode needs no source', { mode: 'docker', images: 'a:1' }, undefined],
+    ['login needs nothing else', { mode: 'login' }, undefined],
+    ['login with S3', { mode: 'login', s3Bucket: 'b', s3Source: ['x'] }, undefined],
+    ['login with a bucket but no source', { mode: 'login', s3Bucket: 'b' }, 's3-source'],
+    ['login with images', { mode: 'login', images: 'a:1' }, 'images'],
+    ['login anonymous', { mode: 'login', registryAuth: 'none' }, 'registry-auth'],
   ])('%s', (_, values, input) => {
     const run = () => validateCombination({ ...base, ...values });
     if (input === undefined) expect(run).not.toThrow();

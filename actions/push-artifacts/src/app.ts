@@ -75,7 +75,10 @@ export function resolveS3Version(values: Pick<Values, 's3Version' | 'images'>, e
 export function validateCombination(values: Values): void {
   const hasImages = values.images.trim() !== '';
   const hasS3 = values.s3Bucket !== '' || values.s3Source.length > 0;
-  if (!hasImages && !hasS3) {
+  if (values.mode === 'login') {
+    if (hasImages) throw new InputError('images', 'is set, but mode `login` only logs in', 'no `images` with `mode: login` (use `mode: push` to push them)', values.images);
+    if (values.registryAuth !== 'ecr') throw new InputError('registry-auth', 'is `none`, but mode `login` logs in to ECR', '`ecr`', values.registryAuth);
+  } else if (!hasImages && !hasS3) {
     throw new InputError('images', 'is empty and so is s3-bucket: there is nothing to publish', 'image references to push, and/or `s3-bucket` with `s3-source`', '');
   }
   if (values.s3Bucket !== '' && values.s3Source.length === 0) throw new InputError('s3-source', 'is empty but s3-bucket is set', 'the directory (or directories) of binaries to upload, e.g. `bin_arm64/ms`', '');
@@ -92,6 +95,7 @@ export function validateCombination(values: Values): void {
 }
 
 function needsRegion(values: Values): boolean {
+  if (values.mode === 'login') return true;
   const hasImages = values.images.trim() !== '';
   return values.s3Bucket !== '' || (hasImages && values.registryAuth === 'ecr');
 }
@@ -187,7 +191,19 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
     }
   }
 
-  if (values.dockerConfig && logins.size > 0) {
+  if (values.mode === 'login') {
+    // amazon-ecr-login's job: a login for later steps and nothing else.
+    ecrApi = await deps.ecr(region);
+    const host = registryAddress?.host ?? ecrHost(await ecrApi.callerAccount(), region);
+    const account = parseEcrHost(host)?.account;
+    const login = await ecrApi.login(account);
+    logins.set(host, { host, username: login.username, password: login.password });
+    outcome.registry = host;
+    deps.log(`Logged in to ${host} as ${login.username} (ECR token${login.expiresAt ? `, valid until ${login.expiresAt.toISOString()}` : ''})`);
+    outcome.rows.push([host, '', 'logged in', login.expiresAt ? `token valid until ${login.expiresAt.toISOString()}` : '']);
+  }
+
+  if ((values.dockerConfig || values.mode === 'login') && logins.size > 0) {
     const runnerTemp = deps.env.RUNNER_TEMP;
     if (!runnerTemp) throw new ActionError('docker-config: RUNNER_TEMP is not set, so there is no private place for the docker config.', { check: 'run this on a GitHub Actions runner' });
     await changes.apply(`write a docker config for ${[...logins.keys()].join(', ')} and set DOCKER_CONFIG`, async () => {

@@ -7,7 +7,7 @@ export const inputs = {
   'registry-auth': input.enum(['ecr', 'none'] as const, { default: 'ecr' }),
   images: input.string({ default: '' }),
   source: input.string({ default: '' }),
-  mode: input.enum(['push', 'promote', 'docker'] as const, { default: 'push' }),
+  mode: input.enum(['push', 'promote', 'docker', 'login'] as const, { default: 'push' }),
   'promote-from': input.string({
     default: '',
     pattern: /^(?:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|sha256:[a-f0-9]{64})$/,
