@@ -1,0 +1,385 @@
+// release/action.yml (the composite chaining the five actions), checked two ways:
+//
+// 1. Statically: every stage runs a real bundle (`node "$GITHUB_ACTION_PATH/../dist/<name>/index.js"`),
+//    every INPUT_* it sets is an input of that action, every `inputs.*` it reads is declared (and every
+//    declared input is used), every `steps.*.outputs.*` exists on the step it names, pass-through
+//    inputs keep the target's defaults, and no `${{ }}` sits inside a `run:` script.
+// 2. By running the steps the way the runner runs a composite (action-tests/composite.ts) against
+//    local services: an rc tag pushes a real OCI image to the distribution registry, renders the
+//    migration hook with the pushed digest and dispatches to the GitHub API contract fake; a
+//    production tag is gated on its newest rc tag in git (promotion by digest through moto's ECR),
+//    and refused with a message naming the missing rc when there is none.
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { bundleOfStep, expressionsIn, referencesIn, runComposite, type CompositeResult } from './composite.js';
+import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
+import { REPO_ROOT, inputEnvName, readActionYml, type ActionYml } from './harness.js';
+import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
+import { startMoto, startRegistry } from './lib/services.mjs';
+
+jest.setTimeout(60_000);
+
+const release = readActionYml('release');
+const steps = release.runs.steps ?? [];
+const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
+  gate: { file: 'release/gate.sh', outputs: ['mode', 'promote-from'] },
+  'migrate-image': { file: 'release/migrate-image.mjs', outputs: ['image'] },
+};
+const targets = new Map<string, ActionYml>();
+const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
+  const name = bundleOfStep(step.run);
+  if (!name) return undefined;
+  if (!targets.has(name)) targets.set(name, readActionYml(name));
+  return targets.get(name);
+};
+const allExpressions = (): Array<{ where: string; expr: string }> => {
+  const out: Array<{ where: string; expr: string }> = [];
+  for (const step of steps) {
+    const id = String(step.id);
+    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, unknown>)) for (const expr of expressionsIn(String(v))) out.push({ where: `${id}.env.${k}`, expr });
+    if (typeof step.if === 'string') out.push({ where: `${id}.if`, expr: step.if.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim() });
+  }
+  for (const [k, spec] of Object.entries(release.outputs ?? {})) for (const expr of expressionsIn(String(spec?.value ?? ''))) out.push({ where: `outputs.${k}`, expr });
+  return out;
+};
+
+describe('release/action.yml wiring (static)', () => {
+  test('a composite whose stages run the five bundles in order, each behind a skip input where it has side effects', () => {
+    expect(release.runs.using).toBe('composite');
+    expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual(['parse-version', 'gate', 'image-tags', 'push-artifacts', 'migrate-image', 'migrate-job', 'gitops-dispatch']);
+    for (const s of steps) expect(s.uses).toBeUndefined();
+    const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
+    expect(ifs).toMatchObject({ images: "inputs.skip-images != 'true'", push: "inputs.skip-push != 'true'", migrate: "inputs.skip-migrate != 'true'", dispatch: "inputs.skip-dispatch != 'true'" });
+  });
+
+  test('every bundle a stage runs exists next to its action.yml', () => {
+    for (const s of steps) {
+      const name = bundleOfStep(s.run);
+      if (!name) continue;
+      expect([name, existsSync(join(REPO_ROOT, name, 'action.yml')), existsSync(join(REPO_ROOT, 'dist', name, 'index.js'))]).toEqual([name, true, true]);
+    }
+  });
+
+  test('every INPUT_* a stage sets is an input of the action it runs', () => {
+    const problems: string[] = [];
+    for (const s of steps) {
+      const target = targetOf(s);
+      const env = Object.keys((s.env ?? {}) as Record<string, unknown>);
+      if (!target) {
+        problems.push(...env.filter((k) => k.startsWith('INPUT_')).map((k) => `${String(s.id)}: ${k} on a step that runs no action`));
+        continue;
+      }
+      const names = new Map(Object.keys(target.inputs ?? {}).map((n) => [inputEnvName(n), n]));
+      for (const k of env) if (k.startsWith('INPUT_') && !names.has(k)) problems.push(`${String(s.id)}: ${k} is not an input of ${bundleOfStep(s.run)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('every context reference exists: declared inputs, earlier steps, their real outputs; every input is used', () => {
+    const problems: string[] = [];
+    const used = new Set<string>();
+    const ids = steps.map((s) => String(s.id));
+    for (const { where, expr } of allExpressions()) {
+      for (const ref of referencesIn(expr)) {
+        const [root, ...rest] = ref.split('.');
+        if (root === 'inputs') {
+          used.add(rest.join('.'));
+          if (!(rest.join('.') in (release.inputs ?? {}))) problems.push(`${where}: inputs.${rest.join('.')} is not declared`);
+        } else if (root === 'steps') {
+          const [id, kind, output] = rest;
+          const at = ids.indexOf(id!);
+          const here = where.startsWith('outputs.') ? ids.length : ids.indexOf(where.split('.')[0]!);
+          if (at < 0 || at >= here || kind !== 'outputs' || !output) {
+            problems.push(`${where}: ${ref} does not name an earlier step's output`);
+            continue;
+          }
+          const step = steps[at]!;
+          const target = targetOf(step);
+          const known = target ? Object.keys(target.outputs ?? {}) : (helperOutputs[id!]?.outputs ?? []);
+          if (!known.includes(output)) problems.push(`${where}: step ${id} has no output ${output}`);
+        } else if (root !== 'github') problems.push(`${where}: unexpected context ${root}`);
+      }
+    }
+    const unused = Object.keys(release.inputs ?? {}).filter((n) => !used.has(n));
+    expect(problems).toEqual([]);
+    expect(unused).toEqual([]);
+  });
+
+  test('helper steps write the outputs the composite reads from them', () => {
+    for (const { file, outputs } of Object.values(helperOutputs)) {
+      const text = readFileSync(join(REPO_ROOT, file), 'utf8');
+      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`${o}=`)]).toEqual([file, o, true]);
+    }
+  });
+
+  test('an input passed straight through keeps the target action\'s default', () => {
+    const problems: string[] = [];
+    for (const s of steps) {
+      const target = targetOf(s);
+      if (!target) continue;
+      for (const [k, v] of Object.entries((s.env ?? {}) as Record<string, unknown>)) {
+        const m = /^\$\{\{ inputs\.([a-z0-9-]+) \}\}$/.exec(String(v));
+        if (!m) continue;
+        const targetName = Object.keys(target.inputs ?? {}).find((n) => inputEnvName(n) === k)!;
+        const ours = String(release.inputs?.[m[1]!]?.default ?? '');
+        const theirs = String(target.inputs?.[targetName]?.default ?? '');
+        if (ours !== theirs) problems.push(`${String(s.id)}: ${m[1]} defaults to ${JSON.stringify(ours)}, ${bundleOfStep(s.run)}'s ${targetName} to ${JSON.stringify(theirs)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('no ${{ }} inside run: scripts, and every run step names its shell', () => {
+    for (const s of steps) {
+      expect([s.id, String(s.run).includes('${{')]).toEqual([s.id, false]);
+      expect([s.id, s.shell]).toEqual([s.id, 'bash']);
+    }
+  });
+
+  test('the pipeline outputs are passed through', () => {
+    for (const o of ['tag', 'version', 'environment', 'images', 'pin', 'digests', 'run-url', 'push-mode', 'promoted-from', 'job-name']) {
+      expect([o, typeof release.outputs?.[o]?.value]).toEqual([o, 'string']);
+    }
+  });
+});
+
+// --- running it -------------------------------------------------------------------------------------
+const PAT = 'ghp_ReleaseCompositeToken0123456789abcdef';
+const REGION = 'eu-west-1';
+const ECR_HOST = `123456789012.dkr.ecr.${REGION}.amazonaws.com`;
+const AWS: Record<string, string> = { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: 'ReleaseCompositeSecretKey0123456789', AWS_REGION: REGION };
+let github: GitHubFake;
+let registry: Awaited<ReturnType<typeof startRegistry>>;
+let moto: Awaited<ReturnType<typeof startMoto>>;
+let work: string;
+let image: MadeLayout;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'deploy-kit-release-'));
+  [github, registry, moto, image] = await Promise.all([
+    startGitHubFake({ repos: seedRepos(UPDATE_PROJECT_LIST), tokens: { [PAT]: { login: 'deploy-bot' } } }),
+    startRegistry(),
+    startMoto().then((m) => {
+      AWS.AWS_ENDPOINT_URL = m.url;
+      return m;
+    }),
+    makeOciLayout(join(work, 'oci'), { layers: [2048] }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([github?.close(), registry?.stop(), moto?.stop()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** A git checkout holding `tags` (all on one commit), as actions/checkout with fetch-depth: 0 leaves it. */
+function checkout(tags: string[]): string {
+  const dir = mkdtempSync(join(work, 'checkout-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  git('init', '-q');
+  writeFileSync(join(dir, 'README'), 'sample\n');
+  git('add', 'README');
+  git('commit', '-q', '-m', 'sample');
+  for (const t of tags) git('tag', t);
+  return dir;
+}
+
+const describeRun = (r: CompositeResult) => r.steps.map((s) => `${s.name}: ${s.outcome} ${s.errors.join(' | ')}`).join('\n') + `\n${r.log.slice(-4000)}`;
+
+describe('release composite, run step by step', () => {
+  test('rc tag: image pushed to the registry, migration hook rendered with its digest, staging GitOps dispatched', async () => {
+    const workspace = checkout([]);
+    mkdirSync(join(workspace, 'charts'), { recursive: true });
+    const before = Math.max(0, ...github.runs().map((x) => x.id));
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3-rc.1',
+      workspace,
+      inputs: {
+        services: 'core payments',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        backend: 'render',
+        release: 'orders',
+        command: 'migrate up',
+        'output-file': 'charts/migrate.yaml',
+        token: PAT,
+        'poll-interval': '100ms',
+        'dispatch-timeout': '20s',
+      },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT],
+    });
+    expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+    expect(r.outputs).toMatchObject({ tag: 'v1.2.3-rc.1', version: '1.2.3-rc.1', channel: 'rc', environment: 'staging', 'push-mode': 'push', 'promoted-from': '', 'job-name': 'orders-migrate-v1-2-3-rc-1' });
+    const sha7 = r.outputs.pin!.split('\n')[0]!.split(':sha-')[1];
+    expect(r.outputs.images!.split('\n').sort()).toEqual([
+      `${registry.host}/ms_core:sha-${sha7}`,
+      `${registry.host}/ms_core:v1.2.3-rc.1`,
+      `${registry.host}/ms_payments:sha-${sha7}`,
+      `${registry.host}/ms_payments:v1.2.3-rc.1`,
+    ]);
+    // the registry really has the image under every tag, with the digest push-artifacts reported
+    const digests = JSON.parse(r.outputs.digests!) as Record<string, string>;
+    for (const ref of r.outputs.images!.split('\n')) {
+      expect(digests[ref]).toBe(image.digest);
+      const [repo, tag] = ref.slice(registry.host.length + 1).split(':');
+      const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: image.mediaType } });
+      expect([ref, head.status, head.headers.get('docker-content-digest')]).toEqual([ref, 200, image.digest]);
+    }
+    // the migration runs the pushed image by digest
+    const manifest = readFileSync(join(workspace, 'charts/migrate.yaml'), 'utf8');
+    expect(manifest).toContain(`image: ${registry.host}/ms_core@${image.digest}`);
+    expect(manifest).toContain('helm.sh/hook');
+    // the staging GitOps workflow ran with the release's version and projects
+    const made = github.runs().filter((x) => x.id > before);
+    expect(made.map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['example-org/gitops-staging', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success']]);
+    expect(r.outputs['run-url']).toBe(`${github.serverUrl}/example-org/gitops-staging/actions/runs/${made[0]!.id}`);
+    expect(r.summary).toContain('| v1.2.3-rc.1 | rc | auto | push |');
+  });
+
+  test('production tag with no rc: the gate refuses before anything is pushed, naming the missing rc', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3',
+      workspace: checkout(['v1.2.2-rc.1', 'v1.2.3-alpha.1', 'v1.2.3-rc.x']),
+      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'skip-migrate': true, 'skip-dispatch': true },
+    });
+    expect(r.failed).toBe(true);
+    expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'],
+    ]);
+    expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
+    expect(r.errors.join('\n')).toContain("git tag --list 'v1.2.3-rc.*'");
+  });
+
+  test('production tag outside a git checkout: the gate says to check out with tags', async () => {
+    const empty = mkdtempSync(join(work, 'nogit-'));
+    const r = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: empty, inputs: { services: 'core', 'skip-migrate': true, 'skip-dispatch': true } });
+    expect(r.step('gate').outcome).toBe('failure');
+    expect(r.errors.join('\n')).toMatch(/is not a git checkout.*fetch-depth: 0/);
+  });
+
+  test('production tag: the newest rc (numerically) is promoted by digest through ECR, migrated and dispatched; no rebuild pushed', async () => {
+    const ecr = new ECRClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY } });
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_core' }));
+    const manifest = (n: string) => JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${n.repeat(64)}`, size: 500, platform: { os: 'linux', architecture: 'arm64' } }] });
+    const put = async (tag: string, n: string) => {
+      const body = manifest(n);
+      const r = await ecr.send(new PutImageCommand({ repositoryName: 'ms_core', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }));
+      return r.image!.imageId!.imageDigest!;
+    };
+    await put('v1.2.3-rc.9', '9');
+    const tested = await put('v1.2.3-rc.10', 'a');
+    const workspace = checkout(['v1.2.3-rc.2', 'v1.2.3-rc.10', 'v1.2.3-rc.9', 'v1.2.4-rc.11']);
+    const before = Math.max(0, ...github.runs().map((x) => x.id));
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3',
+      workspace,
+      inputs: { services: 'core', registry: ECR_HOST, source: join(work, 'no-such-build'), backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s' },
+      env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT, AWS.AWS_SECRET_ACCESS_KEY],
+    });
+    expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+    expect(r.step('gate').outputs).toEqual({ mode: 'promote', 'promote-from': 'v1.2.3-rc.10' });
+    expect(r.step('push').env).toMatchObject({ INPUT_MODE: 'promote', 'INPUT_PROMOTE-FROM': 'v1.2.3-rc.10' });
+    expect(r.outputs).toMatchObject({ environment: 'production', 'is-production': 'true', 'push-mode': 'promote', 'promoted-from': 'v1.2.3-rc.10' });
+    const got = await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.3' }] }));
+    expect(got.images?.[0]?.imageId?.imageDigest).toBe(tested);
+    expect(Object.values(JSON.parse(r.outputs.digests!) as Record<string, string>)).toEqual([tested, tested]);
+    expect(readFileSync(join(workspace, 'migrate.yaml'), 'utf8')).toContain(`image: ${ECR_HOST}/ms_core@${tested}`);
+    expect(github.runs().filter((x) => x.id > before).map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames])).toEqual([['example-org/gitops-production', 'v1.2.3', 'ms_core']]);
+  });
+
+  test('production tag whose rc tag exists in git but not in ECR: push-artifacts refuses, naming the rc image', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.3.0',
+      workspace: checkout(['v1.3.0-rc.1']),
+      inputs: { services: 'core', registry: ECR_HOST, 'skip-migrate': true, 'skip-dispatch': true },
+      env: AWS,
+      secrets: [AWS.AWS_SECRET_ACCESS_KEY],
+    });
+    expect(r.step('gate').outputs).toEqual({ mode: 'promote', 'promote-from': 'v1.3.0-rc.1' });
+    expect(r.step('push').outcome).toBe('failure');
+    expect(r.errors.join('\n')).toContain('ms_core:v1.3.0-rc.1 does not exist, so there is nothing to promote');
+  });
+
+  test('promote: never pushes a rebuild for a production tag; a bad promote value fails in the gate', async () => {
+    const never = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: checkout([]), inputs: { promote: 'never', services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'dry-run': true, 'skip-migrate': true, 'skip-dispatch': true } });
+    expect([never.failed, never.step('gate').outputs, describeRun(never)]).toEqual([false, { mode: 'push', 'promote-from': '' }, expect.any(String)]);
+    expect(never.step('push').env['INPUT_MODE']).toBe('push');
+    const bad = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: checkout([]), inputs: { promote: 'sometimes', 'skip-migrate': true, 'skip-dispatch': true } });
+    expect(bad.step('gate').outcome).toBe('failure');
+    expect(bad.errors.join('\n')).toContain('Input "promote": is not a known value; expected one of `auto`, `always`, `never`. Got: sometimes');
+  });
+});
+
+// --- the reusable workflows and their example callers ----------------------------------------------
+describe('reusable workflows (deploy.yml, promote.yml) and the example callers', () => {
+  type Workflow = { on: Record<string, any>; permissions?: unknown; jobs: Record<string, any> };
+  const load = (rel: string) => parseYaml(readFileSync(join(REPO_ROOT, rel), 'utf8')) as Workflow;
+  const reusable = { 'deploy.yml': load('.github/workflows/deploy.yml'), 'promote.yml': load('.github/workflows/promote.yml') };
+  const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml')).sort();
+
+  test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
+    expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'staging.yml']);
+    expect(load('examples/.github/workflows/dev.yml').on.push.tags).toEqual(['v*-alpha.*', 'v*-beta.*']);
+    expect(load('examples/.github/workflows/staging.yml').on.push.tags).toEqual(['v*-rc.*']);
+    expect(load('examples/.github/workflows/production.yml').on.push.tags).toEqual(['v[0-9]*.[0-9]*.[0-9]*', '!v*-*']);
+  });
+
+  test.each(Object.keys(reusable))('%s: workflow_call, least privilege with id-token, environment + concurrency per environment, pinned actions', (file) => {
+    const wf = reusable[file as keyof typeof reusable];
+    expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+    expect(wf.permissions).toEqual({});
+    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
+    expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
+    for (const job of Object.values(wf.jobs)) {
+      for (const step of job.steps as Array<Record<string, string>>) {
+        if (!step.uses || step.uses.startsWith('./')) continue;
+        expect([step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(step.uses)]).toEqual([step.uses, true]);
+      }
+    }
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
+    for (const line of text.split('\n').filter((l) => /^\s*-?\s*uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40}/.test(l))) expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
+  });
+
+  test.each(Object.keys(reusable))('%s: every `with:` of the release composite and parse-version is a real input', (file) => {
+    const wf = reusable[file as keyof typeof reusable];
+    const problems: string[] = [];
+    for (const job of Object.values(wf.jobs)) {
+      for (const step of job.steps as Array<Record<string, any>>) {
+        const m = /^\.\/\.deploy-kit\/([a-z-]+)$/.exec(step.uses ?? '');
+        if (!m) continue;
+        const declared = readActionYml(m[1]!).inputs ?? {};
+        for (const k of Object.keys(step.with ?? {})) if (!(k in declared)) problems.push(`${file}: ${m[1]} has no input ${k}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test.each(examples)('examples/%s: calls a reusable workflow with declared inputs and secrets, all required ones given', (file) => {
+    const wf = load(`examples/.github/workflows/${file}`);
+    const problems: string[] = [];
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const m = /^org\/deploy-kit\/\.github\/workflows\/([a-z-]+\.yml)@v1$/.exec(job.uses ?? '');
+      if (!m || !(m[1]! in reusable)) {
+        problems.push(`${name}: uses ${job.uses}`);
+        continue;
+      }
+      const call = reusable[m[1] as keyof typeof reusable].on.workflow_call;
+      for (const k of Object.keys(job.with ?? {})) if (!(k in call.inputs)) problems.push(`${name}: ${m[1]} has no input ${k}`);
+      for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
+      for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
+      expect(wf.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    }
+    expect(problems).toEqual([]);
+  });
+});
