@@ -3,6 +3,8 @@
  * interval, stretched when the remaining budget would not last until the reset, at least the
  * server's `x-poll-interval`, and the full wait until `x-ratelimit-reset` when nothing is left.
  */
+import { parseRetryAfter } from '@deploy-kit/core';
+
 export type Headers = Record<string, string | number | undefined>;
 
 export interface RateInfo {
@@ -38,11 +40,7 @@ export function readRateInfo(headers: Headers | undefined, nowMs: number): RateI
   const reset = int(header(headers, 'x-ratelimit-reset'));
   if (reset !== undefined) info.resetAt = reset * 1000;
   const after = header(headers, 'retry-after');
-  if (after !== undefined) {
-    const seconds = int(after);
-    if (seconds !== undefined) info.retryAfterMs = seconds * 1000;
-    else if (!Number.isNaN(Date.parse(after))) info.retryAfterMs = Math.max(0, Date.parse(after) - nowMs);
-  }
+  if (after !== undefined) info.retryAfterMs = parseRetryAfter(after, nowMs);
   const poll = int(header(headers, 'x-poll-interval'));
   if (poll !== undefined) info.pollIntervalMs = poll * 1000;
   return info;

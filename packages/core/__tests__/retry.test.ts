@@ -4,7 +4,7 @@ import type * as Runner from '../src/runner.js';
 const info = jest.fn<typeof Runner.info>();
 jest.unstable_mockModule('../src/runner.js', () => ({ info }));
 
-const { backoffDelay, classifyError, retry } = await import('../src/retry.js');
+const { backoffDelay, classifyError, parseRetryAfter, retry } = await import('../src/retry.js');
 type RetryOptions = import('../src/retry.js').RetryOptions;
 
 beforeEach(() => {
@@ -282,5 +282,19 @@ describe('retry', () => {
       if (calls++ === 0) throw httpError(503, 'busy');
     }, options);
     expect(info).toHaveBeenCalledWith('Retry ECR GetAuthorizationToken: attempt 1 of 5 failed (HTTP 503: busy). Retrying after 50ms.');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.parse('2026-03-01T12:00:00Z');
+  test.each([
+    ['120', 120_000],
+    [' 7 ', 7_000],
+    ['Sun, 01 Mar 2026 12:00:30 GMT', 30_000],
+    ['Sun, 01 Mar 2026 11:59:00 GMT', 0],
+    ['soon', undefined],
+    ['', undefined],
+  ])('%j → %j ms', (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
   });
 });

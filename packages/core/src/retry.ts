@@ -93,14 +93,19 @@ function header(error: unknown, name: string): string | undefined {
   return undefined;
 }
 
+/** A `Retry-After` header value (seconds, or an HTTP date) as a wait in milliseconds. */
+export function parseRetryAfter(value: string, now: number): number | undefined {
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 /** Retry-After in seconds or as an HTTP date; GitHub's x-ratelimit-reset in epoch seconds. */
 function retryAfterMs(error: unknown, now: number): number | undefined {
   const after = header(error, 'retry-after');
-  if (after !== undefined) {
-    if (/^\d+$/.test(after.trim())) return Number(after) * 1000;
-    const date = Date.parse(after);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
-  }
+  const requested = after === undefined ? undefined : parseRetryAfter(after, now);
+  if (requested !== undefined) return requested;
   const reset = header(error, 'x-ratelimit-reset');
   if (reset !== undefined && /^\d+$/.test(reset) && header(error, 'x-ratelimit-remaining') === '0') {
     return Math.max(0, Number(reset) * 1000 - now);
