@@ -4,14 +4,18 @@
 //   typecheck            tsc --noEmit -p .
 //   actionlint           .github/workflows/*.y{a,}ml and examples/**/.github/workflows/*.y{a,}ml
 //                        (shellcheck/pyflakes integrations only when installed)
+//   zizmor               GitHub Actions security audits, offline (no GitHub API, no token), over the same
+//                        workflows plus every root */action.yml; a deliberate exception carries an inline
+//                        `# zizmor: ignore[<audit>] <why>` comment next to what it excuses
 //   action.yml <name>    one per root */action.yml: valid YAML, name, description, branding, runs,
 //                        every input/output described, kebab-case names
 //   runs.using           every node action on the same runtime, node24
 //
 // actionlint comes from PATH or ${DEPLOY_KIT_TOOLS:-$HOME/.cache/deploy-kit/tools}/actionlint-v1.7.12/;
-// install it with .ci/install-tools.
+// install it with .ci/install-tools. zizmor 1.32.0 comes from the same cache
+// (zizmor-1.32.0/venv/bin/zizmor; .ci/install-tools zizmor) or from PATH when that one is 1.32.0.
 //
-// Usage: node scripts/lint.mjs [--only typecheck|actionlint|action-yml]...
+// Usage: node scripts/lint.mjs [--only typecheck|actionlint|zizmor|action-yml]...
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -21,6 +25,7 @@ import { parseDocument } from 'yaml';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ACTIONLINT_VERSION = 'v1.7.12';
+const ZIZMOR_VERSION = '1.32.0';
 const NODE_RUNTIME = 'node24';
 const BRANDING_COLORS = new Set(['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark']);
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -129,7 +134,55 @@ async function actionlint() {
   record('actionlint', false, `${what}: ${problems} problem(s)`, indent(r.out));
 }
 
-// --- (c) action.yml ------------------------------------------------------------------------------
+// --- (c) zizmor ----------------------------------------------------------------------------------
+const toolsDir = () => process.env.DEPLOY_KIT_TOOLS || join(process.env.HOME || homedir(), '.cache/deploy-kit/tools');
+const zizmorVersion = (bin) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim().replace(/^zizmor\s+/, '') ?? '';
+
+// The pinned build from the tools cache; one on PATH only when it is the pinned version (the audits change
+// between releases, so another version could pass or fail what CI does not).
+function findZizmor() {
+  const cached = join(toolsDir(), `zizmor-${ZIZMOR_VERSION}`, 'venv/bin/zizmor');
+  if (existsSync(cached)) return { bin: cached };
+  const onPath = which('zizmor');
+  if (!onPath) return {};
+  const version = zizmorVersion(onPath);
+  return version === ZIZMOR_VERSION ? { bin: onPath } : { other: `${onPath} is zizmor ${version || '(unknown version)'}` };
+}
+
+async function zizmor() {
+  const files = [...workflowFiles(), ...rootActionFiles().map((a) => a.file)];
+  if (files.length === 0) return record('zizmor', true, 'no workflow or action.yml files to check');
+  const { bin, other } = findZizmor();
+  if (!bin) {
+    return record('zizmor', false, `zizmor ${ZIZMOR_VERSION} not found in the tools cache${other ? ` (${other})` : ' or on PATH'}`, [
+      `Run .ci/install-tools zizmor (installs it into \${DEPLOY_KIT_TOOLS:-$HOME/.cache/deploy-kit/tools}/zizmor-${ZIZMOR_VERSION}/).`,
+    ]);
+  }
+  // Offline: no GitHub API calls and no token in its environment, so the result depends on the files alone.
+  const env = { ...process.env, ZIZMOR_OFFLINE: 'true', NO_COLOR: '1' };
+  for (const k of ['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST', 'ZIZMOR_CONFIG']) delete env[k];
+  const r = await run(bin, ['--offline', '--format', 'plain', '--color', 'never', '--no-progress', '--render-links', 'never', '-q', ...files], { env });
+  const last = r.out.trim().split('\n').at(-1) ?? '';
+  const what = `${files.length} file(s), zizmor ${ZIZMOR_VERSION} --offline`;
+  if (r.code === 0) {
+    // "No findings to report. Good job! (20 ignored, 22 suppressed)": ignored = a zizmor: ignore comment,
+    // suppressed = below the default (regular) persona's confidence/pedantry.
+    const ignored = /\b(\d+) ignored\b/.exec(last)?.[1] ?? '0';
+    const suppressed = /\b(\d+) suppressed\b/.exec(last)?.[1] ?? '0';
+    return record('zizmor', true, `${what}: no findings (${ignored} ignored in place, ${suppressed} below the regular persona)`);
+  }
+  // One line per finding first (`<level>[<audit>] <file>:<line>:<col>`), then zizmor's own report.
+  const list = [...r.out.matchAll(/^(\w+\[[\w-]+\]).*\n\s*--> (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+  const problem = list.length ? `${list.length} finding(s)` : `exit ${r.code}`;
+  record('zizmor', false, `${what}: ${problem}`, [
+    ...list,
+    ...(list.length ? [''] : []),
+    ...indent(r.out, 200),
+    'Fix each finding in the YAML, or justify a deliberate one in place: `# zizmor: ignore[<audit>] <why>`.',
+  ]);
+}
+
+// --- (d) action.yml ------------------------------------------------------------------------------
 function rootActionFiles() {
   const out = [];
   for (const d of readdirSync(ROOT, { withFileTypes: true })) {
@@ -217,7 +270,7 @@ async function actionYmls() {
 }
 
 // --- main ----------------------------------------------------------------------------------------
-const CHECKS = { typecheck, actionlint, 'action-yml': actionYmls };
+const CHECKS = { typecheck, actionlint, zizmor, 'action-yml': actionYmls };
 const only = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {

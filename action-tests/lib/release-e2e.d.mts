@@ -1,0 +1,49 @@
+// Types of release-e2e.mjs.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { GitHubFake } from '../fakes/github/index.mjs';
+import type { Cluster, FakeNode } from './kube-cluster.mjs';
+import type { MadeLayout } from './oci-images.mjs';
+
+export declare const REPO_ROOT: string;
+export declare const ACT_VERSION: string;
+export declare const ACCOUNT: string;
+export declare const REGION: string;
+export declare const ECR_HOST: string;
+export declare const PAT: string;
+export declare const SECRET_KEY: string;
+export declare const ACCESS_KEY: string;
+export declare const SERVICES: string[];
+export declare const NAMESPACE: string;
+export declare const BUCKET: string;
+
+export interface ActRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  wallMs: number;
+}
+
+export interface ReleaseE2E {
+  work: string;
+  repo: string;
+  github: GitHubFake;
+  registry: { host: string; url: string; dir: string; stop(): Promise<void> };
+  moto: { url: string; port: number; stop(): Promise<void> };
+  cluster: Cluster;
+  node: FakeNode;
+  s3: S3Client;
+  awsConfig: { region: string; endpoint: string; forcePathStyle: boolean; credentials: { accessKeyId: string; secretAccessKey: string } };
+  layouts: Record<string, MadeLayout>;
+  callers: Record<string, { text: string; with: Record<string, unknown> }>;
+  standinCalls(): string[];
+  tag(tag: string): void;
+  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number; json?: boolean }): Promise<ActRun>;
+  close(): Promise<void>;
+}
+
+export declare function findAct(): string;
+export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string }): { text: string; with: Record<string, unknown> };
+export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
+export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
+export declare function reportedOutputs(output: string): Record<string, string>;
+export declare function jobOutput(output: string, prefix: string): string;

@@ -1,0 +1,266 @@
+// The example caller workflows (examples/.github/workflows/*.yml) run by act on the host, through the
+// reusable workflows (.github/workflows/deploy.yml, promote.yml) and the release composite, against
+// local services: the GitHub API fake, the CNCF registry with ECR-style basic auth, moto (ECR, S3,
+// STS), and etcd + kube-apiserver + kube-controller-manager with a fake node playing the kubelet.
+// Used by action-tests/release-workflows-act.test.ts and bench/release.mjs.
+//
+// What is real: act (pinned) resolves `uses: org/deploy-kit/.github/workflows/deploy.yml@v1` to a git
+// copy of this repository tagged v1 (`--local-repository`), runs both jobs of the reusable workflow
+// with their `if:`s, expressions, outputs and secrets, runs the sample project's `make
+// build-pipeline-ms` with the host's Go, and the five bundles through release/action.yml.
+//
+// What the test changes in the example callers (each a documented override, nothing else):
+//   registry          the local registry's loopback address for pushes (dev/staging); production and
+//                     promote keep the ECR host, since promotion goes through the ECR API (moto);
+//   build-command     `make images-ms` (binaries, then `docker buildx` per service) becomes `make
+//                     build-pipeline-ms` plus copying generated OCI layouts into build/oci (there is
+//                     no Docker engine to build images here; the binaries are really built);
+// and the three pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins).
+//
+// ECR is one service in AWS (registry + API); here the registry is the CNCF one and the API is moto's.
+// `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
+// what ECR itself would hold after the push, so the production run can promote what staging pushed.
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from '../fakes/github/index.mjs';
+import { FakeNode, startCluster } from './kube-cluster.mjs';
+import { makeOciLayout } from './oci-images.mjs';
+import { startMoto, startRegistry } from './services.mjs';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ACT_VERSION = 'v0.2.89';
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+export const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+export const PAT = 'ghp_ReleaseWorkflowsToken0123456789abcdef';
+export const SECRET_KEY = 'ReleaseWorkflowsSecretKey0123456789xyz';
+export const ACCESS_KEY = 'AKIADEPLOYKITE2E';
+export const SERVICES = ['chat', 'core', 'payments'];
+export const NAMESPACE = 'sample';
+export const BUCKET = 'app-artifacts';
+/** What moto's GetAuthorizationToken issues as the password. */
+const REGISTRY_PASSWORD = `${ACCOUNT}-auth-token`;
+const SAMPLE = join(REPO_ROOT, 'examples/sample-project');
+const EXAMPLES = join(REPO_ROOT, 'examples/.github/workflows');
+const STANDINS = join(REPO_ROOT, 'action-tests/fixtures/act-standins');
+
+export function findAct() {
+  const tools = process.env.DEPLOY_KIT_TOOLS || join(process.env.HOME || homedir(), '.cache/deploy-kit/tools');
+  const cached = join(tools, `act-${ACT_VERSION}`, 'act');
+  if (existsSync(cached)) return cached;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, 'act'))) return join(dir, 'act');
+  throw new Error(`act ${ACT_VERSION} is not installed: run .ci/install-tools act (installs it into ${cached})`);
+}
+
+/** The pinned `uses:` of the reusable workflows (owner/name@sha), each mapped to its stand-in. */
+function pinnedActions() {
+  const pins = new Map();
+  for (const file of ['deploy.yml', 'promote.yml']) {
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
+    for (const m of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) {
+      const name = m[1].split('/')[1];
+      const standin = join(STANDINS, name);
+      if (!existsSync(join(standin, 'action.yml'))) throw new Error(`${file} uses ${m[1]}, which has no stand-in in ${STANDINS}`);
+      pins.set(`${m[1]}@${m[2]}`, standin);
+    }
+  }
+  return pins;
+}
+
+const gitEnv = () => ({ ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), stdio: 'pipe' }).toString();
+
+/** deploy-kit as a caller sees it at `org/deploy-kit@v1`: the actions, bundles and reusable workflows, tagged v1. */
+function makeDeployKitCopy(dir) {
+  mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+  for (const file of ['deploy.yml', 'promote.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
+  cpSync(join(REPO_ROOT, 'release'), join(dir, 'release'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch']) cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'deploy-kit');
+  git(dir, 'tag', 'v1');
+}
+
+/**
+ * An example caller with the test's overrides (see the header). `registry`: where pushes go.
+ * Returns the YAML text and the with-block as run.
+ */
+export function callerWorkflow(file, { registry, ociFixtures }) {
+  const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
+  const job = Object.values(doc.jobs)[0];
+  if (!/^org\/deploy-kit\/\.github\/workflows\/(deploy|promote)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
+  const w = job.with;
+  if (w.source) {
+    w.registry = registry;
+    // `make images-ms` = build-pipeline-ms + `docker buildx` per service; no Docker engine here.
+    if (w['build-command'] !== 'make images-ms') throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
+    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci`;
+  }
+  // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
+  const name = Object.keys(doc.jobs)[0];
+  const outputs = ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url'];
+  doc.jobs.report = {
+    needs: name,
+    if: 'always()',
+    'runs-on': 'ubuntu-latest',
+    steps: [{
+      env: Object.fromEntries([['RESULT', `\${{ needs.${name}.result }}`], ...outputs.map((o) => [o.toUpperCase().replace('-', '_'), `\${{ needs.${name}.outputs.${o} }}`])]),
+      run: ['echo "OUTPUT result=$RESULT"', ...outputs.map((o) => `echo "OUTPUT ${o}=$(printf '%s' "$${o.toUpperCase().replace('-', '_')}" | tr '\\n' ' ')"`)].join('\n'),
+    }],
+  };
+  return { text: stringifyYaml(doc, { lineWidth: 0 }), with: w };
+}
+
+/**
+ * Starts every service, makes the caller repository (the sample project + the example workflows) and
+ * deploy-kit's copy. `run(file, event)` runs one caller workflow under act.
+ */
+export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migrations applied'] } = {}) {
+  const act = findAct();
+  const work = mkdtempSync(join(tmpdir(), 'deploy-kit-e2e-'));
+  const env = { work };
+  try {
+    const layouts = {};
+    [env.github, env.registry, env.moto, env.cluster] = await Promise.all([
+      startGitHubFake({ repos: seedRepos(UPDATE_PROJECT_LIST), tokens: { [PAT]: { login: 'release-bot' } }, lifecycle: { queuedMs: 50, runningMs: 150 } }),
+      startRegistry({ auth: { user: 'AWS', password: REGISTRY_PASSWORD } }),
+      startMoto(),
+      startCluster(),
+      ...SERVICES.map(async (s) => (layouts[s] = await makeOciLayout(join(work, 'oci', s), { layers: [2048, 8192] }))),
+    ]);
+    env.layouts = layouts;
+    await env.cluster.createNamespace(NAMESPACE);
+    await env.cluster.createSecret(NAMESPACE, 'sample-service-db', { DATABASE_URL: 'postgres://migrate@db.internal/sample' });
+    env.node = new FakeNode(env.cluster, NAMESPACE, { program: () => ({ lines: migrationLines, lineDelayMs: 20, exitCode: 0 }) });
+    await env.node.start();
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const aws = { region: REGION, endpoint: env.moto.url, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } };
+    env.awsConfig = aws;
+    env.s3 = new S3Client(aws);
+    await env.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
+
+    const deployKit = join(work, 'deploy-kit');
+    makeDeployKitCopy(deployKit);
+    const repo = join(work, 'repo');
+    cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
+    mkdirSync(join(repo, '.github/workflows'), { recursive: true });
+    const callers = {};
+    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
+      callers[file] = callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci') });
+      writeFileSync(join(repo, '.github/workflows', file), callers[file].text);
+    }
+    env.callers = callers;
+    writeFileSync(join(repo, '.gitignore'), 'bin_arm64/\nbuild/\n');
+    git(repo, 'init', '-q');
+    git(repo, 'remote', 'add', 'origin', 'https://github.com/example-org/sample-service.git'); // act's GITHUB_REPOSITORY
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'sample service');
+    env.repo = repo;
+    const home = join(work, 'home');
+    mkdirSync(home);
+    const standinLog = join(work, 'standins.log');
+    writeFileSync(standinLog, '');
+    const kubeconfig = env.cluster.kubeconfig(undefined, NAMESPACE);
+    const pins = pinnedActions();
+
+    env.standinCalls = () => readFileSync(standinLog, 'utf8').split('\n').filter(Boolean);
+    env.tag = (tag) => git(repo, 'tag', tag);
+    /**
+     * Runs `file` (an example caller) for `event` ({ref} for push, {inputs} for workflow_dispatch).
+     * Resolves with act's exit code, its whole output and the wall time; never rejects on a failed run.
+     */
+    env.run = (file, event, { timeoutMs = 240_000, json = false } = {}) =>
+      new Promise((resolve, reject) => {
+        const eventName = event.inputs ? 'workflow_dispatch' : 'push';
+        const eventFile = join(work, `event-${Date.now()}.json`);
+        writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
+        const args = [eventName, '-e', eventFile, '-W', `.github/workflows/${file}`, '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode'];
+        if (json) args.push('--json');
+        args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
+        for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
+        for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
+        args.push('--secret', `WORKFLOW_PAT=${PAT}`);
+        const stepEnv = {
+          GITHUB_API_URL: env.github.apiUrl,
+          AWS_ACCESS_KEY_ID: ACCESS_KEY,
+          AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+          AWS_ENDPOINT_URL: env.moto.url,
+          ACT_STANDIN_LOG: standinLog,
+          ACT_STANDIN_REPOSITORIES: `org/deploy-kit=${deployKit}\nexample-org/sample-service=${repo}`,
+          GOCACHE: process.env.GOCACHE || join(process.env.HOME || homedir(), '.cache/go-build'),
+          GOFLAGS: '-mod=mod',
+          GOTOOLCHAIN: 'local',
+        };
+        for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
+        const started = Date.now();
+        let output = '';
+        const child = spawn(act, args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        child.on('error', reject);
+        child.on('close', (code, signal) => {
+          clearTimeout(timer);
+          resolve({ exitCode: code, signal, output, wallMs: Date.now() - started });
+        });
+      });
+    env.close = async () => {
+      await env.node?.stop().catch(() => {});
+      await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
+      rmSync(work, { recursive: true, force: true });
+    };
+    return env;
+  } catch (error) {
+    await env.node?.stop().catch(() => {});
+    await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Copies `repository:tag` from the local registry into moto's ECR (the manifest bytes, so the digest is
+ * the same; an index's child manifests first, by digest), as ECR would hold it after the push.
+ */
+export async function mirrorToEcr(env, repository, tag) {
+  const { ECRClient, PutImageCommand, CreateRepositoryCommand } = await import('@aws-sdk/client-ecr');
+  const ecr = new ECRClient(env.awsConfig);
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: repository })).catch((e) => {
+    if (e.name !== 'RepositoryAlreadyExistsException') throw e;
+  });
+  const auth = `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}`;
+  const accept = ['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
+  const get = async (reference) => {
+    const res = await fetch(`${env.registry.url}/v2/${repository}/manifests/${reference}`, { headers: { authorization: auth, accept } });
+    if (!res.ok) throw new Error(`GET ${repository}:${reference} from the registry: ${res.status}`);
+    return { body: Buffer.from(await res.arrayBuffer()), mediaType: res.headers.get('content-type') };
+  };
+  const top = await get(tag);
+  const parsed = JSON.parse(top.body.toString('utf8'));
+  for (const child of parsed.manifests ?? []) {
+    const m = await get(child.digest);
+    await ecr.send(new PutImageCommand({ repositoryName: repository, imageManifest: m.body.toString('utf8'), imageManifestMediaType: m.mediaType, imageDigest: child.digest }));
+  }
+  const digest = `sha256:${createHash('sha256').update(top.body).digest('hex')}`;
+  await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: top.body.toString('utf8'), imageManifestMediaType: top.mediaType, imageDigest: digest }));
+  return digest;
+}
+
+/** The reusable workflow's outputs as the added report job printed them (`OUTPUT name=value`). */
+export function reportedOutputs(output) {
+  const found = {};
+  for (const m of output.matchAll(/^\[[^\]]*\/report *\]\s+\|\s+OUTPUT ([\w-]+)=(.*)$/gm)) found[m[1]] = m[2].trim();
+  return found;
+}
+
+/** act's output lines of one job (`[<workflow>/<job path>] …`). */
+export function jobOutput(output, prefix) {
+  return output.split('\n').filter((l) => l.startsWith(`[${prefix}`)).join('\n');
+}

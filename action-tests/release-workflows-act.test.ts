@@ -1,0 +1,190 @@
+// The example caller workflows (examples/.github/workflows/) on real tag events, run by act through
+// the reusable workflows (.github/workflows/deploy.yml, promote.yml) and the release composite, against
+// local services (see action-tests/lib/release-e2e.mjs for exactly what is real and what stands in):
+//
+//   dev.yml        v1.2.3-alpha.1  → built with the sample project's `make build-pipeline-ms`, pushed,
+//                                    binaries to S3, migration Job run on the Kubernetes API server,
+//                                    gitops-development dispatched
+//   staging.yml    v1.2.3-rc.1     → the same for staging
+//   production.yml v1.2.3          → the gate promotes rc.1 by digest through ECR (no rebuild pushed),
+//                                    migration with that digest, gitops-production + API gateway routes
+//   production.yml v9.9.9          → refused: no v9.9.9-rc.N, nothing pushed or dispatched
+//   promote.yml    dispatch v1.2.3 → re-promotion of the same digest succeeds, the migration is
+//                                    already complete (not run twice), production dispatched again
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ACCESS_KEY, BUCKET, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+
+jest.setTimeout(300_000);
+
+let e2e: ReleaseE2E;
+const runs: Record<string, ActRun> = {};
+const rcDigests: Record<string, string> = {};
+
+beforeAll(async () => {
+  e2e = await startReleaseE2E();
+}, 120_000);
+
+afterAll(async () => {
+  await e2e?.close();
+});
+
+/** Runs a caller for a new tag (tagged in the caller repository first, as a push would). */
+async function release(file: string, tag: string): Promise<ActRun> {
+  e2e.tag(tag);
+  const run = await e2e.run(file, { ref: `refs/tags/${tag}` });
+  runs[tag] = run;
+  expect(run.output).not.toContain(PAT);
+  expect(run.output).not.toContain(SECRET_KEY);
+  return run;
+}
+
+function expectSucceeded(run: ActRun): Record<string, string> {
+  const outputs = reportedOutputs(run.output);
+  // On failure show act's last lines, which name the failing step.
+  const ok = run.exitCode === 0 && outputs.result === 'success';
+  expect([run.exitCode, outputs.result, ok ? '' : run.output.split('\n').filter((l) => !/::set-output::|LocalRepositoryCache/.test(l)).slice(-80).join('\n')]).toEqual([0, 'success', '']);
+  return outputs;
+}
+
+async function manifestDigest(repository: string, reference: string): Promise<string | null> {
+  const auth = `Basic ${Buffer.from('AWS:123456789012-auth-token').toString('base64')}`;
+  const res = await fetch(`${e2e.registry.url}/v2/${repository}/manifests/${reference}`, { method: 'HEAD', headers: { authorization: auth, accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' } });
+  return res.status === 200 ? res.headers.get('docker-content-digest') : null;
+}
+
+async function s3Objects(tag: string) {
+  const listed = await e2e.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `binaries/${tag}/` }));
+  return Promise.all((listed.Contents ?? []).map(async (o) => {
+    const head = await e2e.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: o.Key!, ChecksumMode: 'ENABLED' }));
+    return { key: o.Key!, size: o.Size!, sha256: head.ChecksumSHA256 };
+  }));
+}
+
+function dispatches(repository: string, version: string) {
+  return e2e.github.runs().filter((r) => r.repository === repository && r.inputs.newVersion === version);
+}
+
+async function migrationJob(tag: string) {
+  const name = `sample-service-migrate-${tag.replace(/\./g, '-')}`;
+  const job = await e2e.cluster.getJob(NAMESPACE, name);
+  return { name, image: job?.spec?.template?.spec?.containers?.[0]?.image, succeeded: job?.status?.succeeded, labels: job?.metadata?.labels ?? {} };
+}
+
+describe.each([
+  ['dev.yml', 'v1.2.3-alpha.1', 'development'],
+  ['staging.yml', 'v1.2.3-rc.1', 'staging'],
+])('%s on %s', (file, tag, environment) => {
+  let outputs: Record<string, string>;
+  test(`act runs both jobs of deploy.yml to success and the caller reads its outputs (${environment})`, async () => {
+    outputs = expectSucceeded(await release(file, tag));
+    expect([outputs.tag, outputs.environment, outputs['promoted-from']]).toEqual([tag, environment, '']);
+    expect(outputs.images.split(' ')).toEqual(expect.arrayContaining(SERVICES.map((s) => `${e2e.registry.host}/ms_${s}:${tag}`)));
+  });
+
+  test('every service image is in the registry under the tag with the digest the workflow reported', async () => {
+    const digests = JSON.parse(outputs.digests) as Record<string, string>;
+    for (const service of SERVICES) {
+      const digest = await manifestDigest(`ms_${service}`, tag);
+      expect([service, digest]).toEqual([service, e2e.layouts[service]!.digest]);
+      expect(digests[`${e2e.registry.host}/ms_${service}:${tag}`]).toBe(digest);
+      if (tag.includes('-rc.')) rcDigests[service] = digest!;
+    }
+  });
+
+  test('the binaries make build-pipeline-ms built are in S3 under the tag, with SHA-256 checksums', async () => {
+    const objects = await s3Objects(tag);
+    expect(objects.map((o) => o.key).sort()).toEqual(SERVICES.map((s) => `binaries/${tag}/${s}`));
+    for (const o of objects) {
+      expect(o.size).toBeGreaterThan(100_000); // a Go binary, not a placeholder
+      expect(o.sha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    }
+  });
+
+  test('the migration ran as a Kubernetes Job with the core image by digest, and succeeded', async () => {
+    const job = await migrationJob(tag);
+    expect([job.image, job.succeeded]).toEqual([`${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
+    expect(jobOutput(runs[tag]!.output, 'deploy/deploy/release')).toContain('migrate: 2/2 migrations applied');
+  });
+
+  test(`gitops-${environment} was dispatched with the release's version and projects, and followed to success`, () => {
+    const sent = dispatches(`example-org/gitops-${environment}`, tag);
+    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.inputs.updatesRoutes, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'true', 'success']]);
+    expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-${environment}/actions/runs/${sent[0]!.id}`);
+  });
+
+  test('the pinned third-party actions were asked for the right things', () => {
+    const calls = e2e.standinCalls();
+    expect(calls).toContain(`configure-aws-credentials role=arn:aws:iam::123456789012:role/release-${environment} region=eu-west-1`);
+    expect(calls).toContain(`checkout repository=example-org/sample-service ref=refs/tags/${tag} path=. fetch-depth=0 persist-credentials=false`);
+    expect(calls).toContain('checkout repository=org/deploy-kit ref=v1 path=.deploy-kit fetch-depth=1 persist-credentials=false');
+  });
+});
+
+describe('production.yml on v1.2.3 (the release gate)', () => {
+  let outputs: Record<string, string>;
+  test('with rc.1 in ECR, act runs to success and reports the promotion', async () => {
+    // What ECR holds after the staging push (see mirrorToEcr): the same manifests, the same digests.
+    for (const service of SERVICES) expect(await mirrorToEcr(e2e, `ms_${service}`, 'v1.2.3-rc.1')).toBe(rcDigests[service]);
+    outputs = expectSucceeded(await release('production.yml', 'v1.2.3'));
+    expect([outputs.tag, outputs.environment, outputs['promoted-from']]).toEqual(['v1.2.3', 'production', 'v1.2.3-rc.1']);
+    expect(runs['v1.2.3']!.output).toContain('Release gate: promoting v1.2.3-rc.1 by digest');
+  });
+
+  test('every production tag in ECR points at exactly the rc digest; nothing was pushed to the registry', async () => {
+    const ecr = new ECRClient(e2e.awsConfig);
+    const digests = JSON.parse(outputs.digests) as Record<string, string>;
+    for (const service of SERVICES) {
+      const got = await ecr.send(new BatchGetImageCommand({ repositoryName: `ms_${service}`, imageIds: [{ imageTag: 'v1.2.3' }] }));
+      expect([service, got.images?.[0]?.imageId?.imageDigest]).toEqual([service, rcDigests[service]]);
+      expect(digests[`${ECR_HOST}/ms_${service}:v1.2.3`]).toBe(rcDigests[service]);
+      expect(await manifestDigest(`ms_${service}`, 'v1.2.3')).toBeNull();
+    }
+  });
+
+  test('binaries uploaded for v1.2.3; the migration ran with the promoted core digest', async () => {
+    expect((await s3Objects('v1.2.3')).map((o) => o.key).sort()).toEqual(SERVICES.map((s) => `binaries/v1.2.3/${s}`));
+    const job = await migrationJob('v1.2.3');
+    expect([job.image, job.succeeded]).toEqual([`${ECR_HOST}/ms_core@${rcDigests.core}`, 1]);
+  });
+
+  test('gitops-production and the API gateway routes were dispatched', () => {
+    expect(dispatches('example-org/gitops-production', 'v1.2.3').map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'success']]);
+    const routes = e2e.github.runs().filter((r) => r.repository === 'example-org/terraform-apps-production');
+    expect(routes.map((r) => [r.workflowName, r.conclusion])).toEqual([['Update API Gateway Routes', 'success']]);
+  });
+
+  test('v9.9.9 with no release candidate: the gate refuses, naming the missing rc; nothing promoted, migrated or dispatched', async () => {
+    const run = await release('production.yml', 'v9.9.9');
+    // act stops at the failed reusable workflow (its `report` job does not run, unlike GitHub's `if: always()`).
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toContain("Error: Job 'release' failed");
+    expect(run.output).toContain('Production release v9.9.9 is blocked: no release candidate v9.9.9-rc.N was found');
+    const ecr = new ECRClient(e2e.awsConfig);
+    const got = await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v9.9.9' }] }));
+    expect(got.images ?? []).toEqual([]);
+    expect((await migrationJob('v9.9.9')).image).toBeUndefined();
+    expect(dispatches('example-org/gitops-production', 'v9.9.9')).toEqual([]);
+    expect(await s3Objects('v9.9.9')).toEqual([]);
+  });
+});
+
+describe('promote.yml by hand (workflow_dispatch)', () => {
+  test('re-promoting v1.2.3 from rc.1: same digest is success, the migration is already complete and not run again', async () => {
+    const run = await e2e.run('promote.yml', { inputs: { tag: 'v1.2.3', from: 'v1.2.3-rc.1' } });
+    expect(run.output).not.toContain(PAT);
+    const outputs = expectSucceeded(run);
+    expect([outputs.environment, outputs['promoted-from']]).toEqual(['production', 'v1.2.3-rc.1']);
+    const digests = JSON.parse(outputs.digests) as Record<string, string>;
+    for (const service of SERVICES) expect(digests[`${ECR_HOST}/ms_${service}:v1.2.3`]).toBe(rcDigests[service]);
+    expect(run.output).toMatch(/already complete/i);
+    expect(e2e.node.handled.filter((pod) => /^sample-service-migrate-v1-2-3-[a-z0-9]{5}$/.test(pod))).toHaveLength(1);
+    expect(dispatches('example-org/gitops-production', 'v1.2.3')).toHaveLength(2);
+    expect(e2e.standinCalls()).toContain('configure-aws-credentials role=arn:aws:iam::123456789012:role/release-production region=eu-west-1');
+  });
+});
+
+test('credentials used by the runs are the test\'s, and act was given no others', () => {
+  expect(ACCESS_KEY).toMatch(/^AKIA/);
+});

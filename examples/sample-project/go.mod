@@ -1,0 +1,3 @@
+module example.com/sample-project
+
+go 1.22
