@@ -252,6 +252,13 @@ const TRANSFER = [
       return { run: m.benchMigrateJob, print: m.printMigrateJobTable };
     },
   },
+  {
+    name: 'release under act',
+    load: async () => {
+      const m = await import('./release.mjs');
+      return { run: m.benchRelease, print: m.printReleaseTable };
+    },
+  },
 ];
 
 try {

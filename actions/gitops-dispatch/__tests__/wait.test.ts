@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { fakeClock } from '../src/clock.js';
 import { parseRepository } from '../src/target.js';
-import { cancelRun, conclusionPasses, failedJobs, reached, waitForRun } from '../src/wait.js';
+import { cancelRun, conclusionPasses, failedJobs, rampedInterval, reached, waitForRun } from '../src/wait.js';
 import { httpError, memoryLog, run, scriptedApi } from './helpers.js';
 
 const ROUTE = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}';
@@ -36,7 +36,21 @@ describe('waitForRun', () => {
     expect(api.calls[0]!.options.etag).toBeUndefined();
     expect(api.calls.slice(1).every((c) => typeof c.options.etag === 'string')).toBe(true);
     expect(api.calls[0]!.params).toEqual({ owner: 'example-org', repo: 'gitops-staging', run_id: 9001, exclude_pull_requests: true });
-    expect(clock.sleeps).toEqual([5000, 5000, 5000, 5000, 5000, 5000]);
+    // The first looks come sooner (1 s, 2 s, 4 s), then every interval.
+    expect(clock.sleeps).toEqual([1000, 2000, 4000, 5000, 5000, 5000]);
+  });
+
+  test.each([
+    [1, 10_000, 1000],
+    [2, 10_000, 2000],
+    [3, 10_000, 4000],
+    [4, 10_000, 8000],
+    [5, 10_000, 10_000],
+    [60, 10_000, 10_000],
+    [1, 500, 500],
+    [1, 100, 100],
+  ])('rampedInterval(poll %i, interval %i ms) = %i ms', (n, interval, expected) => {
+    expect(rampedInterval(n, interval)).toBe(expected);
   });
 
   test('until started: in_progress is enough; waiting (approval) is not', async () => {
@@ -53,7 +67,7 @@ describe('waitForRun', () => {
     const outcome = await waitForRun(api, repo, 9001, opts(clock, { deadline: start + 22_000 }));
     expect(outcome.kind).toBe('timeout');
     expect(clock.now()).toBe(start + 22_000);
-    expect(outcome.polls).toBe(5);
+    expect(outcome.polls).toBe(6); // at 0, 1, 3, 7, 12 and 17 s
   });
 
   test('the poll count is bounded even with a clock that does not move', async () => {

@@ -58,6 +58,18 @@ export function reached(run: RunState, until: WaitUntil): boolean {
 const MAX_CONSECUTIVE_ERRORS = 8;
 /** A run named by the dispatch answer may take a moment to be readable. */
 const MAX_NOT_FOUND = 4;
+/**
+ * The first looks at a run come sooner than the interval (1 s, 2 s, 4 s, … up to it): a short GitOps
+ * run is seen finished within about a second instead of a whole interval later, and an unchanged run
+ * answers 304, which costs no rate limit, so the few extra looks are free.
+ */
+export const FIRST_POLL_MS = 1000;
+
+/** The interval before poll `n` (1-based) of a run that has not reached its state yet. */
+export function rampedInterval(n: number, intervalMs: number): number {
+  return Math.min(intervalMs, FIRST_POLL_MS * 2 ** Math.max(0, Math.min(n - 1, 20)));
+}
+
 /** GitHub's advice for a secondary rate limit without retry-after: wait at least a minute. */
 const SECONDARY_LIMIT_WAIT_MS = 60_000;
 
@@ -98,7 +110,7 @@ export async function waitForRun(api: GitHubApi, repository: RepositoryName, run
       }
       if (run && reached(run, options.until)) return outcome('done');
       const rate = readRateInfo(result.headers, clock.now());
-      delay = nextPollDelay(options.intervalMs, rate, clock.now(), options.pollers ?? 1);
+      delay = nextPollDelay(rampedInterval(polls, options.intervalMs), rate, clock.now(), options.pollers ?? 1);
       if (delay > options.intervalMs && rate.remaining !== undefined && rate.remaining <= RATE_LOW_WATER) {
         log.info(`Rate limit: ${rate.remaining} request(s) left until ${rate.resetAt ? new Date(rate.resetAt).toISOString() : 'the reset'}; next look at run ${runId} in ${Math.round(delay / 1000)} s.`);
       }
