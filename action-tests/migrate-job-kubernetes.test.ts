@@ -3,14 +3,16 @@
 // controller decides Complete/Failed/DeadlineExceeded; the test's FakeNode plays the kubelet (see
 // kube-cluster.ts). Covers: success with streamed logs, idempotent re-runs, failures with exit codes, the
 // fail-fast cases, the deadline, our own timeout (the Job is left running), RBAC, unreachable/missing
-// kubeconfig, a name collision, and an API server restart mid-run (the watch resumes; no second Job).
+// kubeconfig, a name collision, an API server restart mid-run (the watch resumes; no second Job), 500/503
+// answers on the Job GET and the watches mid-run (a TLS proxy in front of kube-apiserver injects them:
+// startKubeFaultProxy in migrate-job-support.ts), and a cancelled run (SIGINT: the Job is left running).
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
 import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
-import { freePort } from './migrate-job-support.js';
+import { freePort, startKubeFaultProxy } from './migrate-job-support.js';
 
 jest.setTimeout(60_000);
 
@@ -30,6 +32,8 @@ function program(argv: string[]): Program {
       return { lines: ['1/u add_column (3ms)', 'error: duplicate column name "email"'], exitCode: Number(n ?? 3) };
     case 'slow':
       return { lines: Array.from({ length: Number(n ?? 10) }, (_, i) => `step ${i + 1}`), lineDelayMs: 500, exitCode: 0 };
+    case 'slow-fail':
+      return { lines: [...Array.from({ length: Number(n ?? 8) }, (_, i) => `step ${i + 1}`), 'error: duplicate column name "email"'], lineDelayMs: 500, exitCode: 4 };
     case 'hang':
       return { lines: ['waiting for the migration lock'], exitCode: 0, runMs: 600_000 };
     default:
@@ -275,4 +279,55 @@ test('the API server restarts mid-run: the watch resumes, the migration finishes
   expect(result.outputs.status).toBe('succeeded');
   expect(result.log).toContain('step 12');
   expect(await podsOf(jobName(tag))).toHaveLength(1);
+}, 60_000);
+
+test('500/503 from the API server on the Job GET and on the watches mid-run: retried and resumed, the right status, one Job', async () => {
+  const tag = nextTag();
+  const name = jobName(tag);
+  const proxy = await startKubeFaultProxy(cluster, { maxFaults: 10 });
+  try {
+    const path = join(cluster.dir, 'fault-proxy.kubeconfig');
+    writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS).replace(cluster.server, proxy.url));
+    proxy.fail((method, url) => method === 'GET' && url.pathname === `/apis/batch/v1/namespaces/${NS}/jobs/${name}`, [500, 503]);
+    const pending = run({ tag, args: 'slow-fail 16' }, { env: { KUBECONFIG: path }, debug: true });
+    // Mid-run: the watch streams are cut (as a load balancer would) and their reconnects answered 503/500 a few times.
+    const isWatch = (resource: string) => (_method: string, url: URL) => url.searchParams.get('watch') === 'true' && url.pathname.endsWith(`/${resource}`);
+    await waitFor('the pod running', 20_000, async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running'));
+    await waitFor('the job and pod watches', 10_000, async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2, () => JSON.stringify(proxy.log, null, 1));
+    proxy.fail(isWatch('jobs'), [503, 500, 503]);
+    proxy.fail(isWatch('pods'), [500, 503]);
+    expect(proxy.cutWatches()).toBeGreaterThanOrEqual(2);
+    const result = await pending;
+    expectFailure(result, 'the migration container failed: exit code 4, reason Error');
+    expect(result.outputs).toMatchObject({ status: 'failed', 'exit-code': '4' });
+    expect(proxy.faults()).toBe(7);
+    expect(proxy.log.filter((e) => e.injected).map((e) => e.status).sort()).toEqual([500, 500, 500, 503, 503, 503, 503]);
+    expect(result.log).toContain('step 16');
+    expect(result.log).toMatch(new RegExp(`Retry get jobs/${name} in namespace ${NS}: attempt 1 of 5 failed \\(HTTP 500`));
+    expect(result.log).toMatch(/watch job ended \(Service Unavailable|watch job ended \(Internal Server Error/);
+    expect(result.log.match(/error: duplicate column name "email"/g)).toHaveLength(1);
+    expect(await podsOf(name)).toHaveLength(1);
+  } finally {
+    await proxy.stop();
+  }
+}, 60_000);
+
+test('cancelled (SIGINT as the runner sends it): the Job is left running, never killed half-way, and the log says how to follow it', async () => {
+  const tag = nextTag();
+  const name = jobName(tag);
+  let child: import('node:child_process').ChildProcess | undefined;
+  const pending = run({ tag, args: 'hang' }, { onSpawn: (c) => (child = c) });
+  await waitFor('the pod running', 20_000, async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running'));
+  await waitFor('the log streamed', 10_000, async () => node.logRequests > 0);
+  child!.kill('SIGINT');
+  const result = await pending;
+  expectFailure(result, `Migration cancelled (${name}): the workflow run was cancelled; the Job ${NS}/${name} was left running (a migration must not be stopped half-way)`);
+  expect(result.outputs.status).toBe('cancelled');
+  expect(result.log).toContain('Received SIGINT: the workflow run is being cancelled');
+  expect(result.log).toContain(`The Job ${NS}/${name} is left running: a migration must not be stopped half-way. Follow it with: kubectl -n ${NS} get job ${name} -w   /   kubectl -n ${NS} logs -f job/${name}`);
+  expect(result.durationMs).toBeLessThan(20_000);
+  const job = await cluster.getJob(NS, name);
+  expect(job.metadata.deletionTimestamp).toBeUndefined();
+  expect(job.status.active).toBe(1);
+  expect(await podsOf(name)).toHaveLength(1);
 }, 60_000);

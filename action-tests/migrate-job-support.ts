@@ -2,8 +2,9 @@
 // HTTP server for tool downloads, and a throwaway PostgreSQL cluster. Every service binds 127.0.0.1 only,
 // and every wait is bounded.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, toolBinary } from './lib/kube-cluster.mjs';
@@ -124,5 +125,92 @@ export async function startPostgres(): Promise<Postgres> {
       });
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+export interface KubeProxyLogEntry {
+  method: string;
+  path: string;
+  status: number;
+  injected?: boolean;
+}
+
+export interface KubeFaultProxy {
+  /** https://127.0.0.1:port, served with the API server's own certificate (the kubeconfig's CA still verifies it). */
+  url: string;
+  log: KubeProxyLogEntry[];
+  /** The next requests that `match` are answered with these statuses (a Kubernetes Status body), one each. */
+  fail(match: (method: string, url: URL) => boolean, statuses: number[]): void;
+  /** Ends every watch stream open through the proxy (as a load balancer or API server restart would); returns how many. */
+  cutWatches(): number;
+  faults(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A TLS proxy in front of kube-apiserver on 127.0.0.1 for 5xx mid-run: forwards everything (watches and log
+ * streams included) except the requests a test asked to fail, which get a 500/503 Kubernetes Status answer.
+ * Bounded: at most `maxFaults` injected answers in all.
+ */
+export async function startKubeFaultProxy(cluster: { server: string; dir: string }, { maxFaults = 12 } = {}): Promise<KubeFaultProxy> {
+  const upstream = new URL(cluster.server);
+  const cert = readFileSync(join(cluster.dir, 'certs/apiserver.crt'));
+  const key = readFileSync(join(cluster.dir, 'certs/apiserver.key'));
+  const log: KubeProxyLogEntry[] = [];
+  const rules: { match: (method: string, url: URL) => boolean; statuses: number[] }[] = [];
+  const watches = new Set<ServerResponse>();
+  let faults = 0;
+  const server = createHttpsServer({ cert, key }, (req, res) => {
+    const url = new URL(req.url ?? '/', upstream);
+    const method = req.method ?? 'GET';
+    const entry: KubeProxyLogEntry = { method, path: `${url.pathname}${url.search}`, status: 0 };
+    log.push(entry);
+    const rule = faults < maxFaults ? rules.find((r) => r.statuses.length > 0 && r.match(method, url)) : undefined;
+    if (rule) {
+      const code = rule.statuses.shift()!;
+      faults++;
+      entry.status = code;
+      entry.injected = true;
+      req.resume();
+      const reason = code === 503 ? 'ServiceUnavailable' : 'InternalError';
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `injected by the test proxy: ${reason}`, reason, code }));
+      return;
+    }
+    const proxied = httpsRequest(
+      { host: upstream.hostname, port: upstream.port, method, path: req.url, headers: { ...req.headers, host: upstream.host }, ca: cert },
+      (reply) => {
+        entry.status = reply.statusCode ?? 0;
+        res.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    proxied.on('error', () => res.destroy());
+    res.on('close', () => {
+      watches.delete(res);
+      proxied.destroy();
+    });
+    if (url.searchParams.get('watch') === 'true') watches.add(res);
+    req.pipe(proxied);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    log,
+    fail: (match, statuses) => void rules.push({ match, statuses: [...statuses] }),
+    cutWatches: () => {
+      const open = [...watches];
+      for (const res of open) res.socket?.destroy();
+      watches.clear();
+      return open.length;
+    },
+    faults: () => faults,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -231,6 +231,21 @@ describe('backend: command', () => {
     expect(result.log).toContain('got SIGINT, stopping');
   });
 
+  test('cancelled (SIGINT from the runner): SIGINT is passed on to the tool, which stops after its current step', async () => {
+    const marker = join(workspace, 'marker-cancel');
+    let child: import('node:child_process').ChildProcess | undefined;
+    const pending = run({ inputs: base({ command: 'migrate hang', env: `MARKER=${marker}` }), env: { RUNNER_TOOL_CACHE: toolCache }, cwd: workspace, timeoutMs: 30_000, onSpawn: (c) => (child = c) });
+    const until = Date.now() + 15_000;
+    while (!existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 300)); // the tool's trap is set right after the marker
+    child!.kill('SIGINT');
+    const result = await pending;
+    expectFailure(result, 'Migration cancelled: the workflow run was cancelled; the migration command stopped with exit code 130');
+    expect(result.outputs).toMatchObject({ status: 'cancelled', 'exit-code': '130' });
+    expect(result.log).toContain('sending SIGINT to the migration command');
+    expect(result.log).toContain('got SIGINT, stopping');
+  });
+
   test('a checksum mismatch installs and runs nothing', async () => {
     const marker = join(workspace, 'marker-tampered');
     const result = await run({

@@ -98,7 +98,7 @@ export function printReleaseTable({ rows, rounds }) {
   });
   console.log(
     `\n${rounds} round(s), one fresh rc tag each; medians per row (so rows need not add up exactly). gitops-dispatch's time is` +
-      ' mostly waiting for the GitOps run it follows (the fake completes it in 0.2 s; the first poll comes after poll-interval),' +
+      ' mostly waiting for the GitOps run it follows (the fake completes it in 0.2 s; looks at 1 s, 2 s, 4 s … up to poll-interval),' +
       " migrate-job's is the Job's own run on the fake node.",
   );
 }

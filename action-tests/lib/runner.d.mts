@@ -79,6 +79,8 @@ export interface RunActionOptions {
   token?: string;
   /** Keep the temp dir (file-command files, workspace) after the run; see `result.tempDir`. */
   keepTemp?: boolean;
+  /** Called with the action's process once it is spawned (e.g. to send it SIGINT as a cancelled run would). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
 export interface Annotation {

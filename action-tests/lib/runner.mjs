@@ -540,6 +540,7 @@ export async function runAction(name, options = {}) {
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true, // own process group, so a timeout kills grandchildren too
       });
+      options.onSpawn?.(child);
       const out = [];
       const err = [];
       child.stdout.on('data', (b) => out.push(b));

@@ -284,7 +284,9 @@ var src_plan = __webpack_require__(4100);
  * with the pod's log streamed into the step log and kept in `log-file`. Fails fast on what never
  * trips `backoffLimit` (image pull errors, a missing secret/config map, an unschedulable pod, pods the
  * Job controller cannot create). Never runs a migration twice (see decide.ts), and never deletes a
- * running migration: when our own wait runs out, the step fails and says how to follow the Job.
+ * running migration: when our own wait runs out, or the workflow run is cancelled (the runner's
+ * SIGINT/SIGTERM, see main.ts), the step ends and says how to follow the Job, which keeps running (a
+ * migration stopped half-way can leave the schema half-changed; a re-run attaches to it).
  *
  * @kubernetes/client-node is loaded only with this module (main imports it lazily).
  */
@@ -536,7 +538,7 @@ class ResourceWatch {
         this.controller?.abort();
     }
 }
-async function kubernetesBackend(plan, values, image, logFile) {
+async function kubernetesBackend(plan, values, image, logFile, signal = new AbortController().signal) {
     const k8s = await Promise.all(/* import() */[__webpack_require__.e(171), __webpack_require__.e(543)]).then(__webpack_require__.bind(__webpack_require__, 5543));
     const config = loadKubeConfig(k8s, values);
     const { kc, server, namespace } = config;
@@ -586,6 +588,8 @@ async function kubernetesBackend(plan, values, image, logFile) {
         await waitGone(readJob, Math.min(deadline, Date.now() + 120_000), name);
         decision = { action: 'create' };
     }
+    if (signal.aborted)
+        return { status: 'cancelled', jobName: name, detail: `the workflow run was cancelled before the Job was created; nothing runs`, rows: [['namespace', namespace]] };
     if (decision.action === 'create') {
         try {
             await (0,src/* retry */.L5)(() => batch.createNamespacedJob({ namespace, body: manifest }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
@@ -606,11 +610,20 @@ async function kubernetesBackend(plan, values, image, logFile) {
         }
     }
     const sink = new logsink/* LogSink */.y(logFile, (line) => src/* runner.info */.lj.info(line));
-    const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: (0,src/* formatDuration */.a3)(plan.timeoutMs), server });
+    const cancelNotice = () => src/* runner.info */.lj.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
+    const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: (0,src/* formatDuration */.a3)(plan.timeoutMs), server, signal, onCancel: cancelNotice });
     sink.end();
     const rows = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
     let result;
-    if (outcome.timedOut || !outcome.verdict) {
+    if (outcome.cancelled) {
+        result = {
+            status: 'cancelled',
+            jobName: name,
+            detail: `the workflow run was cancelled; the Job ${namespace}/${name} was left running (a migration must not be stopped half-way)`,
+            check: [`follow it: ${follow}`, 'a re-run of this step attaches to it instead of starting another'],
+        };
+    }
+    else if (outcome.timedOut || !outcome.verdict) {
         result = {
             status: 'timed-out',
             jobName: name,
@@ -649,8 +662,9 @@ function hintsFor(verdict, namespace, name) {
     }
 }
 async function cleanup(policy, status, remove, name) {
-    const wanted = policy === 'always' ? status !== 'timed-out' : policy === 'on-success' ? status === 'succeeded' : false;
-    if (policy === 'always' && status === 'timed-out')
+    const running = status === 'timed-out' || status === 'cancelled';
+    const wanted = policy === 'always' ? !running : policy === 'on-success' ? status === 'succeeded' : false;
+    if (policy === 'always' && running)
         src/* runner.info */.lj.info(`cleanup: always, but the Job ${name} may still be running: it is left alone`);
     if (!wanted)
         return;
@@ -718,6 +732,7 @@ async function watchJob(args) {
                 return;
             settled = true;
             clearTimeout(deadlineTimer);
+            args.signal?.removeEventListener('abort', onAbort);
             if (graceTimer)
                 clearTimeout(graceTimer);
             for (const w of watches)
@@ -733,15 +748,25 @@ async function watchJob(args) {
             if (verdictPod && !logStreams.has(verdictPod) && (state?.running || state?.terminated))
                 startLogs(verdictPod);
             let drainTimer;
-            // Timed out: the container may run on for a long time; its log so far is in the file already.
-            if (!outcome.timedOut)
+            // Timed out or cancelled: the container may run on for a long time; its log so far is in the file already.
+            if (!outcome.timedOut && !outcome.cancelled)
                 await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
             clearTimeout(drainTimer);
             for (const controller of aborts)
                 controller.abort();
-            resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, stats });
+            resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, cancelled: outcome.cancelled, stats });
         };
         const deadlineTimer = setTimeout(() => void finish({ timedOut: true }), Math.max(0, args.deadline - Date.now()));
+        const onAbort = () => {
+            if (settled)
+                return;
+            args.onCancel?.();
+            void finish({ timedOut: false, cancelled: true });
+        };
+        if (args.signal?.aborted)
+            queueMicrotask(onAbort);
+        else
+            args.signal?.addEventListener('abort', onAbort, { once: true });
         /** One log request; the first `skip` bytes (already printed) are dropped. Resolves when the stream ends. */
         const readLog = (pod, followLogs, skip, onBytes) => new Promise((resolveLog) => {
             let toSkip = skip;

@@ -21,8 +21,12 @@ export const modules = {
  * is enforced (SIGINT first, which golang-migrate and atlas treat as "stop after the current
  * migration and release the lock"; SIGTERM and SIGKILL only if it does not stop).
  *
- * Why child_process and not @actions/exec: exec gives no handle on the child, so a timeout could not
- * stop it, and a hung migration would hang the job until the runner's own 6-hour limit.
+ * A cancelled workflow run (SIGINT/SIGTERM to us, see main.ts) is passed on the same way: SIGINT to the
+ * tool at once, SIGTERM 5 s later (the runner kills this process 10 s after its SIGINT).
+ *
+ * Why child_process and not @actions/exec (3.0.0): exec gives no handle on the child (no ChildProcess, pid,
+ * AbortSignal or kill option in ExecOptions/listeners), so neither the timeout nor a cancelled run could
+ * send the tool SIGINT, and a hung migration would hang the job until the runner's own 6-hour limit.
  */
 
 
@@ -41,11 +45,25 @@ async function runCommand(options) {
     options.log(`[command] ${(0,_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatArgv */ .gL)(options.argv)}`);
     return new Promise((resolve) => {
         let timedOut = false;
+        let cancelled = false;
         const timers = [];
         const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_0__.spawn)(file, rest, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const onCancel = () => {
+            if (timedOut || child.exitCode !== null || child.signalCode !== null)
+                return;
+            cancelled = true;
+            options.log('The workflow run was cancelled: sending SIGINT to the migration command so it can stop after the current step and release its lock');
+            child.kill('SIGINT');
+            timers.push(setTimeout(() => child.kill('SIGTERM'), 5_000));
+        };
+        if (options.signal?.aborted)
+            onCancel();
+        else
+            options.signal?.addEventListener('abort', onCancel, { once: true });
         child.stdout.on('data', (chunk) => options.sink.write(chunk));
         child.stderr.on('data', (chunk) => options.sink.write(chunk));
         const finish = (result) => {
+            options.signal?.removeEventListener('abort', onCancel);
             for (const timer of timers)
                 clearTimeout(timer);
             options.sink.end();
@@ -82,7 +100,15 @@ async function runCommand(options) {
                 });
             }
             else if (exitCode === 0) {
-                finish({ status: 'succeeded', exitCode, detail: 'the migration command exited with code 0' });
+                finish({ status: 'succeeded', exitCode, detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}` });
+            }
+            else if (cancelled) {
+                finish({
+                    status: 'cancelled',
+                    exitCode,
+                    detail: `the workflow run was cancelled; the migration command stopped with ${signal ? signal : `exit code ${exitCode}`}`,
+                    check: ['the tool\'s state in the database (golang-migrate: a "dirty" version needs `migrate force`) before the next run'],
+                });
             }
             else {
                 finish({

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   ecsBackend: () => (/* binding */ ecsBackend)
 });
 
-// UNUSED EXPORTS: pollDelay, startedByFor
+// UNUSED EXPORTS: CANCEL_REASON, pollDelay, startedByFor
 
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 8 modules
 var src = __webpack_require__(943);
@@ -262,6 +262,9 @@ var naming = __webpack_require__(1767);
  * are errors with their reasons. ECS has no watch API, so this polls DescribeTasks with a bounded,
  * growing interval; our timeout stops the task (an ECS task, unlike a Job, has no deadline of its own).
  *
+ * Cancelled (the runner's SIGINT/SIGTERM, see main.ts): the task this run started is stopped (StopTask
+ * with a reason) — like a timeout, nothing else would ever stop it; a task it only attached to is left alone.
+ *
  * Idempotency: the task is started with `startedBy` = a hash of the Job name; a task of that hash still
  * running is attached to instead of starting a second one. ECS forgets stopped tasks after about an
  * hour, so "already ran" can only be recognised within that window.
@@ -280,7 +283,23 @@ function startedByFor(jobName) {
 function pollDelay(elapsedMs) {
     return elapsedMs < 10_000 ? 1_000 : elapsedMs < 60_000 ? 3_000 : 6_000;
 }
-async function ecsBackend(plan, values, logFile) {
+/** StopTask's reason when the workflow run is cancelled (ECS shows it as the task's stoppedReason). */
+const CANCEL_REASON = 'deploy-kit migrate-job: the workflow run was cancelled';
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms, signal) {
+    return new Promise((resolve) => {
+        if (signal.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal.addEventListener('abort', done, { once: true });
+    });
+}
+async function ecsBackend(plan, values, logFile, signal = new AbortController().signal) {
     const ecs = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
     const region = resolveAwsRegion(values.region);
     const client = new ecs.ECSClient(awsClientConfig({ region }));
@@ -347,7 +366,10 @@ async function ecsBackend(plan, values, logFile) {
             src/* runner.info */.lj.info(`[dry-run] command: ${(0,argv/* formatArgv */.gL)(override.command)}`);
         return { status: 'planned', jobName: plan.jobName, detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}` };
     }
+    const startedHere = !taskArn;
     if (!taskArn) {
+        if (signal.aborted)
+            return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
         const response = await awsCall('ECS RunTask', () => client.send(new ecs.RunTaskCommand(request))).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
         if (response.failures?.length || !response.tasks?.length) {
             const failures = response.failures ?? [];
@@ -386,12 +408,35 @@ async function ecsBackend(plan, values, logFile) {
             }
         }
     };
+    const cancelled = async () => {
+        sink.end();
+        const common = { status: 'cancelled', jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines() };
+        if (!startedHere) {
+            src/* runner.info */.lj.info(`Cancelled: the task ${taskArn} was started by an earlier run, so it is left running`);
+            return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
+        }
+        try {
+            await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: CANCEL_REASON })), { attempts: 3, maxElapsedMs: 5_000 });
+            src/* runner.info */.lj.info(`Cancelled: asked ECS to stop task ${taskArn} (StopTask, reason "${CANCEL_REASON}")`);
+            return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} was stopped` };
+        }
+        catch (error) {
+            src/* runner.warning */.lj.warning(`The workflow run was cancelled, but the task ${taskArn} could not be stopped: ${(0,src/* errorMessage */.gJ)(error)}`);
+            return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
+        }
+    };
+    // An abort cuts an in-flight DescribeTasks short and is never retried.
+    const describeOptions = { classify: (error) => (signal.aborted ? { retryable: false, reason: 'cancelled' } : (0,src/* classifyError */.fe)(error)) };
     const started = Date.now();
     const deadline = started + plan.timeoutMs;
     let task;
     let lastStatus = '';
     for (;;) {
-        const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }))).catch((error) => fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+        if (signal.aborted)
+            return cancelled();
+        const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal: signal }), describeOptions).catch((error) => signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+        if (!out)
+            return cancelled();
         task = out.tasks?.[0];
         if (!task) {
             throw new src/* ActionError */.lZ(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
@@ -416,7 +461,7 @@ async function ecsBackend(plan, values, logFile) {
                 check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
             };
         }
-        await new Promise((r) => setTimeout(r, Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10)));
+        await pause(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
     }
     await pumpLogs();
     sink.end();

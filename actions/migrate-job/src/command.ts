@@ -5,8 +5,12 @@
  * is enforced (SIGINT first, which golang-migrate and atlas treat as "stop after the current
  * migration and release the lock"; SIGTERM and SIGKILL only if it does not stop).
  *
- * Why child_process and not @actions/exec: exec gives no handle on the child, so a timeout could not
- * stop it, and a hung migration would hang the job until the runner's own 6-hour limit.
+ * A cancelled workflow run (SIGINT/SIGTERM to us, see main.ts) is passed on the same way: SIGINT to the
+ * tool at once, SIGTERM 5 s later (the runner kills this process 10 s after its SIGINT).
+ *
+ * Why child_process and not @actions/exec (3.0.0): exec gives no handle on the child (no ChildProcess, pid,
+ * AbortSignal or kill option in ExecOptions/listeners), so neither the timeout nor a cancelled run could
+ * send the tool SIGINT, and a hung migration would hang the job until the runner's own 6-hour limit.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -26,6 +30,8 @@ export interface CommandOptions {
   killGraceMs?: number;
   sink: LogSink;
   log: (line: string) => void;
+  /** Aborted when the workflow run is cancelled. */
+  signal?: AbortSignal;
 }
 
 export async function runCommand(options: CommandOptions): Promise<MigrationResult> {
@@ -39,11 +45,22 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
 
   return new Promise<MigrationResult>((resolve) => {
     let timedOut = false;
+    let cancelled = false;
     const timers: NodeJS.Timeout[] = [];
     const child = spawn(file, rest, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const onCancel = () => {
+      if (timedOut || child.exitCode !== null || child.signalCode !== null) return;
+      cancelled = true;
+      options.log('The workflow run was cancelled: sending SIGINT to the migration command so it can stop after the current step and release its lock');
+      child.kill('SIGINT');
+      timers.push(setTimeout(() => child.kill('SIGTERM'), 5_000));
+    };
+    if (options.signal?.aborted) onCancel();
+    else options.signal?.addEventListener('abort', onCancel, { once: true });
     child.stdout.on('data', (chunk: Buffer) => options.sink.write(chunk));
     child.stderr.on('data', (chunk: Buffer) => options.sink.write(chunk));
     const finish = (result: MigrationResult) => {
+      options.signal?.removeEventListener('abort', onCancel);
       for (const timer of timers) clearTimeout(timer);
       options.sink.end();
       resolve({ ...result, logFile: options.sink.file, tail: options.sink.lastLines() });
@@ -82,7 +99,14 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
           check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
         });
       } else if (exitCode === 0) {
-        finish({ status: 'succeeded', exitCode, detail: 'the migration command exited with code 0' });
+        finish({ status: 'succeeded', exitCode, detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}` });
+      } else if (cancelled) {
+        finish({
+          status: 'cancelled',
+          exitCode,
+          detail: `the workflow run was cancelled; the migration command stopped with ${signal ? signal : `exit code ${exitCode}`}`,
+          check: ['the tool\'s state in the database (golang-migrate: a "dirty" version needs `migrate force`) before the next run'],
+        });
       } else {
         finish({
           status: 'failed',

@@ -7,11 +7,14 @@
  * are errors with their reasons. ECS has no watch API, so this polls DescribeTasks with a bounded,
  * growing interval; our timeout stops the task (an ECS task, unlike a Job, has no deadline of its own).
  *
+ * Cancelled (the runner's SIGINT/SIGTERM, see main.ts): the task this run started is stopped (StopTask
+ * with a reason) — like a timeout, nothing else would ever stop it; a task it only attached to is left alone.
+ *
  * Idempotency: the task is started with `startedBy` = a hash of the Job name; a task of that hash still
  * running is attached to instead of starting a second one. ECS forgets stopped tasks after about an
  * hour, so "already ran" can only be recognised within that window.
  */
-import { ActionError, errorMessage, formatDuration, runner as core } from '@deploy-kit/core';
+import { ActionError, classifyError, errorMessage, formatDuration, runner as core } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
 import { formatArgv } from './argv.js';
 import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from './ecs-result.js';
@@ -30,7 +33,24 @@ export function pollDelay(elapsedMs: number): number {
   return elapsedMs < 10_000 ? 1_000 : elapsedMs < 60_000 ? 3_000 : 6_000;
 }
 
-export async function ecsBackend(plan: Plan, values: Values, logFile: string): Promise<MigrationResult> {
+/** StopTask's reason when the workflow run is cancelled (ECS shows it as the task's stoppedReason). */
+export const CANCEL_REASON = 'deploy-kit migrate-job: the workflow run was cancelled';
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function ecsBackend(plan: Plan, values: Values, logFile: string, signal: AbortSignal = new AbortController().signal): Promise<MigrationResult> {
   const ecs = await import('@aws-sdk/client-ecs');
   const region = resolveAwsRegion(values.region);
   const client = new ecs.ECSClient(awsClientConfig({ region }));
@@ -102,7 +122,9 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string): P
     return { status: 'planned', jobName: plan.jobName, detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}` };
   }
 
+  const startedHere = !taskArn;
   if (!taskArn) {
+    if (signal.aborted) return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
     const response = await awsCall('ECS RunTask', () => client.send(new ecs.RunTaskCommand(request))).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
     if (response.failures?.length || !response.tasks?.length) {
       const failures = response.failures ?? [];
@@ -136,12 +158,35 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string): P
     }
   };
 
+  const cancelled = async (): Promise<MigrationResult> => {
+    sink.end();
+    const common = { status: 'cancelled' as const, jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines() };
+    if (!startedHere) {
+      core.info(`Cancelled: the task ${taskArn} was started by an earlier run, so it is left running`);
+      return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
+    }
+    try {
+      await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: CANCEL_REASON })), { attempts: 3, maxElapsedMs: 5_000 });
+      core.info(`Cancelled: asked ECS to stop task ${taskArn} (StopTask, reason "${CANCEL_REASON}")`);
+      return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} was stopped` };
+    } catch (error) {
+      core.warning(`The workflow run was cancelled, but the task ${taskArn} could not be stopped: ${errorMessage(error)}`);
+      return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
+    }
+  };
+  // An abort cuts an in-flight DescribeTasks short and is never retried.
+  const describeOptions = { classify: (error: unknown) => (signal.aborted ? { retryable: false, reason: 'cancelled' } : classifyError(error)) };
+
   const started = Date.now();
   const deadline = started + plan.timeoutMs;
   let task: EcsTaskView | undefined;
   let lastStatus = '';
   for (;;) {
-    const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }))).catch((error) => fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+    if (signal.aborted) return cancelled();
+    const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }), { abortSignal: signal }), describeOptions).catch((error) =>
+      signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
+    );
+    if (!out) return cancelled();
     task = out.tasks?.[0] as EcsTaskView | undefined;
     if (!task) {
       throw new ActionError(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
@@ -167,7 +212,7 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string): P
         check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
       };
     }
-    await new Promise((r) => setTimeout(r, Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10)));
+    await pause(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
   }
   await pumpLogs();
   sink.end();

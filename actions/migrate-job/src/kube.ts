@@ -3,7 +3,9 @@
  * with the pod's log streamed into the step log and kept in `log-file`. Fails fast on what never
  * trips `backoffLimit` (image pull errors, a missing secret/config map, an unschedulable pod, pods the
  * Job controller cannot create). Never runs a migration twice (see decide.ts), and never deletes a
- * running migration: when our own wait runs out, the step fails and says how to follow the Job.
+ * running migration: when our own wait runs out, or the workflow run is cancelled (the runner's
+ * SIGINT/SIGTERM, see main.ts), the step ends and says how to follow the Job, which keeps running (a
+ * migration stopped half-way can leave the schema half-changed; a re-run attaches to it).
  *
  * @kubernetes/client-node is loaded only with this module (main imports it lazily).
  */
@@ -274,7 +276,7 @@ export interface KubeRunResult extends MigrationResult {
   stats?: WatchStats;
 }
 
-export async function kubernetesBackend(plan: Plan, values: Values, image: string, logFile: string): Promise<KubeRunResult> {
+export async function kubernetesBackend(plan: Plan, values: Values, image: string, logFile: string, signal: AbortSignal = new AbortController().signal): Promise<KubeRunResult> {
   const k8s = await import('@kubernetes/client-node');
   const config = loadKubeConfig(k8s, values);
   const { kc, server, namespace } = config;
@@ -328,6 +330,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
     await waitGone(readJob, Math.min(deadline, Date.now() + 120_000), name);
     decision = { action: 'create' };
   }
+  if (signal.aborted) return { status: 'cancelled', jobName: name, detail: `the workflow run was cancelled before the Job was created; nothing runs`, rows: [['namespace', namespace]] };
   if (decision.action === 'create') {
     try {
       await retry(() => batch.createNamespacedJob({ namespace, body: manifest as never }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
@@ -344,11 +347,20 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   }
 
   const sink = new LogSink(logFile, (line) => core.info(line));
-  const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server });
+  const cancelNotice = () =>
+    core.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
+  const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });
   sink.end();
   const rows: [string, string][] = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
   let result: KubeRunResult;
-  if (outcome.timedOut || !outcome.verdict) {
+  if (outcome.cancelled) {
+    result = {
+      status: 'cancelled',
+      jobName: name,
+      detail: `the workflow run was cancelled; the Job ${namespace}/${name} was left running (a migration must not be stopped half-way)`,
+      check: [`follow it: ${follow}`, 'a re-run of this step attaches to it instead of starting another'],
+    };
+  } else if (outcome.timedOut || !outcome.verdict) {
     result = {
       status: 'timed-out',
       jobName: name,
@@ -386,8 +398,9 @@ function hintsFor(verdict: Extract<Verdict, { state: 'failed' }>, namespace: str
 }
 
 async function cleanup(policy: Values['cleanup'], status: string, remove: () => Promise<unknown>, name: string): Promise<void> {
-  const wanted = policy === 'always' ? status !== 'timed-out' : policy === 'on-success' ? status === 'succeeded' : false;
-  if (policy === 'always' && status === 'timed-out') core.info(`cleanup: always, but the Job ${name} may still be running: it is left alone`);
+  const running = status === 'timed-out' || status === 'cancelled';
+  const wanted = policy === 'always' ? !running : policy === 'on-success' ? status === 'succeeded' : false;
+  if (policy === 'always' && running) core.info(`cleanup: always, but the Job ${name} may still be running: it is left alone`);
   if (!wanted) return;
   try {
     await remove();
@@ -451,11 +464,15 @@ interface WatchArgs {
   values: Values;
   timeoutText: string;
   server: string;
+  /** Aborted when the workflow run is cancelled: the wait ends at once (the Job is left alone). */
+  signal?: AbortSignal;
+  onCancel?: () => void;
 }
 
 interface WatchOutcome {
   verdict?: Verdict;
   timedOut: boolean;
+  cancelled?: boolean;
   stats: WatchStats;
 }
 
@@ -473,10 +490,11 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
   return new Promise<WatchOutcome>((resolve, reject) => {
     let settled = false;
     const watches: ResourceWatch[] = [];
-    const finish = async (outcome: { verdict?: Verdict; timedOut: boolean } | { error: unknown }) => {
+    const finish = async (outcome: { verdict?: Verdict; timedOut: boolean; cancelled?: boolean } | { error: unknown }) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadlineTimer);
+      args.signal?.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
       for (const w of watches) w.stop();
       if ('error' in outcome) {
@@ -489,13 +507,20 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
       const state = verdictPod ? migrationContainer(pods.get(verdictPod) ?? {})?.state : undefined;
       if (verdictPod && !logStreams.has(verdictPod) && (state?.running || state?.terminated)) startLogs(verdictPod);
       let drainTimer: NodeJS.Timeout | undefined;
-      // Timed out: the container may run on for a long time; its log so far is in the file already.
-      if (!outcome.timedOut) await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
+      // Timed out or cancelled: the container may run on for a long time; its log so far is in the file already.
+      if (!outcome.timedOut && !outcome.cancelled) await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
       clearTimeout(drainTimer);
       for (const controller of aborts) controller.abort();
-      resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, stats });
+      resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, cancelled: outcome.cancelled, stats });
     };
     const deadlineTimer = setTimeout(() => void finish({ timedOut: true }), Math.max(0, args.deadline - Date.now()));
+    const onAbort = () => {
+      if (settled) return;
+      args.onCancel?.();
+      void finish({ timedOut: false, cancelled: true });
+    };
+    if (args.signal?.aborted) queueMicrotask(onAbort);
+    else args.signal?.addEventListener('abort', onAbort, { once: true });
 
     /** One log request; the first `skip` bytes (already printed) are dropped. Resolves when the stream ends. */
     const readLog = (pod: string, followLogs: boolean, skip: number, onBytes: (n: number) => void) =>

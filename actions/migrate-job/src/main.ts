@@ -51,7 +51,7 @@ async function renderBackend(plan: Plan, values: Values): Promise<MigrationResul
   return { status: 'rendered', jobName: plan.jobName, manifestFile: file, detail: `rendered the hook Job ${plan.jobName}`, rows: [['image', image], ['manifest', file]] };
 }
 
-async function commandBackend(plan: Plan, values: Values): Promise<MigrationResult> {
+async function commandBackend(plan: Plan, values: Values, signal: AbortSignal): Promise<MigrationResult> {
   const cwd = workspacePath(values.workingDirectory || '.');
   const logFile = logFilePath(values, plan);
   const argv = [...plan.command, ...plan.args];
@@ -66,9 +66,36 @@ async function commandBackend(plan: Plan, values: Values): Promise<MigrationResu
     const installed = await installTool(plan.tool, { baseUrl: values.toolBaseUrl || undefined, checksum: plan.toolChecksum, log: (line) => core.info(line) });
     path.push(installed.dir);
   }
+  if (signal.aborted) return { status: 'cancelled', detail: 'the workflow run was cancelled before the migration command started; nothing ran', logFile };
   const { runCommand } = await import('./command.js');
   const sink = new LogSink(logFile, (line) => core.info(line));
-  return runCommand({ argv, cwd, env: plan.env, path, timeoutMs: plan.timeoutMs, sink, log: (line) => core.info(line) });
+  return runCommand({ argv, cwd, env: plan.env, path, timeoutMs: plan.timeoutMs, sink, log: (line) => core.info(line), signal });
+}
+
+/**
+ * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that. Each
+ * backend reacts to the abort: ECS stops the task it started, kubernetes leaves the Job running (a
+ * migration must not be killed half-way) and says how to follow it, command passes SIGINT on to the tool.
+ */
+function cancellation(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      core.info(`Received ${name} again: still finishing the cancellation`);
+      return;
+    }
+    core.info(`Received ${name}: the workflow run is being cancelled`);
+    controller.abort(name);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -77,24 +104,29 @@ async function main(): Promise<void> {
   const plan = buildPlan(values, { repository: context.repository, refType: context.refType, refName: context.refName });
   const started = Date.now();
   let result: MigrationResult;
-  switch (plan.backend) {
-    case 'render':
-      result = await renderBackend(plan, values);
-      break;
-    case 'command':
-      result = await commandBackend(plan, values);
-      break;
-    case 'kubernetes': {
-      const { kubernetesBackend } = await import('./kube.js');
-      const image = await pinnedImage(plan);
-      result = await kubernetesBackend(plan, values, image, logFilePath(values, plan));
-      break;
+  const cancel = cancellation();
+  try {
+    switch (plan.backend) {
+      case 'render':
+        result = await renderBackend(plan, values);
+        break;
+      case 'command':
+        result = await commandBackend(plan, values, cancel.signal);
+        break;
+      case 'kubernetes': {
+        const { kubernetesBackend } = await import('./kube.js');
+        const image = await pinnedImage(plan);
+        result = await kubernetesBackend(plan, values, image, logFilePath(values, plan), cancel.signal);
+        break;
+      }
+      case 'ecs': {
+        const { ecsBackend } = await import('./ecs.js');
+        result = await ecsBackend(plan, values, logFilePath(values, plan), cancel.signal);
+        break;
+      }
     }
-    case 'ecs': {
-      const { ecsBackend } = await import('./ecs.js');
-      result = await ecsBackend(plan, values, logFilePath(values, plan));
-      break;
-    }
+  } finally {
+    cancel.dispose();
   }
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   writeOutputs(outputs, {
@@ -124,7 +156,7 @@ async function main(): Promise<void> {
     sections: tail,
   });
   if (failed) {
-    throw new ActionError(`Migration ${result.status === 'timed-out' ? 'timed out' : 'failed'}${plan.jobName ? ` (${plan.jobName})` : ''}: ${result.detail}`, {
+    throw new ActionError(`Migration ${result.status === 'timed-out' ? 'timed out' : result.status}${plan.jobName ? ` (${plan.jobName})` : ''}: ${result.detail}`, {
       check: [...(result.check ?? []), ...(result.logFile ? [`the full log is in ${result.logFile} (log-file output)`] : [])],
     });
   }

@@ -1,5 +1,5 @@
 /** What every backend hands back to main: one shape for outputs, summary and failure. */
-export type Status = 'succeeded' | 'failed' | 'already-complete' | 'timed-out' | 'rendered' | 'planned';
+export type Status = 'succeeded' | 'failed' | 'already-complete' | 'timed-out' | 'cancelled' | 'rendered' | 'planned';
 
 export interface MigrationResult {
   status: Status;
@@ -19,5 +19,5 @@ export interface MigrationResult {
 }
 
 export function isFailure(status: Status): boolean {
-  return status === 'failed' || status === 'timed-out';
+  return status === 'failed' || status === 'timed-out' || status === 'cancelled';
 }
