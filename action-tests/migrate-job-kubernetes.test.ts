@@ -3,7 +3,7 @@
 // controller decides Complete/Failed/DeadlineExceeded; the test's FakeNode plays the kubelet (see
 // kube-cluster.ts). Covers: success with streamed logs, idempotent re-runs, failures with exit codes, the
 // fail-fast cases, the deadline, our own timeout (the Job is left running), RBAC, unreachable/missing
-// kubeconfig, a name collision, an API server restart mid-run (the watch resumes; no second Job), 500/503
+// kubeconfig, a secret only the kubelet can find missing (CreateContainerConfigError), a name collision, an API server restart mid-run (the watch resumes; no second Job), 500/503
 // answers on the Job GET and the watches mid-run (a TLS proxy in front of kube-apiserver injects them:
 // startKubeFaultProxy in migrate-job-support.ts), and a cancelled run (SIGINT: the Job is left running).
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -223,6 +223,41 @@ describe('access', () => {
     const result = await run({ tag: nextTag() }, { env: { KUBECONFIG: limited } });
     expectFailure(result, 'Not allowed to get jobs/');
     expectFailure(result, 'User "ci-limited" cannot get resource "jobs" in API group "batch" in the namespace "apps"');
+  });
+
+  test('a token that may run Jobs but not read secrets: the kubelet reports the missing secret (CreateContainerConfigError), named, at once', async () => {
+    // The pre-check cannot read secrets (403), so the Job is created and the node's kubelet finds the
+    // secret missing when it starts the container: the failure must come from the pod's waiting state.
+    const ns = 'apps-no-secrets';
+    await cluster.createNamespace(ns);
+    const rules = [
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      { apiGroups: [''], resources: ['pods', 'events', 'serviceaccounts', 'configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    ];
+    await cluster.apiOk('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'migrator' }, rules });
+    await cluster.apiOk('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'migrator' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'migrator' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'ci-limited' }],
+    });
+    const kubelet = new FakeNode(cluster, ns, { program, nodeName: 'fake-node-2' });
+    await kubelet.start();
+    try {
+      const limited = cluster.writeKubeconfig('no-secrets.kubeconfig', LIMITED_TOKEN, ns);
+      const tag = nextTag();
+      const started = Date.now();
+      const result = await run({ tag, args: 'up', 'env-from-secret': 'payments-db' }, { env: { KUBECONFIG: limited } });
+      expectFailure(result, 'secret "payments-db" is missing');
+      expect(result.errors.join('\n')).toContain('CreateContainerConfigError');
+      expect(result.outputs.status).toBe('failed');
+      expect(Date.now() - started).toBeLessThan(30_000); // fails fast, not at the Job's deadline
+      expect(kubelet.handled.some((pod) => pod.startsWith(jobName(tag)))).toBe(true);
+    } finally {
+      await kubelet.stop();
+    }
   });
 
   test('an unreachable API server', async () => {

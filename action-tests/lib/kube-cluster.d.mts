@@ -54,12 +54,14 @@ export interface NodeOptions {
     missingImages?: (image: string) => boolean;
     /** Do not bind pods (they stay Pending → use to make them Unschedulable). */
     unschedulable?: boolean;
+    /** The Node's name (default `fake-node`); give a second node its own. */
+    nodeName?: string;
 }
 export declare class FakeNode {
     private readonly cluster;
     private readonly namespace;
     options: NodeOptions;
-    readonly name = "fake-node";
+    readonly name: string;
     private kubelet?;
     private kubeletPort;
     private readonly pods;

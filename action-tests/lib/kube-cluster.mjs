@@ -268,6 +268,10 @@ export class FakeNode {
         this.cluster = cluster;
         this.namespace = namespace;
         this.options = options;
+        // A second node (another namespace's) needs its own name: the API server reaches a node's
+        // kubelet (pod logs) through the Node object's endpoint.
+        if (options.nodeName)
+            this.name = options.nodeName;
     }
     async start() {
         const key = readFileSync(join(this.cluster.dir, 'certs/apiserver.key'));
