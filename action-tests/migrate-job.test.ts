@@ -172,6 +172,8 @@ describe('backend: command', () => {
         [`/golang-migrate/${version}/sha256sum.txt`, `${'0'.repeat(64)}  migrate.darwin-amd64.tar.gz\n${sha}  ${asset}\n`],
         [`/tampered/${version}/${asset}`, Buffer.concat([archive, Buffer.from('x')])],
         [`/tampered/${version}/sha256sum.txt`, `${sha}  ${asset}\n`],
+        // A mirror that serves the release file but no checksum file.
+        [`/mirror-no-sums/${version}/${asset}`, archive],
       ]),
     );
     workspace = mkdtempSync(join(tmpdir(), 'mj-ws-'));
@@ -255,6 +257,18 @@ describe('backend: command', () => {
     });
     expectFailure(result, `Checksum mismatch for ${asset}`);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  test('a mirror without the checksum file: refused, saying to pin tool-checksum; pinned, it installs without fetching one', async () => {
+    const mirror = { 'tool-base-url': `${server.url}/mirror-no-sums` };
+    const refused = await run({ inputs: base({ ...mirror, command: 'migrate -version' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) }, cwd: workspace });
+    expectFailure(refused, `Could not download the checksum file of golang-migrate ${version} from ${server.url}/mirror-no-sums/${version}/sha256sum.txt`);
+    expectFailure(refused, 'pin the release file\'s SHA-256 with `tool-checksum`');
+    const before = server.requests.length;
+    const sha = createHash('sha256').update(archive).digest('hex');
+    const pinned = await run({ inputs: base({ ...mirror, command: 'migrate -version', 'tool-checksum': `sha256:${sha}` }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc5-')) }, cwd: workspace });
+    expectSuccess(pinned);
+    expect(server.requests.slice(before)).toEqual([`/mirror-no-sums/${version}/${asset}`]);
   });
 
   test('a pinned tool-checksum that does not match fails before extracting', async () => {

@@ -58,9 +58,9 @@ async function installTool(tool, options) {
     }
     const plan = (0,_tool_js__WEBPACK_IMPORTED_MODULE_3__/* .downloadPlan */ .mb)(tool, options.baseUrl, platform);
     options.log(`${tool.name} ${tool.version}: downloading ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(plan.url)}`);
-    const downloadError = (what, url, error) => new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Could not download ${what} of ${tool.name} ${tool.version} from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(url)}`, {
+    const downloadError = (what, url, error, extra = []) => new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`Could not download ${what} of ${tool.name} ${tool.version} from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .safeUrl */ .Pl)(url)}`, {
         why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(error),
-        check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout', 'the runner can reach that host'],
+        check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout', 'the runner can reach that host', ...extra],
         cause: error,
     });
     let archive;
@@ -78,7 +78,8 @@ async function installTool(tool, options) {
             sums = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(await tc.downloadTool(plan.checksumUrl), 'utf8');
         }
         catch (error) {
-            throw downloadError('the checksum file', plan.checksumUrl, error);
+            // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
+            throw downloadError('the checksum file', plan.checksumUrl, error, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)']);
         }
         expected = (0,_tool_js__WEBPACK_IMPORTED_MODULE_3__/* .checksumFor */ .xs)(sums, plan.asset, tool.definition.checksum.kind);
         if (!expected) {

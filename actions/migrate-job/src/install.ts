@@ -60,10 +60,10 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
 
   const plan = downloadPlan(tool, options.baseUrl, platform);
   options.log(`${tool.name} ${tool.version}: downloading ${safeUrl(plan.url)}`);
-  const downloadError = (what: string, url: string, error: unknown) =>
+  const downloadError = (what: string, url: string, error: unknown, extra: string[] = []) =>
     new ActionError(`Could not download ${what} of ${tool.name} ${tool.version} from ${safeUrl(url)}`, {
       why: errorMessage(error),
-      check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout', 'the runner can reach that host'],
+      check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout', 'the runner can reach that host', ...extra],
       cause: error,
     });
   let archive: string;
@@ -79,7 +79,8 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
     try {
       sums = readFileSync(await tc.downloadTool(plan.checksumUrl), 'utf8');
     } catch (error) {
-      throw downloadError('the checksum file', plan.checksumUrl, error);
+      // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
+      throw downloadError('the checksum file', plan.checksumUrl, error, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)']);
     }
     expected = checksumFor(sums, plan.asset, tool.definition.checksum.kind);
     if (!expected) {
