@@ -383,3 +383,70 @@ describe('reusable workflows (deploy.yml, promote.yml) and the example callers',
     expect(problems).toEqual([]);
   });
 });
+
+// --- release/README.md documents the reusable workflows exactly ---------------------------------------
+describe('release/README.md "Reusable workflows" tables match deploy.yml and promote.yml', () => {
+  type Spec = { type?: string; required?: boolean; default?: unknown; description?: string; value?: string };
+  const readme = readFileSync(join(REPO_ROOT, 'release/README.md'), 'utf8');
+  /** The text under `heading` up to the next heading of the same or a higher level. */
+  const sectionOf = (text: string, heading: string): string => {
+    const lines = text.split('\n');
+    const start = lines.indexOf(heading);
+    if (start < 0) throw new Error(`release/README.md has no heading ${heading}`);
+    const level = /^#+/.exec(heading)![0].length;
+    const end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && /^#+/.exec(l)![0].length <= level);
+    return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
+  };
+  /** Rows (cells, trimmed) of the one table whose first header cell is `first`. */
+  const tableRows = (text: string, first: string): string[][] => {
+    const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+    const lines = text.split('\n');
+    const starts = lines.flatMap((l, i) => (l.startsWith('|') && cells(l)[0] === first && /^\|[-| :]+\|$/.test(lines[i + 1] ?? '') ? [i] : []));
+    if (starts.length !== 1) throw new Error(`expected one table headed "${first}", found ${starts.length}`);
+    const rows: string[][] = [];
+    for (let i = starts[0]! + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(cells(lines[i]!));
+    return rows;
+  };
+  const name = (cell: string) => /^`([^`]+)`$/.exec(cell)?.[1] ?? `(not a code span: ${cell})`;
+  /** `—`: no default; `(empty)`: ''; else the code spans, one line each (`a`<br>`b` → "a\nb"). */
+  const defaultOf = (cell: string): string | undefined =>
+    cell === '—' ? undefined : cell === '(empty)' ? '' : [...cell.matchAll(/`([^`]*)`/g)].map((m) => m[1]).join('\n');
+  const section = sectionOf(readme, '## Reusable workflows');
+  const files = ['deploy.yml', 'promote.yml'] as const;
+  const call = (file: string) =>
+    (parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as { on: { workflow_call: Record<'inputs' | 'secrets' | 'outputs', Record<string, Spec>> } }).on.workflow_call;
+  const docs = (file: string) => sectionOf(section, `### \`${file}\``);
+
+  test.each(files)('%s: every workflow_call input, in order, with its type, required, default and description', (file) => {
+    const expected = Object.entries(call(file).inputs).map(([k, v]) => [k, v.type, v.required ? 'yes' : 'no', v.default === undefined ? undefined : String(v.default), v.description]);
+    const documented = tableRows(docs(file), 'input').map(([n, type, required, dflt, description]) => [name(n!), type, required, defaultOf(dflt!), description]);
+    expect(documented).toEqual(expected);
+  });
+
+  test.each(files)('%s: every secret with required and description', (file) => {
+    const expected = Object.entries(call(file).secrets).map(([k, v]) => [k, v.required ? 'yes' : 'no', v.description]);
+    expect(tableRows(docs(file), 'secret').map(([n, required, description]) => [name(n!), required, description])).toEqual(expected);
+  });
+
+  test.each(files)('%s: every output with its value and description', (file) => {
+    const expected = Object.entries(call(file).outputs).map(([k, v]) => [k, v.value, v.description]);
+    expect(tableRows(docs(file), 'output').map(([n, value, description]) => [name(n!), name(value!), description])).toEqual(expected);
+  });
+
+  test('the walk-through of the example callers names every `with:` input and secret they use', () => {
+    const walk = sectionOf(section, '### The example callers');
+    const missing: string[] = [];
+    for (const file of readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml'))) {
+      if (!walk.includes(`[\`${file}\`]`)) missing.push(`${file}: not linked`);
+      const wf = parseYaml(readFileSync(join(REPO_ROOT, 'examples/.github/workflows', file), 'utf8')) as { jobs: Record<string, { with?: Record<string, unknown>; secrets?: Record<string, string> }> };
+      for (const job of Object.values(wf.jobs)) {
+        for (const k of Object.keys(job.with ?? {})) if (!walk.includes(`${k}:`) && !walk.includes(`\`${k}\``)) missing.push(`${file}: with ${k}`);
+        for (const [k, v] of Object.entries(job.secrets ?? {})) {
+          const source = /secrets\.(\w+)/.exec(v)?.[1] ?? v;
+          for (const s of [k, source]) if (!walk.includes(s)) missing.push(`${file}: secret ${s}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

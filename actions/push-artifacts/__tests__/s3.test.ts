@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '@deploy-kit/core';
 import { firstMatch, globToRegExp, matchesGlob, parseGlobRules } from '../src/globs.js';
-import { defaultContentType, isIdentical, keyPrefix, planUpload, sha256sums, uploadFiles, type RemoteObject, type S3Api, type UploadBody } from '../src/s3.js';
+import { ByteBudget, defaultContentType, isIdentical, keyPrefix, partSizeFor, planUpload, sha256sums, uploadFiles, type LocalFile, type ObjectParams, type RemoteObject, type S3Api, type UploadedPart } from '../src/s3.js';
 import { parseSize } from '../src/size.js';
 
 describe('globs', () => {
@@ -139,11 +139,19 @@ describe('S3 plan', () => {
 });
 
 describe('uploadFiles', () => {
+  const b64 = (data: Buffer | string) => createHash('sha256').update(data).digest('base64');
+  type Stored = { data: Buffer; meta?: string; checksum?: string; type: string; cache?: string };
   class MemoryS3 implements S3Api {
-    objects = new Map<string, { data: Buffer; meta?: string; checksum?: string; type: string; cache?: string }>();
+    objects = new Map<string, Stored>();
     puts: string[] = [];
     heads = 0;
     listing = true;
+    /** Calls in order: put <key>, create <key>, part <key> <n> <bytes>, complete <key>, abort <key>. */
+    calls: string[] = [];
+    uploads = new Map<string, { object: ObjectParams; checksums: boolean; parts: Map<number, { data: Buffer; checksum?: string }> }>();
+    failPart?: number;
+    inFlight = 0;
+    maxInFlight = 0;
     async list(_bucket: string, prefix: string) {
       if (!this.listing) return undefined;
       return new Map([...this.objects].filter(([k]) => k.startsWith(prefix)).map(([k, o]) => [k, o.data.length]));
@@ -153,16 +161,55 @@ describe('uploadFiles', () => {
       const o = this.objects.get(key);
       return o ? { size: o.data.length, metaSha256: o.meta, checksumSha256: o.checksum } : undefined;
     }
-    async put(object: UploadBody) {
-      const body = object.body();
-      const chunks: Buffer[] = [];
-      if (Buffer.isBuffer(body)) chunks.push(body);
-      else for await (const c of body as AsyncIterable<Buffer>) chunks.push(c);
-      const data = Buffer.concat(chunks);
+    async putObject(object: ObjectParams, source: Buffer | (() => NodeJS.ReadableStream), size: number, checksum: string | undefined) {
+      this.calls.push(`put ${object.key}`);
+      let body: Buffer;
+      if (Buffer.isBuffer(source)) body = source;
+      else {
+        const chunks: Buffer[] = [];
+        for await (const c of source() as AsyncIterable<Buffer>) chunks.push(c);
+        body = Buffer.concat(chunks);
+      }
+      expect(body.length).toBe(size);
       // S3 verifies a given checksum.
-      if (object.sha256?.base64 && createHash('sha256').update(data).digest('base64') !== object.sha256.base64) throw new Error('BadDigest');
-      this.objects.set(object.key, { data, meta: object.sha256?.hex, checksum: object.sha256?.base64 || undefined, type: object.contentType, cache: object.cacheControl });
+      if (checksum && b64(body) !== checksum) throw new Error('BadDigest');
+      this.objects.set(object.key, { data: Buffer.from(body), meta: object.sha256Hex, checksum, type: object.contentType, cache: object.cacheControl });
       this.puts.push(object.key);
+    }
+    async createMultipart(object: ObjectParams, checksums: boolean) {
+      this.calls.push(`create ${object.key}`);
+      const id = `up-${this.uploads.size + 1}`;
+      this.uploads.set(id, { object, checksums, parts: new Map() });
+      return id;
+    }
+    async uploadPart(object: ObjectParams, uploadId: string, partNumber: number, body: Buffer, checksum: string | undefined) {
+      this.calls.push(`part ${object.key} ${partNumber} ${body.length}`);
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      await new Promise((r) => setTimeout(r, 1));
+      this.inFlight--;
+      if (partNumber === this.failPart) throw new Error('injected part failure');
+      if (checksum && b64(body) !== checksum) throw new Error('BadDigest');
+      this.uploads.get(uploadId)!.parts.set(partNumber, { data: Buffer.from(body), checksum });
+      return `"etag-${partNumber}"`;
+    }
+    async completeMultipart(object: ObjectParams, uploadId: string, parts: UploadedPart[]) {
+      this.calls.push(`complete ${object.key}`);
+      const upload = this.uploads.get(uploadId)!;
+      expect(parts.map((p) => p.partNumber)).toEqual([...upload.parts.keys()].sort((a, b) => a - b));
+      const stored = parts.map((p) => upload.parts.get(p.partNumber)!);
+      for (const [i, p] of parts.entries()) {
+        expect(p.etag).toBe(`"etag-${p.partNumber}"`);
+        expect(p.checksum).toBe(stored[i]!.checksum);
+      }
+      const composite = upload.checksums ? `${b64(Buffer.concat(stored.map((p) => Buffer.from(p.checksum!, 'base64'))))}-${parts.length}` : undefined;
+      this.objects.set(object.key, { data: Buffer.concat(stored.map((p) => p.data)), meta: object.sha256Hex, checksum: composite, type: object.contentType, cache: object.cacheControl });
+      this.puts.push(object.key);
+      this.uploads.delete(uploadId);
+    }
+    async abortMultipart(object: ObjectParams, uploadId: string) {
+      this.calls.push(`abort ${object.key}`);
+      this.uploads.delete(uploadId);
     }
   }
   let dir: string;
@@ -217,5 +264,131 @@ describe('uploadFiles', () => {
     expect(s3.puts).toEqual([]);
     expect(report.uploaded).toHaveLength(3);
     expect(seen.some((s) => s.startsWith('upload a (5 bytes) to s3://b/p/v1/a'))).toBe(true);
+  });
+
+  describe('three ways to send a file', () => {
+    // Scaled down: bodies up to 16 bytes in memory, streamed single PUT up to 64, multipart in parts of 30.
+    let big: string;
+    beforeAll(() => {
+      big = mkdtempSync(join(tmpdir(), 'pa-mp-'));
+      writeFileSync(join(big, 'small'), 'x'.repeat(10));
+      writeFileSync(join(big, 'mid'), Buffer.from(Array.from({ length: 40 }, (_, i) => i)));
+      writeFileSync(join(big, 'large'), Buffer.from(Array.from({ length: 100 }, (_, i) => (i * 7) & 0xff)));
+    });
+    afterAll(() => rmSync(big, { recursive: true, force: true }));
+    const planBig = () => planUpload({ sources: [big], prefix: 'r/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+    const upload = (s3: S3Api, files: LocalFile[], extra: Partial<Parameters<typeof uploadFiles>[2]> = {}) =>
+      uploadFiles(s3, files, { bucket: 'b', prefix: 'r/', concurrency: 3, partSize: 30, multipartThreshold: 64, bufferMax: 16, checksums: 'sha256', apply: (_, effect) => effect(), ...extra });
+
+    test('in memory, streamed, and multipart with one checksum per part; identical objects skipped on a rerun', async () => {
+      const s3 = new MemoryS3();
+      const files = await planBig();
+      const report = await upload(s3, files);
+      expect(report.uploaded.map((o) => o.key)).toEqual(['r/large', 'r/mid', 'r/small']);
+      expect(s3.calls.filter((c) => c.startsWith('put')).sort()).toEqual(['put r/mid', 'put r/small']);
+      expect(s3.calls.filter((c) => !c.startsWith('put') && !c.startsWith('part'))).toEqual(['create r/large', 'complete r/large']);
+      expect(s3.calls.filter((c) => c.startsWith('part')).sort()).toEqual(['part r/large 1 30', 'part r/large 2 30', 'part r/large 3 30', 'part r/large 4 10']);
+      for (const name of ['small', 'mid', 'large']) {
+        const local = readFileSync(join(big, name));
+        const stored = s3.objects.get(`r/${name}`)!;
+        expect(stored.data.equals(local)).toBe(true);
+        expect(stored.meta).toBe(createHash('sha256').update(local).digest('hex'));
+      }
+      const local = readFileSync(join(big, 'large'));
+      const composite = b64(Buffer.concat([0, 30, 60, 90].map((o) => createHash('sha256').update(local.subarray(o, o + 30)).digest())));
+      expect(s3.objects.get('r/large')!.checksum).toBe(`${composite}-4`);
+      expect(s3.objects.get('r/mid')!.checksum).toBe(b64(readFileSync(join(big, 'mid'))));
+      s3.calls = [];
+      const again = await upload(s3, files);
+      expect(again.uploaded).toEqual([]);
+      expect(again.skipped).toHaveLength(3);
+      expect(s3.heads).toBe(3); // listed with the same size: compared by HEAD, nothing sent
+      expect(s3.calls).toEqual([]);
+    });
+
+    test('checksums none: multipart without part checksums', async () => {
+      const s3 = new MemoryS3();
+      await upload(s3, await planBig(), { checksums: 'none' });
+      expect(s3.objects.get('r/large')!.checksum).toBeUndefined();
+      expect(s3.objects.get('r/large')!.meta).toBe(createHash('sha256').update(readFileSync(join(big, 'large'))).digest('hex'));
+    });
+
+    test('a failed part aborts the multipart upload and fails the upload', async () => {
+      const s3 = new MemoryS3();
+      s3.failPart = 3;
+      await expect(upload(s3, await planBig())).rejects.toThrow('injected part failure');
+      expect(s3.calls).toContain('abort r/large');
+      expect(s3.calls).not.toContain('complete r/large');
+      expect(s3.objects.has('r/large')).toBe(false);
+      expect(s3.uploads.size).toBe(0);
+    });
+
+    test('parts in flight are bounded by partConcurrency and by the memory budget', async () => {
+      const byParts = new MemoryS3();
+      await upload(byParts, await planBig(), { partConcurrency: 2 });
+      expect(byParts.maxInFlight).toBe(2);
+      const byMemory = new MemoryS3();
+      await upload(byMemory, await planBig(), { partConcurrency: 4, memoryBytes: 30 });
+      expect(byMemory.maxInFlight).toBe(1);
+      expect(byMemory.objects.get('r/large')!.data.equals(readFileSync(join(big, 'large')))).toBe(true);
+    });
+
+    test('listing decides: an absent key or another size costs no HEAD; the same size is compared by HEAD', async () => {
+      const s3 = new MemoryS3();
+      const files = await planBig();
+      s3.objects.set('r/small', { data: Buffer.from('short'), type: 'x' }); // other size
+      s3.objects.set('r/mid', { data: Buffer.alloc(40), meta: 'not-the-same', type: 'x' }); // same size, other content
+      const report = await upload(s3, files);
+      expect(s3.heads).toBe(1);
+      expect(report.uploaded.map((o) => o.key)).toEqual(['r/large', 'r/mid', 'r/small']);
+      expect(s3.objects.get('r/mid')!.data.equals(readFileSync(join(big, 'mid')))).toBe(true);
+    });
+
+    test('a file that changed since it was listed is a clear error', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pa-chg-'));
+      try {
+        writeFileSync(join(dir, 'grows'), 'abc');
+        const files = await planUpload({ sources: [dir], prefix: 'r/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+        writeFileSync(join(dir, 'grows'), 'abcdef');
+        await expect(upload(new MemoryS3(), files)).rejects.toThrow(/grows changed while it was being uploaded \(3 bytes when listed, 6 now\)/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
+
+describe('ByteBudget', () => {
+  test('grants in order, waits while full, and a request above the limit runs alone', async () => {
+    const budget = new ByteBudget(10);
+    const order: string[] = [];
+    const a = await budget.acquire(6);
+    const b = budget.acquire(6).then((n) => (order.push('b'), n));
+    const c = budget.acquire(2).then((n) => (order.push('c'), n)); // fits, but waits behind b (FIFO)
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    budget.release(a);
+    expect(await b).toBe(6);
+    expect(await c).toBe(2);
+    expect(order).toEqual(['b', 'c']);
+    expect(budget.inUse).toBe(8);
+    const huge = budget.acquire(50).then((n) => (order.push('huge'), n));
+    budget.release(6);
+    await Promise.resolve();
+    expect(order).toEqual(['b', 'c']);
+    budget.release(2);
+    expect(await huge).toBe(10); // clamped to the limit
+    budget.release(10);
+    expect(budget.inUse).toBe(0);
+  });
+
+  test.each<[number, number, number]>([
+    [100 * 1024 ** 2, 16 * 1024 ** 2, 16 * 1024 ** 2],
+    [10_000 * 5 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 2],
+    [10_001 * 5 * 1024 ** 2, 5 * 1024 ** 2, 6 * 1024 ** 2],
+    [5 * 1024 ** 4, 16 * 1024 ** 2, 525 * 1024 ** 2],
+  ])('partSizeFor(%d, %d) = %d (at most 10 000 parts)', (size, part, expected) => {
+    expect(partSizeFor(size, part)).toBe(expected);
+    expect(Math.ceil(size / expected)).toBeLessThanOrEqual(10_000);
   });
 });

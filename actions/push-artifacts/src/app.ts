@@ -139,6 +139,7 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
   validateCombination(values);
   const chunkSize = parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
   const partSize = parseSize('s3-part-size', values.s3PartSize, PART_BOUNDS);
+  const multipartThreshold = parseSize('s3-multipart-threshold', values.s3MultipartThreshold, PART_BOUNDS);
   const contentTypes = parseGlobRules(values.contentTypes, 'content-types', 'lines of `glob=type`, e.g. `*.txt=text/plain`');
   const cacheControl = parseGlobRules(values.cacheControl, 'cache-control', 'a Cache-Control value for every file, or lines of `glob=value`');
   const registryAddress = parseRegistry(values.registry);
@@ -360,6 +361,7 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
       prefix,
       concurrency: values.s3Concurrency ?? 16,
       partSize,
+      multipartThreshold,
       checksums: values.s3Checksums,
       apply: (what, effect) => (values.dryRun ? (deps.log(`[dry-run] would ${what}`), Promise.resolve(undefined)) : effect()),
       log: deps.log,

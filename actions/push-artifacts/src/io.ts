@@ -30,6 +30,7 @@ export const inputs = {
   's3-concurrency': input.integer({ min: 1, max: 64, default: '16' }),
   's3-checksums': input.enum(['sha256', 'sha256sums', 'none'] as const, { default: 'sha256' }),
   's3-part-size': input.string({ default: '16MiB' }),
+  's3-multipart-threshold': input.string({ default: '64MiB' }),
   'cache-control': input.string({ default: '' }),
   'content-types': input.string({ default: '' }),
   'dry-run': dryRunInput,

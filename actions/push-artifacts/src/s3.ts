@@ -5,8 +5,7 @@
  * bounded concurrency, an optional SHA256SUMS manifest. `createS3Api` is the SDK implementation.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ActionError } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, awsHttpStatus, describeCommonAwsError } from '@deploy-kit/core/aws';
@@ -153,19 +152,22 @@ export async function planUpload(options: PlanOptions): Promise<LocalFile[]> {
   return [...byKey.values()];
 }
 
-export async function sha256File(path: string): Promise<{ hex: string; base64: string }> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
-  const digest = hash.digest();
-  return { hex: digest.toString('hex'), base64: digest.toString('base64') };
-}
-
 /** `<sha256>  <name>` lines, sorted by name, as `sha256sum` writes them. */
 export function sha256sums(entries: Array<{ name: string; hex: string }>): string {
   return [...entries]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((e) => `${e.hex}  ${e.name}\n`)
     .join('');
+}
+
+export interface Sha256 {
+  hex: string;
+  base64: string;
+}
+
+function sha256Of(data: Buffer): Sha256 {
+  const digest = createHash('sha256').update(data).digest();
+  return { hex: digest.toString('hex'), base64: digest.toString('base64') };
 }
 
 export interface RemoteObject {
@@ -176,37 +178,164 @@ export interface RemoteObject {
   checksumSha256?: string;
 }
 
-export interface UploadBody {
+/** What every object is written with. */
+export interface ObjectParams {
   bucket: string;
   key: string;
-  size: number;
   contentType: string;
   cacheControl?: string;
-  sha256: { hex: string; base64: string } | undefined;
-  /** A fresh body each attempt. */
-  body: () => NodeJS.ReadableStream | Buffer;
+  /** SHA-256 (hex) of the whole file, kept as `x-amz-meta-sha256` (how identical objects are recognised, multipart ones too). */
+  sha256Hex: string;
 }
 
+export interface UploadedPart {
+  partNumber: number;
+  etag: string;
+  /** Base64 SHA-256 of the part, when checksums are on. */
+  checksum?: string;
+}
+
+/**
+ * The S3 calls of an upload, each one request with the suite's retry policy around it (so a failed
+ * part is retried alone, with the same bytes). Checksums are base64 SHA-256 computed here, sent as
+ * `x-amz-checksum-sha256`, which S3 verifies; the SDK computes none of its own.
+ */
 export interface S3Api {
   /** Sizes of the objects under a prefix (one listing instead of a HEAD per new file); undefined when listing is not allowed. */
   list(bucket: string, prefix: string): Promise<Map<string, number> | undefined>;
   head(bucket: string, key: string): Promise<RemoteObject | undefined>;
-  put(object: UploadBody, partSize: number): Promise<void>;
+  /** One PutObject; a function body is called for a fresh stream on each attempt. */
+  putObject(object: ObjectParams, body: Buffer | (() => NodeJS.ReadableStream), size: number, checksum: string | undefined): Promise<void>;
+  /** Starts a multipart upload (SHA-256 composite checksum when `checksums`); returns the upload id. */
+  createMultipart(object: ObjectParams, checksums: boolean): Promise<string>;
+  /** Returns the part's ETag. */
+  uploadPart(object: ObjectParams, uploadId: string, partNumber: number, body: Buffer, checksum: string | undefined): Promise<string>;
+  completeMultipart(object: ObjectParams, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Best effort: never throws (the original failure is what the user needs to see). */
+  abortMultipart(object: ObjectParams, uploadId: string): Promise<void>;
 }
 
-export function isIdentical(remote: RemoteObject | undefined, size: number, sha: { hex: string; base64: string }): boolean {
+export function isIdentical(remote: RemoteObject | undefined, size: number, sha: Sha256): boolean {
   if (!remote || remote.size !== size) return false;
   if (remote.metaSha256) return remote.metaSha256 === sha.hex;
   return remote.checksumSha256 === sha.base64;
+}
+
+/**
+ * Bytes of file content held in memory at once, across all uploads: each body is read whole into
+ * one buffer (sent as is, re-sent as is on a retry) only once its size is granted. A request larger
+ * than the limit waits until nothing else is held, then runs alone. FIFO, so nothing starves.
+ */
+export class ByteBudget {
+  private used = 0;
+  private readonly waiting: Array<{ bytes: number; resolve: () => void }> = [];
+  constructor(readonly limit: number) {}
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** Resolves with the amount to give back to `release`. */
+  async acquire(bytes: number): Promise<number> {
+    const n = Math.min(Math.max(0, bytes), this.limit);
+    if (this.waiting.length === 0 && this.used + n <= this.limit) {
+      this.used += n;
+      return n;
+    }
+    await new Promise<void>((resolve) => this.waiting.push({ bytes: n, resolve }));
+    return n;
+  }
+
+  release(bytes: number): void {
+    this.used -= bytes;
+    while (this.waiting.length > 0 && this.used + this.waiting[0]!.bytes <= this.limit) {
+      const next = this.waiting.shift()!;
+      this.used += next.bytes;
+      next.resolve();
+    }
+  }
+}
+
+/** S3 allows at most 10 000 parts: the part size grows (in whole MiB) for files that would need more. */
+export const MAX_PARTS = 10_000;
+export function partSizeFor(size: number, partSize: number): number {
+  if (Math.ceil(size / partSize) <= MAX_PARTS) return partSize;
+  const mib = 1024 * 1024;
+  return Math.ceil(size / MAX_PARTS / mib) * mib;
+}
+
+function changedError(file: LocalFile, now: number): ActionError {
+  return new ActionError(`S3 upload: ${file.path} changed while it was being uploaded (${file.size} bytes when listed, ${now} now).`, {
+    check: 'nothing else writes into the source directories while this step runs',
+  });
+}
+
+async function openSized(file: LocalFile): Promise<FileHandle> {
+  const handle = await open(file.path, 'r');
+  const size = (await handle.stat()).size;
+  if (size !== file.size) {
+    await handle.close();
+    throw changedError(file, size);
+  }
+  return handle;
+}
+
+async function readExactly(handle: FileHandle, file: LocalFile, into: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw changedError(file, position + done);
+    done += bytesRead;
+  }
+}
+
+/**
+ * SHA-256 of the whole file and, with `partSize`, of each part (base64), in one sequential read
+ * through a small reused buffer.
+ */
+export async function hashFile(handle: FileHandle, file: LocalFile, partSize?: number): Promise<{ sha: Sha256; parts: string[] }> {
+  const whole = createHash('sha256');
+  const parts: string[] = [];
+  const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(4 * 1024 * 1024, file.size, partSize ?? Infinity)));
+  let part = partSize ? createHash('sha256') : undefined;
+  let inPart = 0;
+  for (let position = 0; position < file.size; ) {
+    const length = Math.min(chunk.length, file.size - position, partSize ? partSize - inPart : Infinity);
+    const view = chunk.subarray(0, length);
+    await readExactly(handle, file, view, position);
+    whole.update(view);
+    position += length;
+    if (part) {
+      part.update(view);
+      inPart += length;
+      if (inPart === partSize || position === file.size) {
+        parts.push(part.digest('base64'));
+        part = createHash('sha256');
+        inPart = 0;
+      }
+    }
+  }
+  const digest = whole.digest();
+  return { sha: { hex: digest.toString('hex'), base64: digest.toString('base64') }, parts };
 }
 
 export interface UploadOptions {
   bucket: string;
   /** Common key prefix of the files (listed once). */
   prefix: string;
+  /** Files uploaded at once. */
   concurrency: number;
+  /** Files larger than this are uploaded in parts (default: `partSize`). */
+  multipartThreshold?: number;
+  /** Size of the parts of a multipart upload. */
   partSize: number;
   checksums: 'sha256' | 'sha256sums' | 'none';
+  /** Parts of one file in flight at once (default 4). */
+  partConcurrency?: number;
+  /** File bytes held in memory at once (default max(64 MiB, 4 parts)); see ByteBudget. */
+  memoryBytes?: number;
+  /** Single-request files up to this size are read into memory; larger ones are streamed from disk (default 8 MiB). */
+  bufferMax?: number;
   /** Changes.apply-like: runs or records the upload of one object. */
   apply: (what: string, effect: () => Promise<void>) => Promise<unknown>;
   log?: (message: string) => void;
@@ -220,57 +349,155 @@ export interface UploadReport {
   bytesTotal: number;
 }
 
-/** Hashes, compares and uploads every file; returns what was uploaded and what was already there. */
+/**
+ * Hashes, compares and uploads every file; returns what was uploaded and what was already there.
+ * Every byte is hashed once per checksum S3 needs (the SDK hashes nothing again), and only objects
+ * listed under the prefix with the same size cost a HEAD.
+ *
+ * - up to `bufferMax` (8 MiB): read once into memory (under the memory budget), hashed, sent as one
+ *   PutObject with that checksum;
+ * - up to `multipartThreshold`: hashed in one read, then streamed from disk as one PutObject;
+ * - larger: hashed in one read (the whole file, for the metadata, which must be known when the
+ *   upload starts, and each part), then a multipart upload, `partConcurrency` parts at once, each
+ *   read into memory when its turn comes (under the budget) and sent with its precomputed checksum;
+ *   a failed part is retried alone, a failed upload is aborted.
+ */
 export async function uploadFiles(api: S3Api, files: LocalFile[], options: UploadOptions): Promise<UploadReport> {
   const report: UploadReport = { uploaded: [], skipped: [], bytesUploaded: 0, bytesTotal: 0 };
   const sums: Array<{ name: string; hex: string }> = [];
   const log = options.log ?? (() => undefined);
+  const withChecksum = options.checksums !== 'none';
+  const budget = new ByteBudget(options.memoryBytes ?? Math.max(64 * 1024 * 1024, 4 * options.partSize));
+  const partConcurrency = options.partConcurrency ?? 4;
+  const threshold = options.multipartThreshold ?? options.partSize;
+  const bufferMax = Math.min(threshold, options.bufferMax ?? 8 * 1024 * 1024);
   // Objects that exist with the same size are compared by checksum (HEAD); absent ones are uploaded.
   const listed = await api.list(options.bucket, options.prefix);
   const remoteOf = (key: string, size: number) => (!listed || listed.get(key) === size ? api.head(options.bucket, key) : Promise.resolve(undefined));
-  // Hashing is always done: it is how identical objects are recognised (and the object checksum).
-  await pool(files, options.concurrency, async (file) => {
-    const sha = await sha256File(file.path);
-    sums.push({ name: file.relative, hex: sha.hex });
-    report.bytesTotal += file.size;
-    const remote = await remoteOf(file.key, file.size);
-    if (isIdentical(remote, file.size, sha)) {
-      report.skipped.push({ key: file.key, size: file.size });
-      return;
-    }
-    await options.apply(`upload ${file.relative} (${file.size} bytes) to s3://${options.bucket}/${file.key}`, async () => {
-      await api.put(
-        {
-          bucket: options.bucket,
-          key: file.key,
-          size: file.size,
-          contentType: file.contentType,
-          cacheControl: file.cacheControl,
-          sha256: options.checksums === 'none' ? { hex: sha.hex, base64: '' } : sha,
-          body: () => createReadStream(file.path, { highWaterMark: 1024 * 1024 }),
-        },
-        options.partSize,
-      );
-      log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes)`);
-    });
-    report.uploaded.push({ key: file.key, size: file.size });
-    report.bytesUploaded += file.size;
+  const paramsOf = (file: { key: string; contentType: string; cacheControl?: string }, sha: Sha256): ObjectParams => ({
+    bucket: options.bucket,
+    key: file.key,
+    contentType: file.contentType,
+    cacheControl: file.cacheControl,
+    sha256Hex: sha.hex,
   });
+  const uploaded = (key: string, size: number) => {
+    report.uploaded.push({ key, size });
+    report.bytesUploaded += size;
+  };
+
+  const small = async (file: LocalFile): Promise<void> => {
+    const granted = await budget.acquire(file.size);
+    try {
+      const data = Buffer.allocUnsafe(file.size);
+      const handle = await openSized(file);
+      try {
+        await readExactly(handle, file, data, 0);
+      } finally {
+        await handle.close();
+      }
+      const sha = sha256Of(data);
+      sums.push({ name: file.relative, hex: sha.hex });
+      if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
+        report.skipped.push({ key: file.key, size: file.size });
+        return;
+      }
+      await options.apply(`upload ${file.relative} (${file.size} bytes) to s3://${options.bucket}/${file.key}`, async () => {
+        await api.putObject(paramsOf(file, sha), data, file.size, withChecksum ? sha.base64 : undefined);
+        log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes)`);
+      });
+      uploaded(file.key, file.size);
+    } finally {
+      budget.release(granted);
+    }
+  };
+
+  const streamed = async (file: LocalFile): Promise<void> => {
+    const handle = await openSized(file);
+    try {
+      const { sha } = await hashFile(handle, file);
+      sums.push({ name: file.relative, hex: sha.hex });
+      if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
+        report.skipped.push({ key: file.key, size: file.size });
+        return;
+      }
+      await options.apply(`upload ${file.relative} (${file.size} bytes) to s3://${options.bucket}/${file.key}`, async () => {
+        const body = () => handle.createReadStream({ start: 0, end: file.size - 1, autoClose: false, highWaterMark: 1024 * 1024 });
+        await api.putObject(paramsOf(file, sha), body, file.size, withChecksum ? sha.base64 : undefined);
+        log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes)`);
+      });
+      uploaded(file.key, file.size);
+    } finally {
+      await handle.close();
+    }
+  };
+
+  const large = async (file: LocalFile): Promise<void> => {
+    const partSize = partSizeFor(file.size, options.partSize);
+    const handle = await openSized(file);
+    try {
+      const { sha, parts } = await hashFile(handle, file, partSize);
+      sums.push({ name: file.relative, hex: sha.hex });
+      if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
+        report.skipped.push({ key: file.key, size: file.size });
+        return;
+      }
+      await options.apply(`upload ${file.relative} (${file.size} bytes, ${parts.length} parts) to s3://${options.bucket}/${file.key}`, async () => {
+        const params = paramsOf(file, sha);
+        const uploadId = await api.createMultipart(params, withChecksum);
+        try {
+          const done: UploadedPart[] = [];
+          await pool(
+            parts.map((checksum, index) => ({ checksum, index })),
+            partConcurrency,
+            async ({ checksum, index }) => {
+              const position = index * partSize;
+              const length = Math.min(partSize, file.size - position);
+              const granted = await budget.acquire(length);
+              try {
+                const data = Buffer.allocUnsafe(length);
+                await readExactly(handle, file, data, position);
+                const partChecksum = withChecksum ? checksum : undefined;
+                const etag = await api.uploadPart(params, uploadId, index + 1, data, partChecksum);
+                done.push({ partNumber: index + 1, etag, ...(partChecksum ? { checksum: partChecksum } : {}) });
+              } finally {
+                budget.release(granted);
+              }
+            },
+          );
+          done.sort((a, b) => a.partNumber - b.partNumber);
+          await api.completeMultipart(params, uploadId, done);
+        } catch (error) {
+          await api.abortMultipart(params, uploadId);
+          throw error;
+        }
+        log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes, ${parts.length} parts)`);
+      });
+      uploaded(file.key, file.size);
+    } finally {
+      await handle.close();
+    }
+  };
+
+  await pool(files, options.concurrency, async (file) => {
+    report.bytesTotal += file.size;
+    await (file.size > threshold ? large(file) : file.size > bufferMax ? streamed(file) : small(file));
+  });
+
   if (options.checksums === 'sha256sums' && files.length > 0) {
     const prefix = files[0]!.key.slice(0, files[0]!.key.length - files[0]!.relative.length);
     const key = `${prefix}SHA256SUMS`;
     if (files.some((f) => f.key === key)) throw new ActionError(`S3 upload: a source already has a file named SHA256SUMS (${key}).`, { check: 'use `s3-checksums: sha256` when the build writes its own SHA256SUMS' });
     const content = Buffer.from(sha256sums(sums));
-    const sha = { hex: createHash('sha256').update(content).digest('hex'), base64: createHash('sha256').update(content).digest('base64') };
+    const sha = sha256Of(content);
     const remote = await remoteOf(key, content.length);
     report.sumsKey = key;
     if (isIdentical(remote, content.length, sha)) report.skipped.push({ key, size: content.length });
     else {
       await options.apply(`upload SHA256SUMS (${sums.length} files) to s3://${options.bucket}/${key}`, () =>
-        api.put({ bucket: options.bucket, key, size: content.length, contentType: 'text/plain; charset=utf-8', sha256: sha, body: () => content }, options.partSize),
+        api.putObject(paramsOf({ key, contentType: 'text/plain; charset=utf-8' }, sha), content, content.length, sha.base64),
       );
-      report.uploaded.push({ key, size: content.length });
-      report.bytesUploaded += content.length;
+      uploaded(key, content.length);
     }
   }
   report.uploaded.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -290,10 +517,15 @@ export function describeS3Error(error: unknown, what: string, bucket: string, re
   return describeCommonAwsError(error, what, { permission: `s3:PutObject and s3:GetObject on arn:aws:s3:::${bucket}/*`, region }) ?? error;
 }
 
-/** S3 through the AWS SDK and lib-storage (loaded on first use). */
+/** S3 through the AWS SDK (loaded on first use). */
 export async function createS3Api(region: string): Promise<S3Api> {
-  const [s3, storage] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]);
-  const client = new s3.S3Client({ ...awsClientConfig({ region, requestTimeoutMs: 300_000 }) });
+  const s3 = await import('@aws-sdk/client-s3');
+  const client = new s3.S3Client({
+    ...awsClientConfig({ region, requestTimeoutMs: 300_000 }),
+    // The SHA-256 checksums are computed here, once per byte; the SDK adds no CRC32 of its own.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   // Every upload carries an x-amz-checksum-sha256 that S3 verifies, so the SigV4 payload hash would
   // only hash each part a second time (the SDK does that for Buffer bodies on http endpoints):
   // uploads are signed with UNSIGNED-PAYLOAD when, and only when, such a checksum is present.
@@ -306,6 +538,20 @@ export async function createS3Api(region: string): Promise<S3Api> {
     }) as never,
     { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'deployKitUnsignedPayloadWithChecksum', override: true } as never,
   );
+  const call = async <T>(label: string, what: string, bucket: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await awsCall(label, fn);
+    } catch (error) {
+      throw describeS3Error(error, what, bucket, region);
+    }
+  };
+  const common = (object: ObjectParams) => ({
+    Bucket: object.bucket,
+    Key: object.key,
+    ContentType: object.contentType,
+    CacheControl: object.cacheControl,
+    Metadata: { sha256: object.sha256Hex },
+  });
   return {
     async list(bucket, prefix) {
       const sizes = new Map<string, number>();
@@ -332,45 +578,61 @@ export async function createS3Api(region: string): Promise<S3Api> {
         return { size: out.ContentLength ?? -1, metaSha256: out.Metadata?.sha256, checksumSha256: out.ChecksumSHA256 };
       } catch (error) {
         const name = awsErrorName(error);
-        if (name === 'NotFound' || name === 'NoSuchKey' || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+        if (name === 'NotFound' || name === 'NoSuchKey' || awsHttpStatus(error) === 404) return undefined;
         throw describeS3Error(error, `S3 HeadObject s3://${bucket}/${key}`, bucket, region);
       }
     },
-    async put(object, partSize) {
-      const common = {
-        Bucket: object.bucket,
-        Key: object.key,
-        ContentType: object.contentType,
-        CacheControl: object.cacheControl,
-        Metadata: object.sha256 ? { sha256: object.sha256.hex } : undefined,
-      };
-      const checksum = object.sha256 && object.sha256.base64 !== '';
-      try {
-        await awsCall(`S3 upload ${object.key}`, async () => {
-          if (object.size <= partSize) {
-            // One PutObject with the precomputed checksum: S3 verifies the bytes against it.
-            await client.send(
-              new s3.PutObjectCommand({
-                ...common,
-                Body: object.body() as never,
-                ContentLength: object.size,
-                ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: object.sha256!.base64 } : {}),
-              }),
-            );
-            return;
-          }
-          const upload = new storage.Upload({
-            client,
-            params: { ...common, Body: object.body() as never, ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const } : {}) },
-            partSize,
-            queueSize: 2,
-            leavePartsOnError: false,
-          });
-          await upload.done();
-        });
-      } catch (error) {
-        throw describeS3Error(error, `S3 upload s3://${object.bucket}/${object.key}`, object.bucket, region);
-      }
+    async putObject(object, body, size, checksum) {
+      // One PutObject with the precomputed checksum: S3 verifies the bytes against it.
+      await call(`S3 upload ${object.key}`, `S3 upload s3://${object.bucket}/${object.key}`, object.bucket, () =>
+        client.send(
+          new s3.PutObjectCommand({
+            ...common(object),
+            Body: (typeof body === 'function' ? body() : body) as never,
+            ContentLength: size,
+            ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
+          }),
+        ),
+      );
+    },
+    async createMultipart(object, checksums) {
+      const out = await call(`S3 CreateMultipartUpload ${object.key}`, `S3 upload s3://${object.bucket}/${object.key}`, object.bucket, () =>
+        client.send(new s3.CreateMultipartUploadCommand({ ...common(object), ...(checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}) })),
+      );
+      if (!out.UploadId) throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: CreateMultipartUpload returned no upload id.`);
+      return out.UploadId;
+    },
+    async uploadPart(object, uploadId, partNumber, body, checksum) {
+      const out = await call(`S3 upload ${object.key} part ${partNumber}`, `S3 upload s3://${object.bucket}/${object.key} (part ${partNumber})`, object.bucket, () =>
+        client.send(
+          new s3.UploadPartCommand({
+            Bucket: object.bucket,
+            Key: object.key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            Body: body,
+            ContentLength: body.length,
+            ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
+          }),
+        ),
+      );
+      if (!out.ETag) throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: part ${partNumber} got no ETag.`);
+      return out.ETag;
+    },
+    async completeMultipart(object, uploadId, parts) {
+      await call(`S3 CompleteMultipartUpload ${object.key}`, `S3 upload s3://${object.bucket}/${object.key}`, object.bucket, () =>
+        client.send(
+          new s3.CompleteMultipartUploadCommand({
+            Bucket: object.bucket,
+            Key: object.key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ...(p.checksum ? { ChecksumSHA256: p.checksum } : {}) })) },
+          }),
+        ),
+      );
+    },
+    async abortMultipart(object, uploadId) {
+      await awsCall(`S3 AbortMultipartUpload ${object.key}`, () => client.send(new s3.AbortMultipartUploadCommand({ Bucket: object.bucket, Key: object.key, UploadId: uploadId })), { attempts: 2 }).catch(() => undefined);
     },
   };
 }
