@@ -3,6 +3,11 @@
  * cache-control), SHA-256 of every file (the object's `x-amz-checksum-sha256`, kept also as
  * `x-amz-meta-sha256` so a multipart object compares too), skip of objects already identical,
  * bounded concurrency, an optional SHA256SUMS manifest. `createS3Api` is the SDK implementation.
+ *
+ * Multipart is written here on client-s3's Create/UploadPart/Complete/Abort rather than with
+ * @aws-sdk/lib-storage: we hash every file anyway (the skip check and SHA256SUMS need it), and
+ * lib-storage cannot take precomputed part checksums, so it hashed each byte a second time and joined
+ * part buffers; with it the upload measured 1.02x `aws s3 cp`, without it 0.73-0.82x (bench/).
  */
 import { createHash } from 'node:crypto';
 import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
