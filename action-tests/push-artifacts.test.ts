@@ -422,6 +422,23 @@ describe('S3 upload (moto)', () => {
     expect(result.errors[0]).toContain('Binaries built successfully');
   });
 
+  test('images and an empty S3 source: refused before anything is created or pushed (nothing half-published)', async () => {
+    const empty = join(work, 'empty-bin-2');
+    mkdirSync(empty, { recursive: true });
+    const result = await run({
+      images: `${registry.host}/ms_halfway:v1`,
+      source: single.layout,
+      'create-repositories': 'true',
+      's3-bucket': 'app-artifacts',
+      's3-source': empty,
+      's3-version': 'v1',
+    });
+    expectFailure(result, /Empty upload: .*empty-bin-2 has no files to upload/);
+    expect((await registryGet('/v2/ms_halfway/manifests/v1', single.mediaType)).status).toBe(404);
+    const { ecr, ecrLib } = await aws();
+    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_halfway'] }))).rejects.toThrow(/RepositoryNotFound|does not exist/);
+  });
+
   test('a source that does not exist (Path not found)', async () => {
     const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': 'bin_arm64/nothing', 's3-version': 'v1' });
     expectFailure(result, 'S3 upload: the source bin_arm64/nothing does not exist');

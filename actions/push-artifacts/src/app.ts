@@ -24,7 +24,7 @@ import {
   type ImageTarget,
 } from './refs.js';
 import { CorruptBlobError, RegistryError, SourceReadError, type RegistryCredentials } from './registry.js';
-import type { S3Api, UploadReport } from './s3.js';
+import type { LocalFile, S3Api, UploadReport } from './s3.js';
 import { keyPrefix, planUpload, uploadFiles } from './s3.js';
 import { parseSize } from './size.js';
 import type { inputs } from './io.js';
@@ -158,6 +158,42 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
     }
   }
 
+  // --- local inputs, read before anything is changed ------------------------------------------------
+  // An unreadable image or an empty S3 source must fail the step before a repository is created or an
+  // image pushed: nothing is half-published.
+  const loaded = new Map<string, LoadedImage>();
+  if (targets.length > 0 && values.mode === 'push') {
+    for (const target of targets) {
+      const path = expandTemplate(values.source, target);
+      if (loaded.has(path)) continue;
+      let image: LoadedImage;
+      try {
+        image = await loadImage(path);
+      } catch (error) {
+        if (error instanceof SourceError) {
+          throw new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
+            why: `input "source" (${values.source}) gives ${path} for service ${target.service}`,
+            check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
+          });
+        }
+        throw error;
+      }
+      loaded.set(path, image);
+      const platforms = image.root.children.map((c) => c.platform).filter(Boolean);
+      deps.log(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
+    }
+  }
+  let s3Plan: { prefix: string; files: LocalFile[] } | undefined;
+  if (values.s3Bucket !== '') {
+    let prefix: string;
+    try {
+      prefix = keyPrefix(values.s3Path, s3Version);
+    } catch (error) {
+      throw new InputError('s3-path', errorMessage(error), 'a key prefix such as `binaries`', values.s3Path);
+    }
+    s3Plan = { prefix, files: await planUpload({ sources: values.s3Source, prefix, contentTypes, cacheControl, sourceInput: 's3-source' }) };
+  }
+
   for (const endpoint of ['ECR', 'STS', 'S3']) {
     const url = awsEndpointFromEnv(endpoint, deps.env);
     if (url) deps.log(`AWS ${endpoint} endpoint: ${url}`);
@@ -239,27 +275,10 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
 
   // --- images ---------------------------------------------------------------------------------------
   if (targets.length > 0 && values.mode === 'push') {
-    const loaded = new Map<string, LoadedImage>();
     const jobsByHost = new Map<string, PushJob[]>();
     for (const target of targets) {
-      const path = expandTemplate(values.source, target);
-      let image = loaded.get(path);
-      if (!image) {
-        try {
-          image = await loadImage(path);
-        } catch (error) {
-          if (error instanceof SourceError) {
-            throw new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
-              why: `input "source" (${values.source}) gives ${path} for service ${target.service}`,
-              check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
-            });
-          }
-          throw error;
-        }
-        loaded.set(path, image);
-        const platforms = image.root.children.map((c) => c.platform).filter(Boolean);
-        deps.log(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
-      }
+      // Loaded above, before any change; the path does not depend on the registry.
+      const image = loaded.get(expandTemplate(values.source, target))!;
       const jobs = jobsByHost.get(target.host) ?? [];
       jobs.push({ repository: target.repository, tags: target.tags, image });
       jobsByHost.set(target.host, jobs);
@@ -347,14 +366,8 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
   }
 
   // --- S3 ---------------------------------------------------------------------------------------------
-  if (values.s3Bucket !== '') {
-    let prefix: string;
-    try {
-      prefix = keyPrefix(values.s3Path, s3Version);
-    } catch (error) {
-      throw new InputError('s3-path', errorMessage(error), 'a key prefix such as `binaries`', values.s3Path);
-    }
-    const files = await planUpload({ sources: values.s3Source, prefix, contentTypes, cacheControl, sourceInput: 's3-source' });
+  if (s3Plan) {
+    const { prefix, files } = s3Plan;
     const s3 = await deps.s3(region);
     const report = await uploadFiles(s3, files, {
       bucket: values.s3Bucket,
