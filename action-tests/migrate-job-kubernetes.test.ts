@@ -67,11 +67,12 @@ afterAll(async () => {
 const nextTag = () => `v1.0.${++counter}`;
 const run = (inputs: Record<string, string>, options: Partial<RunActionOptions> = {}): Promise<RunResult> =>
   runAction(ACTION, {
-    inputs: { backend: 'kubernetes', release: 'orders', image: IMAGE, command: '/app/migrate', 'env-from-secret': 'orders-db', ...inputs },
-    env: { KUBECONFIG: kubeconfig, ...(options.env ?? {}) },
     timeoutMs: 45_000,
     cwd: workspace,
     ...options,
+    inputs: { backend: 'kubernetes', release: 'orders', image: IMAGE, command: '/app/migrate', 'env-from-secret': 'orders-db', ...inputs },
+    // options.env adds to (or unsets from) the admin kubeconfig, never replaces it wholesale.
+    env: { KUBECONFIG: kubeconfig, ...(options.env ?? {}) },
   });
 const jobName = (tag: string) => `orders-migrate-${tag.replace(/\./g, '-')}`;
 const podsOf = async (name: string) => (await cluster.apiOk('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=batch.kubernetes.io/job-name=${name}`)).items as any[];
@@ -272,6 +273,7 @@ describe('access', () => {
     [{ KUBECONFIG: '/nonexistent/kubeconfig' }, {}, 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist'],
     [{}, { kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: [' }, 'Cannot use the kubeconfig input'],
     [{}, { context: 'prod' }, 'The kubeconfig has no context "prod"'],
+    [{ KUBECONFIG: undefined, HOME: '/nonexistent-home' }, { kubeconfig: '' }, 'no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?)'],
   ])('kubeconfig problems %j %j', async (env, inputs, message) => {
     const result = await run({ tag: nextTag(), ...inputs }, { env });
     expectFailure(result, message);

@@ -15,6 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: ./packages/core/src/index.ts + 8 modules
@@ -298,6 +300,7 @@ var src_plan = __webpack_require__(4100);
 
 
 
+
 /**
  * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
  * the timeout, at least 5 s and at most a minute, so Kubernetes' verdict (DeadlineExceeded) normally comes first.
@@ -397,6 +400,13 @@ function loadKubeConfig(k8s, values, env = process.env) {
             kc.loadFromDefault();
         }
         else {
+            // Without any kubeconfig the client falls back to http://localhost:8080, and the failure would
+            // read like a network problem; most often the `kubeconfig` input came from an unset secret.
+            const home = env.HOME || env.USERPROFILE || '';
+            const inCluster = !!env.KUBERNETES_SERVICE_HOST && (0,external_node_fs_.existsSync)('/var/run/secrets/kubernetes.io/serviceaccount/token');
+            if (!inCluster && !(home && (0,external_node_fs_.existsSync)((0,external_node_path_.join)(home, '.kube', 'config')))) {
+                throw failure('no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?), KUBECONFIG is not set and ~/.kube/config does not exist');
+            }
             kc.loadFromDefault();
         }
     }

@@ -10,6 +10,7 @@
  * @kubernetes/client-node is loaded only with this module (main imports it lazily).
  */
 import { Writable } from 'node:stream';
+import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { ActionError, classifyError, errorMessage, formatDuration, registerSecret, retry, runner as core, type Retryability } from '@deploy-kit/core';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -135,6 +136,13 @@ export function loadKubeConfig(k8s: Client, values: Pick<Values, 'kubeconfig' | 
       }
       kc.loadFromDefault();
     } else {
+      // Without any kubeconfig the client falls back to http://localhost:8080, and the failure would
+      // read like a network problem; most often the `kubeconfig` input came from an unset secret.
+      const home = env.HOME || env.USERPROFILE || '';
+      const inCluster = !!env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+      if (!inCluster && !(home && existsSync(join(home, '.kube', 'config')))) {
+        throw failure('no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?), KUBECONFIG is not set and ~/.kube/config does not exist');
+      }
       kc.loadFromDefault();
     }
   } catch (error) {
