@@ -69,7 +69,8 @@ function dispatches(repository: string, version: string) {
 async function migrationJob(tag: string) {
   const name = `sample-service-migrate-${tag.replace(/\./g, '-')}`;
   const job = await e2e.cluster.getJob(NAMESPACE, name);
-  return { name, image: job?.spec?.template?.spec?.containers?.[0]?.image, succeeded: job?.status?.succeeded, labels: job?.metadata?.labels ?? {} };
+  const container = job?.spec?.template?.spec?.containers?.[0];
+  return { name, image: container?.image, command: container?.command, envFrom: container?.envFrom, succeeded: job?.status?.succeeded, labels: job?.metadata?.labels ?? {} };
 }
 
 describe.each([
@@ -105,6 +106,7 @@ describe.each([
   test('the migration ran as a Kubernetes Job with the core image by digest, and succeeded', async () => {
     const job = await migrationJob(tag);
     expect([job.image, job.succeeded]).toEqual([`${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
+    expect([job.command, job.envFrom]).toEqual([['migrate', '-path', '/migrations', '-database', '$(DATABASE_URL)', 'up'], [{ secretRef: { name: 'sample-service-db' } }]]);
     expect(jobOutput(runs[tag]!.output, 'deploy/deploy/release')).toContain('migrate: 2/2 migrations applied');
   });
 
