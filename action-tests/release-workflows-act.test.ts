@@ -1,5 +1,5 @@
 // The example caller workflows (examples/.github/workflows/) on real tag events, run by act through
-// the reusable workflows (.github/workflows/deploy.yml, promote.yml) and the release composite, against
+// the reusable workflows (.github/workflows/release.yml, promote.yml) and the release composite, against
 // local services (see action-tests/lib/release-e2e.mjs for exactly what is real and what stands in):
 //
 //   dev.yml        v1.2.3-alpha.1  → built with the sample project's `make build-pipeline-ms`, pushed,
@@ -78,7 +78,7 @@ describe.each([
   ['staging.yml', 'v1.2.3-rc.1', 'staging'],
 ])('%s on %s', (file, tag, environment) => {
   let outputs: Record<string, string>;
-  test(`act runs both jobs of deploy.yml to success and the caller reads its outputs (${environment})`, async () => {
+  test(`act runs both jobs of release.yml to success and the caller reads its outputs (${environment})`, async () => {
     outputs = expectSucceeded(await release(file, tag));
     expect([outputs.tag, outputs.environment, outputs['promoted-from']]).toEqual([tag, environment, '']);
     expect(outputs.images.split(' ')).toEqual(expect.arrayContaining(SERVICES.map((s) => `${e2e.registry.host}/ms_${s}:${tag}`)));
@@ -107,7 +107,7 @@ describe.each([
     const job = await migrationJob(tag);
     expect([job.image, job.succeeded]).toEqual([`${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
     expect([job.command, job.envFrom]).toEqual([['migrate', '-path', '/migrations', '-database', '$(DATABASE_URL)', 'up'], [{ secretRef: { name: 'sample-service-db' } }]]);
-    expect(jobOutput(runs[tag]!.output, 'deploy/deploy/release')).toContain('migrate: 2/2 migrations applied');
+    expect(jobOutput(runs[tag]!.output, 'deploy/release/release')).toContain('migrate: 2/2 migrations applied');
   });
 
   test(`gitops-${environment} was dispatched with the release's version and projects, and followed to success`, () => {

@@ -320,10 +320,10 @@ describe('release composite, run step by step', () => {
 });
 
 // --- the reusable workflows and their example callers ----------------------------------------------
-describe('reusable workflows (deploy.yml, promote.yml) and the example callers', () => {
+describe('reusable workflows (release.yml, promote.yml) and the example callers', () => {
   type Workflow = { on: Record<string, any>; permissions?: unknown; jobs: Record<string, any> };
   const load = (rel: string) => parseYaml(readFileSync(join(REPO_ROOT, rel), 'utf8')) as Workflow;
-  const reusable = { 'deploy.yml': load('.github/workflows/deploy.yml'), 'promote.yml': load('.github/workflows/promote.yml') };
+  const reusable = { 'release.yml': load('.github/workflows/release.yml'), 'promote.yml': load('.github/workflows/promote.yml') };
   const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml')).sort();
 
   test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
@@ -385,7 +385,7 @@ describe('reusable workflows (deploy.yml, promote.yml) and the example callers',
 });
 
 // --- release/README.md documents the reusable workflows exactly ---------------------------------------
-describe('release/README.md "Reusable workflows" tables match deploy.yml and promote.yml', () => {
+describe('release/README.md "Reusable workflows" tables match release.yml and promote.yml', () => {
   type Spec = { type?: string; required?: boolean; default?: unknown; description?: string; value?: string };
   const readme = readFileSync(join(REPO_ROOT, 'release/README.md'), 'utf8');
   /** The text under `heading` up to the next heading of the same or a higher level. */
@@ -412,7 +412,7 @@ describe('release/README.md "Reusable workflows" tables match deploy.yml and pro
   const defaultOf = (cell: string): string | undefined =>
     cell === '—' ? undefined : cell === '(empty)' ? '' : [...cell.matchAll(/`([^`]*)`/g)].map((m) => m[1]).join('\n');
   const section = sectionOf(readme, '## Reusable workflows');
-  const files = ['deploy.yml', 'promote.yml'] as const;
+  const files = ['release.yml', 'promote.yml'] as const;
   const call = (file: string) =>
     (parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as { on: { workflow_call: Record<'inputs' | 'secrets' | 'outputs', Record<string, Spec>> } }).on.workflow_call;
   const docs = (file: string) => sectionOf(section, `### \`${file}\``);

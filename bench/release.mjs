@@ -1,5 +1,5 @@
 // The whole release of one tag under act, and deploy-kit's share of it: the staging example caller
-// (examples/.github/workflows/staging.yml → deploy.yml → release composite) for a fresh rc tag per
+// (examples/.github/workflows/staging.yml → release.yml → release composite) for a fresh rc tag per
 // round, against the local services of action-tests/release-workflows-act.test.ts (registry, moto,
 // Kubernetes API server with a fake node, GitHub API fake). act prints each step's duration; the
 // table splits the wall time into deploy-kit's steps, the other steps (checkout, the Go build, the

@@ -1,10 +1,10 @@
 // The example caller workflows (examples/.github/workflows/*.yml) run by act on the host, through the
-// reusable workflows (.github/workflows/deploy.yml, promote.yml) and the release composite, against
+// reusable workflows (.github/workflows/release.yml, promote.yml) and the release composite, against
 // local services: the GitHub API fake, the CNCF registry with ECR-style basic auth, moto (ECR, S3,
 // STS), and etcd + kube-apiserver + kube-controller-manager with a fake node playing the kubelet.
 // Used by action-tests/release-workflows-act.test.ts and bench/release.mjs.
 //
-// What is real: act (pinned) resolves `uses: org/deploy-kit/.github/workflows/deploy.yml@v1` to a git
+// What is real: act (pinned) resolves `uses: org/deploy-kit/.github/workflows/release.yml@v1` to a git
 // copy of this repository tagged v1 (`--local-repository`), runs both jobs of the reusable workflow
 // with their `if:`s, expressions, outputs and secrets, runs the sample project's `make
 // build-pipeline-ms` with the host's Go, and the five bundles through release/action.yml.
@@ -60,7 +60,7 @@ export function findAct() {
 /** The pinned `uses:` of the reusable workflows (owner/name@sha), each mapped to its stand-in. */
 function pinnedActions() {
   const pins = new Map();
-  for (const file of ['deploy.yml', 'promote.yml']) {
+  for (const file of ['release.yml', 'promote.yml']) {
     const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
     for (const m of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) {
       const name = m[1].split('/')[1];
@@ -78,7 +78,7 @@ const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), st
 /** deploy-kit as a caller sees it at `org/deploy-kit@v1`: the actions, bundles and reusable workflows, tagged v1. */
 function makeDeployKitCopy(dir) {
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-  for (const file of ['deploy.yml', 'promote.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
+  for (const file of ['release.yml', 'promote.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
   cpSync(join(REPO_ROOT, 'release'), join(dir, 'release'), { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch']) cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
@@ -95,7 +95,7 @@ function makeDeployKitCopy(dir) {
 export function callerWorkflow(file, { registry, ociFixtures }) {
   const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
-  if (!/^org\/deploy-kit\/\.github\/workflows\/(deploy|promote)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
+  if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
   const w = job.with;
   if (w.source) {
     w.registry = registry;
