@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ACCESS_KEY, BUCKET, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { ACCESS_KEY, BUCKET, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
 
 jest.setTimeout(300_000);
 
@@ -30,8 +30,12 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-/** Runs a caller for a new tag (tagged in the caller repository first, as a push would). */
+/**
+ * Runs the caller a push of a new tag starts (act does not apply `on.push.tags`, so the suite picks the
+ * workflow by GitHub's filter rules, and checks it is `file`), after tagging the caller repository.
+ */
 async function release(file: string, tag: string): Promise<ActRun> {
+  expect(callersForTag(tag)).toEqual([file]);
   e2e.tag(tag);
   const run = await e2e.run(file, { ref: `refs/tags/${tag}` });
   runs[tag] = run;
@@ -72,6 +76,31 @@ async function migrationJob(tag: string) {
   const container = job?.spec?.template?.spec?.containers?.[0];
   return { name, image: container?.image, command: container?.command, envFrom: container?.envFrom, succeeded: job?.status?.succeeded, labels: job?.metadata?.labels ?? {} };
 }
+
+test.each([
+  ['v1.2.3-alpha.1', ['dev.yml']],
+  ['v1.2.3-beta.2', ['dev.yml']],
+  ['v1.2.3-rc.1', ['staging.yml']],
+  ['v1.2.3-rc.10+build.7', ['staging.yml']],
+  ['v1.2.3', ['production.yml']],
+  ['v10.20.30', ['production.yml']],
+  ['1.2.3', []],
+  ['v1.2', []],
+  ['release/v1.2.3', []],
+])('a push of tag %s starts %j (the example callers\' on.push.tags, by GitHub\'s filter rules)', (tag, files) => {
+  expect(callersForTag(tag)).toEqual(files);
+});
+
+test.each([
+  [['v*'], 'v1/x', false],
+  [['v**'], 'v1/x', true],
+  [['v1.2.3?'], 'v1.2.3', true],
+  [['v1+.0'], 'v111.0', true],
+  [['v*', '!v*-*', 'v*-rc.*'], 'v1-rc.1', true],
+  [['v*', '!v*-*'], 'v1-beta.1', false],
+])('filter patterns %j on %s → %s', (patterns, tag, expected) => {
+  expect(tagMatches(patterns, tag)).toBe(expected);
+});
 
 describe.each([
   ['dev.yml', 'v1.2.3-alpha.1', 'development'],
