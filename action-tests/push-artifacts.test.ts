@@ -6,12 +6,13 @@
 // services for the retry tests. Tools come from .ci/install-tools.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
-import { makeDockerArchive, makeOciArchive, makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
+import { makeDockerArchive, makeDockerOciArchive, makeOciArchive, makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { skopeo, startFaultProxy, startMoto, startRegistry } from './lib/services.mjs';
 
 const ACTION = 'push-artifacts';
@@ -136,17 +137,21 @@ describe('push over the registry API', () => {
     const result = await run({ images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' }, { env: {} });
     // Plain references: the service is the repository's last component.
     expectFailure(result, /ms_payments\.tar does not exist/);
-    const ok = await run({ images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' });
+    // compress-layers: none pushes the docker save layers as they are (uncompressed tars).
+    const ok = await run({ images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true', 'compress-layers': 'none' });
     expectSuccess(ok);
     const digests = JSON.parse(ok.outputs.digests!) as Record<string, string>;
     expect(digests[`${registry.host}/payments:v2`]).toBe(oci.digest);
     const authManifest = await inspectRaw(`${registry.host}/auth:v2`);
     expect(sha256(authManifest)).toBe(digests[`${registry.host}/auth:v2`]);
-    const parsed = JSON.parse(authManifest) as { config: { digest: string }; layers: Array<{ digest: string }> };
+    const parsed = JSON.parse(authManifest) as { config: { digest: string }; layers: Array<{ digest: string; mediaType: string }> };
     expect(parsed.config.digest).toBe(save.config);
     expect(parsed.layers.map((l) => l.digest)).toEqual(save.layers.map((l) => l.digest));
+    expect(parsed.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar', 'application/vnd.oci.image.layer.v1.tar']);
     const config = JSON.parse(await skopeo(['inspect', ...CREDS, `docker://${registry.host}/auth:v2`]));
     expect(config.Layers).toEqual(save.layers.map((l) => l.digest));
+    expect(ok.log).not.toMatch(/compressed/);
+    expect(ok.summary).not.toMatch(/Layers compressed/);
   });
 
   test('dry-run checks the login and the source, and pushes nothing', async () => {
@@ -180,6 +185,122 @@ describe('push over the registry API', () => {
     const result = await run({ images: `${registry.host}/ms_corrupt2:v1`, source: made.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
     expectFailure(result, /is corrupted/);
     expect((await registryGet(`/v2/ms_corrupt2/manifests/v1`)).status).toBe(404);
+  });
+});
+
+describe('compress-layers: docker save layers are gzip-compressed, as docker push does', () => {
+  type Layer = { mediaType: string; digest: string; size: number };
+  type Manifest = { mediaType: string; config: Layer; layers: Layer[] };
+  const GZIP = 'application/vnd.oci.image.layer.v1.tar+gzip';
+
+  /** The layer as the registry serves it gunzips to the uncompressed tar (its digest is the diff id). */
+  async function expectGzipOf(repository: string, layer: Layer, diffId: string): Promise<void> {
+    expect(layer.mediaType).toBe(GZIP);
+    const response = await registryGet(`/v2/${repository}/blobs/${layer.digest}`);
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(sha256(bytes)).toBe(layer.digest);
+    expect(bytes.length).toBe(layer.size);
+    expect(sha256(gunzipSync(bytes))).toBe(diffId);
+  }
+
+  function runnerTemp(name: string): string {
+    const dir = join(work, 'runner-temp', name);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
+  test('a legacy docker save archive: gzip layers that gunzip to the original tars, config unchanged; a re-push uploads nothing', async () => {
+    // The 6 MiB layer is random (gzip cannot shrink it), so its compressed file goes in two chunks: range reads.
+    const save = await makeDockerArchive(join(work, 'gz-save.tar'), { layers: [3000, 200_000, 6 * 1024 * 1024], repoTag: 'app:dev' });
+    const temp = runnerTemp('gz-save');
+    const result = await run({ images: `${registry.host}/gz_save:v1`, source: save.archive, 'chunk-size': '5MiB', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    expectSuccess(result);
+    expect(result.log).toMatch(/gz-save\.tar: compressed 3 layers: 6\.\d MiB → 6\.\d MiB in \d+\.\d s \(gzip level 6\)/);
+    expect(result.log).toMatch(/gz_save: uploaded sha256:\w+ \(6\.\d MiB in 2 chunks\)/);
+    const raw = await inspectRaw(`${registry.host}/gz_save:v1`);
+    const digest = JSON.parse(result.outputs.digests!)[`${registry.host}/gz_save:v1`];
+    expect(sha256(raw)).toBe(digest); // the digest output is the pushed manifest's
+    const manifest = JSON.parse(raw) as Manifest;
+    expect(manifest.config.digest).toBe(save.config);
+    expect(manifest.layers).toHaveLength(3);
+    for (const [i, layer] of manifest.layers.entries()) await expectGzipOf('gz_save', layer, save.layers[i]!.digest);
+    const config = JSON.parse(await skopeo(['inspect', '--config', ...CREDS, `docker://${registry.host}/gz_save:v1`])) as { rootfs: { diff_ids: string[] } };
+    expect(config.rootfs.diff_ids).toEqual(save.layers.map((l) => l.digest));
+    expect(result.summary).toMatch(/\*\*Layers compressed\*\* \(gzip level 6, `compress-layers: auto`\)/);
+    expect(result.summary).toContain(save.archive);
+    expect(result.json).toMatchObject({ 'compressed-layers': [{ source: save.archive, layers: 3, 'gzip-level': 6 }] });
+    expect(readdirSync(temp)).toEqual([]); // the compressed layers are removed at the end
+
+    // The same archive again, to the same tag and to a new one: same digest, every blob found, nothing uploaded.
+    const again = await run({ images: `${registry.host}/gz_save:v1\n${registry.host}/gz_save:v2`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    expectSuccess(again);
+    expect(again.log).toMatch(/gz_save: .* → v1, v2 \(blobs: 0 uploaded 0 B, 0 mounted, 4 already there\)/);
+    expect(JSON.parse(again.outputs.digests!)).toEqual({ [`${registry.host}/gz_save:v1`]: digest, [`${registry.host}/gz_save:v2`]: digest });
+    expect(again.summary).toContain(`| ${registry.host}/gz_save:v1 | ${digest} | already there |`);
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  test('a Docker 25+ docker save (OCI archive, two platforms): both manifests and the index rewritten; none keeps them as they are', async () => {
+    const save = await makeDockerOciArchive(join(work, 'gz-save-oci.tar'), { layers: [4000, 90_000], platforms: ['linux/amd64', 'linux/arm64'], repoTag: 'app:dev' });
+    const result = await run({ images: `${registry.host}/gz_oci:v1`, source: save.archive, 'compress-layers': 'gzip', 'create-repositories': 'true' });
+    expectSuccess(result);
+    expect(result.log).toMatch(/gz-save-oci\.tar: compressed 3 layers: /);
+    const raw = await inspectRaw(`${registry.host}/gz_oci:v1`);
+    expect(sha256(raw)).toBe(JSON.parse(result.outputs.digests!)[`${registry.host}/gz_oci:v1`]);
+    const index = JSON.parse(raw) as { mediaType: string; manifests: Array<Layer & { platform: { architecture: string } }> };
+    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(index.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+    const children: Manifest[] = [];
+    for (const [i, entry] of index.manifests.entries()) {
+      const childRaw = await inspectRaw(`${registry.host}/gz_oci@${entry.digest}`);
+      expect(sha256(childRaw)).toBe(entry.digest);
+      expect(Buffer.byteLength(childRaw)).toBe(entry.size);
+      const child = JSON.parse(childRaw) as Manifest;
+      children.push(child);
+      expect(child.config.digest).toBe(save.manifests[i]!.config);
+      for (const [j, layer] of child.layers.entries()) await expectGzipOf('gz_oci', layer, save.manifests[i]!.layers[j]!);
+    }
+    const arm = JSON.parse(await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/gz_oci:v1`])) as { Architecture: string; Layers: string[] };
+    expect(arm.Architecture).toBe('arm64');
+    expect(arm.Layers).toEqual(children[1]!.layers.map((l) => l.digest));
+    expect(children[0]!.layers[0]!.digest).toBe(children[1]!.layers[0]!.digest); // the shared layer, compressed once
+
+    const none = await run({ images: `${registry.host}/gz_oci_none:v1`, source: save.archive, 'compress-layers': 'none', 'create-repositories': 'true' });
+    expectSuccess(none);
+    expect(JSON.parse(none.outputs.digests!)[`${registry.host}/gz_oci_none:v1`]).toBe(save.digest);
+    expect(sha256(await inspectRaw(`${registry.host}/gz_oci_none:v1`))).toBe(save.digest);
+    await expectBlobsIdentical('gz_oci_none', save);
+  });
+
+  test('an OCI layout whose layers are already gzip is pushed as it is', async () => {
+    const result = await run({ images: `${registry.host}/gz_already:v1`, source: single.layout, 'create-repositories': 'true' });
+    expectSuccess(result);
+    expect(result.log).not.toMatch(/compress/);
+    expect(JSON.parse(result.outputs.digests!)[`${registry.host}/gz_already:v1`]).toBe(single.digest);
+  });
+
+  test('dry-run measures the compression in memory (no temp file) and reports the digest the push gives', async () => {
+    const save = await makeDockerArchive(join(work, 'gz-dry.tar'), { layers: [5000, 70_000] });
+    const temp = runnerTemp('gz-dry');
+    const dry = await run({ images: `${registry.host}/gz_dry:v1`, source: save.archive, 'dry-run': 'true', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    expectSuccess(dry);
+    expect(dry.log).toMatch(/\[dry-run\] .*gz-dry\.tar: would compress 2 layers: .* \(gzip level 6; compressed in memory to measure, nothing written\)/);
+    expect(dry.summary).toMatch(/\*\*Layers to be compressed\*\*/);
+    expect((await registryGet('/v2/gz_dry/manifests/v1')).status).toBe(404);
+    expect(readdirSync(temp)).toEqual([]);
+    const real = await run({ images: `${registry.host}/gz_dry:v1`, source: save.archive, 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    expectSuccess(real);
+    expect(real.outputs.digests).toBe(dry.outputs.digests);
+  });
+
+  test('a failure after the compression still removes the compressed layers', async () => {
+    const save = await makeDockerArchive(join(work, 'gz-fail.tar'), { layers: [5000] });
+    const temp = runnerTemp('gz-fail');
+    const result = await run({ images: `${registry.host}/ms_missing_gz:v1`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    expectFailure(result, 'ECR repository "ms_missing_gz" does not exist');
+    expect(result.log).toMatch(/compressed 1 layer: /);
+    expect(readdirSync(temp)).toEqual([]);
   });
 });
 

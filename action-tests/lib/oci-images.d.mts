@@ -29,6 +29,10 @@ export interface MadeLayout {
 }
 export function makeOciLayout(layout: string, options?: LayoutOptions): Promise<MadeLayout>;
 export function makeOciArchive(file: string, options?: LayoutOptions): Promise<MadeLayout & { archive: string }>;
+export function makeDockerOciArchive(
+  file: string,
+  options?: { layers?: number[]; platforms?: string[]; repoTag?: string; work?: string },
+): Promise<MadeLayout & { archive: string; repoTag: string }>;
 export function makeDockerArchive(
   file: string,
   options?: { layers?: number[]; repoTag?: string; work?: string },

@@ -193,6 +193,25 @@ export async function makeOciArchive(file, options = {}) {
 }
 
 /**
+ * What `docker save` writes since Docker 25: an OCI layout with uncompressed layers
+ * (`application/vnd.oci.image.layer.v1.tar`, blobs named by their diff id), the image named by
+ * `io.containerd.image.name`/`org.opencontainers.image.ref.name`, and a legacy manifest.json beside it.
+ * `platforms` makes the saved image an index (as with the containerd image store).
+ */
+export async function makeDockerOciArchive(file, { layers = [4096, 65536], platforms, repoTag = 'example/app:latest', work } = {}) {
+  const layout = `${file}.layout`;
+  const tag = repoTag.slice(repoTag.lastIndexOf(':') + 1);
+  const made = await makeOciLayout(layout, { layers, platforms, gzip: false, refName: tag, work });
+  const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8'));
+  index.manifests[0].annotations = { 'io.containerd.image.name': `docker.io/${repoTag}`, 'org.opencontainers.image.ref.name': tag };
+  writeFileSync(join(layout, 'index.json'), JSON.stringify(index));
+  const first = made.manifests[0];
+  const legacy = [{ Config: `blobs/sha256/${first.config.slice(7)}`, RepoTags: [repoTag], Layers: first.layers.map((d) => `blobs/sha256/${d.slice(7)}`) }];
+  await writeTar(file, [...layoutEntries(layout), { name: 'manifest.json', data: Buffer.from(JSON.stringify(legacy)) }]);
+  return { ...made, archive: file, repoTag };
+}
+
+/**
  * A legacy `docker save` archive (manifest.json, <hex>.json config, <id>/layer.tar uncompressed),
  * single platform. Returns { archive, layers: [{digest,size}], config digest, repoTag }.
  */

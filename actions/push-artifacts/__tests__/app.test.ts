@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const base: Values = {
   region: '', registry: '', registryAuth: 'ecr', images: '', source: '', mode: 'push', promoteFrom: '', createRepositories: false, scanOnPush: true,
-  tagMutability: 'mutable', dockerConfig: false, chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], s3Version: '', s3Concurrency: 8,
+  tagMutability: 'mutable', dockerConfig: false, compressLayers: 'auto', chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], s3Version: '', s3Concurrency: 8,
   s3Checksums: 'sha256', s3PartSize: '16MiB', s3MultipartThreshold: '64MiB', cacheControl: '', contentTypes: '', dryRun: false,
 };
 

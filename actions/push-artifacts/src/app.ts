@@ -3,9 +3,11 @@
  * validate the combination of inputs, log in to ECR, create repositories, push or promote images,
  * upload binaries to S3, and return the outputs and summary rows.
  */
+import { tmpdir } from 'node:os';
 import { ActionError, Changes, InputError, errorMessage } from '@deploy-kit/core';
 import { awsEndpointFromEnv, resolveAwsRegion } from '@deploy-kit/core/aws';
 import type { InputValues } from '@deploy-kit/core';
+import { LayerCompressor, type CompressionReport } from './compress.js';
 import type { EcrApi } from './ecr.js';
 import { promote } from './ecr.js';
 import { dockerPush, type Login, type Runner } from './docker.js';
@@ -52,6 +54,8 @@ export interface Outcome {
   sections: string[];
   changes: Changes;
   s3?: UploadReport & { bucket: string; prefix: string };
+  /** Images whose uncompressed layers were gzip-compressed before the push (`compress-layers`). */
+  compressed: Array<CompressionReport & { source: string }>;
 }
 
 const CHUNK_BOUNDS = { min: 5 * 1024 * 1024, max: 1024 * 1024 * 1024 };
@@ -136,7 +140,23 @@ function explainRegistryError(error: unknown, host: string, repository: string):
 }
 
 export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outcome> {
+  // Compressed layers live in a private temporary directory until the push has read them; it is
+  // removed at the end, also when the step fails (and the runner empties RUNNER_TEMP after the job).
+  const compressor = new LayerCompressor({ tempBase: deps.env.RUNNER_TEMP || tmpdir(), write: !values.dryRun });
+  try {
+    return await publish(values, deps, compressor);
+  } finally {
+    await compressor.dispose();
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function publish(values: Values, deps: Deps, compressor: LayerCompressor): Promise<Outcome> {
   validateCombination(values);
+  if (values.mode !== 'push' && values.compressLayers !== 'auto') deps.warn(`compress-layers: ${values.compressLayers} has no effect in mode ${values.mode} (only mode push reads and compresses layers).`);
   const chunkSize = parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
   const partSize = parseSize('s3-part-size', values.s3PartSize, PART_BOUNDS);
   const multipartThreshold = parseSize('s3-multipart-threshold', values.s3MultipartThreshold, PART_BOUNDS);
@@ -147,7 +167,7 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
   const s3Version = values.s3Bucket !== '' ? resolveS3Version(values, deps.env) : '';
   const region = needsRegion(values) ? resolveAwsRegion(values.region, deps.env) : values.region;
   const changes = new Changes(values.dryRun, deps.log);
-  const outcome: Outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], sections: [], changes };
+  const outcome: Outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], sections: [], changes, compressed: [] };
 
   // Region mismatch: an ECR registry named in the inputs lives in one region.
   const hostsNamed = [registryAddress?.host, ...targets.map((t) => t.host)].filter((h): h is string => !!h);
@@ -167,19 +187,38 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
       const path = expandTemplate(values.source, target);
       if (loaded.has(path)) continue;
       let image: LoadedImage;
+      let report: CompressionReport | undefined;
+      const unreadable = (error: unknown) =>
+        error instanceof SourceError
+          ? new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
+              why: `input "source" (${values.source}) gives ${path} for service ${target.service}`,
+              check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
+            })
+          : error;
       try {
         image = await loadImage(path);
       } catch (error) {
-        if (error instanceof SourceError) {
-          throw new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
-            why: `input "source" (${values.source}) gives ${path} for service ${target.service}`,
-            check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
-          });
-        }
-        throw error;
+        throw unreadable(error);
+      }
+      // Uncompressed layers (docker save) are gzip-compressed here, before any registry change, so the
+      // digests are known and a corrupted layer fails the step before anything is pushed.
+      try {
+        ({ image, report } = await compressor.compress(image, values.compressLayers));
+      } catch (error) {
+        if (error instanceof SourceError) throw unreadable(error);
+        throw new ActionError(`Cannot compress the layers of ${path}: ${errorMessage(error)}.`, {
+          why: `compress-layers is ${values.compressLayers}: uncompressed layers are gzip-compressed into ${deps.env.RUNNER_TEMP ? 'RUNNER_TEMP' : 'the temporary directory'} before the push`,
+          check: ['there is free disk space for the compressed layers there', 'or set `compress-layers: none` to push the layers as they are'],
+          cause: error,
+        });
       }
       loaded.set(path, image);
       const platforms = image.root.children.map((c) => c.platform).filter(Boolean);
+      if (report) {
+        outcome.compressed.push({ source: path, ...report });
+        const what = `${report.layers} layer${report.layers === 1 ? '' : 's'}: ${formatBytes(report.bytesBefore)} → ${formatBytes(report.bytesAfter)} in ${formatSeconds(report.ms)}`;
+        deps.log(report.written ? `${path}: compressed ${what} (gzip level ${report.level})` : `[dry-run] ${path}: would compress ${what} (gzip level ${report.level}; compressed in memory to measure, nothing written)`);
+      }
       deps.log(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
     }
   }

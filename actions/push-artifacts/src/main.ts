@@ -54,6 +54,7 @@ async function publish(): Promise<void> {
       's3-uris': outcome.s3Uris,
       'docker-config': outcome.dockerConfig,
       'dry-run': values.dryRun,
+      'compressed-layers': outcome.compressed.map((c) => ({ source: c.source, layers: c.layers, 'bytes-before': c.bytesBefore, 'bytes-after': c.bytesAfter, 'gzip-level': c.level })),
       s3: outcome.s3
         ? { bucket: outcome.s3.bucket, prefix: outcome.s3.prefix, uploaded: outcome.s3.uploaded.length, skipped: outcome.s3.skipped.length, 'bytes-uploaded': outcome.s3.bytesUploaded, 'bytes-total': outcome.s3.bytesTotal, sha256sums: outcome.s3.sumsKey ?? null }
         : null,
@@ -61,6 +62,15 @@ async function publish(): Promise<void> {
   });
 
   const sections: string[] = [];
+  if (outcome.compressed.length > 0) {
+    const lines = outcome.compressed.map(
+      (c) => `- \`${c.source}\`: ${c.layers} layer(s), ${formatBytes(c.bytesBefore)} → ${formatBytes(c.bytesAfter)} (${c.bytesBefore > 0 ? Math.round((100 * c.bytesAfter) / c.bytesBefore) : 100} %)`,
+    );
+    sections.push(
+      `**Layers ${values.dryRun ? 'to be ' : ''}compressed** (gzip level ${outcome.compressed[0]!.level}, \`compress-layers: ${values.compressLayers}\`), as \`docker push\` does; ` +
+        `the image config (its \`rootfs.diff_ids\`) is unchanged:\n${lines.join('\n')}`,
+    );
+  }
   if (outcome.s3) {
     const s = outcome.s3;
     sections.push(
