@@ -98,5 +98,22 @@ if (ran === 0) {
   finalCode = 1;
 }
 
+// Tests per area (unit tests by package, action-tests by file), for closing notes and CI readers.
+const areas = new Map();
+for (const r of result.testResults ?? []) {
+  const rel = r.name.startsWith(ROOT) ? r.name.slice(ROOT.length + 1) : r.name;
+  const m = /^actions\/([^/]+)\//.exec(rel);
+  const area = m ? `unit ${m[1]}` : rel.startsWith('packages/core/') ? 'unit core' : rel.startsWith('action-tests/') ? `action ${rel.slice('action-tests/'.length).replace(/\.test\.ts$/, '')}` : rel;
+  const counts = areas.get(area) ?? { passed: 0, failed: 0 };
+  for (const a of r.assertionResults ?? []) {
+    if (a.status === 'passed') counts.passed++;
+    else if (a.status === 'failed') counts.failed++;
+  }
+  areas.set(area, counts);
+}
+if (areas.size > 1) {
+  console.log('\ntests per area:');
+  for (const [area, c] of [...areas].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${area.padEnd(40)} ${String(c.passed).padStart(5)} passed${c.failed ? `, ${c.failed} failed` : ''}`);
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(finalCode);
