@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { classifyError, registerSecret, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
-import { nodeTransport, type Transport } from './http.js';
+import { nodeTransport, type HttpResponse, type Transport } from './http.js';
 import { isLoopbackHost } from './refs.js';
 
 export interface RegistryCredentials {
@@ -38,7 +38,7 @@ export class RegistryError extends Error {
     message: string,
     readonly status: number,
     readonly code: string,
-    readonly headers: Headers,
+    readonly headers: HttpResponse['headers'],
     readonly operation: string,
   ) {
     super(message);
@@ -152,7 +152,7 @@ export class RegistryClient {
     return new URL(path, this.base);
   }
 
-  private async send(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number): Promise<Response> {
+  private async send(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number): Promise<HttpResponse> {
     const target = typeof url === 'string' ? this.url(url) : url;
     if (target.protocol === 'http:' && !isLoopbackHost(target.host)) throw new Error(`the registry sent us to plain-http ${safeUrl(target.toString())}; refusing (http only for loopback)`);
     return this.fetch(target.toString(), { method, headers: { 'user-agent': 'deploy-kit', ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
@@ -192,7 +192,7 @@ export class RegistryClient {
   }
 
   /** One request with auth; a 401 refreshes the challenge/token once and repeats it. */
-  private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<Response> {
+  private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<HttpResponse> {
     await this.ping();
     const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -213,7 +213,7 @@ export class RegistryClient {
     throw new Error('unreachable');
   }
 
-  private async errorFrom(response: Response, operation: string): Promise<RegistryError> {
+  private async errorFrom(response: HttpResponse, operation: string): Promise<RegistryError> {
     let code = '';
     let detail = '';
     try {
@@ -415,7 +415,7 @@ export class RegistryClient {
     end: number,
     through: () => Transform | PassThrough,
     operation: string,
-  ): Promise<Response> {
+  ): Promise<HttpResponse> {
     const length = end - start;
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(length) };
     if (method === 'PATCH') headers['content-range'] = `${start}-${end - 1}`;
@@ -445,7 +445,7 @@ export class RegistryClient {
     }
   }
 
-  private verifyDigestHeader(response: Response, expected: string, what: string): void {
+  private verifyDigestHeader(response: HttpResponse, expected: string, what: string): void {
     const reported = response.headers.get('docker-content-digest');
     if (reported && reported !== expected) {
       throw new Error(`registry ${this.host} reports digest ${reported} for the ${what}, expected ${expected}`);
@@ -531,7 +531,7 @@ export function hashCheck(digest: string, size: number, where: string, enforce: 
   });
 }
 
-async function drain(response: Response): Promise<void> {
+async function drain(response: HttpResponse): Promise<void> {
   try {
     await response.body?.cancel();
   } catch {
