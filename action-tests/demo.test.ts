@@ -1,0 +1,44 @@
+// `npm run demo` is one of the README's two commands: it must keep working. Runs scripts/demo.mjs as a
+// user would (with the tools .ci/install-tools installed, so the local services are used) and checks
+// its verdict line and exit code; a second run without any tools must fall back to the dry-run plan.
+import { describe, expect, jest, test } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './harness.js';
+
+jest.setTimeout(240_000);
+
+function demo(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm run demo', () => {
+  test('with the tools installed: the alpha, rc and release run against the local services, production runs the rc digests', async () => {
+    const { code, output } = await demo({ ...process.env, NODE_OPTIONS: '' });
+    expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('as expected, against the local registry, moto (ECR, S3) and the GitHub API fake; production runs the rc\'s digests')]);
+    expect(output).toContain('OpenAPI contract violations: none');
+  });
+
+  test('without any tools: the dry-run plan, still exit 0', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dk-demo-notools-'));
+    try {
+      const { code, output } = await demo({ PATH: '/usr/bin:/bin', HOME: empty, DEPLOY_KIT_TOOLS: join(empty, 'none'), NODE_OPTIONS: '' });
+      expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('dry-run plan')]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
