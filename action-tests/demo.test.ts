@@ -26,9 +26,9 @@ function demo(env: Record<string, string | undefined>): Promise<{ code: number |
 }
 
 describe('npm run demo', () => {
-  test('with the tools installed: the alpha, rc and release run against the local services, production runs the rc digests', async () => {
+  test('with the tools installed: the alpha, rc and release run against the local services (the migration on PostgreSQL), production runs the rc digests', async () => {
     const { code, output } = await demo({ ...process.env, NODE_OPTIONS: '' });
-    expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('as expected, against the local registry, moto (ECR, S3) and the GitHub API fake; production runs the rc\'s digests')]);
+    expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('as expected, against the local registry, moto (ECR, S3), golang-migrate on PostgreSQL, and the GitHub API fake; production runs the rc\'s digests')]);
     expect(output).toContain('OpenAPI contract violations: none');
   });
 

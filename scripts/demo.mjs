@@ -6,7 +6,8 @@
 //
 //   parse-version → release gate (release/gate.sh) → build (make build-pipeline-ms, OCI layouts)
 //   → image-tags (services-from cmd/ms/*) → push-artifacts (images + S3; the release tag promotes
-//   the rc by digest) → migrate-job (render, image by digest) → gitops-dispatch
+//   the rc by digest) → migrate-job (render, image by digest) → migrate-job (command: golang-migrate
+//   on an ephemeral PostgreSQL) → gitops-dispatch
 //
 // Services, all on 127.0.0.1 and stopped at the end: the GitHub API fake (action-tests/fakes/github)
 // always; the CNCF registry (standing in for ECR's registry API) and moto (ECR API, S3, STS) when
@@ -139,9 +140,17 @@ async function startServices() {
       ctx.missing.push(`${name} (${firstLine(error.message)})`);
     }
   };
+  const postgres = await import(join(ROOT, 'action-tests/lib/postgres.mjs'));
+  const cluster = await import(join(ROOT, 'action-tests/lib/kube-cluster.mjs'));
+  try {
+    ctx.migrateBin = cluster.toolBinary('migrate');
+  } catch (error) {
+    ctx.missing.push(`migrate (${firstLine(error.message)})`);
+  }
   await Promise.all([
     attempt('registry', () => services.startRegistry()),
     attempt('moto', () => services.startMoto()),
+    attempt('postgres', () => postgres.startPostgres()),
     // Always available (plain Node): every request is checked against GitHub's OpenAPI description.
     fake.startGitHubFake({ repos: fake.seedRepos(fake.UPDATE_PROJECT_LIST), tokens: { [TOKEN]: { login: 'release-bot' } }, lifecycle: { queuedMs: 100, runningMs: 300 } }).then((f) => (ctx.services.github = f)),
   ]);
@@ -159,11 +168,11 @@ async function startServices() {
 }
 
 async function stopServices() {
-  const { registry, moto, github } = ctx.services;
+  const { registry, moto, github, postgres } = ctx.services;
   ctx.services = {};
   ctx.s3?.destroy();
   ctx.ecr?.destroy();
-  await Promise.allSettled([registry?.stop(), moto?.stop(), github?.close()]);
+  await Promise.allSettled([registry?.stop(), moto?.stop(), github?.close(), postgres?.stop()]);
 }
 
 /** The AWS environment push-artifacts gets (moto's endpoint for ECR, S3 and STS). */
@@ -353,6 +362,31 @@ const STAGES = [
     },
   },
   {
+    // Seed 003: the migration in the CI pipeline, golang-migrate applying the sample project's
+    // migrations/ to an ephemeral PostgreSQL started here (one database for the three tags, as one
+    // environment's would be: the alpha applies both migrations, the rc and the release find nothing
+    // to do). Without the postgres and migrate tools: the dry-run plan.
+    name: 'migrate-job (backend: command, golang-migrate on an ephemeral PostgreSQL)',
+    header: ['status', 'exit-code', 'schema version', 'applied'],
+    async run(t) {
+      const pg = ctx.services.postgres;
+      const live = Boolean(pg && ctx.migrateBin);
+      const url = pg?.url ?? 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
+      const argv = [live ? ctx.migrateBin : 'migrate', '-path', join(t.checkout, 'migrations'), '-database', url, 'up'];
+      const r = await act(t, 'migrate-job', { inputs: { backend: 'command', release: RELEASE, tag: t.tag, command: JSON.stringify(argv), timeout: '2m', 'dry-run': live ? 'false' : 'true' } });
+      const problems = problemsOf(r, { status: live ? 'succeeded' : 'planned' });
+      const applied = (r.log.match(/^\d+\/u \S+/gm) ?? []).map((l) => l.split(' ')[1]);
+      const version = live ? pg.psql('select version, dirty from schema_migrations').trim() : '-';
+      if (live) {
+        const want = t.tag === TAGS[0].tag ? ['create_accounts', 'create_payments'] : [];
+        if (JSON.stringify(applied) !== JSON.stringify(want)) problems.push(`applied ${JSON.stringify(applied)}, expected ${JSON.stringify(want)}`);
+        if (version !== '2|f') problems.push(`schema_migrations: expected 2|f (version 2, not dirty), got ${version}`);
+      }
+      const note = live ? '' : clip(firstLine((r.log.match(/^\[dry-run\].*$/m) ?? [''])[0]), 110);
+      return { ok: r.exitCode === 0, note, cells: [r.outputs.status, r.outputs['exit-code'] || '-', version === '-' ? '-' : `${version.split('|')[0]} (dirty: ${version.endsWith('|t') ? 'yes' : 'no'})`, live ? applied.join(', ') || 'nothing (no change)' : '(plan)'], problems, result: r };
+    },
+  },
+  {
     // The GitOps hand-over (deployment guide section 8) on the GitHub API fake: `Update Project List
     // Version` in example-org/gitops-<environment>; production also `Update API Gateway Routes`.
     name: 'gitops-dispatch (GitHub API fake)',
@@ -514,7 +548,7 @@ async function main() {
   console.log('');
   for (const m of mismatches) console.log(`NOT AS EXPECTED  [${m.stage}] ${m.tag}\n  ${m.problems.join('\n  ')}`);
   const what = `${TAGS.map((t) => t.tag).join(', ')} through ${STAGES.length} stages in ${((Date.now() - ctx.started) / 1000).toFixed(0)} s`;
-  const how = ctx.live ? 'against the local registry, moto (ECR, S3) and the GitHub API fake' : `as a dry-run plan for the pushes (${ctx.missingNames} not installed), the GitHub API fake for the dispatches`;
+  const how = ctx.live ? `against the local registry, moto (ECR, S3), ${ctx.services.postgres && ctx.migrateBin ? 'golang-migrate on PostgreSQL, ' : ''}and the GitHub API fake` : `as a dry-run plan for the pushes (${ctx.missingNames} not installed), the GitHub API fake for the dispatches`;
   if (mismatches.length) {
     console.log(`demo: ${mismatches.length} step(s) not as expected (${what}, ${how})`);
     return 1;
