@@ -6,7 +6,7 @@
 // services for the retry tests. Tools come from .ci/install-tools.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -405,8 +405,51 @@ describe('ECR login and repositories (moto)', () => {
     expectFailure(result, 'Input "images": is set, but mode `login` only logs in');
   });
 
+  test('mode docker: login through stdin, tag, push; the digests come from the push output (a stand-in docker CLI, skopeo doing the engine\'s push)', async () => {
+    // No Docker engine here: a `docker` script on PATH plays the CLI. `docker push` copies the OCI
+    // layout the local image name stands for to the registry with skopeo, using the credentials that
+    // `docker login` received on stdin, and prints the digest line docker prints.
+    const bin = join(work, 'docker-standin');
+    mkdirSync(bin, { recursive: true });
+    const state = join(work, 'docker-standin-state');
+    mkdirSync(state, { recursive: true });
+    writeFileSync(
+      join(bin, 'docker'),
+      `#!/usr/bin/env bash
+set -euo pipefail
+echo "$*" >> "${state}/argv"
+case "$1" in
+  info) echo 24.0.7 ;;
+  login) password="$(cat)"; printf '%s' "$3" > "${state}/user"; printf '%s' "$password" > "${state}/password"; echo "Login Succeeded" ;;
+  tag) echo "$3=$2" >> "${state}/tags" ;;
+  push)
+    source_name="$(grep "^$2=" "${state}/tags" | tail -n 1 | cut -d= -f2)"
+    layout="$(printf '%s\n' "$STANDIN_IMAGES" | grep "^$source_name=" | cut -d= -f2)"
+    "$SKOPEO" copy --quiet --dest-tls-verify=false --dest-creds "$(cat "${state}/user"):$(cat "${state}/password")" --digestfile "${state}/digest" "oci:$layout" "docker://$2"
+    echo "\${2##*:}: digest: $(cat "${state}/digest") size: 1234" ;;
+  *) echo "unexpected docker $*" >&2; exit 2 ;;
+esac
+`,
+    );
+    chmodSync(join(bin, 'docker'), 0o755);
+    const { toolPath } = await import('./lib/services.mjs');
+    const result = await run(
+      { images: `${registry.host}/ms_dockermode:v3\n${registry.host}/ms_dockermode:sha-abc1234`, mode: 'docker', source: 'ms_dockermode:dev', 'create-repositories': 'true' },
+      { env: { PATH: `${bin}:${process.env.PATH}`, STANDIN_IMAGES: `ms_dockermode:dev=${single.layout}`, SKOPEO: toolPath('skopeo', 'skopeo'), HOME: work } },
+    );
+    expectSuccess(result);
+    const digests = JSON.parse(result.outputs.digests);
+    expect(digests).toEqual({ [`${registry.host}/ms_dockermode:v3`]: single.digest, [`${registry.host}/ms_dockermode:sha-abc1234`]: single.digest });
+    expect((await registryGet('/v2/ms_dockermode/manifests/sha-abc1234', single.mediaType)).status).toBe(200);
+    const argv = readFileSync(join(state, 'argv'), 'utf8');
+    expect(argv).toContain(`login --username AWS --password-stdin ${registry.host}`);
+    expect(argv).toContain(`tag ms_dockermode:dev ${registry.host}/ms_dockermode:v3`);
+    expect(argv).not.toContain(PASSWORD); // the password went to stdin only
+    expect(readFileSync(join(state, 'password'), 'utf8')).toBe(PASSWORD);
+  });
+
   test('mode docker without an engine says so', async () => {
-    const result = await run({ images: `${registry.host}/ms_core:v1`, mode: 'docker' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
+    const result = await run({ images: `${registry.host}/ms_core:v1`, mode: 'docker', 'create-repositories': 'true' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
     expectFailure(result, /mode: docker needs (a running Docker engine|the docker CLI)/);
   });
 });
