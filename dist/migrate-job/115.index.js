@@ -543,6 +543,10 @@ class ResourceWatch {
             void this.reconnect(relistError);
         }
     }
+    /** No more events are wanted and nothing reconnects; the request itself is closed by `stop` (or the process exit). */
+    halt() {
+        this.stopped = true;
+    }
     stop() {
         this.stopped = true;
         this.controller?.abort();
@@ -731,6 +735,9 @@ async function watchJob(args) {
     const pods = new Map();
     const events = [];
     const logStreams = new Map();
+    /** Pods whose log is still being read (a Set, so finish knows without awaiting whether anything is left). */
+    const readingLogs = new Set();
+    /** The log requests still open (a request leaves once its stream has ended). */
     const aborts = new Set();
     let lastDetail = '';
     let graceTimer;
@@ -745,25 +752,38 @@ async function watchJob(args) {
             args.signal?.removeEventListener('abort', onAbort);
             if (graceTimer)
                 clearTimeout(graceTimer);
+            // The watches' events are no longer wanted from here on, but closing their requests (aborting three
+            // fetches, ~1-2 ms) is not on the way to the verdict: it is done just after, and in the action the
+            // process exit closes them first.
             for (const w of watches)
-                w.stop();
+                w.halt();
+            const closeWatches = () => setImmediate(() => {
+                for (const w of watches)
+                    w.stop();
+            });
             if ('error' in outcome) {
+                for (const controller of aborts)
+                    controller.abort();
+                closeWatches();
                 reject(outcome.error);
                 return;
             }
             // The pod's log: let the follow streams end by themselves (the container has exited), bounded. A pod whose
-            // container never started has no log to read.
+            // container never started has no log to read. Usually the stream ended before the Job's condition came
+            // (the container's exit ends it): then nothing is awaited at all.
             const verdictPod = outcome.verdict && 'pod' in outcome.verdict ? outcome.verdict.pod : undefined;
             const state = verdictPod ? migrationContainer(pods.get(verdictPod) ?? {})?.state : undefined;
             if (verdictPod && !logStreams.has(verdictPod) && (state?.running || state?.terminated))
                 startLogs(verdictPod);
-            let drainTimer;
             // Timed out or cancelled: the container may run on for a long time; its log so far is in the file already.
-            if (!outcome.timedOut && !outcome.cancelled)
+            if (!outcome.timedOut && !outcome.cancelled && readingLogs.size > 0) {
+                let drainTimer;
                 await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
-            clearTimeout(drainTimer);
+                clearTimeout(drainTimer);
+            }
             for (const controller of aborts)
                 controller.abort();
+            closeWatches();
             resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, cancelled: outcome.cancelled, stats });
         };
         const deadlineTimer = setTimeout(() => void finish({ timedOut: true }), Math.max(0, args.deadline - Date.now()));
@@ -778,7 +798,15 @@ async function watchJob(args) {
         else
             args.signal?.addEventListener('abort', onAbort, { once: true });
         /** One log request; the first `skip` bytes (already printed) are dropped. Resolves when the stream ends. */
-        const readLog = (pod, followLogs, skip, onBytes) => new Promise((resolveLog) => {
+        const readLog = (pod, followLogs, skip, onBytes) => new Promise((resolveStream) => {
+            let controller;
+            let ended = false;
+            const resolveLog = () => {
+                ended = true;
+                if (controller)
+                    aborts.delete(controller);
+                resolveStream();
+            };
             let toSkip = skip;
             const out = new external_node_stream_.Writable({
                 write(chunk, _encoding, callback) {
@@ -802,7 +830,11 @@ async function watchJob(args) {
             out.on('error', () => resolveLog());
             new k8s.Log(kc)
                 .log(namespace, pod, src_manifest/* CONTAINER_NAME */.Cz, out, { follow: followLogs })
-                .then((controller) => aborts.add(controller))
+                .then((c) => {
+                controller = c;
+                if (!ended)
+                    aborts.add(c);
+            })
                 .catch((error) => {
                 src/* runner.debug */.lj.debug(`log of pod ${pod}: ${apiMessage(error)}`);
                 resolveLog();
@@ -815,16 +847,22 @@ async function watchJob(args) {
          */
         const startLogs = (pod) => {
             let received = 0;
+            readingLogs.add(pod);
             const done = (async () => {
-                for (let attempt = 0; Date.now() < args.deadline; attempt++) {
-                    const wasTerminated = terminated(pod) || settled;
-                    await readLog(pod, !wasTerminated, received, (n) => (received += n));
-                    // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
-                    // ended while the container still runs was cut short (API server restart, network): resume it.
-                    if (wasTerminated || terminated(pod))
-                        return;
-                    if (!settled)
-                        await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+                try {
+                    for (let attempt = 0; Date.now() < args.deadline; attempt++) {
+                        const wasTerminated = terminated(pod) || settled;
+                        await readLog(pod, !wasTerminated, received, (n) => (received += n));
+                        // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
+                        // ended while the container still runs was cut short (API server restart, network): resume it.
+                        if (wasTerminated || terminated(pod))
+                            return;
+                        if (!settled)
+                            await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+                    }
+                }
+                finally {
+                    readingLogs.delete(pod);
                 }
             })();
             logStreams.set(pod, done);

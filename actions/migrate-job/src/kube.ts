@@ -271,6 +271,11 @@ class ResourceWatch {
     }
   }
 
+  /** No more events are wanted and nothing reconnects; the request itself is closed by `stop` (or the process exit). */
+  halt(): void {
+    this.stopped = true;
+  }
+
   stop(): void {
     this.stopped = true;
     this.controller?.abort();
@@ -491,6 +496,9 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
   const pods = new Map<string, PodView>();
   const events: EventView[] = [];
   const logStreams = new Map<string, Promise<void>>();
+  /** Pods whose log is still being read (a Set, so finish knows without awaiting whether anything is left). */
+  const readingLogs = new Set<string>();
+  /** The log requests still open (a request leaves once its stream has ended). */
   const aborts = new Set<AbortController>();
   let lastDetail = '';
   let graceTimer: NodeJS.Timeout | undefined;
@@ -504,21 +512,33 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
       clearTimeout(deadlineTimer);
       args.signal?.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
-      for (const w of watches) w.stop();
+      // The watches' events are no longer wanted from here on, but closing their requests (aborting three
+      // fetches, ~1-2 ms) is not on the way to the verdict: it is done just after, and in the action the
+      // process exit closes them first.
+      for (const w of watches) w.halt();
+      const closeWatches = () => setImmediate(() => {
+        for (const w of watches) w.stop();
+      });
       if ('error' in outcome) {
+        for (const controller of aborts) controller.abort();
+        closeWatches();
         reject(outcome.error);
         return;
       }
       // The pod's log: let the follow streams end by themselves (the container has exited), bounded. A pod whose
-      // container never started has no log to read.
+      // container never started has no log to read. Usually the stream ended before the Job's condition came
+      // (the container's exit ends it): then nothing is awaited at all.
       const verdictPod = outcome.verdict && 'pod' in outcome.verdict ? outcome.verdict.pod : undefined;
       const state = verdictPod ? migrationContainer(pods.get(verdictPod) ?? {})?.state : undefined;
       if (verdictPod && !logStreams.has(verdictPod) && (state?.running || state?.terminated)) startLogs(verdictPod);
-      let drainTimer: NodeJS.Timeout | undefined;
       // Timed out or cancelled: the container may run on for a long time; its log so far is in the file already.
-      if (!outcome.timedOut && !outcome.cancelled) await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
-      clearTimeout(drainTimer);
+      if (!outcome.timedOut && !outcome.cancelled && readingLogs.size > 0) {
+        let drainTimer: NodeJS.Timeout | undefined;
+        await Promise.race([Promise.allSettled([...logStreams.values()]), new Promise((r) => (drainTimer = setTimeout(r, LOG_DRAIN_MS)))]);
+        clearTimeout(drainTimer);
+      }
       for (const controller of aborts) controller.abort();
+      closeWatches();
       resolve({ verdict: outcome.verdict, timedOut: outcome.timedOut, cancelled: outcome.cancelled, stats });
     };
     const deadlineTimer = setTimeout(() => void finish({ timedOut: true }), Math.max(0, args.deadline - Date.now()));
@@ -532,7 +552,14 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
 
     /** One log request; the first `skip` bytes (already printed) are dropped. Resolves when the stream ends. */
     const readLog = (pod: string, followLogs: boolean, skip: number, onBytes: (n: number) => void) =>
-      new Promise<void>((resolveLog) => {
+      new Promise<void>((resolveStream) => {
+        let controller: AbortController | undefined;
+        let ended = false;
+        const resolveLog = () => {
+          ended = true;
+          if (controller) aborts.delete(controller);
+          resolveStream();
+        };
         let toSkip = skip;
         const out = new Writable({
           write(chunk: Buffer, _encoding, callback) {
@@ -556,7 +583,10 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
         out.on('error', () => resolveLog());
         new k8s.Log(kc)
           .log(namespace, pod, CONTAINER_NAME, out, { follow: followLogs })
-          .then((controller) => aborts.add(controller))
+          .then((c) => {
+            controller = c;
+            if (!ended) aborts.add(c);
+          })
           .catch((error) => {
             core.debug(`log of pod ${pod}: ${apiMessage(error)}`);
             resolveLog();
@@ -569,14 +599,19 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
      */
     const startLogs = (pod: string) => {
       let received = 0;
+      readingLogs.add(pod);
       const done = (async () => {
-        for (let attempt = 0; Date.now() < args.deadline; attempt++) {
-          const wasTerminated = terminated(pod) || settled;
-          await readLog(pod, !wasTerminated, received, (n) => (received += n));
-          // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
-          // ended while the container still runs was cut short (API server restart, network): resume it.
-          if (wasTerminated || terminated(pod)) return;
-          if (!settled) await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+        try {
+          for (let attempt = 0; Date.now() < args.deadline; attempt++) {
+            const wasTerminated = terminated(pod) || settled;
+            await readLog(pod, !wasTerminated, received, (n) => (received += n));
+            // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
+            // ended while the container still runs was cut short (API server restart, network): resume it.
+            if (wasTerminated || terminated(pod)) return;
+            if (!settled) await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+          }
+        } finally {
+          readingLogs.delete(pod);
         }
       })();
       logStreams.set(pod, done);
