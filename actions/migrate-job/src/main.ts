@@ -168,8 +168,9 @@ async function main(): Promise<void> {
  * stream (a fallback of that write, or a library's console.log) can still hold unwritten output at the end.
  * Creating the stream just to flush it costs ~1.5-2 ms at the exit (measured), so it is only done when it exists.
  */
-let stdoutStream = false;
 const stdoutProperty = Object.getOwnPropertyDescriptor(process, 'stdout');
+// Where the getter cannot be watched, assume the stream exists and flush it.
+let stdoutStream = !(stdoutProperty?.get && stdoutProperty.configurable);
 if (stdoutProperty?.get && stdoutProperty.configurable) {
   const get = stdoutProperty.get;
   Object.defineProperty(process, 'stdout', {
