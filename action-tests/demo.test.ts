@@ -2,28 +2,15 @@
 // user would (with the tools .ci/install-tools installed, so the local services are used) and checks
 // its verdict line and exit code; a second run without any tools must fall back to the dry-run plan.
 import { describe, expect, jest, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './harness.js';
+import { runProcess } from './lib/process.mjs';
 
 jest.setTimeout(240_000);
 
-function demo(env: Record<string, string | undefined>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 200_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const demo = (env: Record<string, string | undefined>) => runProcess(process.execPath, [join(REPO_ROOT, 'scripts/demo.mjs')], { cwd: REPO_ROOT, env, timeoutMs: 200_000 });
 
 describe('npm run demo', () => {
   test('with the tools installed: the alpha, rc and release run against the local services (the migration on PostgreSQL), production runs the rc digests', async () => {

@@ -7,13 +7,13 @@
 // paths, as hosted runners have), and the second run restores the tool from the cache service — no
 // request reaches the archive server.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from './harness.js';
+import { runProcess } from './lib/process.mjs';
 import { makeTarGz, startFileServer, toolBinary, type FileServer } from './migrate-job-support.js';
 
 jest.setTimeout(120_000);
@@ -88,18 +88,7 @@ function act(): Promise<{ code: number | null; output: string }> {
     '--cache-server-addr', '127.0.0.1', '--cache-server-port', '0', '--cache-server-path', cacheDir,
     '--env', `TOOL_BASE_URL=${server.url}/golang-migrate`,
   ];
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const child = spawn(toolBinary('act'), args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+  return runProcess(toolBinary('act'), args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, timeoutMs: 90_000 });
 }
 
 test('the second runner restores the tool from the Actions cache (act\'s cache server), with no download', async () => {

@@ -9,28 +9,20 @@
 //                   dispatches gitops-production plus the API-gateway routes workflow;
 //   v9.9.9 (no rc) → the gate refuses, naming the missing rc, before anything is pushed.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { createHash } from 'node:crypto';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
 import { REPO_ROOT } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
+import { runProcess } from './lib/process.mjs';
+import { findAct } from './lib/release-e2e.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 
 jest.setTimeout(120_000);
-
-const ACT_VERSION = 'v0.2.89';
-
-function findAct(): string {
-  const tools = process.env.DEPLOY_KIT_TOOLS || join(process.env.HOME || homedir(), '.cache/deploy-kit/tools');
-  const cached = join(tools, `act-${ACT_VERSION}`, 'act');
-  if (existsSync(cached)) return cached;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && existsSync(join(dir, 'act'))) return join(dir, 'act');
-  throw new Error(`act ${ACT_VERSION} is not installed: run .ci/install-tools act (installs it into ${cached})`);
-}
 
 const WORKFLOW = `name: release-e2e
 on: push
@@ -177,24 +169,15 @@ beforeAll(async () => {
   for (const t of ['v1.2.3-rc.2', 'v1.2.3-rc.10', 'v1.2.3-rc.9', 'v1.2.4-rc.11']) git('tag', t);
 
   const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
-  await new Promise<void>((resolve, reject) => {
-    const args = ['push', '-W', '.github/workflows/release-e2e.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode', '--secret', `WORKFLOW_PAT=${PAT}`];
-    const stepEnv = {
-      GITHUB_API_URL: github.apiUrl, LOCAL_REGISTRY: registry.host, OCI_SOURCE: image.layout,
-      AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.url,
-    };
-    for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
-    const child = spawn(act, args, { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      exitCode = code;
-      resolve();
-    });
-  });
+  const args = ['push', '-W', '.github/workflows/release-e2e.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode', '--secret', `WORKFLOW_PAT=${PAT}`];
+  const stepEnv = {
+    GITHUB_API_URL: github.apiUrl, LOCAL_REGISTRY: registry.host, OCI_SOURCE: image.layout,
+    AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.url,
+  };
+  for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
+  const run = await runProcess(act, args, { cwd: repo, env, timeoutMs: 100_000 });
+  output = run.output;
+  exitCode = run.code;
 }, 120_000);
 
 afterAll(async () => {

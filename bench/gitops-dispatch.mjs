@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printTable } from './table.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'ghp_BenchGitopsToken0123456789abcdefghijkl';
@@ -163,13 +164,8 @@ export async function benchGitopsDispatch({ polls = [10, 30] } = {}) {
 
 export function printGitopsTable(result) {
   const header = ['case', 'requests', 'counted', '304', 'met', 'pre-flight / dispatch / find / wait', 'target'];
-  const all = [header, ...result.rows];
-  const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
   console.log('gitops-dispatch: GitHub API requests per dispatch + find + wait (counted by the contract fake)\n');
-  all.forEach((r, i) => {
-    console.log(r.map((c, j) => (j >= 1 && j <= 3 ? String(c).padStart(widths[j]) : String(c).padEnd(widths[j]))).join('  ').trimEnd());
-    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  });
+  printTable(header, result.rows, { right: [1, 2, 3] });
   console.log('\n"counted" = requests that count against the rate limit (a 304 does not). An N-poll run is queued for 2 reads and completes at read N.');
   if (result.cold) {
     console.log(`cold start to the first input check (no network): ${result.cold.bundle.toFixed(1)} ms vs bare node ${result.cold.bare.toFixed(1)} ms (median of 11; Octokit and YAML load lazily afterwards).`);

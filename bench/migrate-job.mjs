@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request as httpsRequest } from 'node:https';
+import { printTable } from './table.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const KUBECTL_FAIL_TIMEOUT_S = 8;
@@ -160,12 +161,7 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
 }
 
 export function printMigrateJobTable({ rows, rounds }) {
-  const all = [['migrate-job (kubernetes)', 'median (ours / kubectl wait)', 'ratio', 'target', 'met'], ...rows];
-  const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  all.forEach((r, n) => {
-    console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
-    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  });
+  printTable(['migrate-job (kubernetes)', 'median (ours / kubectl wait)', 'ratio', 'target', 'met'], rows);
   console.log(`\n${rounds} round(s); etcd + kube-apiserver + kube-controller-manager on 127.0.0.1; both waiters started on the same Job.`);
 }
 

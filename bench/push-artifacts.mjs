@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { printTable } from './table.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
@@ -164,12 +165,7 @@ export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs
 }
 
 export function printTransferTable({ rows, rounds }) {
-  const all = [['push-artifacts transfer', 'median (ours / peer)', 'ratio', 'target', 'met'], ...rows];
-  const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  all.forEach((r, n) => {
-    console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
-    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  });
+  printTable(['push-artifacts transfer', 'median (ours / peer)', 'ratio', 'target', 'met'], rows);
   console.log(`\n${rounds} interleaved round(s) per side; local registry and moto on 127.0.0.1; wall clock spawn to exit.`);
 }
 

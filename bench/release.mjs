@@ -8,6 +8,7 @@
 //
 // Usage: node bench/release.mjs [--rounds N]
 import { fileURLToPath } from 'node:url';
+import { printTable } from './table.mjs';
 
 /** Go's time.Duration text (act prints it) → ms. */
 export function parseGoDuration(text) {
@@ -90,12 +91,7 @@ export async function benchRelease({ rounds = 3 } = {}) {
 }
 
 export function printReleaseTable({ rows, rounds }) {
-  const all = [['release under act (one tag)', 'median', 'share', 'target', 'met'], ...rows];
-  const widths = all[0].map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  all.forEach((r, n) => {
-    console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  ').trimEnd());
-    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  });
+  printTable(['release under act (one tag)', 'median', 'share', 'target', 'met'], rows);
   console.log(
     `\n${rounds} round(s), one fresh rc tag each; medians per row (so rows need not add up exactly). gitops-dispatch's time is` +
       ' mostly waiting for the GitOps run it follows (the fake completes it in 0.2 s; looks at 1 s, 2 s, 4 s … up to poll-interval),' +

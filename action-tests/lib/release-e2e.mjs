@@ -20,7 +20,7 @@
 // ECR is one service in AWS (registry + API); here the registry is the CNCF one and the API is moto's.
 // `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
 // what ECR itself would hold after the push, so the production run can promote what staging pushed.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from '../fakes/github/index.mjs';
 import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
+import { runProcess } from './process.mjs';
 import { startMoto, startRegistry } from './services.mjs';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -176,41 +177,31 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
      * Runs `file` (an example caller) for `event` ({ref} for push, {inputs} for workflow_dispatch).
      * Resolves with act's exit code, its whole output and the wall time; never rejects on a failed run.
      */
-    env.run = (file, event, { timeoutMs = 240_000, json = false } = {}) =>
-      new Promise((resolve, reject) => {
-        const eventName = event.inputs ? 'workflow_dispatch' : 'push';
-        const eventFile = join(work, `event-${Date.now()}.json`);
-        writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
-        const args = [eventName, '-e', eventFile, '-W', `.github/workflows/${file}`, '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode'];
-        if (json) args.push('--json');
-        args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
-        for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
-        for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
-        args.push('--secret', `WORKFLOW_PAT=${PAT}`);
-        const stepEnv = {
-          GITHUB_API_URL: env.github.apiUrl,
-          AWS_ACCESS_KEY_ID: ACCESS_KEY,
-          AWS_SECRET_ACCESS_KEY: SECRET_KEY,
-          AWS_ENDPOINT_URL: env.moto.url,
-          ACT_STANDIN_LOG: standinLog,
-          ACT_STANDIN_REPOSITORIES: `org/deploy-kit=${deployKit}\nexample-org/sample-service=${repo}`,
-          GOCACHE: process.env.GOCACHE || join(process.env.HOME || homedir(), '.cache/go-build'),
-          GOFLAGS: '-mod=mod',
-          GOTOOLCHAIN: 'local',
-        };
-        for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
-        const started = Date.now();
-        let output = '';
-        const child = spawn(act, args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'pipe'] });
-        child.stdout.on('data', (d) => (output += d));
-        child.stderr.on('data', (d) => (output += d));
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-        child.on('error', reject);
-        child.on('close', (code, signal) => {
-          clearTimeout(timer);
-          resolve({ exitCode: code, signal, output, wallMs: Date.now() - started });
-        });
-      });
+    env.run = async (file, event, { timeoutMs = 240_000, json = false } = {}) => {
+      const eventName = event.inputs ? 'workflow_dispatch' : 'push';
+      const eventFile = join(work, `event-${Date.now()}.json`);
+      writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
+      const args = [eventName, '-e', eventFile, '-W', `.github/workflows/${file}`, '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode'];
+      if (json) args.push('--json');
+      args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
+      for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
+      for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
+      args.push('--secret', `WORKFLOW_PAT=${PAT}`);
+      const stepEnv = {
+        GITHUB_API_URL: env.github.apiUrl,
+        AWS_ACCESS_KEY_ID: ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+        AWS_ENDPOINT_URL: env.moto.url,
+        ACT_STANDIN_LOG: standinLog,
+        ACT_STANDIN_REPOSITORIES: `org/deploy-kit=${deployKit}\nexample-org/sample-service=${repo}`,
+        GOCACHE: process.env.GOCACHE || join(process.env.HOME || homedir(), '.cache/go-build'),
+        GOFLAGS: '-mod=mod',
+        GOTOOLCHAIN: 'local',
+      };
+      for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
+      const { code, signal, output, wallMs } = await runProcess(act, args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, timeoutMs });
+      return { exitCode: code, signal, output, wallMs };
+    };
     env.close = async () => {
       await env.node?.stop().catch(() => {});
       await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
