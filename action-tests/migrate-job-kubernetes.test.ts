@@ -90,12 +90,16 @@ describe('a migration that succeeds', () => {
     expect(first.log).toContain('2/u add_name (4ms)');
     expect(first.log).toContain(`Created Job ${NS}/${jobName(tag)}`);
     expect(readFileSync(first.outputs['log-file'], 'utf8')).toBe('migrate: connecting to postgres\n1/u create_users (12ms)\n2/u add_name (4ms)\nmigrate: done\n');
+    // The step ends on SuccessCriteriaMet; the Job controller adds Complete a few ms later.
+    const isComplete = (j: any) => (j?.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True');
+    await waitFor(`Job ${jobName(tag)} Complete`, 10_000, async () => isComplete(await cluster.getJob(NS, jobName(tag))));
     const job = await cluster.getJob(NS, jobName(tag));
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 86400 });
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
     expect(job.spec.template.spec.containers[0]).toMatchObject({ image: IMAGE, command: ['/app/migrate'], args: ['up'], envFrom: [{ secretRef: { name: 'orders-db' } }], resources: { requests: { cpu: '50m', memory: '64Mi' } } });
     expect(job.metadata.annotations).toMatchObject({ 'deploy-kit/release': 'orders', 'deploy-kit/tag': tag, 'deploy-kit/image': IMAGE });
-    expect(job.status.conditions.some((c: any) => c.type === 'Complete' && c.status === 'True')).toBe(true);
+    expect(job.status.conditions.some((c: any) => c.type === 'SuccessCriteriaMet' && c.status === 'True')).toBe(true);
+    expect(isComplete(job)).toBe(true);
   });
 
   test('a re-run finds the completed Job and does not run the migration again', async () => {
