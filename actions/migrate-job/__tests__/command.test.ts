@@ -44,11 +44,13 @@ describe('runCommand cancelled', () => {
     try {
       const controller = new AbortController();
       controller.abort('SIGTERM');
-      const result = await runCommand({ argv: ['sh', '-c', 'sleep 5'], cwd: dir, env: {}, timeoutMs: 20_000, sink: new LogSink(join(dir, 'log'), () => undefined), log: () => undefined, signal: controller.signal });
+      // The tool itself, not a shell around it: a shell that has already forked `sleep` would die of the
+      // SIGINT while its child keeps the output pipes (and so the step) open until it ends.
+      const result = await runCommand({ argv: ['sleep', '5'], cwd: dir, env: {}, timeoutMs: 20_000, sink: new LogSink(join(dir, 'log'), () => undefined), log: () => undefined, signal: controller.signal });
       expect(result.status).toBe('cancelled');
       expect(result.detail).toContain('SIGINT');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 15_000);
 });
