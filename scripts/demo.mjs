@@ -436,20 +436,16 @@ async function checkS3(t, r, problems) {
  * serves for the rc's tags are put there as they are (same bytes, same digests).
  */
 async function recordInEcr(t, host, problems) {
-  const { CreateRepositoryCommand, PutImageCommand } = await import('@aws-sdk/client-ecr');
+  const { copyImageToEcr } = await import(join(ROOT, 'action-tests/lib/services.mjs'));
   t.rcDigests = {};
   for (const s of ctx.serviceNames) {
     const repositoryName = `ms_${s}`;
-    await ctx.ecr.send(new CreateRepositoryCommand({ repositoryName })).catch((e) => {
-      if (e.name !== 'RepositoryAlreadyExistsException') throw e;
-    });
     for (const tag of t.images.services.find((x) => x.service === s).tags.map((ref) => ref.slice(ref.lastIndexOf(':') + 1))) {
-      const res = await fetch(`http://${host}/v2/${repositoryName}/manifests/${tag}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json' } });
-      const body = Buffer.from(await res.arrayBuffer());
-      const digest = `sha256:${sha256(body)}`;
-      if (!res.ok || digest !== res.headers.get('docker-content-digest')) problems.push(`registry ${repositoryName}:${tag}: HTTP ${res.status}, digest ${res.headers.get('docker-content-digest')} vs ${digest}`);
-      await ctx.ecr.send(new PutImageCommand({ repositoryName, imageTag: tag, imageManifest: body.toString('utf8'), imageManifestMediaType: res.headers.get('content-type') ?? undefined, imageDigest: digest }));
-      t.rcDigests[s] = digest;
+      try {
+        t.rcDigests[s] = await copyImageToEcr({ ecr: ctx.ecr, registryUrl: `http://${host}` }, repositoryName, tag);
+      } catch (error) {
+        problems.push(`recording ${repositoryName}:${tag} in ECR: ${firstLine(error.message)}`);
+      }
     }
   }
   return [`ECR (moto): the rc's manifests recorded by PutImage (what ECR holds after the push): ${ctx.serviceNames.map((s) => `ms_${s} ${short(t.rcDigests[s])}`).join(', ')}`];

@@ -34,10 +34,9 @@ export interface ReleaseE2E {
   s3: S3Client;
   awsConfig: { region: string; endpoint: string; forcePathStyle: boolean; credentials: { accessKeyId: string; secretAccessKey: string } };
   layouts: Record<string, MadeLayout>;
-  callers: Record<string, { text: string; with: Record<string, unknown> }>;
   standinCalls(): string[];
   tag(tag: string): void;
-  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number; json?: boolean }): Promise<ActRun>;
+  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number }): Promise<ActRun>;
   close(): Promise<void>;
 }
 

@@ -21,7 +21,6 @@
 // `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
 // what ECR itself would hold after the push, so the production run can promote what staging pushed.
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -31,7 +30,7 @@ import { UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from '../fakes/github
 import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
 import { runProcess } from './process.mjs';
-import { startMoto, startRegistry } from './services.mjs';
+import { copyImageToEcr, startMoto, startRegistry } from './services.mjs';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ACT_VERSION = 'v0.2.89';
@@ -152,12 +151,9 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     const repo = join(work, 'repo');
     cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
-    const callers = {};
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
-      callers[file] = callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci') });
-      writeFileSync(join(repo, '.github/workflows', file), callers[file].text);
+      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci') }).text);
     }
-    env.callers = callers;
     writeFileSync(join(repo, '.gitignore'), 'bin_arm64/\nbuild/\n');
     git(repo, 'init', '-q');
     git(repo, 'remote', 'add', 'origin', 'https://github.com/example-org/sample-service.git'); // act's GITHUB_REPOSITORY
@@ -177,12 +173,11 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
      * Runs `file` (an example caller) for `event` ({ref} for push, {inputs} for workflow_dispatch).
      * Resolves with act's exit code, its whole output and the wall time; never rejects on a failed run.
      */
-    env.run = async (file, event, { timeoutMs = 240_000, json = false } = {}) => {
+    env.run = async (file, event, { timeoutMs = 240_000 } = {}) => {
       const eventName = event.inputs ? 'workflow_dispatch' : 'push';
       const eventFile = join(work, `event-${Date.now()}.json`);
       writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
       const args = [eventName, '-e', eventFile, '-W', `.github/workflows/${file}`, '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode'];
-      if (json) args.push('--json');
       args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
       for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
       for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
@@ -221,27 +216,13 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
  * the same; an index's child manifests first, by digest), as ECR would hold it after the push.
  */
 export async function mirrorToEcr(env, repository, tag) {
-  const { ECRClient, PutImageCommand, CreateRepositoryCommand } = await import('@aws-sdk/client-ecr');
+  const { ECRClient } = await import('@aws-sdk/client-ecr');
   const ecr = new ECRClient(env.awsConfig);
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: repository })).catch((e) => {
-    if (e.name !== 'RepositoryAlreadyExistsException') throw e;
-  });
-  const auth = `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}`;
-  const accept = ['application/vnd.oci.image.index.v1+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json'].join(', ');
-  const get = async (reference) => {
-    const res = await fetch(`${env.registry.url}/v2/${repository}/manifests/${reference}`, { headers: { authorization: auth, accept } });
-    if (!res.ok) throw new Error(`GET ${repository}:${reference} from the registry: ${res.status}`);
-    return { body: Buffer.from(await res.arrayBuffer()), mediaType: res.headers.get('content-type') };
-  };
-  const top = await get(tag);
-  const parsed = JSON.parse(top.body.toString('utf8'));
-  for (const child of parsed.manifests ?? []) {
-    const m = await get(child.digest);
-    await ecr.send(new PutImageCommand({ repositoryName: repository, imageManifest: m.body.toString('utf8'), imageManifestMediaType: m.mediaType, imageDigest: child.digest }));
+  try {
+    return await copyImageToEcr({ ecr, registryUrl: env.registry.url, authorization: `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}` }, repository, tag);
+  } finally {
+    ecr.destroy();
   }
-  const digest = `sha256:${createHash('sha256').update(top.body).digest('hex')}`;
-  await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: top.body.toString('utf8'), imageManifestMediaType: top.mediaType, imageDigest: digest }));
-  return digest;
 }
 
 /** The reusable workflow's outputs as the added report job printed them (`OUTPUT name=value`). */

@@ -19,3 +19,4 @@ export function startFaultProxy(
   decide: (request: IncomingMessage, n: number) => FaultAction | undefined,
   options?: { maxFaults?: number },
 ): Promise<{ url: string; host: string; log: ProxyLogEntry[]; faults(): number; stop(): Promise<void> }>;
+export function copyImageToEcr(target: { ecr: { send(command: unknown): Promise<any> }; registryUrl: string; authorization?: string }, repository: string, tag: string): Promise<string>;

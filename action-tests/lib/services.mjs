@@ -3,6 +3,7 @@
 // optional htpasswd auth, skopeo to read back what was pushed, and a fault-injecting HTTP proxy.
 // Tools come from .ci/install-tools' cache; a missing tool is an error that says to run it.
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -254,3 +255,41 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
   };
 }
 
+
+const MANIFEST_ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+].join(', ');
+
+/**
+ * Copies `repository:tag` from a local registry into moto's ECR API (PutImage of the manifest bytes, so
+ * the digest is the same; an index's child manifests first, by digest), as ECR would hold it after a
+ * push: in AWS the registry and the ECR API are one service, here they are two programs. Creates the
+ * repository when missing. `ecr` is an ECRClient for moto; `authorization` the registry's header, if any.
+ * Resolves with the top manifest's digest; throws when the registry's Docker-Content-Digest disagrees.
+ */
+export async function copyImageToEcr({ ecr, registryUrl, authorization }, repository, tag) {
+  const { CreateRepositoryCommand, PutImageCommand } = await import('@aws-sdk/client-ecr');
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: repository })).catch((e) => {
+    if (e.name !== 'RepositoryAlreadyExistsException') throw e;
+  });
+  const get = async (reference) => {
+    const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT, ...(authorization ? { authorization } : {}) } });
+    if (!res.ok) throw new Error(`GET ${repository}:${reference} from the registry: HTTP ${res.status}`);
+    const body = Buffer.from(await res.arrayBuffer());
+    const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const reported = res.headers.get('docker-content-digest');
+    if (reported && reported !== digest) throw new Error(`${repository}:${reference}: the registry reports ${reported}, the bytes hash to ${digest}`);
+    return { body, digest, mediaType: res.headers.get('content-type') ?? undefined };
+  };
+  const top = await get(tag);
+  for (const child of JSON.parse(top.body.toString('utf8')).manifests ?? []) {
+    const m = await get(child.digest);
+    if (m.digest !== child.digest) throw new Error(`${repository}@${child.digest}: the registry served bytes that hash to ${m.digest}`);
+    await ecr.send(new PutImageCommand({ repositoryName: repository, imageManifest: m.body.toString('utf8'), imageManifestMediaType: m.mediaType, imageDigest: m.digest }));
+  }
+  await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: top.body.toString('utf8'), imageManifestMediaType: top.mediaType, imageDigest: top.digest }));
+  return top.digest;
+}
