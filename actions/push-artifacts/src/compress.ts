@@ -11,14 +11,14 @@
  * pushing the same archive again gives the same digests and the registry's blobs are found (HEAD).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { INDEX_TYPES, MEDIA, SourceError, blobDigests, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
+import { INDEX_TYPES, MEDIA, SourceError, blobDigests, fileRangeStream, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
 import { pool } from './push.js';
 
 export type CompressMode = 'auto' | 'gzip' | 'none';
@@ -230,8 +230,7 @@ export class LayerCompressor {
 }
 
 function fileRange(file: string): BlobSource['open'] {
-  return (start = 0, end) =>
-    end !== undefined && end <= start ? Readable.from([]) : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
+  return (start, end) => fileRangeStream(file, start, end);
 }
 
 function notWritten(where: string): BlobSource['open'] {

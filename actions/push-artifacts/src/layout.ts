@@ -90,6 +90,11 @@ interface Store {
   open(path: string, start?: number, end?: number): Readable;
 }
 
+/** Bytes `[start, end)` of a file (default: all of it), read in 1 MiB chunks. */
+export function fileRangeStream(file: string, start = 0, end?: number): Readable {
+  return end !== undefined && end <= start ? Readable.from([]) : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
+}
+
 function dirStore(dir: string): Store {
   return {
     describe: dir,
@@ -102,7 +107,7 @@ function dirStore(dir: string): Store {
       }
     },
     read: (path) => readFile(join(dir, path)),
-    open: (path, start = 0, end) => (end !== undefined && end <= start ? Readable.from([]) : createReadStream(join(dir, path), { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 })),
+    open: (path, start, end) => fileRangeStream(join(dir, path), start, end),
   };
 }
 
