@@ -7,21 +7,20 @@
  * SIGINT/SIGTERM, see main.ts), the step ends and says how to follow the Job, which keeps running (a
  * migration stopped half-way can leave the schema half-changed; a re-run attaches to it).
  *
- * @kubernetes/client-node is loaded only with this module (main imports it lazily).
+ * The API is spoken over node:https (kubeapi.ts) with the kubeconfig read by kubeconfig.ts and
+ * credentials.ts; main imports this module lazily.
  */
 import { Writable } from 'node:stream';
-import { join } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
-import { ActionError, classifyError, errorMessage, formatDuration, registerSecret, retry, runner as core, type Retryability } from '@deploy-kit/core';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { ActionError, classifyError, errorMessage, formatDuration, retry, runner as core, type Retryability } from '@deploy-kit/core';
+import { credentialsFor } from './credentials.js';
+import { KubeApi } from './kubeapi.js';
+import { KubeconfigError, kubeconfigFailure, kubeconfigSource, resolveContext } from './kubeconfig.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
 import { decide } from './decide.js';
 import { LogSink } from './logsink.js';
 import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
 import { jobSpec, type Plan, type Values } from './plan.js';
 import type { MigrationResult } from './result.js';
-
-type Client = typeof import('@kubernetes/client-node');
 
 /**
  * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
@@ -66,7 +65,8 @@ function apiMessage(error: unknown): string {
 export function kubeRetryability(error: unknown): Retryability {
   const status = statusCode(error);
   if (status !== undefined) {
-    if (status === 429 || status >= 500) return { retryable: true, reason: `HTTP ${status}` };
+    // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
+    if (status === 429 || status >= 500) return { ...classifyError(error), retryable: true, reason: `HTTP ${status}` };
     return { retryable: false, reason: `HTTP ${status}` };
   }
   return classifyError(error);
@@ -107,66 +107,31 @@ export function kubeError(error: unknown, verb: string, resource: string, server
 // kubeconfig
 
 export interface LoadedConfig {
-  kc: KubeConfig;
+  api: KubeApi;
   server: string;
   namespace: string;
   context: string;
+  /** How the user authenticates ("token", "exec plugin aws", ...), for the log. */
+  auth: string;
 }
 
-export function loadKubeConfig(k8s: Client, values: Pick<Values, 'kubeconfig' | 'context' | 'namespace'>, env: Record<string, string | undefined> = process.env): LoadedConfig {
-  const kc = new k8s.KubeConfig();
-  const raw = values.kubeconfig.trim();
-  const source = raw ? (raw.includes('\n') || raw.startsWith('apiVersion') || raw.startsWith('{') ? 'the kubeconfig input' : `the kubeconfig file ${raw}`) : env.KUBECONFIG ? `KUBECONFIG (${env.KUBECONFIG})` : 'the default kubeconfig (~/.kube/config)';
-  const failure = (why: string, cause?: unknown) =>
-    new ActionError(`Cannot use ${source}`, {
-      why,
-      check: ['pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud\'s kubeconfig step (e.g. aws eks update-kubeconfig) first'],
-      cause,
-    });
+/** The kubeconfig (input, KUBECONFIG, ~/.kube/config or in-cluster) resolved to an API client for one context. */
+export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'context' | 'namespace'>, env: Record<string, string | undefined> = process.env, inClusterDir?: string): Promise<LoadedConfig> {
+  const source = kubeconfigSource(values.kubeconfig, env, inClusterDir);
   try {
-    if (raw && source === 'the kubeconfig input') {
-      // Its credentials are registered below once parsed (masking every line would mask `kind: Config`).
-      kc.loadFromString(raw);
-    } else if (raw) {
-      if (!existsSync(raw)) throw failure(`the file ${raw} does not exist`);
-      kc.loadFromFile(raw);
-    } else if (env.KUBECONFIG) {
-      for (const file of env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').filter(Boolean)) {
-        if (!existsSync(file)) throw failure(`KUBECONFIG names ${file}, which does not exist`);
-      }
-      kc.loadFromDefault();
-    } else {
-      // Without any kubeconfig the client falls back to http://localhost:8080, and the failure would
-      // read like a network problem; most often the `kubeconfig` input came from an unset secret.
-      const home = env.HOME || env.USERPROFILE || '';
-      const inCluster = !!env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
-      if (!inCluster && !(home && existsSync(join(home, '.kube', 'config')))) {
-        throw failure('no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?), KUBECONFIG is not set and ~/.kube/config does not exist');
-      }
-      kc.loadFromDefault();
-    }
-  } catch (error) {
-    if (error instanceof ActionError) throw error;
-    // Never quote the parser's message: it can echo a line of the file, credentials included.
-    const mark = (error as { mark?: { line?: number } })?.mark;
-    throw failure(`it is not a valid kubeconfig (${mark?.line !== undefined ? `YAML error at line ${mark.line + 1}` : (error as Error)?.name || 'unreadable'})`);
-  }
-  for (const user of kc.getUsers()) {
-    for (const secret of [user.token, user.password, user.keyData, user.certData]) if (secret) registerSecret(secret);
-    if (user.keyFile && existsSync(user.keyFile)) registerSecret(readFileSync(user.keyFile, 'utf8'));
-  }
-  if (values.context) {
-    if (!kc.getContexts().some((c) => c.name === values.context)) {
+    const config = await source.load();
+    if (values.context && !config.contexts.some((c) => c.name === values.context)) {
       throw new ActionError(`The kubeconfig has no context "${values.context}" (input "context")`, {
-        check: [`its contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`],
+        check: [`its contexts: ${config.contexts.map((c) => c.name).join(', ') || 'none'}`],
       });
     }
-    kc.setCurrentContext(values.context);
+    const target = resolveContext(config, values.context);
+    const credentials = await credentialsFor(target, env as NodeJS.ProcessEnv);
+    return { api: new KubeApi(target.server, credentials), server: target.server, namespace: values.namespace || target.namespace || 'default', context: target.context, auth: credentials.method };
+  } catch (error) {
+    if (error instanceof KubeconfigError) throw kubeconfigFailure(source.label, error.message);
+    throw error;
   }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster || !kc.getCurrentContext()) throw failure('it has no current context with a cluster (set `context`)');
-  const contextObject = kc.getContextObject(kc.getCurrentContext());
-  return { kc, server: cluster.server, namespace: values.namespace || contextObject?.namespace || 'default', context: kc.getCurrentContext() };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -189,8 +154,7 @@ class ResourceWatch {
   private failures = 0;
 
   constructor(
-    private readonly k8s: Client,
-    private readonly kc: KubeConfig,
+    private readonly api: KubeApi,
     private readonly path: string,
     private readonly query: Record<string, string>,
     private readonly list: () => Promise<{ items: unknown[]; resourceVersion: string }>,
@@ -224,11 +188,10 @@ class ResourceWatch {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.stats.watches++;
-    const watch = new this.k8s.Watch(this.kc);
-    this.controller = await watch.watch(
+    this.controller = await this.api.watch(
       this.path,
       { ...this.query, resourceVersion: this.resourceVersion, allowWatchBookmarks: true },
-      (type, object) => {
+      ({ type, object }) => {
         if (type === 'ERROR') {
           const code = (object as { code?: number })?.code;
           if (code === 410) this.resourceVersion = '';
@@ -290,14 +253,13 @@ export interface KubeRunResult extends MigrationResult {
 }
 
 export async function kubernetesBackend(plan: Plan, values: Values, image: string, logFile: string, signal: AbortSignal = new AbortController().signal): Promise<KubeRunResult> {
-  const k8s = await import('@kubernetes/client-node');
-  const config = loadKubeConfig(k8s, values);
-  const { kc, server, namespace } = config;
-  const batch = kc.makeApiClient(k8s.BatchV1Api);
-  const coreApi = kc.makeApiClient(k8s.CoreV1Api);
+  const config = await loadKubeConfig(values);
+  const { api, server, namespace } = config;
   const name = plan.jobName;
+  const jobsPath = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
+  const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
   const manifest = renderJob(jobSpec(plan, values, image, namespace));
-  core.info(`Kubernetes: context ${config.context}, server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
+  core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
     retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
       throw kubeError(error, verb, resource, server);
@@ -305,7 +267,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const readJob = () =>
     call('get', `jobs/${name} in namespace ${namespace}`, async () => {
       try {
-        return (await batch.readNamespacedJob({ name, namespace })) as JobView;
+        return await api.request<JobView>('GET', `${jobsPath}/${encodeURIComponent(name)}`);
       } catch (error) {
         if (statusCode(error) === 404) return undefined;
         throw error;
@@ -316,7 +278,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const listPods = async () =>
     existing === undefined
       ? []
-      : ((await call('list', `pods of jobs/${name} in namespace ${namespace}`, () => coreApi.listNamespacedPod({ namespace, labelSelector: `batch.kubernetes.io/job-name=${name}` }))).items as PodView[]);
+      : (await call('list', `pods of jobs/${name} in namespace ${namespace}`, () => api.request<{ items: PodView[] }>('GET', podsPath, { query: { labelSelector: `batch.kubernetes.io/job-name=${name}` } }))).items;
   let existing = await readJob();
   let decision = decide(existing, { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: values.rerunFailed }, await listPods());
   core.info(decision.action === 'create' ? `No Job ${name} yet: it will be created` : decision.message);
@@ -325,7 +287,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
     return { status: 'already-complete', exitCode: 0, jobName: name, detail: decision.message, rows: [['namespace', namespace]] };
   }
 
-  await checkEnvSources(coreApi, namespace, plan, call);
+  await checkEnvSources(api, namespace, plan, call);
 
   if (plan.dryRun) {
     const yaml = await toYaml(manifest);
@@ -337,7 +299,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const deadline = Date.now() + plan.timeoutMs + waitGraceMs(plan.timeoutMs);
   if (decision.action === 'recreate' || decision.action === 'wait-deleted') {
     if (decision.action === 'recreate') {
-      await call('delete', `jobs/${name} in namespace ${namespace}`, () => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Foreground' }));
+      await call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Foreground'));
       core.info(`Deleted the failed Job ${name}; waiting until it is gone`);
     }
     await waitGone(readJob, Math.min(deadline, Date.now() + 120_000), name);
@@ -346,7 +308,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   if (signal.aborted) return { status: 'cancelled', jobName: name, detail: `the workflow run was cancelled before the Job was created; nothing runs`, rows: [['namespace', namespace]] };
   if (decision.action === 'create') {
     try {
-      await retry(() => batch.createNamespacedJob({ namespace, body: manifest as never }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+      await retry(() => api.request('POST', jobsPath, { body: manifest }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
       core.info(`Created Job ${namespace}/${name}`);
     } catch (error) {
       if (statusCode(error) !== 409) throw kubeError(error, 'create', `jobs in namespace ${namespace}`, server);
@@ -362,7 +324,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const sink = new LogSink(logFile, (line) => core.info(line));
   const cancelNotice = () =>
     core.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
-  const outcome = await watchJob({ k8s, kc, batch, coreApi, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });
+  const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });
   sink.end();
   const rows: [string, string][] = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
   let result: KubeRunResult;
@@ -388,7 +350,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   } else {
     result = { status: 'timed-out', jobName: name, detail: 'the wait ended before the Job finished', check: [`follow it: ${follow}`] };
   }
-  await cleanup(values.cleanup, result.status, () => call('delete', `jobs/${name} in namespace ${namespace}`, () => batch.deleteNamespacedJob({ name, namespace, propagationPolicy: 'Background' })), name);
+  await cleanup(values.cleanup, result.status, () => call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Background')), name);
   core.debug(`watch stats: ${JSON.stringify(outcome.stats)}`);
   return { ...result, rows, logFile, tail: sink.lastLines(), stats: outcome.stats };
 }
@@ -423,6 +385,10 @@ async function cleanup(policy: Values['cleanup'], status: string, remove: () => 
   }
 }
 
+function deleteJob(api: KubeApi, jobsPath: string, name: string, propagationPolicy: 'Foreground' | 'Background'): Promise<unknown> {
+  return api.request('DELETE', `${jobsPath}/${encodeURIComponent(name)}`, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } });
+}
+
 async function waitGone(read: () => Promise<unknown>, until: number, name: string): Promise<void> {
   while (Date.now() < until) {
     if ((await read()) === undefined) return;
@@ -431,16 +397,19 @@ async function waitGone(read: () => Promise<unknown>, until: number, name: strin
   throw new ActionError(`The old Job ${name} was not deleted in time`, { check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'] });
 }
 
+/** Only the object's metadata: whether a secret exists is all we ask, never its values. */
+const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+
 /** The envFrom secrets/config maps exist (read-only; skipped where RBAC does not allow reading them). */
 async function checkEnvSources(
-  coreApi: import('@kubernetes/client-node').CoreV1Api,
+  api: KubeApi,
   namespace: string,
   plan: Plan,
   call: <T>(verb: string, resource: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const checks: [string, string, () => Promise<unknown>][] = [
-    ...plan.envFromSecrets.map((n) => ['secret', n, () => coreApi.readNamespacedSecret({ name: n, namespace })] as [string, string, () => Promise<unknown>]),
-    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => coreApi.readNamespacedConfigMap({ name: n, namespace })] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(n)}`)] as [string, string, () => Promise<unknown>]),
   ];
   for (const [kind, objectName, read] of checks) {
     const found = await call(`get`, `${kind}s/${objectName}`, async () => {
@@ -466,10 +435,7 @@ async function checkEnvSources(
 }
 
 interface WatchArgs {
-  k8s: Client;
-  kc: KubeConfig;
-  batch: import('@kubernetes/client-node').BatchV1Api;
-  coreApi: import('@kubernetes/client-node').CoreV1Api;
+  api: KubeApi;
   namespace: string;
   name: string;
   deadline: number;
@@ -490,7 +456,7 @@ interface WatchOutcome {
 }
 
 async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
-  const { k8s, kc, batch, coreApi, namespace, name, sink } = args;
+  const { api, namespace, name, sink } = args;
   const stats: WatchStats = { watches: 0, reconnects: 0, lists: 0 };
   let job: JobView | undefined;
   const pods = new Map<string, PodView>();
@@ -581,7 +547,7 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
           },
         });
         out.on('error', () => resolveLog());
-        new k8s.Log(kc)
+        api
           .log(namespace, pod, CONTAINER_NAME, out, { follow: followLogs })
           .then((c) => {
             controller = c;
@@ -676,24 +642,18 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
     const onFatal = (error: unknown) => void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
 
     const labelSelector = `batch.kubernetes.io/job-name=${name}`;
-    const listOf = (items: unknown[], metadata?: { resourceVersion?: string }) => ({ items, resourceVersion: metadata?.resourceVersion ?? '' });
-    const retryList = <T>(label: string, fn: () => Promise<T>) => retry(fn, { label, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+    const ns = encodeURIComponent(namespace);
+    /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
+    const resourceWatch = (path: string, query: Record<string, string>, onObject: (type: string, object: any) => void, label: string) =>
+      new ResourceWatch(api, path, query,
+        async () => {
+          const r = await retry(() => api.request<{ items?: unknown[]; metadata?: { resourceVersion?: string } }>('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+          return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
+        }, onObject, onFatal, stats, label);
     watches.push(
-      new ResourceWatch(k8s, kc, `/apis/batch/v1/namespaces/${namespace}/jobs`, { fieldSelector: `metadata.name=${name}` },
-        async () => {
-          const r = await retryList('list jobs', () => batch.listNamespacedJob({ namespace, fieldSelector: `metadata.name=${name}` }));
-          return listOf(r.items, r.metadata);
-        }, onJob, onFatal, stats, 'job'),
-      new ResourceWatch(k8s, kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector },
-        async () => {
-          const r = await retryList('list pods', () => coreApi.listNamespacedPod({ namespace, labelSelector }));
-          return listOf(r.items, r.metadata);
-        }, onPod, onFatal, stats, 'pods'),
-      new ResourceWatch(k8s, kc, `/api/v1/namespaces/${namespace}/events`, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` },
-        async () => {
-          const r = await retryList('list events', () => coreApi.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }));
-          return listOf(r.items, r.metadata);
-        }, onEvent, onFatal, stats, 'events'),
+      resourceWatch(`/apis/batch/v1/namespaces/${ns}/jobs`, { fieldSelector: `metadata.name=${name}` }, onJob, 'job'),
+      resourceWatch(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, onPod, 'pods'),
+      resourceWatch(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'),
     );
     (async () => {
       for (const w of watches) await w.start();

@@ -1,0 +1,304 @@
+/**
+ * How each request to the API server authenticates and verifies the server, from a resolved kubeconfig
+ * context: a bearer token (inline, or a file read again as it ages: bound service account tokens
+ * rotate), basic auth, a client certificate, or an exec credential plugin (client.authentication.k8s.io
+ * v1 and v1beta1: `aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin`), whose credential is kept
+ * until its expirationTimestamp and fetched again after a 401. Impersonation headers as kubectl's --as.
+ *
+ * Legacy `auth-provider` users (gcp, azure, oidc: removed from kubectl 1.26 except oidc) go through
+ * @kubernetes/client-node's KubeConfig, imported only then.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { ActionError, registerSecret } from '@deploy-kit/core';
+import { KubeconfigError, type ExecConfig, type KubeTarget } from './kubeconfig.js';
+
+export interface PreparedRequest {
+  agent: HttpAgent;
+  headers: Record<string, string | string[]>;
+}
+
+export interface Credentials {
+  /** The agent (TLS settings, client certificate) and headers for one request. */
+  prepare(): Promise<PreparedRequest>;
+  /** The server said 401: drop what is cached. True when a new attempt may get other credentials. */
+  invalidate(): boolean;
+  /** How the user authenticates, for the log ("token", "exec plugin aws", ...). */
+  readonly method: string;
+}
+
+const EXEC_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
+/** A token file is read again after this long (client-go re-reads every minute). */
+const TOKEN_FILE_TTL_MS = 60_000;
+/** An exec credential is renewed this long before it expires. */
+const EXPIRY_MARGIN_MS = 10_000;
+const EXEC_TIMEOUT_MS = 60_000;
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new KubeconfigError(`its ${what} file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function base64Pem(data: string, what: string): Buffer {
+  const bytes = Buffer.from(data.replace(/\s+/g, ''), 'base64');
+  if (!bytes.length) throw new KubeconfigError(`its ${what} data is not base64`);
+  return bytes;
+}
+
+/** TLS settings of the cluster: CA, server name, or no verification at all (insecure-skip-tls-verify). */
+export function clusterTls(target: KubeTarget): AgentOptions {
+  const c = target.cluster;
+  const options: AgentOptions = {};
+  if (c['certificate-authority-data']) options.ca = base64Pem(c['certificate-authority-data'], 'certificate-authority');
+  else if (c['certificate-authority']) options.ca = readPem(c['certificate-authority'], 'certificate-authority');
+  if (c['insecure-skip-tls-verify'] === true) options.rejectUnauthorized = false;
+  if (c['tls-server-name']) options.servername = c['tls-server-name'];
+  return options;
+}
+
+/**
+ * A keep-alive agent for the server, through the cluster's `proxy-url` (an http:// proxy, by CONNECT)
+ * when it names one. One agent serves the whole run, so the watches and calls share connections.
+ */
+export function makeAgent(server: string, tls: AgentOptions, proxyUrl?: string): HttpAgent {
+  const secure = server.startsWith('https:');
+  if (!proxyUrl) return secure ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  let proxy: URL;
+  try {
+    proxy = new URL(proxyUrl);
+  } catch {
+    throw new KubeconfigError(`its proxy-url is not a URL (expected http://host:port)`);
+  }
+  if (proxy.protocol !== 'http:') throw new KubeconfigError(`its proxy-url uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
+  if (!secure) throw new KubeconfigError('its proxy-url is set for an http:// server; only https:// servers are reached through a proxy');
+  const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
+  if (proxy.password) registerSecret(decodeURIComponent(proxy.password));
+  class TunnelAgent extends HttpsAgent {
+    override createConnection(options: RequestOptions & { host?: string; port?: number; servername?: string }, callback: (error: Error | null, socket?: Duplex) => void): undefined {
+      const target = `${options.host}:${options.port}`;
+      const connect = httpRequest({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: target, headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) } });
+      connect.once('connect', (response, socket) => {
+        if (response.statusCode !== 200) {
+          socket.destroy();
+          callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
+          return;
+        }
+        const secured = tlsConnect({ ...tls, socket, servername: tls.servername ?? (/^[\d.]+$|:/.test(options.host ?? '') ? undefined : options.host) });
+        secured.once('secureConnect', () => callback(null, secured));
+        secured.once('error', (error) => callback(error));
+      });
+      connect.once('error', (error) => callback(error));
+      connect.end();
+      return undefined;
+    }
+  }
+  return new TunnelAgent({ ...tls, keepAlive: true });
+}
+
+interface ExecCredential {
+  token?: string;
+  cert?: Buffer;
+  key?: Buffer;
+  expiresAt?: number;
+}
+
+function execFailure(exec: ExecConfig, why: string): ActionError {
+  return new ActionError(`The kubeconfig's exec credential plugin \`${exec.command}\` failed`, {
+    why,
+    check: [exec.installHint?.trim() || `\`${exec.command}\` is installed and on PATH on the runner`, 'the cloud login step (e.g. aws-actions/configure-aws-credentials) ran before this one'],
+  });
+}
+
+/** Runs the plugin as client-go does (KUBERNETES_EXEC_INFO, non-interactive) and reads its ExecCredential. */
+export async function runExecPlugin(exec: ExecConfig, target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<ExecCredential> {
+  if (!EXEC_VERSIONS.includes(exec.apiVersion)) {
+    throw new KubeconfigError(`its exec plugin's apiVersion "${exec.apiVersion ?? ''}" is not supported (expected ${EXEC_VERSIONS.join(' or ')}; v1alpha1 was removed in Kubernetes 1.24)`);
+  }
+  if (typeof exec.command !== 'string' || !exec.command) throw new KubeconfigError('its exec plugin has no command');
+  if (exec.interactiveMode === 'Always') throw execFailure(exec, 'it is configured with interactiveMode: Always, and a CI step has no terminal');
+  const spec: Record<string, unknown> = { interactive: false };
+  if (exec.provideClusterInfo) {
+    const c = target.cluster;
+    const extension = c.extensions?.find((e) => e.name === 'client.authentication.k8s.io/exec')?.extension;
+    spec.cluster = {
+      server: c.server,
+      ...(c['tls-server-name'] ? { 'tls-server-name': c['tls-server-name'] } : {}),
+      ...(c['insecure-skip-tls-verify'] ? { 'insecure-skip-tls-verify': true } : {}),
+      ...(c['certificate-authority-data'] ? { 'certificate-authority-data': c['certificate-authority-data'] } : c['certificate-authority'] ? { 'certificate-authority-data': readPem(c['certificate-authority'], 'certificate-authority').toString('base64') } : {}),
+      ...(c['proxy-url'] ? { 'proxy-url': c['proxy-url'] } : {}),
+      ...(extension !== undefined ? { config: extension } : {}),
+    };
+  }
+  const childEnv: NodeJS.ProcessEnv = { ...env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
+  for (const variable of exec.env ?? []) if (variable?.name) childEnv[variable.name] = String(variable.value ?? '');
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(exec.command, (exec.args ?? []).map(String), { env: childEnv, timeout: EXEC_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, out, err) => {
+      if (!error) return resolve(out);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return reject(execFailure(exec, `${exec.command} was not found`));
+      if (code === 'EACCES') return reject(execFailure(exec, `${exec.command} is not executable`));
+      if ((error as { killed?: boolean }).killed) return reject(execFailure(exec, `it did not answer within ${EXEC_TIMEOUT_MS / 1000} s`));
+      // Its stderr is the user's best clue (expired SSO session, missing profile); it never holds the credential.
+      const last = err.trim().split('\n').slice(-5).join('\n');
+      reject(execFailure(exec, `it exited with code ${code ?? (error as { signal?: string }).signal}${last ? `: ${last}` : ''}`));
+    });
+  });
+  let credential: { apiVersion?: string; kind?: string; status?: Record<string, unknown> };
+  try {
+    credential = JSON.parse(stdout);
+  } catch {
+    throw execFailure(exec, 'its output is not an ExecCredential (not JSON)');
+  }
+  if (credential?.kind !== 'ExecCredential') throw execFailure(exec, `its output is not an ExecCredential (kind ${JSON.stringify(credential?.kind ?? null)})`);
+  if (credential.apiVersion !== exec.apiVersion) throw execFailure(exec, `it answered with apiVersion ${credential.apiVersion}, the kubeconfig asks for ${exec.apiVersion}`);
+  const status = credential.status ?? {};
+  const token = typeof status.token === 'string' && status.token ? status.token : undefined;
+  const certData = typeof status.clientCertificateData === 'string' ? status.clientCertificateData : undefined;
+  const keyData = typeof status.clientKeyData === 'string' ? status.clientKeyData : undefined;
+  if (token) registerSecret(token);
+  if (keyData) registerSecret(keyData);
+  if (!token && !(certData && keyData)) throw execFailure(exec, 'its ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData');
+  let expiresAt: number | undefined;
+  if (typeof status.expirationTimestamp === 'string') {
+    expiresAt = Date.parse(status.expirationTimestamp);
+    if (Number.isNaN(expiresAt)) throw execFailure(exec, `its expirationTimestamp "${status.expirationTimestamp}" is not a date`);
+  }
+  return { token, ...(certData && keyData ? { cert: Buffer.from(certData), key: Buffer.from(keyData) } : {}), expiresAt };
+}
+
+/** kubectl's --as, --as-uid, --as-group: one header line per group (Node sends an array as repeated lines). */
+export function impersonation(target: KubeTarget): Record<string, string | string[]> {
+  const u = target.user;
+  const headers: Record<string, string | string[]> = {};
+  if (u.as) headers['impersonate-user'] = u.as;
+  if (u['as-uid']) headers['impersonate-uid'] = u['as-uid'];
+  if (u['as-groups']?.length) headers['impersonate-group'] = u['as-groups'].map(String);
+  for (const [key, values] of Object.entries(u['as-user-extra'] ?? {})) headers[`impersonate-extra-${encodeURIComponent(key)}`] = (values ?? []).map(String);
+  return headers;
+}
+
+/** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
+export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
+  const u = target.user;
+  if (u['auth-provider']) return clientNodeCredentials(target);
+  const tls = clusterTls(target);
+  const extra = impersonation(target);
+  const proxyUrl = target.cluster['proxy-url'];
+  const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
+  const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
+  if (Boolean(certificate) !== Boolean(key)) throw new KubeconfigError(`user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`);
+  if (key) registerSecret(key.toString('utf8'));
+  for (const secret of [u.token, u.password, u['client-key-data']]) if (secret) registerSecret(secret);
+  const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxyUrl);
+
+  if (u.exec) {
+    const exec = u.exec;
+    let cached: (ExecCredential & { agent: HttpAgent }) | undefined;
+    let pending: Promise<ExecCredential & { agent: HttpAgent }> | undefined;
+    const fresh = () => cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_MARGIN_MS > Date.now());
+    return {
+      method: `exec plugin ${exec.command.split('/').pop()}`,
+      async prepare() {
+        if (!fresh()) {
+          // Concurrent requests (three watches start together) share one run of the plugin.
+          pending ??= runExecPlugin(exec, target, env).then((credential) => ({
+            ...credential,
+            agent: credential.cert ? makeAgent(target.server, { ...tls, cert: credential.cert, key: credential.key }, proxyUrl) : baseAgent,
+          }));
+          try {
+            cached = await pending;
+          } finally {
+            pending = undefined;
+          }
+        }
+        const current = cached!;
+        return { agent: current.agent, headers: { ...extra, ...(current.token ? { authorization: `Bearer ${current.token}` } : {}) } };
+      },
+      invalidate() {
+        cached = undefined;
+        return true;
+      },
+    };
+  }
+
+  if (u.tokenFile) {
+    const file = u.tokenFile;
+    let token = '';
+    let readAt = 0;
+    let mtime = 0;
+    return {
+      method: 'token file',
+      async prepare() {
+        if (!token || Date.now() - readAt > TOKEN_FILE_TTL_MS || statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
+          try {
+            token = readFileSync(file, 'utf8').trim();
+            mtime = statSync(file).mtimeMs;
+          } catch (error) {
+            throw new KubeconfigError(`its tokenFile ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+          }
+          readAt = Date.now();
+          registerSecret(token);
+        }
+        return { agent: baseAgent, headers: { ...extra, authorization: `Bearer ${token}` } };
+      },
+      invalidate() {
+        const changed = statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime;
+        token = '';
+        return changed;
+      },
+    };
+  }
+
+  const headers: Record<string, string | string[]> = { ...extra };
+  let method = certificate ? 'client certificate' : 'anonymous';
+  if (u.token) {
+    headers.authorization = `Bearer ${u.token}`;
+    method = 'token';
+  } else if (u.username) {
+    headers.authorization = `Basic ${Buffer.from(`${u.username}:${u.password ?? ''}`).toString('base64')}`;
+    registerSecret((headers.authorization as string).slice(6));
+    method = 'basic auth';
+  }
+  return { method, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
+}
+
+/** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
+async function clientNodeCredentials(target: KubeTarget): Promise<Credentials> {
+  const provider = target.user['auth-provider']!;
+  const k8s = await import('@kubernetes/client-node');
+  const { stringify } = await import('yaml');
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(stringify({ apiVersion: 'v1', kind: 'Config', ...target.config, 'current-context': target.context }));
+  for (const value of Object.values(provider.config ?? {})) if (typeof value === 'string' && value.length >= 8) registerSecret(value);
+  const extra = impersonation(target);
+  let agent: HttpAgent | undefined;
+  return {
+    method: `auth-provider ${provider.name} (via @kubernetes/client-node)`,
+    async prepare() {
+      const options: RequestOptions = {};
+      try {
+        await kc.applyToHTTPSOptions(options);
+      } catch (error) {
+        throw new ActionError(`The kubeconfig's auth-provider "${provider.name}" could not produce a credential`, {
+          why: (error as Error)?.message ?? String(error),
+          check: ['auth-provider plugins were removed from kubectl 1.26 (except oidc): switch the kubeconfig to the exec plugin (gke-gcloud-auth-plugin, kubelogin)'],
+        });
+      }
+      const headers: Record<string, string | string[]> = { ...extra };
+      for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+      const authorization = headers.authorization;
+      if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) registerSecret(authorization.slice(7));
+      // client-node makes a new agent on every call; the TLS settings do not change, so one keep-alive agent serves.
+      agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, target.cluster['proxy-url']);
+      return { agent, headers };
+    },
+    invalidate: () => true,
+  };
+}
