@@ -5,13 +5,16 @@
 // fail-fast cases, the deadline, our own timeout (the Job is left running), RBAC, unreachable/missing
 // kubeconfig, a secret only the kubelet can find missing (CreateContainerConfigError), a name collision, an API server restart mid-run (the watch resumes; no second Job), 500/503
 // answers on the Job GET and the watches mid-run (a TLS proxy in front of kube-apiserver injects them:
-// startKubeFaultProxy in migrate-job-support.ts), and a cancelled run (SIGINT: the Job is left running).
+// startKubeFaultProxy in migrate-job-support.ts), a cancelled run (SIGINT: the Job is left running), and each way a
+// kubeconfig authenticates (exec plugins, client certificates, token files, a legacy auth-provider, proxy-url).
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
-import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
+import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, OIDC_ID_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
 import { freePort, startKubeFaultProxy } from './migrate-job-support.js';
 
 jest.setTimeout(60_000);
@@ -286,6 +289,101 @@ describe('access', () => {
   test('the token in an inline kubeconfig never shows in the output', async () => {
     const result = await run({ tag: nextTag(), args: 'up', kubeconfig: cluster.kubeconfig(ADMIN_TOKEN, NS) }, { env: { KUBECONFIG: undefined }, secrets: [ADMIN_TOKEN] });
     expectSuccess(result);
+  });
+});
+
+describe('how the kubeconfig authenticates (each against the real API server)', () => {
+  /** Writes a kubeconfig whose user block is `user` (and extra cluster lines), next to the cluster's files. */
+  const kubeconfigWith = (name: string, user: string, cluster_ = '') => {
+    const path = join(cluster.dir, name);
+    writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS, { user, cluster: cluster_ }));
+    return path;
+  };
+  /** An exec credential plugin: a script next to the kubeconfig that counts its runs and prints `status`. */
+  const execPlugin = (name: string, apiVersion: string, status: object) => {
+    const script = join(cluster.dir, name);
+    writeFileSync(`${script}.runs`, '');
+    writeFileSync(script, `#!/bin/sh\necho run >> '${script}.runs'\ncat <<'EOF'\n${JSON.stringify({ apiVersion, kind: 'ExecCredential', status })}\nEOF\n`);
+    chmodSync(script, 0o755);
+    return { runs: () => readFileSync(`${script}.runs`, 'utf8').split('\n').filter(Boolean).length };
+  };
+  const runWith = async (path: string, method: string, secrets: string[] = [ADMIN_TOKEN]) => {
+    const tag = nextTag();
+    const result = await run({ tag, args: 'up' }, { env: { KUBECONFIG: path }, secrets });
+    expectSuccess(result);
+    expect(result.outputs.status).toBe('succeeded');
+    expect(result.log).toContain(`Kubernetes: context local (${method})`);
+    expect(result.log).toContain('migrate: done');
+    return result;
+  };
+
+  test('an exec plugin (client.authentication.k8s.io/v1beta1, relative command): run once for the whole step, its token masked', async () => {
+    const plugin = execPlugin('token-plugin.sh', 'client.authentication.k8s.io/v1beta1', { token: ADMIN_TOKEN, expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString() });
+    const path = kubeconfigWith('exec.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ./token-plugin.sh\n      interactiveMode: Never');
+    await runWith(path, 'exec plugin token-plugin.sh');
+    expect(plugin.runs()).toBe(1);
+  });
+
+  test('an exec plugin that answers with a client certificate (v1)', async () => {
+    const cert = readFileSync(join(cluster.dir, 'client.crt'), 'utf8');
+    const key = readFileSync(join(cluster.dir, 'client.key'), 'utf8');
+    const plugin = execPlugin('cert-plugin.sh', 'client.authentication.k8s.io/v1', { clientCertificateData: cert, clientKeyData: key });
+    const path = kubeconfigWith('exec-cert.kubeconfig', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${join(cluster.dir, 'cert-plugin.sh')}\n      provideClusterInfo: true`);
+    await runWith(path, 'exec plugin cert-plugin.sh', [key]);
+    expect(plugin.runs()).toBe(1);
+  });
+
+  test('a client certificate and key from files (paths relative to the kubeconfig)', async () => {
+    const path = kubeconfigWith('cert.kubeconfig', '    client-certificate: client.crt\n    client-key: client.key');
+    await runWith(path, 'client certificate', [readFileSync(join(cluster.dir, 'client.key'), 'utf8')]);
+  });
+
+  test('a token file', async () => {
+    writeFileSync(join(cluster.dir, 'token-file'), `${ADMIN_TOKEN}\n`);
+    await runWith(kubeconfigWith('token-file.kubeconfig', '    tokenFile: token-file'), 'token file');
+  });
+
+  test('a legacy auth-provider (oidc) goes through @kubernetes/client-node', async () => {
+    const path = kubeconfigWith('oidc.kubeconfig', `    auth-provider:\n      name: oidc\n      config:\n        client-id: deploy-kit\n        id-token: ${OIDC_ID_TOKEN}\n        idp-issuer-url: https://issuer.invalid`);
+    await runWith(path, 'auth-provider oidc (via @kubernetes/client-node)', [OIDC_ID_TOKEN]);
+  });
+
+  test('the cluster\'s proxy-url: every connection is a CONNECT tunnel through the proxy', async () => {
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
+      tunnels.push(request.url ?? '');
+      const [host, port] = (request.url ?? '').split(':');
+      const upstream = connectTcp(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as AddressInfo).port;
+      const path = kubeconfigWith('proxy.kubeconfig', `    token: ${ADMIN_TOKEN}`, `\n    proxy-url: http://127.0.0.1:${port}`);
+      await runWith(path, 'token');
+      expect(tunnels.length).toBeGreaterThan(0);
+      expect(new Set(tunnels)).toEqual(new Set([cluster.server.replace('https://', '')]));
+    } finally {
+      proxy.closeAllConnections?.();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  });
+
+  test('an exec plugin that is not installed: its install hint, nothing created', async () => {
+    const tag = nextTag();
+    const path = kubeconfigWith('missing-plugin.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws-iam-authenticator-not-installed\n      installHint: install aws-iam-authenticator');
+    const result = await run({ tag, args: 'up' }, { env: { KUBECONFIG: path } });
+    expectFailure(result, "The kubeconfig's exec credential plugin `aws-iam-authenticator-not-installed` failed");
+    expect(result.log).toContain('aws-iam-authenticator-not-installed was not found');
+    expect(result.log).toContain('install aws-iam-authenticator');
+    expect(await cluster.getJob(NS, jobName(tag))).toBeUndefined();
   });
 });
 

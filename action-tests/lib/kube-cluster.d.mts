@@ -3,6 +3,7 @@ import { type ChildProcess } from 'node:child_process';
 export declare function toolBinary(tool: string, binary?: string): string;
 export declare function freePort(): Promise<number>;
 export declare const ADMIN_TOKEN = "deploy-kit-admin-token-0123456789";
+export declare const OIDC_ID_TOKEN: string;
 export declare const LIMITED_TOKEN = "deploy-kit-limited-token-0123456789";
 export interface ApiResponse {
     status: number;
@@ -18,7 +19,7 @@ export declare class Cluster {
     constructor(dir: string);
     get server(): string;
     /** A kubeconfig for `token` (admin by default), TLS verified against the API server's self-signed CA. */
-    kubeconfig(token?: string, namespace?: string): string;
+    kubeconfig(token?: string, namespace?: string, options?: { user?: string; cluster?: string }): string;
     writeKubeconfig(name: string, token?: string, namespace?: string): string;
     private start;
     startEtcd(): Promise<void>;

@@ -37,6 +37,11 @@ export async function freePort() {
 }
 export const ADMIN_TOKEN = 'deploy-kit-admin-token-0123456789';
 export const LIMITED_TOKEN = 'deploy-kit-limited-token-0123456789';
+/**
+ * A JWT-shaped id-token (exp 2100-01-01, unsigned) for kubeconfigs with a legacy `auth-provider: oidc`
+ * user: client-node sends an unexpired id-token as it is, and the API server knows it as a static token.
+ */
+export const OIDC_ID_TOKEN = [{ alg: 'none', typ: 'JWT' }, { sub: 'oidc-admin', exp: 4102444800 }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
 export class Cluster {
     dir;
     processes = new Map();
@@ -50,16 +55,19 @@ export class Cluster {
     get server() {
         return `https://127.0.0.1:${this.apiPort}`;
     }
-    /** A kubeconfig for `token` (admin by default), TLS verified against the API server's self-signed CA. */
-    kubeconfig(token = ADMIN_TOKEN, namespace) {
+    /**
+     * A kubeconfig for `token` (admin by default), TLS verified against the API server's self-signed CA.
+     * `user` replaces the token with another user block (YAML lines under `user:`, indented by the caller).
+     */
+    kubeconfig(token = ADMIN_TOKEN, namespace, { user, cluster = '' } = {}) {
         const ca = readFileSync(join(this.dir, 'certs/apiserver.crt')).toString('base64');
         return [
             'apiVersion: v1',
             'kind: Config',
             'clusters:',
-            `- name: local\n  cluster:\n    server: ${this.server}\n    certificate-authority-data: ${ca}`,
+            `- name: local\n  cluster:\n    server: ${this.server}\n    certificate-authority-data: ${ca}${cluster}`,
             'users:',
-            `- name: user\n  user:\n    token: ${token}`,
+            `- name: user\n  user:\n${user ?? `    token: ${token}`}`,
             'contexts:',
             `- name: local\n  context:\n    cluster: local\n    user: user${namespace ? `\n    namespace: ${namespace}` : ''}`,
             'current-context: local',
@@ -110,6 +118,7 @@ export class Cluster {
             `--secure-port=${this.apiPort}`,
             `--cert-dir=${join(this.dir, 'certs')}`,
             `--token-auth-file=${join(this.dir, 'tokens.csv')}`,
+            `--client-ca-file=${join(this.dir, 'client-ca.crt')}`,
             '--authorization-mode=RBAC',
             '--service-account-issuer=https://kubernetes.default.svc',
             `--service-account-key-file=${join(this.dir, 'sa.pub')}`,
@@ -235,7 +244,12 @@ export async function startCluster() {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    writeFileSync(join(dir, 'tokens.csv'), `${ADMIN_TOKEN},admin,1,"system:masters"\n${LIMITED_TOKEN},ci-limited,2,"ci"\n`);
+    writeFileSync(join(dir, 'tokens.csv'), `${ADMIN_TOKEN},admin,1,"system:masters"\n${LIMITED_TOKEN},ci-limited,2,"ci"\n${OIDC_ID_TOKEN},oidc-admin,3,"system:masters"\n`);
+    // A client CA and one admin client certificate (O=system:masters), for kubeconfigs that authenticate with a certificate.
+    const openssl = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client-ca.key', '-out', 'client-ca.crt', '-days', '2', '-subj', '/CN=deploy-kit test client CA');
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/O=system:masters/CN=cert-admin');
+    openssl('x509', '-req', '-in', 'client.csr', '-CA', 'client-ca.crt', '-CAkey', 'client-ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2');
     try {
         await cluster.startEtcd();
         await cluster.startApiServer();

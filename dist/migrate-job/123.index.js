@@ -94,7 +94,8 @@ async function parseKubeconfig(text, origin, baseDir) {
     }
     catch (error) {
         // The parser's message quotes the offending line: give only its position.
-        const line = error?.linePos?.[0]?.line;
+        const offset = error?.pos?.[0];
+        const line = typeof offset === 'number' ? text.slice(0, offset).split('\n').length : undefined;
         throw new KubeconfigError(`${origin} is not valid YAML${line ? ` (error at line ${line})` : ''}`);
     }
     if (doc === null || doc === undefined)
@@ -327,7 +328,9 @@ function makeAgent(server, tls, proxyUrl) {
                     callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
                     return;
                 }
-                const secured = (0,external_node_tls_.connect)({ ...tls, socket, servername: tls.servername ?? (/^[\d.]+$|:/.test(options.host ?? '') ? undefined : options.host) });
+                // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
+                const host = options.host ?? '';
+                const secured = (0,external_node_tls_.connect)({ ...tls, socket, host, servername: tls.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host) });
                 secured.once('secureConnect', () => callback(null, secured));
                 secured.once('error', (error) => callback(error));
             });
@@ -525,8 +528,9 @@ async function clientNodeCredentials(target) {
     const { stringify } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
     const kc = new k8s.KubeConfig();
     kc.loadFromString(stringify({ apiVersion: 'v1', kind: 'Config', ...target.config, 'current-context': target.context }));
-    for (const value of Object.values(provider.config ?? {}))
-        if (typeof value === 'string' && value.length >= 8)
+    // Only the credentials: client-id or the issuer URL are not secret, and masking them would garble the log.
+    for (const [key, value] of Object.entries(provider.config ?? {}))
+        if (/token|secret|password/i.test(key) && typeof value === 'string')
             (0,src/* registerSecret */.cl)(value);
     const extra = impersonation(target);
     let agent;
@@ -1041,6 +1045,9 @@ function apiMessage(error) {
     return (0,src/* errorMessage */.gJ)(error);
 }
 function kubeRetryability(error) {
+    // A credential problem (an exec plugin that failed, an unreadable token file) is not the network's.
+    if (error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError)
+        return { retryable: false, reason: error.name };
     const status = statusCode(error);
     if (status !== undefined) {
         // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -1052,6 +1059,10 @@ function kubeRetryability(error) {
 }
 /** An API failure as the user's problem: unreachable, unauthorised, forbidden (naming verb and resource), or other. */
 function kubeError(error, verb, resource, server) {
+    if (error instanceof src/* ActionError */.lZ)
+        return error;
+    if (error instanceof KubeconfigError)
+        return kubeconfigFailure('the kubeconfig', error.message);
     const status = statusCode(error);
     const message = apiMessage(error);
     if (status === 401) {
@@ -1092,6 +1103,9 @@ async function loadKubeConfig(values, env = process.env, inClusterDir) {
         }
         const target = resolveContext(config, values.context);
         const credentials = await credentialsFor(target, env);
+        // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
+        // itself, before any request, rather than as the first call's failure.
+        await credentials.prepare();
         return { api: new KubeApi(target.server, credentials), server: target.server, namespace: values.namespace || target.namespace || 'default', context: target.context, auth: credentials.method };
     }
     catch (error) {

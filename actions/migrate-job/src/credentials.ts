@@ -90,7 +90,9 @@ export function makeAgent(server: string, tls: AgentOptions, proxyUrl?: string):
           callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
           return;
         }
-        const secured = tlsConnect({ ...tls, socket, servername: tls.servername ?? (/^[\d.]+$|:/.test(options.host ?? '') ? undefined : options.host) });
+        // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
+        const host = options.host ?? '';
+        const secured = tlsConnect({ ...tls, socket, host, servername: tls.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host) });
         secured.once('secureConnect', () => callback(null, secured));
         secured.once('error', (error) => callback(error));
       });
@@ -276,7 +278,8 @@ async function clientNodeCredentials(target: KubeTarget): Promise<Credentials> {
   const { stringify } = await import('yaml');
   const kc = new k8s.KubeConfig();
   kc.loadFromString(stringify({ apiVersion: 'v1', kind: 'Config', ...target.config, 'current-context': target.context }));
-  for (const value of Object.values(provider.config ?? {})) if (typeof value === 'string' && value.length >= 8) registerSecret(value);
+  // Only the credentials: client-id or the issuer URL are not secret, and masking them would garble the log.
+  for (const [key, value] of Object.entries(provider.config ?? {})) if (/token|secret|password/i.test(key) && typeof value === 'string') registerSecret(value);
   const extra = impersonation(target);
   let agent: HttpAgent | undefined;
   return {

@@ -63,6 +63,8 @@ function apiMessage(error: unknown): string {
 }
 
 export function kubeRetryability(error: unknown): Retryability {
+  // A credential problem (an exec plugin that failed, an unreadable token file) is not the network's.
+  if (error instanceof ActionError || error instanceof KubeconfigError) return { retryable: false, reason: error.name };
   const status = statusCode(error);
   if (status !== undefined) {
     // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -74,6 +76,8 @@ export function kubeRetryability(error: unknown): Retryability {
 
 /** An API failure as the user's problem: unreachable, unauthorised, forbidden (naming verb and resource), or other. */
 export function kubeError(error: unknown, verb: string, resource: string, server: string): ActionError {
+  if (error instanceof ActionError) return error;
+  if (error instanceof KubeconfigError) return kubeconfigFailure('the kubeconfig', error.message);
   const status = statusCode(error);
   const message = apiMessage(error);
   if (status === 401) {
@@ -127,6 +131,9 @@ export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'contex
     }
     const target = resolveContext(config, values.context);
     const credentials = await credentialsFor(target, env as NodeJS.ProcessEnv);
+    // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
+    // itself, before any request, rather than as the first call's failure.
+    await credentials.prepare();
     return { api: new KubeApi(target.server, credentials), server: target.server, namespace: values.namespace || target.namespace || 'default', context: target.context, auth: credentials.method };
   } catch (error) {
     if (error instanceof KubeconfigError) throw kubeconfigFailure(source.label, error.message);
