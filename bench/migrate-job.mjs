@@ -153,6 +153,8 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
     const ratio = Math.max(0, median(result.ours)) / Math.max(1, median(result.kubectl));
     rows.push(['reaction to Complete (ms after the condition)', `${median(result.ours).toFixed(0)} / ${median(result.kubectl).toFixed(0)}`, ratio.toFixed(2), '≤ 1.0', ratio <= 1.0 ? 'yes' : 'NO']);
     rows.push(['rounds where ours finished first', `${result.oursFirst} of ${result.ours.length}`, '—', 'all', result.oursFirst === result.ours.length ? 'yes' : 'NO']);
+    const spread = (xs) => `${Math.min(...xs).toFixed(0)}…${Math.max(...xs).toFixed(0)}`;
+    rows.push(['  per round, min…max (ms after Complete)', `${spread(result.ours)} / ${spread(result.kubectl)}`, '—', '—', '—']);
     const failRatio = median(result.failOurs) / Math.max(1, median(result.failKubectl));
     rows.push([`reaction to Failed (kubectl --timeout=${KUBECTL_FAIL_TIMEOUT_S}s)`, `${median(result.failOurs).toFixed(0)} / ${median(result.failKubectl).toFixed(0)}`, failRatio.toFixed(2), '≤ 1.0', failRatio <= 1.0 ? 'yes' : 'NO']);
     rows.push(['API requests while waiting (ours)', `${median(result.requests)} per run, however long it runs`, '—', '3 lists + 3 watches + 1 log stream', median(result.requests) <= 7 ? 'yes' : 'NO']);
