@@ -56,7 +56,7 @@ describe('KubeApi.request', () => {
   });
   test('an error answer: status, the Status message, and what the callers make of it', async () => {
     handler = (_req, res) => res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', message: 'jobs.batch is forbidden: User "ci" cannot create resource "jobs"' }));
-    const error = await new KubeApi(base, credentials()).request('POST', '/apis/batch/v1/namespaces/a/jobs', { body: {} }).catch((e) => e);
+    const error = await new KubeApi(base, credentials()).request('POST', '/apis/batch/v1/namespaces/a/jobs', { body: {} }).catch((e: any) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect(error).toMatchObject({ code: 403, statusCode: 403, message: 'Forbidden from POST /apis/batch/v1/namespaces/a/jobs: jobs.batch is forbidden: User "ci" cannot create resource "jobs"' });
     expect(kubeRetryability(error).retryable).toBe(false);
@@ -64,7 +64,7 @@ describe('KubeApi.request', () => {
   });
   test('429 with Retry-After: retryable after the server\'s wait', async () => {
     handler = (_req, res) => res.writeHead(429, { 'retry-after': '3' }).end('slow down');
-    const error = await new KubeApi(base, credentials()).request('GET', '/api/v1/pods').catch((e) => e);
+    const error = await new KubeApi(base, credentials()).request('GET', '/api/v1/pods').catch((e: any) => e);
     expect(kubeRetryability(error)).toMatchObject({ retryable: true, reason: 'HTTP 429', retryAfterMs: 3000 });
   });
   test('a 401 renews the credentials once (an expired exec token), then gives up', async () => {
@@ -78,7 +78,7 @@ describe('KubeApi.request', () => {
     expect(fixed.invalidations).toBe(1);
   });
   test('unreachable: the socket error, retryable', async () => {
-    const error = await new KubeApi('http://127.0.0.1:9', credentials()).request('GET', '/api').catch((e) => e);
+    const error: any = await new KubeApi('http://127.0.0.1:9', credentials()).request('GET', '/api').catch((e: any) => e);
     expect(error.code).toBe('ECONNREFUSED');
     expect(kubeRetryability(error).retryable).toBe(true);
   });

@@ -235,17 +235,17 @@ describe('exec credential plugins', () => {
     ['fails', 'nothing', 3, 'it exited with code 3: plugin stderr: arg1'],
   ])('%s → %s', async (name, output, exitCode, why) => {
     const p = plugin(name, output, exitCode);
-    const error = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: p.command, args: ['arg1'], installHint: 'install it' }, target({})).catch((e) => e);
+    const error = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: p.command, args: ['arg1'], installHint: 'install it' }, target({})).catch((e: any) => e);
     expect(error.message).toBe(`The kubeconfig's exec credential plugin \`${p.command}\` failed`);
     expect(error.why).toBe(why);
     expect(error.check[0]).toBe('install it');
   });
   test('not installed, an unknown apiVersion, interactiveMode Always', async () => {
-    const missing = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'deploy-kit-no-such-plugin' }, target({})).catch((e) => e);
+    const missing = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'deploy-kit-no-such-plugin' }, target({})).catch((e: any) => e);
     expect(missing.why).toBe('deploy-kit-no-such-plugin was not found');
     expect(missing.check[0]).toBe('`deploy-kit-no-such-plugin` is installed and on PATH on the runner');
     await expect(runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'x' }, target({}))).rejects.toThrow('its exec plugin\'s apiVersion "client.authentication.k8s.io/v1alpha1" is not supported');
-    const always = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Always' }, target({})).catch((e) => e);
+    const always = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Always' }, target({})).catch((e: any) => e);
     expect(always.why).toContain('interactiveMode: Always');
   });
 });
