@@ -348,13 +348,14 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     await runWith(path, 'auth-provider oidc (via @kubernetes/client-node)', [OIDC_ID_TOKEN]);
   });
 
-  test('the cluster\'s proxy-url: every connection is a CONNECT tunnel through the proxy', async () => {
+  /** A loopback CONNECT proxy that records each tunnel; `kubernetes` (a name in the API server's certificate) means 127.0.0.1. */
+  async function connectProxy() {
     const tunnels: string[] = [];
     const proxy = createHttpServer();
     proxy.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
       tunnels.push(request.url ?? '');
       const [host, port] = (request.url ?? '').split(':');
-      const upstream = connectTcp(Number(port), host, () => {
+      const upstream = connectTcp(Number(port), host === 'kubernetes' ? '127.0.0.1' : host, () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(client);
@@ -364,15 +365,43 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
       client.on('error', () => upstream.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    return {
+      tunnels,
+      url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+      stop: async () => {
+        proxy.closeAllConnections?.();
+        await new Promise((resolve) => proxy.close(resolve));
+      },
+    };
+  }
+
+  test('the cluster\'s proxy-url: every connection is a CONNECT tunnel through the proxy', async () => {
+    const proxy = await connectProxy();
     try {
-      const port = (proxy.address() as AddressInfo).port;
-      const path = kubeconfigWith('proxy.kubeconfig', `    token: ${ADMIN_TOKEN}`, `\n    proxy-url: http://127.0.0.1:${port}`);
-      await runWith(path, 'token');
-      expect(tunnels.length).toBeGreaterThan(0);
-      expect(new Set(tunnels)).toEqual(new Set([cluster.server.replace('https://', '')]));
+      const path = kubeconfigWith('proxy.kubeconfig', `    token: ${ADMIN_TOKEN}`, `\n    proxy-url: ${proxy.url}`);
+      const result = await runWith(path, 'token');
+      expect(result.log).toContain(`through the proxy ${proxy.url.replace('http://', '')} (its proxy-url)`);
+      expect(proxy.tunnels.length).toBeGreaterThan(0);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([cluster.server.replace('https://', '')]));
     } finally {
-      proxy.closeAllConnections?.();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.stop();
+    }
+  });
+
+  test('HTTPS_PROXY, as kubectl reads it: a server name only the proxy can resolve is reached through it', async () => {
+    const proxy = await connectProxy();
+    try {
+      // The runner cannot resolve `kubernetes`; only a request that goes through the proxy can succeed.
+      const server = cluster.server.replace('127.0.0.1', 'kubernetes');
+      const path = join(cluster.dir, 'env-proxy.kubeconfig');
+      writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS).replace(cluster.server, server));
+      const tag = nextTag();
+      const result = await run({ tag, args: 'up' }, { env: { KUBECONFIG: path, HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,10.0.0.0/8' }, secrets: [ADMIN_TOKEN] });
+      expectSuccess(result);
+      expect(result.log).toContain(`server ${server} through the proxy ${proxy.url.replace('http://', '')} (HTTPS_PROXY)`);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([server.replace('https://', '')]));
+    } finally {
+      await proxy.stop();
     }
   });
 

@@ -25,6 +25,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __webpack_require__(4708);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __webpack_require__(7030);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __webpack_require__(1692);
 // EXTERNAL MODULE: external "node:path"
@@ -262,6 +264,12 @@ function kubeconfigFailure(label, why) {
 
 
 
+
+/** The cluster's proxy-url, else HTTPS_PROXY/NO_PROXY. */
+function proxyFor(target, env) {
+    const configured = target.cluster['proxy-url'];
+    return configured ? { url: configured, source: 'its proxy-url' } : proxyFromEnvironment(target.server, env);
+}
 const EXEC_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
 /** A token file is read again after this long (client-go re-reads every minute). */
 const TOKEN_FILE_TTL_MS = 60_000;
@@ -296,25 +304,86 @@ function clusterTls(target) {
         options.servername = c['tls-server-name'];
     return options;
 }
+const LOOPBACK = new external_node_net_.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+function ipFamily(address) {
+    const family = (0,external_node_net_.isIP)(address);
+    return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
+}
 /**
- * A keep-alive agent for the server, through the cluster's `proxy-url` (an http:// proxy, by CONNECT)
- * when it names one. One agent serves the whole run, so the watches and calls share connections.
+ * HTTPS_PROXY and NO_PROXY as kubectl (Go's httpproxy) reads them, for an https:// server: localhost and
+ * loopback addresses never go through a proxy; a NO_PROXY entry is `*`, an IP, a CIDR, or a domain
+ * (`foo.com` matches it and its subdomains, `.foo.com` and `*.foo.com` only subdomains), each optionally
+ * with `:port`. A proxy without a scheme is http://.
  */
-function makeAgent(server, tls, proxyUrl) {
+function proxyFromEnvironment(server, env) {
+    const url = new URL(server);
+    if (url.protocol !== 'https:')
+        return undefined;
+    const source = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
+    if (!source)
+        return undefined;
+    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const port = url.port || '443';
+    const family = ipFamily(host);
+    if (host === 'localhost' || (family && LOOPBACK.check(host, family)))
+        return undefined;
+    for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
+        const entry = raw.trim().toLowerCase();
+        if (!entry)
+            continue;
+        if (entry === '*')
+            return undefined;
+        if (entry.includes('/')) {
+            const [network, bits] = entry.split('/');
+            const networkFamily = ipFamily(network);
+            if (family && networkFamily === family) {
+                const list = new external_node_net_.BlockList();
+                list.addSubnet(network, Number(bits), networkFamily);
+                if (list.check(host, family))
+                    return undefined;
+            }
+            continue;
+        }
+        // host, host:port, [v6]:port, or a bare IPv6 address
+        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : (0,external_node_net_.isIP)(entry) === 6 ? [entry, undefined] : entry.split(':');
+        if (entryPort && entryPort !== port)
+            continue;
+        if (ipFamily(entryHost)) {
+            if (entryHost === host)
+                return undefined;
+            continue;
+        }
+        if (entryHost.startsWith('*.'))
+            entryHost = entryHost.slice(1);
+        if (entryHost.startsWith('.') ? host.endsWith(entryHost) : host === entryHost || host.endsWith(`.${entryHost}`))
+            return undefined;
+    }
+    const value = env[source].trim();
+    return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`, source };
+}
+/**
+ * A keep-alive agent for the server, through a proxy (an http:// one, by CONNECT) when one is set. One
+ * agent serves the whole run, so the watches and calls share connections.
+ */
+function makeAgent(server, tls, proxySetting) {
     const secure = server.startsWith('https:');
-    if (!proxyUrl)
+    if (!proxySetting)
         return secure ? new external_node_https_.Agent({ ...tls, keepAlive: true }) : new external_node_http_.Agent({ keepAlive: true });
+    const { source } = proxySetting;
     let proxy;
     try {
-        proxy = new URL(proxyUrl);
+        proxy = new URL(proxySetting.url);
     }
     catch {
-        throw new KubeconfigError(`its proxy-url is not a URL (expected http://host:port)`);
+        throw new KubeconfigError(`${source} is not a URL (expected http://host:port)`);
     }
     if (proxy.protocol !== 'http:')
-        throw new KubeconfigError(`its proxy-url uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
+        throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
     if (!secure)
-        throw new KubeconfigError('its proxy-url is set for an http:// server; only https:// servers are reached through a proxy');
+        throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
     const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
     if (proxy.password)
         (0,src/* registerSecret */.cl)(decodeURIComponent(proxy.password));
@@ -436,10 +505,10 @@ function impersonation(target) {
 async function credentialsFor(target, env = process.env) {
     const u = target.user;
     if (u['auth-provider'])
-        return clientNodeCredentials(target);
+        return clientNodeCredentials(target, proxyFor(target, env));
     const tls = clusterTls(target);
     const extra = impersonation(target);
-    const proxyUrl = target.cluster['proxy-url'];
+    const proxyUrl = proxyFor(target, env);
     const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
     const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
     if (Boolean(certificate) !== Boolean(key))
@@ -522,7 +591,7 @@ async function credentialsFor(target, env = process.env) {
     return { method, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
 }
 /** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
-async function clientNodeCredentials(target) {
+async function clientNodeCredentials(target, proxy) {
     const provider = target.user['auth-provider'];
     const k8s = await Promise.all(/* import() */[__webpack_require__.e(171), __webpack_require__.e(543)]).then(__webpack_require__.bind(__webpack_require__, 5543));
     const { stringify } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19));
@@ -555,7 +624,7 @@ async function clientNodeCredentials(target) {
             if (typeof authorization === 'string' && authorization.startsWith('Bearer '))
                 (0,src/* registerSecret */.cl)(authorization.slice(7));
             // client-node makes a new agent on every call; the TLS settings do not change, so one keep-alive agent serves.
-            agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, target.cluster['proxy-url']);
+            agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, proxy);
             return { agent, headers };
         },
         invalidate: () => true,
@@ -1106,7 +1175,15 @@ async function loadKubeConfig(values, env = process.env, inClusterDir) {
         // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
         // itself, before any request, rather than as the first call's failure.
         await credentials.prepare();
-        return { api: new KubeApi(target.server, credentials), server: target.server, namespace: values.namespace || target.namespace || 'default', context: target.context, auth: credentials.method };
+        const proxy = proxyFor(target, env);
+        return {
+            api: new KubeApi(target.server, credentials),
+            server: target.server,
+            namespace: values.namespace || target.namespace || 'default',
+            context: target.context,
+            auth: credentials.method,
+            ...(proxy ? { proxy: `${new URL(proxy.url).host} (${proxy.source})` } : {}),
+        };
     }
     catch (error) {
         if (error instanceof KubeconfigError)
@@ -1232,7 +1309,7 @@ async function kubernetesBackend(plan, values, image, logFile, signal = new Abor
     const jobsPath = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
     const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
     const manifest = (0,src_manifest/* renderJob */.eS)((0,src_plan/* jobSpec */.HY)(plan, values, image, namespace));
-    src/* runner.info */.lj.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
+    src/* runner.info */.lj.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
     const call = (verb, resource, fn) => (0,src/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
         throw kubeError(error, verb, resource, server);
     });

@@ -2,7 +2,7 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterTls, credentialsFor, impersonation, runExecPlugin } from '../src/credentials.js';
+import { clusterTls, credentialsFor, impersonation, proxyFromEnvironment, runExecPlugin } from '../src/credentials.js';
 import { inClusterConfig, kubeconfigSource, mergeKubeconfigs, parseKubeconfig, resolveContext, type KubeTarget } from '../src/kubeconfig.js';
 
 let dir: string;
@@ -247,5 +247,37 @@ describe('exec credential plugins', () => {
     await expect(runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'x' }, target({}))).rejects.toThrow('its exec plugin\'s apiVersion "client.authentication.k8s.io/v1alpha1" is not supported');
     const always = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Always' }, target({})).catch((e: any) => e);
     expect(always.why).toContain('interactiveMode: Always');
+  });
+});
+
+describe('proxyFromEnvironment (kubectl\'s HTTPS_PROXY / NO_PROXY rules)', () => {
+  const proxy = { url: 'http://proxy.corp:3128', source: 'HTTPS_PROXY' };
+  test.each([
+    ['https://api.eks.example:443', { HTTPS_PROXY: 'http://proxy.corp:3128' }, proxy],
+    ['https://api.eks.example', { https_proxy: 'proxy.corp:3128' }, { url: 'http://proxy.corp:3128', source: 'https_proxy' }],
+    ['http://api.example', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['https://api.example', {}, undefined],
+    ['https://localhost:6443', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['https://127.0.0.5:6443', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['https://[::1]:6443', { HTTPS_PROXY: 'http://proxy.corp:3128' }, undefined],
+    ['https://api.example', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '*' }, undefined],
+    ['https://api.example', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: 'other.com, example' }, undefined],
+    ['https://example', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: 'example' }, undefined],
+    ['https://example', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '.example' }, proxy],
+    ['https://a.example', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '*.example' }, undefined],
+    ['https://notexample', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: 'example' }, proxy],
+    ['https://api.example:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', no_proxy: 'api.example:443' }, proxy],
+    ['https://api.example:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', no_proxy: 'api.example:6443' }, undefined],
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '10.0.0.0/8' }, undefined],
+    ['https://10.1.2.3:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '10.1.2.3' }, undefined],
+    ['https://11.1.2.3:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '10.0.0.0/8,10.1.2.3' }, proxy],
+    ['https://[fd00::5]:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: 'fd00::/8' }, undefined],
+    ['https://[fd00::5]:6443', { HTTPS_PROXY: 'http://proxy.corp:3128', NO_PROXY: '[fd00::5]:6443' }, undefined],
+  ])('%s %j', (server, env, expected) => expect(proxyFromEnvironment(server, env)).toEqual(expected));
+  test('an unsupported proxy scheme is named with where it came from', async () => {
+    const remote = { ...target({ token: 't' }, { server: 'https://api.example' }), server: 'https://api.example' };
+    await expect(credentialsFor(remote, { HTTPS_PROXY: 'socks5://proxy:1080' })).rejects.toThrow('HTTPS_PROXY uses socks5, which is not supported');
+    // A loopback server never goes through the environment's proxy, so it is not even looked at.
+    await expect(credentialsFor(target({ token: 't' }), { HTTPS_PROXY: 'socks5://proxy:1080' })).resolves.toBeDefined();
   });
 });

@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
+import { BlockList, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { ActionError, registerSecret } from '@deploy-kit/core';
@@ -20,6 +21,12 @@ import { KubeconfigError, type ExecConfig, type KubeTarget } from './kubeconfig.
 export interface PreparedRequest {
   agent: HttpAgent;
   headers: Record<string, string | string[]>;
+}
+
+/** The cluster's proxy-url, else HTTPS_PROXY/NO_PROXY. */
+export function proxyFor(target: KubeTarget, env: Record<string, string | undefined>): ProxySetting | undefined {
+  const configured = target.cluster['proxy-url'];
+  return configured ? { url: configured, source: 'its proxy-url' } : proxyFromEnvironment(target.server, env);
 }
 
 export interface Credentials {
@@ -63,21 +70,81 @@ export function clusterTls(target: KubeTarget): AgentOptions {
   return options;
 }
 
+/** A proxy to reach the API server through, and where it was configured ("its proxy-url", "HTTPS_PROXY"). */
+export interface ProxySetting {
+  url: string;
+  source: string;
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+function ipFamily(address: string): 'ipv4' | 'ipv6' | undefined {
+  const family = isIP(address);
+  return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
+}
+
 /**
- * A keep-alive agent for the server, through the cluster's `proxy-url` (an http:// proxy, by CONNECT)
- * when it names one. One agent serves the whole run, so the watches and calls share connections.
+ * HTTPS_PROXY and NO_PROXY as kubectl (Go's httpproxy) reads them, for an https:// server: localhost and
+ * loopback addresses never go through a proxy; a NO_PROXY entry is `*`, an IP, a CIDR, or a domain
+ * (`foo.com` matches it and its subdomains, `.foo.com` and `*.foo.com` only subdomains), each optionally
+ * with `:port`. A proxy without a scheme is http://.
  */
-export function makeAgent(server: string, tls: AgentOptions, proxyUrl?: string): HttpAgent {
+export function proxyFromEnvironment(server: string, env: Record<string, string | undefined>): ProxySetting | undefined {
+  const url = new URL(server);
+  if (url.protocol !== 'https:') return undefined;
+  const source = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
+  if (!source) return undefined;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const port = url.port || '443';
+  const family = ipFamily(host);
+  if (host === 'localhost' || (family && LOOPBACK.check(host, family))) return undefined;
+  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
+    const entry = raw.trim().toLowerCase();
+    if (!entry) continue;
+    if (entry === '*') return undefined;
+    if (entry.includes('/')) {
+      const [network, bits] = entry.split('/');
+      const networkFamily = ipFamily(network);
+      if (family && networkFamily === family) {
+        const list = new BlockList();
+        list.addSubnet(network, Number(bits), networkFamily);
+        if (list.check(host, family)) return undefined;
+      }
+      continue;
+    }
+    // host, host:port, [v6]:port, or a bare IPv6 address
+    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : isIP(entry) === 6 ? [entry, undefined] : entry.split(':');
+    if (entryPort && entryPort !== port) continue;
+    if (ipFamily(entryHost)) {
+      if (entryHost === host) return undefined;
+      continue;
+    }
+    if (entryHost.startsWith('*.')) entryHost = entryHost.slice(1);
+    if (entryHost.startsWith('.') ? host.endsWith(entryHost) : host === entryHost || host.endsWith(`.${entryHost}`)) return undefined;
+  }
+  const value = env[source]!.trim();
+  return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`, source };
+}
+
+/**
+ * A keep-alive agent for the server, through a proxy (an http:// one, by CONNECT) when one is set. One
+ * agent serves the whole run, so the watches and calls share connections.
+ */
+export function makeAgent(server: string, tls: AgentOptions, proxySetting?: ProxySetting): HttpAgent {
   const secure = server.startsWith('https:');
-  if (!proxyUrl) return secure ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  if (!proxySetting) return secure ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const { source } = proxySetting;
   let proxy: URL;
   try {
-    proxy = new URL(proxyUrl);
+    proxy = new URL(proxySetting.url);
   } catch {
-    throw new KubeconfigError(`its proxy-url is not a URL (expected http://host:port)`);
+    throw new KubeconfigError(`${source} is not a URL (expected http://host:port)`);
   }
-  if (proxy.protocol !== 'http:') throw new KubeconfigError(`its proxy-url uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
-  if (!secure) throw new KubeconfigError('its proxy-url is set for an http:// server; only https:// servers are reached through a proxy');
+  if (proxy.protocol !== 'http:') throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
+  if (!secure) throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
   const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
   if (proxy.password) registerSecret(decodeURIComponent(proxy.password));
   class TunnelAgent extends HttpsAgent {
@@ -189,10 +256,10 @@ export function impersonation(target: KubeTarget): Record<string, string | strin
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
 export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
   const u = target.user;
-  if (u['auth-provider']) return clientNodeCredentials(target);
+  if (u['auth-provider']) return clientNodeCredentials(target, proxyFor(target, env));
   const tls = clusterTls(target);
   const extra = impersonation(target);
-  const proxyUrl = target.cluster['proxy-url'];
+  const proxyUrl = proxyFor(target, env);
   const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
   const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
   if (Boolean(certificate) !== Boolean(key)) throw new KubeconfigError(`user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`);
@@ -272,7 +339,7 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
 }
 
 /** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
-async function clientNodeCredentials(target: KubeTarget): Promise<Credentials> {
+async function clientNodeCredentials(target: KubeTarget, proxy: ProxySetting | undefined): Promise<Credentials> {
   const provider = target.user['auth-provider']!;
   const k8s = await import('@kubernetes/client-node');
   const { stringify } = await import('yaml');
@@ -299,7 +366,7 @@ async function clientNodeCredentials(target: KubeTarget): Promise<Credentials> {
       const authorization = headers.authorization;
       if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) registerSecret(authorization.slice(7));
       // client-node makes a new agent on every call; the TLS settings do not change, so one keep-alive agent serves.
-      agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, target.cluster['proxy-url']);
+      agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, proxy);
       return { agent, headers };
     },
     invalidate: () => true,

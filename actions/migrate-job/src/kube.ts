@@ -12,7 +12,7 @@
  */
 import { Writable } from 'node:stream';
 import { ActionError, classifyError, errorMessage, formatDuration, retry, runner as core, type Retryability } from '@deploy-kit/core';
-import { credentialsFor } from './credentials.js';
+import { credentialsFor, proxyFor } from './credentials.js';
 import { KubeApi } from './kubeapi.js';
 import { KubeconfigError, kubeconfigFailure, kubeconfigSource, resolveContext } from './kubeconfig.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
@@ -117,6 +117,8 @@ export interface LoadedConfig {
   context: string;
   /** How the user authenticates ("token", "exec plugin aws", ...), for the log. */
   auth: string;
+  /** The proxy in between, as "host:port (HTTPS_PROXY)" (never its credentials). */
+  proxy?: string;
 }
 
 /** The kubeconfig (input, KUBECONFIG, ~/.kube/config or in-cluster) resolved to an API client for one context. */
@@ -134,7 +136,15 @@ export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'contex
     // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
     // itself, before any request, rather than as the first call's failure.
     await credentials.prepare();
-    return { api: new KubeApi(target.server, credentials), server: target.server, namespace: values.namespace || target.namespace || 'default', context: target.context, auth: credentials.method };
+    const proxy = proxyFor(target, env);
+    return {
+      api: new KubeApi(target.server, credentials),
+      server: target.server,
+      namespace: values.namespace || target.namespace || 'default',
+      context: target.context,
+      auth: credentials.method,
+      ...(proxy ? { proxy: `${new URL(proxy.url).host} (${proxy.source})` } : {}),
+    };
   } catch (error) {
     if (error instanceof KubeconfigError) throw kubeconfigFailure(source.label, error.message);
     throw error;
@@ -266,7 +276,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const jobsPath = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
   const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
   const manifest = renderJob(jobSpec(plan, values, image, namespace));
-  core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}, namespace ${namespace}, Job ${name}, image ${image}`);
+  core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
     retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
       throw kubeError(error, verb, resource, server);
