@@ -405,6 +405,36 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     }
   });
 
+  test('an exec plugin that cannot renew an expired token mid-run: the step fails with the plugin\'s own message, not a timeout', async () => {
+    const tag = nextTag();
+    const name = jobName(tag);
+    // First run: a token that soon needs renewing; every later run fails as an expired SSO session would.
+    const script = join(cluster.dir, 'expiring-plugin.sh');
+    const counter = `${script}.runs`;
+    writeFileSync(counter, '');
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ADMIN_TOKEN, expirationTimestamp: new Date(Date.now() + 15_000).toISOString() } });
+    // Renewed 10 s before it expires: fresh for the first 5 s (long enough to create the Job and open the watches).
+    const staleAt = Date.now() + 5_500;
+    writeFileSync(script, `#!/bin/sh\necho run >> '${counter}'\nif [ "$(wc -l < '${counter}')" -le 1 ]; then\ncat <<'EOF'\n${credential}\nEOF\nelse\necho 'Error: the SSO session has expired' >&2\nexit 255\nfi\n`);
+    chmodSync(script, 0o755);
+    const proxy = await startKubeFaultProxy(cluster, { maxFaults: 0 });
+    try {
+      const path = join(cluster.dir, 'expiring.kubeconfig');
+      writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS, { user: `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}` }).replace(cluster.server, proxy.url));
+      const pending = run({ tag, args: 'slow 30' }, { env: { KUBECONFIG: path }, secrets: [ADMIN_TOKEN] });
+      await waitFor('the pod running', 20_000, async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running'));
+      await waitFor('the job and pod watches', 10_000, async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2);
+      await new Promise((r) => setTimeout(r, Math.max(0, staleAt - Date.now())));
+      expect(proxy.cutWatches()).toBeGreaterThanOrEqual(2);
+      const result = await pending;
+      expectFailure(result, "The kubeconfig's exec credential plugin");
+      expect(result.log).toContain('it exited with code 255: Error: the SSO session has expired');
+      expect(result.durationMs).toBeLessThan(20_000);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   test('an exec plugin that is not installed: its install hint, nothing created', async () => {
     const tag = nextTag();
     const path = kubeconfigWith('missing-plugin.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws-iam-authenticator-not-installed\n      installHint: install aws-iam-authenticator');

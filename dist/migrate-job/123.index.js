@@ -1225,7 +1225,7 @@ class ResourceWatch {
         }
         catch (error) {
             const status = statusCode(error);
-            if (status !== undefined && status < 500 && status !== 410 && status !== 429)
+            if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError)
                 throw error;
             src/* runner.debug */.lj.debug(`watch ${this.label}: first list failed (${(0,src/* errorMessage */.gJ)(error)}); retrying`);
             this.failures++;
@@ -1264,7 +1264,7 @@ class ResourceWatch {
             return;
         this.stats.reconnects++;
         const status = statusCode(error);
-        if (status === 401 || status === 403) {
+        if (status === 401 || status === 403 || error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError) {
             this.onFatal(error);
             return;
         }
@@ -1283,7 +1283,8 @@ class ResourceWatch {
         }
         catch (relistError) {
             const relistStatus = statusCode(relistError);
-            if (relistStatus === 401 || relistStatus === 403) {
+            // Refused, or our own credentials failed (an exec plugin that cannot renew an expired token): retrying won't help.
+            if (relistStatus === 401 || relistStatus === 403 || relistError instanceof src/* ActionError */.lZ || relistError instanceof KubeconfigError) {
                 this.onFatal(relistError);
                 return;
             }

@@ -187,7 +187,7 @@ class ResourceWatch {
       await this.relist();
     } catch (error) {
       const status = statusCode(error);
-      if (status !== undefined && status < 500 && status !== 410 && status !== 429) throw error;
+      if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || error instanceof ActionError || error instanceof KubeconfigError) throw error;
       core.debug(`watch ${this.label}: first list failed (${errorMessage(error)}); retrying`);
       this.failures++;
       void this.reconnect(error);
@@ -227,7 +227,7 @@ class ResourceWatch {
     if (this.stopped) return;
     this.stats.reconnects++;
     const status = statusCode(error);
-    if (status === 401 || status === 403) {
+    if (status === 401 || status === 403 || error instanceof ActionError || error instanceof KubeconfigError) {
       this.onFatal(error);
       return;
     }
@@ -240,7 +240,8 @@ class ResourceWatch {
       else await this.connect();
     } catch (relistError) {
       const relistStatus = statusCode(relistError);
-      if (relistStatus === 401 || relistStatus === 403) {
+      // Refused, or our own credentials failed (an exec plugin that cannot renew an expired token): retrying won't help.
+      if (relistStatus === 401 || relistStatus === 403 || relistError instanceof ActionError || relistError instanceof KubeconfigError) {
         this.onFatal(relistError);
         return;
       }
