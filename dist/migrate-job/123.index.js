@@ -399,7 +399,7 @@ function makeAgent(server, tls, proxySetting) {
                 }
                 // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
                 const host = options.host ?? '';
-                const secured = (0,external_node_tls_.connect)({ ...tls, socket, host, servername: tls.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host) });
+                const secured = (0,external_node_tls_.connect)({ ...tls, socket, host, servername: tls.servername ?? ((0,external_node_net_.isIP)(host) ? undefined : host) });
                 secured.once('secureConnect', () => callback(null, secured));
                 secured.once('error', (error) => callback(error));
             });
@@ -504,11 +504,11 @@ function impersonation(target) {
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
 async function credentialsFor(target, env = process.env) {
     const u = target.user;
+    const proxy = proxyFor(target, env);
     if (u['auth-provider'])
-        return clientNodeCredentials(target, proxyFor(target, env));
+        return clientNodeCredentials(target, proxy);
     const tls = clusterTls(target);
     const extra = impersonation(target);
-    const proxyUrl = proxyFor(target, env);
     const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
     const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
     if (Boolean(certificate) !== Boolean(key))
@@ -518,7 +518,7 @@ async function credentialsFor(target, env = process.env) {
     for (const secret of [u.token, u.password, u['client-key-data']])
         if (secret)
             (0,src/* registerSecret */.cl)(secret);
-    const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxyUrl);
+    const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxy);
     if (u.exec) {
         const exec = u.exec;
         let cached;
@@ -526,12 +526,13 @@ async function credentialsFor(target, env = process.env) {
         const fresh = () => cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_MARGIN_MS > Date.now());
         return {
             method: `exec plugin ${exec.command.split('/').pop()}`,
+            proxy,
             async prepare() {
                 if (!fresh()) {
                     // Concurrent requests (three watches start together) share one run of the plugin.
                     pending ??= runExecPlugin(exec, target, env).then((credential) => ({
                         ...credential,
-                        agent: credential.cert ? makeAgent(target.server, { ...tls, cert: credential.cert, key: credential.key }, proxyUrl) : baseAgent,
+                        agent: credential.cert ? makeAgent(target.server, { ...tls, cert: credential.cert, key: credential.key }, proxy) : baseAgent,
                     }));
                     try {
                         cached = await pending;
@@ -556,6 +557,7 @@ async function credentialsFor(target, env = process.env) {
         let mtime = 0;
         return {
             method: 'token file',
+            proxy,
             async prepare() {
                 if (!token || Date.now() - readAt > TOKEN_FILE_TTL_MS || (0,external_node_fs_.statSync)(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
                     try {
@@ -588,7 +590,7 @@ async function credentialsFor(target, env = process.env) {
         (0,src/* registerSecret */.cl)(headers.authorization.slice(6));
         method = 'basic auth';
     }
-    return { method, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
+    return { method, proxy, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
 }
 /** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
 async function clientNodeCredentials(target, proxy) {
@@ -605,6 +607,7 @@ async function clientNodeCredentials(target, proxy) {
     let agent;
     return {
         method: `auth-provider ${provider.name} (via @kubernetes/client-node)`,
+        proxy,
         async prepare() {
             const options = {};
             try {
@@ -647,7 +650,9 @@ class KubeApiError extends Error {
     code;
     statusCode;
     constructor(status, body, headers, what) {
-        super(`${external_node_http_.STATUS_CODES[status] ?? `HTTP ${status}`} from ${what}${statusMessage(body) ? `: ${statusMessage(body)}` : ''}`);
+        // A body that is JSON but not a Status is still quoted: it is all there is to say.
+        const detail = statusMessage(body) ?? body.trim().slice(0, 300);
+        super(`${external_node_http_.STATUS_CODES[status] ?? `HTTP ${status}`} from ${what}${detail ? `: ${detail}` : ''}`);
         this.body = body;
         this.headers = headers;
         this.name = 'KubeApiError';
@@ -655,16 +660,22 @@ class KubeApiError extends Error {
         this.statusCode = status;
     }
 }
+/**
+ * What an error body says: a Status object's message, or the start of a body that is not JSON;
+ * undefined for an empty body or JSON without a message.
+ */
 function statusMessage(body) {
     try {
         const parsed = JSON.parse(body);
-        if (typeof parsed?.message === 'string')
-            return parsed.message;
+        return typeof parsed?.message === 'string' ? parsed.message : undefined;
     }
     catch {
-        // not a Status object
+        return body.trim().slice(0, 300) || undefined;
     }
-    return body.trim().slice(0, 300);
+}
+/** The collection URL of a namespaced resource migrate-job uses (jobs in batch/v1, the rest in core v1). */
+function collectionPath(namespace, resource) {
+    return `${resource === 'jobs' ? '/apis/batch/v1' : '/api/v1'}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
 }
 /** A request that got no answer within this long fails (and is retried by the caller); watches and follows are exempt. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -779,7 +790,7 @@ class KubeApi {
      */
     async log(namespace, pod, container, out, options) {
         const controller = new AbortController();
-        const url = this.url(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
+        const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
         const response = await this.open('GET', url, { stream: true, signal: controller.signal, accept: '*/*' });
         if (response.statusCode !== 200)
             throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname}`);
@@ -1097,25 +1108,19 @@ function statusCode(error) {
 }
 function apiMessage(error) {
     const body = error?.body;
-    if (typeof body === 'string') {
-        try {
-            const parsed = JSON.parse(body);
-            if (parsed.message)
-                return parsed.message;
-        }
-        catch {
-            if (body.trim())
-                return body.trim().slice(0, 300);
-        }
-    }
-    else if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string') {
-        return body.message;
-    }
-    return (0,src/* errorMessage */.gJ)(error);
+    return (typeof body === 'string' ? statusMessage(body) : undefined) || (0,src/* errorMessage */.gJ)(error);
+}
+/** Our own credentials failed (an exec plugin, an unreadable token file): not the network's fault, and no retry helps. */
+function isCredentialFailure(error) {
+    return error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError;
+}
+/** What ends a watch for good: a refusal (401, 403) or our own credentials failing. */
+function endsWatch(error) {
+    const status = statusCode(error);
+    return status === 401 || status === 403 || isCredentialFailure(error);
 }
 function kubeRetryability(error) {
-    // A credential problem (an exec plugin that failed, an unreadable token file) is not the network's.
-    if (error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError)
+    if (isCredentialFailure(error))
         return { retryable: false, reason: error.name };
     const status = statusCode(error);
     if (status !== undefined) {
@@ -1175,7 +1180,7 @@ async function loadKubeConfig(values, env = process.env, inClusterDir) {
         // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
         // itself, before any request, rather than as the first call's failure.
         await credentials.prepare();
-        const proxy = proxyFor(target, env);
+        const { proxy } = credentials;
         return {
             api: new KubeApi(target.server, credentials),
             server: target.server,
@@ -1225,7 +1230,7 @@ class ResourceWatch {
         }
         catch (error) {
             const status = statusCode(error);
-            if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError)
+            if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || isCredentialFailure(error))
                 throw error;
             src/* runner.debug */.lj.debug(`watch ${this.label}: first list failed (${(0,src/* errorMessage */.gJ)(error)}); retrying`);
             this.failures++;
@@ -1263,8 +1268,7 @@ class ResourceWatch {
         if (this.stopped)
             return;
         this.stats.reconnects++;
-        const status = statusCode(error);
-        if (status === 401 || status === 403 || error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError) {
+        if (endsWatch(error)) {
             this.onFatal(error);
             return;
         }
@@ -1276,15 +1280,14 @@ class ResourceWatch {
         if (this.stopped)
             return;
         try {
-            if (!this.resourceVersion || status === 410)
+            if (!this.resourceVersion || statusCode(error) === 410)
                 await this.relist();
             else
                 await this.connect();
         }
         catch (relistError) {
-            const relistStatus = statusCode(relistError);
             // Refused, or our own credentials failed (an exec plugin that cannot renew an expired token): retrying won't help.
-            if (relistStatus === 401 || relistStatus === 403 || relistError instanceof src/* ActionError */.lZ || relistError instanceof KubeconfigError) {
+            if (endsWatch(relistError)) {
                 this.onFatal(relistError);
                 return;
             }
@@ -1307,8 +1310,8 @@ async function kubernetesBackend(plan, values, image, logFile, signal = new Abor
     const config = await loadKubeConfig(values);
     const { api, server, namespace } = config;
     const name = plan.jobName;
-    const jobsPath = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
-    const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+    const jobsPath = collectionPath(namespace, 'jobs');
+    const podsPath = collectionPath(namespace, 'pods');
     const manifest = (0,src_manifest/* renderJob */.eS)((0,src_plan/* jobSpec */.HY)(plan, values, image, namespace));
     src/* runner.info */.lj.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
     const call = (verb, resource, fn) => (0,src/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
@@ -1456,8 +1459,8 @@ const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v
 /** The envFrom secrets/config maps exist (read-only; skipped where RBAC does not allow reading them). */
 async function checkEnvSources(api, namespace, plan, call) {
     const checks = [
-        ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })]),
-        ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(n)}`)]),
+        ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })]),
+        ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `${collectionPath(namespace, 'configmaps')}/${encodeURIComponent(n)}`)]),
     ];
     for (const [kind, objectName, read] of checks) {
         const found = await call(`get`, `${kind}s/${objectName}`, async () => {
@@ -1687,13 +1690,12 @@ async function watchJob(args) {
         };
         const onFatal = (error) => void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
         const labelSelector = `batch.kubernetes.io/job-name=${name}`;
-        const ns = encodeURIComponent(namespace);
         /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
         const resourceWatch = (path, query, onObject, label) => new ResourceWatch(api, path, query, async () => {
             const r = await (0,src/* retry */.L5)(() => api.request('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
             return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
         }, onObject, onFatal, stats, label);
-        watches.push(resourceWatch(`/apis/batch/v1/namespaces/${ns}/jobs`, { fieldSelector: `metadata.name=${name}` }, onJob, 'job'), resourceWatch(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, onPod, 'pods'), resourceWatch(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'));
+        watches.push(resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'), resourceWatch(collectionPath(namespace, 'pods'), { labelSelector }, onPod, 'pods'), resourceWatch(collectionPath(namespace, 'events'), { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'));
         (async () => {
             for (const w of watches)
                 await w.start();

@@ -24,7 +24,7 @@ export interface PreparedRequest {
 }
 
 /** The cluster's proxy-url, else HTTPS_PROXY/NO_PROXY. */
-export function proxyFor(target: KubeTarget, env: Record<string, string | undefined>): ProxySetting | undefined {
+function proxyFor(target: KubeTarget, env: Record<string, string | undefined>): ProxySetting | undefined {
   const configured = target.cluster['proxy-url'];
   return configured ? { url: configured, source: 'its proxy-url' } : proxyFromEnvironment(target.server, env);
 }
@@ -36,6 +36,8 @@ export interface Credentials {
   invalidate(): boolean;
   /** How the user authenticates, for the log ("token", "exec plugin aws", ...). */
   readonly method: string;
+  /** The proxy every connection goes through (proxy-url, else HTTPS_PROXY), if any. */
+  readonly proxy?: ProxySetting;
 }
 
 const EXEC_VERSIONS = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'];
@@ -159,7 +161,7 @@ export function makeAgent(server: string, tls: AgentOptions, proxySetting?: Prox
         }
         // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
         const host = options.host ?? '';
-        const secured = tlsConnect({ ...tls, socket, host, servername: tls.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host) });
+        const secured = tlsConnect({ ...tls, socket, host, servername: tls.servername ?? (isIP(host) ? undefined : host) });
         secured.once('secureConnect', () => callback(null, secured));
         secured.once('error', (error) => callback(error));
       });
@@ -256,16 +258,16 @@ export function impersonation(target: KubeTarget): Record<string, string | strin
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
 export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
   const u = target.user;
-  if (u['auth-provider']) return clientNodeCredentials(target, proxyFor(target, env));
+  const proxy = proxyFor(target, env);
+  if (u['auth-provider']) return clientNodeCredentials(target, proxy);
   const tls = clusterTls(target);
   const extra = impersonation(target);
-  const proxyUrl = proxyFor(target, env);
   const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
   const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
   if (Boolean(certificate) !== Boolean(key)) throw new KubeconfigError(`user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`);
   if (key) registerSecret(key.toString('utf8'));
   for (const secret of [u.token, u.password, u['client-key-data']]) if (secret) registerSecret(secret);
-  const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxyUrl);
+  const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxy);
 
   if (u.exec) {
     const exec = u.exec;
@@ -274,12 +276,13 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
     const fresh = () => cached && (cached.expiresAt === undefined || cached.expiresAt - EXPIRY_MARGIN_MS > Date.now());
     return {
       method: `exec plugin ${exec.command.split('/').pop()}`,
+      proxy,
       async prepare() {
         if (!fresh()) {
           // Concurrent requests (three watches start together) share one run of the plugin.
           pending ??= runExecPlugin(exec, target, env).then((credential) => ({
             ...credential,
-            agent: credential.cert ? makeAgent(target.server, { ...tls, cert: credential.cert, key: credential.key }, proxyUrl) : baseAgent,
+            agent: credential.cert ? makeAgent(target.server, { ...tls, cert: credential.cert, key: credential.key }, proxy) : baseAgent,
           }));
           try {
             cached = await pending;
@@ -304,6 +307,7 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
     let mtime = 0;
     return {
       method: 'token file',
+      proxy,
       async prepare() {
         if (!token || Date.now() - readAt > TOKEN_FILE_TTL_MS || statSync(file, { throwIfNoEntry: false })?.mtimeMs !== mtime) {
           try {
@@ -335,7 +339,7 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
     registerSecret((headers.authorization as string).slice(6));
     method = 'basic auth';
   }
-  return { method, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
+  return { method, proxy, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
 }
 
 /** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
@@ -351,6 +355,7 @@ async function clientNodeCredentials(target: KubeTarget, proxy: ProxySetting | u
   let agent: HttpAgent | undefined;
   return {
     method: `auth-provider ${provider.name} (via @kubernetes/client-node)`,
+    proxy,
     async prepare() {
       const options: RequestOptions = {};
       try {

@@ -12,8 +12,8 @@
  */
 import { Writable } from 'node:stream';
 import { ActionError, classifyError, errorMessage, formatDuration, retry, runner as core, type Retryability } from '@deploy-kit/core';
-import { credentialsFor, proxyFor } from './credentials.js';
-import { KubeApi } from './kubeapi.js';
+import { credentialsFor } from './credentials.js';
+import { KubeApi, collectionPath, statusMessage } from './kubeapi.js';
 import { KubeconfigError, kubeconfigFailure, kubeconfigSource, resolveContext } from './kubeconfig.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
 import { decide } from './decide.js';
@@ -49,22 +49,22 @@ function statusCode(error: unknown): number | undefined {
 
 function apiMessage(error: unknown): string {
   const body = (error as ApiErrorLike)?.body;
-  if (typeof body === 'string') {
-    try {
-      const parsed = JSON.parse(body) as { message?: string };
-      if (parsed.message) return parsed.message;
-    } catch {
-      if (body.trim()) return body.trim().slice(0, 300);
-    }
-  } else if (body && typeof body === 'object' && 'message' in body && typeof (body as { message: unknown }).message === 'string') {
-    return (body as { message: string }).message;
-  }
-  return errorMessage(error);
+  return (typeof body === 'string' ? statusMessage(body) : undefined) || errorMessage(error);
+}
+
+/** Our own credentials failed (an exec plugin, an unreadable token file): not the network's fault, and no retry helps. */
+function isCredentialFailure(error: unknown): boolean {
+  return error instanceof ActionError || error instanceof KubeconfigError;
+}
+
+/** What ends a watch for good: a refusal (401, 403) or our own credentials failing. */
+function endsWatch(error: unknown): boolean {
+  const status = statusCode(error);
+  return status === 401 || status === 403 || isCredentialFailure(error);
 }
 
 export function kubeRetryability(error: unknown): Retryability {
-  // A credential problem (an exec plugin that failed, an unreadable token file) is not the network's.
-  if (error instanceof ActionError || error instanceof KubeconfigError) return { retryable: false, reason: error.name };
+  if (isCredentialFailure(error)) return { retryable: false, reason: (error as Error).name };
   const status = statusCode(error);
   if (status !== undefined) {
     // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -136,7 +136,7 @@ export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'contex
     // Credentials first (an exec plugin runs here): a plugin that is missing or fails is reported as
     // itself, before any request, rather than as the first call's failure.
     await credentials.prepare();
-    const proxy = proxyFor(target, env);
+    const { proxy } = credentials;
     return {
       api: new KubeApi(target.server, credentials),
       server: target.server,
@@ -187,7 +187,7 @@ class ResourceWatch {
       await this.relist();
     } catch (error) {
       const status = statusCode(error);
-      if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || error instanceof ActionError || error instanceof KubeconfigError) throw error;
+      if ((status !== undefined && status < 500 && status !== 410 && status !== 429) || isCredentialFailure(error)) throw error;
       core.debug(`watch ${this.label}: first list failed (${errorMessage(error)}); retrying`);
       this.failures++;
       void this.reconnect(error);
@@ -226,8 +226,7 @@ class ResourceWatch {
   private async reconnect(error: unknown): Promise<void> {
     if (this.stopped) return;
     this.stats.reconnects++;
-    const status = statusCode(error);
-    if (status === 401 || status === 403 || error instanceof ActionError || error instanceof KubeconfigError) {
+    if (endsWatch(error)) {
       this.onFatal(error);
       return;
     }
@@ -236,12 +235,11 @@ class ResourceWatch {
     if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5))));
     if (this.stopped) return;
     try {
-      if (!this.resourceVersion || status === 410) await this.relist();
+      if (!this.resourceVersion || statusCode(error) === 410) await this.relist();
       else await this.connect();
     } catch (relistError) {
-      const relistStatus = statusCode(relistError);
       // Refused, or our own credentials failed (an exec plugin that cannot renew an expired token): retrying won't help.
-      if (relistStatus === 401 || relistStatus === 403 || relistError instanceof ActionError || relistError instanceof KubeconfigError) {
+      if (endsWatch(relistError)) {
         this.onFatal(relistError);
         return;
       }
@@ -274,8 +272,8 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const config = await loadKubeConfig(values);
   const { api, server, namespace } = config;
   const name = plan.jobName;
-  const jobsPath = `/apis/batch/v1/namespaces/${encodeURIComponent(namespace)}/jobs`;
-  const podsPath = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+  const jobsPath = collectionPath(namespace, 'jobs');
+  const podsPath = collectionPath(namespace, 'pods');
   const manifest = renderJob(jobSpec(plan, values, image, namespace));
   core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
@@ -426,8 +424,8 @@ async function checkEnvSources(
   call: <T>(verb: string, resource: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const checks: [string, string, () => Promise<unknown>][] = [
-    ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })] as [string, string, () => Promise<unknown>]),
-    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `/api/v1/namespaces/${encodeURIComponent(namespace)}/configmaps/${encodeURIComponent(n)}`)] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `${collectionPath(namespace, 'configmaps')}/${encodeURIComponent(n)}`)] as [string, string, () => Promise<unknown>]),
   ];
   for (const [kind, objectName, read] of checks) {
     const found = await call(`get`, `${kind}s/${objectName}`, async () => {
@@ -660,7 +658,6 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
     const onFatal = (error: unknown) => void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
 
     const labelSelector = `batch.kubernetes.io/job-name=${name}`;
-    const ns = encodeURIComponent(namespace);
     /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
     const resourceWatch = (path: string, query: Record<string, string>, onObject: (type: string, object: any) => void, label: string) =>
       new ResourceWatch(api, path, query,
@@ -669,9 +666,9 @@ async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
           return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
         }, onObject, onFatal, stats, label);
     watches.push(
-      resourceWatch(`/apis/batch/v1/namespaces/${ns}/jobs`, { fieldSelector: `metadata.name=${name}` }, onJob, 'job'),
-      resourceWatch(`/api/v1/namespaces/${ns}/pods`, { labelSelector }, onPod, 'pods'),
-      resourceWatch(`/api/v1/namespaces/${ns}/events`, { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'),
+      resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'),
+      resourceWatch(collectionPath(namespace, 'pods'), { labelSelector }, onPod, 'pods'),
+      resourceWatch(collectionPath(namespace, 'events'), { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'),
     );
     (async () => {
       for (const w of watches) await w.start();

@@ -19,21 +19,31 @@ export class KubeApiError extends Error {
     readonly headers: Record<string, string | string[] | undefined>,
     what: string,
   ) {
-    super(`${STATUS_CODES[status] ?? `HTTP ${status}`} from ${what}${statusMessage(body) ? `: ${statusMessage(body)}` : ''}`);
+    // A body that is JSON but not a Status is still quoted: it is all there is to say.
+    const detail = statusMessage(body) ?? body.trim().slice(0, 300);
+    super(`${STATUS_CODES[status] ?? `HTTP ${status}`} from ${what}${detail ? `: ${detail}` : ''}`);
     this.name = 'KubeApiError';
     this.code = status;
     this.statusCode = status;
   }
 }
 
-function statusMessage(body: string): string {
+/**
+ * What an error body says: a Status object's message, or the start of a body that is not JSON;
+ * undefined for an empty body or JSON without a message.
+ */
+export function statusMessage(body: string): string | undefined {
   try {
     const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed?.message === 'string') return parsed.message;
+    return typeof parsed?.message === 'string' ? parsed.message : undefined;
   } catch {
-    // not a Status object
+    return body.trim().slice(0, 300) || undefined;
   }
-  return body.trim().slice(0, 300);
+}
+
+/** The collection URL of a namespaced resource migrate-job uses (jobs in batch/v1, the rest in core v1). */
+export function collectionPath(namespace: string, resource: 'jobs' | 'pods' | 'events' | 'secrets' | 'configmaps'): string {
+  return `${resource === 'jobs' ? '/apis/batch/v1' : '/api/v1'}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
 }
 
 /** A request that got no answer within this long fails (and is retried by the caller); watches and follows are exempt. */
@@ -150,7 +160,7 @@ export class KubeApi {
    */
   async log(namespace: string, pod: string, container: string, out: Writable, options: { follow: boolean }): Promise<AbortController> {
     const controller = new AbortController();
-    const url = this.url(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
+    const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
     const response = await this.open('GET', url, { stream: true, signal: controller.signal, accept: '*/*' });
     if (response.statusCode !== 200) throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname}`);
     let finished = false;
