@@ -210,13 +210,13 @@ export function processCommands(text, { debug = false, collect } = {}) {
   const c = collect ?? {
     errors: [], warnings: [], notices: [], debug: [], masked: [], problems: [], outputs: {}, state: {}, groups: [],
   };
-  const lines = text.split('\n');
+  // The runner reads lines with .NET's ReadLine: LF, CR and CRLF all end a line.
+  const lines = text.split(/\r\n|\r|\n/);
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   const log = [];
   let stopToken;
   let openGroups = 0;
-  for (let raw of lines) {
-    if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+  for (const raw of lines) {
     if (stopToken !== undefined) {
       if (raw.trim() === `::${stopToken}::`) stopToken = undefined;
       else log.push(raw);
@@ -224,6 +224,9 @@ export function processCommands(text, { debug = false, collect } = {}) {
     }
     const cmd = parseWorkflowCommand(raw);
     if (!cmd || !COMMANDS.has(cmd.command)) {
+      // The v1 form `##[command]data` is still parsed anywhere in a line: nothing we print may hold one.
+      const v1 = /##\[([a-z-]+)[\s\]]/.exec(raw);
+      if (v1 && COMMANDS.has(v1[1])) c.problems.push(`a v1 workflow command (##[${v1[1]}]) in the log: ${raw}`);
       log.push(raw);
       continue;
     }

@@ -12,3 +12,4 @@ export * from './retry.js';
 export * from './dryrun.js';
 export * from './state.js';
 export * from './version.js';
+export * from './trust.js';

@@ -122,7 +122,7 @@ export async function readInputs<S extends InputSpecs>(specs: S, read: RawInputR
     if (raw === '' && item.default !== undefined && !item.allowEmpty) raw = item.default.trim();
     raws.set(name, raw);
   }
-  const yamlNeeded = Object.entries(specs).some(([name, item]) => (item.kind === 'map' || item.kind === 'structured') && needsYamlParser(raws.get(name) ?? ''));
+  const yamlNeeded = Object.entries(specs).some(([name, item]) => (item.kind === 'map' || item.kind === 'structured') && needsYamlParser(raws.get(name) ?? '', item.kind === 'map'));
   if (yamlNeeded) await loadYamlParser();
   const values: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(specs)) {

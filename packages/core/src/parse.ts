@@ -16,8 +16,13 @@ export async function loadYamlParser(): Promise<void> {
   yamlParse ??= (await import('yaml')).parse as YamlParse;
 }
 
-/** Whether parsing this map/structured value needs the YAML parser (not empty, key=value or JSON). */
-export function needsYamlParser(raw: string): boolean {
+/**
+ * Whether parsing this value needs the YAML parser: not empty and not JSON, and for a map
+ * (`keyValueLines`) not only `key=value` lines. A structured value (`parseStructured`) has no
+ * `key=value` form, so `repository=o/other` there is YAML (a plain scalar) and needs the parser to
+ * be refused with a clear message.
+ */
+export function needsYamlParser(raw: string, keyValueLines = true): boolean {
   const text = raw.trim();
   if (text === '') return false;
   if (text.startsWith('{') || text.startsWith('[')) {
@@ -28,7 +33,7 @@ export function needsYamlParser(raw: string): boolean {
       return true;
     }
   }
-  return !text
+  return !keyValueLines || !text
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
     .every((line) => KEY_VALUE_LINE.test(line));
