@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   fetchRepoFacts: () => (/* binding */ fetchRepoFacts)
 /* harmony export */ });
 /* unused harmony export API_LIMITS */
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3675);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6307);
 /* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3837);
 /**
  * The repository facts metadata-action reads from the GitHub API (`GET /repos/{owner}/{repo}`:

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CANCEL_REASON, pollDelay, startedByFor
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 8 modules
-var src = __webpack_require__(943);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
+var src = __webpack_require__(9857);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
 var errors = __webpack_require__(7638);
 // EXTERNAL MODULE: ./packages/core/src/retry.ts
