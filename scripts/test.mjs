@@ -7,11 +7,17 @@
 // numPendingTests + numTodoTests). .ci/run reads that line. The exit code is jest's; a run with
 // zero tests exits 1.
 //
+// Before the action-tests run, the pinned tools they need (the `tests` set of .ci/install-tools: moto,
+// the CNCF registry, skopeo, kube-apiserver, etcd, helm, golang-migrate, PostgreSQL, act) are
+// provisioned on first use into the cache outside the clone, one progress line per tool; later runs
+// find them there in about a second. The unit tests need no tools.
+//
 // Usage: node scripts/test.mjs [--unit] [--action] [jest args ...]
-//   --unit     only the "unit" jest project   (packages/*, actions/*/__tests__)
+//   --unit     only the "unit" jest project   (packages/*, actions/*/__tests__); no tools
 //   --action   only the "action" jest project (action-tests/: the dist bundles run like the runner does)
 //   anything else is passed to jest, e.g. `npm test -- -t "rc tag"` or `npm test -- packages/core`
-import { spawn } from 'node:child_process';
+// DEPLOY_KIT_SKIP_TOOLS=1 skips the provisioning (the action-tests then fail where a tool is missing).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -42,6 +48,18 @@ if (!existsSync(JEST)) {
 
 const selection = projects.length ? ['--selectProjects', ...projects] : [];
 const listOnly = passthrough.some((a) => NO_RUN.has(a));
+
+// Paths given on the command line that all lie under unit-test folders need no tools either.
+const paths = passthrough.filter((a) => !a.startsWith('-'));
+const unitOnly = (projects.length === 1 && projects[0] === 'unit') || (paths.length > 0 && paths.every((p) => /^(\.\/)?(packages|actions)\//.test(p)));
+if (!listOnly && !unitOnly && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
+  const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (install.status !== 0) {
+    console.error('test: the pinned tools the action-tests need could not be installed (see above); `npm run test:unit` runs without them');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
 const tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-jest-'));
 const report = join(tmp, 'report.json');
 // --selectProjects takes a list, so it goes after the pass-through args (else it would swallow a path).

@@ -5,8 +5,10 @@
  */
 import * as core from './runner.js';
 import { ActionError, errorMessage } from './errors.js';
+// The one place the project's address comes from: package.json's `bugs` (bundled, ~1.5 KB).
+import project from '../../../package.json' with { type: 'json' };
 
-export const ISSUES_URL = 'https://github.com/org/deploy-kit/issues';
+export const ISSUES_URL: string = project.bugs.url;
 
 export function failureMessage(error: unknown): string {
   if (error instanceof ActionError) return error.describe();
