@@ -45,7 +45,6 @@ export declare function callerWorkflow(file: string, options: { registry: string
 export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
 export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
 export declare function reportedOutputs(output: string): Record<string, string>;
-export declare function filterPatternToRegExp(pattern: string): RegExp;
-export declare function tagMatches(patterns: string[], tag: string): boolean;
-export declare function callersForTag(tag: string): string[];
+export { filterPatternToRegExp, tagMatches } from './filter-pattern.mjs';
+export declare function callersForTag(tag: string, options?: import('./filter-pattern.mjs').FilterOptions): string[];
 export declare function jobOutput(output: string, prefix: string): string;

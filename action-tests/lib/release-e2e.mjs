@@ -31,6 +31,7 @@ import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
 import { runProcess } from './process.mjs';
 import { copyImageToEcr, startMoto, startRegistry } from './services.mjs';
+import { tagMatches } from './filter-pattern.mjs';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ACT_VERSION = 'v0.2.89';
@@ -232,48 +233,17 @@ export function reportedOutputs(output) {
   return found;
 }
 
-/**
- * GitHub's filter pattern for `on.push.tags` (act does not apply it, so the suite does, the way GitHub
- * documents it): `*` any run of characters but `/`, `**` any run, `?` zero or one of the preceding
- * character, `+` one or more of it, `[…]` a class or range, a leading `!` negates; patterns are
- * evaluated in order and the last one that matches decides.
- */
-export function filterPatternToRegExp(pattern) {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?' || c === '+') re += c;
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) throw new Error(`unclosed [ in filter pattern ${pattern}`);
-      re += pattern.slice(i, end + 1);
-      i = end;
-    } else re += c.replace(/[.^$|(){}\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-export function tagMatches(patterns, tag) {
-  let matched = false;
-  for (const p of patterns) {
-    const negated = p.startsWith('!');
-    if (filterPatternToRegExp(negated ? p.slice(1) : p).test(tag)) matched = !negated;
-  }
-  return matched;
-}
+// GitHub's filter patterns (act does not apply `on.push.tags`): see filter-pattern.mjs.
+export { filterPatternToRegExp, tagMatches } from './filter-pattern.mjs';
 
 /** The example callers a push of `tag` starts on GitHub (by their `on.push.tags`). */
-export function callersForTag(tag) {
+export function callersForTag(tag, options = {}) {
   return readdirSync(EXAMPLES)
     .filter((f) => f.endsWith('.yml'))
     .sort()
     .filter((f) => {
       const tags = parseYaml(readFileSync(join(EXAMPLES, f), 'utf8')).on?.push?.tags;
-      return Array.isArray(tags) && tagMatches(tags, tag);
+      return Array.isArray(tags) && tagMatches(tags, tag, options);
     });
 }
 
