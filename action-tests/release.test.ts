@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bundleOfStep, expressionsIn, referencesIn, runComposite, type CompositeResult } from './composite.js';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
-import { REPO_ROOT, inputEnvName, readActionYml, type ActionYml } from './harness.js';
+import { REPO_ROOT, inputEnvName, parseFileCommand, readActionYml, type ActionYml } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 
@@ -364,6 +364,93 @@ describe('release composite, run step by step', () => {
   });
 });
 
+// --- release/build-output.sh: the build job → release job handover -------------------------------
+describe('release/build-output.sh (the handover from the build job to the release job)', () => {
+  const script = join(REPO_ROOT, 'release/build-output.sh');
+  /** A workspace with the sample's build outputs: build/oci/core and bin_arm64/ms/core. */
+  const workspace = () => {
+    const dir = mkdtempSync(join(work, 'handover-'));
+    mkdirSync(join(dir, 'build/oci/core/blobs'), { recursive: true });
+    writeFileSync(join(dir, 'build/oci/core/index.json'), '{}');
+    writeFileSync(join(dir, 'build/oci/core/blobs/x'), 'blob');
+    mkdirSync(join(dir, 'bin_arm64/ms'), { recursive: true });
+    writeFileSync(join(dir, 'bin_arm64/ms/core'), 'binary');
+    return dir;
+  };
+  const OUTPUTS = { SOURCE: 'build/oci/{service}', S3_SOURCE: 'bin_arm64/ms' };
+  const run = (cwd: string, args: string[], env: Record<string, string> = OUTPUTS) => {
+    const output = join(cwd, '..', `${cwd.split('/').at(-1)}.output`);
+    writeFileSync(output, '');
+    const r = spawnSync('bash', [script, ...args], { cwd, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env }, encoding: 'utf8' });
+    return { status: r.status, out: r.stdout + r.stderr, outputs: Object.fromEntries(parseFileCommand(readFileSync(output, 'utf8'))) };
+  };
+  const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  test('pack archives the declared outputs and records the sha256; unpack checks it and restores them', () => {
+    const from = workspace();
+    const archive = join(from, '..', 'handover.tar');
+    const packed = run(from, ['pack', archive]);
+    expect([packed.status, packed.outputs]).toEqual([0, { sha256: sha256(archive) }]);
+    const to = mkdtempSync(join(work, 'release-'));
+    const unpacked = run(to, ['unpack', archive, packed.outputs.sha256!]);
+    expect([unpacked.status, unpacked.out]).toEqual([0, expect.stringContaining(`Build output: sha256:${packed.outputs.sha256} verified; extracted build/oci bin_arm64/ms`)]);
+    expect([readFileSync(join(to, 'build/oci/core/blobs/x'), 'utf8'), readFileSync(join(to, 'bin_arm64/ms/core'), 'utf8')]).toEqual(['blob', 'binary']);
+  });
+
+  test.each([
+    ['a declared output the build did not make', (d: string) => rmSync(join(d, 'bin_arm64'), { recursive: true }), OUTPUTS, 'The build produced no bin_arm64/ms'],
+    ['a link in an output (it could point at the runner\'s files)', (d: string) => execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/blobs/y')]), OUTPUTS, 'is not a regular file or directory'],
+    ['an output inside .deploy-kit/', () => undefined, { BUILD_OUTPUTS: 'build .deploy-kit/release' }, 'inside .deploy-kit/, which the deploy job checks out itself'],
+    ['an output with ..', () => undefined, { BUILD_OUTPUTS: 'build/../..' }, 'has a `.` or `..` component'],
+    ['an absolute output', () => undefined, { BUILD_OUTPUTS: '/etc' }, 'is an absolute path'],
+    ['no outputs at all', () => undefined, {}, 'No build outputs'],
+    ['a source that starts with its placeholder', () => undefined, { SOURCE: '{service}.tar' }, 'starts with a placeholder'],
+  ])('pack refuses %s', (_what, prepare, env, message) => {
+    const dir = workspace();
+    prepare(dir);
+    const r = run(dir, ['pack', join(dir, '..', 'refused.tar')], env as Record<string, string>);
+    expect([r.status, r.out, r.outputs]).toEqual([1, expect.stringContaining(message), {}]);
+  });
+
+  test.each([
+    ['an archive changed after the build (one byte)', (a: string, d: string) => {
+      execFileSync('tar', ['-cf', a, 'build', 'bin_arm64'], { cwd: d });
+      const recorded = sha256(a);
+      const bytes = readFileSync(a);
+      bytes[600] = bytes[600]! ^ 1;
+      writeFileSync(a, bytes);
+      return recorded;
+    }, 'it changed after the build, so it is not used'],
+    ['a link member', (a: string, d: string) => {
+      execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/link')]);
+      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+      return sha256(a);
+    }, 'not a regular file or directory (links could point at the runner\'s files)'],
+    ['a member outside the declared outputs: deploy-kit\'s own gate', (a: string, d: string) => {
+      mkdirSync(join(d, '.deploy-kit/release'), { recursive: true });
+      writeFileSync(join(d, '.deploy-kit/release/gate.sh'), 'echo tampered');
+      execFileSync('tar', ['-cf', a, 'build/oci', 'bin_arm64/ms', '.deploy-kit'], { cwd: d });
+      return sha256(a);
+    }, '".deploy-kit", which is outside the declared build outputs (build/oci bin_arm64/ms)'],
+    ['a member with ..', (a: string, d: string) => {
+      execFileSync('tar', ['-cPf', a, '../' + d.split('/').at(-1) + '/build'], { cwd: d });
+      return sha256(a);
+    }, 'an absolute name or one with `..`'],
+    ['an archive the build job recorded no sha256 for', (a: string, d: string) => {
+      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+      return '';
+    }, 'recorded no sha256 for its output'],
+  ])('unpack refuses %s, and extracts nothing', (_what, make, message) => {
+    const dir = workspace();
+    const archive = join(dir, '..', `crafted-${Math.random().toString(36).slice(2)}.tar`);
+    const recorded = make(archive, dir);
+    const to = mkdtempSync(join(work, 'release-'));
+    const r = run(to, ['unpack', archive, recorded]);
+    expect([r.status, r.out]).toEqual([1, expect.stringContaining(message)]);
+    expect(readdirSync(to)).toEqual([]);
+  });
+});
+
 // --- the reusable workflows and their example callers ----------------------------------------------
 describe('reusable workflows (release.yml, promote.yml) and the example callers', () => {
   type Workflow = { on: Record<string, any>; permissions?: unknown; jobs: Record<string, any> };
@@ -492,7 +579,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       for (const k of Object.keys(job.with ?? {})) if (!(k in call.inputs)) problems.push(`${name}: ${m[1]} has no input ${k}`);
       for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
       for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
-      expect(wf.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write' }]);
     }
     expect(problems).toEqual([]);
   });
