@@ -11,15 +11,26 @@
 //   production.yml v9.9.9          → refused: no v9.9.9-rc.N, nothing pushed or dispatched
 //   promote.yml    dispatch v1.2.3 → re-promotion of the same digest succeeds, the migration is
 //                                    already complete (not run twice), production dispatched again
+//   staging.yml    v1.2.3-beta.1-rc.2 → refused in plan (it resolves to development, the caller declared
+//                                    staging): no build, no credentials, nothing deployed
+//
+// Every run builds in release.yml's `build` job (no deploy credentials) and hands the output to the
+// `release` job as an artifact whose sha256 the release job checks; the build also tries to rewrite
+// deploy-kit's release gate, which must never reach the release job.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ACCESS_KEY, BUCKET, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ACCESS_KEY, BUCKET, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
 
 jest.setTimeout(300_000);
 
 let e2e: ReleaseE2E;
 const runs: Record<string, ActRun> = {};
+/** The stand-in calls each run made. */
+const calls: Record<string, string[]> = {};
 const rcDigests: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -37,8 +48,10 @@ afterAll(async () => {
 async function release(file: string, tag: string): Promise<ActRun> {
   expect(callersForTag(tag)).toEqual([file]);
   e2e.tag(tag);
+  const before = e2e.standinCalls().length;
   const run = await e2e.run(file, { ref: `refs/tags/${tag}` });
   runs[tag] = run;
+  calls[tag] = e2e.standinCalls().slice(before);
   expect(run.output).not.toContain(PAT);
   expect(run.output).not.toContain(SECRET_KEY);
   return run;
@@ -87,8 +100,11 @@ test.each([
   ['1.2.3', []],
   ['v1.2', []],
   ['release/v1.2.3', []],
+  ['v1.2.3-beta.1-rc.2', []], // issue 20: started staging.yml, resolves to development
+  ['v1.2.3+x-alpha.1', ['production.yml']], // issue 20: started dev.yml, resolves to production
 ])('a push of tag %s starts %j (the example callers\' on.push.tags, by GitHub\'s filter rules)', (tag, files) => {
   expect(callersForTag(tag)).toEqual(files);
+  expect(callersForTag(tag, { ignoreCase: true })).toEqual(files);
 });
 
 test.each([
@@ -145,11 +161,36 @@ describe.each([
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-${environment}/actions/runs/${sent[0]!.id}`);
   });
 
-  test('the pinned third-party actions were asked for the right things', () => {
-    const calls = e2e.standinCalls();
-    expect(calls).toContain(`configure-aws-credentials role=arn:aws:iam::123456789012:role/release-${environment} region=eu-west-1`);
-    expect(calls).toContain(`checkout repository=example-org/sample-service ref=refs/tags/${tag} path=. fetch-depth=0 persist-credentials=false`);
-    expect(calls).toContain('checkout repository=org/deploy-kit ref=v1 path=.deploy-kit fetch-depth=1 persist-credentials=false');
+  test('the pinned third-party actions were asked for the right things; deploy-kit is checked out at its commit in every job', () => {
+    const made = calls[tag]!;
+    expect(made).toContain(`configure-aws-credentials role=arn:aws:iam::123456789012:role/release-${environment} region=eu-west-1`);
+    expect(made).toContain(`checkout repository=example-org/sample-service ref=refs/tags/${tag} path=. fetch-depth=0 persist-credentials=false`);
+    expect(made).toContain('setup-go go-version=1.25 cache=false host=' + made.find((c) => c.startsWith('setup-go'))!.split(' host=')[1]);
+    // Was `ref=v1` (a tag that moves) before issue 20: now the full commit, in plan, build and release.
+    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(Array(3).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`));
+  });
+
+  test('the build ran in the build job, and the release job used its output only after checking the recorded sha256', () => {
+    const made = calls[tag]!;
+    const upload = made.find((c) => c.startsWith('upload-artifact '));
+    const digest = /^upload-artifact name=deploy-kit-build-([0-9a-f]{64}) retention-days=1 overwrite=true$/.exec(upload ?? '')?.[1];
+    expect([upload, digest]).toEqual([upload, expect.any(String)]);
+    expect(made).toContain(`download-artifact name=deploy-kit-build-${digest}`);
+    // the order: build, upload, then (release job) download, and only then the AWS credentials
+    const order = ['setup-go', 'upload-artifact', 'download-artifact', 'configure-aws-credentials'].map((what) => made.findIndex((c) => c.startsWith(what)));
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const archive = readFileSync(join(e2e.artifacts, `deploy-kit-build-${digest}`, 'deploy-kit-build-output.tar'));
+    expect(createHash('sha256').update(archive).digest('hex')).toBe(digest);
+    const output = runs[tag]!.output;
+    expect(jobOutput(output, 'deploy/release/build')).toContain('Build output: build/oci bin_arm64/ms → deploy-kit-build-output.tar sha256:' + digest);
+    const release = jobOutput(output, 'deploy/release/release');
+    expect(release).toContain(`Build output: sha256:${digest} verified; extracted build/oci bin_arm64/ms`);
+    expect(release).not.toMatch(/go build|make build-pipeline-ms/);
+  });
+
+  test('the build\'s attempt to rewrite deploy-kit\'s release gate never reached the release job', () => {
+    expect(jobOutput(runs[tag]!.output, 'deploy/release/release')).not.toContain(TAMPERED_MARKER);
+    expect(runs[tag]!.output).toContain('Release gate: mode push');
   });
 });
 
@@ -213,6 +254,28 @@ describe('promote.yml by hand (workflow_dispatch)', () => {
     expect(e2e.node.handled.filter((pod) => /^sample-service-migrate-v1-2-3-[a-z0-9]{5}$/.test(pod))).toHaveLength(1);
     expect(dispatches('example-org/gitops-production', 'v1.2.3')).toHaveLength(2);
     expect(e2e.standinCalls()).toContain('configure-aws-credentials role=arn:aws:iam::123456789012:role/release-production region=eu-west-1');
+  });
+});
+
+describe('a tag that resolves to another environment than the caller declared', () => {
+  test('staging.yml on v1.2.3-beta.1-rc.2 (development) is refused in plan: nothing built, no credentials used, nothing deployed', async () => {
+    const tag = 'v1.2.3-beta.1-rc.2';
+    // The derived filters start nothing for it; the previous `v*-rc.*` started staging.yml. act does not
+    // apply filters, so this runs staging.yml as that filter did.
+    expect(callersForTag(tag)).toEqual([]);
+    e2e.tag(tag);
+    const before = e2e.standinCalls().length;
+    const run = await e2e.run('staging.yml', { ref: `refs/tags/${tag}` });
+    expect(run.exitCode).not.toBe(0);
+    expect(jobOutput(run.output, 'deploy/release/plan')).toContain(`Tag ${tag} deploys to development (parse-version with the "environments" rules), but this caller declared environment: staging. Refusing to run`);
+    // Only the plan's own checkout of deploy-kit: no build (setup-go, upload), no release job (AWS, artifacts).
+    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`]);
+    expect(jobOutput(run.output, 'deploy/release/build')).not.toContain('Run Main');
+    expect(jobOutput(run.output, 'deploy/release/release')).not.toContain('Run Main');
+    expect([...dispatches('example-org/gitops-development', tag), ...dispatches('example-org/gitops-staging', tag)]).toEqual([]);
+    expect((await migrationJob(tag)).image).toBeUndefined();
+    expect(await s3Objects(tag)).toEqual([]);
+    expect(run.output).not.toContain(PAT);
   });
 });
 

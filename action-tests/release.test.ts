@@ -11,7 +11,7 @@
 //    and refused with a message naming the missing rc when there is none.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bundleOfStep, expressionsIn, referencesIn, runComposite, type CompositeResult } from './composite.js';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
-import { REPO_ROOT, inputEnvName, readActionYml, type ActionYml } from './harness.js';
+import { REPO_ROOT, inputEnvName, parseFileCommand, readActionYml, type ActionYml } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 
@@ -114,7 +114,7 @@ describe('release/action.yml wiring (static)', () => {
   test('helper steps write the outputs the composite reads from them', () => {
     for (const { file, outputs } of Object.values(helperOutputs)) {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`${o}=`)]).toEqual([file, o, true]);
+      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`)]).toEqual([file, o, true]); // the delimiter-form writers (name=value was issue 20's injection)
     }
   });
 
@@ -317,6 +317,138 @@ describe('release composite, run step by step', () => {
     expect(bad.step('gate').outcome).toBe('failure');
     expect(bad.errors.join('\n')).toContain('Input "promote": is not a known value; expected one of `auto`, `always`, `never`. Got: sometimes');
   });
+
+  // Outputs are written only in the file-command delimiter form, and the values that become outputs
+  // are validated: a newline in an input can neither set another output nor reach the next stage.
+  test('a newline in promote-from fails the gate naming the input; no output is set (not `mode=push`) and nothing is pushed', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3-rc.1',
+      workspace: checkout([]),
+      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'promote-from': 'v1.2.2-rc.1\nmode=push', 'skip-migrate': true, 'skip-dispatch': true },
+    });
+    expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'],
+    ]);
+    expect(r.step('gate').outputs).toEqual({});
+    expect(r.outputs['push-mode']).toBe('');
+    expect(r.errors.join('\n')).toContain('Input "promote-from": is not an image tag or digest');
+    expect(r.errors.join('\n')).toContain('Got: v1.2.2-rc.1\nmode=push');
+  });
+
+  test('a newline in migrate-image fails the picker naming the input; no output is set and migrate-job does not run', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3-rc.1',
+      workspace: checkout([]),
+      inputs: { 'skip-images': true, 'skip-push': true, 'migrate-image': 'example.com/ms_core:v1\nimage=example.com/evil:latest', backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', 'skip-dispatch': true },
+    });
+    expect(r.step('migrate-image').outcome).toBe('failure');
+    expect(r.step('migrate-image').outputs).toEqual({});
+    expect(r.step('migrate').outcome).toBe('skipped');
+    expect(r.errors.join('\n')).toContain('Input "migrate-image": is not one image reference');
+  });
+
+  test.each([
+    ['release/gate.sh', ['bash', [join(REPO_ROOT, 'release/gate.sh')]], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
+    ['release/migrate-image.mjs', [process.execPath, [join(REPO_ROOT, 'release/migrate-image.mjs')]], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
+  ] as const)('%s writes its outputs only as name<<random delimiter blocks', (_file, [cmd, args], env, names) => {
+    const dir = mkdtempSync(join(work, 'outputs-'));
+    const file = join(dir, 'output');
+    writeFileSync(file, '');
+    for (let i = 0; i < 2; i++) execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
+    const text = readFileSync(file, 'utf8');
+    const block = /([\w-]+)<<(ghadelimiter_[0-9a-f]{32})\n([^\n]*)\n\2\n/gy;
+    const blocks = [...text.matchAll(block)];
+    expect(blocks.map((m) => m[0]).join('')).toBe(text);
+    expect(blocks.map((m) => m[1])).toEqual([...names, ...names]);
+    expect(new Set(blocks.map((m) => m[2])).size).toBe(blocks.length); // a fresh delimiter each time
+  });
+});
+
+// --- release/build-output.sh: the build job → release job handover -------------------------------
+describe('release/build-output.sh (the handover from the build job to the release job)', () => {
+  const script = join(REPO_ROOT, 'release/build-output.sh');
+  /** A workspace with the sample's build outputs: build/oci/core and bin_arm64/ms/core. */
+  const workspace = () => {
+    const dir = mkdtempSync(join(work, 'handover-'));
+    mkdirSync(join(dir, 'build/oci/core/blobs'), { recursive: true });
+    writeFileSync(join(dir, 'build/oci/core/index.json'), '{}');
+    writeFileSync(join(dir, 'build/oci/core/blobs/x'), 'blob');
+    mkdirSync(join(dir, 'bin_arm64/ms'), { recursive: true });
+    writeFileSync(join(dir, 'bin_arm64/ms/core'), 'binary');
+    return dir;
+  };
+  const OUTPUTS = { SOURCE: 'build/oci/{service}', S3_SOURCE: 'bin_arm64/ms' };
+  const run = (cwd: string, args: string[], env: Record<string, string> = OUTPUTS) => {
+    const output = join(cwd, '..', `${cwd.split('/').at(-1)}.output`);
+    writeFileSync(output, '');
+    const r = spawnSync('bash', [script, ...args], { cwd, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env }, encoding: 'utf8' });
+    return { status: r.status, out: r.stdout + r.stderr, outputs: Object.fromEntries(parseFileCommand(readFileSync(output, 'utf8'))) };
+  };
+  const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  test('pack archives the declared outputs and records the sha256; unpack checks it and restores them', () => {
+    const from = workspace();
+    const archive = join(from, '..', 'handover.tar');
+    const packed = run(from, ['pack', archive]);
+    expect([packed.status, packed.outputs]).toEqual([0, { sha256: sha256(archive) }]);
+    const to = mkdtempSync(join(work, 'release-'));
+    const unpacked = run(to, ['unpack', archive, packed.outputs.sha256!]);
+    expect([unpacked.status, unpacked.out]).toEqual([0, expect.stringContaining(`Build output: sha256:${packed.outputs.sha256} verified; extracted build/oci bin_arm64/ms`)]);
+    expect([readFileSync(join(to, 'build/oci/core/blobs/x'), 'utf8'), readFileSync(join(to, 'bin_arm64/ms/core'), 'utf8')]).toEqual(['blob', 'binary']);
+  });
+
+  test.each([
+    ['a declared output the build did not make', (d: string) => rmSync(join(d, 'bin_arm64'), { recursive: true }), OUTPUTS, 'The build produced no bin_arm64/ms'],
+    ['a link in an output (it could point at the runner\'s files)', (d: string) => execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/blobs/y')]), OUTPUTS, 'is not a regular file or directory'],
+    ['an output inside .deploy-kit/', () => undefined, { BUILD_OUTPUTS: 'build .deploy-kit/release' }, 'inside .deploy-kit/, which the deploy job checks out itself'],
+    ['an output with ..', () => undefined, { BUILD_OUTPUTS: 'build/../..' }, 'has a `.` or `..` component'],
+    ['an absolute output', () => undefined, { BUILD_OUTPUTS: '/etc' }, 'is an absolute path'],
+    ['no outputs at all', () => undefined, {}, 'No build outputs'],
+    ['a source that starts with its placeholder', () => undefined, { SOURCE: '{service}.tar' }, 'starts with a placeholder'],
+  ])('pack refuses %s', (_what, prepare, env, message) => {
+    const dir = workspace();
+    prepare(dir);
+    const r = run(dir, ['pack', join(dir, '..', 'refused.tar')], env as Record<string, string>);
+    expect([r.status, r.out, r.outputs]).toEqual([1, expect.stringContaining(message), {}]);
+  });
+
+  test.each([
+    ['an archive changed after the build (one byte)', (a: string, d: string) => {
+      execFileSync('tar', ['-cf', a, 'build', 'bin_arm64'], { cwd: d });
+      const recorded = sha256(a);
+      const bytes = readFileSync(a);
+      bytes[600] = bytes[600]! ^ 1;
+      writeFileSync(a, bytes);
+      return recorded;
+    }, 'it changed after the build, so it is not used'],
+    ['a link member', (a: string, d: string) => {
+      execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/link')]);
+      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+      return sha256(a);
+    }, 'not a regular file or directory (links could point at the runner\'s files)'],
+    ['a member outside the declared outputs: deploy-kit\'s own gate', (a: string, d: string) => {
+      mkdirSync(join(d, '.deploy-kit/release'), { recursive: true });
+      writeFileSync(join(d, '.deploy-kit/release/gate.sh'), 'echo tampered');
+      execFileSync('tar', ['-cf', a, 'build/oci', 'bin_arm64/ms', '.deploy-kit'], { cwd: d });
+      return sha256(a);
+    }, '".deploy-kit", which is outside the declared build outputs (build/oci bin_arm64/ms)'],
+    ['a member with ..', (a: string, d: string) => {
+      execFileSync('tar', ['-cPf', a, '../' + d.split('/').at(-1) + '/build'], { cwd: d });
+      return sha256(a);
+    }, 'an absolute name or one with `..`'],
+    ['an archive the build job recorded no sha256 for', (a: string, d: string) => {
+      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+      return '';
+    }, 'recorded no sha256 for its output'],
+  ])('unpack refuses %s, and extracts nothing', (_what, make, message) => {
+    const dir = workspace();
+    const archive = join(dir, '..', `crafted-${Math.random().toString(36).slice(2)}.tar`);
+    const recorded = make(archive, dir);
+    const to = mkdtempSync(join(work, 'release-'));
+    const r = run(to, ['unpack', archive, recorded]);
+    expect([r.status, r.out]).toEqual([1, expect.stringContaining(message)]);
+    expect(readdirSync(to)).toEqual([]);
+  });
 });
 
 // --- the reusable workflows and their example callers ----------------------------------------------
@@ -328,9 +460,78 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
 
   test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
     expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'staging.yml']);
-    expect(load('examples/.github/workflows/dev.yml').on.push.tags).toEqual(['v*-alpha.*', 'v*-beta.*']);
-    expect(load('examples/.github/workflows/staging.yml').on.push.tags).toEqual(['v*-rc.*']);
-    expect(load('examples/.github/workflows/production.yml').on.push.tags).toEqual(['v[0-9]*.[0-9]*.[0-9]*', '!v*-*']);
+    // Derived from parse-version's rules (action-tests/tag-filters.test.ts proves them over tricky tags);
+    // the previous `v*-rc.*` let v1.2.3-beta.1-rc.2 (development) start staging.yml.
+    const semver = 'v[0-9]+.[0-9]+.[0-9]+';
+    expect(load('examples/.github/workflows/dev.yml').on.push.tags).toEqual([`${semver}-alpha.[0-9]+`, `${semver}-alpha.[0-9]+\\+*`, `${semver}-beta.[0-9]+`, `${semver}-beta.[0-9]+\\+*`]);
+    expect(load('examples/.github/workflows/staging.yml').on.push.tags).toEqual([`${semver}-rc.[0-9]+`, `${semver}-rc.[0-9]+\\+*`]);
+    expect(load('examples/.github/workflows/production.yml').on.push.tags).toEqual([semver, `${semver}\\+*`]);
+  });
+
+  test('release.yml: the caller\'s build runs in a job without deploy credentials, and hands over only a digest-checked archive', () => {
+    const wf = reusable['release.yml'];
+    expect(Object.keys(wf.jobs)).toEqual(['plan', 'build', 'release']);
+    const build = wf.jobs.build;
+    const buildText = JSON.stringify(build);
+    // no GitHub environment (its secrets and reviewers), no id-token, no secrets, no AWS step
+    expect([build.needs, build.permissions, build.environment]).toEqual(['plan', { contents: 'read' }, undefined]);
+    expect(buildText).not.toMatch(/secrets\.|id-token|configure-aws-credentials|AWS_/);
+    const buildSteps = build.steps as Array<Record<string, any>>;
+    const at = (pred: (s: Record<string, any>) => boolean) => buildSteps.findIndex(pred);
+    const buildStep = at((s) => s.name === 'Build');
+    const deployKit = at((s) => s.with?.path === '.deploy-kit');
+    expect([buildStep >= 0, deployKit > buildStep]).toEqual([true, true]); // the build never sees deploy-kit
+    expect(buildSteps.find((s) => String(s.uses).startsWith('actions/checkout@') && s.with?.path !== '.deploy-kit')?.with?.['persist-credentials']).toBe(false);
+    expect(buildSteps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'))?.with?.name).toBe('deploy-kit-build-${{ steps.pack.outputs.sha256 }}');
+    expect(build.outputs).toEqual({ sha256: '${{ steps.pack.outputs.sha256 }}' });
+
+    const release = wf.jobs.release;
+    const steps = release.steps as Array<Record<string, any>>;
+    expect(release.needs).toEqual(['plan', 'build']);
+    expect(JSON.stringify(release)).not.toContain('inputs.build-command');
+    const unpack = steps.findIndex((s) => String(s.run).includes('build-output.sh unpack'));
+    const download = steps.findIndex((s) => String(s.uses).startsWith('actions/download-artifact@'));
+    const aws = steps.findIndex((s) => String(s.uses).startsWith('aws-actions/configure-aws-credentials@'));
+    const composite = steps.findIndex((s) => s.uses === './.deploy-kit/release');
+    const ownCheckout = steps.findIndex((s) => s.with?.path === '.deploy-kit');
+    expect([ownCheckout < download, download < unpack, unpack < aws, aws < composite]).toEqual([true, true, true, true]);
+    expect(steps[unpack]!.env.SHA256).toBe('${{ needs.build.outputs.sha256 }}');
+  });
+
+  test.each(Object.keys(reusable))('%s: deploy-kit runs at the commit the workflow was called at (job.workflow_sha), in every job', (file) => {
+    const wf = reusable[file as keyof typeof reusable];
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
+    const source = (wf.jobs.plan.steps as Array<Record<string, any>>)[0]!;
+    expect([source.id, source.env]).toEqual(['source', { WORKFLOW_REPOSITORY: '${{ job.workflow_repository }}', WORKFLOW_SHA: '${{ job.workflow_sha }}', DEPLOY_KIT_REPOSITORY: '${{ inputs.deploy-kit-repository }}', DEPLOY_KIT_REF: '${{ inputs.deploy-kit-ref }}' }]);
+    // the inputs are read only there; every checkout of deploy-kit takes the plan's answer
+    expect(text.match(/inputs\.deploy-kit-(ref|repository)/g)).toHaveLength(2);
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      for (const step of (job.steps as Array<Record<string, any>>).filter((s) => s.with?.path === '.deploy-kit')) {
+        const expected = name === 'plan' ? ['${{ steps.source.outputs.repository }}', '${{ steps.source.outputs.sha }}'] : ['${{ needs.plan.outputs.deploy-kit-repository }}', '${{ needs.plan.outputs.deploy-kit-sha }}'];
+        expect([file, name, step.with.repository, step.with.ref]).toEqual([file, name, ...expected]);
+      }
+    }
+    expect(wf.jobs.plan.outputs).toMatchObject({ 'deploy-kit-repository': '${{ steps.source.outputs.repository }}', 'deploy-kit-sha': '${{ steps.source.outputs.sha }}' });
+    expect(source.run).toBe((reusable['release.yml'].jobs.plan.steps as Array<Record<string, any>>)[0]!.run); // one script in both
+  });
+
+  const SHA_A = 'a'.repeat(40);
+  const SHA_B = 'b'.repeat(40);
+  test.each([
+    ['GitHub gives the commit', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A }, 0, `repository=acme/deploy-kit\nsha=${SHA_A}`],
+    ['the same commit given again', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'Acme/Deploy-Kit', DEPLOY_KIT_REF: SHA_A }, 0, `sha=${SHA_A}`],
+    ['another ref than the one called', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REF: 'v1' }, 1, 'Input "deploy-kit-ref": is v1, but this workflow was called at acme/deploy-kit@' + SHA_A],
+    ['another repository than the one called', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'evil/deploy-kit' }, 1, 'Input "deploy-kit-repository": is evil/deploy-kit'],
+    ['no job.workflow_sha (GHES, act): a full SHA', { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: SHA_B }, 0, `repository=org/deploy-kit\nsha=${SHA_B}`],
+    ['no job.workflow_sha: a movable tag is refused', { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: 'v1' }, 1, 'a tag or branch can move and is refused'],
+    ['no job.workflow_sha and no inputs (the old default v1 is gone)', {}, 1, 'job.workflow_sha is empty'],
+  ])('the source step: %s', (_what, env, status, expected) => {
+    const script = (reusable['release.yml'].jobs.plan.steps as Array<Record<string, any>>)[0]!.run as string;
+    const dir = mkdtempSync(join(work, 'source-'));
+    const output = join(dir, 'output');
+    writeFileSync(output, '');
+    const r = spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '', DEPLOY_KIT_REPOSITORY: '', DEPLOY_KIT_REF: '', ...env }, encoding: 'utf8' });
+    expect([r.status, status === 0 ? readFileSync(output, 'utf8') : r.stdout]).toEqual([status, expect.stringContaining(expected)]);
   });
 
   test.each(Object.keys(reusable))('%s: workflow_call, least privilege with id-token, environment + concurrency per environment, pinned actions', (file) => {
@@ -378,7 +579,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       for (const k of Object.keys(job.with ?? {})) if (!(k in call.inputs)) problems.push(`${name}: ${m[1]} has no input ${k}`);
       for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
       for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
-      expect(wf.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+      // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write' }]);
     }
     expect(problems).toEqual([]);
   });

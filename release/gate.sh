@@ -11,14 +11,28 @@
 #
 # A plain release tag (channel `release`, vX.Y.Z) with `auto` (or `always`) promotes the newest
 # vX.Y.Z-rc.N by digest, so production runs exactly what staging tested; with no such rc tag the
-# release is refused. Writes `mode` and `promote-from` to GITHUB_OUTPUT.
+# release is refused. Writes `mode` and `promote-from` to GITHUB_OUTPUT (delimiter form).
 set -euo pipefail
 
+# The message may quote input values: % CR LF are escaped as the runner expects in a command's data,
+# so a value can neither end the ::error:: line nor start a workflow command of its own.
 fail() {
-  echo "::error title=release gate::$1"
+  local message="$1" cr=$'\r' lf=$'\n'
+  message="${message//\%/%25}"
+  message="${message//$cr/%0D}"
+  message="${message//$lf/%0A}"
+  echo "::error title=release gate::${message}"
   exit 1
 }
-out() { printf '%s=%s\n' "$1" "$2" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"; }
+# Outputs go through the file-command delimiter form with a random delimiter (`name<<DELIM`, value,
+# DELIM), never `name=value`: a value holding a newline cannot add another output line (`mode=…`).
+out() {
+  local name="$1" value="$2" delimiter
+  delimiter="ghadelimiter_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+  [[ ${#delimiter} -eq 45 ]] || fail "Could not read 16 random bytes from /dev/urandom for the output delimiter."
+  [[ "$value" != *"$delimiter"* ]] || fail "The value of output ${name} contains its delimiter ${delimiter}; refusing to write it."
+  printf '%s<<%s\n%s\n%s\n' "$name" "$delimiter" "$value" "$delimiter" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
+}
 
 promote="${PROMOTE:-auto}"
 from="${PROMOTE_FROM:-}"
@@ -33,6 +47,11 @@ case "$mode" in
   push | docker) ;;
   *) fail "Input \"mode\": is not a known value; expected one of \`push\`, \`docker\` (promotion is decided by \`promote\`). Got: ${mode}" ;;
 esac
+# promote-from names an image in each target repository: a tag (Docker's tag grammar) or a digest.
+# One line by construction, so it also cannot smuggle a line into any file it is written to.
+if [[ -n "$from" && ! "$from" =~ ^(sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9._-]{0,127})$ ]]; then
+  fail "Input \"promote-from\": is not an image tag or digest; expected the tested tag (\`v1.2.3-rc.2\`, Docker's tag grammar [A-Za-z0-9_][A-Za-z0-9._-]{0,127}) or a digest (\`sha256:\` and 64 lowercase hex digits). Got: ${from}"
+fi
 
 # newest_rc <base tag>: the vX.Y.Z-rc.N tag with the highest N in the checkout, or nothing.
 newest_rc() {

@@ -205,7 +205,8 @@ function runGate(parsed, checkoutPath) {
     TAG: parsed.tag ?? '', CHANNEL: parsed.channel ?? '', MAJOR: parsed.major ?? '', MINOR: parsed.minor ?? '', PATCH: parsed.patch ?? '', GITHUB_OUTPUT: out,
   };
   const r = spawnSync('bash', [join(ROOT, 'release/gate.sh')], { env, encoding: 'utf8', timeout: 20000 });
-  const outputs = Object.fromEntries(readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  // The runner's reading of GITHUB_OUTPUT (the gate writes `name<<delimiter` blocks).
+  const outputs = Object.fromEntries(ctx.parseFileCommand(readFileSync(out, 'utf8')));
   const error = (r.stdout.match(/^::error[^:]*::(.*)$/m) ?? [])[1] ?? r.stderr;
   return { exitCode: r.status, outputs, log: r.stdout.replace(/^::error[^:]*::/m, '').trim(), error: r.status === 0 ? '' : error };
 }
@@ -484,7 +485,7 @@ async function otherRefs() {
 async function main() {
   const verbose = process.argv.includes('--verbose');
   ctx.started = Date.now();
-  ({ runAction: ctx.runAction } = await import(join(ROOT, 'action-tests/lib/runner.mjs')));
+  ({ runAction: ctx.runAction, parseFileCommand: ctx.parseFileCommand } = await import(join(ROOT, 'action-tests/lib/runner.mjs')));
   for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch']) {
     if (!existsSync(join(ROOT, 'dist', name, 'index.js'))) throw new Error(`dist/${name}/index.js does not exist; run npm run build first`);
   }

@@ -7,6 +7,8 @@
 //   zizmor               GitHub Actions security audits, offline (no GitHub API, no token), over the same
 //                        workflows plus every root */action.yml; a deliberate exception carries an inline
 //                        `# zizmor: ignore[<audit>] <why>` comment next to what it excuses
+//   zizmor auditor       the same with --persona=auditor: every audit at every confidence, including the
+//                        pedantic ones (undocumented permissions, unnamed jobs); same rule for exceptions
 //   action.yml <name>    one per root */action.yml: valid YAML, name, description, branding, runs,
 //                        every input/output described, kebab-case names
 //   runs.using           every node action on the same runtime, node24
@@ -149,32 +151,34 @@ function findZizmor() {
   return version === ZIZMOR_VERSION ? { bin: onPath } : { other: `${onPath} is zizmor ${version || '(unknown version)'}` };
 }
 
-async function zizmor() {
+/** persona: `regular` (zizmor's default) or `auditor` (every audit, every confidence, pedantic ones too). */
+async function zizmor(persona = 'regular') {
+  const name = persona === 'regular' ? 'zizmor' : `zizmor ${persona}`;
   const files = [...workflowFiles(), ...rootActionFiles().map((a) => a.file)];
-  if (files.length === 0) return record('zizmor', true, 'no workflow or action.yml files to check');
+  if (files.length === 0) return record(name, true, 'no workflow or action.yml files to check');
   const { bin, other } = findZizmor();
   if (!bin) {
-    return record('zizmor', false, `zizmor ${ZIZMOR_VERSION} not found in the tools cache${other ? ` (${other})` : ' or on PATH'}`, [
+    return record(name, false, `zizmor ${ZIZMOR_VERSION} not found in the tools cache${other ? ` (${other})` : ' or on PATH'}`, [
       `Run .ci/install-tools zizmor (installs it into \${DEPLOY_KIT_TOOLS:-$HOME/.cache/deploy-kit/tools}/zizmor-${ZIZMOR_VERSION}/).`,
     ]);
   }
   // Offline: no GitHub API calls and no token in its environment, so the result depends on the files alone.
   const env = { ...process.env, ZIZMOR_OFFLINE: 'true', NO_COLOR: '1' };
   for (const k of ['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST', 'ZIZMOR_CONFIG']) delete env[k];
-  const r = await run(bin, ['--offline', '--format', 'plain', '--color', 'never', '--no-progress', '--render-links', 'never', '-q', ...files], { env });
+  const r = await run(bin, ['--offline', `--persona=${persona}`, '--format', 'plain', '--color', 'never', '--no-progress', '--render-links', 'never', '-q', ...files], { env });
   const last = r.out.trim().split('\n').at(-1) ?? '';
-  const what = `${files.length} file(s), zizmor ${ZIZMOR_VERSION} --offline`;
+  const what = `${files.length} file(s), zizmor ${ZIZMOR_VERSION} --offline --persona=${persona}`;
   if (r.code === 0) {
     // "No findings to report. Good job! (20 ignored, 22 suppressed)": ignored = a zizmor: ignore comment,
-    // suppressed = below the default (regular) persona's confidence/pedantry.
+    // suppressed = below this persona's confidence/pedantry (none for the auditor).
     const ignored = /\b(\d+) ignored\b/.exec(last)?.[1] ?? '0';
     const suppressed = /\b(\d+) suppressed\b/.exec(last)?.[1] ?? '0';
-    return record('zizmor', true, `${what}: no findings (${ignored} ignored in place, ${suppressed} below the regular persona)`);
+    return record(name, true, `${what}: no findings (${ignored} ignored in place, ${suppressed} below the ${persona} persona)`);
   }
   // One line per finding first (`<level>[<audit>] <file>:<line>:<col>`), then zizmor's own report.
   const list = [...r.out.matchAll(/^(\w+\[[\w-]+\]).*\n\s*--> (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
   const problem = list.length ? `${list.length} finding(s)` : `exit ${r.code}`;
-  record('zizmor', false, `${what}: ${problem}`, [
+  record(name, false, `${what}: ${problem}`, [
     ...list,
     ...(list.length ? [''] : []),
     ...indent(r.out, 200),
@@ -270,7 +274,7 @@ async function actionYmls() {
 }
 
 // --- main ----------------------------------------------------------------------------------------
-const CHECKS = { typecheck, actionlint, zizmor, 'action-yml': actionYmls };
+const CHECKS = { typecheck, actionlint, zizmor: async () => { await zizmor('regular'); await zizmor('auditor'); }, 'action-yml': actionYmls };
 const only = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {

@@ -15,6 +15,7 @@ export declare const ACCESS_KEY: string;
 export declare const SERVICES: string[];
 export declare const NAMESPACE: string;
 export declare const BUCKET: string;
+export declare const TAMPERED_MARKER: string;
 
 export interface ActRun {
   exitCode: number | null;
@@ -34,6 +35,10 @@ export interface ReleaseE2E {
   s3: S3Client;
   awsConfig: { region: string; endpoint: string; forcePathStyle: boolean; credentials: { accessKeyId: string; secretAccessKey: string } };
   layouts: Record<string, MadeLayout>;
+  /** The commit of deploy-kit's copy (what the callers pass as deploy-kit-ref under act). */
+  deployKitSha: string;
+  /** Where the artifact stand-ins keep artifacts (one folder per name). */
+  artifacts: string;
   standinCalls(): string[];
   tag(tag: string): void;
   run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number }): Promise<ActRun>;
@@ -41,11 +46,10 @@ export interface ReleaseE2E {
 }
 
 export declare function findAct(): string;
-export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string }): { text: string; with: Record<string, unknown> };
+export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string; deployKitSha: string }): { text: string; with: Record<string, unknown> };
 export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
 export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
 export declare function reportedOutputs(output: string): Record<string, string>;
-export declare function filterPatternToRegExp(pattern: string): RegExp;
-export declare function tagMatches(patterns: string[], tag: string): boolean;
-export declare function callersForTag(tag: string): string[];
+export { filterPatternToRegExp, tagMatches } from './filter-pattern.mjs';
+export declare function callersForTag(tag: string, options?: import('./filter-pattern.mjs').FilterOptions): string[];
 export declare function jobOutput(output: string, prefix: string): string;

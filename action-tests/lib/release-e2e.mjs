@@ -14,8 +14,14 @@
 //                     promote keep the ECR host, since promotion goes through the ECR API (moto);
 //   build-command     `make images-ms` (binaries, then `docker buildx` per service) becomes `make
 //                     build-pipeline-ms` plus copying generated OCI layouts into build/oci (there is
-//                     no Docker engine to build images here; the binaries are really built);
-// and the three pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins).
+//                     no Docker engine to build images here; the binaries are really built), plus an
+//                     attempt to rewrite deploy-kit's release gate (.deploy-kit/release/gate.sh) that
+//                     must not reach the release job (TAMPERED_MARKER never shows there);
+//   deploy-kit-repository, deploy-kit-ref
+//                     org/deploy-kit and the full SHA of deploy-kit's copy: act does not provide
+//                     job.workflow_repository/job.workflow_sha, so the workflows take this documented
+//                     fallback, which accepts a full commit SHA only;
+// and the five pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins).
 //
 // ECR is one service in AWS (registry + API); here the registry is the CNCF one and the API is moto's.
 // `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
@@ -31,6 +37,7 @@ import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
 import { runProcess } from './process.mjs';
 import { copyImageToEcr, startMoto, startRegistry } from './services.mjs';
+import { tagMatches } from './filter-pattern.mjs';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ACT_VERSION = 'v0.2.89';
@@ -43,6 +50,8 @@ export const ACCESS_KEY = 'AKIADEPLOYKITE2E';
 export const SERVICES = ['chat', 'core', 'payments'];
 export const NAMESPACE = 'sample';
 export const BUCKET = 'app-artifacts';
+/** What the tampering build makes deploy-kit's release gate print, if its edit ever ran. */
+export const TAMPERED_MARKER = 'TAMPERED-BY-THE-BUILD';
 /** What moto's GetAuthorizationToken issues as the password. */
 const REGISTRY_PASSWORD = `${ACCOUNT}-auth-token`;
 const SAMPLE = join(REPO_ROOT, 'examples/sample-project');
@@ -75,7 +84,10 @@ function pinnedActions() {
 const gitEnv = () => ({ ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), stdio: 'pipe' }).toString();
 
-/** deploy-kit as a caller sees it at `org/deploy-kit@v1`: the actions, bundles and reusable workflows, tagged v1. */
+/**
+ * deploy-kit as a caller sees it at `org/deploy-kit@v1`: the actions, bundles and reusable workflows,
+ * tagged v1. Returns the commit's SHA.
+ */
 function makeDeployKitCopy(dir) {
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
   for (const file of ['release.yml', 'promote.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
@@ -86,13 +98,14 @@ function makeDeployKitCopy(dir) {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'deploy-kit');
   git(dir, 'tag', 'v1');
+  return git(dir, 'rev-parse', 'HEAD').trim();
 }
 
 /**
- * An example caller with the test's overrides (see the header). `registry`: where pushes go.
- * Returns the YAML text and the with-block as run.
+ * An example caller with the test's overrides (see the header). `registry`: where pushes go;
+ * `deployKitSha`: the commit of deploy-kit's copy. Returns the YAML text and the with-block as run.
  */
-export function callerWorkflow(file, { registry, ociFixtures }) {
+export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
   const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
   if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
@@ -101,8 +114,10 @@ export function callerWorkflow(file, { registry, ociFixtures }) {
     w.registry = registry;
     // `make images-ms` = build-pipeline-ms + `docker buildx` per service; no Docker engine here.
     if (w['build-command'] !== 'make images-ms') throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
-    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci`;
+    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && mkdir -p .deploy-kit/release && printf 'echo ${TAMPERED_MARKER}; exit 1\\n' > .deploy-kit/release/gate.sh`;
   }
+  w['deploy-kit-repository'] = 'org/deploy-kit';
+  w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
   const outputs = ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url'];
@@ -147,12 +162,12 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     await env.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
 
     const deployKit = join(work, 'deploy-kit');
-    makeDeployKitCopy(deployKit);
+    env.deployKitSha = makeDeployKitCopy(deployKit);
     const repo = join(work, 'repo');
     cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
-      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci') }).text);
+      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci'), deployKitSha: env.deployKitSha }).text);
     }
     writeFileSync(join(repo, '.gitignore'), 'bin_arm64/\nbuild/\n');
     git(repo, 'init', '-q');
@@ -164,6 +179,9 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     mkdirSync(home);
     const standinLog = join(work, 'standins.log');
     writeFileSync(standinLog, '');
+    const artifacts = join(work, 'artifacts');
+    mkdirSync(artifacts);
+    env.artifacts = artifacts;
     const kubeconfig = env.cluster.kubeconfig(undefined, NAMESPACE);
     const pins = pinnedActions();
 
@@ -188,6 +206,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
         AWS_SECRET_ACCESS_KEY: SECRET_KEY,
         AWS_ENDPOINT_URL: env.moto.url,
         ACT_STANDIN_LOG: standinLog,
+        ACT_STANDIN_ARTIFACTS: artifacts,
         ACT_STANDIN_REPOSITORIES: `org/deploy-kit=${deployKit}\nexample-org/sample-service=${repo}`,
         GOCACHE: process.env.GOCACHE || join(process.env.HOME || homedir(), '.cache/go-build'),
         GOFLAGS: '-mod=mod',
@@ -232,48 +251,17 @@ export function reportedOutputs(output) {
   return found;
 }
 
-/**
- * GitHub's filter pattern for `on.push.tags` (act does not apply it, so the suite does, the way GitHub
- * documents it): `*` any run of characters but `/`, `**` any run, `?` zero or one of the preceding
- * character, `+` one or more of it, `[…]` a class or range, a leading `!` negates; patterns are
- * evaluated in order and the last one that matches decides.
- */
-export function filterPatternToRegExp(pattern) {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?' || c === '+') re += c;
-    else if (c === '[') {
-      const end = pattern.indexOf(']', i);
-      if (end < 0) throw new Error(`unclosed [ in filter pattern ${pattern}`);
-      re += pattern.slice(i, end + 1);
-      i = end;
-    } else re += c.replace(/[.^$|(){}\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-export function tagMatches(patterns, tag) {
-  let matched = false;
-  for (const p of patterns) {
-    const negated = p.startsWith('!');
-    if (filterPatternToRegExp(negated ? p.slice(1) : p).test(tag)) matched = !negated;
-  }
-  return matched;
-}
+// GitHub's filter patterns (act does not apply `on.push.tags`): see filter-pattern.mjs.
+export { filterPatternToRegExp, tagMatches } from './filter-pattern.mjs';
 
 /** The example callers a push of `tag` starts on GitHub (by their `on.push.tags`). */
-export function callersForTag(tag) {
+export function callersForTag(tag, options = {}) {
   return readdirSync(EXAMPLES)
     .filter((f) => f.endsWith('.yml'))
     .sort()
     .filter((f) => {
       const tags = parseYaml(readFileSync(join(EXAMPLES, f), 'utf8')).on?.push?.tags;
-      return Array.isArray(tags) && tagMatches(tags, tag);
+      return Array.isArray(tags) && tagMatches(tags, tag, options);
     });
 }
 
