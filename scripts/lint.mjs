@@ -13,9 +13,10 @@
 //                        every input/output described, kebab-case names
 //   runs.using           every node action on the same runtime, node24
 //
-// actionlint comes from PATH or ${DEPLOY_KIT_TOOLS:-$HOME/.cache/deploy-kit/tools}/actionlint-v1.7.12/;
-// install it with .ci/install-tools. zizmor 1.32.0 comes from the same cache
-// (zizmor-1.32.0/venv/bin/zizmor; .ci/install-tools zizmor) or from PATH when that one is 1.32.0.
+// actionlint comes from PATH or ${DEPLOY_KIT_TOOLS:-$HOME/.cache/deploy-kit/tools}/actionlint-v1.7.12/,
+// zizmor 1.32.0 from the same cache (zizmor-1.32.0/venv/bin/zizmor) or from PATH when that one is
+// 1.32.0. Both are provisioned on first use (`.ci/install-tools lint`, one line per tool) unless
+// DEPLOY_KIT_SKIP_TOOLS=1.
 //
 // Usage: node scripts/lint.mjs [--only typecheck|actionlint|zizmor|action-yml]...
 import { spawn, spawnSync } from 'node:child_process';
@@ -292,6 +293,10 @@ for (const o of only) {
   }
 }
 const selected = Object.entries(CHECKS).filter(([name]) => only.length === 0 || only.includes(name));
+if (selected.some(([name]) => name === 'actionlint' || name === 'zizmor') && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
+  // A failed install shows up below as the linter not being found, with how to install it.
+  spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'lint'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
 for (const [, check] of selected) await check();
 
 const passed = results.filter((r) => r.ok).length;
