@@ -10,16 +10,20 @@
 //   on an ephemeral PostgreSQL) → gitops-dispatch
 //
 // Services, all on 127.0.0.1 and stopped at the end: the GitHub API fake (action-tests/fakes/github)
-// always; the CNCF registry (standing in for ECR's registry API) and moto (ECR API, S3, STS) when
-// .ci/install-tools has installed them. Without them push-artifacts shows its dry-run plan and the
-// promotion (which reads ECR) is shown as the plan the gate made. Binaries are built with `go` when it
+// always; the CNCF registry (standing in for ECR's registry API), moto (ECR API, S3, STS), PostgreSQL
+// and golang-migrate, provisioned on first use by `.ci/install-tools demo` into the tools cache outside
+// the clone (one line per tool; about a minute on 2 cores, then cached). Only when they cannot be
+// installed (no root for apt-get, no Go or Python) or `--plan` asks for it, push-artifacts shows its
+// dry-run plan, the promotion (which reads ECR) is shown as the plan the gate made, and the demo says
+// exactly why. Binaries are built with `go` when it
 // is on PATH, else placeholder files are used. Everything is written under one temp dir, removed at
 // the end; nothing is written into the repository.
 //
 // Exit 0 only when every expectation held (including the refs that must fail, with a clear message).
 //
-// Usage: node scripts/demo.mjs [--verbose]
+// Usage: node scripts/demo.mjs [--verbose] [--plan]
 //   --verbose   also print each failing step's full log
+//   --plan      install and start no local services: the dry-run plan of every push and migration
 //
 // Extending it: add a stage to STAGES (`run(t)` gets the tag's state with the results of the stages
 // before it and returns {cells, problems, details, note}), or a ref to OTHER_REFS.
@@ -130,6 +134,17 @@ function checkout(tag) {
   return dir;
 }
 
+/** Installs the demo's services (`.ci/install-tools demo`); undefined when they are there, else why not. */
+function provisionServices(plan) {
+  if (plan) return 'the plan was asked for (--plan)';
+  const r = spawnSync('bash', [join(ROOT, '.ci/install-tools'), 'demo'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  process.stderr.write(r.stderr ?? '');
+  if (r.status === 0) return undefined;
+  const lines = (r.stderr || r.error?.message || '').trim().split('\n');
+  const reason = lines.filter((l) => /ERROR|FAILED|need|required/.test(l)).at(-1) ?? lines.at(-1) ?? `exit ${r.status}`;
+  return `the local services could not be installed (${reason.replace(/^tools: (ERROR: )?/, '').trim()})`;
+}
+
 async function startServices() {
   const services = await import(join(ROOT, 'action-tests/lib/services.mjs'));
   const fake = await import(join(ROOT, 'action-tests/fakes/github/index.mjs'));
@@ -142,20 +157,24 @@ async function startServices() {
   };
   const postgres = await import(join(ROOT, 'action-tests/lib/postgres.mjs'));
   const cluster = await import(join(ROOT, 'action-tests/lib/kube-cluster.mjs'));
-  try {
-    ctx.migrateBin = cluster.toolBinary('migrate');
-  } catch (error) {
-    ctx.missing.push(`migrate (${firstLine(error.message)})`);
+  const local = !ctx.noServices;
+  if (ctx.noServices) ctx.missing.push(ctx.noServices);
+  else {
+    try {
+      ctx.migrateBin = cluster.toolBinary('migrate');
+    } catch (error) {
+      ctx.missing.push(`migrate (${firstLine(error.message)})`);
+    }
   }
   await Promise.all([
-    attempt('registry', () => services.startRegistry()),
-    attempt('moto', () => services.startMoto()),
-    attempt('postgres', () => postgres.startPostgres()),
+    local && attempt('registry', () => services.startRegistry()),
+    local && attempt('moto', () => services.startMoto()),
+    local && attempt('postgres', () => postgres.startPostgres()),
     // Always available (plain Node): every request is checked against GitHub's OpenAPI description.
     fake.startGitHubFake({ repos: fake.seedRepos(fake.UPDATE_PROJECT_LIST), tokens: { [TOKEN]: { login: 'release-bot' } }, lifecycle: { queuedMs: 100, runningMs: 300 } }).then((f) => (ctx.services.github = f)),
   ]);
   ctx.live = Boolean(ctx.services.registry && ctx.services.moto);
-  ctx.missingNames = ctx.missing.map((m) => m.split(' ')[0]).join(', ');
+  ctx.missingNames = ctx.noServices ? ctx.noServices : `${ctx.missing.map((m) => m.split(' ')[0]).join(', ')} not installed`;
   if (ctx.services.moto) {
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
     const { ECRClient } = await import('@aws-sdk/client-ecr');
@@ -495,15 +514,17 @@ async function main() {
   ctx.tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-demo-'));
   makeRepository();
   ctx.serviceNames = readdirSync(join(SAMPLE, 'cmd/ms')).sort();
+  ctx.noServices = provisionServices(process.argv.includes('--plan'));
   await startServices();
 
   const { registry, moto, github } = ctx.services;
   console.log(`deploy-kit demo: the release of ${basename(SAMPLE)} (examples/sample-project: ${ctx.serviceNames.map((s) => `cmd/ms/${s}`).join(', ')}) for ${TAGS.map((t) => t.tag).join(', ')}`);
-  console.log(`  registry  ${registry ? `CNCF distribution on ${registry.host} (stands in for ECR's registry endpoint)` : 'not installed'}`);
-  console.log(`  AWS       ${moto ? `moto on ${moto.url} (ECR API, S3, STS)` : 'not installed'}`);
+  const absent = ctx.noServices ? 'not started (see below)' : 'not installed';
+  console.log(`  registry  ${registry ? `CNCF distribution on ${registry.host} (stands in for ECR's registry endpoint)` : absent}`);
+  console.log(`  AWS       ${moto ? `moto on ${moto.url} (ECR API, S3, STS)` : absent}`);
   console.log(`  GitHub    API fake on ${github.apiUrl} (requests checked against GitHub's OpenAPI description)`);
   console.log(`  build     ${ctx.go ? `${ctx.make ? 'make build-pipeline-ms' : 'go build'} with ${ctx.go}, for linux/arm64` : 'go is not on PATH: placeholder binaries'}`);
-  if (!ctx.live) console.log(`  => dry-run plan for the pushes: ${ctx.missing.join('; ')}.\n     Run .ci/install-tools (registry, moto) for the real thing.`);
+  if (!ctx.live) console.log(`  => dry-run plan for the pushes: ${ctx.missing.join('; ')}.${ctx.noServices?.startsWith('the plan') ? '' : '\n     Run .ci/install-tools demo (registry, moto, postgres, migrate) for the real thing.'}`);
 
   ctx.tags = TAGS.map((t) => ({ ...t, sha: ctx.shas[t.commit], checkout: checkout(t.tag) }));
   const mismatches = [];
@@ -545,7 +566,7 @@ async function main() {
   console.log('');
   for (const m of mismatches) console.log(`NOT AS EXPECTED  [${m.stage}] ${m.tag}\n  ${m.problems.join('\n  ')}`);
   const what = `${TAGS.map((t) => t.tag).join(', ')} through ${STAGES.length} stages in ${((Date.now() - ctx.started) / 1000).toFixed(0)} s`;
-  const how = ctx.live ? `against the local registry, moto (ECR, S3), ${ctx.services.postgres && ctx.migrateBin ? 'golang-migrate on PostgreSQL, ' : ''}and the GitHub API fake` : `as a dry-run plan for the pushes (${ctx.missingNames} not installed), the GitHub API fake for the dispatches`;
+  const how = ctx.live ? `against the local registry, moto (ECR, S3), ${ctx.services.postgres && ctx.migrateBin ? 'golang-migrate on PostgreSQL, ' : ''}and the GitHub API fake` : `as a dry-run plan for the pushes (${ctx.missingNames}), the GitHub API fake for the dispatches`;
   if (mismatches.length) {
     console.log(`demo: ${mismatches.length} step(s) not as expected (${what}, ${how})`);
     return 1;
