@@ -14,6 +14,7 @@
  * the deadline, never reported missing at the first look.
  */
 import { ActionError } from '@deploy-kit/core';
+import { GitHubRequestError } from '@deploy-kit/core/github';
 import { type GitHubApi, httpStatus } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { explainApiError } from './explain.js';
@@ -171,7 +172,9 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
         } else lone = undefined;
       }
     } catch (error) {
-      if (error instanceof ActionError) throw error;
+      // The strategy's own verdicts and the step's timeout end the search; a request that got no
+      // answer (GitHubRequestError) is retried like a 5xx.
+      if (error instanceof ActionError && !(error instanceof GitHubRequestError)) throw error;
       if (options.signal?.aborted) throw new RunNotFoundError('Stopped looking for the run: the step was cancelled.');
       const status = httpStatus(error);
       const retryable = status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test(String((error as Error).message)));

@@ -179,7 +179,8 @@ export function conclusionPasses(conclusion: string | null): 'pass' | 'warn' | '
 /** Asks GitHub to cancel a run; true when accepted (202) or the run already finished (409). */
 export async function cancelRun(api: GitHubApi, repository: RepositoryName, runId: number): Promise<'cancelled' | 'already-completed'> {
   try {
-    await api.call(`cancel run ${runId}`, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repository.owner, repo: repository.repo, run_id: runId });
+    // A clean-up call: it runs after the step's timeout too (bounded on its own).
+    await api.call(`cancel run ${runId}`, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repository.owner, repo: repository.repo, run_id: runId }, { cleanup: true });
     return 'cancelled';
   } catch (error) {
     if (httpStatus(error) === 409) return 'already-completed';
