@@ -34,6 +34,9 @@ async function main(): Promise<void> {
     revoke = session.revoke;
   } else {
     const shared = client(auth.token, 'token');
+    // Awaited on the first request; until then a refusal (GITHUB_API_URL over plain http) must not
+    // count as an unhandled rejection, which would end the process without the clear error.
+    shared.catch(() => undefined);
     apiFor = () => shared;
   }
 
