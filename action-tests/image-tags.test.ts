@@ -598,6 +598,13 @@ describe('trust (issue 20): bounded API calls, repository text that cannot forge
     }
   }, 40_000);
 
+  test('a plain-http remote GITHUB_API_URL: the token is not sent; a warning says why and the payload is used', async () => {
+    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' } });
+    expectOk(r);
+    expect(r.warnings).toEqual([expect.stringContaining('(Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL))')]);
+    expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
+  });
+
   test('a repository description (OpenAPI-checked fake) with CR/LF, `::add-mask::`, `::stop-commands::` and `##[error]`: one label line, no command', async () => {
     const forged = '\n::add-mask::forged-description\r::error::fake-description\r\n::stop-commands::tdesc\n##[error]v1-description';
     const fake = await startGitHubFake({ repos: { 'docker/test-docker-action': { description: `Backend${forged}`, private: false } }, tokens: { [TOKEN]: { login: 'image-tags' } } });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { type GitHubClient, GitHubRequestError } from '@deploy-kit/core/github';
-import { CLEANUP_TIMEOUT_MS, REQUEST_TIMEOUT_MS, StepTimeoutError, octokitApi, serverMessage, versionBelow } from '../src/api.js';
+import { CLEANUP_TIMEOUT_MS, REQUEST_TIMEOUT_MS, StepTimeoutError, octokitApi, pageUrl, serverMessage, versionBelow } from '../src/api.js';
 import { httpError } from './helpers.js';
 
 type Request = (route: string, params: Record<string, unknown>) => Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
@@ -126,3 +126,15 @@ test.each([
   ['4.0', false],
   ['garbage', false],
 ])('versionBelow(%s, 3.21)', (v, below) => expect(versionBelow(v, 3, 21)).toBe(below));
+
+// A run's html_url from the API goes to outputs, summary links and messages: as a URL, one line.
+test.each<[unknown, string]>([
+  ['https://github.com/o/r/actions/runs/1', 'https://github.com/o/r/actions/runs/1'],
+  ['https://github.com/o/r\n::add-mask::x/actions/runs/1', 'https://github.com/o/r::add-mask::x/actions/runs/1'],
+  ['https://github.com/o/r/a b"`c', 'https://github.com/o/r/a%20b%22%60c'],
+  ['http://127.0.0.1:8080/o/r', 'http://127.0.0.1:8080/o/r'],
+  ['javascript:alert(1)', ''],
+  ['not a url', ''],
+  [null, ''],
+  [42, ''],
+])('pageUrl(%j) → %j', (value, expected) => expect(pageUrl(value)).toBe(expected));

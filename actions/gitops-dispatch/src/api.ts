@@ -189,6 +189,21 @@ export function serverMessage(error: unknown): string {
   return error instanceof Error ? error.message.replace(/ - https?:\/\/\S+$/, '') : String(error);
 }
 
+/**
+ * A page URL from an API answer (a run's or job's `html_url`) as the action passes it on (outputs,
+ * summary links, messages): an http(s) URL as a URL parser writes it back (no CR/LF, spaces and
+ * quotes percent-encoded), or '' when the answer holds no such URL.
+ */
+export function pageUrl(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return '';
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '';
+  } catch {
+    return '';
+  }
+}
+
 /** `3.17.2` → true when below `major.minor`. */
 export function versionBelow(version: string, major: number, minor: number): boolean {
   const m = /^(\d+)\.(\d+)/.exec(version);

@@ -6,7 +6,7 @@
  */
 import { ActionError, errorMessage, formatDuration } from '@deploy-kit/core';
 import type { RetryOptions } from '@deploy-kit/core';
-import type { GitHubApi } from './api.js';
+import { type GitHubApi, pageUrl } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { type Dispatched, type ServerCapabilities, dispatch, requestBody, shouldAskDetails } from './dispatch.js';
 import { type FindStrategy, describeStrategy, findRun } from './find.js';
@@ -200,11 +200,11 @@ async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: T
       },
     );
     report.runId = found.run.id;
-    report.runUrl = found.run.html_url;
+    report.runUrl = pageUrl(found.run.html_url);
     report.runApiUrl = found.run.url;
     report.status = found.run.status ?? undefined;
     report.foundBy = strategy.kind;
-    log.info(`${p}Found run ${found.run.id} after ${found.attempts} look(s) — ${found.run.html_url}`);
+    log.info(`${p}Found run ${found.run.id} after ${found.attempts} look(s) — ${report.runUrl}`);
   }
   const runId = report.runId;
   const outcome = await waitForRun(r.api, repo, runId, { until: config.wait === 'started' ? 'started' : 'completed', clock, log, deadline, intervalMs: config.pollIntervalMs, signal: deps.signal, pollers });
