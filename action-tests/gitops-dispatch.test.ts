@@ -9,6 +9,7 @@
 // GitHub App auth, extra dispatches, the seed's three environments, dry run, step cancellation.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
+import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import {
   CI_WORKFLOW,
   type GitHubFake,
@@ -19,6 +20,7 @@ import {
   startGitHubFake,
 } from './fakes/github/index.mjs';
 import { expectFailure, expectSuccess, findLeaks, runAction, type RunActionOptions, type RunResult } from './harness.js';
+import { parseWorkflowCommand } from './lib/runner.mjs';
 
 jest.setTimeout(60_000);
 
@@ -591,5 +593,162 @@ describe('dry run, outputs, secrets', () => {
     expectSuccess(r);
     expect(r.masked).toContain(PAT);
     expect(findLeaks(r, [PAT])).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Trust (issue 20): unbounded requests (5), workflow commands forged from API text and input values
+// (7), bad input and network failures named clearly (13).
+
+/** A loopback TCP server that accepts connections and never answers (the sockets are held, then destroyed). */
+async function silentServer(): Promise<{ url: string; connections: () => number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createTcpServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port that was just free and is closed again: connections are refused. */
+async function closedPortUrl(): Promise<string> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('trust: every request has a timeout, and no wait outlives `timeout`', () => {
+  test('a server that accepts and never answers: the step ends near its 2s timeout, naming the API endpoint', async () => {
+    const silent = await silentServer();
+    try {
+      const r = await runAction(ACTION, {
+        inputs: { token: PAT, environment: 'staging', ...SEED, timeout: '2s', 'poll-interval': '100ms' },
+        env: { GITHUB_API_URL: silent.url },
+        secrets: SECRETS,
+        timeoutMs: 20_000, // the bound of this test: the old code waited for undici's 300 s header timeout
+      });
+      const host = new URL(silent.url).host;
+      expectFailure(r, `gitops-dispatch's timeout (2s) ran out waiting for the GitHub API: GET ${host}/repos/example-org/gitops-staging had no answer`);
+      expect(r.durationMs).toBeLessThan(2000 + 6000);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toContain('Check:');
+      expect(r.errors[0]).toContain('GITHUB_API_URL');
+      expect(silent.connections()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('a refused connection names the API, the endpoint and what to check — not "HTTP 500", not "Unexpected error"', async () => {
+    const url = await closedPortUrl();
+    const r = await runAction(ACTION, { inputs: { token: PAT, environment: 'staging', ...SEED, timeout: '20s' }, env: { GITHUB_API_URL: url }, secrets: SECRETS, timeoutMs: 40_000 });
+    expectFailure(r, `Could not read example-org/gitops-staging: GitHub API request GET ${new URL(url).host}/repos/example-org/gitops-staging failed: the connection was refused (ECONNREFUSED)`);
+    expect(r.errors[0]).toContain(`GITHUB_API_URL (${url}) is the GitHub API`);
+    expect(r.errors[0]).not.toMatch(/Unexpected error|HTTP 500|server error/);
+    expect(r.log).toMatch(/Retry read example-org\/gitops-staging: attempt 1 of 5 failed \(ECONNREFUSED/);
+  });
+
+  test('plain http to a remote GITHUB_API_URL: the token is not sent, and the error says why', async () => {
+    const r = await runAction(ACTION, { inputs: { token: PAT, environment: 'staging', ...SEED }, env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' }, secrets: SECRETS });
+    expectFailure(r, 'Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL)');
+    expect(r.errors[0]).toContain('would receive it over plain http');
+  });
+});
+
+describe('trust: API text and input values cannot forge workflow commands', () => {
+  // Each surface gets its own tag, so a failure says which one leaked.
+  const forged = (tag: string) => `\n::add-mask::forged-${tag}\r::error::fake-${tag}\r\n::stop-commands::t${tag}\n##[error]v1-${tag}`;
+  const FORGED_WORKFLOW = `name: ${JSON.stringify(`Deploy${forged('name')}`)}
+run-name: ${JSON.stringify(`Deploy \${{ inputs.newVersion }}${forged('title')}`)}
+on:
+  workflow_dispatch:
+    inputs:
+      newVersion: {required: true}
+      note: {required: false}
+jobs:
+  deploy:
+    name: ${JSON.stringify(`Deploy job${forged('job')}`)}
+    runs-on: ubuntu-latest
+    steps:
+      - name: ${JSON.stringify(`Apply${forged('step')}`)}
+        run: ./apply.sh
+`;
+
+  /** Every workflow command in the output, read line by line as the runner reads it. */
+  function commands(r: RunResult): Array<{ command: string; data: string }> {
+    return `${r.stdout}\n${r.stderr}`
+      .split(/\r\n|\r|\n/)
+      .map((line) => parseWorkflowCommand(line))
+      .filter((c): c is NonNullable<typeof c> => c !== undefined)
+      .map((c) => ({ command: c.command, data: c.data }));
+  }
+
+  test('workflow name, run URL, job and step names, an input value and API error bodies: no mask, no stop-commands, no extra annotation', async () => {
+    // The run and workflow URLs (html_url) come from the server URL; GitHub's URI format still
+    // accepts them, as a URL parser drops CR and LF.
+    const fake = await startGitHubFake({
+      serverUrl: `https://github.com/forged${forged('url')}`,
+      repos: { 'example-org/gitops-forged': { files: { '.github/workflows/update.yml': FORGED_WORKFLOW }, lifecycle: { conclusion: 'failure', failStep: `Apply${forged('step')}` } } },
+      tokens: { [PAT]: { login: 'deploy-bot' } },
+    });
+    try {
+      fake.inject({ operationId: 'actions/create-workflow-dispatch', status: 502, message: `Bad gateway${forged('dispatch-body')}`, times: 1 });
+      fake.inject({ operationId: 'actions/get-workflow-run', status: 502, message: `Bad gateway${forged('poll-body')}`, times: 1 });
+      const r = await runAction(ACTION, {
+        inputs: { token: PAT, repository: 'example-org/gitops-forged', workflow: 'update.yml', version: 'v1.4.0', inputs: JSON.stringify({ note: `x${forged('input')}` }), 'poll-interval': '100ms', timeout: '20s' },
+        env: { GITHUB_API_URL: fake.apiUrl },
+        secrets: SECRETS,
+        timeoutMs: 40_000,
+      });
+      expect(fake.describeViolations()).toBe('');
+      // The one failure, as one annotation (its CR/LF escaped), naming the run and the failed step.
+      expectFailure(r, /The run of "Deploy[\s\S]*forged-name[\s\S]*concluded failure/);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toContain('forged-step');
+      expect(r.warnings).toEqual([]);
+      expect(r.notices).toEqual([]);
+      expect(r.masked).toEqual([PAT]);
+      expect(r.problems).toEqual([]);
+      const found = commands(r);
+      expect(found.filter((c) => c.command === 'stop-commands')).toEqual([]);
+      expect(found.filter((c) => c.command === 'add-mask').map((c) => c.data)).toEqual([PAT]);
+      expect(found.filter((c) => ['error', 'warning', 'notice'].includes(c.command))).toHaveLength(1);
+      // Every surface was printed (so the test really exercised it), as plain text.
+      for (const tag of ['name', 'url', 'input', 'dispatch-body', 'poll-body']) expect([tag, r.log.includes(`::add-mask::forged-${tag}`)]).toEqual([tag, true]);
+      // The outputs hold the values (heredoc form), and the summary has them too.
+      expect(r.outputs['run-url']).toContain('forged-url');
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('trust: bad input gives one clear error (issue 20, item 13)', () => {
+  test('`extra-dispatches: repository=o/other`: names the input, what was wrong, the expected form with an example', async () => {
+    const r = await run(dotcom, { environment: 'staging', ...SEED, 'extra-dispatches': 'repository=o/other' });
+    expectFailure(r, 'Input "extra-dispatches": entry 1 is a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`); expected a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production`');
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).not.toContain('Unexpected error');
+    expect(dotcom.requests).toEqual([]);
+  });
+
+  test('`extra-dispatches` that is not YAML shows the expected form too', async () => {
+    const r = await run(dotcom, { environment: 'staging', ...SEED, 'extra-dispatches': '- repository: [o/other' });
+    expectFailure(r, /^Input "extra-dispatches": not valid JSON or YAML \(.*\); expected a YAML or JSON list of mappings `\{repository, workflow, ref\?, inputs\?, environments\?\}`, e\.g\./);
+    expect(dotcom.requests).toEqual([]);
   });
 });

@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startGitHubFake } from './fakes/github/index.mjs';
+import { parseWorkflowCommand } from './lib/runner.mjs';
 import {
   REPO_ROOT,
   expectFailure,
@@ -569,6 +571,65 @@ describe('the GitHub API', () => {
     expect(r.masked).toContain(other);
     expect(r.warnings[0]).toContain('HTTP 401');
     expect(r.warnings[0]).toContain('Bad credentials');
+  });
+});
+
+describe('trust (issue 20): bounded API calls, repository text that cannot forge workflow commands', () => {
+  test('a server that accepts and never answers: the payload repository, with a warning naming the endpoint, within the 8 s budget', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    const port = await listen(silent as unknown as Server);
+    try {
+      const started = Date.now();
+      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` }, timeoutMs: 30_000 });
+      expectOk(r);
+      // 8 s for both calls and every attempt, plus the process itself.
+      expect(Date.now() - started).toBeLessThan(8_000 + 4_000);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings[0]).toMatch(new RegExp(`Could not read docker/test-docker-action from the GitHub API at http://127\\.0\\.0\\.1:${port} \\(GitHub API request GET 127\\.0\\.0\\.1:${port}/repos/docker/test-docker-action failed: no answer within \\d+\\.\\d s\\)`));
+      expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  }, 40_000);
+
+  test('a plain-http remote GITHUB_API_URL: the token is not sent; a warning says why and the payload is used', async () => {
+    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' } });
+    expectOk(r);
+    expect(r.warnings).toEqual([expect.stringContaining('(Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL))')]);
+    expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
+  });
+
+  test('a repository description (OpenAPI-checked fake) with CR/LF, `::add-mask::`, `::stop-commands::` and `##[error]`: one label line, no command', async () => {
+    const forged = '\n::add-mask::forged-description\r::error::fake-description\r\n::stop-commands::tdesc\n##[error]v1-description';
+    const fake = await startGitHubFake({ repos: { 'docker/test-docker-action': { description: `Backend${forged}`, private: false } }, tokens: { [TOKEN]: { login: 'image-tags' } } });
+    try {
+      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: fake.apiUrl } });
+      expect(fake.describeViolations()).toBe('');
+      expect(fake.requests.map((q) => q.operationId)).toEqual(['repos/get']);
+      expectOk(r);
+      expect(r.warnings).toEqual([]);
+      expect(r.notices).toEqual([]);
+      expect(r.masked).toEqual([TOKEN]);
+      expect(r.problems).toEqual([]);
+      const commands = `${r.stdout}\n${r.stderr}`
+        .split(/\r\n|\r|\n/)
+        .map((line) => parseWorkflowCommand(line))
+        .filter((c): c is NonNullable<typeof c> => c !== undefined);
+      expect(commands.filter((c) => !['group', 'endgroup', 'add-mask'].includes(c.command))).toEqual([]);
+      expect(commands.filter((c) => c.command === 'add-mask').map((c) => c.data)).toEqual([TOKEN]);
+      // The description is one label value on one line: it adds no label line of its own.
+      const description = lines(r.outputs.labels).filter((l) => l.includes('forged-description') || l.includes('fake-description') || l.includes('v1-description'));
+      expect(description).toEqual(['org.opencontainers.image.description=Backend ::add-mask::forged-description ::error::fake-description ::stop-commands::tdesc ##[error]v1-description']);
+      expect(r.log).toContain('org.opencontainers.image.description=Backend ::add-mask::forged-description');
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -387,6 +387,17 @@ describe('failures', () => {
     ['v1.2.3.4', { ref: 'refs/tags/v1.2.3.4' }, notSemver('v1.2.3.4', '1.2.3.4', 'it has 4 numeric parts where SemVer needs exactly three (MAJOR.MINOR.PATCH)')],
     ['v01.2.3', { ref: 'refs/tags/v01.2.3' }, notSemver('v01.2.3', '01.2.3', 'numbers must not have leading zeros')],
     ['v1.2.3-rc.01', { ref: 'refs/tags/v1.2.3-rc.01' }, notSemver('v1.2.3-rc.01', '1.2.3-rc.01', 'numeric prerelease identifiers must not have leading zeros')],
+    // Valid SemVer, refused because the number cannot be compared exactly (issue 20, item 13): the
+    // error says which number and the limit, not "not MAJOR.MINOR.PATCH".
+    [
+      'v99999999999999999999999.0.0',
+      { ref: 'refs/tags/v99999999999999999999999.0.0' },
+      [
+        'Tag "v99999999999999999999999.0.0" is not a release version: after the prefix "v", "99999999999999999999999.0.0" is SemVer 2.0 but cannot be used: its MAJOR 99999999999999999999999 is larger than 9007199254740991 (Number.MAX_SAFE_INTEGER), the largest number versions can be compared by exactly.',
+        DEFAULT_FORMS,
+        'numbers up to 9007199254740991',
+      ],
+    ],
     [
       'v1.2.3-foo.1 (strict)',
       { ref: 'refs/tags/v1.2.3-foo.1' },

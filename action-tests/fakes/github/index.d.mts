@@ -11,6 +11,8 @@ export type Lifecycle =
 export interface RepoSpec {
   private?: boolean;
   archived?: boolean;
+  /** The repository's description (`GET /repos/{owner}/{repo}`); null by default. */
+  description?: string | null;
   defaultBranch?: string;
   /** Files of the default branch (path → text), when `branches` is not given. */
   files?: Record<string, string>;

@@ -28,6 +28,9 @@ describe('parseExtraDispatches', () => {
     ['nested input', [{ repository: 'o/r', workflow: 'w', inputs: { a: { b: 1 } } }], 'the value of "a" is a map'],
     ['inputs not a map', [{ repository: 'o/r', workflow: 'w', inputs: 'a=1' }], 'the `inputs` of entry 1 is not a mapping'],
     ['second entry', [{ repository: 'o/r', workflow: 'w' }, {}], 'entry 2 has no `repository`'],
+    // `extra-dispatches: repository=o/other` (issue 20, item 13): YAML reads one string.
+    ['a key=value line', 'repository=o/other', 'entry 1 is a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`); expected a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production`'],
+    ['key=value lines in a list', ['repository=o/other workflow=w'], 'entry 1 is a `key=value` line'],
   ])('%s', (_, value, problem) => {
     expect(() => parseExtraDispatches(value, tv)).toThrow(problem);
     expect(() => parseExtraDispatches(value, tv)).toThrow(/^Input "extra-dispatches": /);

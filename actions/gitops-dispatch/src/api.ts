@@ -3,10 +3,20 @@
  * options)` returning status, data, headers and ETag. A 304 (conditional request answered from the
  * ETag) is a result, not an error. The Octokit implementation retries throttling, 5xx and resets
  * with core's policy unless the caller handles that itself (the poll loop does).
+ *
+ * Every request, and every retry wait, ends by the step's deadline (the `timeout` input): a request
+ * gets the time left, at most {@link REQUEST_TIMEOUT_MS}, so a server that accepts and never answers
+ * cannot hold the step past its `timeout`. Clean-up calls (cancelling the remote run, revoking an
+ * App token) get {@link CLEANUP_TIMEOUT_MS} after it.
  */
-import { type RetryOptions, classifyError } from '@deploy-kit/core';
-import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
+import { ActionError, type RetryOptions, classifyError, formatDuration, requestSignal } from '@deploy-kit/core';
+import { type GitHubClient, GitHubRequestError, githubCall } from '@deploy-kit/core/github';
 import type { Headers } from './ratelimit.js';
+
+/** The longest one request may wait for its answer. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long a clean-up request may take once the step's deadline has passed. */
+export const CLEANUP_TIMEOUT_MS = 10_000;
 
 export interface ApiResult<T> {
   status: number;
@@ -24,6 +34,31 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Aborts the request (and stops retries) when the step is cancelled. */
   signal?: AbortSignal;
+  /** Runs even after the step's deadline (cancelling the remote run, revoking a token), bounded by CLEANUP_TIMEOUT_MS. */
+  cleanup?: boolean;
+}
+
+/** When the step must end: the `timeout` input from the step's start. */
+export interface StepDeadline {
+  /** Epoch ms. */
+  at: number;
+  /** The `timeout` input, for messages. */
+  timeoutMs: number;
+  now?: () => number;
+}
+
+/** The step's `timeout` ran out while (or before) a request to the API could be answered. */
+export class StepTimeoutError extends ActionError {}
+
+export function stepTimeoutError(deadline: StepDeadline, request: string, cause?: unknown): StepTimeoutError {
+  return new StepTimeoutError(`gitops-dispatch's timeout (${formatDuration(deadline.timeoutMs)}) ran out waiting for the GitHub API: ${request} had no answer`, {
+    why: 'The `timeout` input bounds the whole step: the checks, the dispatch, finding the run and waiting for it, every request and every retry wait.',
+    check: [
+      'GITHUB_API_URL points at the GitHub API and the runner can reach it (a server that takes the connection and never answers looks like this).',
+      'A longer `timeout`, if the API is just slow.',
+    ],
+    cause,
+  });
 }
 
 export interface ApiStats {
@@ -62,6 +97,13 @@ export interface OctokitApiOptions {
   actor?: string;
   /** Shared counters, so all clients of one step add up to one total. */
   stats?: ApiStats;
+  /** The step's deadline; without one, requests are limited to REQUEST_TIMEOUT_MS each. */
+  deadline?: StepDeadline;
+}
+
+/** `GET /repos/{owner}/{repo}` with its parameters filled in, for messages. */
+function describeRoute(route: string, params: Record<string, unknown>): string {
+  return route.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }
 
 export function octokitApi(client: GitHubClient, options: OctokitApiOptions): GitHubApi {
@@ -71,12 +113,17 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
     auth: options.auth,
     stats,
     async call<T>(label: string, route: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<ApiResult<T>> {
+      const deadline = options.deadline;
+      const now = deadline?.now ?? Date.now;
+      const left = () => (deadline ? deadline.at - now() : Infinity);
       const once = async (): Promise<ApiResult<T>> => {
+        if (!callOptions.cleanup && left() <= 0) throw stepTimeoutError(deadline!, describeRoute(route, params));
+        const limit = callOptions.cleanup ? CLEANUP_TIMEOUT_MS : Math.min(REQUEST_TIMEOUT_MS, left());
         stats.requests++;
         const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
         if (callOptions.etag) headers['if-none-match'] = callOptions.etag;
         try {
-          const response = await client.request(route, { ...params, headers, request: { signal: callOptions.signal } });
+          const response = await client.request(route, { ...params, headers, request: { signal: requestSignal(limit, callOptions.signal) } });
           const responseHeaders = response.headers as Headers;
           note(responseHeaders);
           return { status: response.status, data: response.data as T, headers: responseHeaders, etag: stringHeader(responseHeaders.etag) };
@@ -86,14 +133,25 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
             stats.notModified++;
             return { status: 304, data: undefined as T, headers: headersOf(error), etag: stringHeader(headersOf(error).etag) ?? callOptions.etag };
           }
+          // Cut short by the step's deadline rather than by the per-request limit: the step is over.
+          if (error instanceof GitHubRequestError && error.timedOut && !callOptions.cleanup && left() <= 0) {
+            throw stepTimeoutError(deadline!, `${error.method} ${error.endpoint}`, error);
+          }
           throw error;
         }
       };
       if (callOptions.retry === false) return once();
       return githubCall(label, once, {
         ...options.retry,
+        // No retry wait (backoff, Retry-After, a rate-limit reset) may outlive the step.
+        maxElapsedMs: Math.max(0, Math.min(options.retry?.maxElapsedMs ?? 120_000, callOptions.cleanup ? CLEANUP_TIMEOUT_MS : left())),
         // An aborted request (step cancelled) is final, whatever status Octokit gave it.
-        classify: (error: unknown) => (callOptions.signal?.aborted ? { retryable: false, reason: 'aborted' } : classifyError(error, (options.retry?.now ?? Date.now)())),
+        classify: (error: unknown) =>
+          callOptions.signal?.aborted
+            ? { retryable: false, reason: 'aborted' }
+            : error instanceof StepTimeoutError
+              ? { retryable: false, reason: 'the step timed out' }
+              : classifyError(error, (options.retry?.now ?? Date.now)()),
       });
     },
     actor() {
@@ -129,6 +187,21 @@ export function serverMessage(error: unknown): string {
   if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') return (data as { message: string }).message;
   if (typeof data === 'string' && data.trim() !== '') return data.trim();
   return error instanceof Error ? error.message.replace(/ - https?:\/\/\S+$/, '') : String(error);
+}
+
+/**
+ * A page URL from an API answer (a run's or job's `html_url`) as the action passes it on (outputs,
+ * summary links, messages): an http(s) URL as a URL parser writes it back (no CR/LF, spaces and
+ * quotes percent-encoded), or '' when the answer holds no such URL.
+ */
+export function pageUrl(value: unknown): string {
+  if (typeof value !== 'string' || value === '') return '';
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '';
+  } catch {
+    return '';
+  }
 }
 
 /** `3.17.2` → true when below `major.minor`. */

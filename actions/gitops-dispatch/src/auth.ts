@@ -148,7 +148,7 @@ export function appSession(appId: string, key: KeyObject, targets: RepositoryNam
       const problems: string[] = [];
       for (const api of issued) {
         try {
-          await api.call('revoke the installation token', 'DELETE /installation/token', {}, { retry: false });
+          await api.call('revoke the installation token', 'DELETE /installation/token', {}, { retry: false, cleanup: true });
         } catch (error) {
           problems.push(`Could not revoke an installation token (it expires within an hour anyway): ${(error as Error).message}`);
         }

@@ -8,7 +8,7 @@
  */
 import { ActionError, type RetryOptions } from '@deploy-kit/core';
 import { githubCall } from '@deploy-kit/core/github';
-import { type ApiResult, httpStatus, serverMessage, versionBelow } from './api.js';
+import { type ApiResult, httpStatus, pageUrl, serverMessage, versionBelow } from './api.js';
 import type { Logger } from './clock.js';
 import { explainApiError } from './explain.js';
 import type { Resolved } from './preflight.js';
@@ -152,7 +152,7 @@ export async function dispatch(resolved: Resolved, deps: DispatchDeps): Promise<
   const since = isoSeconds(serverTime(result, started) - SINCE_MARGIN_MS);
   if (result.status === 200 && isRunDetails(result.data)) {
     deps.capabilities.runDetails = true;
-    return { run: { id: result.data.workflow_run_id, url: result.data.run_url, htmlUrl: result.data.html_url }, distinctId, since, before, branch, requestBody: body };
+    return { run: { id: result.data.workflow_run_id, url: pageUrl(result.data.run_url), htmlUrl: pageUrl(result.data.html_url) }, distinctId, since, before, branch, requestBody: body };
   }
   if (result.status === 200 && ask) {
     throw new ActionError(`The dispatch of ${resolved.description} was accepted, but the answer is not the run details GitHub documents`, {

@@ -4,6 +4,7 @@
  * target repo and ref): what failed, why, and what to check.
  */
 import { ActionError, errorMessage } from '@deploy-kit/core';
+import { GitHubRequestError } from '@deploy-kit/core/github';
 import { type AuthKind, errorHeaders, httpStatus, serverMessage } from './api.js';
 
 export interface ErrorContext {
@@ -19,6 +20,8 @@ const PAT_SCOPES =
 const APP_PERMISSIONS = 'the GitHub App needs the repository permissions "Actions: Read and write" and "Contents: Read", and the installation must have accepted them';
 
 export function explainApiError(error: unknown, context: ErrorContext): ActionError {
+  // No HTTP answer: core's message names the endpoint, the reason and what to check; say what for.
+  if (error instanceof GitHubRequestError) return new ActionError(`Could not ${context.doing}: ${error.message}`, { why: error.why, check: error.check, cause: error });
   if (error instanceof ActionError) return error;
   const status = httpStatus(error);
   const message = serverMessage(error);

@@ -20,8 +20,10 @@ export interface ExtraDispatch {
 }
 
 const KEYS = ['repository', 'workflow', 'ref', 'inputs', 'environments'] as const;
-const FORM =
-  'a YAML or JSON list of `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production` / `  workflow: Update API Gateway Routes`';
+/** The form `extra-dispatches` takes, with a short example (also io.ts's `expected`). */
+export const EXTRA_DISPATCHES_FORM =
+  'a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production` / `  workflow: Update API Gateway Routes` / `  environments: [production]`';
+const FORM = EXTRA_DISPATCHES_FORM;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -34,7 +36,11 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
   return list.map((entry, i) => {
     const index = i + 1;
     const at = `entry ${index}`;
-    if (!isRecord(entry)) throw new InputError(inputName, `${at} is not a mapping`, FORM, shown(entry));
+    if (!isRecord(entry)) {
+      // `repository=o/other` is the `key=value` form of map inputs; YAML reads it as one string.
+      const keyValue = typeof entry === 'string' && /^\s*[A-Za-z_-]+\s*=/.test(entry);
+      throw new InputError(inputName, `${at} is ${keyValue ? 'a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`)' : 'not a mapping'}`, FORM, shown(entry));
+    }
     const unknown = Object.keys(entry).filter((k) => !(KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new InputError(inputName, `${at} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`, `only ${KEYS.join(', ')}`, shown(entry));
     if (typeof entry.repository !== 'string' || entry.repository.trim() === '') {

@@ -13,7 +13,8 @@
  * A run that has not appeared yet is retried with exponential backoff, bounded by attempts and by
  * the deadline, never reported missing at the first look.
  */
-import { ActionError } from '@deploy-kit/core';
+import { ActionError, classifyError } from '@deploy-kit/core';
+import { GitHubRequestError } from '@deploy-kit/core/github';
 import { type GitHubApi, httpStatus } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { explainApiError } from './explain.js';
@@ -171,10 +172,15 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
         } else lone = undefined;
       }
     } catch (error) {
-      if (error instanceof ActionError) throw error;
+      // The strategy's own verdicts and the step's timeout end the search; a request that got no
+      // answer (GitHubRequestError) is retried like a 5xx.
+      if (error instanceof ActionError && !(error instanceof GitHubRequestError)) throw error;
       if (options.signal?.aborted) throw new RunNotFoundError('Stopped looking for the run: the step was cancelled.');
       const status = httpStatus(error);
-      const retryable = status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test(String((error as Error).message)));
+      const retryable =
+        error instanceof GitHubRequestError
+          ? classifyError(error).retryable
+          : status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test(String((error as Error).message)));
       if (!retryable || ++errors > MAX_CONSECUTIVE_ERRORS) throw explainApiError(error, { doing: `list the runs of ${repo.fullName}`, repository: repo.fullName, auth: api.auth });
       const rate = readRateInfo((error as { response?: { headers?: Record<string, string> } }).response?.headers, options.clock.now());
       wait = Math.max(wait, rate.retryAfterMs ?? 0, rate.remaining === 0 && rate.resetAt ? rate.resetAt - options.clock.now() + 1000 : 0);

@@ -6,7 +6,7 @@
  */
 import { ActionError, errorMessage, formatDuration } from '@deploy-kit/core';
 import type { RetryOptions } from '@deploy-kit/core';
-import type { GitHubApi } from './api.js';
+import { type GitHubApi, pageUrl } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { type Dispatched, type ServerCapabilities, dispatch, requestBody, shouldAskDetails } from './dispatch.js';
 import { type FindStrategy, describeStrategy, findRun } from './find.js';
@@ -20,7 +20,10 @@ export type FoundBy = 'run-details' | FindStrategy['kind'];
 export interface FlowConfig {
   targets: TargetSpec[];
   wait: WaitMode;
+  /** The `timeout` input: the whole step, from its start, ends by then. */
   timeoutMs: number;
+  /** Epoch ms the step must end by (the API client's requests end by it too); default now + timeoutMs. */
+  deadline?: number;
   pollIntervalMs: number;
   cancelOnAbort: boolean;
   dryRun: boolean;
@@ -80,6 +83,7 @@ function prefix(config: FlowConfig, report: TargetReport): string {
 
 export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowResult> {
   const { log, clock } = deps;
+  const deadline = config.deadline ?? clock.now() + config.timeoutMs;
   // 1. Check every target before dispatching any: a typo in an extra dispatch must not leave the
   //    main one half-done.
   const resolved: Resolved[] = [];
@@ -117,7 +121,6 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
 
   // 2. Dispatch in order; after a failure the rest are not attempted.
   const dispatched: Array<{ resolved: Resolved; report: TargetReport; result: Dispatched }> = [];
-  const started = clock.now();
   for (let i = 0; i < resolved.length; i++) {
     const r = resolved[i]!;
     const report = reports[i]!;
@@ -156,7 +159,6 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
 
   // 3. Find and follow the runs side by side.
   if (config.wait !== 'none') {
-    const deadline = started + config.timeoutMs;
     const pollers = new Map<GitHubApi, number>();
     for (const d of dispatched) pollers.set(d.resolved.api, (pollers.get(d.resolved.api) ?? 0) + 1);
     await Promise.all(
@@ -198,11 +200,11 @@ async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: T
       },
     );
     report.runId = found.run.id;
-    report.runUrl = found.run.html_url;
+    report.runUrl = pageUrl(found.run.html_url);
     report.runApiUrl = found.run.url;
     report.status = found.run.status ?? undefined;
     report.foundBy = strategy.kind;
-    log.info(`${p}Found run ${found.run.id} after ${found.attempts} look(s) — ${found.run.html_url}`);
+    log.info(`${p}Found run ${found.run.id} after ${found.attempts} look(s) — ${report.runUrl}`);
   }
   const runId = report.runId;
   const outcome = await waitForRun(r.api, repo, runId, { until: config.wait === 'started' ? 'started' : 'completed', clock, log, deadline, intervalMs: config.pollIntervalMs, signal: deps.signal, pollers });

@@ -1,5 +1,6 @@
 /** gitops-dispatch's inputs and outputs: the one declaration action.yml is checked against. */
 import { dryRunInput, input } from '@deploy-kit/core';
+import { EXTRA_DISPATCHES_FORM } from './extras.js';
 
 export const WAIT_MODES = ['none', 'started', 'completed'] as const;
 export type WaitMode = (typeof WAIT_MODES)[number];
@@ -14,7 +15,7 @@ export const inputs = {
   projects: input.string(),
   'update-routes': input.string({ pattern: /^(true|false)$/i, expected: '`true`, `false`, or empty to leave `updatesRoutes` out' }),
   inputs: input.map({ default: '' }),
-  'extra-dispatches': input.structured({ default: '' }),
+  'extra-dispatches': input.structured({ default: '', expected: EXTRA_DISPATCHES_FORM }),
   'distinct-id-input': input.string({ default: 'distinct_id', pattern: /^[A-Za-z_][A-Za-z0-9_-]*$/, expected: 'a workflow input name such as `distinct_id`' }),
   token: input.string({ secret: true }),
   'app-id': input.string({ pattern: /^(\d+|Iv[0-9A-Za-z._-]+)$/, expected: "the GitHub App's numeric App ID (e.g. `123456`) or its client ID (`Iv23…`)" }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readGitHubContext, readInputs, run, runner as core, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { createGitHubClient, githubApiUrl } from '@deploy-kit/core/github';
-import { type ApiStats, type GitHubApi, octokitApi } from './api.js';
+import { type ApiStats, type GitHubApi, type StepDeadline, octokitApi } from './api.js';
 import { appSession, parsePrivateKey } from './auth.js';
 import { type Logger, systemClock } from './clock.js';
 import { buildTargets, chooseAuth, targetRepositories } from './config.js';
@@ -13,6 +13,9 @@ const log: Logger = { info: core.info, warning: (m) => core.warning(m), debug: c
 
 async function main(): Promise<void> {
   const values = await readInputs(inputs);
+  // The `timeout` input bounds the whole step: every request and every wait ends by this deadline.
+  const timeoutMs = values.timeout ?? 30 * 60_000;
+  const deadline: StepDeadline = { at: Date.now() + timeoutMs, timeoutMs };
   const context = readGitHubContext();
   const auth = chooseAuth(values);
   const key = auth.kind === 'app' ? parsePrivateKey(auth.privateKey) : undefined;
@@ -22,7 +25,7 @@ async function main(): Promise<void> {
   const apiUrl = githubApiUrl();
   const stats: ApiStats = { requests: 0, notModified: 0 };
   const client = async (token: string, kind: 'token' | 'app-jwt' | 'installation', actor?: string): Promise<GitHubApi> =>
-    octokitApi(await createGitHubClient({ token, apiUrl }), { auth: kind === 'token' ? 'token' : 'app', actor, stats });
+    octokitApi(await createGitHubClient({ token, apiUrl }), { auth: kind === 'token' ? 'token' : 'app', actor, stats, deadline });
   let apiFor: (repository: (typeof targets)[number]['repository']) => Promise<GitHubApi>;
   let revoke = async (): Promise<string[]> => [];
   if (auth.kind === 'app') {
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
     revoke = session.revoke;
   } else {
     const shared = client(auth.token, 'token');
+    // Awaited on the first request; until then a refusal (GITHUB_API_URL over plain http) must not
+    // count as an unhandled rejection, which would end the process without the clear error.
+    shared.catch(() => undefined);
     apiFor = () => shared;
   }
 
@@ -50,7 +56,8 @@ async function main(): Promise<void> {
       {
         targets,
         wait: values.wait,
-        timeoutMs: values.timeout ?? 30 * 60_000,
+        timeoutMs,
+        deadline: deadline.at,
         pollIntervalMs: values.pollInterval ?? 10_000,
         cancelOnAbort: values.cancelOnAbort,
         dryRun: values.dryRun,

@@ -5,8 +5,9 @@
  * `retry-after` and `x-ratelimit-reset` (primary and secondary limits), exponential backoff on 5xx.
  * Bounded by a deadline and by a poll count; the clock is injected, so tests never wait.
  */
-import { backoffDelay } from '@deploy-kit/core';
-import { type GitHubApi, errorHeaders, httpStatus, serverMessage } from './api.js';
+import { backoffDelay, classifyError } from '@deploy-kit/core';
+import { GitHubRequestError } from '@deploy-kit/core/github';
+import { type GitHubApi, errorHeaders, httpStatus, pageUrl, serverMessage } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { explainApiError } from './explain.js';
 import { RATE_LOW_WATER, nextPollDelay, readRateInfo } from './ratelimit.js';
@@ -104,7 +105,7 @@ export async function waitForRun(api: GitHubApi, repository: RepositoryName, run
       if (result.status === 304) notModified++;
       else {
         const previous = run;
-        run = result.data;
+        run = { ...result.data, html_url: pageUrl(result.data.html_url) };
         etag = result.etag;
         if (!previous || previous.status !== run.status) log.info(`Run ${runId}: ${run.status}${run.conclusion ? ` (${run.conclusion})` : ''} — ${run.html_url}`);
       }
@@ -127,6 +128,9 @@ export async function waitForRun(api: GitHubApi, repository: RepositoryName, run
         const untilReset = rate.remaining === 0 && rate.resetAt ? rate.resetAt - clock.now() + 1000 : undefined;
         delay = Math.max(options.intervalMs, rate.retryAfterMs ?? untilReset ?? (/secondary/i.test(message) ? SECONDARY_LIMIT_WAIT_MS : options.intervalMs * 2));
         log.info(`Rate limited while polling run ${runId} (HTTP ${status}: ${message}); waiting ${Math.round(delay / 1000)} s.`);
+      } else if (error instanceof GitHubRequestError && !classifyError(error).retryable) {
+        // No answer, and none will come by waiting (an unknown host, a TLS failure, a refused redirect).
+        throw explainApiError(error, { doing: `read run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
       } else if (status === undefined || status >= 500) {
         if (++errors > MAX_CONSECUTIVE_ERRORS) throw explainApiError(error, { doing: `read run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
         delay = Math.max(rate.retryAfterMs ?? 0, backoffDelay(errors, { baseDelayMs: options.intervalMs, maxDelayMs: Math.max(options.intervalMs * 16, 30_000), random }));
@@ -166,7 +170,7 @@ export async function failedJobs(api: GitHubApi, repository: RepositoryName, run
   });
   return data.jobs
     .filter((j) => j.conclusion !== null && FAILED.has(j.conclusion))
-    .map((j) => ({ name: j.name, conclusion: j.conclusion, html_url: j.html_url, failedSteps: (j.steps ?? []).filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).map((s) => s.name) }));
+    .map((j) => ({ name: j.name, conclusion: j.conclusion, html_url: j.html_url == null ? j.html_url : pageUrl(j.html_url) || null, failedSteps: (j.steps ?? []).filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).map((s) => s.name) }));
 }
 
 /** Conclusions that pass the step. `neutral` and `skipped` pass with a warning. */
@@ -179,7 +183,8 @@ export function conclusionPasses(conclusion: string | null): 'pass' | 'warn' | '
 /** Asks GitHub to cancel a run; true when accepted (202) or the run already finished (409). */
 export async function cancelRun(api: GitHubApi, repository: RepositoryName, runId: number): Promise<'cancelled' | 'already-completed'> {
   try {
-    await api.call(`cancel run ${runId}`, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repository.owner, repo: repository.repo, run_id: runId });
+    // A clean-up call: it runs after the step's timeout too (bounded on its own).
+    await api.call(`cancel run ${runId}`, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repository.owner, repo: repository.repo, run_id: runId }, { cleanup: true });
     return 'cancelled';
   } catch (error) {
     if (httpStatus(error) === 409) return 'already-completed';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
 import {
+  ActionError,
   parseBranchRules,
   parseEnvironmentRules,
   readGitHubContext,
@@ -19,7 +20,7 @@ import { computeImageTags, formatExplain, metadataOutputEnv, outputEnvEnabled, p
 import { inputs, outputs } from './io.js';
 import { loadOptionalModules, withOptionalModules } from './optional.js';
 import { resolveKind } from './naming.js';
-import type { RepoApi } from './repoapi.js';
+import type { RepoApi, RepoFacts } from './repoapi.js';
 import { buildSummary, engineInputs, optionalModulesFor, outputsWithBakePaths, releaseDefaults, resultWarnings, rulesApply, usesCommitDate } from './wiring.js';
 
 async function main(): Promise<void> {
@@ -75,7 +76,16 @@ async function main(): Promise<void> {
   } else {
     const wantDate = ctx.commitDate === undefined && usesCommitDate(values.tags, values.flavor, values.labels, values.annotations);
     const { fetchRepoFacts } = await import('./repoapi.js');
-    const facts = await fetchRepoFacts(await octokitApi(values.githubToken), { owner: github.owner, repo: github.repo, sha: ctx.sha, commitDate: wantDate });
+    const api = await octokitApi(values.githubToken).catch((error: unknown) => {
+      // The client refuses a GITHUB_API_URL the token must not go to (plain http to a remote host):
+      // the API is optional here, so that is a warning and the payload's facts, not a failure.
+      if (error instanceof ActionError) return error;
+      throw error;
+    });
+    const facts: RepoFacts =
+      api instanceof ActionError
+        ? { problem: api.message }
+        : await fetchRepoFacts(api, { owner: github.owner, repo: github.repo, sha: ctx.sha, commitDate: wantDate });
     if (facts.commitDateProblem) core.debug(`No commit date from the GitHub API (${facts.commitDateProblem}); {{commit_date}} uses the current time.`);
     let repo: RepoInfo | undefined = facts.repo;
     if (repo) {

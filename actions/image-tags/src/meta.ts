@@ -574,11 +574,13 @@ class Engine {
 
   ociLabels(extra: ListInput | undefined, inputName: string, versionOverride?: string): string[] {
     const repo = this.repo;
+    // The repository's facts come from the API or the event payload: a line break in them would
+    // add a label line of its own to the newline-separated output (deploy-kit: one line each).
     const res: string[] = [
-      `org.opencontainers.image.title=${repo.name || ''}`,
-      `org.opencontainers.image.description=${repo.description || ''}`,
-      `org.opencontainers.image.url=${repo.html_url || ''}`,
-      `org.opencontainers.image.source=${repo.html_url || ''}`,
+      `org.opencontainers.image.title=${oneLine(repo.name)}`,
+      `org.opencontainers.image.description=${oneLine(repo.description)}`,
+      `org.opencontainers.image.url=${oneLine(repo.html_url)}`,
+      `org.opencontainers.image.source=${oneLine(repo.html_url)}`,
       `org.opencontainers.image.version=${versionOverride ?? this.version.main ?? ''}`,
       `org.opencontainers.image.created=${this.options.now.toISOString()}`,
       `org.opencontainers.image.revision=${this.ctx.sha || ''}`,
@@ -673,6 +675,11 @@ export function metaTags(meta: Pick<Meta, 'version' | 'flavor' | 'imageNames'>, 
   const names = tagNames(meta);
   if (namesOnly || meta.imageNames.length === 0) return names;
   return meta.imageNames.flatMap(image => names.map(tag => `${image}:${tag}`));
+}
+
+/** A repository fact as one label value: line breaks and other control characters become spaces. */
+export function oneLine(value: string | null | undefined): string {
+  return (value || '').replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 
 /** `key=value` lines to an object, as metadata-action builds the JSON/bake labels. */

@@ -4,7 +4,7 @@
  * when the payload has none. Bounded (a short per-request timeout, few retries, a small time
  * budget) and never fatal: when the API cannot answer, the caller falls back to the event payload.
  */
-import { errorMessage, redact, retry, classifyError, type RetryOptions } from '@deploy-kit/core';
+import { errorMessage, redact, requestSignal, retry, classifyError, type RetryOptions } from '@deploy-kit/core';
 
 import type { RepoInfo } from './context.js';
 import { repoInfoFromApi } from './wiring.js';
@@ -45,15 +45,20 @@ function describe(error: unknown): string {
 
 export async function fetchRepoFacts(api: RepoApi, request: RepoFactsRequest, options: Partial<RetryOptions> & { timeoutMs?: number } = {}): Promise<RepoFacts> {
   const { timeoutMs = API_LIMITS.timeoutMs, ...retryOptions } = options;
+  const now = retryOptions.now ?? Date.now;
+  const maxElapsedMs = retryOptions.maxElapsedMs ?? API_LIMITS.maxElapsedMs;
+  // One budget for both calls and all their attempts: each request gets what is left of it (at most
+  // timeoutMs), so a server that accepts and never answers costs maxElapsedMs, not attempts x timeout.
+  const deadline = now() + maxElapsedMs;
   const call = <T>(label: string, fn: (signal: AbortSignal) => Promise<T>) =>
-    retry(() => fn(AbortSignal.timeout(timeoutMs)), {
+    retry(() => fn(requestSignal(Math.max(1, Math.min(timeoutMs, deadline - now())))), {
       label,
       attempts: API_LIMITS.attempts,
       baseDelayMs: API_LIMITS.baseDelayMs,
       maxDelayMs: API_LIMITS.maxDelayMs,
-      maxElapsedMs: API_LIMITS.maxElapsedMs,
       classify: (error) => classifyError(error),
       ...retryOptions,
+      maxElapsedMs,
     });
   const { owner, repo, sha } = request;
   const [repoResult, dateResult] = await Promise.allSettled([

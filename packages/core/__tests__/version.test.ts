@@ -5,7 +5,9 @@ import {
   DEFAULT_ENVIRONMENT_RULES,
   parseBranchRules,
   parseEnvironmentRules,
+  parseSemver,
   resolveRelease,
+  semverLimitProblem,
   slugForTag,
   type BranchRule,
   type EnvironmentRules,
@@ -488,6 +490,40 @@ describe('resolveRelease: tag errors (strict)', () => {
     const error = thrown(() => resolve(ref, opts));
     for (const part of parts) expect(error.message).toContain(part);
     expect(error.check.some((hint) => hint.includes('strict: false'))).toBe(true);
+  });
+});
+
+describe('versions beyond exact comparison (Number.MAX_SAFE_INTEGER, as node-semver)', () => {
+  const MAX = String(Number.MAX_SAFE_INTEGER); // 9007199254740991
+  const LIMIT = `larger than ${MAX} (Number.MAX_SAFE_INTEGER)`;
+  test.each([
+    ['99999999999999999999999.0.0', `its MAJOR 99999999999999999999999 is ${LIMIT}`],
+    ['1.9007199254740992.0', `its MINOR 9007199254740992 is ${LIMIT}`],
+    ['1.2.99999999999999999999', `its PATCH 99999999999999999999 is ${LIMIT}`],
+    ['1.2.3-rc.99999999999999999999', `its numeric prerelease identifier 99999999999999999999 is ${LIMIT}`],
+    [`1.2.3-rc.${'a'.repeat(260)}`, 'characters long, more than the 256 a version may have'],
+  ])('%s: valid SemVer, refused with the component and the limit', (version, problem) => {
+    expect(parseSemver(version)).toBeNull();
+    expect(semverLimitProblem(version)).toContain(problem);
+  });
+
+  test.each([[`${MAX}.0.0`], [`0.0.${MAX}`], [`1.2.3-rc.${MAX}`], ['1.2.3-rc.99999999999999999999x'], ['1.2.3+99999999999999999999']])('%s: at or within the limit (or not numeric), accepted', (version) => {
+    expect(parseSemver(version)).not.toBeNull();
+    expect(semverLimitProblem(version)).toBeUndefined();
+  });
+
+  test.each([['1.2'], ['01.2.3'], ['v1.2.3']])('%s: not SemVer, so no limit problem (the SemVer error says why)', (version) => {
+    expect(semverLimitProblem(version)).toBeUndefined();
+  });
+
+  test.each([
+    ['refs/tags/v99999999999999999999999.0.0', '"99999999999999999999999.0.0" is SemVer 2.0 but cannot be used: its MAJOR 99999999999999999999999 is larger than 9007199254740991'],
+    ['refs/tags/v1.2.3-rc.99999999999999999999', 'its numeric prerelease identifier 99999999999999999999 is larger than 9007199254740991'],
+  ])('strict: %s says which number is too large and the limit, not "not MAJOR.MINOR.PATCH"', (ref, part) => {
+    const error = thrown(() => resolve(ref));
+    expect(error.message).toContain(part);
+    expect(error.message).not.toContain('is not a SemVer 2.0 version');
+    expect(error.check.some((hint) => hint.includes('numbers up to 9007199254740991'))).toBe(true);
   });
 });
 

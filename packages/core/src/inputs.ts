@@ -73,8 +73,9 @@ export const input = {
   map(options: Common = {}): InputSpec<Record<string, string>> {
     return spec('map', options, (raw, name) => parseMap(name, raw));
   },
-  structured(options: Common = {}): InputSpec<unknown> {
-    return spec('structured', options, (raw, name) => parseStructured(name, raw));
+  /** Any JSON or YAML document; `expected` describes the form the action wants (shown when it does not parse). */
+  structured(options: Common & { expected?: string } = {}): InputSpec<unknown> {
+    return spec('structured', options, (raw, name) => parseStructured(name, raw, options.expected));
   },
   /** Milliseconds, or undefined when empty. */
   duration(options: Common & { minMs?: number; maxMs?: number } = {}): InputSpec<number | undefined> {

@@ -329,7 +329,7 @@ export interface SemverParts {
 
 /** Strict SemVer 2.0, or null; numbers beyond Number.MAX_SAFE_INTEGER are rejected (as `semver` does). */
 export function parseSemver(text: string): SemverParts | null {
-  if (text.length > 256) return null;
+  if (text.length > MAX_SEMVER_LENGTH) return null;
   const match = SEMVER.exec(text);
   if (!match) return null;
   const [major, minor, patch] = [match[1], match[2], match[3]].map(Number) as [number, number, number];
@@ -337,6 +337,29 @@ export function parseSemver(text: string): SemverParts | null {
   const prerelease = match[4] === undefined ? [] : match[4].split('.').map((id) => (/^[0-9]+$/.test(id) ? Number(id) : id));
   if (prerelease.some((id) => typeof id === 'number' && !Number.isSafeInteger(id))) return null;
   return { major, minor, patch, prerelease, build: match[5] === undefined ? [] : match[5].split('.') };
+}
+
+/** node-semver's limit on a version's length, which parseSemver applies too. */
+const MAX_SEMVER_LENGTH = 256;
+const CORE_NAMES = ['MAJOR', 'MINOR', 'PATCH'] as const;
+
+/**
+ * Why a version that is valid SemVer 2.0 is still refused, or undefined when it is not refused (or
+ * not SemVer at all): a number beyond Number.MAX_SAFE_INTEGER, which cannot be compared exactly
+ * (node-semver refuses it too), or more than 256 characters.
+ */
+export function semverLimitProblem(text: string): string | undefined {
+  const match = SEMVER.exec(text);
+  if (!match) return undefined;
+  const limit = `${Number.MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER), the largest number versions can be compared by exactly`;
+  for (const [i, name] of CORE_NAMES.entries()) {
+    const digits = match[i + 1]!;
+    if (!Number.isSafeInteger(Number(digits))) return `its ${name} ${digits} is larger than ${limit}`;
+  }
+  const tooBig = (match[4] ?? '').split('.').find((id) => /^[0-9]+$/.test(id) && !Number.isSafeInteger(Number(id)));
+  if (tooBig !== undefined) return `its numeric prerelease identifier ${tooBig} is larger than ${limit}`;
+  if (text.length > MAX_SEMVER_LENGTH) return `it is ${text.length} characters long, more than the ${MAX_SEMVER_LENGTH} a version may have`;
+  return undefined;
 }
 
 /** A short reason why `text` is not SemVer 2.0, for the error message. */
@@ -407,16 +430,22 @@ function resolveTag(parsed: ParsedRef, options: ResolveOptions, shortSha: string
   if (!valid || parsedVersion === null || rest === undefined) {
     if (strict) {
       const shownPrefix = prefix === '' ? 'no prefix' : `the prefix "${prefix}"`;
+      // Valid SemVer that cannot be used (a number too large to compare) says so, not "not SemVer".
+      const limit = rest === undefined ? undefined : semverLimitProblem(rest);
       const reason =
         rest === undefined
           ? `it does not start with the tag prefix "${prefix}"`
-          : `after ${shownPrefix}, "${rest}" is not a SemVer 2.0 version: ${semverProblem(rest)}`;
+          : limit !== undefined
+            ? `after ${shownPrefix}, "${rest}" is SemVer 2.0 but cannot be used: ${limit}`
+            : `after ${shownPrefix}, "${rest}" is not a SemVer 2.0 version: ${semverProblem(rest)}`;
       throw new ActionError(`Tag "${tag}" is not a release version: ${reason}.\n${formsAndRules(prefix, rules)}`, {
         why: 'Release tags are <tag-prefix>MAJOR.MINOR.PATCH with an optional -<channel>.N prerelease and +build metadata.',
         check: [
           rest === undefined
             ? 'Set the `tag-prefix` input to the prefix your tags use (e.g. `orders/v`, or empty for 1.2.3)'
-            : 'Tag the release with a valid version, e.g. `git tag ' + prefix + '1.2.3-rc.1`',
+            : limit !== undefined
+              ? `Tag the release with numbers up to ${Number.MAX_SAFE_INTEGER}, e.g. \`git tag ${prefix}1.2.3-rc.1\``
+              : 'Tag the release with a valid version, e.g. `git tag ' + prefix + '1.2.3-rc.1`',
           'or set `strict: false` to continue with an empty environment',
         ],
       });
