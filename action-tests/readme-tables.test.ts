@@ -89,3 +89,29 @@ describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
     });
   });
 });
+
+// release/README.md lists exactly the composite inputs release.yml does not pass, derived from the
+// reusable workflow's own `with:` of the composite step, so neither can change without the other.
+describe('release/README.md: the composite inputs release.yml does not take', () => {
+  const readme = readFileSync(join(REPO_ROOT, 'release', 'README.md'), 'utf8');
+  const composite = Object.keys((parse(readFileSync(join(REPO_ROOT, 'release', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+  const workflow = parse(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as {
+    jobs: Record<string, { steps?: { id?: string; with?: Record<string, string> }[] }>;
+  };
+  const step = Object.values(workflow.jobs).flatMap((job) => job.steps ?? []).find((s) => s.id === 'release');
+  const passed = Object.keys(step?.with ?? {});
+
+  test('the table names each input the composite step does not get, once, and no other', () => {
+    const start = readme.indexOf('#### Composite inputs `release.yml` does not take');
+    expect(start).toBeGreaterThan(0);
+    const section = readme.slice(start).split('\n### ')[0]!;
+    const listed = section
+      .split('\n')
+      .filter((l) => l.startsWith('| `'))
+      .flatMap((l) => [...l.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
+    const notPassed = composite.filter((name) => !passed.includes(name));
+    expect({ unlisted: notPassed.filter((n) => !listed.includes(n)), listedButPassed: listed.filter((n) => !notPassed.includes(n)) }).toEqual({ unlisted: [], listedButPassed: [] });
+    // The count in the prose is the real one.
+    expect(section).toContain(`passes ${passed.length} of the composite's ${composite.length} inputs through`);
+  });
+});
