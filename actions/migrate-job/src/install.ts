@@ -91,20 +91,20 @@ async function expectedChecksum(tool: ToolSpec, plan: DownloadPlan, options: Ins
   return { sha256, source: 'published checksum' };
 }
 
-/** The release file kept in a cached tool folder, if it is there and has the expected hash. */
-function verifiedCopy(dir: string, asset: string, expected: string, where: string, log: (line: string) => void): Buffer | undefined {
+/** The release file kept in a cached tool folder, if there is one (not yet verified). */
+function cachedRelease(dir: string, asset: string, where: string, log: (line: string) => void): Buffer | undefined {
   const file = join(dir, RELEASE_DIR, asset);
-  if (!existsSync(file)) {
-    log(`${where} (${dir}) holds no release file to verify it by: not used`);
-    return undefined;
-  }
-  const bytes = readFileSync(file);
+  if (existsSync(file)) return readFileSync(file);
+  log(`${where} (${dir}) holds no release file to verify it by: not used`);
+  return undefined;
+}
+
+/** Whether a cached release file has the expected hash; a mismatch is worth a warning (someone changed that cache). */
+function verified(bytes: Buffer, expected: string, where: string, dir: string): boolean {
   const actual = sha256Hex(bytes);
-  if (actual !== expected) {
-    core.warning(`${where} (${dir}) does not match the expected SHA-256 (${expected}, it has ${actual}): not used; downloading the release instead. Something changed that cache: check what else writes to it.`);
-    return undefined;
-  }
-  return bytes;
+  if (actual === expected) return true;
+  core.warning(`${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`);
+  return false;
 }
 
 /** Waits for a cache transfer at most `ms` and never past the step's deadline; undefined when it did not finish. */
@@ -130,15 +130,25 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   const executableName = `${tool.definition.binary}${platform.platform === 'windows' ? '.exe' : ''}`;
   const plan = downloadPlan(tool, options.baseUrl, platform);
   const label = `${tool.name} ${tool.version}`;
+  let expected: { sha256: string; source: string } | undefined;
+  const proof = async () => {
+    expected ??= await expectedChecksum(tool, plan, options);
+    return expected;
+  };
 
-  const expected = await expectedChecksum(tool, plan, options);
-  options.log(`${label}: the release file ${plan.asset} must have SHA-256 ${expected.sha256} (${expected.source}${expected.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`);
-
+  // A cached copy (this machine's tool cache, else the Actions cache) is a candidate only: used once its
+  // release file has the expected hash.
   let release: Buffer | undefined;
   let source: InstalledTool['source'] = 'download';
   const cached = tc.find(tool.name, tool.semver, platform.arch);
-  if (cached) release = verifiedCopy(cached, plan.asset, expected.sha256, `${label} in the tool cache`, options.log);
-  if (release) options.log(`${label}: found in the tool cache (${cached}), release file verified`);
+  if (cached) {
+    const copy = cachedRelease(cached, plan.asset, `${label} in the tool cache`, options.log);
+    if (copy && verified(copy, (await proof()).sha256, `${label} in the tool cache`, cached)) {
+      release = copy;
+      source = 'tool-cache';
+      options.log(`${label}: found in the tool cache (${cached}); its release file matches the ${expected!.source}`);
+    }
+  }
 
   const key = cacheKey(tool, platform, options.checksum);
   const toolCacheRoot = process.env.RUNNER_TOOL_CACHE ?? '';
@@ -146,33 +156,37 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   const actionsCache = await import('@actions/cache');
   const actionsCacheUsable = Boolean(toolCacheRoot) && actionsCache.isFeatureAvailable();
   if (!actionsCacheUsable) core.debug('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
-  if (release) source = 'tool-cache';
-  else if (actionsCacheUsable) {
+  if (!release && actionsCacheUsable) {
     try {
       const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, { timeoutInMs: options.answerMs ?? 30_000, segmentTimeoutInMs: CACHE_TRANSFER_MS }), CACHE_TRANSFER_MS, options.signal);
       if (hit === undefined && !options.signal?.aborted) core.warning(`Restoring ${label} from the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; downloading it instead`);
-      if (hit) release = verifiedCopy(cachePath, plan.asset, expected.sha256, `${label} restored from the Actions cache`, options.log);
-      if (release) {
+      const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
+      if (copy && verified(copy, (await proof()).sha256, `${label} restored from the Actions cache`, cachePath)) {
+        release = copy;
         source = 'actions-cache';
-        options.log(`${label}: restored from the Actions cache (key ${key}), release file verified`);
+        options.log(`${label}: restored from the Actions cache (key ${key}); its release file matches the ${expected!.source}`);
       }
     } catch (error) {
+      if (error instanceof ActionError) throw error;
       core.warning(`Could not restore ${tool.name} from the Actions cache (${errorMessage(error)}); downloading it instead`);
     }
   }
 
   if (!release) {
     options.log(`${label}: downloading ${safeUrl(plan.url)}`);
-    release = await download(tool, 'the release file', plan.url, options, { totalMs: DOWNLOAD_TOTAL_MS });
-    const actual = sha256Hex(release);
-    if (actual !== expected.sha256) {
+    const downloaded = await download(tool, 'the release file', plan.url, options, { totalMs: DOWNLOAD_TOTAL_MS });
+    const { sha256, source: from } = await proof();
+    const actual = sha256Hex(downloaded);
+    if (actual !== sha256) {
       throw new ActionError(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
-        why: `expected SHA-256 ${expected.sha256} (${expected.source}), the download has ${actual}`,
+        why: `expected SHA-256 ${sha256} (${from}), the download has ${actual}`,
         check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
       });
     }
+    release = downloaded;
   }
-  options.log(`${label}: SHA-256 ${expected.sha256} verified`);
+  const proven = await proof();
+  options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`);
 
   // The verified bytes, and only they, become the executable: in a folder of this run.
   const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-`));
@@ -190,7 +204,7 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   chmodSync(executable, 0o755);
 
   if (source === 'download') await keep(tc, { tool, platform, plan, release, dir, key, cachePath, actionsCacheUsable, actionsCache, options });
-  return { dir, executable, source, sha256: expected.sha256 };
+  return { dir, executable, source, sha256: proven.sha256 };
 }
 
 /** Puts the verified release (and what it extracts to) in the tool cache, then saves that to the Actions cache. */

@@ -68,9 +68,11 @@ function errorCode(error: unknown): string | undefined {
 export function networkReason(error: unknown): string {
   const code = errorCode(error);
   if (code && CODES[code]) return `${CODES[code]} (${code})`;
-  const message = error instanceof Error ? error.message : String(error);
-  const inner = (error as { cause?: unknown })?.cause;
-  if (message === 'fetch failed' && inner instanceof Error) return inner.message;
+  // Duck-typed: fetch's errors may come from another realm (undici's), where `instanceof Error` fails.
+  const messageOf = (value: unknown) => (typeof (value as Error)?.message === 'string' ? (value as Error).message : undefined);
+  const message = messageOf(error) ?? String(error);
+  const inner = messageOf((error as { cause?: unknown })?.cause);
+  if (message === 'fetch failed' && inner) return code ? `${inner} (${code})` : inner;
   return code ? `${message} (${code})` : message;
 }
 
@@ -118,6 +120,7 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
   const stall = new AbortController();
   const signal = AbortSignal.any([stall.signal, total]);
   let timer: NodeJS.Timeout | undefined;
+  let answered = false;
   const progress = () => {
     clearTimeout(timer);
     timer = setTimeout(() => stall.abort(new Error(`no answer within ${formatDuration(answerMs)}`)), answerMs);
@@ -125,9 +128,9 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
   const done = () => clearTimeout(timer);
   const abortReason = (): string | undefined => {
     if (options.outer?.aborted) return "the step's timeout ran out (or the run was cancelled) while waiting";
-    if (stall.signal.aborted) return `no answer within ${formatDuration(answerMs)}`;
-    if (total.aborted) return `the request took longer than ${formatDuration(totalMs)}`;
-    return undefined;
+    if (!stall.signal.aborted && !total.aborted) return undefined;
+    if (!answered) return `no answer within ${formatDuration(Math.min(answerMs, totalMs))}`;
+    return stall.signal.aborted ? `nothing arrived for ${formatDuration(answerMs)}` : `the request took longer than ${formatDuration(totalMs)}`;
   };
   let current = url;
   try {
@@ -138,8 +141,10 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
       const bound = options.credentials && credentialBoundTo(options.credentials.host, target) ? options.credentials.headers : {};
       progress();
       const response = await doFetch(target, { method: options.method ?? 'GET', headers: { ...(options.headers ?? {}), ...bound }, redirect: 'manual', signal });
+      answered = true;
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
+        answered = false;
         await response.body?.cancel().catch(() => undefined);
         if (hop >= (options.maxRedirects ?? defaultRedirects)) throw new NetworkError(current, `more than ${options.maxRedirects ?? defaultRedirects} redirects`);
         current = new URL(location, target).toString();
