@@ -18,7 +18,7 @@ import { ActionError, classifyError, errorMessage, formatDuration, requestSignal
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
 import { formatArgv } from './argv.js';
 import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from './ecs-result.js';
-import { LogSink } from './logsink.js';
+import { openLog } from './logsink.js';
 import { nameHash } from './naming.js';
 import { REQUEST_TIMEOUT_MS, networkReason } from './network.js';
 import type { Plan, Values } from './plan.js';
@@ -171,7 +171,7 @@ export async function ecsBackend(
     core.info(`Started task ${taskArn} (${definition.family}:${definition.revision}, container "${picked.name}"${override.command ? `, command ${formatArgv(override.command)}` : ''})`);
   }
 
-  const sink = new LogSink(logFile);
+  const sink = openLog(logFile);
   const logs = awslogsLocation({ name: picked.name, logConfiguration: containerDef.logConfiguration as EcsContainerDefinitionView['logConfiguration'] }, taskArn);
   const cwl = logs ? await import('@aws-sdk/client-cloudwatch-logs') : undefined;
   const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: REQUEST_TIMEOUT_MS })) : undefined;

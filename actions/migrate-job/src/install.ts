@@ -189,15 +189,21 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`);
 
   // The verified bytes, and only they, become the executable: in a folder of this run.
-  const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-`));
-  const archive = join(work, plan.asset);
-  writeFileSync(archive, release);
-  const dir = join(work, 'bin');
-  mkdirSync(dir);
-  if (tool.definition.archive === 'tar.gz') await tc.extractTar(archive, dir);
-  else if (tool.definition.archive === 'zip') await tc.extractZip(archive, dir);
-  else writeFileSync(join(dir, executableName), release);
-  const executable = join(dir, executableName);
+  let dir: string;
+  let executable: string;
+  try {
+    const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-`));
+    const archive = join(work, plan.asset);
+    writeFileSync(archive, release);
+    dir = join(work, 'bin');
+    mkdirSync(dir);
+    if (tool.definition.archive === 'tar.gz') await tc.extractTar(archive, dir);
+    else if (tool.definition.archive === 'zip') await tc.extractZip(archive, dir);
+    else writeFileSync(join(dir, executableName), release);
+    executable = join(dir, executableName);
+  } catch (error) {
+    throw new ActionError(`Could not install ${label} from its verified release file ${plan.asset}`, { why: errorMessage(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
+  }
   if (!existsSync(executable)) {
     throw new ActionError(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
   }

@@ -17,7 +17,7 @@ import { DeadlineError, KubeApi, collectionPath, statusMessage } from './kubeapi
 import { KubeconfigError, kubeconfigFailure, kubeconfigSource, resolveContext } from './kubeconfig.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
 import { decide } from './decide.js';
-import { LogSink } from './logsink.js';
+import { openLog, type LogSink } from './logsink.js';
 import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
 import { jobSpec, waitGraceMs, type Plan, type Values } from './plan.js';
 import type { MigrationResult } from './result.js';
@@ -355,7 +355,7 @@ export async function kubernetesBackend(
     }
   }
 
-  const sink = new LogSink(logFile);
+  const sink = openLog(logFile);
   const cancelNotice = () =>
     core.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
   const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });

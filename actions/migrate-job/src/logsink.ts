@@ -13,7 +13,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { redact, runner } from '@deploy-kit/core';
+import { ActionError, errorMessage, redact, runner } from '@deploy-kit/core';
 
 export type PrintLines = (lines: readonly string[]) => void;
 
@@ -64,5 +64,14 @@ export class LogSink {
 
   lastLines(): string[] {
     return [...this.tail];
+  }
+}
+
+/** The migration's log file, created now: a path that cannot be written is a clear error, not a raw EACCES/EISDIR. */
+export function openLog(file: string): LogSink {
+  try {
+    return new LogSink(file);
+  } catch (error) {
+    throw new ActionError(`Could not create the migration's log file ${file}`, { why: errorMessage(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
   }
 }

@@ -5,7 +5,7 @@ import { ActionError, errorMessage, formatDuration, readGitHubContext, readInput
 import { formatArgv } from './argv.js';
 import { pinnedReference } from './image.js';
 import { inputs, outputs } from './io.js';
-import { LogSink } from './logsink.js';
+import { openLog } from './logsink.js';
 import { renderHelmHook, toYaml } from './manifest.js';
 import { checkDirectory, checkWritableFile } from './paths.js';
 import { buildPlan, jobSpec, stepBudgetMs, type Plan, type Values } from './plan.js';
@@ -18,15 +18,6 @@ function workspacePath(path: string): string {
 
 function runnerTemp(...parts: string[]): string {
   return join(process.env.RUNNER_TEMP || tmpdir(), 'migrate-job', ...parts);
-}
-
-/** The migration's log file, created now: a path that cannot be written is a clear error before anything runs. */
-export function openLog(file: string): LogSink {
-  try {
-    return new LogSink(file);
-  } catch (error) {
-    throw new ActionError(`Could not create the migration's log file ${file}`, { why: errorMessage(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
-  }
 }
 
 export function logFilePath(values: Values, plan: Plan): string {
@@ -138,6 +129,9 @@ function cancellation(): { signal: AbortSignal; dispose(): void } {
 async function main(): Promise<void> {
   const started = Date.now();
   const values = await readInputs(inputs);
+  // Read once, and never handed on: no child process of this step (the tool, tar, a credential plugin run
+  // by a library) can see the action's inputs, among them the kubeconfig (childenv.ts for the tool itself).
+  for (const name of Object.keys(process.env)) if (/^INPUT_/i.test(name)) delete process.env[name];
   const context = readGitHubContext();
   const plan = buildPlan(values, { repository: context.repository, refType: context.refType, refName: context.refName });
   checkPaths(plan, values);
