@@ -21,7 +21,7 @@ import { awslogsLocation, describeFailures, failureHints, interpretTask, pickCon
 import { openLog } from './logsink.js';
 import { nameHash } from './naming.js';
 import { REQUEST_TIMEOUT_MS, networkReason } from './network.js';
-import type { Plan, Values } from './plan.js';
+import type { Plan, StepDeadline, Values } from './plan.js';
 import type { MigrationResult } from './result.js';
 
 /** ECS `startedBy` (≤ 36 characters) for a Job name. */
@@ -71,7 +71,7 @@ export async function ecsBackend(
   values: Values,
   logFile: string,
   signal: AbortSignal = new AbortController().signal,
-  step: { at: number; signal: AbortSignal } = { at: Date.now() + plan.timeoutMs, signal: AbortSignal.timeout(plan.timeoutMs) },
+  step: StepDeadline = { at: Date.now() + plan.timeoutMs, signal: AbortSignal.timeout(plan.timeoutMs) },
 ): Promise<MigrationResult> {
   const ecs = await import('@aws-sdk/client-ecs');
   const region = resolveAwsRegion(values.region);

@@ -19,7 +19,7 @@ import { classify, migrationContainer, type EventView, type JobView, type PodVie
 import { decide } from './decide.js';
 import { openLog, type LogSink } from './logsink.js';
 import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
-import { jobSpec, waitGraceMs, type Plan, type Values } from './plan.js';
+import { jobSpec, waitGraceMs, type Plan, type StepDeadline, type Values } from './plan.js';
 import type { MigrationResult } from './result.js';
 
 export { waitGraceMs } from './plan.js';
@@ -268,13 +268,6 @@ class ResourceWatch {
 
 export interface KubeRunResult extends MigrationResult {
   stats?: WatchStats;
-}
-
-export interface StepDeadline {
-  /** When the step's wait ends (ms since the epoch): the start of the step plus `timeout` and its grace. */
-  at: number;
-  /** Aborts at `at`: every API request before the watch ends with it. */
-  signal: AbortSignal;
 }
 
 export async function kubernetesBackend(

@@ -8,7 +8,7 @@ import { inputs, outputs } from './io.js';
 import { openLog } from './logsink.js';
 import { renderHelmHook, toYaml } from './manifest.js';
 import { checkDirectory, checkWritableFile } from './paths.js';
-import { buildPlan, jobSpec, stepBudgetMs, type Plan, type Values } from './plan.js';
+import { buildPlan, jobSpec, stepBudgetMs, type Plan, type StepDeadline as Step, type Values } from './plan.js';
 import { resolveDigest } from './registry.js';
 import { isFailure, type MigrationResult } from './result.js';
 
@@ -22,17 +22,6 @@ function runnerTemp(...parts: string[]): string {
 
 export function logFilePath(values: Values, plan: Plan): string {
   return values.logFile ? workspacePath(values.logFile) : runnerTemp(`${plan.jobName || 'migration'}.log`);
-}
-
-/**
- * The step's deadline, counted from its start: `timeout` (plus the grace a Kubernetes Job's own verdict
- * gets). Every wait of the step ends with it — the tool's download, the digest lookup, the Kubernetes
- * and ECS calls — so a server that accepts and never answers cannot hold the step past its timeout.
- * Cancellation (SIGINT/SIGTERM) is separate: each backend reacts to it in its own way.
- */
-interface Step {
-  at: number;
-  signal: AbortSignal;
 }
 
 /** The paths the step writes to or runs in, checked before anything is contacted or started. */

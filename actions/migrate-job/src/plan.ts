@@ -200,6 +200,18 @@ export function waitGraceMs(timeoutMs: number): number {
   return Math.min(60_000, Math.max(5_000, Math.round(timeoutMs / 10)));
 }
 
+/**
+ * The step's deadline, counted from its start (main.ts): every wait of the step ends with it — the
+ * tool's download, the digest lookup, the Kubernetes and ECS calls — so a server that accepts and never
+ * answers cannot hold the step past its `timeout`. Cancellation is separate: each backend reacts to it.
+ */
+export interface StepDeadline {
+  /** When the step's waiting ends (ms since the epoch). */
+  at: number;
+  /** Aborts at `at`. */
+  signal: AbortSignal;
+}
+
 /** How long the whole step may wait, from its start: `timeout`, plus the grace for a Kubernetes Job's own verdict. */
 export function stepBudgetMs(plan: Pick<Plan, 'backend' | 'timeoutMs'>): number {
   return plan.timeoutMs + (plan.backend === 'kubernetes' ? waitGraceMs(plan.timeoutMs) : 0);
