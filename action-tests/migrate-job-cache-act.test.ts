@@ -4,8 +4,10 @@
 // @actions/cache 6.x speaks unless ACTIONS_CACHE_SERVICE_V2 is set) bound to 127.0.0.1. The same workflow
 // runs twice, as on two fresh runners: the first run downloads the tool from a loopback archive server,
 // verifies it and saves it to the cache; the runner's tool cache is then emptied (a new machine; same
-// paths, as hosted runners have), and the second run restores the tool from the cache service — no
-// request reaches the archive server.
+// paths, as hosted runners have), and the second run restores the tool from the cache service — the
+// archive server gets no download, only the checksum file the restored copy is verified against (issue
+// 20: a cache hit is verified like a download), and the tool runs from the verified release file
+// extracted into a folder of that run, not from the cache.
 import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -53,10 +55,16 @@ beforeAll(async () => {
   toolBinary('act'); // fails with "run .ci/install-tools act" when missing
   const archive = makeTarGz({ migrate: FAKE_MIGRATE, LICENSE: 'MIT' });
   const sha = createHash('sha256').update(archive).digest('hex');
+  // A mirror that serves another file, with a checksum file to match it: a run pointed at it saves that
+  // file to the Actions cache under the same key as the genuine release.
+  const poisoned = makeTarGz({ migrate: '#!/bin/sh\necho "POISONED-BINARY-RAN"\n' });
+  const poisonedSha = createHash('sha256').update(poisoned).digest('hex');
   server = await startFileServer(
     new Map<string, Buffer | string>([
       [`/golang-migrate/${VERSION}/${ASSET}`, archive],
       [`/golang-migrate/${VERSION}/sha256sum.txt`, `${sha}  ${ASSET}\n`],
+      [`/poisoned/${VERSION}/${ASSET}`, poisoned],
+      [`/poisoned/${VERSION}/sha256sum.txt`, `${poisonedSha}  ${ASSET}\n`],
     ]),
   );
   work = mkdtempSync(join(tmpdir(), 'mj-act-cache-'));
@@ -82,11 +90,11 @@ afterAll(async () => {
 });
 
 /** One `act push` run of the workflow (bounded: 90 s), with the cache server on 127.0.0.1 storing in `cacheDir`. */
-function act(): Promise<{ code: number | null; output: string }> {
+function act(mirror = 'golang-migrate', cache = cacheDir): Promise<{ code: number | null; output: string }> {
   const args = [
     'push', '-W', '.github/workflows/migrate.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode',
-    '--cache-server-addr', '127.0.0.1', '--cache-server-port', '0', '--cache-server-path', cacheDir,
-    '--env', `TOOL_BASE_URL=${server.url}/golang-migrate`,
+    '--cache-server-addr', '127.0.0.1', '--cache-server-port', '0', '--cache-server-path', cache,
+    '--env', `TOOL_BASE_URL=${server.url}/${mirror}`,
   ];
   return runProcess(toolBinary('act'), args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, timeoutMs: 90_000 });
 }
@@ -96,7 +104,7 @@ test('the second runner restores the tool from the Actions cache (act\'s cache s
   const explain = (run: { output: string }) => `act output:\n${run.output.slice(-6000)}`;
   expect({ code: first.code, explain: explain(first) }).toMatchObject({ code: 0 });
   expect(first.output).toContain(`golang-migrate ${VERSION}: downloading ${server.url}/golang-migrate/${VERSION}/${ASSET}`);
-  expect(first.output).toMatch(/golang-migrate v4\.19\.1: saved to the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64\)/);
+  expect(first.output).toMatch(/golang-migrate v4\.19\.1: saved to the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\)/);
   expect(first.output).toContain('RESULT status=succeeded');
   expect(server.requests).toEqual([`/golang-migrate/${VERSION}/${ASSET}`, `/golang-migrate/${VERSION}/sha256sum.txt`]);
   expect(readdirSync(cacheDir).length).toBeGreaterThan(0);
@@ -108,10 +116,33 @@ test('the second runner restores the tool from the Actions cache (act\'s cache s
 
   const second = await act();
   expect({ code: second.code, explain: explain(second) }).toMatchObject({ code: 0 });
-  expect(second.output).toMatch(/golang-migrate v4\.19\.1: restored from the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64\)/);
+  expect(second.output).toMatch(/golang-migrate v4\.19\.1: restored from the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\); its release file matches the published checksum/);
   expect(second.output).not.toContain('downloading');
-  expect(second.output).toMatch(/fake migrate up from \S*tool_cache\/golang-migrate\/4\.19\.1\/amd64/);
+  // Changed with issue 20 (was: run from …tool_cache/golang-migrate/4.19.1/amd64, no request at all).
+  expect(second.output).toMatch(/fake migrate up from \S*\/golang-migrate-[^/\s]+\/bin/);
   expect(second.output).toContain('Cache restored successfully');
   expect(second.output).toContain('RESULT status=succeeded');
-  expect(server.requests).toHaveLength(2);
+  expect(server.requests).toEqual([`/golang-migrate/${VERSION}/${ASSET}`, `/golang-migrate/${VERSION}/sha256sum.txt`, `/golang-migrate/${VERSION}/sha256sum.txt`]);
+});
+
+test('a poisoned Actions cache entry (another file under the same key) is not run: the genuine release is downloaded and verified', async () => {
+  const explain = (run: { output: string }) => `act output:\n${run.output.slice(-6000)}`;
+  const poisonedCache = join(work, 'actcache-poisoned');
+  const toolCache = join(home, '.cache/act/tool_cache');
+  rmSync(toolCache, { recursive: true, force: true });
+  // A run pointed at the other mirror saves its file under the key every run of this tool version uses.
+  const poisoning = await act('poisoned', poisonedCache);
+  expect({ code: poisoning.code, explain: explain(poisoning) }).toMatchObject({ code: 0 });
+  expect(poisoning.output).toContain('POISONED-BINARY-RAN');
+  expect(poisoning.output).toMatch(/saved to the Actions cache/);
+  rmSync(toolCache, { recursive: true, force: true });
+
+  const before = server.requests.length;
+  const genuine = await act('golang-migrate', poisonedCache);
+  expect({ code: genuine.code, explain: explain(genuine) }).toMatchObject({ code: 0 });
+  expect(genuine.output).not.toContain('POISONED-BINARY-RAN');
+  expect(genuine.output).toContain('Cache restored successfully');
+  expect(genuine.output).toMatch(/restored from the Actions cache \([^)]*\) does not match the expected SHA-256/);
+  expect(genuine.output).toMatch(/fake migrate up from /);
+  expect(server.requests.slice(before).sort()).toEqual([`/golang-migrate/${VERSION}/${ASSET}`, `/golang-migrate/${VERSION}/sha256sum.txt`]);
 });

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
-import { freePort, toolBinary } from './migrate-job-support.js';
+import { closedPort, freePort, startSilentServer, toolBinary } from './migrate-job-support.js';
 import { waitFor } from './lib/kube-cluster.mjs';
 import { startEcsInterposer, type EcsInterposer } from './lib/ecs-interposer.mjs';
 
@@ -176,9 +176,45 @@ describe('backend: ecs against moto', () => {
     expectFailure(await run(inputs), message);
   });
 
+  test('CloudWatch log events that hold workflow commands: none acts (streamed between stop-commands markers, each line neutralised)', async () => {
+    const hostile = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::injected', '##[error]v1 form', 'migrate: done'];
+    const pending = run({ tag: 'v1.9.0', command: '/app/migrate up', 'launch-type': 'FARGATE', subnets: subnets.join(', '), 'security-groups': securityGroup, 'log-file': 'hostile-ecs.log' });
+    const early = await Promise.race([pending, writeContainerLogs(hostile).then(() => undefined)]);
+    if (early) expectSuccess(early);
+    const result = await pending;
+    expectSuccess(result);
+    expect(result.masked).not.toContain('x');
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([]);
+    expect(result.problems).toEqual([]);
+    for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form']) expect(result.log).toContain(line);
+    const region = /^::stop-commands::([0-9a-f]{32})\r?\n([\s\S]*?)\r?\n::\1::$/m.exec(result.stdout);
+    expect(region?.[2]).toContain('::add-mask::x');
+  });
+
   test('a cluster that does not exist: a clear error with the API reason', async () => {
     const result = await run({ cluster: 'no-such-cluster', 'launch-type': 'FARGATE' });
     expectFailure(result, /ECS ListTasks failed[\s\S]*Cluster not found/);
+  });
+});
+
+describe('ECS endpoints that fail: named, and never waited on past the step\'s timeout', () => {
+  test('an endpoint that accepts and never answers: the step ends at its timeout, naming ECS and the endpoint', async () => {
+    const silent = await startSilentServer();
+    try {
+      const result = await run({ timeout: '3s' }, { AWS_ENDPOINT_URL: silent.url }, { timeoutMs: 30_000 });
+      expectFailure(result, `ECS DescribeTaskDefinition failed: no answer from ECS at ${silent.url} before the step's timeout ran out`);
+      expect(result.durationMs).toBeLessThan(15_000);
+      expect(silent.connections()).toBeGreaterThan(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('an endpoint that refuses connections: named, with the reason (was: "ECS DescribeTaskDefinition failed" and the socket error alone)', async () => {
+    const port = await closedPort();
+    const result = await run({ timeout: '30s' }, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` }, { timeoutMs: 30_000 });
+    expectFailure(result, `ECS DescribeTaskDefinition failed: the ECS endpoint http://127.0.0.1:${port} could not be reached\nWhy: connection refused (ECONNREFUSED)`);
   });
 });
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
 import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, OIDC_ID_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
-import { freePort, startKubeFaultProxy } from './migrate-job-support.js';
+import { freePort, startKubeFaultProxy, startSilentServer } from './migrate-job-support.js';
 
 jest.setTimeout(60_000);
 
@@ -24,6 +24,9 @@ const NS = 'apps';
 const DIGEST = `sha256:${'2'.repeat(64)}`;
 const IMAGE = `127.0.0.1:5000/ms_orders@${DIGEST}`;
 const MISSING_IMAGE = `127.0.0.1:5000/does-not-exist@${DIGEST}`;
+
+/** Log lines that would be workflow commands if the runner read them as ours. */
+const HOSTILE = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::injected', '##[error]v1 form', '  ::notice::indented', 'migrate: done'];
 
 /** The fake migration binary: `/app/migrate <scenario> [n]`. */
 function program(argv: string[]): Program {
@@ -39,6 +42,8 @@ function program(argv: string[]): Program {
       return { lines: [...Array.from({ length: Number(n ?? 8) }, (_, i) => `step ${i + 1}`), 'error: duplicate column name "email"'], lineDelayMs: 500, exitCode: 4 };
     case 'hang':
       return { lines: ['waiting for the migration lock'], exitCode: 0, runMs: 600_000 };
+    case 'hostile':
+      return { lines: HOSTILE, exitCode: 0 };
     default:
       return { lines: [`unknown scenario ${scenario}`], exitCode: 2 };
   }
@@ -286,6 +291,22 @@ describe('access', () => {
     expectFailure(result, message);
   });
 
+  test('an API server that accepts and never answers: the step ends at its timeout, naming the server', async () => {
+    const silent = await startSilentServer();
+    try {
+      const path = join(cluster.dir, 'silent.kubeconfig');
+      writeFileSync(path, cluster.kubeconfig().replace(cluster.server, silent.url));
+      const result = await run({ tag: nextTag(), timeout: '3s' }, { env: { KUBECONFIG: path }, timeoutMs: 40_000 });
+      // timeout 3s plus the 5 s grace a Job's own verdict gets: the step ends within about 8 s.
+      expectFailure(result, `No answer from the Kubernetes API server at ${silent.url} to get jobs/`);
+      expectFailure(result, "before the step's timeout ran out");
+      expect(result.durationMs).toBeLessThan(20_000);
+      expect(silent.connections()).toBeGreaterThan(0);
+    } finally {
+      await silent.close();
+    }
+  });
+
   test('the token in an inline kubeconfig never shows in the output', async () => {
     const result = await run({ tag: nextTag(), args: 'up', kubeconfig: cluster.kubeconfig(ADMIN_TOKEN, NS) }, { env: { KUBECONFIG: undefined }, secrets: [ADMIN_TOKEN] });
     expectSuccess(result);
@@ -322,6 +343,22 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     const path = kubeconfigWith('exec.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ./token-plugin.sh\n      interactiveMode: Never');
     await runWith(path, 'exec plugin token-plugin.sh');
     expect(plugin.runs()).toBe(1);
+  });
+
+  test('an exec plugin gets the environment, as kubectl gives it (AWS_* and the like), but never the action\'s inputs or the runner\'s tokens', async () => {
+    const script = join(cluster.dir, 'env-plugin.sh');
+    const seen = join(cluster.dir, 'env-plugin.env');
+    writeFileSync(script, `#!/bin/sh\nenv > '${seen}'\ncat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ADMIN_TOKEN } })}\nEOF\n`);
+    chmodSync(script, 0o755);
+    const path = kubeconfigWith('exec-env.kubeconfig', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}\n      interactiveMode: Never\n      env:\n        - name: FROM_KUBECONFIG\n          value: yes`);
+    const result = await run(
+      { tag: nextTag(), args: 'up', kubeconfig: path },
+      { env: { KUBECONFIG: undefined, AWS_PROFILE: 'ci', AWS_REGION: 'eu-west-1', ACTIONS_RUNTIME_TOKEN: 'runtime-token-5d1e', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-77aa', GITHUB_TOKEN: 'ghs_step_token_3b9f' }, secrets: [ADMIN_TOKEN] },
+    );
+    expectSuccess(result);
+    const names = readFileSync(seen, 'utf8').split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+    expect(names).toEqual(expect.arrayContaining(['AWS_PROFILE', 'AWS_REGION', 'KUBERNETES_EXEC_INFO', 'FROM_KUBECONFIG', 'PATH', 'HOME']));
+    expect(names.filter((name) => /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_|GITHUB_TOKEN$)/.test(name))).toEqual([]);
   });
 
   test('an exec plugin that answers with a client certificate (v1)', async () => {
@@ -444,6 +481,24 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     expect(result.log).toContain('install aws-iam-authenticator');
     expect(await cluster.getJob(NS, jobName(tag))).toBeUndefined();
   });
+});
+
+test('a pod whose log holds workflow commands: none acts (streamed between stop-commands markers, each line neutralised)', async () => {
+  const tag = nextTag();
+  const result = await run({ tag, args: 'hostile', 'log-file': 'hostile-pod.log' });
+  expectSuccess(result);
+  expect(result.outputs.status).toBe('succeeded');
+  expect(result.masked).not.toContain('x');
+  expect(result.errors).toEqual([]);
+  expect(result.warnings).toEqual([]);
+  expect(result.notices).toEqual([]);
+  expect(result.problems).toEqual([]);
+  for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form']) expect(result.log).toContain(line);
+  // Our own lines after the pod's log are still ours (no stop-commands of the pod's took hold).
+  expect(result.log).toContain('Migration succeeded');
+  expect(readFileSync(join(workspace, 'hostile-pod.log'), 'utf8')).toBe(`${HOSTILE.join('\n')}\n`);
+  const region = /^::stop-commands::([0-9a-f]{32})\r?\n([\s\S]*?)\r?\n::\1::$/m.exec(result.stdout);
+  expect(region?.[2]).toContain('::add-mask::x');
 });
 
 test('dry-run prints the Job and creates nothing', async () => {

@@ -5,22 +5,26 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, request as httpsRequest } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, toolBinary } from './lib/kube-cluster.mjs';
 
 export { freePort, toolBinary };
 
+/** A file's body, or an answer without one (a redirect: `{ status: 302, headers: { location } }`). */
+export type ServedFile = Buffer | string | { status: number; headers?: Record<string, string> };
+
 export interface FileServer {
   url: string;
   /** Requests by path, in order. */
   requests: string[];
-  files: Map<string, Buffer | string>;
+  files: Map<string, ServedFile>;
   close(): Promise<void>;
 }
 
 /** Serves `files` (path → body) on 127.0.0.1; 404 for anything else. */
-export async function startFileServer(files: Map<string, Buffer | string> = new Map()): Promise<FileServer> {
+export async function startFileServer(files: Map<string, ServedFile> = new Map()): Promise<FileServer> {
   const requests: string[] = [];
   const server: Server = createHttpServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -28,6 +32,10 @@ export async function startFileServer(files: Map<string, Buffer | string> = new 
     const body = files.get(path);
     if (body === undefined) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    if (typeof body === 'object' && !Buffer.isBuffer(body)) {
+      res.writeHead(body.status, body.headers).end();
       return;
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
@@ -40,6 +48,84 @@ export async function startFileServer(files: Map<string, Buffer | string> = new 
     requests,
     files,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface SilentServer {
+  url: string;
+  host: string;
+  port: number;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A server on 127.0.0.1 that accepts connections, reads the requests and never answers: what a hung
+ * mirror, registry, API server or AWS endpoint looks like. Bounded: it takes at most `maxConnections`
+ * (then refuses), and `close` ends every socket it holds.
+ */
+export async function startSilentServer({ maxConnections = 50 } = {}): Promise<SilentServer> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createNetServer((socket) => {
+    accepted++;
+    if (accepted > maxConnections) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.on('data', () => undefined);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    port,
+    connections: () => accepted,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (connection refused). */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface Recorder {
+  port: number;
+  /** What each request carried. */
+  requests: { method: string; path: string; authorization?: string }[];
+  close(): Promise<void>;
+}
+
+/** An HTTP server on 127.0.0.1 that records each request's Authorization and answers `body` (JSON). */
+export async function startRecorder(body: unknown): Promise<Recorder> {
+  const requests: Recorder['requests'] = [];
+  const server = createHttpServer((req, res) => {
+    requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -4,13 +4,13 @@
 // by .ci/install-tools) applying real migration files to a throwaway PostgreSQL.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT, expectFailure, expectSuccess, runAction, type RunActionOptions } from './harness.js';
-import { makeTarGz, startFileServer, startPostgres, toolBinary, type FileServer, type Postgres } from './migrate-job-support.js';
-import { startRegistry } from './lib/services.mjs';
+import { closedPort, makeTarGz, startFileServer, startPostgres, startRecorder, startSilentServer, toolBinary, type FileServer, type Postgres, type ServedFile, type SilentServer } from './migrate-job-support.js';
+import { startFaultProxy, startRegistry } from './lib/services.mjs';
 import { createHash } from 'node:crypto';
 
 jest.setTimeout(60_000);
@@ -101,6 +101,11 @@ describe('backend: render (Helm hook)', () => {
     [{ backend: 'render', image: IMAGE, tag: 'v1', 'hook-weight': 'soon' }, 'Input "hook-weight"'],
     [{ backend: 'helm' }, 'Input "backend": not one of the allowed values; expected one of `kubernetes`, `ecs`, `render`, `command`'],
     [{ backend: 'render', image: IMAGE, tag: 'v1', timeout: 'forever' }, 'Input "timeout": not a duration'],
+    // `cpu=100m` is YAML text, not a map (it used to end in "Unexpected error: The YAML parser is not loaded").
+    [{ backend: 'render', image: IMAGE, tag: 'v1', resources: 'cpu=100m' }, 'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like `{requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}`. Got: cpu=100m'],
+    // A folder, or a path under a file: the input's error before anything is resolved or written (was "Unexpected error: EISDIR").
+    [{ backend: 'render', image: IMAGE, tag: 'v1', 'output-file': '/' }, 'Input "output-file": is the folder /, not a file'],
+    [{ backend: 'render', image: IMAGE, tag: 'v1', 'output-file': '/etc/hostname/hook.yaml' }, 'Input "output-file": is under /etc/hostname, which is a file, not a folder'],
   ])('bad input %j → a clear error naming the input', async (inputs, message) => {
     const result = await run({ inputs });
     expectFailure(result, message);
@@ -144,6 +149,67 @@ describe('image tag → digest (the CNCF distribution registry on 127.0.0.1)', (
   });
 });
 
+describe('the registry login goes only where it belongs (the CNCF registry behind the loopback fault proxy)', () => {
+  // The registry asks for a bearer token from a token service (realm) on plain http at another host. 0.0.0.0
+  // stands for that host: it is not a loopback name, so the rule treats it as any other host on plain http,
+  // while Linux delivers its connections to the recorder listening on 127.0.0.1 — so the test can see whether
+  // the login would have left.
+  const auth = { user: 'ci', password: 'registry-password-7f3a' };
+  const basic = Buffer.from(`${auth.user}:${auth.password}`).toString('base64');
+  let registry: Awaited<ReturnType<typeof startRegistry>>;
+  let proxy: Awaited<ReturnType<typeof startFaultProxy>>;
+  let recorder: Awaited<ReturnType<typeof startRecorder>>;
+  let dockerConfig: string;
+  beforeAll(async () => {
+    registry = await startRegistry({ auth });
+    recorder = await startRecorder({ token: 'token-from-the-plain-http-realm' });
+    proxy = await startFaultProxy(registry.url, (req) =>
+      req.method === 'HEAD' && !String(req.headers.authorization ?? '').startsWith('Bearer')
+        ? { status: 401, headers: { 'www-authenticate': `Bearer realm="http://0.0.0.0:${recorder.port}/token",service="registry",scope="repository:ms_orders:pull"` }, body: '' }
+        : undefined,
+    );
+    dockerConfig = mkdtempSync(join(tmpdir(), 'mj-dockercfg-'));
+    writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [proxy.host]: { auth: basic } } }));
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await recorder?.close();
+    await registry?.stop();
+    if (dockerConfig) rmSync(dockerConfig, { recursive: true, force: true });
+  });
+
+  test('a token service on plain http at another host is refused: the Docker config login is never sent there', async () => {
+    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `${proxy.host}/ms_orders:v1.2.3`, 'dry-run': 'true' }, env: { DOCKER_CONFIG: dockerConfig }, secrets: [auth.password, basic] });
+    expect(recorder.requests).toEqual([]);
+    expectFailure(result, `Refused to ask the token service of ${proxy.host} for a token with the registry login from the Docker config`);
+    expectFailure(result, `0.0.0.0:${recorder.port} would receive it over plain http`);
+    // The login went to the registry itself (its own host, over loopback http) and nowhere else.
+    expect(proxy.log.map((e) => `${e.method} ${e.url}`)).toEqual(['HEAD /v2/ms_orders/manifests/v1.2.3']);
+  });
+});
+
+describe('every wait of the step ends with its timeout (a loopback server that accepts and never answers)', () => {
+  let silent: SilentServer;
+  beforeAll(async () => {
+    silent = await startSilentServer();
+  });
+  afterAll(async () => silent?.close());
+
+  test('a registry that never answers the digest lookup: the step ends at its timeout, naming the registry', async () => {
+    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `${silent.host}/ms_orders:v1.2.3`, timeout: '3s' }, timeoutMs: 25_000 });
+    expectFailure(result, `Could not resolve ${silent.host}/ms_orders:v1.2.3 to a digest`);
+    expectFailure(result, `the registry http://${silent.host}/v2/ms_orders/manifests/v1.2.3 could not be reached: the step's timeout ran out`);
+    expect(result.durationMs).toBeLessThan(15_000);
+    expect(silent.connections()).toBeGreaterThan(0);
+  });
+
+  test('a registry that refuses connections: named, with the reason', async () => {
+    const port = await closedPort();
+    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `127.0.0.1:${port}/ms_orders:v1.2.3` } });
+    expectFailure(result, `the registry http://127.0.0.1:${port}/v2/ms_orders/manifests/v1.2.3 could not be reached: connection refused (ECONNREFUSED)`);
+  });
+});
+
 const FAKE_MIGRATE = `#!/bin/sh
 echo "fake migrate $*"
 echo "DATABASE_URL=$DATABASE_URL"
@@ -167,15 +233,19 @@ describe('backend: command', () => {
     archive = makeTarGz({ migrate: FAKE_MIGRATE, LICENSE: 'MIT' });
     const sha = createHash('sha256').update(archive).digest('hex');
     server = await startFileServer(
-      new Map<string, Buffer | string>([
+      new Map<string, ServedFile>([
         [`/golang-migrate/${version}/${asset}`, archive],
         [`/golang-migrate/${version}/sha256sum.txt`, `${'0'.repeat(64)}  migrate.darwin-amd64.tar.gz\n${sha}  ${asset}\n`],
         [`/tampered/${version}/${asset}`, Buffer.concat([archive, Buffer.from('x')])],
         [`/tampered/${version}/sha256sum.txt`, `${sha}  ${asset}\n`],
         // A mirror that serves the release file but no checksum file.
         [`/mirror-no-sums/${version}/${asset}`, archive],
+        [`/redirects/${version}/sha256sum.txt`, `${sha}  ${asset}\n`],
       ]),
     );
+    // A mirror that sends the release file elsewhere over plain http (0.0.0.0: not a loopback name; Linux
+    // still delivers it to this server, which would serve the genuine file).
+    server.files.set(`/redirects/${version}/${asset}`, { status: 302, headers: { location: `http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}` } });
     workspace = mkdtempSync(join(tmpdir(), 'mj-ws-'));
     toolCache = mkdtempSync(join(tmpdir(), 'mj-toolcache-'));
   });
@@ -210,12 +280,122 @@ describe('backend: command', () => {
     expect(server.requests).toEqual([`/golang-migrate/${version}/${asset}`, `/golang-migrate/${version}/sha256sum.txt`]);
   });
 
-  test('a second run takes the tool from the tool cache (no download)', async () => {
+  test('a second run takes the tool from the tool cache (no download), verified against the published checksum', async () => {
     const before = server.requests.length;
     const result = await run({ inputs: base({ command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: toolCache }, cwd: workspace });
     expectSuccess(result);
     expect(result.log).toContain('found in the tool cache');
-    expect(server.requests.length).toBe(before);
+    expect(result.log).toContain('its release file matches the published checksum');
+    // Changed with issue 20: a cache hit is verified too, so the checksum file is fetched (and only it).
+    expect(server.requests.slice(before)).toEqual([`/golang-migrate/${version}/sha256sum.txt`]);
+  });
+
+  test.each([
+    ['an executable alone', false],
+    ['an executable with a release file of its own', true],
+  ])('a tool cache holding a planted copy (%s) is not run: the genuine release is downloaded, verified and run', async (_what, withRelease) => {
+    // What another job on a self-hosted runner could leave behind: the tool cache's layout, a marker that says
+    // "complete", and a binary of its own.
+    const planted = mkdtempSync(join(tmpdir(), 'mj-tc-planted-'));
+    const dir = join(planted, 'golang-migrate/4.19.1/amd64');
+    const pwned = join(workspace, `pwned-${withRelease}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'migrate'), `#!/bin/sh\necho planted > ${pwned}\necho "fake migrate up"\n`);
+    chmodSync(join(dir, 'migrate'), 0o755);
+    writeFileSync(join(planted, 'golang-migrate/4.19.1/amd64.complete'), '');
+    if (withRelease) {
+      mkdirSync(join(dir, '.deploy-kit-release'));
+      writeFileSync(join(dir, '.deploy-kit-release', asset), makeTarGz({ migrate: `#!/bin/sh\necho planted > ${pwned}\n` }));
+    }
+    const before = server.requests.length;
+    const result = await run({ inputs: base({ command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: planted }, cwd: workspace });
+    try {
+      expectSuccess(result);
+      expect(existsSync(pwned)).toBe(false);
+      expect(result.log).toContain('fake migrate up');
+      expect(result.log).toMatch(/SHA-256 [0-9a-f]{64} verified \(published checksum/);
+      if (withRelease) expect(result.warnings.join('\n')).toContain('does not match the expected SHA-256');
+      else expect(result.log).toContain('holds no release file to verify it by: not used');
+      expect(server.requests.slice(before).sort()).toEqual([`/golang-migrate/${version}/${asset}`, `/golang-migrate/${version}/sha256sum.txt`]);
+    } finally {
+      rmSync(planted, { recursive: true, force: true });
+    }
+  });
+
+  test('a mirror that redirects to plain http at another host is not followed', async () => {
+    const before = server.requests.length;
+    const result = await run({ inputs: base({ 'tool-base-url': `${server.url}/redirects`, command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc6-')) }, cwd: workspace });
+    expectFailure(result, `Could not download the release file of golang-migrate ${version} from ${server.url}/redirects/${version}/${asset}`);
+    expectFailure(result, `it redirected to http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}: 0.0.0.0:${new URL(server.url).port} is plain http`);
+    expect(server.requests.slice(before)).toEqual([`/redirects/${version}/${asset}`]);
+  });
+
+  test('a mirror that refuses connections: named, with the reason', async () => {
+    const port = await closedPort();
+    const result = await run({ inputs: base({ 'tool-base-url': `http://127.0.0.1:${port}/golang-migrate`, command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc8-')) }, cwd: workspace });
+    expectFailure(result, `Could not download the release file of golang-migrate ${version} from http://127.0.0.1:${port}/golang-migrate/${version}/${asset}\nWhy: connection refused (ECONNREFUSED)`);
+  });
+
+  test('a mirror that accepts and never answers: the step ends at its timeout, naming the download', async () => {
+    const silent = await startSilentServer();
+    try {
+      const result = await run({ inputs: base({ 'tool-base-url': `${silent.url}/golang-migrate`, command: 'migrate up', timeout: '3s' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc7-')) }, cwd: workspace, timeoutMs: 25_000 });
+      expectFailure(result, `Could not download the release file of golang-migrate ${version} from ${silent.url}/golang-migrate/${version}/${asset}`);
+      expectFailure(result, "the step's timeout ran out");
+      expect(result.durationMs).toBeLessThan(15_000);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('the tool\'s output cannot act as a workflow command: it is streamed between stop-commands markers, each line neutralised', async () => {
+    const hostile = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::injected', '##[error]v1 form', '  ::notice::indented'];
+    writeFileSync(join(workspace, 'hostile.sh'), `printf '${hostile.join('\\n').replace(/\r/g, '\\r')}\\n'\nexit 3\n`);
+    const result = await run({ inputs: { backend: 'command', command: 'sh hostile.sh', 'log-file': 'hostile.log' }, cwd: workspace });
+    // Our own error after the tool's output still works: no stop-commands of the tool's took hold.
+    expectFailure(result, 'Migration failed: the migration command exited with code 3');
+    expect(result.errors).toHaveLength(1);
+    expect(result.masked).not.toContain('x');
+    expect(result.warnings).toEqual([]);
+    expect(result.notices).toEqual([]);
+    expect(result.problems).toEqual([]);
+    // Every line is visible in the log, and the file keeps the tool's exact output.
+    for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form']) expect(result.log).toContain(line);
+    expect(readFileSync(join(workspace, 'hostile.log'), 'utf8')).toBe(`${hostile.join('\n')}\n`);
+    // In the raw output the lines sit in one region between ::stop-commands::<random token> and ::<token>::.
+    const region = /^::stop-commands::([0-9a-f]{32})\r?\n([\s\S]*?)\r?\n::\1::$/m.exec(result.stdout);
+    expect(region).not.toBeNull();
+    expect(region![2]).toContain('::add-mask::x');
+    expect(region![2]).toContain('::error::fake');
+  });
+
+  test('the tool gets an explicit environment: env, env-from-runner and the basics; never INPUT_* or the runner\'s tokens', async () => {
+    const result = await run({
+      inputs: {
+        backend: 'command',
+        command: JSON.stringify(['sh', '-c', 'env | sort']),
+        env: 'FROM_ENV_INPUT=1',
+        'env-from-runner': 'DB_PASSWORD, PG*',
+        // Given to this step (ignored by the command backend, with a warning): it must not reach the tool.
+        kubeconfig: 'apiVersion: v1 # kubeconfig-marker-91c2',
+        'log-file': 'env.log',
+      },
+      env: {
+        DB_PASSWORD: 'db-pw',
+        PGHOST: 'db.internal',
+        UNLISTED_VARIABLE: 'not-asked-for',
+        ACTIONS_RUNTIME_TOKEN: 'runtime-token-5d1e',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-77aa',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/oidc',
+        GITHUB_TOKEN: 'ghs_step_token_3b9f',
+      },
+      cwd: workspace,
+    });
+    expectSuccess(result);
+    const names = readFileSync(join(workspace, 'env.log'), 'utf8').split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+    expect(names).toEqual(expect.arrayContaining(['DB_PASSWORD', 'PGHOST', 'FROM_ENV_INPUT', 'PATH', 'HOME']));
+    expect(names.filter((name) => /^(INPUT_|STATE_|ACTIONS_|GITHUB_TOKEN$|UNLISTED_VARIABLE$)/.test(name))).toEqual([]);
+    expect(readFileSync(join(workspace, 'env.log'), 'utf8')).not.toContain('kubeconfig-marker-91c2');
   });
 
   test('a failing migration: exit code surfaced, last lines in the summary, step fails', async () => {
@@ -287,6 +467,11 @@ describe('backend: command', () => {
     [{ tool: '', command: 'no-such-migrate-tool up' }, 'the command "no-such-migrate-tool" was not found'],
     [{ 'tool-checksum': 'abc', command: 'x' }, 'Input "tool-checksum": is not a SHA-256 hash'],
     [{ 'tool-base-url': 'ftp://mirror', command: 'x' }, 'Input "tool-base-url": has the wrong form; expected an http(s) URL'],
+    // Plain http: the release file and its checksum file could both be replaced on the way (was accepted silently).
+    [{ 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x' }, 'Input "tool-base-url": is plain http to mirror.example.com, so the download and the checksum it is verified by could both be changed on the way'],
+    [{ 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x', 'dry-run': 'true' }, 'Input "tool-base-url": is plain http to mirror.example.com'],
+    [{ 'log-file': '/', command: 'x' }, 'Input "log-file": is the folder /, not a file'],
+    [{ 'working-directory': 'no-such-folder', command: 'x' }, 'Input "working-directory": the folder'],
   ])('%j → clear error', async (extra, message) => {
     const result = await run({ inputs: { ...base(), ...extra }, env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) }, cwd: workspace });
     expectFailure(result, message);

@@ -14,7 +14,7 @@ async function cancelled(script: string, abortAfterMs: number) {
   const lines: string[] = [];
   const controller = new AbortController();
   try {
-    const sink = new LogSink(join(dir, 'log'), (line) => lines.push(line));
+    const sink = new LogSink(join(dir, 'log'), (printed) => lines.push(...printed));
     const pending = runCommand({ argv: ['sh', '-c', script], cwd: dir, env: {}, timeoutMs: 20_000, sink, log: (line) => lines.push(line), signal: controller.signal });
     setTimeout(() => controller.abort('SIGINT'), abortAfterMs);
     const result = await pending;

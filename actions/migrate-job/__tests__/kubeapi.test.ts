@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Agent } from 'node:http';
 import type { Credentials } from '../src/credentials.js';
-import { KubeApi, KubeApiError, type WatchEvent } from '../src/kubeapi.js';
+import { DeadlineError, KubeApi, KubeApiError, type WatchEvent } from '../src/kubeapi.js';
 import { kubeError, kubeRetryability } from '../src/kube.js';
 
 /** A loopback server whose answer per request is decided by the test. */
@@ -143,5 +143,48 @@ describe('KubeApi.log', () => {
     await done;
     expect(text).toBe('line 1\nline 2\n');
     expect(seen[0].url).toBe('/api/v1/namespaces/apps/pods/pod-1/log?container=migrate&follow=true');
+  });
+});
+
+describe('every request ends (a server that accepts and never answers)', () => {
+  const silent = () => {
+    handler = () => undefined;
+  };
+  test('a JSON request: ended by the per-request limit, retryable', async () => {
+    silent();
+    const started = Date.now();
+    const error: any = await new KubeApi(base, credentials(), { timeoutMs: 200 }).request('GET', '/api/v1/pods').catch((e: any) => e);
+    expect(error).toMatchObject({ code: 'ETIMEDOUT' });
+    expect(error.message).toMatch(/^no answer from 127\.0\.0\.1:\d+ within 0\.2 s$/);
+    expect(kubeRetryability(error).retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+  test('a JSON request: ended by the step\'s deadline, not retried, and said so', async () => {
+    silent();
+    const error: any = await new KubeApi(base, credentials(), { timeoutMs: 30_000, deadline: AbortSignal.timeout(200) }).request('GET', '/api/v1/pods').catch((e: any) => e);
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(kubeRetryability(error).retryable).toBe(false);
+    expect(kubeError(error, 'get', 'jobs/x in namespace a', base).message).toBe(`No answer from the Kubernetes API server at ${base} to get jobs/x in namespace a before the step's timeout ran out`);
+    // After the deadline nothing more is sent.
+    const count = seen.length;
+    await expect(new KubeApi(base, credentials(), { deadline: AbortSignal.abort() }).request('GET', '/api/v1/pods')).rejects.toBeInstanceOf(DeadlineError);
+    expect(seen.length).toBe(count);
+  });
+  test('a watch and a log follow must get their headers within the limit (their streams then run on)', async () => {
+    silent();
+    const started = Date.now();
+    await expect(new KubeApi(base, credentials(), { timeoutMs: 200 }).watch('/api/v1/pods', {}, () => {}, () => {})).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    await expect(new KubeApi(base, credentials(), { timeoutMs: 200 }).log('a', 'p', 'c', new Writable({ write: (_c, _e, cb) => cb() }), { follow: true })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // A stream that has answered is not cut by the limit.
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('{"type":"ADDED","object":{}}\n');
+      setTimeout(() => res.end('{"type":"MODIFIED","object":{}}\n'), 400);
+    };
+    const events: string[] = [];
+    const ended = await new Promise<unknown>((resolve) => void new KubeApi(base, credentials(), { timeoutMs: 200 }).watch('/api/v1/pods', {}, (e) => events.push(e.type), resolve));
+    expect(ended).toBeUndefined();
+    expect(events).toEqual(['ADDED', 'MODIFIED']);
   });
 });

@@ -32,9 +32,29 @@ describe('buildPlan', () => {
     [{ image: 'r.io/app', 'service-account': 'Bad_SA' }, 'Input "service-account": is not a valid service account name'],
     [{ image: 'r.io/app', env: '1A=b' }, 'Input "env": "1A" is not a valid environment variable name'],
     [{ backend: 'command', command: 'x', 'tool-checksum': 'a'.repeat(64) }, 'Input "tool-checksum": is given without "tool"'],
+    // A mirror over plain http: the release file and the checksum it is verified by could both be replaced.
+    [{ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://mirror.example.com/migrate' }, 'Input "tool-base-url": is plain http to mirror.example.com'],
+    [{ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://0.0.0.0:8080/migrate' }, 'Input "tool-base-url": is plain http to 0.0.0.0:8080'],
+    [{ backend: 'command', command: 'x', 'env-from-runner': 'INPUT_KUBECONFIG' }, 'Input "env-from-runner": "INPUT_KUBECONFIG" names the action\'s inputs or the runner\'s tokens'],
+    [{ image: 'r.io/app:v1', resources: 'cpu=100m' }, 'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like'],
   ])('%j → %s', async (raw, message) => {
     const v = await values(raw);
     expect(() => buildPlan(v, context, () => undefined)).toThrow(message);
+  });
+
+  test.each([
+    ['https://mirror.example.com/golang-migrate'],
+    ['http://127.0.0.1:8080/golang-migrate'],
+    ['http://localhost:8080/golang-migrate'],
+    ['http://[::1]:8080/golang-migrate'],
+  ])('tool-base-url %s is accepted (https, or plain http to a loopback mirror)', async (url) => {
+    const plan = buildPlan(await values({ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': url }), context, () => undefined);
+    expect(plan.tool?.name).toBe('golang-migrate');
+  });
+
+  test('env-from-runner: names and prefixes for the command backend', async () => {
+    const plan = buildPlan(await values({ backend: 'command', command: 'x', 'env-from-runner': 'DATABASE_URL, PG*' }), context, () => undefined);
+    expect(plan.envFromRunner).toEqual(['DATABASE_URL', 'PG*']);
   });
 
   test('a branch build with an untagged image has no tag to name the Job with', async () => {

@@ -16,16 +16,24 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { formatDuration } from '@deploy-kit/core';
 import { formatArgv } from './argv.js';
+import { commandEnvironment } from './childenv.js';
 import type { LogSink } from './logsink.js';
 import type { MigrationResult } from './result.js';
 
 export interface CommandOptions {
   argv: readonly string[];
   cwd: string;
+  /** The `env` input: set for the tool, on top of everything else. */
   env: Readonly<Record<string, string>>;
+  /** `env-from-runner`: names (and `PREFIX*` patterns) of this step's variables the tool also gets. */
+  pass?: readonly string[];
   /** Extra PATH entries first (the installed tool). */
   path?: readonly string[];
+  /** The environment the variables are taken from (default: this process's). */
+  parentEnv?: Record<string, string | undefined>;
   timeoutMs: number;
+  /** The timeout as the user gave it, for messages (default: `timeoutMs`). */
+  timeoutText?: string;
   /** Grace between SIGINT → SIGTERM → SIGKILL. */
   killGraceMs?: number;
   sink: LogSink;
@@ -36,11 +44,10 @@ export interface CommandOptions {
 
 export async function runCommand(options: CommandOptions): Promise<MigrationResult> {
   const [file, ...rest] = options.argv;
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
-  Object.assign(env, options.env);
-  if (options.path?.length) env.PATH = [...options.path, env.PATH ?? ''].join(process.platform === 'win32' ? ';' : ':');
+  // An explicit environment (childenv.ts): never the action's inputs (the kubeconfig, tokens) or the runner's tokens.
+  const env = commandEnvironment({ set: options.env, pass: options.pass, path: options.path }, options.parentEnv ?? process.env);
   const grace = options.killGraceMs ?? 15_000;
+  const timeoutText = options.timeoutText ?? formatDuration(options.timeoutMs);
   options.log(`[command] ${formatArgv(options.argv)}`);
 
   return new Promise<MigrationResult>((resolve) => {
@@ -68,7 +75,7 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        options.log(`The migration command ran longer than the timeout (${formatDuration(options.timeoutMs)}); sending SIGINT so it can stop after the current step`);
+        options.log(`The migration command ran longer than the timeout (${timeoutText}); sending SIGINT so it can stop after the current step`);
         child.kill('SIGINT');
         timers.push(
           setTimeout(() => {
@@ -95,7 +102,7 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
         finish({
           status: 'timed-out',
           exitCode,
-          detail: `the migration command did not finish within ${formatDuration(options.timeoutMs)} and was stopped${signal ? ` (${signal})` : ''}`,
+          detail: `the migration command did not finish within ${timeoutText} and was stopped${signal ? ` (${signal})` : ''}`,
           check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
         });
       } else if (exitCode === 0) {

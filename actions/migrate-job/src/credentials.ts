@@ -15,7 +15,7 @@ import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'nod
 import { BlockList, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { ActionError, registerSecret } from '@deploy-kit/core';
+import { ActionError, inheritedEnvironment, registerSecret } from '@deploy-kit/core';
 import { KubeconfigError, type ExecConfig, type KubeTarget } from './kubeconfig.js';
 
 export interface PreparedRequest {
@@ -207,7 +207,9 @@ export async function runExecPlugin(exec: ExecConfig, target: KubeTarget, env: N
       ...(extension !== undefined ? { config: extension } : {}),
     };
   }
-  const childEnv: NodeJS.ProcessEnv = { ...env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
+  // As kubectl runs it: the plugin sees the environment (AWS_*, cloud SDK settings the login step set),
+  // but not the action's inputs (INPUT_KUBECONFIG, any token given to this step) or the runner's tokens.
+  const childEnv: NodeJS.ProcessEnv = { ...inheritedEnvironment(env), KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
   for (const variable of exec.env ?? []) if (variable?.name) childEnv[variable.name] = String(variable.value ?? '');
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(exec.command, (exec.args ?? []).map(String), { env: childEnv, timeout: EXEC_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, out, err) => {

@@ -14,13 +14,14 @@
  * running is attached to instead of starting a second one. ECS forgets stopped tasks after about an
  * hour, so "already ran" can only be recognised within that window.
  */
-import { ActionError, classifyError, errorMessage, formatDuration, runner as core } from '@deploy-kit/core';
+import { ActionError, classifyError, errorMessage, formatDuration, requestSignal, runner as core } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
 import { formatArgv } from './argv.js';
 import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from './ecs-result.js';
-import { LogSink } from './logsink.js';
+import { openLog } from './logsink.js';
 import { nameHash } from './naming.js';
-import type { Plan, Values } from './plan.js';
+import { REQUEST_TIMEOUT_MS, networkReason } from './network.js';
+import type { Plan, StepDeadline, Values } from './plan.js';
 import type { MigrationResult } from './result.js';
 
 /** ECS `startedBy` (≤ 36 characters) for a Job name. */
@@ -50,18 +51,54 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function ecsBackend(plan: Plan, values: Values, logFile: string, signal: AbortSignal = new AbortController().signal): Promise<MigrationResult> {
+/** A failure to reach an AWS endpoint (refused, reset, no answer, DNS), naming the service and the endpoint; undefined for other errors. */
+export function endpointFailure(error: unknown, what: string, service: string, endpoint: string, options: { deadlinePassed?: boolean; requestMs?: number } = {}): ActionError | undefined {
+  const check = [`the runner can reach ${endpoint} (network, proxy, VPC endpoint)`, `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`];
+  if (options.deadlinePassed) {
+    return new ActionError(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, { check: [...check, 'raise `timeout` if AWS is legitimately slow'], cause: error });
+  }
+  const name = (error as Error)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new ActionError(`${what} failed: ${service} at ${endpoint} did not answer`, { why: `no answer within ${formatDuration(options.requestMs ?? REQUEST_TIMEOUT_MS)}`, check, cause: error });
+  }
+  const reason = networkReason(error);
+  if (!/\((E[A-Z]+|UND_ERR_[A-Z_]+)\)$/.test(reason)) return undefined;
+  return new ActionError(`${what} failed: the ${service} endpoint ${endpoint} could not be reached`, { why: reason, check, cause: error });
+}
+
+export async function ecsBackend(
+  plan: Plan,
+  values: Values,
+  logFile: string,
+  signal: AbortSignal = new AbortController().signal,
+  step: StepDeadline = { at: Date.now() + plan.timeoutMs, signal: AbortSignal.timeout(plan.timeoutMs) },
+): Promise<MigrationResult> {
   const ecs = await import('@aws-sdk/client-ecs');
   const region = resolveAwsRegion(values.region);
-  const client = new ecs.ECSClient(awsClientConfig({ region }));
+  // Every request answers within 30 s (the SDK's socket limit), and none outlives the step (abortSignal).
+  const client = new ecs.ECSClient(awsClientConfig({ region, requestTimeoutMs: REQUEST_TIMEOUT_MS }));
   const endpoint = awsEndpointFromEnv('ECS');
+  const endpointText = endpoint ?? `https://ecs.${region}.amazonaws.com`;
   const cluster = values.cluster || 'default';
   const fail = (what: string, error: unknown, permission?: string): never => {
-    throw describeCommonAwsError(error, what, { region, permission }) ?? new ActionError(`${what} failed`, { why: errorMessage(error), cause: error });
+    throw (
+      endpointFailure(error, what, 'ECS', endpointText, { deadlinePassed: step.signal.aborted }) ??
+      describeCommonAwsError(error, what, { region, permission }) ??
+      new ActionError(`${what} failed`, { why: errorMessage(error), cause: error })
+    );
+  };
+  /** One ECS call: retried as the suite retries AWS calls, but never past the step's deadline. */
+  const ecsCall = <T>(what: string, send: (abortSignal: AbortSignal) => Promise<T>, options: { abort?: AbortSignal } = {}) => {
+    const abortSignal = options.abort ? AbortSignal.any([options.abort, step.signal]) : step.signal;
+    return awsCall(what, () => send(abortSignal), {
+      classify: (error: unknown) => (abortSignal.aborted ? { retryable: false, reason: 'the step ended' } : classifyError(error)),
+      maxElapsedMs: Math.max(0, Math.min(120_000, step.at - Date.now())),
+    });
   };
   core.info(`ECS: region ${region}${endpoint ? ` (endpoint ${endpoint})` : ''}, cluster ${cluster}, task definition ${values.taskDefinition}`);
 
-  const described = await awsCall('ECS DescribeTaskDefinition', () => client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }))).catch((error) => {
+  const described = await ecsCall('ECS DescribeTaskDefinition', (abortSignal) => client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }), { abortSignal })).catch((error) => {
+    if (step.signal.aborted) return fail('ECS DescribeTaskDefinition', error);
     if ((error as Error)?.name === 'ClientException' || /not found|does not exist|Unable to describe/i.test(errorMessage(error))) {
       throw new ActionError(`The task definition "${values.taskDefinition}" does not exist in ${region}`, {
         why: errorMessage(error),
@@ -102,13 +139,13 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
   };
 
   // A task of this migration still running (an earlier, cancelled run): follow it instead of starting another.
-  const running = await awsCall('ECS ListTasks', () => client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }))).catch((error) =>
+  const running = await ecsCall('ECS ListTasks', (abortSignal) => client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }), { abortSignal })).catch((error) =>
     fail('ECS ListTasks', error, 'ecs:ListTasks'),
   );
   let taskArn: string | undefined;
   if (running.taskArns?.length) {
     // Listed as RUNNING by desired status; only one that has not actually stopped counts.
-    const current = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns!.slice(0, 100) }))).catch((error) =>
+    const current = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns!.slice(0, 100) }), { abortSignal })).catch((error) =>
       fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
     );
     taskArn = current.tasks?.find((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED')?.taskArn;
@@ -125,7 +162,7 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
   const startedHere = !taskArn;
   if (!taskArn) {
     if (signal.aborted) return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
-    const response = await awsCall('ECS RunTask', () => client.send(new ecs.RunTaskCommand(request))).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
+    const response = await ecsCall('ECS RunTask', (abortSignal) => client.send(new ecs.RunTaskCommand(request), { abortSignal })).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
     if (response.failures?.length || !response.tasks?.length) {
       const failures = response.failures ?? [];
       throw new ActionError(`ECS could not start the migration task: ${failures.length ? describeFailures(failures) : 'RunTask returned no task'}`, { check: failureHints(failures) });
@@ -134,24 +171,27 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
     core.info(`Started task ${taskArn} (${definition.family}:${definition.revision}, container "${picked.name}"${override.command ? `, command ${formatArgv(override.command)}` : ''})`);
   }
 
-  const sink = new LogSink(logFile, (line) => core.info(line));
+  const sink = openLog(logFile);
   const logs = awslogsLocation({ name: picked.name, logConfiguration: containerDef.logConfiguration as EcsContainerDefinitionView['logConfiguration'] }, taskArn);
   const cwl = logs ? await import('@aws-sdk/client-cloudwatch-logs') : undefined;
-  const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region })) : undefined;
+  const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: REQUEST_TIMEOUT_MS })) : undefined;
+  const logsEndpoint = awsEndpointFromEnv('CloudWatch Logs') ?? `https://logs.${logs?.region ?? region}.amazonaws.com`;
   let nextToken: string | undefined;
   let logsWarned = false;
   const pumpLogs = async () => {
     if (!logs || !logsClient || !cwl) return;
     for (let page = 0; page < 20; page++) {
       try {
-        const out = await logsClient.send(new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }));
-        for (const event of out.events ?? []) sink.line(event.message ?? '');
+        // Each page within the request limit; the log is read once more after the task stopped, so not bound to the step's deadline.
+        const out = await logsClient.send(new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }), { abortSignal: requestSignal(REQUEST_TIMEOUT_MS, signal) });
+        sink.writeLines((out.events ?? []).map((event) => event.message ?? ''));
         if (!out.nextForwardToken || out.nextForwardToken === nextToken) return;
         nextToken = out.nextForwardToken;
         if (!out.events?.length) return;
       } catch (error) {
         if ((error as Error)?.name === 'ResourceNotFoundException') return; // the stream appears when the container starts
-        if (!logsWarned) core.warning(`Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${errorMessage(error)}`);
+        const unreachable = endpointFailure(error, 'CloudWatch Logs GetLogEvents', 'CloudWatch Logs', logsEndpoint);
+        if (!logsWarned) core.warning(`Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${unreachable ? `${unreachable.message}: ${unreachable.why ?? ''}` : errorMessage(error)}`);
         logsWarned = true;
         return;
       }
@@ -166,7 +206,7 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
       return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
     }
     try {
-      await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: CANCEL_REASON })), { attempts: 3, maxElapsedMs: 5_000 });
+      await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: CANCEL_REASON }), { abortSignal: requestSignal(5_000) }), { attempts: 3, maxElapsedMs: 5_000 });
       core.info(`Cancelled: asked ECS to stop task ${taskArn} (StopTask, reason "${CANCEL_REASON}")`);
       return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} was stopped` };
     } catch (error) {
@@ -174,19 +214,35 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
       return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
     }
   };
-  // An abort cuts an in-flight DescribeTasks short and is never retried.
-  const describeOptions = { classify: (error: unknown) => (signal.aborted ? { retryable: false, reason: 'cancelled' } : classifyError(error)) };
-
+  /** The step's timeout: the task is asked to stop (a request of its own: the step's signal has ended by now). */
+  const timedOut = async (): Promise<MigrationResult> => {
+    await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: `deploy-kit migrate-job: timeout ${formatDuration(plan.timeoutMs)}` }), { abortSignal: requestSignal(REQUEST_TIMEOUT_MS) }), { attempts: 3, maxElapsedMs: 10_000 }).catch((error) =>
+      core.warning(`Could not stop task ${taskArn} after the timeout: ${errorMessage(error)}`),
+    );
+    sink.end();
+    return {
+      status: 'timed-out',
+      jobName: plan.jobName,
+      taskArn,
+      logFile,
+      tail: sink.lastLines(),
+      detail: `the task did not stop within ${formatDuration(plan.timeoutMs)}; it was asked to stop`,
+      check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
+    };
+  };
   const started = Date.now();
-  const deadline = started + plan.timeoutMs;
+  // Counted from the start of the step (main.ts): the calls before RunTask are part of the same timeout.
+  const deadline = step.at;
   let task: EcsTaskView | undefined;
   let lastStatus = '';
   for (;;) {
     if (signal.aborted) return cancelled();
-    const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }), { abortSignal: signal }), describeOptions).catch((error) =>
-      signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
+    // A cancellation or the step's deadline cuts an in-flight DescribeTasks short; neither is retried.
+    const out = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }), { abortSignal }), { abort: signal }).catch((error) =>
+      signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
     );
-    if (!out) return cancelled();
+    if (!out && signal.aborted) return cancelled();
+    if (!out) return timedOut();
     task = out.tasks?.[0] as EcsTaskView | undefined;
     if (!task) {
       throw new ActionError(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
@@ -197,21 +253,7 @@ export async function ecsBackend(plan: Plan, values: Values, logFile: string, si
     }
     await pumpLogs();
     if (task.lastStatus === 'STOPPED') break;
-    if (Date.now() >= deadline) {
-      await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: `deploy-kit migrate-job: timeout ${formatDuration(plan.timeoutMs)}` }))).catch((error) =>
-        core.warning(`Could not stop task ${taskArn} after the timeout: ${errorMessage(error)}`),
-      );
-      sink.end();
-      return {
-        status: 'timed-out',
-        jobName: plan.jobName,
-        taskArn,
-        logFile,
-        tail: sink.lastLines(),
-        detail: `the task did not stop within ${formatDuration(plan.timeoutMs)}; it was asked to stop`,
-        check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
-      };
-    }
+    if (Date.now() >= deadline) return timedOut();
     await pause(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
   }
   await pumpLogs();

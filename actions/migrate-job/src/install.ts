@@ -1,21 +1,31 @@
 /**
- * Installs `tool: <name>@<version>` for `backend: command`: from the runner's tool cache when this
- * machine already has it, else from the Actions cache (`@actions/cache`, so hosted runners keep it
- * across runs), else downloaded from `tool-base-url` (default: the tool's own release site), its
- * SHA-256 checked before anything is extracted, then put in the tool cache and saved to the cache.
- * @actions/tool-cache and @actions/cache are loaded only here, so other backends never pay for them.
+ * Installs `tool: <name>@<version>` for `backend: command`. Nothing runs without proof: the release
+ * file's SHA-256 must equal the pinned `tool-checksum`, or the checksum the release publishes, fetched
+ * over https. That holds for every source of the file: a download from `tool-base-url` (default: the
+ * tool's own release site; https only, plain http for a loopback test mirror), the runner's tool
+ * cache and the Actions cache alike — a cache is only a place someone else may have written to (a
+ * self-hosted runner's earlier job, a poisoned cache entry). So the caches keep the release file
+ * itself next to what was extracted from it; a cached copy is used only when that file has the
+ * expected hash, and the executable that runs is extracted from those verified bytes into a fresh
+ * folder of this run, never the cached executable.
+ *
+ * Every request is bounded (no answer, or no progress, within 30 s; the whole download within 10 min)
+ * and ends at the step's deadline (`signal`). @actions/tool-cache (extraction and the tool cache, no
+ * network) and @actions/cache are loaded only here, so other backends never pay for them.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError, errorMessage, runner as core, safeUrl } from '@deploy-kit/core';
-import { checksumFor, downloadPlan, releasePlatform, sha256Hex, type ToolSpec } from './tool.js';
+import { ActionError, errorMessage, formatDuration, runner as core, safeUrl } from '@deploy-kit/core';
+import { NetworkError, boundedFetch, readBody } from './network.js';
+import { checksumFor, downloadPlan, releasePlatform, sha256Hex, type DownloadPlan, type ToolSpec } from './tool.js';
 
 export interface InstalledTool {
-  /** Folder holding the executable (prepended to PATH). */
+  /** Folder holding the executable (prepended to PATH): a fresh folder of this run. */
   dir: string;
   executable: string;
   source: 'tool-cache' | 'actions-cache' | 'download';
-  sha256?: string;
+  sha256: string;
 }
 
 export interface InstallOptions {
@@ -23,102 +33,220 @@ export interface InstallOptions {
   /** Pinned hash (`tool-checksum`); otherwise the release's published checksum is used. */
   checksum?: string;
   log: (line: string) => void;
+  /** The step's deadline and cancellation: no request or cache transfer outlives it. */
+  signal?: AbortSignal;
+  /** Per request: the longest wait for an answer, or for the next chunk (default 30 s). */
+  answerMs?: number;
+  fetch?: typeof fetch;
 }
 
-function cacheKey(tool: ToolSpec, platform: { platform: string; arch: string }, checksum?: string): string {
-  return `deploy-kit-migrate-${tool.name}-${tool.version}-${platform.platform}-${platform.arch}${checksum ? `-${checksum.slice(0, 16)}` : ''}`;
+/** The folder inside a cached tool that holds the release file it was extracted from. */
+export const RELEASE_DIR = '.deploy-kit-release';
+/** The longest a download may take in all (a slow but moving transfer; a stalled one ends after `answerMs`). */
+const DOWNLOAD_TOTAL_MS = 10 * 60_000;
+/** The longest the Actions cache may take to restore or save the tool before it is skipped. */
+const CACHE_TRANSFER_MS = 2 * 60_000;
+const MAX_CHECKSUM_FILE = 1024 * 1024;
+
+/** Keyed by the content (`-release`: entries hold the release file; older entries, which do not, are never read). */
+export function cacheKey(tool: ToolSpec, platform: { platform: string; arch: string }, checksum?: string): string {
+  return `deploy-kit-migrate-${tool.name}-${tool.version}-${platform.platform}-${platform.arch}-release${checksum ? `-${checksum.slice(0, 16)}` : ''}`;
+}
+
+function downloadError(tool: ToolSpec, what: string, url: string, why: string, extra: string[] = [], cause?: unknown): ActionError {
+  return new ActionError(`Could not download ${what} of ${tool.name} ${tool.version} from ${safeUrl(url)}`, {
+    why,
+    check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout, over https', 'the runner can reach that host', ...extra],
+    cause,
+  });
+}
+
+/** GETs `url` within the request limits; an HTTP error or a network failure is a clear ActionError. */
+async function download(tool: ToolSpec, what: string, url: string, options: InstallOptions, limits: { totalMs: number; maxBytes?: number }, extra: string[] = []): Promise<Buffer> {
+  try {
+    const answer = await boundedFetch(url, { outer: options.signal, answerMs: options.answerMs, totalMs: limits.totalMs, fetch: options.fetch, headers: { 'user-agent': 'deploy-kit-migrate-job' } });
+    if (!answer.response.ok) {
+      answer.done();
+      await answer.response.body?.cancel().catch(() => undefined);
+      throw downloadError(tool, what, url, `the server answered ${answer.response.status} ${answer.response.statusText}`.trim(), extra);
+    }
+    return await readBody(answer, { maxBytes: limits.maxBytes });
+  } catch (error) {
+    if (error instanceof ActionError) throw error;
+    throw downloadError(tool, what, url, error instanceof NetworkError ? error.reason : errorMessage(error), extra, error);
+  }
+}
+
+/** The hash the release file must have: the pinned one, or the one the release publishes (fetched over https). */
+async function expectedChecksum(tool: ToolSpec, plan: DownloadPlan, options: InstallOptions): Promise<{ sha256: string; source: string }> {
+  if (options.checksum) return { sha256: options.checksum, source: 'tool-checksum' };
+  // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
+  const text = (await download(tool, 'the checksum file', plan.checksumUrl, options, { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE }, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)'])).toString('utf8');
+  const sha256 = checksumFor(text, plan.asset, tool.definition.checksum.kind);
+  if (!sha256) {
+    throw new ActionError(`The checksum file ${safeUrl(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
+      check: ['the release publishes checksums for this platform', 'or pin the hash yourself with `tool-checksum`'],
+    });
+  }
+  return { sha256, source: 'published checksum' };
+}
+
+/** The release file kept in a cached tool folder, if there is one (not yet verified). */
+function cachedRelease(dir: string, asset: string, where: string, log: (line: string) => void): Buffer | undefined {
+  const file = join(dir, RELEASE_DIR, asset);
+  if (existsSync(file)) return readFileSync(file);
+  log(`${where} (${dir}) holds no release file to verify it by: not used`);
+  return undefined;
+}
+
+/** Whether a cached release file has the expected hash; a mismatch is worth a warning (someone changed that cache). */
+function verified(bytes: Buffer, expected: string, where: string, dir: string): boolean {
+  const actual = sha256Hex(bytes);
+  if (actual === expected) return true;
+  core.warning(`${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`);
+  return false;
+}
+
+/** Waits for a cache transfer at most `ms` and never past the step's deadline; undefined when it did not finish. */
+async function bounded<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    onAbort = () => resolve(undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, stop]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 export async function installTool(tool: ToolSpec, options: InstallOptions): Promise<InstalledTool> {
   const tc = await import('@actions/tool-cache');
   const platform = releasePlatform();
   const executableName = `${tool.definition.binary}${platform.platform === 'windows' ? '.exe' : ''}`;
+  const plan = downloadPlan(tool, options.baseUrl, platform);
+  const label = `${tool.name} ${tool.version}`;
+  let expected: { sha256: string; source: string } | undefined;
+  const proof = async () => {
+    expected ??= await expectedChecksum(tool, plan, options);
+    return expected;
+  };
 
+  // A cached copy (this machine's tool cache, else the Actions cache) is a candidate only: used once its
+  // release file has the expected hash.
+  let release: Buffer | undefined;
+  let source: InstalledTool['source'] = 'download';
   const cached = tc.find(tool.name, tool.semver, platform.arch);
-  if (cached && existsSync(join(cached, executableName))) {
-    options.log(`${tool.name} ${tool.version}: found in the tool cache (${cached})`);
-    return { dir: cached, executable: join(cached, executableName), source: 'tool-cache' };
+  if (cached) {
+    const copy = cachedRelease(cached, plan.asset, `${label} in the tool cache`, options.log);
+    if (copy && verified(copy, (await proof()).sha256, `${label} in the tool cache`, cached)) {
+      release = copy;
+      source = 'tool-cache';
+      options.log(`${label}: found in the tool cache (${cached}); its release file matches the ${expected!.source}`);
+    }
   }
 
   const key = cacheKey(tool, platform, options.checksum);
   const toolCacheRoot = process.env.RUNNER_TOOL_CACHE ?? '';
   const cachePath = join(toolCacheRoot, tool.name, tool.semver, platform.arch);
   const actionsCache = await import('@actions/cache');
-  if (toolCacheRoot && actionsCache.isFeatureAvailable()) {
+  const actionsCacheUsable = Boolean(toolCacheRoot) && actionsCache.isFeatureAvailable();
+  if (!actionsCacheUsable) core.debug('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
+  if (!release && actionsCacheUsable) {
     try {
-      const hit = await actionsCache.restoreCache([cachePath], key);
-      if (hit && existsSync(join(cachePath, executableName))) {
-        options.log(`${tool.name} ${tool.version}: restored from the Actions cache (key ${key})`);
-        return { dir: cachePath, executable: join(cachePath, executableName), source: 'actions-cache' };
+      const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, { timeoutInMs: options.answerMs ?? 30_000, segmentTimeoutInMs: CACHE_TRANSFER_MS }), CACHE_TRANSFER_MS, options.signal);
+      if (hit === undefined && !options.signal?.aborted) core.warning(`Restoring ${label} from the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; downloading it instead`);
+      const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
+      if (copy && verified(copy, (await proof()).sha256, `${label} restored from the Actions cache`, cachePath)) {
+        release = copy;
+        source = 'actions-cache';
+        options.log(`${label}: restored from the Actions cache (key ${key}); its release file matches the ${expected!.source}`);
       }
     } catch (error) {
+      if (error instanceof ActionError) throw error;
       core.warning(`Could not restore ${tool.name} from the Actions cache (${errorMessage(error)}); downloading it instead`);
     }
-  } else {
-    core.debug('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
   }
 
-  const plan = downloadPlan(tool, options.baseUrl, platform);
-  options.log(`${tool.name} ${tool.version}: downloading ${safeUrl(plan.url)}`);
-  const downloadError = (what: string, url: string, error: unknown, extra: string[] = []) =>
-    new ActionError(`Could not download ${what} of ${tool.name} ${tool.version} from ${safeUrl(url)}`, {
-      why: errorMessage(error),
-      check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout', 'the runner can reach that host', ...extra],
-      cause: error,
-    });
-  let archive: string;
-  try {
-    archive = await tc.downloadTool(plan.url);
-  } catch (error) {
-    throw downloadError('the release file', plan.url, error);
-  }
-  const actual = sha256Hex(readFileSync(archive));
-  let expected = options.checksum;
-  if (!expected) {
-    let sums: string;
-    try {
-      sums = readFileSync(await tc.downloadTool(plan.checksumUrl), 'utf8');
-    } catch (error) {
-      // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
-      throw downloadError('the checksum file', plan.checksumUrl, error, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)']);
-    }
-    expected = checksumFor(sums, plan.asset, tool.definition.checksum.kind);
-    if (!expected) {
-      throw new ActionError(`The checksum file ${safeUrl(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
-        check: ['the release publishes checksums for this platform', 'or pin the hash yourself with `tool-checksum`'],
+  if (!release) {
+    options.log(`${label}: downloading ${safeUrl(plan.url)}`);
+    const downloaded = await download(tool, 'the release file', plan.url, options, { totalMs: DOWNLOAD_TOTAL_MS });
+    const { sha256, source: from } = await proof();
+    const actual = sha256Hex(downloaded);
+    if (actual !== sha256) {
+      throw new ActionError(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
+        why: `expected SHA-256 ${sha256} (${from}), the download has ${actual}`,
+        check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
       });
     }
+    release = downloaded;
   }
-  if (actual !== expected) {
-    rmSync(archive, { force: true });
-    throw new ActionError(`Checksum mismatch for ${plan.asset} (${tool.name} ${tool.version}): nothing was installed or run`, {
-      why: `expected SHA-256 ${expected}${options.checksum ? ' (tool-checksum)' : ' (published checksum)'}, the download has ${actual}`,
-      check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
-    });
-  }
-  options.log(`${tool.name} ${tool.version}: SHA-256 ${actual} verified`);
+  const proven = await proof();
+  options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`);
 
-  let extracted: string;
-  if (tool.definition.archive === 'tar.gz') extracted = await tc.extractTar(archive);
-  else if (tool.definition.archive === 'zip') extracted = await tc.extractZip(archive);
-  else {
-    extracted = mkdtempSync(join(process.env.RUNNER_TEMP ?? '/tmp', `${tool.name}-`));
-    copyFileSync(archive, join(extracted, executableName));
+  // The verified bytes, and only they, become the executable: in a folder of this run.
+  let dir: string;
+  let executable: string;
+  try {
+    const work = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-`));
+    const archive = join(work, plan.asset);
+    writeFileSync(archive, release);
+    dir = join(work, 'bin');
+    mkdirSync(dir);
+    if (tool.definition.archive === 'tar.gz') await tc.extractTar(archive, dir);
+    else if (tool.definition.archive === 'zip') await tc.extractZip(archive, dir);
+    else writeFileSync(join(dir, executableName), release);
+    executable = join(dir, executableName);
+  } catch (error) {
+    throw new ActionError(`Could not install ${label} from its verified release file ${plan.asset}`, { why: errorMessage(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
   }
-  const binary = join(extracted, executableName);
-  if (!existsSync(binary)) {
+  if (!existsSync(executable)) {
     throw new ActionError(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
   }
-  chmodSync(binary, 0o755);
-  const dir = await tc.cacheDir(extracted, tool.name, tool.semver, platform.arch);
-  if (toolCacheRoot && actionsCache.isFeatureAvailable()) {
-    try {
-      mkdirSync(cachePath, { recursive: true });
-      await actionsCache.saveCache([cachePath], key);
-      options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
-    } catch (error) {
-      core.warning(`Could not save ${tool.name} to the Actions cache (${errorMessage(error)}); the next run downloads it again`);
-    }
+  chmodSync(executable, 0o755);
+
+  if (source === 'download') await keep(tc, { tool, platform, plan, release, dir, key, cachePath, actionsCacheUsable, actionsCache, options });
+  return { dir, executable, source, sha256: proven.sha256 };
+}
+
+/** Puts the verified release (and what it extracts to) in the tool cache, then saves that to the Actions cache. */
+async function keep(
+  tc: typeof import('@actions/tool-cache'),
+  args: {
+    tool: ToolSpec;
+    platform: { platform: string; arch: string };
+    plan: DownloadPlan;
+    release: Buffer;
+    dir: string;
+    key: string;
+    cachePath: string;
+    actionsCacheUsable: boolean;
+    actionsCache: typeof import('@actions/cache');
+    options: InstallOptions;
+  },
+): Promise<void> {
+  const { tool, platform, plan, release, dir, key, cachePath, actionsCache, options } = args;
+  try {
+    const staged = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-cache-`));
+    cpSync(dir, staged, { recursive: true });
+    mkdirSync(join(staged, RELEASE_DIR));
+    writeFileSync(join(staged, RELEASE_DIR, plan.asset), release);
+    await tc.cacheDir(staged, tool.name, tool.semver, platform.arch);
+  } catch (error) {
+    core.warning(`Could not keep ${tool.name} in the tool cache (${errorMessage(error)}); the next run downloads it again`);
+    return;
   }
-  return { dir, executable: join(dir, executableName), source: 'download', sha256: actual };
+  if (!args.actionsCacheUsable) return;
+  try {
+    mkdirSync(cachePath, { recursive: true });
+    const saved = await bounded(actionsCache.saveCache([cachePath], key), CACHE_TRANSFER_MS, options.signal);
+    if (saved === undefined) core.warning(`Saving ${tool.name} to the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; the next run downloads it again`);
+    else options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
+  } catch (error) {
+    core.warning(`Could not save ${tool.name} to the Actions cache (${errorMessage(error)}); the next run downloads it again`);
+  }
 }

@@ -45,6 +45,7 @@ export const inputs = {
   'tool-base-url': input.string({ pattern: /^https?:\/\/\S+$/, expected: 'an http(s) URL' }),
   'tool-checksum': input.string(),
   'working-directory': input.string(),
+  'env-from-runner': input.list(),
 };
 
 export const outputs = ['status', 'exit-code', 'job-name', 'duration', 'log-file', 'manifest-file', 'task-arn'] as const;

@@ -13,22 +13,16 @@
 import { Writable } from 'node:stream';
 import { ActionError, classifyError, errorMessage, formatDuration, retry, runner as core, type Retryability } from '@deploy-kit/core';
 import { credentialsFor } from './credentials.js';
-import { KubeApi, collectionPath, statusMessage } from './kubeapi.js';
+import { DeadlineError, KubeApi, collectionPath, statusMessage } from './kubeapi.js';
 import { KubeconfigError, kubeconfigFailure, kubeconfigSource, resolveContext } from './kubeconfig.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from './classify.js';
 import { decide } from './decide.js';
-import { LogSink } from './logsink.js';
+import { openLog, type LogSink } from './logsink.js';
 import { CONTAINER_NAME, renderJob, toYaml, type JobManifest } from './manifest.js';
-import { jobSpec, type Plan, type Values } from './plan.js';
+import { jobSpec, waitGraceMs, type Plan, type StepDeadline, type Values } from './plan.js';
 import type { MigrationResult } from './result.js';
 
-/**
- * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
- * the timeout, at least 5 s and at most a minute, so Kubernetes' verdict (DeadlineExceeded) normally comes first.
- */
-export function waitGraceMs(timeoutMs: number): number {
-  return Math.min(60_000, Math.max(5_000, Math.round(timeoutMs / 10)));
-}
+export { waitGraceMs } from './plan.js';
 const LOG_DRAIN_MS = 10_000;
 
 // ------------------------------------------------------------------------------------------------
@@ -57,14 +51,15 @@ function isCredentialFailure(error: unknown): boolean {
   return error instanceof ActionError || error instanceof KubeconfigError;
 }
 
-/** What ends a watch for good: a refusal (401, 403) or our own credentials failing. */
+/** What ends a watch for good: a refusal (401, 403), our own credentials failing, or the step's deadline. */
 function endsWatch(error: unknown): boolean {
   const status = statusCode(error);
-  return status === 401 || status === 403 || isCredentialFailure(error);
+  return status === 401 || status === 403 || isCredentialFailure(error) || error instanceof DeadlineError;
 }
 
 export function kubeRetryability(error: unknown): Retryability {
   if (isCredentialFailure(error)) return { retryable: false, reason: (error as Error).name };
+  if (error instanceof DeadlineError) return { retryable: false, reason: 'the step\'s timeout ran out' };
   const status = statusCode(error);
   if (status !== undefined) {
     // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -78,6 +73,13 @@ export function kubeRetryability(error: unknown): Retryability {
 export function kubeError(error: unknown, verb: string, resource: string, server: string): ActionError {
   if (error instanceof ActionError) return error;
   if (error instanceof KubeconfigError) return kubeconfigFailure('the kubeconfig', error.message);
+  if (error instanceof DeadlineError) {
+    return new ActionError(`No answer from the Kubernetes API server at ${server} to ${verb} ${resource} before the step's timeout ran out`, {
+      why: error.message,
+      check: ['the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)', 'the runner\'s route to the cluster (VPN, private endpoint, proxy)', 'raise `timeout` if the cluster is legitimately slow'],
+      cause: error,
+    });
+  }
   const status = statusCode(error);
   const message = apiMessage(error);
   if (status === 401) {
@@ -122,7 +124,7 @@ export interface LoadedConfig {
 }
 
 /** The kubeconfig (input, KUBECONFIG, ~/.kube/config or in-cluster) resolved to an API client for one context. */
-export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'context' | 'namespace'>, env: Record<string, string | undefined> = process.env, inClusterDir?: string): Promise<LoadedConfig> {
+export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'context' | 'namespace'>, env: Record<string, string | undefined> = process.env, inClusterDir?: string, deadline?: AbortSignal): Promise<LoadedConfig> {
   const source = kubeconfigSource(values.kubeconfig, env, inClusterDir);
   try {
     const config = await source.load();
@@ -138,7 +140,7 @@ export async function loadKubeConfig(values: Pick<Values, 'kubeconfig' | 'contex
     await credentials.prepare();
     const { proxy } = credentials;
     return {
-      api: new KubeApi(target.server, credentials),
+      api: new KubeApi(target.server, credentials, { deadline }),
       server: target.server,
       namespace: values.namespace || target.namespace || 'default',
       context: target.context,
@@ -268,8 +270,15 @@ export interface KubeRunResult extends MigrationResult {
   stats?: WatchStats;
 }
 
-export async function kubernetesBackend(plan: Plan, values: Values, image: string, logFile: string, signal: AbortSignal = new AbortController().signal): Promise<KubeRunResult> {
-  const config = await loadKubeConfig(values);
+export async function kubernetesBackend(
+  plan: Plan,
+  values: Values,
+  image: string,
+  logFile: string,
+  signal: AbortSignal = new AbortController().signal,
+  step: StepDeadline = { at: Date.now() + plan.timeoutMs + waitGraceMs(plan.timeoutMs), signal: AbortSignal.timeout(plan.timeoutMs + waitGraceMs(plan.timeoutMs)) },
+): Promise<KubeRunResult> {
+  const config = await loadKubeConfig(values, process.env, undefined, step.signal);
   const { api, server, namespace } = config;
   const name = plan.jobName;
   const jobsPath = collectionPath(namespace, 'jobs');
@@ -277,7 +286,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
   const manifest = renderJob(jobSpec(plan, values, image, namespace));
   core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
-    retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
+    retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())) }).catch((error) => {
       throw kubeError(error, verb, resource, server);
     });
   const readJob = () =>
@@ -312,7 +321,9 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
     return { status: 'planned', jobName: name, detail: `would ${what}`, rows: [['namespace', namespace]] };
   }
 
-  const deadline = Date.now() + plan.timeoutMs + waitGraceMs(plan.timeoutMs);
+  // Counted from the start of the step (main.ts): what came before the Job (the digest, the kubeconfig,
+  // the checks) is part of the same timeout, so no wait of this step outlives it.
+  const deadline = step.at;
   if (decision.action === 'recreate' || decision.action === 'wait-deleted') {
     if (decision.action === 'recreate') {
       await call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Foreground'));
@@ -337,7 +348,7 @@ export async function kubernetesBackend(plan: Plan, values: Values, image: strin
     }
   }
 
-  const sink = new LogSink(logFile, (line) => core.info(line));
+  const sink = openLog(logFile);
   const cancelNotice = () =>
     core.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
   const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });

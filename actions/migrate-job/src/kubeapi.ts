@@ -7,6 +7,7 @@
 import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Writable } from 'node:stream';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestSignal } from '@deploy-kit/core';
 import type { Credentials } from './credentials.js';
 
 /** An HTTP error answer from the API server (`code`/`body` as client-node's ApiException has them). */
@@ -46,8 +47,24 @@ export function collectionPath(namespace: string, resource: 'jobs' | 'pods' | 'e
   return `${resource === 'jobs' ? '/apis/batch/v1' : '/api/v1'}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
 }
 
-/** A request that got no answer within this long fails (and is retried by the caller); watches and follows are exempt. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A request that got no answer within this long fails (and is retried by the caller): a JSON request
+ * must be complete within it; a watch or a log follow must get its headers within it (their streams
+ * then run as long as the wait needs them, and the wait is bounded by the step's deadline).
+ */
+export const REQUEST_TIMEOUT_MS = DEFAULT_REQUEST_TIMEOUT_MS;
+
+/**
+ * The step's timeout ran out (or the run was cancelled) while a request waited: not the API server's
+ * fault, and never retried.
+ */
+export class DeadlineError extends Error {
+  readonly code = 'EDEADLINE';
+  constructor(host: string) {
+    super(`the step's timeout ran out while waiting for ${host}`);
+    this.name = 'DeadlineError';
+  }
+}
 
 export interface WatchEvent {
   type: string;
@@ -55,9 +72,14 @@ export interface WatchEvent {
 }
 
 export class KubeApi {
+  /**
+   * `deadline`: the step's deadline; every JSON request and every stream's first answer ends with it
+   * (a DeadlineError). `timeoutMs`: the per-request limit (tests shorten it).
+   */
   constructor(
     readonly server: string,
     private readonly credentials: Credentials,
+    private readonly options: { deadline?: AbortSignal; timeoutMs?: number } = {},
   ) {}
 
   private url(path: string, query: Record<string, string | number | boolean | undefined> = {}): URL {
@@ -70,6 +92,12 @@ export class KubeApi {
   private async open(method: string, url: URL, options: { body?: string; stream?: boolean; signal?: AbortSignal; accept?: string }, retried = false): Promise<IncomingMessage> {
     const { agent, headers } = await this.credentials.prepare();
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const timeoutMs = this.options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+    const deadline = this.options.deadline;
+    if (deadline?.aborted) throw new DeadlineError(url.host);
+    // A JSON request as a whole (body included) within the limit; a stream only until its headers arrive.
+    const own = options.stream ? undefined : requestSignal(timeoutMs, deadline);
+    const signal = options.stream ? options.signal : own;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = send(url, {
         method,
@@ -80,13 +108,29 @@ export class KubeApi {
           'user-agent': 'deploy-kit-migrate-job',
           ...(options.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) } : {}),
         },
-        signal: options.signal,
+        signal,
       });
-      request.once('response', resolve);
-      request.once('error', reject);
-      if (!options.stream) {
-        request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(Object.assign(new Error(`no answer from ${url.host} within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+      const timedOut = () => Object.assign(new Error(`no answer from ${url.host} within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' });
+      let headersTimer: NodeJS.Timeout | undefined;
+      const onDeadline = () => request.destroy(new DeadlineError(url.host));
+      if (options.stream) {
+        headersTimer = setTimeout(() => request.destroy(timedOut()), timeoutMs);
+        deadline?.addEventListener('abort', onDeadline, { once: true });
       }
+      const settle = () => {
+        clearTimeout(headersTimer);
+        deadline?.removeEventListener('abort', onDeadline);
+      };
+      request.once('response', (answer) => {
+        settle();
+        resolve(answer);
+      });
+      request.once('error', (error) => {
+        settle();
+        // Name the limit that ended the request: ours (retried by the caller) or the step's (never retried).
+        if (own?.aborted) reject(deadline?.aborted ? new DeadlineError(url.host) : timedOut());
+        else reject(error);
+      });
       request.end(options.body);
     });
     if (response.statusCode === 401 && !retried && this.credentials.invalidate()) {
@@ -106,7 +150,15 @@ export class KubeApi {
   async request<T>(method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT', path: string, options: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; accept?: string } = {}): Promise<T> {
     const url = this.url(path, options.query);
     const response = await this.open(method, url, { body: options.body === undefined ? undefined : JSON.stringify(options.body), accept: options.accept });
-    const text = await KubeApi.text(response);
+    let text: string;
+    try {
+      text = await KubeApi.text(response);
+    } catch (error) {
+      // The request's limit ended it while the body was still coming.
+      if (this.options.deadline?.aborted) throw new DeadlineError(url.host);
+      if ((error as Error)?.name === 'AbortError') throw Object.assign(new Error(`no complete answer from ${url.host} within ${(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' });
+      throw error;
+    }
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) throw new KubeApiError(status, text, response.headers, `${method} ${url.pathname}`);
     return (text ? JSON.parse(text) : undefined) as T;

@@ -1,13 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ActionError, formatDuration, readGitHubContext, readInputs, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { ActionError, errorMessage, formatDuration, readGitHubContext, readInputs, requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { formatArgv } from './argv.js';
 import { pinnedReference } from './image.js';
 import { inputs, outputs } from './io.js';
-import { LogSink } from './logsink.js';
+import { openLog } from './logsink.js';
 import { renderHelmHook, toYaml } from './manifest.js';
-import { buildPlan, jobSpec, type Plan, type Values } from './plan.js';
+import { checkDirectory, checkWritableFile } from './paths.js';
+import { buildPlan, jobSpec, stepBudgetMs, type Plan, type StepDeadline as Step, type Values } from './plan.js';
 import { resolveDigest } from './registry.js';
 import { isFailure, type MigrationResult } from './result.js';
 
@@ -23,18 +24,29 @@ export function logFilePath(values: Values, plan: Plan): string {
   return values.logFile ? workspacePath(values.logFile) : runnerTemp(`${plan.jobName || 'migration'}.log`);
 }
 
+/** The paths the step writes to or runs in, checked before anything is contacted or started. */
+function checkPaths(plan: Plan, values: Values): void {
+  if (plan.backend === 'render' && values.outputFile) {
+    checkWritableFile('output-file', workspacePath(values.outputFile), values.outputFile, 'a file path the runner can write (relative to the workspace), e.g. `charts/orders/templates/migrate-job.yaml`');
+  }
+  if (plan.backend !== 'render' && values.logFile) {
+    checkWritableFile('log-file', workspacePath(values.logFile), values.logFile, 'a file path the runner can write (relative to the workspace), e.g. `logs/migrate.log`');
+  }
+  if (plan.backend === 'command' && values.workingDirectory) checkDirectory('working-directory', workspacePath(values.workingDirectory), values.workingDirectory);
+}
+
 /** The image by digest (a tag is resolved first; nothing runs a moving tag). */
-async function pinnedImage(plan: Plan): Promise<string> {
+async function pinnedImage(plan: Plan, step: Step): Promise<string> {
   const ref = plan.image!;
   if (ref.digest) return pinnedReference(ref);
-  const digest = await resolveDigest(ref);
+  const digest = await resolveDigest(ref, { signal: step.signal });
   core.info(`Resolved ${ref.raw} to ${digest}`);
   return pinnedReference(ref, digest);
 }
 
 
-async function renderBackend(plan: Plan, values: Values): Promise<MigrationResult> {
-  const image = await pinnedImage(plan);
+async function renderBackend(plan: Plan, values: Values, step: Step): Promise<MigrationResult> {
+  const image = await pinnedImage(plan, step);
   const hook = renderHelmHook(jobSpec(plan, values, image), values.hookWeight ?? -5);
   const yaml = await toYaml(hook, [
     `Helm pre-install/pre-upgrade hook: database migration for ${plan.release} ${plan.tag}.`,
@@ -45,13 +57,17 @@ async function renderBackend(plan: Plan, values: Values): Promise<MigrationResul
     core.info(`[dry-run] would write the Helm hook to ${file}:\n${yaml}`);
     return { status: 'planned', jobName: plan.jobName, detail: `would write the hook Job ${plan.jobName} to ${file}`, rows: [['image', image]] };
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, yaml);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, yaml);
+  } catch (error) {
+    throw new ActionError(`Could not write the Helm hook to ${file}`, { why: errorMessage(error), check: ['`output-file` is a file path the runner can write'], cause: error });
+  }
   core.info(`Wrote the Helm hook Job ${plan.jobName} (${image}) to ${file}`);
   return { status: 'rendered', jobName: plan.jobName, manifestFile: file, detail: `rendered the hook Job ${plan.jobName}`, rows: [['image', image], ['manifest', file]] };
 }
 
-async function commandBackend(plan: Plan, values: Values, signal: AbortSignal): Promise<MigrationResult> {
+async function commandBackend(plan: Plan, values: Values, signal: AbortSignal, step: Step): Promise<MigrationResult> {
   const cwd = workspacePath(values.workingDirectory || '.');
   const logFile = logFilePath(values, plan);
   const argv = [...plan.command, ...plan.args];
@@ -63,13 +79,14 @@ async function commandBackend(plan: Plan, values: Values, signal: AbortSignal): 
   const path: string[] = [];
   if (plan.tool) {
     const { installTool } = await import('./install.js');
-    const installed = await installTool(plan.tool, { baseUrl: values.toolBaseUrl || undefined, checksum: plan.toolChecksum, log: (line) => core.info(line) });
+    const installed = await installTool(plan.tool, { baseUrl: values.toolBaseUrl || undefined, checksum: plan.toolChecksum, log: (line) => core.info(line), signal: AbortSignal.any([step.signal, signal]) });
     path.push(installed.dir);
   }
   if (signal.aborted) return { status: 'cancelled', detail: 'the workflow run was cancelled before the migration command started; nothing ran', logFile };
   const { runCommand } = await import('./command.js');
-  const sink = new LogSink(logFile, (line) => core.info(line));
-  return runCommand({ argv, cwd, env: plan.env, path, timeoutMs: plan.timeoutMs, sink, log: (line) => core.info(line), signal });
+  const sink = openLog(logFile);
+  // What is left of the step's timeout (the install counts against it), at least a second.
+  return runCommand({ argv, cwd, env: plan.env, pass: plan.envFromRunner, path, timeoutMs: Math.max(1_000, step.at - Date.now()), timeoutText: formatDuration(plan.timeoutMs), sink, log: (line) => core.info(line), signal });
 }
 
 /**
@@ -99,29 +116,35 @@ function cancellation(): { signal: AbortSignal; dispose(): void } {
 }
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const values = await readInputs(inputs);
+  // Read once, and never handed on: no child process of this step (the tool, tar, a credential plugin run
+  // by a library) can see the action's inputs, among them the kubeconfig (childenv.ts for the tool itself).
+  for (const name of Object.keys(process.env)) if (/^INPUT_/i.test(name)) delete process.env[name];
   const context = readGitHubContext();
   const plan = buildPlan(values, { repository: context.repository, refType: context.refType, refName: context.refName });
-  const started = Date.now();
+  checkPaths(plan, values);
+  const budget = stepBudgetMs(plan);
+  const step: Step = { at: started + budget, signal: requestSignal(budget) };
   let result: MigrationResult;
   const cancel = cancellation();
   try {
     switch (plan.backend) {
       case 'render':
-        result = await renderBackend(plan, values);
+        result = await renderBackend(plan, values, step);
         break;
       case 'command':
-        result = await commandBackend(plan, values, cancel.signal);
+        result = await commandBackend(plan, values, cancel.signal, step);
         break;
       case 'kubernetes': {
         const { kubernetesBackend } = await import('./kube.js');
-        const image = await pinnedImage(plan);
-        result = await kubernetesBackend(plan, values, image, logFilePath(values, plan), cancel.signal);
+        const image = await pinnedImage(plan, step);
+        result = await kubernetesBackend(plan, values, image, logFilePath(values, plan), cancel.signal, step);
         break;
       }
       case 'ecs': {
         const { ecsBackend } = await import('./ecs.js');
-        result = await ecsBackend(plan, values, logFilePath(values, plan), cancel.signal);
+        result = await ecsBackend(plan, values, logFilePath(values, plan), cancel.signal, step);
         break;
       }
     }
@@ -139,7 +162,9 @@ async function main(): Promise<void> {
     'task-arn': result.taskArn ?? '',
   });
   const failed = isFailure(result.status);
-  const tail = failed && result.tail?.length ? [`Last ${result.tail.length} log lines:\n\n\`\`\`\n${result.tail.join('\n')}\n\`\`\``] : [];
+  // The fence is longer than any run of backticks in the (foreign) lines, so none can end the code block.
+  const fence = '`'.repeat(Math.max(3, ...(result.tail ?? []).map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((backticks) => backticks.length)) + 1)));
+  const tail = failed && result.tail?.length ? [`Last ${result.tail.length} log lines:\n\n${fence}\n${result.tail.join('\n')}\n${fence}`] : [];
   writeSummary({
     title: `migrate-job (${plan.backend}): ${result.status}`,
     table: {

@@ -158,6 +158,8 @@ export function validateEnvNames(name: string, env: Readonly<Record<string, stri
 /** `resources` input → Resources (only requests/limits of cpu, memory, ephemeral-storage; quantities checked). */
 export function parseResources(name: string, value: unknown): Resources | undefined {
   if (value === undefined || value === null || value === '') return undefined;
+  // `cpu=100m` (the `env` input's form) is YAML text, not a map: say which form resources take.
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') throw new InputError(name, 'is a single value, not a map of `requests` and `limits`', RESOURCE_FORMS, String(value));
   if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(name, 'is not a map', RESOURCE_FORMS, JSON.stringify(value));
   const out: Resources = {};
   for (const [section, list] of Object.entries(value as Record<string, unknown>)) {

@@ -2,12 +2,13 @@
  * Cross-input checks and defaults, before any side effect: what each backend needs, names that
  * Kubernetes will accept, and the release/tag the Job is named after. Pure (values + context in).
  */
-import { InputError, type InputValues, formatDuration, runner as core } from '@deploy-kit/core';
+import { InputError, type InputValues, credentialTransportProblem, formatDuration, runner as core } from '@deploy-kit/core';
 import { parseArgv } from './argv.js';
 import { IMAGE_FORMS, parseImageRef, type ImageRef } from './image.js';
 import { parseResources, validateEnvNames, type JobSpecInput, type Resources } from './manifest.js';
 import { isDns1123Label, migrationJobName } from './naming.js';
 import { parseChecksumInput, parseToolSpec, type ToolSpec } from './tool.js';
+import { parseEnvFromRunner } from './childenv.js';
 import type { inputs, Backend } from './io.js';
 
 export type Values = InputValues<typeof inputs>;
@@ -23,6 +24,8 @@ export interface Plan {
   env: Record<string, string>;
   envFromSecrets: string[];
   envFromConfigMaps: string[];
+  /** `env-from-runner` (command): the step's variables the tool gets, by name or `PREFIX*`. */
+  envFromRunner: string[];
   timeoutMs: number;
   ttlSeconds?: number;
   resources?: Resources;
@@ -42,7 +45,7 @@ const BACKEND_INPUTS: Record<Backend, readonly (keyof Values)[]> = {
   kubernetes: ['kubeconfig', 'context', 'namespace', 'serviceAccount', 'resources', 'rerunFailed', 'envFromConfigmap', 'envFromSecret'],
   ecs: ['region', 'taskDefinition', 'container', 'subnets', 'securityGroups', 'launchType', 'capacityProvider'],
   render: ['outputFile'],
-  command: ['tool', 'toolBaseUrl', 'toolChecksum', 'workingDirectory'],
+  command: ['tool', 'toolBaseUrl', 'toolChecksum', 'workingDirectory', 'envFromRunner'],
 };
 const KEBAB: Partial<Record<keyof Values, string>> = {
   serviceAccount: 'service-account',
@@ -57,6 +60,7 @@ const KEBAB: Partial<Record<keyof Values, string>> = {
   toolBaseUrl: 'tool-base-url',
   toolChecksum: 'tool-checksum',
   workingDirectory: 'working-directory',
+  envFromRunner: 'env-from-runner',
 };
 
 function given(value: unknown): boolean {
@@ -77,6 +81,25 @@ export function ignoredInputs(values: Values): string[] {
     for (const name of names) if (given(values[name])) ignored.push(KEBAB[name] ?? String(name));
   }
   return [...new Set(ignored)];
+}
+
+/**
+ * A mirror is reached over https only: the release file and the checksum file it is verified by come
+ * from the same host, so over plain http both could be replaced on the way. Plain http is accepted
+ * for a loopback mirror only (127.0.0.1, ::1, localhost: a test server on the runner itself).
+ */
+export function checkToolBaseUrl(raw: string): void {
+  if (!raw) return;
+  const expected = 'an https URL of a mirror in the tool\'s release layout (plain http only for a mirror on 127.0.0.1, ::1 or localhost)';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InputError('tool-base-url', 'is not a URL', expected, raw);
+  }
+  if (credentialTransportProblem(url) !== undefined) {
+    throw new InputError('tool-base-url', `is plain http to ${url.host}, so the download and the checksum it is verified by could both be changed on the way`, expected, raw);
+  }
 }
 
 export function buildPlan(values: Values, context: PlanContext, warn: (message: string) => void = (m) => core.warning(m)): Plan {
@@ -140,6 +163,7 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
   const tool = parseToolSpec('tool', values.tool);
   const toolChecksum = parseChecksumInput('tool-checksum', values.toolChecksum);
   if (toolChecksum && !tool) throw new InputError('tool-checksum', 'is given without "tool"', 'a `tool` to verify, or no tool-checksum', values.toolChecksum);
+  checkToolBaseUrl(values.toolBaseUrl);
 
   const timeoutMs = values.timeout ?? 600_000;
   const ttlSeconds = values.ttl === undefined ? undefined : Math.round(values.ttl / 1000);
@@ -158,6 +182,7 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
     env: values.env,
     envFromSecrets: values.envFromSecret,
     envFromConfigMaps: values.envFromConfigmap,
+    envFromRunner: parseEnvFromRunner('env-from-runner', values.envFromRunner),
     timeoutMs,
     ttlSeconds,
     resources,
@@ -165,6 +190,31 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
     toolChecksum,
     dryRun: values.dryRun,
   };
+}
+
+/**
+ * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
+ * the timeout, at least 5 s and at most a minute, so Kubernetes' verdict (DeadlineExceeded) normally comes first.
+ */
+export function waitGraceMs(timeoutMs: number): number {
+  return Math.min(60_000, Math.max(5_000, Math.round(timeoutMs / 10)));
+}
+
+/**
+ * The step's deadline, counted from its start (main.ts): every wait of the step ends with it — the
+ * tool's download, the digest lookup, the Kubernetes and ECS calls — so a server that accepts and never
+ * answers cannot hold the step past its `timeout`. Cancellation is separate: each backend reacts to it.
+ */
+export interface StepDeadline {
+  /** When the step's waiting ends (ms since the epoch). */
+  at: number;
+  /** Aborts at `at`. */
+  signal: AbortSignal;
+}
+
+/** How long the whole step may wait, from its start: `timeout`, plus the grace for a Kubernetes Job's own verdict. */
+export function stepBudgetMs(plan: Pick<Plan, 'backend' | 'timeoutMs'>): number {
+  return plan.timeoutMs + (plan.backend === 'kubernetes' ? waitGraceMs(plan.timeoutMs) : 0);
 }
 
 /** The Job the plan describes; one definition for the Kubernetes backend and the Helm hook. */
