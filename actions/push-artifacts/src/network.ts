@@ -37,11 +37,11 @@ function field(value: unknown, key: string): unknown {
 export function networkFailure(error: unknown): string | undefined {
   let current = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
+    const name = field(current, 'name');
+    // AbortSignal.timeout (node's AbortError has it as its cause) and the SDK's request/connection timeouts.
+    if (name === 'TimeoutError' || (name === 'AbortError' && /timeout|timed out/i.test(errorMessage(current)))) return 'timed out';
     const code = field(current, 'code');
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    const name = field(current, 'name');
-    // AbortSignal.timeout and the SDK's request/connection timeouts.
-    if (name === 'TimeoutError' || (name === 'AbortError' && /timeout|timed out/i.test(errorMessage(current)))) return 'timed out';
     current = field(current, 'cause');
   }
   return undefined;

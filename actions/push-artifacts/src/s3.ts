@@ -112,7 +112,8 @@ async function walk(dir: string, root: string, rootReal: string, out: Found[], d
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    let real = path;
+    // Not a link: the same place below the source's real location (read there, not through the source's own link).
+    let real = join(rootReal, relative(root, path));
     if (entry.isSymbolicLink()) {
       try {
         real = await realInside(rootReal, path, root);
