@@ -331,3 +331,13 @@ describe('the login is bound to the registry host', () => {
     expect(t.seen.map((r) => new URL(r.url).host)).toEqual(['registry.example']);
   });
 });
+
+test('a token service that does not answer is named as such, not as the registry', async () => {
+  const t = scripted([[/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token"' } })]]);
+  const refusing = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+    if (input.startsWith('https://auth.other.example/')) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    return t.fetch(input, init);
+  };
+  const c = new RegistryClient({ baseUrl: 'https://registry.example', fetch: refusing as never, retry: { ...fast, attempts: 1 } });
+  await expect(c.hasBlob('app', sha(Buffer.from('x')))).rejects.toThrow('Login to the token service of registry registry.example failed: the token service auth.other.example (https://auth.other.example/token) could not be reached (ECONNREFUSED).');
+});

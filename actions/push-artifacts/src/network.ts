@@ -67,6 +67,7 @@ export function describeAwsNetworkError(
   error: unknown,
   context: { what: string; service: AwsService; region: string; env: Record<string, string | undefined> },
 ): ActionError | undefined {
+  if (error instanceof ActionError) return undefined; // already explained
   const reason = networkFailure(error);
   if (!reason) return undefined;
   const { service } = context;
@@ -85,11 +86,15 @@ export function describeAwsNetworkError(
   });
 }
 
-/** The same for a registry: `<what> failed: the registry <host> (<url>) could not be reached (<why>).` or undefined. */
-export function describeRegistryNetworkError(error: unknown, context: { what: string; host: string; url: string }): ActionError | undefined {
+/**
+ * The same for a registry (or its token service): `<what> failed: the registry <host> (<url>) could
+ * not be reached (<why>).` or undefined.
+ */
+export function describeRegistryNetworkError(error: unknown, context: { what: string; host: string; url: string; service?: string }): ActionError | undefined {
+  if (error instanceof ActionError) return undefined; // already explained
   const reason = networkFailure(error);
   if (!reason) return undefined;
-  return new ActionError(`${context.what} failed: the registry ${context.host} (${context.url}) ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`, {
+  return new ActionError(`${context.what} failed: the ${context.service ?? 'registry'} ${context.host} (${context.url}) ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`, {
     why: errorMessage(error),
     check: [
       'the registry host in `images` / `registry` is right (host[:port]; `http://` only for loopback)',

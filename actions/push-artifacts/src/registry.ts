@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { assertCredentialTransport, classifyError, credentialBoundTo, isLoopbackHost, registerSecret, requestSignal, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
 import { nodeTransport, type HttpResponse, type Transport } from './http.js';
+import { describeRegistryNetworkError } from './network.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -197,7 +198,10 @@ export class RegistryClient {
       const value = body.token ?? body.access_token;
       if (!value) throw new Error(`the token service of ${this.host} answered without a token`);
       return value;
-    }, this.retryOptions(`registry ${this.host} token`));
+    }, this.retryOptions(`registry ${this.host} token`)).catch((error: unknown) => {
+      // Named as what it is: the token service, which may be another host than the registry.
+      throw describeRegistryNetworkError(error, { what: `Login to the token service of registry ${this.host}`, host: tokenUrl.host, url: `${tokenUrl.origin}${tokenUrl.pathname}`, service: 'token service' }) ?? error;
+    });
     registerSecret(token);
     this.tokens.set(key, token);
     return `Bearer ${token}`;
