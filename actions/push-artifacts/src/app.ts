@@ -378,6 +378,8 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
     });
   } else if (values.dockerConfig && values.registryAuth === 'none') {
     deps.warn('docker-config: true has no effect with registry-auth: none (there is no login to write).');
+  } else if (values.dockerConfig && values.mode !== 'promote') {
+    deps.warn('docker-config: true wrote nothing: none of the registries is one the ECR login goes to (an ECR registry, or the loopback registry `registry` names).');
   }
 
   // --- repositories -------------------------------------------------------------------------------
