@@ -4,6 +4,8 @@
  * (`--output type=oci`, and `docker save` since Docker 25), or a legacy `docker save` archive
  * (`manifest.json` + `<id>/layer.tar`). The result is a manifest tree (small documents kept in
  * memory, their digests checked) and a blob table whose entries stream from disk on demand.
+ * Files are read only inside the source (no link out of a layout directory) and only while they
+ * are the files first looked at; verifyBlobs hashes the blobs before anything is written.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -40,7 +42,7 @@ export interface Descriptor {
 export interface BlobSource {
   digest: string;
   size: number;
-  /** A fresh stream of the blob's bytes `[start, end)` (default: all; not verified: the uploader hashes what it sends). */
+  /** A fresh stream of the blob's bytes `[start, end)` (default: all), read only while the file is the one first looked at. */
   open(start?: number, end?: number): Readable;
   /** Where it comes from, for messages. */
   where: string;
