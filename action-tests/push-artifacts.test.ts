@@ -600,6 +600,19 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
 });
 
 describe('trust: nothing made for a login outlives the step', () => {
+  test('the post step removes what main left; a cleanup it cannot do is a warning, never a failed job', async () => {
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const left = join(runnerTemp, 'deploy-kit-docker-0123456789ab');
+    mkdirSync(left);
+    writeFileSync(join(left, 'config.json'), '{"auths":{}}');
+    const foreign = mkdtempSync(join(work, 'not-ours-')); // a state that does not name a directory of ours
+    const post = await runAction(ACTION, { entry: 'post', state: { 'step-docker-config': JSON.stringify(left), 'docker-config': JSON.stringify(foreign) }, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    expectSuccess(post);
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(foreign)).toBe(true);
+    expect(post.warnings.join('\n')).toMatch(/Could not remove the docker config .*not-ours-.*refusing to remove/);
+  });
+
   test('the release composite with mode docker (a composite has no post step) leaves no login behind: nothing in ~/.docker, nothing in RUNNER_TEMP', async () => {
     const standin = makeDockerStandin('docker-standin-release');
     const home = mkdtempSync(join(work, 'home-'));
