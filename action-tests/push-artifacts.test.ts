@@ -4,16 +4,22 @@
 // skopeo. Images are generated here from random bytes (OCI layouts, a two-platform index, a docker
 // save archive, a > 10 MB layer for the chunked path). A fault-injecting proxy sits in front of both
 // services for the retry tests. Tools come from .ci/install-tools.
+//
+// The local registry stands in for ECR's registry endpoint, so the tests name it in `registry`: the
+// ECR login goes only to the ECR host GetAuthorizationToken issued it for, or to the loopback
+// registry `registry` names (SECURITY.md); any other host, loopback ones included, gets no login.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { runComposite } from './composite.js';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
 import { makeDockerArchive, makeDockerOciArchive, makeOciArchive, makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
-import { skopeo, startFaultProxy, startMoto, startRegistry } from './lib/services.mjs';
+import { freePort, skopeo, startFaultProxy, startMoto, startRegistry, toolPath, type FaultAction } from './lib/services.mjs';
 
 const ACTION = 'push-artifacts';
 const ACCOUNT = '123456789012';
@@ -63,6 +69,61 @@ async function expectBlobsIdentical(repository: string, made: MadeLayout): Promi
   }
 }
 
+/**
+ * A stand-in `docker` CLI on PATH (there is no Docker engine here). It behaves as the real CLI does
+ * with credentials: `login` stores the password in `$DOCKER_CONFIG/config.json` (default
+ * `~/.docker/config.json`), `push` reads it from there and has skopeo copy the OCI layout that the
+ * local image name stands for (`STANDIN_IMAGES`: `name=layout` lines) to the registry with it,
+ * printing docker's digest line. It records its arguments and every config it read.
+ */
+function makeDockerStandin(name: string) {
+  const bin = join(work, name, 'bin');
+  const state = join(work, name, 'state');
+  mkdirSync(bin, { recursive: true });
+  mkdirSync(state, { recursive: true });
+  const config = `const fs=require('fs'),p=require('path');const dir=process.env.DOCKER_CONFIG||p.join(process.env.HOME,'.docker');const file=p.join(dir,'config.json');`;
+  writeFileSync(
+    join(bin, 'docker'),
+    `#!/usr/bin/env bash
+set -euo pipefail
+echo "$*" >> "${state}/argv"
+case "$1" in
+  info) echo 24.0.7 ;;
+  login)
+    STANDIN_PASSWORD="$(cat)" STANDIN_USER="$3" STANDIN_HOST="$5" node -e "${config}fs.mkdirSync(dir,{recursive:true});const c=fs.existsSync(file)?JSON.parse(fs.readFileSync(file,'utf8')):{};c.auths={...c.auths,[process.env.STANDIN_HOST]:{auth:Buffer.from(process.env.STANDIN_USER+':'+process.env.STANDIN_PASSWORD).toString('base64')}};fs.writeFileSync(file,JSON.stringify(c))"
+    echo "Login Succeeded" ;;
+  tag) echo "$3=$2" >> "${state}/tags" ;;
+  push)
+    creds="$(STANDIN_HOST="\${2%%/*}" STANDIN_STATE="${state}" node -e "${config}const c=JSON.parse(fs.readFileSync(file,'utf8'));fs.appendFileSync(p.join(process.env.STANDIN_STATE,'configs'),JSON.stringify({dir,mode:(fs.statSync(file).mode&0o777).toString(8),json:c})+'\\n');process.stdout.write(Buffer.from(c.auths[process.env.STANDIN_HOST].auth,'base64').toString())")"
+    source_name="$(grep "^$2=" "${state}/tags" | tail -n 1 | cut -d= -f2)"
+    layout="$(printf '%s\n' "$STANDIN_IMAGES" | grep "^$source_name=" | cut -d= -f2)"
+    "$SKOPEO" copy --quiet --dest-tls-verify=false --dest-creds "$creds" --digestfile "${state}/digest" "oci:$layout" "docker://$2"
+    echo "\${2##*:}: digest: $(cat "${state}/digest") size: 1234" ;;
+  *) echo "unexpected docker $*" >&2; exit 2 ;;
+esac
+`,
+  );
+  chmodSync(join(bin, 'docker'), 0o755);
+  const read = (file: string) => (existsSync(join(state, file)) ? readFileSync(join(state, file), 'utf8') : '');
+  return {
+    env: (images: string) => ({ PATH: `${bin}:${process.env.PATH}`, STANDIN_IMAGES: images, SKOPEO: toolPath('skopeo', 'skopeo') }),
+    argv: () => read('argv'),
+    configsSeen: () => read('configs').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { dir: string; mode: string; json: unknown }),
+  };
+}
+
+/** Files under `dirs` whose content contains any of `secrets`. */
+function filesHolding(dirs: string[], secrets: string[]): string[] {
+  const found: string[] = [];
+  const visit = (path: string) => {
+    const info = statSync(path);
+    if (info.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    else if (info.isFile() && secrets.some((secret) => readFileSync(path, 'latin1').includes(secret))) found.push(path);
+  };
+  for (const dir of dirs) visit(dir);
+  return found;
+}
+
 async function aws() {
   const [{ S3Client, CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command }, ecr] = await Promise.all([
     import('@aws-sdk/client-s3'),
@@ -93,7 +154,7 @@ describe('push over the registry API', () => {
         { service: 'chat', image: `${registry.host}/ms_chat`, tags: [`${registry.host}/ms_chat:v1.2.3`] },
       ],
     });
-    const result = await run({ images, source: multi.layout, 'create-repositories': 'true' });
+    const result = await run({ registry: registry.host, images, source: multi.layout, 'create-repositories': 'true' });
     expectSuccess(result);
     const digests = JSON.parse(result.outputs.digests!) as Record<string, string>;
     expect(digests).toEqual({
@@ -123,7 +184,7 @@ describe('push over the registry API', () => {
   });
 
   test('a re-push uploads nothing and leaves the tags as they are', async () => {
-    const result = await run({ images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout });
     expectSuccess(result);
     expect(result.log).toMatch(/blobs: 0 uploaded 0 B, 0 mounted, 5 already there/);
     expect(result.summary).toContain(`| ${registry.host}/ms_core:v1.2.3 | ${multi.digest} | already there |`);
@@ -134,11 +195,11 @@ describe('push over the registry API', () => {
     mkdirSync(dir, { recursive: true });
     const oci = await makeOciArchive(join(dir, 'payments.tar'), { layers: [5000, 7000] });
     const save = await makeDockerArchive(join(dir, 'auth.tar'), { layers: [3000, 9000], repoTag: 'auth:dev' });
-    const result = await run({ images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' }, { env: {} });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' }, { env: {} });
     // Plain references: the service is the repository's last component.
     expectFailure(result, /ms_payments\.tar does not exist/);
     // compress-layers: none pushes the docker save layers as they are (uncompressed tars).
-    const ok = await run({ images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true', 'compress-layers': 'none' });
+    const ok = await run({ registry: registry.host, images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true', 'compress-layers': 'none' });
     expectSuccess(ok);
     const digests = JSON.parse(ok.outputs.digests!) as Record<string, string>;
     expect(digests[`${registry.host}/payments:v2`]).toBe(oci.digest);
@@ -155,7 +216,7 @@ describe('push over the registry API', () => {
   });
 
   test('dry-run checks the login and the source, and pushes nothing', async () => {
-    const result = await run({ images: `${registry.host}/ms_dry:v1`, source: single.layout, 'create-repositories': 'true', 'dry-run': 'true' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_dry:v1`, source: single.layout, 'create-repositories': 'true', 'dry-run': 'true' });
     expectSuccess(result);
     expect(result.log).toContain('[dry-run] would create ECR repository ms_dry');
     expect(result.log).toContain(`[dry-run] would push ${single.digest}`);
@@ -170,7 +231,7 @@ describe('push over the registry API', () => {
     const made = await makeOciLayout(join(work, 'corrupt'), { layers: [1000, 40_000] });
     const victim = join(made.layout, 'blobs', 'sha256', made.manifests[0]!.layers[1]!.slice(7));
     writeFileSync(victim, randomBytes(statSync(victim).size)); // same size, other bytes
-    const result = await run({ images: `${registry.host}/ms_corrupt:v1`, source: made.layout, 'create-repositories': 'true' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_corrupt:v1`, source: made.layout, 'create-repositories': 'true' });
     expectFailure(result, /is corrupted: its content hashes to sha256:/);
     expect(result.errors[0]).toContain(made.manifests[0]!.layers[1]!);
     expect((await registryGet(`/v2/ms_corrupt/manifests/v1`)).status).toBe(404);
@@ -182,7 +243,7 @@ describe('push over the registry API', () => {
     const bytes = readFileSync(victim);
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(victim, bytes);
-    const result = await run({ images: `${registry.host}/ms_corrupt2:v1`, source: made.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_corrupt2:v1`, source: made.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
     expectFailure(result, /is corrupted/);
     expect((await registryGet(`/v2/ms_corrupt2/manifests/v1`)).status).toBe(404);
   });
@@ -214,7 +275,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     // The 6 MiB layer is random (gzip cannot shrink it), so its compressed file goes in two chunks: range reads.
     const save = await makeDockerArchive(join(work, 'gz-save.tar'), { layers: [3000, 200_000, 6 * 1024 * 1024], repoTag: 'app:dev' });
     const temp = runnerTemp('gz-save');
-    const result = await run({ images: `${registry.host}/gz_save:v1`, source: save.archive, 'chunk-size': '5MiB', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const result = await run({ registry: registry.host, images: `${registry.host}/gz_save:v1`, source: save.archive, 'chunk-size': '5MiB', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
     expectSuccess(result);
     expect(result.log).toMatch(/gz-save\.tar: compressed 3 layers: 6\.\d MiB → 6\.\d MiB in \d+\.\d s \(gzip level 6\)/);
     expect(result.log).toMatch(/gz_save: uploaded sha256:\w+ \(6\.\d MiB in 2 chunks\)/);
@@ -233,7 +294,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     expect(readdirSync(temp)).toEqual([]); // the compressed layers are removed at the end
 
     // The same archive again, to the same tag and to a new one: same digest, every blob found, nothing uploaded.
-    const again = await run({ images: `${registry.host}/gz_save:v1\n${registry.host}/gz_save:v2`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    const again = await run({ registry: registry.host, images: `${registry.host}/gz_save:v1\n${registry.host}/gz_save:v2`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
     expectSuccess(again);
     expect(again.log).toMatch(/gz_save: .* → v1, v2 \(blobs: 0 uploaded 0 B, 0 mounted, 4 already there\)/);
     expect(JSON.parse(again.outputs.digests!)).toEqual({ [`${registry.host}/gz_save:v1`]: digest, [`${registry.host}/gz_save:v2`]: digest });
@@ -243,7 +304,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
 
   test('a Docker 25+ docker save (OCI archive, two platforms): both manifests and the index rewritten; none keeps them as they are', async () => {
     const save = await makeDockerOciArchive(join(work, 'gz-save-oci.tar'), { layers: [4000, 90_000], platforms: ['linux/amd64', 'linux/arm64'], repoTag: 'app:dev' });
-    const result = await run({ images: `${registry.host}/gz_oci:v1`, source: save.archive, 'compress-layers': 'gzip', 'create-repositories': 'true' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/gz_oci:v1`, source: save.archive, 'compress-layers': 'gzip', 'create-repositories': 'true' });
     expectSuccess(result);
     expect(result.log).toMatch(/gz-save-oci\.tar: compressed 3 layers: /);
     const raw = await inspectRaw(`${registry.host}/gz_oci:v1`);
@@ -266,7 +327,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     expect(arm.Layers).toEqual(children[1]!.layers.map((l) => l.digest));
     expect(children[0]!.layers[0]!.digest).toBe(children[1]!.layers[0]!.digest); // the shared layer, compressed once
 
-    const none = await run({ images: `${registry.host}/gz_oci_none:v1`, source: save.archive, 'compress-layers': 'none', 'create-repositories': 'true' });
+    const none = await run({ registry: registry.host, images: `${registry.host}/gz_oci_none:v1`, source: save.archive, 'compress-layers': 'none', 'create-repositories': 'true' });
     expectSuccess(none);
     expect(JSON.parse(none.outputs.digests!)[`${registry.host}/gz_oci_none:v1`]).toBe(save.digest);
     expect(sha256(await inspectRaw(`${registry.host}/gz_oci_none:v1`))).toBe(save.digest);
@@ -274,7 +335,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   });
 
   test('an OCI layout whose layers are already gzip is pushed as it is', async () => {
-    const result = await run({ images: `${registry.host}/gz_already:v1`, source: single.layout, 'create-repositories': 'true' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/gz_already:v1`, source: single.layout, 'create-repositories': 'true' });
     expectSuccess(result);
     expect(result.log).not.toMatch(/compress/);
     expect(JSON.parse(result.outputs.digests!)[`${registry.host}/gz_already:v1`]).toBe(single.digest);
@@ -283,13 +344,13 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   test('dry-run measures the compression in memory (no temp file) and reports the digest the push gives', async () => {
     const save = await makeDockerArchive(join(work, 'gz-dry.tar'), { layers: [5000, 70_000] });
     const temp = runnerTemp('gz-dry');
-    const dry = await run({ images: `${registry.host}/gz_dry:v1`, source: save.archive, 'dry-run': 'true', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const dry = await run({ registry: registry.host, images: `${registry.host}/gz_dry:v1`, source: save.archive, 'dry-run': 'true', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
     expectSuccess(dry);
     expect(dry.log).toMatch(/\[dry-run\] .*gz-dry\.tar: would compress 2 layers: .* \(gzip level 6; compressed in memory to measure, nothing written\)/);
     expect(dry.summary).toMatch(/\*\*Layers to be compressed\*\*/);
     expect((await registryGet('/v2/gz_dry/manifests/v1')).status).toBe(404);
     expect(readdirSync(temp)).toEqual([]);
-    const real = await run({ images: `${registry.host}/gz_dry:v1`, source: save.archive, 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const real = await run({ registry: registry.host, images: `${registry.host}/gz_dry:v1`, source: save.archive, 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
     expectSuccess(real);
     expect(real.outputs.digests).toBe(dry.outputs.digests);
   });
@@ -297,7 +358,7 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   test('a failure after the compression still removes the compressed layers', async () => {
     const save = await makeDockerArchive(join(work, 'gz-fail.tar'), { layers: [5000] });
     const temp = runnerTemp('gz-fail');
-    const result = await run({ images: `${registry.host}/ms_missing_gz:v1`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_missing_gz:v1`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
     expectFailure(result, 'ECR repository "ms_missing_gz" does not exist');
     expect(result.log).toMatch(/compressed 1 layer: /);
     expect(readdirSync(temp)).toEqual([]);
@@ -316,14 +377,14 @@ describe('ECR login and repositories (moto)', () => {
   });
 
   test('a missing repository fails with its name and the fix', async () => {
-    const result = await run({ images: `${registry.host}/ms_missing:v1`, source: single.layout });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_missing:v1`, source: single.layout });
     expectFailure(result, 'ECR repository "ms_missing" does not exist');
     expect(result.errors[0]).toContain('create-repositories: true');
     expect(result.errors[0]).toContain('aws ecr create-repository --repository-name ms_missing --region us-east-1');
   });
 
   test('create-repositories applies scan-on-push and tag mutability', async () => {
-    const result = await run({ images: `${registry.host}/ms_created:v1`, source: single.layout, 'create-repositories': 'true', 'scan-on-push': 'false', 'tag-mutability': 'immutable' });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_created:v1`, source: single.layout, 'create-repositories': 'true', 'scan-on-push': 'false', 'tag-mutability': 'immutable' });
     expectSuccess(result);
     const { ecr, ecrLib } = await aws();
     const out = await ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_created'] }));
@@ -339,7 +400,7 @@ describe('ECR login and repositories (moto)', () => {
     const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout, 'registry-auth': 'none' }, { debug: true });
     expectFailure(result, /rejected the login/);
     expect(result.debug.join('\n')).toContain('RegistryError');
-    const ok = await run({ images: `${registry.host}/ms_debug:v1`, source: single.layout, 'create-repositories': 'true', 'docker-config': 'true' }, { debug: true });
+    const ok = await run({ registry: registry.host, images: `${registry.host}/ms_debug:v1`, source: single.layout, 'create-repositories': 'true', 'docker-config': 'true' }, { debug: true });
     expectSuccess(ok);
   });
 
@@ -350,7 +411,7 @@ describe('ECR login and repositories (moto)', () => {
   });
 
   test('no AWS credentials at all', async () => {
-    const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: { AWS_ACCESS_KEY_ID: undefined as unknown as string, AWS_SECRET_ACCESS_KEY: undefined as unknown as string, HOME: work } });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: { AWS_ACCESS_KEY_ID: undefined as unknown as string, AWS_SECRET_ACCESS_KEY: undefined as unknown as string, HOME: work } });
     expectFailure(result, /no AWS credentials were found/);
     expect(result.errors[0]).toContain('configure-aws-credentials');
   });
@@ -362,7 +423,7 @@ describe('ECR login and repositories (moto)', () => {
         : undefined,
     );
     try {
-      const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: awsEnv(proxy.url) });
+      const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: awsEnv(proxy.url) });
       expectFailure(result, 'ECR GetAuthorizationToken failed: permission denied (AccessDeniedException)');
       expect(result.errors[0]).toContain('ecr:GetAuthorizationToken');
     } finally {
@@ -372,7 +433,7 @@ describe('ECR login and repositories (moto)', () => {
 
   test('docker-config: a private config for later steps, removed by the post step', async () => {
     const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
-    const result = await run({ images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout, 'docker-config': 'true' }, { env: { RUNNER_TEMP: runnerTemp } });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout, 'docker-config': 'true' }, { env: { RUNNER_TEMP: runnerTemp } });
     expectSuccess(result);
     const dir = result.outputs['docker-config']!;
     expect(dir.startsWith(runnerTemp)).toBe(true);
@@ -405,52 +466,314 @@ describe('ECR login and repositories (moto)', () => {
     expectFailure(result, 'Input "images": is set, but mode `login` only logs in');
   });
 
-  test('mode docker: login through stdin, tag, push; the digests come from the push output (a stand-in docker CLI, skopeo doing the engine\'s push)', async () => {
-    // No Docker engine here: a `docker` script on PATH plays the CLI. `docker push` copies the OCI
-    // layout the local image name stands for to the registry with skopeo, using the credentials that
-    // `docker login` received on stdin, and prints the digest line docker prints.
-    const bin = join(work, 'docker-standin');
-    mkdirSync(bin, { recursive: true });
-    const state = join(work, 'docker-standin-state');
-    mkdirSync(state, { recursive: true });
-    writeFileSync(
-      join(bin, 'docker'),
-      `#!/usr/bin/env bash
-set -euo pipefail
-echo "$*" >> "${state}/argv"
-case "$1" in
-  info) echo 24.0.7 ;;
-  login) password="$(cat)"; printf '%s' "$3" > "${state}/user"; printf '%s' "$password" > "${state}/password"; echo "Login Succeeded" ;;
-  tag) echo "$3=$2" >> "${state}/tags" ;;
-  push)
-    source_name="$(grep "^$2=" "${state}/tags" | tail -n 1 | cut -d= -f2)"
-    layout="$(printf '%s\n' "$STANDIN_IMAGES" | grep "^$source_name=" | cut -d= -f2)"
-    "$SKOPEO" copy --quiet --dest-tls-verify=false --dest-creds "$(cat "${state}/user"):$(cat "${state}/password")" --digestfile "${state}/digest" "oci:$layout" "docker://$2"
-    echo "\${2##*:}: digest: $(cat "${state}/digest") size: 1234" ;;
-  *) echo "unexpected docker $*" >&2; exit 2 ;;
-esac
-`,
-    );
-    chmodSync(join(bin, 'docker'), 0o755);
-    const { toolPath } = await import('./lib/services.mjs');
+  test('mode docker: tag and push through the CLI, the login only in a private DOCKER_CONFIG under RUNNER_TEMP that is gone when the step ends (no docker login, nothing in ~/.docker)', async () => {
+    const standin = makeDockerStandin('docker-standin');
+    const home = mkdtempSync(join(work, 'home-'));
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
     const result = await run(
-      { images: `${registry.host}/ms_dockermode:v3\n${registry.host}/ms_dockermode:sha-abc1234`, mode: 'docker', source: 'ms_dockermode:dev', 'create-repositories': 'true' },
-      { env: { PATH: `${bin}:${process.env.PATH}`, STANDIN_IMAGES: `ms_dockermode:dev=${single.layout}`, SKOPEO: toolPath('skopeo', 'skopeo'), HOME: work } },
+      { registry: registry.host, images: `${registry.host}/ms_dockermode:v3\n${registry.host}/ms_dockermode:sha-abc1234`, mode: 'docker', source: 'ms_dockermode:dev', 'create-repositories': 'true' },
+      { env: { ...standin.env(`ms_dockermode:dev=${single.layout}`), HOME: home, RUNNER_TEMP: runnerTemp } },
     );
     expectSuccess(result);
-    const digests = JSON.parse(result.outputs.digests);
+    const digests = JSON.parse(result.outputs.digests!);
     expect(digests).toEqual({ [`${registry.host}/ms_dockermode:v3`]: single.digest, [`${registry.host}/ms_dockermode:sha-abc1234`]: single.digest });
     expect((await registryGet('/v2/ms_dockermode/manifests/sha-abc1234', single.mediaType)).status).toBe(200);
-    const argv = readFileSync(join(state, 'argv'), 'utf8');
-    expect(argv).toContain(`login --username AWS --password-stdin ${registry.host}`);
+    const argv = standin.argv();
     expect(argv).toContain(`tag ms_dockermode:dev ${registry.host}/ms_dockermode:v3`);
-    expect(argv).not.toContain(PASSWORD); // the password went to stdin only
-    expect(readFileSync(join(state, 'password'), 'utf8')).toBe(PASSWORD);
+    expect(argv).not.toMatch(/^login /m); // no docker login: it would store the password in ~/.docker or a keyring
+    expect(argv).not.toContain(PASSWORD);
+    // The CLI read the login from a 0600 config in a private directory under RUNNER_TEMP …
+    const seen = standin.configsSeen();
+    expect(seen.length).toBeGreaterThan(0);
+    for (const config of seen) {
+      expect(config.dir.startsWith(runnerTemp)).toBe(true);
+      expect(config.mode).toBe('600');
+      expect(config.json).toEqual({ auths: { [registry.host]: { auth: TOKEN } } });
+      expect(existsSync(config.dir)).toBe(false); // … removed when the step ended
+    }
+    expect(existsSync(join(home, '.docker'))).toBe(false);
+    expect(readdirSync(runnerTemp)).toEqual([]);
+    expect(result.env.DOCKER_CONFIG).toBeUndefined(); // nothing exported for later steps
+    const post = await runAction(ACTION, { entry: 'post', state: result.state, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    expectSuccess(post);
   });
 
   test('mode docker without an engine says so', async () => {
-    const result = await run({ images: `${registry.host}/ms_core:v1`, mode: 'docker', 'create-repositories': 'true' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1`, mode: 'docker', 'create-repositories': 'true' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
     expectFailure(result, /mode: docker needs (a running Docker engine|the docker CLI)/);
+  });
+});
+
+describe('trust: the ECR login goes only to the registry it was issued for', () => {
+  // The model. The test registry (`registry.host`, basic auth with moto's ECR password) plays ECR's
+  // registry endpoint and is named in `registry`, which makes it the one loopback host allowed the
+  // ECR login (for local testing). "Another host" (ghcr.io, Docker Hub in real life) is a second
+  // registry on another loopback port, named only in `images`: loopback, but not the one `registry`
+  // names, so it must be treated as any foreign host. It sits behind the fault proxy, which records
+  // the Authorization header of every request it sees and forwards them to a registry without auth
+  // (so an anonymous push succeeds there) or with the very same password (so a leaked login would
+  // be accepted, and the test could not tell a refusal from a leak by the outcome alone).
+  async function recordingRegistry(auth?: { user: string; password: string }) {
+    const target = await startRegistry(auth ? { auth } : {});
+    const authorizations: Array<string | undefined> = [];
+    const proxy = await startFaultProxy(target.url, (req) => {
+      authorizations.push(req.headers.authorization);
+      return undefined;
+    });
+    return { target, proxy, authorizations, stop: async () => (await proxy.stop(), await target.stop()) };
+  }
+
+  test('a push to the named registry and another host: the other host never sees a login, and gets the image anonymously (also in a dry run)', async () => {
+    const other = await recordingRegistry();
+    try {
+      const images = `${registry.host}/cred_named:v1\n${other.proxy.host}/cred_other:v1`;
+      const result = await run({ registry: registry.host, images, source: single.layout, 'create-repositories': 'true' });
+      expectSuccess(result);
+      expect(other.authorizations.length).toBeGreaterThan(3);
+      expect(other.authorizations.filter(Boolean)).toEqual([]);
+      expect(result.log).toContain(`${other.proxy.host}: no ECR login and no ECR repository check`);
+      // Both have the image; only the named registry was given the login (it requires it).
+      expect((await registryGet('/v2/cred_named/manifests/v1', single.mediaType)).status).toBe(200);
+      expect((await fetch(`${other.target.url}/v2/cred_other/manifests/v1`, { method: 'HEAD', headers: { accept: single.mediaType } })).status).toBe(200);
+      // No ECR repository for a registry that is not ECR.
+      const { ecr, ecrLib } = await aws();
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['cred_other'] }))).rejects.toThrow(/does not exist|not found/i);
+
+      other.authorizations.length = 0;
+      const dry = await run({ registry: registry.host, images: `${other.proxy.host}/cred_other:v2`, source: single.layout, 'dry-run': 'true' });
+      expectSuccess(dry);
+      expect(other.authorizations.length).toBeGreaterThan(0);
+      expect(other.authorizations.filter(Boolean)).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('another host that wants a login gets none, and the error says why', async () => {
+    const other = await recordingRegistry({ user: 'AWS', password: PASSWORD }); // would accept the ECR login
+    try {
+      const result = await run({ registry: registry.host, images: `${other.proxy.host}/cred_locked:v1`, source: single.layout });
+      expectFailure(result, `Push to ${other.proxy.host}/cred_locked failed: the registry wants a login and was sent none (HTTP 401).`);
+      expect(result.errors[0]).toContain('the `registry` input does not name');
+      expect(result.errors[0]).toContain('the ECR password is never sent to it');
+      expect(other.authorizations.filter(Boolean)).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test("the named registry's token service on another host gets no login (an anonymous token request)", async () => {
+    // The named registry (a proxy in front of an auth-less registry) answers with a Bearer challenge
+    // whose realm is a token service on another port; the token it issues is what the registry accepts.
+    const target = await startRegistry();
+    const tokenRequests: Array<string | undefined> = [];
+    const tokens = createServer((req, res) => {
+      tokenRequests.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'anonymous-push-token' }));
+    });
+    await new Promise<void>((r) => tokens.listen(0, '127.0.0.1', () => r()));
+    const realm = `http://127.0.0.1:${(tokens.address() as { port: number }).port}/token`;
+    const named = await startFaultProxy(target.url, (req) =>
+      req.headers.authorization === 'Bearer anonymous-push-token' ? undefined : { status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="test"` }, body: '{"errors":[{"code":"UNAUTHORIZED"}]}' },
+      { maxFaults: 1000 },
+    );
+    try {
+      const result = await run({ registry: named.host, images: `${named.host}/cred_realm:v1`, source: single.layout, 'registry-auth': 'ecr', 'create-repositories': 'true' });
+      expectSuccess(result);
+      expect(result.log).toContain(`Logged in to ${named.host}`);
+      expect(result.log).toContain(`names the token service 127.0.0.1:${(tokens.address() as { port: number }).port}, another host: the login for ${named.host} is not sent there`);
+      expect(tokenRequests.length).toBeGreaterThan(0);
+      expect(tokenRequests.filter(Boolean)).toEqual([]);
+    } finally {
+      await named.stop();
+      await new Promise((r) => tokens.close(r));
+      await target.stop();
+    }
+  });
+
+  test('mode login writes the ECR login only for an ECR registry (or the loopback `registry`), not for another host', async () => {
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const result = await run({ mode: 'login', registry: 'ghcr.io/example-org' }, { env: { RUNNER_TEMP: runnerTemp } });
+    expectFailure(result, 'Input "registry": names ghcr.io, but mode `login` writes the ECR login, which only goes to the ECR registry it was issued for');
+    expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+});
+
+describe('trust: nothing made for a login outlives the step', () => {
+  test('the post step removes what main left; a cleanup it cannot do is a warning, never a failed job', async () => {
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const left = join(runnerTemp, 'deploy-kit-docker-0123456789ab');
+    mkdirSync(left);
+    writeFileSync(join(left, 'config.json'), '{"auths":{}}');
+    const foreign = mkdtempSync(join(work, 'not-ours-')); // a state that does not name a directory of ours
+    const post = await runAction(ACTION, { entry: 'post', state: { 'step-docker-config': JSON.stringify(left), 'docker-config': JSON.stringify(foreign) }, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    expectSuccess(post);
+    expect(existsSync(left)).toBe(false);
+    expect(existsSync(foreign)).toBe(true);
+    expect(post.warnings.join('\n')).toMatch(/Could not remove the docker config .*not-ours-.*refusing to remove/);
+  });
+
+  test('the release composite with mode docker (a composite has no post step) leaves no login behind: nothing in ~/.docker, nothing in RUNNER_TEMP', async () => {
+    const standin = makeDockerStandin('docker-standin-release');
+    const home = mkdtempSync(join(work, 'home-'));
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3-rc.1',
+      inputs: { services: 'core', registry: registry.host, mode: 'docker', source: 'app-{service}:dev', 'create-repositories': 'true', 'github-token': '', 'skip-migrate': true, 'skip-dispatch': true },
+      env: { ...awsEnv(), ...standin.env(`app-core:dev=${single.layout}`), HOME: home, RUNNER_TEMP: runnerTemp },
+      secrets: SECRETS,
+      stepTimeoutMs: 60_000,
+    });
+    expect([r.step('push').outcome, r.steps.map((x) => `${x.id}: ${x.outcome} ${x.errors.join(' | ')}`).join('\n') + r.log.slice(-3000)]).toEqual(['success', expect.any(String)]);
+    expect(r.outputs['push-mode']).toBe('docker');
+    expect(standin.argv()).toContain(`push ${registry.host}/ms_core:v1.2.3-rc.1`);
+    expect((await registryGet('/v2/ms_core/manifests/v1.2.3-rc.1', single.mediaType)).status).toBe(200);
+    expect(existsSync(join(home, '.docker'))).toBe(false);
+    const seen = standin.configsSeen();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.filter((c) => !c.dir.startsWith(runnerTemp) || existsSync(c.dir))).toEqual([]);
+    // No file the job keeps holds the ECR password (other steps' own files may stay in RUNNER_TEMP).
+    expect(filesHolding([home, runnerTemp], [PASSWORD, TOKEN])).toEqual([]);
+  });
+});
+
+describe('trust: local sources never follow a link out of their root', () => {
+  test('s3-source: a link to a file outside the directory is refused, naming the input and the path; nothing is uploaded', async () => {
+    const outside = join(work, 'outside-the-source');
+    const bins = join(work, 'linked-bins');
+    mkdirSync(outside, { recursive: true });
+    mkdirSync(join(bins, 'tools'), { recursive: true });
+    writeFileSync(join(outside, 'credentials'), '[default]\naws_secret_access_key = not-for-s3\n');
+    writeFileSync(join(bins, 'ms_core'), randomBytes(2000));
+    symlinkSync(join(outside, 'credentials'), join(bins, 'tools', 'credentials'));
+    const { s3, CreateBucketCommand, ListObjectsV2Command } = await aws();
+    await s3.send(new CreateBucketCommand({ Bucket: 'linked-artifacts' }));
+    const result = await run({ 's3-bucket': 'linked-artifacts', 's3-source': bins, 's3-version': 'v1' });
+    expectFailure(result, `S3 upload: tools/credentials in ${bins} is a symbolic link to ${realpathSync(join(outside, 'credentials'))}, outside ${bins}.`);
+    expect(result.errors[0]).toContain(`input "s3-source" names ${bins}`);
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: 'linked-artifacts' }))).KeyCount ?? 0).toBe(0);
+  });
+
+  test('s3-source: a link that stays inside the directory is followed (uploaded under its own name)', async () => {
+    const bins = join(work, 'inner-linked-bins');
+    mkdirSync(bins, { recursive: true });
+    writeFileSync(join(bins, 'ms_core'), randomBytes(3000));
+    symlinkSync('ms_core', join(bins, 'ms_core_latest'));
+    const { s3, CreateBucketCommand, GetObjectCommand } = await aws();
+    await s3.send(new CreateBucketCommand({ Bucket: 'inner-linked-artifacts' }));
+    const result = await run({ 's3-bucket': 'inner-linked-artifacts', 's3-source': bins, 's3-version': 'v1' });
+    expectSuccess(result);
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'inner-linked-artifacts', Key: 'v1/ms_core_latest' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(readFileSync(join(bins, 'ms_core')))).toBe(true);
+  });
+
+  test('an OCI layout: a blob that links out of the layout is refused before anything is sent, even when its bytes are right', async () => {
+    const made = await makeOciLayout(join(work, 'linked-layout'), { layers: [1000, 30_000] });
+    const layer = made.manifests[0]!.layers[1]!;
+    const blob = join(made.layout, 'blobs', 'sha256', layer.slice(7));
+    const outside = join(work, 'outside-the-layout.bin');
+    renameSync(blob, outside); // same bytes, right digest: only where it lives is wrong
+    symlinkSync(outside, blob);
+    const proxy = await startFaultProxy(registry.url, () => undefined);
+    try {
+      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_linked:v1`, source: made.layout, 'create-repositories': 'true' });
+      expectFailure(result, `Cannot read the image for ms_linked: blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${realpathSync(outside)}, outside the layout.`);
+      expect(result.errors[0]).toContain(`input "source" (${made.layout})`);
+      expect(proxy.log).toEqual([]); // not one request to the registry
+      const { ecr, ecrLib } = await aws();
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_linked'] }))).rejects.toThrow(/does not exist|not found/i);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('trust: every blob is hashed before the first write', () => {
+  test('a blob of the right size with other bytes fails before a repository is created or anything is sent', async () => {
+    const made = await makeOciLayout(join(work, 'corrupt-early'), { layers: [2000, 50_000, 80_000] });
+    const victim = join(made.layout, 'blobs', 'sha256', made.manifests[0]!.layers[2]!.slice(7));
+    writeFileSync(victim, randomBytes(statSync(victim).size)); // same size, other bytes
+    const proxy = await startFaultProxy(registry.url, () => undefined);
+    try {
+      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_corrupt_early:v1`, source: made.layout, 'create-repositories': 'true' });
+      expectFailure(result, new RegExp(`Cannot read the image for ms_corrupt_early: blob ${made.manifests[0]!.layers[2]!} \\(.*\\) is corrupted: its content hashes to sha256:`));
+      expect(proxy.log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD')).toEqual([]); // nothing written to the registry
+      const { ecr, ecrLib } = await aws();
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_corrupt_early'] }))).rejects.toThrow(/does not exist|not found/i);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('chunked upload: a fault on the first chunk (the registry says Range: 0-0 for an empty upload)', () => {
+  let layout: MadeLayout; // one 6 MiB layer: two chunks of at most 5 MiB
+  beforeAll(async () => {
+    layout = await makeOciLayout(join(work, 'first-chunk'), { layers: [6 * 1024 * 1024] });
+  });
+
+  test.each<[string, FaultAction]>([
+    ['before it lands (503, not forwarded)', { status: 503 }],
+    ['inside it (the connection cut after 1 MiB)', { resetAfterBytes: 1024 * 1024 }],
+    ['after it landed (the answer lost)', { dropResponse: true }],
+  ])('a fault %s: the push finishes, every blob byte-identical', async (_, fault) => {
+    const clean = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
+    let patches = 0;
+    const proxy = await startFaultProxy(clean.url, (req) => (req.method === 'PATCH' && ++patches === 1 ? fault : undefined));
+    try {
+      const result = await run({ registry: proxy.host, images: `${proxy.host}/first_chunk:v1`, source: layout.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+      expectSuccess(result);
+      expect(proxy.faults()).toBe(1);
+      expect(result.log).toMatch(/first_chunk: uploaded sha256:\w+ \(6\.0 MiB in \d chunks\)/);
+      for (const digest of layout.blobs) {
+        const response = await fetch(`${clean.url}/v2/first_chunk/blobs/${digest}`, { headers: { authorization: `Basic ${TOKEN}` } });
+        expect(response.status).toBe(200);
+        expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+      }
+      const head = await fetch(`${clean.url}/v2/first_chunk/manifests/v1`, { method: 'HEAD', headers: { authorization: `Basic ${TOKEN}`, accept: layout.mediaType } });
+      expect(head.headers.get('docker-content-digest')).toBe(layout.digest);
+    } finally {
+      await proxy.stop();
+      await clean.stop();
+    }
+  }, 120_000);
+});
+
+describe('network failures name the service, the endpoint and what to check', () => {
+  const unexpected = (result: RunResult) => expect(result.errors.join('\n')).not.toContain('Unexpected error');
+
+  test('ECR endpoint not reachable', async () => {
+    const port = await freePort();
+    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1`, source: single.layout }, { env: { AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}` } });
+    expectFailure(result, `ECR GetAuthorizationToken failed: the ECR endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    expect(result.errors[0]).toContain('AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at a running ECR endpoint');
+    unexpected(result);
+  });
+
+  test('STS endpoint not reachable (the account is looked up for a bare reference)', async () => {
+    const port = await freePort();
+    const result = await run({ images: 'ms_core:v1', source: single.layout }, { env: { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` } });
+    expectFailure(result, `STS GetCallerIdentity failed: the STS endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    unexpected(result);
+  });
+
+  test('S3 endpoint not reachable', async () => {
+    const port = await freePort();
+    const dir = join(work, 'unreachable-s3');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'ms_core'), 'x');
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': dir, 's3-version': 'v1' }, { env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` } });
+    expectFailure(result, `S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    unexpected(result);
+  });
+
+  test('registry not reachable', async () => {
+    const port = await freePort();
+    const host = `127.0.0.1:${port}`;
+    const result = await run({ registry: host, images: `${host}/ms_core:v1`, source: single.layout, 'create-repositories': 'true' });
+    expectFailure(result, `Push to ${host} failed: the registry ${host} (http://${host}/v2/) could not be reached (ECONNREFUSED).`);
+    expect(result.errors[0]).toContain('the registry host in `images` / `registry` is right');
+    unexpected(result);
   });
 });
 
@@ -590,6 +913,7 @@ describe('S3 upload (moto)', () => {
     const empty = join(work, 'empty-bin-2');
     mkdirSync(empty, { recursive: true });
     const result = await run({
+      registry: registry.host,
       images: `${registry.host}/ms_halfway:v1`,
       source: single.layout,
       'create-repositories': 'true',
@@ -647,7 +971,7 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
       return undefined;
     }, { maxFaults: 30 });
     try {
-      const result = await run({ images: `${proxy.host}/ms_core:v1.2.3\n${proxy.host}/ms_chat:v1.2.3`, source: multi.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_core:v1.2.3\n${proxy.host}/ms_chat:v1.2.3`, source: multi.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
       expectSuccess(result);
       expect(proxy.faults()).toBeGreaterThanOrEqual(5);
       expect(result.log).toMatch(/Retry .*HTTP 503/);
@@ -762,6 +1086,8 @@ describe('bad inputs name the input', () => {
     ['promote-from not a tag', { mode: 'promote', images: 'a:1', 'promote-from': 'v1 2' }, 'Input "promote-from": has the wrong form'],
     ['concurrency out of range', { images: 'a:1', source: 'x', concurrency: '99' }, 'Input "concurrency"'],
     ['no version for S3 on a branch', { 's3-bucket': 'bucket', 's3-source': 'x' }, 'Input "s3-version": is empty and the run was not started by a tag'],
+    ['s3-version climbing out of the prefix', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'binaries', 's3-version': '../v1' }, 'Input "s3-version": contains a ".." path segment'],
+    ['s3-path climbing out', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'a/../b', 's3-version': 'v1' }, 'Input "s3-path": contains a ".." path segment'],
   ])('%s', async (_, inputs, message) => {
     const result = await runAction(ACTION, { inputs, env: { AWS_REGION: REGION }, secrets: SECRETS });
     expectFailure(result, message);

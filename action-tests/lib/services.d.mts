@@ -6,7 +6,7 @@ export function startMoto(): Promise<{ url: string; port: number; stop(): Promis
 export function htpasswdLine(user: string, password: string): string;
 export function startRegistry(options?: { auth?: { user: string; password: string } }): Promise<{ host: string; url: string; dir: string; stop(): Promise<void>; output(): string }>;
 export function skopeo(args: string[], options?: { timeoutMs?: number }): Promise<string>;
-export type FaultAction = { status: number; headers?: Record<string, string>; body?: string } | { reset: true } | { resetAfterBytes: number } | { delayMs: number };
+export type FaultAction = { status: number; headers?: Record<string, string>; body?: string } | { reset: true } | { resetAfterBytes: number } | { dropResponse: true } | { delayMs: number };
 export interface ProxyLogEntry {
   method?: string;
   url?: string;

@@ -186,6 +186,9 @@ export function skopeo(args, { timeoutMs = 120000 } = {}) {
  *   { status, headers?, body? }   answer without forwarding (500/503/429 + Retry-After ...)
  *   { reset: true }               destroy the client socket at once
  *   { resetAfterBytes: n }        forward, but cut the client connection after n request bytes
+ *   { dropResponse: true }        forward the whole request, let the target answer, then cut the
+ *                                 client connection instead of relaying the answer (the request
+ *                                 landed; the client never learns it)
  *   { delayMs }                   wait, then forward
  * Every request is logged ({method, url, status, at}) in `log`, in order. `maxFaults` bounds injections.
  */
@@ -220,6 +223,11 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
       const headers = { ...req.headers, host: upstream.host };
       const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
         entry.status = answer.statusCode;
+        if (action?.dropResponse) {
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+          return;
+        }
         const out = { ...answer.headers };
         // Keep the registry's Location pointing at the proxy.
         if (out.location && out.location.startsWith(upstream.origin)) out.location = out.location.slice(upstream.origin.length);

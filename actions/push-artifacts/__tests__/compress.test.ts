@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -251,12 +251,17 @@ describe('LayerCompressor', () => {
 
   test('a corrupted layer fails the compression with the layer and its file', async () => {
     const made = await makeDockerArchive(join(dir, 'corrupt.tar'), { layers: [4000] });
+    const mtime = 1_700_000_000; // whole seconds: set again exactly after the damage
+    utimesSync(made.archive, mtime, mtime);
     const image = await loadImage(made.archive);
-    // Same size, other bytes, after loading (the loader hashed the original).
+    // Same size, other bytes, after loading (the loader hashed the original), and the same modification
+    // time: damage the file's metadata does not show (a file that visibly changed is refused before it
+    // is read: layout.test.ts).
     const bytes = readFileSync(made.archive);
     const at = bytes.indexOf(Buffer.from('payload.bin')) + 1024;
     bytes[at] = bytes[at]! ^ 0xff;
     writeFileSync(made.archive, bytes);
+    utimesSync(made.archive, mtime, mtime);
     const compressor = new LayerCompressor({ tempBase: dir, write: true });
     try {
       await expect(compressor.compress(image, 'auto')).rejects.toThrow(new RegExp(`layer ${made.layers[0]!.digest} \\(.*corrupt\\.tar:layer0/layer\\.tar\\) is corrupted`));

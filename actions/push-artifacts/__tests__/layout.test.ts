@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { makeDockerArchive, makeOciArchive, makeOciLayout, writeTar } from '../../../action-tests/lib/oci-images.mjs';
-import { SourceError, blobDigests, loadImage, manifestsInPushOrder, splitSelector } from '../src/layout.js';
+import { SourceError, blobDigests, loadImage, manifestsInPushOrder, splitSelector, verifyBlobs } from '../src/layout.js';
 import { indexTar, resolveTarEntry } from '../src/tar.js';
 
 let dir: string;
@@ -146,5 +146,73 @@ describe('loadImage', () => {
   test('splitSelector', () => {
     expect(splitSelector('a/b.tar#x:1')).toEqual({ path: 'a/b.tar', selector: 'x:1' });
     expect(splitSelector('a/b')).toEqual({ path: 'a/b' });
+  });
+});
+
+describe('a layout is read only inside itself, and every blob is hashed before a push', () => {
+  const blobFile = (layout: string, digest: string) => join(layout, 'blobs', 'sha256', digest.slice(7));
+
+  test('a blob that is a symbolic link out of the layout is refused, naming it', async () => {
+    const made = await makeOciLayout(join(dir, 'link-out'), { layers: [100, 200] });
+    const layer = made.manifests[0]!.layers[1]!;
+    renameSync(blobFile(made.layout, layer), join(dir, 'outside.bin'));
+    symlinkSync(join(dir, 'outside.bin'), blobFile(made.layout, layer));
+    const error = await loadImage(made.layout).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).message).toBe(`blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${join(dir, 'outside.bin')}, outside the layout`);
+  });
+
+  test('a linked blobs directory leading out is refused too; index.json linked out as well', async () => {
+    const made = await makeOciLayout(join(dir, 'dir-out'), { layers: [100] });
+    renameSync(join(made.layout, 'blobs'), join(dir, 'elsewhere-blobs'));
+    symlinkSync(join(dir, 'elsewhere-blobs'), join(made.layout, 'blobs'));
+    await expect(loadImage(made.layout)).rejects.toThrow(/is a symbolic link to .*elsewhere-blobs.*, outside the layout/);
+    const other = await makeOciLayout(join(dir, 'index-out'), { layers: [100] });
+    renameSync(join(other.layout, 'index.json'), join(dir, 'index-elsewhere.json'));
+    symlinkSync(join(dir, 'index-elsewhere.json'), join(other.layout, 'index.json'));
+    await expect(loadImage(other.layout)).rejects.toThrow(/index\.json in the layout .* is a symbolic link to .*, outside the layout/);
+  });
+
+  test('a link that stays inside the layout is followed', async () => {
+    const made = await makeOciLayout(join(dir, 'link-in'), { layers: [100, 200] });
+    const layer = made.manifests[0]!.layers[1]!;
+    renameSync(blobFile(made.layout, layer), join(made.layout, 'kept.bin'));
+    symlinkSync('../../kept.bin', blobFile(made.layout, layer));
+    const image = await loadImage(made.layout);
+    await verifyBlobs([image]);
+    expect(sha(await readAll(image.blobs.get(layer)!.open()))).toBe(layer);
+  });
+
+  test('verifyBlobs: a blob of the right size with other bytes is named; good blobs are marked verified', async () => {
+    const made = await makeOciLayout(join(dir, 'verify'), { layers: [100, 3000] });
+    const image = await loadImage(made.layout);
+    expect([...image.blobs.values()].some((b) => b.verified)).toBe(false); // loaded: sizes checked, bytes not yet
+    const victim = made.manifests[0]!.layers[1]!;
+    const bytes = readFileSync(blobFile(made.layout, victim));
+    bytes[5] = bytes[5]! ^ 0xff;
+    writeFileSync(blobFile(made.layout, victim), bytes);
+    const again = await loadImage(made.layout);
+    await expect(verifyBlobs([again])).rejects.toThrow(new RegExp(`blob ${victim} \\(.*\\) is corrupted: its content hashes to sha256:\\w+ \\(3\\d{3} bytes, expected 3\\d{3}\\)`));
+    const good = await makeOciLayout(join(dir, 'verify-good'), { layers: [100, 3000] });
+    const loaded = await loadImage(good.layout);
+    await verifyBlobs([loaded]);
+    expect([...loaded.blobs.values()].every((b) => b.verified)).toBe(true);
+  });
+
+  test('a blob file replaced after it was checked is not read', async () => {
+    const made = await makeOciLayout(join(dir, 'replaced'), { layers: [100, 3000] });
+    const image = await loadImage(made.layout);
+    const layer = made.manifests[0]!.layers[1]!;
+    const path = blobFile(made.layout, layer);
+    const copy = readFileSync(path);
+    unlinkSync(path);
+    writeFileSync(path, copy); // same bytes, another file
+    await expect(readAll(image.blobs.get(layer)!.open())).rejects.toThrow(/changed after it was checked/);
+  });
+
+  test('docker save archives are hashed while loading: their blobs are verified already', async () => {
+    const made = await makeDockerArchive(join(dir, 'save-verified.tar'), { layers: [1500] });
+    const image = await loadImage(made.archive);
+    expect([...image.blobs.values()].every((b) => b.verified)).toBe(true);
   });
 });

@@ -1,9 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { InputError } from '@deploy-kit/core';
+import { InputError, isLoopbackHost } from '@deploy-kit/core';
 import {
   ecrHost,
   expandTemplate,
-  isLoopbackHost,
   parseEcrHost,
   parseImages,
   parseReference,
@@ -127,7 +126,7 @@ describe('registries', () => {
     ['[::1]:5000', true],
     ['10.0.0.1:5000', false],
     ['localhost.example.com', false],
-  ])('isLoopbackHost(%s) = %s', (host, expected) => {
+  ])('isLoopbackHost(%s) = %s (core\'s, which push-artifacts uses)', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
   });
 

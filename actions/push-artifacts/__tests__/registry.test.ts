@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { CorruptBlobError, RegistryClient, RegistryError, hashCheck, parseChallenge, parseRange } from '../src/registry.js';
+import { RegistryClient, RegistryError, parseChallenge, parseRange, receivedBytes } from '../src/registry.js';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -21,6 +21,8 @@ class MiniRegistry {
   requests: string[] = [];
   tokenRequests: string[] = [];
   cutNextPatchAt: number | undefined;
+  /** The next PATCH is answered 503 without reading it into the upload (a fault before the chunk lands). */
+  failNextPatch503 = false;
   fail503 = 0;
   private next = 0;
 
@@ -82,7 +84,13 @@ class MiniRegistry {
       }
       const have = this.uploads.get(id);
       if (!have) return void res.writeHead(404).end(JSON.stringify({ errors: [{ code: 'BLOB_UPLOAD_UNKNOWN' }] }));
-      if (req.method === 'GET') return void res.writeHead(204, { range: `0-${have.length - 1}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+      // As the distribution registry answers: `0-0` for an empty upload (and for a one-byte one).
+      if (req.method === 'GET') return void res.writeHead(204, { range: `0-${Math.max(0, have.length - 1)}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+      if (req.method === 'PATCH' && this.failNextPatch503) {
+        this.failNextPatch503 = false;
+        await this.body(req);
+        return void res.writeHead(503).end();
+      }
       if (req.method === 'PATCH') {
         const [start] = String(req.headers['content-range']).split('-').map(Number);
         if (start !== have.length) {
@@ -133,7 +141,9 @@ beforeAll(async () => {
 afterAll(() => registry.stop());
 afterEach(() => {
   registry.cutNextPatchAt = undefined;
+  registry.failNextPatch503 = false;
   registry.fail503 = 0;
+  registry.requests = [];
 });
 
 const client = (password = 'pw') => new RegistryClient({ baseUrl: registry.url, credentials: { username: 'AWS', password }, retry: fast });
@@ -159,6 +169,16 @@ describe('RegistryClient', () => {
     expect(registry.requests.filter((r) => /^GET \/v2\/app\/blobs\/uploads\/\d+$/.test(r))).toHaveLength(1);
   });
 
+  test('a fault before the first chunk lands: Range 0-0 cannot tell 0 bytes from 1, so a fresh session starts from byte 0', async () => {
+    const data = randomBytes(3 * 64 * 1024 + 7);
+    registry.failNextPatch503 = true;
+    const result = await client().uploadBlob('app', blobOf(data), 64 * 1024);
+    expect(result.how).toBe('uploaded');
+    expect(registry.blobs.get(`app@${sha(data)}`)!.equals(data)).toBe(true);
+    const uploads = registry.requests.filter((r) => /blobs\/uploads/.test(r));
+    expect(uploads.slice(0, 5)).toEqual(['POST /v2/app/blobs/uploads/', expect.stringMatching(/^PATCH /), expect.stringMatching(/^GET /), expect.stringMatching(/^DELETE /), 'POST /v2/app/blobs/uploads/']);
+  });
+
   test('503 answers are retried', async () => {
     registry.fail503 = 2;
     const data = randomBytes(10);
@@ -166,11 +186,13 @@ describe('RegistryClient', () => {
     expect(registry.blobs.has(`app@${sha(data)}`)).toBe(true);
   });
 
-  test('corrupted bytes never complete an upload (monolithic and chunked)', async () => {
+  // Blobs are hashed before the push (layout.ts verifyBlobs: see layout.test.ts); bytes that changed
+  // after that are refused by the registry's own digest check, at once (no retry loop).
+  test('bytes that do not match the digest never complete an upload (monolithic and chunked)', async () => {
     const data = randomBytes(300_000);
     const wrong = { ...blobOf(data), digest: sha(randomBytes(8)) };
-    await expect(client().uploadBlob('app', wrong, 1 << 20)).rejects.toThrow(CorruptBlobError);
-    await expect(client().uploadBlob('app', wrong, 64 * 1024)).rejects.toThrow(CorruptBlobError);
+    await expect(client().uploadBlob('app', wrong, 1 << 20)).rejects.toMatchObject({ status: 400, code: 'DIGEST_INVALID' });
+    await expect(client().uploadBlob('app', wrong, 64 * 1024)).rejects.toMatchObject({ status: 400, code: 'DIGEST_INVALID' });
     expect(registry.blobs.has(`app@${wrong.digest}`)).toBe(false);
   });
 
@@ -216,13 +238,106 @@ describe('helpers', () => {
     expect(parseRange(header)).toBe(expected);
   });
 
-  test('hashCheck fails the stream at its end on a mismatch', async () => {
-    const good = Buffer.from('abc');
-    const ok = Readable.from([good]).pipe(hashCheck(sha(good), 3, 'x', true));
-    for await (const _ of ok) void _;
-    const bad = Readable.from([good]).pipe(hashCheck(sha(Buffer.from('abd')), 3, 'x', true));
-    await expect((async () => {
-      for await (const _ of bad) void _;
-    })()).rejects.toThrow(CorruptBlobError);
+  test.each<[string | null, number | undefined]>([
+    ['0-1023', 1024],
+    ['bytes=0-5', 6],
+    // An empty upload and a one-byte upload both answer 0-0 (distribution): it cannot tell.
+    ['0-0', undefined],
+    [null, undefined],
+    ['junk', undefined],
+  ])('receivedBytes(%j)', (header, expected) => {
+    expect(receivedBytes(header)).toBe(expected);
   });
+});
+
+/**
+ * A scripted transport: each request is answered by the first rule whose test matches; every request
+ * is recorded with its Authorization header, to check where the login went.
+ */
+function scripted(rules: Array<[RegExp, (url: URL) => { status: number; headers?: Record<string, string>; body?: string }]>) {
+  const seen: Array<{ method: string; url: string; authorization?: string }> = [];
+  const fetch = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+    const url = new URL(input);
+    seen.push({ method: init.method, url: input, authorization: init.headers.authorization });
+    const rule = rules.find(([pattern]) => pattern.test(`${init.method} ${input}`));
+    if (!rule) throw new Error(`unexpected ${init.method} ${input}`);
+    const answer = rule[1](url);
+    const headers = new Map(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    return {
+      status: answer.status,
+      ok: answer.status >= 200 && answer.status < 300,
+      headers: { get: (name: string) => headers.get(name.toLowerCase()) ?? null },
+      json: async () => JSON.parse(answer.body ?? '{}') as unknown,
+      text: async () => answer.body ?? '',
+      arrayBuffer: async () => new ArrayBuffer(0),
+      body: { cancel: async () => undefined },
+    };
+  };
+  return { fetch, seen };
+}
+
+describe('the login is bound to the registry host', () => {
+  const basic = `Basic ${Buffer.from('AWS:pw').toString('base64')}`;
+  const data = Buffer.from('layer bytes');
+
+  test('an upload Location on another host gets no Authorization header; the registry itself does', async () => {
+    const t = scripted([
+      [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } })],
+      [/^POST https:\/\/registry\.example\/v2\/app\/blobs\/uploads\/$/, () => ({ status: 202, headers: { location: 'https://uploads.elsewhere.example/session/1' } })],
+      [/^PUT https:\/\/uploads\.elsewhere\.example\/session\/1\?digest=/, () => ({ status: 201, headers: { 'docker-content-digest': sha(data) } })],
+    ]);
+    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    await c.uploadBlob('app', blobOf(data), 4096);
+    expect(t.seen.map((r) => [r.method, new URL(r.url).host, r.authorization])).toEqual([
+      ['GET', 'registry.example', undefined],
+      ['POST', 'registry.example', basic],
+      ['PUT', 'uploads.elsewhere.example', undefined],
+    ]);
+  });
+
+  test('a token service on another host is asked for an anonymous token; the token goes to the registry only', async () => {
+    const t = scripted([
+      [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token",service="registry.example"' } })],
+      [/^GET https:\/\/auth\.other\.example\/token\?/, () => ({ status: 200, body: '{"token":"anon-1"}' })],
+      [/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 404 })],
+    ]);
+    const logs: string[] = [];
+    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast, log: (m) => logs.push(m) });
+    expect(await c.hasBlob('app', sha(data))).toBe(false);
+    expect(t.seen.map((r) => [new URL(r.url).host, r.authorization])).toEqual([
+      ['registry.example', undefined],
+      ['auth.other.example', undefined],
+      ['registry.example', 'Bearer anon-1'],
+    ]);
+    expect(logs.join('\n')).toContain('names the token service auth.other.example, another host: the login for registry.example is not sent there');
+  });
+
+  test('a token service on the same host gets the login', async () => {
+    const t = scripted([
+      [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://registry.example/token"' } })],
+      [/^GET https:\/\/registry\.example\/token\?/, () => ({ status: 200, body: '{"token":"t-2"}' })],
+      [/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 200 })],
+    ]);
+    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    expect(await c.hasBlob('app', sha(data))).toBe(true);
+    expect(t.seen.map((r) => r.authorization)).toEqual([undefined, basic, 'Bearer t-2']);
+  });
+
+  test('a token service over plain http (not loopback) is refused before anything is sent to it', async () => {
+    const t = scripted([[/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example/token"' } })]]);
+    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    const error = await c.hasBlob('app', sha(data)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: 'Refused to send a login to the token service auth.example that registry registry.example named', why: expect.stringContaining('plain http') });
+    expect(t.seen.map((r) => new URL(r.url).host)).toEqual(['registry.example']);
+  });
+});
+
+test('a token service that does not answer is named as such, not as the registry', async () => {
+  const t = scripted([[/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token"' } })]]);
+  const refusing = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+    if (input.startsWith('https://auth.other.example/')) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    return t.fetch(input, init);
+  };
+  const c = new RegistryClient({ baseUrl: 'https://registry.example', fetch: refusing as never, retry: { ...fast, attempts: 1 } });
+  await expect(c.hasBlob('app', sha(Buffer.from('x')))).rejects.toThrow('Login to the token service of registry registry.example failed: the token service auth.other.example (https://auth.other.example/token) could not be reached (ECONNREFUSED).');
 });

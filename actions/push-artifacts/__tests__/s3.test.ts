@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '@deploy-kit/core';
@@ -118,6 +118,36 @@ describe('S3 plan', () => {
     expect((error as ActionError).describe()).toMatch(/Empty upload: .*empty has no files to upload[\s\S]*Binaries built successfully/);
   });
 
+  test('a link out of the source is refused, naming the input, the path and where it leads', async () => {
+    const source = join(dir, 'linked-out');
+    mkdirSync(join(source, 'sub'), { recursive: true });
+    writeFileSync(join(source, 'ms_core'), 'core');
+    writeFileSync(join(dir, 'secret.txt'), 'not for S3');
+    symlinkSync(join(dir, 'secret.txt'), join(source, 'sub', 'notes.txt'));
+    const error = await planUpload({ sources: [source], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ActionError);
+    expect((error as ActionError).describe()).toMatch(new RegExp(`^S3 upload: sub/notes\\.txt in ${source} is a symbolic link to ${join(dir, 'secret.txt')}, outside ${source}\\.\nWhy: input "s3-source" names ${source}`));
+    // A linked directory leading out is refused as well (not silently skipped).
+    const other = join(dir, 'linked-dir-out');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, 'a'), 'a');
+    symlinkSync(join(dir, 'lambdas'), join(other, 'lambdas'));
+    await expect(planUpload({ sources: [other], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' })).rejects.toThrow(/lambdas in .* is a symbolic link to .*, outside/);
+  });
+
+  test('a link inside the source is uploaded under its own name; the source itself may be a link', async () => {
+    const real = join(dir, 'real-bins');
+    mkdirSync(real, { recursive: true });
+    writeFileSync(join(real, 'ms_core'), 'core');
+    symlinkSync('ms_core', join(real, 'latest'));
+    symlinkSync(real, join(dir, 'bins-link'));
+    const files = await planUpload({ sources: [join(dir, 'bins-link')], prefix: 'v1/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+    expect(files.map((f) => [f.key, f.checked?.real])).toEqual([
+      ['v1/latest', join(real, 'ms_core')],
+      ['v1/ms_core', join(real, 'ms_core')],
+    ]);
+  });
+
   test('a missing source', async () => {
     await expect(planUpload({ sources: [join(dir, 'nope')], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' })).rejects.toThrow(/does not exist/);
   });
@@ -222,6 +252,19 @@ describe('uploadFiles', () => {
   const plan = () => planUpload({ sources: [dir], prefix: 'p/v1/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
   const run = (s3: S3Api, files: Awaited<ReturnType<typeof plan>>, checksums: 'sha256' | 'sha256sums' | 'none' = 'sha256sums', apply = (_: string, effect: () => Promise<void>) => effect()) =>
     uploadFiles(s3, files, { bucket: 'b', prefix: 'p/v1/', concurrency: 2, partSize: 1 << 20, checksums, apply });
+
+  test('a file replaced after it was listed is not uploaded', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'pa-replaced-'));
+    try {
+      writeFileSync(join(source, 'ms_core'), 'core-1');
+      const files = await planUpload({ sources: [source], prefix: 'p/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+      unlinkSync(join(source, 'ms_core'));
+      writeFileSync(join(source, 'ms_core'), 'core-2'); // same size, another file
+      await expect(run(new MemoryS3(), files, 'sha256')).rejects.toThrow(/ms_core changed after it was listed/);
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
+  });
 
   test('uploads everything with checksums and a SHA256SUMS, then skips it all on a retry', async () => {
     const s3 = new MemoryS3();

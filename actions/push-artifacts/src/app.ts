@@ -4,15 +4,17 @@
  * upload binaries to S3, and return the outputs and summary rows.
  */
 import { tmpdir } from 'node:os';
-import { ActionError, Changes, InputError, errorMessage } from '@deploy-kit/core';
+import { ActionError, Changes, InputError, errorMessage, inheritedEnvironment } from '@deploy-kit/core';
 import { awsEndpointFromEnv, resolveAwsRegion } from '@deploy-kit/core/aws';
 import type { InputValues } from '@deploy-kit/core';
 import { LayerCompressor, type CompressionReport } from './compress.js';
-import type { EcrApi } from './ecr.js';
+import type { EcrApi, EcrLogin } from './ecr.js';
 import { promote } from './ecr.js';
 import { dockerPush, type Login, type Runner } from './docker.js';
 import { parseGlobRules } from './globs.js';
-import { SourceError, loadImage, type LoadedImage } from './layout.js';
+import { SourceError, loadImage, verifyBlobs, type LoadedImage } from './layout.js';
+import { ecrTokenMayGo, loginPlan, type LoginPlan } from './logins.js';
+import { describeRegistryNetworkError } from './network.js';
 import { formatBytes, pushImages, type PushJob, type RegistryApi } from './push.js';
 import {
   ecrHost,
@@ -25,9 +27,9 @@ import {
   resolveTargets,
   type ImageTarget,
 } from './refs.js';
-import { CorruptBlobError, RegistryError, SourceReadError, type RegistryCredentials } from './registry.js';
+import { RegistryError, SourceReadError, type RegistryCredentials } from './registry.js';
 import type { LocalFile, S3Api, UploadReport } from './s3.js';
-import { keyPrefix, planUpload, uploadFiles } from './s3.js';
+import { keyPrefix, keySegmentProblem, planUpload, uploadFiles } from './s3.js';
 import { parseSize } from './size.js';
 import type { inputs } from './io.js';
 
@@ -38,7 +40,10 @@ export interface Deps {
   ecr: (region: string) => Promise<EcrApi>;
   s3: (region: string) => Promise<S3Api>;
   registry: (baseUrl: string, credentials: RegistryCredentials | undefined) => RegistryApi & { ping(): Promise<void> };
+  /** A docker config with `logins` for later steps of the job (exported as DOCKER_CONFIG; the post step removes it). */
   writeDockerConfig: (runnerTemp: string, logins: Login[]) => Promise<string>;
+  /** A docker config with `logins` for this step's own docker CLI only (`mode: docker`); removed by `remove` when the step ends. */
+  stepDockerConfig: { write: (base: string, logins: Login[]) => Promise<string>; remove: (dir: string) => Promise<void> };
   runCommand: Runner;
   log: (message: string) => void;
   warn: (message: string) => void;
@@ -63,16 +68,38 @@ const PART_BOUNDS = { min: 5 * 1024 * 1024, max: 5 * 1024 * 1024 * 1024 };
 
 /** The version segment of the S3 prefix: the input, image-tags' version, or the pushed tag. */
 export function resolveS3Version(values: Pick<Values, 's3Version' | 'images'>, env: NodeJS.ProcessEnv): string {
-  if (values.s3Version) return values.s3Version;
+  return s3VersionAndOrigin(values, env).version;
+}
+
+/** The version and where it came from (`input`, `images` JSON's `version`, or `GITHUB_REF`), for messages. */
+export function s3VersionAndOrigin(values: Pick<Values, 's3Version' | 'images'>, env: NodeJS.ProcessEnv): { version: string; origin: 'input' | 'images' | 'GITHUB_REF' } {
+  if (values.s3Version) return { version: values.s3Version, origin: 'input' };
   try {
     const parsed = JSON.parse(values.images) as { version?: unknown };
-    if (typeof parsed.version === 'string' && parsed.version.trim() !== '') return parsed.version.trim();
+    if (typeof parsed.version === 'string' && parsed.version.trim() !== '') return { version: parsed.version.trim(), origin: 'images' };
   } catch {
     /* not JSON */
   }
   const ref = env.GITHUB_REF ?? '';
-  if (ref.startsWith('refs/tags/')) return ref.slice('refs/tags/'.length);
+  if (ref.startsWith('refs/tags/')) return { version: ref.slice('refs/tags/'.length), origin: 'GITHUB_REF' };
   throw new InputError('s3-version', `is empty and the run was not started by a tag (GITHUB_REF is ${ref || 'empty'})`, 'the release version, e.g. `${{ steps.v.outputs.tag }}`', '');
+}
+
+/**
+ * The S3 key prefix `s3-path/version/`; a bad part is reported against the input it came from (for a
+ * version taken from image-tags' `version` or the tag, against `s3-version`, saying so).
+ */
+export function s3KeyPrefix(values: Pick<Values, 's3Path' | 's3Version' | 'images'>, env: NodeJS.ProcessEnv): string {
+  const pathProblem = keySegmentProblem(values.s3Path);
+  if (pathProblem) throw new InputError('s3-path', pathProblem, 'a key prefix such as `binaries`', values.s3Path);
+  const { version, origin } = s3VersionAndOrigin(values, env);
+  const versionProblem = keySegmentProblem(version);
+  if (versionProblem) {
+    if (origin === 'input') throw new InputError('s3-version', versionProblem, 'a version such as `v1.2.3`', values.s3Version);
+    const from = origin === 'images' ? "the `version` of input \"images\"" : 'the tag (GITHUB_REF)';
+    throw new InputError('s3-version', `is empty, and the version it defaults to, from ${from}, ${versionProblem}`, 'a version such as `v1.2.3` (set `s3-version`)', version);
+  }
+  return keyPrefix(values.s3Path, version);
 }
 
 /** Checks the inputs that only make sense together, before any side effect. */
@@ -104,18 +131,43 @@ function needsRegion(values: Values): boolean {
   return values.s3Bucket !== '' || (hasImages && values.registryAuth === 'ecr');
 }
 
-function explainRegistryError(error: unknown, host: string, repository: string): unknown {
-  if (error instanceof CorruptBlobError) {
-    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { why: 'the image files were changed or damaged after the build', check: 'build the image again; do not edit files inside the layout' });
-  }
+/** What the push knew about the registry, for its errors. */
+interface RegistryContext {
+  host: string;
+  url: string;
+  /** Why the ECR login was not given to this host (it is bound to another), when that is so. */
+  withheld?: string;
+}
+
+function explainRegistryError(error: unknown, registry: RegistryContext, repository: string): unknown {
+  const { host } = registry;
   if (error instanceof SourceReadError) {
-    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { check: 'the image files stay in place and readable until the step ends' });
+    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { check: 'the image files stay in place, unchanged and readable until the step ends' });
   }
+  const unreachable = describeRegistryNetworkError(error, { what: `Push to ${host}/${repository}`, host, url: registry.url });
+  if (unreachable) return unreachable;
   if (!(error instanceof RegistryError)) return error;
+  if (error.status === 401 && registry.withheld) {
+    return new ActionError(`Push to ${host}/${repository} failed: the registry wants a login and was sent none (HTTP 401).`, {
+      why: `${registry.withheld}, so ${host} was asked anonymously`,
+      check: [
+        'push to the ECR registry the login is for (`<account>.dkr.ecr.<region>.amazonaws.com`), or name a local test registry in `registry`',
+        'for another registry, log in with its own credentials in a step of your own (e.g. docker/login-action) and push with them; the ECR password is never sent to it',
+      ],
+      cause: error,
+    });
+  }
   if (error.status === 401) {
     return new ActionError(`Push to ${host}/${repository} failed: the registry rejected the login (HTTP 401).`, {
       why: error.message,
       check: ['Authentication fails: AWS credentials configured and allowed ecr:GetAuthorizationToken', 'the registry is the one of this account and region'],
+      cause: error,
+    });
+  }
+  if (error.code === 'DIGEST_INVALID') {
+    return new ActionError(`Push to ${host}/${repository} stopped: the registry refused a blob whose bytes do not match its digest (DIGEST_INVALID).`, {
+      why: `${error.message}; every blob was hashed before the push, so its file changed while the step ran (or the registry received other bytes)`,
+      check: 'nothing else writes into the image while this step runs',
       cause: error,
     });
   }
@@ -164,7 +216,7 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
   const cacheControl = parseGlobRules(values.cacheControl, 'cache-control', 'a Cache-Control value for every file, or lines of `glob=value`');
   const registryAddress = parseRegistry(values.registry);
   let targets: ImageTarget[] = parseImages(values.images, 'images');
-  const s3Version = values.s3Bucket !== '' ? resolveS3Version(values, deps.env) : '';
+  if (values.s3Bucket !== '') s3KeyPrefix(values, deps.env); // a bad s3-path / s3-version fails before anything is read
   const region = needsRegion(values) ? resolveAwsRegion(values.region, deps.env) : values.region;
   const changes = new Changes(values.dryRun, deps.log);
   const outcome: Outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], sections: [], changes, compressed: [] };
@@ -182,10 +234,13 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
   // An unreadable image or an empty S3 source must fail the step before a repository is created or an
   // image pushed: nothing is half-published.
   const loaded = new Map<string, LoadedImage>();
+  /** The first target each source path was loaded for (for messages). */
+  const sourceOf = new Map<string, ImageTarget>();
   if (targets.length > 0 && values.mode === 'push') {
     for (const target of targets) {
       const path = expandTemplate(values.source, target);
       if (loaded.has(path)) continue;
+      sourceOf.set(path, target);
       let image: LoadedImage;
       let report: CompressionReport | undefined;
       const unreadable = (error: unknown) =>
@@ -222,14 +277,30 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
       deps.log(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
     }
   }
+  // Every blob is hashed before the first write anywhere (a repository created, a blob or manifest
+  // sent): once, on first need, so a re-push that finds every tag in place reads no blob at all. A
+  // dry run hashes them too: it checks what a real run would.
+  let verification: Promise<void> | undefined;
+  const verifyBeforeWrite = (): Promise<void> =>
+    (verification ??= (async () => {
+      for (const [path, image] of loaded) {
+        try {
+          await verifyBlobs([image]);
+        } catch (error) {
+          const target = sourceOf.get(path)!;
+          if (!(error instanceof SourceError)) throw error;
+          throw new ActionError(`Cannot read the image for ${target.repository}: ${error.message}.`, {
+            why: `input "source" (${values.source}) gives ${path} for service ${target.service}; every blob is hashed before anything is created or pushed`,
+            check: error.check ?? 'the build step wrote an OCI layout or docker save archive there',
+          });
+        }
+      }
+    })());
+  if (values.dryRun && loaded.size > 0) await verifyBeforeWrite();
+
   let s3Plan: { prefix: string; files: LocalFile[] } | undefined;
   if (values.s3Bucket !== '') {
-    let prefix: string;
-    try {
-      prefix = keyPrefix(values.s3Path, s3Version);
-    } catch (error) {
-      throw new InputError('s3-path', errorMessage(error), 'a key prefix such as `binaries`', values.s3Path);
-    }
+    const prefix = s3KeyPrefix(values, deps.env);
     s3Plan = { prefix, files: await planUpload({ sources: values.s3Source, prefix, contentTypes, cacheControl, sourceInput: 's3-source' }) };
   }
 
@@ -239,9 +310,26 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
   }
 
   // --- registry and login -------------------------------------------------------------------------
+  // The ECR login goes only to the registry it was issued for (logins.ts): an ECR host, checked
+  // against GetAuthorizationToken's proxyEndpoint, or the loopback registry the `registry` input
+  // names. Every other host gets no login, and no ECR repository check: it is pushed to anonymously.
   let ecrApi: EcrApi | undefined;
   const logins = new Map<string, Login>();
+  const plans = new Map<string, LoginPlan>();
   const accountOf = new Map<string, string | undefined>();
+  const baseUrlOf = (host: string) => registryBaseUrl(host, registryAddress && registryAddress.host === host ? registryAddress.scheme : undefined);
+  const loginTo = async (host: string, plan: LoginPlan): Promise<EcrLogin> => {
+    const login = await ecrApi!.login(plan.kind === 'ecr' ? plan.account : undefined);
+    if (!ecrTokenMayGo(plan, login.proxyEndpoint, baseUrlOf(host))) {
+      throw new ActionError(`ECR issued its login for ${login.proxyEndpoint || '(no registry named)'}, not for ${host}, so it is not sent to ${host}.`, {
+        why: "a credential goes only to the registry it was issued for (GetAuthorizationToken's proxyEndpoint)",
+        check: ['the registry host in `images` / `registry` is the one GetAuthorizationToken names for this account and region', 'AWS_ENDPOINT_URL_ECR, when set, points at the ECR API of that registry'],
+      });
+    }
+    const issuedFor = plan.kind === 'loopback' ? `ECR token; ${host} is the loopback registry the \`registry\` input names, which gets it for local testing` : `ECR token for ${host}`;
+    deps.log(`Logged in to ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''})`);
+    return login;
+  };
   if (targets.length > 0) {
     let registry = registryAddress;
     if (values.registryAuth === 'ecr') {
@@ -254,16 +342,17 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
     }
     targets = resolveTargets(targets, registry);
     outcome.registry = registry?.host ?? targets[0]!.host;
-    if (values.registryAuth === 'ecr' && values.mode !== 'promote') {
-      for (const host of new Set(targets.map((t) => t.host))) {
-        const ecr = parseEcrHost(host);
-        const login = await ecrApi!.login(ecr?.account);
-        logins.set(host, { host, username: login.username, password: login.password });
-        accountOf.set(host, ecr?.account);
-        deps.log(`Logged in to ${host} as ${login.username} (ECR token${login.expiresAt ? `, valid until ${login.expiresAt.toISOString()}` : ''})`);
+    for (const host of new Set(targets.map((t) => t.host))) {
+      const plan = loginPlan(host, values.registryAuth, registryAddress);
+      plans.set(host, plan);
+      accountOf.set(host, parseEcrHost(host)?.account);
+      if (values.mode === 'promote') continue; // the ECR API only: no registry login
+      if (plan.kind === 'none') {
+        if (values.registryAuth === 'ecr') deps.log(`${host}: no ECR login and no ECR repository check (${plan.reason}); pushing to it anonymously.`);
+        continue;
       }
-    } else {
-      for (const host of new Set(targets.map((t) => t.host))) accountOf.set(host, parseEcrHost(host)?.account);
+      const login = await loginTo(host, plan);
+      logins.set(host, { host, username: login.username, password: login.password });
     }
   }
 
@@ -271,11 +360,13 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
     // amazon-ecr-login's job: a login for later steps and nothing else.
     ecrApi = await deps.ecr(region);
     const host = registryAddress?.host ?? ecrHost(await ecrApi.callerAccount(), region);
-    const account = parseEcrHost(host)?.account;
-    const login = await ecrApi.login(account);
+    const plan = loginPlan(host, 'ecr', registryAddress);
+    if (plan.kind === 'none') {
+      throw new InputError('registry', `names ${host}, but mode \`login\` writes the ECR login, which only goes to the ECR registry it was issued for (${plan.reason})`, 'an ECR registry `<account>.dkr.ecr.<region>.amazonaws.com`, or empty for the account\'s own', values.registry);
+    }
+    const login = await loginTo(host, plan);
     logins.set(host, { host, username: login.username, password: login.password });
     outcome.registry = host;
-    deps.log(`Logged in to ${host} as ${login.username} (ECR token${login.expiresAt ? `, valid until ${login.expiresAt.toISOString()}` : ''})`);
     outcome.rows.push([host, '', 'logged in', login.expiresAt ? `token valid until ${login.expiresAt.toISOString()}` : '']);
   }
 
@@ -287,11 +378,14 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
     });
   } else if (values.dockerConfig && values.registryAuth === 'none') {
     deps.warn('docker-config: true has no effect with registry-auth: none (there is no login to write).');
+  } else if (values.dockerConfig && values.mode !== 'promote') {
+    deps.warn('docker-config: true wrote nothing: none of the registries is one the ECR login goes to (an ECR registry, or the loopback registry `registry` names).');
   }
 
   // --- repositories -------------------------------------------------------------------------------
   if (ecrApi && targets.length > 0 && values.mode !== 'promote') {
     for (const target of targets) {
+      if (plans.get(target.host)?.kind === 'none') continue; // not an ECR registry (see the login)
       const registryId = accountOf.get(target.host);
       const existing = await ecrApi.describeRepository(target.repository, registryId);
       if (existing) continue;
@@ -305,6 +399,7 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
         });
       }
       const mutability = values.tagMutability === 'immutable' ? 'IMMUTABLE' : 'MUTABLE';
+      await verifyBeforeWrite();
       await changes.apply(`create ECR repository ${target.repository} (scan on push ${values.scanOnPush ? 'on' : 'off'}, tags ${mutability})`, async () => {
         await ecrApi!.createRepository(target.repository, { scanOnPush: values.scanOnPush, mutability }, registryId);
         deps.log(`Created ECR repository ${target.repository}`);
@@ -323,14 +418,20 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
       jobsByHost.set(target.host, jobs);
     }
     for (const [host, jobs] of jobsByHost) {
-      const scheme = registryAddress && registryAddress.host === host ? registryAddress.scheme : undefined;
       const login = logins.get(host);
-      const client = deps.registry(registryBaseUrl(host, scheme), login ? { username: login.username, password: login.password } : undefined);
+      const plan = plans.get(host);
+      const context: RegistryContext = { host, url: baseUrlOf(host), withheld: plan?.kind === 'none' && values.registryAuth === 'ecr' ? plan.reason : undefined };
+      const client = deps.registry(context.url, login ? { username: login.username, password: login.password } : undefined);
       let reachable = true;
       try {
         await client.ping();
       } catch (error) {
-        if (!values.dryRun) throw new ActionError(`Cannot reach the registry ${host}: ${errorMessage(error)}`, { check: ['the registry address is right', 'the runner can reach it (network, proxy)'], cause: error });
+        if (!values.dryRun) {
+          throw (
+            describeRegistryNetworkError(error, { what: `Push to ${host}`, host, url: `${context.url}/v2/` }) ??
+            new ActionError(`Cannot reach the registry ${host} (${context.url}/v2/): ${errorMessage(error)}`, { check: ['the registry address is right', 'the runner can reach it (network, proxy)'], cause: error })
+          );
+        }
         reachable = false;
         deps.warn(`dry-run: the registry ${host} did not answer (${errorMessage(error)}); a real run would fail here.`);
       }
@@ -342,9 +443,9 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
       if (!values.dryRun) {
         let results;
         try {
-          results = await pushImages(client, jobs, { chunkSize, concurrency: values.concurrency ?? 4, log: deps.log });
+          results = await pushImages(client, jobs, { chunkSize, concurrency: values.concurrency ?? 4, log: deps.log, beforeWrite: verifyBeforeWrite });
         } catch (error) {
-          throw explainRegistryError(error, host, jobs.map((j) => j.repository).join(', '));
+          throw explainRegistryError(error, context, jobs.map((j) => j.repository).join(', '));
         }
         for (const result of results) {
           changes.list.push({ description: `push ${result.digest} to ${host}/${result.repository}`, applied: true });
@@ -365,7 +466,7 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
               try {
                 current = await client.manifestDigest(job.repository, tag);
               } catch (error) {
-                throw explainRegistryError(error, host, job.repository);
+                throw explainRegistryError(error, context, job.repository);
               }
             }
             outcome.digests[reference] = job.image.root.digest;
@@ -392,8 +493,26 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
     if (values.dryRun) {
       for (const r of requests) for (const ref of r.references) changes.list.push({ description: `docker push ${ref}`, applied: false });
     } else {
-      const env = { ...deps.env, ...(outcome.dockerConfig ? { DOCKER_CONFIG: outcome.dockerConfig } : {}) };
-      const digests = await dockerPush(deps.runCommand, env, [...logins.values()], requests, deps.log);
+      // The docker CLI gets the login through a docker config of its own: the one exported for later
+      // steps (`docker-config: true`), else a private one for this step, removed when it ends, also on
+      // failure. Never `docker login`, which would leave it in ~/.docker/config.json (or a keyring).
+      // Without a login of ours (every host anonymous), docker keeps the user's own configuration.
+      let stepConfig: string | undefined;
+      if (!outcome.dockerConfig && logins.size > 0) stepConfig = await deps.stepDockerConfig.write(deps.env.RUNNER_TEMP || tmpdir(), [...logins.values()]);
+      const config = outcome.dockerConfig || stepConfig;
+      const env = { ...inheritedEnvironment(deps.env), ...(config ? { DOCKER_CONFIG: config } : {}) };
+      let digests: Map<string, string>;
+      try {
+        digests = await dockerPush(deps.runCommand, env, requests, deps.log);
+      } finally {
+        if (stepConfig) {
+          const dir = stepConfig;
+          await deps.stepDockerConfig.remove(dir).then(
+            () => deps.log(`Removed the docker config ${dir} that held the login for docker push.`),
+            (error: unknown) => deps.warn(`Could not remove the docker config ${dir} that holds the registry login: ${errorMessage(error)}. The post step tries again, and the runner empties RUNNER_TEMP when the job ends.`),
+          );
+        }
+      }
       for (const r of requests) {
         for (const ref of r.references) {
           outcome.images.push(ref);

@@ -19,6 +19,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { INDEX_TYPES, MEDIA, SourceError, blobDigests, fileRangeStream, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
+import { FileChangedError } from './local-files.js';
 import { pool } from './push.js';
 
 export type CompressMode = 'auto' | 'gzip' | 'none';
@@ -141,7 +142,12 @@ export async function gzipBlob(blob: BlobSource, level: number, file: string | u
   const input = { hash: createHash('sha256'), size: 0 };
   const output = { hash: createHash('sha256'), size: 0 };
   const sink = file ? createWriteStream(file, { flags: 'wx', mode: 0o600 }) : new Writable({ write: (_chunk, _encoding, callback) => callback() });
-  await pipeline(blob.open(), hashTap(input), createGzip({ level, chunkSize: 256 * 1024 }), hashTap(output), sink);
+  try {
+    await pipeline(blob.open(), hashTap(input), createGzip({ level, chunkSize: 256 * 1024 }), hashTap(output), sink);
+  } catch (error) {
+    if (error instanceof FileChangedError) throw new SourceError(error.message, 'nothing else writes into the image while this step runs');
+    throw error;
+  }
   const actual = `sha256:${input.hash.digest('hex')}`;
   if (actual !== blob.digest || input.size !== blob.size) {
     throw new SourceError(
@@ -205,7 +211,8 @@ export class LayerCompressor {
       }
       const [from, to] = [...replaced].find(([, c]) => c.digest === digest)!;
       const where = `${image.blobs.get(from)!.where} (gzip)`;
-      blobs.set(digest, { digest, size: to.size, where, open: to.file ? fileRange(to.file) : notWritten(where) });
+      // Hashed as it was written (into a private directory of ours): verified.
+      blobs.set(digest, { digest, size: to.size, where, open: to.file ? fileRange(to.file) : notWritten(where), verified: true });
     }
     const report: CompressionReport = {
       layers: layers.length,

@@ -1,7 +1,10 @@
 /**
- * Docker CLI integration: a private docker config (0600, in RUNNER_TEMP, removed by the post step)
- * holding the registry login for later steps, and `mode: docker` (tag + push through an engine).
- * The password goes into the config file or the CLI's stdin, never onto a command line.
+ * Docker CLI integration: a private docker config (0600 in a 0700 directory under RUNNER_TEMP)
+ * holding the registry login, for later steps (`docker-config: true`, `mode: login`; removed by the
+ * post step) or for this step's own `docker push` (`mode: docker`; removed when the step ends).
+ * The password goes into that file only: never onto a command line, and never through `docker
+ * login`, which would write it to ~/.docker/config.json or, with an empty config, to the OS keyring
+ * through a credential helper, where it would outlive the job.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,11 +53,11 @@ export type Runner = (command: string, args: string[], options: { env: NodeJS.Pr
 
 export const runCommand: Runner = (command, args, options) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: options.env, stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -64,7 +67,10 @@ export const runCommand: Runner = (command, args, options) =>
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.stdin ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // a program that exits without reading its input
+      child.stdin.end(options.stdin);
+    }
   });
 
 /** `digest: sha256:... size: N` from `docker push` output. */
@@ -78,8 +84,11 @@ export interface DockerPushRequest {
   references: string[];
 }
 
-/** mode: docker — needs an engine; logs in via stdin into the private config, tags, pushes. */
-export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, logins: readonly Login[], requests: DockerPushRequest[], log: (m: string) => void): Promise<Map<string, string>> {
+/**
+ * mode: docker — needs an engine; tags and pushes. `env` is the CLI's environment: its DOCKER_CONFIG
+ * is the private config holding the login, when there is one (see app.ts).
+ */
+export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, requests: DockerPushRequest[], log: (m: string) => void): Promise<Map<string, string>> {
   const tail = (r: CommandResult) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
   let info: CommandResult;
   try {
@@ -90,10 +99,6 @@ export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, logins: re
   if (info.code !== 0) {
     throw new ActionError('mode: docker needs a running Docker engine, and none answered.', { why: tail(info), check: ['use `mode: push` (no engine needed) on this runner', 'or start the engine (docker info must work)'] });
   }
-  for (const login of logins) {
-    const r = await run('docker', ['login', '--username', login.username, '--password-stdin', login.host], { env, stdin: login.password, timeoutMs: 60_000 });
-    if (r.code !== 0) throw new ActionError(`docker login ${login.host} failed.`, { why: tail(r), check: 'Authentication fails: AWS credentials configured' });
-  }
   const digests = new Map<string, string>();
   for (const request of requests) {
     for (const reference of request.references) {
@@ -102,7 +107,12 @@ export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, logins: re
         if (tagged.code !== 0) throw new ActionError(`docker tag ${request.source} ${reference} failed.`, { why: tail(tagged), check: 'the build step built the image under that name' });
       }
       const pushed = await run('docker', ['push', reference], { env, timeoutMs: 3_600_000 });
-      if (pushed.code !== 0) throw new ActionError(`docker push ${reference} failed.`, { why: tail(pushed), check: ['Repository not found: the ECR repository exists (or set create-repositories: true)', 'Permission denied: IAM permissions'] });
+      if (pushed.code !== 0) {
+        throw new ActionError(`docker push ${reference} failed.`, {
+          why: tail(pushed),
+          check: ['Repository not found: the ECR repository exists (or set create-repositories: true)', 'Permission denied: IAM permissions', 'Authentication fails: only the ECR registry the login was issued for (or the loopback `registry`) gets it; other registries are pushed to anonymously'],
+        });
+      }
       const digest = parsePushDigest(pushed.stdout);
       if (digest) digests.set(reference, digest);
       log(`pushed ${reference}${digest ? ` (${digest})` : ''}`);

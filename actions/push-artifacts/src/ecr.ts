@@ -5,6 +5,7 @@
  */
 import { ActionError, registerSecret } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, describeCommonAwsError } from '@deploy-kit/core/aws';
+import { describeAwsNetworkError, type AwsService } from './network.js';
 
 export interface EcrLogin {
   username: string;
@@ -139,16 +140,32 @@ export async function promote(api: EcrApi, request: PromoteRequest, apply: (what
   return { repository, digest: source.digest, mediaType, tags };
 }
 
-/** ECR and STS through the AWS SDK (loaded on first use), every call retried and explained. */
-export async function createEcrApi(region: string): Promise<EcrApi> {
+export interface AwsClientOptions {
+  /** Longest wait for one answer (default: core's 2 minutes). */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  /** For the endpoint named in errors (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Retry budget per call (default: core's). */
+  retry?: { attempts?: number; maxElapsedMs?: number; sleep?: (ms: number) => Promise<void> };
+}
+
+/**
+ * ECR and STS through the AWS SDK (loaded on first use), every call time-limited, retried and
+ * explained; a call that gets no answer names the service and its endpoint.
+ */
+export async function createEcrApi(region: string, options: AwsClientOptions = {}): Promise<EcrApi> {
   const [ecr, sts] = await Promise.all([import('@aws-sdk/client-ecr'), import('@aws-sdk/client-sts')]);
-  const client = new ecr.ECRClient(awsClientConfig({ region }));
-  const stsClient = new sts.STSClient(awsClientConfig({ region }));
+  const config = awsClientConfig({ region, requestTimeoutMs: options.requestTimeoutMs, connectionTimeoutMs: options.connectionTimeoutMs });
+  const client = new ecr.ECRClient(config);
+  const stsClient = new sts.STSClient(config);
+  const env = options.env ?? process.env;
   const call = async <T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> => {
+    const service: AwsService = what.startsWith('STS ') ? 'STS' : 'ECR';
     try {
-      return await awsCall(what, fn);
+      return await awsCall(what, fn, options.retry ?? {});
     } catch (error) {
-      throw describeCommonAwsError(error, what, { permission, region }) ?? error;
+      throw describeAwsNetworkError(error, { what, service, region, env }) ?? describeCommonAwsError(error, what, { permission, region }) ?? error;
     }
   };
   const repo = (r: { repositoryName?: string; repositoryUri?: string; imageTagMutability?: string }): EcrRepository => ({

@@ -4,12 +4,15 @@
  * (`--output type=oci`, and `docker save` since Docker 25), or a legacy `docker save` archive
  * (`manifest.json` + `<id>/layer.tar`). The result is a manifest tree (small documents kept in
  * memory, their digests checked) and a blob table whose entries stream from disk on demand.
+ * Files are read only inside the source (no link out of a layout directory) and only while they
+ * are the files first looked at; verifyBlobs hashes the blobs before anything is written.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { FileChangedError, OutsideRootError, checkedRange, identityOf, realInside, type FileIdentity } from './local-files.js';
 import { indexTar, resolveTarEntry, type TarEntry } from './tar.js';
 
 export const MEDIA = {
@@ -39,10 +42,15 @@ export interface Descriptor {
 export interface BlobSource {
   digest: string;
   size: number;
-  /** A fresh stream of the blob's bytes `[start, end)` (default: all; not verified: the uploader hashes what it sends). */
+  /** A fresh stream of the blob's bytes `[start, end)` (default: all), read only while the file is the one first looked at. */
   open(start?: number, end?: number): Readable;
   /** Where it comes from, for messages. */
   where: string;
+  /**
+   * True once its bytes were hashed and found to match `digest` (by {@link verifyBlobs}, or because
+   * the digest was computed from them when loaded or compressed). Only verified blobs are pushed.
+   */
+  verified?: boolean;
 }
 
 export interface ManifestNode {
@@ -95,24 +103,71 @@ export function fileRangeStream(file: string, start = 0, end?: number): Readable
   return end !== undefined && end <= start ? Readable.from([]) : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
 }
 
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The message for a read that failed because the file changed after it was checked. */
+function readError(error: unknown): never {
+  if (error instanceof FileChangedError) throw new SourceError(error.message, 'nothing else writes into the image while this step runs');
+  throw error;
+}
+
+/**
+ * A layout directory. Every file is read at its real location, which must be inside the layout's own
+ * real location (a symbolic link out of the layout is refused: see local-files.ts; links inside it
+ * are followed), and only while it is the file that was first looked at.
+ */
 function dirStore(dir: string): Store {
+  let rootReal: Promise<string> | undefined;
+  const files = new Map<string, { real: string; identity: FileIdentity }>();
+  const locate = async (path: string): Promise<{ real: string; identity: FileIdentity } | undefined> => {
+    const known = files.get(path);
+    if (known) return known;
+    rootReal ??= realpath(dir);
+    let real: string;
+    try {
+      real = await realInside(await rootReal, join(dir, path), dir);
+    } catch (error) {
+      if (error instanceof OutsideRootError) {
+        throw new SourceError(`${path} in the layout ${dir} is a symbolic link to ${error.target}, outside the layout`, 'local sources never follow a link out of their directory: copy the file into the layout instead of linking to it, or write the layout again (docker buildx build --output type=oci,tar=false,dest=…)');
+      }
+      return undefined; // missing, or a dangling link: reported by the caller as missing
+    }
+    const info = await stat(real).catch(() => undefined);
+    if (!info?.isFile()) return undefined;
+    const entry = { real, identity: identityOf(info) };
+    files.set(path, entry);
+    return entry;
+  };
+  const located = (path: string) => {
+    const entry = files.get(path);
+    if (!entry) throw new Error(`internal: ${path} of ${dir} is read before it was located`);
+    return entry;
+  };
   return {
     describe: dir,
     async size(path) {
-      try {
-        const info = await stat(join(dir, path));
-        return info.isFile() ? info.size : undefined;
-      } catch {
-        return undefined;
-      }
+      return (await locate(path))?.identity.size;
     },
-    read: (path) => readFile(join(dir, path)),
-    open: (path, start, end) => fileRangeStream(join(dir, path), start, end),
+    async read(path) {
+      const entry = await locate(path);
+      if (!entry) throw new SourceError(`${dir} has no ${path}`);
+      return readAll(checkedRange(entry.real, entry.identity, 0, entry.identity.size, join(dir, path))).catch(readError);
+    },
+    open(path, start = 0, end) {
+      const entry = located(path);
+      return checkedRange(entry.real, entry.identity, start, Math.min(entry.identity.size, end ?? entry.identity.size), join(dir, path));
+    },
   };
 }
 
-function tarStore(file: string, entries: Map<string, TarEntry>): Store {
+/** An archive: entries are ranges of the one file (links inside it stay inside it: see tar.ts), read only while it is the file that was indexed. */
+function tarStore(file: string, identity: FileIdentity, entries: Map<string, TarEntry>): Store {
   const find = (path: string) => resolveTarEntry(entries, path);
+  const range = (entry: TarEntry, start: number, end: number) => checkedRange(file, identity, entry.offset + start, entry.offset + Math.min(entry.size, end), `${file}:${entry.name}`);
   return {
     describe: file,
     async size(path) {
@@ -121,17 +176,11 @@ function tarStore(file: string, entries: Map<string, TarEntry>): Store {
     async read(path) {
       const entry = find(path);
       if (!entry) throw new SourceError(`${file} has no ${path}`);
-      if (entry.size === 0) return Buffer.alloc(0);
-      const chunks: Buffer[] = [];
-      for await (const chunk of createReadStream(file, { start: entry.offset, end: entry.offset + entry.size - 1 })) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks);
+      return readAll(range(entry, 0, entry.size)).catch(readError);
     },
     open(path, start = 0, end) {
       const entry = find(path)!;
-      const stop = Math.min(entry.size, end ?? entry.size);
-      if (stop <= start) return Readable.from([]);
-      // createReadStream's `end` is inclusive.
-      return createReadStream(file, { start: entry.offset + start, end: entry.offset + stop - 1, highWaterMark: 1024 * 1024 });
+      return range(entry, start, end ?? entry.size);
     },
   };
 }
@@ -207,7 +256,7 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
       throw new SourceError(`${store.describe} does not contain blob ${blob.digest} (${blobFile}) that ${what} needs`, 'the layout is complete: build it again, or copy every file of it');
     }
     if (blobSize !== blob.size) throw new SourceError(`blob ${blob.digest} in ${store.describe} is ${blobSize} bytes, but ${what} says ${blob.size}: the file is corrupted or truncated`);
-    blobs.set(blob.digest, { digest: blob.digest, size: blob.size, open: (start?: number, end?: number) => store.open(blobFile, start, end), where: `${store.describe}:${blobFile}` });
+    blobs.set(blob.digest, { digest: blob.digest, size: blob.size, open: (start?: number, end?: number) => store.open(blobFile, start, end), where: `${store.describe}:${blobFile}`, verified: false });
   }
   return { digest: descriptor.digest, mediaType, bytes, children: [], blobs: own };
 }
@@ -299,10 +348,11 @@ async function loadDockerArchive(store: Store, selector: string | undefined): Pr
   const add = async (path: string, mediaTypes: { plain: string; gzip: string }): Promise<Descriptor> => {
     const size = await store.size(path);
     if (size === undefined) throw new SourceError(`${store.describe} does not contain ${path}, which manifest.json lists`, 'the archive is complete (docker save finished without error)');
-    const hashed = await hashStream(store.open(path));
+    const hashed = await hashStream(store.open(path)).catch(readError);
     if (hashed.size !== size) throw new SourceError(`${path} in ${store.describe} could not be read completely`);
     const mediaType = hashed.gzip ? mediaTypes.gzip : mediaTypes.plain;
-    if (!blobs.has(hashed.digest)) blobs.set(hashed.digest, { digest: hashed.digest, size, open: (start?: number, end?: number) => store.open(path, start, end), where: `${store.describe}:${path}` });
+    // The digest is computed from the bytes: verified by construction.
+    if (!blobs.has(hashed.digest)) blobs.set(hashed.digest, { digest: hashed.digest, size, open: (start?: number, end?: number) => store.open(path, start, end), where: `${store.describe}:${path}`, verified: true });
     return { mediaType, digest: hashed.digest, size };
   };
   const config = await add(item.Config, { plain: MEDIA.ociConfig, gzip: MEDIA.ociConfig });
@@ -343,10 +393,42 @@ export async function loadImage(source: string): Promise<LoadedImage> {
       gz ? 'decompress it first (gunzip), or write the archive uncompressed (docker save -o file.tar)' : 'the source is an OCI layout directory or a `docker save` / `--output type=oci` tar',
     );
   }
-  const store = tarStore(path, entries);
+  const store = tarStore(path, identityOf(info), entries);
   if (resolveTarEntry(entries, 'oci-layout') && resolveTarEntry(entries, 'index.json')) return { kind: 'oci-archive', source: path, ...(await loadOciLayout(store, selector)) };
   if (resolveTarEntry(entries, 'manifest.json')) return { kind: 'docker-archive', source: path, ...(await loadDockerArchive(store, selector)) };
   throw new SourceError(`${path} is a tar archive but holds neither an OCI layout (oci-layout, index.json) nor a docker save manifest.json`);
+}
+
+/**
+ * Hashes every blob of `images` not yet verified and fails on the first whose bytes do not match its
+ * digest and size, so a damaged layout is found before anything is written anywhere. Each blob is
+ * read once (a blob shared by images of one source is one object); marks them verified. Hashing is
+ * CPU-bound on this thread: `concurrency` only overlaps the reads.
+ */
+export async function verifyBlobs(images: Iterable<LoadedImage>, concurrency = 2): Promise<void> {
+  const pending = new Set<BlobSource>();
+  for (const image of images) for (const blob of image.blobs.values()) if (!blob.verified) pending.add(blob);
+  const queue = [...pending];
+  let failed: unknown;
+  const worker = async () => {
+    while (failed === undefined && queue.length > 0) {
+      const blob = queue.shift()!;
+      try {
+        const hashed = await hashStream(blob.open()).catch(readError);
+        if (hashed.digest !== blob.digest || hashed.size !== blob.size) {
+          throw new SourceError(
+            `blob ${blob.digest} (${blob.where}) is corrupted: its content hashes to ${hashed.digest} (${hashed.size} bytes, expected ${blob.size})`,
+            'build the image again; do not edit files inside the layout or archive',
+          );
+        }
+        blob.verified = true;
+      } catch (error) {
+        failed ??= error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
+  if (failed !== undefined) throw failed;
 }
 
 /** Every manifest of the tree, children before their index (the push order). */

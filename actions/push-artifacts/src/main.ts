@@ -1,6 +1,6 @@
 import { readInputs, runner as core, run, stateKey, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { runPushArtifacts } from './app.js';
-import { runCommand, writeDockerConfig } from './docker.js';
+import { removeDockerConfig, runCommand, writeDockerConfig } from './docker.js';
 import { createEcrApi } from './ecr.js';
 import { closeTransport } from './http.js';
 import { inputs, outputs } from './io.js';
@@ -8,8 +8,10 @@ import { formatBytes } from './push.js';
 import { RegistryClient } from './registry.js';
 import { createS3Api } from './s3.js';
 
-/** The docker config directory main wrote, for post to remove. */
+/** The docker config directory main wrote for later steps, for post to remove. */
 const dockerConfigState = stateKey<string>('docker-config');
+/** The one for this step's docker CLI: main removes it; post again, in case main was stopped first. */
+const stepDockerConfigState = stateKey<string>('step-docker-config');
 
 async function main(): Promise<void> {
   try {
@@ -34,6 +36,14 @@ async function publish(): Promise<void> {
       core.exportVariable('DOCKER_CONFIG', dir);
       core.info(`Docker config with the registry login written to ${dir} (DOCKER_CONFIG); it is removed when the job ends.`);
       return dir;
+    },
+    stepDockerConfig: {
+      write: async (base, logins) => {
+        const dir = await writeDockerConfig(base, logins);
+        stepDockerConfigState.save(dir);
+        return dir;
+      },
+      remove: (dir) => removeDockerConfig(dir).then(() => undefined),
     },
     runCommand,
     log: (m) => core.info(m),

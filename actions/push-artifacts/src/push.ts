@@ -44,6 +44,12 @@ export interface PushOptions {
   chunkSize: number;
   concurrency: number;
   log?: (message: string) => void;
+  /**
+   * Runs once, before the first write to the registry (after the read-only check of the tags): the
+   * caller hashes every blob there (verifyBlobs), so a re-push that finds every tag in place reads
+   * nothing, and a push never starts with a blob that was not verified.
+   */
+  beforeWrite?: () => Promise<void>;
 }
 
 /** Runs `tasks` with at most `limit` at once; the first failure stops new tasks and is thrown. */
@@ -95,6 +101,7 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     const current = await Promise.all(job.tags.map((tag) => registry.manifestDigest(job.repository, tag)));
     if (job.tags.length > 0 && current.every((digest) => digest === job.image.root.digest)) done.add(job);
   }
+  if (done.size < jobs.length) await options.beforeWrite?.();
   for (const job of jobs) {
     const digests = blobDigests(job.image.root);
     const result: PushResult = {
@@ -116,6 +123,7 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     for (const digest of digests) {
       const blob = job.image.blobs.get(digest);
       if (!blob) throw new Error(`internal: blob ${digest} of ${job.image.source} was not loaded`);
+      if (!blob.verified) throw new Error(`internal: blob ${digest} of ${job.image.source} was not verified before the push`);
       result.blobs.bytesTotal += blob.size;
       tasks.push({ job, blob });
     }

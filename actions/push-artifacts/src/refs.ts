@@ -5,7 +5,8 @@
  * output (`{include:[{service,image,tags}]}`) or one matrix entry (`${{ toJSON(matrix) }}`),
  * docker/metadata-action's `json` (`{tags:[...]}`), or a plain list of references.
  */
-import { InputError, parseList } from '@deploy-kit/core';
+// Loopback hosts (the only ones plain `http://` is allowed for) are core's rule (trust.ts).
+import { InputError, isLoopbackHost, parseList } from '@deploy-kit/core';
 
 /** A registry host: `host[:port]`, lowercase. */
 export interface RegistryAddress {
@@ -164,12 +165,6 @@ export function parseImages(raw: string, name = 'images', options: { requireTag?
     if (ref.tag && !target.tags.includes(ref.tag)) target.tags.push(ref.tag);
   }
   return [...byRepo.values()];
-}
-
-/** Loopback hosts: the only ones plain `http://` is allowed for. */
-export function isLoopbackHost(host: string): boolean {
-  const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
-  return name === 'localhost' || name === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
 }
 
 const REGISTRY_FORMS = '`<account>.dkr.ecr.<region>.amazonaws.com`, `host[:port]` or `http://127.0.0.1:5000` (http only for loopback)';

@@ -1,15 +1,21 @@
 /**
  * A client for the OCI distribution HTTP API (what ECR, the CNCF registry, GHCR and Docker Hub
- * serve), over a fetch-shaped transport (http.ts): auth challenges (Basic and Bearer tokens), blob HEAD / cross-repository
- * mount / monolithic and chunked uploads streamed from disk with the digest checked while
- * sending, and manifests. Every call goes through core's retry (5xx, 429 with Retry-After,
- * connection resets); chunked uploads resume from the offset the registry reports.
+ * serve), over a fetch-shaped transport (http.ts): auth challenges (Basic and Bearer tokens), blob
+ * HEAD / cross-repository mount / monolithic and chunked uploads streamed from disk, and manifests.
+ * Blobs are hashed before the push starts (layout.ts verifyBlobs), so the upload only streams them;
+ * the registry checks the digest when the upload completes. Every call goes through core's retry
+ * (5xx, 429 with Retry-After, connection resets) and has a time limit; chunked uploads resume from
+ * the offset the registry reports, or start a fresh session when it cannot say.
+ *
+ * Credentials (the login, and any token a token service gives for it) are bound to the registry's
+ * own host: they are sent only to URLs on that host and port, over https (http only for loopback),
+ * never to an upload location or a token service on another host (SECURITY.md).
  */
-import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
-import { classifyError, registerSecret, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { assertCredentialTransport, classifyError, credentialBoundTo, isLoopbackHost, registerSecret, requestSignal, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
 import { nodeTransport, type HttpResponse, type Transport } from './http.js';
-import { isLoopbackHost } from './refs.js';
+import { describeRegistryNetworkError } from './network.js';
 
 export interface RegistryCredentials {
   username: string;
@@ -51,18 +57,6 @@ export class SourceReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceReadError';
-  }
-}
-
-/** A blob whose bytes do not hash to its digest: never retried. */
-export class CorruptBlobError extends Error {
-  constructor(
-    readonly digest: string,
-    readonly actual: string,
-    readonly where: string,
-  ) {
-    super(`blob ${digest} from ${where} is corrupted: its content hashes to ${actual}`);
-    this.name = 'CorruptBlobError';
   }
 }
 
@@ -116,6 +110,7 @@ export class RegistryClient {
   private readonly tokens = new Map<string, string>();
   private challenge: Challenge | undefined;
   private pinged = false;
+  private toldAnonymousToken = false;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.fetch = options.fetch ?? nodeTransport;
@@ -155,7 +150,12 @@ export class RegistryClient {
   private async send(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number): Promise<HttpResponse> {
     const target = typeof url === 'string' ? this.url(url) : url;
     if (target.protocol === 'http:' && !isLoopbackHost(target.host)) throw new Error(`the registry sent us to plain-http ${safeUrl(target.toString())}; refusing (http only for loopback)`);
-    return this.fetch(target.toString(), { method, headers: { 'user-agent': 'deploy-kit', ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
+    return this.fetch(target.toString(), { method, headers: { 'user-agent': 'deploy-kit', ...headers }, body, signal: requestSignal(timeoutMs) });
+  }
+
+  /** Whether the login (or a token for it) may go to `url`: this registry's own host and port, over an allowed transport. */
+  private mayAuthenticate(url: URL): boolean {
+    return credentialBoundTo(this.base.host, url);
   }
 
   private async authorization(scopes: string[]): Promise<string | undefined> {
@@ -172,20 +172,36 @@ export class RegistryClient {
     if (cached) return `Bearer ${cached}`;
     const realm = challenge.params.realm;
     if (!realm) throw new Error(`registry ${this.host} sent a Bearer challenge without a realm`);
-    const tokenUrl = new URL(realm);
-    if (tokenUrl.protocol === 'http:' && !isLoopbackHost(tokenUrl.host)) throw new Error(`the token service ${tokenUrl.host} uses plain http; refusing`);
+    let tokenUrl: URL;
+    try {
+      tokenUrl = new URL(realm);
+    } catch {
+      throw new Error(`registry ${this.host} named a token service that is not a URL (${realm.slice(0, 200)})`);
+    }
+    // The token that comes back is a credential too: never over plain http to a host that is not loopback.
+    assertCredentialTransport(tokenUrl, `a login to the token service ${tokenUrl.host} that registry ${this.host} named`, 'the registry\'s WWW-Authenticate challenge names an https token service');
     if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
     for (const scope of scopes) tokenUrl.searchParams.append('scope', scope);
+    // The login was issued for this registry: a token service on another host gets no credential and
+    // is asked for an anonymous token (what a public registry gives for pulls and public pushes).
+    const sendLogin = credentials !== undefined && this.mayAuthenticate(tokenUrl);
+    if (credentials && !sendLogin && !this.toldAnonymousToken) {
+      this.toldAnonymousToken = true;
+      this.log(`Registry ${this.host} names the token service ${tokenUrl.host}, another host: the login for ${this.host} is not sent there; asking it for an anonymous token.`);
+    }
     const token = await retry(async () => {
       const headers: Record<string, string> = { 'user-agent': 'deploy-kit' };
-      if (credentials) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-      const response = await this.fetch(tokenUrl.toString(), { method: 'GET', headers, signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+      if (sendLogin) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+      const response = await this.fetch(tokenUrl.toString(), { method: 'GET', headers, signal: requestSignal(this.options.timeoutMs ?? 60_000) });
       if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`);
       const body = (await response.json()) as { token?: string; access_token?: string };
       const value = body.token ?? body.access_token;
       if (!value) throw new Error(`the token service of ${this.host} answered without a token`);
       return value;
-    }, this.retryOptions(`registry ${this.host} token`));
+    }, this.retryOptions(`registry ${this.host} token`)).catch((error: unknown) => {
+      // Named as what it is: the token service, which may be another host than the registry.
+      throw describeRegistryNetworkError(error, { what: `Login to the token service of registry ${this.host}`, host: tokenUrl.host, url: `${tokenUrl.origin}${tokenUrl.pathname}`, service: 'token service' }) ?? error;
+    });
     registerSecret(token);
     this.tokens.set(key, token);
     return `Bearer ${token}`;
@@ -195,11 +211,13 @@ export class RegistryClient {
   private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<HttpResponse> {
     await this.ping();
     const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
+    const target = typeof url === 'string' ? this.url(url) : url;
     for (let attempt = 0; attempt < 2; attempt++) {
       const headers = { ...options.headers };
-      const auth = await this.authorization(options.scopes);
+      // An upload Location (or any URL the registry hands out) on another host gets no credential.
+      const auth = this.mayAuthenticate(target) ? await this.authorization(options.scopes) : undefined;
       if (auth) headers.authorization = auth;
-      const response = await this.send(method, url, headers, options.body?.(), timeout);
+      const response = await this.send(method, target, headers, options.body?.(), timeout);
       if (response.status === 401 && attempt === 0) {
         await drain(response);
         const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -284,97 +302,71 @@ export class RegistryClient {
   }
 
   /**
-   * Uploads a blob from `open(start, end)` streams: one PUT when it is at most `chunkSize` bytes,
-   * else PATCH chunks of `chunkSize` and a closing PUT. The bytes sent are hashed on the way;
-   * a mismatch with `digest` aborts the upload before the registry could accept it.
+   * Uploads a blob (already verified: see verifyBlobs) from `open(start, end)` streams: one PUT when
+   * it is at most `chunkSize` bytes, else PATCH chunks of `chunkSize` and a closing PUT with the
+   * digest, which the registry checks.
+   *
+   * After a failed chunk the registry is asked how much it holds (GET on the upload, `Range:
+   * 0-<last byte>`) and the upload continues from there, re-sending from disk what it lacks. `Range:
+   * 0-0` (or no Range) cannot tell an empty upload from one holding one byte (the distribution
+   * registry answers `0-0` for both), so the session is cancelled and a fresh one started from zero:
+   * resuming at byte 1 would make the registry append the chunk after a byte it never got.
    */
   async uploadBlob(
     repository: string,
     blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
     chunkSize: number,
   ): Promise<UploadResult> {
-    const classify = (error: unknown): Retryability =>
-      error instanceof CorruptBlobError || error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error);
+    const classify = (error: unknown): Retryability => (error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error));
     if (blob.size <= chunkSize) {
       return retry(async () => {
         const location = await this.startUpload(repository);
         location.searchParams.set('digest', blob.digest);
-        const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, () => hashCheck(blob.digest, blob.size, blob.where, true), 'upload blob');
+        const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, 'upload blob');
         this.verifyDigestHeader(response, blob.digest, 'blob upload');
         await drain(response);
         return { how: 'uploaded' as const, bytes: blob.size, chunks: 1 };
       }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)}`, classify));
     }
-    // Chunked: bounded restarts from scratch (an upload session the registry forgot), and within one
-    // session bounded resumes from the registry's own offset.
+    // Chunked: bounded fresh sessions (one the registry forgot, or one whose content it cannot state),
+    // and within one session bounded resumes from the registry's own offset.
     const maxRestarts = 3;
     for (let restart = 0; ; restart++) {
       let location = await retry(() => this.startUpload(repository), this.retryOptions(`start upload ${repository}`));
       let offset = 0;
       let chunks = 0;
-      let hasher: Hash = createHash('sha256');
-      let hashedUpTo = 0;
       try {
-        const maxChunks = Math.ceil(blob.size / chunkSize) * 4 + 8;
+        const maxRounds = Math.ceil(blob.size / chunkSize) * 4 + 8;
         for (let round = 0; offset < blob.size; round++) {
-          if (round > maxChunks) throw new Error(`upload of ${blob.digest} made no progress after ${round} requests`);
-          const end = Math.min(blob.size, offset + chunkSize);
+          if (round > maxRounds) throw new Error(`upload of ${blob.digest} made no progress after ${round} requests`);
           const start = offset;
-          // The running hash continues through the bytes sent (a copy per attempt); when the registry
-          // holds something else (a resumed chunk), the bytes it holds are hashed from disk instead.
-          let sent: Hash | undefined;
+          const end = Math.min(blob.size, start + chunkSize);
           const response = await retry(async (attempt) => {
             if (attempt > 1) {
-              // After a failure the registry may hold part of the chunk: continue from its offset.
+              // After a failure the registry may hold none, part or all of the chunk: continue from what it holds.
               const status = await this.uploadStatus(repository, location);
               location = status.location;
-              if (status.offset > start) throw new ResumeFrom(status.offset);
+              if (status.received === undefined) throw new RestartUpload(status.range);
+              if (status.received !== start) throw new ResumeFrom(status.received);
             }
-            const through = () => {
-              const copy = start === hashedUpTo ? hasher.copy() : undefined;
-              sent = copy;
-              return copy
-                ? new Transform({
-                    transform(chunk: Buffer, _encoding, done: TransformCallback) {
-                      copy.update(chunk);
-                      done(null, chunk);
-                    },
-                  })
-                : new PassThrough();
-            };
-            return this.putOrPatch('PATCH', repository, location, blob, start, end, through, `upload chunk ${start}-${end - 1}`);
-          }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) => (error instanceof ResumeFrom ? { retryable: false, reason: 'resume' } : classify(error)))).catch((error: unknown) => {
+            return this.putOrPatch('PATCH', repository, location, blob, start, end, `upload chunk ${start}-${end - 1}`);
+          }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) => (error instanceof ResumeFrom || error instanceof RestartUpload ? { retryable: false, reason: error.name } : classify(error)))).catch((error: unknown) => {
             if (error instanceof ResumeFrom) return error;
             throw error;
           });
-          let newOffset: number;
           if (response instanceof ResumeFrom) {
-            newOffset = response.offset;
-            sent = undefined;
+            if (response.offset > blob.size) throw new Error(`registry ${this.host} reports ${response.offset} bytes received for a ${blob.size}-byte blob`);
+            offset = response.offset;
           } else {
             await drain(response);
             const next = response.headers.get('location');
             if (next) location = this.url(next);
-            const range = parseRange(response.headers.get('range'));
-            newOffset = range === undefined ? end : range + 1;
+            // The chunk was accepted: the registry holds through `end` unless its Range says otherwise.
+            const received = receivedBytes(response.headers.get('range'));
+            offset = received !== undefined && received > start ? received : end;
+            if (offset > blob.size) throw new Error(`registry ${this.host} reports ${offset} bytes received for a ${blob.size}-byte blob`);
           }
-          if (newOffset > blob.size) throw new Error(`registry ${this.host} reports ${newOffset} bytes received for a ${blob.size}-byte blob`);
-          if (sent && newOffset === end && hashedUpTo === start) {
-            hasher = sent;
-            hashedUpTo = end;
-          }
-          // Hash the bytes the registry now holds that we have not hashed yet, from disk.
-          if (newOffset > hashedUpTo) {
-            for await (const piece of blob.open(hashedUpTo, newOffset)) hasher.update(piece as Buffer);
-            hashedUpTo = newOffset;
-          }
-          offset = Math.max(offset, newOffset);
           chunks++;
-        }
-        const actual = `sha256:${hasher.digest('hex')}`;
-        if (actual !== blob.digest) {
-          await this.cancelUpload(repository, location.toString());
-          throw new CorruptBlobError(blob.digest, actual, blob.where);
         }
         const close = new URL(location);
         close.searchParams.set('digest', blob.digest);
@@ -386,24 +378,31 @@ export class RegistryClient {
         await drain(response);
         return { how: 'uploaded', bytes: blob.size, chunks };
       } catch (error) {
-        if (error instanceof CorruptBlobError) throw error;
         const sessionGone = error instanceof RegistryError && (error.status === 404 || error.code === 'BLOB_UPLOAD_UNKNOWN');
-        if (sessionGone && restart < maxRestarts) {
-          this.log(`Upload session for ${blob.digest} on ${this.host} was lost; starting it again (${restart + 1} of ${maxRestarts}).`);
+        const unknownContent = error instanceof RestartUpload;
+        if ((sessionGone || unknownContent) && restart < maxRestarts) {
+          if (unknownContent) await this.cancelUpload(repository, location.toString());
+          this.log(
+            unknownContent
+              ? `Upload of ${blob.digest} to ${this.host} failed before the registry could say what it holds (${error.range ? `Range: ${error.range}` : 'no Range'}); starting a fresh upload session from byte 0 (${restart + 1} of ${maxRestarts}).`
+              : `Upload session for ${blob.digest} on ${this.host} was lost; starting it again (${restart + 1} of ${maxRestarts}).`,
+          );
           await sleepMs(200 * (restart + 1));
           continue;
         }
+        if (unknownContent) throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`);
         throw error;
       }
     }
   }
 
-  private async uploadStatus(repository: string, location: URL): Promise<{ offset: number; location: URL }> {
+  /** How many bytes the upload session holds (undefined when its answer cannot tell, see receivedBytes). */
+  private async uploadStatus(repository: string, location: URL): Promise<{ received: number | undefined; range: string | null; location: URL }> {
     const response = await this.request('GET', location, 'upload status', { expect: [204, 200], scopes: this.scopes(repository) });
     await drain(response);
-    const range = parseRange(response.headers.get('range'));
+    const range = response.headers.get('range');
     const next = response.headers.get('location');
-    return { offset: range === undefined ? 0 : range + 1, location: next ? this.url(next) : location };
+    return { received: receivedBytes(range), range, location: next ? this.url(next) : location };
   }
 
   private async putOrPatch(
@@ -413,32 +412,24 @@ export class RegistryClient {
     blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
     start: number,
     end: number,
-    through: () => Transform | PassThrough,
     operation: string,
   ): Promise<HttpResponse> {
     const length = end - start;
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(length) };
     if (method === 'PATCH') headers['content-range'] = `${start}-${end - 1}`;
-    // A fresh source and pass-through each time the body is sent (an auth retry sends it again).
-    let corrupt: CorruptBlobError | undefined;
+    // A fresh source each time the body is sent (an auth retry sends it again).
     let readFailure: Error | undefined;
     const body = () => {
       if (length === 0) return Buffer.alloc(0);
       const source = blob.open(start, end);
-      const piped = source.pipe(through());
       source.on('error', (error) => {
         readFailure = error;
-        piped.destroy(error);
       });
-      piped.on('error', (error) => {
-        if (error instanceof CorruptBlobError) corrupt = error;
-      });
-      return piped;
+      return source;
     };
     try {
       return await this.request(method, location, operation, { expect: method === 'PUT' ? [201, 204] : [202, 204], scopes: this.scopes(repository), headers, body, timeoutMs: this.uploadTimeout(length) });
     } catch (error) {
-      if (corrupt) throw corrupt;
       // A file that cannot be read is not a network problem: no retry.
       if (readFailure && !(error instanceof RegistryError)) throw new SourceReadError(`reading ${blob.where} failed: ${readFailure.message}`);
       throw error;
@@ -503,6 +494,15 @@ export class RegistryClient {
 class ResumeFrom extends Error {
   constructor(readonly offset: number) {
     super(`resume from ${offset}`);
+    this.name = 'ResumeFrom';
+  }
+}
+
+/** The registry cannot say what the session holds: start a fresh one from byte 0. */
+class RestartUpload extends Error {
+  constructor(readonly range: string | null) {
+    super(`the upload session's content is unknown (${range ? `Range: ${range}` : 'no Range'})`);
+    this.name = 'RestartUpload';
   }
 }
 
@@ -513,22 +513,14 @@ export function parseRange(header: string | null): number | undefined {
   return match ? Number(match[2]) : undefined;
 }
 
-/** A pass-through that hashes and counts, and fails the stream at its end when the digest differs. */
-export function hashCheck(digest: string, size: number, where: string, enforce: boolean): Transform {
-  const hash = createHash('sha256');
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      hash.update(chunk);
-      seen += chunk.length;
-      done(null, chunk);
-    },
-    flush(done: TransformCallback) {
-      const actual = `sha256:${hash.digest('hex')}`;
-      if (enforce && (actual !== digest || seen !== size)) done(new CorruptBlobError(digest, actual, where));
-      else done();
-    },
-  });
+/**
+ * How many bytes an upload session holds, from its `Range: 0-<last byte>` header: `0-1234` → 1235.
+ * Undefined when the header cannot tell: absent, malformed, or `0-0`, which the distribution registry
+ * sends for an empty upload as well as for one holding a single byte.
+ */
+export function receivedBytes(header: string | null): number | undefined {
+  const last = parseRange(header);
+  return last === undefined || last === 0 ? undefined : last + 1;
 }
 
 async function drain(response: HttpResponse): Promise<void> {

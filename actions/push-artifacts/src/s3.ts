@@ -10,16 +10,24 @@
  * part buffers; with it the upload measured 1.02x `aws s3 cp`, without it 0.73-0.82x (bench/).
  */
 import { createHash } from 'node:crypto';
-import { lstat, open, readdir, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ActionError } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, awsHttpStatus, describeCommonAwsError } from '@deploy-kit/core/aws';
+import type { AwsClientOptions } from './ecr.js';
 import { firstMatch, type GlobRule } from './globs.js';
+import { OutsideRootError, identityOf, realInside, sameIdentity, type FileIdentity } from './local-files.js';
+import { describeAwsNetworkError } from './network.js';
 import { pool } from './push.js';
 
 export interface LocalFile {
   /** Absolute path. */
   path: string;
+  /**
+   * What was checked when the file was listed: its real location (inside its source) and identity.
+   * The upload opens that location and refuses a file that is no longer the one checked.
+   */
+  checked?: { real: string; identity: FileIdentity };
   /** Path under its source directory, with `/`. */
   relative: string;
   key: string;
@@ -77,6 +85,12 @@ export function defaultContentType(name: string): string {
   return CONTENT_TYPES[base.slice(dot + 1).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** Why `value` cannot be part of an S3 key prefix, or undefined when it can. */
+export function keySegmentProblem(value: string): string | undefined {
+  if (value.split('/').some((p) => p.trim() === '..')) return 'contains a ".." path segment ("..", which is not allowed in an S3 key)';
+  return undefined;
+}
+
 /** `path/version/` with single slashes, no leading slash; empty parts dropped. */
 export function keyPrefix(path: string, version: string): string {
   const parts = [...path.split('/'), ...version.split('/')].map((p) => p.trim()).filter((p) => p !== '' && p !== '.');
@@ -84,23 +98,39 @@ export function keyPrefix(path: string, version: string): string {
   return parts.length ? `${parts.join('/')}/` : '';
 }
 
-async function walk(dir: string, root: string, out: Array<{ path: string; relative: string; size: number }>, depth: number): Promise<void> {
+type Found = { path: string; relative: string; size: number; checked: { real: string; identity: FileIdentity } };
+
+/**
+ * The files under `dir`. A symbolic link whose real location is outside the source (`rootReal`) is
+ * refused, file or directory (OutsideRootError); a link to a file inside it is uploaded under the
+ * link's name; a link to a directory inside it is not descended (no loops, no file twice); a dangling
+ * link is skipped.
+ */
+async function walk(dir: string, root: string, rootReal: string, out: Found[], depth: number): Promise<void> {
   if (depth > MAX_DEPTH) throw new ActionError(`${dir} nests deeper than ${MAX_DEPTH} directories.`, { check: 'the source is the build output directory, not a parent of it' });
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const path = join(dir, entry.name);
-    let info = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : undefined;
-    if (entry.isSymbolicLink() && !info) continue; // dangling link
-    const isDir = info ? info.isDirectory() : entry.isDirectory();
-    const isFile = info ? info.isFile() : entry.isFile();
-    if (isDir) {
+    // Not a link: the same place below the source's real location (read there, not through the source's own link).
+    let real = join(rootReal, relative(root, path));
+    if (entry.isSymbolicLink()) {
+      try {
+        real = await realInside(rootReal, path, root);
+      } catch (error) {
+        if (error instanceof OutsideRootError) throw error;
+        continue; // dangling link
+      }
+    } else if (!entry.isDirectory() && !entry.isFile()) {
+      continue; // sockets, fifos, devices
+    }
+    const info = await stat(real);
+    if (info.isDirectory()) {
       if (entry.isSymbolicLink()) continue; // no loops through linked directories
-      await walk(path, root, out, depth + 1);
-    } else if (isFile) {
-      info ??= await stat(path);
+      await walk(path, root, rootReal, out, depth + 1);
+    } else if (info.isFile()) {
       if (out.length >= MAX_FILES) throw new ActionError(`More than ${MAX_FILES} files under the S3 sources.`, { check: '`s3-source` points at the binaries, not at the whole workspace' });
-      out.push({ path, relative: relative(root, path).split(sep).join('/'), size: info.size });
+      out.push({ path, relative: relative(root, path).split(sep).join('/'), size: info.size, checked: { real, identity: identityOf(info) } });
     }
   }
 }
@@ -132,9 +162,19 @@ export async function planUpload(options: PlanOptions): Promise<LocalFile[]> {
         check: ['Path not found: the build step wrote the binaries there (e.g. bin_arm64/ms)', 'the path is relative to the workspace'],
       });
     }
-    const found: Array<{ path: string; relative: string; size: number }> = [];
-    if (info.isDirectory()) await walk(root, root, found, 0);
-    else found.push({ path: root, relative: root.slice(root.lastIndexOf(sep) + 1), size: info.size });
+    const found: Found[] = [];
+    // The source itself may be a link (the user named it); what is below it must stay below its real location.
+    const rootReal = await realpath(root);
+    try {
+      if (info.isDirectory()) await walk(root, root, rootReal, found, 0);
+      else found.push({ path: root, relative: root.slice(root.lastIndexOf(sep) + 1), size: info.size, checked: { real: rootReal, identity: identityOf(info) } });
+    } catch (error) {
+      if (!(error instanceof OutsideRootError)) throw error;
+      throw new ActionError(`S3 upload: ${relative(root, error.path) || error.path} in ${source} is a symbolic link to ${error.target}, outside ${source}.`, {
+        why: `input "${options.sourceInput}" names ${source}; a local source never follows a link out of its directory, so a link cannot publish a file from elsewhere on the runner`,
+        check: ['the build writes the file into the directory instead of linking to it', `or name the file's own directory in \`${options.sourceInput}\` too`],
+      });
+    }
     if (found.length === 0) empty.push(source);
     for (const file of found) {
       const key = `${options.prefix}${file.relative}`;
@@ -275,12 +315,19 @@ function changedError(file: LocalFile, now: number): ActionError {
   });
 }
 
+/** Opens the file that was listed (its real location), and only while it is that file. */
 async function openSized(file: LocalFile): Promise<FileHandle> {
-  const handle = await open(file.path, 'r');
-  const size = (await handle.stat()).size;
-  if (size !== file.size) {
+  const handle = await open(file.checked?.real ?? file.path, 'r');
+  const info = await handle.stat();
+  if (info.size !== file.size) {
     await handle.close();
-    throw changedError(file, size);
+    throw changedError(file, info.size);
+  }
+  if (file.checked && !sameIdentity(identityOf(info), file.checked.identity)) {
+    await handle.close();
+    throw new ActionError(`S3 upload: ${file.path} changed after it was listed (another file or modification time).`, {
+      check: 'nothing else writes into the source directories while this step runs',
+    });
   }
   return handle;
 }
@@ -510,8 +557,10 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
   return report;
 }
 
-/** Explains S3 failures per the deployment guide ("Access denied" → bucket permissions, ...). */
-export function describeS3Error(error: unknown, what: string, bucket: string, region: string): unknown {
+/** Explains S3 failures per the deployment guide ("Access denied" → bucket permissions, ...); an endpoint that does not answer is named. */
+export function describeS3Error(error: unknown, what: string, bucket: string, region: string, env: Record<string, string | undefined> = process.env): unknown {
+  const unreachable = describeAwsNetworkError(error, { what, service: 'S3', region, env });
+  if (unreachable) return unreachable;
   const name = awsErrorName(error);
   if (name === 'NoSuchBucket') {
     return new ActionError(`${what} failed: bucket ${bucket} does not exist.`, { check: ['`s3-bucket` is the bucket name (no s3:// prefix)', `the bucket is in ${region} and in this account`], cause: error });
@@ -522,11 +571,24 @@ export function describeS3Error(error: unknown, what: string, bucket: string, re
   return describeCommonAwsError(error, what, { permission: `s3:PutObject and s3:GetObject on arn:aws:s3:::${bucket}/*`, region }) ?? error;
 }
 
-/** S3 through the AWS SDK (loaded on first use). */
-export async function createS3Api(region: string): Promise<S3Api> {
+/** Slowest transfer rate assumed when sizing the time limit of a request with a body (256 KiB/s). */
+const MIN_BYTES_PER_SECOND = 256 * 1024;
+
+/** The time limit of one request sending `bytes`: the base limit plus the time at the slowest assumed rate. */
+export function transferTimeoutMs(baseMs: number, bytes: number): number {
+  return baseMs + Math.ceil((bytes / MIN_BYTES_PER_SECOND) * 1000);
+}
+
+/**
+ * S3 through the AWS SDK (loaded on first use). Every request has a time limit: the client's (2
+ * minutes) for calls without a body, that plus the time the body takes at 256 KiB/s for uploads.
+ */
+export async function createS3Api(region: string, options: AwsClientOptions = {}): Promise<S3Api> {
   const s3 = await import('@aws-sdk/client-s3');
+  const baseTimeoutMs = options.requestTimeoutMs ?? 120_000;
+  const env = options.env ?? process.env;
   const client = new s3.S3Client({
-    ...awsClientConfig({ region, requestTimeoutMs: 300_000 }),
+    ...awsClientConfig({ region, requestTimeoutMs: baseTimeoutMs, connectionTimeoutMs: options.connectionTimeoutMs }),
     // The SHA-256 checksums are computed here, once per byte; the SDK adds no CRC32 of its own.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -545,11 +607,12 @@ export async function createS3Api(region: string): Promise<S3Api> {
   );
   const call = async <T>(label: string, what: string, bucket: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      return await awsCall(label, fn);
+      return await awsCall(label, fn, options.retry ?? {});
     } catch (error) {
-      throw describeS3Error(error, what, bucket, region);
+      throw describeS3Error(error, what, bucket, region, env);
     }
   };
+  const sending = (bytes: number) => ({ requestTimeout: transferTimeoutMs(baseTimeoutMs, bytes) });
   const common = (object: ObjectParams) => ({
     Bucket: object.bucket,
     Key: object.key,
@@ -565,11 +628,11 @@ export async function createS3Api(region: string): Promise<S3Api> {
       for (let page = 0; page <= MAX_FILES / 1000 + 1; page++) {
         let out;
         try {
-          out = await awsCall(`S3 ListObjectsV2 ${prefix}`, () => client.send(new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })));
+          out = await awsCall(`S3 ListObjectsV2 ${prefix}`, () => client.send(new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), options.retry ?? {});
         } catch (error) {
           // Without s3:ListBucket each file is checked with a HEAD instead.
           if (awsErrorName(error) === 'AccessDenied' || awsHttpStatus(error) === 403) return undefined;
-          throw describeS3Error(error, `S3 ListObjectsV2 s3://${bucket}/${prefix}`, bucket, region);
+          throw describeS3Error(error, `S3 ListObjectsV2 s3://${bucket}/${prefix}`, bucket, region, env);
         }
         for (const object of out.Contents ?? []) if (object.Key) sizes.set(object.Key, object.Size ?? -1);
         if (!out.IsTruncated || !out.NextContinuationToken) break;
@@ -579,12 +642,12 @@ export async function createS3Api(region: string): Promise<S3Api> {
     },
     async head(bucket, key) {
       try {
-        const out = await awsCall(`S3 HeadObject ${key}`, () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })));
+        const out = await awsCall(`S3 HeadObject ${key}`, () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })), options.retry ?? {});
         return { size: out.ContentLength ?? -1, metaSha256: out.Metadata?.sha256, checksumSha256: out.ChecksumSHA256 };
       } catch (error) {
         const name = awsErrorName(error);
         if (name === 'NotFound' || name === 'NoSuchKey' || awsHttpStatus(error) === 404) return undefined;
-        throw describeS3Error(error, `S3 HeadObject s3://${bucket}/${key}`, bucket, region);
+        throw describeS3Error(error, `S3 HeadObject s3://${bucket}/${key}`, bucket, region, env);
       }
     },
     async putObject(object, body, size, checksum) {
@@ -597,6 +660,7 @@ export async function createS3Api(region: string): Promise<S3Api> {
             ContentLength: size,
             ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
           }),
+          sending(size),
         ),
       );
     },
@@ -619,6 +683,7 @@ export async function createS3Api(region: string): Promise<S3Api> {
             ContentLength: body.length,
             ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
           }),
+          sending(body.length),
         ),
       );
       if (!out.ETag) throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: part ${partNumber} got no ETag.`);

@@ -34,7 +34,7 @@ describe('awsClientConfig', () => {
       region: 'eu-west-1',
       maxAttempts: 1,
       customUserAgent: 'deploy-kit',
-      requestHandler: { requestTimeout: 120_000, connectionTimeout: 10_000 },
+      requestHandler: { requestTimeout: 120_000, connectionTimeout: 10_000, throwOnRequestTimeout: true },
     });
   });
 });

@@ -52,7 +52,7 @@ export interface AwsClientConfig {
   /** 1: the SDK does not retry; `awsCall` retries with the suite's policy (bounded in count and time). */
   maxAttempts: number;
   customUserAgent: string;
-  requestHandler: { requestTimeout: number; connectionTimeout: number };
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true };
 }
 
 export function awsClientConfig(options: AwsClientConfigOptions): AwsClientConfig {
@@ -60,7 +60,9 @@ export function awsClientConfig(options: AwsClientConfigOptions): AwsClientConfi
     region: options.region,
     maxAttempts: 1,
     customUserAgent: 'deploy-kit',
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000 },
+    // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
+    // passes and keeps waiting: a server that accepts and never answers would hold the step.
+    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
   };
 }
 
