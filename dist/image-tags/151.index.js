@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   fetchRepoFacts: () => (/* binding */ fetchRepoFacts)
 /* harmony export */ });
 /* unused harmony export API_LIMITS */
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6307);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1151);
 /* harmony import */ var _wiring_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3837);
 /**
  * The repository facts metadata-action reads from the GitHub API (`GET /repos/{owner}/{repo}`:
@@ -28,14 +28,19 @@ function describe(error) {
 }
 async function fetchRepoFacts(api, request, options = {}) {
     const { timeoutMs = API_LIMITS.timeoutMs, ...retryOptions } = options;
-    const call = (label, fn) => (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .retry */ .L5)(() => fn(AbortSignal.timeout(timeoutMs)), {
+    const now = retryOptions.now ?? Date.now;
+    const maxElapsedMs = retryOptions.maxElapsedMs ?? API_LIMITS.maxElapsedMs;
+    // One budget for both calls and all their attempts: each request gets what is left of it (at most
+    // timeoutMs), so a server that accepts and never answers costs maxElapsedMs, not attempts x timeout.
+    const deadline = now() + maxElapsedMs;
+    const call = (label, fn) => (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .retry */ .L5)(() => fn((0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .requestSignal */ .OL)(Math.max(1, Math.min(timeoutMs, deadline - now())))), {
         label,
         attempts: API_LIMITS.attempts,
         baseDelayMs: API_LIMITS.baseDelayMs,
         maxDelayMs: API_LIMITS.maxDelayMs,
-        maxElapsedMs: API_LIMITS.maxElapsedMs,
         classify: (error) => (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .classifyError */ .fe)(error),
         ...retryOptions,
+        maxElapsedMs,
     });
     const { owner, repo, sha } = request;
     const [repoResult, dateResult] = await Promise.allSettled([

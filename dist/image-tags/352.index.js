@@ -10,7 +10,7 @@ export const modules = {
 /* harmony export */   nodeGit: () => (/* binding */ nodeGit)
 /* harmony export */ });
 /* unused harmony export refFromDecorations */
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6307);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1151);
 /**
  * `context: git` (docker/metadata-action's Git context): the ref, the commit SHA and the commit
  * date come from the git checkout in the workspace instead of the workflow's GITHUB_REF/GITHUB_SHA

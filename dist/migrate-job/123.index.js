@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(7075);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
-var src = __webpack_require__(9857);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 10 modules
+var src = __webpack_require__(1315);
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: external "node:fs"
@@ -438,7 +438,9 @@ async function runExecPlugin(exec, target, env = process.env) {
             ...(extension !== undefined ? { config: extension } : {}),
         };
     }
-    const childEnv = { ...env, KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
+    // As kubectl runs it: the plugin sees the environment (AWS_*, cloud SDK settings the login step set),
+    // but not the action's inputs (INPUT_KUBECONFIG, any token given to this step) or the runner's tokens.
+    const childEnv = { ...(0,src/* inheritedEnvironment */.aJ)(env), KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
     for (const variable of exec.env ?? [])
         if (variable?.name)
             childEnv[variable.name] = String(variable.value ?? '');
@@ -643,6 +645,7 @@ async function clientNodeCredentials(target, proxy) {
  */
 
 
+
 /** An HTTP error answer from the API server (`code`/`body` as client-node's ApiException has them). */
 class KubeApiError extends Error {
     body;
@@ -677,14 +680,35 @@ function statusMessage(body) {
 function collectionPath(namespace, resource) {
     return `${resource === 'jobs' ? '/apis/batch/v1' : '/api/v1'}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
 }
-/** A request that got no answer within this long fails (and is retried by the caller); watches and follows are exempt. */
-const REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * A request that got no answer within this long fails (and is retried by the caller): a JSON request
+ * must be complete within it; a watch or a log follow must get its headers within it (their streams
+ * then run as long as the wait needs them, and the wait is bounded by the step's deadline).
+ */
+const REQUEST_TIMEOUT_MS = src/* DEFAULT_REQUEST_TIMEOUT_MS */.Zc;
+/**
+ * The step's timeout ran out (or the run was cancelled) while a request waited: not the API server's
+ * fault, and never retried.
+ */
+class DeadlineError extends Error {
+    code = 'EDEADLINE';
+    constructor(host) {
+        super(`the step's timeout ran out while waiting for ${host}`);
+        this.name = 'DeadlineError';
+    }
+}
 class KubeApi {
     server;
     credentials;
-    constructor(server, credentials) {
+    options;
+    /**
+     * `deadline`: the step's deadline; every JSON request and every stream's first answer ends with it
+     * (a DeadlineError). `timeoutMs`: the per-request limit (tests shorten it).
+     */
+    constructor(server, credentials, options = {}) {
         this.server = server;
         this.credentials = credentials;
+        this.options = options;
     }
     url(path, query = {}) {
         const url = new URL(this.server + path);
@@ -697,6 +721,13 @@ class KubeApi {
     async open(method, url, options, retried = false) {
         const { agent, headers } = await this.credentials.prepare();
         const send = url.protocol === 'https:' ? external_node_https_.request : external_node_http_.request;
+        const timeoutMs = this.options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+        const deadline = this.options.deadline;
+        if (deadline?.aborted)
+            throw new DeadlineError(url.host);
+        // A JSON request as a whole (body included) within the limit; a stream only until its headers arrive.
+        const own = options.stream ? undefined : (0,src/* requestSignal */.OL)(timeoutMs, deadline);
+        const signal = options.stream ? options.signal : own;
         const response = await new Promise((resolve, reject) => {
             const request = send(url, {
                 method,
@@ -707,13 +738,31 @@ class KubeApi {
                     'user-agent': 'deploy-kit-migrate-job',
                     ...(options.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body) } : {}),
                 },
-                signal: options.signal,
+                signal,
             });
-            request.once('response', resolve);
-            request.once('error', reject);
-            if (!options.stream) {
-                request.setTimeout(REQUEST_TIMEOUT_MS, () => request.destroy(Object.assign(new Error(`no answer from ${url.host} within ${REQUEST_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
+            const timedOut = () => Object.assign(new Error(`no answer from ${url.host} within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' });
+            let headersTimer;
+            const onDeadline = () => request.destroy(new DeadlineError(url.host));
+            if (options.stream) {
+                headersTimer = setTimeout(() => request.destroy(timedOut()), timeoutMs);
+                deadline?.addEventListener('abort', onDeadline, { once: true });
             }
+            const settle = () => {
+                clearTimeout(headersTimer);
+                deadline?.removeEventListener('abort', onDeadline);
+            };
+            request.once('response', (answer) => {
+                settle();
+                resolve(answer);
+            });
+            request.once('error', (error) => {
+                settle();
+                // Name the limit that ended the request: ours (retried by the caller) or the step's (never retried).
+                if (own?.aborted)
+                    reject(deadline?.aborted ? new DeadlineError(url.host) : timedOut());
+                else
+                    reject(error);
+            });
             request.end(options.body);
         });
         if (response.statusCode === 401 && !retried && this.credentials.invalidate()) {
@@ -732,7 +781,18 @@ class KubeApi {
     async request(method, path, options = {}) {
         const url = this.url(path, options.query);
         const response = await this.open(method, url, { body: options.body === undefined ? undefined : JSON.stringify(options.body), accept: options.accept });
-        const text = await KubeApi.text(response);
+        let text;
+        try {
+            text = await KubeApi.text(response);
+        }
+        catch (error) {
+            // The request's limit ended it while the body was still coming.
+            if (this.options.deadline?.aborted)
+                throw new DeadlineError(url.host);
+            if (error?.name === 'AbortError')
+                throw Object.assign(new Error(`no complete answer from ${url.host} within ${(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' });
+            throw error;
+        }
         const status = response.statusCode ?? 0;
         if (status < 200 || status >= 300)
             throw new KubeApiError(status, text, response.headers, `${method} ${url.pathname}`);
@@ -1064,8 +1124,8 @@ function decide(existing, desired, pods = []) {
     return { action: 'attach', message: `${where} is already running with this image; following it instead of starting another` };
 }
 
-// EXTERNAL MODULE: ./actions/migrate-job/src/logsink.ts
-var logsink = __webpack_require__(382);
+// EXTERNAL MODULE: ./actions/migrate-job/src/logsink.ts + 1 modules
+var logsink = __webpack_require__(5672);
 // EXTERNAL MODULE: ./actions/migrate-job/src/plan.ts
 var src_plan = __webpack_require__(4100);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/kube.ts
@@ -1091,13 +1151,7 @@ var src_plan = __webpack_require__(4100);
 
 
 
-/**
- * How long after the Job's own deadline (activeDeadlineSeconds, = timeout) our wait gives up: a tenth of
- * the timeout, at least 5 s and at most a minute, so Kubernetes' verdict (DeadlineExceeded) normally comes first.
- */
-function waitGraceMs(timeoutMs) {
-    return Math.min(60_000, Math.max(5_000, Math.round(timeoutMs / 10)));
-}
+
 const LOG_DRAIN_MS = 10_000;
 function statusCode(error) {
     const code = error?.code;
@@ -1114,14 +1168,16 @@ function apiMessage(error) {
 function isCredentialFailure(error) {
     return error instanceof src/* ActionError */.lZ || error instanceof KubeconfigError;
 }
-/** What ends a watch for good: a refusal (401, 403) or our own credentials failing. */
+/** What ends a watch for good: a refusal (401, 403), our own credentials failing, or the step's deadline. */
 function endsWatch(error) {
     const status = statusCode(error);
-    return status === 401 || status === 403 || isCredentialFailure(error);
+    return status === 401 || status === 403 || isCredentialFailure(error) || error instanceof DeadlineError;
 }
 function kubeRetryability(error) {
     if (isCredentialFailure(error))
         return { retryable: false, reason: error.name };
+    if (error instanceof DeadlineError)
+        return { retryable: false, reason: 'the step\'s timeout ran out' };
     const status = statusCode(error);
     if (status !== undefined) {
         // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -1137,6 +1193,13 @@ function kubeError(error, verb, resource, server) {
         return error;
     if (error instanceof KubeconfigError)
         return kubeconfigFailure('the kubeconfig', error.message);
+    if (error instanceof DeadlineError) {
+        return new src/* ActionError */.lZ(`No answer from the Kubernetes API server at ${server} to ${verb} ${resource} before the step's timeout ran out`, {
+            why: error.message,
+            check: ['the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)', 'the runner\'s route to the cluster (VPN, private endpoint, proxy)', 'raise `timeout` if the cluster is legitimately slow'],
+            cause: error,
+        });
+    }
     const status = statusCode(error);
     const message = apiMessage(error);
     if (status === 401) {
@@ -1166,7 +1229,7 @@ function kubeError(error, verb, resource, server) {
     });
 }
 /** The kubeconfig (input, KUBECONFIG, ~/.kube/config or in-cluster) resolved to an API client for one context. */
-async function loadKubeConfig(values, env = process.env, inClusterDir) {
+async function loadKubeConfig(values, env = process.env, inClusterDir, deadline) {
     const source = kubeconfigSource(values.kubeconfig, env, inClusterDir);
     try {
         const config = await source.load();
@@ -1182,7 +1245,7 @@ async function loadKubeConfig(values, env = process.env, inClusterDir) {
         await credentials.prepare();
         const { proxy } = credentials;
         return {
-            api: new KubeApi(target.server, credentials),
+            api: new KubeApi(target.server, credentials, { deadline }),
             server: target.server,
             namespace: values.namespace || target.namespace || 'default',
             context: target.context,
@@ -1306,15 +1369,15 @@ class ResourceWatch {
         this.controller?.abort();
     }
 }
-async function kubernetesBackend(plan, values, image, logFile, signal = new AbortController().signal) {
-    const config = await loadKubeConfig(values);
+async function kubernetesBackend(plan, values, image, logFile, signal = new AbortController().signal, step = { at: Date.now() + plan.timeoutMs + (0,src_plan/* waitGraceMs */.e8)(plan.timeoutMs), signal: AbortSignal.timeout(plan.timeoutMs + (0,src_plan/* waitGraceMs */.e8)(plan.timeoutMs)) }) {
+    const config = await loadKubeConfig(values, process.env, undefined, step.signal);
     const { api, server, namespace } = config;
     const name = plan.jobName;
     const jobsPath = collectionPath(namespace, 'jobs');
     const podsPath = collectionPath(namespace, 'pods');
     const manifest = (0,src_manifest/* renderJob */.eS)((0,src_plan/* jobSpec */.HY)(plan, values, image, namespace));
     src/* runner.info */.lj.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
-    const call = (verb, resource, fn) => (0,src/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 }).catch((error) => {
+    const call = (verb, resource, fn) => (0,src/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())) }).catch((error) => {
         throw kubeError(error, verb, resource, server);
     });
     const readJob = () => call('get', `jobs/${name} in namespace ${namespace}`, async () => {
@@ -1346,7 +1409,9 @@ async function kubernetesBackend(plan, values, image, logFile, signal = new Abor
         src/* runner.info */.lj.info(`[dry-run] would ${what}:\n${yaml}`);
         return { status: 'planned', jobName: name, detail: `would ${what}`, rows: [['namespace', namespace]] };
     }
-    const deadline = Date.now() + plan.timeoutMs + waitGraceMs(plan.timeoutMs);
+    // Counted from the start of the step (main.ts): what came before the Job (the digest, the kubeconfig,
+    // the checks) is part of the same timeout, so no wait of this step outlives it.
+    const deadline = step.at;
     if (decision.action === 'recreate' || decision.action === 'wait-deleted') {
         if (decision.action === 'recreate') {
             await call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Foreground'));
@@ -1376,7 +1441,7 @@ async function kubernetesBackend(plan, values, image, logFile, signal = new Abor
                 src/* runner.info */.lj.info(again.message);
         }
     }
-    const sink = new logsink/* LogSink */.y(logFile, (line) => src/* runner.info */.lj.info(line));
+    const sink = (0,logsink/* openLog */.N)(logFile);
     const cancelNotice = () => src/* runner.info */.lj.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
     const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: (0,src/* formatDuration */.a3)(plan.timeoutMs), server, signal, onCancel: cancelNotice });
     sink.end();
@@ -1394,7 +1459,7 @@ async function kubernetesBackend(plan, values, image, logFile, signal = new Abor
         result = {
             status: 'timed-out',
             jobName: name,
-            detail: `the Job did not finish within ${(0,src/* formatDuration */.a3)(plan.timeoutMs)} plus ${(0,src/* formatDuration */.a3)(waitGraceMs(plan.timeoutMs))}; it was NOT deleted and may still be running`,
+            detail: `the Job did not finish within ${(0,src/* formatDuration */.a3)(plan.timeoutMs)} plus ${(0,src/* formatDuration */.a3)((0,src_plan/* waitGraceMs */.e8)(plan.timeoutMs))}; it was NOT deleted and may still be running`,
             check: [`follow it: ${follow}`, 'a re-run of this step attaches to it instead of starting another'],
         };
     }

@@ -12,8 +12,9 @@ export const modules = {
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9857);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1315);
 /* harmony import */ var _argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2481);
+/* harmony import */ var _childenv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5802);
 /**
  * `backend: command`: runs a migration tool (golang-migrate, atlas, a script) on the runner, seed 003's
  * "migrations in the CI pipeline". The same semantics as the cluster backends: output streamed into
@@ -32,16 +33,13 @@ export const modules = {
 
 
 
+
 async function runCommand(options) {
     const [file, ...rest] = options.argv;
-    const env = {};
-    for (const [key, value] of Object.entries(process.env))
-        if (value !== undefined)
-            env[key] = value;
-    Object.assign(env, options.env);
-    if (options.path?.length)
-        env.PATH = [...options.path, env.PATH ?? ''].join(process.platform === 'win32' ? ';' : ':');
+    // An explicit environment (childenv.ts): never the action's inputs (the kubeconfig, tokens) or the runner's tokens.
+    const env = (0,_childenv_js__WEBPACK_IMPORTED_MODULE_4__/* .commandEnvironment */ .J$)({ set: options.env, pass: options.pass, path: options.path }, options.parentEnv ?? process.env);
     const grace = options.killGraceMs ?? 15_000;
+    const timeoutText = options.timeoutText ?? (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs);
     options.log(`[command] ${(0,_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatArgv */ .gL)(options.argv)}`);
     return new Promise((resolve) => {
         let timedOut = false;
@@ -71,7 +69,7 @@ async function runCommand(options) {
         };
         timers.push(setTimeout(() => {
             timedOut = true;
-            options.log(`The migration command ran longer than the timeout (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs)}); sending SIGINT so it can stop after the current step`);
+            options.log(`The migration command ran longer than the timeout (${timeoutText}); sending SIGINT so it can stop after the current step`);
             child.kill('SIGINT');
             timers.push(setTimeout(() => {
                 options.log(`Still running ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(grace)} after SIGINT; sending SIGTERM`);
@@ -95,7 +93,7 @@ async function runCommand(options) {
                 finish({
                     status: 'timed-out',
                     exitCode,
-                    detail: `the migration command did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs)} and was stopped${signal ? ` (${signal})` : ''}`,
+                    detail: `the migration command did not finish within ${timeoutText} and was stopped${signal ? ` (${signal})` : ''}`,
                     check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
                 });
             }

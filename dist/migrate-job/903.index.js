@@ -11,10 +11,10 @@ __webpack_require__.d(__webpack_exports__, {
   ecsBackend: () => (/* binding */ ecsBackend)
 });
 
-// UNUSED EXPORTS: CANCEL_REASON, pollDelay, startedByFor
+// UNUSED EXPORTS: CANCEL_REASON, endpointFailure, pollDelay, startedByFor
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 9 modules
-var src = __webpack_require__(9857);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 10 modules
+var src = __webpack_require__(1315);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
 var errors = __webpack_require__(7638);
 // EXTERNAL MODULE: ./packages/core/src/retry.ts
@@ -60,7 +60,9 @@ function awsClientConfig(options) {
         region: options.region,
         maxAttempts: 1,
         customUserAgent: 'deploy-kit',
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000 },
+        // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
+        // passes and keeps waiting: a server that accepts and never answers would hold the step.
+        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
     };
 }
 /**
@@ -248,10 +250,12 @@ function awslogsLocation(definition, taskArn) {
     return { group, stream: `${prefix}/${definition.name}/${taskId}`, region: config.options['awslogs-region'] };
 }
 
-// EXTERNAL MODULE: ./actions/migrate-job/src/logsink.ts
-var logsink = __webpack_require__(382);
+// EXTERNAL MODULE: ./actions/migrate-job/src/logsink.ts + 1 modules
+var logsink = __webpack_require__(5672);
 // EXTERNAL MODULE: ./actions/migrate-job/src/naming.ts
 var naming = __webpack_require__(1767);
+// EXTERNAL MODULE: ./actions/migrate-job/src/network.ts
+var network = __webpack_require__(8677);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/ecs.ts
 /**
  * `backend: ecs` (seed 004's `aws ecs run-task … --overrides` made into a gated step): RunTask from a
@@ -269,6 +273,7 @@ var naming = __webpack_require__(1767);
  * running is attached to instead of starting a second one. ECS forgets stopped tasks after about an
  * hour, so "already ran" can only be recognised within that window.
  */
+
 
 
 
@@ -299,17 +304,46 @@ function pause(ms, signal) {
         signal.addEventListener('abort', done, { once: true });
     });
 }
-async function ecsBackend(plan, values, logFile, signal = new AbortController().signal) {
+/** A failure to reach an AWS endpoint (refused, reset, no answer, DNS), naming the service and the endpoint; undefined for other errors. */
+function endpointFailure(error, what, service, endpoint, options = {}) {
+    const check = [`the runner can reach ${endpoint} (network, proxy, VPC endpoint)`, `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`];
+    if (options.deadlinePassed) {
+        return new src/* ActionError */.lZ(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, { check: [...check, 'raise `timeout` if AWS is legitimately slow'], cause: error });
+    }
+    const name = error?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+        return new src/* ActionError */.lZ(`${what} failed: ${service} at ${endpoint} did not answer`, { why: `no answer within ${(0,src/* formatDuration */.a3)(options.requestMs ?? network/* REQUEST_TIMEOUT_MS */.j2)}`, check, cause: error });
+    }
+    const reason = (0,network/* networkReason */.d8)(error);
+    if (!/\((E[A-Z]+|UND_ERR_[A-Z_]+)\)$/.test(reason))
+        return undefined;
+    return new src/* ActionError */.lZ(`${what} failed: the ${service} endpoint ${endpoint} could not be reached`, { why: reason, check, cause: error });
+}
+async function ecsBackend(plan, values, logFile, signal = new AbortController().signal, step = { at: Date.now() + plan.timeoutMs, signal: AbortSignal.timeout(plan.timeoutMs) }) {
     const ecs = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(212)]).then(__webpack_require__.t.bind(__webpack_require__, 212, 19));
     const region = resolveAwsRegion(values.region);
-    const client = new ecs.ECSClient(awsClientConfig({ region }));
+    // Every request answers within 30 s (the SDK's socket limit), and none outlives the step (abortSignal).
+    const client = new ecs.ECSClient(awsClientConfig({ region, requestTimeoutMs: network/* REQUEST_TIMEOUT_MS */.j2 }));
     const endpoint = awsEndpointFromEnv('ECS');
+    const endpointText = endpoint ?? `https://ecs.${region}.amazonaws.com`;
     const cluster = values.cluster || 'default';
     const fail = (what, error, permission) => {
-        throw describeCommonAwsError(error, what, { region, permission }) ?? new src/* ActionError */.lZ(`${what} failed`, { why: (0,src/* errorMessage */.gJ)(error), cause: error });
+        throw (endpointFailure(error, what, 'ECS', endpointText, { deadlinePassed: step.signal.aborted }) ??
+            describeCommonAwsError(error, what, { region, permission }) ??
+            new src/* ActionError */.lZ(`${what} failed`, { why: (0,src/* errorMessage */.gJ)(error), cause: error }));
+    };
+    /** One ECS call: retried as the suite retries AWS calls, but never past the step's deadline. */
+    const ecsCall = (what, send, options = {}) => {
+        const abortSignal = options.abort ? AbortSignal.any([options.abort, step.signal]) : step.signal;
+        return awsCall(what, () => send(abortSignal), {
+            classify: (error) => (abortSignal.aborted ? { retryable: false, reason: 'the step ended' } : (0,src/* classifyError */.fe)(error)),
+            maxElapsedMs: Math.max(0, Math.min(120_000, step.at - Date.now())),
+        });
     };
     src/* runner.info */.lj.info(`ECS: region ${region}${endpoint ? ` (endpoint ${endpoint})` : ''}, cluster ${cluster}, task definition ${values.taskDefinition}`);
-    const described = await awsCall('ECS DescribeTaskDefinition', () => client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }))).catch((error) => {
+    const described = await ecsCall('ECS DescribeTaskDefinition', (abortSignal) => client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }), { abortSignal })).catch((error) => {
+        if (step.signal.aborted)
+            return fail('ECS DescribeTaskDefinition', error);
         if (error?.name === 'ClientException' || /not found|does not exist|Unable to describe/i.test((0,src/* errorMessage */.gJ)(error))) {
             throw new src/* ActionError */.lZ(`The task definition "${values.taskDefinition}" does not exist in ${region}`, {
                 why: (0,src/* errorMessage */.gJ)(error),
@@ -350,11 +384,11 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             : {}),
     };
     // A task of this migration still running (an earlier, cancelled run): follow it instead of starting another.
-    const running = await awsCall('ECS ListTasks', () => client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }))).catch((error) => fail('ECS ListTasks', error, 'ecs:ListTasks'));
+    const running = await ecsCall('ECS ListTasks', (abortSignal) => client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }), { abortSignal })).catch((error) => fail('ECS ListTasks', error, 'ecs:ListTasks'));
     let taskArn;
     if (running.taskArns?.length) {
         // Listed as RUNNING by desired status; only one that has not actually stopped counts.
-        const current = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns.slice(0, 100) }))).catch((error) => fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+        const current = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns.slice(0, 100) }), { abortSignal })).catch((error) => fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
         taskArn = current.tasks?.find((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED')?.taskArn;
     }
     if (taskArn)
@@ -370,7 +404,7 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
     if (!taskArn) {
         if (signal.aborted)
             return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
-        const response = await awsCall('ECS RunTask', () => client.send(new ecs.RunTaskCommand(request))).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
+        const response = await ecsCall('ECS RunTask', (abortSignal) => client.send(new ecs.RunTaskCommand(request), { abortSignal })).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
         if (response.failures?.length || !response.tasks?.length) {
             const failures = response.failures ?? [];
             throw new src/* ActionError */.lZ(`ECS could not start the migration task: ${failures.length ? describeFailures(failures) : 'RunTask returned no task'}`, { check: failureHints(failures) });
@@ -378,10 +412,11 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         taskArn = response.tasks[0].taskArn;
         src/* runner.info */.lj.info(`Started task ${taskArn} (${definition.family}:${definition.revision}, container "${picked.name}"${override.command ? `, command ${(0,argv/* formatArgv */.gL)(override.command)}` : ''})`);
     }
-    const sink = new logsink/* LogSink */.y(logFile, (line) => src/* runner.info */.lj.info(line));
+    const sink = (0,logsink/* openLog */.N)(logFile);
     const logs = awslogsLocation({ name: picked.name, logConfiguration: containerDef.logConfiguration }, taskArn);
     const cwl = logs ? await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(303)]).then(__webpack_require__.t.bind(__webpack_require__, 2684, 19)) : undefined;
-    const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region })) : undefined;
+    const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: network/* REQUEST_TIMEOUT_MS */.j2 })) : undefined;
+    const logsEndpoint = awsEndpointFromEnv('CloudWatch Logs') ?? `https://logs.${logs?.region ?? region}.amazonaws.com`;
     let nextToken;
     let logsWarned = false;
     const pumpLogs = async () => {
@@ -389,9 +424,9 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             return;
         for (let page = 0; page < 20; page++) {
             try {
-                const out = await logsClient.send(new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }));
-                for (const event of out.events ?? [])
-                    sink.line(event.message ?? '');
+                // Each page within the request limit; the log is read once more after the task stopped, so not bound to the step's deadline.
+                const out = await logsClient.send(new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }), { abortSignal: (0,src/* requestSignal */.OL)(network/* REQUEST_TIMEOUT_MS */.j2, signal) });
+                sink.writeLines((out.events ?? []).map((event) => event.message ?? ''));
                 if (!out.nextForwardToken || out.nextForwardToken === nextToken)
                     return;
                 nextToken = out.nextForwardToken;
@@ -401,8 +436,9 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             catch (error) {
                 if (error?.name === 'ResourceNotFoundException')
                     return; // the stream appears when the container starts
+                const unreachable = endpointFailure(error, 'CloudWatch Logs GetLogEvents', 'CloudWatch Logs', logsEndpoint);
                 if (!logsWarned)
-                    src/* runner.warning */.lj.warning(`Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${(0,src/* errorMessage */.gJ)(error)}`);
+                    src/* runner.warning */.lj.warning(`Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${unreachable ? `${unreachable.message}: ${unreachable.why ?? ''}` : (0,src/* errorMessage */.gJ)(error)}`);
                 logsWarned = true;
                 return;
             }
@@ -416,7 +452,7 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
         }
         try {
-            await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: CANCEL_REASON })), { attempts: 3, maxElapsedMs: 5_000 });
+            await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: CANCEL_REASON }), { abortSignal: (0,src/* requestSignal */.OL)(5_000) }), { attempts: 3, maxElapsedMs: 5_000 });
             src/* runner.info */.lj.info(`Cancelled: asked ECS to stop task ${taskArn} (StopTask, reason "${CANCEL_REASON}")`);
             return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} was stopped` };
         }
@@ -425,18 +461,34 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
         }
     };
-    // An abort cuts an in-flight DescribeTasks short and is never retried.
-    const describeOptions = { classify: (error) => (signal.aborted ? { retryable: false, reason: 'cancelled' } : (0,src/* classifyError */.fe)(error)) };
+    /** The step's timeout: the task is asked to stop (a request of its own: the step's signal has ended by now). */
+    const timedOut = async () => {
+        await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: `deploy-kit migrate-job: timeout ${(0,src/* formatDuration */.a3)(plan.timeoutMs)}` }), { abortSignal: (0,src/* requestSignal */.OL)(network/* REQUEST_TIMEOUT_MS */.j2) }), { attempts: 3, maxElapsedMs: 10_000 }).catch((error) => src/* runner.warning */.lj.warning(`Could not stop task ${taskArn} after the timeout: ${(0,src/* errorMessage */.gJ)(error)}`));
+        sink.end();
+        return {
+            status: 'timed-out',
+            jobName: plan.jobName,
+            taskArn,
+            logFile,
+            tail: sink.lastLines(),
+            detail: `the task did not stop within ${(0,src/* formatDuration */.a3)(plan.timeoutMs)}; it was asked to stop`,
+            check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
+        };
+    };
     const started = Date.now();
-    const deadline = started + plan.timeoutMs;
+    // Counted from the start of the step (main.ts): the calls before RunTask are part of the same timeout.
+    const deadline = step.at;
     let task;
     let lastStatus = '';
     for (;;) {
         if (signal.aborted)
             return cancelled();
-        const out = await awsCall('ECS DescribeTasks', () => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal: signal }), describeOptions).catch((error) => signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
-        if (!out)
+        // A cancellation or the step's deadline cuts an in-flight DescribeTasks short; neither is retried.
+        const out = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal }), { abort: signal }).catch((error) => signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+        if (!out && signal.aborted)
             return cancelled();
+        if (!out)
+            return timedOut();
         task = out.tasks?.[0];
         if (!task) {
             throw new src/* ActionError */.lZ(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
@@ -448,19 +500,8 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         await pumpLogs();
         if (task.lastStatus === 'STOPPED')
             break;
-        if (Date.now() >= deadline) {
-            await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: `deploy-kit migrate-job: timeout ${(0,src/* formatDuration */.a3)(plan.timeoutMs)}` }))).catch((error) => src/* runner.warning */.lj.warning(`Could not stop task ${taskArn} after the timeout: ${(0,src/* errorMessage */.gJ)(error)}`));
-            sink.end();
-            return {
-                status: 'timed-out',
-                jobName: plan.jobName,
-                taskArn,
-                logFile,
-                tail: sink.lastLines(),
-                detail: `the task did not stop within ${(0,src/* formatDuration */.a3)(plan.timeoutMs)}; it was asked to stop`,
-                check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
-            };
-        }
+        if (Date.now() >= deadline)
+            return timedOut();
         await pause(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
     }
     await pumpLogs();
