@@ -43,6 +43,14 @@ export function tableUnder(markdown: string, heading: string): { header: string[
   return { header, rows };
 }
 
+// One statement of what the actions need, the same in every README (users read one README, not all).
+const REQUIREMENTS =
+  '**Requirements:** the `node24` runtime: GitHub-hosted runners, or self-hosted and GitHub Enterprise Server runners v2.327.1 or newer; GitHub Enterprise Server 3.17 or newer ([differences](../gitops-dispatch/README.md#the-target-workflow)); no Docker engine.';
+
+test.each(ACTIONS)('%s/README.md states the requirements as every README does', (action) => {
+  expect(readFileSync(join(REPO_ROOT, action, 'README.md'), 'utf8')).toContain(`\n${REQUIREMENTS}\n`);
+});
+
 describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
   const readme = readFileSync(join(REPO_ROOT, action, 'README.md'), 'utf8');
   const spec = parse(readFileSync(join(REPO_ROOT, action, 'action.yml'), 'utf8')) as {
