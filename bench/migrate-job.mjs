@@ -103,7 +103,7 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
     await node.start();
     const kubeconfig = cluster.writeKubeconfig('bench.kubeconfig', ADMIN_TOKEN, ns);
     ADMIN = ADMIN_TOKEN;
-    const kubectl = toolBinary('kube', 'kubectl');
+    const kubectl = toolBinary('kubectl');
     const env = { ...process.env, KUBECONFIG: kubeconfig };
     const nodeWrapper = wrapper(workspace, 'node-wrapper.sh', process.execPath);
     const kubectlWrapper = wrapper(workspace, 'kubectl-wrapper.sh', kubectl);

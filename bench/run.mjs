@@ -10,7 +10,7 @@
 //
 // Adding an action: one entry in CASES. `expect` is checked on one run through the test harness
 // (action-tests/lib/runner.mjs) before timing, so a bundle that fails fast can never look fast.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -265,6 +265,12 @@ try {
   const opts = parseArgs(process.argv.slice(2));
   const selected = (name, action) => opts.filters.length === 0 || opts.filters.some((f) => name.includes(f) || action === f);
   const cold = CASES.some((c) => selected(c.name, c.action));
+  // The peers and services the transfer benchmarks run (skopeo, awscli, kubectl, the test services),
+  // installed on first use as npm test installs its tools.
+  if (TRANSFER.some((t) => selected(t.name, t.name.split(' ')[0])) && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
+    const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests', 'bench'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (install.status !== 0) throw new Error('the benchmarks\' tools could not be installed (see above)');
+  }
   process.exitCode = cold ? await main() : 0;
   for (const t of TRANSFER.filter((t) => selected(t.name, t.name.split(' ')[0]))) {
     const bench = await t.load();
