@@ -580,7 +580,7 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
     try {
       const result = await run({ registry: named.host, images: `${named.host}/cred_realm:v1`, source: single.layout, 'registry-auth': 'ecr', 'create-repositories': 'true' });
       expectSuccess(result);
-      expect(result.log).toContain(`Logged in to ${named.host}`);
+      expect(result.log).toContain(`Obtained the ECR login for ${named.host} as AWS (`);
       expect(result.log).toContain(`names the token service 127.0.0.1:${(tokens.address() as { port: number }).port}, another host: the login for ${named.host} is not sent there`);
       expect(tokenRequests.length).toBeGreaterThan(0);
       expect(tokenRequests.filter(Boolean)).toEqual([]);

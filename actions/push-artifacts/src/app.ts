@@ -327,7 +327,7 @@ async function publish(values: Values, deps: Deps, compressor: LayerCompressor):
       });
     }
     const issuedFor = plan.kind === 'loopback' ? `ECR token; ${host} is the loopback registry the \`registry\` input names, which gets it for local testing` : `ECR token for ${host}`;
-    deps.log(`Logged in to ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''})`);
+    deps.log(`Obtained the ECR login for ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''}); not checked yet: the registry checks it on first use`);
     return login;
   };
   if (targets.length > 0) {
