@@ -115,6 +115,12 @@ describe('kubeconfigSource', () => {
     expect(resolveContext(merged).server).toBe('https://one');
     await expect(kubeconfigSource('', { KUBECONFIG: `${first}:${join(dir, 'nope')}` }).load()).rejects.toThrow(`KUBECONFIG names ${join(dir, 'nope')}, which does not exist`);
     await expect(kubeconfigSource(join(dir, 'nope'), {}).load()).rejects.toThrow(`the file ${join(dir, 'nope')} does not exist`);
+    // A one-line value that is not a path (a base64 kubeconfig pasted as the secret) is never quoted back.
+    const base64 = Buffer.from('apiVersion: v1\nusers:\n- name: u\n  user: { token: s3cr3t }\n').toString('base64');
+    const notPath = kubeconfigSource(base64, {});
+    expect(notPath.label).toBe('the kubeconfig input (one line, so read as a file path)');
+    await expect(notPath.load()).rejects.toThrow('the value is neither a kubeconfig (YAML starting with `apiVersion`, or JSON) nor the path of an existing file (a base64-encoded kubeconfig must be decoded first)');
+    await expect(notPath.load()).rejects.not.toThrow(base64);
     const home = join(dir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true });
     writeFileSync(join(home, '.kube', 'config'), readFileSync(second));
@@ -136,6 +142,24 @@ function target(user: KubeTarget['user'], cluster: Partial<KubeTarget['cluster']
 
 describe('credentials', () => {
   test.each([
+    [{ token: 'tok-1' }],
+    [{ username: 'admin', password: 'pw' }],
+    [{ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws' } }],
+  ])('%j to a plain-http server that is not loopback is refused before anything is sent', async (user) => {
+    const server = 'http://k8s.example.com:8080';
+    await expect(credentialsFor({ ...target(user as KubeTarget['user'], { server }), server })).rejects.toThrow(
+      'user "u" has credentials, and the server http://k8s.example.com:8080 is plain http: k8s.example.com:8080 would receive it over plain http',
+    );
+  });
+
+  test('plain http to a loopback server, or anonymous, is allowed', async () => {
+    const server = 'http://127.0.0.1:8080';
+    expect((await credentialsFor({ ...target({ token: 't' }, { server }), server })).method).toBe('token');
+    expect((await credentialsFor({ ...target({}, { server: 'http://k8s.example.com' }), server: 'http://k8s.example.com' })).method).toBe('anonymous');
+  });
+
+  test.each([
+
     [{ token: 'tok-1' }, 'token', { authorization: 'Bearer tok-1' }],
     [{ username: 'admin', password: 'pw' }, 'basic auth', { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` }],
     [{}, 'anonymous', {}],

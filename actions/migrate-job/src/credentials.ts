@@ -15,7 +15,7 @@ import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'nod
 import { BlockList, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { ActionError, inheritedEnvironment, registerSecret } from '@deploy-kit/core';
+import { ActionError, credentialTransportProblem, inheritedEnvironment, registerSecret } from '@deploy-kit/core';
 import { KubeconfigError, type ExecConfig, type KubeTarget } from './kubeconfig.js';
 
 export interface PreparedRequest {
@@ -260,6 +260,11 @@ export function impersonation(target: KubeTarget): Record<string, string | strin
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
 export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
   const u = target.user;
+  // Credentials travel over https only (SECURITY.md rule 2); kubectl would send a token to an http://
+  // server in clear text, we refuse before anything is sent. Loopback test servers are the exception.
+  const carriesSecret = Boolean(u.token || u.tokenFile || u.password || u.exec || u['auth-provider']);
+  const transport = carriesSecret ? credentialTransportProblem(target.server) : undefined;
+  if (transport) throw new KubeconfigError(`user "${target.userName}" has credentials, and the server ${target.server} is plain http: ${transport}`);
   const proxy = proxyFor(target, env);
   if (u['auth-provider']) return clientNodeCredentials(target, proxy);
   const tls = clusterTls(target);

@@ -18,7 +18,8 @@ export const inputs = {
   'log-file': input.string(),
   'dry-run': dryRunInput,
   // kubernetes
-  kubeconfig: input.string(),
+  // Secret: registered with the runner's masking before anything could print it (a kubeconfig holds tokens and keys).
+  kubeconfig: input.string({ secret: true }),
   context: input.string(),
   namespace: input.string(),
   'service-account': input.string(),

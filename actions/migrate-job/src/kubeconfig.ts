@@ -236,10 +236,18 @@ export function kubeconfigSource(input: string, env: Record<string, string | und
     return { label: 'the kubeconfig input', load: () => parseKubeconfig(raw, 'the kubeconfig input') };
   }
   if (raw) {
+    // Only a value that looks like a path is quoted back: a one-line secret (a base64 kubeconfig) is not.
+    const pathLike = /^(\/|\.{1,2}\/|~)/.test(raw) && !/\s/.test(raw);
     return {
-      label: `the kubeconfig file ${raw}`,
+      label: pathLike ? `the kubeconfig file ${raw}` : 'the kubeconfig input (one line, so read as a file path)',
       load: async () => {
-        if (!existsSync(raw)) throw new KubeconfigError(`the file ${raw} does not exist`);
+        if (!existsSync(raw)) {
+          throw new KubeconfigError(
+            pathLike
+              ? `the file ${raw} does not exist`
+              : 'the value is neither a kubeconfig (YAML starting with `apiVersion`, or JSON) nor the path of an existing file (a base64-encoded kubeconfig must be decoded first)',
+          );
+        }
         return fromFile(raw)();
       },
     };

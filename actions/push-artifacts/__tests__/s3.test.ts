@@ -266,6 +266,21 @@ describe('uploadFiles', () => {
     }
   });
 
+  test('a source file named SHA256SUMS with s3-checksums sha256sums fails before anything is uploaded', async () => {
+    const source = mkdtempSync(join(tmpdir(), 'pa-sums-'));
+    try {
+      writeFileSync(join(source, 'ms_core'), 'core');
+      writeFileSync(join(source, 'SHA256SUMS'), 'x');
+      const s3 = new MemoryS3();
+      const files = await planUpload({ sources: [source], prefix: 'p/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+      await expect(run(s3, files, 'sha256sums')).rejects.toThrow('S3 upload: a source already has a file named SHA256SUMS (p/SHA256SUMS).');
+      expect(s3.puts).toEqual([]);
+      expect(s3.objects.size).toBe(0);
+    } finally {
+      rmSync(source, { recursive: true, force: true });
+    }
+  });
+
   test('uploads everything with checksums and a SHA256SUMS, then skips it all on a retry', async () => {
     const s3 = new MemoryS3();
     const files = await plan();

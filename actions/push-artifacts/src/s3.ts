@@ -531,15 +531,22 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
     }
   };
 
+  // The manifest's key is checked before the first upload: a source file of that name would be
+  // overwritten by it, and finding that out after the uploads would leave a half-done release.
+  let sumsKey: string | undefined;
+  if (options.checksums === 'sha256sums' && files.length > 0) {
+    const prefix = files[0]!.key.slice(0, files[0]!.key.length - files[0]!.relative.length);
+    sumsKey = `${prefix}SHA256SUMS`;
+    if (files.some((f) => f.key === sumsKey)) throw new ActionError(`S3 upload: a source already has a file named SHA256SUMS (${sumsKey}).`, { check: 'use `s3-checksums: sha256` when the build writes its own SHA256SUMS' });
+  }
+
   await pool(files, options.concurrency, async (file) => {
     report.bytesTotal += file.size;
     await (file.size > threshold ? large(file) : file.size > bufferMax ? streamed(file) : small(file));
   });
 
-  if (options.checksums === 'sha256sums' && files.length > 0) {
-    const prefix = files[0]!.key.slice(0, files[0]!.key.length - files[0]!.relative.length);
-    const key = `${prefix}SHA256SUMS`;
-    if (files.some((f) => f.key === key)) throw new ActionError(`S3 upload: a source already has a file named SHA256SUMS (${key}).`, { check: 'use `s3-checksums: sha256` when the build writes its own SHA256SUMS' });
+  if (sumsKey !== undefined) {
+    const key = sumsKey;
     const content = Buffer.from(sha256sums(sums));
     const sha = sha256Of(content);
     const remote = await remoteOf(key, content.length);
