@@ -201,11 +201,16 @@ function kubeconfigSource(input, env, inClusterDir = IN_CLUSTER_DIR) {
         return { label: 'the kubeconfig input', load: () => parseKubeconfig(raw, 'the kubeconfig input') };
     }
     if (raw) {
+        // Only a value that looks like a path is quoted back: a one-line secret (a base64 kubeconfig) is not.
+        const pathLike = /^(\/|\.{1,2}\/|~)/.test(raw) && !/\s/.test(raw);
         return {
-            label: `the kubeconfig file ${raw}`,
+            label: pathLike ? `the kubeconfig file ${raw}` : 'the kubeconfig input (one line, so read as a file path)',
             load: async () => {
-                if (!(0,external_node_fs_.existsSync)(raw))
-                    throw new KubeconfigError(`the file ${raw} does not exist`);
+                if (!(0,external_node_fs_.existsSync)(raw)) {
+                    throw new KubeconfigError(pathLike
+                        ? `the file ${raw} does not exist`
+                        : 'the value is neither a kubeconfig (YAML starting with `apiVersion`, or JSON) nor the path of an existing file (a base64-encoded kubeconfig must be decoded first)');
+                }
                 return fromFile(raw)();
             },
         };
@@ -506,6 +511,12 @@ function impersonation(target) {
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
 async function credentialsFor(target, env = process.env) {
     const u = target.user;
+    // Credentials travel over https only (SECURITY.md rule 2); kubectl would send a token to an http://
+    // server in clear text, we refuse before anything is sent. Loopback test servers are the exception.
+    const carriesSecret = Boolean(u.token || u.tokenFile || u.password || u.exec || u['auth-provider']);
+    const transport = carriesSecret ? (0,src/* credentialTransportProblem */.on)(target.server) : undefined;
+    if (transport)
+        throw new KubeconfigError(`user "${target.userName}" has credentials, and the server ${target.server} is plain http: ${transport}`);
     const proxy = proxyFor(target, env);
     if (u['auth-provider'])
         return clientNodeCredentials(target, proxy);
