@@ -20,23 +20,9 @@
 # deploy-kit's own code, which runs with the credentials), no absolute or `..` names.
 set -euo pipefail
 
-# % CR LF escaped as the runner expects in a command's data, so a path cannot start a command.
-fail() {
-  local message="$1" cr=$'\r' lf=$'\n'
-  message="${message//\%/%25}"
-  message="${message//$cr/%0D}"
-  message="${message//$lf/%0A}"
-  echo "::error title=build output::${message}"
-  exit 1
-}
-
-out() {
-  local name="$1" value="$2" delimiter
-  delimiter="ghadelimiter_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
-  [[ ${#delimiter} -eq 45 ]] || fail "Could not read 16 random bytes from /dev/urandom for the output delimiter."
-  [[ "$value" != *"$delimiter"* ]] || fail "The value of output ${name} contains its delimiter; refusing to write it."
-  printf '%s<<%s\n%s\n%s\n' "$name" "$delimiter" "$value" "$delimiter" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
-}
+FAIL_TITLE='build output'
+# shellcheck source=release/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 sha256_of() {
   if command -v sha256sum >/dev/null 2>&1; then

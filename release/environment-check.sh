@@ -14,15 +14,10 @@
 # are case-insensitive, and so is the comparison. Nothing else has run yet: no build, no credentials.
 set -euo pipefail
 
-# % CR LF escaped as the runner expects in a command's data, so a value cannot start a command.
-fail() {
-  local message="$1" cr=$'\r' lf=$'\n'
-  message="${message//\%/%25}"
-  message="${message//$cr/%0D}"
-  message="${message//$lf/%0A}"
-  echo "::error title=environment::${message}"
-  exit 1
-}
+FAIL_TITLE='environment'
+# shellcheck source=release/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 lower() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
 
 workflow="${WORKFLOW:-release.yml}"
