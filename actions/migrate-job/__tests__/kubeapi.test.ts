@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Agent } from 'node:http';
-import type { Credentials } from '../src/credentials.js';
-import { DeadlineError, KubeApi, KubeApiError, type WatchEvent } from '../src/kubeapi.js';
-import { kubeError, kubeRetryability } from '../src/kube.js';
+import type { Credentials } from '../src/kube/credentials.js';
+import { DeadlineError, KubeApi, KubeApiError, type WatchEvent } from '../src/kube/kubeapi.js';
+import { kubeError, kubeRetryability } from '../src/kube/errors.js';
 
 /** A loopback server whose answer per request is decided by the test. */
 let server: Server;

@@ -2,8 +2,8 @@ import { describe, expect, test, beforeAll, afterAll } from '@jest/globals';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterTls, credentialsFor, impersonation, proxyFromEnvironment, runExecPlugin } from '../src/credentials.js';
-import { inClusterConfig, kubeconfigSource, mergeKubeconfigs, parseKubeconfig, resolveContext, type KubeTarget } from '../src/kubeconfig.js';
+import { clusterTls, credentialsFor, impersonation, proxyFromEnvironment, runExecPlugin } from '../src/kube/credentials.js';
+import { inClusterConfig, kubeconfigSource, mergeKubeconfigs, parseKubeconfig, resolveContext, type KubeTarget } from '../src/kube/kubeconfig.js';
 
 let dir: string;
 beforeAll(() => {

@@ -2,8 +2,9 @@ import { describe, expect, jest, test } from '@jest/globals';
 import { readInputs } from '@deploy-kit/core';
 import { inputs } from '../src/io.js';
 import { buildPlan, ignoredInputs, type Values } from '../src/plan.js';
-import { kubeError, kubeRetryability, waitGraceMs } from '../src/kube.js';
-import { pollDelay, startedByFor } from '../src/ecs.js';
+import { kubeError, kubeRetryability } from '../src/kube/errors.js';
+import { waitGraceMs } from '../src/plan.js';
+import { pollDelay, startedByFor } from '../src/backends/ecs.js';
 import { parseChallenge } from '../src/registry.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;

@@ -1,22 +1,24 @@
 /**
- * How each request to the API server authenticates and verifies the server, from a resolved kubeconfig
- * context: a bearer token (inline, or a file read again as it ages: bound service account tokens
- * rotate), basic auth, a client certificate, or an exec credential plugin (client.authentication.k8s.io
- * v1 and v1beta1: `aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin`), whose credential is kept
- * until its expirationTimestamp and fetched again after a 401. Impersonation headers as kubectl's --as.
+ * How each request to the API server authenticates, from a resolved kubeconfig context: a bearer token
+ * (inline, or a file read again as it ages: bound service account tokens rotate), basic auth, a client
+ * certificate, an exec credential plugin (client.authentication.k8s.io v1 and v1beta1: `aws eks
+ * get-token`, `gke-gcloud-auth-plugin`, `kubelogin`), whose credential is kept until its
+ * expirationTimestamp and fetched again after a 401, or the `oidc` auth-provider (oidc.ts: the id-token,
+ * refreshed with the refresh-token when it expires). Impersonation headers as kubectl's --as.
  *
- * Legacy `auth-provider` users (gcp, azure, oidc: removed from kubectl 1.26 except oidc) go through
- * @kubernetes/client-node's KubeConfig, imported only then.
+ * Other auth-providers (gcp, azure) were removed from kubectl in 1.26 and are refused with the exec
+ * plugin that replaces each.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
-import { BlockList, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import type { Duplex } from 'node:stream';
+import type { Agent as HttpAgent } from 'node:http';
 import { ActionError, credentialTransportProblem, inheritedEnvironment, registerSecret } from '@deploy-kit/core';
 import { KubeconfigError, type ExecConfig, type KubeTarget } from './kubeconfig.js';
+import { OidcTokenSource, type OidcConfig } from './oidc.js';
+import { base64Pem, clusterTls, makeAgent, proxyFromEnvironment, readPem, type ProxySetting } from './transport.js';
+
+// Where they were before the split (the tests and callers import them from here).
+export { clusterTls, makeAgent, proxyFromEnvironment, type ProxySetting } from './transport.js';
 
 export interface PreparedRequest {
   agent: HttpAgent;
@@ -46,132 +48,6 @@ const TOKEN_FILE_TTL_MS = 60_000;
 /** An exec credential is renewed this long before it expires. */
 const EXPIRY_MARGIN_MS = 10_000;
 const EXEC_TIMEOUT_MS = 60_000;
-
-function readPem(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new KubeconfigError(`its ${what} file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-}
-
-function base64Pem(data: string, what: string): Buffer {
-  const bytes = Buffer.from(data.replace(/\s+/g, ''), 'base64');
-  if (!bytes.length) throw new KubeconfigError(`its ${what} data is not base64`);
-  return bytes;
-}
-
-/** TLS settings of the cluster: CA, server name, or no verification at all (insecure-skip-tls-verify). */
-export function clusterTls(target: KubeTarget): AgentOptions {
-  const c = target.cluster;
-  const options: AgentOptions = {};
-  if (c['certificate-authority-data']) options.ca = base64Pem(c['certificate-authority-data'], 'certificate-authority');
-  else if (c['certificate-authority']) options.ca = readPem(c['certificate-authority'], 'certificate-authority');
-  if (c['insecure-skip-tls-verify'] === true) options.rejectUnauthorized = false;
-  if (c['tls-server-name']) options.servername = c['tls-server-name'];
-  return options;
-}
-
-/** A proxy to reach the API server through, and where it was configured ("its proxy-url", "HTTPS_PROXY"). */
-export interface ProxySetting {
-  url: string;
-  source: string;
-}
-
-const LOOPBACK = new BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-
-function ipFamily(address: string): 'ipv4' | 'ipv6' | undefined {
-  const family = isIP(address);
-  return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
-}
-
-/**
- * HTTPS_PROXY and NO_PROXY as kubectl (Go's httpproxy) reads them, for an https:// server: localhost and
- * loopback addresses never go through a proxy; a NO_PROXY entry is `*`, an IP, a CIDR, or a domain
- * (`foo.com` matches it and its subdomains, `.foo.com` and `*.foo.com` only subdomains), each optionally
- * with `:port`. A proxy without a scheme is http://.
- */
-export function proxyFromEnvironment(server: string, env: Record<string, string | undefined>): ProxySetting | undefined {
-  const url = new URL(server);
-  if (url.protocol !== 'https:') return undefined;
-  const source = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
-  if (!source) return undefined;
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const port = url.port || '443';
-  const family = ipFamily(host);
-  if (host === 'localhost' || (family && LOOPBACK.check(host, family))) return undefined;
-  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
-    const entry = raw.trim().toLowerCase();
-    if (!entry) continue;
-    if (entry === '*') return undefined;
-    if (entry.includes('/')) {
-      const [network, bits] = entry.split('/');
-      const networkFamily = ipFamily(network);
-      if (family && networkFamily === family) {
-        const list = new BlockList();
-        list.addSubnet(network, Number(bits), networkFamily);
-        if (list.check(host, family)) return undefined;
-      }
-      continue;
-    }
-    // host, host:port, [v6]:port, or a bare IPv6 address
-    const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-    let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : isIP(entry) === 6 ? [entry, undefined] : entry.split(':');
-    if (entryPort && entryPort !== port) continue;
-    if (ipFamily(entryHost)) {
-      if (entryHost === host) return undefined;
-      continue;
-    }
-    if (entryHost.startsWith('*.')) entryHost = entryHost.slice(1);
-    if (entryHost.startsWith('.') ? host.endsWith(entryHost) : host === entryHost || host.endsWith(`.${entryHost}`)) return undefined;
-  }
-  const value = env[source]!.trim();
-  return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`, source };
-}
-
-/**
- * A keep-alive agent for the server, through a proxy (an http:// one, by CONNECT) when one is set. One
- * agent serves the whole run, so the watches and calls share connections.
- */
-export function makeAgent(server: string, tls: AgentOptions, proxySetting?: ProxySetting): HttpAgent {
-  const secure = server.startsWith('https:');
-  if (!proxySetting) return secure ? new HttpsAgent({ ...tls, keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const { source } = proxySetting;
-  let proxy: URL;
-  try {
-    proxy = new URL(proxySetting.url);
-  } catch {
-    throw new KubeconfigError(`${source} is not a URL (expected http://host:port)`);
-  }
-  if (proxy.protocol !== 'http:') throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
-  if (!secure) throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
-  const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
-  if (proxy.password) registerSecret(decodeURIComponent(proxy.password));
-  class TunnelAgent extends HttpsAgent {
-    override createConnection(options: RequestOptions & { host?: string; port?: number; servername?: string }, callback: (error: Error | null, socket?: Duplex) => void): undefined {
-      const target = `${options.host}:${options.port}`;
-      const connect = httpRequest({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: target, headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) } });
-      connect.once('connect', (response, socket) => {
-        if (response.statusCode !== 200) {
-          socket.destroy();
-          callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
-          return;
-        }
-        // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
-        const host = options.host ?? '';
-        const secured = tlsConnect({ ...tls, socket, host, servername: tls.servername ?? (isIP(host) ? undefined : host) });
-        secured.once('secureConnect', () => callback(null, secured));
-        secured.once('error', (error) => callback(error));
-      });
-      connect.once('error', (error) => callback(error));
-      connect.end();
-      return undefined;
-    }
-  }
-  return new TunnelAgent({ ...tls, keepAlive: true });
-}
 
 interface ExecCredential {
   token?: string;
@@ -257,8 +133,14 @@ export function impersonation(target: KubeTarget): Record<string, string | strin
   return headers;
 }
 
+/** What bounds the credential requests of their own (an oidc refresh): the step's deadline, the per-request limit. */
+export interface CredentialOptions {
+  deadline?: AbortSignal;
+  timeoutMs?: number;
+}
+
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
-export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<Credentials> {
+export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env, options: CredentialOptions = {}): Promise<Credentials> {
   const u = target.user;
   // Credentials travel over https only (SECURITY.md rule 2); kubectl would send a token to an http://
   // server in clear text, we refuse before anything is sent. Loopback test servers are the exception.
@@ -266,7 +148,6 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
   const transport = carriesSecret ? credentialTransportProblem(target.server) : undefined;
   if (transport) throw new KubeconfigError(`user "${target.userName}" has credentials, and the server ${target.server} is plain http: ${transport}`);
   const proxy = proxyFor(target, env);
-  if (u['auth-provider']) return clientNodeCredentials(target, proxy);
   const tls = clusterTls(target);
   const extra = impersonation(target);
   const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
@@ -275,6 +156,7 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
   if (key) registerSecret(key.toString('utf8'));
   for (const secret of [u.token, u.password, u['client-key-data']]) if (secret) registerSecret(secret);
   const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxy);
+  if (u['auth-provider']) return authProviderCredentials(target, baseAgent, extra, proxy, env, options);
 
   if (u.exec) {
     const exec = u.exec;
@@ -349,38 +231,38 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
   return { method, proxy, prepare: async () => ({ agent: baseAgent, headers }), invalidate: () => false };
 }
 
-/** Legacy auth-provider users, through client-node's KubeConfig (it refreshes oidc tokens and writes nothing back here). */
-async function clientNodeCredentials(target: KubeTarget, proxy: ProxySetting | undefined): Promise<Credentials> {
+/**
+ * kubectl 1.26 removed the auth-providers but oidc; each has an exec plugin that replaces it. Said before
+ * any request, so the step fails with the way out rather than with a 401.
+ */
+const AUTH_PROVIDER_REPLACEMENTS: Record<string, string> = {
+  gcp: 'gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin; then gcloud container clusters get-credentials writes the exec user)',
+  azure: 'kubelogin (kubelogin convert-kubeconfig -l azurecli, or -l workloadidentity with azure/login\'s OIDC)',
+};
+
+export function unsupportedAuthProvider(userName: string, name: string): ActionError {
+  const replacement = AUTH_PROVIDER_REPLACEMENTS[name];
+  return new ActionError(`The kubeconfig's user "${userName}" uses the auth-provider "${name}", which deploy-kit does not support`, {
+    why: 'auth-providers were removed from kubectl in 1.26, except oidc; deploy-kit supports oidc (with its refresh-token) and exec credential plugins',
+    check: [
+      replacement ? `switch the user to the exec plugin that replaced it: ${replacement}` : 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin for OIDC providers',
+      'or pass a kubeconfig with a token or a client certificate',
+    ],
+  });
+}
+
+/** An `auth-provider` user: oidc with its refresh, anything else refused (see {@link unsupportedAuthProvider}). */
+function authProviderCredentials(target: KubeTarget, agent: HttpAgent, extra: Record<string, string | string[]>, proxy: ProxySetting | undefined, env: NodeJS.ProcessEnv, options: CredentialOptions): Credentials {
   const provider = target.user['auth-provider']!;
-  const k8s = await import('@kubernetes/client-node');
-  const { stringify } = await import('yaml');
-  const kc = new k8s.KubeConfig();
-  kc.loadFromString(stringify({ apiVersion: 'v1', kind: 'Config', ...target.config, 'current-context': target.context }));
-  // Only the credentials: client-id or the issuer URL are not secret, and masking them would garble the log.
-  for (const [key, value] of Object.entries(provider.config ?? {})) if (/token|secret|password/i.test(key) && typeof value === 'string') registerSecret(value);
-  const extra = impersonation(target);
-  let agent: HttpAgent | undefined;
+  const name = typeof provider?.name === 'string' ? provider.name : '';
+  if (name !== 'oidc') throw unsupportedAuthProvider(target.userName, name || '(no name)');
+  const source = new OidcTokenSource((provider.config ?? {}) as OidcConfig, { env, deadline: options.deadline, timeoutMs: options.timeoutMs });
   return {
-    method: `auth-provider ${provider.name} (via @kubernetes/client-node)`,
+    method: 'auth-provider oidc',
     proxy,
     async prepare() {
-      const options: RequestOptions = {};
-      try {
-        await kc.applyToHTTPSOptions(options);
-      } catch (error) {
-        throw new ActionError(`The kubeconfig's auth-provider "${provider.name}" could not produce a credential`, {
-          why: (error as Error)?.message ?? String(error),
-          check: ['auth-provider plugins were removed from kubectl 1.26 (except oidc): switch the kubeconfig to the exec plugin (gke-gcloud-auth-plugin, kubelogin)'],
-        });
-      }
-      const headers: Record<string, string | string[]> = { ...extra };
-      for (const [name, value] of Object.entries(options.headers ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;
-      const authorization = headers.authorization;
-      if (typeof authorization === 'string' && authorization.startsWith('Bearer ')) registerSecret(authorization.slice(7));
-      // client-node makes a new agent on every call; the TLS settings do not change, so one keep-alive agent serves.
-      agent ??= makeAgent(target.server, { ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername }, proxy);
-      return { agent, headers };
+      return { agent, headers: { ...extra, authorization: `Bearer ${await source.token()}` } };
     },
-    invalidate: () => true,
+    invalidate: () => source.invalidate(),
   };
 }

@@ -16,13 +16,14 @@
  */
 import { ActionError, classifyError, errorMessage, formatDuration, requestSignal, runner as core } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
-import { formatArgv } from './argv.js';
-import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from './ecs-result.js';
-import { openLog } from './logsink.js';
-import { nameHash } from './naming.js';
-import { REQUEST_TIMEOUT_MS, networkReason } from './network.js';
-import type { Plan, StepDeadline, Values } from './plan.js';
-import type { MigrationResult } from './result.js';
+import { formatArgv } from '../argv.js';
+import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from '../ecs-result.js';
+import { openLog } from '../logsink.js';
+import { nameHash } from '../naming.js';
+import { REQUEST_TIMEOUT_MS, networkReason } from '../network.js';
+import type { Plan, StepDeadline, Values } from '../plan.js';
+import type { BackendContext, MigrationBackend } from './types.js';
+import type { MigrationResult } from '../result.js';
 
 /** ECS `startedBy` (≤ 36 characters) for a Job name. */
 export function startedByFor(jobName: string): string {
@@ -65,6 +66,12 @@ export function endpointFailure(error: unknown, what: string, service: string, e
   if (!/\((E[A-Z]+|UND_ERR_[A-Z_]+)\)$/.test(reason)) return undefined;
   return new ActionError(`${what} failed: the ${service} endpoint ${endpoint} could not be reached`, { why: reason, check, cause: error });
 }
+
+export const backend: MigrationBackend = {
+  name: 'ecs',
+  pinsImage: false,
+  run: ({ plan, values, files, signal, step }: BackendContext) => ecsBackend(plan, values, files.log, signal, step),
+};
 
 export async function ecsBackend(
   plan: Plan,

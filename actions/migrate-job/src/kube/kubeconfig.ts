@@ -3,11 +3,10 @@
  * user or context wins; the first current-context wins), paths relative to the file that holds them,
  * then one context resolved to its cluster and user.
  *
- * Why not @kubernetes/client-node's KubeConfig: importing it loads the whole generated client (every
- * model and API, ~70 MB of heap), and a process that large takes 11-18 ms to exit instead of 5-6 ms,
- * which is the whole of the step's reaction to a finished Job (see bench/migrate-job.mjs). Client-node
- * is still used, lazily, for what this module does not do itself: legacy `auth-provider` users
- * (credentials.ts).
+ * Why not a client library's loader: @kubernetes/client-node's KubeConfig loads the whole generated
+ * client (every model and API, ~70 MB of heap, a 16 MB bundle), and a process that large takes 11-18 ms
+ * to exit instead of 5-6 ms, which is the whole of the step's reaction to a finished Job (see
+ * bench/migrate-job.mjs).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -79,7 +78,7 @@ export interface KubeTarget {
   cluster: ClusterEntry;
   user: UserEntry;
   userName: string;
-  /** The merged kubeconfig it came from (for client-node, when a legacy auth-provider needs it). */
+  /** The merged kubeconfig it came from. */
   config: Kubeconfig;
 }
 
