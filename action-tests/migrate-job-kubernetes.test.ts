@@ -380,9 +380,9 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     await runWith(kubeconfigWith('token-file.kubeconfig', '    tokenFile: token-file'), 'token file');
   });
 
-  test('a legacy auth-provider (oidc) goes through @kubernetes/client-node', async () => {
+  test('a legacy auth-provider (oidc) with a valid id-token', async () => {
     const path = kubeconfigWith('oidc.kubeconfig', `    auth-provider:\n      name: oidc\n      config:\n        client-id: deploy-kit\n        id-token: ${OIDC_ID_TOKEN}\n        idp-issuer-url: https://issuer.invalid`);
-    await runWith(path, 'auth-provider oidc (via @kubernetes/client-node)', [OIDC_ID_TOKEN]);
+    await runWith(path, 'auth-provider oidc', [OIDC_ID_TOKEN]);
   });
 
   /** A loopback CONNECT proxy that records each tunnel; `kubernetes` (a name in the API server's certificate) means 127.0.0.1. */

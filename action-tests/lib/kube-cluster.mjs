@@ -39,7 +39,7 @@ export const ADMIN_TOKEN = 'deploy-kit-admin-token-0123456789';
 export const LIMITED_TOKEN = 'deploy-kit-limited-token-0123456789';
 /**
  * A JWT-shaped id-token (exp 2100-01-01, unsigned) for kubeconfigs with a legacy `auth-provider: oidc`
- * user: client-node sends an unexpired id-token as it is, and the API server knows it as a static token.
+ * user: an unexpired id-token is sent as it is (kube/oidc.ts), and the API server knows it as a static token.
  */
 export const OIDC_ID_TOKEN = [{ alg: 'none', typ: 'JWT' }, { sub: 'oidc-admin', exp: 4102444800 }].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
 export class Cluster {
