@@ -16,6 +16,8 @@ export declare class Cluster {
     apiPort: number;
     etcdPort: number;
     private peerPort;
+    /** Flags added to kube-apiserver's (e.g. --oidc-* for an OIDC issuer the test runs). */
+    apiServerArgs: string[];
     constructor(dir: string);
     get server(): string;
     /** A kubeconfig for `token` (admin by default), TLS verified against the API server's self-signed CA. */
@@ -39,7 +41,7 @@ export declare class Cluster {
 }
 export declare function waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>, detail?: () => string | undefined): Promise<void>;
 /** etcd + kube-apiserver + kube-controller-manager in a temp dir; about 10–20 s to start. */
-export declare function startCluster(): Promise<Cluster>;
+export declare function startCluster(options?: { apiServerArgs?: string[] }): Promise<Cluster>;
 /** What the fake container does: lines to log (with a delay between), then exit with `exitCode`. */
 export interface Program {
     lines: string[];

@@ -49,6 +49,8 @@ export class Cluster {
     apiPort = 0;
     etcdPort = 0;
     peerPort = 0;
+    /** Flags added to kube-apiserver's (e.g. --oidc-* for an OIDC issuer the test runs). */
+    apiServerArgs = [];
     constructor(dir) {
         this.dir = dir;
     }
@@ -129,6 +131,7 @@ export class Cluster {
             '--enable-priority-and-fairness=false',
             '--profiling=false',
             '--v=1',
+            ...this.apiServerArgs,
         ]);
         await waitFor('kube-apiserver', 90_000, async () => (await this.api('GET', '/readyz')).status === 200, () => this.logs.get('kube-apiserver'));
     }
@@ -238,9 +241,10 @@ export async function waitFor(what, timeoutMs, check, detail) {
     }
 }
 /** etcd + kube-apiserver + kube-controller-manager in a temp dir; about 10–20 s to start. */
-export async function startCluster() {
+export async function startCluster(options = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'mj-kube-'));
     const cluster = new Cluster(dir);
+    cluster.apiServerArgs = options.apiServerArgs ?? [];
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     writeFileSync(join(dir, 'sa.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
     writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));

@@ -28,6 +28,8 @@ export interface IssuerOptions {
   /** Lifetime of the id-tokens it issues (seconds). */
   lifetimeSeconds?: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** Claims every id-token it issues carries (e.g. `groups` for kube-apiserver's --oidc-groups-claim). */
+  claims?: Record<string, unknown>;
 }
 
 export function jwt(claims: Record<string, unknown>, key?: KeyObject, kid = 'test'): string {
@@ -57,7 +59,7 @@ export class TestIssuer {
 
   idToken(lifetimeSeconds = this.options.lifetimeSeconds ?? 3600, claims: Record<string, unknown> = {}): string {
     const now = Math.floor(Date.now() / 1000);
-    return jwt({ iss: this.url, sub: 'oidc-user', aud: this.clientId, iat: now, exp: now + lifetimeSeconds, jti: randomBytes(8).toString('hex'), ...claims }, this.key.privateKey);
+    return jwt({ iss: this.url, sub: 'oidc-user', aud: this.clientId, iat: now, exp: now + lifetimeSeconds, jti: randomBytes(8).toString('hex'), ...this.options.claims, ...claims }, this.key.privateKey);
   }
 
   async start(): Promise<this> {

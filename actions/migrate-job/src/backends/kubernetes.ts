@@ -12,15 +12,12 @@
  * then the verdict and the `cleanup` policy (job/cleanup.ts). The API is spoken by kube/.
  */
 import { ActionError, formatDuration, retry, runner as core } from '@deploy-kit/core';
+import { collectionPath, kubeError, kubeRetryability, loadKubeConfig, statusCode, type KubeSelection, type LoadedConfig, type WatchStats } from '../kube/index.js';
 import { type Verdict } from '../classify.js';
 import { decide } from '../decide.js';
 import { cleanup, deleteJob, waitGone } from '../job/cleanup.js';
 import { checkEnvSources } from '../job/env-sources.js';
 import { watchJob } from '../job/follow.js';
-import { loadKubeConfig, type KubeSelection, type LoadedConfig } from '../kube/connect.js';
-import { kubeError, kubeRetryability, statusCode } from '../kube/errors.js';
-import { collectionPath } from '../kube/kubeapi.js';
-import type { WatchStats } from '../kube/watch.js';
 import type { JobView, PodView } from '../classify.js';
 import { openLog } from '../logsink.js';
 import { renderJob, toYaml, type JobManifest } from '../manifest.js';

@@ -4,7 +4,7 @@
  * `rerun-failed` replaces (deleted in the foreground, then waited for until it is gone).
  */
 import { ActionError, errorMessage, runner as core } from '@deploy-kit/core';
-import type { KubeApi } from '../kube/kubeapi.js';
+import type { KubeApi } from '../kube/index.js';
 import type { Values } from '../plan.js';
 
 export async function cleanup(policy: Values['cleanup'], status: string, remove: () => Promise<unknown>, name: string): Promise<void> {

@@ -4,8 +4,7 @@
  * not allow reading them the kubelet checks them, and the watch reports CreateContainerConfigError.
  */
 import { ActionError, runner as core } from '@deploy-kit/core';
-import { statusCode } from '../kube/errors.js';
-import { collectionPath, type KubeApi } from '../kube/kubeapi.js';
+import { collectionPath, statusCode, type KubeApi } from '../kube/index.js';
 import type { Plan } from '../plan.js';
 
 /** Only the object's metadata: whether a secret exists is all we ask, never its values. */

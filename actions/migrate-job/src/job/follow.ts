@@ -7,9 +7,7 @@
  */
 import { Writable } from 'node:stream';
 import { ActionError, retry, runner as core } from '@deploy-kit/core';
-import { apiMessage, kubeError, kubeRetryability } from '../kube/errors.js';
-import { collectionPath, type KubeApi } from '../kube/kubeapi.js';
-import { ResourceWatch, type WatchStats } from '../kube/watch.js';
+import { apiMessage, collectionPath, kubeError, kubeRetryability, ResourceWatch, type KubeApi, type WatchStats } from '../kube/index.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from '../classify.js';
 import type { LogSink } from '../logsink.js';
 import { CONTAINER_NAME } from '../manifest.js';
