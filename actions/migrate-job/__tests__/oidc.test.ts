@@ -104,6 +104,17 @@ describe('OidcTokenSource against a loopback issuer', () => {
     }
   });
 
+  test('a refused refresh-token is reported as such: the client\'s authentication was accepted, so the form is not tried', async () => {
+    const strict = await new TestIssuer({ clientAuth: 'header' }).start();
+    try {
+      const error = (await new OidcTokenSource({ 'client-id': 'deploy-kit', 'idp-issuer-url': strict.url, 'refresh-token': 'rt-unknown' }).token().catch((e: unknown) => e)) as ActionError;
+      expect(error.why).toBe(`the token endpoint ${new URL(strict.url).host} refused the refresh (invalid_grant: refresh token is invalid or expired)`);
+      expect(strict.requests.filter((r) => r.path === '/token')).toHaveLength(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test.each<[string, (source: TestIssuer) => void, OidcConfig, string]>([
     ['an expired id-token and no refresh-token', () => undefined, { 'refresh-token': '' }, 'its id-token has expired, and it has no refresh-token'],
     ['a refresh-token the provider no longer knows', () => undefined, { 'refresh-token': 'rt-revoked' }, 'refused the refresh (invalid_grant: refresh token is invalid or expired)'],

@@ -6,8 +6,8 @@
  *   the API server's business, not ours);
  * - otherwise it is refreshed: `idp-issuer-url` + `/.well-known/openid-configuration` names the
  *   `token_endpoint`, which gets a `refresh_token` grant with `client-id` / `client-secret` (HTTP Basic
- *   first, then in the form, as golang.org/x/oauth2 auto-detects), and the answer's `id_token` is the
- *   new bearer token (a rotated `refresh_token` is kept for the next refresh);
+ *   first, then in the form when Basic is refused, as golang.org/x/oauth2 auto-detects), and the
+ *   answer's `id_token` is the new bearer token (a rotated `refresh_token` is kept for the next refresh);
  * - `idp-certificate-authority(-data)` verifies the issuer; HTTPS_PROXY / NO_PROXY apply as for the
  *   cluster; `extra-scopes` is not sent (oauth2 sends no scope with a refresh grant either).
  *
@@ -89,6 +89,16 @@ function refreshFailure(why: string, check: string[] = []): ActionError {
 interface Answer {
   status: number;
   body: string;
+}
+
+/** The OAuth 2 `error` of a token endpoint's answer, if it has one. */
+function errorCode(body: string): string | undefined {
+  try {
+    const error = (JSON.parse(body) as { error?: unknown })?.error;
+    return typeof error === 'string' ? error : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Foreign text from the identity provider, shortened for a message. */
@@ -221,8 +231,9 @@ export class OidcTokenSource {
         this.authStyle = style;
         return answer;
       }
-      // Only a refusal is worth the other style; a server error is the same either way.
-      if (answer.status >= 500) return answer;
+      // Only a refusal of the client's authentication is worth the other style (oauth2 retries on any error,
+      // and then reports the second one: a refused refresh-token would read as a wrong client secret).
+      if (!(answer.status === 401 || errorCode(answer.body) === 'invalid_client')) return answer;
     }
     return answer!;
   }
