@@ -13,12 +13,11 @@
  */
 import { ActionError, formatDuration, retry, runner as core } from '@deploy-kit/core';
 import { collectionPath, kubeError, kubeRetryability, loadKubeConfig, statusCode, type KubeSelection, type LoadedConfig, type WatchStats } from '../kube/index.js';
-import { type Verdict } from '../classify.js';
+import type { JobView, PodView, Verdict } from '../classify.js';
 import { decide } from '../decide.js';
 import { cleanup, deleteJob, waitGone } from '../job/cleanup.js';
 import { checkEnvSources } from '../job/env-sources.js';
 import { watchJob } from '../job/follow.js';
-import type { JobView, PodView } from '../classify.js';
 import { openLog } from '../logsink.js';
 import { renderJob, toYaml, type JobManifest } from '../manifest.js';
 import { jobSpec, waitGraceMs } from '../plan.js';
