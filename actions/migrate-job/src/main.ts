@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ActionError, errorMessage, formatDuration, readGitHubContext, readInputs, requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { ActionError, errorMessage, formatDuration, onCancel, readGitHubContext, readInputs, requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { formatArgv } from './argv.js';
 import { pinnedReference } from './image.js';
 import { inputs, outputs } from './io.js';
@@ -89,32 +89,6 @@ async function commandBackend(plan: Plan, values: Values, signal: AbortSignal, s
   return runCommand({ argv, cwd, env: plan.env, pass: plan.envFromRunner, path, timeoutMs: Math.max(1_000, step.at - Date.now()), timeoutText: formatDuration(plan.timeoutMs), sink, log: (line) => core.info(line), signal });
 }
 
-/**
- * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that. Each
- * backend reacts to the abort: ECS stops the task it started, kubernetes leaves the Job running (a
- * migration must not be killed half-way) and says how to follow it, command passes SIGINT on to the tool.
- */
-function cancellation(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      core.info(`Received ${name} again: still finishing the cancellation`);
-      return;
-    }
-    core.info(`Received ${name}: the workflow run is being cancelled`);
-    controller.abort(name);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const started = Date.now();
   const values = await readInputs(inputs);
@@ -127,7 +101,9 @@ async function main(): Promise<void> {
   const budget = stepBudgetMs(plan);
   const step: Step = { at: started + budget, signal: requestSignal(budget) };
   let result: MigrationResult;
-  const cancel = cancellation();
+  // A cancelled run: ECS stops the task it started, kubernetes leaves the Job running (a migration must
+  // not be killed half-way) and says how to follow it, command passes SIGINT on to the tool.
+  const cancel = onCancel('the workflow run is being cancelled');
   try {
     switch (plan.backend) {
       case 'render':

@@ -4,7 +4,7 @@
  * upload binaries to S3, and return the outputs and summary rows.
  */
 import { tmpdir } from 'node:os';
-import { ActionError, Changes, InputError, errorMessage, inheritedEnvironment } from '@deploy-kit/core';
+import { ActionError, Changes, InputError, errorMessage, formatSeconds, inheritedEnvironment } from '@deploy-kit/core';
 import { awsEndpointFromEnv, resolveAwsRegion } from '@deploy-kit/core/aws';
 import type { InputValues } from '@deploy-kit/core';
 import { LayerCompressor, type CompressionReport } from './compress.js';
@@ -200,10 +200,6 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
   } finally {
     await compressor.dispose();
   }
-}
-
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function publish(values: Values, deps: Deps, compressor: LayerCompressor): Promise<Outcome> {

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../src/errors.js';
 import {
   formatDuration,
+  formatSeconds,
   loadYamlParser,
   needsYamlParser,
   parseBoolean,
@@ -337,6 +338,17 @@ describe('formatDuration', () => {
     [120_000, '2m'],
   ])('%d → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('formatSeconds', () => {
+  test.each([
+    [0, '0.0 s'],
+    [240, '0.2 s'],
+    [1234, '1.2 s'],
+    [30_000, '30.0 s'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatSeconds(ms)).toBe(text);
   });
 });
 

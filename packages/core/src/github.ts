@@ -10,6 +10,7 @@
  */
 import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from './errors.js';
+import { formatSeconds } from './parse.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
 import * as runner from './runner.js';
 import { registerSecret } from './secrets.js';
@@ -84,10 +85,6 @@ function innermostMessage(error: unknown): string {
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
 /** A fetch failure in the user's terms: what happened to which endpoint, why, and what to check. */
 export function describeRequestFailure(error: unknown, request: { method: string; url: URL; apiUrl: string; elapsedMs: number; timedOut: boolean }): GitHubRequestError {
   const { method, url, apiUrl } = request;
@@ -102,7 +99,7 @@ export function describeRequestFailure(error: unknown, request: { method: string
   let check = where;
   if (request.timedOut) {
     code = 'ETIMEDOUT';
-    reason = `no answer within ${seconds(request.elapsedMs)}`;
+    reason = `no answer within ${formatSeconds(request.elapsedMs)}`;
     why = 'The server did not answer in time; every GitHub API request has a time limit (30 s, and never past the step\'s own deadline).';
     check = [...where, url.hostname === 'api.github.com' ? 'https://www.githubstatus.com, then re-run the job.' : `The server at ${url.host} is up and answering.`];
   } else if (code === 'ECONNREFUSED') {

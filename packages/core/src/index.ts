@@ -11,5 +11,6 @@ export * from './secrets.js';
 export * from './retry.js';
 export * from './dryrun.js';
 export * from './state.js';
+export * from './cancel.js';
 export * from './version.js';
 export * from './trust.js';

@@ -270,6 +270,11 @@ export function formatDuration(ms: number): string {
   return parts.join('');
 }
 
+/** `1234` → `1.2 s`: a measured time (a request, a compression) in messages, to a tenth of a second. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 export function parseEnum<const T extends string>(name: string, raw: string, allowed: readonly T[]): T {
   const value = raw.trim();
   const match = allowed.find((candidate) => candidate === value) ?? allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
