@@ -46,6 +46,21 @@ export function classifyRef(ref: string): { refType: GitHubRefType; refName: str
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The release tag of a run: its ref's tag name when a tag push started it (`refs/tags/v1.2.3-rc.1` →
+ * `v1.2.3-rc.1`), '' for a branch, a pull request or any other ref. The one rule behind every tag
+ * default: migrate-job's `tag`, push-artifacts' S3 version folder, `input.tag()`, and parse-version's
+ * `tag` output (resolveRelease gives the same name for a tag ref).
+ */
+export function releaseTagOf(ref: { refType: string; refName: string }): string {
+  return ref.refType === 'tag' ? ref.refName : '';
+}
+
+/** The release tag of this run, from `GITHUB_REF` (see {@link releaseTagOf}). */
+export function runReleaseTag(env: Env = process.env): string {
+  return releaseTagOf(classifyRef(env.GITHUB_REF ?? ''));
+}
+
 export function readEventPayload(env: Env = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Record<string, unknown> {
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return {};
