@@ -7,6 +7,10 @@
  *
  * Legacy `auth-provider` users (gcp, azure, oidc: removed from kubectl 1.26 except oidc) go through
  * @kubernetes/client-node's KubeConfig, imported only then.
+ *
+ * Why child_process and not @actions/exec (3.0.0) for the exec plugin: a plugin that waits (an
+ * expired SSO login prompting, a hung cloud CLI) is stopped after EXEC_TIMEOUT_MS, and exec gives no
+ * handle on the child to stop it with (no ChildProcess, pid, AbortSignal or kill option).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
