@@ -81,8 +81,9 @@ export function readEventPayload(env: Env = process.env, readFile: (path: string
   }
 }
 
-function get(payload: unknown, ...path: string[]): unknown {
-  let node = payload;
+/** The value at `path` in a JSON document (the event payload, an API answer), or undefined where the path leads nowhere. */
+export function valueAt(document: unknown, ...path: string[]): unknown {
+  let node = document;
   for (const key of path) {
     if (node === null || typeof node !== 'object') return undefined;
     node = (node as Record<string, unknown>)[key];
@@ -94,10 +95,10 @@ export function readGitHubContext(env: Env = process.env, readFile?: (path: stri
   const payload = readEventPayload(env, readFile);
   const ref = env.GITHUB_REF ?? '';
   const { refType, refName, prNumber } = classifyRef(ref);
-  const repository = env.GITHUB_REPOSITORY ?? (get(payload, 'repository', 'full_name') as string | undefined) ?? '';
+  const repository = env.GITHUB_REPOSITORY ?? (valueAt(payload, 'repository', 'full_name') as string | undefined) ?? '';
   const [owner = '', repo = ''] = repository.split('/');
   const sha = env.GITHUB_SHA ?? '';
-  const payloadPr = get(payload, 'pull_request', 'number') ?? get(payload, 'number');
+  const payloadPr = valueAt(payload, 'pull_request', 'number') ?? valueAt(payload, 'number');
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
     ref,
@@ -108,7 +109,7 @@ export function readGitHubContext(env: Env = process.env, readFile?: (path: stri
     owner: env.GITHUB_REPOSITORY_OWNER || owner,
     repo,
     repository,
-    defaultBranch: (get(payload, 'repository', 'default_branch') as string | undefined) ?? '',
+    defaultBranch: (valueAt(payload, 'repository', 'default_branch') as string | undefined) ?? '',
     prNumber: prNumber ?? (typeof payloadPr === 'number' ? payloadPr : undefined),
     headRef: env.GITHUB_HEAD_REF ?? '',
     baseRef: env.GITHUB_BASE_REF ?? '',
