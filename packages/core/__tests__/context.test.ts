@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../src/errors.js';
-import { classifyRef, readEventPayload, readGitHubContext, releaseTagOf, runReleaseTag, valueAt } from '../src/context.js';
+import { classifyRef, readEventPayload, readGitHubContext, releaseTagOf, runReleaseTag } from '../src/context.js';
 import { parseEnvironmentRules, resolveRelease } from '../src/version.js';
 
 let dir: string;
@@ -48,21 +48,6 @@ describe('classifyRef', () => {
     ['', { refType: '', refName: '' }],
   ])('%j', (ref, expected) => {
     expect(classifyRef(ref)).toEqual(expected);
-  });
-});
-
-describe('valueAt', () => {
-  const payload = { pull_request: { number: 7, base: { ref: 'main' } }, list: [{ id: 'a' }], nothing: null };
-  test.each([
-    [['pull_request', 'number'], 7],
-    [['pull_request', 'base', 'ref'], 'main'],
-    [['list', '0', 'id'], 'a'],
-    [['pull_request', 'number', 'deeper'], undefined],
-    [['nothing', 'x'], undefined],
-    [['missing', 'x'], undefined],
-    [[], payload],
-  ])('%j', (path, expected) => {
-    expect(valueAt(payload, ...path)).toEqual(expected);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ActionError } from './errors.js';
+import { valueAt } from './values.js';
 
 export type GitHubRefType = 'tag' | 'branch' | 'pr' | 'other' | '';
 
@@ -81,15 +82,6 @@ export function readEventPayload(env: Env = process.env, readFile: (path: string
   }
 }
 
-/** The value at `path` in a JSON document (the event payload, an API answer), or undefined where the path leads nowhere. */
-export function valueAt(document: unknown, ...path: string[]): unknown {
-  let node = document;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 export function readGitHubContext(env: Env = process.env, readFile?: (path: string) => string): GitHubContext {
   const payload = readEventPayload(env, readFile);

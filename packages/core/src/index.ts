@@ -6,6 +6,7 @@ export * from './parse.js';
 export * from './inputs.js';
 export * from './outputs.js';
 export * from './context.js';
+export * from './values.js';
 export * from './run.js';
 export * from './secrets.js';
 export * from './retry.js';
