@@ -9,9 +9,9 @@
  * helper (@actions/exec, child_process). ncc cannot drop them (the packages do not declare
  * `sideEffects: false`), so every bundle would load them before its first line. Measured with
  * `runner.ts` as a thin layer over @actions/core, side by side with this module (bench/run.mjs'
- * cases, 2 cores): parse-version's entry chunk 38 KB → 514 KB and its cold start +60 to +90 ms
- * (1.6x → 3.6x a bare `node`; CPU +60 ms); image-tags +50 to +85 ms (2.4x → 3.2x). That is more
- * than the few tens of milliseconds a hand-written copy may save, so the protocol stays here; it
+ * cases interleaved, 41 runs, 2 cores, bare `node` 34 ms): parse-version's entry chunk 38 KB → 514
+ * KB and its cold start 52 → 115 ms (1.5x → 3.4x a bare `node`); image-tags 73 → 122 ms (2.1x →
+ * 3.6x). That is more than a few tens of milliseconds, so the protocol stays here; it
  * is small and documented ("Workflow commands for GitHub Actions"), and
  * `__tests__/runner.test.ts` checks it against @actions/core itself, call by call: the same files,
  * the same commands, byte for byte. The differences are deliberate and ours: every log line is
