@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readGitHubContext, readInputs, run, runner as core, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { onCancel, readGitHubContext, readInputs, run, runner as core, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { createGitHubClient, githubApiUrl } from '@deploy-kit/core/github';
 import { type ApiStats, type GitHubApi, type StepDeadline, octokitApi } from './api.js';
 import { appSession, parsePrivateKey } from './auth.js';
@@ -42,13 +42,7 @@ async function main(): Promise<void> {
 
   // The runner sends SIGINT, then SIGTERM, when the job is cancelled: stop polling, and cancel the
   // remote run(s) only when asked to.
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    core.info(`Received ${signal}: stopping${values.cancelOnAbort ? ' and cancelling the remote run(s)' : '; the remote run(s) keep running (cancel-on-abort: false)'}.`);
-    controller.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const cancel = onCancel(values.cancelOnAbort ? 'stopping and cancelling the remote run(s).' : 'stopping; the remote run(s) keep running (cancel-on-abort: false).');
   let result;
   try {
     const { parse } = await import('yaml');
@@ -64,11 +58,10 @@ async function main(): Promise<void> {
         distinctIdInput: values.distinctIdInput,
         apiUrl,
       },
-      { apiFor, parseYaml: (text) => parse(text, { merge: true }), clock: systemClock, log, newId: randomUUID, signal: controller.signal },
+      { apiFor, parseYaml: (text) => parse(text, { merge: true }), clock: systemClock, log, newId: randomUUID, signal: cancel.signal },
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
     for (const problem of await revoke()) core.warning(problem);
   }
 

@@ -3,7 +3,7 @@
  * guide's `MS_NAMES_K8S`). Accepts a list (spaces, commas, newlines), a JSON array, or image-tags'
  * `json`/`matrix` output, whose image repositories (`…/ms_core`) are the project names.
  */
-import { InputError, parseList } from '@deploy-kit/core';
+import { InputError, parseJsonOrText, parseList } from '@deploy-kit/core';
 
 const FORMS = 'project names separated by spaces, commas or newlines (`ms_core ms_payments`), a JSON array, or image-tags\' `json`/`matrix` output';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -28,29 +28,24 @@ function fromEntry(entry: unknown, inputName: string, raw: string): string {
 }
 
 export function parseProjects(raw: string, inputName = 'projects'): string[] {
-  const text = raw.trim();
-  if (text === '') return [];
-  let names: string[];
-  if (text.startsWith('{') || text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(inputName, `looks like JSON but does not parse (${(error as Error).message})`, FORMS, raw);
-    }
-    let entries: unknown[];
-    if (Array.isArray(parsed)) entries = parsed;
-    else {
-      const record = parsed as Record<string, unknown>;
-      // image-tags' json output has `services: [{service, image, ...}]`; its matrix output `include: [...]`.
-      const list = Array.isArray(record.services) ? record.services : Array.isArray(record.include) ? record.include : undefined;
-      if (!list) throw new InputError(inputName, 'is a JSON object without `services` or `include`', FORMS, raw);
-      entries = list;
-    }
-    names = entries.map((entry) => fromEntry(entry, inputName, raw).trim());
-  } else {
-    names = parseList(inputName, text, 'any');
-  }
+  const names = parseJsonOrText(inputName, raw, {
+    expected: FORMS,
+    jsonStarts: '[{',
+    badJson: (reason) => `looks like JSON but does not parse (${reason})`,
+    fromJson: (parsed) => {
+      let entries: unknown[];
+      if (Array.isArray(parsed)) entries = parsed;
+      else {
+        const record = parsed as Record<string, unknown>;
+        // image-tags' json output has `services: [{service, image, ...}]`; its matrix output `include: [...]`.
+        const list = Array.isArray(record.services) ? record.services : Array.isArray(record.include) ? record.include : undefined;
+        if (!list) throw new Error('is a JSON object without `services` or `include`');
+        entries = list;
+      }
+      return entries.map((entry) => fromEntry(entry, inputName, raw).trim());
+    },
+    fromText: (text) => parseList(inputName, text, 'any'),
+  });
   const unique: string[] = [];
   for (const name of names) {
     if (!NAME.test(name)) throw new InputError(inputName, `"${name}" is not a valid project name (letters, digits, \`.\`, \`_\`, \`-\`)`, FORMS, raw);

@@ -8,6 +8,8 @@
  * - The commit date comes from the push payload (`commits[]` / `head_commit` matching the SHA);
  *   when the payload has none, main.ts may ask the API, and the engine falls back to the clock.
  */
+import { valueAt } from '@deploy-kit/core';
+
 import { TagInputError } from './errors.js';
 
 export type Payload = Record<string, unknown>;
@@ -36,26 +38,17 @@ export interface ContextOptions {
   prHeadSha?: boolean;
 }
 
-function get(obj: unknown, ...path: string[]): unknown {
-  let cur = obj;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
 /** The commit date the push payload records for `sha`, if any. */
 export function commitDateFromPayload(payload: Payload, sha: string): Date | undefined {
-  const commits = get(payload, 'commits');
+  const commits = valueAt(payload, 'commits');
   if (Array.isArray(commits)) {
-    const found = commits.find(c => get(c, 'id') === sha);
-    const ts = get(found, 'timestamp');
+    const found = commits.find(c => valueAt(c, 'id') === sha);
+    const ts = valueAt(found, 'timestamp');
     if (typeof ts === 'string' && ts !== '') return new Date(ts);
   }
-  const head = get(payload, 'head_commit');
-  if (head && get(head, 'id') === sha) {
-    const ts = get(head, 'timestamp');
+  const head = valueAt(payload, 'head_commit');
+  if (head && valueAt(head, 'id') === sha) {
+    const ts = valueAt(head, 'timestamp');
     if (typeof ts === 'string' && ts !== '') return new Date(ts);
   }
   return undefined;
@@ -74,10 +67,10 @@ export function buildContext(
   let sha = raw.sha ?? '';
   const eventName = raw.eventName ?? '';
   if (/pull_request_target/.test(eventName)) {
-    ref = `refs/pull/${String(get(payload, 'number'))}/merge`;
+    ref = `refs/pull/${String(valueAt(payload, 'number'))}/merge`;
   }
   if (options.prHeadSha && /pull_request/.test(eventName)) {
-    const head = get(payload, 'pull_request', 'head', 'sha');
+    const head = valueAt(payload, 'pull_request', 'head', 'sha');
     if (typeof head === 'string' && head !== '') sha = head;
   }
   return { eventName, ref, sha, payload, commitDate: raw.commitDate ?? commitDateFromPayload(payload, sha) };
@@ -90,17 +83,17 @@ export function contextFromEnv(env: Record<string, string | undefined>, payload:
 
 /** Repo facts from the payload's `repository` object, used when the API was not asked. */
 export function repoInfoFromPayload(payload: Payload): RepoInfo {
-  const repo = get(payload, 'repository');
+  const repo = valueAt(payload, 'repository');
   if (!repo || typeof repo !== 'object') return {};
   const r = repo as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const license = get(r, 'license');
+  const license = valueAt(r, 'license');
   return {
     name: str(r.name),
     description: str(r.description),
     html_url: str(r.html_url),
     default_branch: str(r.default_branch),
-    license: license && typeof license === 'object' ? { spdx_id: str(get(license, 'spdx_id')) } : null,
+    license: license && typeof license === 'object' ? { spdx_id: str(valueAt(license, 'spdx_id')) } : null,
   };
 }
 

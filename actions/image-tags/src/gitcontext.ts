@@ -4,23 +4,32 @@
  * (useful when a step checks out another ref than the one that triggered the run). The event name
  * and payload still come from the workflow, as upstream.
  */
-import { ActionError } from '@deploy-kit/core';
+import { ActionError, inheritedEnvironment } from '@deploy-kit/core';
 
 import type { EventContext, Payload } from './context.js';
 
 /** Runs `git <args>` in the checkout and resolves with its trimmed stdout. */
 export type GitRunner = (args: string[]) => Promise<string>;
 
-/** git through child_process, loaded on first use (only `context: git` needs it: ~6 ms of cold start). */
-export function nodeGit(cwd: string, timeoutMs = 15_000): GitRunner {
+/**
+ * git through @actions/exec (loaded on first use: only `context: git` needs it), silent (its output
+ * is data, not log lines) and with the step's environment minus the action's inputs and the runner's
+ * tokens (SECURITY.md rule 9; git needs HOME and any GIT_* the job set). A git that is not on PATH
+ * rejects with code ENOENT, a failing one with its stderr.
+ */
+export function nodeGit(cwd: string): GitRunner {
   return async (args) => {
-    const { execFile } = await import('node:child_process');
-    return new Promise((resolve, reject) => {
-      execFile('git', args, { cwd, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-        if (error) reject(Object.assign(error, { stderr: String(stderr).trim() }));
-        else resolve(String(stdout).trim());
-      });
-    });
+    const { getExecOutput } = await import('@actions/exec');
+    let result: { exitCode: number; stdout: string; stderr: string };
+    try {
+      result = await getExecOutput('git', args, { cwd, env: inheritedEnvironment(), silent: true, ignoreReturnCode: true });
+    } catch (error) {
+      // @actions/io's which() words a missing program this way.
+      if (/^Unable to locate executable file/.test((error as Error).message)) throw Object.assign(new Error('git was not found on PATH'), { code: 'ENOENT', cause: error });
+      throw error;
+    }
+    if (result.exitCode !== 0) throw Object.assign(new Error(`git exited with code ${result.exitCode}`), { stderr: result.stderr.trim() });
+    return result.stdout.trim();
   };
 }
 

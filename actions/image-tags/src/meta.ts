@@ -3,6 +3,7 @@
  * labels, annotations, JSON and bake definitions for the same inputs and event), plus deploy-kit's
  * `type=channel`, the `latest` policy for prereleases and an explanation of every rule.
  */
+import { valueAt } from '@deploy-kit/core';
 import type SemVer from 'semver/classes/semver.js';
 
 import { refTypeOf, repoInfoFromPayload, type EventContext, type RepoInfo } from './context.js';
@@ -141,15 +142,6 @@ export function isPrereleaseVersion(value: string): boolean {
   return false;
 }
 
-function payloadGet(payload: unknown, ...path: string[]): unknown {
-  let cur = payload;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
 interface ProcResult {
   /** Value before sanitizing; undefined when skipped. */
   value?: string;
@@ -202,9 +194,9 @@ class Engine {
       tag: () => (/^refs\/tags\//.test(ctx.ref) ? ctx.ref.replace(/^refs\/tags\//g, '') : ''),
       sha: () => short(ctx.sha),
       base_ref: () => {
-        const baseRef = payloadGet(ctx.payload, 'base_ref');
+        const baseRef = valueAt(ctx.payload, 'base_ref');
         if (/^refs\/tags\//.test(ctx.ref) && baseRef != undefined) return String(baseRef).replace(/^refs\/heads\//g, '');
-        const prBase = payloadGet(ctx.payload, 'pull_request', 'base', 'ref');
+        const prBase = valueAt(ctx.payload, 'pull_request', 'base', 'ref');
         if (/^refs\/pull\//.test(ctx.ref) && prBase != undefined) return String(prBase);
         return '';
       },
@@ -212,7 +204,7 @@ class Engine {
       is_default_branch: () => {
         const branch = ctx.ref.replace(/^refs\/heads\//g, '');
         if (branch.length === 0) return 'false';
-        if (payloadGet(ctx.payload, 'repository', 'default_branch') == branch) return 'true';
+        if (valueAt(ctx.payload, 'repository', 'default_branch') == branch) return 'true';
         if (/create/.test(ctx.eventName) || /discussion/.test(ctx.eventName) || /issues/.test(ctx.eventName) || /schedule/.test(ctx.eventName)) return 'true';
         return 'false';
       },

@@ -2,7 +2,7 @@
  * Command lines from inputs: `migrate -path db up`, `atlas migrate apply --url "$X"` (quotes group,
  * no expansion: nothing here runs a shell), or a JSON array `["/app/migrate", "up"]` for exact argv.
  */
-import { InputError } from '@deploy-kit/core';
+import { parseJsonOrText } from '@deploy-kit/core';
 
 const FORMS = 'words separated by spaces (quote with \' or " to keep spaces), or a JSON array of strings';
 
@@ -51,25 +51,16 @@ export function splitWords(text: string): string[] {
 
 /** argv from an input value (empty → []); a JSON array must hold only strings. */
 export function parseArgv(name: string, raw: string): string[] {
-  const text = raw.trim();
-  if (text === '') return [];
-  if (text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(name, `looks like a JSON array but is not valid JSON (${(error as Error).message})`, FORMS, raw);
-    }
-    if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
-      throw new InputError(name, 'is a JSON array with items that are not strings', FORMS, raw);
-    }
-    return parsed as string[];
-  }
-  try {
-    return splitWords(text);
-  } catch (error) {
-    throw new InputError(name, (error as Error).message, FORMS, raw);
-  }
+  return parseJsonOrText(name, raw, {
+    expected: FORMS,
+    jsonStarts: '[',
+    badJson: (reason) => `looks like a JSON array but is not valid JSON (${reason})`,
+    fromJson: (parsed) => {
+      if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) throw new Error('is a JSON array with items that are not strings');
+      return parsed as string[];
+    },
+    fromText: splitWords,
+  });
 }
 
 /** For log lines: each word quoted only when it needs it. */

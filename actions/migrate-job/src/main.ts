@@ -3,38 +3,12 @@
  * phases (flow.ts runMigration) with the real services: the registry for a tag's digest, the backends
  * loaded on demand, the runner's log groups, outputs and step summary, and the runner's cancellation.
  */
-import { requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { onCancel, requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { loadBackend } from './backends/index.js';
 import { getInputs } from './config.js';
 import { runMigration, type FlowDeps } from './flow.js';
 import { outputs } from './io.js';
 import { resolveDigest } from './registry.js';
-
-/**
- * The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that. Each
- * backend reacts to the abort: ECS stops the task it started, kubernetes leaves the Job running (a
- * migration must not be killed half-way) and says how to follow it, command passes SIGINT on to the tool.
- */
-function cancellation(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals) => {
-    if (controller.signal.aborted) {
-      core.info(`Received ${name} again: still finishing the cancellation`);
-      return;
-    }
-    core.info(`Received ${name}: the workflow run is being cancelled`);
-    controller.abort(name);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
-}
 
 /** The real services behind the flow. */
 export function runnerDeps(signal: AbortSignal): FlowDeps {
@@ -53,7 +27,10 @@ export function runnerDeps(signal: AbortSignal): FlowDeps {
 
 async function main(): Promise<void> {
   const config = await getInputs();
-  const cancel = cancellation();
+  // The runner cancels a step with SIGINT, then SIGTERM 7.5 s later, then kills it 2.5 s after that.
+  // Each backend reacts to the abort: ECS stops the task it started, kubernetes leaves the Job running
+  // (a migration must not be killed half-way) and says how to follow it, command passes SIGINT on to the tool.
+  const cancel = onCancel('the workflow run is being cancelled');
   try {
     await runMigration(config, runnerDeps(cancel.signal));
   } finally {

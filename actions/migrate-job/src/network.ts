@@ -5,7 +5,7 @@
  * hop at a time under the same rule, and a failure reads as what happened ("connection refused",
  * "no answer within 30 s") instead of fetch's bare "fetch failed".
  */
-import { DEFAULT_REQUEST_TIMEOUT_MS, credentialBoundTo, credentialTransportProblem, formatDuration, requestSignal } from '@deploy-kit/core';
+import { DEFAULT_REQUEST_TIMEOUT_MS, causes, credentialBoundTo, credentialTransportProblem, formatDuration, requestSignal, valueAt } from '@deploy-kit/core';
 
 export { DEFAULT_REQUEST_TIMEOUT_MS as REQUEST_TIMEOUT_MS };
 
@@ -55,13 +55,11 @@ const CODES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate is for another host name',
 };
 
-/** The innermost `code` of an error and its causes (fetch wraps the socket's error in `cause`). */
+/** The first `code` along an error's causes (fetch wraps the socket's error in `cause`). */
 function errorCode(error: unknown): string | undefined {
-  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && code) return code;
-  }
-  return undefined;
+  return causes(error)
+    .map((e) => valueAt(e, 'code'))
+    .find((code): code is string => typeof code === 'string' && code !== '');
 }
 
 /** A readable reason for a request that failed in the network (the caller words its own time limits). */

@@ -2,7 +2,7 @@
  * Cross-input checks and defaults, before any side effect: what each backend needs, names that
  * Kubernetes will accept, and the release/tag the Job is named after. Pure (values + context in).
  */
-import { InputError, type InputValues, credentialTransportProblem, formatDuration, runner as core } from '@deploy-kit/core';
+import { InputError, type InputValues, credentialTransportProblem, formatDuration, releaseTagOf, runner as core } from '@deploy-kit/core';
 import { parseArgv } from './argv.js';
 import { IMAGE_FORMS, parseImageRef, type ImageRef } from './image.js';
 import { parseResources, validateEnvNames, type JobSpecInput, type Resources } from './manifest.js';
@@ -139,7 +139,7 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
 
   const repoName = context.repository.split('/').pop() ?? '';
   const release = values.release || repoName;
-  const tag = values.tag || image?.tag || (context.refType === 'tag' ? context.refName : '');
+  const tag = values.tag || image?.tag || releaseTagOf(context);
   let jobName = '';
   if (backend === 'kubernetes' || backend === 'render' || backend === 'ecs') {
     if (!release) throw new InputError('release', `is required with backend "${backend}" (GITHUB_REPOSITORY is not set either)`, 'the Helm release / service name, e.g. `orders`', '');

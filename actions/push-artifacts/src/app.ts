@@ -4,7 +4,7 @@
  * upload binaries to S3, and return the outputs and summary rows.
  */
 import { tmpdir } from 'node:os';
-import { ActionError, Changes, InputError, errorMessage, inheritedEnvironment } from '@deploy-kit/core';
+import { ActionError, Changes, InputError, errorMessage, formatSeconds, inheritedEnvironment, runReleaseTag } from '@deploy-kit/core';
 import { awsEndpointFromEnv, resolveAwsRegion } from '@deploy-kit/core/aws';
 import type { InputValues } from '@deploy-kit/core';
 import { LayerCompressor, type CompressionReport } from './compress.js';
@@ -80,9 +80,9 @@ export function s3VersionAndOrigin(values: Pick<Values, 's3Version' | 'images'>,
   } catch {
     /* not JSON */
   }
-  const ref = env.GITHUB_REF ?? '';
-  if (ref.startsWith('refs/tags/')) return { version: ref.slice('refs/tags/'.length), origin: 'GITHUB_REF' };
-  throw new InputError('s3-version', `is empty and the run was not started by a tag (GITHUB_REF is ${ref || 'empty'})`, 'the release version, e.g. `${{ steps.v.outputs.tag }}`', '');
+  const tag = runReleaseTag(env);
+  if (tag !== '') return { version: tag, origin: 'GITHUB_REF' };
+  throw new InputError('s3-version', `is empty and the run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, 'the release version, e.g. `${{ steps.v.outputs.tag }}`', '');
 }
 
 /**
@@ -200,10 +200,6 @@ export async function runPushArtifacts(values: Values, deps: Deps): Promise<Outc
   } finally {
     await compressor.dispose();
   }
-}
-
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 async function publish(values: Values, deps: Deps, compressor: LayerCompressor): Promise<Outcome> {

@@ -5,6 +5,10 @@
  * The password goes into that file only: never onto a command line, and never through `docker
  * login`, which would write it to ~/.docker/config.json or, with an empty config, to the OS keyring
  * through a credential helper, where it would outlive the job.
+ *
+ * Why child_process and not @actions/exec (3.0.0): every docker command has a time limit (a Docker
+ * engine that does not answer hangs `docker info` and `docker push`), and exec gives no handle on
+ * the child to stop it with (no ChildProcess, pid, AbortSignal or kill option).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

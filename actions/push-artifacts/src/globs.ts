@@ -4,7 +4,7 @@
  * directory (as in .gitignore); one with `/` matches the path relative to the source directory.
  * The first rule that matches a file wins.
  */
-import { InputError } from '@deploy-kit/core';
+import { parseJsonOrText } from '@deploy-kit/core';
 
 export interface GlobRule {
   pattern: string;
@@ -60,37 +60,35 @@ const GLOB_KEY = /[*?[{./]/;
  * `glob=value` is a value for every file (`public, max-age=300`). Empty input → no rules.
  */
 export function parseGlobRules(raw: string, name: string, expected: string): GlobRule[] {
-  const text = raw.trim();
-  if (text === '') return [];
-  const rules: GlobRule[] = [];
-  if (text.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(name, `is not valid JSON (${(error as Error).message})`, expected, raw);
-    }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InputError(name, 'is not a JSON object', expected, raw);
-    for (const [pattern, value] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof value !== 'string' || value.trim() === '') throw new InputError(name, `has no string value for "${pattern}"`, expected, raw);
-      rules.push({ pattern, value: value.trim(), regex: globToRegExp(pattern) });
-    }
-    return rules;
-  }
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const eq = trimmed.indexOf('=');
-    const key = eq > 0 ? trimmed.slice(0, eq).trim() : '';
-    if (key !== '' && !/[\s,;]/.test(key) && GLOB_KEY.test(key)) {
-      const value = trimmed.slice(eq + 1).trim();
-      if (value === '') throw new InputError(name, `has no value for "${key}"`, expected, raw);
-      rules.push({ pattern: key, value, regex: globToRegExp(key) });
-    } else {
-      rules.push({ pattern: '**', value: trimmed, regex: globToRegExp('**') });
-    }
-  }
-  return rules;
+  return parseJsonOrText(name, raw, {
+    expected,
+    jsonStarts: '{',
+    badJson: (reason) => `is not valid JSON (${reason})`,
+    fromJson: (parsed) => {
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('is not a JSON object');
+      return Object.entries(parsed as Record<string, unknown>).map(([pattern, value]) => {
+        if (typeof value !== 'string' || value.trim() === '') throw new Error(`has no string value for "${pattern}"`);
+        return { pattern, value: value.trim(), regex: globToRegExp(pattern) };
+      });
+    },
+    fromText: (text) => {
+      const rules: GlobRule[] = [];
+      for (const line of text.split(/\r?\n/)) {
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) continue;
+        const eq = trimmed.indexOf('=');
+        const key = eq > 0 ? trimmed.slice(0, eq).trim() : '';
+        if (key !== '' && !/[\s,;]/.test(key) && GLOB_KEY.test(key)) {
+          const value = trimmed.slice(eq + 1).trim();
+          if (value === '') throw new Error(`has no value for "${key}"`);
+          rules.push({ pattern: key, value, regex: globToRegExp(key) });
+        } else {
+          rules.push({ pattern: '**', value: trimmed, regex: globToRegExp('**') });
+        }
+      }
+      return rules;
+    },
+  });
 }
 
 export function firstMatch(rules: readonly GlobRule[], relativePath: string): string | undefined {

@@ -1,4 +1,4 @@
-import { readInputs, runner as core, run, stateKey, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { readInputs, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { runPushArtifacts } from './app.js';
 import { removeDockerConfig, runCommand, writeDockerConfig } from './docker.js';
 import { createEcrApi } from './ecr.js';
@@ -7,11 +7,7 @@ import { inputs, outputs } from './io.js';
 import { formatBytes } from './push.js';
 import { RegistryClient } from './registry.js';
 import { createS3Api } from './s3.js';
-
-/** The docker config directory main wrote for later steps, for post to remove. */
-const dockerConfigState = stateKey<string>('docker-config');
-/** The one for this step's docker CLI: main removes it; post again, in case main was stopped first. */
-const stepDockerConfigState = stateKey<string>('step-docker-config');
+import { dockerConfigState, stepDockerConfigState } from './state.js';
 
 async function main(): Promise<void> {
   try {

@@ -2,7 +2,7 @@
  * Network failures (nothing answered, or not in time) as errors that name the service, the endpoint
  * and what to check, instead of "Unexpected error: connect ECONNREFUSED". Pure functions.
  */
-import { ActionError, errorMessage } from '@deploy-kit/core';
+import { ActionError, causes, errorMessage, valueAt } from '@deploy-kit/core';
 import { awsEndpointFromEnv } from '@deploy-kit/core/aws';
 
 const NETWORK_CODES = new Set([
@@ -26,23 +26,18 @@ const NETWORK_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
 
 /**
  * Why the request got no answer (`ECONNREFUSED`, `ENOTFOUND`, `timed out`, a TLS certificate code …),
  * or undefined when the failure is not a network one (an HTTP answer, a local error).
  */
 export function networkFailure(error: unknown): string | undefined {
-  let current = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const name = field(current, 'name');
+  for (const current of causes(error)) {
+    const name = valueAt(current, 'name');
     // AbortSignal.timeout (node's AbortError has it as its cause) and the SDK's request/connection timeouts.
     if (name === 'TimeoutError' || (name === 'AbortError' && /timeout|timed out/i.test(errorMessage(current)))) return 'timed out';
-    const code = field(current, 'code');
+    const code = valueAt(current, 'code');
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-    current = field(current, 'cause');
   }
   return undefined;
 }

@@ -1,16 +1,14 @@
 import { existsSync } from 'node:fs';
-import { errorMessage, runPost, runner as core, stateKey } from '@deploy-kit/core';
+import { errorMessage, runPost, runner as core } from '@deploy-kit/core';
 import { removeDockerConfig } from './docker.js';
-
-/** Written by main: the config for later steps, and the one its own `docker push` used (main removes that itself). */
-const states = [stateKey<string>('docker-config'), stateKey<string>('step-docker-config')];
+import { dockerConfigStates } from './state.js';
 
 /**
  * Removes the docker configs (registry credentials) that main wrote and that are still there, so
  * nothing of the login outlives the job. A failure is a warning, never a failed job.
  */
 async function post(): Promise<void> {
-  for (const state of states) {
+  for (const state of dockerConfigStates) {
     const dir = state.load();
     if (!dir || !existsSync(dir)) continue;
     try {

@@ -6,7 +6,7 @@
  * docker/metadata-action's `json` (`{tags:[...]}`), or a plain list of references.
  */
 // Loopback hosts (the only ones plain `http://` is allowed for) are core's rule (trust.ts).
-import { InputError, isLoopbackHost, parseList } from '@deploy-kit/core';
+import { InputError, isLoopbackHost, parseJsonOrText, parseList } from '@deploy-kit/core';
 
 /** A registry host: `host[:port]`, lowercase. */
 export interface RegistryAddress {
@@ -128,21 +128,14 @@ function entriesFromJson(value: unknown, name: string, raw: string): Entry[] {
  * sources, may be bare); `requireTag` says which.
  */
 export function parseImages(raw: string, name = 'images', options: { requireTag?: boolean } = {}): ImageTarget[] {
-  const text = raw.trim();
-  if (text === '') return [];
-  let entries: Entry[];
-  if (text.startsWith('{') || text.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      if (text.startsWith('{')) throw new InputError(name, `is not valid JSON (${(error as Error).message})`, IMAGES_FORMS, raw);
-      parsed = undefined;
-    }
-    entries = parsed === undefined ? parseList(name, text).map((ref) => ({ ref })) : entriesFromJson(parsed, name, raw);
-  } else {
-    entries = parseList(name, text).map((ref) => ({ ref }));
-  }
+  const entries = parseJsonOrText<Entry>(name, raw, {
+    expected: IMAGES_FORMS,
+    jsonStarts: '[{',
+    // `[` that is not JSON is a list whose first reference has an IPv6 host (`[::1]:5000/app:v1`).
+    badJson: (reason, text) => (text.startsWith('{') ? `is not valid JSON (${reason})` : undefined),
+    fromJson: (parsed) => entriesFromJson(parsed, name, raw),
+    fromText: (text) => parseList(name, text).map((ref) => ({ ref })),
+  });
   const byRepo = new Map<string, ImageTarget>();
   for (const entry of entries) {
     let ref: ParsedReference;

@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { assertCredentialTransport, classifyError, credentialBoundTo, isLoopbackHost, registerSecret, requestSignal, retry, safeUrl, type RetryOptions, type Retryability } from '@deploy-kit/core';
+import { assertCredentialTransport, classifyError, credentialBoundTo, isLoopbackHost, registerSecret, requestSignal, retry, safeUrl, sleep, type RetryOptions, type Retryability } from '@deploy-kit/core';
 import { nodeTransport, type HttpResponse, type Transport } from './http.js';
 import { describeRegistryNetworkError } from './network.js';
 
@@ -101,8 +101,6 @@ export interface UploadResult {
   bytes: number;
   chunks: number;
 }
-
-const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class RegistryClient {
   private readonly fetch: FetchLike;
@@ -387,7 +385,7 @@ export class RegistryClient {
               ? `Upload of ${blob.digest} to ${this.host} failed before the registry could say what it holds (${error.range ? `Range: ${error.range}` : 'no Range'}); starting a fresh upload session from byte 0 (${restart + 1} of ${maxRestarts}).`
               : `Upload session for ${blob.digest} on ${this.host} was lost; starting it again (${restart + 1} of ${maxRestarts}).`,
           );
-          await sleepMs(200 * (restart + 1));
+          await sleep(200 * (restart + 1));
           continue;
         }
         if (unknownContent) throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`);

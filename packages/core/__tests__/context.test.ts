@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../src/errors.js';
-import { classifyRef, readEventPayload, readGitHubContext } from '../src/context.js';
+import { classifyRef, readEventPayload, readGitHubContext, releaseTagOf, runReleaseTag } from '../src/context.js';
+import { parseEnvironmentRules, resolveRelease } from '../src/version.js';
 
 let dir: string;
 
@@ -47,6 +48,30 @@ describe('classifyRef', () => {
     ['', { refType: '', refName: '' }],
   ])('%j', (ref, expected) => {
     expect(classifyRef(ref)).toEqual(expected);
+  });
+});
+
+describe('the release tag of a run (releaseTagOf, runReleaseTag)', () => {
+  test.each([
+    ['refs/tags/v1.2.3-rc.1', 'v1.2.3-rc.1'],
+    ['refs/tags/orders/v1.2.3', 'orders/v1.2.3'],
+    ['refs/heads/main', ''],
+    ['refs/heads/v1.2.3', ''],
+    ['refs/pull/7/merge', ''],
+    ['refs/remotes/x', ''],
+    ['', ''],
+  ])('%j → %j', (ref, tag) => {
+    expect(runReleaseTag({ GITHUB_REF: ref })).toBe(tag);
+    expect(releaseTagOf(classifyRef(ref))).toBe(tag);
+  });
+
+  test('no GITHUB_REF: no tag', () => {
+    expect(runReleaseTag({})).toBe('');
+  });
+
+  test.each(['refs/tags/v1.2.3-rc.1', 'refs/tags/not-a-version', 'refs/heads/main', 'refs/pull/7/merge'])('parse-version\'s tag output for %s is the same name', (ref) => {
+    const rules = parseEnvironmentRules({ rc: 'staging', release: 'production' });
+    expect(resolveRelease({ ref, sha: 'a'.repeat(40), tagPrefix: 'v', rules, branchRules: [], strict: false }).tag).toBe(runReleaseTag({ GITHUB_REF: ref }));
   });
 });
 

@@ -20,6 +20,43 @@ const from =
   (name: string): string =>
     values[name] ?? '';
 
+describe('input.tag: a release tag, by default this run\'s', () => {
+  const onTag = { GITHUB_REF: 'refs/tags/v1.2.3-rc.1' };
+  const onBranch = { GITHUB_REF: 'refs/heads/main' };
+
+  test.each([
+    ['given', 'v2.0.0', onTag, 'v2.0.0'],
+    ['empty on a tag push: the pushed tag', '', onTag, 'v1.2.3-rc.1'],
+    ['empty on a branch: no tag', '', onBranch, ''],
+    ['given on a branch', 'orders/v1.0.0', onBranch, 'orders/v1.0.0'],
+  ])('%s', (_, raw, env, expected) => {
+    expect(input.tag({ env }).parse(raw, 'tag')).toBe(expected);
+  });
+
+  test('required: empty and no tag push is an error naming GITHUB_REF', () => {
+    expect(() => input.tag({ required: true, env: onBranch }).parse('', 'tag')).toThrow(
+      'Input "tag": is empty and this run was not started by a tag (GITHUB_REF is refs/heads/main); expected a release tag such as `v1.2.3-rc.1`',
+    );
+    expect(() => input.tag({ required: true, env: {} }).parse('', 'tag')).toThrow('(GITHUB_REF is empty)');
+    expect(input.tag({ required: true, env: onTag }).parse('', 'tag')).toBe('v1.2.3-rc.1');
+  });
+
+  test.each(['v1 2', 'v1..2', '-v1', 'v1:2', 'v1~1', 'v1\\x'])('%j is not a tag name', (raw) => {
+    expect(() => input.tag({ env: onBranch }).parse(raw, 'tag')).toThrow('Input "tag": is not a git tag name');
+  });
+
+  test('through readInputs: empty is not "required but not given" when the run has a tag', async () => {
+    const saved = process.env.GITHUB_REF;
+    process.env.GITHUB_REF = 'refs/tags/v3.0.0';
+    try {
+      expect(await readInputs({ tag: input.tag({ required: true }) }, from({}))).toEqual({ tag: 'v3.0.0' });
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_REF;
+      else process.env.GITHUB_REF = saved;
+    }
+  });
+});
+
 describe('input kinds', () => {
   test.each<[string, InputSpec<unknown>, string, unknown]>([
     ['string', input.string(), 'abc', 'abc'],

@@ -2,13 +2,16 @@ import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../src/errors.js';
 import {
   formatDuration,
+  formatSeconds,
   loadYamlParser,
   needsYamlParser,
   parseBoolean,
   parseDuration,
   parseEnum,
   parseInteger,
+  parseJsonOrText,
   parseList,
+  splitList,
   parseMap,
   parseStructured,
 } from '../src/parse.js';
@@ -115,6 +118,65 @@ describe('parseList', () => {
     expect(inputError(() => parseList('services', raw)).message).toBe(
       `Input "services": the JSON array holds something other than strings; expected a JSON array of strings, or one item per line. Got: ${raw}`,
     );
+  });
+});
+
+describe('parseJsonOrText: the one reader of inputs that take JSON or text', () => {
+  const form = {
+    expected: 'names, or a JSON array',
+    jsonStarts: '[{' as const,
+    fromJson: (value: unknown) => {
+      if (!Array.isArray(value)) throw new Error('is a JSON object, not an array');
+      return value.map(String);
+    },
+    fromText: (text: string) => {
+      if (text.includes('!')) throw new Error('has a "!"');
+      return splitList(text);
+    },
+  };
+
+  test.each([
+    ['', []],
+    ['  \n ', []],
+    ['a b,c', ['a', 'b', 'c']],
+    [' ["x", 1] ', ['x', '1']],
+  ])('%j → %j', (raw, expected) => {
+    expect(parseJsonOrText('names', raw, form)).toEqual(expected);
+  });
+
+  test.each([
+    ['{"a": 1}', 'Input "names": is a JSON object, not an array; expected names, or a JSON array. Got: {"a": 1}'],
+    ['a!', 'Input "names": has a "!"; expected names, or a JSON array. Got: a!'],
+  ])('a plain Error from the form becomes the InputError for the input: %j', (raw, message) => {
+    expect(inputError(() => parseJsonOrText('names', raw, form)).message).toBe(message);
+  });
+
+  test('JSON that does not parse: the default problem, or the form\'s own', () => {
+    expect(inputError(() => parseJsonOrText('names', '[1,', form)).message).toMatch(/^Input "names": not valid JSON \(.+\); expected names, or a JSON array\. Got: \[1,$/);
+    expect(inputError(() => parseJsonOrText('names', '[1,', { ...form, badJson: (reason) => `is broken (${reason})` })).message).toMatch(/^Input "names": is broken \(/);
+  });
+
+  test('badJson returning undefined reads the value as text after all', () => {
+    expect(parseJsonOrText('names', '[::1]:5000/a', { ...form, badJson: () => undefined, fromText: (text) => [text] })).toEqual(['[::1]:5000/a']);
+  });
+
+  test('an InputError from the form is passed on as it is', () => {
+    const own = new InputError('other', 'own problem', 'x', 'y');
+    expect(() => parseJsonOrText('names', 'a', { ...form, fromText: () => { throw own; } })).toThrow(own);
+  });
+
+  test('only the declared first characters make a value JSON', () => {
+    expect(parseJsonOrText('names', '{a}', { ...form, jsonStarts: '[' })).toEqual(['{a}']);
+  });
+});
+
+describe('splitList', () => {
+  test.each([
+    ['lines', 'a b\n# comment\n c,d ', ['a b', 'c,d']],
+    ['lines-and-commas', 'a b, c\n\nd', ['a b', 'c', 'd']],
+    ['any', 'a b, c\r\nd', ['a', 'b', 'c', 'd']],
+  ] as const)('%s', (separators, text, expected) => {
+    expect(splitList(text, separators)).toEqual(expected);
   });
 });
 
@@ -276,6 +338,17 @@ describe('formatDuration', () => {
     [120_000, '2m'],
   ])('%d → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('formatSeconds', () => {
+  test.each([
+    [0, '0.0 s'],
+    [240, '0.2 s'],
+    [1234, '1.2 s'],
+    [30_000, '30.0 s'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatSeconds(ms)).toBe(text);
   });
 });
 

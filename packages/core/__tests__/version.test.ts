@@ -734,3 +734,24 @@ describe('parseBranchRules', () => {
     expect(thrown(() => parseBranchRules({ main: ' ' }, 'branches')).message).toMatch(/^Input "branches": /);
   });
 });
+
+describe('parseSemver: node-semver, with SemVer 2.0\'s strictness checked around it', () => {
+  test.each([
+    ['1.2.3', { major: 1, minor: 2, patch: 3, prerelease: [], build: [] }],
+    ['1.2.3-rc.10+build.007', { major: 1, minor: 2, patch: 3, prerelease: ['rc', 10], build: ['build', '007'] }],
+    ['0.0.0-0.alpha-1.x', { major: 0, minor: 0, patch: 0, prerelease: [0, 'alpha-1', 'x'], build: [] }],
+    [`1.2.3-rc.${Number.MAX_SAFE_INTEGER}`, { major: 1, minor: 2, patch: 3, prerelease: ['rc', Number.MAX_SAFE_INTEGER], build: [] }],
+  ])('%s', (text, parts) => {
+    expect(parseSemver(text)).toEqual(parts);
+  });
+
+  // node-semver's strict reading accepts these; SemVer 2.0 does not.
+  test.each([['v1.2.3'], [' 1.2.3'], ['1.2.3 '], ['\t1.2.3'], ['=1.2.3'], ['V1.2.3']])('%j is not SemVer 2.0', (text) => {
+    expect(parseSemver(text)).toBeNull();
+    expect(semverLimitProblem(text)).toBeUndefined();
+  });
+
+  test.each([['1.2'], ['1.2.3.4'], ['01.2.3'], ['1.2.3-01'], ['1.2.3-'], ['1.2.3+'], ['1.2.3-rc..1'], ['a.b.c']])('%j is not SemVer', (text) => {
+    expect(parseSemver(text)).toBeNull();
+  });
+});

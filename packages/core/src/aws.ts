@@ -12,6 +12,7 @@
  */
 import { ActionError, InputError, errorMessage } from './errors.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
+import { valueAt } from './values.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -82,20 +83,16 @@ export function awsCall<T>(label: string, call: () => Promise<T>, options: Parti
   return retry(() => call(), { label, classify: (error) => classifyError(error), ...options });
 }
 
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
-
 /** The error code the SDK reports (`AccessDeniedException`, `RepositoryNotFoundException`, ...). */
 export function awsErrorName(error: unknown): string {
-  const name = field(error, 'name');
-  const code = field(error, 'Code') ?? field(error, 'code');
+  const name = valueAt(error, 'name');
+  const code = valueAt(error, 'Code') ?? valueAt(error, 'code');
   if (typeof name === 'string' && name !== 'Error' && name !== 'ServiceException') return name;
   return typeof code === 'string' ? code : typeof name === 'string' ? name : '';
 }
 
 export function awsHttpStatus(error: unknown): number | undefined {
-  const status = field(field(error, '$metadata'), 'httpStatusCode');
+  const status = valueAt(valueAt(error, '$metadata'), 'httpStatusCode');
   return typeof status === 'number' ? status : undefined;
 }
 

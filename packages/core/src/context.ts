@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ActionError } from './errors.js';
+import { valueAt } from './values.js';
 
 export type GitHubRefType = 'tag' | 'branch' | 'pr' | 'other' | '';
 
@@ -46,6 +47,21 @@ export function classifyRef(ref: string): { refType: GitHubRefType; refName: str
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The release tag of a run: its ref's tag name when a tag push started it (`refs/tags/v1.2.3-rc.1` →
+ * `v1.2.3-rc.1`), '' for a branch, a pull request or any other ref. The one rule behind every tag
+ * default: migrate-job's `tag`, push-artifacts' S3 version folder, `input.tag()`, and parse-version's
+ * `tag` output (resolveRelease gives the same name for a tag ref).
+ */
+export function releaseTagOf(ref: { refType: string; refName: string }): string {
+  return ref.refType === 'tag' ? ref.refName : '';
+}
+
+/** The release tag of this run, from `GITHUB_REF` (see {@link releaseTagOf}). */
+export function runReleaseTag(env: Env = process.env): string {
+  return releaseTagOf(classifyRef(env.GITHUB_REF ?? ''));
+}
+
 export function readEventPayload(env: Env = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Record<string, unknown> {
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return {};
@@ -66,23 +82,15 @@ export function readEventPayload(env: Env = process.env, readFile: (path: string
   }
 }
 
-function get(payload: unknown, ...path: string[]): unknown {
-  let node = payload;
-  for (const key of path) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
-}
 
 export function readGitHubContext(env: Env = process.env, readFile?: (path: string) => string): GitHubContext {
   const payload = readEventPayload(env, readFile);
   const ref = env.GITHUB_REF ?? '';
   const { refType, refName, prNumber } = classifyRef(ref);
-  const repository = env.GITHUB_REPOSITORY ?? (get(payload, 'repository', 'full_name') as string | undefined) ?? '';
+  const repository = env.GITHUB_REPOSITORY ?? (valueAt(payload, 'repository', 'full_name') as string | undefined) ?? '';
   const [owner = '', repo = ''] = repository.split('/');
   const sha = env.GITHUB_SHA ?? '';
-  const payloadPr = get(payload, 'pull_request', 'number') ?? get(payload, 'number');
+  const payloadPr = valueAt(payload, 'pull_request', 'number') ?? valueAt(payload, 'number');
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
     ref,
@@ -93,7 +101,7 @@ export function readGitHubContext(env: Env = process.env, readFile?: (path: stri
     owner: env.GITHUB_REPOSITORY_OWNER || owner,
     repo,
     repository,
-    defaultBranch: (get(payload, 'repository', 'default_branch') as string | undefined) ?? '',
+    defaultBranch: (valueAt(payload, 'repository', 'default_branch') as string | undefined) ?? '',
     prNumber: prNumber ?? (typeof payloadPr === 'number' ? payloadPr : undefined),
     headRef: env.GITHUB_HEAD_REF ?? '',
     baseRef: env.GITHUB_BASE_REF ?? '',

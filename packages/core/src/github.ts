@@ -10,6 +10,8 @@
  */
 import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from './errors.js';
+import { formatSeconds } from './parse.js';
+import { causes, valueAt } from './values.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
 import * as runner from './runner.js';
 import { registerSecret } from './secrets.js';
@@ -61,32 +63,18 @@ function endpointOf(url: URL): string {
   return `${url.host}${url.pathname}`;
 }
 
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-}
-
-/** The innermost error code of a fetch failure (`TypeError: fetch failed` → cause → AggregateError …). */
+/** The first error code along a fetch failure's causes (`TypeError: fetch failed` → cause → AggregateError …). */
 function networkCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
-    const code = field(e, 'code');
-    if (typeof code === 'string' && code !== '') return code;
-    const inner = field(e, 'errors');
-    e = field(e, 'cause') ?? (Array.isArray(inner) ? inner[0] : undefined);
-  }
-  return undefined;
+  return causes(error)
+    .map((e) => valueAt(e, 'code'))
+    .find((code): code is string => typeof code === 'string' && code !== '');
 }
 
 function innermostMessage(error: unknown): string {
-  let e: unknown = error;
-  for (let depth = 0; field(e, 'cause') !== undefined && depth < 5; depth++) e = field(e, 'cause');
-  return errorMessage(e);
+  return errorMessage(causes(error).at(-1));
 }
 
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
 
 /** A fetch failure in the user's terms: what happened to which endpoint, why, and what to check. */
 export function describeRequestFailure(error: unknown, request: { method: string; url: URL; apiUrl: string; elapsedMs: number; timedOut: boolean }): GitHubRequestError {
@@ -102,7 +90,7 @@ export function describeRequestFailure(error: unknown, request: { method: string
   let check = where;
   if (request.timedOut) {
     code = 'ETIMEDOUT';
-    reason = `no answer within ${seconds(request.elapsedMs)}`;
+    reason = `no answer within ${formatSeconds(request.elapsedMs)}`;
     why = 'The server did not answer in time; every GitHub API request has a time limit (30 s, and never past the step\'s own deadline).';
     check = [...where, url.hostname === 'api.github.com' ? 'https://www.githubstatus.com, then re-run the job.' : `The server at ${url.host} is up and answering.`];
   } else if (code === 'ECONNREFUSED') {
@@ -145,7 +133,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
 function isTimeout(reason: unknown): boolean {
-  return field(reason, 'name') === 'TimeoutError';
+  return valueAt(reason, 'name') === 'TimeoutError';
 }
 
 /**
@@ -232,7 +220,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     try {
       return await request(endpoint);
     } catch (error) {
-      const cause = field(error, 'cause');
+      const cause = valueAt(error, 'cause');
       throw cause instanceof GitHubRequestError ? cause : error;
     }
   });

@@ -6,6 +6,7 @@
 import * as core from './runner.js';
 import { InputError } from './errors.js';
 import { registerSecret } from './secrets.js';
+import { runReleaseTag } from './context.js';
 import {
   type ListSeparators,
   loadYamlParser,
@@ -51,6 +52,10 @@ function spec<T>(
   return { kind, default: options.default, required: options.required, secret: options.secret, values: options.values, allowEmpty: options.allowEmpty, parse };
 }
 
+const TAG_FORMS = 'a release tag such as `v1.2.3-rc.1` (parse-version\'s `tag` output), or empty on a tag push';
+/** What git accepts in a tag name, roughly (git check-ref-format): no spaces, control characters, `~ ^ : ? * [ \\` or `..`. */
+const GIT_TAG_NAME = /^(?!.*\.\.)(?!-)[^\s\u0000-\u001f\u007f~^:?*[\\]+$/;
+
 export const input = {
   /** A trimmed string; `pattern` rejects values that do not match, described by `expected`. */
   string(options: Common & { secret?: boolean; pattern?: RegExp; expected?: string; allowEmpty?: boolean } = {}): InputSpec<string> {
@@ -80,6 +85,22 @@ export const input = {
   /** Milliseconds, or undefined when empty. */
   duration(options: Common & { minMs?: number; maxMs?: number } = {}): InputSpec<number | undefined> {
     return spec('duration', options, (raw, name) => (raw === '' ? undefined : parseDuration(name, raw, options)));
+  },
+  /**
+   * A release tag (`v1.2.3-rc.1`, parse-version's `tag` output). Empty: this run's tag (`GITHUB_REF`
+   * refs/tags/…, core `runReleaseTag`), or '' when no tag started the run; with `required`, that is
+   * an error saying so. `env` is for tests.
+   */
+  tag(options: { required?: boolean; env?: Record<string, string | undefined> } = {}): InputSpec<string> {
+    return spec('string', {}, (raw, name) => {
+      const env = options.env ?? process.env;
+      const tag = raw || runReleaseTag(env);
+      if (tag === '' && options.required) {
+        throw new InputError(name, `is empty and this run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, TAG_FORMS, raw);
+      }
+      if (tag !== '' && !GIT_TAG_NAME.test(tag)) throw new InputError(name, 'is not a git tag name', TAG_FORMS, tag);
+      return tag;
+    });
   },
   enum<const T extends string>(values: readonly T[], options: Common = {}): InputSpec<T> {
     return spec('enum', { ...options, values }, (raw, name) => {

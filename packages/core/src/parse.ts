@@ -71,25 +71,55 @@ function describeRange({ min, max }: { min?: number; max?: number }): string {
 export type ListSeparators = 'lines' | 'lines-and-commas' | 'any';
 
 /**
- * A list: one item per line, and (by default) also separated by commas or spaces. Lines starting
- * with `#` are comments. A JSON array (`["a","b"]`) is accepted too, since workflows often pass
- * another step's JSON output straight in.
+ * An input that takes either JSON or plain text (`services`, `projects`, `command`, `images`,
+ * `content-types`): workflows often pass another step's JSON output straight in, people write
+ * lines. The one reader for all of them, so every such input decides "is this JSON?" the same way
+ * (by its first character), and every problem reads `Input "<name>": <problem>; expected <forms>.
+ * Got: <value>`.
  */
-export function parseList(name: string, raw: string, separators: ListSeparators = 'any'): string[] {
+export interface JsonOrTextForm<T> {
+  /** The accepted forms, for the error message. */
+  expected: string;
+  /** First characters that make the value JSON: `[` (an array), `{` (an object) or `[{` (either). */
+  jsonStarts: '[' | '{' | '[{';
+  /** The parsed JSON → items. A plain Error's message is the problem; an InputError is passed on as it is. */
+  fromJson(value: unknown): T[];
+  /** The (trimmed, non-empty) text → items. Errors as in `fromJson`. */
+  fromText(text: string): T[];
+  /**
+   * The problem for a value that starts like JSON and does not parse, from JSON.parse's reason; by
+   * default `not valid JSON (<reason>)`. Returning undefined reads the value as text after all
+   * (an image reference may start with `[` for an IPv6 registry host).
+   */
+  badJson?: (reason: string, text: string) => string | undefined;
+}
+
+export function parseJsonOrText<T>(name: string, raw: string, form: JsonOrTextForm<T>): T[] {
   const text = raw.trim();
   if (text === '') return [];
-  if (text.startsWith('[')) {
-    let parsed: unknown;
+  const read = (parse: () => T[]): T[] => {
     try {
-      parsed = JSON.parse(text);
+      return parse();
     } catch (error) {
-      throw new InputError(name, `not a valid JSON array (${(error as Error).message})`, 'a JSON array of strings, or one item per line', raw);
+      if (error instanceof InputError) throw error;
+      throw new InputError(name, (error as Error).message, form.expected, raw);
     }
-    if (!Array.isArray(parsed) || parsed.some((item) => typeof item !== 'string' && typeof item !== 'number')) {
-      throw new InputError(name, 'the JSON array holds something other than strings', 'a JSON array of strings, or one item per line', raw);
-    }
-    return parsed.map((item) => String(item).trim()).filter((item) => item !== '');
+  };
+  if (!form.jsonStarts.includes(text[0]!)) return read(() => form.fromText(text));
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = (error as Error).message;
+    const problem = form.badJson ? form.badJson(reason, text) : `not valid JSON (${reason})`;
+    if (problem === undefined) return read(() => form.fromText(text));
+    throw new InputError(name, problem, form.expected, raw);
   }
+  return read(() => form.fromJson(value));
+}
+
+/** Items of text: one per line, `#` lines are comments, and (by `separators`) also split at commas or spaces. */
+export function splitList(text: string, separators: ListSeparators = 'any'): string[] {
   const splitter = separators === 'lines' ? null : separators === 'lines-and-commas' ? /,/ : /[,\s]+/;
   const items: string[] = [];
   for (const line of text.split(/\r?\n/)) {
@@ -101,6 +131,28 @@ export function parseList(name: string, raw: string, separators: ListSeparators 
     }
   }
   return items;
+}
+
+const LIST_FORMS = 'a JSON array of strings, or one item per line';
+
+/**
+ * A list: one item per line, and (by default) also separated by commas or spaces. Lines starting
+ * with `#` are comments. A JSON array (`["a","b"]`) is accepted too, since workflows often pass
+ * another step's JSON output straight in.
+ */
+export function parseList(name: string, raw: string, separators: ListSeparators = 'any'): string[] {
+  return parseJsonOrText(name, raw, {
+    expected: LIST_FORMS,
+    jsonStarts: '[',
+    badJson: (reason) => `not a valid JSON array (${reason})`,
+    fromJson: (parsed) => {
+      if (!Array.isArray(parsed) || parsed.some((item) => typeof item !== 'string' && typeof item !== 'number')) {
+        throw new Error('the JSON array holds something other than strings');
+      }
+      return parsed.map((item) => String(item).trim()).filter((item) => item !== '');
+    },
+    fromText: (text) => splitList(text, separators),
+  });
 }
 
 // A key never holds `: ` (that is a YAML line such as `a: x=y`).
@@ -216,6 +268,11 @@ export function formatDuration(ms: number): string {
   }
   if (seconds > 0 || parts.length === 0) parts.push(`${seconds}s`);
   return parts.join('');
+}
+
+/** `1234` → `1.2 s`: a measured time (a request, a compression) in messages, to a tenth of a second. */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 export function parseEnum<const T extends string>(name: string, raw: string, allowed: readonly T[]): T {

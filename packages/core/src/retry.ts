@@ -6,6 +6,7 @@
 import * as core from './runner.js';
 import { errorMessage } from './errors.js';
 import { formatDuration } from './parse.js';
+import { causes, valueAt } from './values.js';
 
 export interface Retryability {
   retryable: boolean;
@@ -60,28 +61,22 @@ const TRANSIENT_NAMES = new Set([
   'AbortError',
 ]);
 
-type Loose = Record<string, unknown> & { cause?: unknown };
-
-function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' ? (value as Loose)[key] : undefined;
-}
-
 function statusOf(error: unknown): number | undefined {
   const candidates = [
-    field(error, 'status'),
-    field(error, 'statusCode'),
-    field(field(error, '$metadata'), 'httpStatusCode'),
-    field(field(error, 'response'), 'status'),
-    field(field(error, '$response'), 'statusCode'),
+    valueAt(error, 'status'),
+    valueAt(error, 'statusCode'),
+    valueAt(valueAt(error, '$metadata'), 'httpStatusCode'),
+    valueAt(valueAt(error, 'response'), 'status'),
+    valueAt(valueAt(error, '$response'), 'statusCode'),
   ];
   for (const candidate of candidates) if (typeof candidate === 'number' && candidate >= 100) return candidate;
   return undefined;
 }
 
 function header(error: unknown, name: string): string | undefined {
-  for (const headers of [field(field(error, 'response'), 'headers'), field(error, 'headers'), field(field(error, '$response'), 'headers')]) {
+  for (const headers of [valueAt(valueAt(error, 'response'), 'headers'), valueAt(error, 'headers'), valueAt(valueAt(error, '$response'), 'headers')]) {
     if (headers === null || typeof headers !== 'object') continue;
-    const getter = field(headers, 'get');
+    const getter = valueAt(headers, 'get');
     if (typeof getter === 'function') {
       const value = (getter as (n: string) => unknown).call(headers, name);
       if (typeof value === 'string') return value;
@@ -113,20 +108,19 @@ function retryAfterMs(error: unknown, now: number): number | undefined {
   return undefined;
 }
 
-function networkCode(error: unknown, depth = 0): string | undefined {
-  if (depth > 4 || error === null || typeof error !== 'object') return undefined;
-  const code = field(error, 'code');
-  if (typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code)) return code;
-  return networkCode(field(error, 'cause'), depth + 1);
+function networkCode(error: unknown): string | undefined {
+  return causes(error)
+    .map((e) => valueAt(e, 'code'))
+    .find((code): code is string => typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code));
 }
 
 /** Whether an error from an AWS SDK, Octokit, fetch or a socket is worth retrying. */
 export function classifyError(error: unknown, now = Date.now()): Retryability {
-  const name = field(error, 'name');
+  const name = valueAt(error, 'name');
   const status = statusOf(error);
   const wait = retryAfterMs(error, now);
   if (typeof name === 'string' && THROTTLING_NAMES.has(name)) return { retryable: true, reason: `throttled (${name})`, retryAfterMs: wait };
-  if (field(field(error, '$retryable'), 'throttling') === true) return { retryable: true, reason: 'throttled', retryAfterMs: wait };
+  if (valueAt(valueAt(error, '$retryable'), 'throttling') === true) return { retryable: true, reason: 'throttled', retryAfterMs: wait };
   if (status === 429) return { retryable: true, reason: 'HTTP 429 (rate limited)', retryAfterMs: wait };
   if (status === 403) {
     const message = errorMessage(error).toLowerCase();
@@ -138,7 +132,7 @@ export function classifyError(error: unknown, now = Date.now()): Retryability {
   const code = networkCode(error);
   if (code) return { retryable: true, reason: code };
   if (typeof name === 'string' && TRANSIENT_NAMES.has(name)) return { retryable: true, reason: name };
-  if (field(error, '$retryable') !== undefined && status === undefined) return { retryable: true, reason: 'retryable' };
+  if (valueAt(error, '$retryable') !== undefined && status === undefined) return { retryable: true, reason: 'retryable' };
   if (status !== undefined) return { retryable: false, reason: `HTTP ${status}` };
   return { retryable: false, reason: typeof name === 'string' ? name : 'error' };
 }

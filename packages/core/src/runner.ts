@@ -1,17 +1,28 @@
 /**
  * The GitHub Actions runner protocol: inputs from `INPUT_*`, environment files (`GITHUB_OUTPUT`,
  * `GITHUB_STATE`, `GITHUB_ENV`, `GITHUB_PATH`, `GITHUB_STEP_SUMMARY`) and workflow commands on
- * stdout (`::error::`, `::add-mask::`, …), with the same function names and semantics as
- * @actions/core.
+ * stdout (`::error::`, `::add-mask::`, …), with @actions/core's function names and semantics.
  *
- * Why not @actions/core itself: its entry point statically imports its OIDC client and with it
- * undici, so every bundle carries ~490 KB and spends ~70 ms loading it before the first line runs
- * (measured: `node bundle` 3.2x a bare `node -e 0` for a bundle that only calls setOutput). The
- * protocol it implements is small and documented ("Workflow commands for GitHub Actions"); the
- * action-tests parse exactly this format back, as the runner does. Actions that need the OIDC token
- * or the toolkit's HTTP client import @actions/* directly.
+ * It stands in for @actions/core (3.0.1) on every action's hot path, for a measured reason: the
+ * package exports only its index, and the index statically imports its OIDC client (and with it
+ * @actions/http-client and undici: http, https, tls, http2, net, worker_threads) and its `platform`
+ * helper (@actions/exec, child_process). ncc cannot drop them (the packages do not declare
+ * `sideEffects: false`), so every bundle would load them before its first line. Measured with
+ * `runner.ts` as a thin layer over @actions/core, side by side with this module (bench/run.mjs'
+ * cases interleaved, 41 runs, 2 cores, bare `node` 34 ms): parse-version's entry chunk 38 KB → 514
+ * KB and its cold start 52 → 115 ms (1.5x → 3.4x a bare `node`); image-tags 73 → 122 ms (2.1x →
+ * 3.6x). That is more than a few tens of milliseconds, so the protocol stays here; it
+ * is small and documented ("Workflow commands for GitHub Actions"), and
+ * `__tests__/runner.test.ts` checks it against @actions/core itself, call by call: the same files,
+ * the same commands, byte for byte. The differences are deliberate and ours: every log line is
+ * neutralised (`info` through {@link neutraliseLog}, SECURITY.md rule 7), foreign output goes
+ * between stop-commands markers ({@link foreignLines}), several groups go out in one write
+ * ({@link groups}), and outside a runner (no environment file) a value is shown or kept in this
+ * process instead of falling back to the workflow commands GitHub disabled (`set-env`,
+ * `add-path`, `set-output`, `save-state`). Actions that need the OIDC token or the toolkit's HTTP
+ * client import @actions/* where they need it, lazily (migrate-job's tool cache does).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, writeSync } from 'node:fs';
 import { EOL } from 'node:os';
 import { delimiter } from 'node:path';
@@ -83,6 +94,18 @@ function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/** The property names the runner reads (`line`, `col`), as @actions/core's toCommandProperties maps them. */
+function annotationCommandProperties(properties: AnnotationProperties): Properties {
+  return {
+    title: properties.title,
+    file: properties.file,
+    line: properties.startLine,
+    endLine: properties.endLine,
+    col: properties.startColumn,
+    endColumn: properties.endColumn,
+  };
+}
+
 /** Writes `::command key=value,...::message` to stdout, escaped as the runner decodes it. */
 export function issueCommand(command: string, properties: Properties, message: string): void {
   const props = Object.entries(properties)
@@ -92,12 +115,11 @@ export function issueCommand(command: string, properties: Properties, message: s
   writeStdout(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`);
 }
 
-/** `name<<delimiter` heredoc form, as the runner parses environment files. */
+/** `name<<delimiter` heredoc form, as the runner parses environment files (the delimiter as @actions/core makes it). */
 function appendEnvironmentFile(variable: string, name: string, value: string): boolean {
   const path = process.env[variable];
   if (!path) return false;
-  // Unpredictability is not needed: a value containing the delimiter is refused below.
-  const delimiter = `ghadelimiter_${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  const delimiter = `ghadelimiter_${randomUUID()}`;
   if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: the value of ${name} contains the delimiter`);
   appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
   return true;
@@ -169,7 +191,7 @@ export function groups(blocks: readonly { title: string; lines: readonly string[
 }
 
 function annotation(kind: 'error' | 'warning' | 'notice', message: string, properties: AnnotationProperties): void {
-  issueCommand(kind, { ...properties }, message);
+  issueCommand(kind, annotationCommandProperties(properties), message);
 }
 
 export function error(message: string, properties: AnnotationProperties = {}): void {

@@ -8,6 +8,10 @@
  *
  * Other auth-providers (gcp, azure) were removed from kubectl in 1.26 and are refused with the exec
  * plugin that replaces each.
+ *
+ * Why child_process and not @actions/exec (3.0.0) for the exec plugin: a plugin that waits (an
+ * expired SSO login prompting, a hung cloud CLI) is stopped after EXEC_TIMEOUT_MS, and exec gives no
+ * handle on the child to stop it with (no ChildProcess, pid, AbortSignal or kill option).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
