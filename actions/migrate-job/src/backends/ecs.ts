@@ -14,7 +14,7 @@
  * running is attached to instead of starting a second one. ECS forgets stopped tasks after about an
  * hour, so "already ran" can only be recognised within that window.
  */
-import { ActionError, classifyError, errorMessage, formatDuration, requestSignal, runner as core } from '@deploy-kit/core';
+import { ActionError, classifyError, errorMessage, formatDuration, requestSignal, runner as core, sleep } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
 import { formatArgv } from '../argv.js';
 import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from '../ecs-result.js';
@@ -38,19 +38,6 @@ export function pollDelay(elapsedMs: number): number {
 /** StopTask's reason when the workflow run is cancelled (ECS shows it as the task's stoppedReason). */
 export const CANCEL_REASON = 'deploy-kit migrate-job: the workflow run was cancelled';
 
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** A failure to reach an AWS endpoint (refused, reset, no answer, DNS), naming the service and the endpoint; undefined for other errors. */
 export function endpointFailure(error: unknown, what: string, service: string, endpoint: string, options: { deadlinePassed?: boolean; requestMs?: number } = {}): ActionError | undefined {
@@ -261,7 +248,7 @@ export async function ecsBackend(
     await pumpLogs();
     if (task.lastStatus === 'STOPPED') break;
     if (Date.now() >= deadline) return timedOut();
-    await pause(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
+    await sleep(Math.min(pollDelay(Date.now() - started), Math.max(0, deadline - Date.now()) + 10), signal);
   }
   await pumpLogs();
   sink.end();

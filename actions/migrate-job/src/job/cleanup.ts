@@ -3,7 +3,7 @@
  * running; a failure to delete is a warning, the log is kept in the log file), and the failed Job a
  * `rerun-failed` replaces (deleted in the foreground, then waited for until it is gone).
  */
-import { ActionError, errorMessage, runner as core } from '@deploy-kit/core';
+import { ActionError, errorMessage, runner as core, sleep } from '@deploy-kit/core';
 import type { KubeApi } from '../kube/index.js';
 import type { Values } from '../plan.js';
 
@@ -27,7 +27,7 @@ export function deleteJob(api: KubeApi, jobsPath: string, name: string, propagat
 export async function waitGone(read: () => Promise<unknown>, until: number, name: string): Promise<void> {
   while (Date.now() < until) {
     if ((await read()) === undefined) return;
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
   }
   throw new ActionError(`The old Job ${name} was not deleted in time`, { check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'] });
 }

@@ -6,7 +6,7 @@
  * the verdict. An Unschedulable pod is looked at again when its grace runs out (one timer, no polling).
  */
 import { Writable } from 'node:stream';
-import { ActionError, retry, runner as core } from '@deploy-kit/core';
+import { ActionError, retry, runner as core, sleep } from '@deploy-kit/core';
 import { apiMessage, collectionPath, kubeError, kubeRetryability, ResourceWatch, type KubeApi, type WatchStats } from '../kube/index.js';
 import { classify, migrationContainer, type EventView, type JobView, type PodView, type Verdict } from '../classify.js';
 import type { LogSink } from '../logsink.js';
@@ -155,7 +155,7 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
             // A follow stream ends by itself when the container exits, with everything it wrote: done. One that
             // ended while the container still runs was cut short (API server restart, network): resume it.
             if (wasTerminated || terminated(pod)) return;
-            if (!settled) await new Promise((r) => setTimeout(r, Math.min(2_000, 250 * 2 ** Math.min(attempt, 3))));
+            if (!settled) await sleep(Math.min(2_000, 250 * 2 ** Math.min(attempt, 3)));
           }
         } finally {
           readingLogs.delete(pod);

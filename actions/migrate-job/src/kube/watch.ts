@@ -4,7 +4,7 @@
  * backs off while the server is unreachable or failing, and gives up only on a refusal (401, 403), our
  * own credentials failing or the step's deadline (onFatal).
  */
-import { errorMessage, runner as core } from '@deploy-kit/core';
+import { errorMessage, runner as core, sleep } from '@deploy-kit/core';
 import { endsWatch, isCredentialFailure, statusCode } from './errors.js';
 import type { KubeApi } from './kubeapi.js';
 
@@ -86,7 +86,7 @@ export class ResourceWatch {
     }
     if (error) this.failures++;
     core.debug(`watch ${this.label} ended (${error ? errorMessage(error) : 'closed by the server'}); resuming from resourceVersion ${this.resourceVersion || '(relist)'}`);
-    if (this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5))));
+    if (this.failures > 0) await sleep(Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5)));
     if (this.stopped) return;
     try {
       if (!this.resourceVersion || statusCode(error) === 410) await this.relist();
