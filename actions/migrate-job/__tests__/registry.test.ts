@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseImageRef } from '../src/image.js';
+import { parseImageReference as parseImageRef } from '@deploy-kit/core/oci';
 import { manifestUrl, resolveDigest } from '../src/registry.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;

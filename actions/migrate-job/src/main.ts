@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { ActionError, errorMessage, formatDuration, readGitHubContext, readInputs, requestSignal, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { formatArgv } from './argv.js';
-import { pinnedReference } from './image.js';
+import { pinnedReference } from '@deploy-kit/core/oci';
 import { inputs, outputs } from './io.js';
 import { openLog } from './logsink.js';
 import { renderHelmHook, toYaml } from './manifest.js';
