@@ -23,30 +23,42 @@ export interface RegistryAddress {
 
 export const REGISTRY_FORMS = '`<account>.dkr.ecr.<region>.amazonaws.com`, `host[:port][/namespace]` or `http://127.0.0.1:5000` (http only for loopback)';
 
-/** The `registry` input; undefined when it is empty. Throws an InputError naming `name`. */
-export function parseRegistry(raw: string, name = 'registry'): RegistryAddress | undefined {
+/**
+ * The `registry` input read by the rule above: the address (undefined when the input is empty), or
+ * the problem with it, worded to follow `Input "<name>": `. Callers with their own error type use
+ * this; {@link parseRegistry} throws the suite's InputError.
+ */
+export function readRegistry(raw: string): { address?: RegistryAddress; problem?: string; expected: string } {
+  const expected = REGISTRY_FORMS;
   let text = raw.trim().replace(/\/+$/, '');
-  if (text === '') return undefined;
+  if (text === '') return { expected };
   let scheme: 'http' | 'https' | undefined;
   const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text);
   if (match) {
     const given = match[1]!.toLowerCase();
-    if (given !== 'http' && given !== 'https') throw new InputError(name, `has the scheme "${given}://"`, REGISTRY_FORMS, raw);
+    if (given !== 'http' && given !== 'https') return { problem: `has the scheme "${given}://"`, expected };
     scheme = given;
     text = match[2]!;
   }
   const [host, ...path] = text.split('/');
-  if (!host || !isValidHost(host)) throw new InputError(name, `"${host ?? ''}" is not a registry host`, REGISTRY_FORMS, raw);
+  if (!host || !isValidHost(host)) return { problem: `"${host ?? ''}" is not a registry host`, expected };
   for (const component of path) {
     if (!PATH_COMPONENT.test(component)) {
-      throw new InputError(name, `namespace "${component}" is not a valid repository path component${suggestionFor(component)}`, `${REGISTRY_FORMS}; namespace components match ${PATH_RULE}`, raw);
+      return { problem: `namespace "${component}" is not a valid repository path component${suggestionFor(component)}`, expected: `${REGISTRY_FORMS}; namespace components match ${PATH_RULE}` };
     }
   }
   const lower = host.toLowerCase();
   if (scheme === 'http' && !isLoopbackHost(lower)) {
-    throw new InputError(name, 'uses plain http:// for a host that is not loopback (credentials and images would travel unencrypted)', REGISTRY_FORMS, raw);
+    return { problem: 'uses plain http:// for a host that is not loopback (credentials and images would travel unencrypted)', expected };
   }
-  return { host: lower, scheme, namespace: path.join('/') };
+  return { address: { host: lower, scheme, namespace: path.join('/') }, expected };
+}
+
+/** The `registry` input; undefined when it is empty. Throws an InputError naming `name`. */
+export function parseRegistry(raw: string, name = 'registry'): RegistryAddress | undefined {
+  const { address, problem, expected } = readRegistry(raw);
+  if (problem !== undefined) throw new InputError(name, problem, expected, raw);
+  return address;
 }
 
 /** `host[/namespace]`: the prefix of the references in a registry (no scheme). */
