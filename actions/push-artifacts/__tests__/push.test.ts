@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
 import { loadImage, verifyBlobs, type LoadedImage } from '../src/layout.js';
 import { formatBytes, pool, pushImages, type RegistryApi } from '../src/push.js';
-import type { UploadResult } from '../src/registry.js';
+import type { UploadResult } from '@deploy-kit/core/oci/client';
 
 /**
  * An in-memory registry with the rules a real one enforces: a blob is stored only when its bytes
