@@ -5,7 +5,7 @@
  * that is still not a valid image reference (spaces, invalid characters, a tag or digest) is an
  * input error here, where metadata-action would emit tags that fail later at push time.
  */
-import { ImageReferenceError, PATH_RULE, parseImageReference, suggestionFor } from '@deploy-kit/core/oci';
+import { ImageReferenceError, PATH_RULE, parseImageReference, suggestionFor } from '@deploy-kit/core/oci/reference';
 import { inputError, type Origin } from './errors.js';
 import { normalizeList, parseFields, type ListEntry, type ListInput } from './list.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { errorMessage, runPost, runner as core, stateKey } from '@deploy-kit/core';
-import { removeDockerConfig } from '@deploy-kit/core/oci';
+import { removeDockerConfig } from '@deploy-kit/core/oci/docker-config';
 
 /** Written by main: the config for later steps, and the one its own `docker push` used (main removes that itself). */
 const states = [stateKey<string>('docker-config'), stateKey<string>('step-docker-config')];
