@@ -59,7 +59,7 @@ describe('docker', () => {
   });
 
   // No `docker login` (it would write ~/.docker/config.json, or a keyring): the login is in the
-  // private config the CLI is pointed at (app.ts writes it and removes it when the step ends).
+  // private config the CLI is pointed at (flow.ts writes it and removes it when the step ends).
   test('mode docker: tag and push with the environment given (its DOCKER_CONFIG holds the login); no login command', async () => {
     const calls: Array<{ args: string[]; stdin?: string; config?: string }> = [];
     const run: Runner = async (_command, args, options) => {

@@ -65,7 +65,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pa-push-'));
   multi = await loadImage((await makeOciLayout(join(dir, 'm'), { layers: [1000, 3000], platforms: ['linux/amd64', 'linux/arm64'] })).layout);
   single = await loadImage((await makeOciLayout(join(dir, 's'), { layers: [500, 800] })).layout);
-  await verifyBlobs([multi, single]); // what app.ts does before the first write
+  await verifyBlobs([multi, single]); // what flow.ts does before the first write
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

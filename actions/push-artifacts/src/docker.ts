@@ -53,7 +53,7 @@ export interface DockerPushRequest {
 
 /**
  * mode: docker — needs an engine; tags and pushes. `env` is the CLI's environment: its DOCKER_CONFIG
- * is the private config holding the login, when there is one (see app.ts).
+ * is the private config holding the login, when there is one (see flow.ts).
  */
 export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, requests: DockerPushRequest[], log: (m: string) => void): Promise<Map<string, string>> {
   const tail = (r: CommandResult) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
