@@ -179,6 +179,15 @@ describe('seed naming mode', () => {
     expect(JSON.parse(r.bakeFiles[0]!.content)).toEqual({ target: { 'docker-metadata-action': { tags: r.tags, args: { DOCKER_META_IMAGES: `${ECR}/ms_core`, DOCKER_META_VERSION: 'v1.2.3' } } } });
   });
 
+  // The `registry` rule push-artifacts has (core's readRegistry): a scheme is allowed, http only for loopback; references carry none.
+  test.each<[string, string]>([
+    [`https://${ECR}`, `${ECR}/ms_core`],
+    ['http://127.0.0.1:5000/team', '127.0.0.1:5000/team/ms_core'],
+    ['GHCR.io/example-org/', 'ghcr.io/example-org/ms_core'],
+  ])('registry %s gives %s', (registry, image) => {
+    expect(compute('dk_tag_v1.2.3.env', { services: ['core'], registry, version: 'v1' }).services[0]!.image).toBe(image);
+  });
+
   test('several services: pin output lists every reference', () => {
     const r = compute('dk_tag_v1.2.3.env', { services: ['core', 'chat'], version: 'v1.2.3' });
     expect(r.outputs.pin).toBe('ms_core:sha-fedcba9\nms_chat:sha-fedcba9');
@@ -189,7 +198,7 @@ describe('seed naming mode', () => {
     ['space in service', { services: ['core', 'my service'], version: 'v1' }, 'service "my service" gives the repository name "ms_my service", which is not a valid OCI repository path component; use "my-service"'],
     ['trailing separator', { services: ['core-'], version: 'v1' }, 'use "core"'],
     ['slash in service', { services: ['core/api'], version: 'v1' }, 'service "core/api" contains "/"'],
-    ['registry with scheme', { services: ['core'], registry: `https://${ECR}`, version: 'v1' }, `Input "registry": the registry must not include a scheme (try "${ECR}")`],
+    ['registry over plain http, not loopback', { services: ['core'], registry: 'http://registry.example.com', version: 'v1' }, 'Input "registry": uses plain http:// for a host that is not loopback'],
     ['registry namespace', { services: ['core'], registry: 'ghcr.io/Example_Org', version: 'v1' }, 'namespace "Example_Org" is not a valid repository path component (try "example_org")'],
     ['version with build metadata', { services: ['core'], version: 'v1.2.3+build.5' }, 'Input "version": the version "v1.2.3+build.5" is not a valid image tag (try "v1.2.3-build.5"); expected a tag matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Got: v1.2.3+build.5'],
     ['unknown pin variable', { services: ['core'], version: 'v1', pin: 'sha-{commit}' }, 'Input "pin": unknown variable {commit}'],

@@ -5,6 +5,7 @@
  * that is still not a valid image reference (spaces, invalid characters, a tag or digest) is an
  * input error here, where metadata-action would emit tags that fail later at push time.
  */
+import { ImageReferenceError, PATH_RULE, parseImageReference, suggestionFor } from '@deploy-kit/core/oci/reference';
 import { inputError, type Origin } from './errors.js';
 import { normalizeList, parseFields, type ListEntry, type ListInput } from './list.js';
 
@@ -13,57 +14,32 @@ export interface Image {
   enable: boolean;
 }
 
-/** One path component of a repository name (OCI distribution spec). */
-export const PATH_COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
-const PORT = /^[0-9]+$/;
-
-export const PATH_RULE = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*';
-
-/** Splits `host[:port]/path/components` the way the reference grammar does. */
-export function splitReference(name: string): { domain?: string; components: string[] } {
-  const slash = name.indexOf('/');
-  if (slash > 0) {
-    const first = name.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
-      return { domain: first, components: name.slice(slash + 1).split('/') };
-    }
-  }
-  return { components: name.split('/') };
-}
-
-export function isValidDomain(domain: string): boolean {
-  const [host, port, ...rest] = domain.split(':');
-  if (rest.length > 0 || !host) return false;
-  if (port !== undefined && !PORT.test(port)) return false;
-  return host.split('.').every(part => DOMAIN_COMPONENT.test(part));
-}
-
-/** A suggestion for an invalid path component: lowercased, invalid runs replaced by '-'. */
-export function suggestComponent(component: string): string {
-  let s = component.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
-  s = s.replace(/[._-]{2,}/g, m => (m === '__' || /^-+$/.test(m) ? m : '-'));
-  return s.replace(/^[._-]+|[._-]+$/g, '');
-}
-
 /**
- * Checks an image name (without tag). Returns a problem description, or undefined when valid.
+ * Checks an image name (without tag) with core's reference grammar, worded for the `images` input.
+ * Returns a problem description, or undefined when valid.
  */
 export function imageNameProblem(name: string): string | undefined {
   if (name === '') return 'the image name is empty';
   if (/\s/.test(name)) return `"${name}" contains whitespace`;
   if (name.includes('@')) return `"${name}" contains a digest; give the repository only`;
-  const { domain, components } = splitReference(name);
-  if (domain !== undefined && !isValidDomain(domain)) return `"${domain}" is not a valid registry host[:port]`;
-  const last = components[components.length - 1] ?? '';
-  if (last.includes(':')) return `"${name}" contains a tag; give the repository only (tags come from the tags input)`;
-  for (const c of components) {
-    if (!PATH_COMPONENT.test(c)) {
-      const suggestion = suggestComponent(c);
-      return `path component "${c}" of "${name}" is not valid${suggestion && suggestion !== c ? ` (try "${suggestion}")` : ''}`;
+  const tagProblem = `"${name}" contains a tag; give the repository only (tags come from the tags input)`;
+  try {
+    if (parseImageReference(name).tag !== undefined) return tagProblem;
+  } catch (error) {
+    if (!(error instanceof ImageReferenceError)) throw error;
+    switch (error.problem) {
+      case 'host':
+        return `"${error.part}" is not a valid registry host[:port]`;
+      case 'tag':
+        return tagProblem;
+      case 'component':
+        return `path component "${error.part}" of "${name}" is not valid${suggestionFor(error.part)}`;
+      case 'too-long':
+        return `"${name}" is longer than 255 characters`;
+      default:
+        return `"${name}" ${error.message}`;
     }
   }
-  if (name.length > 255) return `"${name}" is longer than 255 characters`;
   return undefined;
 }
 

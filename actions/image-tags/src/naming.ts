@@ -3,8 +3,9 @@
  * `123456.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3`), with OCI-spec validation of every
  * repository path component and tag, and the immutable pin tag.
  */
+import { PATH_COMPONENT, PATH_RULE, suggestComponent } from '@deploy-kit/core/oci/reference';
+import { readRegistry, registryPrefix } from '@deploy-kit/core/oci/registry';
 import { TagInputError } from './errors.js';
-import { isValidDomain, PATH_COMPONENT, PATH_RULE, suggestComponent } from './image.js';
 import { sanitizeTag, TAG_PATTERN } from './meta.js';
 
 export const KINDS: Record<string, string> = { ms: 'ms_{name}', cli: 'cli_{name}' };
@@ -36,27 +37,15 @@ export function normalizeServiceName(raw: string, stripPrefix: string): string {
   return stripPrefix && name.startsWith(stripPrefix) && name.length > stripPrefix.length ? name.slice(stripPrefix.length) : name;
 }
 
-/** Validates and normalises the registry (`host[:port][/namespace...]`, no scheme, no trailing /). */
+/**
+ * The `registry` input by the suite's one rule (core's readRegistry: `[https://|http://]host[:port][/namespace]`,
+ * plain http only for loopback), as the prefix of the references: `host[/namespace]`, lower-case, no scheme.
+ */
 export function parseRegistry(registry: string | undefined, inputName = 'registry'): string {
-  const r = (registry ?? '').trim().replace(/\/+$/, '');
-  if (r === '') return '';
-  const expected = 'a registry host[:port] with an optional namespace, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or ghcr.io/org';
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(r);
-  if (scheme) {
-    throw new TagInputError(inputName, undefined, `the registry must not include a scheme (try "${r.slice(scheme[0].length)}")`, expected, r);
-  }
-  if (/\s/.test(r)) throw new TagInputError(inputName, undefined, 'the registry contains whitespace', expected, r);
-  const parts = r.split('/');
-  const first = parts[0]!;
-  const isDomain = first.includes('.') || first.includes(':') || first === 'localhost';
-  if (isDomain && !isValidDomain(first)) throw new TagInputError(inputName, undefined, `"${first}" is not a valid host[:port]`, expected, r);
-  for (const c of isDomain ? parts.slice(1) : parts) {
-    if (!PATH_COMPONENT.test(c)) {
-      const s = suggestComponent(c);
-      throw new TagInputError(inputName, undefined, `namespace "${c}" is not a valid repository path component${s && s !== c ? ` (try "${s}")` : ''}`, `components matching ${PATH_RULE}`, r);
-    }
-  }
-  return r;
+  const raw = (registry ?? '').trim();
+  const { address, problem, expected } = readRegistry(raw);
+  if (problem !== undefined) throw new TagInputError(inputName, undefined, problem, expected, raw);
+  return address ? registryPrefix(address) : '';
 }
 
 /**

@@ -7,7 +7,7 @@ import { loadBackend } from '../src/backends/index.js';
 import type { BackendContext, MigrationBackend } from '../src/backends/types.js';
 import { configFrom, logFilePath, type MigrationConfig } from '../src/config.js';
 import { describePlan, fenced, runMigration, type FlowDeps } from '../src/flow.js';
-import type { ImageRef } from '../src/image.js';
+import type { ImageReference as ImageRef } from '@deploy-kit/core/oci';
 import { inputs, type Backend } from '../src/io.js';
 import type { Values } from '../src/plan.js';
 import type { MigrationResult } from '../src/result.js';

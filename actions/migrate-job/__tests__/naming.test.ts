@@ -1,9 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { dns1123Name, isDns1123Label, labelValue, migrationJobName, nameHash } from '../src/naming.js';
 import { formatArgv, parseArgv, splitWords } from '../src/argv.js';
-import { parseImageRef, pinnedReference } from '../src/image.js';
-
-const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 describe('migrationJobName', () => {
   test.each([
@@ -100,30 +97,5 @@ describe('argv', () => {
 
   test('formatArgv quotes only what needs it', () => {
     expect(formatArgv(['migrate', '-path', 'db dir', "it's", ''])).toBe(`migrate -path 'db dir' 'it'\\''s' ''`);
-  });
-});
-
-describe('image references', () => {
-  test.each([
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3', { registry: '123456789012.dkr.ecr.eu-west-1.amazonaws.com', repository: 'ms_core', tag: 'v1.2.3', digest: undefined }],
-    [`127.0.0.1:5000/app/ms_core@${DIGEST}`, { registry: '127.0.0.1:5000', repository: 'app/ms_core', tag: undefined, digest: DIGEST }],
-    [`localhost/app:1@${DIGEST}`, { registry: 'localhost', repository: 'app', tag: '1', digest: DIGEST }],
-    ['postgres:17-alpine', { registry: 'docker.io', repository: 'library/postgres', tag: '17-alpine' }],
-    ['org/app', { registry: 'docker.io', repository: 'org/app', tag: undefined }],
-  ])('%s', (raw, expected) => expect(parseImageRef(raw)).toMatchObject(expected));
-
-  test.each([
-    ['', /is empty/],
-    ['app:v1 extra', /whitespace/],
-    ['App:v1', /path component "App"/],
-    ['app@sha256:abc', /not sha256:<64 lowercase hex>/],
-    ['app:-bad', /not a valid tag/],
-    ['reg.io:99999x/app', /path component|registry/],
-  ])('%j is refused', (raw, message) => expect(() => parseImageRef(raw)).toThrow(message));
-
-  test('pinnedReference drops the tag', () => {
-    expect(pinnedReference(parseImageRef(`r.io/app:v1@${DIGEST}`))).toBe(`r.io/app@${DIGEST}`);
-    expect(pinnedReference(parseImageRef('r.io/app:v1'), DIGEST)).toBe(`r.io/app@${DIGEST}`);
-    expect(() => pinnedReference(parseImageRef('r.io/app:v1'))).toThrow(/no digest/);
   });
 });

@@ -5,7 +5,6 @@ import { buildPlan, ignoredInputs, type Values } from '../src/plan.js';
 import { kubeError, kubeRetryability } from '../src/kube/errors.js';
 import { waitGraceMs } from '../src/plan.js';
 import { pollDelay, startedByFor } from '../src/backends/ecs.js';
-import { parseChallenge } from '../src/registry.js';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 const context = { repository: 'example-org/orders', refType: 'tag', refName: 'v1.2.3' };
@@ -123,12 +122,4 @@ describe('ecs helpers', () => {
     [10_000, 3_000],
     [60_000, 6_000],
   ])('pollDelay(%i) = %i', (elapsed, delay) => expect(pollDelay(elapsed)).toBe(delay));
-});
-
-test('registry bearer challenges', () => {
-  expect(parseChallenge('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/postgres:pull"')).toEqual({
-    scheme: 'bearer',
-    params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/postgres:pull' },
-  });
-  expect(parseChallenge('Basic realm="x"').scheme).toBe('basic');
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseImageRef } from '../src/image.js';
+import { parseImageReference as parseImageRef } from '@deploy-kit/core/oci';
 import { manifestUrl, resolveDigest } from '../src/registry.js';
 
 const DIGEST = `sha256:${'c'.repeat(64)}`;
@@ -121,5 +121,38 @@ describe('resolveDigest: failures name the registry and the reason', () => {
     expect(manifestUrl(parseImageRef('localhost:5000/app:v1'))).toBe('http://localhost:5000/v2/app/manifests/v1');
     expect(manifestUrl(parseImageRef('[::1]:5000/app:v1'))).toBe('http://[::1]:5000/v2/app/manifests/v1');
     expect(manifestUrl(parseImageRef('registry.example.com:5000/app:v1'))).toBe('https://registry.example.com:5000/v2/app/manifests/v1');
+  });
+});
+
+describe('resolveDigest: every other answer is worded for the user', () => {
+  const bearer = () => challenge('https://auth.example.com/token');
+  test.each<[string, (url: URL, auth: string | undefined) => Response, string]>([
+    ['a token service that refuses', (url) => (url.host === 'auth.example.com' ? new Response('denied', { status: 403 }) : bearer()), "the registry's token service answered 403"],
+    ['a token service that answers no JSON', (url) => (url.host === 'auth.example.com' ? new Response('<html>', { status: 200 }) : bearer()), 'the token service of registry.example.com answered with something that is not JSON'],
+    ['a registry that refuses the token', (url) => (url.host === 'auth.example.com' ? new Response('{"token":"t"}', { status: 200 }) : bearer()), 'the registry refused access (401)'],
+    ['a registry that forbids', () => new Response(null, { status: 403 }), 'the registry refused access (403)'],
+    ['a registry error', () => new Response(null, { status: 500 }), 'the registry answered 500'],
+    ['no tag', () => new Response(null, { status: 404 }), 'the registry has no tag "v1" in orders (404)'],
+    ['no digest header', () => new Response(null, { status: 200 }), 'the registry sent no Docker-Content-Digest header'],
+  ])('%s', async (_, answer, why) => {
+    const { fetch } = fakeFetch(answer);
+    const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch }).catch((e: any) => e);
+    expect(error.message).toBe('Could not resolve registry.example.com/orders:v1 to a digest');
+    expect(error.why).toBe(why);
+  });
+
+  test('a reference with a digest needs no lookup', async () => {
+    const { fetch, sent } = fakeFetch(() => digestAnswer());
+    expect(await resolveDigest(parseImageRef(`registry.example.com/orders@${DIGEST}`), { env: env(), fetch })).toBe(DIGEST);
+    expect(sent).toEqual([]);
+  });
+
+  test('a token service that cannot be reached is named as such', async () => {
+    const { fetch } = fakeFetch((url) => {
+      if (url.host === 'auth.example.com') throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND auth.example.com'), { code: 'ENOTFOUND' }) });
+      return challenge('https://auth.example.com/token');
+    });
+    const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch }).catch((e: any) => e);
+    expect(error.why).toBe("the registry's token service https://auth.example.com/token?*** could not be reached: the host name does not resolve (ENOTFOUND)");
   });
 });

@@ -8,7 +8,7 @@
 import { ActionError, errorMessage, formatDuration, redact, type StepSummary } from '@deploy-kit/core';
 import type { MigrationBackend } from './backends/types.js';
 import type { MigrationConfig } from './config.js';
-import { pinnedReference, type ImageRef } from './image.js';
+import { pinnedReference, type ImageReference as ImageRef } from '@deploy-kit/core/oci';
 import type { Backend, outputs } from './io.js';
 import { stepBudgetMs, type StepDeadline } from './plan.js';
 import { isFailure, type MigrationResult } from './result.js';

@@ -4,7 +4,7 @@
  */
 import { InputError, type InputValues, credentialTransportProblem, formatDuration, releaseTagOf, runner as core } from '@deploy-kit/core';
 import { parseArgv } from './argv.js';
-import { IMAGE_FORMS, parseImageRef, type ImageRef } from './image.js';
+import { IMAGE_REFERENCE_FORMS as IMAGE_FORMS, parseImageReference as parseImageRef, type ImageReference as ImageRef } from '@deploy-kit/core/oci';
 import { parseResources, validateEnvNames, type JobSpecInput, type Resources } from './manifest.js';
 import { isDns1123Label, migrationJobName } from './naming.js';
 import { parseChecksumInput, parseToolSpec, type ToolSpec } from './tool.js';

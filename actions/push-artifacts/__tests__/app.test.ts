@@ -1,10 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '@deploy-kit/core';
-import { resolveS3Version, validateCombination, type Values } from '../src/app.js';
-import { dockerConfigJson, dockerPush, parsePushDigest, removeDockerConfig, writeDockerConfig, type Runner } from '../src/docker.js';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { resolveS3Version, validateCombination, type Values } from '../src/config.js';
+import { dockerPush, parsePushDigest, type Runner } from '../src/docker.js';
 
 const base: Values = {
   region: '', registry: '', registryAuth: 'ecr', images: '', source: '', mode: 'push', promoteFrom: '', createRepositories: false, scanOnPush: true,
@@ -55,28 +52,14 @@ describe('resolveS3Version', () => {
 });
 
 describe('docker', () => {
-  test('config file: 0600 in a 0700 dir, docker login format; removal only of our own dirs', async () => {
-    const temp = mkdtempSync(join(tmpdir(), 'pa-docker-'));
-    try {
-      const dir = await writeDockerConfig(temp, [{ host: 'r.example', username: 'AWS', password: 'pw' }]);
-      expect(statSync(dir).mode & 0o777).toBe(0o700);
-      expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
-      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ auths: { 'r.example': { auth: Buffer.from('AWS:pw').toString('base64') } } });
-      await expect(removeDockerConfig(temp)).rejects.toThrow(/refusing to remove/);
-      await removeDockerConfig(dir);
-    } finally {
-      rmSync(temp, { recursive: true, force: true });
-    }
-    expect(dockerConfigJson([])).toBe('{\n  "auths": {}\n}\n');
-  });
-
+  // The docker config files themselves are core's (packages/core/__tests__/oci-docker-config.test.ts).
   test('parsePushDigest', () => {
     expect(parsePushDigest(`v1: digest: sha256:${'a'.repeat(64)} size: 1234`)).toBe(`sha256:${'a'.repeat(64)}`);
     expect(parsePushDigest('nothing')).toBeUndefined();
   });
 
   // No `docker login` (it would write ~/.docker/config.json, or a keyring): the login is in the
-  // private config the CLI is pointed at (app.ts writes it and removes it when the step ends).
+  // private config the CLI is pointed at (flow.ts writes it and removes it when the step ends).
   test('mode docker: tag and push with the environment given (its DOCKER_CONFIG holds the login); no login command', async () => {
     const calls: Array<{ args: string[]; stdin?: string; config?: string }> = [];
     const run: Runner = async (_command, args, options) => {

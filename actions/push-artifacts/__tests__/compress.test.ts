@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { makeDockerArchive, makeDockerOciArchive, makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
 import { GZIP_LEVEL, LayerCompressor, gzipBlob, layersToCompress, rewriteTree } from '../src/compress.js';
-import { MEDIA, SourceError, blobDigests, loadImage, type BlobSource, type Descriptor, type ManifestNode } from '../src/layout.js';
+import { MEDIA } from '@deploy-kit/core/oci';
+import { SourceError, blobDigests, loadImage, type BlobSource, type Descriptor, type ManifestNode } from '../src/layout.js';
 
 let dir: string;
 beforeAll(() => {

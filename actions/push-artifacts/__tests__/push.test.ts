@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
 import { loadImage, verifyBlobs, type LoadedImage } from '../src/layout.js';
 import { formatBytes, pool, pushImages, type RegistryApi } from '../src/push.js';
-import type { UploadResult } from '../src/registry.js';
+import type { UploadResult } from '@deploy-kit/core/oci/client';
 
 /**
  * An in-memory registry with the rules a real one enforces: a blob is stored only when its bytes
@@ -65,7 +65,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pa-push-'));
   multi = await loadImage((await makeOciLayout(join(dir, 'm'), { layers: [1000, 3000], platforms: ['linux/amd64', 'linux/arm64'] })).layout);
   single = await loadImage((await makeOciLayout(join(dir, 's'), { layers: [500, 800] })).layout);
-  await verifyBlobs([multi, single]); // what app.ts does before the first write
+  await verifyBlobs([multi, single]); // what flow.ts does before the first write
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

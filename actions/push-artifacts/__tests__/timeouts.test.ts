@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import { ActionError } from '@deploy-kit/core';
 import { createEcrApi } from '../src/ecr.js';
-import { networkFailure } from '../src/network.js';
-import { RegistryClient } from '../src/registry.js';
+import { networkFailure } from '@deploy-kit/core/oci';
+import { RegistryClient } from '@deploy-kit/core/oci/client';
 import { createS3Api } from '../src/s3.js';
 
 let silent: Server;

@@ -2,11 +2,11 @@
 // paths stay inside their source, how a network failure is named, which input a bad S3 key came from.
 import { describe, expect, test } from '@jest/globals';
 import { ActionError } from '@deploy-kit/core';
-import { s3KeyPrefix, type Values } from '../src/app.js';
+import { describeRegistryNetworkError, networkFailure, parseRegistry } from '@deploy-kit/core/oci';
+import { s3KeyPrefix, type Values } from '../src/config.js';
 import { isInside } from '../src/local-files.js';
 import { ecrTokenMayGo, loginPlan, type LoginPlan } from '../src/logins.js';
-import { awsEndpointDescription, describeAwsNetworkError, describeRegistryNetworkError, networkFailure } from '../src/network.js';
-import { parseRegistry } from '../src/refs.js';
+import { awsEndpointDescription, describeAwsNetworkError } from '../src/network.js';
 import { transferTimeoutMs } from '../src/s3.js';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';

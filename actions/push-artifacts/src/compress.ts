@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { INDEX_TYPES, MEDIA, SourceError, blobDigests, fileRangeStream, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
+import { INDEX_TYPES, MEDIA } from '@deploy-kit/core/oci';
+import { SourceError, blobDigests, fileRangeStream, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
 import { FileChangedError } from './local-files.js';
 import { pool } from './push.js';
 

@@ -1,51 +1,14 @@
 /**
- * Docker CLI integration: a private docker config (0600 in a 0700 directory under RUNNER_TEMP)
- * holding the registry login, for later steps (`docker-config: true`, `mode: login`; removed by the
- * post step) or for this step's own `docker push` (`mode: docker`; removed when the step ends).
- * The password goes into that file only: never onto a command line, and never through `docker
- * login`, which would write it to ~/.docker/config.json or, with an empty config, to the OS keyring
- * through a credential helper, where it would outlive the job.
+ * `mode: docker`: tags and pushes with the docker CLI (an engine is needed). The CLI gets the
+ * registry login through a private docker config (core's docker-config.ts) named by DOCKER_CONFIG in
+ * its environment: never on a command line, and never through `docker login`, which would write it to
+ * ~/.docker/config.json or, with an empty config, to the OS keyring, where it would outlive the job.
  *
- * Why child_process and not @actions/exec (3.0.0): every docker command has a time limit (a Docker
- * engine that does not answer hangs `docker info` and `docker push`), and exec gives no handle on
- * the child to stop it with (no ChildProcess, pid, AbortSignal or kill option).
+ * `runCommand` uses node:child_process rather than @actions/exec: it must kill the child at its time
+ * limit (`docker push` to a registry that stopped answering), which @actions/exec does not offer.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { ActionError } from '@deploy-kit/core';
-
-export interface Login {
-  host: string;
-  username: string;
-  password: string;
-}
-
-/** `{auths: {host: {auth: base64(user:password)}}}` as `docker login` writes it. */
-export function dockerConfigJson(logins: readonly Login[]): string {
-  const auths: Record<string, { auth: string }> = {};
-  for (const login of logins) auths[login.host] = { auth: Buffer.from(`${login.username}:${login.password}`).toString('base64') };
-  return `${JSON.stringify({ auths }, null, 2)}\n`;
-}
-
-/** Writes `<runnerTemp>/deploy-kit-docker-<random>/config.json` (dir 0700, file 0600); returns the dir. */
-export async function writeDockerConfig(runnerTemp: string, logins: readonly Login[]): Promise<string> {
-  const dir = join(runnerTemp, `deploy-kit-docker-${randomBytes(6).toString('hex')}`);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-  const file = join(dir, 'config.json');
-  await writeFile(file, dockerConfigJson(logins), { mode: 0o600 });
-  await chmod(file, 0o600);
-  return dir;
-}
-
-/** Only directories this action made (name check) are removed. */
-export async function removeDockerConfig(dir: string): Promise<boolean> {
-  if (!/deploy-kit-docker-[0-9a-f]{12}$/.test(dir)) throw new Error(`refusing to remove ${dir}: not a docker config directory deploy-kit wrote`);
-  await rm(dir, { recursive: true, force: true });
-  return true;
-}
 
 export interface CommandResult {
   code: number | null;
@@ -90,7 +53,7 @@ export interface DockerPushRequest {
 
 /**
  * mode: docker — needs an engine; tags and pushes. `env` is the CLI's environment: its DOCKER_CONFIG
- * is the private config holding the login, when there is one (see app.ts).
+ * is the private config holding the login, when there is one (see flow.ts).
  */
 export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, requests: DockerPushRequest[], log: (m: string) => void): Promise<Map<string, string>> {
   const tail = (r: CommandResult) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');

@@ -5,6 +5,7 @@
  */
 import { ActionError, registerSecret } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, describeCommonAwsError } from '@deploy-kit/core/aws';
+import { MANIFEST_MEDIA_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import { describeAwsNetworkError, type AwsService } from './network.js';
 
 export interface EcrLogin {
@@ -73,7 +74,7 @@ export function manifestMediaType(image: EcrImage): string {
   } catch {
     /* not JSON: PutImage will say so */
   }
-  return 'application/vnd.docker.distribution.manifest.v2+json';
+  return MEDIA.dockerManifest;
 }
 
 /**
@@ -227,12 +228,7 @@ export async function createEcrApi(region: string, options: AwsClientOptions = {
             repositoryName: repository,
             registryId,
             imageIds: [id.digest ? { imageDigest: id.digest } : { imageTag: id.tag }],
-            acceptedMediaTypes: [
-              'application/vnd.docker.distribution.manifest.v2+json',
-              'application/vnd.docker.distribution.manifest.list.v2+json',
-              'application/vnd.oci.image.manifest.v1+json',
-              'application/vnd.oci.image.index.v1+json',
-            ],
+            acceptedMediaTypes: [...MANIFEST_MEDIA_TYPES],
           }),
         ),
       );

@@ -12,24 +12,9 @@ import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import { FileChangedError, OutsideRootError, checkedRange, identityOf, realInside, type FileIdentity } from './local-files.js';
 import { indexTar, resolveTarEntry, type TarEntry } from './tar.js';
-
-export const MEDIA = {
-  ociIndex: 'application/vnd.oci.image.index.v1+json',
-  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-  ociConfig: 'application/vnd.oci.image.config.v1+json',
-  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
-  ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-  dockerConfig: 'application/vnd.docker.container.image.v1+json',
-  dockerLayer: 'application/vnd.docker.image.rootfs.diff.tar',
-  dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
-} as const;
-
-export const INDEX_TYPES = new Set<string>([MEDIA.ociIndex, MEDIA.dockerList]);
-export const MANIFEST_TYPES = new Set<string>([MEDIA.ociManifest, MEDIA.dockerManifest]);
 
 export interface Descriptor {
   mediaType: string;

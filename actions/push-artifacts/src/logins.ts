@@ -7,7 +7,7 @@
  * and a registry there that wants a login fails with an error that says why it got none.
  */
 import { credentialBoundTo, isLoopbackHost } from '@deploy-kit/core';
-import { parseEcrHost, type RegistryAddress } from './refs.js';
+import { parseEcrHost, type RegistryAddress } from '@deploy-kit/core/oci';
 
 export type LoginPlan =
   /** An ECR registry: a token from GetAuthorizationToken for its account, bound to its proxyEndpoint. */

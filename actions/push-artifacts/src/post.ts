@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { errorMessage, runPost, runner as core } from '@deploy-kit/core';
-import { removeDockerConfig } from './docker.js';
+import { removeDockerConfig } from '@deploy-kit/core/oci/docker-config';
 import { dockerConfigStates } from './state.js';
 
 /**

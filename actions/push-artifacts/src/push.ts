@@ -6,7 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { blobDigests, manifestsInPushOrder, type BlobSource, type LoadedImage } from './layout.js';
-import type { UploadResult } from './registry.js';
+import type { UploadResult } from '@deploy-kit/core/oci/client';
 
 /** The registry operations a push needs (RegistryClient implements them). */
 export interface RegistryApi {

@@ -1,40 +1,66 @@
 /**
- * A client for the OCI distribution HTTP API (what ECR, the CNCF registry, GHCR and Docker Hub
- * serve), over a fetch-shaped transport (http.ts): auth challenges (Basic and Bearer tokens), blob
- * HEAD / cross-repository mount / monolithic and chunked uploads streamed from disk, and manifests.
- * Blobs are hashed before the push starts (layout.ts verifyBlobs), so the upload only streams them;
- * the registry checks the digest when the upload completes. Every call goes through core's retry
- * (5xx, 429 with Retry-After, connection resets) and has a time limit; chunked uploads resume from
- * the offset the registry reports, or start a fresh session when it cannot say.
+ * The one client for the OCI distribution HTTP API (what ECR, the CNCF registry, GHCR and Docker Hub
+ * serve), over a fetch-shaped transport (transport.ts): auth challenges (Basic and Bearer tokens),
+ * manifest HEAD / GET / PUT, blob HEAD, cross-repository mount, and monolithic and chunked uploads
+ * streamed from disk. push-artifacts pushes with it; migrate-job resolves a tag to its digest with it.
+ * Every call goes through core's retry (5xx, 429 with Retry-After, connection resets) and has a time
+ * limit that also ends at the step's deadline (`signal`; SECURITY.md rule 4); chunked uploads resume
+ * from the offset the registry reports, or start a fresh session when it cannot say.
  *
- * Credentials (the login, and any token a token service gives for it) are bound to the registry's
- * own host: they are sent only to URLs on that host and port, over https (http only for loopback),
- * never to an upload location or a token service on another host (SECURITY.md).
+ * Where credentials go (SECURITY.md rules 1 and 2): the login, and any token a token service gives
+ * for it, are sent only to URLs on the registry's own host and port, over https (http only for
+ * loopback): never to an upload location or a redirect on another host. A token service (realm) on
+ * another host gets the login only when the login allows it (`tokenServiceElsewhere`: a Docker
+ * config login is the user's for that registry and its token service, as docker sends it; an ECR
+ * token is bound to its proxyEndpoint and is not), and never over plain http to a host that is not
+ * loopback; otherwise it is asked for an anonymous token. Every URL the client is sent to, redirects
+ * included, is https, or plain http on a loopback host.
+ *
+ * Hand-written: the JavaScript registry clients on npm either wrap the docker CLI, lack chunked
+ * upload with resume and cross-repository mount, or do not let the caller bind credentials per host.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { assertCredentialTransport, classifyError, credentialBoundTo, isLoopbackHost, registerSecret, requestSignal, retry, safeUrl, sleep, type RetryOptions, type Retryability } from '@deploy-kit/core';
-import { nodeTransport, type HttpResponse, type Transport } from './http.js';
+import { ActionError } from '../errors.js';
+import { classifyError, retry, sleep, type RetryOptions, type Retryability } from '../retry.js';
+import { registerSecret, safeUrl } from '../secrets.js';
+import { credentialBoundTo, credentialTransportProblem, isLoopbackHost, requestSignal } from '../trust.js';
+import { MANIFEST_ACCEPT } from './media.js';
 import { describeRegistryNetworkError } from './network.js';
+import { nodeTransport, type HttpResponse, type Transport } from './transport.js';
 
 export interface RegistryCredentials {
   username: string;
   password: string;
+  /**
+   * Whether the login may also go to a token service (realm) on another host that the registry
+   * names, over https (plain http for loopback only). True for a Docker config login; false (the
+   * default) for a credential bound to the registry host alone, such as an ECR token.
+   */
+  tokenServiceElsewhere?: boolean;
 }
-
-export type FetchLike = Transport;
 
 export interface RegistryClientOptions {
   /** `https://host[:port]` (or `http://` for loopback). */
   baseUrl: string;
   credentials?: RegistryCredentials;
-  /** Default: node:http/https with backpressure (http.ts). */
-  fetch?: FetchLike;
+  /** Default: node:http/https with backpressure (transport.ts). */
+  fetch?: Transport;
   retry?: Partial<RetryOptions>;
   /** Longest wait for a response without a body to send (default 60 s). */
   timeoutMs?: number;
   /** Slowest upload rate assumed when sizing an upload's time limit (bytes per second, default 256 KiB/s). */
   minBytesPerSecond?: number;
+  /** The step's deadline and cancellation: no request outlives it, and nothing is retried after it. */
+  signal?: AbortSignal;
+  /** What a token is asked for: `pull,push` on the repository (default), or `pull` for a client that only reads. */
+  access?: 'push' | 'pull';
+  /**
+   * Whether the first request is a `GET /v2/` that learns the auth scheme (default true: a push makes
+   * many requests). Without it, the first request goes straight to its URL, with the login as Basic
+   * credentials when there is one, and a 401 teaches the scheme (one round trip less for a lookup).
+   */
+  probe?: boolean;
   log?: (message: string) => void;
 }
 
@@ -46,6 +72,8 @@ export class RegistryError extends Error {
     readonly code: string,
     readonly headers: HttpResponse['headers'],
     readonly operation: string,
+    /** Who answered: the registry, or the token service it named. */
+    readonly from: 'registry' | 'token service' = 'registry',
   ) {
     super(message);
     this.name = 'RegistryError';
@@ -57,6 +85,49 @@ export class SourceReadError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceReadError';
+  }
+}
+
+/** The registry answered something the protocol does not allow (no realm, no token, no Location …). */
+export class RegistryProtocolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RegistryProtocolError';
+  }
+}
+
+/** A URL the client refused to speak to (plain http to a host that is not loopback); `hop` > 0 for a redirect. */
+export class RegistryTransportError extends Error {
+  constructor(
+    readonly url: string,
+    readonly hop: number,
+    readonly problem: string,
+  ) {
+    super(hop === 0 ? `refusing ${safeUrl(url)}: ${problem}` : `the registry redirected to ${safeUrl(url)}, which is refused: ${problem}`);
+    this.name = 'RegistryTransportError';
+  }
+}
+
+/** The registry named a token service no credential may be sent to (SECURITY.md rule 2); nothing was sent. */
+export class TokenServiceRefused extends ActionError {
+  constructor(
+    readonly registry: string,
+    readonly realm: URL,
+    readonly problem: string,
+  ) {
+    super(`Refused to send a login to the token service ${realm.host} that registry ${registry} named`, { why: problem, check: "the registry's WWW-Authenticate challenge names an https token service" });
+    this.name = 'TokenServiceRefused';
+  }
+}
+
+/** The token service did not answer (a network failure); `cause` is the failure. */
+export class TokenServiceUnreachable extends ActionError {
+  constructor(
+    readonly realm: URL,
+    described: ActionError,
+  ) {
+    super(described.message, { why: described.why, check: described.check, cause: described.cause });
+    this.name = 'TokenServiceUnreachable';
   }
 }
 
@@ -77,12 +148,12 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   return { scheme: match[1]!.toLowerCase(), params };
 }
 
-export const MANIFEST_ACCEPT = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ');
+/** Why the client must not speak to `url` at all, or undefined: https, or plain http to a loopback host. */
+export function registryTransportProblem(url: URL): string | undefined {
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') return isLoopbackHost(url.host) ? undefined : `${url.host} is plain http (only https, and plain http for loopback hosts)`;
+  return `${url.protocol}// is not https`;
+}
 
 interface RequestOptions {
   headers?: Record<string, string>;
@@ -95,6 +166,12 @@ interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** A credential header and the URLs it may go to. */
+interface BoundCredential {
+  header: string;
+  mayGo(url: URL): boolean;
+}
+
 export interface UploadResult {
   /** `uploaded` (bytes sent) or `mounted` (from another repository). */
   how: 'uploaded' | 'mounted';
@@ -102,12 +179,23 @@ export interface UploadResult {
   chunks: number;
 }
 
+export interface ManifestHead {
+  /** The registry's Docker-Content-Digest; undefined when it sent none. */
+  digest: string | undefined;
+  mediaType: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+/** The largest token-service answer read (a token is a few KB). */
+const MAX_TOKEN_ANSWER = 1024 * 1024;
+
 export class RegistryClient {
-  private readonly fetch: FetchLike;
+  private readonly fetch: Transport;
   private readonly base: URL;
   private readonly tokens = new Map<string, string>();
-  private challenge: Challenge | undefined;
-  private pinged = false;
+  /** The auth scheme: unknown until probed or challenged (undefined); null when the registry wants none. */
+  private challenge: Challenge | null | undefined;
   private toldAnonymousToken = false;
 
   constructor(private readonly options: RegistryClientOptions) {
@@ -125,80 +213,113 @@ export class RegistryClient {
     this.options.log?.(message);
   }
 
-  private retryOptions(label: string, classify?: (error: unknown) => Retryability): RetryOptions {
-    return { label, ...this.options.retry, ...(classify ? { classify } : {}) };
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 60_000;
+  }
+
+  private retryOptions(label: string, classify: (error: unknown) => Retryability = classifyError): RetryOptions {
+    // Nothing is retried once the step's deadline has passed (or the run was cancelled).
+    const bounded = (error: unknown): Retryability => (this.options.signal?.aborted ? { retryable: false, reason: 'the step ended' } : classify(error));
+    return { label, ...this.options.retry, classify: bounded };
   }
 
   /** `GET /v2/`: learns the auth scheme; fails clearly on anything but 200/401. */
   async ping(): Promise<void> {
-    if (this.pinged) return;
+    if (this.challenge !== undefined) return;
     await retry(async () => {
-      const response = await this.send('GET', '/v2/', {}, undefined, this.options.timeoutMs ?? 60_000);
+      const response = await this.send('GET', this.url('/v2/'), {}, undefined, this.timeoutMs);
       await drain(response);
       if (response.status === 401) this.challenge = parseChallenge(response.headers.get('www-authenticate')) ?? { scheme: 'basic', params: {} };
       else if (!response.ok) throw await this.errorFrom(response, 'GET /v2/');
+      else this.challenge = null;
     }, this.retryOptions(`registry ${this.host} ping`));
-    this.pinged = true;
   }
 
   private url(path: string): URL {
     return new URL(path, this.base);
   }
 
-  private async send(method: string, url: string | URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number): Promise<HttpResponse> {
-    const target = typeof url === 'string' ? this.url(url) : url;
-    if (target.protocol === 'http:' && !isLoopbackHost(target.host)) throw new Error(`the registry sent us to plain-http ${safeUrl(target.toString())}; refusing (http only for loopback)`);
-    return this.fetch(target.toString(), { method, headers: { 'user-agent': 'deploy-kit', ...headers }, body, signal: requestSignal(timeoutMs) });
+  /**
+   * One exchange, following redirects of bodyless requests hop by hop: each hop must pass
+   * {@link registryTransportProblem}, and `credential` goes only to the hops it may go to.
+   */
+  private async send(method: string, url: URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number, credential?: BoundCredential): Promise<HttpResponse> {
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      const problem = registryTransportProblem(target);
+      if (problem) throw new RegistryTransportError(target.toString(), hop, problem);
+      const sent: Record<string, string> = { 'user-agent': 'deploy-kit', ...headers };
+      if (credential?.mayGo(target)) sent.authorization = credential.header;
+      const response = await this.fetch(target.toString(), { method, headers: sent, body, signal: requestSignal(timeoutMs, this.options.signal) });
+      const location = response.headers.get('location');
+      if (body === undefined && location && REDIRECTS.has(response.status) && hop < MAX_REDIRECTS) {
+        await drain(response);
+        target = new URL(location, target);
+        continue;
+      }
+      return response;
+    }
   }
 
   /** Whether the login (or a token for it) may go to `url`: this registry's own host and port, over an allowed transport. */
-  private mayAuthenticate(url: URL): boolean {
-    return credentialBoundTo(this.base.host, url);
+  private mayAuthenticate = (url: URL): boolean => credentialBoundTo(this.base.host, url);
+
+  private basic(credentials: RegistryCredentials): string {
+    return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
   }
 
   private async authorization(scopes: string[]): Promise<string | undefined> {
     const challenge = this.challenge;
-    if (!challenge) return undefined;
     const credentials = this.options.credentials;
-    if (challenge.scheme === 'basic') {
-      if (!credentials) return undefined;
-      return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-    }
-    if (challenge.scheme !== 'bearer') throw new Error(`registry ${this.host} asks for ${challenge.scheme} authentication, which is not supported (Basic and Bearer are)`);
+    // Not probed yet: the login as Basic credentials (the 401 of a Bearer registry then names its token service).
+    if (challenge === undefined) return credentials ? this.basic(credentials) : undefined;
+    if (challenge === null) return undefined;
+    if (challenge.scheme === 'basic') return credentials ? this.basic(credentials) : undefined;
+    if (challenge.scheme !== 'bearer') throw new RegistryProtocolError(`registry ${this.host} asks for ${challenge.scheme} authentication, which is not supported (Basic and Bearer are)`);
     const key = [...scopes].sort().join(' ');
     const cached = this.tokens.get(key);
     if (cached) return `Bearer ${cached}`;
     const realm = challenge.params.realm;
-    if (!realm) throw new Error(`registry ${this.host} sent a Bearer challenge without a realm`);
+    if (!realm) throw new RegistryProtocolError(`registry ${this.host} sent a Bearer challenge without a realm`);
     let tokenUrl: URL;
     try {
       tokenUrl = new URL(realm);
     } catch {
-      throw new Error(`registry ${this.host} named a token service that is not a URL (${realm.slice(0, 200)})`);
+      throw new RegistryProtocolError(`registry ${this.host} named a token service that is not a URL (${realm.slice(0, 200)})`);
     }
     // The token that comes back is a credential too: never over plain http to a host that is not loopback.
-    assertCredentialTransport(tokenUrl, `a login to the token service ${tokenUrl.host} that registry ${this.host} named`, 'the registry\'s WWW-Authenticate challenge names an https token service');
+    const problem = credentialTransportProblem(tokenUrl);
+    if (problem) throw new TokenServiceRefused(this.host, tokenUrl, problem);
     if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
     for (const scope of scopes) tokenUrl.searchParams.append('scope', scope);
-    // The login was issued for this registry: a token service on another host gets no credential and
-    // is asked for an anonymous token (what a public registry gives for pulls and public pushes).
-    const sendLogin = credentials !== undefined && this.mayAuthenticate(tokenUrl);
-    if (credentials && !sendLogin && !this.toldAnonymousToken) {
+    // The login goes to a token service on this registry's host; on another host only when the login
+    // allows it, else that service is asked for an anonymous token (what a public registry gives).
+    const realmHost = tokenUrl.host;
+    const elsewhere = credentials?.tokenServiceElsewhere === true;
+    const mayGo = (url: URL) => this.mayAuthenticate(url) || (elsewhere && credentialBoundTo(realmHost, url));
+    if (credentials && !mayGo(tokenUrl) && !this.toldAnonymousToken) {
       this.toldAnonymousToken = true;
       this.log(`Registry ${this.host} names the token service ${tokenUrl.host}, another host: the login for ${this.host} is not sent there; asking it for an anonymous token.`);
     }
+    const credential = credentials ? { header: this.basic(credentials), mayGo } : undefined;
     const token = await retry(async () => {
-      const headers: Record<string, string> = { 'user-agent': 'deploy-kit' };
-      if (sendLogin) headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-      const response = await this.fetch(tokenUrl.toString(), { method: 'GET', headers, signal: requestSignal(this.options.timeoutMs ?? 60_000) });
-      if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`);
-      const body = (await response.json()) as { token?: string; access_token?: string };
-      const value = body.token ?? body.access_token;
-      if (!value) throw new Error(`the token service of ${this.host} answered without a token`);
+      const response = await this.send('GET', tokenUrl, {}, undefined, this.timeoutMs, credential);
+      if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`, 'token service');
+      const text = await response.text();
+      if (text.length > MAX_TOKEN_ANSWER) throw new RegistryProtocolError(`the token service of ${this.host} answered with more than ${MAX_TOKEN_ANSWER} bytes`);
+      let body: { token?: unknown; access_token?: unknown };
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        throw new RegistryProtocolError(`the token service of ${this.host} answered with something that is not JSON`);
+      }
+      const value = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
+      if (!value) throw new RegistryProtocolError(`the token service of ${this.host} answered without a token`);
       return value;
     }, this.retryOptions(`registry ${this.host} token`)).catch((error: unknown) => {
       // Named as what it is: the token service, which may be another host than the registry.
-      throw describeRegistryNetworkError(error, { what: `Login to the token service of registry ${this.host}`, host: tokenUrl.host, url: `${tokenUrl.origin}${tokenUrl.pathname}`, service: 'token service' }) ?? error;
+      const unreachable = describeRegistryNetworkError(error, { what: `Login to the token service of registry ${this.host}`, host: tokenUrl.host, url: `${tokenUrl.origin}${tokenUrl.pathname}`, service: 'token service' });
+      throw unreachable ? new TokenServiceUnreachable(tokenUrl, unreachable) : error;
     });
     registerSecret(token);
     this.tokens.set(key, token);
@@ -207,15 +328,13 @@ export class RegistryClient {
 
   /** One request with auth; a 401 refreshes the challenge/token once and repeats it. */
   private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<HttpResponse> {
-    await this.ping();
-    const timeout = options.timeoutMs ?? this.options.timeoutMs ?? 60_000;
+    if (this.options.probe !== false) await this.ping();
+    const timeout = options.timeoutMs ?? this.timeoutMs;
     const target = typeof url === 'string' ? this.url(url) : url;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const headers = { ...options.headers };
       // An upload Location (or any URL the registry hands out) on another host gets no credential.
       const auth = this.mayAuthenticate(target) ? await this.authorization(options.scopes) : undefined;
-      if (auth) headers.authorization = auth;
-      const response = await this.send(method, target, headers, options.body?.(), timeout);
+      const response = await this.send(method, target, { ...options.headers }, options.body?.(), timeout, auth ? { header: auth, mayGo: this.mayAuthenticate } : undefined);
       if (response.status === 401 && attempt === 0) {
         await drain(response);
         const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -229,7 +348,7 @@ export class RegistryClient {
     throw new Error('unreachable');
   }
 
-  private async errorFrom(response: HttpResponse, operation: string): Promise<RegistryError> {
+  private async errorFrom(response: HttpResponse, operation: string, from: RegistryError['from'] = 'registry'): Promise<RegistryError> {
     let code = '';
     let detail = '';
     try {
@@ -245,11 +364,11 @@ export class RegistryClient {
       /* body unreadable */
     }
     const text = `${operation} on ${this.host} answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
-    return new RegistryError(text, response.status, code, response.headers, operation);
+    return new RegistryError(text, response.status, code, response.headers, operation, from);
   }
 
   private scopes(repository: string, extra: string[] = []): string[] {
-    return [`repository:${repository}:pull,push`, ...extra];
+    return [`repository:${repository}:${this.options.access === 'pull' ? 'pull' : 'pull,push'}`, ...extra];
   }
 
   /** Whether the repository already has the blob (HEAD). */
@@ -290,7 +409,7 @@ export class RegistryClient {
     const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`, 'start blob upload', { expect: [202], scopes: this.scopes(repository) });
     await drain(response);
     const location = response.headers.get('location');
-    if (!location) throw new Error(`registry ${this.host} started an upload without a Location header`);
+    if (!location) throw new RegistryProtocolError(`registry ${this.host} started an upload without a Location header`);
     return this.url(location);
   }
 
@@ -441,8 +560,8 @@ export class RegistryClient {
     }
   }
 
-  /** The digest a tag (or digest) points at now, or undefined when there is none. */
-  async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
+  /** The digest and media type a tag (or digest) points at now (HEAD), or undefined when there is none (404). */
+  async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
     return retry(async () => {
       const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, `HEAD manifest ${reference}`, {
         expect: [200, 404],
@@ -451,8 +570,13 @@ export class RegistryClient {
       });
       await drain(response);
       if (response.status === 404) return undefined;
-      return response.headers.get('docker-content-digest') ?? undefined;
+      return { digest: response.headers.get('docker-content-digest') ?? undefined, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim() };
     }, this.retryOptions(`HEAD ${repository}:${reference}`));
+  }
+
+  /** The digest a tag (or digest) points at now, or undefined when there is none. */
+  async manifestDigest(repository: string, reference: string): Promise<string | undefined> {
+    return (await this.headManifest(repository, reference))?.digest;
   }
 
   async getManifest(repository: string, reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string } | undefined> {

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { RegistryClient, RegistryError, parseChallenge, parseRange, receivedBytes } from '../src/registry.js';
+import { RegistryClient, RegistryError, parseChallenge, parseRange, receivedBytes } from '@deploy-kit/core/oci/client';
+import { fetchTransport } from '@deploy-kit/core/oci/transport';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -225,6 +226,9 @@ describe('helpers', () => {
     ['Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"', { scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } }],
     ['Basic realm="ecr"', { scheme: 'basic', params: { realm: 'ecr' } }],
     ['Bearer realm=plain', { scheme: 'bearer', params: { realm: 'plain' } }],
+    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/postgres:pull"', { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/postgres:pull' } }],
+    ['Basic realm="x"', { scheme: 'basic', params: { realm: 'x' } }],
+    ['', undefined],
   ])('parseChallenge(%s)', (header, expected) => {
     expect(parseChallenge(header)).toEqual(expected);
   });
@@ -340,4 +344,125 @@ test('a token service that does not answer is named as such, not as the registry
   };
   const c = new RegistryClient({ baseUrl: 'https://registry.example', fetch: refusing as never, retry: { ...fast, attempts: 1 } });
   await expect(c.hasBlob('app', sha(Buffer.from('x')))).rejects.toThrow('Login to the token service of registry registry.example failed: the token service auth.other.example (https://auth.other.example/token) could not be reached (ECONNREFUSED).');
+});
+
+// What the one client does for a lookup (migrate-job's tag → digest): no probe, the Docker config
+// login as Basic first, pull-only scopes, a token service on another host that may get that login,
+// redirects under the transport and credential rules, and the step's deadline.
+describe('a lookup with a Docker config login', () => {
+  const digest = `sha256:${'c'.repeat(64)}`;
+  const basic = `Basic ${Buffer.from('ci:pw').toString('base64')}`;
+  const dockerLogin = { username: 'ci', password: 'pw', tokenServiceElsewhere: true };
+  const lookup = (fetch: unknown, extra: Partial<ConstructorParameters<typeof RegistryClient>[0]> = {}) =>
+    new RegistryClient({ baseUrl: 'https://registry.example', credentials: dockerLogin, fetch: fetch as never, retry: { ...fast, attempts: 1 }, probe: false, access: 'pull', ...extra });
+
+  test('no probe: the first request carries the login; a Bearer 401 names the token service, which gets it too; pull scope', async () => {
+    const t = scripted([
+      [/^HEAD https:\/\/registry\.example\/v2\/orders\/manifests\/v1$/, (url) => ({ status: 200, headers: { 'docker-content-digest': digest, 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: url.toString() })],
+      [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body: '{"access_token":"pull-1"}' })],
+    ]);
+    let first = true;
+    const challenging = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+      if (first && input.startsWith('https://registry.example/')) {
+        first = false;
+        t.seen.push({ method: init.method, url: input, authorization: init.headers.authorization });
+        return { status: 401, ok: false, headers: { get: (n: string) => (n === 'www-authenticate' ? 'Bearer realm="https://auth.example/token",service="registry.example"' : null) }, json: async () => ({}), text: async () => '', arrayBuffer: async () => new ArrayBuffer(0), body: null };
+      }
+      return t.fetch(input, init);
+    };
+    expect(await lookup(challenging).headManifest('orders', 'v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.index.v1+json' });
+    expect(t.seen.map((r) => [r.method, r.url, r.authorization])).toEqual([
+      ['HEAD', 'https://registry.example/v2/orders/manifests/v1', basic],
+      ['GET', 'https://auth.example/token?service=registry.example&scope=repository%3Aorders%3Apull', basic],
+      ['HEAD', 'https://registry.example/v2/orders/manifests/v1', 'Bearer pull-1'],
+    ]);
+  });
+
+  test('a redirect to another host does not carry the login; a redirect to plain http is refused before it is followed', async () => {
+    const t = scripted([
+      [/^HEAD https:\/\/registry\.example\//, () => ({ status: 307, headers: { location: 'https://cdn.example.net/v2/orders/manifests/v1' } })],
+      [/^HEAD https:\/\/cdn\.example\.net\//, () => ({ status: 200, headers: { 'docker-content-digest': digest } })],
+    ]);
+    expect(await lookup(t.fetch).manifestDigest('orders', 'v1')).toBe(digest);
+    expect(t.seen.map((r) => [new URL(r.url).host, r.authorization])).toEqual([
+      ['registry.example', basic],
+      ['cdn.example.net', undefined],
+    ]);
+    const downgrade = scripted([[/^HEAD https:\/\/registry\.example\//, () => ({ status: 302, headers: { location: 'http://registry.example/v2/orders/manifests/v1' } })]]);
+    await expect(lookup(downgrade.fetch).manifestDigest('orders', 'v1')).rejects.toMatchObject({ name: 'RegistryTransportError', hop: 1, url: 'http://registry.example/v2/orders/manifests/v1', problem: expect.stringContaining('registry.example is plain http') });
+    expect(downgrade.seen).toHaveLength(1);
+  });
+
+  test('an ECR-style login (bound to the registry host) is not sent to a token service elsewhere, even in a lookup', async () => {
+    const t = scripted([
+      [/^HEAD https:\/\/registry\.example\//, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } })],
+      [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body: '{"token":"anon"}' })],
+    ]);
+    await expect(lookup(t.fetch, { credentials: { username: 'AWS', password: 'pw' } }).headManifest('orders', 'v1')).rejects.toBeInstanceOf(RegistryError);
+    expect(t.seen.map((r) => [new URL(r.url).host, r.authorization])).toEqual([
+      ['registry.example', `Basic ${Buffer.from('AWS:pw').toString('base64')}`],
+      ['auth.example', undefined],
+      ['registry.example', 'Bearer anon'],
+    ]);
+  });
+
+  test('a token service answer that is not JSON, or has no token, is a protocol error naming the registry', async () => {
+    for (const body of ['<html>', '{"token":""}']) {
+      const t = scripted([
+        [/^HEAD https:\/\/registry\.example\//, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } })],
+        [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body })],
+      ]);
+      await expect(lookup(t.fetch).headManifest('orders', 'v1')).rejects.toMatchObject({ name: 'RegistryProtocolError', message: expect.stringMatching(/^the token service of registry\.example answered (with something that is not JSON|without a token)$/) });
+    }
+  });
+
+  test('nothing is retried once the step has ended; every request carries the step signal', async () => {
+    const step = new AbortController();
+    const signals: AbortSignal[] = [];
+    let calls = 0;
+    const failing = async (_input: string, init: { signal?: AbortSignal }) => {
+      calls++;
+      signals.push(init.signal!);
+      step.abort();
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    };
+    const client = new RegistryClient({ baseUrl: 'https://registry.example', fetch: failing as never, retry: fast, signal: step.signal, probe: false });
+    await expect(client.manifestDigest('orders', 'v1')).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(calls).toBe(1);
+    expect(signals[0]!.aborted).toBe(true);
+  });
+
+  test('404 is "no such manifest"; a 200 without a digest header says so', async () => {
+    const t = scripted([
+      [/manifests\/missing$/, () => ({ status: 404 })],
+      [/manifests\/nodigest$/, () => ({ status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json; charset=utf-8' } })],
+    ]);
+    const client = lookup(t.fetch);
+    expect(await client.headManifest('orders', 'missing')).toBeUndefined();
+    expect(await client.headManifest('orders', 'nodigest')).toEqual({ digest: undefined, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
+  });
+});
+
+describe('fetchTransport: the client over a WHATWG fetch', () => {
+  test('redirects come back to the client (redirect: manual), URLs are URL objects, answers are Responses', async () => {
+    const calls: Array<{ url: unknown; redirect?: string; authorization?: string | null }> = [];
+    const fetchImpl = (async (input: URL, init: RequestInit) => {
+      calls.push({ url: input, redirect: init.redirect, authorization: new Headers(init.headers).get('authorization') });
+      return new Response(null, { status: 200, headers: { 'docker-content-digest': `sha256:${'e'.repeat(64)}` } });
+    }) as unknown as typeof fetch;
+    const client = new RegistryClient({ baseUrl: 'http://127.0.0.1:5999', fetch: fetchTransport(fetchImpl), probe: false, credentials: { username: 'u', password: 'p' } });
+    expect(await client.manifestDigest('app', 'v1')).toBe(`sha256:${'e'.repeat(64)}`);
+    expect(calls).toEqual([{ url: new URL('http://127.0.0.1:5999/v2/app/manifests/v1'), redirect: 'manual', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }]);
+  });
+
+  test('a streamed body is sent as a web stream', async () => {
+    let received = '';
+    const fetchImpl = (async (_input: URL, init: RequestInit & { duplex?: string }) => {
+      expect(init.duplex).toBe('half');
+      received = await new Response(init.body).text();
+      return new Response(null, { status: 201, headers: { 'docker-content-digest': sha(Buffer.from('blob')) } });
+    }) as unknown as typeof fetch;
+    await fetchTransport(fetchImpl)('http://127.0.0.1:5999/x', { method: 'PUT', headers: {}, body: Readable.from([Buffer.from('blob')]) });
+    expect(received).toBe('blob');
+  });
 });

@@ -1,0 +1,438 @@
+// push-artifacts' orchestration through its injected services: which phases run, in which order and
+// under which log group; where the login goes; that a dry run changes nothing; that a failure stops the
+// phases after it and is recorded; what the outputs and the summary say. The fakes keep the rules a
+// real service has (an ECR token for its proxyEndpoint, repositories that must exist, a registry that
+// stores what it is sent); the images are real OCI layouts on disk.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { ActionError, InputError, readInputs, renderSummary } from '@deploy-kit/core';
+import type { Login } from '@deploy-kit/core/oci';
+import type { RegistryCredentials, UploadResult } from '@deploy-kit/core/oci/client';
+import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
+import { buildConfig, type PushConfig } from '../src/config.js';
+import type { CommandResult } from '../src/docker.js';
+import type { EcrApi, EcrImage, EcrLogin, EcrRepository } from '../src/ecr.js';
+import { runFlow, type FlowDeps } from '../src/flow.js';
+import { inputs } from '../src/io.js';
+import type { RegistryApi } from '../src/push.js';
+import type { ObjectParams, RemoteObject, S3Api } from '../src/s3.js';
+import { mainOutputs, outputsJson, summary } from '../src/summary.js';
+
+const ACCOUNT = '123456789012';
+const ECR = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
+const ENV = { AWS_REGION: 'eu-west-1', GITHUB_REF: 'refs/tags/v1.2.3' };
+
+let work: string;
+let layout: string;
+let bins: string;
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'pa-flow-'));
+  layout = (await makeOciLayout(join(work, 'oci'), { layers: [600, 900] })).layout;
+  bins = join(work, 'bin');
+  mkdirSync(bins);
+  writeFileSync(join(bins, 'ms_core'), 'core binary');
+  writeFileSync(join(bins, 'ms_chat'), 'chat binary');
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The plan exactly as main.ts makes it from action.yml-style raw inputs. */
+async function plan(raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV): Promise<PushConfig> {
+  return buildConfig(await readInputs(inputs, (name) => raw[name] ?? ''), env);
+}
+
+/** ECR as AWS answers: a token for the registry of the account asked for; repositories that exist or not. */
+class FakeEcr implements EcrApi {
+  calls: string[] = [];
+  repositories = new Map<string, EcrRepository>();
+  images = new Map<string, EcrImage>();
+  async callerAccount() {
+    this.calls.push('GetCallerIdentity');
+    return ACCOUNT;
+  }
+  async login(registryId?: string): Promise<EcrLogin> {
+    this.calls.push(`GetAuthorizationToken ${registryId ?? ''}`);
+    return { username: 'AWS', password: 'ecr-password', proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`, expiresAt: new Date('2030-01-01T00:00:00Z') };
+  }
+  async describeRepository(name: string) {
+    this.calls.push(`DescribeRepositories ${name}`);
+    return this.repositories.get(name);
+  }
+  async createRepository(name: string, settings: { scanOnPush: boolean; mutability: 'MUTABLE' | 'IMMUTABLE' }) {
+    this.calls.push(`CreateRepository ${name} ${settings.mutability}`);
+    const repo = { name, uri: `${ECR}/${name}`, mutability: settings.mutability };
+    this.repositories.set(name, repo);
+    return repo;
+  }
+  async getImage(repository: string, id: { tag?: string; digest?: string }) {
+    return this.images.get(`${repository}:${id.tag ?? id.digest}`);
+  }
+  async putImage(repository: string, image: { tag: string; manifest: string; mediaType?: string; digest: string }) {
+    this.calls.push(`PutImage ${repository}:${image.tag}`);
+    this.images.set(`${repository}:${image.tag}`, { digest: image.digest, manifest: image.manifest, mediaType: image.mediaType, tag: image.tag });
+  }
+}
+
+/** A registry that stores what it is sent (blobs per repository, tags). */
+class MemoryRegistry implements RegistryApi {
+  blobs = new Set<string>();
+  tags = new Map<string, string>();
+  events: string[] = [];
+  reachable = true;
+  constructor(
+    readonly host: string,
+    readonly credentials: RegistryCredentials | undefined,
+  ) {}
+  async ping() {
+    if (!this.reachable) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  }
+  async hasBlob(repository: string, digest: string) {
+    return this.blobs.has(`${repository}@${digest}`);
+  }
+  async mountBlob(repository: string, digest: string, from: string) {
+    if (!this.blobs.has(`${from}@${digest}`)) return false;
+    this.blobs.add(`${repository}@${digest}`);
+    return true;
+  }
+  async uploadBlob(repository: string, blob: { digest: string; size: number; open: (start: number, end: number) => Readable }): Promise<UploadResult> {
+    for await (const _ of blob.open(0, blob.size)) void _;
+    this.blobs.add(`${repository}@${blob.digest}`);
+    this.events.push(`upload ${repository}`);
+    return { how: 'uploaded', bytes: blob.size, chunks: 1 };
+  }
+  async manifestDigest(repository: string, reference: string) {
+    return this.tags.get(`${repository}:${reference}`);
+  }
+  async putManifest(repository: string, reference: string, manifest: { digest: string }) {
+    this.tags.set(`${repository}:${reference}`, manifest.digest);
+    this.events.push(`put ${repository}:${reference}`);
+    return manifest.digest;
+  }
+}
+
+class MemoryS3 implements S3Api {
+  objects = new Map<string, { size: number; sha: string }>();
+  async list(_bucket: string, prefix: string) {
+    return new Map([...this.objects].filter(([k]) => k.startsWith(prefix)).map(([k, o]) => [k, o.size]));
+  }
+  async head(_bucket: string, key: string): Promise<RemoteObject | undefined> {
+    const o = this.objects.get(key);
+    return o && { size: o.size, metaSha256: o.sha };
+  }
+  async putObject(object: ObjectParams, _body: unknown, size: number) {
+    this.objects.set(object.key, { size, sha: object.sha256Hex });
+  }
+  async createMultipart(): Promise<string> {
+    throw new Error('not used');
+  }
+  async uploadPart(): Promise<string> {
+    throw new Error('not used');
+  }
+  async completeMultipart() {}
+  async abortMultipart() {}
+}
+
+interface World {
+  deps: FlowDeps;
+  ecr: FakeEcr;
+  s3: MemoryS3;
+  registries: Map<string, MemoryRegistry>;
+  log: string[];
+  warnings: string[];
+  groups: string[];
+  configs: Array<{ kind: 'job' | 'step'; logins: Login[] }>;
+  removed: string[];
+  docker: Array<{ args: string[]; env: NodeJS.ProcessEnv }>;
+  used: string[];
+}
+
+function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}): World {
+  const w: World = { ecr: new FakeEcr(), s3: new MemoryS3(), registries: new Map(), log: [], warnings: [], groups: [], configs: [], removed: [], docker: [], used: [] } as unknown as World;
+  let now = 1_000;
+  w.deps = {
+    env: { ...ENV, RUNNER_TEMP: work, ...options.env },
+    ecr: async (region) => {
+      w.used.push(`ecr ${region}`);
+      return w.ecr;
+    },
+    s3: async (region) => {
+      w.used.push(`s3 ${region}`);
+      return w.s3;
+    },
+    registry: (baseUrl, credentials) => {
+      const host = new URL(baseUrl).host;
+      w.used.push(`registry ${baseUrl} ${credentials ? `as ${credentials.username}` : 'anonymous'}`);
+      const registry = w.registries.get(host) ?? new MemoryRegistry(host, credentials);
+      registry.reachable = !(options.unreachable ?? []).includes(host);
+      w.registries.set(host, registry);
+      return registry;
+    },
+    dockerConfig: {
+      writeForJob: async (_temp, logins) => (w.configs.push({ kind: 'job', logins }), join(work, 'deploy-kit-docker-job')),
+      writeForStep: async (_base, logins) => (w.configs.push({ kind: 'step', logins }), join(work, 'deploy-kit-docker-step')),
+      remove: async (dir) => void w.removed.push(dir),
+    },
+    docker: async (_command, args, { env }): Promise<CommandResult> => {
+      w.docker.push({ args, env });
+      return { code: 0, stdout: args[0] === 'push' ? `v1: digest: sha256:${'d'.repeat(64)} size: 528\n` : '27.0.0\n', stderr: '' };
+    },
+    clock: { now: () => (now += 250) },
+    log: {
+      info: (m) => void w.log.push(m),
+      warning: (m) => void w.warnings.push(m),
+      group: async (name, fn) => {
+        w.groups.push(name);
+        w.log.push(`::group::${name}`);
+        try {
+          return await fn();
+        } finally {
+          w.log.push('::endgroup::');
+        }
+      },
+    },
+  };
+  return w;
+}
+
+const images = (host: string, ...names: string[]) => JSON.stringify({ version: 'v1.2.3', services: names.map((n) => ({ service: n, image: `${host}/ms_${n}`, tags: [`${host}/ms_${n}:v1.2.3`, `${host}/ms_${n}:sha-abc1234`] })) });
+
+describe('push mode', () => {
+  test('phases in order, each in a group; the ECR login for the ECR host; missing repositories created; outputs and summary', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    const config = await plan({ images: images(ECR, 'core', 'chat'), source: layout, 'create-repositories': 'true', 'tag-mutability': 'immutable' });
+    const { outcome, failure } = await runFlow(config, w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.groups).toEqual(['Read the sources', 'Log in', 'Repositories', 'Push images']);
+    expect(outcome.phases.map((p) => [p.name, p.outcome, p.ms])).toEqual([
+      ['Read the sources', expect.stringMatching(/^1 image, 3 blobs \(.+\), hashed before the first write$/), 250],
+      ['Log in', `${ECR}: ECR login`, 250],
+      ['Repositories', '1 exist, 1 created', 250],
+      ['Push images', '4 tags pushed, 0 already there', 250],
+    ]);
+    expect(w.ecr.calls).toEqual([`GetAuthorizationToken ${ACCOUNT}`, 'DescribeRepositories ms_core', 'DescribeRepositories ms_chat', 'CreateRepository ms_chat IMMUTABLE']);
+    expect(w.used).toEqual(['ecr eu-west-1', `registry https://${ECR} as AWS`]);
+    const registry = w.registries.get(ECR)!;
+    expect(registry.credentials).toEqual({ username: 'AWS', password: 'ecr-password' });
+    // One upload of each blob: the second repository mounts them from the first.
+    expect(registry.events.filter((e) => e.startsWith('upload'))).toHaveLength(3);
+    const digest = registry.tags.get('ms_core:v1.2.3')!;
+    expect(mainOutputs(outcome)).toEqual({
+      registry: ECR,
+      digests: { [`${ECR}/ms_core:v1.2.3`]: digest, [`${ECR}/ms_core:sha-abc1234`]: digest, [`${ECR}/ms_chat:v1.2.3`]: digest, [`${ECR}/ms_chat:sha-abc1234`]: digest },
+      images: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`, `${ECR}/ms_chat:v1.2.3`, `${ECR}/ms_chat:sha-abc1234`],
+      's3-uris': [],
+      'docker-config': '',
+    });
+    expect(outputsJson(outcome, config)).toMatchObject({ 'dry-run': false, 'compressed-layers': [], s3: null });
+    const text = renderSummary(summary(outcome, config));
+    expect(text).toContain(`| ${ECR}/ms_core:v1.2.3 | ${digest} | pushed |`);
+    expect(text).toContain('| Repositories | 1 exist, 1 created | 250 ms |');
+    expect(text).not.toContain('Dry run');
+  });
+
+  test('a re-push finds every tag in place: nothing uploaded, nothing hashed', async () => {
+    const w = world();
+    const config = await plan({ images: images(ECR, 'core'), source: layout, 'create-repositories': 'true' });
+    await runFlow(config, w.deps);
+    const again = await runFlow(config, w.deps);
+    expect(again.outcome.rows.map((r) => r[2])).toEqual(['already there', 'already there']);
+    expect(again.outcome.phases.at(-1)!.outcome).toBe('0 tags pushed, 2 already there');
+  });
+
+  test('bare references go to the account registry from STS; a plain-http loopback registry named in `registry` gets the ECR login', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    await runFlow(await plan({ images: 'ms_core:v1', source: layout }), w.deps);
+    expect(w.log).toContain(`Registry ${ECR} (account ${ACCOUNT}, from STS GetCallerIdentity)`);
+    expect(w.used).toContain(`registry https://${ECR} as AWS`);
+
+    const local = world();
+    local.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' }); // the ECR API stands beside the local registry
+    const { failure } = await runFlow(await plan({ registry: 'http://127.0.0.1:5000', images: 'ms_core:v1', source: layout }), local.deps);
+    expect(failure).toBeUndefined();
+    expect(local.used).toEqual(['ecr eu-west-1', 'registry http://127.0.0.1:5000 as AWS']);
+    expect(local.log.join('\n')).toContain('127.0.0.1:5000 is the loopback registry the `registry` input names, which gets it for local testing');
+  });
+
+  test('another host (ghcr.io) never gets the ECR login, and no ECR repository check', async () => {
+    const w = world();
+    const { failure, outcome } = await runFlow(await plan({ images: 'ghcr.io/example-org/app:v1', source: layout }), w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.used).toEqual(['ecr eu-west-1', 'registry https://ghcr.io anonymous']);
+    expect(w.ecr.calls).toEqual([]);
+    expect(w.log.join('\n')).toContain('ghcr.io: no ECR login and no ECR repository check (ghcr.io is not an ECR registry');
+    expect(outcome.phases.map((p) => [p.name, p.outcome])).toEqual([
+      ['Read the sources', expect.any(String)],
+      ['Log in', 'ghcr.io: anonymous'],
+      ['Repositories', '0 exist, 1 not in ECR'],
+      ['Push images', '1 tag pushed, 0 already there'],
+    ]);
+  });
+
+  test('docker-config: true writes the login for later steps, and only for the hosts it may go to', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    const { outcome } = await runFlow(await plan({ images: `${ECR}/ms_core:v1\nghcr.io/org/app:v1`, source: layout, 'docker-config': 'true' }), w.deps);
+    expect(w.configs).toEqual([{ kind: 'job', logins: [{ host: ECR, username: 'AWS', password: 'ecr-password' }] }]);
+    expect(outcome.dockerConfig).toBe(join(work, 'deploy-kit-docker-job'));
+  });
+});
+
+describe('one way to a dry run', () => {
+  test('every read-only check runs, nothing is created, pushed, written or uploaded; the summary lists what would be', async () => {
+    const w = world();
+    const config = await plan({ images: images(ECR, 'core'), source: layout, 'create-repositories': 'true', 'docker-config': 'true', 's3-bucket': 'app-artifacts', 's3-source': bins, 'dry-run': 'true' });
+    const { outcome, failure } = await runFlow(config, w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.groups).toEqual(['Read the sources', 'Log in', 'Repositories', 'Push images', 'Upload to S3']);
+    expect(w.ecr.calls).toEqual([`GetAuthorizationToken ${ACCOUNT}`, 'DescribeRepositories ms_core']);
+    expect(w.registries.get(ECR)!.events).toEqual([]);
+    expect(w.s3.objects.size).toBe(0);
+    expect(w.configs).toEqual([]);
+    expect(outcome.rows.map((r) => r[2])).toEqual(['would push', 'would push']);
+    expect(outcome.changes.list.every((c) => !c.applied)).toBe(true);
+    expect(outcome.changes.list.map((c) => c.description.split(' ')[0])).toEqual(['write', 'create', 'push', 'upload', 'upload']);
+    expect(w.log.filter((l) => l.startsWith('[dry-run] would '))).toHaveLength(5);
+    expect(outcome.phases.map((p) => p.outcome)).toEqual([
+      expect.stringMatching(/^1 image, 3 blobs \(.+\), hashed; 2 files for S3 \(22 B\)$/),
+      `${ECR}: ECR login; docker config not written (dry run)`,
+      '0 exist, 1 would be created',
+      '2 tags to push, 0 already there',
+      's3://app-artifacts/v1.2.3/: 2 to upload (22 B), 0 already identical',
+    ]);
+    const text = renderSummary(summary(outcome, config));
+    expect(text).toContain('### push-artifacts (dry run)');
+    expect(text).toMatch(/\*\*Dry run\*\*: nothing was changed\. Would:\n- write a docker config for .*\n- create ECR repository ms_core .*\n- push sha256:/);
+  });
+
+  test('an unreachable registry is a warning in a dry run, and a failure in a real one', async () => {
+    const dry = world({ unreachable: ['ghcr.io'] });
+    const result = await runFlow(await plan({ images: 'ghcr.io/org/app:v1', source: layout, 'dry-run': 'true' }), dry.deps);
+    expect(result.failure).toBeUndefined();
+    expect(dry.warnings.join('\n')).toContain('dry-run: the registry ghcr.io did not answer');
+    const real = world({ unreachable: ['ghcr.io'] });
+    const failed = await runFlow(await plan({ images: 'ghcr.io/org/app:v1', source: layout }), real.deps);
+    expect((failed.failure as ActionError).message).toBe('Push to ghcr.io failed: the registry ghcr.io (https://ghcr.io/v2/) could not be reached (ECONNREFUSED).');
+  });
+
+  test('the summary lists at most 30 changes a dry run would make', () => {
+    const outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], compressed: [], phases: [], changes: { dryRun: true, list: Array.from({ length: 45 }, (_, i) => ({ description: `upload f${i}`, applied: false })) } } as never;
+    const text = renderSummary(summary(outcome, { dryRun: true, compressLayers: 'auto' }));
+    expect(text).toContain('- upload f29\n- … and 15 more (see the log)');
+    expect(text).not.toContain('- upload f30');
+  });
+});
+
+describe('failures stop the phases after them, and are recorded', () => {
+  test('an unreadable source fails in the first phase, before any AWS call', async () => {
+    const w = world();
+    const { failure, outcome } = await runFlow(await plan({ images: images(ECR, 'core'), source: join(work, 'missing-{service}') }), w.deps);
+    expect(failure).toBeInstanceOf(ActionError);
+    expect((failure as ActionError).message).toMatch(/^Cannot read the image for ms_core: /);
+    expect(w.used).toEqual([]);
+    expect(outcome.phases).toEqual([expect.objectContaining({ name: 'Read the sources', failed: true, outcome: expect.stringMatching(/^failed: Cannot read the image for ms_core/) })]);
+    const text = renderSummary(summary(outcome, { dryRun: false, compressLayers: 'auto' }, failure as Error));
+    expect(text).toContain('**Failed:** Cannot read the image for ms_core');
+    expect(text).toContain('| Read the sources (failed) |');
+  });
+
+  test('a missing repository without create-repositories: nothing is pushed', async () => {
+    const w = world();
+    const { failure, outcome } = await runFlow(await plan({ images: images(ECR, 'core'), source: layout }), w.deps);
+    expect((failure as ActionError).message).toBe(`ECR repository "ms_core" does not exist in registry ${ACCOUNT}.`);
+    expect((failure as ActionError).check.join('\n')).toContain('aws ecr create-repository --repository-name ms_core --region eu-west-1');
+    expect(outcome.phases.map((p) => [p.name, !!p.failed])).toEqual([['Read the sources', false], ['Log in', false], ['Repositories', true]]);
+    expect(w.registries.size).toBe(0);
+  });
+
+  test('an ECR token issued for another registry is not sent', async () => {
+    const w = world();
+    w.ecr.login = async () => ({ username: 'AWS', password: 'x', proxyEndpoint: 'https://210987654321.dkr.ecr.eu-west-1.amazonaws.com' });
+    const { failure } = await runFlow(await plan({ images: images(ECR, 'core'), source: layout }), w.deps);
+    expect((failure as ActionError).message).toBe(`ECR issued its login for https://210987654321.dkr.ecr.eu-west-1.amazonaws.com, not for ${ECR}, so it is not sent to ${ECR}.`);
+    expect(w.registries.size).toBe(0);
+  });
+});
+
+describe('promote, docker and login modes; S3 alone', () => {
+  test('promote: the ECR API only, no registry login', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    w.ecr.images.set('ms_core:v1.2.3-rc.2', { digest: 'sha256:rc', manifest: '{"mediaType":"application/vnd.oci.image.index.v1+json"}', tag: 'v1.2.3-rc.2' });
+    const { outcome, failure } = await runFlow(await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3` }), w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.groups).toEqual(['Log in', 'Promote images']);
+    expect(w.used).toEqual(['ecr eu-west-1']);
+    expect(w.ecr.calls).toContain('PutImage ms_core:v1.2.3');
+    expect(outcome.rows).toEqual([[`${ECR}/ms_core:v1.2.3`, 'sha256:rc', 'promoted', 'from v1.2.3-rc.2 (application/vnd.oci.image.index.v1+json)']]);
+    expect(outcome.phases.map((p) => p.outcome)).toEqual([`ECR API for ${ECR} (no registry login)`, '1 tag promoted from v1.2.3-rc.2, 0 already there']);
+  });
+
+  test('docker: the CLI gets a private config with the login (never `docker login`), removed after the push', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    const { outcome, failure } = await runFlow(await plan({ mode: 'docker', images: `${ECR}/ms_core:v1`, source: 'ms_core:dev' }), w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.docker.map((c) => c.args[0])).toEqual(['info', 'tag', 'push']);
+    expect(w.docker.every((c) => c.env.DOCKER_CONFIG === join(work, 'deploy-kit-docker-step'))).toBe(true);
+    expect(w.configs).toEqual([{ kind: 'step', logins: [{ host: ECR, username: 'AWS', password: 'ecr-password' }] }]);
+    expect(w.removed).toEqual([join(work, 'deploy-kit-docker-step')]);
+    expect(outcome.digests).toEqual({ [`${ECR}/ms_core:v1`]: `sha256:${'d'.repeat(64)}` });
+  });
+
+  test('login: a docker config for later steps and a row for the registry', async () => {
+    const w = world();
+    const { outcome } = await runFlow(await plan({ mode: 'login' }), w.deps);
+    expect(w.groups).toEqual(['Log in']);
+    expect(w.configs).toEqual([{ kind: 'job', logins: [{ host: ECR, username: 'AWS', password: 'ecr-password' }] }]);
+    expect(outcome.rows).toEqual([[ECR, '', 'logged in', 'token valid until 2030-01-01T00:00:00.000Z']]);
+    expect(outcome.registry).toBe(ECR);
+  });
+
+  test('S3 alone: no login; identical objects are skipped on the second run', async () => {
+    const w = world();
+    const config = await plan({ 's3-bucket': 'app-artifacts', 's3-path': 'binaries', 's3-source': bins, 's3-checksums': 'none' });
+    const first = await runFlow(config, w.deps);
+    expect(first.failure).toBeUndefined();
+    expect(w.groups).toEqual(['Read the sources', 'Upload to S3']);
+    expect(first.outcome.s3Uris).toEqual(['s3://app-artifacts/binaries/v1.2.3/ms_chat', 's3://app-artifacts/binaries/v1.2.3/ms_core']);
+    const second = await runFlow(config, w.deps);
+    expect(second.outcome.phases.at(-1)!.outcome).toBe('s3://app-artifacts/binaries/v1.2.3/: 0 uploaded (0 B), 2 already identical');
+  });
+});
+
+describe('buildConfig: every input checked before anything happens', () => {
+  test.each<[string, Record<string, string>, string]>([
+    ['region mismatch', { images: `${ECR}/ms_core:v1`, source: 'x', region: 'us-east-1' }, `Input "region": is us-east-1, but the registry ${ECR} is in eu-west-1 (Region mismatch)`],
+    ['login to a registry the ECR login never goes to', { mode: 'login', registry: 'ghcr.io' }, 'Input "registry": names ghcr.io, but mode `login` writes the ECR login'],
+    ['a bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": '],
+    ['plain http to a remote registry', { images: 'a:1', source: 'x', registry: 'http://registry.example.com' }, 'Input "registry": uses plain http://'],
+    ["image-tags' json off its schema", { images: '{"services":[{"service":"core","tags":"r.io/a:1"}]}', source: 'x' }, 'Input "images": services[0] has no `tags` list'],
+    ['an S3 version from a tag that is not a key segment', { 's3-bucket': 'app-artifacts', 's3-source': 'bin' }, 'Input "s3-version": is empty, and the version it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
+  ])('%s', async (_, raw, message) => {
+    await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(InputError);
+    await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(message);
+  });
+
+  test('inputs that have no effect are warned about', async () => {
+    const config = await plan({ mode: 'promote', 'promote-from': 'v1-rc.1', images: `${ECR}/ms_core:v1`, 'compress-layers': 'gzip' });
+    expect(config.warnings).toEqual(['compress-layers: gzip has no effect in mode promote (only mode push reads and compresses layers).']);
+    const w = world();
+    await runFlow({ ...config, targets: [] }, w.deps);
+    expect(w.warnings).toEqual(config.warnings);
+  });
+
+  test('the plan', async () => {
+    expect(await plan({ images: images(ECR, 'core'), source: 'build/{service}', 'tag-mutability': 'immutable', 's3-bucket': 'app-artifacts', 's3-source': 'bin', 's3-path': 'binaries' })).toMatchObject({
+      mode: 'push',
+      region: 'eu-west-1',
+      tagMutability: 'IMMUTABLE',
+      chunkSize: 8 * 1024 * 1024,
+      targets: [{ host: ECR, repository: 'ms_core', tags: ['v1.2.3', 'sha-abc1234'], service: 'core' }],
+      s3: { bucket: 'app-artifacts', prefix: 'binaries/v1.2.3/', sources: ['bin'], concurrency: 16 },
+    });
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The schema of image-tags' `json` output, which push-artifacts (`images`), the release composite's
+ * migration-image choice and gitops-dispatch read: the types image-tags writes, and one runtime
+ * validator for readers, with errors that name the input and the field.
+ *
+ * Readers rely on `services` (each with its `tags`) and `version`; every other field is checked for
+ * its type when it is there, so a hand-written `{"services": [{"service": …, "tags": […]}]}` is read
+ * as image-tags' own output is.
+ */
+import { InputError } from '../errors.js';
+
+/** One service (seed naming) or image (metadata-action mode). */
+export interface ImageTagsService {
+  /** The service name (seed naming), or the image's last path component. */
+  service: string;
+  /** The repository, without a tag. */
+  image: string;
+  /** Full references `image:tag`. */
+  tags: string[];
+  /** The pin reference `image:<pin tag>`; '' when there is none. */
+  pin: string;
+}
+
+/** image-tags' `json` output, as image-tags writes it. */
+export interface ImageTagsJson {
+  /** Every full reference (metadata-action's `tags`). */
+  tags: string[];
+  'tag-names': string[];
+  labels: Record<string, string>;
+  annotations: string[];
+  /** The release tag the images got (`v1.2.3-rc.1`), or metadata-action's version. */
+  version: string;
+  /** The pin tag (`sha-0a1b2c3`). */
+  pin: string;
+  services: ImageTagsService[];
+}
+
+/** What a reader may rely on once {@link readImageTagsJson} accepted a value. */
+export type ImageTagsJsonRead = Partial<Omit<ImageTagsJson, 'services'>> & {
+  services: Array<Partial<Omit<ImageTagsService, 'tags'>> & Pick<ImageTagsService, 'tags'>>;
+};
+
+/** Whether a parsed JSON value is in image-tags' `json` shape (an object with `services`). */
+export function looksLikeImageTagsJson(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'services' in value;
+}
+
+const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`);
+
+/** The first problem of `value` against the schema, or undefined when it conforms. */
+export function imageTagsJsonProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `is ${describe(value)}, not an object`;
+  const object = value as Record<string, unknown>;
+  if (!Array.isArray(object.services)) return object.services === undefined ? 'has no `services` list' : `has \`services\` that is ${describe(object.services)}, not a list`;
+  for (const [i, item] of object.services.entries()) {
+    const where = `services[${i}]`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return `${where} is not an object`;
+    const service = item as Record<string, unknown>;
+    if (!Array.isArray(service.tags)) return `${where} has no \`tags\` list`;
+    const bad = service.tags.findIndex((tag) => typeof tag !== 'string');
+    if (bad >= 0) return `${where}.tags[${bad}] is ${describe(service.tags[bad])}, not a string`;
+    for (const key of ['service', 'image', 'pin']) {
+      if (service[key] !== undefined && typeof service[key] !== 'string') return `${where}.${key} is ${describe(service[key])}, not a string`;
+    }
+  }
+  for (const key of ['version', 'pin']) {
+    if (object[key] !== undefined && typeof object[key] !== 'string') return `\`${key}\` is ${describe(object[key])}, not a string`;
+  }
+  for (const key of ['tags', 'tag-names', 'annotations']) {
+    const list = object[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) return `\`${key}\` is not a list of strings`;
+  }
+  if (object.labels !== undefined && (object.labels === null || typeof object.labels !== 'object' || Array.isArray(object.labels))) return '`labels` is not an object';
+  return undefined;
+}
+
+const FORM = "image-tags' `json` output: {\"services\": [{\"service\", \"image\", \"tags\": [\"<image>:<tag>\", …], \"pin\"}], \"version\", …}";
+
+/**
+ * `value` (parsed, or the JSON text) checked against the schema; a problem throws an InputError
+ * naming `input`, with `raw` quoted back.
+ */
+export function readImageTagsJson(value: unknown, input: string, raw = typeof value === 'string' ? value : JSON.stringify(value)): ImageTagsJsonRead {
+  let parsed = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      throw new InputError(input, `is not valid JSON (${(error as Error).message})`, FORM, raw);
+    }
+  }
+  const problem = imageTagsJsonProblem(parsed);
+  if (problem) throw new InputError(input, problem, FORM, raw);
+  return parsed as ImageTagsJsonRead;
+}
