@@ -10,7 +10,8 @@ export const modules = {
 /* harmony export */   nodeGit: () => (/* binding */ nodeGit)
 /* harmony export */ });
 /* unused harmony export refFromDecorations */
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1151);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3235);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7638);
 /**
  * `context: git` (docker/metadata-action's Git context): the ref, the commit SHA and the commit
  * date come from the git checkout in the workspace instead of the workflow's GITHUB_REF/GITHUB_SHA
@@ -18,18 +19,28 @@ export const modules = {
  * and payload still come from the workflow, as upstream.
  */
 
-/** git through child_process, loaded on first use (only `context: git` needs it: ~6 ms of cold start). */
-function nodeGit(cwd, timeoutMs = 15_000) {
+/**
+ * git through @actions/exec (loaded on first use: only `context: git` needs it), silent (its output
+ * is data, not log lines) and with the step's environment minus the action's inputs and the runner's
+ * tokens (SECURITY.md rule 9; git needs HOME and any GIT_* the job set). A git that is not on PATH
+ * rejects with code ENOENT, a failing one with its stderr.
+ */
+function nodeGit(cwd) {
     return async (args) => {
-        const { execFile } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 1421, 23));
-        return new Promise((resolve, reject) => {
-            execFile('git', args, { cwd, timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-                if (error)
-                    reject(Object.assign(error, { stderr: String(stderr).trim() }));
-                else
-                    resolve(String(stdout).trim());
-            });
-        });
+        const { getExecOutput } = await __webpack_require__.e(/* import() */ 260).then(__webpack_require__.bind(__webpack_require__, 1260));
+        let result;
+        try {
+            result = await getExecOutput('git', args, { cwd, env: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .inheritedEnvironment */ .aJ)(), silent: true, ignoreReturnCode: true });
+        }
+        catch (error) {
+            // @actions/io's which() words a missing program this way.
+            if (/^Unable to locate executable file/.test(error.message))
+                throw Object.assign(new Error('git was not found on PATH'), { code: 'ENOENT', cause: error });
+            throw error;
+        }
+        if (result.exitCode !== 0)
+            throw Object.assign(new Error(`git exited with code ${result.exitCode}`), { stderr: result.stderr.trim() });
+        return result.stdout.trim();
     };
 }
 /**
@@ -67,7 +78,7 @@ function gitFailure(args, error) {
     const stderr = error.stderr;
     const code = error.code;
     const why = code === 'ENOENT' ? 'git is not installed or not on PATH' : stderr || error.message;
-    return new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`context: git could not read the checkout (git ${args.join(' ')} failed)`, {
+    return new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`context: git could not read the checkout (git ${args.join(' ')} failed)`, {
         why,
         check: [
             'Check out the repository before this step (actions/checkout), with fetch-depth: 0 or fetch-tags: true when the tag matters',
@@ -97,7 +108,7 @@ async function gitContext(run, eventName, payload) {
         const remotes = (await git(run, ['remote'])).split(/\s+/).filter((r) => r !== '');
         const found = refFromDecorations(decorations, remotes.length > 0 ? remotes : ['origin']);
         if (found === undefined) {
-            throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ(`context: git found no branch, tag or pull-request ref on the checked-out commit ${sha.slice(0, 7)} (detached HEAD, decorations "${decorations}")`, {
+            throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`context: git found no branch, tag or pull-request ref on the checked-out commit ${sha.slice(0, 7)} (detached HEAD, decorations "${decorations}")`, {
                 check: ['Check out a branch or a tag rather than a bare SHA (actions/checkout with ref: <branch or tag>)', 'or use context: workflow (the default)'],
             });
         }

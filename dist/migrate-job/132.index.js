@@ -15,9 +15,12 @@ export const modules = {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1315);
-/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8677);
-/* harmony import */ var _tool_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7009);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7638);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7620);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8643);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(6230);
+/* harmony import */ var _network_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8677);
+/* harmony import */ var _tool_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7009);
 /**
  * Installs `tool: <name>@<version>` for `backend: command`. Nothing runs without proof: the release
  * file's SHA-256 must equal the pinned `tool-checksum`, or the checksum the release publishes, fetched
@@ -51,7 +54,7 @@ function cacheKey(tool, platform, checksum) {
     return `deploy-kit-migrate-${tool.name}-${tool.version}-${platform.platform}-${platform.arch}-release${checksum ? `-${checksum.slice(0, 16)}` : ''}`;
 }
 function downloadError(tool, what, url, why, extra = [], cause) {
-    return new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`Could not download ${what} of ${tool.name} ${tool.version} from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(url)}`, {
+    return new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not download ${what} of ${tool.name} ${tool.version} from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(url)}`, {
         why,
         check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout, over https', 'the runner can reach that host', ...extra],
         cause,
@@ -60,18 +63,18 @@ function downloadError(tool, what, url, why, extra = [], cause) {
 /** GETs `url` within the request limits; an HTTP error or a network failure is a clear ActionError. */
 async function download(tool, what, url, options, limits, extra = []) {
     try {
-        const answer = await (0,_network_js__WEBPACK_IMPORTED_MODULE_4__/* .boundedFetch */ .A)(url, { outer: options.signal, answerMs: options.answerMs, totalMs: limits.totalMs, fetch: options.fetch, headers: { 'user-agent': 'deploy-kit-migrate-job' } });
+        const answer = await (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .boundedFetch */ .A)(url, { outer: options.signal, answerMs: options.answerMs, totalMs: limits.totalMs, fetch: options.fetch, headers: { 'user-agent': 'deploy-kit-migrate-job' } });
         if (!answer.response.ok) {
             answer.done();
             await answer.response.body?.cancel().catch(() => undefined);
             throw downloadError(tool, what, url, `the server answered ${answer.response.status} ${answer.response.statusText}`.trim(), extra);
         }
-        return await (0,_network_js__WEBPACK_IMPORTED_MODULE_4__/* .readBody */ .x8)(answer, { maxBytes: limits.maxBytes });
+        return await (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .readBody */ .x8)(answer, { maxBytes: limits.maxBytes });
     }
     catch (error) {
-        if (error instanceof _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ)
+        if (error instanceof _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ)
             throw error;
-        throw downloadError(tool, what, url, error instanceof _network_js__WEBPACK_IMPORTED_MODULE_4__/* .NetworkError */ .Dr ? error.reason : (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error), extra, error);
+        throw downloadError(tool, what, url, error instanceof _network_js__WEBPACK_IMPORTED_MODULE_3__/* .NetworkError */ .Dr ? error.reason : (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), extra, error);
     }
 }
 /** The hash the release file must have: the pinned one, or the one the release publishes (fetched over https). */
@@ -80,9 +83,9 @@ async function expectedChecksum(tool, plan, options) {
         return { sha256: options.checksum, source: 'tool-checksum' };
     // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
     const text = (await download(tool, 'the checksum file', plan.checksumUrl, options, { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE }, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)'])).toString('utf8');
-    const sha256 = (0,_tool_js__WEBPACK_IMPORTED_MODULE_5__/* .checksumFor */ .xs)(text, plan.asset, tool.definition.checksum.kind);
+    const sha256 = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, plan.asset, tool.definition.checksum.kind);
     if (!sha256) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`The checksum file ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`The checksum file ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
             check: ['the release publishes checksums for this platform', 'or pin the hash yourself with `tool-checksum`'],
         });
     }
@@ -98,10 +101,10 @@ function cachedRelease(dir, asset, where, log) {
 }
 /** Whether a cached release file has the expected hash; a mismatch is worth a warning (someone changed that cache). */
 function verified(bytes, expected, where, dir) {
-    const actual = (0,_tool_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256Hex */ .fg)(bytes);
+    const actual = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .fg)(bytes);
     if (actual === expected)
         return true;
-    _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`);
+    _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`);
     return false;
 }
 /** Waits for a cache transfer at most `ms` and never past the step's deadline; undefined when it did not finish. */
@@ -124,9 +127,9 @@ async function bounded(work, ms, signal) {
 }
 async function installTool(tool, options) {
     const tc = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(805)]).then(__webpack_require__.bind(__webpack_require__, 9805));
-    const platform = (0,_tool_js__WEBPACK_IMPORTED_MODULE_5__/* .releasePlatform */ .Ld)();
+    const platform = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .releasePlatform */ .Ld)();
     const executableName = `${tool.definition.binary}${platform.platform === 'windows' ? '.exe' : ''}`;
-    const plan = (0,_tool_js__WEBPACK_IMPORTED_MODULE_5__/* .downloadPlan */ .mb)(tool, options.baseUrl, platform);
+    const plan = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .downloadPlan */ .mb)(tool, options.baseUrl, platform);
     const label = `${tool.name} ${tool.version}`;
     let expected;
     const proof = async () => {
@@ -149,15 +152,15 @@ async function installTool(tool, options) {
     const key = cacheKey(tool, platform, options.checksum);
     const toolCacheRoot = process.env.RUNNER_TOOL_CACHE ?? '';
     const cachePath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(toolCacheRoot, tool.name, tool.semver, platform.arch);
-    const actionsCache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(171), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
+    const actionsCache = await Promise.all(/* import() */[__webpack_require__.e(507), __webpack_require__.e(691)]).then(__webpack_require__.bind(__webpack_require__, 1691));
     const actionsCacheUsable = Boolean(toolCacheRoot) && actionsCache.isFeatureAvailable();
     if (!actionsCacheUsable)
-        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.debug */ .lj.debug('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
+        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .debug */ .Yz('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
     if (!release && actionsCacheUsable) {
         try {
             const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, { timeoutInMs: options.answerMs ?? 30_000, segmentTimeoutInMs: CACHE_TRANSFER_MS }), CACHE_TRANSFER_MS, options.signal);
             if (hit === undefined && !options.signal?.aborted)
-                _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`Restoring ${label} from the Actions cache did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(CACHE_TRANSFER_MS)}; downloading it instead`);
+                _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Restoring ${label} from the Actions cache did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_8__/* .formatDuration */ .a3)(CACHE_TRANSFER_MS)}; downloading it instead`);
             const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
             if (copy && verified(copy, (await proof()).sha256, `${label} restored from the Actions cache`, cachePath)) {
                 release = copy;
@@ -166,18 +169,18 @@ async function installTool(tool, options) {
             }
         }
         catch (error) {
-            if (error instanceof _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ)
+            if (error instanceof _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ)
                 throw error;
-            _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`Could not restore ${tool.name} from the Actions cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}); downloading it instead`);
+            _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Could not restore ${tool.name} from the Actions cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}); downloading it instead`);
         }
     }
     if (!release) {
-        options.log(`${label}: downloading ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(plan.url)}`);
+        options.log(`${label}: downloading ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(plan.url)}`);
         const downloaded = await download(tool, 'the release file', plan.url, options, { totalMs: DOWNLOAD_TOTAL_MS });
         const { sha256, source: from } = await proof();
-        const actual = (0,_tool_js__WEBPACK_IMPORTED_MODULE_5__/* .sha256Hex */ .fg)(downloaded);
+        const actual = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .sha256Hex */ .fg)(downloaded);
         if (actual !== sha256) {
-            throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
+            throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
                 why: `expected SHA-256 ${sha256} (${from}), the download has ${actual}`,
                 check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
             });
@@ -185,7 +188,7 @@ async function installTool(tool, options) {
         release = downloaded;
     }
     const proven = await proof();
-    options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .safeUrl */ .Pl)(plan.checksumUrl)}` : ''})`);
+    options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(plan.checksumUrl)}` : ''})`);
     // The verified bytes, and only they, become the executable: in a folder of this run.
     let dir;
     let executable;
@@ -204,10 +207,10 @@ async function installTool(tool, options) {
         executable = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, executableName);
     }
     catch (error) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`Could not install ${label} from its verified release file ${plan.asset}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not install ${label} from its verified release file ${plan.asset}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
     }
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(executable)) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
     }
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync)(executable, 0o755);
     if (source === 'download')
@@ -225,7 +228,7 @@ async function keep(tc, args) {
         await tc.cacheDir(staged, tool.name, tool.semver, platform.arch);
     }
     catch (error) {
-        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`Could not keep ${tool.name} in the tool cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}); the next run downloads it again`);
+        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Could not keep ${tool.name} in the tool cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}); the next run downloads it again`);
         return;
     }
     if (!args.actionsCacheUsable)
@@ -234,12 +237,12 @@ async function keep(tc, args) {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)(cachePath, { recursive: true });
         const saved = await bounded(actionsCache.saveCache([cachePath], key), CACHE_TRANSFER_MS, options.signal);
         if (saved === undefined)
-            _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`Saving ${tool.name} to the Actions cache did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(CACHE_TRANSFER_MS)}; the next run downloads it again`);
+            _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Saving ${tool.name} to the Actions cache did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_8__/* .formatDuration */ .a3)(CACHE_TRANSFER_MS)}; the next run downloads it again`);
         else
             options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
     }
     catch (error) {
-        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .runner.warning */ .lj.warning(`Could not save ${tool.name} to the Actions cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}); the next run downloads it again`);
+        _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Could not save ${tool.name} to the Actions cache (${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error)}); the next run downloads it again`);
     }
 }
 

@@ -12,9 +12,9 @@ export const modules = {
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1315);
-/* harmony import */ var _argv_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2481);
-/* harmony import */ var _childenv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5802);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6230);
+/* harmony import */ var _argv_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2481);
+/* harmony import */ var _childenv_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5802);
 /**
  * `backend: command`: runs a migration tool (golang-migrate, atlas, a script) on the runner, seed 003's
  * "migrations in the CI pipeline". The same semantics as the cluster backends: output streamed into
@@ -37,10 +37,10 @@ export const modules = {
 async function runCommand(options) {
     const [file, ...rest] = options.argv;
     // An explicit environment (childenv.ts): never the action's inputs (the kubeconfig, tokens) or the runner's tokens.
-    const env = (0,_childenv_js__WEBPACK_IMPORTED_MODULE_4__/* .commandEnvironment */ .J$)({ set: options.env, pass: options.pass, path: options.path }, options.parentEnv ?? process.env);
+    const env = (0,_childenv_js__WEBPACK_IMPORTED_MODULE_2__/* .commandEnvironment */ .J$)({ set: options.env, pass: options.pass, path: options.path }, options.parentEnv ?? process.env);
     const grace = options.killGraceMs ?? 15_000;
-    const timeoutText = options.timeoutText ?? (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(options.timeoutMs);
-    options.log(`[command] ${(0,_argv_js__WEBPACK_IMPORTED_MODULE_3__/* .formatArgv */ .gL)(options.argv)}`);
+    const timeoutText = options.timeoutText ?? (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(options.timeoutMs);
+    options.log(`[command] ${(0,_argv_js__WEBPACK_IMPORTED_MODULE_4__/* .formatArgv */ .gL)(options.argv)}`);
     return new Promise((resolve) => {
         let timedOut = false;
         let cancelled = false;
@@ -72,7 +72,7 @@ async function runCommand(options) {
             options.log(`The migration command ran longer than the timeout (${timeoutText}); sending SIGINT so it can stop after the current step`);
             child.kill('SIGINT');
             timers.push(setTimeout(() => {
-                options.log(`Still running ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(grace)} after SIGINT; sending SIGTERM`);
+                options.log(`Still running ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .formatDuration */ .a3)(grace)} after SIGINT; sending SIGTERM`);
                 child.kill('SIGTERM');
                 timers.push(setTimeout(() => child.kill('SIGKILL'), grace));
             }, grace));
