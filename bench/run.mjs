@@ -47,6 +47,34 @@ const CASES = [
     expect: (r) => r.outputs.tags.split('\n').length === 20 && r.outputs.version === 'v1.2.3-rc.1',
     target: { ratio: 2.0, sizeKB: 1700 },
   },
+  {
+    // metadata-action's DSL with Handlebars patterns on a release tag (the templates' code is loaded).
+    name: 'image-tags: release tag, semver patterns',
+    action: 'image-tags',
+    eventName: 'push',
+    ref: 'refs/tags/v1.2.3',
+    inputs: {
+      images: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core',
+      tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=sha',
+      'github-token': '',
+    },
+    expect: (r) => r.outputs['tag-names'] === '1.2.3\n1.2\nsha-0a1b2c3\nlatest',
+    target: { ratio: 2.0, sizeKB: 1700 },
+  },
+  {
+    // The same with a date in a time zone (the date code and its zone data are loaded too).
+    name: 'image-tags: release tag, semver patterns and a dated tag',
+    action: 'image-tags',
+    eventName: 'push',
+    ref: 'refs/tags/v1.2.3',
+    inputs: {
+      images: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core',
+      tags: "type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=raw,value=build-{{date 'YYYYMMDD' tz='Asia/Tokyo'}}",
+      'github-token': '',
+    },
+    expect: (r) => /^1\.2\.3\n1\.2\nbuild-\d{8}\nlatest$/.test(r.outputs['tag-names']),
+    target: { ratio: 2.0, sizeKB: 1700 },
+  },
 ];
 
 function parseArgs(argv) {

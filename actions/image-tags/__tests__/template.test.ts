@@ -1,10 +1,14 @@
 /**
- * The Handlebars subset and the moment-style date formatting written by hand for image-tags.
+ * image-tags' templates (Handlebars) and dates (moment-timezone): what metadata-action's expressions
+ * render to, and the template shapes deploy-kit refuses.
  */
 import { describe, expect, test } from '@jest/globals';
 
 import { formatDate, isValidTimeZone } from '../src/datefmt.js';
+import { loadOptionalModules } from '../src/optional.js';
 import { escapeExpression, isRawStatement, parseTemplate, renderTemplate, TemplateError } from '../src/template.js';
+
+await loadOptionalModules(['handlebars']);
 
 const AT = new Date('2020-01-10T00:30:00.000Z'); // a Friday
 
@@ -36,6 +40,14 @@ describe('formatDate (moment format tokens)', () => {
     [undefined, 'Asia/Tokyo', '2020-01-10T09:30:00+09:00'],
   ])('%p in %s', (format, zone, expected, date = AT) => {
     expect(formatDate(date, format, zone)).toBe(expected);
+  });
+
+  test('zone names are moment-timezone\'s (metadata-action\'s), not the runtime\'s ICU list', async () => {
+    const { default: moment } = await import('moment-timezone');
+    expect(moment.tz.names().filter((zone) => !isValidTimeZone(zone))).toEqual([]);
+    // Names ICU accepts that moment-timezone does not know: metadata-action would fall back to local time.
+    for (const zone of ['US/Pacific-New', 'SystemV/EST5', 'Canada/East-Saskatchewan']) expect([zone, isValidTimeZone(zone)]).toEqual([zone, false]);
+    expect(isValidTimeZone('asia/tokyo')).toBe(true); // matched as moment-timezone matches them
   });
 
   test('time zones', () => {
