@@ -82,6 +82,19 @@ describe('getInputs', () => {
     expect(config.github).toEqual(GITHUB);
   });
 
+  test('by default from the runner: INPUT_* (separators untrimmed) and the GITHUB_* context', async () => {
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { INPUT_SERVICES: ' core ', 'INPUT_SEP-TAGS': ' ', 'INPUT_TAG-PREFIX': 'v', GITHUB_REPOSITORY: 'example-org/backend', GITHUB_EVENT_NAME: 'push', GITHUB_WORKSPACE: '/ws' });
+      delete process.env.GITHUB_EVENT_PATH;
+      const config = await getInputs();
+      expect([config.values.services, config.separators.tags, config.github.repository, config.github.workspace]).toEqual([['core'], ' ', 'example-org/backend', '/ws']);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
   test.each<[string, Record<string, string>, string]>([
     ['an unknown kind', { kind: 'svc' }, 'Input "kind": "svc" is neither a known kind nor a template'],
     ['an unknown context', { context: 'tree' }, 'Input "context"'],

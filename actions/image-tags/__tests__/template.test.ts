@@ -107,6 +107,25 @@ describe('template (the Handlebars subset)', () => {
     expect(() => parseTemplate(source)).toThrow(message);
   });
 
+  test('the parsed template, from Handlebars\' own AST, as expressions.ts checks it', () => {
+    const [mustache] = parseTemplate("{{x 1 true null undefined 'a' y.z k=2}}").body;
+    expect(mustache).toEqual({
+      type: 'mustache',
+      escaped: true,
+      path: ['x'],
+      original: 'x',
+      params: [{ kind: 'number', value: 1 }, { kind: 'boolean', value: true }, { kind: 'null' }, { kind: 'undefined' }, { kind: 'string', value: 'a' }, { kind: 'path', parts: ['y', 'z'], original: 'y.z' }],
+      hash: { k: { kind: 'number', value: 2 } },
+    });
+    // data variables, parent scopes and `this` stay whole, so they are reported as unknown expressions
+    expect(['{{@index}}', '{{../branch}}', '{{.}}', '{{this}}'].map((t) => (parseTemplate(t).body[0] as { path: string[] }).path)).toEqual([['@index'], ['../branch'], ['.'], ['this']]);
+    // a literal in the name's place is a name (Handlebars looks it up)
+    expect((parseTemplate("{{'branch'}}").body[0] as { path: string[] }).path).toEqual(['branch']);
+    expect(renderTemplate("{{'branch'}}|{{'text'}}", ctx)).toBe('feature/x|');
+    expect(() => parseTemplate('{{(branch)}}')).toThrow('Handlebars cannot parse "{{(branch)}}" at "(branch)}}"');
+    expect(parseTemplate('no expression').body).toEqual([{ type: 'text', value: 'no expression' }]);
+  });
+
   test('an unknown helper with parameters is an error, as in Handlebars', () => {
     expect(() => renderTemplate("{{nope 'x'}}", ctx)).toThrow('Missing helper: "nope"');
   });

@@ -4,8 +4,9 @@
  * format tokens, the default format, the zone names and abbreviations are exactly upstream's (the
  * hand-written formatter this replaced asked the runtime's ICU, whose names and abbreviations differ).
  * Loaded only when an input uses a date expression (optional.ts): the chunk is 914 KB (722 KB of it
- * zone data, all years: a ranged build would give wrong offsets outside its range) and costs about
- * 26 ms of CPU more than the ICU formatter did, measured with npm run bench.
+ * zone data, all years: a ranged build gives wrong offsets outside its range) and costs 19 ms of CPU
+ * more than the ICU formatter did (26 ms on a more loaded machine; the bench's dated case, 61 paired
+ * runs), since ICU's own zone data was not free either.
  */
 import moment from 'moment-timezone';
 

@@ -43,7 +43,8 @@ export async function loadOptionalModules(modules: Iterable<OptionalModule> = OP
     else if (module === 'semver') sem ??= await import('./semverfns.js');
     // Handlebars' own minified build of the same version: the package's main (lib/) pulls in
     // source-map for its code generator, and ncc does not minify lazy chunks, so that chunk was
-    // 729 KB and cost 47 ms of CPU on a run with templates against 28 ms for this one (89 KB).
+    // 729 KB and cost 47 ms of CPU on a run with templates against 28 ms for this one (89 KB),
+    // measured side by side in one session.
     else if (module === 'handlebars') hbs ??= (await import('handlebars/dist/handlebars.min.js')).default;
     else dates ??= await import('./datefmt.js');
   }
