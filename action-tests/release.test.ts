@@ -28,7 +28,7 @@ jest.setTimeout(60_000);
 const release = readActionYml('release');
 const steps = release.runs.steps ?? [];
 const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
-  gate: { file: 'release/gate.sh', outputs: ['mode', 'promote-from'] },
+  gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from'] },
   'migrate-image': { file: 'release/migrate-image.mjs', outputs: ['image'] },
 };
 const targets = new Map<string, ActionYml>();
@@ -114,7 +114,7 @@ describe('release/action.yml wiring (static)', () => {
   test('helper steps write the outputs the composite reads from them', () => {
     for (const { file, outputs } of Object.values(helperOutputs)) {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`)]).toEqual([file, o, true]); // the delimiter-form writers (name=value was issue 20's injection)
+      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`) || text.includes(`setOutput('${o}'`)]).toEqual([file, o, true]); // the delimiter-form writers (name=value was issue 20's injection)
     }
   });
 
@@ -348,7 +348,7 @@ describe('release composite, run step by step', () => {
   });
 
   test.each([
-    ['release/gate.sh', ['bash', [join(REPO_ROOT, 'release/gate.sh')]], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
+    ['dist/release-steps gate', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
     ['release/migrate-image.mjs', [process.execPath, [join(REPO_ROOT, 'release/migrate-image.mjs')]], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
   ] as const)('%s writes its outputs only as name<<random delimiter blocks', (_file, [cmd, args], env, names) => {
     const dir = mkdtempSync(join(work, 'outputs-'));
@@ -356,7 +356,8 @@ describe('release composite, run step by step', () => {
     writeFileSync(file, '');
     for (let i = 0; i < 2; i++) execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
     const text = readFileSync(file, 'utf8');
-    const block = /([\w-]+)<<(ghadelimiter_[0-9a-f]{32})\n([^\n]*)\n\2\n/gy;
+    // The delimiter: 16 random bytes in hex (migrate-image.mjs), or core's runner.setOutput's (the gate).
+    const block = /([\w-]+)<<(ghadelimiter_[0-9a-z-]{16,})\n([^\n]*)\n\2\n/gy;
     const blocks = [...text.matchAll(block)];
     expect(blocks.map((m) => m[0]).join('')).toBe(text);
     expect(blocks.map((m) => m[1])).toEqual([...names, ...names]);

@@ -1,4 +1,4 @@
-# Shared by the release scripts (gate.sh, build-output.sh, environment-check.sh); sourced, not run.
+# Shared by the reusable workflows' release scripts (build-output.sh, environment-check.sh); sourced, not run.
 # Set FAIL_TITLE before calling fail.
 
 # fail <message>: one ::error:: annotation and exit 1. The message may quote input values: % CR LF are

@@ -4,7 +4,7 @@
 // run the way the GitHub runner runs it (action-tests/lib/runner.mjs: INPUT_* from action.yml defaults,
 // GITHUB_OUTPUT and friends, an event payload); one table per stage shows what it made of each tag.
 //
-//   parse-version → release gate (release/gate.sh) → build (make build-pipeline-ms, OCI layouts)
+//   parse-version → release gate (dist/release-steps gate) → build (make build-pipeline-ms, OCI layouts)
 //   → image-tags (services-from cmd/ms/*) → push-artifacts (images + S3; the release tag promotes
 //   the rc by digest) → migrate-job (render, image by digest) → migrate-job (command: golang-migrate
 //   on an ephemeral PostgreSQL) → gitops-dispatch
@@ -214,7 +214,7 @@ function problemsOf(result, expected = {}) {
   return problems;
 }
 
-/** release/gate.sh as the release composite runs it (its step env), in the tag's checkout. */
+/** The release gate (dist/release-steps/index.js gate) as the release composite runs it (its step env), in the tag's checkout. */
 function runGate(parsed, checkoutPath) {
   const out = join(mkdtempSync(join(ctx.tmp, 'gate-')), 'output');
   writeFileSync(out, '');
@@ -223,7 +223,7 @@ function runGate(parsed, checkoutPath) {
     PROMOTE: 'auto', PROMOTE_FROM: '', MODE: 'push', SKIP_PUSH: 'false', CHECKOUT_PATH: checkoutPath, TAG_PREFIX: 'v',
     TAG: parsed.tag ?? '', CHANNEL: parsed.channel ?? '', MAJOR: parsed.major ?? '', MINOR: parsed.minor ?? '', PATCH: parsed.patch ?? '', GITHUB_OUTPUT: out,
   };
-  const r = spawnSync('bash', [join(ROOT, 'release/gate.sh')], { env, encoding: 'utf8', timeout: 20000 });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/release-steps/index.js'), 'gate'], { env, encoding: 'utf8', timeout: 20000 });
   // The runner's reading of GITHUB_OUTPUT (the gate writes `name<<delimiter` blocks).
   const outputs = Object.fromEntries(ctx.parseFileCommand(readFileSync(out, 'utf8')));
   const error = (r.stdout.match(/^::error[^:]*::(.*)$/m) ?? [])[1] ?? r.stderr;
@@ -244,7 +244,7 @@ const STAGES = [
   },
   {
     // The composite's gate: a plain release tag must promote its newest rc, found in git's tags.
-    name: 'release gate (release/gate.sh)',
+    name: 'release gate (release-steps gate)',
     header: ['decision', 'promote-from'],
     async run(t) {
       const g = runGate(t.version, t.checkout);

@@ -15,7 +15,7 @@
 //   build-command     `make images-ms` (binaries, then `docker buildx` per service) becomes `make
 //                     build-pipeline-ms` plus copying generated OCI layouts into build/oci (there is
 //                     no Docker engine to build images here; the binaries are really built), plus an
-//                     attempt to rewrite deploy-kit's release gate (.deploy-kit/release/gate.sh) that
+//                     attempt to rewrite deploy-kit's release gate (.deploy-kit/dist/release-steps/index.js) that
 //                     must not reach the release job (TAMPERED_MARKER never shows there);
 //   deploy-kit-repository, deploy-kit-ref
 //                     org/deploy-kit and the full SHA of deploy-kit's copy: act does not provide
@@ -114,7 +114,7 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
     w.registry = registry;
     // `make images-ms` = build-pipeline-ms + `docker buildx` per service; no Docker engine here.
     if (w['build-command'] !== 'make images-ms') throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
-    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && mkdir -p .deploy-kit/release && printf 'echo ${TAMPERED_MARKER}; exit 1\\n' > .deploy-kit/release/gate.sh`;
+    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && mkdir -p .deploy-kit/dist/release-steps && printf 'console.log("${TAMPERED_MARKER}"); process.exit(1);\\n' > .deploy-kit/dist/release-steps/index.js`;
   }
   w['deploy-kit-repository'] = 'org/deploy-kit';
   w['deploy-kit-ref'] = deployKitSha;

@@ -1,10 +1,14 @@
 /**
- * The Handlebars subset and the moment-style date formatting written by hand for image-tags.
+ * image-tags' templates (Handlebars) and dates (moment-timezone): what metadata-action's expressions
+ * render to, and the template shapes deploy-kit refuses.
  */
 import { describe, expect, test } from '@jest/globals';
 
 import { formatDate, isValidTimeZone } from '../src/datefmt.js';
+import { loadOptionalModules } from '../src/optional.js';
 import { escapeExpression, isRawStatement, parseTemplate, renderTemplate, TemplateError } from '../src/template.js';
+
+await loadOptionalModules(['handlebars']);
 
 const AT = new Date('2020-01-10T00:30:00.000Z'); // a Friday
 
@@ -36,6 +40,14 @@ describe('formatDate (moment format tokens)', () => {
     [undefined, 'Asia/Tokyo', '2020-01-10T09:30:00+09:00'],
   ])('%p in %s', (format, zone, expected, date = AT) => {
     expect(formatDate(date, format, zone)).toBe(expected);
+  });
+
+  test('zone names are moment-timezone\'s (metadata-action\'s), not the runtime\'s ICU list', async () => {
+    const { default: moment } = await import('moment-timezone');
+    expect(moment.tz.names().filter((zone) => !isValidTimeZone(zone))).toEqual([]);
+    // Names ICU accepts that moment-timezone does not know: metadata-action would fall back to local time.
+    for (const zone of ['US/Pacific-New', 'SystemV/EST5', 'Canada/East-Saskatchewan']) expect([zone, isValidTimeZone(zone)]).toEqual([zone, false]);
+    expect(isValidTimeZone('asia/tokyo')).toBe(true); // matched as moment-timezone matches them
   });
 
   test('time zones', () => {
@@ -93,6 +105,25 @@ describe('template (the Handlebars subset)', () => {
   ])('rejects %p', (source, message) => {
     expect(() => parseTemplate(source)).toThrow(TemplateError);
     expect(() => parseTemplate(source)).toThrow(message);
+  });
+
+  test('the parsed template, from Handlebars\' own AST, as expressions.ts checks it', () => {
+    const [mustache] = parseTemplate("{{x 1 true null undefined 'a' y.z k=2}}").body;
+    expect(mustache).toEqual({
+      type: 'mustache',
+      escaped: true,
+      path: ['x'],
+      original: 'x',
+      params: [{ kind: 'number', value: 1 }, { kind: 'boolean', value: true }, { kind: 'null' }, { kind: 'undefined' }, { kind: 'string', value: 'a' }, { kind: 'path', parts: ['y', 'z'], original: 'y.z' }],
+      hash: { k: { kind: 'number', value: 2 } },
+    });
+    // data variables, parent scopes and `this` stay whole, so they are reported as unknown expressions
+    expect(['{{@index}}', '{{../branch}}', '{{.}}', '{{this}}'].map((t) => (parseTemplate(t).body[0] as { path: string[] }).path)).toEqual([['@index'], ['../branch'], ['.'], ['this']]);
+    // a literal in the name's place is a name (Handlebars looks it up)
+    expect((parseTemplate("{{'branch'}}").body[0] as { path: string[] }).path).toEqual(['branch']);
+    expect(renderTemplate("{{'branch'}}|{{'text'}}", ctx)).toBe('feature/x|');
+    expect(() => parseTemplate('{{(branch)}}')).toThrow('Handlebars cannot parse "{{(branch)}}" at "(branch)}}"');
+    expect(parseTemplate('no expression').body).toEqual([{ type: 'text', value: 'no expression' }]);
   });
 
   test('an unknown helper with parameters is an error, as in Handlebars', () => {

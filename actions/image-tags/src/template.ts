@@ -1,14 +1,21 @@
 /**
- * A tiny evaluator for the subset of Handlebars that docker/metadata-action uses: mustaches
- * `{{name}}`, `{{helper 'literal' key='value'}}`, triple-stash `{{{raw}}}`, comments, `\{{`
- * escapes and `~` whitespace control. Output of `{{...}}` is HTML-escaped exactly as
- * Handlebars' `escapeExpression` does (metadata-action does not disable it), so the same input
- * gives the same tag. Block helpers (`{{#if}}`), partials and sub-expressions are not part of
- * metadata-action's documented expressions and are rejected with a clear error.
+ * metadata-action's templates through Handlebars itself (the version it bundles, 4.7.9): a pattern is
+ * rendered with `Handlebars.compile(source)(context)` as upstream renders it, so escaping, whitespace
+ * control, comments, `\{{` and helper calls are the library's. Handlebars is loaded on first use
+ * (optional.ts): a run whose inputs hold no `{{` never loads it. Measured against the hand-written
+ * evaluator this replaced (the bench's cases, CPU of the whole process, median of 61 paired runs):
+ * 62 → 78 ms on a run with `type=semver` patterns (+28 ms on a more loaded machine), no change on a
+ * run without templates (54 → 55 ms). Tens of milliseconds, on the runs that use templates only.
  *
- * Lookup follows Handlebars 4.6+: only own properties of the context are visible; a function
- * found there is called with the evaluated params and an `options` object (`{hash, name}`).
+ * What deploy-kit adds is a check of the parsed template (Handlebars' own AST): only simple
+ * expressions (`{{name}}`, `{{helper 'literal' key='value'}}`) are among metadata-action's documented
+ * expressions, so block helpers, partials, decorators and sub-expressions are refused with a clear
+ * error instead of rendering something surprising, and expressions.ts checks every name against the
+ * expressions the attribute offers.
  */
+import type * as Hbs from 'handlebars';
+
+import { handlebars } from './optional.js';
 
 export class TemplateError extends Error {
   constructor(message: string) {
@@ -17,7 +24,8 @@ export class TemplateError extends Error {
   }
 }
 
-type Param =
+/** A parameter or hash value of a mustache, as expressions.ts checks it. */
+export type Param =
   | { kind: 'string'; value: string }
   | { kind: 'number'; value: number }
   | { kind: 'boolean'; value: boolean }
@@ -28,6 +36,7 @@ type Param =
 export interface MustacheNode {
   type: 'mustache';
   escaped: boolean;
+  /** The name's segments (`['branch']`). */
   path: string[];
   original: string;
   params: Param[];
@@ -41,261 +50,138 @@ export interface Template {
   body: TemplateNode[];
 }
 
-const ID_CHAR = /[^\s!"#%-,./;->@[-^`{-~]/;
-
-function tokenizeExpression(src: string, whole: string): { path: string[]; original: string; params: Param[]; hash: Record<string, Param> } {
-  const tokens: Array<{ hashKey?: string; param: Param }> = [];
-  let i = 0;
-  const n = src.length;
-  const readPath = (): Param => {
-    const start = i;
-    const parts: string[] = [];
-    for (;;) {
-      if (src[i] === '[') {
-        const end = src.indexOf(']', i);
-        if (end < 0) throw new TemplateError(`unclosed "[" in {{${whole}}}`);
-        parts.push(src.slice(i + 1, end));
-        i = end + 1;
-      } else {
-        const segStart = i;
-        while (i < n && ID_CHAR.test(src[i]!)) i++;
-        if (i === segStart) {
-          if (src[i] === '.' && (i + 1 >= n || /[\s}]/.test(src[i + 1]!))) {
-            // `.` alone means `this`
-            i++;
-            parts.push('this');
-          } else {
-            throw new TemplateError(`unexpected "${src[i] ?? ''}" in {{${whole}}}`);
-          }
-        } else {
-          parts.push(src.slice(segStart, i));
-        }
-      }
-      if (i < n && (src[i] === '.' || src[i] === '/') && i + 1 < n && !/\s/.test(src[i + 1]!)) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    const original = src.slice(start, i);
-    const filtered = parts.filter((p, idx) => !(idx === 0 && p === 'this'));
-    return { kind: 'path', parts: filtered, original };
-  };
-  const readParam = (): Param => {
-    const c = src[i]!;
-    if (c === '"' || c === "'") {
-      let out = '';
-      i++;
-      while (i < n && src[i] !== c) {
-        if (src[i] === '\\' && src[i + 1] === c) {
-          out += c;
-          i += 2;
-        } else {
-          out += src[i];
-          i++;
-        }
-      }
-      if (i >= n) throw new TemplateError(`unterminated string in {{${whole}}}`);
-      i++;
-      return { kind: 'string', value: out };
-    }
-    if (c === '(') throw new TemplateError(`sub-expressions are not supported in {{${whole}}}`);
-    const num = /^-?[0-9]+(?:\.[0-9]+)?(?=[\s)}]|$)/.exec(src.slice(i));
-    if (num) {
-      i += num[0].length;
-      return { kind: 'number', value: Number(num[0]) };
-    }
-    const kw = /^(true|false|null|undefined)(?=[\s)}=]|$)/.exec(src.slice(i));
-    if (kw) {
-      i += kw[0].length;
-      if (kw[1] === 'true' || kw[1] === 'false') return { kind: 'boolean', value: kw[1] === 'true' };
-      return kw[1] === 'null' ? { kind: 'null' } : { kind: 'undefined' };
-    }
-    return readPath();
-  };
-  while (i < n) {
-    while (i < n && /\s/.test(src[i]!)) i++;
-    if (i >= n) break;
-    const hashMatch = /^([^\s!"#%-,./;->@[-^`{-~]+)=/.exec(src.slice(i));
-    if (hashMatch && tokens.length > 0) {
-      i += hashMatch[0].length;
-      while (i < n && /\s/.test(src[i]!)) i++;
-      if (i >= n) throw new TemplateError(`missing value for ${hashMatch[1]}= in {{${whole}}}`);
-      tokens.push({ hashKey: hashMatch[1], param: readParam() });
-    } else {
-      if (tokens.some(t => t.hashKey !== undefined)) throw new TemplateError(`positional parameter after key=value in {{${whole}}}`);
-      tokens.push({ param: readParam() });
-    }
-    if (i < n && !/\s/.test(src[i]!)) throw new TemplateError(`unexpected "${src[i]}" in {{${whole}}}`);
-  }
-  if (tokens.length === 0) throw new TemplateError('empty expression {{}}');
-  const head = tokens[0]!;
-  if (head.param.kind !== 'path') {
-    // {{'literal'}} renders the literal in Handlebars
-    if (head.param.kind === 'string') return { path: [], original: `'${head.param.value}'`, params: [head.param], hash: {} };
-    throw new TemplateError(`expected a name in {{${whole}}}`);
-  }
-  const params: Param[] = [];
-  const hash: Record<string, Param> = {};
-  for (const t of tokens.slice(1)) {
-    if (t.hashKey !== undefined) hash[t.hashKey] = t.param;
-    else params.push(t.param);
-  }
-  return { path: head.param.parts, original: head.param.original, params, hash };
-}
-
-/** Parses a template; throws TemplateError on syntax Handlebars would reject or we do not support. */
-export function parseTemplate(source: string): Template {
-  const body: TemplateNode[] = [];
-  let text = '';
-  let i = 0;
-  let stripNext = false;
-  const pushText = () => {
-    if (text !== '') body.push({ type: 'text', value: text });
-    text = '';
-  };
-  while (i < source.length) {
-    const open = source.indexOf('{{', i);
-    if (open < 0) {
-      text += stripNext ? source.slice(i).replace(/^\s+/, '') : source.slice(i);
-      break;
-    }
-    let chunk = source.slice(i, open);
-    // `\{{` is a literal `{{`; `\\{{` is a literal backslash followed by a mustache.
-    if (chunk.endsWith('\\') && !chunk.endsWith('\\\\')) {
-      text += chunk.slice(0, -1) + '{{';
-      i = open + 2;
-      continue;
-    }
-    if (chunk.endsWith('\\\\')) chunk = chunk.slice(0, -1);
-    if (stripNext) {
-      chunk = chunk.replace(/^\s+/, '');
-      stripNext = false;
-    }
-    text += chunk;
-    let j = open + 2;
-    const triple = source[j] === '{';
-    if (triple) j++;
-    let stripPrev = false;
-    if (source[j] === '~') {
-      stripPrev = true;
-      j++;
-    }
-    if (stripPrev) text = text.replace(/\s+$/, '');
-    if (!triple && source.startsWith('!--', j)) {
-      const m = /--(~?)}}/.exec(source.slice(j + 3));
-      if (!m) throw new TemplateError(`unclosed comment in "${source}"`);
-      i = j + 3 + m.index + m[0].length;
-      stripNext = m[1] === '~';
-      pushText();
-      body.push({ type: 'comment' });
-      continue;
-    }
-    const closeSeq = triple ? '}}}' : '}}';
-    const close = source.indexOf(closeSeq, j);
-    if (close < 0) throw new TemplateError(`unclosed "{{" in "${source}"`);
-    let content = source.slice(j, close);
-    i = close + closeSeq.length;
-    if (content.endsWith('~')) {
-      content = content.slice(0, -1);
-      stripNext = true;
-    }
-    if (!triple && content.startsWith('!')) {
-      pushText();
-      body.push({ type: 'comment' });
-      continue;
-    }
-    let escaped = !triple;
-    if (!triple && content.startsWith('&')) {
-      escaped = false;
-      content = content.slice(1);
-    }
-    const trimmed = content.trim();
-    if (!triple && /^[#/^>]/.test(trimmed)) {
-      throw new TemplateError(`block helpers and partials ({{${trimmed}}}) are not supported; only simple expressions such as {{branch}} or {{date 'YYYYMMDD'}} are`);
-    }
-    if (trimmed === 'else' || trimmed.startsWith('else ')) throw new TemplateError('{{else}} is only valid inside a block helper, which is not supported');
-    pushText();
-    const expr = tokenizeExpression(trimmed, trimmed);
-    body.push({ type: 'mustache', escaped, ...expr });
-  }
-  pushText();
-  return { source, body };
-}
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
-
-/** Handlebars' escapeExpression. */
-export function escapeExpression(value: unknown): string {
-  let s: string;
-  if (typeof value !== 'string') {
-    if (value == null) return '';
-    if (!value) return `${value as string}`;
-    s = `${value as string}`;
-  } else {
-    s = value;
-  }
-  return /[&<>"'`=]/.test(s) ? s.replace(/[&<>"'`=]/g, c => ESCAPES[c]!) : s;
-}
-
 export type TemplateContext = Record<string, unknown>;
 
+/** What Handlebars passes a helper last (the part deploy-kit's helpers read). */
 export interface HelperOptions {
   name: string;
   hash: Record<string, unknown>;
 }
 
-function lookup(ctx: TemplateContext, parts: string[]): unknown {
-  let cur: unknown = ctx;
-  for (const part of parts) {
-    if (cur == null) return undefined;
-    if (typeof cur !== 'object' && typeof cur !== 'function') return undefined;
-    if (!Object.prototype.hasOwnProperty.call(cur, part)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
+/**
+ * A path as a list of segments. Data variables (`@index`), parent scopes (`../x`) and `this` are
+ * kept whole as one segment, so expressions.ts reports them as unknown expressions.
+ */
+function pathParts(path: hbs.AST.PathExpression): string[] {
+  if (path.data || path.depth > 0 || path.parts.length === 0) return [path.original];
+  return [...path.parts];
 }
 
-function evalParam(p: Param, ctx: TemplateContext): unknown {
-  switch (p.kind) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return p.value;
-    case 'null':
-      return null;
-    case 'undefined':
-      return undefined;
-    case 'path':
-      return lookup(ctx, p.parts);
+function toParam(expression: hbs.AST.Expression, whole: string): Param {
+  switch (expression.type) {
+    case 'StringLiteral':
+      return { kind: 'string', value: (expression as hbs.AST.StringLiteral).value };
+    case 'NumberLiteral':
+      return { kind: 'number', value: (expression as hbs.AST.NumberLiteral).value };
+    case 'BooleanLiteral':
+      return { kind: 'boolean', value: (expression as hbs.AST.BooleanLiteral).value };
+    case 'NullLiteral':
+      return { kind: 'null' };
+    case 'UndefinedLiteral':
+      return { kind: 'undefined' };
+    case 'PathExpression': {
+      const path = expression as hbs.AST.PathExpression;
+      return { kind: 'path', parts: pathParts(path), original: path.original };
+    }
+    default:
+      throw new TemplateError(`sub-expressions are not supported in {{${whole}}}`);
   }
 }
 
-export function render(template: Template, ctx: TemplateContext): string {
-  let out = '';
-  for (const node of template.body) {
-    if (node.type === 'text') out += node.value;
-    else if (node.type === 'mustache') {
-      let value: unknown;
-      if (node.path.length === 0) {
-        value = node.params[0] ? evalParam(node.params[0], ctx) : '';
-      } else {
-        const target = node.path.length === 0 ? ctx : lookup(ctx, node.path);
-        const params = node.params.map(p => evalParam(p, ctx));
-        const hash: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(node.hash)) hash[k] = evalParam(v, ctx);
-        if (typeof target === 'function') {
-          value = (target as (...args: unknown[]) => unknown).call(ctx, ...params, { name: node.original, hash } as HelperOptions);
-        } else if (target === undefined && (node.params.length > 0 || Object.keys(node.hash).length > 0)) {
-          throw new TemplateError(`Missing helper: "${node.original}"`);
+/** The source text of a node (for messages), from Handlebars' location. */
+function sourceOf(source: string, node: hbs.AST.Node): string {
+  const lines = source.split('\n');
+  const { start, end } = node.loc;
+  if (start.line !== end.line) return source;
+  return (lines[start.line - 1] ?? '').slice(start.column, end.column);
+}
+
+/**
+ * Handlebars' parse error as one line: where it stopped, with a hint for the usual slips read from
+ * the token it found there (its message is four lines: position, source, a caret and the tokens).
+ */
+function parseProblem(error: Error, source: string): string {
+  const lines = error.message.split('\n');
+  const caret = lines.findIndex((line) => /^-*\^$/.test(line));
+  if (caret < 1) return lines[0] ?? error.message;
+  const line = lines[caret - 1] ?? '';
+  const column = lines[caret]!.length - 1;
+  const got = /got '([^']+)'/.exec(lines[caret + 1] ?? '')?.[1] ?? '';
+  const at = line.slice(column);
+  const before = line.slice(0, column);
+  let hint: string | undefined;
+  if (got === 'INVERSE') hint = '{{else}} is only valid inside a block helper, which is not supported';
+  else if (got === 'CLOSE' && /\{\{\s*$/.test(before)) hint = 'empty expression {{}}';
+  else if (/^["']/.test(at) && got === 'INVALID') hint = 'unterminated string';
+  else if (/\S=\S+\s+$/.test(before) && got !== 'EQUALS') hint = 'positional parameter after key=value';
+  else if (!at.includes('}}')) hint = 'unclosed "{{"';
+  const where = at === '' ? 'the end' : `"${at}"`;
+  return `${hint ? `${hint}: ` : ''}Handlebars cannot parse ${source.includes('\n') ? 'it' : `"${source}"`} at ${where}`;
+}
+
+/** Parses a template with Handlebars; throws TemplateError on syntax Handlebars rejects or deploy-kit does not allow. */
+export function parseTemplate(source: string): Template {
+  // No `{{`, no expression: plain text, and Handlebars is not loaded for it.
+  if (!source.includes('{{')) return { source, body: source === '' ? [] : [{ type: 'text', value: source }] };
+  const Handlebars = handlebars(); // outside the try: a module not loaded yet must reach withOptionalModules
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(source);
+  } catch (error) {
+    throw new TemplateError(parseProblem(error as Error, source));
+  }
+  const body: TemplateNode[] = [];
+  for (const statement of program.body) {
+    switch (statement.type) {
+      case 'ContentStatement':
+        body.push({ type: 'text', value: (statement as hbs.AST.ContentStatement).value });
+        break;
+      case 'CommentStatement':
+        body.push({ type: 'comment' });
+        break;
+      case 'MustacheStatement': {
+        const mustache = statement as hbs.AST.MustacheStatement;
+        const whole = sourceOf(source, mustache).replace(/^\{\{\{?~?&?\s*|\s*~?\}?\}\}$/g, '');
+        const params = mustache.params.map((p) => toParam(p, whole));
+        const hash: Record<string, Param> = {};
+        for (const pair of mustache.hash?.pairs ?? []) hash[pair.key] = toParam(pair.value, whole);
+        if (mustache.path.type === 'PathExpression') {
+          const path = mustache.path as hbs.AST.PathExpression;
+          body.push({ type: 'mustache', escaped: mustache.escaped, path: pathParts(path), original: path.original, params, hash });
         } else {
-          value = target;
+          // A literal in the name's place is a name to Handlebars: {{'branch'}} is {{branch}}.
+          const name = String((mustache.path as hbs.AST.Literal & { value: unknown }).value);
+          body.push({ type: 'mustache', escaped: mustache.escaped, path: [name], original: name, params, hash });
         }
+        break;
       }
-      out += node.escaped ? escapeExpression(value) : value == null ? '' : String(value);
+      default:
+        // BlockStatement, PartialStatement, PartialBlockStatement, Decorator, DecoratorBlock.
+        throw new TemplateError(
+          `block helpers and partials ({{${sourceOf(source, statement).replace(/^\{\{|\}\}$/g, '').split('}}')[0]}}}) are not supported; only simple expressions such as {{branch}} or {{date 'YYYYMMDD'}} are`,
+        );
     }
   }
-  return out;
+  return { source, body };
+}
+
+const compiled = new Map<string, Hbs.TemplateDelegate>();
+
+/** Renders as metadata-action does: `Handlebars.compile(source)(context)`; Handlebars' own errors become TemplateErrors. */
+export function render(template: Template, ctx: TemplateContext): string {
+  if (!template.source.includes('{{')) return template.source;
+  const Handlebars = handlebars();
+  let fn = compiled.get(template.source);
+  if (!fn) {
+    fn = Handlebars.compile(template.source);
+    compiled.set(template.source, fn);
+  }
+  try {
+    return fn(ctx);
+  } catch (error) {
+    if (error instanceof Handlebars.Exception) throw new TemplateError((error as Error).message);
+    throw error;
+  }
 }
 
 export function renderTemplate(source: string, ctx: TemplateContext): string {
@@ -303,23 +189,21 @@ export function renderTemplate(source: string, ctx: TemplateContext): string {
   return render(parseTemplate(source), ctx);
 }
 
-/** The names (first path segment) a template refers to, helpers and values alike. */
-export function referencedNames(template: Template): string[] {
-  const names = new Set<string>();
-  for (const node of template.body) {
-    if (node.type === 'mustache' && node.path.length > 0) names.add(node.path[0]!);
-  }
-  return [...names];
+/** Handlebars' escapeExpression (what `{{value}}` applies). */
+export function escapeExpression(value: unknown): string {
+  return handlebars().Utils.escapeExpression(value as string);
 }
 
-/** metadata-action's `Meta.isRawStatement`: the pattern is exactly one `{{raw}}` mustache. */
+/** metadata-action's `Meta.isRawStatement`: the pattern is exactly one `{{raw}}` mustache (parsed without whitespace processing, as upstream). */
 export function isRawStatement(pattern: string): boolean {
+  if (!pattern.includes('{{')) return false;
+  const Handlebars = handlebars(); // outside the try: a module not loaded yet must reach withOptionalModules
   try {
-    const t = parseTemplate(pattern);
-    const body = t.body;
-    if (body.length === 1 && body[0]!.type === 'mustache') {
-      const m = body[0];
-      return m.path.length === 1 && m.path[0] === 'raw';
+    const body = Handlebars.parseWithoutProcessing(pattern).body;
+    const only = body[0];
+    if (body.length === 1 && only?.type === 'MustacheStatement') {
+      const path = (only as hbs.AST.MustacheStatement).path as hbs.AST.PathExpression;
+      return path.parts?.length === 1 && path.parts[0] === 'raw';
     }
   } catch {
     return false;

@@ -141,6 +141,11 @@ export function optionalModulesFor(
   return modules;
 }
 
+/** Whether any input holds a template (only then is Handlebars loaded). */
+export function usesTemplates(...raws: string[]): boolean {
+  return raws.some((raw) => raw.includes('{{'));
+}
+
 /** Whether any input uses `{{commit_date}}` (only then is the commit date worth an API call). */
 export function usesCommitDate(...raws: string[]): boolean {
   return raws.some((raw) => /commit_date/.test(raw));
