@@ -5,11 +5,12 @@ export const modules = {
 /***/ 7352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
+__webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   gitContext: () => (/* binding */ gitContext),
-/* harmony export */   nodeGit: () => (/* binding */ nodeGit)
+/* harmony export */   nodeGit: () => (/* binding */ nodeGit),
+/* harmony export */   refFromDecorations: () => (/* binding */ refFromDecorations)
 /* harmony export */ });
-/* unused harmony export refFromDecorations */
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3235);
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7638);
 /**

@@ -18,7 +18,7 @@ var secrets = __webpack_require__(7620);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
 var errors = __webpack_require__(7638);
 // EXTERNAL MODULE: ./packages/core/src/runner.ts
-var runner = __webpack_require__(1024);
+var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: ./packages/core/src/parse.ts
 var parse = __webpack_require__(6230);
 // EXTERNAL MODULE: ./packages/core/src/values.ts
