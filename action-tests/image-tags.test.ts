@@ -488,7 +488,7 @@ describe('what the runner keeps', () => {
     expect(r.summary).toContain('| type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 2) | yes | 1.2.3-rc.1 |  |');
     expect(r.summary).toContain('| type=ref,event=branch,enable=true,priority=600 (line 1) | no |  | ref refs/tags/v1.2.3-rc.1 is not a branch |');
     expect(r.summary).toContain('enable={{is_default_branch}} evaluated to false');
-    expect(r.summary).toMatch(/\| latest \| no \|  \| .*prerelease v1\.2\.3-rc\.1 never becomes latest/);
+    expect(r.summary).toMatch(/\| latest \| no \| {2}\| .*prerelease v1\.2\.3-rc\.1 never becomes latest/);
     // and under debug, in the log, after metadata-action's groups
     expect(r.log).toContain('##[debug]explain: ✗ type=ref,event=branch');
     expect(r.groups).toEqual(['Context info', 'Docker image version', 'Docker tags', 'Pin', 'Docker labels', 'Annotations']);

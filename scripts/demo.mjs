@@ -238,7 +238,7 @@ const STAGES = [
     async run(t) {
       const r = await act(t, 'parse-version', {});
       t.version = r.outputs;
-      const { mode, from, ...outputs } = t.expect;
+      const { mode: _mode, from: _from, ...outputs } = t.expect;
       return { ok: r.exitCode === 0, cells: [r.outputs.version, r.outputs.channel, r.outputs.environment, r.outputs['is-production']], problems: problemsOf(r, { tag: t.tag, ...outputs }), result: r };
     },
   },
@@ -475,7 +475,6 @@ async function recordInEcr(t, host, problems) {
 async function otherRefs() {
   const sha = ctx.shas[1];
   const rows = [];
-  let failures = 0;
   for (const o of OTHER_REFS) {
     const pr = /^refs\/pull\/(\d+)\//.exec(o.ref);
     const event = pr ? { number: Number(pr[1]), pull_request: { number: Number(pr[1]), head: { ref: 'feature/login-form', sha }, base: { ref: 'main' } }, repository: { full_name: 'example-org/sample-service', default_branch: 'main' } } : undefined;
@@ -493,7 +492,6 @@ async function otherRefs() {
       note = g.exitCode === 0 ? firstLine(g.log) : firstLine(g.error);
       if (want.gate && !(g.exitCode !== 0 && want.gate.test(g.error))) problems.push(`gate: expected a refusal matching ${want.gate}, got exit ${g.exitCode}: ${firstLine(g.error || g.log)}`);
     }
-    if (problems.length) failures++;
     rows.push([o.ref, r.exitCode, r.outputs.version || '', r.outputs.channel || '', r.outputs.environment || (r.exitCode === 0 ? '-' : ''), gate || '-', problems.length ? 'NO' : 'yes', clip([o.note, note].filter(Boolean).join(': '), 150), problems]);
   }
   printTable('other refs: parse-version, and the release gate for a release tag', ['ref', 'exit', 'version', 'channel', 'environment', 'gate', 'ok', 'note'], rows.map((r) => r.slice(0, 8)));

@@ -2,6 +2,9 @@
 // Static checks, one summary line each, then as the last line `N passed, N failed` (one per check):
 //
 //   typecheck            tsc --noEmit -p .
+//   eslint               @eslint/js + typescript-eslint recommended (eslint.config.js), no warning allowed
+//   prettier             every TypeScript/JavaScript/JSON file formatted as .prettierrc.json says
+//                        (`npm run format` rewrites them)
 //   actionlint           .github/workflows/*.y{a,}ml and examples/**/.github/workflows/*.y{a,}ml
 //                        (shellcheck/pyflakes integrations only when installed)
 //   zizmor               GitHub Actions security audits, offline (no GitHub API, no token), over the same
@@ -18,7 +21,7 @@
 // 1.32.0. Both are provisioned on first use (`.ci/install-tools lint`, one line per tool) unless
 // DEPLOY_KIT_SKIP_TOOLS=1.
 //
-// Usage: node scripts/lint.mjs [--only typecheck|actionlint|zizmor|action-yml]...
+// Usage: node scripts/lint.mjs [--only typecheck|eslint|prettier|actionlint|zizmor|action-yml]...
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -274,8 +277,29 @@ async function actionYmls() {
   }
 }
 
+// --- ESLint and Prettier (npm packages, pinned in package.json) --------------------------------------
+async function eslint() {
+  const bin = join(ROOT, 'node_modules/eslint/bin/eslint.js');
+  if (!existsSync(bin)) return record('eslint', false, 'eslint is not installed; run npm ci');
+  const started = Date.now();
+  const { code, out } = await run(process.execPath, [bin, '--max-warnings', '0', '.']);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (code === 0) return record('eslint', true, `no finding (${seconds}s)`);
+  record('eslint', false, `findings (exit ${code}); fix them or, for a deliberate exception, an eslint-disable comment saying why`, indent(out));
+}
+
+async function prettier() {
+  const bin = join(ROOT, 'node_modules/prettier/bin/prettier.cjs');
+  if (!existsSync(bin)) return record('prettier', false, 'prettier is not installed; run npm ci');
+  const started = Date.now();
+  const { code, out } = await run(process.execPath, [bin, '--check', '--log-level', 'warn', '.']);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (code === 0) return record('prettier', true, `every file formatted (${seconds}s)`);
+  record('prettier', false, `files not formatted (exit ${code}); run npm run format`, indent(out));
+}
+
 // --- main ----------------------------------------------------------------------------------------
-const CHECKS = { typecheck, actionlint, zizmor: async () => { await zizmor('regular'); await zizmor('auditor'); }, 'action-yml': actionYmls };
+const CHECKS = { typecheck, eslint, prettier, actionlint, zizmor: async () => { await zizmor('regular'); await zizmor('auditor'); }, 'action-yml': actionYmls };
 const only = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {

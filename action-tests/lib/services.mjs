@@ -19,7 +19,7 @@ export function toolPath(tool, relative) {
   try {
     dir = execFileSync('bash', [INSTALL, '--print-dir', tool], { encoding: 'utf8' }).trim();
   } catch (error) {
-    throw new Error(`cannot locate tool ${tool}: ${error.message}`);
+    throw new Error(`cannot locate tool ${tool}: ${error.message}`, { cause: error });
   }
   const path = join(dir, relative);
   if (!existsSync(path)) throw new Error(`${tool} is not installed (${path} is missing): run .ci/install-tools ${tool}`);
@@ -97,7 +97,7 @@ export async function startMoto() {
     await waitForHttp(`${url}/moto-api/`, 30000, service.child);
   } catch (error) {
     await service.stop();
-    throw new Error(`${error.message}\n${service.output()}`);
+    throw new Error(`${error.message}\n${service.output()}`, { cause: error });
   }
   return { url, port, stop: service.stop, output: service.output };
 }
@@ -144,7 +144,7 @@ export async function startRegistry({ auth } = {}) {
   } catch (error) {
     await service.stop();
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`${error.message}\n${service.output()}`);
+    throw new Error(`${error.message}\n${service.output()}`, { cause: error });
   }
   return {
     host: `127.0.0.1:${port}`,

@@ -528,7 +528,7 @@ class Engine {
         report.reason = 'the rule produced an empty value';
         continue;
       }
-      let val = sanitizeTag(res.value);
+      const val = sanitizeTag(res.value);
       if (this.policy === 'stable-only' && this.flavor.latest === 'auto' && val === this.latestTagName()) {
         const pre = this.refIsPrerelease();
         if (pre !== undefined) {

@@ -96,7 +96,7 @@ describe('KubeApi.watch', () => {
     const events: WatchEvent[] = [];
     const ended = new Promise<unknown>((resolve) => void new KubeApi(base, credentials()).watch('/api/v1/namespaces/a/pods', { labelSelector: 'x=y', resourceVersion: '4' }, (e) => events.push(e), resolve));
     expect(await ended).toBeUndefined();
-    expect(events.map((e) => `${e.type} ${e.object.metadata.resourceVersion}`)).toEqual(['ADDED 5', 'MODIFIED 6']);
+    expect(events.map((e) => `${e.type} ${(e.object as { metadata: { resourceVersion: string } }).metadata.resourceVersion}`)).toEqual(['ADDED 5', 'MODIFIED 6']);
     expect(seen[0].url).toBe('/api/v1/namespaces/a/pods?watch=true&labelSelector=x%3Dy&resourceVersion=4');
   });
   test('refused: rejects with the status; cut: ends with an error; aborted by us: no end is reported', async () => {

@@ -44,7 +44,7 @@ function indexNode(children: ManifestNode[], mediaType: string = MEDIA.ociIndex)
 const config: Descriptor = { mediaType: MEDIA.ociConfig, digest: fake(1), size: 100 };
 const plain = (n: number, size = 1000): Descriptor => ({ mediaType: MEDIA.ociLayer, digest: fake(n), size });
 const gz = (n: number, size = 500): Descriptor => ({ mediaType: MEDIA.ociLayerGzip, digest: fake(n), size });
-const doc = (node: ManifestNode) => JSON.parse(node.bytes.toString()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const doc = (node: ManifestNode) => JSON.parse(node.bytes.toString()) as Record<string, any>;
 
 describe('rewriteTree', () => {
   test('a single manifest: uncompressed layers get the gzip type, digest and size; config and compressed layers stay', () => {

@@ -52,7 +52,7 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
 
   return new Promise<WatchOutcome>((resolve, reject) => {
     let settled = false;
-    const watches: ResourceWatch[] = [];
+    const watches: Pick<ResourceWatch, 'start' | 'stop' | 'halt'>[] = [];
     const finish = async (outcome: { verdict?: Verdict; timedOut: boolean; cancelled?: boolean } | { error: unknown }) => {
       if (settled) return;
       settled = true;
@@ -224,11 +224,11 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
 
     const labelSelector = `batch.kubernetes.io/job-name=${name}`;
     /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
-    const resourceWatch = (path: string, query: Record<string, string>, onObject: (type: string, object: any) => void, label: string) =>
-      new ResourceWatch(api, path, query,
+    const resourceWatch = <T,>(path: string, query: Record<string, string>, onObject: (type: string, object: T) => void, label: string) =>
+      new ResourceWatch<T>(api, path, query,
         async () => {
           const r = await retry(() => api.request<{ items?: unknown[]; metadata?: { resourceVersion?: string } }>('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
-          return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
+          return { items: (r.items ?? []) as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
         }, onObject, onFatal, stats, label);
     watches.push(
       resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'),

@@ -68,7 +68,7 @@ export class DeadlineError extends Error {
 
 export interface WatchEvent {
   type: string;
-  object: any;
+  object: unknown;
 }
 
 export class KubeApi {

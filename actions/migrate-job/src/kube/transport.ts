@@ -83,6 +83,7 @@ export function proxyFromEnvironment(server: string, env: Record<string, string 
     }
     // host, host:port, [v6]:port, or a bare IPv6 address
     const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+    // eslint-disable-next-line prefer-const -- the host is narrowed below, the port is not
     let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : isIP(entry) === 6 ? [entry, undefined] : entry.split(':');
     if (entryPort && entryPort !== port) continue;
     if (ipFamily(entryHost)) {

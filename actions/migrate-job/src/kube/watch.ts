@@ -18,7 +18,7 @@ export interface WatchStats {
  * A list-then-watch of one resource that survives disconnects: it resumes from the last
  * resourceVersion it saw and relists only when the server says that version is gone (410).
  */
-export class ResourceWatch {
+export class ResourceWatch<T = unknown> {
   private controller?: AbortController;
   private stopped = false;
   private resourceVersion = '';
@@ -28,8 +28,8 @@ export class ResourceWatch {
     private readonly api: KubeApi,
     private readonly path: string,
     private readonly query: Record<string, string>,
-    private readonly list: () => Promise<{ items: unknown[]; resourceVersion: string }>,
-    private readonly onObject: (type: string, object: any) => void,
+    private readonly list: () => Promise<{ items: T[]; resourceVersion: string }>,
+    private readonly onObject: (type: string, object: T) => void,
     private readonly onFatal: (error: unknown) => void,
     private readonly stats: WatchStats,
     private readonly label: string,
@@ -69,9 +69,9 @@ export class ResourceWatch {
           return;
         }
         this.failures = 0;
-        const version = object?.metadata?.resourceVersion;
+        const version = (object as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
         if (version) this.resourceVersion = version;
-        if (type !== 'BOOKMARK') this.onObject(type, object);
+        if (type !== 'BOOKMARK') this.onObject(type, object as T);
       },
       (error) => void this.reconnect(error),
     );

@@ -507,7 +507,7 @@ export class RegistryClient {
           await sleep(200 * (restart + 1));
           continue;
         }
-        if (unknownContent) throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`);
+        if (unknownContent) throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`, { cause: error });
         throw error;
       }
     }
