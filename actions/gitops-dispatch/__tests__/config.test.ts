@@ -7,7 +7,7 @@ const base: ActionInputs = {
   repositoryTemplate: '{owner}/gitops-{environment}',
   workflow: 'Update Project List Version',
   ref: '',
-  version: 'v1.2.3',
+  tag: 'v1.2.3',
   projects: 'ms_core ms_payments',
   updateRoutes: 'true',
   inputs: {},

@@ -106,7 +106,7 @@ export function renderPin(template: string, vars: PinVars, inputName = 'pin'): s
       throw new TagInputError(inputName, undefined, `unknown variable {${name}}`, expected, t);
     }
     const value = vars[name as keyof PinVars];
-    if (!value) throw new TagInputError(inputName, undefined, `{${name}} is empty for this run`, `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the version input or parse-version)`}`, t);
+    if (!value) throw new TagInputError(inputName, undefined, `{${name}} is empty for this run`, `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the tag input or parse-version)`}`, t);
     return value;
   });
   return checkTag(out, inputName, 'the pin tag');

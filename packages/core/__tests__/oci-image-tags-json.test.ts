@@ -10,6 +10,7 @@ const written: ImageTagsJson = {
   labels: { 'org.opencontainers.image.version': 'v1.2.3' },
   annotations: ['manifest:org.opencontainers.image.version=v1.2.3'],
   version: 'v1.2.3',
+  tag: 'v1.2.3',
   pin: 'sha-abc1234',
   services: [{ service: 'core', image: `${ECR}/ms_core`, tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`], pin: `${ECR}/ms_core:sha-abc1234` }],
 };
@@ -38,6 +39,7 @@ describe('readImageTagsJson', () => {
     [{ services: [{ service: 1, tags: [] }] }, 'services[0].service is number 1, not a string'],
     [{ services: [{ pin: null, tags: [] }] }, 'services[0].pin is null, not a string'],
     [{ version: 1, services: [] }, '`version` is number 1, not a string'],
+    [{ tag: 1, services: [] }, '`tag` is number 1, not a string'],
     [{ tags: 'a', services: [] }, '`tags` is not a list of strings'],
     [{ labels: [], services: [] }, '`labels` is not an object'],
   ])('%j: %s', (value, problem) => {

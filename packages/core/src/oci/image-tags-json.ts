@@ -3,7 +3,7 @@
  * migration-image choice and gitops-dispatch read: the types image-tags writes, and one runtime
  * validator for readers, with errors that name the input and the field.
  *
- * Readers rely on `services` (each with its `tags`) and `version`; every other field is checked for
+ * Readers rely on `services` (each with its `tags`) and `tag`; every other field is checked for
  * its type when it is there, so a hand-written `{"services": [{"service": …, "tags": […]}]}` is read
  * as image-tags' own output is.
  */
@@ -28,8 +28,13 @@ export interface ImageTagsJson {
   'tag-names': string[];
   labels: Record<string, string>;
   annotations: string[];
-  /** The release tag the images got (`v1.2.3-rc.1`), or metadata-action's version. */
+  /** metadata-action's `version` (the main tag name); in seed naming the release tag the images got. */
   version: string;
+  /**
+   * The release tag (`v1.2.3-rc.1`, parse-version's `tag`): seed naming's `tag` input, else the run's
+   * tag ('' off a tag). push-artifacts' S3 folder defaults to it.
+   */
+  tag: string;
   /** The pin tag (`sha-0a1b2c3`). */
   pin: string;
   services: ImageTagsService[];
@@ -63,7 +68,7 @@ export function imageTagsJsonProblem(value: unknown): string | undefined {
       if (service[key] !== undefined && typeof service[key] !== 'string') return `${where}.${key} is ${describe(service[key])}, not a string`;
     }
   }
-  for (const key of ['version', 'pin']) {
+  for (const key of ['version', 'tag', 'pin']) {
     if (object[key] !== undefined && typeof object[key] !== 'string') return `\`${key}\` is ${describe(object[key])}, not a string`;
   }
   for (const key of ['tags', 'tag-names', 'annotations']) {
@@ -74,7 +79,7 @@ export function imageTagsJsonProblem(value: unknown): string | undefined {
   return undefined;
 }
 
-const FORM = "image-tags' `json` output: {\"services\": [{\"service\", \"image\", \"tags\": [\"<image>:<tag>\", …], \"pin\"}], \"version\", …}";
+const FORM = "image-tags' `json` output: {\"services\": [{\"service\", \"image\", \"tags\": [\"<image>:<tag>\", …], \"pin\"}], \"tag\", …}";
 
 /**
  * `value` (parsed, or the JSON text) checked against the schema; a problem throws an InputError
