@@ -31,6 +31,10 @@ describe('parseProjects', () => {
     ['an object without services', '{"a": 1}', 'without `services` or `include`'],
     ['an entry without image or name', '{"services": [{"x": 1}]}', 'holds no image or name'],
     ['a name with a bad character', 'ms_core ms$pay', '"ms$pay" is not a valid project name'],
+    // image-tags' json is read by core's schema, as push-artifacts and the release steps read it
+    ["image-tags' json with services that are not a list", '{"services": {"core": "reg/ms_core"}}', 'has `services` that is an object, not a list'],
+    ["image-tags' json with a service without its tags", '{"services": [{"service": "core", "image": "reg/ms_core"}]}', 'services[0] has no `tags` list'],
+    ["image-tags' json with a tag that is a number", '{"tag": 1, "services": [{"image": "reg/ms_core", "tags": []}]}', '`tag` is number 1, not a string'],
   ])('%s fails naming the input', (_, raw, problem) => {
     expect(() => parseProjects(raw)).toThrow(problem);
     expect(() => parseProjects(raw)).toThrow(/^Input "projects": /);

@@ -335,6 +335,17 @@ describe('outputs', () => {
     expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ service: 'app', image: 'user/app', tags: 'user/app:dev\nuser/app:my', pin: 'user/app:sha-860c190' }] });
   });
 
+  // `version` is metadata-action's; `tag` is the release tag (deploy-kit's vocabulary), what push-artifacts' S3 folder defaults to.
+  test.each<[string, string, ImageTagsInputs, string, string]>([
+    ['seed naming: the tag input', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3' }, 'v1.2.3', 'v1.2.3'],
+    ['seed naming on a branch, no tag', 'dk_push_main.env', { services: ['core'] }, 'main', ''],
+    ['metadata-action mode on a tag: the pushed tag', 'dk_tag_v1.2.3.env', { images: [{ value: 'user/app', line: 1 }], tags: [{ value: 'type=semver,pattern={{version}}', line: 1 }] }, '1.2.3', 'v1.2.3'],
+    ['metadata-action mode on a branch', 'event_push_dev.env', { images: [{ value: 'user/app', line: 1 }] }, 'dev', ''],
+  ])("json's version and tag: %s", (_, env, inputs, version, tag) => {
+    const json = JSON.parse(compute(env, inputs).outputs.json!) as Record<string, unknown>;
+    expect([json.version, json.tag]).toEqual([version, tag]);
+  });
+
   test('DOCKER_METADATA_OUTPUT_* variables for metadata-action outputs', () => {
     const env = metadataOutputEnv({ version: '1', tags: 'a', 'tag-names': 'b', json: '{}', pin: 'x', 'bake-file-tags': '/tmp/f.json', 'bake-file': '/tmp/g.json' });
     expect(env).toEqual({

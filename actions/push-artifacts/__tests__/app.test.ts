@@ -43,6 +43,8 @@ describe('resolveS3Folder', () => {
     [{ tag: 'v9' }, { GITHUB_REF: 'refs/tags/v1' }, 'v9'],
     [{ images: JSON.stringify({ tag: 'v1.2.3', services: [] }) }, { GITHUB_REF: 'refs/tags/v1' }, 'v1.2.3'],
     [{}, { GITHUB_REF: 'refs/tags/v1.2.3-rc.1' }, 'v1.2.3-rc.1'],
+    // metadata-action's `version` (a branch name here) is not a release tag: the folder is the run's tag
+    [{ images: JSON.stringify({ version: 'main', tag: '', services: [] }) }, { GITHUB_REF: 'refs/tags/v2.0.0' }, 'v2.0.0'],
   ])('%#', (values, env, expected) => {
     expect(resolveS3Folder({ ...base, ...values }, env)).toBe(expected);
   });
