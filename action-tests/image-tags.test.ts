@@ -329,10 +329,10 @@ describe('seed naming', () => {
     expect(r.outputs.version).toBe('main');
   });
 
-  test('type=channel and a version-based pin from parse-version rules', async () => {
+  test('type=channel and a tag-based pin from parse-version rules', async () => {
     const r = await run({
       ...fixture('dk_tag_v1.2.3-rc.1.env'),
-      inputs: { services: 'core', registry: ECR, tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha', pin: '{version}-{sha7}' },
+      inputs: { services: 'core', registry: ECR, tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha', pin: '{tag}-{sha7}' },
     });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['v1.2.3-rc.1', '1.2.3-rc.1', 'staging', 'staging-fedcba9', 'v1.2.3-rc.1-fedcba9']);

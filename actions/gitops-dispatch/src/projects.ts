@@ -37,14 +37,8 @@ export function parseProjects(raw: string, inputName = 'projects'): string[] {
     fromJson: (parsed) => {
       const projectsOf = (entries: unknown[]) => entries.map((entry) => fromEntry(entry, inputName, raw).trim());
       if (Array.isArray(parsed)) return projectsOf(parsed);
-      if (looksLikeImageTagsJson(parsed)) {
-        // image-tags' `json`: each service must give a project name (this input's own question, asked
-        // first), and the whole object must pass the schema every reader of that output holds it to.
-        const services = (parsed as { services: unknown }).services;
-        const names = Array.isArray(services) ? projectsOf(services) : [];
-        readImageTagsJson(parsed, inputName, raw);
-        return names;
-      }
+      // image-tags' `json`, read by its schema; only the services' images (or names) are needed here.
+      if (looksLikeImageTagsJson(parsed)) return projectsOf(readImageTagsJson(parsed, inputName, raw, { serviceTags: false }).services);
       // image-tags' `matrix` output: `include: [{service, image, …}]`.
       const include = (parsed as Record<string, unknown>).include;
       if (!Array.isArray(include)) throw new Error('is a JSON object without `services` or `include`');

@@ -149,7 +149,8 @@ describe('seed naming mode', () => {
     ['plus the tags DSL', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', tags: ['type=semver,pattern={{major}}.{{minor}}'] }, {}, ['core'], ['v1.2.3', '1.2', 'latest', 'sha-fedcba9']],
     ['no tag: metadata-action defaults', 'dk_push_main.env', { services: ['core'] }, {}, ['core'], ['main', 'sha-0123456']],
     ['channel tags from parse-version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', tags: ['type=channel', 'type=channel,format=env-sha'] }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', 'staging', 'staging-fedcba9', 'sha-fedcba9']],
-    ['pin template', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', pin: '{version}-{sha7}' }, {}, ['core'], ['v1.2.3', 'v1.2.3-fedcba9']],
+    ['pin template', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', pin: '{tag}-{sha7}' }, {}, ['core'], ['v1.2.3', 'v1.2.3-fedcba9']],
+    ['pin with the bare version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', pin: '{version}-{sha7}' }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', '1.2.3-rc.1-fedcba9']],
   ])('%s', (_n, env, inputs, options, services, names) => {
     const r = compute(env, inputs, options);
     expect(r.mode).toBe('seed');

@@ -209,8 +209,10 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
     pinTag = renderPin(pinTemplate, {
       sha: ctx.sha,
       sha7: shortSha(ctx.sha, 7),
-      version: (seed ? tagInput : '') || meta.version.main || info?.version || '',
-      tag: info?.tag || refTag,
+      // deploy-kit's vocabulary: {version} is the bare SemVer (parse-version's `version`, `1.2.3-rc.1`),
+      // {tag} the release tag the images get (`v1.2.3-rc.1`).
+      version: info?.version || meta.version.main || '',
+      tag: (seed ? tagInput : '') || info?.tag || refTag,
       environment: info?.environment ?? '',
       channel: info?.channel ?? '',
     });

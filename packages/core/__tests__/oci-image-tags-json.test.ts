@@ -16,6 +16,14 @@ const written: ImageTagsJson = {
 };
 
 describe('readImageTagsJson', () => {
+  test("a reader of the services' names only (serviceTags: false) accepts services without tags, not tags of the wrong type", () => {
+    const names = { services: [{ service: 'core', image: 'r.io/ms_core' }] };
+    expect(readImageTagsJson(names, 'projects', undefined, { serviceTags: false })).toEqual(names);
+    expect(() => readImageTagsJson(names, 'images')).toThrow('Input "images": services[0] has no `tags` list');
+    expect(imageTagsJsonProblem({ services: [{ tags: 'r.io/a:1' }] }, { serviceTags: false })).toBe('services[0] has no `tags` list');
+    expect(imageTagsJsonProblem({ services: [{ tags: [1] }] }, { serviceTags: false })).toBe('services[0].tags[0] is number 1, not a string');
+  });
+
   test("image-tags' own output, as text or parsed", () => {
     expect(readImageTagsJson(JSON.stringify(written), 'images')).toEqual(written);
     expect(readImageTagsJson(written, 'images')).toEqual(written);
