@@ -135,20 +135,20 @@ const runsOf = (fake: GitHubFake, repository: string) => fake.runs().filter((x) 
 const newRuns = (fake: GitHubFake, before: number) => fake.runs().filter((x) => x.id > before);
 const lastRunId = (fake: GitHubFake) => Math.max(0, ...fake.runs().map((x) => x.id));
 
-const SEED = { version: 'v1.4.0', projects: 'ms_core ms_payments', 'update-routes': 'true' };
+const SEED = { tag: 'v1.4.0', projects: 'ms_core ms_payments', 'update-routes': 'true' };
 
 describe("the seed's three environments (deployment guide section 8)", () => {
   test.each([
     ['development', 'v1.4.0-alpha.1'],
     ['staging', 'v1.4.0-rc.1'],
     ['production', 'v1.4.0'],
-  ])('%s (%s): example-org/gitops-<environment>, run found from the dispatch answer and followed to success', async (environment, version) => {
+  ])('%s (%s): example-org/gitops-<environment>, run found from the dispatch answer and followed to success', async (environment, tag) => {
     const before = lastRunId(dotcom);
-    const r = await run(dotcom, { environment, ...SEED, version });
+    const r = await run(dotcom, { environment, ...SEED, tag });
     expectSuccess(r);
     const [made] = newRuns(dotcom, before);
     expect(made).toMatchObject({ repository: `example-org/gitops-${environment}`, workflowName: 'Update Project List Version', headBranch: 'main', actor: 'deploy-bot', status: 'completed', conclusion: 'success' });
-    expect(made!.inputs).toEqual({ newVersion: version, projectNames: 'ms_core ms_payments', updatesRoutes: 'true', distinct_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(made!.inputs).toEqual({ newVersion: tag, projectNames: 'ms_core ms_payments', updatesRoutes: 'true', distinct_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(r.outputs).toEqual({
       'run-id': String(made!.id),
       'run-url': `https://github.com/example-org/gitops-${environment}/actions/runs/${made!.id}`,
@@ -221,9 +221,9 @@ describe('pre-flight errors: clear messages, nothing dispatched', () => {
     ['a disabled workflow', { repository: 'example-org/gitops-disabled' }, /is disabled manually/, /gh workflow enable/],
     ['no workflow_dispatch trigger', { repository: 'example-org/gitops-push-only' }, /has no workflow_dispatch trigger on "main"/, null],
     ['an unknown input', { environment: 'staging', inputs: 'newVersoin=v1' }, 'Input "inputs": the workflow "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-staging declares no input "newVersoin"', null],
-    ['a missing required input', { environment: 'staging', version: 'v1', projects: '', 'update-routes': '' }, /requires the input "projectNames" \(Space-separated MS names\), and it has no default/, null],
-    ['a value outside a choice', { repository: 'example-org/gitops-choice', workflow: 'Deploy', version: 'v1', projects: '', 'update-routes': '', inputs: 'strategy=blue-green' }, /Input "inputs": "blue-green" is not one of the choices of the workflow input "strategy"; expected one of `rolling`, `recreate`/, null],
-    ['a non-boolean for a boolean input', { repository: 'example-org/gitops-choice', workflow: 'Deploy', version: 'v1', projects: '', 'update-routes': '', inputs: '{"updatesRoutes": "yes"}' }, /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/, null],
+    ['a missing required input', { environment: 'staging', tag: 'v1', projects: '', 'update-routes': '' }, /requires the input "projectNames" \(Space-separated MS names\), and it has no default/, null],
+    ['a value outside a choice', { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v1', projects: '', 'update-routes': '', inputs: 'strategy=blue-green' }, /Input "inputs": "blue-green" is not one of the choices of the workflow input "strategy"; expected one of `rolling`, `recreate`/, null],
+    ['a non-boolean for a boolean input', { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v1', projects: '', 'update-routes': '', inputs: '{"updatesRoutes": "yes"}' }, /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/, null],
     ['a ref that does not exist', { environment: 'staging', ref: 'release/9' }, 'The ref "release/9" does not exist in example-org/gitops-staging', null],
     ['a repository that does not exist (404)', { environment: 'qa' }, 'Could not read example-org/gitops-qa: HTTP 404 Not Found', /does not exist, or the token cannot see it/],
   ];
@@ -354,7 +354,7 @@ describe('finding the run', () => {
 
   test('two dispatches at the same moment each find their own run (GHES, distinct id)', async () => {
     const before = lastRunId(ghes);
-    const [a, b] = await Promise.all([run(ghes, { environment: 'staging', ...SEED, version: 'v1.0.0-a' }), run(ghes, { environment: 'staging', ...SEED, version: 'v1.0.0-b' })]);
+    const [a, b] = await Promise.all([run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-a' }), run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-b' })]);
     expectSuccess(a);
     expectSuccess(b);
     const made = newRuns(ghes, before);
@@ -366,7 +366,7 @@ describe('finding the run', () => {
 
   test('two dispatches at the same moment each get their own run (github.com, run details)', async () => {
     const before = lastRunId(dotcom);
-    const [a, b] = await Promise.all([run(dotcom, { environment: 'staging', ...SEED, version: 'v2.0.0-a' }), run(dotcom, { environment: 'staging', ...SEED, version: 'v2.0.0-b' })]);
+    const [a, b] = await Promise.all([run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-a' }), run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-b' })]);
     expectSuccess(a);
     expectSuccess(b);
     const byVersion = Object.fromEntries(newRuns(dotcom, before).map((x) => [x.inputs.newVersion, x.id]));
@@ -579,10 +579,10 @@ describe('dry run, outputs, secrets', () => {
   test("projects from image-tags' json output; inputs as YAML; json output holds every dispatch", async () => {
     const imageTags = JSON.stringify({ services: [{ service: 'core', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core' }, { service: 'chat', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_chat' }] });
     const before = lastRunId(dotcom);
-    const r = await run(dotcom, { repository: 'example-org/gitops-choice', workflow: 'Deploy', version: 'v3', projects: '', 'update-routes': 'false', inputs: 'strategy: recreate' });
+    const r = await run(dotcom, { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v3', projects: '', 'update-routes': 'false', inputs: 'strategy: recreate' });
     expectSuccess(r);
     expect(newRuns(dotcom, before)[0]!.inputs).toEqual({ newVersion: 'v3', updatesRoutes: 'false', strategy: 'recreate' });
-    const r2 = await run(dotcom, { environment: 'staging', version: 'v3', projects: imageTags, wait: 'none' });
+    const r2 = await run(dotcom, { environment: 'staging', tag: 'v3', projects: imageTags, wait: 'none' });
     expectSuccess(r2);
     expect(dispatches(r2)[0]!.inputs.projectNames).toBe('ms_core ms_chat');
     expect(r2.json).toMatchObject({ 'run-id': r2.outputs['run-id'], 'dry-run': false, requests: { total: 4, 'not-modified': 0 } });
@@ -709,7 +709,7 @@ jobs:
       fake.inject({ operationId: 'actions/create-workflow-dispatch', status: 502, message: `Bad gateway${forged('dispatch-body')}`, times: 1 });
       fake.inject({ operationId: 'actions/get-workflow-run', status: 502, message: `Bad gateway${forged('poll-body')}`, times: 1 });
       const r = await runAction(ACTION, {
-        inputs: { token: PAT, repository: 'example-org/gitops-forged', workflow: 'update.yml', version: 'v1.4.0', inputs: JSON.stringify({ note: `x${forged('input')}` }), 'poll-interval': '100ms', timeout: '20s' },
+        inputs: { token: PAT, repository: 'example-org/gitops-forged', workflow: 'update.yml', tag: 'v1.4.0', inputs: JSON.stringify({ note: `x${forged('input')}` }), 'poll-interval': '100ms', timeout: '20s' },
         env: { GITHUB_API_URL: fake.apiUrl },
         secrets: SECRETS,
         timeoutMs: 40_000,

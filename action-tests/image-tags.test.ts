@@ -267,7 +267,7 @@ const SERVICES = 'core payments chat';
 // ---------------------------------------------------------------------------------------------
 
 describe('seed naming', () => {
-  test('services on an rc tag: every service × (version, pin), the pin per service, the matrix', async () => {
+  test('services on an rc tag: every service × (tag, pin), the pin per service, the matrix', async () => {
     const r = await run({ ...fixture('dk_tag_v1.2.3-rc.1.env'), inputs: { services: SERVICES, registry: ECR } });
     expectOk(r);
     const sha7 = 'fedcba9';
@@ -298,7 +298,7 @@ describe('seed naming', () => {
     try {
       mkdirSync(join(workspace, 'bin_arm64/ms'), { recursive: true });
       for (const file of ['ms_core', 'ms_payments', 'ms_ms_legacy']) writeFileSync(join(workspace, 'bin_arm64/ms', file), '\x7fELF');
-      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), cwd: workspace, inputs: { services: 'chat', 'services-from': 'bin_arm64/ms/ms_*', registry: ECR, version: 'v1.2.3' } });
+      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), cwd: workspace, inputs: { services: 'chat', 'services-from': 'bin_arm64/ms/ms_*', registry: ECR, tag: 'v1.2.3' } });
       expectOk(r);
       const matrix = JSON.parse(r.outputs.matrix!) as { include: Array<{ service: string; image: string }> };
       expect(matrix.include.map((e) => e.image)).toEqual([`${ECR}/ms_chat`, `${ECR}/ms_core`, `${ECR}/ms_ms_legacy`, `${ECR}/ms_payments`]);
@@ -322,17 +322,17 @@ describe('seed naming', () => {
     expect(lines(r.outputs['tag-names'])).toEqual(['v1.2.3', 'sha-fedcba9']);
   });
 
-  test('a branch push without version: metadata-action default tags for every service, plus the pin', async () => {
+  test('a branch push without tag: metadata-action default tags for every service, plus the pin', async () => {
     const r = await run({ ...fixture('dk_push_main.env'), inputs: { services: 'core', registry: ECR } });
     expectOk(r);
     expect(lines(r.outputs.tags)).toEqual([`${ECR}/ms_core:main`, `${ECR}/ms_core:sha-0123456`]);
     expect(r.outputs.version).toBe('main');
   });
 
-  test('type=channel and a version-based pin from parse-version rules', async () => {
+  test('type=channel and a tag-based pin from parse-version rules', async () => {
     const r = await run({
       ...fixture('dk_tag_v1.2.3-rc.1.env'),
-      inputs: { services: 'core', registry: ECR, tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha', pin: '{version}-{sha7}' },
+      inputs: { services: 'core', registry: ECR, tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha', pin: '{tag}-{sha7}' },
     });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['v1.2.3-rc.1', '1.2.3-rc.1', 'staging', 'staging-fedcba9', 'v1.2.3-rc.1-fedcba9']);

@@ -148,7 +148,7 @@ afterAll(async () => {
 describe('push over the registry API', () => {
   test('a two-platform index to two services: blobs once, mounts, chunked layer, digests verified with skopeo', async () => {
     const images = JSON.stringify({
-      version: 'v1.2.3',
+      tag: 'v1.2.3',
       services: [
         { service: 'core', image: `${registry.host}/ms_core`, tags: [`${registry.host}/ms_core:v1.2.3`, `${registry.host}/ms_core:sha-abc1234`] },
         { service: 'chat', image: `${registry.host}/ms_chat`, tags: [`${registry.host}/ms_chat:v1.2.3`] },
@@ -648,7 +648,7 @@ describe('trust: local sources never follow a link out of their root', () => {
     symlinkSync(join(outside, 'credentials'), join(bins, 'tools', 'credentials'));
     const { s3, CreateBucketCommand, ListObjectsV2Command } = await aws();
     await s3.send(new CreateBucketCommand({ Bucket: 'linked-artifacts' }));
-    const result = await run({ 's3-bucket': 'linked-artifacts', 's3-source': bins, 's3-version': 'v1' });
+    const result = await run({ 's3-bucket': 'linked-artifacts', 's3-source': bins, tag: 'v1' });
     expectFailure(result, `S3 upload: tools/credentials in ${bins} is a symbolic link to ${realpathSync(join(outside, 'credentials'))}, outside ${bins}.`);
     expect(result.errors[0]).toContain(`input "s3-source" names ${bins}`);
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'linked-artifacts' }))).KeyCount ?? 0).toBe(0);
@@ -661,7 +661,7 @@ describe('trust: local sources never follow a link out of their root', () => {
     symlinkSync('ms_core', join(bins, 'ms_core_latest'));
     const { s3, CreateBucketCommand, GetObjectCommand } = await aws();
     await s3.send(new CreateBucketCommand({ Bucket: 'inner-linked-artifacts' }));
-    const result = await run({ 's3-bucket': 'inner-linked-artifacts', 's3-source': bins, 's3-version': 'v1' });
+    const result = await run({ 's3-bucket': 'inner-linked-artifacts', 's3-source': bins, tag: 'v1' });
     expectSuccess(result);
     const got = await s3.send(new GetObjectCommand({ Bucket: 'inner-linked-artifacts', Key: 'v1/ms_core_latest' }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(readFileSync(join(bins, 'ms_core')))).toBe(true);
@@ -762,7 +762,7 @@ describe('network failures name the service, the endpoint and what to check', ()
     const dir = join(work, 'unreachable-s3');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ms_core'), 'x');
-    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': dir, 's3-version': 'v1' }, { env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` } });
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': dir, tag: 'v1' }, { env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` } });
     expectFailure(result, `S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
     unexpected(result);
   });
@@ -904,7 +904,7 @@ describe('S3 upload (moto)', () => {
   test('an empty source directory is an error (Empty upload)', async () => {
     const empty = join(work, 'empty-bin');
     mkdirSync(empty, { recursive: true });
-    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': empty, 's3-version': 'v1' });
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': empty, tag: 'v1' });
     expectFailure(result, /Empty upload: .*empty-bin has no files to upload/);
     expect(result.errors[0]).toContain('Binaries built successfully');
   });
@@ -919,7 +919,7 @@ describe('S3 upload (moto)', () => {
       'create-repositories': 'true',
       's3-bucket': 'app-artifacts',
       's3-source': empty,
-      's3-version': 'v1',
+      tag: 'v1',
     });
     expectFailure(result, /Empty upload: .*empty-bin-2 has no files to upload/);
     expect((await registryGet('/v2/ms_halfway/manifests/v1', single.mediaType)).status).toBe(404);
@@ -928,7 +928,7 @@ describe('S3 upload (moto)', () => {
   });
 
   test('a source that does not exist (Path not found)', async () => {
-    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': 'bin_arm64/nothing', 's3-version': 'v1' });
+    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': 'bin_arm64/nothing', tag: 'v1' });
     expectFailure(result, 'S3 upload: the source bin_arm64/nothing does not exist');
   });
 
@@ -937,7 +937,7 @@ describe('S3 upload (moto)', () => {
       req.method === 'PUT' ? { status: 403, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } : undefined,
     );
     try {
-      const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': lambdas, 's3-version': 'v-denied' }, { env: awsEnv(proxy.url) });
+      const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': lambdas, tag: 'v-denied' }, { env: awsEnv(proxy.url) });
       expectFailure(result, /permission denied \(AccessDenied\)/);
       expect(result.errors[0]).toContain('s3:PutObject');
     } finally {
@@ -946,7 +946,7 @@ describe('S3 upload (moto)', () => {
   });
 
   test('dry-run hashes and compares, uploads nothing', async () => {
-    const result = await run({ ...inputs(), 's3-version': 'v-dry', 'dry-run': 'true' }, { ref: 'refs/tags/v1.2.3' });
+    const result = await run({ ...inputs(), tag: 'v-dry', 'dry-run': 'true' }, { ref: 'refs/tags/v1.2.3' });
     expectSuccess(result);
     expect(result.log).toContain('[dry-run] would upload ms_core');
     const { s3, ListObjectsV2Command } = await aws();
@@ -1013,7 +1013,7 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
       return undefined;
     });
     try {
-      const result = await run({ 's3-bucket': 'fault-artifacts', 's3-source': dir, 's3-version': 'v-faults', 's3-concurrency': '3' }, { env: awsEnv(proxy.url) });
+      const result = await run({ 's3-bucket': 'fault-artifacts', 's3-source': dir, tag: 'v-faults', 's3-concurrency': '3' }, { env: awsEnv(proxy.url) });
       expectSuccess(result);
       expect(result.log).toMatch(/Retry S3 ListObjectsV2/);
       expect(result.log).toMatch(/Retry S3 upload .*ECONNRESET|Retry S3 upload .*socket hang up|Retry S3 upload .*HTTP 500|Retry S3 upload .*InternalError/);
@@ -1042,7 +1042,7 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
     );
     try {
       const result = await run(
-        { 's3-bucket': 'big-artifacts', 's3-source': dir, 's3-version': 'v-big', 's3-multipart-threshold': '10MiB', 's3-part-size': '5MiB' },
+        { 's3-bucket': 'big-artifacts', 's3-source': dir, tag: 'v-big', 's3-multipart-threshold': '10MiB', 's3-part-size': '5MiB' },
         { env: awsEnv(proxy.url) },
       );
       expectSuccess(result);
@@ -1085,9 +1085,9 @@ describe('bad inputs name the input', () => {
     ['promote without promote-from', { mode: 'promote', images: 'a:1' }, 'Input "promote-from": is empty in promote mode'],
     ['promote-from not a tag', { mode: 'promote', images: 'a:1', 'promote-from': 'v1 2' }, 'Input "promote-from": has the wrong form'],
     ['concurrency out of range', { images: 'a:1', source: 'x', concurrency: '99' }, 'Input "concurrency"'],
-    ['no version for S3 on a branch', { 's3-bucket': 'bucket', 's3-source': 'x' }, 'Input "s3-version": is empty and the run was not started by a tag'],
-    ['s3-version climbing out of the prefix', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'binaries', 's3-version': '../v1' }, 'Input "s3-version": contains a ".." path segment'],
-    ['s3-path climbing out', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'a/../b', 's3-version': 'v1' }, 'Input "s3-path": contains a ".." path segment'],
+    ['no version for S3 on a branch', { 's3-bucket': 'bucket', 's3-source': 'x' }, 'Input "tag": is empty and the run was not started by a tag'],
+    ['tag climbing out of the prefix', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'binaries', tag: '../v1' }, 'Input "tag": contains a ".." path segment'],
+    ['s3-path climbing out', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'a/../b', tag: 'v1' }, 'Input "s3-path": contains a ".." path segment'],
   ])('%s', async (_, inputs, message) => {
     const result = await runAction(ACTION, { inputs, env: { AWS_REGION: REGION }, secrets: SECRETS });
     expectFailure(result, message);

@@ -98,7 +98,7 @@ function problemsOf(name: string, spec: NonNullable<ActionYml['inputs']>[string]
 describe('release/action.yml inputs agree with the actions they are passed to', () => {
   test('the forwarding is read from the steps: alone, after ||, after && (a condition is not a forward)', () => {
     expect(forwardedInputs('inputs.kind')).toEqual(['kind']);
-    expect(forwardedInputs("inputs.s3-version || steps.version.outputs.tag || steps.version.outputs.version")).toEqual(['s3-version']);
+    expect(forwardedInputs("inputs.s3-path || steps.version.outputs.tag || steps.version.outputs.version")).toEqual(['s3-path']);
     expect(forwardedInputs("inputs.backend == 'ecs' && inputs.region || ''")).toEqual(['region']);
     expect(forwardedInputs('steps.version.outputs.tag')).toEqual([]);
     expect(FORWARDS.get('registry')?.map((f) => `${f.action}.${f.input}`)).toEqual(['image-tags.registry', 'push-artifacts.registry']);

@@ -51,7 +51,7 @@ function phases(requests) {
 async function ours(harness, fakeModule, flavor, polls) {
   return withFake(fakeModule, flavor, polls, async (fake) => {
     const r = await harness.runAction('gitops-dispatch', {
-      inputs: { environment: 'staging', version: 'v1.4.0', projects: 'ms_core ms_payments', 'update-routes': 'true', token: TOKEN, 'poll-interval': '100ms', timeout: '60s' },
+      inputs: { environment: 'staging', tag: 'v1.4.0', projects: 'ms_core ms_payments', 'update-routes': 'true', token: TOKEN, 'poll-interval': '100ms', timeout: '60s' },
       env: { GITHUB_API_URL: fake.apiUrl, GITHUB_SERVER_URL: fake.serverUrl },
       secrets: [TOKEN],
       timeoutMs: 60_000,

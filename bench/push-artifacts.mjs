@@ -139,7 +139,7 @@ export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs
         const prefix = `${who}-${round}`;
         if (who === 'ours') {
           const r = await harness.runAction('push-artifacts', {
-            inputs: { 's3-bucket': bucket, 's3-source': bins, 's3-version': prefix, ...s3Inputs },
+            inputs: { 's3-bucket': bucket, 's3-source': bins, tag: prefix, ...s3Inputs },
             env: awsEnv,
             timeoutMs: 600_000,
           });

@@ -301,7 +301,7 @@ const STAGES = [
     name: 'image-tags (services-from: cmd/ms/*)',
     header: ['services', 'tag-names'],
     async run(t) {
-      const r = await act(t, 'image-tags', { inputs: { 'services-from': 'cmd/ms/*', kind: 'ms', registry: ECR, version: t.version.tag, 'github-token': '' } });
+      const r = await act(t, 'image-tags', { inputs: { 'services-from': 'cmd/ms/*', kind: 'ms', registry: ECR, tag: t.version.tag, 'github-token': '' } });
       t.images = r.outputs.json ? JSON.parse(r.outputs.json) : undefined;
       const services = (t.images?.services ?? []).map((s) => s.service);
       const expected = readdirSync(join(SAMPLE, 'cmd/ms')).sort();
@@ -414,7 +414,7 @@ const STAGES = [
     async run(t) {
       const before = Math.max(0, ...ctx.services.github.runs().map((x) => x.id));
       const r = await act(t, 'gitops-dispatch', {
-        inputs: { environment: t.version.environment, version: t.tag, projects: JSON.stringify(t.images), 'update-routes': 'true', 'extra-dispatches': API_GATEWAY, token: TOKEN, 'poll-interval': '100ms', timeout: '1m' },
+        inputs: { environment: t.version.environment, tag: t.tag, projects: JSON.stringify(t.images), 'update-routes': 'true', 'extra-dispatches': API_GATEWAY, token: TOKEN, 'poll-interval': '100ms', timeout: '1m' },
         env: { GITHUB_API_URL: ctx.services.github.apiUrl },
       });
       const problems = problemsOf(r, { conclusion: 'success' });

@@ -7,7 +7,7 @@ const base: ActionInputs = {
   repositoryTemplate: '{owner}/gitops-{environment}',
   workflow: 'Update Project List Version',
   ref: '',
-  version: 'v1.2.3',
+  tag: 'v1.2.3',
   projects: 'ms_core ms_payments',
   updateRoutes: 'true',
   inputs: {},
@@ -59,5 +59,25 @@ describe('buildTargets', () => {
   test('update-routes empty leaves updatesRoutes out; False is false', () => {
     expect(buildTargets({ ...base, updateRoutes: '' }, current).targets[0]!.inputs).not.toHaveProperty('updatesRoutes');
     expect(buildTargets({ ...base, updateRoutes: 'False' }, current).targets[0]!.inputs.updatesRoutes).toBe('false');
+  });
+});
+
+describe('the `tag` input (core input.tag(): the release tag, defaulting to the run\'s)', () => {
+  test.each<[string, string, string | undefined, string]>([
+    ['given', 'v2.0.0', 'refs/tags/v1.2.3', 'v2.0.0'],
+    ['empty on a tag push: the run\'s tag', '', 'refs/tags/v1.2.3-rc.1', 'v1.2.3-rc.1'],
+    ['empty on a branch: not sent', '', 'refs/heads/main', ''],
+  ])('%s', async (_, raw, ref, expected) => {
+    const { inputs } = await import('../src/io.js');
+    const saved = process.env.GITHUB_REF;
+    process.env.GITHUB_REF = ref;
+    try {
+      const tag = inputs.tag.parse(raw, 'tag');
+      expect(tag).toBe(expected);
+      expect(buildTargets({ ...base, tag }, current).targets[0]!.inputs.newVersion).toBe(expected === '' ? undefined : expected);
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_REF;
+      else process.env.GITHUB_REF = saved;
+    }
   });
 });

@@ -3,38 +3,38 @@ import { buildDispatchInputs, checkInputCount, stringifyInputValue } from '../sr
 
 describe('buildDispatchInputs', () => {
   test("the guide's three inputs from the convenience inputs", () => {
-    expect(buildDispatchInputs({ version: 'v1.2.3', projects: ['ms_core', 'ms_payments'], updateRoutes: true }, {})).toEqual({
+    expect(buildDispatchInputs({ tag: 'v1.2.3', projects: ['ms_core', 'ms_payments'], updateRoutes: true }, {})).toEqual({
       values: { newVersion: 'v1.2.3', projectNames: 'ms_core ms_payments', updatesRoutes: 'true' },
-      sources: { newVersion: 'version', projectNames: 'projects', updatesRoutes: 'update-routes' },
+      sources: { newVersion: 'tag', projectNames: 'projects', updatesRoutes: 'update-routes' },
     });
   });
 
   test('empty convenience inputs are left out; `inputs` adds more', () => {
-    expect(buildDispatchInputs({ version: '', projects: [], updateRoutes: undefined }, { dryRun: 'false' }).values).toEqual({ dryRun: 'false' });
+    expect(buildDispatchInputs({ tag: '', projects: [], updateRoutes: undefined }, { dryRun: 'false' }).values).toEqual({ dryRun: 'false' });
   });
 
   test('update-routes false is sent as "false"', () => {
-    expect(buildDispatchInputs({ version: '', projects: [], updateRoutes: false }, {}).values).toEqual({ updatesRoutes: 'false' });
+    expect(buildDispatchInputs({ tag: '', projects: [], updateRoutes: false }, {}).values).toEqual({ updatesRoutes: 'false' });
   });
 
   test('the same key from both with the same value is fine', () => {
-    expect(buildDispatchInputs({ version: 'v1', projects: [] }, { newVersion: 'v1' }).values).toEqual({ newVersion: 'v1' });
+    expect(buildDispatchInputs({ tag: 'v1', projects: [] }, { newVersion: 'v1' }).values).toEqual({ newVersion: 'v1' });
   });
 
   test('the same key from both with different values is an error naming both', () => {
-    expect(() => buildDispatchInputs({ version: 'v1', projects: [] }, { newVersion: 'v2' })).toThrow(
-      'Input "version": sets the workflow input "newVersion" to "v1", but `inputs` sets it to "v2"',
+    expect(() => buildDispatchInputs({ tag: 'v1', projects: [] }, { newVersion: 'v2' })).toThrow(
+      'Input "tag": sets the workflow input "newVersion" to "v1", but `inputs` sets it to "v2"',
     );
   });
 
   test('more than 25 inputs', () => {
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`in${i}`, 'x']));
-    expect(() => buildDispatchInputs({ version: 'v1', projects: [] }, many)).toThrow('Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25');
-    expect(() => buildDispatchInputs({ version: '', projects: [] }, many)).not.toThrow();
+    expect(() => buildDispatchInputs({ tag: 'v1', projects: [] }, many)).toThrow('Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25');
+    expect(() => buildDispatchInputs({ tag: '', projects: [] }, many)).not.toThrow();
   });
 
   test('a key that is no input name', () => {
-    expect(() => buildDispatchInputs({ version: '', projects: [] }, { 'a b': 'x' })).toThrow('"a b" is not a valid workflow input name');
+    expect(() => buildDispatchInputs({ tag: '', projects: [] }, { 'a b': 'x' })).toThrow('"a b" is not a valid workflow input name');
   });
 });
 

@@ -37,7 +37,7 @@ function target(workflow = 'Update Project List Version', inputs: Record<string,
     workflow: parseWorkflowRef(workflow, 'workflow'),
     ref,
     inputs,
-    sources: { newVersion: 'version', projectNames: 'projects' },
+    sources: { newVersion: 'tag', projectNames: 'projects' },
     workflowInput: 'workflow',
   };
 }

@@ -22,6 +22,7 @@ describe('parseProjects', () => {
     ['JSON array of image references', '["reg.io/ns/ms_core:v1", "reg.io/ms_chat@sha256:abc"]', ['ms_core', 'ms_chat']],
     ["image-tags' json output", imageTagsJson, ['ms_core', 'ms_payments']],
     ["image-tags' matrix output", matrix, ['ms_core', 'ms_chat']],
+    ["image-tags' json without the services' tags (only the images are needed here)", '{"services": [{"image": "reg/ms_core"}, {"service": "chat", "image": "reg/ms_chat"}]}', ['ms_core', 'ms_chat']],
   ])('%s', (_, raw, expected) => {
     expect(parseProjects(raw)).toEqual(expected);
   });
@@ -31,6 +32,10 @@ describe('parseProjects', () => {
     ['an object without services', '{"a": 1}', 'without `services` or `include`'],
     ['an entry without image or name', '{"services": [{"x": 1}]}', 'holds no image or name'],
     ['a name with a bad character', 'ms_core ms$pay', '"ms$pay" is not a valid project name'],
+    // image-tags' json is read by core's schema, as push-artifacts and the release steps read it
+    ["image-tags' json with services that are not a list", '{"services": {"core": "reg/ms_core"}}', 'has `services` that is an object, not a list'],
+    ["image-tags' json with tags that are not a list", '{"services": [{"service": "core", "image": "reg/ms_core", "tags": "reg/ms_core:v1"}]}', 'services[0] has no `tags` list'],
+    ["image-tags' json with a tag that is a number", '{"tag": 1, "services": [{"image": "reg/ms_core", "tags": []}]}', '`tag` is number 1, not a string'],
   ])('%s fails naming the input', (_, raw, problem) => {
     expect(() => parseProjects(raw)).toThrow(problem);
     expect(() => parseProjects(raw)).toThrow(/^Input "projects": /);

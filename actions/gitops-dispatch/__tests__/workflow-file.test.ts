@@ -96,7 +96,7 @@ describe('distinct id', () => {
 });
 
 describe('checkDeclaredInputs', () => {
-  const sources = { newVersion: 'version', projectNames: 'projects', updatesRoutes: 'update-routes' };
+  const sources = { newVersion: 'tag', projectNames: 'projects', updatesRoutes: 'update-routes' };
   const ok = { newVersion: 'v1.2.3', projectNames: 'ms_core ms_payments' };
 
   test('valid inputs pass; booleans are normalised', () => {
@@ -133,6 +133,6 @@ describe('checkDeclaredInputs', () => {
   test('a workflow with no inputs refuses any', () => {
     const bare = readWorkflowFile(parse('on: workflow_dispatch'), 'w.yml', 'r');
     const r = checkDeclaredInputs(bare, { newVersion: 'v1' }, sources, label);
-    expect(r.problems[0]).toMatchObject({ source: 'version', expected: 'no inputs at all (the workflow declares none)' });
+    expect(r.problems[0]).toMatchObject({ source: 'tag', expected: 'no inputs at all (the workflow declares none)' });
   });
 });

@@ -15,7 +15,7 @@ export interface ActionInputs {
   repositoryTemplate: string;
   workflow: string;
   ref: string;
-  version: string;
+  tag: string;
   projects: string;
   updateRoutes: string;
   inputs: Record<string, string>;
@@ -58,7 +58,7 @@ export function buildTargets(values: ActionInputs, current: Current): { targets:
   const workflow = parseWorkflowRef(values.workflow, 'workflow');
   const ref = parseDispatchRef(values.ref, 'ref');
   const updateRoutes = values.updateRoutes === '' ? undefined : values.updateRoutes.toLowerCase() === 'true';
-  const main = buildDispatchInputs({ version: values.version.trim(), projects: parseProjects(values.projects), updateRoutes }, values.inputs);
+  const main = buildDispatchInputs({ tag: values.tag.trim(), projects: parseProjects(values.projects), updateRoutes }, values.inputs);
   const targets: TargetSpec[] = [{ label: 'main', repository, workflow, ref, inputs: main.values, sources: main.sources, workflowInput: 'workflow' }];
   const environment = values.environment.trim();
   const extras = parseExtraDispatches(values.extraDispatches, { owner: current.owner, environment, repo: current.repo });

@@ -9,15 +9,15 @@ import { InputError } from '@deploy-kit/core';
 export const MAX_INPUTS = 25;
 
 export interface Convenience {
-  /** `version` → `newVersion` */
-  version: string;
+  /** `tag` → `newVersion` (the release tag, `v1.2.3-rc.1`) */
+  tag: string;
   /** `projects` → `projectNames` (joined with spaces) */
   projects: string[];
   /** `update-routes` → `updatesRoutes`; undefined leaves it out. */
   updateRoutes?: boolean;
 }
 
-export const CONVENIENCE_KEYS = { version: 'newVersion', projects: 'projectNames', 'update-routes': 'updatesRoutes' } as const;
+export const CONVENIENCE_KEYS = { tag: 'newVersion', projects: 'projectNames', 'update-routes': 'updatesRoutes' } as const;
 
 export interface DispatchInputs {
   values: Record<string, string>;
@@ -54,7 +54,7 @@ export function buildDispatchInputs(convenience: Convenience, extra: Record<stri
     values[key] = value;
     sources[key] = actionInput;
   };
-  if (convenience.version !== '') set('version', convenience.version);
+  if (convenience.tag !== '') set('tag', convenience.tag);
   if (convenience.projects.length > 0) set('projects', convenience.projects.join(' '));
   if (convenience.updateRoutes !== undefined) set('update-routes', String(convenience.updateRoutes));
   checkInputCount(values, extraInputName, MAX_INPUTS);

@@ -11,7 +11,8 @@ export const inputs = {
   'repository-template': input.string({ default: '{owner}/gitops-{environment}' }),
   workflow: input.string({ default: 'Update Project List Version' }),
   ref: input.string(),
-  version: input.string(),
+  // The release tag sent as `newVersion`; empty: this run's tag (core), '' (not sent) off a tag.
+  tag: input.tag(),
   projects: input.string(),
   'update-routes': input.string({ pattern: /^(true|false)$/i, expected: '`true`, `false`, or empty to leave `updatesRoutes` out' }),
   inputs: input.map({ default: '' }),

@@ -1,9 +1,11 @@
 /**
  * The `projects` input → the GitOps workflow's `projectNames` (space-separated, as the deployment
  * guide's `MS_NAMES_K8S`). Accepts a list (spaces, commas, newlines), a JSON array, or image-tags'
- * `json`/`matrix` output, whose image repositories (`…/ms_core`) are the project names.
+ * `json`/`matrix` output, whose image repositories (`…/ms_core`) are the project names. image-tags'
+ * `json` is read by its schema in core (`@deploy-kit/core/oci`), as every other reader of it.
  */
 import { InputError, parseJsonOrText, parseList } from '@deploy-kit/core';
+import { looksLikeImageTagsJson, readImageTagsJson } from '@deploy-kit/core/oci/image-tags-json';
 
 const FORMS = 'project names separated by spaces, commas or newlines (`ms_core ms_payments`), a JSON array, or image-tags\' `json`/`matrix` output';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -33,16 +35,14 @@ export function parseProjects(raw: string, inputName = 'projects'): string[] {
     jsonStarts: '[{',
     badJson: (reason) => `looks like JSON but does not parse (${reason})`,
     fromJson: (parsed) => {
-      let entries: unknown[];
-      if (Array.isArray(parsed)) entries = parsed;
-      else {
-        const record = parsed as Record<string, unknown>;
-        // image-tags' json output has `services: [{service, image, ...}]`; its matrix output `include: [...]`.
-        const list = Array.isArray(record.services) ? record.services : Array.isArray(record.include) ? record.include : undefined;
-        if (!list) throw new Error('is a JSON object without `services` or `include`');
-        entries = list;
-      }
-      return entries.map((entry) => fromEntry(entry, inputName, raw).trim());
+      const projectsOf = (entries: unknown[]) => entries.map((entry) => fromEntry(entry, inputName, raw).trim());
+      if (Array.isArray(parsed)) return projectsOf(parsed);
+      // image-tags' `json`, read by its schema; only the services' images (or names) are needed here.
+      if (looksLikeImageTagsJson(parsed)) return projectsOf(readImageTagsJson(parsed, inputName, raw, { serviceTags: false }).services);
+      // image-tags' `matrix` output: `include: [{service, image, …}]`.
+      const include = (parsed as Record<string, unknown>).include;
+      if (!Array.isArray(include)) throw new Error('is a JSON object without `services` or `include`');
+      return projectsOf(include);
     },
     fromText: (text) => parseList(inputName, text, 'any'),
   });

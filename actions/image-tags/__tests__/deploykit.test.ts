@@ -142,14 +142,15 @@ describe('type=channel', () => {
 
 describe('seed naming mode', () => {
   test.each<[string, string, ImageTagsInputs, Partial<ImageTagsOptions>, string[], string[]]>([
-    ['ECR ms images (the deployment guide)', 'dk_tag_v1.2.3.env', { services: ['core', 'payments', 'chat'], kind: 'ms', registry: ECR, version: 'v1.2.3' }, {}, ['core', 'payments', 'chat'], ['v1.2.3', 'sha-fedcba9']],
-    ['cli kind', 'dk_tag_v1.2.3.env', { services: ['core'], kind: 'cli', registry: ECR, version: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
-    ['prefix stripped once', 'dk_tag_v1.2.3.env', { services: ['ms_core', 'ms_ms_x'], kind: 'ms', version: 'v1.2.3' }, {}, ['core', 'ms_x'], ['v1.2.3', 'sha-fedcba9']],
-    ['duplicates removed', 'dk_tag_v1.2.3.env', { services: ['core', 'ms_core', 'core'], version: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
-    ['plus the tags DSL', 'dk_tag_v1.2.3.env', { services: ['core'], version: 'v1.2.3', tags: ['type=semver,pattern={{major}}.{{minor}}'] }, {}, ['core'], ['v1.2.3', '1.2', 'latest', 'sha-fedcba9']],
-    ['no version: metadata-action defaults', 'dk_push_main.env', { services: ['core'] }, {}, ['core'], ['main', 'sha-0123456']],
-    ['channel tags from parse-version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], version: 'v1.2.3-rc.1', tags: ['type=channel', 'type=channel,format=env-sha'] }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', 'staging', 'staging-fedcba9', 'sha-fedcba9']],
-    ['pin template', 'dk_tag_v1.2.3.env', { services: ['core'], version: 'v1.2.3', pin: '{version}-{sha7}' }, {}, ['core'], ['v1.2.3', 'v1.2.3-fedcba9']],
+    ['ECR ms images (the deployment guide)', 'dk_tag_v1.2.3.env', { services: ['core', 'payments', 'chat'], kind: 'ms', registry: ECR, tag: 'v1.2.3' }, {}, ['core', 'payments', 'chat'], ['v1.2.3', 'sha-fedcba9']],
+    ['cli kind', 'dk_tag_v1.2.3.env', { services: ['core'], kind: 'cli', registry: ECR, tag: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
+    ['prefix stripped once', 'dk_tag_v1.2.3.env', { services: ['ms_core', 'ms_ms_x'], kind: 'ms', tag: 'v1.2.3' }, {}, ['core', 'ms_x'], ['v1.2.3', 'sha-fedcba9']],
+    ['duplicates removed', 'dk_tag_v1.2.3.env', { services: ['core', 'ms_core', 'core'], tag: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
+    ['plus the tags DSL', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', tags: ['type=semver,pattern={{major}}.{{minor}}'] }, {}, ['core'], ['v1.2.3', '1.2', 'latest', 'sha-fedcba9']],
+    ['no tag: metadata-action defaults', 'dk_push_main.env', { services: ['core'] }, {}, ['core'], ['main', 'sha-0123456']],
+    ['channel tags from parse-version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', tags: ['type=channel', 'type=channel,format=env-sha'] }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', 'staging', 'staging-fedcba9', 'sha-fedcba9']],
+    ['pin template', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', pin: '{tag}-{sha7}' }, {}, ['core'], ['v1.2.3', 'v1.2.3-fedcba9']],
+    ['pin with the bare version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', pin: '{version}-{sha7}' }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', '1.2.3-rc.1-fedcba9']],
   ])('%s', (_n, env, inputs, options, services, names) => {
     const r = compute(env, inputs, options);
     expect(r.mode).toBe('seed');
@@ -162,12 +163,12 @@ describe('seed naming mode', () => {
   });
 
   test('custom kinds', () => {
-    expect(compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'svc-{name}', version: 'v1' }).services[0]!.image).toBe('svc-core');
-    expect(compute('dk_tag_v1.2.3.env', { services: ['team_core'], kind: 'backend/team_{name}', registry: 'ghcr.io/example-org', version: 'v1' }).services[0]!.image).toBe('ghcr.io/example-org/backend/team_core');
+    expect(compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'svc-{name}', tag: 'v1' }).services[0]!.image).toBe('svc-core');
+    expect(compute('dk_tag_v1.2.3.env', { services: ['team_core'], kind: 'backend/team_{name}', registry: 'ghcr.io/example-org', tag: 'v1' }).services[0]!.image).toBe('ghcr.io/example-org/backend/team_core');
   });
 
   test('outputs: one pin reference, matrix, json, version label', () => {
-    const r = compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'ms', registry: ECR, version: 'v1.2.3' });
+    const r = compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'ms', registry: ECR, tag: 'v1.2.3' });
     expect(r.outputs.pin).toBe(`${ECR}/ms_core:sha-fedcba9`);
     expect(r.outputs.version).toBe('v1.2.3');
     expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ service: 'core', image: `${ECR}/ms_core`, tags: `${ECR}/ms_core:v1.2.3\n${ECR}/ms_core:sha-fedcba9`, pin: `${ECR}/ms_core:sha-fedcba9` }] });
@@ -185,26 +186,26 @@ describe('seed naming mode', () => {
     ['http://127.0.0.1:5000/team', '127.0.0.1:5000/team/ms_core'],
     ['GHCR.io/example-org/', 'ghcr.io/example-org/ms_core'],
   ])('registry %s gives %s', (registry, image) => {
-    expect(compute('dk_tag_v1.2.3.env', { services: ['core'], registry, version: 'v1' }).services[0]!.image).toBe(image);
+    expect(compute('dk_tag_v1.2.3.env', { services: ['core'], registry, tag: 'v1' }).services[0]!.image).toBe(image);
   });
 
   test('several services: pin output lists every reference', () => {
-    const r = compute('dk_tag_v1.2.3.env', { services: ['core', 'chat'], version: 'v1.2.3' });
+    const r = compute('dk_tag_v1.2.3.env', { services: ['core', 'chat'], tag: 'v1.2.3' });
     expect(r.outputs.pin).toBe('ms_core:sha-fedcba9\nms_chat:sha-fedcba9');
   });
 
   test.each<[string, ImageTagsInputs, string]>([
-    ['uppercase service', { services: ['Payments'], version: 'v1' }, 'Input "services": service "Payments" gives the repository name "ms_Payments", which is not a valid OCI repository path component; use "payments" (lowercase, invalid characters replaced by "-"); expected service names that give repository path components matching [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*'],
-    ['space in service', { services: ['core', 'my service'], version: 'v1' }, 'service "my service" gives the repository name "ms_my service", which is not a valid OCI repository path component; use "my-service"'],
-    ['trailing separator', { services: ['core-'], version: 'v1' }, 'use "core"'],
-    ['slash in service', { services: ['core/api'], version: 'v1' }, 'service "core/api" contains "/"'],
-    ['registry over plain http, not loopback', { services: ['core'], registry: 'http://registry.example.com', version: 'v1' }, 'Input "registry": uses plain http:// for a host that is not loopback'],
-    ['registry namespace', { services: ['core'], registry: 'ghcr.io/Example_Org', version: 'v1' }, 'namespace "Example_Org" is not a valid repository path component (try "example_org")'],
-    ['version with build metadata', { services: ['core'], version: 'v1.2.3+build.5' }, 'Input "version": the version "v1.2.3+build.5" is not a valid image tag (try "v1.2.3-build.5"); expected a tag matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Got: v1.2.3+build.5'],
-    ['unknown pin variable', { services: ['core'], version: 'v1', pin: 'sha-{commit}' }, 'Input "pin": unknown variable {commit}'],
-    ['empty pin variable', { services: ['core'], version: 'v1', pin: '{environment}-{sha7}' }, 'Input "pin": {environment} is empty for this run'],
-    ['invalid pin', { services: ['core'], version: 'v1', pin: '.{sha7}' }, 'Input "pin": the pin tag ".fedcba9" is not a valid image tag (try "fedcba9")'],
-    ['unknown kind', { services: ['core'], kind: 'service', version: 'v1' }, 'Input "kind": "service" is neither a known kind nor a template; expected ms, cli, or a repository template containing {name}'],
+    ['uppercase service', { services: ['Payments'], tag: 'v1' }, 'Input "services": service "Payments" gives the repository name "ms_Payments", which is not a valid OCI repository path component; use "payments" (lowercase, invalid characters replaced by "-"); expected service names that give repository path components matching [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*'],
+    ['space in service', { services: ['core', 'my service'], tag: 'v1' }, 'service "my service" gives the repository name "ms_my service", which is not a valid OCI repository path component; use "my-service"'],
+    ['trailing separator', { services: ['core-'], tag: 'v1' }, 'use "core"'],
+    ['slash in service', { services: ['core/api'], tag: 'v1' }, 'service "core/api" contains "/"'],
+    ['registry over plain http, not loopback', { services: ['core'], registry: 'http://registry.example.com', tag: 'v1' }, 'Input "registry": uses plain http:// for a host that is not loopback'],
+    ['registry namespace', { services: ['core'], registry: 'ghcr.io/Example_Org', tag: 'v1' }, 'namespace "Example_Org" is not a valid repository path component (try "example_org")'],
+    ['tag with build metadata', { services: ['core'], tag: 'v1.2.3+build.5' }, 'Input "tag": the tag "v1.2.3+build.5" is not a valid image tag (try "v1.2.3-build.5"); expected a tag matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Got: v1.2.3+build.5'],
+    ['unknown pin variable', { services: ['core'], tag: 'v1', pin: 'sha-{commit}' }, 'Input "pin": unknown variable {commit}'],
+    ['empty pin variable', { services: ['core'], tag: 'v1', pin: '{environment}-{sha7}' }, 'Input "pin": {environment} is empty for this run'],
+    ['invalid pin', { services: ['core'], tag: 'v1', pin: '.{sha7}' }, 'Input "pin": the pin tag ".fedcba9" is not a valid image tag (try "fedcba9")'],
+    ['unknown kind', { services: ['core'], kind: 'service', tag: 'v1' }, 'Input "kind": "service" is neither a known kind nor a template; expected ms, cli, or a repository template containing {name}'],
     ['images and services', { services: ['core'], images: ['user/app'] }, 'Input "images": images cannot be combined with services/services-from'],
   ])('%s', (_n, inputs, message) => {
     expect(() => compute('dk_tag_v1.2.3.env', inputs)).toThrow(message);
@@ -268,7 +269,7 @@ describe('explain', () => {
   });
 
   test('seed mode lists services', () => {
-    const lines = formatExplain(compute('dk_tag_v1.2.3.env', { services: ['ms_core'], version: 'v1.2.3' }).explain);
+    const lines = formatExplain(compute('dk_tag_v1.2.3.env', { services: ['ms_core'], tag: 'v1.2.3' }).explain);
     expect(lines).toContain('service ms_core → core: ms_core');
     expect(lines).toContain('pin: sha-fedcba9 (template sha-{sha7}), added to tags');
   });
@@ -333,6 +334,17 @@ describe('outputs', () => {
     expect(r.annotationLevels).toEqual(['manifest', 'index']);
     expect(JSON.parse(r.outputs.json!)).toMatchObject({ tags: ['user/app:dev', 'user/app:my'], 'tag-names': ['dev', 'my'], version: 'dev' });
     expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ service: 'app', image: 'user/app', tags: 'user/app:dev\nuser/app:my', pin: 'user/app:sha-860c190' }] });
+  });
+
+  // `version` is metadata-action's; `tag` is the release tag (deploy-kit's vocabulary), what push-artifacts' S3 folder defaults to.
+  test.each<[string, string, ImageTagsInputs, string, string]>([
+    ['seed naming: the tag input', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3' }, 'v1.2.3', 'v1.2.3'],
+    ['seed naming on a branch, no tag', 'dk_push_main.env', { services: ['core'] }, 'main', ''],
+    ['metadata-action mode on a tag: the pushed tag', 'dk_tag_v1.2.3.env', { images: [{ value: 'user/app', line: 1 }], tags: [{ value: 'type=semver,pattern={{version}}', line: 1 }] }, '1.2.3', 'v1.2.3'],
+    ['metadata-action mode on a branch', 'event_push_dev.env', { images: [{ value: 'user/app', line: 1 }] }, 'dev', ''],
+  ])("json's version and tag: %s", (_, env, inputs, version, tag) => {
+    const json = JSON.parse(compute(env, inputs).outputs.json!) as Record<string, unknown>;
+    expect([json.version, json.tag]).toEqual([version, tag]);
   });
 
   test('DOCKER_METADATA_OUTPUT_* variables for metadata-action outputs', () => {
@@ -410,7 +422,7 @@ describe('services-from discovery', () => {
 
   test('discovered names feed seed naming', async () => {
     const found = await discoverServices(['bin_arm64/ms/*'], { cwd: root, stripPrefix: resolveKind('ms').stripPrefix });
-    const r = compute('dk_tag_v1.2.3.env', { services: found.map(f => f.name), registry: ECR, version: 'v1.2.3' });
+    const r = compute('dk_tag_v1.2.3.env', { services: found.map(f => f.name), registry: ECR, tag: 'v1.2.3' });
     expect(r.tags).toEqual([`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-fedcba9`, `${ECR}/ms_payments:v1.2.3`, `${ECR}/ms_payments:sha-fedcba9`]);
   });
 });

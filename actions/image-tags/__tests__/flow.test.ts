@@ -192,7 +192,7 @@ describe('runImageTags: phases through fake services', () => {
   test('debug logging adds the explain lines (and says when seed naming did not use the rules); without it none are built', async () => {
     const debug = fakeDeps({ debug: true });
     await runImageTags(await configFor({ services: 'core', registry: ECR, 'github-token': '' }), debug);
-    expect(debug.seen.debug[0]).toBe('explain: the tag rules below were evaluated but not used: seed naming with a version and no tags input');
+    expect(debug.seen.debug[0]).toBe('explain: the tag rules below were evaluated but not used: seed naming with a tag and no tags input');
     expect(debug.seen.debug).toContain('explain: mode: seed naming (services)');
     const metadata = fakeDeps({ debug: true });
     await runImageTags(await configFor({ images: 'user/app', tags: 'type=ref,event=branch\ntype=semver,pattern={{version}}', 'github-token': '' }), metadata);

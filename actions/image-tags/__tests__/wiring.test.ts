@@ -34,7 +34,7 @@ const RULES = { tagPrefix: 'v', environments: parseEnvironmentRules(parseMap('en
 const PAYLOAD = { repository: { name: 'backend', html_url: 'https://github.com/example-org/backend', default_branch: 'main', description: 'Backend services', license: null } };
 
 function values(over: Partial<WiringValues> = {}): WiringValues {
-  return { services: [], kind: 'ms', registry: '', version: '', pin: 'sha-{sha7}', pinInTags: false, images: '', tags: '', flavor: '', labels: '', annotations: '', bakeTarget: 'docker-metadata-action', ...over };
+  return { services: [], kind: 'ms', registry: '', tag: '', pin: 'sha-{sha7}', pinInTags: false, images: '', tags: '', flavor: '', labels: '', annotations: '', bakeTarget: 'docker-metadata-action', ...over };
 }
 const SEPS = { tags: '', labels: '', annotations: '' };
 
@@ -138,17 +138,17 @@ describe('engineInputs', () => {
     ]);
     expect(inputs.images).toEqual([{ value: 'ghcr.io/o/app', line: 1 }]);
     expect([inputs.sepTags, inputs.sepLabels, inputs.sepAnnotations]).toEqual([' ', ',', '']);
-    // metadata-action mode: the default version is not used (the engine would warn about it)
-    expect(inputs.version).toBe('');
+    // metadata-action mode: the default tag is not used (the engine would warn about it)
+    expect(inputs.tag).toBe('');
   });
 
   test.each<[string, Partial<WiringValues>, string[], string, string]>([
-    ['seed: default version from the tag', { services: ['core'] }, [], 'v1.2.3', 'v1.2.3'],
-    ['seed: the input wins', { services: ['core'], version: 'v9.9.9' }, [], 'v1.2.3', 'v9.9.9'],
+    ['seed: default tag from the run', { services: ['core'] }, [], 'v1.2.3', 'v1.2.3'],
+    ['seed: the input wins', { services: ['core'], tag: 'v9.9.9' }, [], 'v1.2.3', 'v9.9.9'],
     ['seed from discovery only', {}, ['core'], 'v1.2.3', 'v1.2.3'],
-    ['branch: no default version', { services: ['core'] }, [], '', ''],
-  ])('%s', (_n, over, discovered, defaultVersion, expected) => {
-    expect(engineInputs(values(over), SEPS, discovered, defaultVersion).version).toBe(expected);
+    ['branch: no default tag', { services: ['core'] }, [], '', ''],
+  ])('%s', (_n, over, discovered, defaultTag, expected) => {
+    expect(engineInputs(values(over), SEPS, discovered, defaultTag).tag).toBe(expected);
   });
 
   test('listed services come first, discovered ones are added once', () => {
@@ -159,11 +159,11 @@ describe('engineInputs', () => {
 
 describe('releaseDefaults (parse-version rules, lenient)', () => {
   test.each<[string, string, Record<string, unknown>]>([
-    ['rc tag', 'refs/tags/v1.2.3-rc.1', { version: 'v1.2.3-rc.1', release: { channel: 'rc', environment: 'staging', isPrerelease: true } }],
-    ['release tag', 'refs/tags/v1.2.3', { version: 'v1.2.3', release: { channel: 'release', environment: 'production', isProduction: true } }],
-    ['tag that is not a release: its name, no environment', 'refs/tags/sometag', { version: 'sometag', release: { channel: '', environment: '' } }],
-    ['branch with a rule', 'refs/heads/main', { version: '', release: { channel: 'branch', environment: 'staging', version: 'main-0a1b2c3' } }],
-    ['pull request', 'refs/pull/15/merge', { version: '', release: { channel: 'pr', environment: '' } }],
+    ['rc tag', 'refs/tags/v1.2.3-rc.1', { tag: 'v1.2.3-rc.1', release: { channel: 'rc', environment: 'staging', isPrerelease: true } }],
+    ['release tag', 'refs/tags/v1.2.3', { tag: 'v1.2.3', release: { channel: 'release', environment: 'production', isProduction: true } }],
+    ['tag that is not a release: its name, no environment', 'refs/tags/sometag', { tag: 'sometag', release: { channel: '', environment: '' } }],
+    ['branch with a rule', 'refs/heads/main', { tag: '', release: { channel: 'branch', environment: 'staging', version: 'main-0a1b2c3' } }],
+    ['pull request', 'refs/pull/15/merge', { tag: '', release: { channel: 'pr', environment: '' } }],
   ])('%s', (_n, ref, expected) => {
     expect(releaseDefaults(ref, SHA, RULES)).toMatchObject(expected);
   });
@@ -171,7 +171,7 @@ describe('releaseDefaults (parse-version rules, lenient)', () => {
   test('a ref with no version is not an error here', () => {
     const d = releaseDefaults('refs/notes/x', SHA, RULES);
     expect(d.release).toBeUndefined();
-    expect(d.version).toBe('');
+    expect(d.tag).toBe('');
     expect(d.note).toContain('no release info for ref "refs/notes/x"');
   });
 });
@@ -270,8 +270,8 @@ describe('outputs, warnings, explain and summary', () => {
   beforeAll(() => loadOptionalModules());
   const ctx = { eventName: 'push', ref: 'refs/tags/v1.2.3-rc.1', sha: SHA, payload: PAYLOAD };
   const rc = releaseDefaults(ctx.ref, SHA, RULES).release!;
-  function compute(over: Partial<WiringValues>, defaultVersion = ''): { result: ImageTagsResult; applied: boolean } {
-    const inputs = engineInputs(values(over), SEPS, [], defaultVersion);
+  function compute(over: Partial<WiringValues>, defaultTag = ''): { result: ImageTagsResult; applied: boolean } {
+    const inputs = engineInputs(values(over), SEPS, [], defaultTag);
     const result = computeImageTags(inputs, ctx, { now: NOW, releaseInfo: rc });
     return { result, applied: rulesApply(result, inputs) };
   }
@@ -303,16 +303,16 @@ describe('outputs, warnings, explain and summary', () => {
     ]);
   });
 
-  test('seed naming with a version: the rules do not apply, the table says where the tag came from', () => {
+  test('seed naming with a tag: the rules do not apply, the table says where the tag came from', () => {
     const { result, applied } = compute({ services: ['core'] }, 'v1.2.3-rc.1');
     expect(applied).toBe(false);
     expect(result.explain.rules).toEqual([]); // the default rules are not even evaluated
     expect(result.tagNames).toEqual(['v1.2.3-rc.1', 'sha-0a1b2c3']);
     expect(explainRows(result.explain, { rulesApply: applied, version: result.version })).toEqual([
-      ['version', 'yes', 'v1.2.3-rc.1', expect.stringContaining('seed naming')],
+      ['tag', 'yes', 'v1.2.3-rc.1', expect.stringContaining('seed naming')],
       ['pin (sha-{sha7})', 'yes', 'sha-0a1b2c3', ''],
     ]);
-    expect(rulesApply(result, { tags: [{ value: 'type=sha', line: 1 }], version: 'v1' })).toBe(true);
+    expect(rulesApply(result, { tags: [{ value: 'type=sha', line: 1 }], tag: 'v1' })).toBe(true);
   });
 
   test('the summary: images and tags, the explain table, the warnings', () => {

@@ -5,6 +5,8 @@
  * main.ts reads the inputs, fetches the repository info and commit date, calls
  * `computeImageTags`, writes `bakeFiles` to the runner's temp dir and sets `outputs`.
  */
+import { classifyRef, releaseTagOf } from '@deploy-kit/core';
+
 import { TagInputError } from './errors.js';
 import type { EventContext } from './context.js';
 import { parseToolkitBool } from './context.js';
@@ -45,8 +47,8 @@ export interface ImageTagsInputs {
   /** `ms` (default), `cli`, or a template containing `{name}`. */
   kind?: string;
   registry?: string;
-  /** The seed version tag (e.g. parse-version's `tag` output). */
-  version?: string;
+  /** The release tag every service image gets in seed naming (parse-version's `tag` output). */
+  tag?: string;
   /** Pin tag template (default `sha-{sha7}`). */
   pin?: string;
   /** Add the pin tag to `tags` in metadata-action mode (always added in seed mode). */
@@ -103,7 +105,7 @@ export interface ExplainReport {
 
 export interface ImageTagsResult {
   mode: 'seed' | 'metadata';
-  /** metadata-action's `version` output (seed mode: the version input when given). */
+  /** metadata-action's `version` output (seed mode: the `tag` input when given). */
   version: string;
   /** Full references (metadata-action's `tags` output, plus the pin where it applies). */
   tags: string[];
@@ -184,31 +186,33 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
 
   const rawServices = (inputs.services ?? []).map(s => s.trim()).filter(s => s !== '');
   const seed = rawServices.length > 0;
-  const versionInput = (inputs.version ?? '').trim();
+  const tagInput = (inputs.tag ?? '').trim();
   if (seed && normalizeList(inputs.images).length > 0) {
     throw new TagInputError('images', undefined, 'images cannot be combined with services/services-from', 'either images (metadata-action mode) or services (seed naming: {registry}/{kind}{name}), not both', normalizeList(inputs.images).map(e => e.value).join(', '));
   }
-  if (!seed && (versionInput || (inputs.registry ?? '').trim())) {
-    warnings.push('version and registry are only used with services or services-from; they were ignored');
+  if (!seed && (tagInput || (inputs.registry ?? '').trim())) {
+    warnings.push('tag and registry are only used with services or services-from; they were ignored');
   }
 
   const metaOptions: MetaOptions = { ...options, shortShaLength };
-  const labelVersion = seed && versionInput ? versionInput : undefined;
-  const rulesUsed = !seed || normalizeList(inputs.tags).length > 0 || !versionInput;
+  const labelVersion = seed && tagInput ? tagInput : undefined;
+  const rulesUsed = !seed || normalizeList(inputs.tags).length > 0 || !tagInput;
   const meta = computeMeta(seed ? { ...inputs, images: [] } : inputs, ctx, metaOptions, { labelVersion, skipRules: !rulesUsed });
   warnings.push(...meta.warnings);
 
   // pin
   const pinTemplate = (inputs.pin ?? '').trim() || DEFAULT_PIN_TEMPLATE;
   const info = options.releaseInfo;
-  const refTag = /^refs\/tags\//.test(ctx.ref) ? ctx.ref.replace(/^refs\/tags\//, '') : '';
+  const refTag = releaseTagOf(classifyRef(ctx.ref));
   let pinTag = '';
   try {
     pinTag = renderPin(pinTemplate, {
       sha: ctx.sha,
       sha7: shortSha(ctx.sha, 7),
-      version: (seed ? versionInput : '') || meta.version.main || info?.version || '',
-      tag: info?.tag || refTag,
+      // deploy-kit's vocabulary: {version} is the bare SemVer (parse-version's `version`, `1.2.3-rc.1`),
+      // {tag} the release tag the images get (`v1.2.3-rc.1`).
+      version: info?.version || meta.version.main || '',
+      tag: (seed ? tagInput : '') || info?.tag || refTag,
       environment: info?.environment ?? '',
       channel: info?.channel ?? '',
     });
@@ -228,8 +232,8 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
     const kind = resolveKind(inputs.kind);
     const registry = parseRegistry(inputs.registry);
     const seedNames: string[] = [];
-    if (versionInput) seedNames.push(checkTag(versionInput, 'version', 'the version'));
-    if (normalizeList(inputs.tags).length > 0 || !versionInput) seedNames.push(...tagNames(meta));
+    if (tagInput) seedNames.push(checkTag(tagInput, 'tag', 'the tag'));
+    if (normalizeList(inputs.tags).length > 0 || !tagInput) seedNames.push(...tagNames(meta));
     if (pinTag) seedNames.push(pinTag);
     names = dedupe(seedNames);
     const seen = new Set<string>();
@@ -243,7 +247,7 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
       services.push({ service: name, image, tags: names.map(t => `${image}:${t}`), pin: pinTag ? `${image}:${pinTag}` : '' });
     }
     tags = services.flatMap(s => s.tags);
-    version = versionInput || meta.version.main || '';
+    version = tagInput || meta.version.main || '';
     imageNames = services.map(s => s.image);
   } else {
     const addPin = !!inputs.pinInTags && pinTag !== '';
@@ -272,6 +276,9 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
     labels: labelsObj,
     annotations,
     version,
+    // The release tag (deploy-kit's vocabulary; `version` above is metadata-action's): what
+    // push-artifacts' S3 folder defaults to. Seed naming: the `tag` input (or the run's tag).
+    tag: seed ? tagInput : info?.tag || refTag,
     pin: pinTag,
     services,
   };

@@ -4,7 +4,7 @@
  * the log), so the whole orchestration runs in unit tests:
  *
  * 1. context: the event (workflow variables, or the git checkout with `context: git`) and the release
- *    rules' view of its ref (the default version and `type=channel`);
+ *    rules' view of its ref (the default tag and `type=channel`);
  * 2. plan: `services-from` discovery and the engine's inputs, computed once with the payload's
  *    repository: this checks every input before the API is asked anything or a file is written;
  * 3. repository facts: description, licence, URL and (for `{{commit_date}}`) the commit date from the
@@ -184,7 +184,7 @@ export async function runImageTags(config: ImageTagsConfig, deps: FlowDeps): Pro
   ]);
   // The engine removes the kind's prefix (once) itself, so it gets the names as found on disk.
   const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-  const engineIn = await withOptionalModules(() => engineInputs(values, config.separators, discovered.map((d) => basename(d.path)), defaults.version));
+  const engineIn = await withOptionalModules(() => engineInputs(values, config.separators, discovered.map((d) => basename(d.path)), defaults.tag));
   const options: ImageTagsOptions = {
     now: deps.now(),
     releaseInfo: defaults.release,
@@ -207,7 +207,7 @@ export async function runImageTags(config: ImageTagsConfig, deps: FlowDeps): Pro
   const applied = rulesApply(result, engineIn);
   for (const group of resultGroups(all)) await log.group(group);
   if (log.isDebug()) {
-    if (!applied) log.debug('explain: the tag rules below were evaluated but not used: seed naming with a version and no tags input');
+    if (!applied) log.debug('explain: the tag rules below were evaluated but not used: seed naming with a tag and no tags input');
     for (const line of formatExplain(result.explain)) log.debug(`explain: ${line}`);
   }
   const warnings = [...facts.warnings, ...resultWarnings(result)];

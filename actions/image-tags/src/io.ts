@@ -7,7 +7,9 @@ export const inputs = {
   'services-from': input.list(),
   kind: input.string({ default: 'ms' }),
   registry: input.string(),
-  version: input.string(),
+  // The release tag of seed naming; its default (this run's tag, read from the `context`'s ref) is set
+  // in wiring.ts, and only in seed naming, so this is a plain string rather than core's input.tag().
+  tag: input.string(),
   pin: input.string({ default: 'sha-{sha7}' }),
   'pin-in-tags': input.boolean({ default: 'false' }),
   // docker/metadata-action's own (the list inputs are read with its CSV rules by list.ts, so raw strings here)
@@ -24,7 +26,7 @@ export const inputs = {
   'bake-target': input.string({ default: 'docker-metadata-action' }),
   // Empty means "no token" (offline: the payload's repository), not "use the default expression".
   'github-token': input.string({ default: '${{ github.token }}', secret: true, allowEmpty: true }),
-  // the release rules behind the default version and type=channel (parse-version's inputs)
+  // the release rules behind the default tag and type=channel (parse-version's inputs)
   'tag-prefix': input.string({ default: 'v', allowEmpty: true }),
   environments: input.map({ default: DEFAULT_ENVIRONMENT_RULES }),
   'branch-environments': input.map({ default: '' }),

@@ -97,16 +97,16 @@ export interface PinVars {
 
 export const PIN_VARIABLES: Array<keyof PinVars> = ['sha', 'sha7', 'version', 'tag', 'environment', 'channel'];
 
-/** Renders the pin template (`sha-{sha7}`, `{version}-{sha7}`, ...). */
+/** Renders the pin template (`sha-{sha7}`, `{tag}-{sha7}`, ...). */
 export function renderPin(template: string, vars: PinVars, inputName = 'pin'): string {
   const t = template.trim() || DEFAULT_PIN_TEMPLATE;
-  const expected = `a tag template using ${PIN_VARIABLES.map(v => `{${v}}`).join(', ')}, e.g. sha-{sha7} or {version}-{sha7}`;
+  const expected = `a tag template using ${PIN_VARIABLES.map(v => `{${v}}`).join(', ')}, e.g. sha-{sha7} or {tag}-{sha7}`;
   const out = t.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     if (!(PIN_VARIABLES as string[]).includes(name)) {
       throw new TagInputError(inputName, undefined, `unknown variable {${name}}`, expected, t);
     }
     const value = vars[name as keyof PinVars];
-    if (!value) throw new TagInputError(inputName, undefined, `{${name}} is empty for this run`, `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the version input or parse-version)`}`, t);
+    if (!value) throw new TagInputError(inputName, undefined, `{${name}} is empty for this run`, `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the tag input or parse-version)`}`, t);
     return value;
   });
   return checkTag(out, inputName, 'the pin tag');

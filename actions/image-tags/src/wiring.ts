@@ -1,6 +1,6 @@
 /**
  * What main.ts does between reading the inputs and writing the outputs, as pure functions: the
- * engine's inputs from the action's inputs, the default version and release info from the ref, the
+ * engine's inputs from the action's inputs, the default tag and release info from the ref, the
  * repository facts from the API's answer, the outputs with the bake-file paths, the warnings
  * metadata-action prints, and the step summary with the explain table.
  */
@@ -11,6 +11,8 @@ import {
   type StepSummary,
   errorMessage,
   markdownTable,
+  classifyRef,
+  releaseTagOf,
   resolveRelease,
 } from '@deploy-kit/core';
 
@@ -24,7 +26,7 @@ export interface WiringValues {
   services: string[];
   kind: string;
   registry: string;
-  version: string;
+  tag: string;
   pin: string;
   pinInTags: boolean;
   images: string;
@@ -43,10 +45,10 @@ export interface Separators {
 }
 
 /**
- * The engine's inputs. `discovered` are the names `services-from` found; `defaultVersion` is used
- * in seed naming mode when the `version` input is empty.
+ * The engine's inputs. `discovered` are the names `services-from` found; `defaultTag` (this run's
+ * tag) is used in seed naming mode when the `tag` input is empty.
  */
-export function engineInputs(values: WiringValues, seps: Separators, discovered: string[], defaultVersion: string): ImageTagsInputs {
+export function engineInputs(values: WiringValues, seps: Separators, discovered: string[], defaultTag: string): ImageTagsInputs {
   const services = mergeServices(values.services, discovered);
   const seed = services.length > 0;
   return {
@@ -62,8 +64,8 @@ export function engineInputs(values: WiringValues, seps: Separators, discovered:
     services,
     kind: values.kind,
     registry: values.registry,
-    // The default only applies to seed naming (the engine warns about a version without services).
-    version: values.version || (seed ? defaultVersion : ''),
+    // The default only applies to seed naming (the engine warns about a tag without services).
+    tag: values.tag || (seed ? defaultTag : ''),
     pin: values.pin,
     pinInTags: values.pinInTags,
   };
@@ -82,8 +84,8 @@ export function mergeServices(listed: readonly string[], discovered: readonly st
 export interface ReleaseDefaults {
   /** parse-version's view of the ref; undefined when the ref has no version (an odd ref). */
   release?: ReleaseInfo;
-  /** The default `version`: the tag name for a tag ref, '' otherwise. */
-  version: string;
+  /** The default `tag`: this run's release tag (core's releaseTagOf: the tag name for a tag ref, '' otherwise). */
+  tag: string;
   /** Why there is no release info, for the debug log. */
   note?: string;
 }
@@ -96,9 +98,9 @@ export interface ReleaseDefaults {
 export function releaseDefaults(ref: string, sha: string, rules: { tagPrefix: string; environments: EnvironmentRules; branches: BranchRule[] }): ReleaseDefaults {
   try {
     const release = resolveRelease({ ref, sha, tagPrefix: rules.tagPrefix, rules: rules.environments, branchRules: rules.branches, strict: false });
-    return { release, version: release.tag };
+    return { release, tag: releaseTagOf(classifyRef(ref)) };
   } catch (error) {
-    return { version: '', note: `no release info for ref "${ref}": ${errorMessage(error).split('\n')[0]}` };
+    return { tag: '', note: `no release info for ref "${ref}": ${errorMessage(error).split('\n')[0]}` };
   }
 }
 
@@ -172,8 +174,8 @@ export const EXPLAIN_HEADER = ['rule', 'fired?', 'tags', 'why not'] as const;
  * Whether the tag rules gave the tags: always in metadata-action mode; in seed naming only when
  * `tags` is given or there is no version (then metadata-action's default rules apply).
  */
-export function rulesApply(result: Pick<ImageTagsResult, 'mode'>, inputs: Pick<ImageTagsInputs, 'tags' | 'version'>): boolean {
-  return result.mode === 'metadata' || (inputs.tags ?? []).length > 0 || (inputs.version ?? '').trim() === '';
+export function rulesApply(result: Pick<ImageTagsResult, 'mode'>, inputs: Pick<ImageTagsInputs, 'tags' | 'tag'>): boolean {
+  return result.mode === 'metadata' || (inputs.tags ?? []).length > 0 || (inputs.tag ?? '').trim() === '';
 }
 
 /**
@@ -194,7 +196,7 @@ export function explainRows(report: ExplainReport, options: { rulesApply: boolea
     }
     rows.push(['latest', report.latest.emitted ? 'yes' : 'no', report.latest.emitted ? 'latest' : '', report.latest.reason]);
   } else {
-    rows.push(['version', 'yes', options.version, 'seed naming: the version (input, or the pushed tag) is the tag; add `tags` rules for more']);
+    rows.push(['tag', 'yes', options.version, 'seed naming: the `tag` input (or the pushed tag) is the tag; add `tags` rules for more']);
   }
   rows.push([
     `pin (${report.pin.template})`,

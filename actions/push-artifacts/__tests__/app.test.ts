@@ -1,11 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '@deploy-kit/core';
-import { resolveS3Version, validateCombination, type Values } from '../src/config.js';
+import { resolveS3Folder, validateCombination, type Values } from '../src/config.js';
 import { dockerPush, parsePushDigest, type Runner } from '../src/docker.js';
 
 const base: Values = {
   region: '', registry: '', registryAuth: 'ecr', images: '', source: '', mode: 'push', promoteFrom: '', createRepositories: false, scanOnPush: true,
-  tagMutability: 'mutable', dockerConfig: false, compressLayers: 'auto', chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], s3Version: '', s3Concurrency: 8,
+  tagMutability: 'mutable', dockerConfig: false, compressLayers: 'auto', chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], tag: '', s3Concurrency: 8,
   s3Checksums: 'sha256', s3PartSize: '16MiB', s3MultipartThreshold: '64MiB', cacheControl: '', contentTypes: '', dryRun: false,
 };
 
@@ -38,16 +38,18 @@ describe('validateCombination', () => {
   });
 });
 
-describe('resolveS3Version', () => {
+describe('resolveS3Folder', () => {
   test.each<[Partial<Values>, Record<string, string>, string]>([
-    [{ s3Version: 'v9' }, { GITHUB_REF: 'refs/tags/v1' }, 'v9'],
-    [{ images: JSON.stringify({ version: 'v1.2.3', services: [] }) }, { GITHUB_REF: 'refs/tags/v1' }, 'v1.2.3'],
+    [{ tag: 'v9' }, { GITHUB_REF: 'refs/tags/v1' }, 'v9'],
+    [{ images: JSON.stringify({ tag: 'v1.2.3', services: [] }) }, { GITHUB_REF: 'refs/tags/v1' }, 'v1.2.3'],
     [{}, { GITHUB_REF: 'refs/tags/v1.2.3-rc.1' }, 'v1.2.3-rc.1'],
+    // metadata-action's `version` (a branch name here) is not a release tag: the folder is the run's tag
+    [{ images: JSON.stringify({ version: 'main', tag: '', services: [] }) }, { GITHUB_REF: 'refs/tags/v2.0.0' }, 'v2.0.0'],
   ])('%#', (values, env, expected) => {
-    expect(resolveS3Version({ ...base, ...values }, env)).toBe(expected);
+    expect(resolveS3Folder({ ...base, ...values }, env)).toBe(expected);
   });
-  test('a branch run without s3-version names the input', () => {
-    expect(() => resolveS3Version(base, { GITHUB_REF: 'refs/heads/main' })).toThrow(/Input "s3-version": is empty and the run was not started by a tag \(GITHUB_REF is refs\/heads\/main\)/);
+  test('a branch run without tag names the input', () => {
+    expect(() => resolveS3Folder(base, { GITHUB_REF: 'refs/heads/main' })).toThrow(/Input "tag": is empty and the run was not started by a tag \(GITHUB_REF is refs\/heads\/main\)/);
   });
 });
 

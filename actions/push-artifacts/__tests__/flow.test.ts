@@ -196,7 +196,7 @@ function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}
   return w;
 }
 
-const images = (host: string, ...names: string[]) => JSON.stringify({ version: 'v1.2.3', services: names.map((n) => ({ service: n, image: `${host}/ms_${n}`, tags: [`${host}/ms_${n}:v1.2.3`, `${host}/ms_${n}:sha-abc1234`] })) });
+const images = (host: string, ...names: string[]) => JSON.stringify({ tag: 'v1.2.3', services: names.map((n) => ({ service: n, image: `${host}/ms_${n}`, tags: [`${host}/ms_${n}:v1.2.3`, `${host}/ms_${n}:sha-abc1234`] })) });
 
 describe('push mode', () => {
   test('phases in order, each in a group; the ECR login for the ECR host; missing repositories created; outputs and summary', async () => {
@@ -411,7 +411,7 @@ describe('buildConfig: every input checked before anything happens', () => {
     ['a bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": '],
     ['plain http to a remote registry', { images: 'a:1', source: 'x', registry: 'http://registry.example.com' }, 'Input "registry": uses plain http://'],
     ["image-tags' json off its schema", { images: '{"services":[{"service":"core","tags":"r.io/a:1"}]}', source: 'x' }, 'Input "images": services[0] has no `tags` list'],
-    ['an S3 version from a tag that is not a key segment', { 's3-bucket': 'app-artifacts', 's3-source': 'bin' }, 'Input "s3-version": is empty, and the version it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
+    ['an S3 version from a tag that is not a key segment', { 's3-bucket': 'app-artifacts', 's3-source': 'bin' }, 'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
   ])('%s', async (_, raw, message) => {
     await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(InputError);
     await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(message);

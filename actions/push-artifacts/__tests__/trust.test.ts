@@ -111,18 +111,18 @@ describe('network failures', () => {
 });
 
 describe('s3KeyPrefix: a bad part names the input it came from', () => {
-  const values = (v: Partial<Values>) => ({ s3Path: 'binaries', s3Version: '', images: '', ...v }) as Values;
+  const values = (v: Partial<Values>) => ({ s3Path: 'binaries', tag: '', images: '', ...v }) as Values;
   test.each<[string, Partial<Values>, Record<string, string>, string]>([
-    ['s3-version given', { s3Version: '../v1' }, {}, 'Input "s3-version": contains a ".." path segment'],
-    ['s3-path given', { s3Path: 'bin/../..', s3Version: 'v1' }, {}, 'Input "s3-path": contains a ".." path segment'],
-    ['the version from image-tags', { images: '{"version":"v1/../../x","services":[]}' }, {}, 'Input "s3-version": is empty, and the version it defaults to, from the `version` of input "images", contains a ".." path segment'],
-    ['the version from the tag', {}, { GITHUB_REF: 'refs/tags/v1/../../x' }, 'Input "s3-version": is empty, and the version it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
+    ['tag given', { tag: '../v1' }, {}, 'Input "tag": contains a ".." path segment'],
+    ['s3-path given', { s3Path: 'bin/../..', tag: 'v1' }, {}, 'Input "s3-path": contains a ".." path segment'],
+    ['the tag from image-tags', { images: '{"tag":"v1/../../x","services":[]}' }, {}, 'Input "tag": is empty, and the tag it defaults to, from the `tag` of input "images", contains a ".." path segment'],
+    ['the tag from the run', {}, { GITHUB_REF: 'refs/tags/v1/../../x' }, 'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
   ])('%s', (_, given, env, message) => {
     expect(() => s3KeyPrefix(values(given), env)).toThrow(message);
   });
 
   test('good parts', () => {
-    expect(s3KeyPrefix(values({ s3Version: 'v1.2.3' }), {})).toBe('binaries/v1.2.3/');
-    expect(s3KeyPrefix(values({ s3Path: '', images: '{"version":"v2"}' }), {})).toBe('v2/');
+    expect(s3KeyPrefix(values({ tag: 'v1.2.3' }), {})).toBe('binaries/v1.2.3/');
+    expect(s3KeyPrefix(values({ s3Path: '', images: '{"tag":"v2"}' }), {})).toBe('v2/');
   });
 });

@@ -18,7 +18,7 @@ export type Mode = Values['mode'];
 
 export interface S3Config {
   bucket: string;
-  /** `s3-path/version/`. */
+  /** `s3-path/tag/`. */
   prefix: string;
   sources: string[];
   concurrency: number;
@@ -60,40 +60,40 @@ export interface PushConfig {
 const CHUNK_BOUNDS = { min: 5 * 1024 * 1024, max: 1024 * 1024 * 1024 };
 const PART_BOUNDS = { min: 5 * 1024 * 1024, max: 5 * 1024 * 1024 * 1024 };
 
-/** The version segment of the S3 prefix: the input, image-tags' version, or the pushed tag. */
-export function resolveS3Version(values: Pick<Values, 's3Version' | 'images'>, env: NodeJS.ProcessEnv): string {
-  return s3VersionAndOrigin(values, env).version;
+/** The S3 version folder: the `tag` input, the `tag` of image-tags' `json` in `images`, or this run's tag (core). */
+export function resolveS3Folder(values: Pick<Values, 'tag' | 'images'>, env: NodeJS.ProcessEnv): string {
+  return s3FolderAndOrigin(values, env).tag;
 }
 
-/** The version and where it came from (`input`, `images` JSON's `version`, or `GITHUB_REF`), for messages. */
-export function s3VersionAndOrigin(values: Pick<Values, 's3Version' | 'images'>, env: NodeJS.ProcessEnv): { version: string; origin: 'input' | 'images' | 'GITHUB_REF' } {
-  if (values.s3Version) return { version: values.s3Version, origin: 'input' };
+/** The tag and where it came from (`input`, `images` JSON's `tag`, or `GITHUB_REF`), for messages. */
+export function s3FolderAndOrigin(values: Pick<Values, 'tag' | 'images'>, env: NodeJS.ProcessEnv): { tag: string; origin: 'input' | 'images' | 'GITHUB_REF' } {
+  if (values.tag) return { tag: values.tag, origin: 'input' };
   try {
-    const parsed = JSON.parse(values.images) as { version?: unknown };
-    if (typeof parsed.version === 'string' && parsed.version.trim() !== '') return { version: parsed.version.trim(), origin: 'images' };
+    const parsed = JSON.parse(values.images) as { tag?: unknown };
+    if (typeof parsed.tag === 'string' && parsed.tag.trim() !== '') return { tag: parsed.tag.trim(), origin: 'images' };
   } catch {
     /* not JSON */
   }
   const tag = runReleaseTag(env);
-  if (tag !== '') return { version: tag, origin: 'GITHUB_REF' };
-  throw new InputError('s3-version', `is empty and the run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, 'the release version, e.g. `${{ steps.v.outputs.tag }}`', '');
+  if (tag !== '') return { tag, origin: 'GITHUB_REF' };
+  throw new InputError('tag', `is empty and the run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, 'the release tag, e.g. `${{ steps.v.outputs.tag }}`', '');
 }
 
 /**
- * The S3 key prefix `s3-path/version/`; a bad part is reported against the input it came from (for a
- * version taken from image-tags' `version` or the tag, against `s3-version`, saying so).
+ * The S3 key prefix `s3-path/tag/`; a bad part is reported against the input it came from (for a
+ * tag taken from image-tags' `json` or the run's ref, against `tag`, saying so).
  */
-export function s3KeyPrefix(values: Pick<Values, 's3Path' | 's3Version' | 'images'>, env: NodeJS.ProcessEnv): string {
+export function s3KeyPrefix(values: Pick<Values, 's3Path' | 'tag' | 'images'>, env: NodeJS.ProcessEnv): string {
   const pathProblem = keySegmentProblem(values.s3Path);
   if (pathProblem) throw new InputError('s3-path', pathProblem, 'a key prefix such as `binaries`', values.s3Path);
-  const { version, origin } = s3VersionAndOrigin(values, env);
-  const versionProblem = keySegmentProblem(version);
-  if (versionProblem) {
-    if (origin === 'input') throw new InputError('s3-version', versionProblem, 'a version such as `v1.2.3`', values.s3Version);
-    const from = origin === 'images' ? "the `version` of input \"images\"" : 'the tag (GITHUB_REF)';
-    throw new InputError('s3-version', `is empty, and the version it defaults to, from ${from}, ${versionProblem}`, 'a version such as `v1.2.3` (set `s3-version`)', version);
+  const { tag, origin } = s3FolderAndOrigin(values, env);
+  const tagProblem = keySegmentProblem(tag);
+  if (tagProblem) {
+    if (origin === 'input') throw new InputError('tag', tagProblem, 'a tag such as `v1.2.3`', values.tag);
+    const from = origin === 'images' ? "the `tag` of input \"images\"" : 'the tag (GITHUB_REF)';
+    throw new InputError('tag', `is empty, and the tag it defaults to, from ${from}, ${tagProblem}`, 'a tag such as `v1.2.3` (set `tag`)', tag);
   }
-  return keyPrefix(values.s3Path, version);
+  return keyPrefix(values.s3Path, tag);
 }
 
 /** Checks the inputs that only make sense together, before any side effect. */
@@ -137,7 +137,7 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
   const cacheControl = parseGlobRules(values.cacheControl, 'cache-control', 'a Cache-Control value for every file, or lines of `glob=value`');
   const registry = parseRegistry(values.registry);
   const targets = parseImages(values.images, 'images');
-  // A bad s3-path / s3-version fails here, before anything is read.
+  // A bad s3-path / tag fails here, before anything is read.
   const s3Prefix = values.s3Bucket !== '' ? s3KeyPrefix(values, env) : undefined;
   const region = needsRegion(values) ? resolveAwsRegion(values.region, env) : values.region;
 

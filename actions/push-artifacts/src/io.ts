@@ -27,7 +27,10 @@ export const inputs = {
   }),
   's3-path': input.string({ default: '', pattern: /^[^\\]*$/, expected: 'a key prefix such as `binaries`' }),
   's3-source': input.list({ default: '' }),
-  's3-version': input.string({ default: '', pattern: /^[^/\\\s][^\\\s]*$/, expected: 'a version such as `v1.2.3` (no spaces)' }),
+  // The release tag, as every action names it; here the S3 version folder. Read as a string, not
+  // input.tag(): its default also comes from image-tags' `json` (config.ts), and a bad key segment is
+  // reported as such. The run's tag is core's runReleaseTag.
+  tag: input.string({ default: '', pattern: /^[^/\\\s][^\\\s]*$/, expected: 'a release tag such as `v1.2.3` (no spaces)' }),
   's3-concurrency': input.integer({ min: 1, max: 64, default: '16' }),
   's3-checksums': input.enum(['sha256', 'sha256sums', 'none'] as const, { default: 'sha256' }),
   's3-part-size': input.string({ default: '16MiB' }),

@@ -10,11 +10,20 @@ const written: ImageTagsJson = {
   labels: { 'org.opencontainers.image.version': 'v1.2.3' },
   annotations: ['manifest:org.opencontainers.image.version=v1.2.3'],
   version: 'v1.2.3',
+  tag: 'v1.2.3',
   pin: 'sha-abc1234',
   services: [{ service: 'core', image: `${ECR}/ms_core`, tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`], pin: `${ECR}/ms_core:sha-abc1234` }],
 };
 
 describe('readImageTagsJson', () => {
+  test("a reader of the services' names only (serviceTags: false) accepts services without tags, not tags of the wrong type", () => {
+    const names = { services: [{ service: 'core', image: 'r.io/ms_core' }] };
+    expect(readImageTagsJson(names, 'projects', undefined, { serviceTags: false })).toEqual(names);
+    expect(() => readImageTagsJson(names, 'images')).toThrow('Input "images": services[0] has no `tags` list');
+    expect(imageTagsJsonProblem({ services: [{ tags: 'r.io/a:1' }] }, { serviceTags: false })).toBe('services[0] has no `tags` list');
+    expect(imageTagsJsonProblem({ services: [{ tags: [1] }] }, { serviceTags: false })).toBe('services[0].tags[0] is number 1, not a string');
+  });
+
   test("image-tags' own output, as text or parsed", () => {
     expect(readImageTagsJson(JSON.stringify(written), 'images')).toEqual(written);
     expect(readImageTagsJson(written, 'images')).toEqual(written);
@@ -38,6 +47,7 @@ describe('readImageTagsJson', () => {
     [{ services: [{ service: 1, tags: [] }] }, 'services[0].service is number 1, not a string'],
     [{ services: [{ pin: null, tags: [] }] }, 'services[0].pin is null, not a string'],
     [{ version: 1, services: [] }, '`version` is number 1, not a string'],
+    [{ tag: 1, services: [] }, '`tag` is number 1, not a string'],
     [{ tags: 'a', services: [] }, '`tags` is not a list of strings'],
     [{ labels: [], services: [] }, '`labels` is not an object'],
   ])('%j: %s', (value, problem) => {

@@ -50,8 +50,9 @@ type Env = Record<string, string | undefined>;
 /**
  * The release tag of a run: its ref's tag name when a tag push started it (`refs/tags/v1.2.3-rc.1` →
  * `v1.2.3-rc.1`), '' for a branch, a pull request or any other ref. The one rule behind every tag
- * default: migrate-job's `tag`, push-artifacts' S3 version folder, `input.tag()`, and parse-version's
- * `tag` output (resolveRelease gives the same name for a tag ref).
+ * default: every action's `tag` input (migrate-job's, push-artifacts' S3 version folder, image-tags' in
+ * seed naming, gitops-dispatch's through `input.tag()`), and parse-version's `tag` output
+ * (resolveRelease gives the same name for a tag ref).
  */
 export function releaseTagOf(ref: { refType: string; refName: string }): string {
   return ref.refType === 'tag' ? ref.refName : '';
