@@ -195,10 +195,25 @@ describe('the reusable workflows fit real callers', () => {
       for (const step of job.steps) {
         if (step.uses?.includes('deploy-kit')) expect([id, step.uses]).toEqual([id, expect.stringMatching(/^\.\/\.deploy-kit\//)]);
         if (step.with?.path === '.deploy-kit') {
-          expect([id, step.with.repository, step.with.ref, step.with.token]).toEqual([id, expect.stringMatching(/deploy-kit-repository|steps\.source\.outputs\.repository/), expect.stringMatching(/deploy-kit-sha|steps\.source\.outputs\.sha/), '${{ secrets.DEPLOY_KIT_TOKEN || github.token }}']);
+          // The token for a private copy in plan and release; the build job (the caller's code) gets no secret.
+          const token = id === 'build' ? undefined : '${{ secrets.DEPLOY_KIT_TOKEN || github.token }}';
+          expect([id, step.with.repository, step.with.ref, step.with.token]).toEqual([id, expect.stringMatching(/deploy-kit-repository|steps\.source\.outputs\.repository/), expect.stringMatching(/deploy-kit-sha|steps\.source\.outputs\.sha/), token]);
         }
       }
     }
+  });
+
+  test('release.yml with a private copy: the build job takes the pack scripts from the plan job, never the token', () => {
+    const wf = workflow('release.yml');
+    expect([wf.jobs.plan!.env, (wf.jobs.plan as unknown as { outputs: Record<string, string> }).outputs['deploy-kit-private']]).toEqual([{ DEPLOY_KIT_PRIVATE: "${{ secrets.DEPLOY_KIT_TOKEN != '' }}" }, '${{ env.DEPLOY_KIT_PRIVATE }}']);
+    const upload = wf.jobs.plan!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect([upload.if, upload.with!.name, upload.with!.path]).toEqual(["env.DEPLOY_KIT_PRIVATE == 'true' && inputs.build-command != ''", 'deploy-kit-pack-${{ steps.source.outputs.sha }}', '.deploy-kit/release/build-output.sh\n.deploy-kit/release/lib.sh\n']);
+    const steps = wf.jobs.build!.steps;
+    const build = steps.findIndex((s) => (s as { name?: string }).name === 'Build');
+    const checkout = steps.findIndex((s) => s.with?.path === '.deploy-kit');
+    const download = steps.findIndex((s) => s.uses?.startsWith('actions/download-artifact@'));
+    expect([build < checkout, build < download, steps[checkout]!.if, steps[download]!.if, steps[download]!.with]).toEqual([true, true, "needs.plan.outputs.deploy-kit-private != 'true'", "needs.plan.outputs.deploy-kit-private == 'true'", { name: 'deploy-kit-pack-${{ needs.plan.outputs.deploy-kit-sha }}', path: '.deploy-kit/release' }]);
+    expect(JSON.stringify(wf.jobs.build)).not.toContain('secrets.');
   });
 
   test.each(['release.yml', 'promote.yml'])('%s: the AWS credential step decides in the release job (the environment\'s secrets), before any AWS action', (file) => {

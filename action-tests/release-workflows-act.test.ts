@@ -16,7 +16,9 @@
 //   staging-main.yml push to main  → a branch build main-<sha7> of the pushed commit for staging, with
 //                                    static AWS keys (no role), the services and the CLI (cli_deployer)
 //                                    in one run, and the Slack message on a loopback webhook, posted by
-//                                    the real slackapi/slack-github-action at its pinned commit
+//                                    the real slackapi/slack-github-action at its pinned commit; with
+//                                    DEPLOY_KIT_TOKEN (a private copy of deploy-kit), so its build job
+//                                    takes the pack scripts from the plan job, never the token
 //   staging-main.yml push to develop → refused in plan: no branch-environments rule for it
 //
 // Every run builds in release.yml's `build` job (no deploy credentials) and hands the output to the
@@ -26,9 +28,9 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_KEY, BUCKET, CLI_SERVICES, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { ACCESS_KEY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
 import { execFileSync } from 'node:child_process';
 
 jest.setTimeout(300_000);
@@ -287,6 +289,16 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
   test('the static keys from the caller\'s secrets, not a role: configure-aws-credentials got the key pair', () => {
     expect(made.filter((c) => c.startsWith('configure-aws-credentials'))).toEqual([`configure-aws-credentials keys=${ACCESS_KEY} secret-key-length=${SECRET_KEY.length} region=eu-west-1`]);
     expect(jobOutput(run.output, 'deploy/release/release')).toContain('AWS credentials: the static keys of the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.');
+  });
+
+  test('a private copy (DEPLOY_KIT_TOKEN): plan and release check deploy-kit out; the build job gets only its pack scripts, from the plan', () => {
+    expect(run.output).not.toContain(DEPLOY_KIT_TOKEN);
+    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(Array(2).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`));
+    const pack = `deploy-kit-pack-${e2e.deployKitSha}`;
+    expect(made.filter((c) => c.includes('deploy-kit-pack-'))).toEqual([`upload-artifact name=${pack} retention-days=1 overwrite=true`, `download-artifact name=${pack}`]);
+    expect(readdirSync(join(e2e.artifacts, pack)).sort()).toEqual(['build-output.sh', 'lib.sh']);
+    // The pack ran from those scripts in the build job (its archive was verified in the release job, above).
+    expect(jobOutput(run.output, 'deploy/release/build')).toMatch(/Build output: build\/oci build\/oci-cli bin_arm64\/ms → deploy-kit-build-output\.tar sha256:[0-9a-f]{64}/);
   });
 
   test('the build and the release checked out the pushed commit, not the branch (which may move)', () => {

@@ -12,6 +12,7 @@ export declare const ECR_HOST: string;
 export declare const PAT: string;
 export declare const SECRET_KEY: string;
 export declare const ACCESS_KEY: string;
+export declare const DEPLOY_KIT_TOKEN: string;
 export declare const SERVICES: string[];
 export declare const CLI_SERVICES: string[];
 export declare const NAMESPACE: string;

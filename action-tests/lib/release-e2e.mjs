@@ -25,6 +25,8 @@
 // except slackapi/slack-github-action, which runs for real: the commit the workflows pin, installed by
 // `.ci/install-tools slack-action` (a git fetch of that SHA) and given to act as that pin's local
 // repository; it posts to a loopback webhook server (`slack`) when a run passes SLACK_WEBHOOK_URL.
+// staging-main.yml also passes DEPLOY_KIT_TOKEN, as the caller of a private copy of deploy-kit does:
+// its build job then takes deploy-kit's pack scripts from the plan job's artifact instead of a checkout.
 // staging-main.yml (a branch push): its `make images-ms images-cli` becomes `make build-pipeline-ms
 // build-pipeline-cli` plus the generated layouts of the services (build/oci) and the CLIs (build/oci-cli).
 //
@@ -53,6 +55,8 @@ export const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 export const PAT = 'ghp_ReleaseWorkflowsToken0123456789abcdef';
 export const SECRET_KEY = 'ReleaseWorkflowsSecretKey0123456789xyz';
 export const ACCESS_KEY = 'AKIADEPLOYKITE2E';
+/** What staging-main.yml passes as DEPLOY_KIT_TOKEN (the stand-in checkout needs none). */
+export const DEPLOY_KIT_TOKEN = 'ghp_PrivateDeployKitCopyToken0123456789';
 export const SERVICES = ['chat', 'core', 'payments'];
 /** The sample project's CLIs (cmd/cli/*), released by staging-main.yml's `cli-*` inputs. */
 export const CLI_SERVICES = ['deployer'];
@@ -138,6 +142,7 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
       throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
     }
   }
+  if (file === 'staging-main.yml') job.secrets = { ...job.secrets, DEPLOY_KIT_TOKEN: '${{ secrets.DEPLOY_KIT_TOKEN }}' };
   w['deploy-kit-repository'] = 'org/deploy-kit';
   w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
@@ -229,6 +234,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       args.push('--secret', `WORKFLOW_PAT=${PAT}`);
       // The static keys, for callers that pass them (staging-main.yml); the others use a role.
       args.push('--secret', `AWS_ACCESS_KEY_ID=${ACCESS_KEY}`, '--secret', `AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`);
+      args.push('--secret', `DEPLOY_KIT_TOKEN=${DEPLOY_KIT_TOKEN}`);
       if (slack) args.push('--secret', `SLACK_WEBHOOK_URL=${env.slack.url}`);
       const stepEnv = {
         GITHUB_API_URL: env.github.apiUrl,
