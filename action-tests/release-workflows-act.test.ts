@@ -358,7 +358,9 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     const refused = await e2e.run('staging-main.yml', { ref: 'refs/heads/develop' }, { slack: true });
     expect(refused.exitCode).not.toBe(0);
     expect(jobOutput(refused.output, 'deploy/release/plan')).toContain('Branch develop deploys nowhere: release.yml releases tags, and pushes to the branches named in branch-environments');
-    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`]);
+    // Only the plan's checkout of deploy-kit and (DEPLOY_KIT_TOKEN: a private copy) its upload of deploy-kit's own
+    // pack scripts: no build, no credentials.
+    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`, `upload-artifact name=deploy-kit-pack-${e2e.deployKitSha} retention-days=1 overwrite=true`]);
     // On GitHub the notify job would post the one-line "not released (plan failure, …)" message; act
     // stops at the failed job (as for the report job), so nothing more reaches the webhook here.
     expect(e2e.slack.received).toHaveLength(1);
