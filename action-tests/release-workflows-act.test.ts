@@ -353,7 +353,7 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     expect(jobOutput(run.output, 'deploy/release/notify')).not.toContain(e2e.slack.url);
   });
 
-  test('a push to develop (no branch-environments rule) is refused in plan: nothing built or deployed', async () => {
+  test('a push to develop (no branch-environments rule) is refused in plan: nothing built or deployed; Slack says it did not run', async () => {
     const before = e2e.standinCalls().length;
     const refused = await e2e.run('staging-main.yml', { ref: 'refs/heads/develop' }, { slack: true });
     expect(refused.exitCode).not.toBe(0);
@@ -361,9 +361,9 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     // Only the plan's checkout of deploy-kit and (DEPLOY_KIT_TOKEN: a private copy) its upload of deploy-kit's own
     // pack scripts: no build, no credentials.
     expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`, `upload-artifact name=deploy-kit-pack-${e2e.deployKitSha} retention-days=1 overwrite=true`]);
-    // On GitHub the notify job would post the one-line "not released (plan failure, …)" message; act
-    // stops at the failed job (as for the report job), so nothing more reaches the webhook here.
-    expect(e2e.slack.received).toHaveLength(1);
+    // The notify job runs after the refusal too: with no release job, a one-line message says so.
+    expect(e2e.slack.received).toHaveLength(2);
+    expect(e2e.slack.received[1]!.body).toEqual({ text: expect.stringMatching(/^example-org\/sample-service release of develop to staging did not run: plan failure, build skipped, release skipped\. https?:\/\/\S+\/example-org\/sample-service\/actions\/runs\/\d+$/) });
   });
 });
 
