@@ -13,6 +13,13 @@
 //                                    already complete (not run twice), production dispatched again
 //   staging.yml    v1.2.3-beta.1-rc.2 → refused in plan (it resolves to development, the caller declared
 //                                    staging): no build, no credentials, nothing deployed
+//   staging-main.yml push to main  → a branch build main-<sha7> of the pushed commit for staging, with
+//                                    static AWS keys (no role), the services and the CLI (cli_deployer)
+//                                    in one run, and the Slack message on a loopback webhook, posted by
+//                                    the real slackapi/slack-github-action at its pinned commit; with
+//                                    DEPLOY_KIT_TOKEN (a private copy of deploy-kit), so its build job
+//                                    takes the pack scripts from the plan job, never the token
+//   staging-main.yml push to develop → refused in plan: no branch-environments rule for it
 //
 // Every run builds in release.yml's `build` job (no deploy credentials) and hands the output to the
 // `release` job as an artifact whose sha256 the release job checks; the build also tries to rewrite
@@ -21,9 +28,10 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_KEY, BUCKET, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { ACCESS_KEY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { execFileSync } from 'node:child_process';
 
 jest.setTimeout(300_000);
 
@@ -254,6 +262,108 @@ describe('promote.yml by hand (workflow_dispatch)', () => {
     expect(e2e.node.handled.filter((pod) => /^sample-service-migrate-v1-2-3-[a-z0-9]{5}$/.test(pod))).toHaveLength(1);
     expect(dispatches('example-org/gitops-production', 'v1.2.3')).toHaveLength(2);
     expect(e2e.standinCalls()).toContain('configure-aws-credentials role=arn:aws:iam::123456789012:role/release-production region=eu-west-1');
+  });
+});
+
+describe('staging-main.yml on a push to main: a branch build for staging, static keys, services and CLI, Slack', () => {
+  let run: ActRun;
+  let outputs: Record<string, string>;
+  let sha: string;
+  let name: string;
+  let made: string[];
+  test('act runs the branch build to success; the plan names it <branch>-<sha7> and resolves it to staging', async () => {
+    // Every run before this one was given no SLACK_WEBHOOK_URL: nothing was posted.
+    expect(e2e.slack.received).toEqual([]);
+    sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: e2e.repo, encoding: 'utf8' }).trim();
+    name = `main-${sha.slice(0, 7)}`;
+    const before = e2e.standinCalls().length;
+    run = await e2e.run('staging-main.yml', { ref: 'refs/heads/main' }, { slack: true });
+    made = e2e.standinCalls().slice(before);
+    expect(run.output).not.toContain(PAT);
+    expect(run.output).not.toContain(SECRET_KEY);
+    outputs = expectSucceeded(run);
+    expect([outputs.name, outputs.environment, outputs.tag, outputs['promoted-from']]).toEqual([name, 'staging', '', '']);
+    expect(jobOutput(run.output, 'deploy/release/plan')).toContain(`Branch build ${name} of main at ${sha} for staging.`);
+  });
+
+  test('the static keys from the caller\'s secrets, not a role: configure-aws-credentials got the key pair', () => {
+    expect(made.filter((c) => c.startsWith('configure-aws-credentials'))).toEqual([`configure-aws-credentials keys=${ACCESS_KEY} secret-key-length=${SECRET_KEY.length} region=eu-west-1`]);
+    expect(jobOutput(run.output, 'deploy/release/release')).toContain('AWS credentials: the static keys of the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.');
+  });
+
+  test('a private copy (DEPLOY_KIT_TOKEN): plan and release check deploy-kit out; the build job gets only its pack scripts, from the plan', () => {
+    expect(run.output).not.toContain(DEPLOY_KIT_TOKEN);
+    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(Array(2).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`));
+    const pack = `deploy-kit-pack-${e2e.deployKitSha}`;
+    expect(made.filter((c) => c.includes('deploy-kit-pack-'))).toEqual([`upload-artifact name=${pack} retention-days=1 overwrite=true`, `download-artifact name=${pack}`]);
+    expect(readdirSync(join(e2e.artifacts, pack)).sort()).toEqual(['build-output.sh', 'lib.sh']);
+    // The pack ran from those scripts in the build job (its archive was verified in the release job, above).
+    expect(jobOutput(run.output, 'deploy/release/build')).toMatch(/Build output: build\/oci build\/oci-cli bin_arm64\/ms → deploy-kit-build-output\.tar sha256:[0-9a-f]{64}/);
+  });
+
+  test('the build and the release checked out the pushed commit, not the branch (which may move)', () => {
+    expect(made.filter((c) => c.startsWith('checkout repository=example-org/sample-service'))).toEqual([
+      `checkout repository=example-org/sample-service ref=${sha} path=. fetch-depth=0 persist-credentials=false`,
+      `checkout repository=example-org/sample-service ref=${sha} path=. fetch-depth=0 persist-credentials=false`,
+    ]);
+  });
+
+  test('the services and the CLI are in the registry under the build\'s name, with the digests the workflow reported', async () => {
+    const digests = JSON.parse(outputs.digests) as Record<string, string>;
+    const images = outputs.images.split(' ');
+    for (const repository of [...SERVICES.map((s) => `ms_${s}`), ...CLI_SERVICES.map((s) => `cli_${s}`)]) {
+      const want = e2e.layouts[repository.replace(/^ms_/, '')]!.digest;
+      expect([repository, await manifestDigest(repository, name)]).toEqual([repository, want]);
+      expect([repository, digests[`${e2e.registry.host}/${repository}:${name}`]]).toEqual([repository, want]);
+      expect(images).toContain(`${e2e.registry.host}/${repository}:${name}`);
+    }
+  });
+
+  test('binaries in S3 under the build\'s name; the migration ran once, with the core image by digest', async () => {
+    expect((await s3Objects(name)).map((o) => o.key).sort()).toEqual(SERVICES.map((s) => `binaries/${name}/${s}`));
+    const job = await migrationJob(name);
+    expect([job.name, job.image, job.succeeded]).toEqual([`sample-service-migrate-${name}`, `${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
+  });
+
+  test('gitops-staging got the build\'s name as its version and the services (not the CLI) as its projects', () => {
+    const sent = dispatches('example-org/gitops-staging', name);
+    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'success']]);
+    expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-staging/actions/runs/${sent[0]!.id}`);
+  });
+
+  test('slackapi/slack-github-action (the pinned commit, run by act) posted the release\'s message to the webhook', () => {
+    expect(e2e.slack.received).toHaveLength(1);
+    const [post] = e2e.slack.received;
+    expect([post!.method, post!.path, post!.contentType]).toEqual(['POST', '/services/T000/B000/XXXXXXXX', expect.stringContaining('application/json')]);
+    const body = post!.body as { text: string; blocks: Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ text: string }> }> };
+    expect(body.text).toBe(`example-org/sample-service release ${name} to staging: success`);
+    const fields = body.blocks[1]!.fields!.map((f) => f.text);
+    expect(fields).toEqual([
+      '*Environment*\nstaging',
+      `*Version*\n${name}`,
+      '*Result*\nsuccess',
+      '*Migration*\nsucceeded',
+      `*GitOps run*\n<${outputs['run-url']}|success>`,
+    ]);
+    const images = body.blocks[2]!.text!.text;
+    for (const repository of [...SERVICES.map((s) => `ms_${s}`), ...CLI_SERVICES.map((s) => `cli_${s}`)]) {
+      expect(images).toContain(`${repository}@${e2e.layouts[repository.replace(/^ms_/, '')]!.digest} (${name}, sha-${sha.slice(0, 7)})`);
+    }
+    expect(body.blocks[3]!.elements![0]!.text).toMatch(/^<https?:\/\/[^|]+\/example-org\/sample-service\/actions\/runs\/\d+\|workflow run>$/);
+    expect(jobOutput(run.output, 'deploy/release/notify')).not.toContain(e2e.slack.url);
+  });
+
+  test('a push to develop (no branch-environments rule) is refused in plan: nothing built or deployed; Slack says it did not run', async () => {
+    const before = e2e.standinCalls().length;
+    const refused = await e2e.run('staging-main.yml', { ref: 'refs/heads/develop' }, { slack: true });
+    expect(refused.exitCode).not.toBe(0);
+    expect(jobOutput(refused.output, 'deploy/release/plan')).toContain('Branch develop deploys nowhere: release.yml releases tags, and pushes to the branches named in branch-environments');
+    // Only the plan's checkout of deploy-kit and (DEPLOY_KIT_TOKEN: a private copy) its upload of deploy-kit's own
+    // pack scripts: no build, no credentials.
+    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`, `upload-artifact name=deploy-kit-pack-${e2e.deployKitSha} retention-days=1 overwrite=true`]);
+    // The notify job runs after the refusal too: with no release job, a one-line message says so.
+    expect(e2e.slack.received).toHaveLength(2);
+    expect(e2e.slack.received[1]!.body).toEqual({ text: expect.stringMatching(/^example-org\/sample-service release of develop to staging did not run: plan failure, build skipped, release skipped\. https?:\/\/\S+\/example-org\/sample-service\/actions\/runs\/\d+$/) });
   });
 });
 

@@ -460,7 +460,7 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
   const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml')).sort();
 
   test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
-    expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'staging.yml']);
+    expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'staging-main.yml', 'staging.yml']); // issue 16: + staging-main.yml (a push to main → staging)
     // Derived from parse-version's rules (action-tests/tag-filters.test.ts proves them over tricky tags);
     // the previous `v*-rc.*` let v1.2.3-beta.1-rc.2 (development) start staging.yml.
     const semver = 'v[0-9]+.[0-9]+.[0-9]+';
@@ -471,7 +471,7 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
 
   test('release.yml: the caller\'s build runs in a job without deploy credentials, and hands over only a digest-checked archive', () => {
     const wf = reusable['release.yml'];
-    expect(Object.keys(wf.jobs)).toEqual(['plan', 'build', 'release']);
+    expect(Object.keys(wf.jobs)).toEqual(['plan', 'build', 'release', 'notify']); // issue 16: + notify (Slack, its own job)
     const build = wf.jobs.build;
     const buildText = JSON.stringify(build);
     // no GitHub environment (its secrets and reviewers), no id-token, no secrets, no AWS step

@@ -12,6 +12,7 @@
 # The build outputs, from env (the workflow's inputs; never ${{ }} in the script):
 #   BUILD_OUTPUTS   paths relative to the workspace, whitespace-separated; empty: derived from
 #   SOURCE          push-artifacts `source`: its directory part before the first `{` (build/oci/{service} → build/oci)
+#   CLI_SOURCE      the second image set's `source` (`cli-source`), the same way
 #   S3_SOURCE       push-artifacts `s3-source`: each path as it is
 #
 # The build job runs the caller's code without deploy credentials; the deploy job has them. So the
@@ -41,12 +42,14 @@ declared_paths() {
   if [[ -n "${BUILD_OUTPUTS:-}" ]]; then
     read -r -d '' -a words <<<"$BUILD_OUTPUTS" || true
   else
-    if [[ -n "${SOURCE:-}" ]]; then
-      path="${SOURCE%%\{*}"
-      [[ "$path" == "$SOURCE" ]] || path="${path%/*}"
-      [[ -n "$path" ]] || fail "Cannot tell which directory holds the build's images: source \"${SOURCE}\" starts with a placeholder. Set build-outputs to the paths the build writes."
+    local source
+    for source in "${SOURCE:-}" "${CLI_SOURCE:-}"; do
+      [[ -n "$source" ]] || continue
+      path="${source%%\{*}"
+      [[ "$path" == "$source" ]] || path="${path%/*}"
+      [[ -n "$path" ]] || fail "Cannot tell which directory holds the build's images: source \"${source}\" starts with a placeholder. Set build-outputs to the paths the build writes."
       words+=("$path")
-    fi
+    done
     if [[ -n "${S3_SOURCE:-}" ]]; then
       local -a s3=()
       read -r -d '' -a s3 <<<"$S3_SOURCE" || true
@@ -66,7 +69,8 @@ declared_paths() {
       */../* | */./*) fail "Build output \"${word}\" has a \`.\` or \`..\` component; name a path inside the workspace." ;;
       /.deploy-kit/* | /.git/*) fail "Build output \"${word}\" is inside ${path%%/*}/, which the deploy job checks out itself; the build cannot hand it over." ;;
     esac
-    PATHS+=("$path")
+    # Once each: `source` and `cli-source` often share their directory (build/oci).
+    [[ " ${PATHS[*]} " == *" ${path} "* ]] || PATHS+=("$path")
   done
 }
 

@@ -12,7 +12,9 @@ export declare const ECR_HOST: string;
 export declare const PAT: string;
 export declare const SECRET_KEY: string;
 export declare const ACCESS_KEY: string;
+export declare const DEPLOY_KIT_TOKEN: string;
 export declare const SERVICES: string[];
+export declare const CLI_SERVICES: string[];
 export declare const NAMESPACE: string;
 export declare const BUCKET: string;
 export declare const TAMPERED_MARKER: string;
@@ -39,9 +41,11 @@ export interface ReleaseE2E {
   deployKitSha: string;
   /** Where the artifact stand-ins keep artifacts (one folder per name). */
   artifacts: string;
+  /** The loopback Slack webhook: its URL and every request it received. */
+  slack: { url: string; received: Array<{ method: string; path: string; contentType: string; body: any }>; close(): Promise<void> };
   standinCalls(): string[];
   tag(tag: string): void;
-  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number }): Promise<ActRun>;
+  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number; slack?: boolean }): Promise<ActRun>;
   close(): Promise<void>;
 }
 

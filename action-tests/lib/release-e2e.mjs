@@ -21,7 +21,14 @@
 //                     org/deploy-kit and the full SHA of deploy-kit's copy: act does not provide
 //                     job.workflow_repository/job.workflow_sha, so the workflows take this documented
 //                     fallback, which accepts a full commit SHA only;
-// and the five pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins).
+// and the five pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins),
+// except slackapi/slack-github-action, which runs for real: the commit the workflows pin, installed by
+// `.ci/install-tools slack-action` (a git fetch of that SHA) and given to act as that pin's local
+// repository; it posts to a loopback webhook server (`slack`) when a run passes SLACK_WEBHOOK_URL.
+// staging-main.yml also passes DEPLOY_KIT_TOKEN, as the caller of a private copy of deploy-kit does:
+// its build job then takes deploy-kit's pack scripts from the plan job's artifact instead of a checkout.
+// staging-main.yml (a branch push): its `make images-ms images-cli` becomes `make build-pipeline-ms
+// build-pipeline-cli` plus the generated layouts of the services (build/oci) and the CLIs (build/oci-cli).
 //
 // ECR is one service in AWS (registry + API); here the registry is the CNCF one and the API is moto's.
 // `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
@@ -36,7 +43,8 @@ import { UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from '../fakes/github
 import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
 import { runProcess } from './process.mjs';
-import { copyImageToEcr, startMoto, startRegistry } from './services.mjs';
+import { copyImageToEcr, startMoto, startRegistry, toolPath } from './services.mjs';
+import { createServer } from 'node:http';
 import { tagMatches } from './filter-pattern.mjs';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,7 +55,11 @@ export const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 export const PAT = 'ghp_ReleaseWorkflowsToken0123456789abcdef';
 export const SECRET_KEY = 'ReleaseWorkflowsSecretKey0123456789xyz';
 export const ACCESS_KEY = 'AKIADEPLOYKITE2E';
+/** What staging-main.yml passes as DEPLOY_KIT_TOKEN (the stand-in checkout needs none). */
+export const DEPLOY_KIT_TOKEN = 'ghp_PrivateDeployKitCopyToken0123456789';
 export const SERVICES = ['chat', 'core', 'payments'];
+/** The sample project's CLIs (cmd/cli/*), released by staging-main.yml's `cli-*` inputs. */
+export const CLI_SERVICES = ['deployer'];
 export const NAMESPACE = 'sample';
 export const BUCKET = 'app-artifacts';
 /** What the tampering build makes deploy-kit's release gate print, if its edit ever ran. */
@@ -72,6 +84,14 @@ function pinnedActions() {
   for (const file of ['release.yml', 'promote.yml']) {
     const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
     for (const m of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) {
+      if (m[1] === 'slackapi/slack-github-action') {
+        // The real action at the pinned commit (see the header); install-tools pins the same SHA.
+        const dir = dirname(toolPath('slack-action', 'action.yml'));
+        const head = git(dir, 'rev-parse', 'HEAD').trim();
+        if (head !== m[2]) throw new Error(`${file} pins ${m[1]}@${m[2]}, but .ci/install-tools installs ${head}: update SLACK_ACTION_VERSION`);
+        pins.set(`${m[1]}@${m[2]}`, dir);
+        continue;
+      }
       const name = m[1].split('/')[1];
       const standin = join(STANDINS, name);
       if (!existsSync(join(standin, 'action.yml'))) throw new Error(`${file} uses ${m[1]}, which has no stand-in in ${STANDINS}`);
@@ -113,14 +133,21 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
   if (w.source) {
     w.registry = registry;
     // `make images-ms` = build-pipeline-ms + `docker buildx` per service; no Docker engine here.
-    if (w['build-command'] !== 'make images-ms') throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
-    w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && mkdir -p .deploy-kit/dist/release-steps && printf 'console.log("${TAMPERED_MARKER}"); process.exit(1);\\n' > .deploy-kit/dist/release-steps/index.js`;
+    const tamper = `mkdir -p .deploy-kit/dist/release-steps && printf 'console.log("${TAMPERED_MARKER}"); process.exit(1);\\n' > .deploy-kit/dist/release-steps/index.js`;
+    if (w['build-command'] === 'make images-ms') {
+      w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && ${tamper}`;
+    } else if (w['build-command'] === 'make images-ms images-cli') {
+      w['build-command'] = `make build-pipeline-ms build-pipeline-cli && mkdir -p build && cp -r ${ociFixtures} build/oci && cp -r ${ociFixtures}-cli build/oci-cli && ${tamper}`;
+    } else {
+      throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
+    }
   }
+  if (file === 'staging-main.yml') job.secrets = { ...job.secrets, DEPLOY_KIT_TOKEN: '${{ secrets.DEPLOY_KIT_TOKEN }}' };
   w['deploy-kit-repository'] = 'org/deploy-kit';
   w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
-  const outputs = ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url'];
+  const outputs = ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
   doc.jobs.report = {
     needs: name,
     if: 'always()',
@@ -149,6 +176,8 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       startMoto(),
       startCluster(),
       ...SERVICES.map(async (s) => (layouts[s] = await makeOciLayout(join(work, 'oci', s), { layers: [2048, 8192] }))),
+      ...CLI_SERVICES.map(async (s) => (layouts[`cli_${s}`] = await makeOciLayout(join(work, 'oci-cli', s), { layers: [1024, 4096] }))),
+      startWebhook().then((slack) => (env.slack = slack)),
     ]);
     env.layouts = layouts;
     await env.cluster.createNamespace(NAMESPACE);
@@ -174,6 +203,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     git(repo, 'remote', 'add', 'origin', 'https://github.com/example-org/sample-service.git'); // act's GITHUB_REPOSITORY
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'sample service');
+    git(repo, 'branch', '-M', 'main'); // staging-main.yml's branch
     env.repo = repo;
     const home = join(work, 'home');
     mkdirSync(home);
@@ -189,9 +219,11 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     env.tag = (tag) => git(repo, 'tag', tag);
     /**
      * Runs `file` (an example caller) for `event` ({ref} for push, {inputs} for workflow_dispatch).
+     * `slack`: give the caller the SLACK_WEBHOOK_URL secret (the loopback webhook); without it the
+     * secret is unset, as in a repository that has none.
      * Resolves with act's exit code, its whole output and the wall time; never rejects on a failed run.
      */
-    env.run = async (file, event, { timeoutMs = 240_000 } = {}) => {
+    env.run = async (file, event, { timeoutMs = 240_000, slack = false } = {}) => {
       const eventName = event.inputs ? 'workflow_dispatch' : 'push';
       const eventFile = join(work, `event-${Date.now()}.json`);
       writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
@@ -200,6 +232,10 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
       for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
       args.push('--secret', `WORKFLOW_PAT=${PAT}`);
+      // The static keys, for callers that pass them (staging-main.yml); the others use a role.
+      args.push('--secret', `AWS_ACCESS_KEY_ID=${ACCESS_KEY}`, '--secret', `AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`);
+      args.push('--secret', `DEPLOY_KIT_TOKEN=${DEPLOY_KIT_TOKEN}`);
+      if (slack) args.push('--secret', `SLACK_WEBHOOK_URL=${env.slack.url}`);
       const stepEnv = {
         GITHUB_API_URL: env.github.apiUrl,
         AWS_ACCESS_KEY_ID: ACCESS_KEY,
@@ -217,17 +253,49 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       return { exitCode: code, signal, output, wallMs };
     };
     env.close = async () => {
+      await env.slack?.close();
       await env.node?.stop().catch(() => {});
       await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
       rmSync(work, { recursive: true, force: true });
     };
     return env;
   } catch (error) {
+    await env.slack?.close();
     await env.node?.stop().catch(() => {});
     await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
     rmSync(work, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A Slack incoming webhook on loopback: records every POST (path, content type, parsed JSON body) and
+ * answers `ok` as Slack does.
+ */
+async function startWebhook() {
+  const received = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+      received.push({ method: req.method, path: req.url, contentType: req.headers['content-type'] ?? '', body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    });
+  });
+  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/services/T000/B000/XXXXXXXX`,
+    received,
+    close: () => new Promise((resolveClose) => server.close(() => resolveClose())),
+  };
 }
 
 /**
