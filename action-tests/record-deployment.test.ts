@@ -278,3 +278,16 @@ describe('step: start / finish, and the post step', () => {
     expect(hits.size).toBe(0);
   });
 });
+
+test('GitHub Enterprise Server (3.17 description, /api/v3): the same record, within its contract', async () => {
+  const ghes = await startGitHubFake({ flavor: 'ghes-3.17', repos: { [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-rc.1': {} } } }, tokens: { [DEFAULT_TOKEN]: {} } });
+  try {
+    const r = await run({ environment: 'staging', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/health` }, { env: { GITHUB_API_URL: ghes.apiUrl, GITHUB_SERVER_URL: ghes.serverUrl } });
+    expectSuccess(r);
+    expect(ghes.deployments()[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    expect(ghes.requests.every((q) => q.path.startsWith('/api/v3/repos/'))).toBe(true);
+    expect(ghes.describeViolations()).toBe('');
+  } finally {
+    await ghes.close();
+  }
+});

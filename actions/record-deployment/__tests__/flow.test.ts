@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { CreateDeployment, CreateStatus, Deployment, DeploymentsApi, DeploymentStatus, Repository } from '../src/api.js';
+import { type CreateDeployment, type CreateStatus, type Deployment, type DeploymentsApi, type DeploymentStatus, type Repository, describeApiError, shortDescription } from '../src/api.js';
 import { type ActionInputs, buildConfig } from '../src/config.js';
 import { type FlowDeps, type OpenDeployment, runFlow } from '../src/flow.js';
 import { closeUnfinished } from '../src/post-flow.js';
@@ -156,5 +156,23 @@ describe('runFlow', () => {
     expect(await closeUnfinished(api, w.opened.at(-1)!, 'https://github.com/example-org/orders/actions/runs/77')).toMatch(/was still in_progress when the job ended: marked error/);
     expect([...api.deployments.values()][0]!.statuses.at(-1)).toEqual({ state: 'error', description: 'The job ended before the deployment was finished', log_url: 'https://github.com/example-org/orders/actions/runs/77', auto_inactive: false });
     expect(await closeUnfinished(api, w.opened.at(-1)!, '')).toBe(`Deployment 100 is error; nothing to do.`);
+  });
+});
+
+describe('describeApiError', () => {
+  const repo = { owner: 'example-org', repo: 'orders' };
+  test.each([
+    [403, 'Resource not accessible by integration', /deployments: write/],
+    [404, 'Not Found', /`repository` names the application repository/],
+    [422, 'No ref found for: v9', /`ref` \(or `tag`\) names a branch, tag or commit/],
+    [401, 'Bad credentials', /a valid token/],
+  ])('HTTP %i', (status, message, check) => {
+    const error = describeApiError('create a deployment', repo, Object.assign(new Error(message), { status, response: { data: { message } } }));
+    expect(error.message).toBe('Could not create a deployment in example-org/orders');
+    expect(error.why).toBe(`GitHub answered HTTP ${status}: ${message}`);
+    expect(error.check.join('\n')).toMatch(check);
+  });
+  test('shortDescription keeps GitHub’s 140-character limit', () => {
+    expect(shortDescription(`a\n${'b'.repeat(200)}`)).toHaveLength(140);
   });
 });

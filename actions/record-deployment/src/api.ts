@@ -95,13 +95,17 @@ export function describeApiError(what: string, repository: Repository, error: un
   return new ActionError(`Could not ${what} in ${full}`, { why, check, cause: error });
 }
 
-export function octokitDeploymentsApi(client: GitHubClient, options: { signal?: AbortSignal } = {}): DeploymentsApi {
+/**
+ * No cancellation signal on purpose: when the job is cancelled the flow still writes the `error`
+ * status, and each request is bounded by the client's own time limit.
+ */
+export function octokitDeploymentsApi(client: GitHubClient): DeploymentsApi {
   let requests = 0;
   const call = async <T>(label: string, what: string, repository: Repository, route: string, params: Record<string, unknown>): Promise<T> => {
     try {
       const response = await githubCall(label, () => {
         requests++;
-        return client.request(route, { ...repository, ...params, request: { signal: options.signal } });
+        return client.request(route, { ...repository, ...params });
       });
       return response.data as T;
     } catch (error) {
