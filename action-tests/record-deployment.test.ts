@@ -210,12 +210,18 @@ describe('step: record', () => {
     expect(fake.requests).toEqual([]);
   });
 
+  test('an empty token (a composite that passed none) is refused, not sent as the literal default', async () => {
+    const r = await run({ environment: 'staging', tag: 'v1.4.0-rc.1', token: '' });
+    expectFailure(r, 'Input "token": is empty');
+    expect(fake.requests).toEqual([]);
+  });
+
   test('dry run: prints the deployment, sends nothing', async () => {
     const r = await run({ environment: 'production', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/health`, 'dry-run': 'true' });
     expectSuccess(r);
     expect(fake.requests).toEqual([]);
     expect(r.log).toContain(`[dry-run] would send POST /repos/${DEFAULT_REPOSITORY}/deployments`);
-    expect(r.json).toMatchObject({ 'dry-run': true, requests: [{ method: 'POST', body: { ref: 'v1.4.0-rc.1', environment: 'production', production_environment: true, auto_merge: false, required_contexts: [] } }, { method: 'POST' }] });
+    expect(r.json).toMatchObject({ 'dry-run': true, requests: 0, 'would-send': [{ method: 'POST', body: { ref: 'v1.4.0-rc.1', environment: 'production', production_environment: true, auto_merge: false, required_contexts: [] } }, { method: 'POST' }] });
   });
 });
 

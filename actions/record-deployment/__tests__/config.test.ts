@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { type ActionInputs, buildConfig, expectedVersions, runUrl } from '../src/config.js';
+import { type ActionInputs, buildConfig, expectedVersions, requireToken, runUrl } from '../src/config.js';
 import { deployedImages, readArtifacts, readGitops, readMigration } from '../src/sources.js';
 
 const D1 = `sha256:${'1'.repeat(64)}`;
@@ -152,4 +152,10 @@ test.each([
 
 test('runUrl is empty outside a run', () => {
   expect(runUrl({ ...context, runId: '' })).toBe('');
+});
+
+test('requireToken refuses an empty token (or an unexpanded expression) without echoing it', () => {
+  expect(requireToken('ghs_x')).toBe('ghs_x');
+  expect(() => requireToken('')).toThrow(/^Input "token": is empty; expected a token with `deployments: write`/);
+  expect(() => requireToken('${{ github.token }}')).toThrow(/Got: \*\*\*$/);
 });

@@ -147,3 +147,11 @@ export function buildConfig(values: ActionInputs, context: RunContext): RecordCo
     },
   };
 }
+
+/** The token, or an InputError before any request: an empty one (a composite that passed nothing) is not sent. */
+export function requireToken(token: string): string {
+  if (token === '' || token.includes('${{')) {
+    throw new InputError('token', 'is empty', 'a token with `deployments: write` on the application repository, e.g. `${{ github.token }}` with `permissions: deployments: write`', '', { secret: true });
+  }
+  return token;
+}

@@ -35,7 +35,9 @@ export const inputs = {
   'verify-interval': input.duration({ default: '10s', minMs: 100, maxMs: 10 * 60_000 }),
   'verify-timeout': input.duration({ default: '5m', minMs: 1000, maxMs: 2 * 3_600_000 }),
   'error-if-unfinished': input.boolean({ default: 'true' }),
-  token: input.string({ default: '${{ github.token }}', secret: true }),
+  // Empty is refused with a clear message (config.ts), never replaced by the literal default: the
+  // release composite runs the bundle with INPUT_* it sets itself, where the runner fills in nothing.
+  token: input.string({ default: '${{ github.token }}', secret: true, allowEmpty: true }),
   'dry-run': dryRunInput,
 };
 

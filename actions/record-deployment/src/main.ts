@@ -1,7 +1,7 @@
 import { onCancel, readGitHubContext, readInputs, run, runner as core, sleep, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { createGitHubClient, githubApiUrl } from '@deploy-kit/core/github';
 import { type DeploymentsApi, octokitDeploymentsApi } from './api.js';
-import { buildConfig } from './config.js';
+import { buildConfig, requireToken } from './config.js';
 import { runFlow } from './flow.js';
 import { inputs, outputs } from './io.js';
 import { openDeploymentState } from './state.js';
@@ -15,12 +15,13 @@ async function main(): Promise<void> {
   const values = await readInputs(inputs);
   const context = readGitHubContext();
   const config = buildConfig(values, { repository: context.repository, sha: context.sha, serverUrl: context.serverUrl, runId: context.runId, runAttempt: context.runAttempt });
+  const token = values.dryRun ? '' : requireToken(values.token);
   // The runner sends SIGINT, then SIGTERM, when the job is cancelled: stop verifying and mark the deployment error.
   const cancel = onCancel('stopping the verification; the deployment is marked error.');
   let result;
   let requests = 0;
   try {
-    const client = values.dryRun ? undefined : await createGitHubClient({ token: values.token, apiUrl: githubApiUrl() });
+    const client = values.dryRun ? undefined : await createGitHubClient({ token, apiUrl: githubApiUrl() });
     const api = client ? octokitDeploymentsApi(client) : undefined;
     result = await runFlow(config, {
       // A dry run sends nothing: the flow prints the requests instead of calling the API.

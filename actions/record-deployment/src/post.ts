@@ -1,7 +1,7 @@
 import { errorMessage, readGitHubContext, readInputs, runPost, runner as core } from '@deploy-kit/core';
 import { createGitHubClient, githubApiUrl } from '@deploy-kit/core/github';
 import { octokitDeploymentsApi } from './api.js';
-import { runUrl } from './config.js';
+import { requireToken, runUrl } from './config.js';
 import { inputs } from './io.js';
 import { closeUnfinished } from './post-flow.js';
 import { openDeploymentState } from './state.js';
@@ -22,7 +22,7 @@ async function post(): Promise<void> {
   }
   const context = readGitHubContext();
   try {
-    const api = octokitDeploymentsApi(await createGitHubClient({ token: values.token, apiUrl: githubApiUrl() }));
+    const api = octokitDeploymentsApi(await createGitHubClient({ token: requireToken(values.token), apiUrl: githubApiUrl() }));
     core.info(await closeUnfinished(api, open, runUrl(context)));
   } catch (error) {
     core.warning(`Could not mark deployment ${open.id} of ${open.owner}/${open.repo} as error: ${errorMessage(error)}`);

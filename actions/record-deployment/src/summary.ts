@@ -34,7 +34,8 @@ export function outputsJson(result: FlowResult, config: RecordConfig, options: {
       problem: v.last?.problem ?? null,
       seconds: Math.round(v.ms / 100) / 10,
     })),
-    requests: options.dryRun ? result.requests : options.requests,
+    requests: options.requests,
+    ...(options.dryRun ? { 'would-send': result.requests } : {}),
   };
 }
 
