@@ -5,12 +5,10 @@
  * was cancelled). The state key tells the post step which deployment is still open, so a step that
  * dies after creating it still leaves it `error`, never `in_progress` for ever.
  */
-import { ActionError, formatDuration } from '@deploy-kit/core';
+import { ActionError, formatDuration, readDeploymentPayload } from '@deploy-kit/core';
 import type { CreateStatus, Deployment, DeploymentsApi, StatusState } from './api.js';
-import type { RecordConfig } from './config.js';
-import { expectedVersions } from './config.js';
+import { type RecordConfig, expectedVersions } from './config.js';
 import { type VerifyDeps, type VerifyResult, verificationFailure, verifyAll } from './verify.js';
-import { readDeploymentPayload } from '@deploy-kit/core';
 
 export interface OpenDeployment {
   owner: string;
