@@ -53,7 +53,7 @@ export function readArtifacts(raw: string): Artifacts {
         .filter(isObject)
         .filter((o) => typeof o.key === 'string')
         .map((o) => ({ key: String(o.key), sha256: typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256) ? o.sha256 : null }))
-        .sort((a, b) => a.key.localeCompare(b.key)),
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
     };
   }
   return { digests, s3 };
