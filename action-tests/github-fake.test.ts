@@ -214,6 +214,47 @@ describe('the fake, against its own contract', () => {
     expect([b.headers.get('retry-after'), c.headers.get('retry-after')]).toEqual(['2', '3']);
   });
 
+  test('deployments: create (ref resolved, auto_merge and status checks as GitHub applies them), statuses, auto_inactive, lists, all within the contract', async () => {
+    fake.addRepo('example-org/app', { tags: { 'v1.0.0': {} }, commitStatuses: { ci: 'failure' } });
+    fake.clearLog();
+    const create = (body: object) => call(fake, 'POST', '/repos/example-org/app/deployments', body);
+    const base = { ref: 'v1.0.0', environment: 'staging', auto_merge: false, required_contexts: [] };
+    expect((await create({ ref: 'v1.0.0', environment: 'staging', required_contexts: [] })).status).toBe(409); // auto_merge defaults to true
+    expect((await create({ ref: 'v1.0.0', environment: 'staging', auto_merge: false })).status).toBe(409); // the failing `ci` context
+    expect(await create({ ...base, ref: 'v9.9.9' })).toMatchObject({ status: 422, body: { message: 'No ref found for: v9.9.9' } });
+    const first = await create({ ...base, payload: { tag: 'v1.0.0' } });
+    expect(first).toMatchObject({ status: 201, body: { ref: 'v1.0.0', environment: 'staging', payload: { tag: 'v1.0.0' }, production_environment: false, transient_environment: false, creator: { login: 'deploy-bot' } } });
+    expect(first.body.sha).toMatch(/^[0-9a-f]{40}$/);
+    const status = (id: number, body: object) => call(fake, 'POST', `/repos/example-org/app/deployments/${id}/statuses`, body);
+    expect((await status(first.body.id, { state: 'success', log_url: 'https://github.com/example-org/app/actions/runs/1', environment_url: 'https://staging.example.com' })).status).toBe(201);
+    expect((await status(first.body.id, { state: 'success', log_url: 'https://x.example/1', description: 'x'.repeat(141) })).status).toBe(422);
+    const second = await create(base);
+    await status(second.body.id, { state: 'in_progress', log_url: 'https://x.example/2', auto_inactive: false });
+    expect((await call(fake, 'GET', `/repos/example-org/app/deployments/${first.body.id}/statuses?per_page=1`)).body[0].state).toBe('success');
+    await status(second.body.id, { state: 'success', log_url: 'https://x.example/2' });
+    const statuses = await call(fake, 'GET', `/repos/example-org/app/deployments/${first.body.id}/statuses`);
+    expect(statuses.body.map((x: { state: string }) => x.state)).toEqual(['inactive', 'success']);
+    expect(statuses.body[1]).toMatchObject({ log_url: 'https://github.com/example-org/app/actions/runs/1', target_url: 'https://github.com/example-org/app/actions/runs/1', environment_url: 'https://staging.example.com', environment: 'staging' });
+    expect((await call(fake, 'GET', '/repos/example-org/app/deployments?environment=staging&per_page=5')).body.map((d: { id: number }) => d.id)).toEqual([second.body.id, first.body.id]);
+    expect((await call(fake, 'GET', '/repos/example-org/app/deployments?environment=production')).body).toEqual([]);
+    expect((await call(fake, 'GET', `/repos/example-org/app/deployments/${second.body.id}`)).body.id).toBe(second.body.id);
+    expect((await call(fake, 'GET', '/repos/example-org/app/deployments/1')).status).toBe(404);
+    expect(await create({ ...base, environment: 'production' })).toMatchObject({ status: 201, body: { production_environment: true } });
+    expect(fake.deployments('example-org/app').map((d) => [d.environment, d.statuses.map((x) => x.state)])).toEqual([
+      ['staging', ['success', 'inactive']],
+      ['staging', ['in_progress', 'success']],
+      ['production', []],
+    ]);
+    expect(fake.describeViolations()).toBe('');
+  });
+
+  test('deployments: a token without deployments permission is refused with 403', async () => {
+    fake.addRepo('example-org/app2', { tags: { 'v1.0.0': {} } });
+    fake.addToken('ghp_nodeploy', { permissions: { deployments: 'read' } });
+    const r = await call(fake, 'POST', '/repos/example-org/app2/deployments', { ref: 'v1.0.0', auto_merge: false, required_contexts: [] }, { authorization: 'token ghp_nodeploy' });
+    expect(r).toMatchObject({ status: 403, body: { message: 'Resource not accessible by personal access token' } });
+  });
+
   test('GitHub App: a valid RS256 JWT finds the installation and gets a scoped token; a forged one is refused', async () => {
     const jwt = (key = appKeys.privateKey, iss: number | string = 4242, exp = 540) => {
       const now = Math.floor(Date.now() / 1000);

@@ -890,6 +890,10 @@ describe('S3 upload (moto)', () => {
     const listing = await s3.send(new GetObjectCommand({ Bucket: 'app-artifacts', Key: `${prefix}SHA256SUMS` }));
     expect(await listing.Body!.transformToString()).toBe(`${sums.sort((a, b) => (a.slice(66) < b.slice(66) ? -1 : 1)).join('\n')}\n`);
     expect(result.summary).toMatch(/S3.*5 object\(s\) uploaded/);
+    // Every object with its SHA-256, for record-deployment's payload (the manifest included).
+    const objects = (result.json as { s3: { objects: Array<{ key: string; sha256: string }> } }).s3.objects;
+    expect(objects.map((o) => o.key)).toEqual(keys.map((k) => k.slice('s3://app-artifacts/'.length)));
+    for (const line of sums) expect(objects).toContainEqual({ key: `${prefix}${line.slice(66)}`, sha256: line.slice(0, 64) });
   });
 
   test('a retried job uploads only what changed', async () => {

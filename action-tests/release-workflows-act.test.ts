@@ -16,7 +16,8 @@
 //   staging-main.yml push to main  → a branch build main-<sha7> of the pushed commit for staging, with
 //                                    static AWS keys (no role), the services and the CLI (cli_deployer)
 //                                    in one run, and the Slack message on a loopback webhook, posted by
-//                                    the real slackapi/slack-github-action at its pinned commit; with
+//                                    slackapi/slack-github-action at its pinned commit (its stand-in
+//                                    when that is not installed: it needs github.com); with
 //                                    DEPLOY_KIT_TOKEN (a private copy of deploy-kit), so its build job
 //                                    takes the pack scripts from the plan job, never the token
 //   staging-main.yml push to develop → refused in plan: no branch-environments rule for it
@@ -30,7 +31,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_KEY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { ACCESS_KEY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, slackActionDir, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
 import { execFileSync } from 'node:child_process';
 
 jest.setTimeout(300_000);
@@ -331,7 +332,7 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-staging/actions/runs/${sent[0]!.id}`);
   });
 
-  test('slackapi/slack-github-action (the pinned commit, run by act) posted the release\'s message to the webhook', () => {
+  test(`slackapi/slack-github-action (${slackActionDir() ? 'the pinned commit, run by act' : 'its stand-in: the pinned commit is not installed'}) posted the release's message to the webhook`, () => {
     expect(e2e.slack.received).toHaveLength(1);
     const [post] = e2e.slack.received;
     expect([post!.method, post!.path, post!.contentType]).toEqual(['POST', '/services/T000/B000/XXXXXXXX', expect.stringContaining('application/json')]);

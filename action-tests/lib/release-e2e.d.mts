@@ -5,6 +5,8 @@ import type { Cluster, FakeNode } from './kube-cluster.mjs';
 import type { MadeLayout } from './oci-images.mjs';
 
 export declare const REPO_ROOT: string;
+/** The installed slackapi/slack-github-action at the workflows' pin, or undefined (the stand-in runs). */
+export declare function slackActionDir(): string | undefined;
 export declare const ACT_VERSION: string;
 export declare const ACCOUNT: string;
 export declare const REGION: string;

@@ -22,9 +22,10 @@
 //                     job.workflow_repository/job.workflow_sha, so the workflows take this documented
 //                     fallback, which accepts a full commit SHA only;
 // and the five pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins),
-// except slackapi/slack-github-action, which runs for real: the commit the workflows pin, installed by
-// `.ci/install-tools slack-action` (a git fetch of that SHA) and given to act as that pin's local
-// repository; it posts to a loopback webhook server (`slack`) when a run passes SLACK_WEBHOOK_URL.
+// except slackapi/slack-github-action, which runs for real when installed: the commit the workflows pin,
+// installed by `.ci/install-tools slack-action` (a git fetch of that SHA, which needs github.com or a
+// clone) and given to act as that pin's local repository; without it, its stand-in. Either posts to a
+// loopback webhook server (`slack`) when a run passes SLACK_WEBHOOK_URL.
 // staging-main.yml also passes DEPLOY_KIT_TOKEN, as the caller of a private copy of deploy-kit does:
 // its build job then takes deploy-kit's pack scripts from the plan job's artifact instead of a checkout.
 // staging-main.yml (a branch push): its `make images-ms images-cli` becomes `make build-pipeline-ms
@@ -78,6 +79,15 @@ export function findAct() {
   throw new Error(`act ${ACT_VERSION} is not installed: run .ci/install-tools act (installs it into ${cached})`);
 }
 
+/** The installed slackapi/slack-github-action (`.ci/install-tools slack-action`), or undefined. */
+export function slackActionDir() {
+  try {
+    return dirname(toolPath('slack-action', 'action.yml'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The pinned `uses:` of the reusable workflows (owner/name@sha), each mapped to its stand-in. */
 function pinnedActions() {
   const pins = new Map();
@@ -85,12 +95,15 @@ function pinnedActions() {
     const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
     for (const m of text.matchAll(/uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40})/g)) {
       if (m[1] === 'slackapi/slack-github-action') {
-        // The real action at the pinned commit (see the header); install-tools pins the same SHA.
-        const dir = dirname(toolPath('slack-action', 'action.yml'));
-        const head = git(dir, 'rev-parse', 'HEAD').trim();
-        if (head !== m[2]) throw new Error(`${file} pins ${m[1]}@${m[2]}, but .ci/install-tools installs ${head}: update SLACK_ACTION_VERSION`);
-        pins.set(`${m[1]}@${m[2]}`, dir);
-        continue;
+        // The real action at the pinned commit when installed (see the header; install-tools pins the
+        // same SHA); otherwise the stand-in, which a machine without github.com gets.
+        const dir = slackActionDir();
+        if (dir) {
+          const head = git(dir, 'rev-parse', 'HEAD').trim();
+          if (head !== m[2]) throw new Error(`${file} pins ${m[1]}@${m[2]}, but .ci/install-tools installs ${head}: update SLACK_ACTION_VERSION`);
+          pins.set(`${m[1]}@${m[2]}`, dir);
+          continue;
+        }
       }
       const name = m[1].split('/')[1];
       const standin = join(STANDINS, name);

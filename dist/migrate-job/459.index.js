@@ -344,6 +344,7 @@ function proxyFromEnvironment(server, env) {
         }
         // host, host:port, [v6]:port, or a bare IPv6 address
         const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+        // eslint-disable-next-line prefer-const -- the host is narrowed below, the port is not
         let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : (0,external_node_net_.isIP)(entry) === 6 ? [entry, undefined] : entry.split(':');
         if (entryPort && entryPort !== port)
             continue;
@@ -2014,7 +2015,7 @@ async function watchJob(args) {
         /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
         const resourceWatch = (path, query, onObject, label) => new ResourceWatch(api, path, query, async () => {
             const r = await (0,retry/* retry */.L5)(() => api.request('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
-            return { items: r.items ?? [], resourceVersion: r.metadata?.resourceVersion ?? '' };
+            return { items: (r.items ?? []), resourceVersion: r.metadata?.resourceVersion ?? '' };
         }, onObject, onFatal, stats, label);
         watches.push(resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'), resourceWatch(collectionPath(namespace, 'pods'), { labelSelector }, onPod, 'pods'), resourceWatch(collectionPath(namespace, 'events'), { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'));
         (async () => {

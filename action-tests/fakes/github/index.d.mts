@@ -21,6 +21,8 @@ export interface RepoSpec {
   /** Per workflow file name: state (`disabled_manually`, …), a fixed id, a lifecycle. */
   workflows?: Record<string, { state?: string; id?: number; lifecycle?: Partial<Lifecycle> }>;
   lifecycle?: Partial<Lifecycle>;
+  /** Commit status contexts (context → state) a deployment is checked against unless it sends `required_contexts: []`. */
+  commitStatuses?: Record<string, string>;
 }
 
 export interface TokenSpec {
@@ -28,7 +30,7 @@ export interface TokenSpec {
   userId?: number;
   /** Repositories the token can see (`owner/name`), or '*'. */
   repos?: '*' | string[];
-  permissions?: Partial<Record<'actions' | 'contents' | 'metadata', 'none' | 'read' | 'write'>>;
+  permissions?: Partial<Record<'actions' | 'contents' | 'metadata' | 'deployments', 'none' | 'read' | 'write'>>;
   /** The user's role on the repositories; `read` cannot dispatch. */
   role?: 'read' | 'write';
   /** Set for a classic token: sent back as X-OAuth-Scopes; without `repo`, private repositories are invisible. */
@@ -111,6 +113,19 @@ export interface FakeStats {
   byOperation: Record<string, number>;
 }
 
+export interface FakeDeployment {
+  id: number;
+  repository: string;
+  sha: string;
+  ref: string;
+  environment: string;
+  description: string;
+  payload: unknown;
+  transient: boolean;
+  production: boolean;
+  statuses: Array<{ state: string; description: string; environment: string; logUrl: string; environmentUrl: string }>;
+}
+
 export interface GitHubFake {
   readonly flavor: Flavor;
   readonly url: string;
@@ -125,6 +140,8 @@ export interface GitHubFake {
   setWorkflowState(fullName: string, file: string, state: string): void;
   inject(spec: Injection): Injection & { used: number };
   runs(): FakeRun[];
+  /** Deployments (of one repository, or all), oldest first, each with its statuses oldest first. */
+  deployments(fullName?: string): FakeDeployment[];
   token(value: string): { kind: string; revoked: boolean; repositories: unknown; permissions: Record<string, string>; rate: { limit: number; remaining: number; resetAt: number } } | undefined;
   stats(since?: number): FakeStats;
   describeViolations(): string;

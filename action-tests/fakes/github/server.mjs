@@ -20,6 +20,8 @@ import { loadContract } from './openapi.mjs';
 const DOCS = 'https://docs.github.com/rest';
 const DEFAULT_LIFECYCLE = { mode: 'time', appearAfterMs: 0, queuedMs: 150, runningMs: 300, conclusion: 'success' };
 const DEFAULT_PERMISSIONS = { actions: 'write', contents: 'read', metadata: 'read' };
+/** A personal access token may also write deployments unless its spec says otherwise. */
+const DEFAULT_PAT_PERMISSIONS = { ...DEFAULT_PERMISSIONS, deployments: 'write' };
 const LEVEL = { none: 0, read: 1, write: 2, admin: 3 };
 const API_VERSIONS = { 'api.github.com': ['2022-11-28', '2026-03-10'], ghes: ['2022-11-28'] };
 
@@ -34,6 +36,11 @@ const NEEDS = {
   'actions/cancel-workflow-run': ['actions', 'write'],
   'repos/get-content': ['contents', 'read'],
   'git/get-ref': ['contents', 'read'],
+  'repos/list-deployments': ['deployments', 'read'],
+  'repos/get-deployment': ['deployments', 'read'],
+  'repos/create-deployment': ['deployments', 'write'],
+  'repos/list-deployment-statuses': ['deployments', 'read'],
+  'repos/create-deployment-status': ['deployments', 'write'],
 };
 
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
@@ -94,6 +101,9 @@ export async function startGitHubFake(options = {}) {
     nextJobId: 70_000_001,
     nextWorkflowId: 160_001,
     nextRepoId: 700_000_101,
+    deployments: new Map(),
+    nextDeploymentId: 910_000_001,
+    nextDeploymentStatusId: 920_000_001,
   };
   const requests = [];
   const violations = [];
@@ -124,6 +134,8 @@ export async function startGitHubFake(options = {}) {
       workflows: new Map(),
       lifecycle: { ...DEFAULT_LIFECYCLE, ...options.lifecycle, ...spec.lifecycle },
       workflowSpecs: spec.workflows ?? {},
+      // Commit status contexts (context → state) every deployment is checked against unless it sends required_contexts: [].
+      commitStatuses: spec.commitStatuses ?? {},
       created: Date.parse('2024-05-01T10:00:00Z'),
     };
     state.repos.set(fullName.toLowerCase(), repo);
@@ -163,7 +175,7 @@ export async function startGitHubFake(options = {}) {
       login: spec.login ?? 'deploy-bot',
       userId: id,
       repos: spec.repos ?? '*',
-      permissions: { ...DEFAULT_PERMISSIONS, ...spec.permissions },
+      permissions: { ...DEFAULT_PAT_PERMISSIONS, ...spec.permissions },
       role: spec.role ?? 'write',
       scopes: spec.scopes,
       rate: { limit: spec.rateLimit ?? rateLimit.limit, remaining: spec.rateLimit ?? rateLimit.limit, resetAt: Date.now() + rateLimit.windowMs },
@@ -519,6 +531,84 @@ export async function startGitHubFake(options = {}) {
     };
   }
 
+  // ---- deployments ---------------------------------------------------------------------------
+
+  function deploymentFor(principal, params, operationId) {
+    const repo = requireRepo(principal, params, operationId);
+    const d = state.deployments.get(Number(params.deployment_id));
+    if (!d || d.repo !== repo) throw notFound();
+    return d;
+  }
+
+  function creatorObject(principal) {
+    if (principal.kind === 'installation') return userObject(apiBase(), serverBase(), principal.login, 41_898_282, 'Bot');
+    return userObject(apiBase(), serverBase(), principal.login, principal.userId);
+  }
+
+  function deploymentObject(d) {
+    const a = `${apiBase()}/repos/${d.repo.fullName}`;
+    return {
+      url: `${a}/deployments/${d.id}`,
+      id: d.id,
+      node_id: `DE_${d.id}`,
+      sha: d.sha,
+      ref: d.ref,
+      task: d.task,
+      payload: d.payload,
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description,
+      creator: creatorObject(d.creator),
+      created_at: iso(d.created),
+      updated_at: iso(d.updated),
+      statuses_url: `${a}/deployments/${d.id}/statuses`,
+      repository_url: a,
+      transient_environment: d.transient,
+      production_environment: d.production,
+      performed_via_github_app: null,
+    };
+  }
+
+  function addStatus(d, principal, body) {
+    const now = Date.now();
+    const s = {
+      id: state.nextDeploymentStatusId++,
+      state: body.state,
+      description: body.description ?? '',
+      environment: body.environment ?? d.statuses.at(-1)?.environment ?? d.environment,
+      logUrl: body.log_url ?? body.target_url ?? '',
+      environmentUrl: body.environment_url ?? '',
+      creator: principal,
+      created: now,
+    };
+    d.statuses.push(s);
+    d.updated = now;
+    return s;
+  }
+
+  // target_url is required and a URI in the description, so GitHub's '' for "none given" is a
+  // contract violation the fake reports; deploy-kit always sends a log_url.
+  function statusObject(d, s) {
+    const a = `${apiBase()}/repos/${d.repo.fullName}`;
+    return {
+      url: `${a}/deployments/${d.id}/statuses/${s.id}`,
+      id: s.id,
+      node_id: `DES_${s.id}`,
+      state: s.state,
+      creator: creatorObject(s.creator),
+      description: s.description,
+      environment: s.environment,
+      target_url: s.logUrl,
+      created_at: iso(s.created),
+      updated_at: iso(s.created),
+      deployment_url: `${a}/deployments/${d.id}`,
+      repository_url: a,
+      ...(s.environmentUrl ? { environment_url: s.environmentUrl } : {}),
+      ...(s.logUrl ? { log_url: s.logUrl } : {}),
+      performed_via_github_app: null,
+    };
+  }
+
   // ---- authentication ------------------------------------------------------------------------
 
   function verifyJwt(jwt) {
@@ -818,6 +908,84 @@ export async function startGitHubFake(options = {}) {
       return { status: 201, body: { token, expires_at: iso(expiresAt), permissions, repository_selection: Array.isArray(body?.repositories) ? 'selected' : inst.repositories === '*' ? 'all' : 'selected' } };
     },
 
+    // ---- deployments (https://docs.github.com/rest/deployments) ----------------------------------
+    // GitHub resolves `ref` to a commit (422 when it cannot), checks the commit's status contexts
+    // unless `required_contexts: []` (409), and with `auto_merge` (the default) merges the default
+    // branch into a ref behind it: here every ref other than the default branch counts as behind and
+    // its merge conflicts (409), so a client that leaves auto_merge on is caught.
+    'repos/create-deployment': ({ principal, params, body }) => {
+      const repo = requireRepo(principal, params, 'repos/create-deployment');
+      const refName = String(body.ref);
+      const ref = findRef(repo, refName);
+      const sha = ref?.sha ?? (/^[0-9a-f]{40}$/.test(refName) ? refName : undefined);
+      if (!sha) throw new HttpError(422, `No ref found for: ${refName}`);
+      const conflict = (message) => Object.assign(new HttpError(409, message), { noBody: true });
+      if (body.auto_merge !== false && !(ref && ref.type === 'branch' && ref.name === repo.defaultBranch)) throw conflict(`Conflict merging ${repo.defaultBranch} into ${refName}.`);
+      const contexts = Array.isArray(body.required_contexts) ? body.required_contexts : Object.keys(repo.commitStatuses);
+      const failing = contexts.filter((c) => repo.commitStatuses[c] !== 'success');
+      if (failing.length) throw conflict(`Conflict: Commit status checks failed for ${refName}.`);
+      const environment = body.environment ?? 'production';
+      const now = Date.now();
+      const d = {
+        id: state.nextDeploymentId++,
+        repo,
+        sha,
+        ref: refName,
+        task: body.task ?? 'deploy',
+        payload: typeof body.payload === 'string' ? (body.payload === '' ? {} : JSON.parse(body.payload)) : body.payload ?? {},
+        environment,
+        description: body.description ?? '',
+        transient: body.transient_environment ?? false,
+        production: body.production_environment ?? environment === 'production',
+        creator: principal,
+        created: now,
+        updated: now,
+        statuses: [],
+      };
+      state.deployments.set(d.id, d);
+      return { status: 201, body: deploymentObject(d) };
+    },
+
+    'repos/list-deployments': ({ principal, params, query }) => {
+      const repo = requireRepo(principal, params, 'repos/list-deployments');
+      const q = (k) => query[k]?.[0];
+      const list = [...state.deployments.values()]
+        .filter((d) => d.repo === repo && (q('sha') === undefined || d.sha === q('sha')) && (q('ref') === undefined || d.ref === q('ref')) && (q('task') === undefined || d.task === q('task')) && (q('environment') === undefined || d.environment === q('environment')))
+        .sort((a, b) => b.id - a.id);
+      const perPage = Math.min(100, Number(q('per_page') ?? 30));
+      const page = Number(q('page') ?? 1);
+      return { status: 200, body: list.slice((page - 1) * perPage, page * perPage).map(deploymentObject) };
+    },
+
+    'repos/get-deployment': ({ principal, params }) => ({ status: 200, body: deploymentObject(deploymentFor(principal, params, 'repos/get-deployment')) }),
+
+    'repos/list-deployment-statuses': ({ principal, params, query }) => {
+      const d = deploymentFor(principal, params, 'repos/list-deployment-statuses');
+      const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
+      const page = Number(query.page?.[0] ?? 1);
+      return { status: 200, body: [...d.statuses].reverse().slice((page - 1) * perPage, page * perPage).map((s) => statusObject(d, s)) };
+    },
+
+    // `auto_inactive` (default true) adds an `inactive` status to the earlier non-transient,
+    // non-production deployments of the repository and environment whose state was `success`, as
+    // the description says.
+    'repos/create-deployment-status': ({ principal, params, body }) => {
+      const d = deploymentFor(principal, params, 'repos/create-deployment-status');
+      if (typeof body.description === 'string' && body.description.length > 140) throw new HttpError(422, 'Validation Failed: description is too long (maximum is 140 characters)');
+      for (const key of ['log_url', 'environment_url', 'target_url']) {
+        if (typeof body[key] === 'string' && body[key] !== '' && !/^https?:\/\//.test(body[key])) throw new HttpError(422, `Validation Failed: ${key} must use the http or https scheme`);
+      }
+      const s = addStatus(d, principal, body);
+      if (body.auto_inactive !== false) {
+        for (const other of state.deployments.values()) {
+          if (other.id >= d.id || other.repo !== d.repo || other.environment !== s.environment || other.transient || other.production) continue;
+          const latest = other.statuses.at(-1);
+          if (latest?.state === 'success') addStatus(other, principal, { state: 'inactive', description: '', log_url: latest.logUrl, environment_url: latest.environmentUrl });
+        }
+      }
+      return { status: 201, body: statusObject(d, s) };
+    },
+
     'apps/revoke-installation-access-token': ({ principal, req }) => {
       if (principal.kind !== 'installation') throw new HttpError(401, 'Bad credentials');
       const value = /\s(\S+)$/.exec(req.headers.authorization)[1];
@@ -959,7 +1127,8 @@ export async function startGitHubFake(options = {}) {
       if (error instanceof HttpError && error.status !== 401) charge();
       const status = error instanceof HttpError ? error.status : 500;
       if (!(error instanceof HttpError)) violation('fake', record, [`the fake crashed: ${error.stack ?? error}`]);
-      return respond(status, { message: error.message, documentation_url: DOCS }, error.headers ?? {});
+      // A status the description declares without content (create-deployment's 409) goes out without a body.
+      return respond(status, error.noBody ? undefined : { message: error.message, documentation_url: DOCS }, error.headers ?? {});
     }
   }
 
@@ -1011,6 +1180,12 @@ export async function startGitHubFake(options = {}) {
     /** Runs as plain data (what was dispatched, and where each run is now). */
     runs() {
       return [...state.runs.values()].map((r) => ({ id: r.id, repository: r.repo.fullName, workflow: r.workflow.file, workflowName: r.workflow.name, ref: r.ref, headBranch: r.headBranch, inputs: r.inputs, actor: r.actor.login, displayTitle: r.displayTitle, ...phase(r), cancelled: r.cancelledAt !== undefined, reads: r.reads }));
+    },
+    /** Deployments as plain data, oldest first, each with its statuses (oldest first). */
+    deployments(fullName) {
+      return [...state.deployments.values()]
+        .filter((d) => !fullName || d.repo.fullName.toLowerCase() === fullName.toLowerCase())
+        .map((d) => ({ id: d.id, repository: d.repo.fullName, sha: d.sha, ref: d.ref, environment: d.environment, description: d.description, payload: d.payload, transient: d.transient, production: d.production, statuses: d.statuses.map((x) => ({ state: x.state, description: x.description, environment: x.environment, logUrl: x.logUrl, environmentUrl: x.environmentUrl })) }));
     },
     token(value) {
       const t = state.tokens.get(value);

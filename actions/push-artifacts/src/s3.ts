@@ -394,8 +394,9 @@ export interface UploadOptions {
 }
 
 export interface UploadReport {
-  uploaded: Array<{ key: string; size: number }>;
-  skipped: Array<{ key: string; size: number }>;
+  /** Each object with its SHA-256 (hex), which record-deployment keeps in the deployment's payload. */
+  uploaded: Array<{ key: string; size: number; sha256: string }>;
+  skipped: Array<{ key: string; size: number; sha256: string }>;
   sumsKey?: string;
   bytesUploaded: number;
   bytesTotal: number;
@@ -433,8 +434,8 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
     cacheControl: file.cacheControl,
     sha256Hex: sha.hex,
   });
-  const uploaded = (key: string, size: number) => {
-    report.uploaded.push({ key, size });
+  const uploaded = (key: string, size: number, sha256: string) => {
+    report.uploaded.push({ key, size, sha256 });
     report.bytesUploaded += size;
   };
 
@@ -451,14 +452,14 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
       const sha = sha256Of(data);
       sums.push({ name: file.relative, hex: sha.hex });
       if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
-        report.skipped.push({ key: file.key, size: file.size });
+        report.skipped.push({ key: file.key, size: file.size, sha256: sha.hex });
         return;
       }
       await options.apply(`upload ${file.relative} (${file.size} bytes) to s3://${options.bucket}/${file.key}`, async () => {
         await api.putObject(paramsOf(file, sha), data, file.size, withChecksum ? sha.base64 : undefined);
         log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes)`);
       });
-      uploaded(file.key, file.size);
+      uploaded(file.key, file.size, sha.hex);
     } finally {
       budget.release(granted);
     }
@@ -470,7 +471,7 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
       const { sha } = await hashFile(handle, file);
       sums.push({ name: file.relative, hex: sha.hex });
       if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
-        report.skipped.push({ key: file.key, size: file.size });
+        report.skipped.push({ key: file.key, size: file.size, sha256: sha.hex });
         return;
       }
       await options.apply(`upload ${file.relative} (${file.size} bytes) to s3://${options.bucket}/${file.key}`, async () => {
@@ -478,7 +479,7 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
         await api.putObject(paramsOf(file, sha), body, file.size, withChecksum ? sha.base64 : undefined);
         log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes)`);
       });
-      uploaded(file.key, file.size);
+      uploaded(file.key, file.size, sha.hex);
     } finally {
       await handle.close();
     }
@@ -491,7 +492,7 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
       const { sha, parts } = await hashFile(handle, file, partSize);
       sums.push({ name: file.relative, hex: sha.hex });
       if (isIdentical(await remoteOf(file.key, file.size), file.size, sha)) {
-        report.skipped.push({ key: file.key, size: file.size });
+        report.skipped.push({ key: file.key, size: file.size, sha256: sha.hex });
         return;
       }
       await options.apply(`upload ${file.relative} (${file.size} bytes, ${parts.length} parts) to s3://${options.bucket}/${file.key}`, async () => {
@@ -525,7 +526,7 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
         }
         log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes, ${parts.length} parts)`);
       });
-      uploaded(file.key, file.size);
+      uploaded(file.key, file.size, sha.hex);
     } finally {
       await handle.close();
     }
@@ -551,12 +552,12 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
     const sha = sha256Of(content);
     const remote = await remoteOf(key, content.length);
     report.sumsKey = key;
-    if (isIdentical(remote, content.length, sha)) report.skipped.push({ key, size: content.length });
+    if (isIdentical(remote, content.length, sha)) report.skipped.push({ key, size: content.length, sha256: sha.hex });
     else {
       await options.apply(`upload SHA256SUMS (${sums.length} files) to s3://${options.bucket}/${key}`, () =>
         api.putObject(paramsOf({ key, contentType: 'text/plain; charset=utf-8' }, sha), content, content.length, sha.base64),
       );
-      uploaded(key, content.length);
+      uploaded(key, content.length, sha.hex);
     }
   }
   report.uploaded.sort((a, b) => (a.key < b.key ? -1 : 1));

@@ -20,7 +20,7 @@ export function outputsJson(outcome: Outcome, config: Pick<PushConfig, 'dryRun'>
     ...mainOutputs(outcome),
     'dry-run': config.dryRun,
     'compressed-layers': outcome.compressed.map((c) => ({ source: c.source, layers: c.layers, 'bytes-before': c.bytesBefore, 'bytes-after': c.bytesAfter, 'gzip-level': c.level })),
-    s3: s3 ? { bucket: s3.bucket, prefix: s3.prefix, uploaded: s3.uploaded.length, skipped: s3.skipped.length, 'bytes-uploaded': s3.bytesUploaded, 'bytes-total': s3.bytesTotal, sha256sums: s3.sumsKey ?? null } : null,
+    s3: s3 ? { bucket: s3.bucket, prefix: s3.prefix, uploaded: s3.uploaded.length, skipped: s3.skipped.length, 'bytes-uploaded': s3.bytesUploaded, 'bytes-total': s3.bytesTotal, sha256sums: s3.sumsKey ?? null, objects: [...s3.uploaded, ...s3.skipped].map((o) => ({ key: o.key, sha256: o.sha256 })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) } : null,
   };
 }
 

@@ -15,3 +15,4 @@ export * from './state.js';
 export * from './cancel.js';
 export * from './version.js';
 export * from './trust.js';
+export * from './deployment-record.js';
