@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // The runner sends SIGINT, then SIGTERM, when the job is cancelled: stop verifying and mark the deployment error.
   const cancel = onCancel('stopping the verification; the deployment is marked error.');
   let result;
-  let requests = 0;
+  let requests: number;
   try {
     const client = values.dryRun ? undefined : await createGitHubClient({ token, apiUrl: githubApiUrl() });
     const api = client ? octokitDeploymentsApi(client) : undefined;
