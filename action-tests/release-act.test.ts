@@ -91,6 +91,7 @@ jobs:
         uses: ./release
         with:
           ref: refs/tags/v1.2.3
+          require-staging: tag
           services: core
           registry: 123456789012.dkr.ecr.eu-west-1.amazonaws.com
           backend: render

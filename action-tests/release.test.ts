@@ -28,7 +28,7 @@ jest.setTimeout(60_000);
 const release = readActionYml('release');
 const steps = release.runs.steps ?? [];
 const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
-  gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from'] },
+  gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from', 'staging-deployment'] },
   'migrate-image': { file: 'release/migrate-image.mjs', outputs: ['image'] },
 };
 const targets = new Map<string, ActionYml>();
@@ -281,7 +281,8 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3',
       workspace,
-      inputs: { services: 'core', registry: ECR_HOST, source: join(work, 'no-such-build'), backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s' },
+      // the tag policy: this case is the rc tag alone (require-staging: deployment is release-gate-evidence.test.ts')
+      inputs: { 'require-staging': 'tag', services: 'core', registry: ECR_HOST, source: join(work, 'no-such-build'), backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s' },
       env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, AWS.AWS_SECRET_ACCESS_KEY],
     });
@@ -300,7 +301,7 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.3.0',
       workspace: checkout(['v1.3.0-rc.1']),
-      inputs: { services: 'core', registry: ECR_HOST, 'skip-migrate': true, 'skip-dispatch': true },
+      inputs: { 'require-staging': 'tag', services: 'core', registry: ECR_HOST, 'skip-migrate': true, 'skip-dispatch': true },
       env: AWS,
       secrets: [AWS.AWS_SECRET_ACCESS_KEY],
     });

@@ -4,6 +4,10 @@
  * `promote: auto` (or `always`) promotes the newest `vX.Y.Z-rc.N` by digest, so production runs
  * exactly what staging tested, and is refused when there is no such rc tag in the checkout.
  *
+ * With `require-staging: deployment` (the composite's default) the rc chosen so must also have a
+ * successful deployment to staging whose images are still in ECR by digest (staging.ts); `tag` is the
+ * rc tag alone; `none` promotes the newest rc when there is one and pushes the rebuild when not.
+ *
  * The step's values come from its env (the composite never puts `${{ }}` into a script), checked
  * here before git is asked anything; the decision is a pure function of them and the checkout's tags.
  */
@@ -71,6 +75,31 @@ export function readGateConfig(env: Record<string, string | undefined>): GateCon
   };
 }
 
+export type RequireStaging = 'deployment' | 'tag' | 'none';
+
+export interface StagingPolicy {
+  require: RequireStaging;
+  /** The environment whose deployments are the evidence (`staging`). */
+  environment: string;
+}
+
+/**
+ * REQUIRE_STAGING and STAGING_ENVIRONMENT. The composite always sets REQUIRE_STAGING from its input
+ * (default `deployment`, and an empty value reads as that default); a caller of the bundle that
+ * predates the variable and does not set it keeps the gate it had, `tag`.
+ */
+export function readStagingPolicy(env: Record<string, string | undefined>): StagingPolicy {
+  const require = env.REQUIRE_STAGING === undefined ? 'tag' : env.REQUIRE_STAGING || 'deployment';
+  if (require !== 'deployment' && require !== 'tag' && require !== 'none') {
+    throw new InputError('require-staging', 'is not a known value', 'one of `deployment`, `tag`, `none`', require);
+  }
+  const environment = env.STAGING_ENVIRONMENT || 'staging';
+  if (!/^[A-Za-z0-9._\-/ ]+$/.test(environment)) {
+    throw new InputError('staging-environment', 'is not an environment name', 'the GitHub environment release candidates deploy to, e.g. `staging`', environment);
+  }
+  return { require, environment };
+}
+
 const PROMOTE_FROM = /^(?:sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/;
 
 /** The checkout's tags, behind an interface so the gate's decisions are tested without git. */
@@ -105,7 +134,11 @@ export function newestReleaseCandidate(base: string, tags: readonly string[]): s
   return best?.tag;
 }
 
-export async function decideGate(config: GateConfig, git: CheckoutTags): Promise<GateDecision> {
+/**
+ * The tag policy's decision (`require-staging: tag`, and the rc `deployment` then checks); with
+ * `none` a release tag without an rc tag, or outside a checkout, pushes the rebuild instead of failing.
+ */
+export async function decideGate(config: GateConfig, git: CheckoutTags, requireStaging: RequireStaging = 'tag'): Promise<GateDecision> {
   const { promote, mode } = config;
   if (config.skipPush) return { mode, promoteFrom: '', reason: 'skip-push: nothing is pushed or promoted' };
   if (promote === 'never') return { mode, promoteFrom: '', reason: 'promote: never (pushes a rebuild, no gate)' };
@@ -113,12 +146,15 @@ export async function decideGate(config: GateConfig, git: CheckoutTags): Promise
   if (config.channel === 'release') {
     const base = `${config.tagPrefix}${config.major}.${config.minor}.${config.patch}`;
     const dir = config.checkoutPath;
+    const ungated = { mode, promoteFrom: '', reason: `require-staging: none, and no release candidate ${base}-rc.N to promote (pushes a rebuild)` };
+    if (requireStaging === 'none' && !(await git.isCheckout(dir))) return ungated;
     if (!(await git.isCheckout(dir))) {
       throw new ActionError(
         `Production release ${config.tag} is blocked: it must promote a tested release candidate ${base}-rc.N, but ${dir} is not a git checkout, so its tags cannot be listed. Run actions/checkout with fetch-depth: 0 (or fetch-tags: true) before this action, or give promote-from; promote: never skips this gate.`,
       );
     }
     const rc = newestReleaseCandidate(base, await git.list(dir, `${base}-rc.*`));
+    if (rc === undefined && requireStaging === 'none') return ungated;
     if (rc === undefined) {
       throw new ActionError(
         `Production release ${config.tag} is blocked: no release candidate ${base}-rc.N was found (git tag --list '${base}-rc.*' is empty in ${dir}). Release ${base}-rc.1 to staging first, so production runs the image staging tested. Check that the checkout fetched tags (actions/checkout with fetch-depth: 0), or give promote-from; promote: never skips this gate.`,
@@ -141,9 +177,10 @@ export function gateLogLine(decision: GateDecision): string {
     : `Release gate: mode ${decision.mode} (${decision.reason}).`;
 }
 
-export function gateSummary(config: GateConfig, decision: GateDecision): StepSummary {
+export function gateSummary(config: GateConfig, decision: GateDecision, evidence?: string): StepSummary {
   return {
     title: 'release gate',
     table: { header: ['tag', 'channel', 'promote', 'push-artifacts mode', 'from'], rows: [[config.tag, config.channel, config.promote, decision.mode, decision.promoteFrom]] },
+    ...(evidence ? { sections: [evidence] } : {}),
   };
 }

@@ -9,12 +9,15 @@
  */
 import { ActionError, type StepSummary } from '@deploy-kit/core';
 
-import { decideGate, gateLogLine, gateSummary, readGateConfig, type CheckoutTags } from './gate.js';
+import { decideGate, gateLogLine, gateSummary, readGateConfig, readStagingPolicy, type CheckoutTags } from './gate.js';
+import { checkStagingEvidence, type EvidenceServices } from './staging.js';
 
-/** What a step may do to the world: read its env, list the checkout's tags, write outputs, log, summarise. */
+/** What a step may do to the world: read its env, list the checkout's tags and the deployment records, write outputs, log, summarise. */
 export interface StepIo {
   env: Record<string, string | undefined>;
   tags: CheckoutTags;
+  /** The GitHub deployments and ECR (main.ts); only `require-staging: deployment` and the rollback use them. */
+  records?: EvidenceServices;
   setOutput(name: string, value: string): void;
   info(line: string): void;
   summary(summary: StepSummary): void;
@@ -22,14 +25,34 @@ export interface StepIo {
 
 export type Step = (io: StepIo) => Promise<void>;
 
-/** The release gate: push-artifacts' `mode` and `promote-from`. */
+function services(io: StepIo, what: string): EvidenceServices {
+  if (!io.records) throw new ActionError(`release-steps: ${what} needs the GitHub and ECR clients, and none were given`);
+  return io.records;
+}
+
+/**
+ * The release gate: push-artifacts' `mode` and `promote-from`; with `require-staging: deployment`
+ * also `staging-deployment` and `digests`, once the newest rc's staging deployment and images are found.
+ */
 export const gateStep: Step = async (io) => {
   const config = readGateConfig(io.env);
-  const decision = await decideGate(config, io.tags);
+  const policy = readStagingPolicy(io.env);
+  const decision = await decideGate(config, io.tags, policy.require);
+  // The evidence is asked of the rc the gate chose itself; promote-from and promote: never are the caller's explicit choice.
+  const chosen = decision.mode === 'promote' && config.promoteFrom === '' && config.channel === 'release';
+  const evidence = chosen && policy.require === 'deployment' ? await checkStagingEvidence(config.tag, decision.promoteFrom, policy.environment, services(io, 'require-staging: deployment')) : undefined;
   io.setOutput('mode', decision.mode);
   io.setOutput('promote-from', decision.promoteFrom);
+  if (evidence) {
+    io.setOutput('staging-deployment', String(evidence.deployment));
+    io.setOutput('digests', JSON.stringify(evidence.digests));
+  }
   io.info(gateLogLine(decision));
-  io.summary(gateSummary(config, decision));
+  const said = evidence
+    ? `Evidence: ${decision.promoteFrom} succeeded in ${evidence.environment} (deployment ${evidence.deployment}); its images are in ECR by the digests it recorded, and ${decision.promoteFrom} still names them: ${Object.entries(evidence.digests).map(([image, digest]) => `${image}@${digest}`).join(', ')}.`
+    : undefined;
+  if (said) io.info(said);
+  io.summary(gateSummary(config, decision, said));
 };
 
 export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep };
