@@ -9,7 +9,8 @@ import { ActionError, DEPLOYMENT_PAYLOAD_VERSION, type DeploymentPayload, type S
 
 import { deploymentOutcome, judgeImages, judgeStagingDeployments, recordsTag, type Ended, type Judged } from '../src/evidence.js';
 import { decideGate, readGateConfig, readStagingPolicy } from '../src/gate.js';
-import type { DeploymentRecords, ImageStore, RecordedDeployment, RecordedStatus } from '../src/records.js';
+import type { ImageStore, RecordedDeployment, RecordedStatus } from '../src/records.js';
+import { fakeImages, fakeRecords } from './fakes.js';
 import { checkStagingEvidence, findRecordedDeployments } from '../src/staging.js';
 import { runStep, type StepIo } from '../src/steps.js';
 
@@ -80,44 +81,14 @@ describe('judgeImages', () => {
   test.each<[string, Parameters<typeof judgeImages>[3], string | undefined]>([
     ['all there, the tag on the digest', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('a') }], undefined],
     ['an image gone', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('a') }, { image: image('ms_chat', D('b')), found: undefined }], `Production release v1.4.0 is blocked: the images deployment 17 recorded for v1.4.0-rc.2 are gone from the registry: ${HOST}/ms_chat@${D('b')} (deleted by hand or by a lifecycle policy?); release a new rc to staging, or set require-staging: tag.`],
-    ['the rc tag moved', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('c') }], `the tag it promotes from does not name what staging ran (${HOST}/ms_core:v1.4.0-rc.2 now names ${D('c')}, staging ran ${D('a')}); put the tag back on the recorded digest, or give promote-from the digest.`],
-    ['the rc tag deleted', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: undefined }], `${HOST}/ms_core:v1.4.0-rc.2 no longer exists, staging ran ${D('a')}`],
+    ['the rc tag moved', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('c') }], `the tag it promotes from does not name what staging ran (${HOST}/ms_core:v1.4.0-rc.2 now names ${D('c')}, the deployment ran ${D('a')}); put the tag back on the recorded digest, or give promote-from the digest.`],
+    ['the rc tag deleted', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: undefined }], `${HOST}/ms_core:v1.4.0-rc.2 no longer exists, the deployment ran ${D('a')}`],
   ])('%s', (_what, lookups, expected) => {
     const refusal = judgeImages('v1.4.0', 'v1.4.0-rc.2', 17, lookups);
     if (expected === undefined) expect(refusal).toBeUndefined();
     else expect(refusal).toContain(expected);
   });
 });
-
-/** Fake records: deployments newest first, each with statuses newest first; counts the requests. */
-export function fakeRecords(list: Array<[RecordedDeployment, RecordedStatus[]]>, pageSize = 100): DeploymentRecords & { asked: string[] } {
-  const asked: string[] = [];
-  return {
-    asked,
-    get requests() {
-      return asked.length;
-    },
-    async list(environment, page) {
-      asked.push(`list ${environment} ${page}`);
-      return list.map(([d]) => d).filter((d) => d.environment === environment).slice((page - 1) * pageSize, page * pageSize);
-    },
-    async statuses(id) {
-      asked.push(`statuses ${id}`);
-      return list.find(([d]) => d.id === id)?.[1] ?? [];
-    },
-  };
-}
-
-/** A fake ECR: `image` → { digests it holds, tag → digest }. */
-export function fakeImages(held: Record<string, { digests: string[]; tags: Record<string, string> }>): ImageStore {
-  return {
-    async digestOf(image, id) {
-      const repo = held[image];
-      if (!repo) return undefined;
-      return 'digest' in id ? (repo.digests.includes(id.digest) ? id.digest : undefined) : repo.tags[id.tag];
-    },
-  };
-}
 
 describe('checkStagingEvidence and findRecordedDeployments', () => {
   const rc2 = payload('v1.4.0-rc.2');

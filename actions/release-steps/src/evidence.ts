@@ -98,20 +98,28 @@ export interface ImageLookup {
   tagDigest?: string | undefined;
 }
 
+/** The recorded images the registry no longer has by digest, and those `tag` no longer names, as text. */
+export function imageProblems(tag: string, lookups: readonly ImageLookup[]): { missing: string[]; moved: string[] } {
+  return {
+    missing: lookups.filter((l) => l.found === undefined).map((l) => `${l.image.image}@${l.image.digest}`),
+    moved: lookups
+      .filter((l) => l.found !== undefined && l.tagDigest !== l.image.digest)
+      .map((l) => `${l.image.image}:${tag} ${l.tagDigest ? `now names ${l.tagDigest}` : 'no longer exists'}, the deployment ran ${l.image.digest}`),
+  };
+}
+
 /**
  * Every recorded image must still be in the registry by its digest, and `tag` (what push-artifacts
  * promotes from) must still name that digest there, so the promotion copies exactly what staging ran.
  * undefined when all hold, else the refusal.
  */
 export function judgeImages(production: string, rc: string, deploymentId: number, lookups: readonly ImageLookup[]): string | undefined {
-  const missing = lookups.filter((l) => l.found === undefined);
+  const { missing, moved } = imageProblems(rc, lookups);
   if (missing.length > 0) {
-    return `Production release ${production} is blocked: the images deployment ${deploymentId} recorded for ${rc} are gone from the registry: ${missing.map((l) => `${l.image.image}@${l.image.digest}`).join(', ')} (deleted by hand or by a lifecycle policy?); release a new rc to staging, or set require-staging: tag.`;
+    return `Production release ${production} is blocked: the images deployment ${deploymentId} recorded for ${rc} are gone from the registry: ${missing.join(', ')} (deleted by hand or by a lifecycle policy?); release a new rc to staging, or set require-staging: tag.`;
   }
-  const moved = lookups.filter((l) => l.tagDigest !== l.image.digest);
   if (moved.length > 0) {
-    const what = moved.map((l) => `${l.image.image}:${rc} ${l.tagDigest ? `now names ${l.tagDigest}` : 'no longer exists'}, staging ran ${l.image.digest}`).join('; ');
-    return `Production release ${production} is blocked: the tag it promotes from does not name what staging ran (${what}); put the tag back on the recorded digest, or give promote-from the digest.`;
+    return `Production release ${production} is blocked: the tag it promotes from does not name what staging ran (${moved.join('; ')}); put the tag back on the recorded digest, or give promote-from the digest.`;
   }
   return undefined;
 }

@@ -10,6 +10,7 @@
 import { ActionError, type StepSummary } from '@deploy-kit/core';
 
 import { decideGate, gateLogLine, gateSummary, readGateConfig, readStagingPolicy, type CheckoutTags } from './gate.js';
+import { planRollback, readRollbackConfig, rollbackOutputs, rollbackSummary } from './rollback.js';
 import { checkStagingEvidence, type EvidenceServices } from './staging.js';
 
 /** What a step may do to the world: read its env, list the checkout's tags and the deployment records, write outputs, log, summarise. */
@@ -55,7 +56,17 @@ export const gateStep: Step = async (io) => {
   io.summary(gateSummary(config, decision, said));
 };
 
-export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep };
+/** The rollback workflow's target: the version, its images by digest, what it replaces and the schema that stays. */
+export const rollbackTargetStep: Step = async (io) => {
+  const config = readRollbackConfig(io.env);
+  const plan = await planRollback(config, services(io, 'rollback-target'));
+  const outputs = rollbackOutputs(plan);
+  for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
+  io.info(`${outputs.description}: ${outputs.tag} (deployment ${outputs['target-deployment']}), images ${plan.images.map((i) => `${i.image}@${i.digest}`).join(', ')} still in the registry.`);
+  io.summary(rollbackSummary(plan));
+};
+
+export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep, 'rollback-target': rollbackTargetStep };
 
 /** Runs the step named by the first argument. */
 export async function runStep(argv: readonly string[], io: StepIo): Promise<void> {
