@@ -281,7 +281,7 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3',
       workspace,
-      // the tag policy: this case is the rc tag alone (require-staging: deployment is release-gate-evidence.test.ts')
+      // the tag policy: this case is the rc tag alone (require-staging: deployment is release-steps-records.test.ts')
       inputs: { 'require-staging': 'tag', services: 'core', registry: ECR_HOST, source: join(work, 'no-such-build'), backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s' },
       env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, AWS.AWS_SECRET_ACCESS_KEY],
