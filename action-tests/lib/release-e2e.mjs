@@ -123,10 +123,10 @@ const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), st
  */
 function makeDeployKitCopy(dir) {
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-  for (const file of ['release.yml', 'promote.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
+  for (const file of ['release.yml', 'promote.yml', 'rollback.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
   cpSync(join(REPO_ROOT, 'release'), join(dir, 'release'), { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch']) cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
+  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'record-deployment']) cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'deploy-kit');
@@ -141,7 +141,7 @@ function makeDeployKitCopy(dir) {
 export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
   const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
-  if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
+  if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote|rollback)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
   const w = job.with;
   if (w.source) {
     w.registry = registry;
@@ -156,11 +156,15 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
     }
   }
   if (file === 'staging-main.yml') job.secrets = { ...job.secrets, DEPLOY_KIT_TOKEN: '${{ secrets.DEPLOY_KIT_TOKEN }}' };
+  // The staging releases of this suite do not record GitHub deployments yet (no application repository in
+  // the fake, no github.token under act), so production runs the rc-tag gate here; require-staging:
+  // deployment is covered by action-tests/release-steps-records.test.ts against the fake and moto.
+  if (job.uses.includes('/release.yml@') || job.uses.includes('/promote.yml@')) w['require-staging'] = 'tag';
   w['deploy-kit-repository'] = 'org/deploy-kit';
   w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
-  const outputs = ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
+  const outputs = job.uses.includes('/rollback.yml@') ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url'] : ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
   doc.jobs.report = {
     needs: name,
     if: 'always()',
