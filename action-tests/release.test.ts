@@ -458,10 +458,12 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
   type Workflow = { on: Record<string, any>; permissions?: unknown; jobs: Record<string, any> };
   const load = (rel: string) => parseYaml(readFileSync(join(REPO_ROOT, rel), 'utf8')) as Workflow;
   const reusable = { 'release.yml': load('.github/workflows/release.yml'), 'promote.yml': load('.github/workflows/promote.yml') };
+  /** What the example callers may call: the two above, and the rollback (issue 16; its own tests in release-steps-records and below). */
+  const callable = { ...reusable, 'rollback.yml': load('.github/workflows/rollback.yml') };
   const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml')).sort();
 
   test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
-    expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'staging-main.yml', 'staging.yml']); // issue 16: + staging-main.yml (a push to main → staging)
+    expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'rollback.yml', 'staging-main.yml', 'staging.yml']); // issue 16: + staging-main.yml (a push to main → staging), + rollback.yml (by hand)
     // Derived from parse-version's rules (action-tests/tag-filters.test.ts proves them over tricky tags);
     // the previous `v*-rc.*` let v1.2.3-beta.1-rc.2 (development) start staging.yml.
     const semver = 'v[0-9]+.[0-9]+.[0-9]+';
@@ -540,7 +542,7 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
     const wf = reusable[file as keyof typeof reusable];
     expect(Object.keys(wf.on)).toEqual(['workflow_call']);
     expect(wf.permissions).toEqual({});
-    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', deployments: 'read', 'id-token': 'write' }); // issue 16: the gate reads the rc's staging deployments
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
     expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
@@ -573,18 +575,51 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
     const problems: string[] = [];
     for (const [name, job] of Object.entries(wf.jobs)) {
       const m = /^org\/deploy-kit\/\.github\/workflows\/([a-z-]+\.yml)@v1$/.exec(job.uses ?? '');
-      if (!m || !(m[1]! in reusable)) {
+      if (!m || !(m[1]! in callable)) {
         problems.push(`${name}: uses ${job.uses}`);
         continue;
       }
-      const call = reusable[m[1] as keyof typeof reusable].on.workflow_call;
+      const call = callable[m[1] as keyof typeof callable].on.workflow_call;
       for (const k of Object.keys(job.with ?? {})) if (!(k in call.inputs)) problems.push(`${name}: ${m[1]} has no input ${k}`);
       for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
       for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
       // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
-      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write' }]);
+      // issue 16: deployments: read for the gate (require-staging: deployment); write for the rollback, which records itself
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', deployments: m[1] === 'rollback.yml' ? 'write' : 'read', 'id-token': 'write' }]);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('rollback.yml (issue 16)', () => {
+  const wf = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/rollback.yml'), 'utf8')) as { on: Record<string, any>; permissions: unknown; jobs: Record<string, any> };
+  const job = wf.jobs.rollback;
+  const steps = job.steps as Array<Record<string, any>>;
+  const byId = (id: string) => steps.find((s) => s.id === id)!;
+
+  test('one job in the environment, under the deploy lock, with least privilege; pinned third-party actions', () => {
+    expect([Object.keys(wf.on), wf.permissions, Object.keys(wf.jobs)]).toEqual([['workflow_call'], {}, ['rollback']]);
+    expect(job.permissions).toEqual({ contents: 'read', deployments: 'write', 'id-token': 'write' });
+    expect([job.environment, job.concurrency]).toEqual(['${{ inputs.environment }}', { group: 'deploy-kit-deploy-${{ github.repository }}-${{ inputs.environment }}', 'cancel-in-progress': false }]);
+    for (const step of steps) if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  });
+
+  test('target (release-steps rollback-target, values through env) → gitops-dispatch, waited → record-deployment; no migration, no push', () => {
+    expect(steps.map((s) => s.id ?? s.uses?.replace(/@.*/, ''))).toEqual(['source', 'actions/checkout', 'aws', 'aws-actions/configure-aws-credentials', 'aws-actions/configure-aws-credentials', 'target', 'dispatch', 'record']);
+    expect(byId('target').run).toBe('node .deploy-kit/dist/release-steps/index.js rollback-target');
+    expect(byId('target').env).toEqual({ ENVIRONMENT: '${{ inputs.environment }}', VERSION: '${{ inputs.version }}', TOKEN: '${{ github.token }}', REGION: '${{ inputs.aws-region }}' });
+    expect(byId('dispatch').uses).toBe('./.deploy-kit/gitops-dispatch');
+    expect(byId('dispatch').with).toMatchObject({ tag: '${{ steps.target.outputs.tag }}', projects: '${{ steps.target.outputs.projects }}', wait: 'completed' });
+    expect(byId('record').uses).toBe('./.deploy-kit/record-deployment');
+    expect(byId('record').with).toMatchObject({ tag: '${{ steps.target.outputs.tag }}', description: '${{ steps.target.outputs.description }}', artifacts: '${{ steps.target.outputs.artifacts }}', 'schema-version': '${{ steps.target.outputs.schema-version }}' });
+    const text = readFileSync(join(REPO_ROOT, '.github/workflows/rollback.yml'), 'utf8');
+    expect(text).not.toMatch(/migrate-job|push-artifacts|\.\/\.deploy-kit\/release\b/);
+    for (const step of steps) if (typeof step.run === 'string') expect(step.run).not.toContain('${{');
+    // every with: of deploy-kit's own actions is a real input
+    for (const step of steps.filter((s) => /^\.\/\.deploy-kit\//.test(s.uses ?? ''))) {
+      const declared = readActionYml(step.uses.slice('./.deploy-kit/'.length)).inputs ?? {};
+      expect(Object.keys(step.with).filter((k) => !(k in declared))).toEqual([]);
+    }
   });
 });
 
