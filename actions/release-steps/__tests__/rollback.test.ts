@@ -8,7 +8,7 @@ import { DEPLOYMENT_PAYLOAD_VERSION, type DeploymentPayload, InputError, renderS
 
 import type { Ended, Judged } from '../src/evidence.js';
 import type { RecordedDeployment, RecordedStatus } from '../src/records.js';
-import { chooseRollbackTarget, readHistory, readRollbackConfig, rollbackOutputs, schemaInPlace } from '../src/rollback.js';
+import { chooseRollbackTarget, hasTarget, readHistory, readRollbackConfig, rollbackOutputs, schemaInPlace } from '../src/rollback.js';
 import { runStep, type StepIo } from '../src/steps.js';
 import { fakeImages, fakeRecords } from './fakes.js';
 
@@ -127,6 +127,28 @@ describe('the rollback-target step', () => {
     const r = io(env, held);
     await expect(runStep(['rollback-target'], r.value)).rejects.toThrow(message);
     expect(r.written).toEqual({});
+  });
+
+  test('readHistory pages on until the target is among what was read', async () => {
+    const many: Array<[RecordedDeployment, RecordedStatus[]]> = [
+      [dep(40, payload('v1.5.0')), [st('success')]],
+      [dep(39, payload('v1.5.0')), [st('success')]],
+      [dep(30, payload('v1.4.0')), [st('success')]],
+    ];
+    const pagesOf = (records: ReturnType<typeof fakeRecords>) => records.asked.filter((a) => a.startsWith('list'));
+    // pages of 2: the first holds only v1.5.0, so the second is read, and no third
+    const paged = fakeRecords([...many, [dep(20, payload('v1.3.0')), [st('success')]]], 2);
+    const { history } = await readHistory(paged, 'production', (h) => hasTarget(h, ''), 2);
+    expect([history.map((h) => h.deployment.id), pagesOf(paged)]).toEqual([[40, 39, 30, 20], ['list production 1', 'list production 2']]);
+    // the version asked for is found on the first page: one page
+    const once = fakeRecords(many, 2);
+    await readHistory(once, 'production', (h) => hasTarget(h, 'v1.5.0'), 2);
+    expect(pagesOf(once)).toEqual(['list production 1']);
+  });
+
+  test('hasTarget', () => {
+    const h = [j(40, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'failure')];
+    expect([hasTarget(h, ''), hasTarget([...h, j(20, 'v1.3.0', 'success')], ''), hasTarget(h, '1.5.0'), hasTarget(h, 'v1.4.0')]).toEqual([false, true, true, false]);
   });
 
   test('readHistory skips deployments another tool made', async () => {

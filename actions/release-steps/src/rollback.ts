@@ -112,8 +112,23 @@ export function chooseRollbackTarget(config: RollbackConfig, history: readonly J
   return { environment, from, target, images, schema: schemaInPlace(history) };
 }
 
-/** The environment's deploy-kit deployments, newest first, with how each ended (every page up to MAX_PAGES). */
-export async function readHistory(records: DeploymentRecords, environment: string): Promise<{ history: Judged[]; scanned: number }> {
+/** Whether `history` (newest first) holds what the rollback needs: a successful deployment of `version`, or of another version than the newest. */
+export function hasTarget(history: readonly Judged[], version: string): boolean {
+  const newest = history[0];
+  return history.some((j) => j.ended.outcome === 'success' && (version !== '' ? recordsTag(j.deployment, version) : tagOf(j) !== tagOf(newest!)));
+}
+
+/**
+ * The environment's deploy-kit deployments, newest first, with how each ended: page after page (at
+ * most MAX_PAGES) until `enough` holds for what was read or the pages run out.
+ */
+export async function readHistory(
+  records: DeploymentRecords,
+  environment: string,
+  enough: (history: readonly Judged[]) => boolean = () => false,
+  /** What a full page holds (the records' page size). */
+  pageSize = PAGE_SIZE,
+): Promise<{ history: Judged[]; scanned: number }> {
   const history: Judged[] = [];
   let scanned = 0;
   for (let page = 1; page <= MAX_PAGES; page++) {
@@ -123,8 +138,7 @@ export async function readHistory(records: DeploymentRecords, environment: strin
       if (!deployment.payload) continue;
       history.push({ deployment, ended: deploymentOutcome(await records.statuses(deployment.id)) });
     }
-    // Enough to decide: the current one, a successful other version and a schema version are found.
-    if (deployments.length < PAGE_SIZE || history.filter((j) => j.ended.outcome === 'success').length >= 2) break;
+    if (deployments.length < pageSize || enough(history)) break;
   }
   return { history, scanned };
 }
@@ -182,7 +196,7 @@ export function rollbackSummary(plan: RollbackPlan): StepSummary {
 
 /** Reads the records, chooses, and checks the target's images in ECR by digest (and its tag on them). */
 export async function planRollback(config: RollbackConfig, services: EvidenceServices): Promise<RollbackPlan> {
-  const { history, scanned } = await readHistory(await services.records(), config.environment);
+  const { history, scanned } = await readHistory(await services.records(), config.environment, (h) => hasTarget(h, config.version));
   const plan = chooseRollbackTarget(config, history, scanned);
   const tag = tagOf(plan.target);
   const { missing, moved } = imageProblems(tag, await lookUpImages(await services.images(), plan.images, tag));
