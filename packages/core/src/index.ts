@@ -14,4 +14,5 @@ export * from './dryrun.js';
 export * from './state.js';
 export * from './cancel.js';
 export * from './version.js';
+export * from './glob.js';
 export * from './trust.js';
