@@ -58,7 +58,7 @@ async function main(): Promise<void> {
         distinctIdInput: values.distinctIdInput,
         apiUrl,
       },
-      { apiFor, parseYaml: (text) => parse(text, { merge: true }), clock: systemClock, log, newId: randomUUID, signal: cancel.signal },
+      { apiFor, parseYaml: (text) => parse(text, { merge: true }), clock: systemClock, log, newId: randomUUID, signal: cancel.signal, group: (title, fn) => core.group(title, fn) },
     );
   } finally {
     cancel.dispose();
