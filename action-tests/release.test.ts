@@ -29,7 +29,7 @@ const release = readActionYml('release');
 const steps = release.runs.steps ?? [];
 const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
   gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from'] },
-  'migrate-image': { file: 'release/migrate-image.mjs', outputs: ['image'] },
+  'migrate-image': { file: 'actions/release-steps/src/steps.ts', outputs: ['image'] },
 };
 const targets = new Map<string, ActionYml>();
 const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
@@ -349,14 +349,14 @@ describe('release composite, run step by step', () => {
 
   test.each([
     ['dist/release-steps gate', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
-    ['release/migrate-image.mjs', [process.execPath, [join(REPO_ROOT, 'release/migrate-image.mjs')]], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
+    ['dist/release-steps migrate-image', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
   ] as const)('%s writes its outputs only as name<<random delimiter blocks', (_file, [cmd, args], env, names) => {
     const dir = mkdtempSync(join(work, 'outputs-'));
     const file = join(dir, 'output');
     writeFileSync(file, '');
     for (let i = 0; i < 2; i++) execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
     const text = readFileSync(file, 'utf8');
-    // The delimiter: 16 random bytes in hex (migrate-image.mjs), or core's runner.setOutput's (the gate).
+    // The delimiter: core's runner.setOutput's (both steps).
     const block = /([\w-]+)<<(ghadelimiter_[0-9a-z-]{16,})\n([^\n]*)\n\2\n/gy;
     const blocks = [...text.matchAll(block)];
     expect(blocks.map((m) => m[0]).join('')).toBe(text);

@@ -5,11 +5,13 @@
  *
  * A step reads its values from its env (the composite's `env:`; never `INPUT_*`, which would claim
  * inputs of an action), decides with pure functions, and writes its outputs in the file-command
- * delimiter form through core. Adding a step is one entry in STEPS (e.g. `migrate-image`).
+ * delimiter form through core. Adding a step is one entry in STEPS.
  */
 import { ActionError, type StepSummary } from '@deploy-kit/core';
+import { pickMigrationImage } from '@deploy-kit/core/oci/migration-image';
 
 import { decideGate, gateLogLine, gateSummary, readGateConfig, type CheckoutTags } from './gate.js';
+import { migrationImageLogLine, migrationImageSummary, readMigrationImageRequest } from './migrate-image.js';
 
 /** What a step may do to the world: read its env, list the checkout's tags, write outputs, log, summarise. */
 export interface StepIo {
@@ -32,7 +34,15 @@ export const gateStep: Step = async (io) => {
   io.summary(gateSummary(config, decision));
 };
 
-export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep };
+/** The migration image: migrate-job's `image` (one image reference, or '' for migrate-job's default). */
+export const migrateImageStep: Step = async (io) => {
+  const choice = pickMigrationImage(readMigrationImageRequest(io.env));
+  io.setOutput('image', choice.image);
+  io.info(migrationImageLogLine(choice));
+  io.summary(migrationImageSummary(choice));
+};
+
+export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep, 'migrate-image': migrateImageStep };
 
 /** Runs the step named by the first argument. */
 export async function runStep(argv: readonly string[], io: StepIo): Promise<void> {
