@@ -215,6 +215,7 @@ describe('release composite, run step by step', () => {
     mkdirSync(join(workspace, 'charts'), { recursive: true });
     const before = Math.max(0, ...github.runs().map((x) => x.id));
     Object.assign(health, { version: '1.2.2', next: '1.2.3-rc.1', lag: 2 }); // the rollout takes two looks
+    const statsFrom = github.requests.length;
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3-rc.1',
       workspace,
@@ -279,6 +280,11 @@ describe('release composite, run step by step', () => {
     expect(record.verification).toEqual([expect.objectContaining({ ok: true, attempts: 3, version: '1.2.3-rc.1' })]); // two answers of the old version, then the new one
     expect(record.requests).toBe(3);
     expect(github.violations).toEqual([]);
+    // The whole release's GitHub API requests (README, "The deployment lifecycle"): image-tags 1, gitops-dispatch 4 + its
+    // looks at the run, record-deployment 3.
+    const stats = github.stats(statsFrom);
+    expect([stats.byOperation['repos/get'], stats.byOperation['actions/list-repo-workflows'], stats.byOperation['repos/get-content'], stats.byOperation['actions/create-workflow-dispatch'], stats.byOperation['repos/create-deployment'], stats.byOperation['repos/create-deployment-status']]).toEqual([2, 1, 1, 1, 1, 2]);
+    expect(stats.total - (stats.byOperation['actions/get-workflow-run'] ?? 0)).toBe(8);
   });
 
   test('production tag with no rc: the gate refuses before anything is pushed, naming the missing rc', async () => {
