@@ -15,7 +15,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from './harness.js';
-// @ts-expect-error plain ESM module without types (run by node in the release job)
 import { buildNotification, digestLines, escapeSlack, mergeOutputs, parseRecord, rollbackText, verificationText } from '../release/notification.mjs';
 
 type Step = { id?: string; if?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };
