@@ -87,8 +87,16 @@ test('an expired id-token is refreshed at the issuer, and kube-apiserver accepts
   expect(result.log).toContain('migrate: done');
   expect(issuer.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /.well-known/openid-configuration', 'POST /token']);
   expect(issuer.requests[1].form).toEqual({ grant_type: 'refresh_token', refresh_token: refreshToken });
-  // The Job was created by the OIDC user: its id-token was the one the issuer just issued.
-  const job = await cluster.getJob(NS, 'orders-migrate-v2-0-0');
+  // The Job was created by the OIDC user: its id-token was the one the issuer just issued. The step may
+  // end on the Job's SuccessCriteriaMet, which the job controller follows with Complete once the pod
+  // has terminated: under load that can take a moment (bounded: 40 looks, 250 ms apart).
+  const complete = (j: { status?: { conditions?: { type: string; status: string }[] } } | undefined) =>
+    j?.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True') === true;
+  let job = await cluster.getJob(NS, 'orders-migrate-v2-0-0');
+  for (let look = 0; look < 40 && !complete(job); look++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    job = await cluster.getJob(NS, 'orders-migrate-v2-0-0');
+  }
   expect(job?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Complete' && c.status === 'True')).toBe(true);
   expect(issuer.issued).toHaveLength(1);
   expect(result.log).not.toContain(issuer.issued[0]);

@@ -7,7 +7,10 @@
 //   v1.2.3        → the gate picks the newest rc from the checkout's git tags (rc.10, not rc.9), promotes
 //                   its image by digest in moto's ECR, renders the migration with that digest, and
 //                   dispatches gitops-production plus the API-gateway routes workflow;
-//   v9.9.9 (no rc) → the gate refuses, naming the missing rc, before anything is pushed.
+//   v9.9.9 (no rc) → the gate refuses, naming the missing rc, before anything is pushed (and records
+//                   nothing);
+// the rc and v1.2.3 are recorded as deployments of the repository in the GitHub API fake with the job's
+// GITHUB_TOKEN (act's `--secret GITHUB_TOKEN`), the rc verified against a loopback health endpoint.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
 import { REPO_ROOT } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
@@ -46,6 +50,9 @@ jobs:
           token: \${{ secrets.WORKFLOW_PAT }}
           poll-interval: 100ms
           dispatch-timeout: 30s
+          verify-url: \${{ env.HEALTH_URL }}
+          verify-version-from: json:version
+          verify-interval: 200ms
       - env:
           TAG: \${{ steps.r.outputs.tag }}
           ENVIRONMENT: \${{ steps.r.outputs.environment }}
@@ -120,6 +127,10 @@ jobs:
 `;
 
 const PAT = 'ghp_ReleaseActToken0123456789abcdefghijk';
+/** The job's GITHUB_TOKEN (record-deployment records the deployments with it). */
+const JOB_TOKEN = 'ghs_ReleaseActJobToken0123456789abcdefgh';
+const APP_REPOSITORY = 'example-org/sample-service';
+let health: Server;
 const SECRET_KEY = 'ReleaseActSecretAccessKey0123456789';
 const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 let github: GitHubFake;
@@ -136,7 +147,7 @@ beforeAll(async () => {
   const act = findAct();
   const work = mkdtempSync(join(tmpdir(), 'deploy-kit-act-'));
   [github, registry, moto, image] = await Promise.all([
-    startGitHubFake({ repos: seedRepos(UPDATE_PROJECT_LIST), tokens: { [PAT]: { login: 'deploy-bot' } } }),
+    startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {} } } }, tokens: { [PAT]: { login: 'deploy-bot' }, [JOB_TOKEN]: { login: 'github-actions' } } }),
     startRegistry(),
     startMoto(),
     makeOciLayout(join(work, 'oci'), { layers: [4096] }),
@@ -151,6 +162,9 @@ beforeAll(async () => {
   };
   await put('v1.2.3-rc.9', '9');
   rcDigest = await put('v1.2.3-rc.10', 'a');
+  // The rc's health endpoint, already answering the new version.
+  health = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"version":"1.2.3-rc.1"}'));
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
   repo = join(work, 'repo');
   home = join(work, 'home');
   mkdirSync(join(repo, '.github/workflows'), { recursive: true });
@@ -170,8 +184,9 @@ beforeAll(async () => {
   for (const t of ['v1.2.3-rc.2', 'v1.2.3-rc.10', 'v1.2.3-rc.9', 'v1.2.4-rc.11']) git('tag', t);
 
   const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
-  const args = ['push', '-W', '.github/workflows/release-e2e.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode', '--secret', `WORKFLOW_PAT=${PAT}`];
+  const args = ['push', '-W', '.github/workflows/release-e2e.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode', '--secret', `WORKFLOW_PAT=${PAT}`, '--secret', `GITHUB_TOKEN=${JOB_TOKEN}`];
   const stepEnv = {
+    HEALTH_URL: `http://127.0.0.1:${(health.address() as { port: number }).port}/health`,
     GITHUB_API_URL: github.apiUrl, LOCAL_REGISTRY: registry.host, OCI_SOURCE: image.layout,
     AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.url,
   };
@@ -182,7 +197,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([github?.close(), registry?.stop(), moto?.stop()]);
+  await Promise.all([github?.close(), registry?.stop(), moto?.stop(), new Promise((resolve) => (health ? health.close(resolve) : resolve(undefined)))]);
   if (repo) rmSync(join(repo, '..'), { recursive: true, force: true });
 });
 
@@ -198,6 +213,7 @@ describe('release composite under act (host runner)', () => {
 
   test('the token never shows in act\'s output', () => {
     expect(output).not.toContain(PAT);
+    expect(output).not.toContain(JOB_TOKEN);
     expect(output).not.toContain(SECRET_KEY);
   });
 
@@ -233,5 +249,19 @@ describe('release composite under act (host runner)', () => {
       ['example-org/terraform-apps-production', 'Update API Gateway Routes', 'success'],
     ]);
     expect(production[0]!.inputs).toMatchObject({ newVersion: 'v1.2.3', projectNames: 'ms_core' });
+  });
+
+  // issue 16: the composite's last stage, with the job's token.
+  test('the rc and the production release are recorded as deployments (the rc verified); the refused one is not', () => {
+    // act runs the jobs side by side: in ref order.
+    const recorded = github.deployments(APP_REPOSITORY).sort((a, b) => a.ref.localeCompare(b.ref));
+    expect(recorded.map((d) => [d.ref, d.environment, d.production, d.statuses.map((x) => x.state)])).toEqual([
+      ['v1.2.3', 'production', true, ['in_progress', 'success']],
+      ['v1.2.3-rc.1', 'staging', false, ['in_progress', 'success']],
+    ]);
+    expect(recorded.find((d) => d.ref === 'v1.2.3-rc.1')?.statuses.at(-1)?.description).toBe('v1.2.3-rc.1 to staging: deployed and verified (1 URL)');
+    expect((recorded.find((d) => d.ref === 'v1.2.3')?.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest)).toEqual([rcDigest]);
+    expect(recorded.filter((d) => d.ref === 'v9.9.9')).toEqual([]);
+    expect(github.violations).toEqual([]);
   });
 });

@@ -29,10 +29,11 @@ const RENAMED: Record<string, string> = {
   'dispatch-ref': 'ref',
   'dispatch-inputs': 'inputs',
   'dispatch-timeout': 'timeout',
+  'deployment-token': 'token',
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
-const OWN = ['skip-images', 'skip-push', 'skip-migrate', 'skip-dispatch', 'promote', 'promote-from', 'require-staging', 'staging-environment', 'checkout-path', 'mode', 'migrate-image', 'migrate-service'];
+const OWN = ['skip-images', 'skip-push', 'skip-migrate', 'skip-dispatch', 'promote', 'promote-from', 'require-staging', 'staging-environment', 'checkout-path', 'mode', 'migrate-image', 'migrate-service', 'record-deployment'];
 
 interface Forward {
   action: string;

@@ -15,8 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from './harness.js';
-// @ts-expect-error plain ESM module without types (run by node in the release job)
-import { buildNotification, digestLines, escapeSlack, mergeOutputs } from '../release/notification.mjs';
+import { buildNotification, digestLines, escapeSlack, mergeOutputs, parseRecord, rollbackText, verificationText } from '../release/notification.mjs';
 
 type Step = { id?: string; if?: string; uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> };
 type Job = { needs?: string | string[]; if?: string; permissions?: Record<string, string>; environment?: string; env?: Record<string, string>; steps: Step[] };
@@ -137,6 +136,26 @@ describe('release/notification.mjs', () => {
     expect(hostile.blocks[1].fields[1].text).toBe('*Version*\n&lt;https://evil.example|click&gt; &amp; co');
     expect(hostile.blocks[1].fields.at(-1).text).toBe('*GitOps run*\n&lt;b&gt;');
     expect(escapeSlack('a<b>&c')).toBe('a&lt;b&gt;&amp;c');
+  });
+  // issue 16: the Verification and Rollback fields come from the deployment record (record-deployment's json).
+  test('verificationText/rollbackText: one line per verified URL; the rollback from the payload; empty when there is none', () => {
+    const record = { verification: [
+      { url: 'https://staging.example.com/health', ok: true, attempts: 3, status: 200, version: '1.2.3-rc.1', problem: null },
+      { url: 'https://api.staging.example.com/ping', ok: true, attempts: 1, status: 204, version: null, problem: null },
+      { url: 'https://admin.staging.example.com/health', ok: false, attempts: 5, status: 200, version: '1.2.2', problem: 'answered HTTP 200 with version 1.2.2, not v1.2.3-rc.1 or 1.2.3-rc.1' },
+    ] };
+    expect(verificationText(record).split('\n')).toEqual([
+      'success: https://staging.example.com/health answered 1.2.3-rc.1',
+      'success: https://api.staging.example.com/ping answered HTTP 204',
+      'failure: https://admin.staging.example.com/health answered HTTP 200 with version 1.2.2, not v1.2.3-rc.1 or 1.2.3-rc.1',
+    ]);
+    expect([verificationText({ verification: [] }), verificationText(undefined)]).toEqual(['', '']);
+    expect(rollbackText({ payload: { tag: 'v1.2.2', 'rolled-back-from': 'v1.2.3' } })).toBe('v1.2.3 → v1.2.2');
+    expect(rollbackText({ payload: { tag: 'v1.2.3' } })).toBe('');
+    expect([parseRecord(''), parseRecord('not json'), parseRecord('[1]'), parseRecord('{"a":1}')]).toEqual([undefined, undefined, undefined, { a: 1 }]);
+    const r = runScript([process.execPath, join(REPO_ROOT, 'release/notification.mjs')], { RESULT: 'failure', ENVIRONMENT: 'staging', NAME: 'v1.2.3-rc.1', DEPLOYMENT: JSON.stringify(record) });
+    const fields = (JSON.parse(r.outputs.notification!) as { blocks: Array<{ fields?: Array<{ text: string }> }> }).blocks[1]!.fields!.map((f) => f.text);
+    expect(fields.at(-1)).toBe(`*Verification*\n${verificationText(record)}`);
   });
   test('the digests block stays within Slack\'s 3000 characters and says how many it left out', () => {
     const digests = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`${H}/ms_service${i}:v1`, D1]));

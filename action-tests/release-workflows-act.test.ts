@@ -4,11 +4,17 @@
 //
 //   dev.yml        v1.2.3-alpha.1  → built with the sample project's `make build-pipeline-ms`, pushed,
 //                                    binaries to S3, migration Job run on the Kubernetes API server,
-//                                    gitops-development dispatched
+//                                    gitops-development dispatched, recorded as a GitHub deployment
+//                                    (statuses and payload with digests and S3 sums in the API fake)
+//                                    and verified against a loopback health endpoint that answers the
+//                                    new version after a rollout
 //   staging.yml    v1.2.3-rc.1     → the same for staging
 //   production.yml v1.2.3          → the gate promotes rc.1 by digest through ECR (no rebuild pushed),
 //                                    migration with that digest, gitops-production + API gateway routes
 //   production.yml v9.9.9          → refused: no v9.9.9-rc.N, nothing pushed or dispatched
+//                                    (v1.2.3 passed the gate on rc.1's successful staging deployment and
+//                                    its digests in ECR: require-staging: deployment, the default)
+//   production.yml v1.2.4          → refused: v1.2.4-rc.1's staging deployment failed its verification
 //   promote.yml    dispatch v1.2.3 → re-promotion of the same digest succeeds, the migration is
 //                                    already complete (not run twice), production dispatched again
 //   staging.yml    v1.2.3-beta.1-rc.2 → refused in plan (it resolves to development, the caller declared
@@ -21,6 +27,8 @@
 //                                    DEPLOY_KIT_TOKEN (a private copy of deploy-kit), so its build job
 //                                    takes the pack scripts from the plan job, never the token
 //   staging-main.yml push to develop → refused in plan: no branch-environments rule for it
+//   staging.yml    v1.2.4-rc.1     → deployed, but staging keeps answering v1.2.3-rc.1: the deployment
+//                                    is marked failure, the run fails, the Slack message says why
 //
 // Every run builds in release.yml's `build` job (no deploy credentials) and hands the output to the
 // `release` job as an artifact whose sha256 the release job checks; the build also tries to rewrite
@@ -31,7 +39,7 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_KEY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, slackActionDir, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import { ACCESS_KEY, APP_REPOSITORY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, slackActionDir, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
 import { execFileSync } from 'node:child_process';
 
 jest.setTimeout(300_000);
@@ -41,6 +49,11 @@ const runs: Record<string, ActRun> = {};
 /** The stand-in calls each run made. */
 const calls: Record<string, string[]> = {};
 const rcDigests: Record<string, string> = {};
+/** The GitHub API requests each release made (the fake's count, by operation). */
+const apiRequests: Record<string, ReturnType<ReleaseE2E['github']['stats']>> = {};
+const HOSTS: Record<string, string> = { development: 'dev.example.com', staging: 'staging.example.com', production: 'www.example.com' };
+/** The tag's commit in the caller repository. */
+const commitOf = (tag: string) => execFileSync('git', ['rev-parse', `${tag}^{commit}`], { cwd: e2e.repo, encoding: 'utf8' }).trim();
 
 beforeAll(async () => {
   e2e = await startReleaseE2E();
@@ -54,11 +67,13 @@ afterAll(async () => {
  * Runs the caller a push of a new tag starts (act does not apply `on.push.tags`, so the suite picks the
  * workflow by GitHub's filter rules, and checks it is `file`), after tagging the caller repository.
  */
-async function release(file: string, tag: string): Promise<ActRun> {
+async function release(file: string, tag: string, options: { slack?: boolean } = {}): Promise<ActRun> {
   expect(callersForTag(tag)).toEqual([file]);
   e2e.tag(tag);
   const before = e2e.standinCalls().length;
-  const run = await e2e.run(file, { ref: `refs/tags/${tag}` });
+  const requestsBefore = e2e.github.requests.length;
+  const run = await e2e.run(file, { ref: `refs/tags/${tag}` }, options);
+  apiRequests[tag] = e2e.github.stats(requestsBefore);
   runs[tag] = run;
   calls[tag] = e2e.standinCalls().slice(before);
   expect(run.output).not.toContain(PAT);
@@ -168,6 +183,30 @@ describe.each([
     const sent = dispatches(`example-org/gitops-${environment}`, tag);
     expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.inputs.updatesRoutes, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'true', 'success']]);
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-${environment}/actions/runs/${sent[0]!.id}`);
+  });
+
+  // issue 16: the release is recorded in the caller repository and verified after the hand-off.
+  test(`recorded as a ${environment} deployment of the tag's commit: in_progress → success, the payload by digest, verified against the health endpoint`, async () => {
+    const recorded = e2e.github.deployments(APP_REPOSITORY).filter((d) => d.ref === tag);
+    expect(recorded.map((d) => [d.environment, d.sha, d.transient, d.production, d.statuses.map((x) => x.state)])).toEqual([[environment, commitOf(tag), environment === 'development', false, ['in_progress', 'success']]]);
+    const d = recorded[0]!;
+    expect([String(d.id), outputs.verified]).toEqual([outputs['deployment-id'], 'true']);
+    expect(d.statuses.map((x) => [x.logUrl, x.environmentUrl])).toEqual(Array(2).fill([outputs['run-url'], `https://${HOSTS[environment]}`]));
+    expect(d.statuses[1]!.description).toBe(`${tag} to ${environment}: deployed and verified (1 URL)`);
+    const payload = d.payload as { tag: string; version: string; images: Array<{ service: string; digest: string; tags: string[] }>; s3: { bucket: string; objects: Array<{ key: string; sha256: string }> }; migration: { status: string; job: string }; gitops: { repository: string; 'run-url': string; conclusion: string } };
+    expect([payload.tag, payload.version]).toEqual([tag, tag.slice(1)]);
+    expect(payload.images.map((i) => [i.service, i.digest])).toEqual(SERVICES.map((s) => [s, e2e.layouts[s]!.digest]));
+    const s3 = Object.fromEntries((await s3Objects(tag)).map((o) => [o.key, Buffer.from(o.sha256!, 'base64').toString('hex')]));
+    expect([payload.s3.bucket, Object.fromEntries(payload.s3.objects.map((o) => [o.key, o.sha256]))]).toEqual([BUCKET, s3]);
+    expect([payload.migration.status, payload.migration.job]).toEqual(['succeeded', (await migrationJob(tag)).name]);
+    expect([payload.gitops.repository, payload.gitops['run-url'], payload.gitops.conclusion]).toEqual([`example-org/gitops-${environment}`, outputs['run-url'], 'success']);
+    // The health endpoint answered the previous version (or 503) during the rollout, then the tag.
+    const looks = e2e.verify.requests.filter((r) => r.environment === environment);
+    expect(looks.length).toBeGreaterThanOrEqual(3);
+    expect(looks.at(-1)!.version).toBe(tag);
+    // record-deployment's share of the release's GitHub API requests: create, in_progress, success.
+    expect([apiRequests[tag]!.byOperation['repos/create-deployment'], apiRequests[tag]!.byOperation['repos/create-deployment-status']]).toEqual([1, 2]);
+    expect(e2e.github.violations).toEqual([]);
   });
 
   test('the pinned third-party actions were asked for the right things; deploy-kit is checked out at its commit in every job', () => {
@@ -365,6 +404,48 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     // The notify job runs after the refusal too: with no release job, a one-line message says so.
     expect(e2e.slack.received).toHaveLength(2);
     expect(e2e.slack.received[1]!.body).toEqual({ text: expect.stringMatching(/^example-org\/sample-service release of develop to staging did not run: plan failure, build skipped, release skipped\. https?:\/\/\S+\/example-org\/sample-service\/actions\/runs\/\d+$/) });
+  });
+});
+
+describe('a verification that fails (issue 16): staging keeps answering the old version', () => {
+  test('staging.yml on v1.2.4-rc.1: deployed and handed off, but the deployment is marked failure, the run fails, and Slack says why', async () => {
+    e2e.verify.stuck.add('staging'); // the GitOps run succeeds, the pods never roll out
+    const posted = e2e.slack.received.length;
+    let run: ActRun;
+    try {
+      run = await release('staging.yml', 'v1.2.4-rc.1', { slack: true });
+    } finally {
+      e2e.verify.stuck.delete('staging');
+    }
+    expect(run.exitCode).not.toBe(0);
+    expect(dispatches('example-org/gitops-staging', 'v1.2.4-rc.1').map((r) => r.conclusion)).toEqual(['success']);
+    const [d] = e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4-rc.1');
+    expect(d!.statuses.map((x) => x.state)).toEqual(['in_progress', 'failure']);
+    const url = `${e2e.verify.url}/staging/health`;
+    expect(d!.statuses[1]!.description).toContain(`v1.2.4-rc.1 to staging: verification failed, ${url}`);
+    expect(jobOutput(run.output, 'deploy/release/release')).toContain(url);
+    // A failure does not mark the earlier staging deployments inactive: the last good one stays active.
+    const earlier = e2e.github.deployments(APP_REPOSITORY).filter((x) => x.environment === 'staging' && x.id < d!.id);
+    expect(earlier.at(-1)!.statuses.at(-1)!.state).toBe('success');
+    // The notify job posted the release job's message, with the verification's answer.
+    expect(e2e.slack.received).toHaveLength(posted + 1);
+    const body = e2e.slack.received[posted]!.body as { text: string; blocks: Array<{ fields?: Array<{ text: string }> }> };
+    expect(body.text).toBe('example-org/sample-service release v1.2.4-rc.1 to staging: failure');
+    expect(body.blocks[1]!.fields!.map((f) => f.text).at(-1)).toBe(`*Verification*\nfailure: ${url} answered HTTP 200 with version v1.2.3-rc.1, not v1.2.4-rc.1 or 1.2.4-rc.1`);
+  });
+});
+
+describe('the production gate asks for evidence (issue 16, require-staging: deployment)', () => {
+  test('production.yml on v1.2.4 is refused while v1.2.4-rc.1\'s staging deployment failed: nothing promoted, migrated or dispatched', async () => {
+    const [failed] = e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4-rc.1');
+    const run = await release('production.yml', 'v1.2.4');
+    expect(run.exitCode).not.toBe(0);
+    expect(run.output).toMatch(new RegExp(`Production release v1\\.2\\.4 is blocked: v1\\.2\\.4-rc\\.1 has no successful deployment to staging \\(its deployment ${failed!.id} ended failure at `));
+    expect(run.output).toContain('deploy v1.2.4-rc.1 to staging (its release records the deployment), or set require-staging: tag');
+    const ecr = new ECRClient(e2e.awsConfig);
+    expect((await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.4' }] }))).images ?? []).toEqual([]);
+    expect(dispatches('example-org/gitops-production', 'v1.2.4')).toEqual([]);
+    expect(e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4')).toEqual([]);
   });
 });
 

@@ -6,20 +6,23 @@
 //    inputs keep the target's defaults, and no `${{ }}` sits inside a `run:` script.
 // 2. By running the steps the way the runner runs a composite (action-tests/composite.ts) against
 //    local services: an rc tag pushes a real OCI image to the distribution registry, renders the
-//    migration hook with the pushed digest and dispatches to the GitHub API contract fake; a
-//    production tag is gated on its newest rc tag in git (promotion by digest through moto's ECR),
-//    and refused with a message naming the missing rc when there is none.
+//    migration hook with the pushed digest, dispatches to the GitHub API contract fake and records
+//    the release there as a deployment, verified against a loopback HTTP server; a production tag is
+//    gated on its newest rc tag in git (promotion by digest through moto's ECR), and refused with a
+//    message naming the missing rc when there is none. A failed stage or verification is recorded
+//    as `failure`, and the composite fails.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bundleOfStep, expressionsIn, referencesIn, runComposite, type CompositeResult } from './composite.js';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
-import { REPO_ROOT, inputEnvName, parseFileCommand, readActionYml, type ActionYml } from './harness.js';
+import { DEFAULT_REPOSITORY, DEFAULT_TOKEN, REPO_ROOT, inputEnvName, parseFileCommand, readActionYml, type ActionYml } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 
@@ -29,7 +32,7 @@ const release = readActionYml('release');
 const steps = release.runs.steps ?? [];
 const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
   gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from', 'staging-deployment'] },
-  'migrate-image': { file: 'release/migrate-image.mjs', outputs: ['image'] },
+  'migrate-image': { file: 'actions/release-steps/src/steps.ts', outputs: ['image'] },
 };
 const targets = new Map<string, ActionYml>();
 const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
@@ -52,7 +55,7 @@ const allExpressions = (): Array<{ where: string; expr: string }> => {
 describe('release/action.yml wiring (static)', () => {
   test('a composite whose stages run the five bundles in order, each behind a skip input where it has side effects', () => {
     expect(release.runs.using).toBe('composite');
-    expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual(['parse-version', 'gate', 'image-tags', 'push-artifacts', 'migrate-image', 'migrate-job', 'gitops-dispatch']);
+    expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual(['parse-version', 'gate', 'image-tags', 'push-artifacts', 'migrate-image', 'migrate-job', 'gitops-dispatch', 'record-deployment']); // issue 16: + record-deployment
     for (const s of steps) expect(s.uses).toBeUndefined();
     const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
     expect(ifs).toMatchObject({ images: "inputs.skip-images != 'true'", push: "inputs.skip-push != 'true'", migrate: "inputs.skip-migrate != 'true'", dispatch: "inputs.skip-dispatch != 'true'" });
@@ -95,6 +98,8 @@ describe('release/action.yml wiring (static)', () => {
           const [id, kind, output] = rest;
           const at = ids.indexOf(id!);
           const here = where.startsWith('outputs.') ? ids.length : ids.indexOf(where.split('.')[0]!);
+          // issue 16: an earlier step's outcome (the deployment record's status) is a reference too.
+          if (at >= 0 && at < here && (kind === 'outcome' || kind === 'conclusion') && !output) continue;
           if (at < 0 || at >= here || kind !== 'outputs' || !output) {
             problems.push(`${where}: ${ref} does not name an earlier step's output`);
             continue;
@@ -159,11 +164,23 @@ let registry: Awaited<ReturnType<typeof startRegistry>>;
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let work: string;
 let image: MadeLayout;
+/** The released service's health endpoint: answers `{"version": …}`, the old version for the first `lag` requests. */
+const health = { version: '1.2.2', next: '', lag: 0, requests: 0 };
+let healthServer: Server;
+let healthUrl: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'deploy-kit-release-'));
+  healthServer = createServer((_req, res) => {
+    health.requests++;
+    if (health.next && health.lag-- <= 0) health.version = health.next;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: health.version }));
+  });
+  await new Promise<void>((resolve) => healthServer.listen(0, '127.0.0.1', resolve));
+  healthUrl = `http://127.0.0.1:${(healthServer.address() as { port: number }).port}/health`;
   [github, registry, moto, image] = await Promise.all([
-    startGitHubFake({ repos: seedRepos(UPDATE_PROJECT_LIST), tokens: { [PAT]: { login: 'deploy-bot' } } }),
+    // The application repository (its tags, for the deployments) and the run's GITHUB_TOKEN, which records them.
+    startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [DEFAULT_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {}, 'v1.2.4-rc.1': {} } } }, tokens: { [PAT]: { login: 'deploy-bot' }, [DEFAULT_TOKEN]: { login: 'github-actions' } } }),
     startRegistry(),
     startMoto().then((m) => {
       AWS.AWS_ENDPOINT_URL = m.url;
@@ -174,7 +191,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([github?.close(), registry?.stop(), moto?.stop()]);
+  await Promise.all([github?.close(), registry?.stop(), moto?.stop(), new Promise((resolve) => (healthServer ? healthServer.close(resolve) : resolve(undefined)))]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -197,6 +214,8 @@ describe('release composite, run step by step', () => {
     const workspace = checkout([]);
     mkdirSync(join(workspace, 'charts'), { recursive: true });
     const before = Math.max(0, ...github.runs().map((x) => x.id));
+    Object.assign(health, { version: '1.2.2', next: '1.2.3-rc.1', lag: 2 }); // the rollout takes two looks
+    const statsFrom = github.requests.length;
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3-rc.1',
       workspace,
@@ -212,9 +231,14 @@ describe('release composite, run step by step', () => {
         token: PAT,
         'poll-interval': '100ms',
         'dispatch-timeout': '20s',
+        'environment-url': 'https://staging.example.com',
+        'verify-url': healthUrl,
+        'verify-version-from': 'json:version',
+        'verify-interval': '100ms',
+        'verify-timeout': '10s',
       },
       env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
-      secrets: [PAT],
+      secrets: [PAT, DEFAULT_TOKEN],
     });
     expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
     expect(r.outputs).toMatchObject({ tag: 'v1.2.3-rc.1', version: '1.2.3-rc.1', channel: 'rc', environment: 'staging', 'push-mode': 'push', 'promoted-from': '', 'job-name': 'orders-migrate-v1-2-3-rc-1' });
@@ -242,6 +266,25 @@ describe('release composite, run step by step', () => {
     expect(made.map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['example-org/gitops-staging', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success']]);
     expect(r.outputs['run-url']).toBe(`${github.serverUrl}/example-org/gitops-staging/actions/runs/${made[0]!.id}`);
     expect(r.summary).toContain('| v1.2.3-rc.1 | rc | auto | push |');
+    // issue 16: recorded as a deployment of the tag to staging, verified against the health endpoint
+    const [deployment] = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.3-rc.1');
+    expect(deployment).toMatchObject({ environment: 'staging', production: false, transient: false, id: Number(r.outputs['deployment-id']) });
+    expect(deployment!.statuses.map((s) => [s.state, s.logUrl, s.environmentUrl])).toEqual([
+      ['in_progress', r.outputs['run-url'], 'https://staging.example.com'],
+      ['success', r.outputs['run-url'], 'https://staging.example.com'],
+    ]);
+    const payload = deployment!.payload as { tag: string; images: Array<{ service: string; digest: string }>; gitops: { 'run-url': string }; migration: { status: string } };
+    expect([payload.tag, payload.images.map((i) => [i.service, i.digest]), payload.gitops['run-url'], payload.migration.status]).toEqual(['v1.2.3-rc.1', [['core', image.digest], ['payments', image.digest]], r.outputs['run-url'], 'rendered']);
+    expect(r.outputs).toMatchObject({ 'deployment-state': 'success', verified: 'true', 'deployment-url': `${github.apiUrl}/repos/${DEFAULT_REPOSITORY}/deployments/${deployment!.id}` });
+    const record = JSON.parse(r.outputs.deployment!) as { verification: Array<{ ok: boolean; attempts: number; version: string }>; requests: number };
+    expect(record.verification).toEqual([expect.objectContaining({ ok: true, attempts: 3, version: '1.2.3-rc.1' })]); // two answers of the old version, then the new one
+    expect(record.requests).toBe(3);
+    expect(github.violations).toEqual([]);
+    // The whole release's GitHub API requests (README, "The deployment lifecycle"): image-tags 1, gitops-dispatch 4 + its
+    // looks at the run, record-deployment 3.
+    const stats = github.stats(statsFrom);
+    expect([stats.byOperation['repos/get'], stats.byOperation['actions/list-repo-workflows'], stats.byOperation['repos/get-content'], stats.byOperation['actions/create-workflow-dispatch'], stats.byOperation['repos/create-deployment'], stats.byOperation['repos/create-deployment-status']]).toEqual([2, 1, 1, 1, 1, 2]);
+    expect(stats.total - (stats.byOperation['actions/get-workflow-run'] ?? 0)).toBe(8);
   });
 
   test('production tag with no rc: the gate refuses before anything is pushed, naming the missing rc', async () => {
@@ -252,7 +295,7 @@ describe('release composite, run step by step', () => {
     });
     expect(r.failed).toBe(true);
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'],
+      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
     ]);
     expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
     expect(r.errors.join('\n')).toContain("git tag --list 'v1.2.3-rc.*'");
@@ -295,6 +338,46 @@ describe('release composite, run step by step', () => {
     expect(Object.values(JSON.parse(r.outputs.digests!) as Record<string, string>)).toEqual([tested, tested]);
     expect(readFileSync(join(workspace, 'migrate.yaml'), 'utf8')).toContain(`image: ${ECR_HOST}/ms_core@${tested}`);
     expect(github.runs().filter((x) => x.id > before).map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames])).toEqual([['example-org/gitops-production', 'v1.2.3', 'ms_core']]);
+    // issue 16: recorded as a production deployment (no verify-url: not verified), the promoted digest in its payload
+    const [deployment] = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.3');
+    expect([deployment?.environment, deployment?.production, deployment?.statuses.map((s) => s.state), r.outputs.verified]).toEqual(['production', true, ['in_progress', 'success'], '']);
+    expect((deployment!.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest)).toEqual([tested]);
+  });
+
+  // issue 16: a release that fails after the gate is still recorded, as `failure`, and the composite fails.
+  test('a failed GitOps hand-off: recorded as a failed deployment; the composite fails', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.4-rc.1',
+      workspace: checkout([]),
+      inputs: { 'skip-images': true, 'skip-push': true, 'skip-migrate': true, workflow: 'No Such Workflow', token: PAT, 'verify-url': healthUrl },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT, DEFAULT_TOKEN],
+    });
+    expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['version', 'success'], ['gate', 'success'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'failure'], ['deployment', 'success'],
+    ]);
+    expect(r.failed).toBe(true);
+    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.4-rc.1').at(-1)!;
+    expect(deployment.statuses.map((s) => [s.state, s.description])).toEqual([['in_progress', 'Deploying v1.2.4-rc.1 to staging'], ['failure', 'v1.2.4-rc.1 to staging: the deploy failed']]);
+    expect(r.outputs).toMatchObject({ 'deployment-state': 'failure', verified: '' }); // a failed deploy is not verified
+  });
+
+  test('a verification that never sees the new version: the deployment is marked failure and the composite fails, naming the URL', async () => {
+    Object.assign(health, { version: '1.2.3-rc.1', next: '', lag: 0 }); // still the old release
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.4-rc.1',
+      workspace: checkout([]),
+      inputs: { 'skip-images': true, 'skip-push': true, 'skip-migrate': true, projects: 'ms_core', token: PAT, 'poll-interval': '100ms', 'verify-url': healthUrl, 'verify-version-from': 'json:version', 'verify-interval': '200ms', 'verify-timeout': '1s' },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT, DEFAULT_TOKEN],
+    });
+    expect([r.failed, r.step('dispatch').outcome, r.step('deployment').outcome]).toEqual([true, 'success', 'failure']);
+    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.4-rc.1').at(-1)!;
+    expect(deployment.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+    expect(deployment.statuses[1]!.description).toContain(`verification failed, ${healthUrl}`);
+    expect(r.outputs).toMatchObject({ 'deployment-state': 'failure', verified: 'false' });
+    expect(r.errors.join('\n')).toContain(healthUrl);
+    expect(github.violations).toEqual([]);
   });
 
   test('production tag whose rc tag exists in git but not in ECR: push-artifacts refuses, naming the rc image', async () => {
@@ -328,7 +411,7 @@ describe('release composite, run step by step', () => {
       inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'promote-from': 'v1.2.2-rc.1\nmode=push', 'skip-migrate': true, 'skip-dispatch': true },
     });
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'],
+      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
     ]);
     expect(r.step('gate').outputs).toEqual({});
     expect(r.outputs['push-mode']).toBe('');
@@ -350,14 +433,14 @@ describe('release composite, run step by step', () => {
 
   test.each([
     ['dist/release-steps gate', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
-    ['release/migrate-image.mjs', [process.execPath, [join(REPO_ROOT, 'release/migrate-image.mjs')]], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
+    ['dist/release-steps migrate-image', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
   ] as const)('%s writes its outputs only as name<<random delimiter blocks', (_file, [cmd, args], env, names) => {
     const dir = mkdtempSync(join(work, 'outputs-'));
     const file = join(dir, 'output');
     writeFileSync(file, '');
     for (let i = 0; i < 2; i++) execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
     const text = readFileSync(file, 'utf8');
-    // The delimiter: 16 random bytes in hex (migrate-image.mjs), or core's runner.setOutput's (the gate).
+    // The delimiter: core's runner.setOutput's (both steps).
     const block = /([\w-]+)<<(ghadelimiter_[0-9a-z-]{16,})\n([^\n]*)\n\2\n/gy;
     const blocks = [...text.matchAll(block)];
     expect(blocks.map((m) => m[0]).join('')).toBe(text);
@@ -542,7 +625,7 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
     const wf = reusable[file as keyof typeof reusable];
     expect(Object.keys(wf.on)).toEqual(['workflow_call']);
     expect(wf.permissions).toEqual({});
-    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', deployments: 'read', 'id-token': 'write' }); // issue 16: the gate reads the rc's staging deployments
+    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
     expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
     expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
     expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
@@ -584,8 +667,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
       for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
       // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
-      // issue 16: deployments: read for the gate (require-staging: deployment); write for the rollback, which records itself
-      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', deployments: m[1] === 'rollback.yml' ? 'write' : 'read', 'id-token': 'write' }]);
+      // issue 16: + deployments (the release job records the deployment; its gate reads the rc's staging deployments; the rollback records itself)
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write', deployments: 'write' }]);
     }
     expect(problems).toEqual([]);
   });

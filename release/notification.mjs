@@ -7,7 +7,10 @@
 //   IMAGES, DIGESTS      the release composite's `images` (one per line) and `digests` (JSON object)
 //   CLI_IMAGES, CLI_DIGESTS   the same of the second image set (`cli-*` inputs); empty without one
 //   PROMOTED_FROM, GITOPS_RUN_URL, GITOPS_CONCLUSION, MIGRATION   the composite's outputs
-//   VERIFICATION, ROLLBACK    from the deployment record (record-deployment) once wired; empty: left out
+//   DEPLOYMENT           the release composite's `deployment` output (record-deployment's `json`): the
+//                        verification result and, for a rollback, what it rolled back from; empty or
+//                        not JSON: left out (the release recorded nothing, e.g. `record-deployment: false`)
+//   VERIFICATION, ROLLBACK    given, they replace what DEPLOYMENT says; empty: taken from it, or left out
 //   GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID           the runner's, for the run's link
 //
 // Writes, in the file-command delimiter form: `images` and `digests` of both image sets together (the
@@ -33,6 +36,41 @@ export function parseDigests(name, raw) {
   const value = JSON.parse(raw);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${name} is not a JSON object`);
   return value;
+}
+
+const oneLine = (text) => String(text ?? '').replace(/\s+/g, ' ').trim();
+
+/**
+ * The verification result from record-deployment's `json` output, one line per URL:
+ * `success: <url> answered 1.2.3-rc.1` or `failure: <url> answered HTTP 200 with version …, not …`.
+ * Empty when nothing was verified (no `verify-url`, or the deploy failed before it).
+ */
+export function verificationText(record) {
+  const checks = Array.isArray(record?.verification) ? record.verification : [];
+  return checks
+    .map((v) => {
+      const answered = v.version ? `answered ${v.version}` : v.status ? `answered HTTP ${v.status}` : 'answered';
+      return v.ok ? `success: ${oneLine(v.url)} ${oneLine(answered)}` : `failure: ${oneLine(v.url)} ${oneLine(v.problem || 'did not answer')}`;
+    })
+    .join('\n');
+}
+
+/** What a rollback replaced (`v1.2.3 → v1.2.2`), from the payload's `rolled-back-from`; empty for a release. */
+export function rollbackText(record) {
+  const payload = record?.payload;
+  const from = payload && typeof payload['rolled-back-from'] === 'string' ? payload['rolled-back-from'] : '';
+  return from ? `${oneLine(from)} → ${oneLine(payload.tag)}` : '';
+}
+
+/** record-deployment's `json` output as an object; undefined when empty or not a JSON object. */
+export function parseRecord(raw) {
+  if (!raw || !raw.trim()) return undefined;
+  try {
+    const value = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Both image sets' references (one per line, main set first, each once) and digests (one object). */
@@ -120,6 +158,7 @@ function main(env) {
     console.log(`::error title=release outputs::The release's digests output is not a JSON object (${escapeData(error.message)}).`);
     process.exit(1);
   }
+  const record = parseRecord(env.DEPLOYMENT);
   const payload = buildNotification({
     result: env.RESULT,
     workflow: env.WORKFLOW,
@@ -130,8 +169,8 @@ function main(env) {
     gitopsRunUrl: env.GITOPS_RUN_URL,
     gitopsConclusion: env.GITOPS_CONCLUSION,
     migration: env.MIGRATION,
-    verification: env.VERIFICATION,
-    rollback: env.ROLLBACK,
+    verification: env.VERIFICATION || verificationText(record),
+    rollback: env.ROLLBACK || rollbackText(record),
     serverUrl: env.GITHUB_SERVER_URL,
     repository: env.GITHUB_REPOSITORY,
     runId: env.GITHUB_RUN_ID,

@@ -17,7 +17,7 @@
 //   --verify-deterministic   build everything twice and fail if any byte differs
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,8 @@ const SMOKE_TIMEOUT_MS = 30_000;
 
 // Flags chosen for small, deterministic output:
 //   --minify                 smaller bundle (terser); still byte-identical across builds
-//   --license licenses.txt   third-party licence texts, committed next to the bundle
+//   --stats-out <file>       the modules in each chunk, from which writeLicenses writes licenses.txt
+//                            (the third-party licence texts, committed next to the bundle)
 //   --target es2022          what Node 20/24 run natively; avoids down-levelling
 //   -q                       no build summary (we print our own line)
 // Deliberately NOT used:
@@ -40,7 +41,10 @@ const SMOKE_TIMEOUT_MS = 30_000;
 //   --transpile-only         ts-loader's transpileModule cannot see "type":"module", emits CJS, and
 //                            ncc then resolves @actions/* with the `require` condition and fails
 //   --v8-cache               output depends on the V8 version that built it (not reproducible)
-const NCC_FLAGS = ['--minify', '--license', 'licenses.txt', '--target', 'es2022', '-q'];
+//   --license licenses.txt   license-webpack-plugin in its per-chunk mode (ncc offers no way out of it)
+//                            writes one list per chunk to the same file, so the last chunk's won and the
+//                            entry chunk's packages were missing (semver in dist/parse-version)
+const NCC_FLAGS = ['--minify', '--target', 'es2022', '-q'];
 
 // Output that means the bundle could not even load its own code.
 const LOAD_FAILURES = [
@@ -153,16 +157,54 @@ function hashDir(dir) {
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
+/**
+ * licenses.txt: every package bundled into any chunk of the bundle, from ncc's webpack stats (the
+ * modules of each emitted chunk, concatenated ones included), in license-webpack-plugin's format
+ * (sorted by name; name, licence id, the package's LICENSE/LICENCE file, or the file its
+ * `SEE LICENSE IN` names). The workspace's own packages (@deploy-kit/*, resolved to packages/)
+ * are not third-party and not listed.
+ */
+function writeLicenses(statsFile, outDir) {
+  const stats = JSON.parse(readFileSync(statsFile, 'utf8'));
+  const files = new Set();
+  const visit = (module) => {
+    if (module.nameForCondition) files.add(module.nameForCondition);
+    for (const inner of module.modules ?? []) visit(inner);
+  };
+  for (const module of stats.modules ?? []) if ((module.chunks ?? []).length > 0) visit(module);
+  const packages = new Map();
+  for (const file of files) {
+    const at = file.lastIndexOf('/node_modules/');
+    if (at < 0) continue;
+    const parts = file.slice(at + '/node_modules/'.length).split('/');
+    const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    packages.set(name, `${file.slice(0, at)}/node_modules/${name}`);
+  }
+  const entries = [...packages.keys()].sort((a, b) => (a < b ? -1 : 1)).map((name) => {
+    const dir = packages.get(name);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const id = typeof pkg.license === 'string' ? pkg.license : pkg.license?.type ?? pkg.licenses?.[0]?.type;
+    const seeFile = typeof id === 'string' && id.startsWith('SEE LICENSE IN ') ? id.split(' ')[3] : undefined;
+    const textFile = seeFile ?? readdirSync(dir).sort().find((f) => /^licen[cs]e/i.test(f) && statSync(join(dir, f)).isFile());
+    // As the plugin did: a package without a licence file (some @aws-sdk/*) is listed by name and id.
+    const text = textFile ? readFileSync(join(dir, textFile), 'utf8').replace(/\r\n/g, '\n') : undefined;
+    return [name, id, text].filter((part) => part).join('\n');
+  });
+  writeFileSync(join(outDir, 'licenses.txt'), `${entries.join('\n\n').trim()}\n`);
+}
+
 async function build(bundle) {
   // The output directory does not affect the bytes ncc writes, so build aside and swap in.
   const staging = join(STAGING, `${bundle.name}.${process.pid}`); // unique: two builds may run at once
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(STAGING, { recursive: true });
   const started = Date.now();
-  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, staging), ...NCC_FLAGS], { timeoutMs: NCC_TIMEOUT_MS });
+  const statsFile = `${staging}.stats.json`;
+  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, staging), ...NCC_FLAGS, '--stats-out', statsFile], { timeoutMs: NCC_TIMEOUT_MS });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const failed = (message) => {
     rmSync(staging, { recursive: true, force: true });
+    rmSync(statsFile, { force: true });
     const kept = existsSync(bundle.out) ? `\n(dist/${bundle.name} left as it was)` : '';
     return { ...bundle, ok: false, message: `${message}${kept}` };
   };
@@ -196,6 +238,12 @@ async function build(bundle) {
         'Is it installed (npm ci), and does the import resolve under "type":"module" + NodeNext (ESM-only @actions/* need ESM source)?',
     );
   }
+  try {
+    writeLicenses(statsFile, staging);
+  } catch (error) {
+    return failed(`could not write licenses.txt: ${error.message}`);
+  }
+  rmSync(statsFile, { force: true });
   rmSync(bundle.out, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
   renameSync(staging, bundle.out);

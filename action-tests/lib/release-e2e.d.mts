@@ -12,6 +12,8 @@ export declare const ACCOUNT: string;
 export declare const REGION: string;
 export declare const ECR_HOST: string;
 export declare const PAT: string;
+export declare const JOB_TOKEN: string;
+export declare const APP_REPOSITORY: string;
 export declare const SECRET_KEY: string;
 export declare const ACCESS_KEY: string;
 export declare const DEPLOY_KIT_TOKEN: string;
@@ -45,6 +47,8 @@ export interface ReleaseE2E {
   artifacts: string;
   /** The loopback Slack webhook: its URL and every request it received. */
   slack: { url: string; received: Array<{ method: string; path: string; contentType: string; body: any }>; close(): Promise<void> };
+  /** The loopback health endpoints `verify-url` points at: every request (environment, version answered); `stuck` environments never roll out. */
+  verify: { url: string; requests: Array<{ environment: string; version: string }>; stuck: Set<string>; close(): Promise<void> };
   standinCalls(): string[];
   tag(tag: string): void;
   run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number; slack?: boolean }): Promise<ActRun>;
@@ -52,7 +56,7 @@ export interface ReleaseE2E {
 }
 
 export declare function findAct(): string;
-export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string; deployKitSha: string }): { text: string; with: Record<string, unknown> };
+export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string; deployKitSha: string; verifyUrl?: string }): { text: string; with: Record<string, unknown> };
 export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
 export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
 export declare function reportedOutputs(output: string): Record<string, string>;

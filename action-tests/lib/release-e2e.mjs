@@ -21,6 +21,11 @@
 //                     org/deploy-kit and the full SHA of deploy-kit's copy: act does not provide
 //                     job.workflow_repository/job.workflow_sha, so the workflows take this documented
 //                     fallback, which accepts a full commit SHA only;
+//   verify-url, verify-interval, verify-timeout
+//                     the caller's health URL becomes `<verify server>/<environment>/health` on loopback
+//                     (`verify`: it answers `{"version": …}` with what the GitOps fake last deployed to
+//                     that environment, after a rollout of two looks), looked at every 200 ms for at
+//                     most 5 s;
 // and the five pinned third-party actions are local stand-ins (action-tests/fixtures/act-standins),
 // except slackapi/slack-github-action, which runs for real when installed: the commit the workflows pin,
 // installed by `.ci/install-tools slack-action` (a git fetch of that SHA, which needs github.com or a
@@ -30,6 +35,10 @@
 // its build job then takes deploy-kit's pack scripts from the plan job's artifact instead of a checkout.
 // staging-main.yml (a branch push): its `make images-ms images-cli` becomes `make build-pipeline-ms
 // build-pipeline-cli` plus the generated layouts of the services (build/oci) and the CLIs (build/oci-cli).
+//
+// The deployment record goes to the GitHub API fake, which knows the caller repository
+// (example-org/sample-service) and each tag `tag()` makes at its real commit; act gives the jobs the
+// fake's GITHUB_TOKEN (`--secret GITHUB_TOKEN`), as GitHub gives every job one.
 //
 // ECR is one service in AWS (registry + API); here the registry is the CNCF one and the API is moto's.
 // `mirrorToEcr` copies a pushed image's manifests (same bytes, same digests) into moto's ECR, which is
@@ -54,6 +63,10 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 export const ECR_HOST = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
 export const PAT = 'ghp_ReleaseWorkflowsToken0123456789abcdef';
+/** The jobs' GITHUB_TOKEN under act (record-deployment records the deployment with it). */
+export const JOB_TOKEN = 'ghs_ReleaseWorkflowsJobToken0123456789ab';
+/** The caller repository (act's GITHUB_REPOSITORY, from its origin remote). */
+export const APP_REPOSITORY = 'example-org/sample-service';
 export const SECRET_KEY = 'ReleaseWorkflowsSecretKey0123456789xyz';
 export const ACCESS_KEY = 'AKIADEPLOYKITE2E';
 /** What staging-main.yml passes as DEPLOY_KIT_TOKEN (the stand-in checkout needs none). */
@@ -138,7 +151,7 @@ function makeDeployKitCopy(dir) {
  * An example caller with the test's overrides (see the header). `registry`: where pushes go;
  * `deployKitSha`: the commit of deploy-kit's copy. Returns the YAML text and the with-block as run.
  */
-export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
+export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, verifyUrl }) {
   const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
   if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote|rollback)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
@@ -155,16 +168,17 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha }) {
       throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
     }
   }
+  if (w['verify-url'] && verifyUrl) {
+    w['verify-url'] = `${verifyUrl}/${w.environment}/health`;
+    w['verify-interval'] = '200ms';
+    w['verify-timeout'] = '5s';
+  }
   if (file === 'staging-main.yml') job.secrets = { ...job.secrets, DEPLOY_KIT_TOKEN: '${{ secrets.DEPLOY_KIT_TOKEN }}' };
-  // The staging releases of this suite do not record GitHub deployments yet (no application repository in
-  // the fake, no github.token under act), so production runs the rc-tag gate here; require-staging:
-  // deployment is covered by action-tests/release-steps-records.test.ts against the fake and moto.
-  if (job.uses.includes('/release.yml@') || job.uses.includes('/promote.yml@')) w['require-staging'] = 'tag';
   w['deploy-kit-repository'] = 'org/deploy-kit';
   w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
-  const outputs = job.uses.includes('/rollback.yml@') ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url'] : ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
+  const outputs = job.uses.includes('/rollback.yml@') ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url'] : ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', 'deployment-id', 'verified', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
   doc.jobs.report = {
     needs: name,
     if: 'always()',
@@ -188,13 +202,14 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
   try {
     const layouts = {};
     [env.github, env.registry, env.moto, env.cluster] = await Promise.all([
-      startGitHubFake({ repos: seedRepos(UPDATE_PROJECT_LIST), tokens: { [PAT]: { login: 'release-bot' } }, lifecycle: { queuedMs: 50, runningMs: 150 } }),
+      startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: {} }, tokens: { [PAT]: { login: 'release-bot' }, [JOB_TOKEN]: { login: 'github-actions' } }, lifecycle: { queuedMs: 50, runningMs: 150 } }),
       startRegistry({ auth: { user: 'AWS', password: REGISTRY_PASSWORD } }),
       startMoto(),
       startCluster(),
       ...SERVICES.map(async (s) => (layouts[s] = await makeOciLayout(join(work, 'oci', s), { layers: [2048, 8192] }))),
       ...CLI_SERVICES.map(async (s) => (layouts[`cli_${s}`] = await makeOciLayout(join(work, 'oci-cli', s), { layers: [1024, 4096] }))),
       startWebhook().then((slack) => (env.slack = slack)),
+      startVerifyServer(() => env.github).then((verify) => (env.verify = verify)),
     ]);
     env.layouts = layouts;
     await env.cluster.createNamespace(NAMESPACE);
@@ -213,7 +228,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
-      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci'), deployKitSha: env.deployKitSha }).text);
+      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci'), deployKitSha: env.deployKitSha, verifyUrl: env.verify.url }).text);
     }
     writeFileSync(join(repo, '.gitignore'), 'bin_arm64/\nbuild/\n');
     git(repo, 'init', '-q');
@@ -233,7 +248,10 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     const pins = pinnedActions();
 
     env.standinCalls = () => readFileSync(standinLog, 'utf8').split('\n').filter(Boolean);
-    env.tag = (tag) => git(repo, 'tag', tag);
+    env.tag = (tag) => {
+      git(repo, 'tag', tag);
+      env.github.addTag(APP_REPOSITORY, tag, git(repo, 'rev-parse', `${tag}^{commit}`).trim());
+    };
     /**
      * Runs `file` (an example caller) for `event` ({ref} for push, {inputs} for workflow_dispatch).
      * `slack`: give the caller the SLACK_WEBHOOK_URL secret (the loopback webhook); without it the
@@ -248,7 +266,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
       for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
       for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
-      args.push('--secret', `WORKFLOW_PAT=${PAT}`);
+      args.push('--secret', `WORKFLOW_PAT=${PAT}`, '--secret', `GITHUB_TOKEN=${JOB_TOKEN}`);
       // The static keys, for callers that pass them (staging-main.yml); the others use a role.
       args.push('--secret', `AWS_ACCESS_KEY_ID=${ACCESS_KEY}`, '--secret', `AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`);
       args.push('--secret', `DEPLOY_KIT_TOKEN=${DEPLOY_KIT_TOKEN}`);
@@ -271,6 +289,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     };
     env.close = async () => {
       await env.slack?.close();
+      await env.verify?.close();
       await env.node?.stop().catch(() => {});
       await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
       rmSync(work, { recursive: true, force: true });
@@ -278,6 +297,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     return env;
   } catch (error) {
     await env.slack?.close();
+    await env.verify?.close();
     await env.node?.stop().catch(() => {});
     await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
     rmSync(work, { recursive: true, force: true });
@@ -311,6 +331,42 @@ async function startWebhook() {
   return {
     url: `http://127.0.0.1:${port}/services/T000/B000/XXXXXXXX`,
     received,
+    close: () => new Promise((resolveClose) => server.close(() => resolveClose())),
+  };
+}
+
+/**
+ * The released service's health endpoints on loopback, `/<environment>/health`: each answers
+ * `{"version": …}` with the version the GitOps fake last deployed to that environment (the newest
+ * successful run of example-org/gitops-<environment>), once a rollout of `rolloutLooks` looks has
+ * passed (before: the previous version; before any deploy, 503). `stuck` environments never roll
+ * out (a deploy that did not take). Records every request.
+ */
+async function startVerifyServer(github, { rolloutLooks = 2 } = {}) {
+  const served = new Map();
+  const stuck = new Set();
+  const requests = [];
+  const server = createServer((req, res) => {
+    const environment = /^\/([\w-]+)\/health$/.exec(req.url ?? '')?.[1];
+    if (!environment) return void res.writeHead(404).end();
+    const deployed = github()
+      .runs()
+      .filter((r) => r.repository === `example-org/gitops-${environment}` && r.conclusion === 'success' && r.inputs.newVersion)
+      .sort((a, b) => a.id - b.id)
+      .at(-1)?.inputs.newVersion;
+    const state = served.get(environment) ?? { version: '', looks: 0 };
+    if (deployed && deployed !== state.version && !stuck.has(environment) && ++state.looks > rolloutLooks) Object.assign(state, { version: deployed, looks: 0 });
+    served.set(environment, state);
+    requests.push({ environment, version: state.version });
+    if (!state.version) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version: state.version }));
+  });
+  await new Promise((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    stuck,
     close: () => new Promise((resolveClose) => server.close(() => resolveClose())),
   };
 }

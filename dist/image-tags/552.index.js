@@ -15,6 +15,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9731);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2568);
 /* harmony import */ var _naming_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(1968);
 /**
@@ -27,32 +28,8 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
+
 const nodeReaddir = dir => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir, { withFileTypes: true });
-function segmentRegex(segment) {
-    let re = '';
-    for (let i = 0; i < segment.length; i++) {
-        const c = segment[i];
-        if (c === '*')
-            re += '[^/]*';
-        else if (c === '?')
-            re += '[^/]';
-        else if (c === '[') {
-            const end = segment.indexOf(']', i + 1);
-            if (end < 0)
-                re += '\\[';
-            else {
-                let cls = segment.slice(i + 1, end);
-                if (cls.startsWith('!'))
-                    cls = `^${cls.slice(1)}`;
-                re += `[${cls.replace(/\\/g, '\\\\')}]`;
-                i = end;
-            }
-        }
-        else
-            re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-    return new RegExp(`^${re}$`);
-}
 async function list(readdir, dir) {
     try {
         return await readdir(dir);
@@ -96,7 +73,7 @@ async function walk(readdir, base, rel, segments, dirsOnly, out) {
             await walk(readdir, base, next, rest, dirsOnly, out);
         return;
     }
-    const re = segmentRegex(seg);
+    const re = (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_4__/* .globToRegExp */ .t)(seg, { braces: false });
     const entries = (await list(readdir, dir)).filter(e => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {

@@ -163,7 +163,7 @@ function classifyError(error, now = Date.now()) {
 /** Waits `ms`, or less when `signal` aborts (a wait never outlives the step's deadline or cancellation). */
 function sleep(ms, signal) {
     return new Promise((resolve) => {
-        if (signal?.aborted)
+        if (signal?.aborted || ms <= 0)
             return resolve();
         const done = () => {
             clearTimeout(timer);

@@ -136,6 +136,8 @@ export interface GitHubFake {
   addRepo(fullName: string, spec?: RepoSpec): void;
   addToken(token: string, spec?: TokenSpec): void;
   addApp(spec: AppSpec): void;
+  /** A tag pushed after the start, at `sha` (default: a stable fake commit). */
+  addTag(fullName: string, tag: string, sha?: string): void;
   setFile(fullName: string, branch: string, path: string, text: string): void;
   setWorkflowState(fullName: string, file: string, state: string): void;
   inject(spec: Injection): Injection & { used: number };

@@ -1162,6 +1162,11 @@ export async function startGitHubFake(options = {}) {
     addRepo,
     addToken,
     addApp,
+    /** A tag pushed after the start (a release tag the test just made), at `sha` (default: a stable fake one). */
+    addTag(fullName, tag, sha) {
+      const repo = state.repos.get(fullName.toLowerCase());
+      repo.refs.set(`tags/${tag}`, { type: 'tag', name: tag, sha: sha ?? sha1(`${fullName}@tag:${tag}`), files: {} });
+    },
     setFile(fullName, branch, path, text) {
       const repo = state.repos.get(fullName.toLowerCase());
       repo.refs.get(`heads/${branch}`).files[path] = text;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { type ActionInputs, buildTargets, chooseAuth } from '../src/config.js';
+import { type ActionInputs, buildTargets, chooseAuth, getInputs } from '../src/config.js';
+import { inputs } from '../src/io.js';
 
 const base: ActionInputs = {
   environment: 'production',
@@ -79,5 +80,36 @@ describe('the `tag` input (core input.tag(): the release tag, defaulting to the 
       if (saved === undefined) delete process.env.GITHUB_REF;
       else process.env.GITHUB_REF = saved;
     }
+  });
+});
+
+describe('getInputs: every input checked, targets built and the key parsed before any request', () => {
+  const read = (values: Record<string, string>) => (name: string) => (values[name] ?? (inputs as Record<string, { default?: string }>)[name]?.default ?? '').trim();
+  const env = { GITHUB_REPOSITORY: 'example-org/sample-service', GITHUB_REF: 'refs/tags/v1.2.3' };
+
+  test('a token, the defaults and the flow configuration', async () => {
+    const config = await getInputs(read({ environment: 'staging', token: 'ghp_x', projects: 'ms_core' }), env);
+    expect(config).toMatchObject({
+      auth: { kind: 'token', token: 'ghp_x' },
+      environment: 'staging',
+      skippedExtras: [],
+      flow: { wait: 'completed', timeoutMs: 30 * 60_000, pollIntervalMs: 10_000, cancelOnAbort: false, dryRun: false, distinctIdInput: 'distinct_id' },
+    });
+    expect(config.key).toBeUndefined();
+    expect(config.flow.targets.map((t) => [t.label, t.repository.fullName, t.workflow])).toEqual([['main', 'example-org/gitops-staging', expect.anything()]]);
+  });
+
+  test('wait, timeout, poll interval, cancel-on-abort and dry-run are read', async () => {
+    const config = await getInputs(read({ environment: 'staging', token: 'ghp_x', wait: 'started', timeout: '5m', 'poll-interval': '2s', 'cancel-on-abort': 'true', 'dry-run': 'true' }), env);
+    expect(config.flow).toMatchObject({ wait: 'started', timeoutMs: 300_000, pollIntervalMs: 2000, cancelOnAbort: true, dryRun: true });
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    ['no credentials', { environment: 'staging' }, 'Input "token": is required'],
+    ['a token and an app', { environment: 'staging', token: 'x', 'app-id': '1', 'private-key': 'k' }, 'Input "token": is given together with `app-id`'],
+    ['a key that is not one', { environment: 'staging', 'app-id': '1', 'private-key': 'not a key' }, 'Input "private-key": is not a PEM private key'],
+    ['a bad wait', { environment: 'staging', token: 'x', wait: 'forever' }, 'Input "wait"'],
+  ])('refuses %s', async (_what, values, message) => {
+    await expect(getInputs(read(values), env)).rejects.toThrow(message);
   });
 });

@@ -57,6 +57,55 @@ function deps(apis: Record<string, ReturnType<typeof scriptedApi>>, signal?: Abo
   };
 }
 
+describe('runFlow: the phases, each in its log group', () => {
+  /** deps whose group records its title and where the log lines fell. */
+  function grouped(apis: Record<string, ReturnType<typeof scriptedApi>>) {
+    const d = deps(apis);
+    const events: string[] = [];
+    const group = async <T>(title: string, fn: () => Promise<T>): Promise<T> => {
+      events.push(`group ${title} (${d.log.lines.length} lines before)`);
+      try {
+        return await fn();
+      } finally {
+        events.push('endgroup');
+      }
+    };
+    return { value: { ...d, group }, events };
+  }
+  const both = () => ({ 'example-org/gitops-production': scriptedApi(repoHandlers('gitops-production')), 'example-org/terraform-apps-production': scriptedApi(repoHandlers('terraform-apps-production')) });
+
+  test.each<[string, Partial<FlowConfig>, string[]]>([
+    ['check, dispatch, follow', {}, ['Check the target workflows', 'Dispatch', 'Follow the runs (until completed)']],
+    ['wait: started', { wait: 'started' }, ['Check the target workflows', 'Dispatch', 'Follow the runs (until started)']],
+    ['wait: none has no follow phase', { wait: 'none' }, ['Check the target workflows', 'Dispatch']],
+    ['one target', { targets: [target('main', 'example-org/gitops-production')] }, ['Check the target workflow', 'Dispatch', 'Follow the run (until completed)']],
+    ['a dry run', { dryRun: true }, ['Check the target workflows', 'Dry run: the dispatch requests']],
+  ])('%s', async (_what, over, phases) => {
+    const g = grouped(both());
+    const result = await runFlow(config(over), g.value);
+    expect(result.failure).toBeUndefined();
+    expect(g.events.filter((e) => e.startsWith('group ')).map((e) => e.replace(/^group (.*) \(\d+ lines before\)$/, '$1'))).toEqual(phases);
+    expect(g.events.filter((e) => e === 'endgroup')).toHaveLength(phases.length);
+    expect(g.events[0]).toBe(`group ${phases[0]} (0 lines before)`); // every line is inside a phase
+  });
+
+  test('a failed check closes its group and dispatches nothing', async () => {
+    const apis = both();
+    apis['example-org/terraform-apps-production'] = scriptedApi(repoHandlers('terraform-apps-production', { 'GET /repos/{owner}/{repo}': () => Promise.reject(httpError(404, 'Not Found')) }));
+    const g = grouped(apis);
+    await expect(runFlow(config(), g.value)).rejects.toThrow('Could not read example-org/terraform-apps-production');
+    expect(g.events).toEqual(['group Check the target workflows (0 lines before)', 'endgroup']);
+  });
+
+  test('a failed dispatch has no follow phase', async () => {
+    const apis = { 'example-org/gitops-production': scriptedApi(repoHandlers('gitops-production', { [DISPATCH_ROUTE]: () => Promise.reject(httpError(422, 'No ref found for: main')) })) };
+    const g = grouped(apis);
+    const result = await runFlow(config({ targets: [target('main', 'example-org/gitops-production')] }), g.value);
+    expect(result.failure).toBeDefined();
+    expect(g.events.filter((e) => e.startsWith('group ')).map((e) => e.split(' (')[0])).toEqual(['group Check the target workflow', 'group Dispatch']);
+  });
+});
+
 describe('runFlow', () => {
   test('production: main and extra dispatched, both runs named by the dispatch answer, both followed to success', async () => {
     const apis = { 'example-org/gitops-production': scriptedApi(repoHandlers('gitops-production')), 'example-org/terraform-apps-production': scriptedApi(repoHandlers('terraform-apps-production')) };

@@ -1,7 +1,7 @@
-import { expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { ActionError } from '@deploy-kit/core';
 import type { TargetReport } from '../src/flow.js';
-import { mainOutputs, outputsJson, reportJson, summarySections, summaryTable } from '../src/summary.js';
+import { mainOutputs, outputsJson, reportJson, stepSummary, summarySections, summaryTable } from '../src/summary.js';
 
 const base: TargetReport = {
   label: 'main',
@@ -48,4 +48,16 @@ test('sections: the request in a dry run, and the request count', () => {
   const sections = summarySections([dry], { dryRun: true, stats: { requests: 3, notModified: 0 } });
   expect(sections[0]).toBe('**main** would send `POST https://api.github.com/repos/o/r/actions/workflows/7/dispatches`:\n\n```json\n{\n  "ref": "main"\n}\n```');
   expect(sections.at(-1)).toBe('3 GitHub API request(s), 0 answered 304 Not Modified (free of rate limit).');
+});
+
+describe('stepSummary', () => {
+  test('the failure first, then the details; the title says a dry run', () => {
+    const stats = { requests: 3, notModified: 0 };
+    const ok = stepSummary([], undefined, { dryRun: true, stats });
+    expect(ok.title).toBe('gitops-dispatch (dry run)');
+    expect(ok.sections?.some((s) => s.startsWith('**Failed:**'))).toBe(false);
+    const failed = stepSummary([], new Error('one\ntwo'), { dryRun: false, stats });
+    expect(failed.title).toBe('gitops-dispatch');
+    expect(failed.sections?.[0]).toBe('**Failed:** one  \ntwo');
+  });
 });

@@ -2,25 +2,15 @@
  * Time, injectable: every wait in this action goes through a Clock so unit tests run with a fake one
  * and never sleep. `sleep` ends early (without throwing) when the signal aborts.
  */
+import { sleep } from '@deploy-kit/core';
+
 export interface Clock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve) => {
-      if (signal?.aborted || ms <= 0) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal?.addEventListener('abort', done, { once: true });
-    }),
-};
+/** The real clock: core's sleep (ends early, without throwing, when the signal aborts). */
+export const systemClock: Clock = { now: () => Date.now(), sleep };
 
 /** A clock for tests: `sleep` advances time at once and records the waits. */
 export function fakeClock(start = Date.parse('2026-03-01T12:00:00Z')): Clock & { sleeps: number[]; advance(ms: number): void } {

@@ -1,10 +1,14 @@
 /**
  * From the validated action inputs to the list of dispatch targets and the auth choice: every
- * cross-input rule lives here (pure), so main.ts stays wiring.
+ * cross-input rule lives here (pure but for getInputs, which reads them), so main.ts stays wiring.
  */
-import { InputError } from '@deploy-kit/core';
+import type { KeyObject } from 'node:crypto';
+import { InputError, readGitHubContext, readInputs, readRawInput, type RawInputReader } from '@deploy-kit/core';
+import { parsePrivateKey } from './auth.js';
 import { buildDispatchInputs } from './dispatch-inputs.js';
 import { type ExtraDispatch, extrasFor, parseExtraDispatches } from './extras.js';
+import type { FlowConfig } from './flow.js';
+import { inputs } from './io.js';
 import type { TargetSpec } from './preflight.js';
 import { parseProjects } from './projects.js';
 import { type RepositoryName, parseDispatchRef, parseWorkflowRef, resolveRepository } from './target.js';
@@ -78,4 +82,40 @@ export function buildTargets(values: ActionInputs, current: Current): { targets:
 
 export function targetRepositories(targets: TargetSpec[]): RepositoryName[] {
   return targets.map((t) => t.repository);
+}
+
+export interface DispatchConfig {
+  /** runFlow's configuration but for what the step's start and the runner decide (deadline, API URL). */
+  flow: Omit<FlowConfig, 'deadline' | 'apiUrl'>;
+  auth: Auth;
+  /** The GitHub App's private key, parsed (app auth only). */
+  key?: KeyObject;
+  /** Extra dispatches for other environments, for the log. */
+  skippedExtras: ExtraDispatch[];
+  environment: string;
+}
+
+/** Every input read and checked, the targets built and the key parsed, before any request. */
+export async function getInputs(read: RawInputReader = readRawInput, env: Record<string, string | undefined> = process.env): Promise<DispatchConfig> {
+  const values = await readInputs(inputs, read);
+  const context = readGitHubContext(env);
+  const auth = chooseAuth(values);
+  const key = auth.kind === 'app' ? parsePrivateKey(auth.privateKey) : undefined;
+  const { targets, skippedExtras } = buildTargets(values, { owner: context.owner, repo: context.repo });
+  return {
+    flow: {
+      targets,
+      wait: values.wait,
+      // The `timeout` input bounds the whole step: every request and every wait ends by its deadline.
+      timeoutMs: values.timeout ?? 30 * 60_000,
+      pollIntervalMs: values.pollInterval ?? 10_000,
+      cancelOnAbort: values.cancelOnAbort,
+      dryRun: values.dryRun,
+      distinctIdInput: values.distinctIdInput,
+    },
+    auth,
+    ...(key ? { key } : {}),
+    skippedExtras,
+    environment: values.environment,
+  };
 }

@@ -4,7 +4,7 @@
  * `{repository, workflow, ref?, inputs?, environments?}`; `environments` limits an entry to those
  * environments, so one step definition can serve every environment.
  */
-import { InputError } from '@deploy-kit/core';
+import { InputError, splitList } from '@deploy-kit/core';
 import { stringifyInputValue } from './dispatch-inputs.js';
 import { type RepositoryName, type TemplateValues, type WorkflowRef, parseDispatchRef, parseWorkflowRef, renderRepositoryTemplate } from './target.js';
 
@@ -60,7 +60,7 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
     let environments: string[] = [];
     if (entry.environments !== undefined && entry.environments !== null) {
       const raw = entry.environments;
-      const items = typeof raw === 'string' ? raw.split(/[\s,]+/) : Array.isArray(raw) ? raw.map((e) => String(e)) : undefined;
+      const items = typeof raw === 'string' ? splitList(raw) : Array.isArray(raw) ? raw.map((e) => String(e)) : undefined;
       if (!items) throw new InputError(inputName, `the \`environments\` of ${at} is not a list`, 'a list of environment names, e.g. `[production]`', shown(raw));
       environments = items.map((e) => e.trim()).filter((e) => e !== '');
     }

@@ -13,7 +13,7 @@
  * A run that has not appeared yet is retried with exponential backoff, bounded by attempts and by
  * the deadline, never reported missing at the first look.
  */
-import { ActionError, classifyError } from '@deploy-kit/core';
+import { ActionError, classifyError, formatElapsed } from '@deploy-kit/core';
 import { GitHubRequestError } from '@deploy-kit/core/github';
 import { type GitHubApi, httpStatus } from './api.js';
 import type { Clock, Logger } from './clock.js';
@@ -188,11 +188,11 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
     }
     const now = options.clock.now();
     if (now + wait > options.deadline || attempt === maxAttempts) break;
-    if (attempt === 1 || attempt % 5 === 0) options.log.info(`Run not visible yet (${describeStrategy(strategy)}); looking again in ${formatMs(wait)}.`);
+    if (attempt === 1 || attempt % 5 === 0) options.log.info(`Run not visible yet (${describeStrategy(strategy)}); looking again in ${formatElapsed(wait)}.`);
     await options.clock.sleep(wait, options.signal);
     delay = Math.min(options.maxDelayMs, delay * 2);
   }
-  throw new RunNotFoundError(`The workflow was dispatched, but its run did not show up within ${formatMs(options.clock.now() - startedAt)}`, {
+  throw new RunNotFoundError(`The workflow was dispatched, but its run did not show up within ${formatElapsed(options.clock.now() - startedAt)}`, {
     why: `No run of workflow ${query.workflowId} in ${repo.fullName} on ${query.branch} created since ${query.since} matched (${describeStrategy(strategy)}).`,
     check: [
       `The Actions tab of ${repo.fullName}: a run may be waiting for a runner, or the workflow file may have failed to start.`,
@@ -201,7 +201,4 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
   });
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-}
 

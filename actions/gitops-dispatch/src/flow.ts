@@ -2,7 +2,8 @@
  * The whole hand-over for every target (the main dispatch and the extra ones): check all of them
  * before dispatching any, dispatch in order (stopping at the first failure), then find and follow
  * the runs side by side. Never reports partial success as success: the result says, per target,
- * what happened, and `failure` is set whenever anything did not work.
+ * what happened, and `failure` is set whenever anything did not work. Each of the three phases runs
+ * in its own log group (`deps.group`); the step summary (summary.ts) gives each target's outcome.
  */
 import { ActionError, errorMessage, formatDuration } from '@deploy-kit/core';
 import type { RetryOptions } from '@deploy-kit/core';
@@ -40,6 +41,8 @@ export interface FlowDeps {
   newId(): string;
   signal?: AbortSignal;
   retry?: Partial<RetryOptions>;
+  /** Runs one phase inside a log group titled `title` (core's runner.group); default: no group. */
+  group?<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export type TargetState = 'would-dispatch' | 'dispatched' | 'dispatch-failed' | 'not-dispatched';
@@ -83,18 +86,22 @@ function prefix(config: FlowConfig, report: TargetReport): string {
 
 export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowResult> {
   const { log, clock } = deps;
+  const phase = <T>(title: string, fn: () => Promise<T>): Promise<T> => (deps.group ? deps.group(title, fn) : fn());
   const deadline = config.deadline ?? clock.now() + config.timeoutMs;
   // 1. Check every target before dispatching any: a typo in an extra dispatch must not leave the
   //    main one half-done.
-  const resolved: Resolved[] = [];
-  for (const target of config.targets) {
-    const api = await deps.apiFor(target.repository);
-    const r = await preflight(api, target, { parseYaml: deps.parseYaml, distinctIdInput: config.distinctIdInput, log });
-    log.info(
-      `${config.targets.length > 1 ? `[${target.label}] ` : ''}${r.description}: workflow id ${r.workflow.id}, ref ${r.ref}${r.file ? `, ${r.file.inputs.length} declared input(s)` : ''}${r.distinctId ? `, distinct id input "${r.distinctId.input}" (${r.distinctId.placement})` : ''}`,
-    );
-    resolved.push(r);
-  }
+  const resolved: Resolved[] = await phase(`Check the target workflow${config.targets.length > 1 ? 's' : ''}`, async () => {
+    const checked: Resolved[] = [];
+    for (const target of config.targets) {
+      const api = await deps.apiFor(target.repository);
+      const r = await preflight(api, target, { parseYaml: deps.parseYaml, distinctIdInput: config.distinctIdInput, log });
+      log.info(
+        `${config.targets.length > 1 ? `[${target.label}] ` : ''}${r.description}: workflow id ${r.workflow.id}, ref ${r.ref}${r.file ? `, ${r.file.inputs.length} declared input(s)` : ''}${r.distinctId ? `, distinct id input "${r.distinctId.input}" (${r.distinctId.placement})` : ''}`,
+      );
+      checked.push(r);
+    }
+    return checked;
+  });
   const capabilities: ServerCapabilities = {};
   const reports: TargetReport[] = resolved.map((r) => ({
     label: r.target.label,
@@ -107,7 +114,7 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
   const urlOf = (r: Resolved) => `${config.apiUrl}/repos/${r.target.repository.fullName}/actions/workflows/${r.workflow.id}/dispatches`;
 
   if (config.dryRun) {
-    resolved.forEach((r, i) => {
+    await phase('Dry run: the dispatch requests', async () => resolved.forEach((r, i) => {
       const report = reports[i]!;
       const ask = shouldAskDetails(r, capabilities);
       const body = requestBody(r, r.distinctId ? '<distinct id>' : undefined, ask);
@@ -115,61 +122,65 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
       report.request = { method: 'POST', url: urlOf(r), body };
       report.inputs = (body.inputs as Record<string, string> | undefined) ?? {};
       log.info(`${prefix(config, report)}[dry-run] would send POST ${report.request.url}\n${JSON.stringify(body, null, 2)}`);
-    });
+    }));
     return { reports };
   }
 
   // 2. Dispatch in order; after a failure the rest are not attempted.
   const dispatched: Array<{ resolved: Resolved; report: TargetReport; result: Dispatched }> = [];
-  for (let i = 0; i < resolved.length; i++) {
-    const r = resolved[i]!;
-    const report = reports[i]!;
-    const snapshot = async () => {
-      const { data } = await r.api.call<{ workflow_runs: Array<{ id: number }> }>(
-        `list recent runs of ${r.workflow.name}`,
-        'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
-        { owner: r.target.repository.owner, repo: r.target.repository.repo, workflow_id: r.workflow.id, event: 'workflow_dispatch', per_page: 100, exclude_pull_requests: true },
-      );
-      return data.workflow_runs.map((run) => run.id);
-    };
-    try {
-      const result = await dispatch(r, { capabilities, newId: deps.newId, now: clock.now, log, snapshot, retry: deps.retry });
-      report.state = 'dispatched';
-      report.request = { method: 'POST', url: urlOf(r), body: result.requestBody };
-      report.inputs = (result.requestBody.inputs as Record<string, string> | undefined) ?? {};
-      report.distinctId = result.distinctId;
-      const sent = Object.entries(report.inputs).map(([k, v]) => `${k}=${v}`).join(', ');
-      log.info(`${prefix(config, report)}Sent ref ${r.ref}${sent ? ` with inputs ${sent}` : ' without inputs'}.`);
-      if (result.run) {
-        report.runId = result.run.id;
-        report.runUrl = result.run.htmlUrl;
-        report.runApiUrl = result.run.url;
-        report.foundBy = 'run-details';
-        log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref}: run ${result.run.id} — ${result.run.htmlUrl}`);
-      } else {
-        log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref} (the server returned no run details${result.distinctId ? `; distinct id ${result.distinctId}` : ''}).`);
+  await phase('Dispatch', async () => {
+    for (let i = 0; i < resolved.length; i++) {
+      const r = resolved[i]!;
+      const report = reports[i]!;
+      const snapshot = async () => {
+        const { data } = await r.api.call<{ workflow_runs: Array<{ id: number }> }>(
+          `list recent runs of ${r.workflow.name}`,
+          'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+          { owner: r.target.repository.owner, repo: r.target.repository.repo, workflow_id: r.workflow.id, event: 'workflow_dispatch', per_page: 100, exclude_pull_requests: true },
+        );
+        return data.workflow_runs.map((run) => run.id);
+      };
+      try {
+        const result = await dispatch(r, { capabilities, newId: deps.newId, now: clock.now, log, snapshot, retry: deps.retry });
+        report.state = 'dispatched';
+        report.request = { method: 'POST', url: urlOf(r), body: result.requestBody };
+        report.inputs = (result.requestBody.inputs as Record<string, string> | undefined) ?? {};
+        report.distinctId = result.distinctId;
+        const sent = Object.entries(report.inputs).map(([k, v]) => `${k}=${v}`).join(', ');
+        log.info(`${prefix(config, report)}Sent ref ${r.ref}${sent ? ` with inputs ${sent}` : ' without inputs'}.`);
+        if (result.run) {
+          report.runId = result.run.id;
+          report.runUrl = result.run.htmlUrl;
+          report.runApiUrl = result.run.url;
+          report.foundBy = 'run-details';
+          log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref}: run ${result.run.id} — ${result.run.htmlUrl}`);
+        } else {
+          log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref} (the server returned no run details${result.distinctId ? `; distinct id ${result.distinctId}` : ''}).`);
+        }
+        dispatched.push({ resolved: r, report, result });
+      } catch (error) {
+        report.state = 'dispatch-failed';
+        report.error = error instanceof ActionError ? error : new ActionError(`Could not dispatch ${r.description}: ${errorMessage(error)}`, { cause: error });
+        break;
       }
-      dispatched.push({ resolved: r, report, result });
-    } catch (error) {
-      report.state = 'dispatch-failed';
-      report.error = error instanceof ActionError ? error : new ActionError(`Could not dispatch ${r.description}: ${errorMessage(error)}`, { cause: error });
-      break;
     }
-  }
+  });
 
   // 3. Find and follow the runs side by side.
-  if (config.wait !== 'none') {
-    const pollers = new Map<GitHubApi, number>();
-    for (const d of dispatched) pollers.set(d.resolved.api, (pollers.get(d.resolved.api) ?? 0) + 1);
-    await Promise.all(
-      dispatched.map(async ({ resolved: r, report, result }) => {
-        try {
-          await follow(config, deps, r, report, result, deadline, pollers.get(r.api) ?? 1);
-        } catch (error) {
-          report.error ??= error instanceof ActionError ? error : new ActionError(`Following the run of ${r.description} failed: ${errorMessage(error)}`, { cause: error });
-        }
-      }),
-    );
+  if (config.wait !== 'none' && dispatched.length > 0) {
+    await phase(`Follow the run${dispatched.length > 1 ? 's' : ''} (until ${config.wait})`, async () => {
+      const pollers = new Map<GitHubApi, number>();
+      for (const d of dispatched) pollers.set(d.resolved.api, (pollers.get(d.resolved.api) ?? 0) + 1);
+      await Promise.all(
+        dispatched.map(async ({ resolved: r, report, result }) => {
+          try {
+            await follow(config, deps, r, report, result, deadline, pollers.get(r.api) ?? 1);
+          } catch (error) {
+            report.error ??= error instanceof ActionError ? error : new ActionError(`Following the run of ${r.description} failed: ${errorMessage(error)}`, { cause: error });
+          }
+        }),
+      );
+    });
   }
   return { reports, failure: composeFailure(reports) };
 }

@@ -2,6 +2,7 @@
  * Outputs and the step summary from the flow's reports. The single outputs describe the main
  * dispatch (the first target); `json` holds every dispatch.
  */
+import type { StepSummary } from '@deploy-kit/core';
 import type { ApiStats } from './api.js';
 import type { TargetReport } from './flow.js';
 
@@ -98,4 +99,13 @@ export function summarySections(reports: TargetReport[], options: { dryRun: bool
   }
   sections.push(`${options.stats.requests} GitHub API request(s), ${options.stats.notModified} answered 304 Not Modified (free of rate limit).`);
   return sections;
+}
+
+/** The step summary: the targets' table (each one's outcome), the failure if any, then the details. */
+export function stepSummary(reports: TargetReport[], failure: Error | undefined, options: { dryRun: boolean; stats: ApiStats }): StepSummary {
+  return {
+    title: `gitops-dispatch${options.dryRun ? ' (dry run)' : ''}`,
+    table: summaryTable(reports),
+    sections: [...(failure ? [`**Failed:** ${failure.message.replace(/\n/g, '  \n')}`] : []), ...summarySections(reports, options)],
+  };
 }

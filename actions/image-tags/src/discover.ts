@@ -6,6 +6,7 @@
  */
 import { readdir as fsReaddir } from 'node:fs/promises';
 import * as path from 'node:path';
+import { globToRegExp } from '@deploy-kit/core';
 
 import { TagInputError } from './errors.js';
 import { normalizeServiceName } from './naming.js';
@@ -26,26 +27,6 @@ export interface DiscoveredService {
   /** The matched path, relative to cwd when the pattern was relative. */
   path: string;
   pattern: string;
-}
-
-function segmentRegex(segment: string): RegExp {
-  let re = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const end = segment.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        let cls = segment.slice(i + 1, end);
-        if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
-        re += `[${cls.replace(/\\/g, '\\\\')}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 async function list(readdir: ReaddirFn, dir: string): Promise<DirEntryLike[]> {
@@ -84,7 +65,7 @@ async function walk(readdir: ReaddirFn, base: string, rel: string, segments: str
     } else if (e.isDirectory()) await walk(readdir, base, next, rest, dirsOnly, out);
     return;
   }
-  const re = segmentRegex(seg);
+  const re = globToRegExp(seg, { braces: false });
   const entries = (await list(readdir, dir)).filter(e => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {

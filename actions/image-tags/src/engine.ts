@@ -6,11 +6,12 @@
  * `computeImageTags`, writes `bakeFiles` to the runner's temp dir and sets `outputs`.
  */
 import { classifyRef, releaseTagOf } from '@deploy-kit/core';
+import type { ImageTagsService } from '@deploy-kit/core/oci/image-tags-json';
 
 import { TagInputError } from './errors.js';
 import type { EventContext } from './context.js';
 import { parseToolkitBool } from './context.js';
-import { normalizeList, type ListInput } from './list.js';
+import { normalizeList } from './list.js';
 import {
   annotationLevels,
   computeMeta,
@@ -22,6 +23,7 @@ import {
   DEFAULT_SHORT_SHA_LENGTH,
   type LatestReport,
   type Meta,
+  type MetaInputs,
   type MetaOptions,
   type RuleReport,
 } from './meta.js';
@@ -29,13 +31,8 @@ import { checkTag, DEFAULT_PIN_TEMPLATE, normalizeServiceName, parseRegistry, re
 
 export const DEFAULT_BAKE_TARGET = 'docker-metadata-action';
 
-export interface ImageTagsInputs {
-  // docker/metadata-action's inputs (lists already split, e.g. with parseListInput)
-  images?: ListInput;
-  tags?: ListInput;
-  flavor?: ListInput;
-  labels?: ListInput;
-  annotations?: ListInput;
+/** docker/metadata-action's inputs (MetaInputs: lists already split, e.g. with parseListInput), then deploy-kit's. */
+export interface ImageTagsInputs extends MetaInputs {
   /** Output separators; an empty value means "\n" (metadata-action reads them untrimmed). */
   sepTags?: string;
   sepLabels?: string;
@@ -67,16 +64,8 @@ export interface ImageTagsOptions extends Omit<MetaOptions, 'shortShaLength'> {
   env?: MetadataEnv;
 }
 
-export interface ServiceImage {
-  /** Service name (seed mode) or the image's last path component (metadata mode). */
-  service: string;
-  /** Repository without tag. */
-  image: string;
-  /** Full references `image:tag`. */
-  tags: string[];
-  /** Full pin reference `image:pin`. */
-  pin: string;
-}
+/** One service of the `json` output: core's schema, which push-artifacts, migrate-job and the release steps read. */
+export type ServiceImage = ImageTagsService;
 
 export interface MatrixEntry {
   service: string;

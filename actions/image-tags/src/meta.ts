@@ -4,6 +4,7 @@
  * `type=channel`, the `latest` policy for prereleases and an explanation of every rule.
  */
 import { valueAt } from '@deploy-kit/core';
+import { TAG_PATTERN } from '@deploy-kit/core/oci/reference';
 import type SemVer from 'semver/classes/semver.js';
 
 import { refTypeOf, repoInfoFromPayload, type EventContext, type RepoInfo } from './context.js';
@@ -107,9 +108,6 @@ export interface Meta {
 export function sanitizeTag(tag: string): string {
   return tag.replace(/[^a-zA-Z0-9._-]+/g, '-');
 }
-
-/** A Docker/OCI tag: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. */
-export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 export function shortSha(sha: string, length = DEFAULT_SHORT_SHA_LENGTH): string {
   if (!sha) return '';

@@ -3,10 +3,10 @@
  * `123456.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3`), with OCI-spec validation of every
  * repository path component and tag, and the immutable pin tag.
  */
-import { PATH_COMPONENT, PATH_RULE, suggestComponent } from '@deploy-kit/core/oci/reference';
+import { PATH_COMPONENT, PATH_RULE, suggestComponent, TAG_PATTERN } from '@deploy-kit/core/oci/reference';
 import { readRegistry, registryPrefix } from '@deploy-kit/core/oci/registry';
 import { TagInputError } from './errors.js';
-import { sanitizeTag, TAG_PATTERN } from './meta.js';
+import { sanitizeTag } from './meta.js';
 
 export const KINDS: Record<string, string> = { ms: 'ms_{name}', cli: 'cli_{name}' };
 export const DEFAULT_PIN_TEMPLATE = 'sha-{sha7}';

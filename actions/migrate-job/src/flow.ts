@@ -5,7 +5,7 @@
  * (`deps`), so the orchestration is unit-tested (gitops-dispatch's runFlow is the model); main.ts wires
  * the real services.
  */
-import { ActionError, errorMessage, formatDuration, redact, type StepSummary } from '@deploy-kit/core';
+import { ActionError, errorMessage, formatDuration, redact, type PhaseReport, type StepSummary } from '@deploy-kit/core';
 import type { MigrationBackend } from './backends/types.js';
 import type { MigrationConfig } from './config.js';
 import { pinnedReference, type ImageReference as ImageRef } from '@deploy-kit/core/oci';
@@ -29,12 +29,7 @@ export interface FlowDeps {
   signal: AbortSignal;
 }
 
-export interface PhaseReport {
-  name: string;
-  outcome: string;
-  ms: number;
-  failed?: boolean;
-}
+export type { PhaseReport } from '@deploy-kit/core';
 
 export interface FlowResult {
   result: MigrationResult;

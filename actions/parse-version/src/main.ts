@@ -1,64 +1,16 @@
-import {
-  type ReleaseInfo,
-  parseBranchRules,
-  parseEnvironmentRules,
-  readGitHubContext,
-  readInputs,
-  runner as core,
-  resolveRelease,
-  run,
-  writeOutputs,
-  writeSummary,
-} from '@deploy-kit/core';
-import { inputs, outputs } from './io.js';
+/** parse-version: inputs → runParseVersion (flow.ts) with the runner's log group, outputs and summary. */
+import { runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 
-async function main(): Promise<void> {
-  const values = await readInputs(inputs);
-  const context = readGitHubContext();
-  const rules = parseEnvironmentRules(values.environments, 'environments');
-  const branchRules = parseBranchRules(values.branchEnvironments, 'branch-environments');
-  const ref = values.ref || context.ref;
-  const release = resolveRelease({
-    ref,
-    sha: context.sha,
-    tagPrefix: values.tagPrefix,
-    rules,
-    branchRules,
-    strict: values.strict,
-    prNumber: context.prNumber,
+import { getInputs } from './config.js';
+import { runParseVersion } from './flow.js';
+import { outputs } from './io.js';
+
+void run(async () => {
+  await runParseVersion(await getInputs(), {
+    group: (title, fn) => core.group(title, fn),
+    info: (line) => core.info(line),
+    notice: (line) => core.notice(line),
+    writeOutputs: (values) => writeOutputs(outputs, values),
+    writeSummary,
   });
-
-  writeOutputs(outputs, toOutputs(release));
-  core.info(`${release.refType} ${release.refName} → version ${release.version}, channel ${release.channel}, environment ${release.environment || '(none)'}`);
-  if (release.environment === '') {
-    core.notice(`No environment for ${ref}: no rule in ${release.refType === 'tag' ? '"environments"' : '"branch-environments"'} matches it.`);
-  }
-  writeSummary({
-    title: 'parse-version',
-    table: {
-      header: ['ref', 'version', 'channel', 'environment', 'production'],
-      rows: [[ref, release.version, release.channel, release.environment || '—', release.isProduction ? 'yes' : 'no']],
-    },
-  });
-}
-
-function toOutputs(release: ReleaseInfo) {
-  return {
-    tag: release.tag,
-    version: release.version,
-    major: release.major,
-    minor: release.minor,
-    patch: release.patch,
-    prerelease: release.prerelease,
-    channel: release.channel,
-    'channel-number': release.channelNumber,
-    build: release.build,
-    environment: release.environment,
-    'is-prerelease': release.isPrerelease,
-    'is-production': release.isProduction,
-    'short-sha': release.shortSha,
-    'ref-type': release.refType,
-  };
-}
-
-void run(main);
+});

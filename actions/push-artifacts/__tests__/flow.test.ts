@@ -8,15 +8,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { ActionError, InputError, readInputs, renderSummary } from '@deploy-kit/core';
+import { ActionError, InputError, renderSummary } from '@deploy-kit/core';
 import type { Login } from '@deploy-kit/core/oci';
 import type { RegistryCredentials, UploadResult } from '@deploy-kit/core/oci/client';
 import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
-import { buildConfig, type PushConfig } from '../src/config.js';
+import { getInputs, type PushConfig } from '../src/config.js';
 import type { CommandResult } from '../src/docker.js';
 import type { EcrApi, EcrImage, EcrLogin, EcrRepository } from '../src/ecr.js';
 import { runFlow, type FlowDeps } from '../src/flow.js';
-import { inputs } from '../src/io.js';
 import type { RegistryApi } from '../src/push.js';
 import type { ObjectParams, RemoteObject, S3Api } from '../src/s3.js';
 import { mainOutputs, outputsJson, summary } from '../src/summary.js';
@@ -40,7 +39,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The plan exactly as main.ts makes it from action.yml-style raw inputs. */
 async function plan(raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV): Promise<PushConfig> {
-  return buildConfig(await readInputs(inputs, (name) => raw[name] ?? ''), env);
+  return getInputs((name) => raw[name] ?? '', env);
 }
 
 /** ECR as AWS answers: a token for the registry of the account asked for; repositories that exist or not. */

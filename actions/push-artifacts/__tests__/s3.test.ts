@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError } from '@deploy-kit/core';
-import { firstMatch, globToRegExp, matchesGlob, parseGlobRules } from '../src/globs.js';
+import { ActionError, globToRegExp } from '@deploy-kit/core';
+import { firstMatch, matchesGlob, parseGlobRules } from '../src/globs.js';
 import { ByteBudget, defaultContentType, isIdentical, keyPrefix, partSizeFor, planUpload, sha256sums, uploadFiles, type LocalFile, type ObjectParams, type RemoteObject, type S3Api, type UploadedPart } from '../src/s3.js';
 import { parseSize } from '../src/size.js';
 

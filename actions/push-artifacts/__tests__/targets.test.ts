@@ -49,6 +49,14 @@ describe('parseImages', () => {
     expect(parseImages('["a:1","b:2"]').map((t) => t.repository)).toEqual(['a', 'b']);
   });
 
+  test.each<[string, string, ReturnType<typeof parseImages>]>([
+    ['alone', '[::1]:5000/app:1', [{ host: '[::1]:5000', repository: 'app', tags: ['1'], service: 'app' }]],
+    ['first of a comma list', '[::1]:5000/app:1,example.com/x:1', [{ host: '[::1]:5000', repository: 'app', tags: ['1'], service: 'app' }, { host: 'example.com', repository: 'x', tags: ['1'], service: 'x' }]],
+    ['first of lines, and again', '[fe80::1]/app:1\n[::1]:5000/team/b:2', [{ host: '[fe80::1]', repository: 'app', tags: ['1'], service: 'app' }, { host: '[::1]:5000', repository: 'team/b', tags: ['2'], service: 'b' }]],
+  ])('a bracketed IPv6 registry host in the first reference, %s: a list, not JSON', (_what, raw, expected) => {
+    expect(parseImages(raw)).toEqual(expected);
+  });
+
   test('empty is no images', () => {
     expect(parseImages('  ')).toEqual([]);
   });

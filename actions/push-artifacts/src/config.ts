@@ -3,11 +3,11 @@
  * checked here, before anything is read, logged in to, created or sent (SECURITY.md rule 12). Pure
  * (the environment is passed in); the flow (flow.ts) only carries the plan out.
  */
-import { InputError, runReleaseTag, type InputValues } from '@deploy-kit/core';
+import { InputError, readInputs, readRawInput, runReleaseTag, type InputValues, type RawInputReader } from '@deploy-kit/core';
 import { resolveAwsRegion } from '@deploy-kit/core/aws';
 import { parseEcrHost, parseRegistry, type RegistryAddress } from '@deploy-kit/core/oci';
 import { parseGlobRules, type GlobRule } from './globs.js';
-import type { inputs } from './io.js';
+import { inputs } from './io.js';
 import { loginPlan } from './logins.js';
 import { keyPrefix, keySegmentProblem } from './s3.js';
 import { parseSize } from './size.js';
@@ -191,4 +191,9 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
           },
     warnings,
   };
+}
+
+/** Every input read and checked into one plan, before anything else happens. */
+export async function getInputs(read: RawInputReader = readRawInput, env: NodeJS.ProcessEnv = process.env): Promise<PushConfig> {
+  return buildConfig(await readInputs(inputs, read), env);
 }

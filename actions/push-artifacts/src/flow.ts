@@ -16,7 +16,7 @@
  * while the read-only checks (sources hashed, login, tags in place, objects identical) still run.
  */
 import { tmpdir } from 'node:os';
-import { ActionError, Changes, errorMessage, formatSeconds, inheritedEnvironment } from '@deploy-kit/core';
+import { ActionError, Changes, errorMessage, formatSeconds, inheritedEnvironment, type PhaseReport } from '@deploy-kit/core';
 import { awsEndpointFromEnv } from '@deploy-kit/core/aws';
 import { describeRegistryNetworkError, ecrHost, formatReference, parseEcrHost, registryBaseUrl, type Login } from '@deploy-kit/core/oci';
 import type { RegistryCredentials } from '@deploy-kit/core/oci/client';
@@ -54,13 +54,7 @@ export interface FlowDeps {
   };
 }
 
-export interface PhaseReport {
-  name: string;
-  /** What the phase did, in a few words (or why it failed). */
-  outcome: string;
-  ms: number;
-  failed?: boolean;
-}
+export type { PhaseReport } from '@deploy-kit/core';
 
 export interface Outcome {
   registry: string;

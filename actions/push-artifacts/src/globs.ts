@@ -1,50 +1,15 @@
 /**
  * Per-glob rules for S3 objects (`cache-control`, `content-types`): `*` within one path segment,
- * `**` across segments, `?`, `[abc]`, `{a,b}`. A pattern without `/` matches the file name in any
+ * `**` across segments, `?`, `[abc]`, `{a,b}` (core's globToRegExp). A pattern without `/` matches the file name in any
  * directory (as in .gitignore); one with `/` matches the path relative to the source directory.
  * The first rule that matches a file wins.
  */
-import { parseJsonOrText } from '@deploy-kit/core';
+import { globToRegExp, parseJsonOrText } from '@deploy-kit/core';
 
 export interface GlobRule {
   pattern: string;
   value: string;
   regex: RegExp;
-}
-
-export function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  let braces = 0;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        i++;
-        if (pattern[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 1);
-      if (close < 0) re += '\\[';
-      else {
-        const body = pattern.slice(i + 1, close).replace(/\\/g, '\\\\');
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = close;
-      }
-    } else if (c === '{') {
-      braces++;
-      re += '(?:';
-    } else if (c === '}' && braces > 0) {
-      braces--;
-      re += ')';
-    } else if (c === ',' && braces > 0) re += '|';
-    else re += c.replace(/[.+^$()|\\]/g, '\\$&');
-  }
-  while (braces-- > 0) re += ')';
-  return new RegExp(`^${re}$`);
 }
 
 export function matchesGlob(rule: Pick<GlobRule, 'pattern' | 'regex'>, relativePath: string): boolean {

@@ -2,23 +2,18 @@
  * push-artifacts' entry point: the inputs → one validated plan (config.ts) → the phases (flow.ts)
  * with the real services → outputs and the step summary (summary.ts).
  */
-import { readInputs, runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
+import { runner as core, run, writeOutputs, writeSummary } from '@deploy-kit/core';
 import { writeDockerConfig, removeDockerConfig } from '@deploy-kit/core/oci';
 import { RegistryClient } from '@deploy-kit/core/oci/client';
 import { closeTransport } from '@deploy-kit/core/oci/transport';
-import { buildConfig, type PushConfig } from './config.js';
+import { getInputs } from './config.js';
 import { runCommand } from './docker.js';
 import { createEcrApi } from './ecr.js';
 import { runFlow, type FlowDeps } from './flow.js';
-import { inputs, outputs } from './io.js';
+import { outputs } from './io.js';
 import { createS3Api } from './s3.js';
 import { dockerConfigState, stepDockerConfigState } from './state.js';
 import { mainOutputs, outputsJson, summary } from './summary.js';
-
-/** Every input, checked before anything else happens. */
-async function getInputs(): Promise<PushConfig> {
-  return buildConfig(await readInputs(inputs), process.env);
-}
 
 const deps: FlowDeps = {
   env: process.env,

@@ -1,7 +1,7 @@
 /**
  * push-artifacts' outputs, `json` and step summary from a run's outcome. Pure.
  */
-import { markdownTable, type StepSummary } from '@deploy-kit/core';
+import { formatElapsed, markdownTable, type StepSummary } from '@deploy-kit/core';
 import type { PushConfig } from './config.js';
 import type { Outcome } from './flow.js';
 import type { outputs } from './io.js';
@@ -24,9 +24,6 @@ export function outputsJson(outcome: Outcome, config: Pick<PushConfig, 'dryRun'>
   };
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 
 export function summary(outcome: Outcome, config: Pick<PushConfig, 'dryRun' | 'compressLayers'>, failure?: { message: string }): StepSummary {
   const sections: string[] = [];
@@ -54,7 +51,7 @@ export function summary(outcome: Outcome, config: Pick<PushConfig, 'dryRun' | 'c
     sections.push(`**Dry run**: nothing was changed. Would:\n${listed.join('\n') || '- nothing'}`);
   }
   if (outcome.phases.length > 0) {
-    sections.push(`**Phases**\n\n${markdownTable(['phase', 'outcome', 'time'], outcome.phases.map((p) => [p.failed ? `${p.name} (failed)` : p.name, p.outcome, formatMs(p.ms)]))}`);
+    sections.push(`**Phases**\n\n${markdownTable(['phase', 'outcome', 'time'], outcome.phases.map((p) => [p.failed ? `${p.name} (failed)` : p.name, p.outcome, formatElapsed(p.ms)]))}`);
   }
   return {
     title: `push-artifacts${config.dryRun ? ' (dry run)' : ''}`,

@@ -6,7 +6,7 @@
  * output (`{include:[{service,image,tags}]}`) or one matrix entry (`${{ toJSON(matrix) }}`),
  * docker/metadata-action's `json` (`{tags:[...]}`), or a plain list of references.
  */
-import { InputError, parseJsonOrText, parseList } from '@deploy-kit/core';
+import { InputError, parseJsonOrText, splitList } from '@deploy-kit/core';
 import { ImageReferenceError, looksLikeImageTagsJson, parseImageReference, readImageTagsJson, type ImageReference, type RegistryAddress } from '@deploy-kit/core/oci';
 
 export interface ImageTarget {
@@ -24,7 +24,7 @@ const IMAGES_FORMS =
   "image-tags' `json` or `matrix` output, a JSON object with `tags`, or a list of references such as `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3`";
 
 function asStrings(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(/[\n,]/).map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof value === 'string') return splitList(value, 'lines-and-commas');
   if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((s) => s.trim()).filter((s) => s !== '');
   return undefined;
 }
@@ -80,7 +80,8 @@ export function parseImages(raw: string, name = 'images', options: { requireTag?
     // `[` that is not JSON is a list whose first reference has an IPv6 host (`[::1]:5000/app:v1`).
     badJson: (reason, text) => (text.startsWith('{') ? `is not valid JSON (${reason})` : undefined),
     fromJson: (parsed) => entriesFromJson(parsed, name, raw),
-    fromText: (text) => parseList(name, text).map((ref) => ({ ref })),
+    // The text itself, not parseList, which would read a leading `[` as a JSON array once more.
+    fromText: (text) => splitList(text).map((ref) => ({ ref })),
   });
   const byRepo = new Map<string, ImageTarget>();
   for (const entry of entries) {

@@ -12,6 +12,7 @@
  * here before git is asked anything; the decision is a pure function of them and the checkout's tags.
  */
 import { ActionError, InputError, type StepSummary } from '@deploy-kit/core';
+import { DIGEST_PATTERN, TAG_PATTERN } from '@deploy-kit/core/oci/reference';
 
 export type Promote = 'auto' | 'always' | 'never';
 export type PushMode = 'push' | 'docker';
@@ -52,7 +53,7 @@ export function readGateConfig(env: Record<string, string | undefined>): GateCon
   // promote-from names an image in each target repository: a tag (Docker's tag grammar) or a digest.
   // One line by construction, so it also cannot smuggle a line into any file it is written to.
   const promoteFrom = env.PROMOTE_FROM ?? '';
-  if (promoteFrom !== '' && !PROMOTE_FROM.test(promoteFrom)) {
+  if (promoteFrom !== '' && !DIGEST_PATTERN.test(promoteFrom) && !TAG_PATTERN.test(promoteFrom)) {
     throw new InputError(
       'promote-from',
       'is not an image tag or digest',
@@ -99,8 +100,6 @@ export function readStagingPolicy(env: Record<string, string | undefined>): Stag
   }
   return { require, environment };
 }
-
-const PROMOTE_FROM = /^(?:sha256:[0-9a-f]{64}|[A-Za-z0-9_][A-Za-z0-9._-]{0,127})$/;
 
 /** The checkout's tags, behind an interface so the gate's decisions are tested without git. */
 export interface CheckoutTags {

@@ -5,11 +5,13 @@
  *
  * A step reads its values from its env (the composite's `env:`; never `INPUT_*`, which would claim
  * inputs of an action), decides with pure functions, and writes its outputs in the file-command
- * delimiter form through core. Adding a step is one entry in STEPS (e.g. `migrate-image`).
+ * delimiter form through core. Adding a step is one entry in STEPS.
  */
 import { ActionError, type StepSummary } from '@deploy-kit/core';
+import { pickMigrationImage } from '@deploy-kit/core/oci/migration-image';
 
 import { decideGate, gateLogLine, gateSummary, readGateConfig, readStagingPolicy, type CheckoutTags } from './gate.js';
+import { migrationImageLogLine, migrationImageSummary, readMigrationImageRequest } from './migrate-image.js';
 import { planRollback, readRollbackConfig, rollbackOutputs, rollbackSummary } from './rollback.js';
 import { checkStagingEvidence, type EvidenceServices } from './staging.js';
 
@@ -56,6 +58,14 @@ export const gateStep: Step = async (io) => {
   io.summary(gateSummary(config, decision, said));
 };
 
+/** The migration image: migrate-job's `image` (one image reference, or '' for migrate-job's default). */
+export const migrateImageStep: Step = async (io) => {
+  const choice = pickMigrationImage(readMigrationImageRequest(io.env));
+  io.setOutput('image', choice.image);
+  io.info(migrationImageLogLine(choice));
+  io.summary(migrationImageSummary(choice));
+};
+
 /** The rollback workflow's target: the version, its images by digest, what it replaces and the schema that stays. */
 export const rollbackTargetStep: Step = async (io) => {
   const config = readRollbackConfig(io.env);
@@ -66,7 +76,7 @@ export const rollbackTargetStep: Step = async (io) => {
   io.summary(rollbackSummary(plan));
 };
 
-export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep, 'rollback-target': rollbackTargetStep };
+export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep, 'migrate-image': migrateImageStep, 'rollback-target': rollbackTargetStep };
 
 /** Runs the step named by the first argument. */
 export async function runStep(argv: readonly string[], io: StepIo): Promise<void> {

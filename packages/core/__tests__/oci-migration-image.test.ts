@@ -1,4 +1,4 @@
-// The image a release's migration runs (release/migrate-image.mjs's rules, typed): the input, else
+// The image a release's migration runs (the release composite's `migrate-image` step): the input, else
 // the chosen service's pin, by digest when push-artifacts reported one.
 import { describe, expect, test } from '@jest/globals';
 import { ActionError, InputError } from '@deploy-kit/core';

@@ -1,5 +1,5 @@
 // The one image reference parser: every case the four former parsers handled (push-artifacts'
-// refs.ts, migrate-job's image.ts, image-tags' image.ts, release/migrate-image.mjs), in one table.
+// refs.ts, migrate-job's image.ts, image-tags' image.ts, the release composite's migrate-image.mjs), in one table.
 import { describe, expect, test } from '@jest/globals';
 import { ImageReferenceError, formatReference, isDigest, parseImageReference, pinnedReference, suggestComponent, type ImageReference, type ReferenceProblem } from '@deploy-kit/core/oci';
 

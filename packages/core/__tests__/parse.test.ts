@@ -3,6 +3,7 @@ import { InputError } from '../src/errors.js';
 import {
   formatDuration,
   formatSeconds,
+  formatElapsed,
   loadYamlParser,
   needsYamlParser,
   parseBoolean,
@@ -349,6 +350,22 @@ describe('formatSeconds', () => {
     [30_000, '30.0 s'],
   ])('%d ms → %s', (ms, text) => {
     expect(formatSeconds(ms)).toBe(text);
+  });
+});
+
+describe('formatElapsed', () => {
+  test.each([
+    [0, '0 ms'],
+    [249.6, '250 ms'],
+    [999, '999 ms'],
+    [1000, '1.0 s'],
+    [1234, '1.2 s'],
+    [9949, '9.9 s'],
+    [10_000, '10 s'],
+    [15_000, '15 s'],
+    [125_400, '125 s'],
+  ])('%d ms → %s', (ms, text) => {
+    expect(formatElapsed(ms)).toBe(text);
   });
 });
 

@@ -14,5 +14,6 @@ export * from './dryrun.js';
 export * from './state.js';
 export * from './cancel.js';
 export * from './version.js';
+export * from './glob.js';
 export * from './trust.js';
 export * from './deployment-record.js';

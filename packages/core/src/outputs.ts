@@ -47,6 +47,15 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
   return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
+/** One named phase of a step (each run in its log group), for the step summary's phase table. */
+export interface PhaseReport {
+  name: string;
+  /** What the phase did, in a few words (or why it failed). */
+  outcome: string;
+  ms: number;
+  failed?: boolean;
+}
+
 export interface StepSummary {
   title: string;
   /** A two-column table of name → value, or a full table. */

@@ -275,6 +275,14 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * `250` → `250 ms`, `1234` → `1.2 s`, `15000` → `15 s`: an elapsed time in a log line or a summary
+ * table, as precise as a reader needs at that size.
+ */
+export function formatElapsed(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
 export function parseEnum<const T extends string>(name: string, raw: string, allowed: readonly T[]): T {
   const value = raw.trim();
   const match = allowed.find((candidate) => candidate === value) ?? allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());

@@ -156,7 +156,7 @@ export interface RetryOptions {
 /** Waits `ms`, or less when `signal` aborts (a wait never outlives the step's deadline or cancellation). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted || ms <= 0) return resolve();
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);

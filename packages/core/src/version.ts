@@ -15,6 +15,7 @@
 
 import SemVer from 'semver/classes/semver.js';
 import { ActionError, InputError } from './errors.js';
+import { globToRegExp } from './glob.js';
 
 /** The deployment guide's rules, in the `environments` input's multiline `channel=environment` form. */
 export const DEFAULT_ENVIRONMENT_RULES = 'alpha=development\nbeta=development\nrc=staging\nrelease=production';
@@ -186,26 +187,12 @@ export function parseBranchRules(map: Record<string, string>, inputName = 'branc
   return rules;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') {
-      if (pattern[i + 1] === '*') {
-        source += '.*';
-        i++;
-      } else {
-        source += '[^/]*';
-      }
-    } else {
-      source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
+// Branch patterns allow only `*` and `**` (parseBranchRules refuses `?` and `[`); `{` is a literal
+// character of a branch name, and `**` is GitHub's "any characters" (no optional directory).
+const BRANCH_GLOB = { braces: false, optionalGlobstarDirectory: false } as const;
 
 function matchBranch(branch: string, rules: BranchRule[]): BranchRule | undefined {
-  return rules.find((rule) => rule.pattern !== PULL_REQUEST_RULE && globToRegExp(rule.pattern).test(branch));
+  return rules.find((rule) => rule.pattern !== PULL_REQUEST_RULE && globToRegExp(rule.pattern, BRANCH_GLOB).test(branch));
 }
 
 // ---------------------------------------------------------------------------------------------
