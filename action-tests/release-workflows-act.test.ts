@@ -15,6 +15,9 @@
 //                                    (v1.2.3 passed the gate on rc.1's successful staging deployment and
 //                                    its digests in ECR: require-staging: deployment, the default)
 //   production.yml v1.2.4          → refused: v1.2.4-rc.1's staging deployment failed its verification
+//   rollback.yml   dispatch staging, v1.2.3-rc.1 → back from v1.2.4-rc.1: images checked in ECR by
+//                                    digest, gitops-staging dispatched and waited, the rollback recorded
+//                                    and verified, no migration
 //   promote.yml    dispatch v1.2.3 → re-promotion of the same digest succeeds, the migration is
 //                                    already complete (not run twice), production dispatched again
 //   staging.yml    v1.2.3-beta.1-rc.2 → refused in plan (it resolves to development, the caller declared
@@ -446,6 +449,28 @@ describe('the production gate asks for evidence (issue 16, require-staging: depl
     expect((await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.4' }] }))).images ?? []).toEqual([]);
     expect(dispatches('example-org/gitops-production', 'v1.2.4')).toEqual([]);
     expect(e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4')).toEqual([]);
+  });
+});
+
+describe('rollback.yml by hand (workflow_dispatch, issue 16)', () => {
+  test('staging back to v1.2.3-rc.1 after v1.2.4-rc.1 failed: its images checked in ECR by digest, dispatched and waited, recorded from → to, verified; no migration', async () => {
+    const pods = e2e.node.handled.length;
+    const before = dispatches('example-org/gitops-staging', 'v1.2.3-rc.1').length;
+    const run = await e2e.run('rollback.yml', { inputs: { environment: 'staging', version: 'v1.2.3-rc.1' } });
+    expect(run.output).not.toContain(PAT);
+    const outputs = expectSucceeded(run);
+    expect([outputs.tag, outputs.from]).toEqual(['v1.2.3-rc.1', 'v1.2.4-rc.1']);
+    const sent = dispatches('example-org/gitops-staging', 'v1.2.3-rc.1');
+    expect(sent.slice(before).map((r) => [r.inputs.projectNames, r.conclusion])).toEqual([['ms_chat ms_core ms_payments', 'success']]);
+    expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-staging/actions/runs/${sent.at(-1)!.id}`);
+    const d = e2e.github.deployments(APP_REPOSITORY).at(-1)!;
+    expect([String(d.id), d.ref, d.environment, d.description]).toEqual([outputs['deployment-id'], 'v1.2.3-rc.1', 'staging', expect.stringContaining('Rollback of staging from v1.2.4-rc.1 to v1.2.3-rc.1')]);
+    expect(d.statuses.map((x) => x.state)).toEqual(['in_progress', 'success']);
+    expect((d.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest).sort()).toEqual(SERVICES.map((s) => rcDigests[s]).sort());
+    // never a migration: no Job pod ran, no migrate-job step
+    expect(e2e.node.handled.length).toBe(pods);
+    expect(run.output).not.toMatch(/migrate-job|migrations applied/);
+    expect(run.output).toContain('Rollback of staging from v1.2.4-rc.1 to v1.2.3-rc.1; no migration');
   });
 });
 
