@@ -394,7 +394,7 @@ describe('release composite, run step by step', () => {
     for (const [tag, state, schema] of [['v1.2.3-rc.1', 'success', '20240101'], ['v1.2.4-rc.1', 'failure', '']] as const) {
       const payload = { 'deploy-kit': 1, tag, version: tag.slice(1), environment: 'development', images: [{ service: 'rollback', image: `${ECR_HOST}/ms_rollback`, digest: digests[tag], tags: [tag] }], s3: null, migration: schema ? { status: 'succeeded', job: null, 'exit-code': 0, 'schema-version': schema } : null, gitops: null, run: null };
       const d = await api(`/repos/${DEFAULT_REPOSITORY}/deployments`, { ref: tag, environment: 'development', payload, auto_merge: false, required_contexts: [], production_environment: false, description: `${tag} to development` });
-      for (const st of ['in_progress', state]) await api(`/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, { state: st, description: `${tag} to development: ${st}` });
+      for (const st of ['in_progress', state]) await api(`/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, { state: st, description: `${tag} to development: ${st}`, log_url: 'https://github.com/example-org/sample-service/actions/runs/1' });
     }
     const before = Math.max(0, ...github.runs().map((x) => x.id));
     const workspace = checkout([]);
