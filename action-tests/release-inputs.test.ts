@@ -33,7 +33,7 @@ const RENAMED: Record<string, string> = {
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
-const OWN = ['skip-images', 'skip-push', 'skip-migrate', 'skip-dispatch', 'promote', 'promote-from', 'require-staging', 'staging-environment', 'checkout-path', 'mode', 'migrate-image', 'migrate-service', 'record-deployment'];
+const OWN = ['skip-images', 'skip-push', 'skip-migrate', 'skip-dispatch', 'promote', 'promote-from', 'require-staging', 'staging-environment', 'checkout-path', 'mode', 'migrate-image', 'migrate-service', 'record-deployment', 'rollback', 'rollback-to'];
 
 interface Forward {
   action: string;

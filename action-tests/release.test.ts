@@ -34,6 +34,8 @@ const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
   gate: { file: 'actions/release-steps/src/steps.ts', outputs: ['mode', 'promote-from', 'staging-deployment'] },
   'migrate-image': { file: 'actions/release-steps/src/steps.ts', outputs: ['image'] },
 };
+/** With `rollback: true` the gate step runs `rollback-target` instead (issue 16): its outputs, RollbackOutputs' fields. */
+const rollbackOutputs = { file: 'actions/release-steps/src/rollback.ts', outputs: ['tag', 'from', 'projects', 'artifacts', 'schema-version', 'description'] };
 const targets = new Map<string, ActionYml>();
 const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
   const name = bundleOfStep(step.run);
@@ -58,7 +60,8 @@ describe('release/action.yml wiring (static)', () => {
     expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual(['parse-version', 'gate', 'image-tags', 'push-artifacts', 'migrate-image', 'migrate-job', 'gitops-dispatch', 'record-deployment']); // issue 16: + record-deployment
     for (const s of steps) expect(s.uses).toBeUndefined();
     const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
-    expect(ifs).toMatchObject({ images: "inputs.skip-images != 'true'", push: "inputs.skip-push != 'true'", migrate: "inputs.skip-migrate != 'true'", dispatch: "inputs.skip-dispatch != 'true'" });
+    // issue 16: `rollback: true` skips image-tags, push and migration too.
+    expect(ifs).toMatchObject({ images: "inputs.skip-images != 'true' && inputs.rollback != 'true'", push: "inputs.skip-push != 'true' && inputs.rollback != 'true'", migrate: "inputs.skip-migrate != 'true' && inputs.rollback != 'true'", dispatch: "inputs.skip-dispatch != 'true'" });
   });
 
   test('every bundle a stage runs exists next to its action.yml', () => {
@@ -106,7 +109,7 @@ describe('release/action.yml wiring (static)', () => {
           }
           const step = steps[at]!;
           const target = targetOf(step);
-          const known = target ? Object.keys(target.outputs ?? {}) : (helperOutputs[id!]?.outputs ?? []);
+          const known = target ? Object.keys(target.outputs ?? {}) : [...(helperOutputs[id!]?.outputs ?? []), ...(id === 'gate' ? rollbackOutputs.outputs : [])];
           if (!known.includes(output)) problems.push(`${where}: step ${id} has no output ${output}`);
         } else if (root !== 'github') problems.push(`${where}: unexpected context ${root}`);
       }
@@ -121,6 +124,16 @@ describe('release/action.yml wiring (static)', () => {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
       for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`) || text.includes(`setOutput('${o}'`)]).toEqual([file, o, true]); // the delimiter-form writers (name=value was issue 20's injection)
     }
+  });
+
+  test('rollback mode: the gate step runs rollback-target, whose outputs RollbackOutputs declares; parse-version, image-tags, push and migration are skipped', () => {
+    const text = readFileSync(join(REPO_ROOT, rollbackOutputs.file), 'utf8');
+    const declared = /export interface RollbackOutputs \{([\s\S]*?)\n\}/.exec(text)![1]!;
+    for (const o of rollbackOutputs.outputs) expect([o, new RegExp(`^\\s*'?${o}'?: string;`, 'm').test(declared)]).toEqual([o, true]);
+    const byId = (id: string) => steps.find((s) => s.id === id)!;
+    expect(byId('gate').env).toMatchObject({ STEP: "${{ inputs.rollback == 'true' && 'rollback-target' || 'gate' }}" });
+    for (const id of ['version', 'images', 'push', 'migrate-image', 'migrate']) expect([id, String(byId(id).if)]).toEqual([id, expect.stringContaining("inputs.rollback != 'true'")]);
+    expect(String(byId('dispatch').if)).not.toContain('rollback');
   });
 
   test('an input passed straight through keeps the target action\'s default', () => {
@@ -360,6 +373,72 @@ describe('release composite, run step by step', () => {
     const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.4-rc.1').at(-1)!;
     expect(deployment.statuses.map((s) => [s.state, s.description])).toEqual([['in_progress', 'Deploying v1.2.4-rc.1 to staging'], ['failure', 'v1.2.4-rc.1 to staging: the deploy failed']]);
     expect(r.outputs).toMatchObject({ 'deployment-state': 'failure', verified: '' }); // a failed deploy is not verified
+  });
+
+  // issue 16: the composite's rollback mode, the same steps as rollback.yml.
+  test('rollback: true dispatches the previous successful version (images checked in ECR by digest), waited, and records it; no migration, nothing pushed', async () => {
+    const ecr = new ECRClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID!, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY! } });
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_rollback' }));
+    const digests: Record<string, string> = {};
+    for (const [tag, seed] of [['v1.2.3-rc.1', 'b'], ['v1.2.4-rc.1', 'c']] as const) {
+      const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${seed.repeat(64)}`, size: 2 }, layers: [] });
+      digests[tag] = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+      await ecr.send(new PutImageCommand({ repositoryName: 'ms_rollback', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json', imageDigest: digests[tag] }));
+    }
+    // development's history, as record-deployment records it: v1.2.3-rc.1 succeeded (schema 20240101), then v1.2.4-rc.1 failed.
+    const api = async (path: string, body: unknown) => {
+      const res = await fetch(`${github.apiUrl}${path}`, { method: 'POST', headers: { authorization: `token ${DEFAULT_TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { id: number };
+    };
+    for (const [tag, state, schema] of [['v1.2.3-rc.1', 'success', '20240101'], ['v1.2.4-rc.1', 'failure', '']] as const) {
+      const payload = { 'deploy-kit': 1, tag, version: tag.slice(1), environment: 'development', images: [{ service: 'rollback', image: `${ECR_HOST}/ms_rollback`, digest: digests[tag], tags: [tag] }], s3: null, migration: schema ? { status: 'succeeded', job: null, 'exit-code': 0, 'schema-version': schema } : null, gitops: null, run: null };
+      const d = await api(`/repos/${DEFAULT_REPOSITORY}/deployments`, { ref: tag, environment: 'development', payload, auto_merge: false, required_contexts: [], production_environment: false, description: `${tag} to development` });
+      for (const st of ['in_progress', state]) await api(`/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, { state: st, description: `${tag} to development: ${st}`, log_url: 'https://github.com/example-org/sample-service/actions/runs/1' });
+    }
+    const before = Math.max(0, ...github.runs().map((x) => x.id));
+    const workspace = checkout([]);
+    const r = await runComposite('release', {
+      ref: 'refs/heads/main',
+      workspace,
+      inputs: { rollback: true, environment: 'development', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s', wait: 'none', command: 'migrate up', backend: 'render', 'output-file': 'migrate.yaml' },
+      env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT, DEFAULT_TOKEN, AWS.AWS_SECRET_ACCESS_KEY!],
+    });
+    expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+    expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['version', 'skipped'], ['gate', 'success'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'success'], ['deployment', 'success'],
+    ]);
+    expect(r.outputs).toMatchObject({ 'rolled-back-to': 'v1.2.3-rc.1', 'rolled-back-from': 'v1.2.4-rc.1', 'deployment-state': 'success' });
+    expect(r.step('dispatch').env).toMatchObject({ INPUT_TAG: 'v1.2.3-rc.1', INPUT_PROJECTS: 'ms_rollback', INPUT_WAIT: 'completed' }); // waited, whatever `wait` says
+    expect(github.runs().filter((x) => x.id > before).map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['example-org/gitops-development', 'v1.2.3-rc.1', 'ms_rollback', 'success']]);
+    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.environment === 'development').at(-1)!;
+    expect([deployment.id, deployment.ref, deployment.statuses.map((s) => s.state)]).toEqual([Number(r.outputs['deployment-id']), 'v1.2.3-rc.1', ['in_progress', 'success']]);
+    expect(JSON.stringify(deployment)).toContain('Rollback of development from v1.2.4-rc.1 to v1.2.3-rc.1');
+    const payload = deployment.payload as { tag: string; images: Array<{ digest: string }>; migration: { status?: string; 'schema-version'?: string } | null };
+    expect([payload.tag, payload.images.map((i) => i.digest)]).toEqual(['v1.2.3-rc.1', [digests['v1.2.3-rc.1']]]);
+    expect(payload.migration?.status).not.toBe('succeeded'); // no migration ran
+    expect(JSON.stringify(payload.migration)).toContain('20240101'); // the schema that stays
+    expect(existsSync(join(workspace, 'migrate.yaml'))).toBe(false);
+    expect(github.violations).toEqual([]);
+  });
+
+  test('rollback: true with no earlier successful deployment: refused naming the environment; nothing dispatched or recorded', async () => {
+    const before = Math.max(0, ...github.runs().map((x) => x.id));
+    const r = await runComposite('release', {
+      ref: 'refs/heads/main',
+      workspace: checkout([]),
+      inputs: { rollback: true, environment: 'qa', token: PAT },
+      env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [PAT, DEFAULT_TOKEN, AWS.AWS_SECRET_ACCESS_KEY!],
+    });
+    expect(r.failed).toBe(true);
+    expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
+      ['version', 'skipped'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
+    ]);
+    expect(r.errors.join('\n')).toContain('Rollback of qa refused: there is no earlier successful deployment to go back to');
+    expect(github.runs().filter((x) => x.id > before)).toEqual([]);
+    expect(github.deployments(DEFAULT_REPOSITORY).filter((d) => d.environment === 'qa')).toEqual([]);
   });
 
   test('a verification that never sees the new version: the deployment is marked failure and the composite fails, naming the URL', async () => {
