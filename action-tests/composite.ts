@@ -13,7 +13,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_REPOSITORY, DEFAULT_SHA, DEFAULT_TOKEN, REPO_ROOT, findLeaks, parseFileCommand, processCommands, readActionYml } from './harness.js';
+import {
+  DEFAULT_REPOSITORY,
+  DEFAULT_SHA,
+  DEFAULT_TOKEN,
+  REPO_ROOT,
+  findLeaks,
+  parseFileCommand,
+  processCommands,
+  readActionYml,
+} from './harness.js';
 
 type Value = string | number | boolean | null | Record<string, unknown> | undefined;
 type Context = Record<string, unknown>;
@@ -226,18 +235,43 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
     const refName = ref.replace(/^refs\/(tags|heads)\//, '');
     const refType = ref.startsWith('refs/tags/') ? 'tag' : 'branch';
     const eventPath = join(temp, 'files', 'event.json');
-    writeFileSync(eventPath, JSON.stringify({ ref, after: sha, repository: { full_name: repository, name: repository.split('/')[1], owner: { login: repository.split('/')[0] }, default_branch: 'main' } }));
+    writeFileSync(
+      eventPath,
+      JSON.stringify({
+        ref,
+        after: sha,
+        repository: {
+          full_name: repository,
+          name: repository.split('/')[1],
+          owner: { login: repository.split('/')[0] },
+          default_branch: 'main',
+        },
+      }),
+    );
     const actionPath = join(REPO_ROOT, name);
     const github = {
-      token: DEFAULT_TOKEN, ref, ref_name: refName, ref_type: refType, sha, repository, repository_owner: repository.split('/')[0],
-      event_name: 'push', workspace, action_path: actionPath, server_url: 'https://github.com', api_url: 'https://api.github.com',
+      token: DEFAULT_TOKEN,
+      ref,
+      ref_name: refName,
+      ref_type: refType,
+      sha,
+      repository,
+      repository_owner: repository.split('/')[0],
+      event_name: 'push',
+      workspace,
+      action_path: actionPath,
+      server_url: 'https://github.com',
+      api_url: 'https://api.github.com',
     };
 
     const declared = action.inputs ?? {};
     const unknown = Object.keys(options.inputs ?? {}).filter((k) => !(k in declared));
     if (unknown.length) throw new Error(`${name}: unknown input(s) ${unknown.join(', ')}`);
     const inputs: Record<string, string> = {};
-    const state: ExpressionState = { context: { github, inputs, steps: {}, env: {}, runner: { temp: runnerTemp, os: 'Linux' } }, failed: false };
+    const state: ExpressionState = {
+      context: { github, inputs, steps: {}, env: {}, runner: { temp: runnerTemp, os: 'Linux' } },
+      failed: false,
+    };
     for (const [key, spec] of Object.entries(declared)) {
       const given = options.inputs?.[key];
       inputs[key] = given !== undefined ? String(given) : interpolate(String(spec?.default ?? ''), state);
@@ -245,14 +279,40 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
 
     const baseEnv: Record<string, string> = {};
     for (const k of ['PATH', 'HOME', 'LANG', 'TZ']) if (process.env[k] !== undefined) baseEnv[k] = process.env[k]!;
-    Object.assign(baseEnv, {
-      CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_ACTION_PATH: actionPath, GITHUB_ACTION_REPOSITORY: 'example-org/deploy-kit', GITHUB_ACTION_REF: 'v1',
-      GITHUB_ACTOR: 'octo-deployer', GITHUB_API_URL: github.api_url, GITHUB_SERVER_URL: github.server_url, GITHUB_GRAPHQL_URL: `${github.api_url}/graphql`,
-      GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath, GITHUB_REF: ref, GITHUB_REF_NAME: refName, GITHUB_REF_TYPE: refType,
-      GITHUB_SHA: sha, GITHUB_REPOSITORY: repository, GITHUB_REPOSITORY_OWNER: repository.split('/')[0], GITHUB_RUN_ID: '4242424242',
-      GITHUB_RUN_NUMBER: '17', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: 'release', GITHUB_JOB: 'release', GITHUB_WORKSPACE: workspace,
-      RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: join(temp, 'tool_cache'), RUNNER_ENVIRONMENT: 'github-hosted',
-    }, options.env ?? {});
+    Object.assign(
+      baseEnv,
+      {
+        CI: 'true',
+        GITHUB_ACTIONS: 'true',
+        GITHUB_ACTION_PATH: actionPath,
+        GITHUB_ACTION_REPOSITORY: 'example-org/deploy-kit',
+        GITHUB_ACTION_REF: 'v1',
+        GITHUB_ACTOR: 'octo-deployer',
+        GITHUB_API_URL: github.api_url,
+        GITHUB_SERVER_URL: github.server_url,
+        GITHUB_GRAPHQL_URL: `${github.api_url}/graphql`,
+        GITHUB_EVENT_NAME: 'push',
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_REF: ref,
+        GITHUB_REF_NAME: refName,
+        GITHUB_REF_TYPE: refType,
+        GITHUB_SHA: sha,
+        GITHUB_REPOSITORY: repository,
+        GITHUB_REPOSITORY_OWNER: repository.split('/')[0],
+        GITHUB_RUN_ID: '4242424242',
+        GITHUB_RUN_NUMBER: '17',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_WORKFLOW: 'release',
+        GITHUB_JOB: 'release',
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_OS: 'Linux',
+        RUNNER_ARCH: 'X64',
+        RUNNER_TEMP: runnerTemp,
+        RUNNER_TOOL_CACHE: join(temp, 'tool_cache'),
+        RUNNER_ENVIRONMENT: 'github-hosted',
+      },
+      options.env ?? {},
+    );
     state.context.env = { ...(options.env ?? {}) };
 
     const results: CompositeStepResult[] = [];
@@ -263,12 +323,27 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
       const id = typeof step.id === 'string' ? step.id : `__step${index}`;
       const label = String(step.name ?? id);
       if (step.uses !== undefined) throw new Error(`${name}: step ${label} uses ${String(step.uses)}; this runner only runs shell steps`);
-      if (step.shell !== 'bash') throw new Error(`${name}: step ${label} has shell ${String(step.shell)}; only bash is supported (composite run steps need an explicit shell)`);
+      if (step.shell !== 'bash')
+        throw new Error(
+          `${name}: step ${label} has shell ${String(step.shell)}; only bash is supported (composite run steps need an explicit shell)`,
+        );
       const condition = typeof step.if === 'string' ? step.if.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim() : '';
       const hasStatus = /\b(success|failure|always|cancelled)\(\)/.test(condition);
-      const run = hasStatus ? truthy(evaluate(condition, state)) : !state.failed && (condition === '' || truthy(evaluate(condition, state)));
+      const run = hasStatus
+        ? truthy(evaluate(condition, state))
+        : !state.failed && (condition === '' || truthy(evaluate(condition, state)));
       if (!run) {
-        const r: CompositeStepResult = { id, name: label, outcome: 'skipped', exitCode: null, outputs: {}, env: {}, stdout: '', stderr: '', errors: [] };
+        const r: CompositeStepResult = {
+          id,
+          name: label,
+          outcome: 'skipped',
+          exitCode: null,
+          outputs: {},
+          env: {},
+          stdout: '',
+          stderr: '',
+          errors: [],
+        };
         results.push(r);
         steps[id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
         continue;
@@ -281,9 +356,21 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
       writeFileSync(outputFile, '');
       writeFileSync(summaryFile, '');
       writeFileSync(script, String(step.run ?? ''));
-      const env = { ...baseEnv, ...stepEnv, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_STATE: join(temp, 'files', `state-${index}.txt`), GITHUB_ENV: join(temp, 'files', `env-${index}.txt`), GITHUB_PATH: join(temp, 'files', `path-${index}.txt`) };
+      const env = {
+        ...baseEnv,
+        ...stepEnv,
+        GITHUB_OUTPUT: outputFile,
+        GITHUB_STEP_SUMMARY: summaryFile,
+        GITHUB_STATE: join(temp, 'files', `state-${index}.txt`),
+        GITHUB_ENV: join(temp, 'files', `env-${index}.txt`),
+        GITHUB_PATH: join(temp, 'files', `path-${index}.txt`),
+      };
       const proc = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+          cwd: workspace,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d) => (stdout += d));
@@ -302,7 +389,17 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
       steps[id] = { outputs, outcome: ok ? 'success' : 'failure', conclusion: ok ? 'success' : 'failure' };
       summary += readFileSync(summaryFile, 'utf8');
       log += `##[group]${label}\n${commands.log}${proc.stderr}\n##[endgroup]\n`;
-      results.push({ id, name: label, outcome: ok ? 'success' : 'failure', exitCode: proc.code, outputs, env: stepEnv, stdout: proc.stdout, stderr: proc.stderr, errors: commands.errors });
+      results.push({
+        id,
+        name: label,
+        outcome: ok ? 'success' : 'failure',
+        exitCode: proc.code,
+        outputs,
+        env: stepEnv,
+        stdout: proc.stdout,
+        stderr: proc.stderr,
+        errors: commands.errors,
+      });
     }
 
     const outputs: Record<string, string> = {};
@@ -320,7 +417,10 @@ export async function runComposite(name: string, options: RunCompositeOptions = 
       errors: results.flatMap((r) => r.errors),
       log,
     };
-    const leaks = findLeaks({ stdout: results.map((r) => r.stdout).join('\n'), stderr: results.map((r) => r.stderr).join('\n'), summary, outputs }, options.secrets ?? []);
+    const leaks = findLeaks(
+      { stdout: results.map((r) => r.stdout).join('\n'), stderr: results.map((r) => r.stderr).join('\n'), summary, outputs },
+      options.secrets ?? [],
+    );
     if (leaks.length) throw new Error(`secret leak(s): ${leaks.map((l) => l.where).join(', ')}`);
     return result;
   } finally {

@@ -31,12 +31,19 @@ describe('discovery', () => {
     const found = discoverActions();
     expect(found.map((a) => a.name)).toEqual(folders);
     expect(sorted([...nodeActions, ...compositeActions])).toEqual(
-      found.filter((a) => a.kind === 'node' || a.kind === 'composite').map((a) => a.name).sort(),
+      found
+        .filter((a) => a.kind === 'node' || a.kind === 'composite')
+        .map((a) => a.name)
+        .sort(),
     );
   });
 
   test('every root action is a JavaScript or composite action (no docker or unknown runtimes)', () => {
-    expect(discoverActions().filter((a) => a.kind !== 'node' && a.kind !== 'composite').map((a) => `${a.name}: ${a.using}`)).toEqual([]);
+    expect(
+      discoverActions()
+        .filter((a) => a.kind !== 'node' && a.kind !== 'composite')
+        .map((a) => `${a.name}: ${a.using}`),
+    ).toEqual([]);
   });
 
   test(`all JavaScript actions declare the same runs.using, and it is ${RUNTIME}`, () => {
@@ -146,7 +153,11 @@ describe('the contract checks catch drift (fake actions)', () => {
       [{ yml: 'name: f\nruns:\n  using: node20\n  main: ../dist/fake/index.js\n' }, ['runs.using is "node20", expected "node24"']],
       [
         { yml: 'name: f\nruns:\n  using: node24\n  main: dist/index.js\n' },
-        ['runs.main is "dist/index.js", expected "../dist/fake/index.js"', 'runs.main (dist/index.js) is outside dist/', 'runs.main points at fake/dist/index.js, which does not exist (run npm run build)'],
+        [
+          'runs.main is "dist/index.js", expected "../dist/fake/index.js"',
+          'runs.main (dist/index.js) is outside dist/',
+          'runs.main points at fake/dist/index.js, which does not exist (run npm run build)',
+        ],
       ],
       [{ bundle: false }, ['runs.main points at dist/fake/index.js, which does not exist (run npm run build)']],
       [{ pkg: null }, ['dist/fake/package.json is missing (the ESM bundle needs {"type":"module"} beside it)']],
@@ -194,10 +205,19 @@ describe('the contract checks catch drift (fake actions)', () => {
   });
 
   test('(b) missing descriptions and malformed io.ts exports are reported', () => {
+    expect(descriptionViolations({ runs: { using: 'node24' }, inputs: { a: { description: ' ' }, b: null }, outputs: { c: {} } })).toEqual([
+      'action.yml has no name',
+      'action.yml has no description',
+      'input "a" has no description',
+      'input "b" has no description',
+      'output "c" has no description',
+    ]);
     expect(
-      descriptionViolations({ runs: { using: 'node24' }, inputs: { a: { description: ' ' }, b: null }, outputs: { c: {} } }),
-    ).toEqual(['action.yml has no name', 'action.yml has no description', 'input "a" has no description', 'input "b" has no description', 'output "c" has no description']);
-    expect(ioShapeViolations({ inputs: { a: { kind: '' }, b: { kind: 'x', default: 1 as unknown as string } }, outputs: 'x' as unknown as string[] })).toEqual([
+      ioShapeViolations({
+        inputs: { a: { kind: '' }, b: { kind: 'x', default: 1 as unknown as string } },
+        outputs: 'x' as unknown as string[],
+      }),
+    ).toEqual([
       'inputs["a"].kind must be a non-empty string',
       'inputs["b"].default must be a string',
       '`outputs` must be an exported array of output names',

@@ -17,15 +17,34 @@ const demo = (env: Record<string, string | undefined>, args: string[] = []) =>
 describe('npm run demo', () => {
   test('with the tools installed: the alpha, rc and release run against the local services (the migration on PostgreSQL), production runs the rc digests', async () => {
     const { code, output } = await demo({ ...process.env, NODE_OPTIONS: '' });
-    expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('as expected, against the local registry, moto (ECR, S3), golang-migrate on PostgreSQL, and the GitHub API fake; production runs the rc\'s digests')]);
+    expect([
+      code,
+      output
+        .split('\n')
+        .filter((l) => l.startsWith('demo:'))
+        .join('\n'),
+    ]).toEqual([
+      0,
+      expect.stringContaining(
+        "as expected, against the local registry, moto (ECR, S3), golang-migrate on PostgreSQL, and the GitHub API fake; production runs the rc's digests",
+      ),
+    ]);
     expect(output).toContain('OpenAPI contract violations: none');
   });
 
   test('--plan: the dry-run plan without installing or starting any service, still exit 0', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'dk-demo-notools-'));
     try {
-      const { code, output } = await demo({ PATH: '/usr/bin:/bin', HOME: empty, DEPLOY_KIT_TOOLS: join(empty, 'none'), NODE_OPTIONS: '' }, ['--plan']);
-      expect([code, output.split('\n').filter((l) => l.startsWith('demo:')).join('\n')]).toEqual([0, expect.stringContaining('dry-run plan for the pushes (the plan was asked for (--plan))')]);
+      const { code, output } = await demo({ PATH: '/usr/bin:/bin', HOME: empty, DEPLOY_KIT_TOOLS: join(empty, 'none'), NODE_OPTIONS: '' }, [
+        '--plan',
+      ]);
+      expect([
+        code,
+        output
+          .split('\n')
+          .filter((l) => l.startsWith('demo:'))
+          .join('\n'),
+      ]).toEqual([0, expect.stringContaining('dry-run plan for the pushes (the plan was asked for (--plan))')]);
       expect(output).not.toContain('tools: ');
     } finally {
       rmSync(empty, { recursive: true, force: true });
@@ -37,8 +56,14 @@ describe('npm run demo', () => {
     try {
       // A tools cache that cannot be created stands for any machine where the install fails.
       const { code, output } = await demo({ PATH: '/usr/bin:/bin', HOME: empty, DEPLOY_KIT_TOOLS: '/dev/null/tools', NODE_OPTIONS: '' });
-      const verdict = output.split('\n').filter((l) => l.startsWith('demo:')).join('\n');
-      expect([code, verdict]).toEqual([0, expect.stringContaining('as a dry-run plan for the pushes (the local services could not be installed (')]);
+      const verdict = output
+        .split('\n')
+        .filter((l) => l.startsWith('demo:'))
+        .join('\n');
+      expect([code, verdict]).toEqual([
+        0,
+        expect.stringContaining('as a dry-run plan for the pushes (the local services could not be installed ('),
+      ]);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

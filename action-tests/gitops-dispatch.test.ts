@@ -49,7 +49,10 @@ jobs:
       - run: ./deploy.sh
 `;
 
-const gitops = (workflow: string, extra: object = {}) => ({ files: { '.github/workflows/update.yml': workflow, '.github/workflows/ci.yml': CI_WORKFLOW }, ...extra });
+const gitops = (workflow: string, extra: object = {}) => ({
+  files: { '.github/workflows/update.yml': workflow, '.github/workflows/ci.yml': CI_WORKFLOW },
+  ...extra,
+});
 
 let dotcom: GitHubFake;
 let ghes: GitHubFake;
@@ -70,13 +73,27 @@ beforeAll(async () => {
       'example-org/gitops-slow': gitops(UPDATE_PROJECT_LIST, { lifecycle: { queuedMs: 100, runningMs: 120_000 } }),
       'example-org/gitops-queued': gitops(UPDATE_PROJECT_LIST, { lifecycle: { queuedMs: 120_000 } }),
       'example-org/gitops-disabled': gitops(UPDATE_PROJECT_LIST, { workflows: { 'update.yml': { state: 'disabled_manually' } } }),
-      'example-org/gitops-push-only': gitops(UPDATE_PROJECT_LIST.replace(/on:\n {2}workflow_dispatch:[\s\S]*?(?=\njobs:)/, 'on:\n  push:\n    branches: [main]\n')),
+      'example-org/gitops-push-only': gitops(
+        UPDATE_PROJECT_LIST.replace(/on:\n {2}workflow_dispatch:[\s\S]*?(?=\njobs:)/, 'on:\n  push:\n    branches: [main]\n'),
+      ),
       'example-org/gitops-choice': gitops(CHOICE_WORKFLOW),
       'example-org/gitops-public': gitops(UPDATE_PROJECT_LIST, { private: false }),
-      'example-org/gitops-tagged': { branches: { main: { '.github/workflows/update.yml': UPDATE_PROJECT_LIST } }, tags: { 'v2.0.0': { '.github/workflows/update.yml': UPDATE_PROJECT_LIST } } },
+      'example-org/gitops-tagged': {
+        branches: { main: { '.github/workflows/update.yml': UPDATE_PROJECT_LIST } },
+        tags: { 'v2.0.0': { '.github/workflows/update.yml': UPDATE_PROJECT_LIST } },
+      },
     },
     tokens,
-    apps: [{ id: APP_ID, slug: 'deploy-kit-test', publicKey: keys.publicKey, installations: [{ id: 901, account: 'example-org', repositories: '*', permissions: { actions: 'write', contents: 'read', metadata: 'read' } }] }],
+    apps: [
+      {
+        id: APP_ID,
+        slug: 'deploy-kit-test',
+        publicKey: keys.publicKey,
+        installations: [
+          { id: 901, account: 'example-org', repositories: '*', permissions: { actions: 'write', contents: 'read', metadata: 'read' } },
+        ],
+      },
+    ],
   });
   ghes = await startGitHubFake({
     flavor: 'ghes-3.17',
@@ -147,8 +164,20 @@ describe("the seed's three environments (deployment guide section 8)", () => {
     const r = await run(dotcom, { environment, ...SEED, tag });
     expectSuccess(r);
     const [made] = newRuns(dotcom, before);
-    expect(made).toMatchObject({ repository: `example-org/gitops-${environment}`, workflowName: 'Update Project List Version', headBranch: 'main', actor: 'deploy-bot', status: 'completed', conclusion: 'success' });
-    expect(made!.inputs).toEqual({ newVersion: tag, projectNames: 'ms_core ms_payments', updatesRoutes: 'true', distinct_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(made).toMatchObject({
+      repository: `example-org/gitops-${environment}`,
+      workflowName: 'Update Project List Version',
+      headBranch: 'main',
+      actor: 'deploy-bot',
+      status: 'completed',
+      conclusion: 'success',
+    });
+    expect(made!.inputs).toEqual({
+      newVersion: tag,
+      projectNames: 'ms_core ms_payments',
+      updatesRoutes: 'true',
+      distinct_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(r.outputs).toEqual({
       'run-id': String(made!.id),
       'run-url': `https://github.com/example-org/gitops-${environment}/actions/runs/${made!.id}`,
@@ -156,7 +185,9 @@ describe("the seed's three environments (deployment guide section 8)", () => {
       json: expect.any(String),
     });
     expect(dispatches(r)[0]).toMatchObject({ 'found-by': 'run-details', state: 'dispatched', conclusion: 'success' });
-    expect(r.summary).toContain(`| main | example-org/gitops-${environment} | Update Project List Version (update.yml) | main | [${made!.id}](https://github.com/example-org/gitops-${environment}/actions/runs/${made!.id}) | ✓ success | dispatch answer |`);
+    expect(r.summary).toContain(
+      `| main | example-org/gitops-${environment} | Update Project List Version (update.yml) | main | [${made!.id}](https://github.com/example-org/gitops-${environment}/actions/runs/${made!.id}) | ✓ success | dispatch answer |`,
+    );
   });
 
   test('production with the API gateway extra dispatch: both dispatched, both followed, both in the summary', async () => {
@@ -164,7 +195,8 @@ describe("the seed's three environments (deployment guide section 8)", () => {
     const r = await run(dotcom, {
       environment: 'production',
       ...SEED,
-      'extra-dispatches': '- repository: "{owner}/terraform-apps-{environment}"\n  workflow: Update API Gateway Routes\n  environments: [production]',
+      'extra-dispatches':
+        '- repository: "{owner}/terraform-apps-{environment}"\n  workflow: Update API Gateway Routes\n  environments: [production]',
     });
     expectSuccess(r);
     expect(newRuns(dotcom, before).map((x) => [x.repository, x.workflowName, x.conclusion])).toEqual([
@@ -175,12 +207,19 @@ describe("the seed's three environments (deployment guide section 8)", () => {
       ['main', 'example-org/gitops-production', 'success'],
       ['extra 1', 'example-org/terraform-apps-production', 'success'],
     ]);
-    expect(r.summary).toMatch(/\| extra 1 \| example-org\/terraform-apps-production \| Update API Gateway Routes \(routes.yml\) \| main \| \[\d+\]/);
+    expect(r.summary).toMatch(
+      /\| extra 1 \| example-org\/terraform-apps-production \| Update API Gateway Routes \(routes.yml\) \| main \| \[\d+\]/,
+    );
   });
 
   test('the same step on staging skips the production-only extra', async () => {
     const before = lastRunId(dotcom);
-    const r = await run(dotcom, { environment: 'staging', ...SEED, 'extra-dispatches': '[{"repository": "example-org/terraform-apps-production", "workflow": "routes.yml", "environments": ["production"]}]' });
+    const r = await run(dotcom, {
+      environment: 'staging',
+      ...SEED,
+      'extra-dispatches':
+        '[{"repository": "example-org/terraform-apps-production", "workflow": "routes.yml", "environments": ["production"]}]',
+    });
     expectSuccess(r);
     expect(newRuns(dotcom, before).map((x) => x.repository)).toEqual(['example-org/gitops-staging']);
     expect(r.log).toMatch(/extra dispatch 1 \(example-org\/terraform-apps-production\) is for production, not "staging": skipped/);
@@ -199,7 +238,9 @@ describe('naming the workflow', () => {
   });
 
   test('by numeric id', async () => {
-    const response = await fetch(`${dotcom.apiUrl}/repos/example-org/gitops-staging/actions/workflows/update.yml`, { headers: { authorization: `token ${PAT}` } });
+    const response = await fetch(`${dotcom.apiUrl}/repos/example-org/gitops-staging/actions/workflows/update.yml`, {
+      headers: { authorization: `token ${PAT}` },
+    });
     const id = ((await response.json()) as { id: number }).id;
     const r = await run(dotcom, { environment: 'staging', ...SEED, workflow: String(id), wait: 'none' });
     expectSuccess(r);
@@ -216,16 +257,70 @@ describe('naming the workflow', () => {
 
 describe('pre-flight errors: clear messages, nothing dispatched', () => {
   const cases: Array<[string, Record<string, string>, string | RegExp, RegExp | null]> = [
-    ['workflow not found by name: the workflows that exist are listed', { environment: 'staging', workflow: 'Update Projects' }, 'The workflow "Update Projects" was not found in example-org/gitops-staging', /its workflows are: "Update Project List Version" \(update.yml, id \d+\), "CI" \(ci.yml, id \d+\)/],
-    ['workflow file not found', { environment: 'staging', workflow: 'deploy.yml' }, 'The workflow file deploy.yml was not found in example-org/gitops-staging', null],
+    [
+      'workflow not found by name: the workflows that exist are listed',
+      { environment: 'staging', workflow: 'Update Projects' },
+      'The workflow "Update Projects" was not found in example-org/gitops-staging',
+      /its workflows are: "Update Project List Version" \(update.yml, id \d+\), "CI" \(ci.yml, id \d+\)/,
+    ],
+    [
+      'workflow file not found',
+      { environment: 'staging', workflow: 'deploy.yml' },
+      'The workflow file deploy.yml was not found in example-org/gitops-staging',
+      null,
+    ],
     ['a disabled workflow', { repository: 'example-org/gitops-disabled' }, /is disabled manually/, /gh workflow enable/],
     ['no workflow_dispatch trigger', { repository: 'example-org/gitops-push-only' }, /has no workflow_dispatch trigger on "main"/, null],
-    ['an unknown input', { environment: 'staging', inputs: 'newVersoin=v1' }, 'Input "inputs": the workflow "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-staging declares no input "newVersoin"', null],
-    ['a missing required input', { environment: 'staging', tag: 'v1', projects: '', 'update-routes': '' }, /requires the input "projectNames" \(Space-separated MS names\), and it has no default/, null],
-    ['a value outside a choice', { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v1', projects: '', 'update-routes': '', inputs: 'strategy=blue-green' }, /Input "inputs": "blue-green" is not one of the choices of the workflow input "strategy"; expected one of `rolling`, `recreate`/, null],
-    ['a non-boolean for a boolean input', { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v1', projects: '', 'update-routes': '', inputs: '{"updatesRoutes": "yes"}' }, /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/, null],
-    ['a ref that does not exist', { environment: 'staging', ref: 'release/9' }, 'The ref "release/9" does not exist in example-org/gitops-staging', null],
-    ['a repository that does not exist (404)', { environment: 'qa' }, 'Could not read example-org/gitops-qa: HTTP 404 Not Found', /does not exist, or the token cannot see it/],
+    [
+      'an unknown input',
+      { environment: 'staging', inputs: 'newVersoin=v1' },
+      'Input "inputs": the workflow "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-staging declares no input "newVersoin"',
+      null,
+    ],
+    [
+      'a missing required input',
+      { environment: 'staging', tag: 'v1', projects: '', 'update-routes': '' },
+      /requires the input "projectNames" \(Space-separated MS names\), and it has no default/,
+      null,
+    ],
+    [
+      'a value outside a choice',
+      {
+        repository: 'example-org/gitops-choice',
+        workflow: 'Deploy',
+        tag: 'v1',
+        projects: '',
+        'update-routes': '',
+        inputs: 'strategy=blue-green',
+      },
+      /Input "inputs": "blue-green" is not one of the choices of the workflow input "strategy"; expected one of `rolling`, `recreate`/,
+      null,
+    ],
+    [
+      'a non-boolean for a boolean input',
+      {
+        repository: 'example-org/gitops-choice',
+        workflow: 'Deploy',
+        tag: 'v1',
+        projects: '',
+        'update-routes': '',
+        inputs: '{"updatesRoutes": "yes"}',
+      },
+      /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/,
+      null,
+    ],
+    [
+      'a ref that does not exist',
+      { environment: 'staging', ref: 'release/9' },
+      'The ref "release/9" does not exist in example-org/gitops-staging',
+      null,
+    ],
+    [
+      'a repository that does not exist (404)',
+      { environment: 'qa' },
+      'Could not read example-org/gitops-qa: HTTP 404 Not Found',
+      /does not exist, or the token cannot see it/,
+    ],
   ];
   test.each(cases)('%s', async (_, inputs, message, detail) => {
     const before = lastRunId(dotcom);
@@ -238,9 +333,24 @@ describe('pre-flight errors: clear messages, nothing dispatched', () => {
   });
 
   test.each<[string, string, string | RegExp, RegExp]>([
-    ['a revoked or wrong token (401)', 'ghp_NotAKnownToken000000000000000000000', 'Could not read example-org/gitops-production: HTTP 401 Bad credentials', /WORKFLOW_PAT/],
-    ['a token that cannot see the repository (404)', PAT_LIMITED, 'Could not read example-org/gitops-production: HTTP 404 Not Found', /The token's owner has access to example-org\/gitops-production/],
-    ['a classic token without the repo scope (private repository: invisible)', PAT_CLASSIC, 'Could not read example-org/gitops-production: HTTP 404 Not Found', /A classic token needs the `repo` scope/],
+    [
+      'a revoked or wrong token (401)',
+      'ghp_NotAKnownToken000000000000000000000',
+      'Could not read example-org/gitops-production: HTTP 401 Bad credentials',
+      /WORKFLOW_PAT/,
+    ],
+    [
+      'a token that cannot see the repository (404)',
+      PAT_LIMITED,
+      'Could not read example-org/gitops-production: HTTP 404 Not Found',
+      /The token's owner has access to example-org\/gitops-production/,
+    ],
+    [
+      'a classic token without the repo scope (private repository: invisible)',
+      PAT_CLASSIC,
+      'Could not read example-org/gitops-production: HTTP 404 Not Found',
+      /A classic token needs the `repo` scope/,
+    ],
     ['a user with read access only', PAT_READ_ROLE, 'The token can read example-org/gitops-production but not write to it', /write access/],
   ])('%s', async (_, token, message, detail) => {
     const r = await run(dotcom, { environment: 'production', ...SEED, token });
@@ -252,7 +362,10 @@ describe('pre-flight errors: clear messages, nothing dispatched', () => {
   test('a token without Actions: write passes the reads and fails at the dispatch (403) with what to grant', async () => {
     const before = lastRunId(dotcom);
     const r = await run(dotcom, { environment: 'staging', ...SEED, token: PAT_NO_ACTIONS });
-    expectFailure(r, 'Could not dispatch "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-staging on "main": HTTP 403 Resource not accessible by personal access token');
+    expectFailure(
+      r,
+      'Could not dispatch "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-staging on "main": HTTP 403 Resource not accessible by personal access token',
+    );
     expect(r.errors.join('\n')).toMatch(/"Actions: Read and write"/);
     expect(newRuns(dotcom, before)).toEqual([]);
   });
@@ -265,12 +378,32 @@ describe('pre-flight errors: clear messages, nothing dispatched', () => {
   });
 
   test.each<[string, Record<string, string>, string]>([
-    ['bad update-routes', { 'update-routes': 'yes' }, 'Input "update-routes": has the wrong form; expected `true`, `false`, or empty to leave `updatesRoutes` out. Got: yes'],
+    [
+      'bad update-routes',
+      { 'update-routes': 'yes' },
+      'Input "update-routes": has the wrong form; expected `true`, `false`, or empty to leave `updatesRoutes` out. Got: yes',
+    ],
     ['no environment and no repository', { environment: '' }, 'Input "environment": is required when `repository` is not given'],
-    ['token and app together', { 'app-id': '1', 'private-key': 'not-a-real-private-key' }, 'Input "token": is given together with `app-id`/`private-key`'],
-    ['a commit SHA as ref', { ref: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567' }, 'Input "ref": is a commit SHA; workflow_dispatch runs only on a branch or tag'],
-    ['more than 25 inputs', { inputs: JSON.stringify(Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`in${i}`, 'x']))) }, 'Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25'],
-    ['a bad wait', { wait: 'forever' }, 'Input "wait": not one of the allowed values; expected one of `none`, `started`, `completed`. Got: forever'],
+    [
+      'token and app together',
+      { 'app-id': '1', 'private-key': 'not-a-real-private-key' },
+      'Input "token": is given together with `app-id`/`private-key`',
+    ],
+    [
+      'a commit SHA as ref',
+      { ref: '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567' },
+      'Input "ref": is a commit SHA; workflow_dispatch runs only on a branch or tag',
+    ],
+    [
+      'more than 25 inputs',
+      { inputs: JSON.stringify(Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`in${i}`, 'x']))) },
+      'Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25',
+    ],
+    [
+      'a bad wait',
+      { wait: 'forever' },
+      'Input "wait": not one of the allowed values; expected one of `none`, `started`, `completed`. Got: forever',
+    ],
     ['a bad private key', { token: '', 'app-id': '1', 'private-key': 'not a key' }, 'Input "private-key": is not a PEM private key'],
   ])('input error, before any request: %s', async (_, inputs, message) => {
     const r = await run(dotcom, { environment: 'staging', ...SEED, ...inputs });
@@ -305,12 +438,19 @@ describe('finding the run', () => {
     expect(made!.displayTitle).toBe(`Update ms_core ms_payments to v1.4.0 [${made!.inputs.distinct_id}]`);
     expect(dispatches(r)[0]).toMatchObject({ 'run-id': made!.id, 'found-by': 'run-name', conclusion: 'success' });
     expect(r.outputs['run-url']).toBe(`${ghes.serverUrl}/example-org/gitops-staging/actions/runs/${made!.id}`);
-    expect(r.log).toMatch(/GitHub Enterprise Server 3.17.3 does not return run details \(3.21 and later do\); finding the run by its distinct id \(run-name\)/);
+    expect(r.log).toMatch(
+      /GitHub Enterprise Server 3.17.3 does not return run details \(3.21 and later do\); finding the run by its distinct id \(run-name\)/,
+    );
     expect(r.warnings).toEqual([]);
   });
 
   test('GHES whose version header is hidden: the 400 on return_run_details is detected and the dispatch resent without it — never a failure', async () => {
-    const proxied = await startGitHubFake({ flavor: 'ghes-3.17', enterpriseVersion: null, repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST) }, tokens: { [PAT]: {} } });
+    const proxied = await startGitHubFake({
+      flavor: 'ghes-3.17',
+      enterpriseVersion: null,
+      repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST) },
+      tokens: { [PAT]: {} },
+    });
     try {
       const r = await run(proxied, { environment: 'staging', ...SEED });
       expectSuccess(r);
@@ -354,7 +494,10 @@ describe('finding the run', () => {
 
   test('two dispatches at the same moment each find their own run (GHES, distinct id)', async () => {
     const before = lastRunId(ghes);
-    const [a, b] = await Promise.all([run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-a' }), run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-b' })]);
+    const [a, b] = await Promise.all([
+      run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-a' }),
+      run(ghes, { environment: 'staging', ...SEED, tag: 'v1.0.0-b' }),
+    ]);
     expectSuccess(a);
     expectSuccess(b);
     const made = newRuns(ghes, before);
@@ -366,7 +509,10 @@ describe('finding the run', () => {
 
   test('two dispatches at the same moment each get their own run (github.com, run details)', async () => {
     const before = lastRunId(dotcom);
-    const [a, b] = await Promise.all([run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-a' }), run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-b' })]);
+    const [a, b] = await Promise.all([
+      run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-a' }),
+      run(dotcom, { environment: 'staging', ...SEED, tag: 'v2.0.0-b' }),
+    ]);
     expectSuccess(a);
     expectSuccess(b);
     const byVersion = Object.fromEntries(newRuns(dotcom, before).map((x) => [x.inputs.newVersion, x.id]));
@@ -382,14 +528,16 @@ describe('finding the run', () => {
     expect(r.errors.join('\n')).toMatch(/run-name: Deploy \$\{\{ inputs.distinct_id \}\}/);
     expect(r.outputs['run-id'] ?? '').toBe('');
   });
-
 });
 
 describe('waiting', () => {
   test('a failed run fails the step with the run URL and the failed job and step', async () => {
     const r = await run(dotcom, { repository: 'example-org/gitops-failing', ...SEED });
     const id = runsOf(dotcom, 'example-org/gitops-failing').at(-1)!.id;
-    expectFailure(r, `The run of "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-failing concluded failure: https://github.com/example-org/gitops-failing/actions/runs/${id}`);
+    expectFailure(
+      r,
+      `The run of "Update Project List Version" (.github/workflows/update.yml) in example-org/gitops-failing concluded failure: https://github.com/example-org/gitops-failing/actions/runs/${id}`,
+    );
     expect(r.errors[0]).toMatch(/Failed jobs: update \(failure; step "Commit"\)/);
     expect(r.outputs).toMatchObject({ 'run-id': String(id), conclusion: 'failure' });
     expect(dispatches(r)[0]!['failed-jobs']).toEqual([expect.objectContaining({ name: 'update', failedSteps: ['Commit'] })]);
@@ -404,7 +552,10 @@ describe('waiting', () => {
 
   test('timeout: fails naming the last status, leaves the remote run running by default', async () => {
     const r = await run(dotcom, { repository: 'example-org/gitops-slow', ...SEED, timeout: '2s' });
-    expectFailure(r, /^Run \d+ of "Update Project List Version" \(.github\/workflows\/update.yml\) in example-org\/gitops-slow did not complete within 2s \(last status: in_progress\)/);
+    expectFailure(
+      r,
+      /^Run \d+ of "Update Project List Version" \(.github\/workflows\/update.yml\) in example-org\/gitops-slow did not complete within 2s \(last status: in_progress\)/,
+    );
     expect(r.errors[0]).toMatch(/The remote run was left running \(`cancel-on-abort: false`\)/);
     expect(runsOf(dotcom, 'example-org/gitops-slow').at(-1)).toMatchObject({ status: 'in_progress', cancelled: false });
   });
@@ -413,13 +564,21 @@ describe('waiting', () => {
     const r = await run(dotcom, { repository: 'example-org/gitops-slow', ...SEED, timeout: '2s', 'cancel-on-abort': 'true' });
     expectFailure(r, /did not complete within 2s/);
     expect(r.errors[0]).toMatch(/The remote run was cancelled/);
-    expect(runsOf(dotcom, 'example-org/gitops-slow').at(-1)).toMatchObject({ status: 'completed', conclusion: 'cancelled', cancelled: true });
+    expect(runsOf(dotcom, 'example-org/gitops-slow').at(-1)).toMatchObject({
+      status: 'completed',
+      conclusion: 'cancelled',
+      cancelled: true,
+    });
   });
 
   test('the step cancelled (SIGTERM) with cancel-on-abort: the remote run is cancelled; without: it keeps running', async () => {
     for (const cancelOnAbort of ['true', 'false']) {
       const before = lastRunId(dotcom);
-      const r = await run(dotcom, { repository: 'example-org/gitops-slow', ...SEED, 'cancel-on-abort': cancelOnAbort }, { timeoutMs: 3_000 });
+      const r = await run(
+        dotcom,
+        { repository: 'example-org/gitops-slow', ...SEED, 'cancel-on-abort': cancelOnAbort },
+        { timeoutMs: 3_000 },
+      );
       expect(r.timedOut).toBe(true);
       const [made] = newRuns(dotcom, before);
       if (cancelOnAbort === 'true') {
@@ -448,7 +607,9 @@ describe('waiting', () => {
     const r = await run(ghes, { environment: 'staging', ...SEED, wait: 'none' });
     expectSuccess(r);
     expect(r.outputs['run-id']).toBe('');
-    expect(ghes.requests.some((q) => q.operationId === 'actions/list-workflow-runs' || q.operationId === 'actions/get-workflow-run')).toBe(false);
+    expect(ghes.requests.some((q) => q.operationId === 'actions/list-workflow-runs' || q.operationId === 'actions/get-workflow-run')).toBe(
+      false,
+    );
   });
 });
 
@@ -484,7 +645,11 @@ describe('rate limits and server errors', () => {
 
   test('a primary rate limit that runs out is waited for until its reset', async () => {
     // 5 requests per 3 s: pre-flight (3) and the dispatch (1) leave one; the run changes twice more.
-    const fake = await startGitHubFake({ repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST, { lifecycle: { queuedMs: 200, runningMs: 2500 } }) }, tokens: { [PAT_SMALL]: { rateLimit: 5 } }, rateLimit: { windowMs: 3000 } });
+    const fake = await startGitHubFake({
+      repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST, { lifecycle: { queuedMs: 200, runningMs: 2500 } }) },
+      tokens: { [PAT_SMALL]: { rateLimit: 5 } },
+      rateLimit: { windowMs: 3000 },
+    });
     try {
       const r = await run(fake, { environment: 'staging', ...SEED, token: PAT_SMALL, 'poll-interval': '100ms' });
       expectSuccess(r);
@@ -519,11 +684,19 @@ describe('GitHub App authentication', () => {
     expect(r.masked.some((m) => m.startsWith('ghs_'))).toBe(true);
     const issued = r.masked.filter((m) => m.startsWith('ghs_'));
     expect(findLeaks(r, issued)).toEqual([]);
-    expect(dotcom.token(issued[0]!)).toMatchObject({ kind: 'installation', revoked: true, repositories: ['example-org/gitops-production', 'example-org/terraform-apps-production'], permissions: { actions: 'write', contents: 'read', metadata: 'read' } });
+    expect(dotcom.token(issued[0]!)).toMatchObject({
+      kind: 'installation',
+      revoked: true,
+      repositories: ['example-org/gitops-production', 'example-org/terraform-apps-production'],
+      permissions: { actions: 'write', contents: 'read', metadata: 'read' },
+    });
   });
 
   test('an App that is not installed on the target says so', async () => {
-    const fake = await startGitHubFake({ repos: seedRepos(), apps: [{ id: APP_ID, publicKey: keys.publicKey, installations: [{ id: 1, account: 'other-org' }] }] });
+    const fake = await startGitHubFake({
+      repos: seedRepos(),
+      apps: [{ id: APP_ID, publicKey: keys.publicKey, installations: [{ id: 1, account: 'other-org' }] }],
+    });
     try {
       const r = await run(fake, { environment: 'staging', ...SEED, token: '', 'app-id': String(APP_ID), 'private-key': APP_KEY });
       expectFailure(r, `The GitHub App ${APP_ID} is not installed on example-org/gitops-staging`);
@@ -535,7 +708,11 @@ describe('GitHub App authentication', () => {
 
   test('a key that does not belong to the App (401) is explained', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const r = await run(dotcom, { environment: 'staging', ...SEED, token: '', 'app-id': String(APP_ID), 'private-key': other }, { secrets: [...SECRETS, other] });
+    const r = await run(
+      dotcom,
+      { environment: 'staging', ...SEED, token: '', 'app-id': String(APP_ID), 'private-key': other },
+      { secrets: [...SECRETS, other] },
+    );
     expectFailure(r, /HTTP 401 A JSON web token could not be decoded/);
     expect(r.errors[0]).toMatch(/`app-id` and `private-key` belong to the same GitHub App/);
   });
@@ -544,18 +721,34 @@ describe('GitHub App authentication', () => {
 describe('extra dispatches and partial failure', () => {
   test('an extra target that fails its pre-flight stops everything before the main dispatch', async () => {
     const before = lastRunId(dotcom);
-    const r = await run(dotcom, { environment: 'production', ...SEED, 'extra-dispatches': '- {repository: example-org/terraform-apps-production, workflow: Update Gateway Routes}' });
+    const r = await run(dotcom, {
+      environment: 'production',
+      ...SEED,
+      'extra-dispatches': '- {repository: example-org/terraform-apps-production, workflow: Update Gateway Routes}',
+    });
     expectFailure(r, 'The workflow "Update Gateway Routes" was not found in example-org/terraform-apps-production');
     expect(newRuns(dotcom, before)).toEqual([]);
   });
 
   test('an extra dispatch that fails fails the step; the summary says the main one succeeded', async () => {
     const before = lastRunId(dotcom);
-    dotcom.inject({ operationId: 'actions/create-workflow-dispatch', when: (q) => q.path.includes('terraform-apps-production'), status: 403, message: 'Resource not accessible by personal access token', times: 1 });
-    const r = await run(dotcom, { environment: 'production', ...SEED, 'extra-dispatches': '- {repository: example-org/terraform-apps-production, workflow: routes.yml}' });
+    dotcom.inject({
+      operationId: 'actions/create-workflow-dispatch',
+      when: (q) => q.path.includes('terraform-apps-production'),
+      status: 403,
+      message: 'Resource not accessible by personal access token',
+      times: 1,
+    });
+    const r = await run(dotcom, {
+      environment: 'production',
+      ...SEED,
+      'extra-dispatches': '- {repository: example-org/terraform-apps-production, workflow: routes.yml}',
+    });
     expectFailure(r, '1 of 2 dispatches did not succeed (main did):');
     expect(r.errors[0]).toMatch(/✓ main: "Update Project List Version" in example-org\/gitops-production: dispatched, run \d+ success/);
-    expect(r.errors[0]).toMatch(/✗ extra 1: "Update API Gateway Routes" in example-org\/terraform-apps-production: dispatch failed — Could not dispatch .* HTTP 403/);
+    expect(r.errors[0]).toMatch(
+      /✗ extra 1: "Update API Gateway Routes" in example-org\/terraform-apps-production: dispatch failed — Could not dispatch .* HTTP 403/,
+    );
     expect(newRuns(dotcom, before).map((x) => x.repository)).toEqual(['example-org/gitops-production']);
     expect(r.outputs['run-id']).toBe(String(newRuns(dotcom, before)[0]!.id));
     expect(r.summary).toMatch(/\| extra 1 \| example-org\/terraform-apps-production \| .* \| ✗ dispatch failed: Could not dispatch/);
@@ -570,16 +763,34 @@ describe('dry run, outputs, secrets', () => {
     expectSuccess(r);
     expect(newRuns(dotcom, before)).toEqual([]);
     expect(dotcom.requests.map((q) => q.operationId)).toEqual(['repos/get', 'actions/list-repo-workflows', 'repos/get-content']);
-    expect(r.log).toMatch(/\[dry-run\] would send POST http:\/\/127.0.0.1:\d+\/repos\/example-org\/gitops-production\/actions\/workflows\/\d+\/dispatches/);
-    expect(dispatches(r)[0]!.request!.body).toEqual({ ref: 'main', inputs: { newVersion: 'v1.4.0', projectNames: 'ms_core ms_payments', updatesRoutes: 'true', distinct_id: '<distinct id>' }, return_run_details: true });
+    expect(r.log).toMatch(
+      /\[dry-run\] would send POST http:\/\/127.0.0.1:\d+\/repos\/example-org\/gitops-production\/actions\/workflows\/\d+\/dispatches/,
+    );
+    expect(dispatches(r)[0]!.request!.body).toEqual({
+      ref: 'main',
+      inputs: { newVersion: 'v1.4.0', projectNames: 'ms_core ms_payments', updatesRoutes: 'true', distinct_id: '<distinct id>' },
+      return_run_details: true,
+    });
     expect(r.outputs['run-id']).toBe('');
     expect(r.summary).toMatch(/### gitops-dispatch \(dry run\)/);
   });
 
   test("projects from image-tags' json output; inputs as YAML; json output holds every dispatch", async () => {
-    const imageTags = JSON.stringify({ services: [{ service: 'core', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core' }, { service: 'chat', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_chat' }] });
+    const imageTags = JSON.stringify({
+      services: [
+        { service: 'core', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core' },
+        { service: 'chat', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_chat' },
+      ],
+    });
     const before = lastRunId(dotcom);
-    const r = await run(dotcom, { repository: 'example-org/gitops-choice', workflow: 'Deploy', tag: 'v3', projects: '', 'update-routes': 'false', inputs: 'strategy: recreate' });
+    const r = await run(dotcom, {
+      repository: 'example-org/gitops-choice',
+      workflow: 'Deploy',
+      tag: 'v3',
+      projects: '',
+      'update-routes': 'false',
+      inputs: 'strategy: recreate',
+    });
     expectSuccess(r);
     expect(newRuns(dotcom, before)[0]!.inputs).toEqual({ newVersion: 'v3', updatesRoutes: 'false', strategy: 'recreate' });
     const r2 = await run(dotcom, { environment: 'staging', tag: 'v3', projects: imageTags, wait: 'none' });
@@ -642,7 +853,10 @@ describe('trust: every request has a timeout, and no wait outlives `timeout`', (
         timeoutMs: 20_000, // the bound of this test: the old code waited for undici's 300 s header timeout
       });
       const host = new URL(silent.url).host;
-      expectFailure(r, `gitops-dispatch's timeout (2s) ran out waiting for the GitHub API: GET ${host}/repos/example-org/gitops-staging had no answer`);
+      expectFailure(
+        r,
+        `gitops-dispatch's timeout (2s) ran out waiting for the GitHub API: GET ${host}/repos/example-org/gitops-staging had no answer`,
+      );
       expect(r.durationMs).toBeLessThan(2000 + 6000);
       expect(r.errors).toHaveLength(1);
       expect(r.errors[0]).toContain('Check:');
@@ -655,15 +869,27 @@ describe('trust: every request has a timeout, and no wait outlives `timeout`', (
 
   test('a refused connection names the API, the endpoint and what to check — not "HTTP 500", not "Unexpected error"', async () => {
     const url = await closedPortUrl();
-    const r = await runAction(ACTION, { inputs: { token: PAT, environment: 'staging', ...SEED, timeout: '20s' }, env: { GITHUB_API_URL: url }, secrets: SECRETS, timeoutMs: 40_000 });
-    expectFailure(r, `Could not read example-org/gitops-staging: GitHub API request GET ${new URL(url).host}/repos/example-org/gitops-staging failed: the connection was refused (ECONNREFUSED)`);
+    const r = await runAction(ACTION, {
+      inputs: { token: PAT, environment: 'staging', ...SEED, timeout: '20s' },
+      env: { GITHUB_API_URL: url },
+      secrets: SECRETS,
+      timeoutMs: 40_000,
+    });
+    expectFailure(
+      r,
+      `Could not read example-org/gitops-staging: GitHub API request GET ${new URL(url).host}/repos/example-org/gitops-staging failed: the connection was refused (ECONNREFUSED)`,
+    );
     expect(r.errors[0]).toContain(`GITHUB_API_URL (${url}) is the GitHub API`);
     expect(r.errors[0]).not.toMatch(/Unexpected error|HTTP 500|server error/);
     expect(r.log).toMatch(/Retry read example-org\/gitops-staging: attempt 1 of 5 failed \(ECONNREFUSED/);
   });
 
   test('plain http to a remote GITHUB_API_URL: the token is not sent, and the error says why', async () => {
-    const r = await runAction(ACTION, { inputs: { token: PAT, environment: 'staging', ...SEED }, env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' }, secrets: SECRETS });
+    const r = await runAction(ACTION, {
+      inputs: { token: PAT, environment: 'staging', ...SEED },
+      env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' },
+      secrets: SECRETS,
+    });
     expectFailure(r, 'Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL)');
     expect(r.errors[0]).toContain('would receive it over plain http');
   });
@@ -702,14 +928,32 @@ jobs:
     // accepts them, as a URL parser drops CR and LF.
     const fake = await startGitHubFake({
       serverUrl: `https://github.com/forged${forged('url')}`,
-      repos: { 'example-org/gitops-forged': { files: { '.github/workflows/update.yml': FORGED_WORKFLOW }, lifecycle: { conclusion: 'failure', failStep: `Apply${forged('step')}` } } },
+      repos: {
+        'example-org/gitops-forged': {
+          files: { '.github/workflows/update.yml': FORGED_WORKFLOW },
+          lifecycle: { conclusion: 'failure', failStep: `Apply${forged('step')}` },
+        },
+      },
       tokens: { [PAT]: { login: 'deploy-bot' } },
     });
     try {
-      fake.inject({ operationId: 'actions/create-workflow-dispatch', status: 502, message: `Bad gateway${forged('dispatch-body')}`, times: 1 });
+      fake.inject({
+        operationId: 'actions/create-workflow-dispatch',
+        status: 502,
+        message: `Bad gateway${forged('dispatch-body')}`,
+        times: 1,
+      });
       fake.inject({ operationId: 'actions/get-workflow-run', status: 502, message: `Bad gateway${forged('poll-body')}`, times: 1 });
       const r = await runAction(ACTION, {
-        inputs: { token: PAT, repository: 'example-org/gitops-forged', workflow: 'update.yml', tag: 'v1.4.0', inputs: JSON.stringify({ note: `x${forged('input')}` }), 'poll-interval': '100ms', timeout: '20s' },
+        inputs: {
+          token: PAT,
+          repository: 'example-org/gitops-forged',
+          workflow: 'update.yml',
+          tag: 'v1.4.0',
+          inputs: JSON.stringify({ note: `x${forged('input')}` }),
+          'poll-interval': '100ms',
+          timeout: '20s',
+        },
         env: { GITHUB_API_URL: fake.apiUrl },
         secrets: SECRETS,
         timeoutMs: 40_000,
@@ -728,7 +972,8 @@ jobs:
       expect(found.filter((c) => c.command === 'add-mask').map((c) => c.data)).toEqual([PAT]);
       expect(found.filter((c) => ['error', 'warning', 'notice'].includes(c.command))).toHaveLength(1);
       // Every surface was printed (so the test really exercised it), as plain text.
-      for (const tag of ['name', 'url', 'input', 'dispatch-body', 'poll-body']) expect([tag, r.log.includes(`::add-mask::forged-${tag}`)]).toEqual([tag, true]);
+      for (const tag of ['name', 'url', 'input', 'dispatch-body', 'poll-body'])
+        expect([tag, r.log.includes(`::add-mask::forged-${tag}`)]).toEqual([tag, true]);
       // The outputs hold the values (heredoc form), and the summary has them too.
       expect(r.outputs['run-url']).toContain('forged-url');
     } finally {
@@ -740,7 +985,10 @@ jobs:
 describe('trust: bad input gives one clear error (issue 20, item 13)', () => {
   test('`extra-dispatches: repository=o/other`: names the input, what was wrong, the expected form with an example', async () => {
     const r = await run(dotcom, { environment: 'staging', ...SEED, 'extra-dispatches': 'repository=o/other' });
-    expectFailure(r, 'Input "extra-dispatches": entry 1 is a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`); expected a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production`');
+    expectFailure(
+      r,
+      'Input "extra-dispatches": entry 1 is a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`); expected a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production`',
+    );
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).not.toContain('Unexpected error');
     expect(dotcom.requests).toEqual([]);
@@ -748,7 +996,10 @@ describe('trust: bad input gives one clear error (issue 20, item 13)', () => {
 
   test('`extra-dispatches` that is not YAML shows the expected form too', async () => {
     const r = await run(dotcom, { environment: 'staging', ...SEED, 'extra-dispatches': '- repository: [o/other' });
-    expectFailure(r, /^Input "extra-dispatches": not valid JSON or YAML \(.*\); expected a YAML or JSON list of mappings `\{repository, workflow, ref\?, inputs\?, environments\?\}`, e\.g\./);
+    expectFailure(
+      r,
+      /^Input "extra-dispatches": not valid JSON or YAML \(.*\); expected a YAML or JSON list of mappings `\{repository, workflow, ref\?, inputs\?, environments\?\}`, e\.g\./,
+    );
     expect(dotcom.requests).toEqual([]);
   });
 });

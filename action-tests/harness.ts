@@ -1,14 +1,7 @@
 // Jest-side helpers over lib/runner.mjs: run an action bundle as the runner does and assert on it.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  REPO_ROOT,
-  actionYmlPath,
-  describeResult,
-  loadActionYml,
-  type ActionYml,
-  type RunResult,
-} from './lib/runner.mjs';
+import { REPO_ROOT, actionYmlPath, describeResult, loadActionYml, type ActionYml, type RunResult } from './lib/runner.mjs';
 
 export {
   DEFAULT_REPOSITORY,

@@ -14,15 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGitHubFake } from './fakes/github/index.mjs';
 import { parseWorkflowCommand } from './lib/runner.mjs';
-import {
-  REPO_ROOT,
-  expectFailure,
-  expectSuccess,
-  readActionYml,
-  runAction,
-  type RunActionOptions,
-  type RunResult,
-} from './harness.js';
+import { REPO_ROOT, expectFailure, expectSuccess, readActionYml, runAction, type RunActionOptions, type RunResult } from './harness.js';
 
 const ACTION = 'image-tags';
 const FIXTURES = join(REPO_ROOT, 'actions/image-tags/__tests__/fixtures');
@@ -58,7 +50,8 @@ function violations(schema: unknown, value: unknown, path = '$', out: string[] =
   const s = deref(schema);
   if (!s) return out;
   const alternatives = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
-  if (alternatives && !alternatives.some((alt) => violations(alt, value, path, []).length === 0)) out.push(`${path}: matches none of the alternatives`);
+  if (alternatives && !alternatives.some((alt) => violations(alt, value, path, []).length === 0))
+    out.push(`${path}: matches none of the alternatives`);
   for (const sub of (s.allOf as unknown[] | undefined) ?? []) violations(sub, value, path, out);
   if (value === null) {
     if (!s.nullable && !alternatives && s.type !== undefined) out.push(`${path}: null is not allowed`);
@@ -91,7 +84,11 @@ const COMMIT_SCHEMA = responseSchema('/repos/{owner}/{repo}/commits/{ref}');
 const EXAMPLES = (SPEC.components as Schema).examples as Record<string, { value: Record<string, unknown> }>;
 
 /** GET /repos/{owner}/{repo}: GitHub's documented example, made this repository's. */
-function repositoryResponse(owner: string, repo: string, facts: { description: string | null; spdx: string | null; name?: string }): Record<string, unknown> {
+function repositoryResponse(
+  owner: string,
+  repo: string,
+  facts: { description: string | null; spdx: string | null; name?: string },
+): Record<string, unknown> {
   const example = structuredClone(EXAMPLES['full-repository-default-response']!.value);
   delete example.source; // a fork's parent and source are optional; this repository is no fork
   delete example.parent;
@@ -106,7 +103,16 @@ function repositoryResponse(owner: string, repo: string, facts: { description: s
     clone_url: `${htmlUrl}.git`,
     default_branch: 'master',
     language: 'Go', // required by the schema, missing from the example
-    license: facts.spdx === null ? null : { key: facts.spdx.toLowerCase(), name: `${facts.spdx} License`, url: `https://api.github.com/licenses/${facts.spdx.toLowerCase()}`, spdx_id: facts.spdx, node_id: 'MDc6TGljZW5zZW1pdA==' },
+    license:
+      facts.spdx === null
+        ? null
+        : {
+            key: facts.spdx.toLowerCase(),
+            name: `${facts.spdx} License`,
+            url: `https://api.github.com/licenses/${facts.spdx.toLowerCase()}`,
+            spdx_id: facts.spdx,
+            node_id: 'MDc6TGljZW5zZW1pdA==',
+          },
     fork: false,
   };
 }
@@ -168,8 +174,14 @@ function listen(server: Server): Promise<number> {
 
 beforeAll(async () => {
   // docker/metadata-action's tests answer repoData() with repo.json; this server answers the same facts.
-  api.repos.set('docker/test-docker-action', repositoryResponse('octocat', 'test-docker-action', { name: 'Hello-World', description: 'This your first repo!', spdx: 'MIT' }));
-  api.repos.set('example-org/sample-service', repositoryResponse('example-org', 'sample-service', { description: 'Sample service from the API', spdx: 'Apache-2.0' }));
+  api.repos.set(
+    'docker/test-docker-action',
+    repositoryResponse('octocat', 'test-docker-action', { name: 'Hello-World', description: 'This your first repo!', spdx: 'MIT' }),
+  );
+  api.repos.set(
+    'example-org/sample-service',
+    repositoryResponse('example-org', 'sample-service', { description: 'Sample service from the API', spdx: 'Apache-2.0' }),
+  );
   api.server = createServer((req, res) => {
     const answer = handle(req);
     if (answer.schema) api.served.push({ path: req.url ?? '', body: answer.body, schema: answer.schema });
@@ -261,7 +273,14 @@ function expectCleanFailure(result: RunResult, parts: readonly string[]): void {
   expect(result.log).not.toContain('Unexpected error');
 }
 
-const TYPICAL_TAGS = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=pr', 'type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=sha'].join('\n');
+const TYPICAL_TAGS = [
+  'type=schedule',
+  'type=ref,event=branch',
+  'type=ref,event=pr',
+  'type=semver,pattern={{version}}',
+  'type=semver,pattern={{major}}.{{minor}}',
+  'type=sha',
+].join('\n');
 const SERVICES = 'core payments chat';
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +291,9 @@ describe('seed naming', () => {
     expectOk(r);
     const sha7 = 'fedcba9';
     expect(r.outputs.version).toBe('v1.2.3-rc.1');
-    expect(lines(r.outputs.tags)).toEqual(['core', 'payments', 'chat'].flatMap((s) => [`${ECR}/ms_${s}:v1.2.3-rc.1`, `${ECR}/ms_${s}:sha-${sha7}`]));
+    expect(lines(r.outputs.tags)).toEqual(
+      ['core', 'payments', 'chat'].flatMap((s) => [`${ECR}/ms_${s}:v1.2.3-rc.1`, `${ECR}/ms_${s}:sha-${sha7}`]),
+    );
     expect(lines(r.outputs['tag-names'])).toEqual(['v1.2.3-rc.1', `sha-${sha7}`]);
     expect(lines(r.outputs.pin)).toEqual(['core', 'payments', 'chat'].map((s) => `${ECR}/ms_${s}:sha-${sha7}`));
     expect(labelsOf(r)).toContain('org.opencontainers.image.version=v1.2.3-rc.1');
@@ -282,7 +303,8 @@ describe('seed naming', () => {
   test('services-from over directories (cmd/ms/*): the last path element is the service', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'image-tags-ws-'));
     try {
-      for (const dir of ['cmd/ms/core', 'cmd/ms/payments', 'cmd/ms/chat', 'cmd/cli/deployer']) mkdirSync(join(workspace, dir), { recursive: true });
+      for (const dir of ['cmd/ms/core', 'cmd/ms/payments', 'cmd/ms/chat', 'cmd/cli/deployer'])
+        mkdirSync(join(workspace, dir), { recursive: true });
       const r = await run({ ...fixture('dk_tag_v1.2.3.env'), cwd: workspace, inputs: { 'services-from': 'cmd/ms/*', registry: ECR } });
       expectOk(r);
       // sorted by path, as the glob lists them
@@ -298,7 +320,11 @@ describe('seed naming', () => {
     try {
       mkdirSync(join(workspace, 'bin_arm64/ms'), { recursive: true });
       for (const file of ['ms_core', 'ms_payments', 'ms_ms_legacy']) writeFileSync(join(workspace, 'bin_arm64/ms', file), '\x7fELF');
-      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), cwd: workspace, inputs: { services: 'chat', 'services-from': 'bin_arm64/ms/ms_*', registry: ECR, tag: 'v1.2.3' } });
+      const r = await run({
+        ...fixture('dk_tag_v1.2.3.env'),
+        cwd: workspace,
+        inputs: { services: 'chat', 'services-from': 'bin_arm64/ms/ms_*', registry: ECR, tag: 'v1.2.3' },
+      });
       expectOk(r);
       const matrix = JSON.parse(r.outputs.matrix!) as { include: Array<{ service: string; image: string }> };
       expect(matrix.include.map((e) => e.image)).toEqual([`${ECR}/ms_chat`, `${ECR}/ms_core`, `${ECR}/ms_ms_legacy`, `${ECR}/ms_payments`]);
@@ -332,7 +358,12 @@ describe('seed naming', () => {
   test('type=channel and a tag-based pin from parse-version rules', async () => {
     const r = await run({
       ...fixture('dk_tag_v1.2.3-rc.1.env'),
-      inputs: { services: 'core', registry: ECR, tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha', pin: '{tag}-{sha7}' },
+      inputs: {
+        services: 'core',
+        registry: ECR,
+        tags: 'type=semver,pattern={{version}}\ntype=channel\ntype=channel,format=env-sha',
+        pin: '{tag}-{sha7}',
+      },
     });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['v1.2.3-rc.1', '1.2.3-rc.1', 'staging', 'staging-fedcba9', 'v1.2.3-rc.1-fedcba9']);
@@ -345,14 +376,22 @@ describe('docker/metadata-action DSL on real events', () => {
     ['push to the default branch', 'dk_push_main.env', ['main', 'sha-0123456'], '0123456789abcdef0123456789abcdef01234567'],
     ['push to a feature branch', 'dk_push_feature_x.env', ['feature-x', 'sha-89abcde'], '89abcdef0123456789abcdef0123456789abcdef'],
     ['release tag v1.2.3', 'dk_tag_v1.2.3.env', ['1.2.3', '1.2', 'sha-fedcba9', 'latest'], 'fedcba9876543210fedcba9876543210fedcba98'],
-    ['prerelease tag v1.2.3-rc.1: never latest (stable-only)', 'dk_tag_v1.2.3-rc.1.env', ['1.2.3-rc.1', 'sha-fedcba9'], 'fedcba9876543210fedcba9876543210fedcba98'],
+    [
+      'prerelease tag v1.2.3-rc.1: never latest (stable-only)',
+      'dk_tag_v1.2.3-rc.1.env',
+      ['1.2.3-rc.1', 'sha-fedcba9'],
+      'fedcba9876543210fedcba9876543210fedcba98',
+    ],
     ['pull_request', 'event_pull_request.env', ['pr-15', 'sha-a9c8c58'], 'a9c8c5828b91be19d9728548b24759e352367ef1'],
     ['pull_request_target (ref rewritten to the PR)', 'event_pull_request_target.env', ['pr-15', 'sha-2665741'], ''],
     ['schedule', 'event_schedule.env', ['nightly', 'master', 'sha-860c190'], '860c1904a1ce19322e91ac35af1ab07466440c37'],
     ['release event', 'event_release_created.env', ['1.1.1', '1.1', 'sha-860c190', 'latest'], '860c1904a1ce19322e91ac35af1ab07466440c37'],
   ])('%s', async (_n, env, names, revision) => {
     // (what `enable=${{ github.event_name != 'pull_request' }}` gives on a pull request)
-    const r = await run({ ...fixture(env), inputs: { images: 'ghcr.io/Example-Org/App\nname=docker.io/example/app,enable=false', tags: TYPICAL_TAGS } });
+    const r = await run({
+      ...fixture(env),
+      inputs: { images: 'ghcr.io/Example-Org/App\nname=docker.io/example/app,enable=false', tags: TYPICAL_TAGS },
+    });
     expectOk(r);
     // images are lowercased as metadata-action does; a disabled image gets no tags
     expect(lines(r.outputs.tags)).toEqual(names.map((n) => `ghcr.io/example-org/app:${n}`));
@@ -367,11 +406,16 @@ describe('docker/metadata-action DSL on real events', () => {
     const r = await run({ ...fixture('event_schedule.env'), inputs: { images: 'ghcr.io/o/app\nname=docker.io/o/app,enable=true' } });
     expectOk(r);
     // metadata-action's default rules on a schedule: nightly and the branch
-    expect(lines(r.outputs.tags)).toEqual(['ghcr.io/o/app:nightly', 'ghcr.io/o/app:master', 'docker.io/o/app:nightly', 'docker.io/o/app:master']);
+    expect(lines(r.outputs.tags)).toEqual([
+      'ghcr.io/o/app:nightly',
+      'ghcr.io/o/app:master',
+      'docker.io/o/app:nightly',
+      'docker.io/o/app:master',
+    ]);
     expect(lines(r.outputs.pin)).toEqual(['ghcr.io/o/app:sha-860c190', 'docker.io/o/app:sha-860c190']);
   });
 
-  test("latest-policy: metadata-action gives latest to a prerelease tag, as upstream does", async () => {
+  test('latest-policy: metadata-action gives latest to a prerelease tag, as upstream does', async () => {
     const r = await run({ ...fixture('event_tag_v2.0.8-beta.67.env'), inputs: { images: 'user/app', 'latest-policy': 'metadata-action' } });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['v2.0.8-beta.67', 'latest']);
@@ -403,7 +447,10 @@ describe('docker/metadata-action DSL on real events', () => {
   });
 
   test('separators are read untrimmed: a space between tags, a comma between labels', async () => {
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}\ntype=sha', 'sep-tags': ' ', 'sep-labels': ',' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}\ntype=sha', 'sep-tags': ' ', 'sep-labels': ',' },
+    });
     expectSuccess(r);
     expect((r.json as { tags: string[] }).tags.join(' ')).toBe(r.outputs.tags);
     expect(r.outputs.tags).toBe('user/app:1.2.3 user/app:sha-fedcba9 user/app:latest');
@@ -411,7 +458,10 @@ describe('docker/metadata-action DSL on real events', () => {
   });
 
   test('a quoted attribute with a comma (csv-parse, loaded on demand)', async () => {
-    const r = await run({ ...fixture('event_tag_v1.1.1.env'), inputs: { images: 'user/app', tags: 'type=match,"pattern=v(\\d{1,3}.\\d{1,3}).\\d{1,3}",group=1' } });
+    const r = await run({
+      ...fixture('event_tag_v1.1.1.env'),
+      inputs: { images: 'user/app', tags: 'type=match,"pattern=v(\\d{1,3}.\\d{1,3}).\\d{1,3}",group=1' },
+    });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['1.1', 'latest']);
   });
@@ -422,19 +472,38 @@ describe('what the runner keeps', () => {
     const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' } });
     expectOk(r);
     expect(Object.keys(r.env).sort()).toEqual(
-      ['ANNOTATIONS', 'BAKE_FILE', 'BAKE_FILE_ANNOTATIONS', 'BAKE_FILE_LABELS', 'BAKE_FILE_TAGS', 'JSON', 'LABELS', 'TAGS', 'TAG_NAMES', 'VERSION'].map((n) => `DOCKER_METADATA_OUTPUT_${n}`),
+      [
+        'ANNOTATIONS',
+        'BAKE_FILE',
+        'BAKE_FILE_ANNOTATIONS',
+        'BAKE_FILE_LABELS',
+        'BAKE_FILE_TAGS',
+        'JSON',
+        'LABELS',
+        'TAGS',
+        'TAG_NAMES',
+        'VERSION',
+      ].map((n) => `DOCKER_METADATA_OUTPUT_${n}`),
     );
     expect(r.env.DOCKER_METADATA_OUTPUT_TAGS).toBe(r.outputs.tags);
     expect(r.env.DOCKER_METADATA_OUTPUT_TAG_NAMES).toBe(r.outputs['tag-names']);
     expect(r.env.DOCKER_METADATA_OUTPUT_BAKE_FILE).toBe(r.outputs['bake-file']);
     expect(JSON.parse(r.env.DOCKER_METADATA_OUTPUT_JSON!)).toEqual(r.json);
-    const off = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { DOCKER_METADATA_SET_OUTPUT_ENV: 'false' } });
+    const off = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'user/app' },
+      env: { DOCKER_METADATA_SET_OUTPUT_ENV: 'false' },
+    });
     expectOk(off);
     expect(off.env).toEqual({});
   });
 
   test('bake files are written under RUNNER_TEMP in docker/bake-action form', async () => {
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), keepTemp: true, inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}', 'bake-target': 'meta-helper' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      keepTemp: true,
+      inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}', 'bake-target': 'meta-helper' },
+    });
     try {
       expectOk(r);
       const runnerTemp = join(r.tempDir, 'runner_temp');
@@ -444,7 +513,14 @@ describe('what the runner keeps', () => {
         return JSON.parse(readFileSync(path, 'utf8')) as { target: Record<string, Record<string, unknown>> };
       };
       expect(r.outputs['bake-file-tags']!.endsWith('/docker-metadata-action-bake-tags.json')).toBe(true);
-      expect(read('bake-file-tags')).toEqual({ target: { 'meta-helper': { tags: ['user/app:1.2.3', 'user/app:latest'], args: { DOCKER_META_IMAGES: 'user/app', DOCKER_META_VERSION: '1.2.3' } } } });
+      expect(read('bake-file-tags')).toEqual({
+        target: {
+          'meta-helper': {
+            tags: ['user/app:1.2.3', 'user/app:latest'],
+            args: { DOCKER_META_IMAGES: 'user/app', DOCKER_META_VERSION: '1.2.3' },
+          },
+        },
+      });
       expect(read('bake-file-labels').target['meta-helper']!.labels).toEqual((r.json as { labels: unknown }).labels);
       expect(read('bake-file-annotations').target['meta-helper']!.annotations).toEqual(lines(r.outputs.annotations));
       const both = read('bake-file').target['meta-helper']!;
@@ -474,19 +550,37 @@ describe('what the runner keeps', () => {
     expectOk(seed);
     expect(seed.outputs.pin).toBe(`${ECR}/ms_core:sha-fedcba9`);
     expect(lines(seed.outputs.tags)).toContain(seed.outputs.pin);
-    const meta = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}', 'pin-in-tags': 'true', pin: 'sha-{sha}' } });
+    const meta = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}', 'pin-in-tags': 'true', pin: 'sha-{sha}' },
+    });
     expectOk(meta);
     expect(meta.outputs.pin).toBe('user/app:sha-fedcba9876543210fedcba9876543210fedcba98');
-    expect(lines(meta.outputs.tags)).toEqual(['user/app:1.2.3', 'user/app:latest', 'user/app:sha-fedcba9876543210fedcba9876543210fedcba98']);
+    expect(lines(meta.outputs.tags)).toEqual([
+      'user/app:1.2.3',
+      'user/app:latest',
+      'user/app:sha-fedcba9876543210fedcba9876543210fedcba98',
+    ]);
   });
 
   test('the step summary has the explain table: each rule, whether it fired, its tags, why not', async () => {
-    const r = await run({ ...fixture('dk_tag_v1.2.3-rc.1.env'), debug: true, inputs: { images: 'user/app', tags: 'type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=raw,value=latest,enable={{is_default_branch}}' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3-rc.1.env'),
+      debug: true,
+      inputs: {
+        images: 'user/app',
+        tags: 'type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=raw,value=latest,enable={{is_default_branch}}',
+      },
+    });
     expectOk(r);
     expect(r.summary).toContain('### image-tags');
     expect(r.summary).toContain('| rule | fired? | tags | why not |');
-    expect(r.summary).toContain('| type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 2) | yes | 1.2.3-rc.1 |  |');
-    expect(r.summary).toContain('| type=ref,event=branch,enable=true,priority=600 (line 1) | no |  | ref refs/tags/v1.2.3-rc.1 is not a branch |');
+    expect(r.summary).toContain(
+      '| type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 2) | yes | 1.2.3-rc.1 |  |',
+    );
+    expect(r.summary).toContain(
+      '| type=ref,event=branch,enable=true,priority=600 (line 1) | no |  | ref refs/tags/v1.2.3-rc.1 is not a branch |',
+    );
     expect(r.summary).toContain('enable={{is_default_branch}} evaluated to false');
     expect(r.summary).toMatch(/\| latest \| no \| {2}\| .*prerelease v1\.2\.3-rc\.1 never becomes latest/);
     // and under debug, in the log, after metadata-action's groups
@@ -502,7 +596,11 @@ describe('the GitHub API', () => {
   test('GET /repos/{owner}/{repo} with the token; the labels use its description and license', async () => {
     api.requests.length = 0;
     api.served.length = 0;
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), repository: 'example-org/sample-service', inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      repository: 'example-org/sample-service',
+      inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}' },
+    });
     expectOk(r);
     expect(api.requests).toEqual([{ method: 'GET', path: '/repos/example-org/sample-service', authorization: `token ${TOKEN}` }]);
     for (const served of api.served) expect([served.path, violations(served.schema, served.body)]).toEqual([served.path, []]);
@@ -523,17 +621,26 @@ describe('the GitHub API', () => {
     const good = repositoryResponse('o', 'r', { description: null, spdx: null });
     expect(violations(REPO_SCHEMA, good)).toEqual([]);
     const { license: _license, ...noLicense } = good;
-    expect(violations(REPO_SCHEMA, { ...noLicense, name: 5 })).toEqual(['$.license: required but missing', '$.name: expected string, got integer']);
+    expect(violations(REPO_SCHEMA, { ...noLicense, name: 5 })).toEqual([
+      '$.license: required but missing',
+      '$.name: expected string, got integer',
+    ]);
     expect(violations(COMMIT_SCHEMA, commitResponse('a'.repeat(40), api.commitDate))).toEqual([]);
   });
 
   test('{{commit_date}} with no commit in the payload: the date from GET /repos/{owner}/{repo}/commits/{sha}', async () => {
     api.requests.length = 0;
     api.served.length = 0;
-    const r = await run({ ...fixture('event_workflow_dispatch.env'), inputs: { images: 'user/app', tags: "type=raw,value={{commit_date 'YYYYMMDD-HHmmss'}}" } });
+    const r = await run({
+      ...fixture('event_workflow_dispatch.env'),
+      inputs: { images: 'user/app', tags: "type=raw,value={{commit_date 'YYYYMMDD-HHmmss'}}" },
+    });
     expectOk(r);
     expect(lines(r.outputs['tag-names'])).toEqual(['20240307-221530']);
-    expect(api.requests.map((q) => q.path).sort()).toEqual(['/repos/docker/test-docker-action', '/repos/docker/test-docker-action/commits/860c1904a1ce19322e91ac35af1ab07466440c37']);
+    expect(api.requests.map((q) => q.path).sort()).toEqual([
+      '/repos/docker/test-docker-action',
+      '/repos/docker/test-docker-action/commits/860c1904a1ce19322e91ac35af1ab07466440c37',
+    ]);
     for (const served of api.served) expect([served.path, violations(served.schema, served.body)]).toEqual([served.path, []]);
   });
 
@@ -550,7 +657,11 @@ describe('the GitHub API', () => {
     const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: api.closedUrl } });
     expectOk(r);
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(r.warnings).toEqual([expect.stringMatching(/Could not read docker\/test-docker-action from the GitHub API at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\); the OCI labels and annotations use the event payload's repository instead\./)]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /Could not read docker\/test-docker-action from the GitHub API at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\); the OCI labels and annotations use the event payload's repository instead\./,
+      ),
+    ]);
     expect(r.log).toMatch(/Retry GET \/repos\/docker\/test-docker-action: attempt 1 of 3 failed/);
     expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
     expect(r.summary).toContain('event payload (the GitHub API did not answer');
@@ -566,7 +677,12 @@ describe('the GitHub API', () => {
 
   test('a bad token (401) falls back too, and the token is never printed, even under debug', async () => {
     const other = 'ghp_AnotherSecretValue9876543210zyxwvu';
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), debug: true, secrets: [other], inputs: { images: 'user/app', 'github-token': other } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      debug: true,
+      secrets: [other],
+      inputs: { images: 'user/app', 'github-token': other },
+    });
     expectOk(r);
     expect(r.masked).toContain(other);
     expect(r.warnings[0]).toContain('HTTP 401');
@@ -585,12 +701,21 @@ describe('trust (issue 20): bounded API calls, repository text that cannot forge
     const port = await listen(silent as unknown as Server);
     try {
       const started = Date.now();
-      const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` }, timeoutMs: 30_000 });
+      const r = await run({
+        ...fixture('dk_tag_v1.2.3.env'),
+        inputs: { images: 'user/app' },
+        env: { GITHUB_API_URL: `http://127.0.0.1:${port}` },
+        timeoutMs: 30_000,
+      });
       expectOk(r);
       // 8 s for both calls and every attempt, plus the process itself.
       expect(Date.now() - started).toBeLessThan(8_000 + 4_000);
       expect(r.warnings).toHaveLength(1);
-      expect(r.warnings[0]).toMatch(new RegExp(`Could not read docker/test-docker-action from the GitHub API at http://127\\.0\\.0\\.1:${port} \\(GitHub API request GET 127\\.0\\.0\\.1:${port}/repos/docker/test-docker-action failed: no answer within \\d+\\.\\d s\\)`));
+      expect(r.warnings[0]).toMatch(
+        new RegExp(
+          `Could not read docker/test-docker-action from the GitHub API at http://127\\.0\\.0\\.1:${port} \\(GitHub API request GET 127\\.0\\.0\\.1:${port}/repos/docker/test-docker-action failed: no answer within \\d+\\.\\d s\\)`,
+        ),
+      );
       expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -599,15 +724,24 @@ describe('trust (issue 20): bounded API calls, repository text that cannot forge
   }, 40_000);
 
   test('a plain-http remote GITHUB_API_URL: the token is not sent; a warning says why and the payload is used', async () => {
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'user/app' },
+      env: { GITHUB_API_URL: 'http://ghes.example.invalid/api/v3' },
+    });
     expectOk(r);
-    expect(r.warnings).toEqual([expect.stringContaining('(Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL))')]);
+    expect(r.warnings).toEqual([
+      expect.stringContaining('(Refused to send the GitHub token to http://ghes.example.invalid/api/v3 (GITHUB_API_URL))'),
+    ]);
     expect(labelsOf(r)).toContain('org.opencontainers.image.title=backend');
   });
 
   test('a repository description (OpenAPI-checked fake) with CR/LF, `::add-mask::`, `::stop-commands::` and `##[error]`: one label line, no command', async () => {
     const forged = '\n::add-mask::forged-description\r::error::fake-description\r\n::stop-commands::tdesc\n##[error]v1-description';
-    const fake = await startGitHubFake({ repos: { 'docker/test-docker-action': { description: `Backend${forged}`, private: false } }, tokens: { [TOKEN]: { login: 'image-tags' } } });
+    const fake = await startGitHubFake({
+      repos: { 'docker/test-docker-action': { description: `Backend${forged}`, private: false } },
+      tokens: { [TOKEN]: { login: 'image-tags' } },
+    });
     try {
       const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'user/app' }, env: { GITHUB_API_URL: fake.apiUrl } });
       expect(fake.describeViolations()).toBe('');
@@ -624,8 +758,12 @@ describe('trust (issue 20): bounded API calls, repository text that cannot forge
       expect(commands.filter((c) => !['group', 'endgroup', 'add-mask'].includes(c.command))).toEqual([]);
       expect(commands.filter((c) => c.command === 'add-mask').map((c) => c.data)).toEqual([TOKEN]);
       // The description is one label value on one line: it adds no label line of its own.
-      const description = lines(r.outputs.labels).filter((l) => l.includes('forged-description') || l.includes('fake-description') || l.includes('v1-description'));
-      expect(description).toEqual(['org.opencontainers.image.description=Backend ::add-mask::forged-description ::error::fake-description ::stop-commands::tdesc ##[error]v1-description']);
+      const description = lines(r.outputs.labels).filter(
+        (l) => l.includes('forged-description') || l.includes('fake-description') || l.includes('v1-description'),
+      );
+      expect(description).toEqual([
+        'org.opencontainers.image.description=Backend ::add-mask::forged-description ::error::fake-description ::stop-commands::tdesc ##[error]v1-description',
+      ]);
       expect(r.log).toContain('org.opencontainers.image.description=Backend ::add-mask::forged-description');
     } finally {
       await fake.close();
@@ -641,7 +779,16 @@ describe('context: git', () => {
         execFileSync('git', args, {
           cwd: workspace,
           encoding: 'utf8',
-          env: { PATH: process.env.PATH ?? '', HOME: workspace, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_COMMITTER_DATE: '2024-03-07T22:15:30Z', GIT_AUTHOR_DATE: '2024-03-07T22:15:30Z' },
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: workspace,
+            GIT_AUTHOR_NAME: 't',
+            GIT_AUTHOR_EMAIL: 't@example.com',
+            GIT_COMMITTER_NAME: 't',
+            GIT_COMMITTER_EMAIL: 't@example.com',
+            GIT_COMMITTER_DATE: '2024-03-07T22:15:30Z',
+            GIT_AUTHOR_DATE: '2024-03-07T22:15:30Z',
+          },
         }).trim();
       git('init', '-q', '-b', 'main');
       writeFileSync(join(workspace, 'README'), 'x');
@@ -653,7 +800,11 @@ describe('context: git', () => {
       const r = await run({
         ...fixture('dk_push_main.env'), // the workflow says: push to main
         cwd: workspace,
-        inputs: { context: 'git', images: 'user/app', tags: "type=semver,pattern={{version}}\ntype=sha\ntype=raw,value={{commit_date 'YYYYMMDD'}}" },
+        inputs: {
+          context: 'git',
+          images: 'user/app',
+          tags: "type=semver,pattern={{version}}\ntype=sha\ntype=raw,value={{commit_date 'YYYYMMDD'}}",
+        },
       });
       expectOk(r);
       expect(lines(r.outputs['tag-names'])).toEqual(['3.4.5', '20240307', `sha-${sha.slice(0, 7)}`, 'latest']);
@@ -671,18 +822,42 @@ describe('context: git', () => {
 
 describe('bad input: exit 1, the input and line named, nothing written', () => {
   test.each<[string, Record<string, string>, string[]]>([
-    ['unknown tag type', { images: 'user/app', tags: 'type=semver,pattern={{version}}\ntype=semvr,pattern={{version}}' }, ['Input "tags": line 2: unknown type "semvr"']],
-    ['malformed key=value in flavor', { images: 'user/app', flavor: 'latest=auto\nprefix' }, ['Input "flavor": line 2: "prefix" is not a key=value entry']],
+    [
+      'unknown tag type',
+      { images: 'user/app', tags: 'type=semver,pattern={{version}}\ntype=semvr,pattern={{version}}' },
+      ['Input "tags": line 2: unknown type "semvr"'],
+    ],
+    [
+      'malformed key=value in flavor',
+      { images: 'user/app', flavor: 'latest=auto\nprefix' },
+      ['Input "flavor": line 2: "prefix" is not a key=value entry'],
+    ],
     ['malformed quoting in tags', { images: 'user/app', tags: 'type=raw,"value=a' }, ['Input "tags": line 1:']],
-    ['invalid semver pattern', { images: 'user/app', tags: 'type=sha\ntype=semver,pattern={{majr}}.{{minor}}' }, ['Input "tags": line 2:', 'majr']],
+    [
+      'invalid semver pattern',
+      { images: 'user/app', tags: 'type=sha\ntype=semver,pattern={{majr}}.{{minor}}' },
+      ['Input "tags": line 2:', 'majr'],
+    ],
     ['latest=maybe', { images: 'user/app', flavor: 'latest=maybe' }, ['Input "flavor": line 1: latest=maybe is not a valid latest mode']],
     ['an image name with a space', { images: 'ghcr.io/org/my app' }, ['Input "images": line 1: "ghcr.io/org/my app" contains whitespace']],
-    ['an invalid service name (uppercase)', { services: 'core Payments', registry: ECR }, ['Input "services": service "Payments"', 'use "payments"']],
+    [
+      'an invalid service name (uppercase)',
+      { services: 'core Payments', registry: ECR },
+      ['Input "services": service "Payments"', 'use "payments"'],
+    ],
     ['an invalid service name (characters)', { services: 'core pay$ments' }, ['Input "services": service "pay$ments"', 'use "pay-ments"']],
-    ['an uppercase registry namespace', { services: 'core', registry: 'ghcr.io/MyOrg' }, ['Input "registry": namespace "MyOrg"', 'try "myorg"']],
+    [
+      'an uppercase registry namespace',
+      { services: 'core', registry: 'ghcr.io/MyOrg' },
+      ['Input "registry": namespace "MyOrg"', 'try "myorg"'],
+    ],
     ['images and services together', { images: 'user/app', services: 'core' }, ['Input "images": images cannot be combined with services']],
     ['an unknown pin variable', { services: 'core', pin: 'sha-{commit}' }, ['Input "pin": unknown variable {commit}']],
-    ['an unknown latest-policy', { images: 'user/app', 'latest-policy': 'never' }, ['Input "latest-policy"', '`stable-only`, `metadata-action`']],
+    [
+      'an unknown latest-policy',
+      { images: 'user/app', 'latest-policy': 'never' },
+      ['Input "latest-policy"', '`stable-only`, `metadata-action`'],
+    ],
     ['an unknown label expression', { images: 'user/app', labels: 'a=b\nc={{nope}}' }, ['Input "labels": line 2:']],
   ])('%s', async (_n, inputs, parts) => {
     const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs });
@@ -690,7 +865,10 @@ describe('bad input: exit 1, the input and line named, nothing written', () => {
   });
 
   test('an uppercase image name is lowercased as metadata-action does (not an error: `ghcr.io/${{ github.repository }}` relies on it)', async () => {
-    const r = await run({ ...fixture('dk_tag_v1.2.3.env'), inputs: { images: 'GHCR.io/Example-Org/App', tags: 'type=semver,pattern={{version}}' } });
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'GHCR.io/Example-Org/App', tags: 'type=semver,pattern={{version}}' },
+    });
     expectOk(r);
     expect(lines(r.outputs.tags)).toEqual(['ghcr.io/example-org/app:1.2.3', 'ghcr.io/example-org/app:latest']);
   });

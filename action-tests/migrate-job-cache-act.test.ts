@@ -76,7 +76,14 @@ beforeAll(async () => {
   cpSync(join(REPO_ROOT, 'migrate-job/action.yml'), join(repo, 'migrate-job/action.yml'));
   cpSync(join(REPO_ROOT, 'dist/migrate-job'), join(repo, 'dist/migrate-job'), { recursive: true });
   writeFileSync(join(repo, '.github/workflows/migrate.yml'), WORKFLOW);
-  const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const gitEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+  };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: gitEnv, stdio: 'pipe' });
   git('init', '-q');
   git('remote', 'add', 'origin', 'https://github.com/example-org/sample-service.git');
@@ -92,19 +99,36 @@ afterAll(async () => {
 /** One `act push` run of the workflow (bounded: 90 s), with the cache server on 127.0.0.1 storing in `cacheDir`. */
 function act(mirror = 'golang-migrate', cache = cacheDir): Promise<{ code: number | null; output: string }> {
   const args = [
-    'push', '-W', '.github/workflows/migrate.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode',
-    '--cache-server-addr', '127.0.0.1', '--cache-server-port', '0', '--cache-server-path', cache,
-    '--env', `TOOL_BASE_URL=${server.url}/${mirror}`,
+    'push',
+    '-W',
+    '.github/workflows/migrate.yml',
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--action-offline-mode',
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--cache-server-port',
+    '0',
+    '--cache-server-path',
+    cache,
+    '--env',
+    `TOOL_BASE_URL=${server.url}/${mirror}`,
   ];
-  return runProcess(toolBinary('act'), args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, timeoutMs: 90_000 });
+  return runProcess(toolBinary('act'), args, {
+    cwd: repo,
+    env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    timeoutMs: 90_000,
+  });
 }
 
-test('the second runner restores the tool from the Actions cache (act\'s cache server), with no download', async () => {
+test("the second runner restores the tool from the Actions cache (act's cache server), with no download", async () => {
   const first = await act();
   const explain = (run: { output: string }) => `act output:\n${run.output.slice(-6000)}`;
   expect({ code: first.code, explain: explain(first) }).toMatchObject({ code: 0 });
   expect(first.output).toContain(`golang-migrate ${VERSION}: downloading ${server.url}/golang-migrate/${VERSION}/${ASSET}`);
-  expect(first.output).toMatch(/golang-migrate v4\.19\.1: saved to the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\)/);
+  expect(first.output).toMatch(
+    /golang-migrate v4\.19\.1: saved to the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\)/,
+  );
   expect(first.output).toContain('RESULT status=succeeded');
   expect(server.requests).toEqual([`/golang-migrate/${VERSION}/${ASSET}`, `/golang-migrate/${VERSION}/sha256sum.txt`]);
   expect(readdirSync(cacheDir).length).toBeGreaterThan(0);
@@ -116,13 +140,19 @@ test('the second runner restores the tool from the Actions cache (act\'s cache s
 
   const second = await act();
   expect({ code: second.code, explain: explain(second) }).toMatchObject({ code: 0 });
-  expect(second.output).toMatch(/golang-migrate v4\.19\.1: restored from the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\); its release file matches the published checksum/);
+  expect(second.output).toMatch(
+    /golang-migrate v4\.19\.1: restored from the Actions cache \(key deploy-kit-migrate-golang-migrate-v4\.19\.1-linux-amd64-release\); its release file matches the published checksum/,
+  );
   expect(second.output).not.toContain('downloading');
   // Changed with issue 20 (was: run from …tool_cache/golang-migrate/4.19.1/amd64, no request at all).
   expect(second.output).toMatch(/fake migrate up from \S*\/golang-migrate-[^/\s]+\/bin/);
   expect(second.output).toContain('Cache restored successfully');
   expect(second.output).toContain('RESULT status=succeeded');
-  expect(server.requests).toEqual([`/golang-migrate/${VERSION}/${ASSET}`, `/golang-migrate/${VERSION}/sha256sum.txt`, `/golang-migrate/${VERSION}/sha256sum.txt`]);
+  expect(server.requests).toEqual([
+    `/golang-migrate/${VERSION}/${ASSET}`,
+    `/golang-migrate/${VERSION}/sha256sum.txt`,
+    `/golang-migrate/${VERSION}/sha256sum.txt`,
+  ]);
 });
 
 test('a poisoned Actions cache entry (another file under the same key) is not run: the genuine release is downloaded and verified', async () => {

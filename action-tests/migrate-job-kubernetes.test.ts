@@ -26,7 +26,15 @@ const IMAGE = `127.0.0.1:5000/ms_orders@${DIGEST}`;
 const MISSING_IMAGE = `127.0.0.1:5000/does-not-exist@${DIGEST}`;
 
 /** Log lines that would be workflow commands if the runner read them as ours. */
-const HOSTILE = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::injected', '##[error]v1 form', '  ::notice::indented', 'migrate: done'];
+const HOSTILE = [
+  '::add-mask::x',
+  '::error::fake',
+  '::stop-commands::t',
+  'progress\r::warning::injected',
+  '##[error]v1 form',
+  '  ::notice::indented',
+  'migrate: done',
+];
 
 /** The fake migration binary: `/app/migrate <scenario> [n]`. */
 function program(argv: string[]): Program {
@@ -39,7 +47,11 @@ function program(argv: string[]): Program {
     case 'slow':
       return { lines: Array.from({ length: Number(n ?? 10) }, (_, i) => `step ${i + 1}`), lineDelayMs: 500, exitCode: 0 };
     case 'slow-fail':
-      return { lines: [...Array.from({ length: Number(n ?? 8) }, (_, i) => `step ${i + 1}`), 'error: duplicate column name "email"'], lineDelayMs: 500, exitCode: 4 };
+      return {
+        lines: [...Array.from({ length: Number(n ?? 8) }, (_, i) => `step ${i + 1}`), 'error: duplicate column name "email"'],
+        lineDelayMs: 500,
+        exitCode: 4,
+      };
     case 'hang':
       return { lines: ['waiting for the migration lock'], exitCode: 0, runMs: 600_000 };
     case 'hostile':
@@ -83,7 +95,8 @@ const run = (inputs: Record<string, string>, options: Partial<RunActionOptions> 
     env: { KUBECONFIG: kubeconfig, ...(options.env ?? {}) },
   });
 const jobName = (tag: string) => `orders-migrate-${tag.replace(/\./g, '-')}`;
-const podsOf = async (name: string) => (await cluster.apiOk('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=batch.kubernetes.io/job-name=${name}`)).items as any[];
+const podsOf = async (name: string) =>
+  (await cluster.apiOk('GET', `/api/v1/namespaces/${NS}/pods?labelSelector=batch.kubernetes.io/job-name=${name}`)).items as any[];
 
 describe('a migration that succeeds', () => {
   const tag = nextTag();
@@ -97,14 +110,22 @@ describe('a migration that succeeds', () => {
     expect(first.outputs).toMatchObject({ status: 'succeeded', 'exit-code': '0', 'job-name': jobName(tag) });
     expect(first.log).toContain('2/u add_name (4ms)');
     expect(first.log).toContain(`Created Job ${NS}/${jobName(tag)}`);
-    expect(readFileSync(first.outputs['log-file'], 'utf8')).toBe('migrate: connecting to postgres\n1/u create_users (12ms)\n2/u add_name (4ms)\nmigrate: done\n');
+    expect(readFileSync(first.outputs['log-file'], 'utf8')).toBe(
+      'migrate: connecting to postgres\n1/u create_users (12ms)\n2/u add_name (4ms)\nmigrate: done\n',
+    );
     // The step ends on SuccessCriteriaMet; the Job controller adds Complete a few ms later.
     const isComplete = (j: any) => (j?.status?.conditions ?? []).some((c: any) => c.type === 'Complete' && c.status === 'True');
     await waitFor(`Job ${jobName(tag)} Complete`, 10_000, async () => isComplete(await cluster.getJob(NS, jobName(tag))));
     const job = await cluster.getJob(NS, jobName(tag));
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 600, ttlSecondsAfterFinished: 86400 });
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
-    expect(job.spec.template.spec.containers[0]).toMatchObject({ image: IMAGE, command: ['/app/migrate'], args: ['up'], envFrom: [{ secretRef: { name: 'orders-db' } }], resources: { requests: { cpu: '50m', memory: '64Mi' } } });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      image: IMAGE,
+      command: ['/app/migrate'],
+      args: ['up'],
+      envFrom: [{ secretRef: { name: 'orders-db' } }],
+      resources: { requests: { cpu: '50m', memory: '64Mi' } },
+    });
     expect(job.metadata.annotations).toMatchObject({ 'deploy-kit/release': 'orders', 'deploy-kit/tag': tag, 'deploy-kit/image': IMAGE });
     expect(job.status.conditions.some((c: any) => c.type === 'SuccessCriteriaMet' && c.status === 'True')).toBe(true);
     expect(isComplete(job)).toBe(true);
@@ -191,7 +212,9 @@ describe('fail fast', () => {
     expect(result.log).toContain('waiting for the migration lock');
     // The step returned on FailureTarget; the Job controller sets Failed once the (fake) kubelet has stopped the pod.
     await waitFor('Failed/DeadlineExceeded', 15_000, async () =>
-      ((await cluster.getJob(NS, jobName(tag)))?.status?.conditions ?? []).some((c: any) => c.type === 'Failed' && c.reason === 'DeadlineExceeded'),
+      ((await cluster.getJob(NS, jobName(tag)))?.status?.conditions ?? []).some(
+        (c: any) => c.type === 'Failed' && c.reason === 'DeadlineExceeded',
+      ),
     );
   });
 });
@@ -204,7 +227,10 @@ test('our own timeout fails the step but never deletes the running Job (attached
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name, annotations: { 'deploy-kit/release': 'orders', 'deploy-kit/tag': tag, 'deploy-kit/image': IMAGE } },
-    spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'hang'] }] } } },
+    spec: {
+      backoffLimit: 0,
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'hang'] }] } },
+    },
   });
   const result = await run({ tag, args: 'hang', timeout: '2s' });
   expectFailure(result, 'Migration timed out');
@@ -224,7 +250,10 @@ test('a Job of another release under the same name is refused', async () => {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: jobName(tag), annotations: { 'deploy-kit/release': 'orders-legacy' } },
-    spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'up'] }] } } },
+    spec: {
+      backoffLimit: 0,
+      template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: IMAGE, command: ['/app/migrate', 'up'] }] } },
+    },
   });
   const result = await run({ tag });
   expectFailure(result, 'does not belong to release "orders" (it belongs to release "orders-legacy")');
@@ -248,7 +277,12 @@ describe('access', () => {
       { apiGroups: [''], resources: ['pods', 'events', 'serviceaccounts', 'configmaps'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     ];
-    await cluster.apiOk('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'migrator' }, rules });
+    await cluster.apiOk('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'migrator' },
+      rules,
+    });
     await cluster.apiOk('POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -285,7 +319,11 @@ describe('access', () => {
     [{ KUBECONFIG: '/nonexistent/kubeconfig' }, {}, 'KUBECONFIG names /nonexistent/kubeconfig, which does not exist'],
     [{}, { kubeconfig: 'apiVersion: v1\nkind: Config\nclusters: [' }, 'Cannot use the kubeconfig input'],
     [{}, { context: 'prod' }, 'The kubeconfig has no context "prod"'],
-    [{ KUBECONFIG: undefined, HOME: '/nonexistent-home' }, { kubeconfig: '' }, 'no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?)'],
+    [
+      { KUBECONFIG: undefined, HOME: '/nonexistent-home' },
+      { kubeconfig: '' },
+      'no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?)',
+    ],
   ])('kubeconfig problems %j %j', async (env, inputs, message) => {
     const result = await run({ tag: nextTag(), ...inputs }, { env });
     expectFailure(result, message);
@@ -308,7 +346,10 @@ describe('access', () => {
   });
 
   test('the token in an inline kubeconfig never shows in the output', async () => {
-    const result = await run({ tag: nextTag(), args: 'up', kubeconfig: cluster.kubeconfig(ADMIN_TOKEN, NS) }, { env: { KUBECONFIG: undefined }, secrets: [ADMIN_TOKEN] });
+    const result = await run(
+      { tag: nextTag(), args: 'up', kubeconfig: cluster.kubeconfig(ADMIN_TOKEN, NS) },
+      { env: { KUBECONFIG: undefined }, secrets: [ADMIN_TOKEN] },
+    );
     expectSuccess(result);
   });
 });
@@ -324,7 +365,10 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
   const execPlugin = (name: string, apiVersion: string, status: object) => {
     const script = join(cluster.dir, name);
     writeFileSync(`${script}.runs`, '');
-    writeFileSync(script, `#!/bin/sh\necho run >> '${script}.runs'\ncat <<'EOF'\n${JSON.stringify({ apiVersion, kind: 'ExecCredential', status })}\nEOF\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho run >> '${script}.runs'\ncat <<'EOF'\n${JSON.stringify({ apiVersion, kind: 'ExecCredential', status })}\nEOF\n`,
+    );
     chmodSync(script, 0o755);
     return { runs: () => readFileSync(`${script}.runs`, 'utf8').split('\n').filter(Boolean).length };
   };
@@ -339,33 +383,63 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
   };
 
   test('an exec plugin (client.authentication.k8s.io/v1beta1, relative command): run once for the whole step, its token masked', async () => {
-    const plugin = execPlugin('token-plugin.sh', 'client.authentication.k8s.io/v1beta1', { token: ADMIN_TOKEN, expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString() });
-    const path = kubeconfigWith('exec.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ./token-plugin.sh\n      interactiveMode: Never');
+    const plugin = execPlugin('token-plugin.sh', 'client.authentication.k8s.io/v1beta1', {
+      token: ADMIN_TOKEN,
+      expirationTimestamp: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const path = kubeconfigWith(
+      'exec.kubeconfig',
+      '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ./token-plugin.sh\n      interactiveMode: Never',
+    );
     await runWith(path, 'exec plugin token-plugin.sh');
     expect(plugin.runs()).toBe(1);
   });
 
-  test('an exec plugin gets the environment, as kubectl gives it (AWS_* and the like), but never the action\'s inputs or the runner\'s tokens', async () => {
+  test("an exec plugin gets the environment, as kubectl gives it (AWS_* and the like), but never the action's inputs or the runner's tokens", async () => {
     const script = join(cluster.dir, 'env-plugin.sh');
     const seen = join(cluster.dir, 'env-plugin.env');
-    writeFileSync(script, `#!/bin/sh\nenv > '${seen}'\ncat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ADMIN_TOKEN } })}\nEOF\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\nenv > '${seen}'\ncat <<'EOF'\n${JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ADMIN_TOKEN } })}\nEOF\n`,
+    );
     chmodSync(script, 0o755);
-    const path = kubeconfigWith('exec-env.kubeconfig', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}\n      interactiveMode: Never\n      env:\n        - name: FROM_KUBECONFIG\n          value: yes`);
+    const path = kubeconfigWith(
+      'exec-env.kubeconfig',
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}\n      interactiveMode: Never\n      env:\n        - name: FROM_KUBECONFIG\n          value: yes`,
+    );
     const result = await run(
       { tag: nextTag(), args: 'up', kubeconfig: path },
-      { env: { KUBECONFIG: undefined, AWS_PROFILE: 'ci', AWS_REGION: 'eu-west-1', ACTIONS_RUNTIME_TOKEN: 'runtime-token-5d1e', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-77aa', GITHUB_TOKEN: 'ghs_step_token_3b9f' }, secrets: [ADMIN_TOKEN] },
+      {
+        env: {
+          KUBECONFIG: undefined,
+          AWS_PROFILE: 'ci',
+          AWS_REGION: 'eu-west-1',
+          ACTIONS_RUNTIME_TOKEN: 'runtime-token-5d1e',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-request-token-77aa',
+          GITHUB_TOKEN: 'ghs_step_token_3b9f',
+        },
+        secrets: [ADMIN_TOKEN],
+      },
     );
     expectSuccess(result);
-    const names = readFileSync(seen, 'utf8').split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+    const names = readFileSync(seen, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=')[0]);
     expect(names).toEqual(expect.arrayContaining(['AWS_PROFILE', 'AWS_REGION', 'KUBERNETES_EXEC_INFO', 'FROM_KUBECONFIG', 'PATH', 'HOME']));
-    expect(names.filter((name) => /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_|GITHUB_TOKEN$)/.test(name))).toEqual([]);
+    expect(names.filter((name) => /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_|GITHUB_TOKEN$)/.test(name))).toEqual(
+      [],
+    );
   });
 
   test('an exec plugin that answers with a client certificate (v1)', async () => {
     const cert = readFileSync(join(cluster.dir, 'client.crt'), 'utf8');
     const key = readFileSync(join(cluster.dir, 'client.key'), 'utf8');
     const plugin = execPlugin('cert-plugin.sh', 'client.authentication.k8s.io/v1', { clientCertificateData: cert, clientKeyData: key });
-    const path = kubeconfigWith('exec-cert.kubeconfig', `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${join(cluster.dir, 'cert-plugin.sh')}\n      provideClusterInfo: true`);
+    const path = kubeconfigWith(
+      'exec-cert.kubeconfig',
+      `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${join(cluster.dir, 'cert-plugin.sh')}\n      provideClusterInfo: true`,
+    );
     await runWith(path, 'exec plugin cert-plugin.sh', [key]);
     expect(plugin.runs()).toBe(1);
   });
@@ -381,7 +455,10 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
   });
 
   test('a legacy auth-provider (oidc) with a valid id-token', async () => {
-    const path = kubeconfigWith('oidc.kubeconfig', `    auth-provider:\n      name: oidc\n      config:\n        client-id: deploy-kit\n        id-token: ${OIDC_ID_TOKEN}\n        idp-issuer-url: https://issuer.invalid`);
+    const path = kubeconfigWith(
+      'oidc.kubeconfig',
+      `    auth-provider:\n      name: oidc\n      config:\n        client-id: deploy-kit\n        id-token: ${OIDC_ID_TOKEN}\n        idp-issuer-url: https://issuer.invalid`,
+    );
     await runWith(path, 'auth-provider oidc', [OIDC_ID_TOKEN]);
   });
 
@@ -412,7 +489,7 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     };
   }
 
-  test('the cluster\'s proxy-url: every connection is a CONNECT tunnel through the proxy', async () => {
+  test("the cluster's proxy-url: every connection is a CONNECT tunnel through the proxy", async () => {
     const proxy = await connectProxy();
     try {
       const path = kubeconfigWith('proxy.kubeconfig', `    token: ${ADMIN_TOKEN}`, `\n    proxy-url: ${proxy.url}`);
@@ -433,7 +510,10 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
       const path = join(cluster.dir, 'env-proxy.kubeconfig');
       writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS).replace(cluster.server, server));
       const tag = nextTag();
-      const result = await run({ tag, args: 'up' }, { env: { KUBECONFIG: path, HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,10.0.0.0/8' }, secrets: [ADMIN_TOKEN] });
+      const result = await run(
+        { tag, args: 'up' },
+        { env: { KUBECONFIG: path, HTTPS_PROXY: proxy.url, NO_PROXY: 'example.com,10.0.0.0/8' }, secrets: [ADMIN_TOKEN] },
+      );
       expectSuccess(result);
       expect(result.log).toContain(`server ${server} through the proxy ${proxy.url.replace('http://', '')} (HTTPS_PROXY)`);
       expect(new Set(proxy.tunnels)).toEqual(new Set([server.replace('https://', '')]));
@@ -442,25 +522,41 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
     }
   });
 
-  test('an exec plugin that cannot renew an expired token mid-run: the step fails with the plugin\'s own message, not a timeout', async () => {
+  test("an exec plugin that cannot renew an expired token mid-run: the step fails with the plugin's own message, not a timeout", async () => {
     const tag = nextTag();
     const name = jobName(tag);
     // First run: a token that soon needs renewing; every later run fails as an expired SSO session would.
     const script = join(cluster.dir, 'expiring-plugin.sh');
     const counter = `${script}.runs`;
     writeFileSync(counter, '');
-    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: ADMIN_TOKEN, expirationTimestamp: new Date(Date.now() + 15_000).toISOString() } });
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: ADMIN_TOKEN, expirationTimestamp: new Date(Date.now() + 15_000).toISOString() },
+    });
     // Renewed 10 s before it expires: fresh for the first 5 s (long enough to create the Job and open the watches).
     const staleAt = Date.now() + 5_500;
-    writeFileSync(script, `#!/bin/sh\necho run >> '${counter}'\nif [ "$(wc -l < '${counter}')" -le 1 ]; then\ncat <<'EOF'\n${credential}\nEOF\nelse\necho 'Error: the SSO session has expired' >&2\nexit 255\nfi\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho run >> '${counter}'\nif [ "$(wc -l < '${counter}')" -le 1 ]; then\ncat <<'EOF'\n${credential}\nEOF\nelse\necho 'Error: the SSO session has expired' >&2\nexit 255\nfi\n`,
+    );
     chmodSync(script, 0o755);
     const proxy = await startKubeFaultProxy(cluster, { maxFaults: 0 });
     try {
       const path = join(cluster.dir, 'expiring.kubeconfig');
-      writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS, { user: `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}` }).replace(cluster.server, proxy.url));
+      writeFileSync(
+        path,
+        cluster
+          .kubeconfig(ADMIN_TOKEN, NS, { user: `    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: ${script}` })
+          .replace(cluster.server, proxy.url),
+      );
       const pending = run({ tag, args: 'slow 30' }, { env: { KUBECONFIG: path }, secrets: [ADMIN_TOKEN] });
       await waitFor('the pod running', 20_000, async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running'));
-      await waitFor('the job and pod watches', 10_000, async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2);
+      await waitFor(
+        'the job and pod watches',
+        10_000,
+        async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2,
+      );
       await new Promise((r) => setTimeout(r, Math.max(0, staleAt - Date.now())));
       expect(proxy.cutWatches()).toBeGreaterThanOrEqual(2);
       const result = await pending;
@@ -474,7 +570,10 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
 
   test('an exec plugin that is not installed: its install hint, nothing created', async () => {
     const tag = nextTag();
-    const path = kubeconfigWith('missing-plugin.kubeconfig', '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws-iam-authenticator-not-installed\n      installHint: install aws-iam-authenticator');
+    const path = kubeconfigWith(
+      'missing-plugin.kubeconfig',
+      '    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws-iam-authenticator-not-installed\n      installHint: install aws-iam-authenticator',
+    );
     const result = await run({ tag, args: 'up' }, { env: { KUBECONFIG: path } });
     expectFailure(result, "The kubeconfig's exec credential plugin `aws-iam-authenticator-not-installed` failed");
     expect(result.log).toContain('aws-iam-authenticator-not-installed was not found');
@@ -493,7 +592,8 @@ test('a pod whose log holds workflow commands: none acts (streamed between stop-
   expect(result.warnings).toEqual([]);
   expect(result.notices).toEqual([]);
   expect(result.problems).toEqual([]);
-  for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form']) expect(result.log).toContain(line);
+  for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form'])
+    expect(result.log).toContain(line);
   // Our own lines after the pod's log are still ours (no stop-commands of the pod's took hold).
   expect(result.log).toContain('Migration succeeded');
   expect(readFileSync(join(workspace, 'hostile-pod.log'), 'utf8')).toBe(`${HOSTILE.join('\n')}\n`);
@@ -544,9 +644,15 @@ test('500/503 from the API server on the Job GET and on the watches mid-run: ret
     proxy.fail((method, url) => method === 'GET' && url.pathname === `/apis/batch/v1/namespaces/${NS}/jobs/${name}`, [500, 503]);
     const pending = run({ tag, args: 'slow-fail 16' }, { env: { KUBECONFIG: path }, debug: true });
     // Mid-run: the watch streams are cut (as a load balancer would) and their reconnects answered 503/500 a few times.
-    const isWatch = (resource: string) => (_method: string, url: URL) => url.searchParams.get('watch') === 'true' && url.pathname.endsWith(`/${resource}`);
+    const isWatch = (resource: string) => (_method: string, url: URL) =>
+      url.searchParams.get('watch') === 'true' && url.pathname.endsWith(`/${resource}`);
     await waitFor('the pod running', 20_000, async () => (await podsOf(name)).some((p) => p.status?.phase === 'Running'));
-    await waitFor('the job and pod watches', 10_000, async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2, () => JSON.stringify(proxy.log, null, 1));
+    await waitFor(
+      'the job and pod watches',
+      10_000,
+      async () => proxy.log.filter((e) => /\/(jobs|pods)\?watch=true/.test(e.path) && e.status === 200).length >= 2,
+      () => JSON.stringify(proxy.log, null, 1),
+    );
     proxy.fail(isWatch('jobs'), [503, 500, 503]);
     proxy.fail(isWatch('pods'), [500, 503]);
     expect(proxy.cutWatches()).toBeGreaterThanOrEqual(2);
@@ -554,7 +660,12 @@ test('500/503 from the API server on the Job GET and on the watches mid-run: ret
     expectFailure(result, 'the migration container failed: exit code 4, reason Error');
     expect(result.outputs).toMatchObject({ status: 'failed', 'exit-code': '4' });
     expect(proxy.faults()).toBe(7);
-    expect(proxy.log.filter((e) => e.injected).map((e) => e.status).sort()).toEqual([500, 500, 500, 503, 503, 503, 503]);
+    expect(
+      proxy.log
+        .filter((e) => e.injected)
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual([500, 500, 500, 503, 503, 503, 503]);
     expect(result.log).toContain('step 16');
     expect(result.log).toMatch(new RegExp(`Retry get jobs/${name} in namespace ${NS}: attempt 1 of 5 failed \\(HTTP 500`));
     expect(result.log).toMatch(/watch job ended \(Service Unavailable|watch job ended \(Internal Server Error/);
@@ -574,10 +685,15 @@ test('cancelled (SIGINT as the runner sends it): the Job is left running, never 
   await waitFor('the log streamed', 10_000, async () => node.logRequests > 0);
   child!.kill('SIGINT');
   const result = await pending;
-  expectFailure(result, `Migration cancelled (${name}): the workflow run was cancelled; the Job ${NS}/${name} was left running (a migration must not be stopped half-way)`);
+  expectFailure(
+    result,
+    `Migration cancelled (${name}): the workflow run was cancelled; the Job ${NS}/${name} was left running (a migration must not be stopped half-way)`,
+  );
   expect(result.outputs.status).toBe('cancelled');
   expect(result.log).toContain('Received SIGINT: the workflow run is being cancelled');
-  expect(result.log).toContain(`The Job ${NS}/${name} is left running: a migration must not be stopped half-way. Follow it with: kubectl -n ${NS} get job ${name} -w   /   kubectl -n ${NS} logs -f job/${name}`);
+  expect(result.log).toContain(
+    `The Job ${NS}/${name} is left running: a migration must not be stopped half-way. Follow it with: kubectl -n ${NS} get job ${name} -w   /   kubectl -n ${NS} logs -f job/${name}`,
+  );
   expect(result.durationMs).toBeLessThan(20_000);
   const job = await cluster.getJob(NS, name);
   expect(job.metadata.deletionTimestamp).toBeUndefined();

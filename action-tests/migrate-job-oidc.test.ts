@@ -27,18 +27,35 @@ let workspace: string;
 beforeAll(async () => {
   certs = testCertificates();
   // Every id-token it issues says the user is in system:masters (--oidc-groups-claim), so RBAC lets it run the Job.
-  issuer = await new TestIssuer({ tls: { cert: certs.cert, key: certs.key }, clientSecret: CLIENT_SECRET, clientAuth: 'header', claims: { groups: ['system:masters'] } }).start();
+  issuer = await new TestIssuer({
+    tls: { cert: certs.cert, key: certs.key },
+    clientSecret: CLIENT_SECRET,
+    clientAuth: 'header',
+    claims: { groups: ['system:masters'] },
+  }).start();
   workspace = mkdtempSync(join(tmpdir(), 'mj-oidc-'));
   const caFile = join(workspace, 'oidc-ca.crt');
   writeFileSync(caFile, certs.ca);
   cluster = await startCluster({
-    apiServerArgs: [`--oidc-issuer-url=${issuer.url}`, '--oidc-client-id=deploy-kit', `--oidc-ca-file=${caFile}`, '--oidc-username-claim=sub', '--oidc-username-prefix=oidc:', '--oidc-groups-claim=groups'],
+    apiServerArgs: [
+      `--oidc-issuer-url=${issuer.url}`,
+      '--oidc-client-id=deploy-kit',
+      `--oidc-ca-file=${caFile}`,
+      '--oidc-username-claim=sub',
+      '--oidc-username-prefix=oidc:',
+      '--oidc-groups-claim=groups',
+    ],
   });
   await cluster.createNamespace(NS);
   node = new FakeNode(cluster, NS, { program: () => ({ lines: ['migrate: connecting', 'migrate: done'], exitCode: 0 }) });
   await node.start();
   // kube-apiserver reads the issuer's discovery document and keys in the background: wait until it takes an id-token.
-  await waitFor('kube-apiserver accepts the issuer\'s id-tokens', 60_000, async () => (await cluster.api('GET', `/api/v1/namespaces/${NS}`, undefined, { token: issuer.idToken() })).status === 200, () => cluster.logs.get('kube-apiserver')?.slice(-2_000));
+  await waitFor(
+    "kube-apiserver accepts the issuer's id-tokens",
+    60_000,
+    async () => (await cluster.api('GET', `/api/v1/namespaces/${NS}`, undefined, { token: issuer.idToken() })).status === 200,
+    () => cluster.logs.get('kube-apiserver')?.slice(-2_000),
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -51,7 +68,9 @@ afterAll(async () => {
 
 /** A kubeconfig whose user is the oidc auth-provider with `config` (YAML lines under `config:`). */
 function oidcKubeconfig(name: string, config: Record<string, string>): string {
-  const lines = Object.entries(config).map(([key, value]) => `        ${key}: ${value}`).join('\n');
+  const lines = Object.entries(config)
+    .map(([key, value]) => `        ${key}: ${value}`)
+    .join('\n');
   const path = join(cluster.dir, name);
   writeFileSync(path, cluster.kubeconfig(undefined, NS, { user: `    auth-provider:\n      name: oidc\n      config:\n${lines}` }));
   return path;
@@ -118,7 +137,7 @@ test('a refresh-token the issuer refuses: the step fails before any Job is creat
     env: { KUBECONFIG: path },
     secrets: ['rt-revoked-long-ago', CLIENT_SECRET],
   });
-  expectFailure(result, 'The kubeconfig\'s oidc auth-provider could not refresh its id-token');
+  expectFailure(result, "The kubeconfig's oidc auth-provider could not refresh its id-token");
   expectFailure(result, 'refused the refresh (invalid_grant: refresh token is invalid or expired)');
   expect(await cluster.getJob(NS, 'orders-migrate-v2-0-1')).toBeUndefined();
 });

@@ -191,7 +191,17 @@ export async function startKubeFaultProxy(cluster: { server: string; dir: string
       req.resume();
       const reason = code === 503 ? 'ServiceUnavailable' : 'InternalError';
       res.writeHead(code, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `injected by the test proxy: ${reason}`, reason, code }));
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `injected by the test proxy: ${reason}`,
+          reason,
+          code,
+        }),
+      );
       return;
     }
     const proxied = httpsRequest(

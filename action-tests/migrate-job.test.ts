@@ -9,7 +9,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { REPO_ROOT, expectFailure, expectSuccess, runAction, type RunActionOptions } from './harness.js';
-import { closedPort, makeTarGz, startFileServer, startPostgres, startRecorder, startSilentServer, toolBinary, type FileServer, type Postgres, type ServedFile, type SilentServer } from './migrate-job-support.js';
+import {
+  closedPort,
+  makeTarGz,
+  startFileServer,
+  startPostgres,
+  startRecorder,
+  startSilentServer,
+  toolBinary,
+  type FileServer,
+  type Postgres,
+  type ServedFile,
+  type SilentServer,
+} from './migrate-job-support.js';
 import { startFaultProxy, startRegistry } from './lib/services.mjs';
 import { createHash } from 'node:crypto';
 
@@ -49,7 +61,12 @@ describe('backend: render (Helm hook)', () => {
       },
     });
     expectSuccess(result);
-    expect(result.outputs).toMatchObject({ status: 'rendered', 'job-name': 'orders-migrate-v1-2-3', 'manifest-file': out, 'exit-code': '' });
+    expect(result.outputs).toMatchObject({
+      status: 'rendered',
+      'job-name': 'orders-migrate-v1-2-3',
+      'manifest-file': out,
+      'exit-code': '',
+    });
     const job = parse(readFileSync(out, 'utf8'));
     expect(job.metadata.annotations).toMatchObject({
       'helm.sh/hook': 'pre-install,pre-upgrade',
@@ -58,7 +75,12 @@ describe('backend: render (Helm hook)', () => {
     });
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: 300, ttlSecondsAfterFinished: 86400 });
     expect(job.spec.template.spec).toMatchObject({ restartPolicy: 'Never', serviceAccountName: 'migrator' });
-    expect(job.spec.template.spec.containers[0]).toMatchObject({ image: IMAGE, command: ['/app/migrate'], args: ['up'], envFrom: [{ secretRef: { name: 'orders-db' } }] });
+    expect(job.spec.template.spec.containers[0]).toMatchObject({
+      image: IMAGE,
+      command: ['/app/migrate'],
+      args: ['up'],
+      envFrom: [{ secretRef: { name: 'orders-db' } }],
+    });
 
     execFileSync(helm, ['lint', '--strict', chart], { encoding: 'utf8', timeout: 30_000 });
     const rendered = execFileSync(helm, ['template', 'orders', chart, '--namespace', 'apps'], { encoding: 'utf8', timeout: 30_000 });
@@ -74,7 +96,9 @@ describe('backend: render (Helm hook)', () => {
 
   test('dry-run prints the manifest and writes nothing', async () => {
     const out = join(chart, 'templates/dry.yaml');
-    const result = await run({ inputs: { backend: 'render', release: 'orders', tag: 'v2.0.0', image: IMAGE, 'output-file': out, 'dry-run': 'true' } });
+    const result = await run({
+      inputs: { backend: 'render', release: 'orders', tag: 'v2.0.0', image: IMAGE, 'output-file': out, 'dry-run': 'true' },
+    });
     expectSuccess(result);
     expect(result.outputs.status).toBe('planned');
     expect(existsSync(out)).toBe(false);
@@ -84,7 +108,11 @@ describe('backend: render (Helm hook)', () => {
 
   test('the tag defaults to the pushed tag; the release to the repository name', async () => {
     const out = join(chart, 'templates/default-names.yaml');
-    const result = await run({ inputs: { backend: 'render', image: IMAGE, 'output-file': out }, ref: 'refs/tags/v3.1.0', repository: 'example-org/payments' });
+    const result = await run({
+      inputs: { backend: 'render', image: IMAGE, 'output-file': out },
+      ref: 'refs/tags/v3.1.0',
+      repository: 'example-org/payments',
+    });
     expectSuccess(result);
     expect(result.outputs['job-name']).toBe('payments-migrate-v3-1-0');
     rmSync(out);
@@ -96,16 +124,28 @@ describe('backend: render (Helm hook)', () => {
     [{ backend: 'render', image: 'r.io/app@sha256:123' }, 'Input "image": has the digest "sha256:123"'],
     [{ backend: 'render', image: IMAGE, release: 'orders' }, 'Input "tag": is empty, the image has no tag and this is not a tag build'],
     [{ backend: 'render', image: IMAGE, tag: 'v1', command: 'migrate "up' }, 'Input "command": has an unclosed double quote'],
-    [{ backend: 'render', image: IMAGE, tag: 'v1', resources: '{limits: {memory: lots}}' }, 'Input "resources": "limits.memory" is "lots", not a Kubernetes quantity'],
-    [{ backend: 'render', image: IMAGE, tag: 'v1', 'env-from-secret': 'Orders_DB' }, 'Input "env-from-secret": "Orders_DB" is not a Kubernetes object name'],
+    [
+      { backend: 'render', image: IMAGE, tag: 'v1', resources: '{limits: {memory: lots}}' },
+      'Input "resources": "limits.memory" is "lots", not a Kubernetes quantity',
+    ],
+    [
+      { backend: 'render', image: IMAGE, tag: 'v1', 'env-from-secret': 'Orders_DB' },
+      'Input "env-from-secret": "Orders_DB" is not a Kubernetes object name',
+    ],
     [{ backend: 'render', image: IMAGE, tag: 'v1', 'hook-weight': 'soon' }, 'Input "hook-weight"'],
     [{ backend: 'helm' }, 'Input "backend": not one of the allowed values; expected one of `kubernetes`, `ecs`, `render`, `command`'],
     [{ backend: 'render', image: IMAGE, tag: 'v1', timeout: 'forever' }, 'Input "timeout": not a duration'],
     // `cpu=100m` is YAML text, not a map (it used to end in "Unexpected error: The YAML parser is not loaded").
-    [{ backend: 'render', image: IMAGE, tag: 'v1', resources: 'cpu=100m' }, 'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like `{requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}`. Got: cpu=100m'],
+    [
+      { backend: 'render', image: IMAGE, tag: 'v1', resources: 'cpu=100m' },
+      'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like `{requests: {cpu: 100m, memory: 128Mi}, limits: {memory: 256Mi}}`. Got: cpu=100m',
+    ],
     // A folder, or a path under a file: the input's error before anything is resolved or written (was "Unexpected error: EISDIR").
     [{ backend: 'render', image: IMAGE, tag: 'v1', 'output-file': '/' }, 'Input "output-file": is the folder /, not a file'],
-    [{ backend: 'render', image: IMAGE, tag: 'v1', 'output-file': '/etc/hostname/hook.yaml' }, 'Input "output-file": is under /etc/hostname, which is a file, not a folder'],
+    [
+      { backend: 'render', image: IMAGE, tag: 'v1', 'output-file': '/etc/hostname/hook.yaml' },
+      'Input "output-file": is under /etc/hostname, which is a file, not a folder',
+    ],
   ])('bad input %j → a clear error naming the input', async (inputs, message) => {
     const result = await run({ inputs });
     expectFailure(result, message);
@@ -119,14 +159,27 @@ describe('image tag → digest (the CNCF distribution registry on 127.0.0.1)', (
   beforeAll(async () => {
     registry = await startRegistry();
     // A minimal image: one config blob and a manifest, pushed over the Distribution API.
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} }),
+    );
     const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
     const upload = await fetch(`${registry.url}/v2/ms_orders/blobs/uploads/`, { method: 'POST' });
     const location = new URL(upload.headers.get('location')!, registry.url);
     location.searchParams.set('digest', configDigest);
-    expect((await fetch(location, { method: 'PUT', body: config, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(201);
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] });
-    const put = await fetch(`${registry.url}/v2/ms_orders/manifests/v1.2.3`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    expect((await fetch(location, { method: 'PUT', body: config, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(
+      201,
+    );
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [],
+    });
+    const put = await fetch(`${registry.url}/v2/ms_orders/manifests/v1.2.3`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+    });
     expect(put.status).toBe(201);
     digest = put.headers.get('docker-content-digest')!;
     expect(digest).toBe(`sha256:${createHash('sha256').update(manifest).digest('hex')}`);
@@ -134,7 +187,9 @@ describe('image tag → digest (the CNCF distribution registry on 127.0.0.1)', (
   afterAll(async () => registry?.stop());
 
   test('a tag is resolved to its digest, and the Job runs the image by digest', async () => {
-    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `${registry.host}/ms_orders:v1.2.3`, 'dry-run': 'true' } });
+    const result = await run({
+      inputs: { backend: 'render', release: 'orders', image: `${registry.host}/ms_orders:v1.2.3`, 'dry-run': 'true' },
+    });
     expectSuccess(result);
     expect(result.log).toContain(`Resolved ${registry.host}/ms_orders:v1.2.3 to ${digest}`);
     expect(result.log).toContain(`image: ${registry.host}/ms_orders@${digest}`);
@@ -165,7 +220,13 @@ describe('the registry login goes only where it belongs (the CNCF registry behin
     recorder = await startRecorder({ token: 'token-from-the-plain-http-realm' });
     proxy = await startFaultProxy(registry.url, (req) =>
       req.method === 'HEAD' && !String(req.headers.authorization ?? '').startsWith('Bearer')
-        ? { status: 401, headers: { 'www-authenticate': `Bearer realm="http://0.0.0.0:${recorder.port}/token",service="registry",scope="repository:ms_orders:pull"` }, body: '' }
+        ? {
+            status: 401,
+            headers: {
+              'www-authenticate': `Bearer realm="http://0.0.0.0:${recorder.port}/token",service="registry",scope="repository:ms_orders:pull"`,
+            },
+            body: '',
+          }
         : undefined,
     );
     dockerConfig = mkdtempSync(join(tmpdir(), 'mj-dockercfg-'));
@@ -179,7 +240,11 @@ describe('the registry login goes only where it belongs (the CNCF registry behin
   });
 
   test('a token service on plain http at another host is refused: the Docker config login is never sent there', async () => {
-    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `${proxy.host}/ms_orders:v1.2.3`, 'dry-run': 'true' }, env: { DOCKER_CONFIG: dockerConfig }, secrets: [auth.password, basic] });
+    const result = await run({
+      inputs: { backend: 'render', release: 'orders', image: `${proxy.host}/ms_orders:v1.2.3`, 'dry-run': 'true' },
+      env: { DOCKER_CONFIG: dockerConfig },
+      secrets: [auth.password, basic],
+    });
     expect(recorder.requests).toEqual([]);
     expectFailure(result, `Refused to ask the token service of ${proxy.host} for a token with the registry login from the Docker config`);
     expectFailure(result, `0.0.0.0:${recorder.port} would receive it over plain http`);
@@ -196,9 +261,15 @@ describe('every wait of the step ends with its timeout (a loopback server that a
   afterAll(async () => silent?.close());
 
   test('a registry that never answers the digest lookup: the step ends at its timeout, naming the registry', async () => {
-    const result = await run({ inputs: { backend: 'render', release: 'orders', image: `${silent.host}/ms_orders:v1.2.3`, timeout: '3s' }, timeoutMs: 25_000 });
+    const result = await run({
+      inputs: { backend: 'render', release: 'orders', image: `${silent.host}/ms_orders:v1.2.3`, timeout: '3s' },
+      timeoutMs: 25_000,
+    });
     expectFailure(result, `Could not resolve ${silent.host}/ms_orders:v1.2.3 to a digest`);
-    expectFailure(result, `the registry http://${silent.host}/v2/ms_orders/manifests/v1.2.3 could not be reached: the step's timeout ran out`);
+    expectFailure(
+      result,
+      `the registry http://${silent.host}/v2/ms_orders/manifests/v1.2.3 could not be reached: the step's timeout ran out`,
+    );
     expect(result.durationMs).toBeLessThan(15_000);
     expect(silent.connections()).toBeGreaterThan(0);
   });
@@ -206,7 +277,10 @@ describe('every wait of the step ends with its timeout (a loopback server that a
   test('a registry that refuses connections: named, with the reason', async () => {
     const port = await closedPort();
     const result = await run({ inputs: { backend: 'render', release: 'orders', image: `127.0.0.1:${port}/ms_orders:v1.2.3` } });
-    expectFailure(result, `the registry http://127.0.0.1:${port}/v2/ms_orders/manifests/v1.2.3 could not be reached: connection refused (ECONNREFUSED)`);
+    expectFailure(
+      result,
+      `the registry http://127.0.0.1:${port}/v2/ms_orders/manifests/v1.2.3 could not be reached: connection refused (ECONNREFUSED)`,
+    );
   });
 });
 
@@ -245,7 +319,10 @@ describe('backend: command', () => {
     );
     // A mirror that sends the release file elsewhere over plain http (0.0.0.0: not a loopback name; Linux
     // still delivers it to this server, which would serve the genuine file).
-    server.files.set(`/redirects/${version}/${asset}`, { status: 302, headers: { location: `http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}` } });
+    server.files.set(`/redirects/${version}/${asset}`, {
+      status: 302,
+      headers: { location: `http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}` },
+    });
     workspace = mkdtempSync(join(tmpdir(), 'mj-ws-'));
     toolCache = mkdtempSync(join(tmpdir(), 'mj-toolcache-'));
   });
@@ -293,54 +370,85 @@ describe('backend: command', () => {
   test.each([
     ['an executable alone', false],
     ['an executable with a release file of its own', true],
-  ])('a tool cache holding a planted copy (%s) is not run: the genuine release is downloaded, verified and run', async (_what, withRelease) => {
-    // What another job on a self-hosted runner could leave behind: the tool cache's layout, a marker that says
-    // "complete", and a binary of its own.
-    const planted = mkdtempSync(join(tmpdir(), 'mj-tc-planted-'));
-    const dir = join(planted, 'golang-migrate/4.19.1/amd64');
-    const pwned = join(workspace, `pwned-${withRelease}`);
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'migrate'), `#!/bin/sh\necho planted > ${pwned}\necho "fake migrate up"\n`);
-    chmodSync(join(dir, 'migrate'), 0o755);
-    writeFileSync(join(planted, 'golang-migrate/4.19.1/amd64.complete'), '');
-    if (withRelease) {
-      mkdirSync(join(dir, '.deploy-kit-release'));
-      writeFileSync(join(dir, '.deploy-kit-release', asset), makeTarGz({ migrate: `#!/bin/sh\necho planted > ${pwned}\n` }));
-    }
-    const before = server.requests.length;
-    const result = await run({ inputs: base({ command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: planted }, cwd: workspace });
-    try {
-      expectSuccess(result);
-      expect(existsSync(pwned)).toBe(false);
-      expect(result.log).toContain('fake migrate up');
-      expect(result.log).toMatch(/SHA-256 [0-9a-f]{64} verified \(published checksum/);
-      if (withRelease) expect(result.warnings.join('\n')).toContain('does not match the expected SHA-256');
-      else expect(result.log).toContain('holds no release file to verify it by: not used');
-      expect(server.requests.slice(before).sort()).toEqual([`/golang-migrate/${version}/${asset}`, `/golang-migrate/${version}/sha256sum.txt`]);
-    } finally {
-      rmSync(planted, { recursive: true, force: true });
-    }
-  });
+  ])(
+    'a tool cache holding a planted copy (%s) is not run: the genuine release is downloaded, verified and run',
+    async (_what, withRelease) => {
+      // What another job on a self-hosted runner could leave behind: the tool cache's layout, a marker that says
+      // "complete", and a binary of its own.
+      const planted = mkdtempSync(join(tmpdir(), 'mj-tc-planted-'));
+      const dir = join(planted, 'golang-migrate/4.19.1/amd64');
+      const pwned = join(workspace, `pwned-${withRelease}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'migrate'), `#!/bin/sh\necho planted > ${pwned}\necho "fake migrate up"\n`);
+      chmodSync(join(dir, 'migrate'), 0o755);
+      writeFileSync(join(planted, 'golang-migrate/4.19.1/amd64.complete'), '');
+      if (withRelease) {
+        mkdirSync(join(dir, '.deploy-kit-release'));
+        writeFileSync(join(dir, '.deploy-kit-release', asset), makeTarGz({ migrate: `#!/bin/sh\necho planted > ${pwned}\n` }));
+      }
+      const before = server.requests.length;
+      const result = await run({ inputs: base({ command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: planted }, cwd: workspace });
+      try {
+        expectSuccess(result);
+        expect(existsSync(pwned)).toBe(false);
+        expect(result.log).toContain('fake migrate up');
+        expect(result.log).toMatch(/SHA-256 [0-9a-f]{64} verified \(published checksum/);
+        if (withRelease) expect(result.warnings.join('\n')).toContain('does not match the expected SHA-256');
+        else expect(result.log).toContain('holds no release file to verify it by: not used');
+        expect(server.requests.slice(before).sort()).toEqual([
+          `/golang-migrate/${version}/${asset}`,
+          `/golang-migrate/${version}/sha256sum.txt`,
+        ]);
+      } finally {
+        rmSync(planted, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('a mirror that redirects to plain http at another host is not followed', async () => {
     const before = server.requests.length;
-    const result = await run({ inputs: base({ 'tool-base-url': `${server.url}/redirects`, command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc6-')) }, cwd: workspace });
-    expectFailure(result, `Could not download the release file of golang-migrate ${version} from ${server.url}/redirects/${version}/${asset}`);
-    expectFailure(result, `it redirected to http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}: 0.0.0.0:${new URL(server.url).port} is plain http`);
+    const result = await run({
+      inputs: base({ 'tool-base-url': `${server.url}/redirects`, command: 'migrate up' }),
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc6-')) },
+      cwd: workspace,
+    });
+    expectFailure(
+      result,
+      `Could not download the release file of golang-migrate ${version} from ${server.url}/redirects/${version}/${asset}`,
+    );
+    expectFailure(
+      result,
+      `it redirected to http://0.0.0.0:${new URL(server.url).port}/golang-migrate/${version}/${asset}: 0.0.0.0:${new URL(server.url).port} is plain http`,
+    );
     expect(server.requests.slice(before)).toEqual([`/redirects/${version}/${asset}`]);
   });
 
   test('a mirror that refuses connections: named, with the reason', async () => {
     const port = await closedPort();
-    const result = await run({ inputs: base({ 'tool-base-url': `http://127.0.0.1:${port}/golang-migrate`, command: 'migrate up' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc8-')) }, cwd: workspace });
-    expectFailure(result, `Could not download the release file of golang-migrate ${version} from http://127.0.0.1:${port}/golang-migrate/${version}/${asset}\nWhy: connection refused (ECONNREFUSED)`);
+    const result = await run({
+      inputs: base({ 'tool-base-url': `http://127.0.0.1:${port}/golang-migrate`, command: 'migrate up' }),
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc8-')) },
+      cwd: workspace,
+    });
+    expectFailure(
+      result,
+      `Could not download the release file of golang-migrate ${version} from http://127.0.0.1:${port}/golang-migrate/${version}/${asset}\nWhy: connection refused (ECONNREFUSED)`,
+    );
   });
 
   test('a mirror that accepts and never answers: the step ends at its timeout, naming the download', async () => {
     const silent = await startSilentServer();
     try {
-      const result = await run({ inputs: base({ 'tool-base-url': `${silent.url}/golang-migrate`, command: 'migrate up', timeout: '3s' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc7-')) }, cwd: workspace, timeoutMs: 25_000 });
-      expectFailure(result, `Could not download the release file of golang-migrate ${version} from ${silent.url}/golang-migrate/${version}/${asset}`);
+      const result = await run({
+        inputs: base({ 'tool-base-url': `${silent.url}/golang-migrate`, command: 'migrate up', timeout: '3s' }),
+        env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc7-')) },
+        cwd: workspace,
+        timeoutMs: 25_000,
+      });
+      expectFailure(
+        result,
+        `Could not download the release file of golang-migrate ${version} from ${silent.url}/golang-migrate/${version}/${asset}`,
+      );
       expectFailure(result, "the step's timeout ran out");
       expect(result.durationMs).toBeLessThan(15_000);
     } finally {
@@ -348,8 +456,15 @@ describe('backend: command', () => {
     }
   });
 
-  test('the tool\'s output cannot act as a workflow command: it is streamed between stop-commands markers, each line neutralised', async () => {
-    const hostile = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::injected', '##[error]v1 form', '  ::notice::indented'];
+  test("the tool's output cannot act as a workflow command: it is streamed between stop-commands markers, each line neutralised", async () => {
+    const hostile = [
+      '::add-mask::x',
+      '::error::fake',
+      '::stop-commands::t',
+      'progress\r::warning::injected',
+      '##[error]v1 form',
+      '  ::notice::indented',
+    ];
     writeFileSync(join(workspace, 'hostile.sh'), `printf '${hostile.join('\\n').replace(/\r/g, '\\r')}\\n'\nexit 3\n`);
     const result = await run({ inputs: { backend: 'command', command: 'sh hostile.sh', 'log-file': 'hostile.log' }, cwd: workspace });
     // Our own error after the tool's output still works: no stop-commands of the tool's took hold.
@@ -360,7 +475,8 @@ describe('backend: command', () => {
     expect(result.notices).toEqual([]);
     expect(result.problems).toEqual([]);
     // Every line is visible in the log, and the file keeps the tool's exact output.
-    for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form']) expect(result.log).toContain(line);
+    for (const line of ['add-mask::x', 'error::fake', 'stop-commands::t', 'warning::injected', '[error]v1 form'])
+      expect(result.log).toContain(line);
     expect(readFileSync(join(workspace, 'hostile.log'), 'utf8')).toBe(`${hostile.join('\n')}\n`);
     // In the raw output the lines sit in one region between ::stop-commands::<random token> and ::<token>::.
     const region = /^::stop-commands::([0-9a-f]{32})\r?\n([\s\S]*?)\r?\n::\1::$/m.exec(result.stdout);
@@ -369,7 +485,7 @@ describe('backend: command', () => {
     expect(region![2]).toContain('::error::fake');
   });
 
-  test('the tool gets an explicit environment: env, env-from-runner and the basics; never INPUT_* or the runner\'s tokens', async () => {
+  test("the tool gets an explicit environment: env, env-from-runner and the basics; never INPUT_* or the runner's tokens", async () => {
     const result = await run({
       inputs: {
         backend: 'command',
@@ -392,7 +508,10 @@ describe('backend: command', () => {
       cwd: workspace,
     });
     expectSuccess(result);
-    const names = readFileSync(join(workspace, 'env.log'), 'utf8').split('\n').filter(Boolean).map((line) => line.split('=')[0]);
+    const names = readFileSync(join(workspace, 'env.log'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('=')[0]);
     expect(names).toEqual(expect.arrayContaining(['DB_PASSWORD', 'PGHOST', 'FROM_ENV_INPUT', 'PATH', 'HOME']));
     expect(names.filter((name) => /^(INPUT_|STATE_|ACTIONS_|GITHUB_TOKEN$|UNLISTED_VARIABLE$)/.test(name))).toEqual([]);
     expect(readFileSync(join(workspace, 'env.log'), 'utf8')).not.toContain('kubeconfig-marker-91c2');
@@ -406,7 +525,12 @@ describe('backend: command', () => {
   });
 
   test('a hung migration is stopped at the timeout with SIGINT and reported as timed-out', async () => {
-    const result = await run({ inputs: base({ command: 'migrate hang', timeout: '2s' }), env: { RUNNER_TOOL_CACHE: toolCache }, cwd: workspace, timeoutMs: 30_000 });
+    const result = await run({
+      inputs: base({ command: 'migrate hang', timeout: '2s' }),
+      env: { RUNNER_TOOL_CACHE: toolCache },
+      cwd: workspace,
+      timeoutMs: 30_000,
+    });
     expectFailure(result, 'Migration timed out: the migration command did not finish within 2s');
     expect(result.outputs.status).toBe('timed-out');
     expect(result.outputs['exit-code']).toBe('130');
@@ -416,7 +540,13 @@ describe('backend: command', () => {
   test('cancelled (SIGINT from the runner): SIGINT is passed on to the tool, which stops after its current step', async () => {
     const marker = join(workspace, 'marker-cancel');
     let child: import('node:child_process').ChildProcess | undefined;
-    const pending = run({ inputs: base({ command: 'migrate hang', env: `MARKER=${marker}` }), env: { RUNNER_TOOL_CACHE: toolCache }, cwd: workspace, timeoutMs: 30_000, onSpawn: (c) => (child = c) });
+    const pending = run({
+      inputs: base({ command: 'migrate hang', env: `MARKER=${marker}` }),
+      env: { RUNNER_TOOL_CACHE: toolCache },
+      cwd: workspace,
+      timeoutMs: 30_000,
+      onSpawn: (c) => (child = c),
+    });
     const until = Date.now() + 15_000;
     while (!existsSync(marker) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 300)); // the tool's trap is set right after the marker
@@ -431,7 +561,13 @@ describe('backend: command', () => {
   test('a checksum mismatch installs and runs nothing', async () => {
     const marker = join(workspace, 'marker-tampered');
     const result = await run({
-      inputs: { backend: 'command', tool: `golang-migrate@${version}`, 'tool-base-url': `${server.url}/tampered`, command: 'migrate up', env: `MARKER=${marker}` },
+      inputs: {
+        backend: 'command',
+        tool: `golang-migrate@${version}`,
+        'tool-base-url': `${server.url}/tampered`,
+        command: 'migrate up',
+        env: `MARKER=${marker}`,
+      },
       env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc2-')) },
       cwd: workspace,
     });
@@ -441,12 +577,23 @@ describe('backend: command', () => {
 
   test('a mirror without the checksum file: refused, saying to pin tool-checksum; pinned, it installs without fetching one', async () => {
     const mirror = { 'tool-base-url': `${server.url}/mirror-no-sums` };
-    const refused = await run({ inputs: base({ ...mirror, command: 'migrate -version' }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) }, cwd: workspace });
-    expectFailure(refused, `Could not download the checksum file of golang-migrate ${version} from ${server.url}/mirror-no-sums/${version}/sha256sum.txt`);
-    expectFailure(refused, 'pin the release file\'s SHA-256 with `tool-checksum`');
+    const refused = await run({
+      inputs: base({ ...mirror, command: 'migrate -version' }),
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) },
+      cwd: workspace,
+    });
+    expectFailure(
+      refused,
+      `Could not download the checksum file of golang-migrate ${version} from ${server.url}/mirror-no-sums/${version}/sha256sum.txt`,
+    );
+    expectFailure(refused, "pin the release file's SHA-256 with `tool-checksum`");
     const before = server.requests.length;
     const sha = createHash('sha256').update(archive).digest('hex');
-    const pinned = await run({ inputs: base({ ...mirror, command: 'migrate -version', 'tool-checksum': `sha256:${sha}` }), env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc5-')) }, cwd: workspace });
+    const pinned = await run({
+      inputs: base({ ...mirror, command: 'migrate -version', 'tool-checksum': `sha256:${sha}` }),
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc5-')) },
+      cwd: workspace,
+    });
     expectSuccess(pinned);
     expect(server.requests.slice(before)).toEqual([`/mirror-no-sums/${version}/${asset}`]);
   });
@@ -468,12 +615,22 @@ describe('backend: command', () => {
     [{ 'tool-checksum': 'abc', command: 'x' }, 'Input "tool-checksum": is not a SHA-256 hash'],
     [{ 'tool-base-url': 'ftp://mirror', command: 'x' }, 'Input "tool-base-url": has the wrong form; expected an http(s) URL'],
     // Plain http: the release file and its checksum file could both be replaced on the way (was accepted silently).
-    [{ 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x' }, 'Input "tool-base-url": is plain http to mirror.example.com, so the download and the checksum it is verified by could both be changed on the way'],
-    [{ 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x', 'dry-run': 'true' }, 'Input "tool-base-url": is plain http to mirror.example.com'],
+    [
+      { 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x' },
+      'Input "tool-base-url": is plain http to mirror.example.com, so the download and the checksum it is verified by could both be changed on the way',
+    ],
+    [
+      { 'tool-base-url': 'http://mirror.example.com/golang-migrate', command: 'x', 'dry-run': 'true' },
+      'Input "tool-base-url": is plain http to mirror.example.com',
+    ],
     [{ 'log-file': '/', command: 'x' }, 'Input "log-file": is the folder /, not a file'],
     [{ 'working-directory': 'no-such-folder', command: 'x' }, 'Input "working-directory": the folder'],
   ])('%j → clear error', async (extra, message) => {
-    const result = await run({ inputs: { ...base(), ...extra }, env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) }, cwd: workspace });
+    const result = await run({
+      inputs: { ...base(), ...extra },
+      env: { RUNNER_TOOL_CACHE: mkdtempSync(join(tmpdir(), 'mj-tc4-')) },
+      cwd: workspace,
+    });
     expectFailure(result, message);
   });
 
@@ -503,7 +660,11 @@ describe('backend: command with golang-migrate against a real PostgreSQL (seed 0
   }, 30_000);
 
   test('applies the migrations; a re-run applies nothing and succeeds; a broken migration fails with its exit code', async () => {
-    const inputs = { backend: 'command', command: `${migrate} -path db/migrations -database "$DATABASE_URL" up`, env: `DATABASE_URL=${pg.url}` };
+    const inputs = {
+      backend: 'command',
+      command: `${migrate} -path db/migrations -database "$DATABASE_URL" up`,
+      env: `DATABASE_URL=${pg.url}`,
+    };
     // The command input does not expand $DATABASE_URL (no shell): pass it through a shell explicitly.
     const viaShell = { ...inputs, command: `sh -c '${migrate} -path db/migrations -database "$DATABASE_URL" up'` };
     const first = await run({ inputs: viaShell, cwd: workspace });
@@ -511,7 +672,9 @@ describe('backend: command with golang-migrate against a real PostgreSQL (seed 0
     expect(first.log).toMatch(/1\/u create_users/);
     expect(first.log).toMatch(/2\/u add_name/);
     expect(pg.psql('select version, dirty from schema_migrations').trim()).toBe('2|f');
-    expect(pg.psql("select column_name from information_schema.columns where table_name='users' order by ordinal_position").trim().split('\n')).toEqual(['id', 'email', 'created_at', 'name']);
+    expect(
+      pg.psql("select column_name from information_schema.columns where table_name='users' order by ordinal_position").trim().split('\n'),
+    ).toEqual(['id', 'email', 'created_at', 'name']);
 
     const again = await run({ inputs: viaShell, cwd: workspace });
     expectSuccess(again);

@@ -136,52 +136,137 @@ describe('release tags on the default rules', () => {
     [
       'alpha',
       { ref: 'refs/tags/v1.2.3-alpha.1' },
-      { tag: 'v1.2.3-alpha.1', version: '1.2.3-alpha.1', ...semver('1', '2', '3'), prerelease: 'alpha.1', channel: 'alpha', 'channel-number': '1', environment: 'development', 'is-prerelease': 'true' },
+      {
+        tag: 'v1.2.3-alpha.1',
+        version: '1.2.3-alpha.1',
+        ...semver('1', '2', '3'),
+        prerelease: 'alpha.1',
+        channel: 'alpha',
+        'channel-number': '1',
+        environment: 'development',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'beta',
       { ref: 'refs/tags/v4.5.6-beta.2' },
-      { tag: 'v4.5.6-beta.2', version: '4.5.6-beta.2', ...semver('4', '5', '6'), prerelease: 'beta.2', channel: 'beta', 'channel-number': '2', environment: 'development', 'is-prerelease': 'true' },
+      {
+        tag: 'v4.5.6-beta.2',
+        version: '4.5.6-beta.2',
+        ...semver('4', '5', '6'),
+        prerelease: 'beta.2',
+        channel: 'beta',
+        'channel-number': '2',
+        environment: 'development',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'rc',
       { ref: 'refs/tags/v1.2.3-rc.1' },
-      { tag: 'v1.2.3-rc.1', version: '1.2.3-rc.1', ...semver('1', '2', '3'), prerelease: 'rc.1', channel: 'rc', 'channel-number': '1', environment: 'staging', 'is-prerelease': 'true' },
+      {
+        tag: 'v1.2.3-rc.1',
+        version: '1.2.3-rc.1',
+        ...semver('1', '2', '3'),
+        prerelease: 'rc.1',
+        channel: 'rc',
+        'channel-number': '1',
+        environment: 'staging',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'release',
       { ref: 'refs/tags/v10.0.7' },
-      { tag: 'v10.0.7', version: '10.0.7', ...semver('10', '0', '7'), channel: 'release', environment: 'production', 'is-production': 'true' },
+      {
+        tag: 'v10.0.7',
+        version: '10.0.7',
+        ...semver('10', '0', '7'),
+        channel: 'release',
+        environment: 'production',
+        'is-production': 'true',
+      },
     ],
     [
       'rc.10 (two-digit channel number)',
       { ref: 'refs/tags/v1.2.3-rc.10' },
-      { tag: 'v1.2.3-rc.10', version: '1.2.3-rc.10', ...semver('1', '2', '3'), prerelease: 'rc.10', channel: 'rc', 'channel-number': '10', environment: 'staging', 'is-prerelease': 'true' },
+      {
+        tag: 'v1.2.3-rc.10',
+        version: '1.2.3-rc.10',
+        ...semver('1', '2', '3'),
+        prerelease: 'rc.10',
+        channel: 'rc',
+        'channel-number': '10',
+        environment: 'staging',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'release with +build.5 metadata',
       { ref: 'refs/tags/v1.2.3+build.5' },
-      { tag: 'v1.2.3+build.5', version: '1.2.3+build.5', ...semver('1', '2', '3'), build: 'build.5', channel: 'release', environment: 'production', 'is-production': 'true' },
+      {
+        tag: 'v1.2.3+build.5',
+        version: '1.2.3+build.5',
+        ...semver('1', '2', '3'),
+        build: 'build.5',
+        channel: 'release',
+        environment: 'production',
+        'is-production': 'true',
+      },
     ],
     [
       'uppercase V prefix',
       { ref: 'refs/tags/V2.0.0-rc.3' },
-      { tag: 'V2.0.0-rc.3', version: '2.0.0-rc.3', ...semver('2', '0', '0'), prerelease: 'rc.3', channel: 'rc', 'channel-number': '3', environment: 'staging', 'is-prerelease': 'true' },
+      {
+        tag: 'V2.0.0-rc.3',
+        version: '2.0.0-rc.3',
+        ...semver('2', '0', '0'),
+        prerelease: 'rc.3',
+        channel: 'rc',
+        'channel-number': '3',
+        environment: 'staging',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'monorepo tag-prefix orders/v',
       { ref: 'refs/tags/orders/v3.1.4-beta.7', inputs: { 'tag-prefix': 'orders/v' } },
-      { tag: 'orders/v3.1.4-beta.7', version: '3.1.4-beta.7', ...semver('3', '1', '4'), prerelease: 'beta.7', channel: 'beta', 'channel-number': '7', environment: 'development', 'is-prerelease': 'true' },
+      {
+        tag: 'orders/v3.1.4-beta.7',
+        version: '3.1.4-beta.7',
+        ...semver('3', '1', '4'),
+        prerelease: 'beta.7',
+        channel: 'beta',
+        'channel-number': '7',
+        environment: 'development',
+        'is-prerelease': 'true',
+      },
     ],
     [
       'monorepo release with tag-prefix orders/v',
       { ref: 'refs/tags/orders/v3.1.4', inputs: { 'tag-prefix': 'orders/v' } },
-      { tag: 'orders/v3.1.4', version: '3.1.4', ...semver('3', '1', '4'), channel: 'release', environment: 'production', 'is-production': 'true' },
+      {
+        tag: 'orders/v3.1.4',
+        version: '3.1.4',
+        ...semver('3', '1', '4'),
+        channel: 'release',
+        environment: 'production',
+        'is-production': 'true',
+      },
     ],
     [
       'empty tag-prefix',
       { ref: 'refs/tags/1.2.3-alpha.4', inputs: { 'tag-prefix': '' } },
-      { tag: '1.2.3-alpha.4', version: '1.2.3-alpha.4', ...semver('1', '2', '3'), prerelease: 'alpha.4', channel: 'alpha', 'channel-number': '4', environment: 'development', 'is-prerelease': 'true' },
+      {
+        tag: '1.2.3-alpha.4',
+        version: '1.2.3-alpha.4',
+        ...semver('1', '2', '3'),
+        prerelease: 'alpha.4',
+        channel: 'alpha',
+        'channel-number': '4',
+        environment: 'development',
+        'is-prerelease': 'true',
+      },
     ],
   ])('%s', async (_name, options, expected) => {
     const result = await run(options);
@@ -216,9 +301,15 @@ describe('custom environments', () => {
   const cases = CUSTOM_RULES.flatMap(([form, rules]) =>
     (
       [
-        ['v1.2.3-preview.3', { channel: 'preview', 'channel-number': '3', environment: 'development', 'is-prerelease': 'true', 'is-production': 'false' }],
+        [
+          'v1.2.3-preview.3',
+          { channel: 'preview', 'channel-number': '3', environment: 'development', 'is-prerelease': 'true', 'is-production': 'false' },
+        ],
         ['v1.2.3', { channel: 'release', 'channel-number': '', environment: 'prod', 'is-prerelease': 'false', 'is-production': 'true' }],
-        ['v1.2.3-foo.1', { channel: 'foo', 'channel-number': '1', environment: 'sandbox', 'is-prerelease': 'true', 'is-production': 'false' }],
+        [
+          'v1.2.3-foo.1',
+          { channel: 'foo', 'channel-number': '1', environment: 'sandbox', 'is-prerelease': 'true', 'is-production': 'false' },
+        ],
       ] as Array<[string, Partial<Outputs>]>
     ).map(([tag, expected]) => [form, tag, rules, expected] as [string, string, string, Partial<Outputs>]),
   );
@@ -226,7 +317,10 @@ describe('custom environments', () => {
   test.each(cases)('given as %s: %s', async (_form, tag, environments, expected) => {
     const result = await run({ ref: `refs/tags/${tag}`, inputs: { environments } });
     const prerelease = tag.includes('-') ? tag.slice(tag.indexOf('-') + 1) : '';
-    expectOutputs(result, outputs({ tag, version: tag.slice(1), major: '1', minor: '2', patch: '3', prerelease, 'ref-type': 'tag', ...expected }));
+    expectOutputs(
+      result,
+      outputs({ tag, version: tag.slice(1), major: '1', minor: '2', patch: '3', prerelease, 'ref-type': 'tag', ...expected }),
+    );
     expectSummary(result, `refs/tags/${tag}`);
   });
 
@@ -344,7 +438,9 @@ describe('pull requests', () => {
     });
     expectOutputs(result, outputs({ version: `pr-42-${SHA7}`, channel: 'pr', environment, 'ref-type': 'pr' }));
     expectSummary(result, 'refs/pull/42/merge');
-    expect(result.notices).toEqual(environment === '' ? ['No environment for refs/pull/42/merge: no rule in "branch-environments" matches it.'] : []);
+    expect(result.notices).toEqual(
+      environment === '' ? ['No environment for refs/pull/42/merge: no rule in "branch-environments" matches it.'] : [],
+    );
   });
 
   test('pull_request_target runs on the base branch ref, and still is pull request #42, not a push to main', async () => {
@@ -383,10 +479,22 @@ describe('failures', () => {
     `Rules (input "environments"):\n${DEFAULT_RULES_TEXT}`,
   ];
   test.each<[string, RunActionOptions, string[]]>([
-    ['v1.2', { ref: 'refs/tags/v1.2' }, notSemver('v1.2', '1.2', 'it has 2 numeric parts where SemVer needs exactly three (MAJOR.MINOR.PATCH)')],
-    ['v1.2.3.4', { ref: 'refs/tags/v1.2.3.4' }, notSemver('v1.2.3.4', '1.2.3.4', 'it has 4 numeric parts where SemVer needs exactly three (MAJOR.MINOR.PATCH)')],
+    [
+      'v1.2',
+      { ref: 'refs/tags/v1.2' },
+      notSemver('v1.2', '1.2', 'it has 2 numeric parts where SemVer needs exactly three (MAJOR.MINOR.PATCH)'),
+    ],
+    [
+      'v1.2.3.4',
+      { ref: 'refs/tags/v1.2.3.4' },
+      notSemver('v1.2.3.4', '1.2.3.4', 'it has 4 numeric parts where SemVer needs exactly three (MAJOR.MINOR.PATCH)'),
+    ],
     ['v01.2.3', { ref: 'refs/tags/v01.2.3' }, notSemver('v01.2.3', '01.2.3', 'numbers must not have leading zeros')],
-    ['v1.2.3-rc.01', { ref: 'refs/tags/v1.2.3-rc.01' }, notSemver('v1.2.3-rc.01', '1.2.3-rc.01', 'numeric prerelease identifiers must not have leading zeros')],
+    [
+      'v1.2.3-rc.01',
+      { ref: 'refs/tags/v1.2.3-rc.01' },
+      notSemver('v1.2.3-rc.01', '1.2.3-rc.01', 'numeric prerelease identifiers must not have leading zeros'),
+    ],
     // Valid SemVer, refused because the number cannot be compared exactly (issue 20, item 13): the
     // error says which number and the limit, not "not MAJOR.MINOR.PATCH".
     [
@@ -411,12 +519,20 @@ describe('failures', () => {
     [
       'a tag without the prefix',
       { ref: 'refs/tags/release-1.2.3' },
-      ['Tag "release-1.2.3" is not a release version: it does not start with the tag prefix "v".', DEFAULT_FORMS, DEFAULT_RULES_TEXT, '`tag-prefix`'],
+      [
+        'Tag "release-1.2.3" is not a release version: it does not start with the tag prefix "v".',
+        DEFAULT_FORMS,
+        DEFAULT_RULES_TEXT,
+        '`tag-prefix`',
+      ],
     ],
     [
       'a plain tag where the monorepo prefix is expected',
       { ref: 'refs/tags/v1.2.3', inputs: { 'tag-prefix': 'orders/v' } },
-      ['Tag "v1.2.3" is not a release version: it does not start with the tag prefix "orders/v".', 'Expected forms (tag-prefix "orders/v"): orders/v1.2.3-alpha.1'],
+      [
+        'Tag "v1.2.3" is not a release version: it does not start with the tag prefix "orders/v".',
+        'Expected forms (tag-prefix "orders/v"): orders/v1.2.3-alpha.1',
+      ],
     ],
     [
       'an empty ref (no GITHUB_REF, no ref input)',
@@ -431,7 +547,9 @@ describe('failures', () => {
     [
       'a malformed environments line',
       { ref: 'refs/tags/v1.2.3', inputs: { environments: 'alpha=development\nrc staging\nrelease=production' } },
-      ['Input "environments": line "rc staging" is not key=value; expected one `key=value` per line, a JSON object or a YAML mapping. Got: rc staging'],
+      [
+        'Input "environments": line "rc staging" is not key=value; expected one `key=value` per line, a JSON object or a YAML mapping. Got: rc staging',
+      ],
     ],
     [
       'an environments rule with a bad channel name',

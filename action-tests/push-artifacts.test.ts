@@ -10,7 +10,20 @@
 // registry `registry` names (SECURITY.md); any other host, loopback ones included, gets no login.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,7 +121,11 @@ esac
   return {
     env: (images: string) => ({ PATH: `${bin}:${process.env.PATH}`, STANDIN_IMAGES: images, SKOPEO: toolPath('skopeo', 'skopeo') }),
     argv: () => read('argv'),
-    configsSeen: () => read('configs').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { dir: string; mode: string; json: unknown }),
+    configsSeen: () =>
+      read('configs')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { dir: string; mode: string; json: unknown }),
   };
 }
 
@@ -129,8 +146,21 @@ async function aws() {
     import('@aws-sdk/client-s3'),
     import('@aws-sdk/client-ecr'),
   ]);
-  const config = { region: REGION, endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY } };
-  return { s3: new S3Client(config), ecr: new ecr.ECRClient(config), CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, ecrLib: ecr };
+  const config = {
+    region: REGION,
+    endpoint: moto.url,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY },
+  };
+  return {
+    s3: new S3Client(config),
+    ecr: new ecr.ECRClient(config),
+    CreateBucketCommand,
+    GetObjectCommand,
+    HeadObjectCommand,
+    ListObjectsV2Command,
+    ecrLib: ecr,
+  };
 }
 
 beforeAll(async () => {
@@ -150,7 +180,11 @@ describe('push over the registry API', () => {
     const images = JSON.stringify({
       tag: 'v1.2.3',
       services: [
-        { service: 'core', image: `${registry.host}/ms_core`, tags: [`${registry.host}/ms_core:v1.2.3`, `${registry.host}/ms_core:sha-abc1234`] },
+        {
+          service: 'core',
+          image: `${registry.host}/ms_core`,
+          tags: [`${registry.host}/ms_core:v1.2.3`, `${registry.host}/ms_core:sha-abc1234`],
+        },
         { service: 'chat', image: `${registry.host}/ms_chat`, tags: [`${registry.host}/ms_chat:v1.2.3`] },
       ],
     });
@@ -168,8 +202,13 @@ describe('push over the registry API', () => {
     // The index as skopeo reads it back hashes to the digest we report; both platforms resolve.
     const raw = await inspectRaw(`${registry.host}/ms_chat:v1.2.3`);
     expect(sha256(raw)).toBe(multi.digest);
-    expect(JSON.parse(raw).manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
-    const arm = JSON.parse(await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/ms_core:sha-abc1234`]));
+    expect(JSON.parse(raw).manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual([
+      'amd64',
+      'arm64',
+    ]);
+    const arm = JSON.parse(
+      await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/ms_core:sha-abc1234`]),
+    );
     expect(arm.Architecture).toBe('arm64');
     expect(arm.Layers).toEqual(multi.manifests[1]!.layers);
     await expectBlobsIdentical('ms_core', multi);
@@ -195,11 +234,25 @@ describe('push over the registry API', () => {
     mkdirSync(dir, { recursive: true });
     const oci = await makeOciArchive(join(dir, 'payments.tar'), { layers: [5000, 7000] });
     const save = await makeDockerArchive(join(dir, 'auth.tar'), { layers: [3000, 9000], repoTag: 'auth:dev' });
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true' }, { env: {} });
+    const result = await run(
+      {
+        registry: registry.host,
+        images: `${registry.host}/ms_payments:v2\n${registry.host}/ms_auth:v2`,
+        source: join(dir, '{service}.tar'),
+        'create-repositories': 'true',
+      },
+      { env: {} },
+    );
     // Plain references: the service is the repository's last component.
     expectFailure(result, /ms_payments\.tar does not exist/);
     // compress-layers: none pushes the docker save layers as they are (uncompressed tars).
-    const ok = await run({ registry: registry.host, images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`, source: join(dir, '{service}.tar'), 'create-repositories': 'true', 'compress-layers': 'none' });
+    const ok = await run({
+      registry: registry.host,
+      images: `${registry.host}/payments:v2\n${registry.host}/auth:v2`,
+      source: join(dir, '{service}.tar'),
+      'create-repositories': 'true',
+      'compress-layers': 'none',
+    });
     expectSuccess(ok);
     const digests = JSON.parse(ok.outputs.digests!) as Record<string, string>;
     expect(digests[`${registry.host}/payments:v2`]).toBe(oci.digest);
@@ -208,7 +261,10 @@ describe('push over the registry API', () => {
     const parsed = JSON.parse(authManifest) as { config: { digest: string }; layers: Array<{ digest: string; mediaType: string }> };
     expect(parsed.config.digest).toBe(save.config);
     expect(parsed.layers.map((l) => l.digest)).toEqual(save.layers.map((l) => l.digest));
-    expect(parsed.layers.map((l) => l.mediaType)).toEqual(['application/vnd.oci.image.layer.v1.tar', 'application/vnd.oci.image.layer.v1.tar']);
+    expect(parsed.layers.map((l) => l.mediaType)).toEqual([
+      'application/vnd.oci.image.layer.v1.tar',
+      'application/vnd.oci.image.layer.v1.tar',
+    ]);
     const config = JSON.parse(await skopeo(['inspect', ...CREDS, `docker://${registry.host}/auth:v2`]));
     expect(config.Layers).toEqual(save.layers.map((l) => l.digest));
     expect(ok.log).not.toMatch(/compressed/);
@@ -216,7 +272,13 @@ describe('push over the registry API', () => {
   });
 
   test('dry-run checks the login and the source, and pushes nothing', async () => {
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_dry:v1`, source: single.layout, 'create-repositories': 'true', 'dry-run': 'true' });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/ms_dry:v1`,
+      source: single.layout,
+      'create-repositories': 'true',
+      'dry-run': 'true',
+    });
     expectSuccess(result);
     expect(result.log).toContain('[dry-run] would create ECR repository ms_dry');
     expect(result.log).toContain(`[dry-run] would push ${single.digest}`);
@@ -224,14 +286,21 @@ describe('push over the registry API', () => {
     expect(result.summary).toContain('would push');
     expect((await registryGet(`/v2/ms_dry/manifests/v1`)).status).toBe(404);
     const { ecr, ecrLib } = await aws();
-    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_dry'] }))).rejects.toThrow(/does not exist|not found/i);
+    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_dry'] }))).rejects.toThrow(
+      /does not exist|not found/i,
+    );
   });
 
   test('a corrupted blob is caught before the registry could accept it, and no manifest appears', async () => {
     const made = await makeOciLayout(join(work, 'corrupt'), { layers: [1000, 40_000] });
     const victim = join(made.layout, 'blobs', 'sha256', made.manifests[0]!.layers[1]!.slice(7));
     writeFileSync(victim, randomBytes(statSync(victim).size)); // same size, other bytes
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_corrupt:v1`, source: made.layout, 'create-repositories': 'true' });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/ms_corrupt:v1`,
+      source: made.layout,
+      'create-repositories': 'true',
+    });
     expectFailure(result, /is corrupted: its content hashes to sha256:/);
     expect(result.errors[0]).toContain(made.manifests[0]!.layers[1]!);
     expect((await registryGet(`/v2/ms_corrupt/manifests/v1`)).status).toBe(404);
@@ -243,7 +312,13 @@ describe('push over the registry API', () => {
     const bytes = readFileSync(victim);
     bytes[bytes.length - 10] ^= 0xff;
     writeFileSync(victim, bytes);
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_corrupt2:v1`, source: made.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/ms_corrupt2:v1`,
+      source: made.layout,
+      'create-repositories': 'true',
+      'chunk-size': '5MiB',
+    });
     expectFailure(result, /is corrupted/);
     expect((await registryGet(`/v2/ms_corrupt2/manifests/v1`)).status).toBe(404);
   });
@@ -275,7 +350,16 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     // The 6 MiB layer is random (gzip cannot shrink it), so its compressed file goes in two chunks: range reads.
     const save = await makeDockerArchive(join(work, 'gz-save.tar'), { layers: [3000, 200_000, 6 * 1024 * 1024], repoTag: 'app:dev' });
     const temp = runnerTemp('gz-save');
-    const result = await run({ registry: registry.host, images: `${registry.host}/gz_save:v1`, source: save.archive, 'chunk-size': '5MiB', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const result = await run(
+      {
+        registry: registry.host,
+        images: `${registry.host}/gz_save:v1`,
+        source: save.archive,
+        'chunk-size': '5MiB',
+        'create-repositories': 'true',
+      },
+      { env: { RUNNER_TEMP: temp } },
+    );
     expectSuccess(result);
     expect(result.log).toMatch(/gz-save\.tar: compressed 3 layers: 6\.\d MiB → 6\.\d MiB in \d+\.\d s \(gzip level 6\)/);
     expect(result.log).toMatch(/gz_save: uploaded sha256:\w+ \(6\.\d MiB in 2 chunks\)/);
@@ -286,7 +370,9 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     expect(manifest.config.digest).toBe(save.config);
     expect(manifest.layers).toHaveLength(3);
     for (const [i, layer] of manifest.layers.entries()) await expectGzipOf('gz_save', layer, save.layers[i]!.digest);
-    const config = JSON.parse(await skopeo(['inspect', '--config', ...CREDS, `docker://${registry.host}/gz_save:v1`])) as { rootfs: { diff_ids: string[] } };
+    const config = JSON.parse(await skopeo(['inspect', '--config', ...CREDS, `docker://${registry.host}/gz_save:v1`])) as {
+      rootfs: { diff_ids: string[] };
+    };
     expect(config.rootfs.diff_ids).toEqual(save.layers.map((l) => l.digest));
     expect(result.summary).toMatch(/\*\*Layers compressed\*\* \(gzip level 6, `compress-layers: auto`\)/);
     expect(result.summary).toContain(save.archive);
@@ -294,17 +380,33 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
     expect(readdirSync(temp)).toEqual([]); // the compressed layers are removed at the end
 
     // The same archive again, to the same tag and to a new one: same digest, every blob found, nothing uploaded.
-    const again = await run({ registry: registry.host, images: `${registry.host}/gz_save:v1\n${registry.host}/gz_save:v2`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    const again = await run(
+      { registry: registry.host, images: `${registry.host}/gz_save:v1\n${registry.host}/gz_save:v2`, source: save.archive },
+      { env: { RUNNER_TEMP: temp } },
+    );
     expectSuccess(again);
     expect(again.log).toMatch(/gz_save: .* → v1, v2 \(blobs: 0 uploaded 0 B, 0 mounted, 4 already there\)/);
-    expect(JSON.parse(again.outputs.digests!)).toEqual({ [`${registry.host}/gz_save:v1`]: digest, [`${registry.host}/gz_save:v2`]: digest });
+    expect(JSON.parse(again.outputs.digests!)).toEqual({
+      [`${registry.host}/gz_save:v1`]: digest,
+      [`${registry.host}/gz_save:v2`]: digest,
+    });
     expect(again.summary).toContain(`| ${registry.host}/gz_save:v1 | ${digest} | already there |`);
     expect(readdirSync(temp)).toEqual([]);
   });
 
   test('a Docker 25+ docker save (OCI archive, two platforms): both manifests and the index rewritten; none keeps them as they are', async () => {
-    const save = await makeDockerOciArchive(join(work, 'gz-save-oci.tar'), { layers: [4000, 90_000], platforms: ['linux/amd64', 'linux/arm64'], repoTag: 'app:dev' });
-    const result = await run({ registry: registry.host, images: `${registry.host}/gz_oci:v1`, source: save.archive, 'compress-layers': 'gzip', 'create-repositories': 'true' });
+    const save = await makeDockerOciArchive(join(work, 'gz-save-oci.tar'), {
+      layers: [4000, 90_000],
+      platforms: ['linux/amd64', 'linux/arm64'],
+      repoTag: 'app:dev',
+    });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/gz_oci:v1`,
+      source: save.archive,
+      'compress-layers': 'gzip',
+      'create-repositories': 'true',
+    });
     expectSuccess(result);
     expect(result.log).toMatch(/gz-save-oci\.tar: compressed 3 layers: /);
     const raw = await inspectRaw(`${registry.host}/gz_oci:v1`);
@@ -322,12 +424,21 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
       expect(child.config.digest).toBe(save.manifests[i]!.config);
       for (const [j, layer] of child.layers.entries()) await expectGzipOf('gz_oci', layer, save.manifests[i]!.layers[j]!);
     }
-    const arm = JSON.parse(await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/gz_oci:v1`])) as { Architecture: string; Layers: string[] };
+    const arm = JSON.parse(await skopeo(['inspect', ...CREDS, '--override-arch', 'arm64', `docker://${registry.host}/gz_oci:v1`])) as {
+      Architecture: string;
+      Layers: string[];
+    };
     expect(arm.Architecture).toBe('arm64');
     expect(arm.Layers).toEqual(children[1]!.layers.map((l) => l.digest));
     expect(children[0]!.layers[0]!.digest).toBe(children[1]!.layers[0]!.digest); // the shared layer, compressed once
 
-    const none = await run({ registry: registry.host, images: `${registry.host}/gz_oci_none:v1`, source: save.archive, 'compress-layers': 'none', 'create-repositories': 'true' });
+    const none = await run({
+      registry: registry.host,
+      images: `${registry.host}/gz_oci_none:v1`,
+      source: save.archive,
+      'compress-layers': 'none',
+      'create-repositories': 'true',
+    });
     expectSuccess(none);
     expect(JSON.parse(none.outputs.digests!)[`${registry.host}/gz_oci_none:v1`]).toBe(save.digest);
     expect(sha256(await inspectRaw(`${registry.host}/gz_oci_none:v1`))).toBe(save.digest);
@@ -335,7 +446,12 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   });
 
   test('an OCI layout whose layers are already gzip is pushed as it is', async () => {
-    const result = await run({ registry: registry.host, images: `${registry.host}/gz_already:v1`, source: single.layout, 'create-repositories': 'true' });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/gz_already:v1`,
+      source: single.layout,
+      'create-repositories': 'true',
+    });
     expectSuccess(result);
     expect(result.log).not.toMatch(/compress/);
     expect(JSON.parse(result.outputs.digests!)[`${registry.host}/gz_already:v1`]).toBe(single.digest);
@@ -344,13 +460,27 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   test('dry-run measures the compression in memory (no temp file) and reports the digest the push gives', async () => {
     const save = await makeDockerArchive(join(work, 'gz-dry.tar'), { layers: [5000, 70_000] });
     const temp = runnerTemp('gz-dry');
-    const dry = await run({ registry: registry.host, images: `${registry.host}/gz_dry:v1`, source: save.archive, 'dry-run': 'true', 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const dry = await run(
+      {
+        registry: registry.host,
+        images: `${registry.host}/gz_dry:v1`,
+        source: save.archive,
+        'dry-run': 'true',
+        'create-repositories': 'true',
+      },
+      { env: { RUNNER_TEMP: temp } },
+    );
     expectSuccess(dry);
-    expect(dry.log).toMatch(/\[dry-run\] .*gz-dry\.tar: would compress 2 layers: .* \(gzip level 6; compressed in memory to measure, nothing written\)/);
+    expect(dry.log).toMatch(
+      /\[dry-run\] .*gz-dry\.tar: would compress 2 layers: .* \(gzip level 6; compressed in memory to measure, nothing written\)/,
+    );
     expect(dry.summary).toMatch(/\*\*Layers to be compressed\*\*/);
     expect((await registryGet('/v2/gz_dry/manifests/v1')).status).toBe(404);
     expect(readdirSync(temp)).toEqual([]);
-    const real = await run({ registry: registry.host, images: `${registry.host}/gz_dry:v1`, source: save.archive, 'create-repositories': 'true' }, { env: { RUNNER_TEMP: temp } });
+    const real = await run(
+      { registry: registry.host, images: `${registry.host}/gz_dry:v1`, source: save.archive, 'create-repositories': 'true' },
+      { env: { RUNNER_TEMP: temp } },
+    );
     expectSuccess(real);
     expect(real.outputs.digests).toBe(dry.outputs.digests);
   });
@@ -358,7 +488,10 @@ describe('compress-layers: docker save layers are gzip-compressed, as docker pus
   test('a failure after the compression still removes the compressed layers', async () => {
     const save = await makeDockerArchive(join(work, 'gz-fail.tar'), { layers: [5000] });
     const temp = runnerTemp('gz-fail');
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_missing_gz:v1`, source: save.archive }, { env: { RUNNER_TEMP: temp } });
+    const result = await run(
+      { registry: registry.host, images: `${registry.host}/ms_missing_gz:v1`, source: save.archive },
+      { env: { RUNNER_TEMP: temp } },
+    );
     expectFailure(result, 'ECR repository "ms_missing_gz" does not exist');
     expect(result.log).toMatch(/compressed 1 layer: /);
     expect(readdirSync(temp)).toEqual([]);
@@ -384,7 +517,14 @@ describe('ECR login and repositories (moto)', () => {
   });
 
   test('create-repositories applies scan-on-push and tag mutability', async () => {
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_created:v1`, source: single.layout, 'create-repositories': 'true', 'scan-on-push': 'false', 'tag-mutability': 'immutable' });
+    const result = await run({
+      registry: registry.host,
+      images: `${registry.host}/ms_created:v1`,
+      source: single.layout,
+      'create-repositories': 'true',
+      'scan-on-push': 'false',
+      'tag-mutability': 'immutable',
+    });
     expectSuccess(result);
     const { ecr, ecrLib } = await aws();
     const out = await ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_created'] }));
@@ -393,14 +533,26 @@ describe('ECR login and repositories (moto)', () => {
 
   test('region mismatch between the ECR registry and the region', async () => {
     const result = await run({ images: `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1`, source: single.layout });
-    expectFailure(result, 'Input "region": is us-east-1, but the registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com is in eu-west-1 (Region mismatch)');
+    expectFailure(
+      result,
+      'Input "region": is us-east-1, but the registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com is in eu-west-1 (Region mismatch)',
+    );
   });
 
   test('debug logging of a failure shows no secret either', async () => {
     const result = await run({ images: `${registry.host}/ms_core:v9`, source: single.layout, 'registry-auth': 'none' }, { debug: true });
     expectFailure(result, /rejected the login/);
     expect(result.debug.join('\n')).toContain('RegistryError');
-    const ok = await run({ registry: registry.host, images: `${registry.host}/ms_debug:v1`, source: single.layout, 'create-repositories': 'true', 'docker-config': 'true' }, { debug: true });
+    const ok = await run(
+      {
+        registry: registry.host,
+        images: `${registry.host}/ms_debug:v1`,
+        source: single.layout,
+        'create-repositories': 'true',
+        'docker-config': 'true',
+      },
+      { debug: true },
+    );
     expectSuccess(ok);
   });
 
@@ -411,7 +563,10 @@ describe('ECR login and repositories (moto)', () => {
   });
 
   test('no AWS credentials at all', async () => {
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: { AWS_ACCESS_KEY_ID: undefined as unknown as string, AWS_SECRET_ACCESS_KEY: undefined as unknown as string, HOME: work } });
+    const result = await run(
+      { registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout },
+      { env: { AWS_ACCESS_KEY_ID: undefined as unknown as string, AWS_SECRET_ACCESS_KEY: undefined as unknown as string, HOME: work } },
+    );
     expectFailure(result, /no AWS credentials were found/);
     expect(result.errors[0]).toContain('configure-aws-credentials');
   });
@@ -419,11 +574,21 @@ describe('ECR login and repositories (moto)', () => {
   test('permission denied on GetAuthorizationToken (403 injected in front of moto)', async () => {
     const proxy = await startFaultProxy(moto.url, (req) =>
       String(req.headers['x-amz-target'] ?? '').endsWith('GetAuthorizationToken')
-        ? { status: 400, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken' }) }
+        ? {
+            status: 400,
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+            body: JSON.stringify({
+              __type: 'AccessDeniedException',
+              message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecr:GetAuthorizationToken',
+            }),
+          }
         : undefined,
     );
     try {
-      const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout }, { env: awsEnv(proxy.url) });
+      const result = await run(
+        { registry: registry.host, images: `${registry.host}/ms_core:v9`, source: single.layout },
+        { env: awsEnv(proxy.url) },
+      );
       expectFailure(result, 'ECR GetAuthorizationToken failed: permission denied (AccessDeniedException)');
       expect(result.errors[0]).toContain('ecr:GetAuthorizationToken');
     } finally {
@@ -433,7 +598,10 @@ describe('ECR login and repositories (moto)', () => {
 
   test('docker-config: a private config for later steps, removed by the post step', async () => {
     const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout, 'docker-config': 'true' }, { env: { RUNNER_TEMP: runnerTemp } });
+    const result = await run(
+      { registry: registry.host, images: `${registry.host}/ms_core:v1.2.3`, source: multi.layout, 'docker-config': 'true' },
+      { env: { RUNNER_TEMP: runnerTemp } },
+    );
     expectSuccess(result);
     const dir = result.outputs['docker-config']!;
     expect(dir.startsWith(runnerTemp)).toBe(true);
@@ -471,12 +639,21 @@ describe('ECR login and repositories (moto)', () => {
     const home = mkdtempSync(join(work, 'home-'));
     const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
     const result = await run(
-      { registry: registry.host, images: `${registry.host}/ms_dockermode:v3\n${registry.host}/ms_dockermode:sha-abc1234`, mode: 'docker', source: 'ms_dockermode:dev', 'create-repositories': 'true' },
+      {
+        registry: registry.host,
+        images: `${registry.host}/ms_dockermode:v3\n${registry.host}/ms_dockermode:sha-abc1234`,
+        mode: 'docker',
+        source: 'ms_dockermode:dev',
+        'create-repositories': 'true',
+      },
       { env: { ...standin.env(`ms_dockermode:dev=${single.layout}`), HOME: home, RUNNER_TEMP: runnerTemp } },
     );
     expectSuccess(result);
     const digests = JSON.parse(result.outputs.digests!);
-    expect(digests).toEqual({ [`${registry.host}/ms_dockermode:v3`]: single.digest, [`${registry.host}/ms_dockermode:sha-abc1234`]: single.digest });
+    expect(digests).toEqual({
+      [`${registry.host}/ms_dockermode:v3`]: single.digest,
+      [`${registry.host}/ms_dockermode:sha-abc1234`]: single.digest,
+    });
     expect((await registryGet('/v2/ms_dockermode/manifests/sha-abc1234', single.mediaType)).status).toBe(200);
     const argv = standin.argv();
     expect(argv).toContain(`tag ms_dockermode:dev ${registry.host}/ms_dockermode:v3`);
@@ -499,7 +676,10 @@ describe('ECR login and repositories (moto)', () => {
   });
 
   test('mode docker without an engine says so', async () => {
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1`, mode: 'docker', 'create-repositories': 'true' }, { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } });
+    const result = await run(
+      { registry: registry.host, images: `${registry.host}/ms_core:v1`, mode: 'docker', 'create-repositories': 'true' },
+      { env: { DOCKER_HOST: `unix://${join(work, 'no-docker.sock')}` } },
+    );
     expectFailure(result, /mode: docker needs (a running Docker engine|the docker CLI)/);
   });
 });
@@ -534,13 +714,22 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
       expect(result.log).toContain(`${other.proxy.host}: no ECR login and no ECR repository check`);
       // Both have the image; only the named registry was given the login (it requires it).
       expect((await registryGet('/v2/cred_named/manifests/v1', single.mediaType)).status).toBe(200);
-      expect((await fetch(`${other.target.url}/v2/cred_other/manifests/v1`, { method: 'HEAD', headers: { accept: single.mediaType } })).status).toBe(200);
+      expect(
+        (await fetch(`${other.target.url}/v2/cred_other/manifests/v1`, { method: 'HEAD', headers: { accept: single.mediaType } })).status,
+      ).toBe(200);
       // No ECR repository for a registry that is not ECR.
       const { ecr, ecrLib } = await aws();
-      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['cred_other'] }))).rejects.toThrow(/does not exist|not found/i);
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['cred_other'] }))).rejects.toThrow(
+        /does not exist|not found/i,
+      );
 
       other.authorizations.length = 0;
-      const dry = await run({ registry: registry.host, images: `${other.proxy.host}/cred_other:v2`, source: single.layout, 'dry-run': 'true' });
+      const dry = await run({
+        registry: registry.host,
+        images: `${other.proxy.host}/cred_other:v2`,
+        source: single.layout,
+        'dry-run': 'true',
+      });
       expectSuccess(dry);
       expect(other.authorizations.length).toBeGreaterThan(0);
       expect(other.authorizations.filter(Boolean)).toEqual([]);
@@ -573,15 +762,31 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
     });
     await new Promise<void>((r) => tokens.listen(0, '127.0.0.1', () => r()));
     const realm = `http://127.0.0.1:${(tokens.address() as { port: number }).port}/token`;
-    const named = await startFaultProxy(target.url, (req) =>
-      req.headers.authorization === 'Bearer anonymous-push-token' ? undefined : { status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="test"` }, body: '{"errors":[{"code":"UNAUTHORIZED"}]}' },
+    const named = await startFaultProxy(
+      target.url,
+      (req) =>
+        req.headers.authorization === 'Bearer anonymous-push-token'
+          ? undefined
+          : {
+              status: 401,
+              headers: { 'www-authenticate': `Bearer realm="${realm}",service="test"` },
+              body: '{"errors":[{"code":"UNAUTHORIZED"}]}',
+            },
       { maxFaults: 1000 },
     );
     try {
-      const result = await run({ registry: named.host, images: `${named.host}/cred_realm:v1`, source: single.layout, 'registry-auth': 'ecr', 'create-repositories': 'true' });
+      const result = await run({
+        registry: named.host,
+        images: `${named.host}/cred_realm:v1`,
+        source: single.layout,
+        'registry-auth': 'ecr',
+        'create-repositories': 'true',
+      });
       expectSuccess(result);
       expect(result.log).toContain(`Obtained the ECR login for ${named.host} as AWS (`);
-      expect(result.log).toContain(`names the token service 127.0.0.1:${(tokens.address() as { port: number }).port}, another host: the login for ${named.host} is not sent there`);
+      expect(result.log).toContain(
+        `names the token service 127.0.0.1:${(tokens.address() as { port: number }).port}, another host: the login for ${named.host} is not sent there`,
+      );
       expect(tokenRequests.length).toBeGreaterThan(0);
       expect(tokenRequests.filter(Boolean)).toEqual([]);
     } finally {
@@ -594,7 +799,10 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
   test('mode login writes the ECR login only for an ECR registry (or the loopback `registry`), not for another host', async () => {
     const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
     const result = await run({ mode: 'login', registry: 'ghcr.io/example-org' }, { env: { RUNNER_TEMP: runnerTemp } });
-    expectFailure(result, 'Input "registry": names ghcr.io, but mode `login` writes the ECR login, which only goes to the ECR registry it was issued for');
+    expectFailure(
+      result,
+      'Input "registry": names ghcr.io, but mode `login` writes the ECR login, which only goes to the ECR registry it was issued for',
+    );
     expect(readdirSync(runnerTemp)).toEqual([]);
   });
 });
@@ -606,7 +814,12 @@ describe('trust: nothing made for a login outlives the step', () => {
     mkdirSync(left);
     writeFileSync(join(left, 'config.json'), '{"auths":{}}');
     const foreign = mkdtempSync(join(work, 'not-ours-')); // a state that does not name a directory of ours
-    const post = await runAction(ACTION, { entry: 'post', state: { 'step-docker-config': JSON.stringify(left), 'docker-config': JSON.stringify(foreign) }, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+    const post = await runAction(ACTION, {
+      entry: 'post',
+      state: { 'step-docker-config': JSON.stringify(left), 'docker-config': JSON.stringify(foreign) },
+      env: { RUNNER_TEMP: runnerTemp },
+      secrets: SECRETS,
+    });
     expectSuccess(post);
     expect(existsSync(left)).toBe(false);
     expect(existsSync(foreign)).toBe(true);
@@ -619,12 +832,24 @@ describe('trust: nothing made for a login outlives the step', () => {
     const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3-rc.1',
-      inputs: { services: 'core', registry: registry.host, mode: 'docker', source: 'app-{service}:dev', 'create-repositories': 'true', 'github-token': '', 'skip-migrate': true, 'skip-dispatch': true },
+      inputs: {
+        services: 'core',
+        registry: registry.host,
+        mode: 'docker',
+        source: 'app-{service}:dev',
+        'create-repositories': 'true',
+        'github-token': '',
+        'skip-migrate': true,
+        'skip-dispatch': true,
+      },
       env: { ...awsEnv(), ...standin.env(`app-core:dev=${single.layout}`), HOME: home, RUNNER_TEMP: runnerTemp },
       secrets: SECRETS,
       stepTimeoutMs: 60_000,
     });
-    expect([r.step('push').outcome, r.steps.map((x) => `${x.id}: ${x.outcome} ${x.errors.join(' | ')}`).join('\n') + r.log.slice(-3000)]).toEqual(['success', expect.any(String)]);
+    expect([
+      r.step('push').outcome,
+      r.steps.map((x) => `${x.id}: ${x.outcome} ${x.errors.join(' | ')}`).join('\n') + r.log.slice(-3000),
+    ]).toEqual(['success', expect.any(String)]);
     expect(r.outputs['push-mode']).toBe('docker');
     expect(standin.argv()).toContain(`push ${registry.host}/ms_core:v1.2.3-rc.1`);
     expect((await registryGet('/v2/ms_core/manifests/v1.2.3-rc.1', single.mediaType)).status).toBe(200);
@@ -649,7 +874,10 @@ describe('trust: local sources never follow a link out of their root', () => {
     const { s3, CreateBucketCommand, ListObjectsV2Command } = await aws();
     await s3.send(new CreateBucketCommand({ Bucket: 'linked-artifacts' }));
     const result = await run({ 's3-bucket': 'linked-artifacts', 's3-source': bins, tag: 'v1' });
-    expectFailure(result, `S3 upload: tools/credentials in ${bins} is a symbolic link to ${realpathSync(join(outside, 'credentials'))}, outside ${bins}.`);
+    expectFailure(
+      result,
+      `S3 upload: tools/credentials in ${bins} is a symbolic link to ${realpathSync(join(outside, 'credentials'))}, outside ${bins}.`,
+    );
     expect(result.errors[0]).toContain(`input "s3-source" names ${bins}`);
     expect((await s3.send(new ListObjectsV2Command({ Bucket: 'linked-artifacts' }))).KeyCount ?? 0).toBe(0);
   });
@@ -676,12 +904,22 @@ describe('trust: local sources never follow a link out of their root', () => {
     symlinkSync(outside, blob);
     const proxy = await startFaultProxy(registry.url, () => undefined);
     try {
-      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_linked:v1`, source: made.layout, 'create-repositories': 'true' });
-      expectFailure(result, `Cannot read the image for ms_linked: blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${realpathSync(outside)}, outside the layout.`);
+      const result = await run({
+        registry: proxy.host,
+        images: `${proxy.host}/ms_linked:v1`,
+        source: made.layout,
+        'create-repositories': 'true',
+      });
+      expectFailure(
+        result,
+        `Cannot read the image for ms_linked: blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${realpathSync(outside)}, outside the layout.`,
+      );
       expect(result.errors[0]).toContain(`input "source" (${made.layout})`);
       expect(proxy.log).toEqual([]); // not one request to the registry
       const { ecr, ecrLib } = await aws();
-      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_linked'] }))).rejects.toThrow(/does not exist|not found/i);
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_linked'] }))).rejects.toThrow(
+        /does not exist|not found/i,
+      );
     } finally {
       await proxy.stop();
     }
@@ -695,11 +933,23 @@ describe('trust: every blob is hashed before the first write', () => {
     writeFileSync(victim, randomBytes(statSync(victim).size)); // same size, other bytes
     const proxy = await startFaultProxy(registry.url, () => undefined);
     try {
-      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_corrupt_early:v1`, source: made.layout, 'create-repositories': 'true' });
-      expectFailure(result, new RegExp(`Cannot read the image for ms_corrupt_early: blob ${made.manifests[0]!.layers[2]!} \\(.*\\) is corrupted: its content hashes to sha256:`));
+      const result = await run({
+        registry: proxy.host,
+        images: `${proxy.host}/ms_corrupt_early:v1`,
+        source: made.layout,
+        'create-repositories': 'true',
+      });
+      expectFailure(
+        result,
+        new RegExp(
+          `Cannot read the image for ms_corrupt_early: blob ${made.manifests[0]!.layers[2]!} \\(.*\\) is corrupted: its content hashes to sha256:`,
+        ),
+      );
       expect(proxy.log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD')).toEqual([]); // nothing written to the registry
       const { ecr, ecrLib } = await aws();
-      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_corrupt_early'] }))).rejects.toThrow(/does not exist|not found/i);
+      await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_corrupt_early'] }))).rejects.toThrow(
+        /does not exist|not found/i,
+      );
     } finally {
       await proxy.stop();
     }
@@ -716,27 +966,40 @@ describe('chunked upload: a fault on the first chunk (the registry says Range: 0
     ['before it lands (503, not forwarded)', { status: 503 }],
     ['inside it (the connection cut after 1 MiB)', { resetAfterBytes: 1024 * 1024 }],
     ['after it landed (the answer lost)', { dropResponse: true }],
-  ])('a fault %s: the push finishes, every blob byte-identical', async (_, fault) => {
-    const clean = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
-    let patches = 0;
-    const proxy = await startFaultProxy(clean.url, (req) => (req.method === 'PATCH' && ++patches === 1 ? fault : undefined));
-    try {
-      const result = await run({ registry: proxy.host, images: `${proxy.host}/first_chunk:v1`, source: layout.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
-      expectSuccess(result);
-      expect(proxy.faults()).toBe(1);
-      expect(result.log).toMatch(/first_chunk: uploaded sha256:\w+ \(6\.0 MiB in \d chunks\)/);
-      for (const digest of layout.blobs) {
-        const response = await fetch(`${clean.url}/v2/first_chunk/blobs/${digest}`, { headers: { authorization: `Basic ${TOKEN}` } });
-        expect(response.status).toBe(200);
-        expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+  ])(
+    'a fault %s: the push finishes, every blob byte-identical',
+    async (_, fault) => {
+      const clean = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
+      let patches = 0;
+      const proxy = await startFaultProxy(clean.url, (req) => (req.method === 'PATCH' && ++patches === 1 ? fault : undefined));
+      try {
+        const result = await run({
+          registry: proxy.host,
+          images: `${proxy.host}/first_chunk:v1`,
+          source: layout.layout,
+          'create-repositories': 'true',
+          'chunk-size': '5MiB',
+        });
+        expectSuccess(result);
+        expect(proxy.faults()).toBe(1);
+        expect(result.log).toMatch(/first_chunk: uploaded sha256:\w+ \(6\.0 MiB in \d chunks\)/);
+        for (const digest of layout.blobs) {
+          const response = await fetch(`${clean.url}/v2/first_chunk/blobs/${digest}`, { headers: { authorization: `Basic ${TOKEN}` } });
+          expect(response.status).toBe(200);
+          expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
+        }
+        const head = await fetch(`${clean.url}/v2/first_chunk/manifests/v1`, {
+          method: 'HEAD',
+          headers: { authorization: `Basic ${TOKEN}`, accept: layout.mediaType },
+        });
+        expect(head.headers.get('docker-content-digest')).toBe(layout.digest);
+      } finally {
+        await proxy.stop();
+        await clean.stop();
       }
-      const head = await fetch(`${clean.url}/v2/first_chunk/manifests/v1`, { method: 'HEAD', headers: { authorization: `Basic ${TOKEN}`, accept: layout.mediaType } });
-      expect(head.headers.get('docker-content-digest')).toBe(layout.digest);
-    } finally {
-      await proxy.stop();
-      await clean.stop();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 });
 
 describe('network failures name the service, the endpoint and what to check', () => {
@@ -744,15 +1007,24 @@ describe('network failures name the service, the endpoint and what to check', ()
 
   test('ECR endpoint not reachable', async () => {
     const port = await freePort();
-    const result = await run({ registry: registry.host, images: `${registry.host}/ms_core:v1`, source: single.layout }, { env: { AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}` } });
-    expectFailure(result, `ECR GetAuthorizationToken failed: the ECR endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    const result = await run(
+      { registry: registry.host, images: `${registry.host}/ms_core:v1`, source: single.layout },
+      { env: { AWS_ENDPOINT_URL_ECR: `http://127.0.0.1:${port}` } },
+    );
+    expectFailure(
+      result,
+      `ECR GetAuthorizationToken failed: the ECR endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`,
+    );
     expect(result.errors[0]).toContain('AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at a running ECR endpoint');
     unexpected(result);
   });
 
   test('STS endpoint not reachable (the account is looked up for a bare reference)', async () => {
     const port = await freePort();
-    const result = await run({ images: 'ms_core:v1', source: single.layout }, { env: { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` } });
+    const result = await run(
+      { images: 'ms_core:v1', source: single.layout },
+      { env: { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` } },
+    );
     expectFailure(result, `STS GetCallerIdentity failed: the STS endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
     unexpected(result);
   });
@@ -762,8 +1034,14 @@ describe('network failures name the service, the endpoint and what to check', ()
     const dir = join(work, 'unreachable-s3');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'ms_core'), 'x');
-    const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': dir, tag: 'v1' }, { env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` } });
-    expectFailure(result, `S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`);
+    const result = await run(
+      { 's3-bucket': 'app-artifacts', 's3-source': dir, tag: 'v1' },
+      { env: { AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}` } },
+    );
+    expectFailure(
+      result,
+      `S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint http://127.0.0.1:${port} could not be reached (ECONNREFUSED).`,
+    );
     unexpected(result);
   });
 
@@ -781,26 +1059,54 @@ describe('promote by digest (ECR BatchGetImage → PutImage, moto)', () => {
   const index = JSON.stringify({
     schemaVersion: 2,
     mediaType: 'application/vnd.oci.image.index.v1+json',
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'1'.repeat(64)}`, size: 500, platform: { os: 'linux', architecture: 'arm64' } }],
+    manifests: [
+      {
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        digest: `sha256:${'1'.repeat(64)}`,
+        size: 500,
+        platform: { os: 'linux', architecture: 'arm64' },
+      },
+    ],
   });
   let sourceDigest: string;
 
   beforeAll(async () => {
     const { ecr, ecrLib } = await aws();
-    for (const [name, mutability] of [['ms_promo', 'MUTABLE'], ['ms_locked', 'IMMUTABLE']] as const) {
+    for (const [name, mutability] of [
+      ['ms_promo', 'MUTABLE'],
+      ['ms_locked', 'IMMUTABLE'],
+    ] as const) {
       await ecr.send(new ecrLib.CreateRepositoryCommand({ repositoryName: name, imageTagMutability: mutability }));
-      const put = await ecr.send(new ecrLib.PutImageCommand({ repositoryName: name, imageTag: 'v1.2.3-rc.2', imageManifest: index, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageDigest: sha256(index) }));
+      const put = await ecr.send(
+        new ecrLib.PutImageCommand({
+          repositoryName: name,
+          imageTag: 'v1.2.3-rc.2',
+          imageManifest: index,
+          imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+          imageDigest: sha256(index),
+        }),
+      );
       sourceDigest = put.image!.imageId!.imageDigest!;
     }
-    const other = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'2'.repeat(64)}`, size: 10 }, layers: [] });
-    await ecr.send(new ecrLib.PutImageCommand({ repositoryName: 'ms_locked', imageTag: 'v1.2.3', imageManifest: other, imageDigest: sha256(other) }));
+    const other = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+      config: { mediaType: 'application/vnd.docker.container.image.v1+json', digest: `sha256:${'2'.repeat(64)}`, size: 10 },
+      layers: [],
+    });
+    await ecr.send(
+      new ecrLib.PutImageCommand({ repositoryName: 'ms_locked', imageTag: 'v1.2.3', imageManifest: other, imageDigest: sha256(other) }),
+    );
   });
 
   test('rc → release: same digest, media type passed through; again: already there', async () => {
     const images = `${ECR_HOST}/ms_promo:v1.2.3\n${ECR_HOST}/ms_promo:latest`;
     const result = await run({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images });
     expectSuccess(result);
-    expect(JSON.parse(result.outputs.digests!)).toEqual({ [`${ECR_HOST}/ms_promo:v1.2.3`]: sourceDigest, [`${ECR_HOST}/ms_promo:latest`]: sourceDigest });
+    expect(JSON.parse(result.outputs.digests!)).toEqual({
+      [`${ECR_HOST}/ms_promo:v1.2.3`]: sourceDigest,
+      [`${ECR_HOST}/ms_promo:latest`]: sourceDigest,
+    });
     const { ecr, ecrLib } = await aws();
     const got = await ecr.send(new ecrLib.BatchGetImageCommand({ repositoryName: 'ms_promo', imageIds: [{ imageTag: 'v1.2.3' }] }));
     expect(got.images?.[0]?.imageId?.imageDigest).toBe(sourceDigest);
@@ -862,7 +1168,9 @@ describe('S3 upload (moto)', () => {
     const result = await run(inputs(), { ref: 'refs/tags/v1.2.3' });
     expectSuccess(result);
     const prefix = 'binaries/v1.2.3/';
-    const keys = ['SHA256SUMS', 'lambda_webhook_handler.zip', 'ms_chat', 'ms_core', 'tools/manifest.json'].map((k) => `s3://app-artifacts/${prefix}${k}`);
+    const keys = ['SHA256SUMS', 'lambda_webhook_handler.zip', 'ms_chat', 'ms_core', 'tools/manifest.json'].map(
+      (k) => `s3://app-artifacts/${prefix}${k}`,
+    );
     expect(result.outputs['s3-uris']!.split('\n')).toEqual(keys);
     expect(result.json).toMatchObject({ s3: { bucket: 'app-artifacts', prefix, uploaded: 5, skipped: 0 } });
     const { s3, GetObjectCommand, HeadObjectCommand } = await aws();
@@ -928,7 +1236,9 @@ describe('S3 upload (moto)', () => {
     expectFailure(result, /Empty upload: .*empty-bin-2 has no files to upload/);
     expect((await registryGet('/v2/ms_halfway/manifests/v1', single.mediaType)).status).toBe(404);
     const { ecr, ecrLib } = await aws();
-    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_halfway'] }))).rejects.toThrow(/RepositoryNotFound|does not exist/);
+    await expect(ecr.send(new ecrLib.DescribeRepositoriesCommand({ repositoryNames: ['ms_halfway'] }))).rejects.toThrow(
+      /RepositoryNotFound|does not exist/,
+    );
   });
 
   test('a source that does not exist (Path not found)', async () => {
@@ -938,7 +1248,13 @@ describe('S3 upload (moto)', () => {
 
   test('access denied (403 injected in front of moto)', async () => {
     const proxy = await startFaultProxy(moto.url, (req) =>
-      req.method === 'PUT' ? { status: 403, headers: { 'content-type': 'application/xml' }, body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>' } : undefined,
+      req.method === 'PUT'
+        ? {
+            status: 403,
+            headers: { 'content-type': 'application/xml' },
+            body: '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+          }
+        : undefined,
     );
     try {
       const result = await run({ 's3-bucket': 'app-artifacts', 's3-source': lambdas, tag: 'v-denied' }, { env: awsEnv(proxy.url) });
@@ -964,18 +1280,28 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
     const clean = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
     // One fault of each kind, at fixed points of the push (counted per kind, so the plan does not depend on timing).
     const seen = { head: 0, post: 0, patch: 0, putBlob: 0, putManifest: 0 };
-    const proxy = await startFaultProxy(clean.url, (req, n) => {
-      const url = req.url ?? '';
-      if (req.method === 'HEAD' && url.includes('/blobs/') && ++seen.head === 1) return { status: 503 };
-      if (req.method === 'POST' && ++seen.post === 2) return { status: 429, headers: { 'retry-after': '1' } };
-      if (req.method === 'PATCH' && ++seen.patch === 1) return { resetAfterBytes: 3 * 1024 * 1024 };
-      if (req.method === 'PUT' && url.includes('/blobs/') && ++seen.putBlob === 2) return { reset: true };
-      if (req.method === 'PUT' && url.includes('/manifests/') && ++seen.putManifest === 1) return { status: 500 };
-      if (n % 5 === 0) return { delayMs: 300 };
-      return undefined;
-    }, { maxFaults: 30 });
+    const proxy = await startFaultProxy(
+      clean.url,
+      (req, n) => {
+        const url = req.url ?? '';
+        if (req.method === 'HEAD' && url.includes('/blobs/') && ++seen.head === 1) return { status: 503 };
+        if (req.method === 'POST' && ++seen.post === 2) return { status: 429, headers: { 'retry-after': '1' } };
+        if (req.method === 'PATCH' && ++seen.patch === 1) return { resetAfterBytes: 3 * 1024 * 1024 };
+        if (req.method === 'PUT' && url.includes('/blobs/') && ++seen.putBlob === 2) return { reset: true };
+        if (req.method === 'PUT' && url.includes('/manifests/') && ++seen.putManifest === 1) return { status: 500 };
+        if (n % 5 === 0) return { delayMs: 300 };
+        return undefined;
+      },
+      { maxFaults: 30 },
+    );
     try {
-      const result = await run({ registry: proxy.host, images: `${proxy.host}/ms_core:v1.2.3\n${proxy.host}/ms_chat:v1.2.3`, source: multi.layout, 'create-repositories': 'true', 'chunk-size': '5MiB' });
+      const result = await run({
+        registry: proxy.host,
+        images: `${proxy.host}/ms_core:v1.2.3\n${proxy.host}/ms_chat:v1.2.3`,
+        source: multi.layout,
+        'create-repositories': 'true',
+        'chunk-size': '5MiB',
+      });
       expectSuccess(result);
       expect(proxy.faults()).toBeGreaterThanOrEqual(5);
       expect(result.log).toMatch(/Retry .*HTTP 503/);
@@ -986,15 +1312,21 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
       expect(new Set(Object.values(JSON.parse(result.outputs.digests!) as Record<string, string>))).toEqual(new Set([multi.digest]));
       for (const repository of ['ms_core', 'ms_chat']) {
         for (const digest of multi.blobs) {
-          const response = await fetch(`${clean.url}/v2/${repository}/blobs/${digest}`, { headers: { authorization: `Basic ${Buffer.from(`AWS:${PASSWORD}`).toString('base64')}` } });
+          const response = await fetch(`${clean.url}/v2/${repository}/blobs/${digest}`, {
+            headers: { authorization: `Basic ${Buffer.from(`AWS:${PASSWORD}`).toString('base64')}` },
+          });
           expect(sha256(Buffer.from(await response.arrayBuffer()))).toBe(digest);
         }
       }
       // Order: in each repository, every manifest PUT that succeeded came after the last blob write.
       for (const repository of ['ms_core', 'ms_chat']) {
         const entries = proxy.log.filter((e) => e.url?.startsWith(`/v2/${repository}/`));
-        const lastBlob = Math.max(...entries.filter((e) => e.url!.includes('/blobs/') && e.status >= 200 && e.status < 300 && e.method !== 'HEAD').map((e) => e.at));
-        const firstManifest = Math.min(...entries.filter((e) => e.method === 'PUT' && e.url!.includes('/manifests/') && e.status === 201).map((e) => e.at));
+        const lastBlob = Math.max(
+          ...entries.filter((e) => e.url!.includes('/blobs/') && e.status >= 200 && e.status < 300 && e.method !== 'HEAD').map((e) => e.at),
+        );
+        const firstManifest = Math.min(
+          ...entries.filter((e) => e.method === 'PUT' && e.url!.includes('/manifests/') && e.status === 201).map((e) => e.at),
+        );
         expect(firstManifest).toBeGreaterThanOrEqual(lastBlob);
       }
     } finally {
@@ -1012,15 +1344,32 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
     let n500 = 0;
     let gets = 0;
     const proxy = await startFaultProxy(moto.url, (req) => {
-      if (req.method === 'PUT' && n500 < 3) return ++n500 === 2 ? { reset: true } : { status: 500, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InternalError</Code><Message>injected</Message></Error>' };
-      if (req.method === 'GET' && ++gets === 1) return { status: 503, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>SlowDown</Code><Message>injected</Message></Error>' };
+      if (req.method === 'PUT' && n500 < 3)
+        return ++n500 === 2
+          ? { reset: true }
+          : {
+              status: 500,
+              headers: { 'content-type': 'application/xml' },
+              body: '<Error><Code>InternalError</Code><Message>injected</Message></Error>',
+            };
+      if (req.method === 'GET' && ++gets === 1)
+        return {
+          status: 503,
+          headers: { 'content-type': 'application/xml' },
+          body: '<Error><Code>SlowDown</Code><Message>injected</Message></Error>',
+        };
       return undefined;
     });
     try {
-      const result = await run({ 's3-bucket': 'fault-artifacts', 's3-source': dir, tag: 'v-faults', 's3-concurrency': '3' }, { env: awsEnv(proxy.url) });
+      const result = await run(
+        { 's3-bucket': 'fault-artifacts', 's3-source': dir, tag: 'v-faults', 's3-concurrency': '3' },
+        { env: awsEnv(proxy.url) },
+      );
       expectSuccess(result);
       expect(result.log).toMatch(/Retry S3 ListObjectsV2/);
-      expect(result.log).toMatch(/Retry S3 upload .*ECONNRESET|Retry S3 upload .*socket hang up|Retry S3 upload .*HTTP 500|Retry S3 upload .*InternalError/);
+      expect(result.log).toMatch(
+        /Retry S3 upload .*ECONNRESET|Retry S3 upload .*socket hang up|Retry S3 upload .*HTTP 500|Retry S3 upload .*InternalError/,
+      );
       const { GetObjectCommand } = await aws();
       for (let i = 0; i < 6; i++) {
         const got = await s3.send(new GetObjectCommand({ Bucket: 'fault-artifacts', Key: `v-faults/bin_${i}` }));
@@ -1041,7 +1390,11 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
     let failed = 0;
     const proxy = await startFaultProxy(moto.url, (req) =>
       req.method === 'PUT' && /[?&]partNumber=2(&|$)/.test(req.url ?? '') && failed++ === 0
-        ? { status: 500, headers: { 'content-type': 'application/xml' }, body: '<Error><Code>InternalError</Code><Message>injected</Message></Error>' }
+        ? {
+            status: 500,
+            headers: { 'content-type': 'application/xml' },
+            body: '<Error><Code>InternalError</Code><Message>injected</Message></Error>',
+          }
         : undefined,
     );
     try {
@@ -1052,7 +1405,9 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
       expectSuccess(result);
       expect(result.log).toMatch(/Retry S3 upload v-big\/in_parts part 2: attempt 1 of 5 failed/);
       expect(result.log).toContain(`uploaded s3://big-artifacts/v-big/in_parts (${11 * 1024 * 1024} bytes, 3 parts)`);
-      const partPuts = proxy.log.filter((e) => e.method === 'PUT' && /in_parts\?/.test(e.url ?? '')).map((e) => /partNumber=(\d+)/.exec(e.url ?? '')?.[1]);
+      const partPuts = proxy.log
+        .filter((e) => e.method === 'PUT' && /in_parts\?/.test(e.url ?? ''))
+        .map((e) => /partNumber=(\d+)/.exec(e.url ?? '')?.[1]);
       expect(partPuts.sort()).toEqual(['1', '2', '2', '3']); // only the failed part was sent again
       expect(proxy.log.filter((e) => e.method === 'PUT' && /one_put(\?|$)/.test(e.url ?? ''))).toHaveLength(1);
       for (const name of ['one_put', 'in_parts']) {
@@ -1063,7 +1418,11 @@ describe('faults: 500/503/429, resets mid-blob, slow answers', () => {
         const head = await s3.send(new HeadObjectCommand({ Bucket: 'big-artifacts', Key: `v-big/${name}`, ChecksumMode: 'ENABLED' }));
         if (name === 'one_put') expect(head.ChecksumSHA256).toBe(createHash('sha256').update(local).digest('base64'));
         else {
-          const parts = [0, 1, 2].map((i) => createHash('sha256').update(local.subarray(i * 5 * 1024 * 1024, (i + 1) * 5 * 1024 * 1024)).digest());
+          const parts = [0, 1, 2].map((i) =>
+            createHash('sha256')
+              .update(local.subarray(i * 5 * 1024 * 1024, (i + 1) * 5 * 1024 * 1024))
+              .digest(),
+          );
           // The composite checksum (SHA-256 of the part checksums); S3 adds `-3`, moto 5.2.1 leaves it off.
           const composite = createHash('sha256').update(Buffer.concat(parts)).digest('base64');
           expect([composite, `${composite}-3`]).toContain(head.ChecksumSHA256);
@@ -1082,16 +1441,32 @@ describe('bad inputs name the input', () => {
     ['images without source', { images: 'a:1' }, 'Input "source": is empty'],
     ['bad JSON images', { images: '{"services": [', source: 'x' }, 'Input "images": is not valid JSON'],
     ['a reference without tag', { images: 'ms_core', source: 'x' }, 'Input "images": reference "ms_core" has no tag'],
-    ['http to a remote registry', { images: 'a:1', source: 'x', registry: 'http://registry.example.com' }, 'Input "registry": uses plain http://'],
+    [
+      'http to a remote registry',
+      { images: 'a:1', source: 'x', registry: 'http://registry.example.com' },
+      'Input "registry": uses plain http://',
+    ],
     ['bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": is out of range'],
     ['bucket with s3://', { 's3-bucket': 's3://bucket', 's3-source': 'x' }, 'Input "s3-bucket": has the wrong form'],
     ['bucket without source', { 's3-bucket': 'bucket' }, 'Input "s3-source": is empty but s3-bucket is set'],
     ['promote without promote-from', { mode: 'promote', images: 'a:1' }, 'Input "promote-from": is empty in promote mode'],
     ['promote-from not a tag', { mode: 'promote', images: 'a:1', 'promote-from': 'v1 2' }, 'Input "promote-from": has the wrong form'],
     ['concurrency out of range', { images: 'a:1', source: 'x', concurrency: '99' }, 'Input "concurrency"'],
-    ['no version for S3 on a branch', { 's3-bucket': 'bucket', 's3-source': 'x' }, 'Input "tag": is empty and the run was not started by a tag'],
-    ['tag climbing out of the prefix', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'binaries', tag: '../v1' }, 'Input "tag": contains a ".." path segment'],
-    ['s3-path climbing out', { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'a/../b', tag: 'v1' }, 'Input "s3-path": contains a ".." path segment'],
+    [
+      'no version for S3 on a branch',
+      { 's3-bucket': 'bucket', 's3-source': 'x' },
+      'Input "tag": is empty and the run was not started by a tag',
+    ],
+    [
+      'tag climbing out of the prefix',
+      { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'binaries', tag: '../v1' },
+      'Input "tag": contains a ".." path segment',
+    ],
+    [
+      's3-path climbing out',
+      { 's3-bucket': 'bucket', 's3-source': 'x', 's3-path': 'a/../b', tag: 'v1' },
+      'Input "s3-path": contains a ".." path segment',
+    ],
   ])('%s', async (_, inputs, message) => {
     const result = await runAction(ACTION, { inputs, env: { AWS_REGION: REGION }, secrets: SECRETS });
     expectFailure(result, message);

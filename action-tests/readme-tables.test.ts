@@ -63,7 +63,11 @@ describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
   test('the Inputs table names every input once, and nothing else', () => {
     const { rows } = tableUnder(readme, 'Inputs');
     const names = rows.flatMap((r) => r.names);
-    expect({ missing: inputs.filter((n) => !names.includes(n)), extra: names.filter((n) => !inputs.includes(n)), twice: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({
+    expect({
+      missing: inputs.filter((n) => !names.includes(n)),
+      extra: names.filter((n) => !inputs.includes(n)),
+      twice: names.filter((n, i) => names.indexOf(n) !== i),
+    }).toEqual({
       missing: [],
       extra: [],
       twice: [],
@@ -81,8 +85,12 @@ describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
       if (value === '' || value.includes('${{')) continue;
       const cell = rows.find((r) => r.names.includes(name))?.cells[column] ?? '';
       // Each line of a multi-line default (the environments map) appears in the cell.
-      const parts = value.split('\n').map((p) => p.trim()).filter(Boolean);
-      if (!parts.every((part) => cell.includes(`\`${part}\``) || cell === part)) wrong.push(`${name}: action.yml says ${JSON.stringify(value)}, the README ${JSON.stringify(cell)}`);
+      const parts = value
+        .split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
+      if (!parts.every((part) => cell.includes(`\`${part}\``) || cell === part))
+        wrong.push(`${name}: action.yml says ${JSON.stringify(value)}, the README ${JSON.stringify(cell)}`);
     }
     expect(wrong).toEqual([]);
   });
@@ -90,7 +98,11 @@ describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
   test('the Outputs table names every output once, and nothing else', () => {
     const { rows } = tableUnder(readme, 'Outputs');
     const names = rows.flatMap((r) => r.names);
-    expect({ missing: outputs.filter((n) => !names.includes(n)), extra: names.filter((n) => !outputs.includes(n)), twice: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({
+    expect({
+      missing: outputs.filter((n) => !names.includes(n)),
+      extra: names.filter((n) => !outputs.includes(n)),
+      twice: names.filter((n, i) => names.indexOf(n) !== i),
+    }).toEqual({
       missing: [],
       extra: [],
       twice: [],
@@ -102,11 +114,15 @@ describe.each(ACTIONS)('%s/README.md matches %s/action.yml', (action) => {
 // reusable workflow's own `with:` of the composite step, so neither can change without the other.
 describe('release/README.md: the composite inputs release.yml does not take', () => {
   const readme = readFileSync(join(REPO_ROOT, 'release', 'README.md'), 'utf8');
-  const composite = Object.keys((parse(readFileSync(join(REPO_ROOT, 'release', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+  const composite = Object.keys(
+    (parse(readFileSync(join(REPO_ROOT, 'release', 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> }).inputs,
+  );
   const workflow = parse(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'release.yml'), 'utf8')) as {
     jobs: Record<string, { steps?: { id?: string; with?: Record<string, string> }[] }>;
   };
-  const step = Object.values(workflow.jobs).flatMap((job) => job.steps ?? []).find((s) => s.id === 'release');
+  const step = Object.values(workflow.jobs)
+    .flatMap((job) => job.steps ?? [])
+    .find((s) => s.id === 'release');
   const passed = Object.keys(step?.with ?? {});
 
   test('the table names each input the composite step does not get, once, and no other', () => {
@@ -118,7 +134,10 @@ describe('release/README.md: the composite inputs release.yml does not take', ()
       .filter((l) => l.startsWith('| `'))
       .flatMap((l) => [...l.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!));
     const notPassed = composite.filter((name) => !passed.includes(name));
-    expect({ unlisted: notPassed.filter((n) => !listed.includes(n)), listedButPassed: listed.filter((n) => !notPassed.includes(n)) }).toEqual({ unlisted: [], listedButPassed: [] });
+    expect({
+      unlisted: notPassed.filter((n) => !listed.includes(n)),
+      listedButPassed: listed.filter((n) => !notPassed.includes(n)),
+    }).toEqual({ unlisted: [], listedButPassed: [] });
     // The count in the prose is the real one.
     expect(section).toContain(`passes ${passed.length} of the composite's ${composite.length} inputs through`);
   });

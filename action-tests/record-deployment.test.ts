@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@j
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type GitHubFake, startGitHubFake } from './fakes/github/index.mjs';
-import { DEFAULT_REPOSITORY, DEFAULT_TOKEN, expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
+import {
+  DEFAULT_REPOSITORY,
+  DEFAULT_TOKEN,
+  expectFailure,
+  expectSuccess,
+  runAction,
+  type RunActionOptions,
+  type RunResult,
+} from './harness.js';
 
 jest.setTimeout(60_000);
 
@@ -60,7 +68,10 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
 beforeAll(async () => {
   fake = await startGitHubFake({
     repos: { [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-alpha.1': {}, 'v1.4.0-rc.1': {}, 'v1.4.0-rc.2': {} } } },
-    tokens: { [DEFAULT_TOKEN]: { login: 'github-actions[bot]' }, [PAT_READ_ONLY]: { login: 'reader', permissions: { deployments: 'read' } } },
+    tokens: {
+      [DEFAULT_TOKEN]: { login: 'github-actions[bot]' },
+      [PAT_READ_ONLY]: { login: 'reader', permissions: { deployments: 'read' } },
+    },
   });
   site = createServer(answer);
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
@@ -91,17 +102,43 @@ function run(inputs: Record<string, string>, options: RunActionOptions = {}): Pr
 
 const latest = () => fake.deployments(DEFAULT_REPOSITORY).at(-1)!;
 const GITOPS_URL = 'https://github.com/example-org/gitops-staging/actions/runs/30000123';
-const gitopsJson = JSON.stringify({ 'run-id': '30000123', 'run-url': GITOPS_URL, conclusion: 'success', dispatches: [{ repository: 'example-org/gitops-staging' }] });
+const gitopsJson = JSON.stringify({
+  'run-id': '30000123',
+  'run-url': GITOPS_URL,
+  conclusion: 'success',
+  dispatches: [{ repository: 'example-org/gitops-staging' }],
+});
 const imagesJson = JSON.stringify({
   version: 'v1.4.0-rc.1',
   services: [
-    { service: 'core', image: `${REG}/ms_core`, tags: [`${REG}/ms_core:v1.4.0-rc.1`, `${REG}/ms_core:sha-0a1b2c3`], pin: `${REG}/ms_core:sha-0a1b2c3` },
-    { service: 'payments', image: `${REG}/ms_payments`, tags: [`${REG}/ms_payments:v1.4.0-rc.1`, `${REG}/ms_payments:sha-0a1b2c3`], pin: `${REG}/ms_payments:sha-0a1b2c3` },
+    {
+      service: 'core',
+      image: `${REG}/ms_core`,
+      tags: [`${REG}/ms_core:v1.4.0-rc.1`, `${REG}/ms_core:sha-0a1b2c3`],
+      pin: `${REG}/ms_core:sha-0a1b2c3`,
+    },
+    {
+      service: 'payments',
+      image: `${REG}/ms_payments`,
+      tags: [`${REG}/ms_payments:v1.4.0-rc.1`, `${REG}/ms_payments:sha-0a1b2c3`],
+      pin: `${REG}/ms_payments:sha-0a1b2c3`,
+    },
   ],
 });
 const artifactsJson = JSON.stringify({
-  digests: { [`${REG}/ms_core:v1.4.0-rc.1`]: D1, [`${REG}/ms_core:sha-0a1b2c3`]: D1, [`${REG}/ms_payments:v1.4.0-rc.1`]: D2, [`${REG}/ms_payments:sha-0a1b2c3`]: D2 },
-  s3: { bucket: 'app-artifacts', prefix: 'binaries/v1.4.0-rc.1/', uploaded: 1, skipped: 0, objects: [{ key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) }] },
+  digests: {
+    [`${REG}/ms_core:v1.4.0-rc.1`]: D1,
+    [`${REG}/ms_core:sha-0a1b2c3`]: D1,
+    [`${REG}/ms_payments:v1.4.0-rc.1`]: D2,
+    [`${REG}/ms_payments:sha-0a1b2c3`]: D2,
+  },
+  s3: {
+    bucket: 'app-artifacts',
+    prefix: 'binaries/v1.4.0-rc.1/',
+    uploaded: 1,
+    skipped: 0,
+    objects: [{ key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) }],
+  },
 });
 
 describe('step: record', () => {
@@ -124,7 +161,13 @@ describe('step: record', () => {
     );
     expectSuccess(r);
     const d = latest();
-    expect(d).toMatchObject({ ref: 'v1.4.0-rc.1', environment: 'staging', transient: false, production: false, description: 'v1.4.0-rc.1 to staging' });
+    expect(d).toMatchObject({
+      ref: 'v1.4.0-rc.1',
+      environment: 'staging',
+      transient: false,
+      production: false,
+      description: 'v1.4.0-rc.1 to staging',
+    });
     expect(d.payload).toEqual({
       'deploy-kit': 1,
       tag: 'v1.4.0-rc.1',
@@ -137,16 +180,41 @@ describe('step: record', () => {
       s3: { bucket: 'app-artifacts', objects: [{ key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) }] },
       migration: { status: 'succeeded', job: 'sample-service-migrate-v1-4-0-rc-1', 'exit-code': 0, 'schema-version': '20251201090000' },
       gitops: { repository: 'example-org/gitops-staging', 'run-id': 30000123, 'run-url': GITOPS_URL, conclusion: 'success' },
-      run: { url: expect.stringMatching(/^https:\/\/github.com\/example-org\/sample-service\/actions\/runs\/\d+$/), id: expect.any(String), attempt: expect.any(String) },
+      run: {
+        url: expect.stringMatching(/^https:\/\/github.com\/example-org\/sample-service\/actions\/runs\/\d+$/),
+        id: expect.any(String),
+        attempt: expect.any(String),
+      },
     });
     expect(d.statuses).toEqual([
-      { state: 'in_progress', description: 'Deploying v1.4.0-rc.1 to staging', environment: 'staging', logUrl: GITOPS_URL, environmentUrl: 'https://staging.example.com' },
-      { state: 'success', description: 'v1.4.0-rc.1 to staging: deployed and verified (1 URL)', environment: 'staging', logUrl: GITOPS_URL, environmentUrl: 'https://staging.example.com' },
+      {
+        state: 'in_progress',
+        description: 'Deploying v1.4.0-rc.1 to staging',
+        environment: 'staging',
+        logUrl: GITOPS_URL,
+        environmentUrl: 'https://staging.example.com',
+      },
+      {
+        state: 'success',
+        description: 'v1.4.0-rc.1 to staging: deployed and verified (1 URL)',
+        environment: 'staging',
+        logUrl: GITOPS_URL,
+        environmentUrl: 'https://staging.example.com',
+      },
     ]);
     expect(hits.get('/delayed')).toBeGreaterThan(1);
     expect(r.log).toMatch(/\/delayed answered HTTP 503 \(attempt 1\); next look in 100ms/);
-    expect(r.outputs).toMatchObject({ 'deployment-id': String(d.id), environment: 'staging', state: 'success', verified: 'true', sha: expect.stringMatching(/^[0-9a-f]{40}$/) });
-    expect(r.json).toMatchObject({ requests: 3, verification: [{ url: `${siteUrl}/delayed`, ok: true, status: 200, version: 'v1.4.0-rc.1' }] });
+    expect(r.outputs).toMatchObject({
+      'deployment-id': String(d.id),
+      environment: 'staging',
+      state: 'success',
+      verified: 'true',
+      sha: expect.stringMatching(/^[0-9a-f]{40}$/),
+    });
+    expect(r.json).toMatchObject({
+      requests: 3,
+      verification: [{ url: `${siteUrl}/delayed`, ok: true, status: 200, version: 'v1.4.0-rc.1' }],
+    });
     expect(fake.stats().byOperation).toEqual({ 'repos/create-deployment': 1, 'repos/create-deployment-status': 2 });
     expect(r.summary).toContain(`| image core | ${REG}/ms_core@${D1} |`);
   });
@@ -161,25 +229,50 @@ describe('step: record', () => {
   });
 
   test('the old version keeps answering: the deployment is marked failure and the step fails naming the URL', async () => {
-    const r = await run({ environment: 'staging', tag: 'v1.4.0-rc.2', 'verify-url': `${siteUrl}/old`, 'verify-version-from': 'json:build.version', 'verify-timeout': '1s', 'verify-interval': '200ms' });
+    const r = await run({
+      environment: 'staging',
+      tag: 'v1.4.0-rc.2',
+      'verify-url': `${siteUrl}/old`,
+      'verify-version-from': 'json:build.version',
+      'verify-timeout': '1s',
+      'verify-interval': '200ms',
+    });
     expectFailure(r, `Verification failed: ${siteUrl}/old`);
-    expect(r.errors[0]).toMatch(/answered HTTP 200 with version v1\.3\.0, not v1\.4\.0-rc\.2 or 1\.4\.0-rc\.2 \([2-6] attempts in \d+m?s\)\. Last body: \{"status":"ok","build":\{"version":"v1\.3\.0"\}\}/);
+    expect(r.errors[0]).toMatch(
+      /answered HTTP 200 with version v1\.3\.0, not v1\.4\.0-rc\.2 or 1\.4\.0-rc\.2 \([2-6] attempts in \d+m?s\)\. Last body: \{"status":"ok","build":\{"version":"v1\.3\.0"\}\}/,
+    );
     expect(latest()).toMatchObject({ ref: 'v1.4.0-rc.2' });
     expect(latest().statuses.map((s) => [s.state, s.description])).toEqual([
       ['in_progress', 'Deploying v1.4.0-rc.2 to staging'],
-      ['failure', `v1.4.0-rc.2 to staging: verification failed, ${siteUrl}/old answered HTTP 200 with version v1.3.0, not v1.4.0-rc.2 or 1.4.0-rc.2`],
+      [
+        'failure',
+        `v1.4.0-rc.2 to staging: verification failed, ${siteUrl}/old answered HTTP 200 with version v1.3.0, not v1.4.0-rc.2 or 1.4.0-rc.2`,
+      ],
     ]);
     expect(r.outputs).toMatchObject({ state: 'failure', verified: 'false' });
   });
 
   test('a failing endpoint: status and a body excerpt that cannot start a workflow command', async () => {
-    const r = await run({ environment: 'staging', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/fail ${siteUrl}/health`, 'verify-timeout': '1s', 'verify-interval': '300ms' });
+    const r = await run({
+      environment: 'staging',
+      tag: 'v1.4.0-rc.1',
+      'verify-url': `${siteUrl}/fail ${siteUrl}/health`,
+      'verify-timeout': '1s',
+      'verify-interval': '300ms',
+    });
     expectFailure(r, `Verification failed: ${siteUrl}/fail\n`);
     expect(r.errors).toHaveLength(1);
     expect(r.warnings).toEqual([]);
-    expect(r.errors[0]).toMatch(/answered HTTP 500 \([2-4] attempts in \d+m?s\)\. Last body: \u200b::error::injected by the server ##\u200b\[warning\]also injected panic: nil pointer/);
+    expect(r.errors[0]).toMatch(
+      /answered HTTP 500 \([2-4] attempts in \d+m?s\)\. Last body: \u200b::error::injected by the server ##\u200b\[warning\]also injected panic: nil pointer/,
+    );
     expect(latest().statuses.at(-1)!.state).toBe('failure');
-    expect(r.json).toMatchObject({ verification: [{ url: `${siteUrl}/fail`, ok: false, status: 500 }, { url: `${siteUrl}/health`, ok: true, status: 204 }] });
+    expect(r.json).toMatchObject({
+      verification: [
+        { url: `${siteUrl}/fail`, ok: false, status: 500 },
+        { url: `${siteUrl}/health`, ok: true, status: 204 },
+      ],
+    });
   });
 
   test('cancelled while verifying: the deployment is marked error', async () => {
@@ -221,20 +314,49 @@ describe('step: record', () => {
     expectSuccess(r);
     expect(fake.requests).toEqual([]);
     expect(r.log).toContain(`[dry-run] would send POST /repos/${DEFAULT_REPOSITORY}/deployments`);
-    expect(r.json).toMatchObject({ 'dry-run': true, requests: 0, 'would-send': [{ method: 'POST', body: { ref: 'v1.4.0-rc.1', environment: 'production', production_environment: true, auto_merge: false, required_contexts: [] } }, { method: 'POST' }] });
+    expect(r.json).toMatchObject({
+      'dry-run': true,
+      requests: 0,
+      'would-send': [
+        {
+          method: 'POST',
+          body: { ref: 'v1.4.0-rc.1', environment: 'production', production_environment: true, auto_merge: false, required_contexts: [] },
+        },
+        { method: 'POST' },
+      ],
+    });
   });
 });
 
 describe('step: start / finish, and the post step', () => {
   test('start → finish (header version) in later steps; a later success marks the earlier staging deployment inactive; post leaves a finished deployment alone', async () => {
-    const previous = fake.deployments(DEFAULT_REPOSITORY).filter((d) => d.environment === 'staging' && d.statuses.at(-1)?.state === 'success').at(-1);
-    const start = await run({ step: 'start', environment: 'staging', tag: 'v1.4.0-rc.1', 'environment-url': 'https://staging.example.com' });
+    const previous = fake
+      .deployments(DEFAULT_REPOSITORY)
+      .filter((d) => d.environment === 'staging' && d.statuses.at(-1)?.state === 'success')
+      .at(-1);
+    const start = await run({
+      step: 'start',
+      environment: 'staging',
+      tag: 'v1.4.0-rc.1',
+      'environment-url': 'https://staging.example.com',
+    });
     expectSuccess(start);
     expect(start.outputs).toMatchObject({ state: 'in_progress', verified: '' });
     const id = start.outputs['deployment-id']!;
     expect(latest().statuses.map((s) => s.state)).toEqual(['in_progress']);
 
-    const finish = await run({ step: 'finish', 'deployment-id': id, status: 'success', gitops: GITOPS_URL, 'environment-url': 'https://staging.example.com', 'verify-url': `${siteUrl}/header`, 'verify-version-from': 'header:X-App-Version' }, { ref: 'refs/heads/main' });
+    const finish = await run(
+      {
+        step: 'finish',
+        'deployment-id': id,
+        status: 'success',
+        gitops: GITOPS_URL,
+        'environment-url': 'https://staging.example.com',
+        'verify-url': `${siteUrl}/header`,
+        'verify-version-from': 'header:X-App-Version',
+      },
+      { ref: 'refs/heads/main' },
+    );
     expectSuccess(finish);
     expect(finish.outputs).toMatchObject({ 'deployment-id': id, state: 'success', verified: 'true' });
     expect(latest().statuses.map((s) => [s.state, s.logUrl])).toEqual([
@@ -242,7 +364,13 @@ describe('step: start / finish, and the post step', () => {
       ['success', GITOPS_URL],
     ]);
     expect(fake.stats().byOperation).toMatchObject({ 'repos/get-deployment': 1 });
-    if (previous) expect(fake.deployments(DEFAULT_REPOSITORY).find((d) => d.id === previous.id)!.statuses.at(-1)!.state).toBe('inactive');
+    if (previous)
+      expect(
+        fake
+          .deployments(DEFAULT_REPOSITORY)
+          .find((d) => d.id === previous.id)!
+          .statuses.at(-1)!.state,
+      ).toBe('inactive');
 
     fake.clearLog();
     const post = await runAction(ACTION, { entry: 'post', state: start.state, env: { GITHUB_API_URL: fake.apiUrl } });
@@ -265,7 +393,12 @@ describe('step: start / finish, and the post step', () => {
 
   test('error-if-unfinished: false leaves it open for a later job; a cleanup failure is a warning', async () => {
     const start = await run({ step: 'start', environment: 'staging', tag: 'v1.4.0-rc.1', 'error-if-unfinished': 'false' });
-    const post = await runAction(ACTION, { entry: 'post', inputs: { 'error-if-unfinished': 'false' }, state: start.state, env: { GITHUB_API_URL: fake.apiUrl } });
+    const post = await runAction(ACTION, {
+      entry: 'post',
+      inputs: { 'error-if-unfinished': 'false' },
+      state: start.state,
+      env: { GITHUB_API_URL: fake.apiUrl },
+    });
     expectSuccess(post);
     expect(latest().statuses.map((s) => s.state)).toEqual(['in_progress']);
     const closed = createServer();
@@ -274,7 +407,9 @@ describe('step: start / finish, and the post step', () => {
     await new Promise((resolve) => closed.close(resolve));
     const unreachable = await runAction(ACTION, { entry: 'post', state: start.state, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } });
     expect(unreachable.exitCode).toBe(0);
-    expect(unreachable.warnings[0]).toMatch(/^Could not mark deployment \d+ of example-org\/sample-service as error: GitHub API request GET 127.0.0.1:\d+\/repos\/.* failed: the connection was refused/);
+    expect(unreachable.warnings[0]).toMatch(
+      /^Could not mark deployment \d+ of example-org\/sample-service as error: GitHub API request GET 127.0.0.1:\d+\/repos\/.* failed: the connection was refused/,
+    );
   });
 
   test('finish of a deployment that does not exist fails before any verification', async () => {
@@ -286,9 +421,16 @@ describe('step: start / finish, and the post step', () => {
 });
 
 test('GitHub Enterprise Server (3.17 description, /api/v3): the same record, within its contract', async () => {
-  const ghes = await startGitHubFake({ flavor: 'ghes-3.17', repos: { [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-rc.1': {} } } }, tokens: { [DEFAULT_TOKEN]: {} } });
+  const ghes = await startGitHubFake({
+    flavor: 'ghes-3.17',
+    repos: { [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-rc.1': {} } } },
+    tokens: { [DEFAULT_TOKEN]: {} },
+  });
   try {
-    const r = await run({ environment: 'staging', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/health` }, { env: { GITHUB_API_URL: ghes.apiUrl, GITHUB_SERVER_URL: ghes.serverUrl } });
+    const r = await run(
+      { environment: 'staging', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/health` },
+      { env: { GITHUB_API_URL: ghes.apiUrl, GITHUB_SERVER_URL: ghes.serverUrl } },
+    );
     expectSuccess(r);
     expect(ghes.deployments()[0]!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
     expect(ghes.requests.every((q) => q.path.startsWith('/api/v3/repos/'))).toBe(true);

@@ -147,17 +147,43 @@ beforeAll(async () => {
   const act = findAct();
   const work = mkdtempSync(join(tmpdir(), 'deploy-kit-act-'));
   [github, registry, moto, image] = await Promise.all([
-    startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {} } } }, tokens: { [PAT]: { login: 'deploy-bot' }, [JOB_TOKEN]: { login: 'github-actions' } } }),
+    startGitHubFake({
+      repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {} } } },
+      tokens: { [PAT]: { login: 'deploy-bot' }, [JOB_TOKEN]: { login: 'github-actions' } },
+    }),
     startRegistry(),
     startMoto(),
     makeOciLayout(join(work, 'oci'), { layers: [4096] }),
   ]);
   // The rc that staging tested, already in ECR (what the rc release pushed).
-  const ecr = new ECRClient({ region: 'eu-west-1', endpoint: moto.url, credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY } });
+  const ecr = new ECRClient({
+    region: 'eu-west-1',
+    endpoint: moto.url,
+    credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY },
+  });
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_core' }));
   const put = async (tag: string, n: string) => {
-    const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${n.repeat(64)}`, size: 500, platform: { os: 'linux', architecture: 'arm64' } }] });
-    const r = await ecr.send(new PutImageCommand({ repositoryName: 'ms_core', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }));
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${n.repeat(64)}`,
+          size: 500,
+          platform: { os: 'linux', architecture: 'arm64' },
+        },
+      ],
+    });
+    const r = await ecr.send(
+      new PutImageCommand({
+        repositoryName: 'ms_core',
+        imageTag: tag,
+        imageManifest: body,
+        imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+        imageDigest: `sha256:${createHash('sha256').update(body).digest('hex')}`,
+      }),
+    );
     return r.image!.imageId!.imageDigest!;
   };
   await put('v1.2.3-rc.9', '9');
@@ -175,7 +201,14 @@ beforeAll(async () => {
     cpSync(join(REPO_ROOT, name, 'action.yml'), join(repo, name, 'action.yml'));
   }
   writeFileSync(join(repo, '.github/workflows/release-e2e.yml'), WORKFLOW);
-  const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const gitEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+  };
   const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: gitEnv, stdio: 'pipe' });
   git('init', '-q');
   git('remote', 'add', 'origin', 'https://github.com/example-org/sample-service.git'); // act's GITHUB_REPOSITORY
@@ -184,11 +217,27 @@ beforeAll(async () => {
   for (const t of ['v1.2.3-rc.2', 'v1.2.3-rc.10', 'v1.2.3-rc.9', 'v1.2.4-rc.11']) git('tag', t);
 
   const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
-  const args = ['push', '-W', '.github/workflows/release-e2e.yml', '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode', '--secret', `WORKFLOW_PAT=${PAT}`, '--secret', `GITHUB_TOKEN=${JOB_TOKEN}`];
+  const args = [
+    'push',
+    '-W',
+    '.github/workflows/release-e2e.yml',
+    '-P',
+    'ubuntu-latest=-self-hosted',
+    '--action-offline-mode',
+    '--secret',
+    `WORKFLOW_PAT=${PAT}`,
+    '--secret',
+    `GITHUB_TOKEN=${JOB_TOKEN}`,
+  ];
   const stepEnv = {
     HEALTH_URL: `http://127.0.0.1:${(health.address() as { port: number }).port}/health`,
-    GITHUB_API_URL: github.apiUrl, LOCAL_REGISTRY: registry.host, OCI_SOURCE: image.layout,
-    AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: SECRET_KEY, AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: moto.url,
+    GITHUB_API_URL: github.apiUrl,
+    LOCAL_REGISTRY: registry.host,
+    OCI_SOURCE: image.layout,
+    AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST',
+    AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+    AWS_REGION: 'eu-west-1',
+    AWS_ENDPOINT_URL: moto.url,
   };
   for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
   const run = await runProcess(act, args, { cwd: repo, env, timeoutMs: 100_000 });
@@ -197,11 +246,20 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([github?.close(), registry?.stop(), moto?.stop(), new Promise((resolve) => (health ? health.close(resolve) : resolve(undefined)))]);
+  await Promise.all([
+    github?.close(),
+    registry?.stop(),
+    moto?.stop(),
+    new Promise((resolve) => (health ? health.close(resolve) : resolve(undefined))),
+  ]);
   if (repo) rmSync(join(repo, '..'), { recursive: true, force: true });
 });
 
-const jobLines = (job: string) => output.split('\n').filter((l) => l.startsWith(`[release-e2e/${job}`)).join('\n');
+const jobLines = (job: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.startsWith(`[release-e2e/${job}`))
+    .join('\n');
 
 describe('release composite under act (host runner)', () => {
   test('act ran every job to success', () => {
@@ -211,7 +269,7 @@ describe('release composite under act (host runner)', () => {
     expect([exitCode, output.slice(-2000)]).toEqual([0, expect.any(String)]);
   });
 
-  test('the token never shows in act\'s output', () => {
+  test("the token never shows in act's output", () => {
     expect(output).not.toContain(PAT);
     expect(output).not.toContain(JOB_TOKEN);
     expect(output).not.toContain(SECRET_KEY);
@@ -221,12 +279,17 @@ describe('release composite under act (host runner)', () => {
     const log = jobLines('rc');
     expect(log).toContain('RESULT rc tag=v1.2.3-rc.1 environment=staging');
     for (const repoName of ['ms_core', 'ms_payments']) {
-      const head = await fetch(`http://${registry.host}/v2/${repoName}/manifests/v1.2.3-rc.1`, { method: 'HEAD', headers: { accept: image.mediaType } });
+      const head = await fetch(`http://${registry.host}/v2/${repoName}/manifests/v1.2.3-rc.1`, {
+        method: 'HEAD',
+        headers: { accept: image.mediaType },
+      });
       expect([repoName, head.status, head.headers.get('docker-content-digest')]).toEqual([repoName, 200, image.digest]);
     }
     expect(log).toContain(`RESULT rc manifest image=image: ${registry.host}/ms_core@${image.digest}`);
     const staging = github.runs().filter((x) => x.repository === 'example-org/gitops-staging');
-    expect(staging.map((x) => [x.workflowName, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['Update Project List Version', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success']]);
+    expect(staging.map((x) => [x.workflowName, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([
+      ['Update Project List Version', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success'],
+    ]);
     expect(log).toContain(`RESULT rc run-url=${github.serverUrl}/example-org/gitops-staging/actions/runs/${staging[0]!.id}`);
   });
 
@@ -239,7 +302,11 @@ describe('release composite under act (host runner)', () => {
     const log = jobLines('prod-promote');
     expect(log).toContain('RESULT prod-promote mode=promote from=v1.2.3-rc.10 environment=production');
     expect(log).toContain('Release gate: promoting v1.2.3-rc.10 by digest');
-    const ecr = new ECRClient({ region: 'eu-west-1', endpoint: moto.url, credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY } });
+    const ecr = new ECRClient({
+      region: 'eu-west-1',
+      endpoint: moto.url,
+      credentials: { accessKeyId: 'AKIADEPLOYKITTEST', secretAccessKey: SECRET_KEY },
+    });
     const got = await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.3' }] }));
     expect(got.images?.[0]?.imageId?.imageDigest).toBe(rcDigest);
     expect(log).toContain(`RESULT prod-promote manifest image=image: ${ECR_HOST}/ms_core@${rcDigest}`);
@@ -259,8 +326,12 @@ describe('release composite under act (host runner)', () => {
       ['v1.2.3', 'production', true, ['in_progress', 'success']],
       ['v1.2.3-rc.1', 'staging', false, ['in_progress', 'success']],
     ]);
-    expect(recorded.find((d) => d.ref === 'v1.2.3-rc.1')?.statuses.at(-1)?.description).toBe('v1.2.3-rc.1 to staging: deployed and verified (1 URL)');
-    expect((recorded.find((d) => d.ref === 'v1.2.3')?.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest)).toEqual([rcDigest]);
+    expect(recorded.find((d) => d.ref === 'v1.2.3-rc.1')?.statuses.at(-1)?.description).toBe(
+      'v1.2.3-rc.1 to staging: deployed and verified (1 URL)',
+    );
+    expect(
+      (recorded.find((d) => d.ref === 'v1.2.3')?.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest),
+    ).toEqual([rcDigest]);
     expect(recorded.filter((d) => d.ref === 'v9.9.9')).toEqual([]);
     expect(github.violations).toEqual([]);
   });

@@ -33,7 +33,23 @@ const RENAMED: Record<string, string> = {
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
-const OWN = ['skip-images', 'skip-push', 'skip-migrate', 'skip-dispatch', 'promote', 'promote-from', 'require-staging', 'staging-environment', 'checkout-path', 'mode', 'migrate-image', 'migrate-service', 'record-deployment', 'rollback', 'rollback-to'];
+const OWN = [
+  'skip-images',
+  'skip-push',
+  'skip-migrate',
+  'skip-dispatch',
+  'promote',
+  'promote-from',
+  'require-staging',
+  'staging-environment',
+  'checkout-path',
+  'mode',
+  'migrate-image',
+  'migrate-service',
+  'record-deployment',
+  'rollback',
+  'rollback-to',
+];
 
 interface Forward {
   action: string;
@@ -62,7 +78,8 @@ function forwards(): Map<string, Forward[]> {
       const input = Object.keys(target.inputs ?? {}).find((n) => inputEnvName(n) === env);
       if (!input) continue;
       for (const expression of expressionsIn(String(value))) {
-        for (const name of forwardedInputs(expression)) out.set(name, [...(out.get(name) ?? []), { action, input, target: target.inputs![input] }]);
+        for (const name of forwardedInputs(expression))
+          out.set(name, [...(out.get(name) ?? []), { action, input, target: target.inputs![input] }]);
       }
     }
   }
@@ -81,17 +98,22 @@ function problemsOf(name: string, spec: NonNullable<ActionYml['inputs']>[string]
   for (const f of to) {
     const theirs = String(f.target?.default ?? '');
     if (ours !== theirs) problems.push(`${name}: default ${JSON.stringify(ours)}, ${f.action}'s ${f.input} ${JSON.stringify(theirs)}`);
-    if (f.input !== name && RENAMED[name] !== f.input) problems.push(`${name}: passed to ${f.action}'s ${f.input}, and is not one of the documented renames`);
+    if (f.input !== name && RENAMED[name] !== f.input)
+      problems.push(`${name}: passed to ${f.action}'s ${f.input}, and is not one of the documented renames`);
   }
   const actions = [...new Set(to.map((f) => f.action))];
   const renamed = RENAMED[name];
   const scopes = [...new Set(to.map((f) => BACKEND_SCOPE.exec(String(f.target?.description ?? ''))?.[1]).filter((s) => s !== undefined))];
   const prefix = `${actions.join('/')}${renamed ? ` \`${renamed}\`` : ''}${scopes.length ? ` (${scopes.join(', ')})` : ''}:`;
-  if (!description.startsWith(`${prefix} `)) problems.push(`${name}: the description should start with "${prefix}", it is "${description.slice(0, prefix.length + 20)}…"`);
+  if (!description.startsWith(`${prefix} `))
+    problems.push(`${name}: the description should start with "${prefix}", it is "${description.slice(0, prefix.length + 20)}…"`);
   for (const f of to) {
     const values = (ios.get(f.action)?.inputs[f.input] as { values?: readonly string[] } | undefined)?.values ?? [];
     const missing = values.filter((v) => !description.includes(`\`${v}\``));
-    if (missing.length) problems.push(`${name}: ${f.action}'s ${f.input} takes ${values.map((v) => `\`${v}\``).join(', ')}; the description does not name ${missing.join(', ')}`);
+    if (missing.length)
+      problems.push(
+        `${name}: ${f.action}'s ${f.input} takes ${values.map((v) => `\`${v}\``).join(', ')}; the description does not name ${missing.join(', ')}`,
+      );
   }
   return problems;
 }
@@ -99,21 +121,21 @@ function problemsOf(name: string, spec: NonNullable<ActionYml['inputs']>[string]
 describe('release/action.yml inputs agree with the actions they are passed to', () => {
   test('the forwarding is read from the steps: alone, after ||, after && (a condition is not a forward)', () => {
     expect(forwardedInputs('inputs.kind')).toEqual(['kind']);
-    expect(forwardedInputs("inputs.s3-path || steps.version.outputs.tag || steps.version.outputs.version")).toEqual(['s3-path']);
+    expect(forwardedInputs('inputs.s3-path || steps.version.outputs.tag || steps.version.outputs.version')).toEqual(['s3-path']);
     expect(forwardedInputs("inputs.backend == 'ecs' && inputs.region || ''")).toEqual(['region']);
     expect(forwardedInputs('steps.version.outputs.tag')).toEqual([]);
     expect(FORWARDS.get('registry')?.map((f) => `${f.action}.${f.input}`)).toEqual(['image-tags.registry', 'push-artifacts.registry']);
     expect(FORWARDS.get('dispatch-timeout')?.map((f) => `${f.action}.${f.input}`)).toEqual(['gitops-dispatch.timeout']);
   });
 
-  test('every input is forwarded to an action, or is one of the composite\'s own', () => {
+  test("every input is forwarded to an action, or is one of the composite's own", () => {
     const inputs = Object.keys(release.inputs ?? {});
     expect(inputs.filter((n) => !FORWARDS.has(n) && !OWN.includes(n))).toEqual([]);
     expect(OWN.filter((n) => FORWARDS.has(n) || !inputs.includes(n))).toEqual([]);
     expect(Object.keys(RENAMED).filter((n) => !FORWARDS.has(n))).toEqual([]);
   });
 
-  test('each forwarded input: the target\'s default, its name (or a documented rename), a description naming where it goes, every allowed value', async () => {
+  test("each forwarded input: the target's default, its name (or a documented rename), a description naming where it goes, every allowed value", async () => {
     for (const action of new Set([...FORWARDS.values()].flat().map((f) => f.action))) ios.set(action, await loadIo(action));
     const problems = [...FORWARDS].flatMap(([name, to]) => problemsOf(name, release.inputs?.[name], to));
     expect(problems).toEqual([]);

@@ -23,7 +23,11 @@ jest.setTimeout(60_000);
 
 const REGION = 'eu-west-1';
 const ECR_HOST = `123456789012.dkr.ecr.${REGION}.amazonaws.com`;
-const AWS: Record<string, string> = { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: 'ReleaseStepsSecretKey0123456789', AWS_REGION: REGION };
+const AWS: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST',
+  AWS_SECRET_ACCESS_KEY: 'ReleaseStepsSecretKey0123456789',
+  AWS_REGION: REGION,
+};
 const WRITER = 'ghp_DeploymentsWriter0123456789abcdefghij';
 const READER = 'ghs_DeploymentsReader0123456789abcdefghij';
 const NO_DEPLOYMENTS = 'ghs_NoDeployments0123456789abcdefghijkl';
@@ -38,14 +42,31 @@ const digests: Record<string, string> = {};
 
 /** Pushes a small manifest as ms_core:<tag> through the ECR API; its digest. */
 async function putImage(tag: string, seed: string): Promise<string> {
-  const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${seed.repeat(64)}`, size: 2 }, layers: [] });
+  const body = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${seed.repeat(64)}`, size: 2 },
+    layers: [],
+  });
   const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-  await ecr.send(new PutImageCommand({ repositoryName: 'ms_core', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json', imageDigest: digest }));
+  await ecr.send(
+    new PutImageCommand({
+      repositoryName: 'ms_core',
+      imageTag: tag,
+      imageManifest: body,
+      imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+      imageDigest: digest,
+    }),
+  );
   return digest;
 }
 
 async function api(method: string, path: string, body?: unknown): Promise<any> {
-  const response = await fetch(`${github.apiUrl}${path}`, { method, headers: { authorization: `token ${WRITER}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${github.apiUrl}${path}`, {
+    method,
+    headers: { authorization: `token ${WRITER}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return response.json();
 }
@@ -63,8 +84,21 @@ async function deploy(tag: string, environment: string, states: string[], schema
     gitops: null,
     run: null,
   };
-  const d = await api('POST', `/repos/${DEFAULT_REPOSITORY}/deployments`, { ref: tag, environment, payload, auto_merge: false, required_contexts: [], production_environment: environment === 'production', description: `${tag} to ${environment}` });
-  for (const state of states) await api('POST', `/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, { state, description: `${tag} to ${environment}: ${state}`, log_url: 'https://github.com/example-org/sample-service/actions/runs/1' });
+  const d = await api('POST', `/repos/${DEFAULT_REPOSITORY}/deployments`, {
+    ref: tag,
+    environment,
+    payload,
+    auto_merge: false,
+    required_contexts: [],
+    production_environment: environment === 'production',
+    description: `${tag} to ${environment}`,
+  });
+  for (const state of states)
+    await api('POST', `/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, {
+      state,
+      description: `${tag} to ${environment}: ${state}`,
+      log_url: 'https://github.com/example-org/sample-service/actions/runs/1',
+    });
   return d.id;
 }
 
@@ -81,7 +115,16 @@ async function step(name: string, env: Record<string, string>, token = READER): 
   writeFileSync(output, '');
   writeFileSync(join(dir, 'summary'), '');
   const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), name], {
-    env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(dir, 'summary'), GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: DEFAULT_REPOSITORY, TOKEN: token, ...AWS, ...env },
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_REPOSITORY: DEFAULT_REPOSITORY,
+      TOKEN: token,
+      ...AWS,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 30_000,
   });
@@ -89,28 +132,71 @@ async function step(name: string, env: Record<string, string>, token = READER): 
   child.stdout.on('data', (chunk) => (out += chunk));
   child.stderr.on('data', (chunk) => (out += chunk));
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { status, outputs: Object.fromEntries(parseFileCommand(readFileSync(output, 'utf8'))), out: `${out}${readFileSync(join(dir, 'summary'), 'utf8')}` };
+  return {
+    status,
+    outputs: Object.fromEntries(parseFileCommand(readFileSync(output, 'utf8'))),
+    out: `${out}${readFileSync(join(dir, 'summary'), 'utf8')}`,
+  };
 }
 
 /** The gate step's env for the production tag v1.4.0, as release/action.yml gives it. */
 const gate = (over: Record<string, string> = {}, token?: string): Promise<StepRun> =>
-  step('gate', { PROMOTE: 'auto', PROMOTE_FROM: '', MODE: 'push', SKIP_PUSH: 'false', CHECKOUT_PATH: checkoutDir, REQUIRE_STAGING: 'deployment', STAGING_ENVIRONMENT: 'staging', REGION: '', TAG_PREFIX: 'v', TAG: 'v1.4.0', CHANNEL: 'release', MAJOR: '1', MINOR: '4', PATCH: '0', ...over }, token);
+  step(
+    'gate',
+    {
+      PROMOTE: 'auto',
+      PROMOTE_FROM: '',
+      MODE: 'push',
+      SKIP_PUSH: 'false',
+      CHECKOUT_PATH: checkoutDir,
+      REQUIRE_STAGING: 'deployment',
+      STAGING_ENVIRONMENT: 'staging',
+      REGION: '',
+      TAG_PREFIX: 'v',
+      TAG: 'v1.4.0',
+      CHANNEL: 'release',
+      MAJOR: '1',
+      MINOR: '4',
+      PATCH: '0',
+      ...over,
+    },
+    token,
+  );
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'deploy-kit-release-steps-'));
   [github, moto] = await Promise.all([
     startGitHubFake({
       repos: { [DEFAULT_REPOSITORY]: { tags: Object.fromEntries(TAGS.map((t) => [t, {}])) } },
-      tokens: { [WRITER]: { login: 'deployer' }, [READER]: { login: 'github-actions[bot]', permissions: { deployments: 'read' } }, [NO_DEPLOYMENTS]: { login: 'github-actions[bot]', permissions: { deployments: 'none' } } },
+      tokens: {
+        [WRITER]: { login: 'deployer' },
+        [READER]: { login: 'github-actions[bot]', permissions: { deployments: 'read' } },
+        [NO_DEPLOYMENTS]: { login: 'github-actions[bot]', permissions: { deployments: 'none' } },
+      },
     }),
     startMoto(),
   ]);
   AWS.AWS_ENDPOINT_URL = moto.url;
-  ecr = new ECRClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID!, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY! } });
+  ecr = new ECRClient({
+    region: REGION,
+    endpoint: moto.url,
+    credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID!, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY! },
+  });
   await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_core' }));
   for (const [i, tag] of TAGS.entries()) digests[tag] = await putImage(tag, String(i + 1));
   checkoutDir = mkdtempSync(join(work, 'checkout-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: checkoutDir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: checkoutDir,
+      env: {
+        ...process.env,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      },
+    });
   git('init', '-q');
   writeFileSync(join(checkoutDir, 'README'), 'sample\n');
   git('add', 'README');
@@ -133,7 +219,9 @@ describe('gate, require-staging: deployment (v1.4.0 promotes v1.4.0-rc.2)', () =
   test('no deployment of the rc recorded: refused, naming what is missing and the fix', async () => {
     const r = await gate();
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain('Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (none of the 0 newest staging deployments of this repository records v1.4.0-rc.2); deploy v1.4.0-rc.2 to staging (its release records the deployment), or set require-staging: tag to gate on the rc tag alone.');
+    expect(r.out).toContain(
+      'Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (none of the 0 newest staging deployments of this repository records v1.4.0-rc.2); deploy v1.4.0-rc.2 to staging (its release records the deployment), or set require-staging: tag to gate on the rc tag alone.',
+    );
     expect(r.outputs).toEqual({});
   });
 
@@ -144,7 +232,11 @@ describe('gate, require-staging: deployment (v1.4.0 promotes v1.4.0-rc.2)', () =
     const before = github.stats().total;
     const r = await gate();
     expect(r.status).not.toBe(0);
-    expect(r.out).toMatch(new RegExp(`v1\\.4\\.0-rc\\.2 has no successful deployment to staging \\(its deployment ${failed} ended failure at \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z: v1\\.4\\.0-rc\\.2 to staging: failure\\); deploy v1\\.4\\.0-rc\\.2 to staging`));
+    expect(r.out).toMatch(
+      new RegExp(
+        `v1\\.4\\.0-rc\\.2 has no successful deployment to staging \\(its deployment ${failed} ended failure at \\d{4}-\\d\\d-\\d\\dT[\\d:]+Z: v1\\.4\\.0-rc\\.2 to staging: failure\\); deploy v1\\.4\\.0-rc\\.2 to staging`,
+      ),
+    );
     expect(r.outputs).toEqual({});
     expect(github.stats(before).byOperation).toEqual({ 'repos/list-deployments': 1, 'repos/list-deployment-statuses': 1 });
   });
@@ -152,11 +244,21 @@ describe('gate, require-staging: deployment (v1.4.0 promotes v1.4.0-rc.2)', () =
   test('after a successful one, also once a newer release superseded it (inactive): promoted, with the digests staging ran', async () => {
     const good = await deploy('v1.4.0-rc.2', 'staging', ['in_progress', 'success']);
     await deploy('v1.5.0-rc.1', 'staging', ['in_progress', 'success']);
-    expect(github.deployments(DEFAULT_REPOSITORY).find((d) => d.id === good)!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success', 'inactive']);
+    expect(
+      github
+        .deployments(DEFAULT_REPOSITORY)
+        .find((d) => d.id === good)!
+        .statuses.map((s) => s.state),
+    ).toEqual(['in_progress', 'success', 'inactive']);
     const before = github.stats().total;
     const r = await gate();
     expect([r.status, r.out]).toEqual([0, expect.stringContaining(`Evidence: v1.4.0-rc.2 succeeded in staging (deployment ${good})`)]);
-    expect(r.outputs).toEqual({ mode: 'promote', 'promote-from': 'v1.4.0-rc.2', 'staging-deployment': String(good), digests: JSON.stringify({ [`${ECR_HOST}/ms_core`]: digests['v1.4.0-rc.2'] }) });
+    expect(r.outputs).toEqual({
+      mode: 'promote',
+      'promote-from': 'v1.4.0-rc.2',
+      'staging-deployment': String(good),
+      digests: JSON.stringify({ [`${ECR_HOST}/ms_core`]: digests['v1.4.0-rc.2'] }),
+    });
     // the list, then the statuses of the rc's deployments down to the newest success
     expect(github.stats(before).byOperation).toEqual({ 'repos/list-deployments': 1, 'repos/list-deployment-statuses': 1 });
   });
@@ -171,14 +273,21 @@ describe('gate, require-staging: deployment (v1.4.0 promotes v1.4.0-rc.2)', () =
     expect(r.status).not.toBe(0);
     expect(r.out).toContain(`Could not list the staging deployments of ${DEFAULT_REPOSITORY}`);
     expect(r.out).toContain('permissions: deployments: read');
-    expect(r.out.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(NO_DEPLOYMENTS);
+    expect(
+      r.out
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(NO_DEPLOYMENTS);
   });
 
   test('the rc tag moved to another image: refused; the recorded image deleted: refused', async () => {
     // moto, unlike ECR, drops an image whose last tag moves: a second tag keeps it
     expect(await putImage('kept', String(TAGS.indexOf('v1.4.0-rc.2') + 1))).toBe(digests['v1.4.0-rc.2']);
     await putImage('v1.4.0-rc.2', '9');
-    expect((await gate()).out).toContain(`the tag it promotes from does not name what staging ran (${ECR_HOST}/ms_core:v1.4.0-rc.2 now names`);
+    expect((await gate()).out).toContain(
+      `the tag it promotes from does not name what staging ran (${ECR_HOST}/ms_core:v1.4.0-rc.2 now names`,
+    );
     await ecr.send(new BatchDeleteImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageDigest: digests['v1.4.0-rc.2'] }] }));
     expect((await gate()).out).toContain(`the images deployment`);
     expect((await gate()).out).toContain(`are gone from the registry: ${ECR_HOST}/ms_core@${digests['v1.4.0-rc.2']}`);
@@ -208,7 +317,9 @@ describe('rollback-target', () => {
   test('a version never deployed there is refused, naming what runs', async () => {
     const r = await step('rollback-target', { ENVIRONMENT: 'production', VERSION: 'v1.2.0', REGION: '' });
     expect(r.status).not.toBe(0);
-    expect(r.out).toContain('Rollback of production to v1.2.0 refused: none of the 2 newest production deployments records v1.2.0; production runs v1.4.0');
+    expect(r.out).toContain(
+      'Rollback of production to v1.2.0 refused: none of the 2 newest production deployments records v1.2.0; production runs v1.4.0',
+    );
     expect(r.outputs).toEqual({});
   });
 });

@@ -42,7 +42,28 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_KEY, APP_REPOSITORY, BUCKET, CLI_SERVICES, DEPLOY_KIT_TOKEN, callersForTag, tagMatches, ECR_HOST, NAMESPACE, PAT, SECRET_KEY, SERVICES, TAMPERED_MARKER, jobOutput, slackActionDir, mirrorToEcr, reportedOutputs, startReleaseE2E, type ReleaseE2E, type ActRun } from './lib/release-e2e.mjs';
+import {
+  ACCESS_KEY,
+  APP_REPOSITORY,
+  BUCKET,
+  CLI_SERVICES,
+  DEPLOY_KIT_TOKEN,
+  callersForTag,
+  tagMatches,
+  ECR_HOST,
+  NAMESPACE,
+  PAT,
+  SECRET_KEY,
+  SERVICES,
+  TAMPERED_MARKER,
+  jobOutput,
+  slackActionDir,
+  mirrorToEcr,
+  reportedOutputs,
+  startReleaseE2E,
+  type ReleaseE2E,
+  type ActRun,
+} from './lib/release-e2e.mjs';
 import { execFileSync } from 'node:child_process';
 
 jest.setTimeout(300_000);
@@ -88,22 +109,37 @@ function expectSucceeded(run: ActRun): Record<string, string> {
   const outputs = reportedOutputs(run.output);
   // On failure show act's last lines, which name the failing step.
   const ok = run.exitCode === 0 && outputs.result === 'success';
-  expect([run.exitCode, outputs.result, ok ? '' : run.output.split('\n').filter((l) => !/::set-output::|LocalRepositoryCache/.test(l)).slice(-80).join('\n')]).toEqual([0, 'success', '']);
+  expect([
+    run.exitCode,
+    outputs.result,
+    ok
+      ? ''
+      : run.output
+          .split('\n')
+          .filter((l) => !/::set-output::|LocalRepositoryCache/.test(l))
+          .slice(-80)
+          .join('\n'),
+  ]).toEqual([0, 'success', '']);
   return outputs;
 }
 
 async function manifestDigest(repository: string, reference: string): Promise<string | null> {
   const auth = `Basic ${Buffer.from('AWS:123456789012-auth-token').toString('base64')}`;
-  const res = await fetch(`${e2e.registry.url}/v2/${repository}/manifests/${reference}`, { method: 'HEAD', headers: { authorization: auth, accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' } });
+  const res = await fetch(`${e2e.registry.url}/v2/${repository}/manifests/${reference}`, {
+    method: 'HEAD',
+    headers: { authorization: auth, accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
+  });
   return res.status === 200 ? res.headers.get('docker-content-digest') : null;
 }
 
 async function s3Objects(tag: string) {
   const listed = await e2e.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `binaries/${tag}/` }));
-  return Promise.all((listed.Contents ?? []).map(async (o) => {
-    const head = await e2e.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: o.Key!, ChecksumMode: 'ENABLED' }));
-    return { key: o.Key!, size: o.Size!, sha256: head.ChecksumSHA256 };
-  }));
+  return Promise.all(
+    (listed.Contents ?? []).map(async (o) => {
+      const head = await e2e.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: o.Key!, ChecksumMode: 'ENABLED' }));
+      return { key: o.Key!, size: o.Size!, sha256: head.ChecksumSHA256 };
+    }),
+  );
 }
 
 function dispatches(repository: string, version: string) {
@@ -114,7 +150,14 @@ async function migrationJob(tag: string) {
   const name = `sample-service-migrate-${tag.replace(/\./g, '-')}`;
   const job = await e2e.cluster.getJob(NAMESPACE, name);
   const container = job?.spec?.template?.spec?.containers?.[0];
-  return { name, image: container?.image, command: container?.command, envFrom: container?.envFrom, succeeded: job?.status?.succeeded, labels: job?.metadata?.labels ?? {} };
+  return {
+    name,
+    image: container?.image,
+    command: container?.command,
+    envFrom: container?.envFrom,
+    succeeded: job?.status?.succeeded,
+    labels: job?.metadata?.labels ?? {},
+  };
 }
 
 test.each([
@@ -129,7 +172,7 @@ test.each([
   ['release/v1.2.3', []],
   ['v1.2.3-beta.1-rc.2', []], // issue 20: started staging.yml, resolves to development
   ['v1.2.3+x-alpha.1', ['production.yml']], // issue 20: started dev.yml, resolves to production
-])('a push of tag %s starts %j (the example callers\' on.push.tags, by GitHub\'s filter rules)', (tag, files) => {
+])("a push of tag %s starts %j (the example callers' on.push.tags, by GitHub's filter rules)", (tag, files) => {
   expect(callersForTag(tag)).toEqual(files);
   expect(callersForTag(tag, { ignoreCase: true })).toEqual(files);
 });
@@ -178,47 +221,74 @@ describe.each([
   test('the migration ran as a Kubernetes Job with the core image by digest, and succeeded', async () => {
     const job = await migrationJob(tag);
     expect([job.image, job.succeeded]).toEqual([`${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
-    expect([job.command, job.envFrom]).toEqual([['migrate', '-path', '/migrations', '-database', '$(DATABASE_URL)', 'up'], [{ secretRef: { name: 'sample-service-db' } }]]);
+    expect([job.command, job.envFrom]).toEqual([
+      ['migrate', '-path', '/migrations', '-database', '$(DATABASE_URL)', 'up'],
+      [{ secretRef: { name: 'sample-service-db' } }],
+    ]);
     expect(jobOutput(runs[tag]!.output, 'deploy/release/release')).toContain('migrate: 2/2 migrations applied');
   });
 
   test(`gitops-${environment} was dispatched with the release's version and projects, and followed to success`, () => {
     const sent = dispatches(`example-org/gitops-${environment}`, tag);
-    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.inputs.updatesRoutes, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'true', 'success']]);
+    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.inputs.updatesRoutes, r.conclusion])).toEqual([
+      ['Update Project List Version', 'ms_chat ms_core ms_payments', 'true', 'success'],
+    ]);
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-${environment}/actions/runs/${sent[0]!.id}`);
   });
 
   // issue 16: the release is recorded in the caller repository and verified after the hand-off.
   test(`recorded as a ${environment} deployment of the tag's commit: in_progress → success, the payload by digest, verified against the health endpoint`, async () => {
     const recorded = e2e.github.deployments(APP_REPOSITORY).filter((d) => d.ref === tag);
-    expect(recorded.map((d) => [d.environment, d.sha, d.transient, d.production, d.statuses.map((x) => x.state)])).toEqual([[environment, commitOf(tag), environment === 'development', false, ['in_progress', 'success']]]);
+    expect(recorded.map((d) => [d.environment, d.sha, d.transient, d.production, d.statuses.map((x) => x.state)])).toEqual([
+      [environment, commitOf(tag), environment === 'development', false, ['in_progress', 'success']],
+    ]);
     const d = recorded[0]!;
     expect([String(d.id), outputs.verified]).toEqual([outputs['deployment-id'], 'true']);
-    expect(d.statuses.map((x) => [x.logUrl, x.environmentUrl])).toEqual(Array(2).fill([outputs['run-url'], `https://${HOSTS[environment]}`]));
+    expect(d.statuses.map((x) => [x.logUrl, x.environmentUrl])).toEqual(
+      Array(2).fill([outputs['run-url'], `https://${HOSTS[environment]}`]),
+    );
     expect(d.statuses[1]!.description).toBe(`${tag} to ${environment}: deployed and verified (1 URL)`);
-    const payload = d.payload as { tag: string; version: string; images: Array<{ service: string; digest: string; tags: string[] }>; s3: { bucket: string; objects: Array<{ key: string; sha256: string }> }; migration: { status: string; job: string }; gitops: { repository: string; 'run-url': string; conclusion: string } };
+    const payload = d.payload as {
+      tag: string;
+      version: string;
+      images: Array<{ service: string; digest: string; tags: string[] }>;
+      s3: { bucket: string; objects: Array<{ key: string; sha256: string }> };
+      migration: { status: string; job: string };
+      gitops: { repository: string; 'run-url': string; conclusion: string };
+    };
     expect([payload.tag, payload.version]).toEqual([tag, tag.slice(1)]);
     expect(payload.images.map((i) => [i.service, i.digest])).toEqual(SERVICES.map((s) => [s, e2e.layouts[s]!.digest]));
     const s3 = Object.fromEntries((await s3Objects(tag)).map((o) => [o.key, Buffer.from(o.sha256!, 'base64').toString('hex')]));
     expect([payload.s3.bucket, Object.fromEntries(payload.s3.objects.map((o) => [o.key, o.sha256]))]).toEqual([BUCKET, s3]);
     expect([payload.migration.status, payload.migration.job]).toEqual(['succeeded', (await migrationJob(tag)).name]);
-    expect([payload.gitops.repository, payload.gitops['run-url'], payload.gitops.conclusion]).toEqual([`example-org/gitops-${environment}`, outputs['run-url'], 'success']);
+    expect([payload.gitops.repository, payload.gitops['run-url'], payload.gitops.conclusion]).toEqual([
+      `example-org/gitops-${environment}`,
+      outputs['run-url'],
+      'success',
+    ]);
     // The health endpoint answered the previous version (or 503) during the rollout, then the tag.
     const looks = e2e.verify.requests.filter((r) => r.environment === environment);
     expect(looks.length).toBeGreaterThanOrEqual(3);
     expect(looks.at(-1)!.version).toBe(tag);
     // record-deployment's share of the release's GitHub API requests: create, in_progress, success.
-    expect([apiRequests[tag]!.byOperation['repos/create-deployment'], apiRequests[tag]!.byOperation['repos/create-deployment-status']]).toEqual([1, 2]);
+    expect([
+      apiRequests[tag]!.byOperation['repos/create-deployment'],
+      apiRequests[tag]!.byOperation['repos/create-deployment-status'],
+    ]).toEqual([1, 2]);
     expect(e2e.github.violations).toEqual([]);
   });
 
   test('the pinned third-party actions were asked for the right things; deploy-kit is checked out at its commit in every job', () => {
     const made = calls[tag]!;
     expect(made).toContain(`configure-aws-credentials role=arn:aws:iam::123456789012:role/release-${environment} region=eu-west-1`);
-    expect(made).toContain(`checkout repository=example-org/sample-service ref=refs/tags/${tag} path=. fetch-depth=0 persist-credentials=false`);
+    expect(made).toContain(
+      `checkout repository=example-org/sample-service ref=refs/tags/${tag} path=. fetch-depth=0 persist-credentials=false`,
+    );
     expect(made).toContain('setup-go go-version=1.25 cache=false host=' + made.find((c) => c.startsWith('setup-go'))!.split(' host=')[1]);
     // Was `ref=v1` (a tag that moves) before issue 20: now the full commit, in plan, build and release.
-    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(Array(3).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`));
+    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(
+      Array(3).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`),
+    );
   });
 
   test('the build ran in the build job, and the release job used its output only after checking the recorded sha256', () => {
@@ -228,18 +298,22 @@ describe.each([
     expect([upload, digest]).toEqual([upload, expect.any(String)]);
     expect(made).toContain(`download-artifact name=deploy-kit-build-${digest}`);
     // the order: build, upload, then (release job) download, and only then the AWS credentials
-    const order = ['setup-go', 'upload-artifact', 'download-artifact', 'configure-aws-credentials'].map((what) => made.findIndex((c) => c.startsWith(what)));
+    const order = ['setup-go', 'upload-artifact', 'download-artifact', 'configure-aws-credentials'].map((what) =>
+      made.findIndex((c) => c.startsWith(what)),
+    );
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     const archive = readFileSync(join(e2e.artifacts, `deploy-kit-build-${digest}`, 'deploy-kit-build-output.tar'));
     expect(createHash('sha256').update(archive).digest('hex')).toBe(digest);
     const output = runs[tag]!.output;
-    expect(jobOutput(output, 'deploy/release/build')).toContain('Build output: build/oci bin_arm64/ms → deploy-kit-build-output.tar sha256:' + digest);
+    expect(jobOutput(output, 'deploy/release/build')).toContain(
+      'Build output: build/oci bin_arm64/ms → deploy-kit-build-output.tar sha256:' + digest,
+    );
     const release = jobOutput(output, 'deploy/release/release');
     expect(release).toContain(`Build output: sha256:${digest} verified; extracted build/oci bin_arm64/ms`);
     expect(release).not.toMatch(/go build|make build-pipeline-ms/);
   });
 
-  test('the build\'s attempt to rewrite deploy-kit\'s release gate never reached the release job', () => {
+  test("the build's attempt to rewrite deploy-kit's release gate never reached the release job", () => {
     expect(jobOutput(runs[tag]!.output, 'deploy/release/release')).not.toContain(TAMPERED_MARKER);
     expect(runs[tag]!.output).toContain('Release gate: mode push');
   });
@@ -273,7 +347,9 @@ describe('production.yml on v1.2.3 (the release gate)', () => {
   });
 
   test('gitops-production and the API gateway routes were dispatched', () => {
-    expect(dispatches('example-org/gitops-production', 'v1.2.3').map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'success']]);
+    expect(dispatches('example-org/gitops-production', 'v1.2.3').map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual(
+      [['Update Project List Version', 'ms_chat ms_core ms_payments', 'success']],
+    );
     const routes = e2e.github.runs().filter((r) => r.repository === 'example-org/terraform-apps-production');
     expect(routes.map((r) => [r.workflowName, r.conclusion])).toEqual([['Update API Gateway Routes', 'success']]);
   });
@@ -304,7 +380,9 @@ describe('promote.yml by hand (workflow_dispatch)', () => {
     expect(run.output).toMatch(/already complete/i);
     expect(e2e.node.handled.filter((pod) => /^sample-service-migrate-v1-2-3-[a-z0-9]{5}$/.test(pod))).toHaveLength(1);
     expect(dispatches('example-org/gitops-production', 'v1.2.3')).toHaveLength(2);
-    expect(e2e.standinCalls()).toContain('configure-aws-credentials role=arn:aws:iam::123456789012:role/release-production region=eu-west-1');
+    expect(e2e.standinCalls()).toContain(
+      'configure-aws-credentials role=arn:aws:iam::123456789012:role/release-production region=eu-west-1',
+    );
   });
 });
 
@@ -329,19 +407,30 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     expect(jobOutput(run.output, 'deploy/release/plan')).toContain(`Branch build ${name} of main at ${sha} for staging.`);
   });
 
-  test('the static keys from the caller\'s secrets, not a role: configure-aws-credentials got the key pair', () => {
-    expect(made.filter((c) => c.startsWith('configure-aws-credentials'))).toEqual([`configure-aws-credentials keys=${ACCESS_KEY} secret-key-length=${SECRET_KEY.length} region=eu-west-1`]);
-    expect(jobOutput(run.output, 'deploy/release/release')).toContain('AWS credentials: the static keys of the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.');
+  test("the static keys from the caller's secrets, not a role: configure-aws-credentials got the key pair", () => {
+    expect(made.filter((c) => c.startsWith('configure-aws-credentials'))).toEqual([
+      `configure-aws-credentials keys=${ACCESS_KEY} secret-key-length=${SECRET_KEY.length} region=eu-west-1`,
+    ]);
+    expect(jobOutput(run.output, 'deploy/release/release')).toContain(
+      'AWS credentials: the static keys of the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY secrets.',
+    );
   });
 
   test('a private copy (DEPLOY_KIT_TOKEN): plan and release check deploy-kit out; the build job gets only its pack scripts, from the plan', () => {
     expect(run.output).not.toContain(DEPLOY_KIT_TOKEN);
-    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(Array(2).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`));
+    expect(made.filter((c) => c.includes('path=.deploy-kit'))).toEqual(
+      Array(2).fill(`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`),
+    );
     const pack = `deploy-kit-pack-${e2e.deployKitSha}`;
-    expect(made.filter((c) => c.includes('deploy-kit-pack-'))).toEqual([`upload-artifact name=${pack} retention-days=1 overwrite=true`, `download-artifact name=${pack}`]);
+    expect(made.filter((c) => c.includes('deploy-kit-pack-'))).toEqual([
+      `upload-artifact name=${pack} retention-days=1 overwrite=true`,
+      `download-artifact name=${pack}`,
+    ]);
     expect(readdirSync(join(e2e.artifacts, pack)).sort()).toEqual(['build-output.sh', 'lib.sh']);
     // The pack ran from those scripts in the build job (its archive was verified in the release job, above).
-    expect(jobOutput(run.output, 'deploy/release/build')).toMatch(/Build output: build\/oci build\/oci-cli bin_arm64\/ms → deploy-kit-build-output\.tar sha256:[0-9a-f]{64}/);
+    expect(jobOutput(run.output, 'deploy/release/build')).toMatch(
+      /Build output: build\/oci build\/oci-cli bin_arm64\/ms → deploy-kit-build-output\.tar sha256:[0-9a-f]{64}/,
+    );
   });
 
   test('the build and the release checked out the pushed commit, not the branch (which may move)', () => {
@@ -351,7 +440,7 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     ]);
   });
 
-  test('the services and the CLI are in the registry under the build\'s name, with the digests the workflow reported', async () => {
+  test("the services and the CLI are in the registry under the build's name, with the digests the workflow reported", async () => {
     const digests = JSON.parse(outputs.digests) as Record<string, string>;
     const images = outputs.images.split(' ');
     for (const repository of [...SERVICES.map((s) => `ms_${s}`), ...CLI_SERVICES.map((s) => `cli_${s}`)]) {
@@ -362,23 +451,36 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     }
   });
 
-  test('binaries in S3 under the build\'s name; the migration ran once, with the core image by digest', async () => {
+  test("binaries in S3 under the build's name; the migration ran once, with the core image by digest", async () => {
     expect((await s3Objects(name)).map((o) => o.key).sort()).toEqual(SERVICES.map((s) => `binaries/${name}/${s}`));
     const job = await migrationJob(name);
-    expect([job.name, job.image, job.succeeded]).toEqual([`sample-service-migrate-${name}`, `${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`, 1]);
+    expect([job.name, job.image, job.succeeded]).toEqual([
+      `sample-service-migrate-${name}`,
+      `${e2e.registry.host}/ms_core@${e2e.layouts.core!.digest}`,
+      1,
+    ]);
   });
 
-  test('gitops-staging got the build\'s name as its version and the services (not the CLI) as its projects', () => {
+  test("gitops-staging got the build's name as its version and the services (not the CLI) as its projects", () => {
     const sent = dispatches('example-org/gitops-staging', name);
-    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual([['Update Project List Version', 'ms_chat ms_core ms_payments', 'success']]);
+    expect(sent.map((r) => [r.workflowName, r.inputs.projectNames, r.conclusion])).toEqual([
+      ['Update Project List Version', 'ms_chat ms_core ms_payments', 'success'],
+    ]);
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-staging/actions/runs/${sent[0]!.id}`);
   });
 
   test(`slackapi/slack-github-action (${slackActionDir() ? 'the pinned commit, run by act' : 'its stand-in: the pinned commit is not installed'}) posted the release's message to the webhook`, () => {
     expect(e2e.slack.received).toHaveLength(1);
     const [post] = e2e.slack.received;
-    expect([post!.method, post!.path, post!.contentType]).toEqual(['POST', '/services/T000/B000/XXXXXXXX', expect.stringContaining('application/json')]);
-    const body = post!.body as { text: string; blocks: Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ text: string }> }> };
+    expect([post!.method, post!.path, post!.contentType]).toEqual([
+      'POST',
+      '/services/T000/B000/XXXXXXXX',
+      expect.stringContaining('application/json'),
+    ]);
+    const body = post!.body as {
+      text: string;
+      blocks: Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ text: string }> }>;
+    };
     expect(body.text).toBe(`example-org/sample-service release ${name} to staging: success`);
     const fields = body.blocks[1]!.fields!.map((f) => f.text);
     expect(fields).toEqual([
@@ -392,7 +494,9 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     for (const repository of [...SERVICES.map((s) => `ms_${s}`), ...CLI_SERVICES.map((s) => `cli_${s}`)]) {
       expect(images).toContain(`${repository}@${e2e.layouts[repository.replace(/^ms_/, '')]!.digest} (${name}, sha-${sha.slice(0, 7)})`);
     }
-    expect(body.blocks[3]!.elements![0]!.text).toMatch(/^<https?:\/\/[^|]+\/example-org\/sample-service\/actions\/runs\/\d+\|workflow run>$/);
+    expect(body.blocks[3]!.elements![0]!.text).toMatch(
+      /^<https?:\/\/[^|]+\/example-org\/sample-service\/actions\/runs\/\d+\|workflow run>$/,
+    );
     expect(jobOutput(run.output, 'deploy/release/notify')).not.toContain(e2e.slack.url);
   });
 
@@ -400,13 +504,22 @@ describe('staging-main.yml on a push to main: a branch build for staging, static
     const before = e2e.standinCalls().length;
     const refused = await e2e.run('staging-main.yml', { ref: 'refs/heads/develop' }, { slack: true });
     expect(refused.exitCode).not.toBe(0);
-    expect(jobOutput(refused.output, 'deploy/release/plan')).toContain('Branch develop deploys nowhere: release.yml releases tags, and pushes to the branches named in branch-environments');
+    expect(jobOutput(refused.output, 'deploy/release/plan')).toContain(
+      'Branch develop deploys nowhere: release.yml releases tags, and pushes to the branches named in branch-environments',
+    );
     // Only the plan's checkout of deploy-kit and (DEPLOY_KIT_TOKEN: a private copy) its upload of deploy-kit's own
     // pack scripts: no build, no credentials.
-    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`, `upload-artifact name=deploy-kit-pack-${e2e.deployKitSha} retention-days=1 overwrite=true`]);
+    expect(e2e.standinCalls().slice(before)).toEqual([
+      `checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`,
+      `upload-artifact name=deploy-kit-pack-${e2e.deployKitSha} retention-days=1 overwrite=true`,
+    ]);
     // The notify job runs after the refusal too: with no release job, a one-line message says so.
     expect(e2e.slack.received).toHaveLength(2);
-    expect(e2e.slack.received[1]!.body).toEqual({ text: expect.stringMatching(/^example-org\/sample-service release of develop to staging did not run: plan failure, build skipped, release skipped\. https?:\/\/\S+\/example-org\/sample-service\/actions\/runs\/\d+$/) });
+    expect(e2e.slack.received[1]!.body).toEqual({
+      text: expect.stringMatching(
+        /^example-org\/sample-service release of develop to staging did not run: plan failure, build skipped, release skipped\. https?:\/\/\S+\/example-org\/sample-service\/actions\/runs\/\d+$/,
+      ),
+    });
   });
 });
 
@@ -434,19 +547,27 @@ describe('a verification that fails (issue 16): staging keeps answering the old 
     expect(e2e.slack.received).toHaveLength(posted + 1);
     const body = e2e.slack.received[posted]!.body as { text: string; blocks: Array<{ fields?: Array<{ text: string }> }> };
     expect(body.text).toBe('example-org/sample-service release v1.2.4-rc.1 to staging: failure');
-    expect(body.blocks[1]!.fields!.map((f) => f.text).at(-1)).toBe(`*Verification*\nfailure: ${url} answered HTTP 200 with version v1.2.3-rc.1, not v1.2.4-rc.1 or 1.2.4-rc.1`);
+    expect(body.blocks[1]!.fields!.map((f) => f.text).at(-1)).toBe(
+      `*Verification*\nfailure: ${url} answered HTTP 200 with version v1.2.3-rc.1, not v1.2.4-rc.1 or 1.2.4-rc.1`,
+    );
   });
 });
 
 describe('the production gate asks for evidence (issue 16, require-staging: deployment)', () => {
-  test('production.yml on v1.2.4 is refused while v1.2.4-rc.1\'s staging deployment failed: nothing promoted, migrated or dispatched', async () => {
+  test("production.yml on v1.2.4 is refused while v1.2.4-rc.1's staging deployment failed: nothing promoted, migrated or dispatched", async () => {
     const [failed] = e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4-rc.1');
     const run = await release('production.yml', 'v1.2.4');
     expect(run.exitCode).not.toBe(0);
-    expect(run.output).toMatch(new RegExp(`Production release v1\\.2\\.4 is blocked: v1\\.2\\.4-rc\\.1 has no successful deployment to staging \\(its deployment ${failed!.id} ended failure at `));
+    expect(run.output).toMatch(
+      new RegExp(
+        `Production release v1\\.2\\.4 is blocked: v1\\.2\\.4-rc\\.1 has no successful deployment to staging \\(its deployment ${failed!.id} ended failure at `,
+      ),
+    );
     expect(run.output).toContain('deploy v1.2.4-rc.1 to staging (its release records the deployment), or set require-staging: tag');
     const ecr = new ECRClient(e2e.awsConfig);
-    expect((await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.4' }] }))).images ?? []).toEqual([]);
+    expect(
+      (await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.4' }] }))).images ?? [],
+    ).toEqual([]);
     expect(dispatches('example-org/gitops-production', 'v1.2.4')).toEqual([]);
     expect(e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4')).toEqual([]);
   });
@@ -464,9 +585,16 @@ describe('rollback.yml by hand (workflow_dispatch, issue 16)', () => {
     expect(sent.slice(before).map((r) => [r.inputs.projectNames, r.conclusion])).toEqual([['ms_chat ms_core ms_payments', 'success']]);
     expect(outputs['run-url']).toBe(`${e2e.github.serverUrl}/example-org/gitops-staging/actions/runs/${sent.at(-1)!.id}`);
     const d = e2e.github.deployments(APP_REPOSITORY).at(-1)!;
-    expect([String(d.id), d.ref, d.environment, d.description]).toEqual([outputs['deployment-id'], 'v1.2.3-rc.1', 'staging', expect.stringContaining('Rollback of staging from v1.2.4-rc.1 to v1.2.3-rc.1')]);
+    expect([String(d.id), d.ref, d.environment, d.description]).toEqual([
+      outputs['deployment-id'],
+      'v1.2.3-rc.1',
+      'staging',
+      expect.stringContaining('Rollback of staging from v1.2.4-rc.1 to v1.2.3-rc.1'),
+    ]);
     expect(d.statuses.map((x) => x.state)).toEqual(['in_progress', 'success']);
-    expect((d.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest).sort()).toEqual(SERVICES.map((s) => rcDigests[s]).sort());
+    expect((d.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest).sort()).toEqual(
+      SERVICES.map((s) => rcDigests[s]).sort(),
+    );
     // never a migration: no Job pod ran, no migrate-job step
     expect(e2e.node.handled.length).toBe(pods);
     expect(run.output).not.toMatch(/migrate-job|migrations applied/);
@@ -484,9 +612,13 @@ describe('a tag that resolves to another environment than the caller declared', 
     const before = e2e.standinCalls().length;
     const run = await e2e.run('staging.yml', { ref: `refs/tags/${tag}` });
     expect(run.exitCode).not.toBe(0);
-    expect(jobOutput(run.output, 'deploy/release/plan')).toContain(`Tag ${tag} deploys to development (parse-version with the "environments" rules), but this caller declared environment: staging. Refusing to run`);
+    expect(jobOutput(run.output, 'deploy/release/plan')).toContain(
+      `Tag ${tag} deploys to development (parse-version with the "environments" rules), but this caller declared environment: staging. Refusing to run`,
+    );
     // Only the plan's own checkout of deploy-kit: no build (setup-go, upload), no release job (AWS, artifacts).
-    expect(e2e.standinCalls().slice(before)).toEqual([`checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`]);
+    expect(e2e.standinCalls().slice(before)).toEqual([
+      `checkout repository=org/deploy-kit ref=${e2e.deployKitSha} path=.deploy-kit fetch-depth=1 persist-credentials=false`,
+    ]);
     expect(jobOutput(run.output, 'deploy/release/build')).not.toContain('Run Main');
     expect(jobOutput(run.output, 'deploy/release/release')).not.toContain('Run Main');
     expect([...dispatches('example-org/gitops-development', tag), ...dispatches('example-org/gitops-staging', tag)]).toEqual([]);
@@ -496,6 +628,6 @@ describe('a tag that resolves to another environment than the caller declared', 
   });
 });
 
-test('credentials used by the runs are the test\'s, and act was given no others', () => {
+test("credentials used by the runs are the test's, and act was given no others", () => {
   expect(ACCESS_KEY).toMatch(/^AKIA/);
 });

@@ -35,7 +35,10 @@ const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
   'migrate-image': { file: 'actions/release-steps/src/steps.ts', outputs: ['image'] },
 };
 /** With `rollback: true` the gate step runs `rollback-target` instead (issue 16): its outputs, RollbackOutputs' fields. */
-const rollbackOutputs = { file: 'actions/release-steps/src/rollback.ts', outputs: ['tag', 'from', 'projects', 'artifacts', 'schema-version', 'description'] };
+const rollbackOutputs = {
+  file: 'actions/release-steps/src/rollback.ts',
+  outputs: ['tag', 'from', 'projects', 'artifacts', 'schema-version', 'description'],
+};
 const targets = new Map<string, ActionYml>();
 const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
   const name = bundleOfStep(step.run);
@@ -47,28 +50,48 @@ const allExpressions = (): Array<{ where: string; expr: string }> => {
   const out: Array<{ where: string; expr: string }> = [];
   for (const step of steps) {
     const id = String(step.id);
-    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, unknown>)) for (const expr of expressionsIn(String(v))) out.push({ where: `${id}.env.${k}`, expr });
+    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, unknown>))
+      for (const expr of expressionsIn(String(v))) out.push({ where: `${id}.env.${k}`, expr });
     if (typeof step.if === 'string') out.push({ where: `${id}.if`, expr: step.if.replace(/^\$\{\{([\s\S]*)\}\}$/, '$1').trim() });
   }
-  for (const [k, spec] of Object.entries(release.outputs ?? {})) for (const expr of expressionsIn(String(spec?.value ?? ''))) out.push({ where: `outputs.${k}`, expr });
+  for (const [k, spec] of Object.entries(release.outputs ?? {}))
+    for (const expr of expressionsIn(String(spec?.value ?? ''))) out.push({ where: `outputs.${k}`, expr });
   return out;
 };
 
 describe('release/action.yml wiring (static)', () => {
   test('a composite whose stages run the five bundles in order, each behind a skip input where it has side effects', () => {
     expect(release.runs.using).toBe('composite');
-    expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual(['parse-version', 'gate', 'image-tags', 'push-artifacts', 'migrate-image', 'migrate-job', 'gitops-dispatch', 'record-deployment']); // issue 16: + record-deployment
+    expect(steps.map((s) => bundleOfStep(s.run) ?? s.id)).toEqual([
+      'parse-version',
+      'gate',
+      'image-tags',
+      'push-artifacts',
+      'migrate-image',
+      'migrate-job',
+      'gitops-dispatch',
+      'record-deployment',
+    ]); // issue 16: + record-deployment
     for (const s of steps) expect(s.uses).toBeUndefined();
     const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
     // issue 16: `rollback: true` skips image-tags, push and migration too.
-    expect(ifs).toMatchObject({ images: "inputs.skip-images != 'true' && inputs.rollback != 'true'", push: "inputs.skip-push != 'true' && inputs.rollback != 'true'", migrate: "inputs.skip-migrate != 'true' && inputs.rollback != 'true'", dispatch: "inputs.skip-dispatch != 'true'" });
+    expect(ifs).toMatchObject({
+      images: "inputs.skip-images != 'true' && inputs.rollback != 'true'",
+      push: "inputs.skip-push != 'true' && inputs.rollback != 'true'",
+      migrate: "inputs.skip-migrate != 'true' && inputs.rollback != 'true'",
+      dispatch: "inputs.skip-dispatch != 'true'",
+    });
   });
 
   test('every bundle a stage runs exists next to its action.yml', () => {
     for (const s of steps) {
       const name = bundleOfStep(s.run);
       if (!name) continue;
-      expect([name, existsSync(join(REPO_ROOT, name, 'action.yml')), existsSync(join(REPO_ROOT, 'dist', name, 'index.js'))]).toEqual([name, true, true]);
+      expect([name, existsSync(join(REPO_ROOT, name, 'action.yml')), existsSync(join(REPO_ROOT, 'dist', name, 'index.js'))]).toEqual([
+        name,
+        true,
+        true,
+      ]);
     }
   });
 
@@ -82,7 +105,8 @@ describe('release/action.yml wiring (static)', () => {
         continue;
       }
       const names = new Map(Object.keys(target.inputs ?? {}).map((n) => [inputEnvName(n), n]));
-      for (const k of env) if (k.startsWith('INPUT_') && !names.has(k)) problems.push(`${String(s.id)}: ${k} is not an input of ${bundleOfStep(s.run)}`);
+      for (const k of env)
+        if (k.startsWith('INPUT_') && !names.has(k)) problems.push(`${String(s.id)}: ${k} is not an input of ${bundleOfStep(s.run)}`);
     }
     expect(problems).toEqual([]);
   });
@@ -109,7 +133,9 @@ describe('release/action.yml wiring (static)', () => {
           }
           const step = steps[at]!;
           const target = targetOf(step);
-          const known = target ? Object.keys(target.outputs ?? {}) : [...(helperOutputs[id!]?.outputs ?? []), ...(id === 'gate' ? rollbackOutputs.outputs : [])];
+          const known = target
+            ? Object.keys(target.outputs ?? {})
+            : [...(helperOutputs[id!]?.outputs ?? []), ...(id === 'gate' ? rollbackOutputs.outputs : [])];
           if (!known.includes(output)) problems.push(`${where}: step ${id} has no output ${output}`);
         } else if (root !== 'github') problems.push(`${where}: unexpected context ${root}`);
       }
@@ -122,7 +148,12 @@ describe('release/action.yml wiring (static)', () => {
   test('helper steps write the outputs the composite reads from them', () => {
     for (const { file, outputs } of Object.values(helperOutputs)) {
       const text = readFileSync(join(REPO_ROOT, file), 'utf8');
-      for (const o of outputs) expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`) || text.includes(`setOutput('${o}'`)]).toEqual([file, o, true]); // the delimiter-form writers (name=value was issue 20's injection)
+      for (const o of outputs)
+        expect([file, o, text.includes(`out ${o} `) || text.includes(`outputEntry('${o}'`) || text.includes(`setOutput('${o}'`)]).toEqual([
+          file,
+          o,
+          true,
+        ]); // the delimiter-form writers (name=value was issue 20's injection)
     }
   });
 
@@ -132,11 +163,12 @@ describe('release/action.yml wiring (static)', () => {
     for (const o of rollbackOutputs.outputs) expect([o, new RegExp(`^\\s*'?${o}'?: string;`, 'm').test(declared)]).toEqual([o, true]);
     const byId = (id: string) => steps.find((s) => s.id === id)!;
     expect(byId('gate').env).toMatchObject({ STEP: "${{ inputs.rollback == 'true' && 'rollback-target' || 'gate' }}" });
-    for (const id of ['version', 'images', 'push', 'migrate-image', 'migrate']) expect([id, String(byId(id).if)]).toEqual([id, expect.stringContaining("inputs.rollback != 'true'")]);
+    for (const id of ['version', 'images', 'push', 'migrate-image', 'migrate'])
+      expect([id, String(byId(id).if)]).toEqual([id, expect.stringContaining("inputs.rollback != 'true'")]);
     expect(String(byId('dispatch').if)).not.toContain('rollback');
   });
 
-  test('an input passed straight through keeps the target action\'s default', () => {
+  test("an input passed straight through keeps the target action's default", () => {
     const problems: string[] = [];
     for (const s of steps) {
       const target = targetOf(s);
@@ -147,7 +179,10 @@ describe('release/action.yml wiring (static)', () => {
         const targetName = Object.keys(target.inputs ?? {}).find((n) => inputEnvName(n) === k)!;
         const ours = String(release.inputs?.[m[1]!]?.default ?? '');
         const theirs = String(target.inputs?.[targetName]?.default ?? '');
-        if (ours !== theirs) problems.push(`${String(s.id)}: ${m[1]} defaults to ${JSON.stringify(ours)}, ${bundleOfStep(s.run)}'s ${targetName} to ${JSON.stringify(theirs)}`);
+        if (ours !== theirs)
+          problems.push(
+            `${String(s.id)}: ${m[1]} defaults to ${JSON.stringify(ours)}, ${bundleOfStep(s.run)}'s ${targetName} to ${JSON.stringify(theirs)}`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -171,7 +206,11 @@ describe('release/action.yml wiring (static)', () => {
 const PAT = 'ghp_ReleaseCompositeToken0123456789abcdef';
 const REGION = 'eu-west-1';
 const ECR_HOST = `123456789012.dkr.ecr.${REGION}.amazonaws.com`;
-const AWS: Record<string, string> = { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: 'ReleaseCompositeSecretKey0123456789', AWS_REGION: REGION };
+const AWS: Record<string, string> = {
+  AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST',
+  AWS_SECRET_ACCESS_KEY: 'ReleaseCompositeSecretKey0123456789',
+  AWS_REGION: REGION,
+};
 let github: GitHubFake;
 let registry: Awaited<ReturnType<typeof startRegistry>>;
 let moto: Awaited<ReturnType<typeof startMoto>>;
@@ -193,7 +232,10 @@ beforeAll(async () => {
   healthUrl = `http://127.0.0.1:${(healthServer.address() as { port: number }).port}/health`;
   [github, registry, moto, image] = await Promise.all([
     // The application repository (its tags, for the deployments) and the run's GITHUB_TOKEN, which records them.
-    startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [DEFAULT_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {}, 'v1.2.4-rc.1': {} } } }, tokens: { [PAT]: { login: 'deploy-bot' }, [DEFAULT_TOKEN]: { login: 'github-actions' } } }),
+    startGitHubFake({
+      repos: { ...seedRepos(UPDATE_PROJECT_LIST), [DEFAULT_REPOSITORY]: { tags: { 'v1.2.3-rc.1': {}, 'v1.2.3': {}, 'v1.2.4-rc.1': {} } } },
+      tokens: { [PAT]: { login: 'deploy-bot' }, [DEFAULT_TOKEN]: { login: 'github-actions' } },
+    }),
     startRegistry(),
     startMoto().then((m) => {
       AWS.AWS_ENDPOINT_URL = m.url;
@@ -204,14 +246,30 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([github?.close(), registry?.stop(), moto?.stop(), new Promise((resolve) => (healthServer ? healthServer.close(resolve) : resolve(undefined)))]);
+  await Promise.all([
+    github?.close(),
+    registry?.stop(),
+    moto?.stop(),
+    new Promise((resolve) => (healthServer ? healthServer.close(resolve) : resolve(undefined))),
+  ]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** A git checkout holding `tags` (all on one commit), as actions/checkout with fetch-depth: 0 leaves it. */
 function checkout(tags: string[]): string {
   const dir = mkdtempSync(join(work, 'checkout-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@example.com',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@example.com',
+      },
+    });
   git('init', '-q');
   writeFileSync(join(dir, 'README'), 'sample\n');
   git('add', 'README');
@@ -220,7 +278,8 @@ function checkout(tags: string[]): string {
   return dir;
 }
 
-const describeRun = (r: CompositeResult) => r.steps.map((s) => `${s.name}: ${s.outcome} ${s.errors.join(' | ')}`).join('\n') + `\n${r.log.slice(-4000)}`;
+const describeRun = (r: CompositeResult) =>
+  r.steps.map((s) => `${s.name}: ${s.outcome} ${s.errors.join(' | ')}`).join('\n') + `\n${r.log.slice(-4000)}`;
 
 describe('release composite, run step by step', () => {
   test('rc tag: image pushed to the registry, migration hook rendered with its digest, staging GitOps dispatched', async () => {
@@ -254,7 +313,15 @@ describe('release composite, run step by step', () => {
       secrets: [PAT, DEFAULT_TOKEN],
     });
     expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
-    expect(r.outputs).toMatchObject({ tag: 'v1.2.3-rc.1', version: '1.2.3-rc.1', channel: 'rc', environment: 'staging', 'push-mode': 'push', 'promoted-from': '', 'job-name': 'orders-migrate-v1-2-3-rc-1' });
+    expect(r.outputs).toMatchObject({
+      tag: 'v1.2.3-rc.1',
+      version: '1.2.3-rc.1',
+      channel: 'rc',
+      environment: 'staging',
+      'push-mode': 'push',
+      'promoted-from': '',
+      'job-name': 'orders-migrate-v1-2-3-rc-1',
+    });
     const sha7 = r.outputs.pin!.split('\n')[0]!.split(':sha-')[1];
     expect(r.outputs.images!.split('\n').sort()).toEqual([
       `${registry.host}/ms_core:sha-${sha7}`,
@@ -267,7 +334,10 @@ describe('release composite, run step by step', () => {
     for (const ref of r.outputs.images!.split('\n')) {
       expect(digests[ref]).toBe(image.digest);
       const [repo, tag] = ref.slice(registry.host.length + 1).split(':');
-      const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, { method: 'HEAD', headers: { accept: image.mediaType } });
+      const head = await fetch(`http://${registry.host}/v2/${repo}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: { accept: image.mediaType },
+      });
       expect([ref, head.status, head.headers.get('docker-content-digest')]).toEqual([ref, 200, image.digest]);
     }
     // the migration runs the pushed image by digest
@@ -276,27 +346,61 @@ describe('release composite, run step by step', () => {
     expect(manifest).toContain('helm.sh/hook');
     // the staging GitOps workflow ran with the release's version and projects
     const made = github.runs().filter((x) => x.id > before);
-    expect(made.map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['example-org/gitops-staging', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success']]);
+    expect(made.map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([
+      ['example-org/gitops-staging', 'v1.2.3-rc.1', 'ms_core ms_payments', 'success'],
+    ]);
     expect(r.outputs['run-url']).toBe(`${github.serverUrl}/example-org/gitops-staging/actions/runs/${made[0]!.id}`);
     expect(r.summary).toContain('| v1.2.3-rc.1 | rc | auto | push |');
     // issue 16: recorded as a deployment of the tag to staging, verified against the health endpoint
     const [deployment] = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.3-rc.1');
-    expect(deployment).toMatchObject({ environment: 'staging', production: false, transient: false, id: Number(r.outputs['deployment-id']) });
+    expect(deployment).toMatchObject({
+      environment: 'staging',
+      production: false,
+      transient: false,
+      id: Number(r.outputs['deployment-id']),
+    });
     expect(deployment!.statuses.map((s) => [s.state, s.logUrl, s.environmentUrl])).toEqual([
       ['in_progress', r.outputs['run-url'], 'https://staging.example.com'],
       ['success', r.outputs['run-url'], 'https://staging.example.com'],
     ]);
-    const payload = deployment!.payload as { tag: string; images: Array<{ service: string; digest: string }>; gitops: { 'run-url': string }; migration: { status: string } };
-    expect([payload.tag, payload.images.map((i) => [i.service, i.digest]), payload.gitops['run-url'], payload.migration.status]).toEqual(['v1.2.3-rc.1', [['core', image.digest], ['payments', image.digest]], r.outputs['run-url'], 'rendered']);
-    expect(r.outputs).toMatchObject({ 'deployment-state': 'success', verified: 'true', 'deployment-url': `${github.apiUrl}/repos/${DEFAULT_REPOSITORY}/deployments/${deployment!.id}` });
-    const record = JSON.parse(r.outputs.deployment!) as { verification: Array<{ ok: boolean; attempts: number; version: string }>; requests: number };
+    const payload = deployment!.payload as {
+      tag: string;
+      images: Array<{ service: string; digest: string }>;
+      gitops: { 'run-url': string };
+      migration: { status: string };
+    };
+    expect([payload.tag, payload.images.map((i) => [i.service, i.digest]), payload.gitops['run-url'], payload.migration.status]).toEqual([
+      'v1.2.3-rc.1',
+      [
+        ['core', image.digest],
+        ['payments', image.digest],
+      ],
+      r.outputs['run-url'],
+      'rendered',
+    ]);
+    expect(r.outputs).toMatchObject({
+      'deployment-state': 'success',
+      verified: 'true',
+      'deployment-url': `${github.apiUrl}/repos/${DEFAULT_REPOSITORY}/deployments/${deployment!.id}`,
+    });
+    const record = JSON.parse(r.outputs.deployment!) as {
+      verification: Array<{ ok: boolean; attempts: number; version: string }>;
+      requests: number;
+    };
     expect(record.verification).toEqual([expect.objectContaining({ ok: true, attempts: 3, version: '1.2.3-rc.1' })]); // two answers of the old version, then the new one
     expect(record.requests).toBe(3);
     expect(github.violations).toEqual([]);
     // The whole release's GitHub API requests (README, "The deployment lifecycle"): image-tags 1, gitops-dispatch 4 + its
     // looks at the run, record-deployment 3.
     const stats = github.stats(statsFrom);
-    expect([stats.byOperation['repos/get'], stats.byOperation['actions/list-repo-workflows'], stats.byOperation['repos/get-content'], stats.byOperation['actions/create-workflow-dispatch'], stats.byOperation['repos/create-deployment'], stats.byOperation['repos/create-deployment-status']]).toEqual([2, 1, 1, 1, 1, 2]);
+    expect([
+      stats.byOperation['repos/get'],
+      stats.byOperation['actions/list-repo-workflows'],
+      stats.byOperation['repos/get-content'],
+      stats.byOperation['actions/create-workflow-dispatch'],
+      stats.byOperation['repos/create-deployment'],
+      stats.byOperation['repos/create-deployment-status'],
+    ]).toEqual([2, 1, 1, 1, 1, 2]);
     expect(stats.total - (stats.byOperation['actions/get-workflow-run'] ?? 0)).toBe(8);
   });
 
@@ -304,11 +408,25 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3',
       workspace: checkout(['v1.2.2-rc.1', 'v1.2.3-alpha.1', 'v1.2.3-rc.x']),
-      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'skip-migrate': true, 'skip-dispatch': true },
+      inputs: {
+        services: 'core',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        'skip-migrate': true,
+        'skip-dispatch': true,
+      },
     });
     expect(r.failed).toBe(true);
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
+      ['version', 'success'],
+      ['gate', 'failure'],
+      ['images', 'skipped'],
+      ['push', 'skipped'],
+      ['migrate-image', 'skipped'],
+      ['migrate', 'skipped'],
+      ['dispatch', 'skipped'],
+      ['deployment', 'skipped'],
     ]);
     expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
     expect(r.errors.join('\n')).toContain("git tag --list 'v1.2.3-rc.*'");
@@ -316,18 +434,46 @@ describe('release composite, run step by step', () => {
 
   test('production tag outside a git checkout: the gate says to check out with tags', async () => {
     const empty = mkdtempSync(join(work, 'nogit-'));
-    const r = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: empty, inputs: { services: 'core', 'skip-migrate': true, 'skip-dispatch': true } });
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3',
+      workspace: empty,
+      inputs: { services: 'core', 'skip-migrate': true, 'skip-dispatch': true },
+    });
     expect(r.step('gate').outcome).toBe('failure');
     expect(r.errors.join('\n')).toMatch(/is not a git checkout.*fetch-depth: 0/);
   });
 
   test('production tag: the newest rc (numerically) is promoted by digest through ECR, migrated and dispatched; no rebuild pushed', async () => {
-    const ecr = new ECRClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY } });
+    const ecr = new ECRClient({
+      region: REGION,
+      endpoint: moto.url,
+      credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY },
+    });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_core' }));
-    const manifest = (n: string) => JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${n.repeat(64)}`, size: 500, platform: { os: 'linux', architecture: 'arm64' } }] });
+    const manifest = (n: string) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            digest: `sha256:${n.repeat(64)}`,
+            size: 500,
+            platform: { os: 'linux', architecture: 'arm64' },
+          },
+        ],
+      });
     const put = async (tag: string, n: string) => {
       const body = manifest(n);
-      const r = await ecr.send(new PutImageCommand({ repositoryName: 'ms_core', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.index.v1+json', imageDigest: `sha256:${createHash('sha256').update(body).digest('hex')}` }));
+      const r = await ecr.send(
+        new PutImageCommand({
+          repositoryName: 'ms_core',
+          imageTag: tag,
+          imageManifest: body,
+          imageManifestMediaType: 'application/vnd.oci.image.index.v1+json',
+          imageDigest: `sha256:${createHash('sha256').update(body).digest('hex')}`,
+        }),
+      );
       return r.image!.imageId!.imageDigest!;
     };
     await put('v1.2.3-rc.9', '9');
@@ -338,22 +484,48 @@ describe('release composite, run step by step', () => {
       ref: 'refs/tags/v1.2.3',
       workspace,
       // the tag policy: this case is the rc tag alone (require-staging: deployment is release-steps-records.test.ts')
-      inputs: { 'require-staging': 'tag', services: 'core', registry: ECR_HOST, source: join(work, 'no-such-build'), backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s' },
+      inputs: {
+        'require-staging': 'tag',
+        services: 'core',
+        registry: ECR_HOST,
+        source: join(work, 'no-such-build'),
+        backend: 'render',
+        release: 'orders',
+        'output-file': 'migrate.yaml',
+        token: PAT,
+        'poll-interval': '100ms',
+        'dispatch-timeout': '20s',
+      },
       env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, AWS.AWS_SECRET_ACCESS_KEY],
     });
     expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
     expect(r.step('gate').outputs).toEqual({ mode: 'promote', 'promote-from': 'v1.2.3-rc.10' });
     expect(r.step('push').env).toMatchObject({ INPUT_MODE: 'promote', 'INPUT_PROMOTE-FROM': 'v1.2.3-rc.10' });
-    expect(r.outputs).toMatchObject({ environment: 'production', 'is-production': 'true', 'push-mode': 'promote', 'promoted-from': 'v1.2.3-rc.10' });
+    expect(r.outputs).toMatchObject({
+      environment: 'production',
+      'is-production': 'true',
+      'push-mode': 'promote',
+      'promoted-from': 'v1.2.3-rc.10',
+    });
     const got = await ecr.send(new BatchGetImageCommand({ repositoryName: 'ms_core', imageIds: [{ imageTag: 'v1.2.3' }] }));
     expect(got.images?.[0]?.imageId?.imageDigest).toBe(tested);
     expect(Object.values(JSON.parse(r.outputs.digests!) as Record<string, string>)).toEqual([tested, tested]);
     expect(readFileSync(join(workspace, 'migrate.yaml'), 'utf8')).toContain(`image: ${ECR_HOST}/ms_core@${tested}`);
-    expect(github.runs().filter((x) => x.id > before).map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames])).toEqual([['example-org/gitops-production', 'v1.2.3', 'ms_core']]);
+    expect(
+      github
+        .runs()
+        .filter((x) => x.id > before)
+        .map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames]),
+    ).toEqual([['example-org/gitops-production', 'v1.2.3', 'ms_core']]);
     // issue 16: recorded as a production deployment (no verify-url: not verified), the promoted digest in its payload
     const [deployment] = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.3');
-    expect([deployment?.environment, deployment?.production, deployment?.statuses.map((s) => s.state), r.outputs.verified]).toEqual(['production', true, ['in_progress', 'success'], '']);
+    expect([deployment?.environment, deployment?.production, deployment?.statuses.map((s) => s.state), r.outputs.verified]).toEqual([
+      'production',
+      true,
+      ['in_progress', 'success'],
+      '',
+    ]);
     expect((deployment!.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest)).toEqual([tested]);
   });
 
@@ -362,60 +534,163 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.4-rc.1',
       workspace: checkout([]),
-      inputs: { 'skip-images': true, 'skip-push': true, 'skip-migrate': true, workflow: 'No Such Workflow', token: PAT, 'verify-url': healthUrl },
+      inputs: {
+        'skip-images': true,
+        'skip-push': true,
+        'skip-migrate': true,
+        workflow: 'No Such Workflow',
+        token: PAT,
+        'verify-url': healthUrl,
+      },
       env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, DEFAULT_TOKEN],
     });
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'success'], ['gate', 'success'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'failure'], ['deployment', 'success'],
+      ['version', 'success'],
+      ['gate', 'success'],
+      ['images', 'skipped'],
+      ['push', 'skipped'],
+      ['migrate-image', 'skipped'],
+      ['migrate', 'skipped'],
+      ['dispatch', 'failure'],
+      ['deployment', 'success'],
     ]);
     expect(r.failed).toBe(true);
-    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.4-rc.1').at(-1)!;
-    expect(deployment.statuses.map((s) => [s.state, s.description])).toEqual([['in_progress', 'Deploying v1.2.4-rc.1 to staging'], ['failure', 'v1.2.4-rc.1 to staging: the deploy failed']]);
+    const deployment = github
+      .deployments(DEFAULT_REPOSITORY)
+      .filter((d) => d.ref === 'v1.2.4-rc.1')
+      .at(-1)!;
+    expect(deployment.statuses.map((s) => [s.state, s.description])).toEqual([
+      ['in_progress', 'Deploying v1.2.4-rc.1 to staging'],
+      ['failure', 'v1.2.4-rc.1 to staging: the deploy failed'],
+    ]);
     expect(r.outputs).toMatchObject({ 'deployment-state': 'failure', verified: '' }); // a failed deploy is not verified
   });
 
   // issue 16: the composite's rollback mode, the same steps as rollback.yml.
   test('rollback: true dispatches the previous successful version (images checked in ECR by digest), waited, and records it; no migration, nothing pushed', async () => {
-    const ecr = new ECRClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID!, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY! } });
+    const ecr = new ECRClient({
+      region: REGION,
+      endpoint: moto.url,
+      credentials: { accessKeyId: AWS.AWS_ACCESS_KEY_ID!, secretAccessKey: AWS.AWS_SECRET_ACCESS_KEY! },
+    });
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'ms_rollback' }));
     const digests: Record<string, string> = {};
-    for (const [tag, seed] of [['v1.2.3-rc.1', 'b'], ['v1.2.4-rc.1', 'c']] as const) {
-      const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${seed.repeat(64)}`, size: 2 }, layers: [] });
+    for (const [tag, seed] of [
+      ['v1.2.3-rc.1', 'b'],
+      ['v1.2.4-rc.1', 'c'],
+    ] as const) {
+      const body = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${seed.repeat(64)}`, size: 2 },
+        layers: [],
+      });
       digests[tag] = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-      await ecr.send(new PutImageCommand({ repositoryName: 'ms_rollback', imageTag: tag, imageManifest: body, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json', imageDigest: digests[tag] }));
+      await ecr.send(
+        new PutImageCommand({
+          repositoryName: 'ms_rollback',
+          imageTag: tag,
+          imageManifest: body,
+          imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+          imageDigest: digests[tag],
+        }),
+      );
     }
     // development's history, as record-deployment records it: v1.2.3-rc.1 succeeded (schema 20240101), then v1.2.4-rc.1 failed.
     const api = async (path: string, body: unknown) => {
-      const res = await fetch(`${github.apiUrl}${path}`, { method: 'POST', headers: { authorization: `token ${DEFAULT_TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${github.apiUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `token ${DEFAULT_TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as { id: number };
     };
-    for (const [tag, state, schema] of [['v1.2.3-rc.1', 'success', '20240101'], ['v1.2.4-rc.1', 'failure', '']] as const) {
-      const payload = { 'deploy-kit': 1, tag, version: tag.slice(1), environment: 'development', images: [{ service: 'rollback', image: `${ECR_HOST}/ms_rollback`, digest: digests[tag], tags: [tag] }], s3: null, migration: schema ? { status: 'succeeded', job: null, 'exit-code': 0, 'schema-version': schema } : null, gitops: null, run: null };
-      const d = await api(`/repos/${DEFAULT_REPOSITORY}/deployments`, { ref: tag, environment: 'development', payload, auto_merge: false, required_contexts: [], production_environment: false, description: `${tag} to development` });
-      for (const st of ['in_progress', state]) await api(`/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, { state: st, description: `${tag} to development: ${st}`, log_url: 'https://github.com/example-org/sample-service/actions/runs/1' });
+    for (const [tag, state, schema] of [
+      ['v1.2.3-rc.1', 'success', '20240101'],
+      ['v1.2.4-rc.1', 'failure', ''],
+    ] as const) {
+      const payload = {
+        'deploy-kit': 1,
+        tag,
+        version: tag.slice(1),
+        environment: 'development',
+        images: [{ service: 'rollback', image: `${ECR_HOST}/ms_rollback`, digest: digests[tag], tags: [tag] }],
+        s3: null,
+        migration: schema ? { status: 'succeeded', job: null, 'exit-code': 0, 'schema-version': schema } : null,
+        gitops: null,
+        run: null,
+      };
+      const d = await api(`/repos/${DEFAULT_REPOSITORY}/deployments`, {
+        ref: tag,
+        environment: 'development',
+        payload,
+        auto_merge: false,
+        required_contexts: [],
+        production_environment: false,
+        description: `${tag} to development`,
+      });
+      for (const st of ['in_progress', state])
+        await api(`/repos/${DEFAULT_REPOSITORY}/deployments/${d.id}/statuses`, {
+          state: st,
+          description: `${tag} to development: ${st}`,
+          log_url: 'https://github.com/example-org/sample-service/actions/runs/1',
+        });
     }
     const before = Math.max(0, ...github.runs().map((x) => x.id));
     const workspace = checkout([]);
     const r = await runComposite('release', {
       ref: 'refs/heads/main',
       workspace,
-      inputs: { rollback: true, environment: 'development', token: PAT, 'poll-interval': '100ms', 'dispatch-timeout': '20s', wait: 'none', command: 'migrate up', backend: 'render', 'output-file': 'migrate.yaml' },
+      inputs: {
+        rollback: true,
+        environment: 'development',
+        token: PAT,
+        'poll-interval': '100ms',
+        'dispatch-timeout': '20s',
+        wait: 'none',
+        command: 'migrate up',
+        backend: 'render',
+        'output-file': 'migrate.yaml',
+      },
       env: { ...AWS, GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, DEFAULT_TOKEN, AWS.AWS_SECRET_ACCESS_KEY!],
     });
     expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'skipped'], ['gate', 'success'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'success'], ['deployment', 'success'],
+      ['version', 'skipped'],
+      ['gate', 'success'],
+      ['images', 'skipped'],
+      ['push', 'skipped'],
+      ['migrate-image', 'skipped'],
+      ['migrate', 'skipped'],
+      ['dispatch', 'success'],
+      ['deployment', 'success'],
     ]);
     expect(r.outputs).toMatchObject({ 'rolled-back-to': 'v1.2.3-rc.1', 'rolled-back-from': 'v1.2.4-rc.1', 'deployment-state': 'success' });
     expect(r.step('dispatch').env).toMatchObject({ INPUT_TAG: 'v1.2.3-rc.1', INPUT_PROJECTS: 'ms_rollback', INPUT_WAIT: 'completed' }); // waited, whatever `wait` says
-    expect(github.runs().filter((x) => x.id > before).map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion])).toEqual([['example-org/gitops-development', 'v1.2.3-rc.1', 'ms_rollback', 'success']]);
-    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.environment === 'development').at(-1)!;
-    expect([deployment.id, deployment.ref, deployment.statuses.map((s) => s.state)]).toEqual([Number(r.outputs['deployment-id']), 'v1.2.3-rc.1', ['in_progress', 'success']]);
+    expect(
+      github
+        .runs()
+        .filter((x) => x.id > before)
+        .map((x) => [x.repository, x.inputs.newVersion, x.inputs.projectNames, x.conclusion]),
+    ).toEqual([['example-org/gitops-development', 'v1.2.3-rc.1', 'ms_rollback', 'success']]);
+    const deployment = github
+      .deployments(DEFAULT_REPOSITORY)
+      .filter((d) => d.environment === 'development')
+      .at(-1)!;
+    expect([deployment.id, deployment.ref, deployment.statuses.map((s) => s.state)]).toEqual([
+      Number(r.outputs['deployment-id']),
+      'v1.2.3-rc.1',
+      ['in_progress', 'success'],
+    ]);
     expect(JSON.stringify(deployment)).toContain('Rollback of development from v1.2.4-rc.1 to v1.2.3-rc.1');
-    const payload = deployment.payload as { tag: string; images: Array<{ digest: string }>; migration: { status?: string; 'schema-version'?: string } | null };
+    const payload = deployment.payload as {
+      tag: string;
+      images: Array<{ digest: string }>;
+      migration: { status?: string; 'schema-version'?: string } | null;
+    };
     expect([payload.tag, payload.images.map((i) => i.digest)]).toEqual(['v1.2.3-rc.1', [digests['v1.2.3-rc.1']]]);
     expect(payload.migration?.status).not.toBe('succeeded'); // no migration ran
     expect(JSON.stringify(payload.migration)).toContain('20240101'); // the schema that stays
@@ -434,7 +709,14 @@ describe('release composite, run step by step', () => {
     });
     expect(r.failed).toBe(true);
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'skipped'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
+      ['version', 'skipped'],
+      ['gate', 'failure'],
+      ['images', 'skipped'],
+      ['push', 'skipped'],
+      ['migrate-image', 'skipped'],
+      ['migrate', 'skipped'],
+      ['dispatch', 'skipped'],
+      ['deployment', 'skipped'],
     ]);
     expect(r.errors.join('\n')).toContain('Rollback of qa refused: there is no earlier successful deployment to go back to');
     expect(github.runs().filter((x) => x.id > before)).toEqual([]);
@@ -446,12 +728,26 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.4-rc.1',
       workspace: checkout([]),
-      inputs: { 'skip-images': true, 'skip-push': true, 'skip-migrate': true, projects: 'ms_core', token: PAT, 'poll-interval': '100ms', 'verify-url': healthUrl, 'verify-version-from': 'json:version', 'verify-interval': '200ms', 'verify-timeout': '1s' },
+      inputs: {
+        'skip-images': true,
+        'skip-push': true,
+        'skip-migrate': true,
+        projects: 'ms_core',
+        token: PAT,
+        'poll-interval': '100ms',
+        'verify-url': healthUrl,
+        'verify-version-from': 'json:version',
+        'verify-interval': '200ms',
+        'verify-timeout': '1s',
+      },
       env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
       secrets: [PAT, DEFAULT_TOKEN],
     });
     expect([r.failed, r.step('dispatch').outcome, r.step('deployment').outcome]).toEqual([true, 'success', 'failure']);
-    const deployment = github.deployments(DEFAULT_REPOSITORY).filter((d) => d.ref === 'v1.2.4-rc.1').at(-1)!;
+    const deployment = github
+      .deployments(DEFAULT_REPOSITORY)
+      .filter((d) => d.ref === 'v1.2.4-rc.1')
+      .at(-1)!;
     expect(deployment.statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
     expect(deployment.statuses[1]!.description).toContain(`verification failed, ${healthUrl}`);
     expect(r.outputs).toMatchObject({ 'deployment-state': 'failure', verified: 'false' });
@@ -473,12 +769,35 @@ describe('release composite, run step by step', () => {
   });
 
   test('promote: never pushes a rebuild for a production tag; a bad promote value fails in the gate', async () => {
-    const never = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: checkout([]), inputs: { promote: 'never', services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'dry-run': true, 'skip-migrate': true, 'skip-dispatch': true } });
-    expect([never.failed, never.step('gate').outputs, describeRun(never)]).toEqual([false, { mode: 'push', 'promote-from': '' }, expect.any(String)]);
+    const never = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3',
+      workspace: checkout([]),
+      inputs: {
+        promote: 'never',
+        services: 'core',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        'dry-run': true,
+        'skip-migrate': true,
+        'skip-dispatch': true,
+      },
+    });
+    expect([never.failed, never.step('gate').outputs, describeRun(never)]).toEqual([
+      false,
+      { mode: 'push', 'promote-from': '' },
+      expect.any(String),
+    ]);
     expect(never.step('push').env['INPUT_MODE']).toBe('push');
-    const bad = await runComposite('release', { ref: 'refs/tags/v1.2.3', workspace: checkout([]), inputs: { promote: 'sometimes', 'skip-migrate': true, 'skip-dispatch': true } });
+    const bad = await runComposite('release', {
+      ref: 'refs/tags/v1.2.3',
+      workspace: checkout([]),
+      inputs: { promote: 'sometimes', 'skip-migrate': true, 'skip-dispatch': true },
+    });
     expect(bad.step('gate').outcome).toBe('failure');
-    expect(bad.errors.join('\n')).toContain('Input "promote": is not a known value; expected one of `auto`, `always`, `never`. Got: sometimes');
+    expect(bad.errors.join('\n')).toContain(
+      'Input "promote": is not a known value; expected one of `auto`, `always`, `never`. Got: sometimes',
+    );
   });
 
   // Outputs are written only in the file-command delimiter form, and the values that become outputs
@@ -487,10 +806,25 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3-rc.1',
       workspace: checkout([]),
-      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'promote-from': 'v1.2.2-rc.1\nmode=push', 'skip-migrate': true, 'skip-dispatch': true },
+      inputs: {
+        services: 'core',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        'promote-from': 'v1.2.2-rc.1\nmode=push',
+        'skip-migrate': true,
+        'skip-dispatch': true,
+      },
     });
     expect(r.steps.map((s) => [s.id, s.outcome])).toEqual([
-      ['version', 'success'], ['gate', 'failure'], ['images', 'skipped'], ['push', 'skipped'], ['migrate-image', 'skipped'], ['migrate', 'skipped'], ['dispatch', 'skipped'], ['deployment', 'skipped'],
+      ['version', 'success'],
+      ['gate', 'failure'],
+      ['images', 'skipped'],
+      ['push', 'skipped'],
+      ['migrate-image', 'skipped'],
+      ['migrate', 'skipped'],
+      ['dispatch', 'skipped'],
+      ['deployment', 'skipped'],
     ]);
     expect(r.step('gate').outputs).toEqual({});
     expect(r.outputs['push-mode']).toBe('');
@@ -502,7 +836,15 @@ describe('release composite, run step by step', () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3-rc.1',
       workspace: checkout([]),
-      inputs: { 'skip-images': true, 'skip-push': true, 'migrate-image': 'example.com/ms_core:v1\nimage=example.com/evil:latest', backend: 'render', release: 'orders', 'output-file': 'migrate.yaml', 'skip-dispatch': true },
+      inputs: {
+        'skip-images': true,
+        'skip-push': true,
+        'migrate-image': 'example.com/ms_core:v1\nimage=example.com/evil:latest',
+        backend: 'render',
+        release: 'orders',
+        'output-file': 'migrate.yaml',
+        'skip-dispatch': true,
+      },
     });
     expect(r.step('migrate-image').outcome).toBe('failure');
     expect(r.step('migrate-image').outputs).toEqual({});
@@ -511,13 +853,24 @@ describe('release composite, run step by step', () => {
   });
 
   test.each([
-    ['dist/release-steps gate', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']], { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' }, ['mode', 'promote-from']],
-    ['dist/release-steps migrate-image', [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']], { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` }, ['image']],
+    [
+      'dist/release-steps gate',
+      [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']],
+      { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' },
+      ['mode', 'promote-from'],
+    ],
+    [
+      'dist/release-steps migrate-image',
+      [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']],
+      { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` },
+      ['image'],
+    ],
   ] as const)('%s writes its outputs only as name<<random delimiter blocks', (_file, [cmd, args], env, names) => {
     const dir = mkdtempSync(join(work, 'outputs-'));
     const file = join(dir, 'output');
     writeFileSync(file, '');
-    for (let i = 0; i < 2; i++) execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
+    for (let i = 0; i < 2; i++)
+      execFileSync(cmd, [...args], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: file, ...env }, stdio: 'pipe' });
     const text = readFileSync(file, 'utf8');
     // The delimiter: core's runner.setOutput's (both steps).
     const block = /([\w-]+)<<(ghadelimiter_[0-9a-z-]{16,})\n([^\n]*)\n\2\n/gy;
@@ -545,7 +898,11 @@ describe('release/build-output.sh (the handover from the build job to the releas
   const run = (cwd: string, args: string[], env: Record<string, string> = OUTPUTS) => {
     const output = join(cwd, '..', `${cwd.split('/').at(-1)}.output`);
     writeFileSync(output, '');
-    const r = spawnSync('bash', [script, ...args], { cwd, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env }, encoding: 'utf8' });
+    const r = spawnSync('bash', [script, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, ...env },
+      encoding: 'utf8',
+    });
     return { status: r.status, out: r.stdout + r.stderr, outputs: Object.fromEntries(parseFileCommand(readFileSync(output, 'utf8'))) };
   };
   const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -557,14 +914,35 @@ describe('release/build-output.sh (the handover from the build job to the releas
     expect([packed.status, packed.outputs]).toEqual([0, { sha256: sha256(archive) }]);
     const to = mkdtempSync(join(work, 'release-'));
     const unpacked = run(to, ['unpack', archive, packed.outputs.sha256!]);
-    expect([unpacked.status, unpacked.out]).toEqual([0, expect.stringContaining(`Build output: sha256:${packed.outputs.sha256} verified; extracted build/oci bin_arm64/ms`)]);
-    expect([readFileSync(join(to, 'build/oci/core/blobs/x'), 'utf8'), readFileSync(join(to, 'bin_arm64/ms/core'), 'utf8')]).toEqual(['blob', 'binary']);
+    expect([unpacked.status, unpacked.out]).toEqual([
+      0,
+      expect.stringContaining(`Build output: sha256:${packed.outputs.sha256} verified; extracted build/oci bin_arm64/ms`),
+    ]);
+    expect([readFileSync(join(to, 'build/oci/core/blobs/x'), 'utf8'), readFileSync(join(to, 'bin_arm64/ms/core'), 'utf8')]).toEqual([
+      'blob',
+      'binary',
+    ]);
   });
 
   test.each([
-    ['a declared output the build did not make', (d: string) => rmSync(join(d, 'bin_arm64'), { recursive: true }), OUTPUTS, 'The build produced no bin_arm64/ms'],
-    ['a link in an output (it could point at the runner\'s files)', (d: string) => execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/blobs/y')]), OUTPUTS, 'is not a regular file or directory'],
-    ['an output inside .deploy-kit/', () => undefined, { BUILD_OUTPUTS: 'build .deploy-kit/release' }, 'inside .deploy-kit/, which the deploy job checks out itself'],
+    [
+      'a declared output the build did not make',
+      (d: string) => rmSync(join(d, 'bin_arm64'), { recursive: true }),
+      OUTPUTS,
+      'The build produced no bin_arm64/ms',
+    ],
+    [
+      "a link in an output (it could point at the runner's files)",
+      (d: string) => execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/blobs/y')]),
+      OUTPUTS,
+      'is not a regular file or directory',
+    ],
+    [
+      'an output inside .deploy-kit/',
+      () => undefined,
+      { BUILD_OUTPUTS: 'build .deploy-kit/release' },
+      'inside .deploy-kit/, which the deploy job checks out itself',
+    ],
     ['an output with ..', () => undefined, { BUILD_OUTPUTS: 'build/../..' }, 'has a `.` or `..` component'],
     ['an absolute output', () => undefined, { BUILD_OUTPUTS: '/etc' }, 'is an absolute path'],
     ['no outputs at all', () => undefined, {}, 'No build outputs'],
@@ -577,33 +955,53 @@ describe('release/build-output.sh (the handover from the build job to the releas
   });
 
   test.each([
-    ['an archive changed after the build (one byte)', (a: string, d: string) => {
-      execFileSync('tar', ['-cf', a, 'build', 'bin_arm64'], { cwd: d });
-      const recorded = sha256(a);
-      const bytes = readFileSync(a);
-      bytes[600] = bytes[600]! ^ 1;
-      writeFileSync(a, bytes);
-      return recorded;
-    }, 'it changed after the build, so it is not used'],
-    ['a link member', (a: string, d: string) => {
-      execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/link')]);
-      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
-      return sha256(a);
-    }, 'not a regular file or directory (links could point at the runner\'s files)'],
-    ['a member outside the declared outputs: deploy-kit\'s own gate', (a: string, d: string) => {
-      mkdirSync(join(d, '.deploy-kit/release'), { recursive: true });
-      writeFileSync(join(d, '.deploy-kit/release/gate.sh'), 'echo tampered');
-      execFileSync('tar', ['-cf', a, 'build/oci', 'bin_arm64/ms', '.deploy-kit'], { cwd: d });
-      return sha256(a);
-    }, '".deploy-kit", which is outside the declared build outputs (build/oci bin_arm64/ms)'],
-    ['a member with ..', (a: string, d: string) => {
-      execFileSync('tar', ['-cPf', a, '../' + d.split('/').at(-1) + '/build'], { cwd: d });
-      return sha256(a);
-    }, 'an absolute name or one with `..`'],
-    ['an archive the build job recorded no sha256 for', (a: string, d: string) => {
-      execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
-      return '';
-    }, 'recorded no sha256 for its output'],
+    [
+      'an archive changed after the build (one byte)',
+      (a: string, d: string) => {
+        execFileSync('tar', ['-cf', a, 'build', 'bin_arm64'], { cwd: d });
+        const recorded = sha256(a);
+        const bytes = readFileSync(a);
+        bytes[600] = bytes[600]! ^ 1;
+        writeFileSync(a, bytes);
+        return recorded;
+      },
+      'it changed after the build, so it is not used',
+    ],
+    [
+      'a link member',
+      (a: string, d: string) => {
+        execFileSync('ln', ['-s', '/etc/hostname', join(d, 'build/oci/core/link')]);
+        execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+        return sha256(a);
+      },
+      "not a regular file or directory (links could point at the runner's files)",
+    ],
+    [
+      "a member outside the declared outputs: deploy-kit's own gate",
+      (a: string, d: string) => {
+        mkdirSync(join(d, '.deploy-kit/release'), { recursive: true });
+        writeFileSync(join(d, '.deploy-kit/release/gate.sh'), 'echo tampered');
+        execFileSync('tar', ['-cf', a, 'build/oci', 'bin_arm64/ms', '.deploy-kit'], { cwd: d });
+        return sha256(a);
+      },
+      '".deploy-kit", which is outside the declared build outputs (build/oci bin_arm64/ms)',
+    ],
+    [
+      'a member with ..',
+      (a: string, d: string) => {
+        execFileSync('tar', ['-cPf', a, '../' + d.split('/').at(-1) + '/build'], { cwd: d });
+        return sha256(a);
+      },
+      'an absolute name or one with `..`',
+    ],
+    [
+      'an archive the build job recorded no sha256 for',
+      (a: string, d: string) => {
+        execFileSync('tar', ['-cf', a, 'build'], { cwd: d });
+        return '';
+      },
+      'recorded no sha256 for its output',
+    ],
   ])('unpack refuses %s, and extracts nothing', (_what, make, message) => {
     const dir = workspace();
     const archive = join(dir, '..', `crafted-${Math.random().toString(36).slice(2)}.tar`);
@@ -622,19 +1020,26 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
   const reusable = { 'release.yml': load('.github/workflows/release.yml'), 'promote.yml': load('.github/workflows/promote.yml') };
   /** What the example callers may call: the two above, and the rollback (issue 16; its own tests in release-steps-records and below). */
   const callable = { ...reusable, 'rollback.yml': load('.github/workflows/rollback.yml') };
-  const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml')).sort();
+  const examples = readdirSync(join(REPO_ROOT, 'examples/.github/workflows'))
+    .filter((f) => f.endsWith('.yml'))
+    .sort();
 
-  test('the examples cover the seed\'s dev, staging and production triggers, and promotion by hand', () => {
+  test("the examples cover the seed's dev, staging and production triggers, and promotion by hand", () => {
     expect(examples).toEqual(['dev.yml', 'production.yml', 'promote.yml', 'rollback.yml', 'staging-main.yml', 'staging.yml']); // issue 16: + staging-main.yml (a push to main → staging), + rollback.yml (by hand)
     // Derived from parse-version's rules (action-tests/tag-filters.test.ts proves them over tricky tags);
     // the previous `v*-rc.*` let v1.2.3-beta.1-rc.2 (development) start staging.yml.
     const semver = 'v[0-9]+.[0-9]+.[0-9]+';
-    expect(load('examples/.github/workflows/dev.yml').on.push.tags).toEqual([`${semver}-alpha.[0-9]+`, `${semver}-alpha.[0-9]+\\+*`, `${semver}-beta.[0-9]+`, `${semver}-beta.[0-9]+\\+*`]);
+    expect(load('examples/.github/workflows/dev.yml').on.push.tags).toEqual([
+      `${semver}-alpha.[0-9]+`,
+      `${semver}-alpha.[0-9]+\\+*`,
+      `${semver}-beta.[0-9]+`,
+      `${semver}-beta.[0-9]+\\+*`,
+    ]);
     expect(load('examples/.github/workflows/staging.yml').on.push.tags).toEqual([`${semver}-rc.[0-9]+`, `${semver}-rc.[0-9]+\\+*`]);
     expect(load('examples/.github/workflows/production.yml').on.push.tags).toEqual([semver, `${semver}\\+*`]);
   });
 
-  test('release.yml: the caller\'s build runs in a job without deploy credentials, and hands over only a digest-checked archive', () => {
+  test("release.yml: the caller's build runs in a job without deploy credentials, and hands over only a digest-checked archive", () => {
     const wf = reusable['release.yml'];
     expect(Object.keys(wf.jobs)).toEqual(['plan', 'build', 'release', 'notify']); // issue 16: + notify (Slack, its own job)
     const build = wf.jobs.build;
@@ -647,8 +1052,14 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
     const buildStep = at((s) => s.name === 'Build');
     const deployKit = at((s) => s.with?.path === '.deploy-kit');
     expect([buildStep >= 0, deployKit > buildStep]).toEqual([true, true]); // the build never sees deploy-kit
-    expect(buildSteps.find((s) => String(s.uses).startsWith('actions/checkout@') && s.with?.path !== '.deploy-kit')?.with?.['persist-credentials']).toBe(false);
-    expect(buildSteps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'))?.with?.name).toBe('deploy-kit-build-${{ steps.pack.outputs.sha256 }}');
+    expect(
+      buildSteps.find((s) => String(s.uses).startsWith('actions/checkout@') && s.with?.path !== '.deploy-kit')?.with?.[
+        'persist-credentials'
+      ],
+    ).toBe(false);
+    expect(buildSteps.find((s) => String(s.uses).startsWith('actions/upload-artifact@'))?.with?.name).toBe(
+      'deploy-kit-build-${{ steps.pack.outputs.sha256 }}',
+    );
     expect(build.outputs).toEqual({ sha256: '${{ steps.pack.outputs.sha256 }}' });
 
     const release = wf.jobs.release;
@@ -664,59 +1075,121 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
     expect(steps[unpack]!.env.SHA256).toBe('${{ needs.build.outputs.sha256 }}');
   });
 
-  test.each(Object.keys(reusable))('%s: deploy-kit runs at the commit the workflow was called at (job.workflow_sha), in every job', (file) => {
-    const wf = reusable[file as keyof typeof reusable];
-    const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
-    const source = (wf.jobs.plan.steps as Array<Record<string, any>>)[0]!;
-    expect([source.id, source.env]).toEqual(['source', { WORKFLOW_REPOSITORY: '${{ job.workflow_repository }}', WORKFLOW_SHA: '${{ job.workflow_sha }}', DEPLOY_KIT_REPOSITORY: '${{ inputs.deploy-kit-repository }}', DEPLOY_KIT_REF: '${{ inputs.deploy-kit-ref }}' }]);
-    // the inputs are read only there; every checkout of deploy-kit takes the plan's answer
-    expect(text.match(/inputs\.deploy-kit-(ref|repository)/g)).toHaveLength(2);
-    for (const [name, job] of Object.entries(wf.jobs)) {
-      for (const step of (job.steps as Array<Record<string, any>>).filter((s) => s.with?.path === '.deploy-kit')) {
-        const expected = name === 'plan' ? ['${{ steps.source.outputs.repository }}', '${{ steps.source.outputs.sha }}'] : ['${{ needs.plan.outputs.deploy-kit-repository }}', '${{ needs.plan.outputs.deploy-kit-sha }}'];
-        expect([file, name, step.with.repository, step.with.ref]).toEqual([file, name, ...expected]);
+  test.each(Object.keys(reusable))(
+    '%s: deploy-kit runs at the commit the workflow was called at (job.workflow_sha), in every job',
+    (file) => {
+      const wf = reusable[file as keyof typeof reusable];
+      const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
+      const source = (wf.jobs.plan.steps as Array<Record<string, any>>)[0]!;
+      expect([source.id, source.env]).toEqual([
+        'source',
+        {
+          WORKFLOW_REPOSITORY: '${{ job.workflow_repository }}',
+          WORKFLOW_SHA: '${{ job.workflow_sha }}',
+          DEPLOY_KIT_REPOSITORY: '${{ inputs.deploy-kit-repository }}',
+          DEPLOY_KIT_REF: '${{ inputs.deploy-kit-ref }}',
+        },
+      ]);
+      // the inputs are read only there; every checkout of deploy-kit takes the plan's answer
+      expect(text.match(/inputs\.deploy-kit-(ref|repository)/g)).toHaveLength(2);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        for (const step of (job.steps as Array<Record<string, any>>).filter((s) => s.with?.path === '.deploy-kit')) {
+          const expected =
+            name === 'plan'
+              ? ['${{ steps.source.outputs.repository }}', '${{ steps.source.outputs.sha }}']
+              : ['${{ needs.plan.outputs.deploy-kit-repository }}', '${{ needs.plan.outputs.deploy-kit-sha }}'];
+          expect([file, name, step.with.repository, step.with.ref]).toEqual([file, name, ...expected]);
+        }
       }
-    }
-    expect(wf.jobs.plan.outputs).toMatchObject({ 'deploy-kit-repository': '${{ steps.source.outputs.repository }}', 'deploy-kit-sha': '${{ steps.source.outputs.sha }}' });
-    expect(source.run).toBe((reusable['release.yml'].jobs.plan.steps as Array<Record<string, any>>)[0]!.run); // one script in both
-  });
+      expect(wf.jobs.plan.outputs).toMatchObject({
+        'deploy-kit-repository': '${{ steps.source.outputs.repository }}',
+        'deploy-kit-sha': '${{ steps.source.outputs.sha }}',
+      });
+      expect(source.run).toBe((reusable['release.yml'].jobs.plan.steps as Array<Record<string, any>>)[0]!.run); // one script in both
+    },
+  );
 
   const SHA_A = 'a'.repeat(40);
   const SHA_B = 'b'.repeat(40);
   test.each([
-    ['GitHub gives the commit', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A }, 0, `repository=acme/deploy-kit\nsha=${SHA_A}`],
-    ['the same commit given again', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'Acme/Deploy-Kit', DEPLOY_KIT_REF: SHA_A }, 0, `sha=${SHA_A}`],
-    ['another ref than the one called', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REF: 'v1' }, 1, 'Input "deploy-kit-ref": is v1, but this workflow was called at acme/deploy-kit@' + SHA_A],
-    ['another repository than the one called', { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'evil/deploy-kit' }, 1, 'Input "deploy-kit-repository": is evil/deploy-kit'],
-    ['no job.workflow_sha (GHES, act): a full SHA', { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: SHA_B }, 0, `repository=org/deploy-kit\nsha=${SHA_B}`],
-    ['no job.workflow_sha: a movable tag is refused', { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: 'v1' }, 1, 'a tag or branch can move and is refused'],
+    [
+      'GitHub gives the commit',
+      { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A },
+      0,
+      `repository=acme/deploy-kit\nsha=${SHA_A}`,
+    ],
+    [
+      'the same commit given again',
+      { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'Acme/Deploy-Kit', DEPLOY_KIT_REF: SHA_A },
+      0,
+      `sha=${SHA_A}`,
+    ],
+    [
+      'another ref than the one called',
+      { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REF: 'v1' },
+      1,
+      'Input "deploy-kit-ref": is v1, but this workflow was called at acme/deploy-kit@' + SHA_A,
+    ],
+    [
+      'another repository than the one called',
+      { WORKFLOW_REPOSITORY: 'acme/deploy-kit', WORKFLOW_SHA: SHA_A, DEPLOY_KIT_REPOSITORY: 'evil/deploy-kit' },
+      1,
+      'Input "deploy-kit-repository": is evil/deploy-kit',
+    ],
+    [
+      'no job.workflow_sha (GHES, act): a full SHA',
+      { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: SHA_B },
+      0,
+      `repository=org/deploy-kit\nsha=${SHA_B}`,
+    ],
+    [
+      'no job.workflow_sha: a movable tag is refused',
+      { DEPLOY_KIT_REPOSITORY: 'org/deploy-kit', DEPLOY_KIT_REF: 'v1' },
+      1,
+      'a tag or branch can move and is refused',
+    ],
     ['no job.workflow_sha and no inputs (the old default v1 is gone)', {}, 1, 'job.workflow_sha is empty'],
   ])('the source step: %s', (_what, env, status, expected) => {
     const script = (reusable['release.yml'].jobs.plan.steps as Array<Record<string, any>>)[0]!.run as string;
     const dir = mkdtempSync(join(work, 'source-'));
     const output = join(dir, 'output');
     writeFileSync(output, '');
-    const r = spawnSync('bash', ['-c', script], { env: { PATH: process.env.PATH, GITHUB_OUTPUT: output, WORKFLOW_REPOSITORY: '', WORKFLOW_SHA: '', DEPLOY_KIT_REPOSITORY: '', DEPLOY_KIT_REF: '', ...env }, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', script], {
+      env: {
+        PATH: process.env.PATH,
+        GITHUB_OUTPUT: output,
+        WORKFLOW_REPOSITORY: '',
+        WORKFLOW_SHA: '',
+        DEPLOY_KIT_REPOSITORY: '',
+        DEPLOY_KIT_REF: '',
+        ...env,
+      },
+      encoding: 'utf8',
+    });
     expect([r.status, status === 0 ? readFileSync(output, 'utf8') : r.stdout]).toEqual([status, expect.stringContaining(expected)]);
   });
 
-  test.each(Object.keys(reusable))('%s: workflow_call, least privilege with id-token, environment + concurrency per environment, pinned actions', (file) => {
-    const wf = reusable[file as keyof typeof reusable];
-    expect(Object.keys(wf.on)).toEqual(['workflow_call']);
-    expect(wf.permissions).toEqual({});
-    expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
-    expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
-    expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
-    expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
-    for (const job of Object.values(wf.jobs)) {
-      for (const step of job.steps as Array<Record<string, string>>) {
-        if (!step.uses || step.uses.startsWith('./')) continue;
-        expect([step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(step.uses)]).toEqual([step.uses, true]);
+  test.each(Object.keys(reusable))(
+    '%s: workflow_call, least privilege with id-token, environment + concurrency per environment, pinned actions',
+    (file) => {
+      const wf = reusable[file as keyof typeof reusable];
+      expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+      expect(wf.permissions).toEqual({});
+      expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
+      expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
+      expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
+      expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
+      for (const job of Object.values(wf.jobs)) {
+        for (const step of job.steps as Array<Record<string, string>>) {
+          if (!step.uses || step.uses.startsWith('./')) continue;
+          expect([step.uses, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/.test(step.uses)]).toEqual([step.uses, true]);
+        }
       }
-    }
-    const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
-    for (const line of text.split('\n').filter((l) => /^\s*-?\s*uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40}/.test(l))) expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
-  });
+      const text = readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8');
+      for (const line of text.split('\n').filter((l) => /^\s*-?\s*uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40}/.test(l)))
+        expect(line).toMatch(/ # v\d+\.\d+\.\d+$/);
+    },
+  );
 
   test.each(Object.keys(reusable))('%s: every `with:` of the release composite and parse-version is a real input', (file) => {
     const wf = reusable[file as keyof typeof reusable];
@@ -744,7 +1217,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       const call = callable[m[1] as keyof typeof callable].on.workflow_call;
       for (const k of Object.keys(job.with ?? {})) if (!(k in call.inputs)) problems.push(`${name}: ${m[1]} has no input ${k}`);
       for (const k of Object.keys(job.secrets ?? {})) if (!(k in call.secrets)) problems.push(`${name}: ${m[1]} has no secret ${k}`);
-      for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>)) if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
+      for (const [k, spec] of Object.entries(call.inputs as Record<string, { required?: boolean }>))
+        if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
       // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
       // issue 16: + deployments (the release job records the deployment; its gate reads the rc's staging deployments; the rollback records itself)
       expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write', deployments: 'write' }]);
@@ -754,7 +1228,11 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
 });
 
 describe('rollback.yml (issue 16)', () => {
-  const wf = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/rollback.yml'), 'utf8')) as { on: Record<string, any>; permissions: unknown; jobs: Record<string, any> };
+  const wf = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows/rollback.yml'), 'utf8')) as {
+    on: Record<string, any>;
+    permissions: unknown;
+    jobs: Record<string, any>;
+  };
   const job = wf.jobs.rollback;
   const steps = job.steps as Array<Record<string, any>>;
   const byId = (id: string) => steps.find((s) => s.id === id)!;
@@ -762,18 +1240,44 @@ describe('rollback.yml (issue 16)', () => {
   test('one job in the environment, under the deploy lock, with least privilege; pinned third-party actions', () => {
     expect([Object.keys(wf.on), wf.permissions, Object.keys(wf.jobs)]).toEqual([['workflow_call'], {}, ['rollback']]);
     expect(job.permissions).toEqual({ contents: 'read', deployments: 'write', 'id-token': 'write' });
-    expect([job.environment, job.concurrency]).toEqual(['${{ inputs.environment }}', { group: 'deploy-kit-deploy-${{ github.repository }}-${{ inputs.environment }}', 'cancel-in-progress': false }]);
+    expect([job.environment, job.concurrency]).toEqual([
+      '${{ inputs.environment }}',
+      { group: 'deploy-kit-deploy-${{ github.repository }}-${{ inputs.environment }}', 'cancel-in-progress': false },
+    ]);
     for (const step of steps) if (step.uses && !step.uses.startsWith('./')) expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
   });
 
   test('target (release-steps rollback-target, values through env) → gitops-dispatch, waited → record-deployment; no migration, no push', () => {
-    expect(steps.map((s) => s.id ?? s.uses?.replace(/@.*/, ''))).toEqual(['source', 'actions/checkout', 'aws', 'aws-actions/configure-aws-credentials', 'aws-actions/configure-aws-credentials', 'target', 'dispatch', 'record']);
+    expect(steps.map((s) => s.id ?? s.uses?.replace(/@.*/, ''))).toEqual([
+      'source',
+      'actions/checkout',
+      'aws',
+      'aws-actions/configure-aws-credentials',
+      'aws-actions/configure-aws-credentials',
+      'target',
+      'dispatch',
+      'record',
+    ]);
     expect(byId('target').run).toBe('node .deploy-kit/dist/release-steps/index.js rollback-target');
-    expect(byId('target').env).toEqual({ ENVIRONMENT: '${{ inputs.environment }}', VERSION: '${{ inputs.version }}', TOKEN: '${{ github.token }}', REGION: '${{ inputs.aws-region }}' });
+    expect(byId('target').env).toEqual({
+      ENVIRONMENT: '${{ inputs.environment }}',
+      VERSION: '${{ inputs.version }}',
+      TOKEN: '${{ github.token }}',
+      REGION: '${{ inputs.aws-region }}',
+    });
     expect(byId('dispatch').uses).toBe('./.deploy-kit/gitops-dispatch');
-    expect(byId('dispatch').with).toMatchObject({ tag: '${{ steps.target.outputs.tag }}', projects: '${{ steps.target.outputs.projects }}', wait: 'completed' });
+    expect(byId('dispatch').with).toMatchObject({
+      tag: '${{ steps.target.outputs.tag }}',
+      projects: '${{ steps.target.outputs.projects }}',
+      wait: 'completed',
+    });
     expect(byId('record').uses).toBe('./.deploy-kit/record-deployment');
-    expect(byId('record').with).toMatchObject({ tag: '${{ steps.target.outputs.tag }}', description: '${{ steps.target.outputs.description }}', artifacts: '${{ steps.target.outputs.artifacts }}', 'schema-version': '${{ steps.target.outputs.schema-version }}' });
+    expect(byId('record').with).toMatchObject({
+      tag: '${{ steps.target.outputs.tag }}',
+      description: '${{ steps.target.outputs.description }}',
+      artifacts: '${{ steps.target.outputs.artifacts }}',
+      'schema-version': '${{ steps.target.outputs.schema-version }}',
+    });
     const text = readFileSync(join(REPO_ROOT, '.github/workflows/rollback.yml'), 'utf8');
     expect(text).not.toMatch(/migrate-job|push-artifacts|\.\/\.deploy-kit\/release\b/);
     for (const step of steps) if (typeof step.run === 'string') expect(step.run).not.toContain('${{');
@@ -800,9 +1304,16 @@ describe('release/README.md "Reusable workflows" tables match release.yml and pr
   };
   /** Rows (cells, trimmed) of the one table whose first header cell is `first`. */
   const tableRows = (text: string, first: string): string[][] => {
-    const cells = (line: string) => line.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).map((c) => c.trim());
+    const cells = (line: string) =>
+      line
+        .trim()
+        .replace(/^\||\|$/g, '')
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim());
     const lines = text.split('\n');
-    const starts = lines.flatMap((l, i) => (l.startsWith('|') && cells(l)[0] === first && /^\|[-| :]+\|$/.test(lines[i + 1] ?? '') ? [i] : []));
+    const starts = lines.flatMap((l, i) =>
+      l.startsWith('|') && cells(l)[0] === first && /^\|[-| :]+\|$/.test(lines[i + 1] ?? '') ? [i] : [],
+    );
     if (starts.length !== 1) throw new Error(`expected one table headed "${first}", found ${starts.length}`);
     const rows: string[][] = [];
     for (let i = starts[0]! + 2; i < lines.length && lines[i]!.startsWith('|'); i++) rows.push(cells(lines[i]!));
@@ -815,12 +1326,28 @@ describe('release/README.md "Reusable workflows" tables match release.yml and pr
   const section = sectionOf(readme, '## Reusable workflows');
   const files = ['release.yml', 'promote.yml'] as const;
   const call = (file: string) =>
-    (parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as { on: { workflow_call: Record<'inputs' | 'secrets' | 'outputs', Record<string, Spec>> } }).on.workflow_call;
+    (
+      parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as {
+        on: { workflow_call: Record<'inputs' | 'secrets' | 'outputs', Record<string, Spec>> };
+      }
+    ).on.workflow_call;
   const docs = (file: string) => sectionOf(section, `### \`${file}\``);
 
   test.each(files)('%s: every workflow_call input, in order, with its type, required, default and description', (file) => {
-    const expected = Object.entries(call(file).inputs).map(([k, v]) => [k, v.type, v.required ? 'yes' : 'no', v.default === undefined ? undefined : String(v.default), v.description]);
-    const documented = tableRows(docs(file), 'input').map(([n, type, required, dflt, description]) => [name(n!), type, required, defaultOf(dflt!), description]);
+    const expected = Object.entries(call(file).inputs).map(([k, v]) => [
+      k,
+      v.type,
+      v.required ? 'yes' : 'no',
+      v.default === undefined ? undefined : String(v.default),
+      v.description,
+    ]);
+    const documented = tableRows(docs(file), 'input').map(([n, type, required, dflt, description]) => [
+      name(n!),
+      type,
+      required,
+      defaultOf(dflt!),
+      description,
+    ]);
     expect(documented).toEqual(expected);
   });
 
@@ -839,9 +1366,12 @@ describe('release/README.md "Reusable workflows" tables match release.yml and pr
     const missing: string[] = [];
     for (const file of readdirSync(join(REPO_ROOT, 'examples/.github/workflows')).filter((f) => f.endsWith('.yml'))) {
       if (!walk.includes(`[\`${file}\`]`)) missing.push(`${file}: not linked`);
-      const wf = parseYaml(readFileSync(join(REPO_ROOT, 'examples/.github/workflows', file), 'utf8')) as { jobs: Record<string, { with?: Record<string, unknown>; secrets?: Record<string, string> }> };
+      const wf = parseYaml(readFileSync(join(REPO_ROOT, 'examples/.github/workflows', file), 'utf8')) as {
+        jobs: Record<string, { with?: Record<string, unknown>; secrets?: Record<string, string> }>;
+      };
       for (const job of Object.values(wf.jobs)) {
-        for (const k of Object.keys(job.with ?? {})) if (!walk.includes(`${k}:`) && !walk.includes(`\`${k}\``)) missing.push(`${file}: with ${k}`);
+        for (const k of Object.keys(job.with ?? {}))
+          if (!walk.includes(`${k}:`) && !walk.includes(`\`${k}\``)) missing.push(`${file}: with ${k}`);
         for (const [k, v] of Object.entries(job.secrets ?? {})) {
           const source = /secrets\.(\w+)/.exec(v)?.[1] ?? v;
           for (const s of [k, source]) if (!walk.includes(s)) missing.push(`${file}: secret ${s}`);

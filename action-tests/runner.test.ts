@@ -71,9 +71,23 @@ describe('file commands', () => {
     ['value keeps later = signs', 'a=b=c\n', [['a', 'b=c']]],
     ['= before << is name=value', 'a=x<<y\n', [['a', 'x<<y']]],
     ['<< before = is a heredoc', 'a<<E=\nv\nE=\n', [['a', 'v']]],
-    ['CRLF lines', 'a=1\r\nb<<E\r\nl1\r\nl2\r\nE\r\n', [['a', '1'], ['b', 'l1\r\nl2']]],
+    [
+      'CRLF lines',
+      'a=1\r\nb<<E\r\nl1\r\nl2\r\nE\r\n',
+      [
+        ['a', '1'],
+        ['b', 'l1\r\nl2'],
+      ],
+    ],
     ['empty heredoc', 'a<<E\nE\n', [['a', '']]],
-    ['blank lines skipped, last wins later', '\na=1\n\na=2\n', [['a', '1'], ['a', '2']]],
+    [
+      'blank lines skipped, last wins later',
+      '\na=1\n\na=2\n',
+      [
+        ['a', '1'],
+        ['a', '2'],
+      ],
+    ],
     ['no trailing newline', 'a=1', [['a', '1']]],
   ])('parseFileCommand: %s', (_label, text, expected) => {
     expect(parseFileCommand(text)).toEqual(expected);
@@ -125,7 +139,7 @@ describe('inputs', () => {
   });
 
   test('an input that action.yml does not declare is a test bug and throws', async () => {
-    await expect(run('inputs', { inputs: { 'tag_prefix': 'x' } })).rejects.toThrow(
+    await expect(run('inputs', { inputs: { tag_prefix: 'x' } })).rejects.toThrow(
       /Unexpected input\(s\) 'tag_prefix' for action "fake"; valid inputs are \['tag-prefix', 'dry run'/,
     );
   });
@@ -160,9 +174,7 @@ describe('environment', () => {
       expect(keys).not.toContain('NODE_OPTIONS');
       expect(keys).not.toContain('JEST_WORKER_ID');
       expect(keys).not.toContain('GITHUB_TOKEN');
-      const unexpected = keys.filter(
-        (k) => !/^(PATH|HOME|LANG|TZ|CI|MODE|GITHUB_[A-Z_]+|RUNNER_[A-Z_]+|INPUT_.+)$/.test(k),
-      );
+      const unexpected = keys.filter((k) => !/^(PATH|HOME|LANG|TZ|CI|MODE|GITHUB_[A-Z_]+|RUNNER_[A-Z_]+|INPUT_.+)$/.test(k));
       expect(unexpected).toEqual([]);
       expect(keys).not.toContain('RUNNER_DEBUG');
       expect(keys).not.toContain('ACTIONS_STEP_DEBUG');
@@ -205,10 +217,28 @@ describe('environment', () => {
         ACTIONS_STEP_DEBUG: 'true',
         STATE_pid: '7',
       });
-      for (const k of ['GITHUB_RUN_ID', 'GITHUB_RUN_NUMBER', 'GITHUB_RUN_ATTEMPT', 'GITHUB_ACTOR', 'GITHUB_WORKFLOW', 'GITHUB_JOB', 'GITHUB_ACTION', 'RUNNER_NAME']) {
+      for (const k of [
+        'GITHUB_RUN_ID',
+        'GITHUB_RUN_NUMBER',
+        'GITHUB_RUN_ATTEMPT',
+        'GITHUB_ACTOR',
+        'GITHUB_WORKFLOW',
+        'GITHUB_JOB',
+        'GITHUB_ACTION',
+        'RUNNER_NAME',
+      ]) {
         expect(vars[k]).toMatch(/\S/);
       }
-      for (const k of ['GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_EVENT_PATH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE']) {
+      for (const k of [
+        'GITHUB_OUTPUT',
+        'GITHUB_ENV',
+        'GITHUB_PATH',
+        'GITHUB_STATE',
+        'GITHUB_STEP_SUMMARY',
+        'GITHUB_EVENT_PATH',
+        'RUNNER_TEMP',
+        'RUNNER_TOOL_CACHE',
+      ]) {
         expect(vars[k]).toMatch(/^\//);
         expect(vars[k]!.startsWith(workspace)).toBe(false);
       }
@@ -228,7 +258,11 @@ describe('environment', () => {
     ['refs/pull/12/merge', '12/merge', 'branch'],
     ['refs/tags/v1', 'v1', 'tag'],
   ])('ref %s -> GITHUB_REF_NAME %s, GITHUB_REF_TYPE %s', async (ref, name, type) => {
-    const r = await run('env', { ref, eventName: 'pull_request', event: { pull_request: { head: { ref: 'feat' }, base: { ref: 'main' } } } });
+    const r = await run('env', {
+      ref,
+      eventName: 'pull_request',
+      event: { pull_request: { head: { ref: 'feat' }, base: { ref: 'main' } } },
+    });
     const vars: Record<string, string> = JSON.parse(r.outputs.vars!);
     expect([vars.GITHUB_REF_NAME, vars.GITHUB_REF_TYPE, vars.GITHUB_HEAD_REF, vars.GITHUB_BASE_REF]).toEqual([name, type, 'feat', 'main']);
   });
@@ -248,20 +282,22 @@ describe('workflow commands', () => {
       { level: 'error', message: 'bad % value', properties: { file: 'src/b,c.ts', line: '10', col: '2' } },
     ]);
     expect(r.outputs).toEqual({ legacy: 'old-style' });
-    expect(r.problems).toEqual([
-      'deprecated ::set-output command used (name=legacy); write to $GITHUB_OUTPUT instead',
-    ]);
-    expect(r.log.split('\n')).toEqual([
-      'plain line',
-      '##[group]Resolve % things',
-      '##[warning]Heads up: src/a.ts:3: first\nsecond',
-      '##[notice]note with %3A and %2C kept literal in data',
-      '##[endgroup]',
-      '##[error]src/b,c.ts:10:2: bad % value',
-      '::unknown-command::stays in log',
-      '::error::not a command while stopped',
-      '##[notice]after resume',
-    ].join('\n').split('\n'));
+    expect(r.problems).toEqual(['deprecated ::set-output command used (name=legacy); write to $GITHUB_OUTPUT instead']);
+    expect(r.log.split('\n')).toEqual(
+      [
+        'plain line',
+        '##[group]Resolve % things',
+        '##[warning]Heads up: src/a.ts:3: first\nsecond',
+        '##[notice]note with %3A and %2C kept literal in data',
+        '##[endgroup]',
+        '##[error]src/b,c.ts:10:2: bad % value',
+        '::unknown-command::stays in log',
+        '::error::not a command while stopped',
+        '##[notice]after resume',
+      ]
+        .join('\n')
+        .split('\n'),
+    );
     expect(() => expectSuccess(r)).toThrow(/::error:: annotation.*runner problem/);
   });
 
@@ -336,9 +372,7 @@ describe('secret leak check', () => {
       },
       [s, '', '   '],
     );
-    expect(leaks.map((l) => l.where)).toEqual([
-      'stdout', 'stderr', 'summary', 'outputs.a', `outputs.${s}`, 'env.E', 'state.S', 'path[0]',
-    ]);
+    expect(leaks.map((l) => l.where)).toEqual(['stdout', 'stderr', 'summary', 'outputs.a', `outputs.${s}`, 'env.E', 'state.S', 'path[0]']);
     expect(leaks.every((l) => l.redacted === 'hu***(14 chars)')).toBe(true);
   });
 });

@@ -29,7 +29,10 @@ const callers: Caller[] = readdirSync(EXAMPLES)
   .filter((f) => f.endsWith('.yml'))
   .sort()
   .flatMap((file) => {
-    const wf = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8')) as { on: { push?: { tags?: string[] } }; jobs: Record<string, { with?: Record<string, unknown> }> };
+    const wf = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8')) as {
+      on: { push?: { tags?: string[] } };
+      jobs: Record<string, { with?: Record<string, unknown> }>;
+    };
     const tags = wf.on.push?.tags;
     if (!tags) return [];
     const job = Object.values(wf.jobs)[0]!;
@@ -115,32 +118,71 @@ describe('GitHub filter patterns, as the workflow syntax reference documents the
 
 // --- the example callers -------------------------------------------------------------------------
 const BUILDS = ['', '+x', '+build.7', '+x-alpha.1', '+rc.1', '+x.beta.1', '+a+b', '+', '+x/y', '+-alpha.1'];
-const IDS = ['alpha', 'beta', 'rc', 'RC', 'Alpha', 'BETA', 'release', 'preview', 'x', 'rc1', 'rc-1', 'alpha-rc', 'rc-alpha', '1', '01', '0', '1-rc', 'beta-', '-rc', ''];
+const IDS = [
+  'alpha',
+  'beta',
+  'rc',
+  'RC',
+  'Alpha',
+  'BETA',
+  'release',
+  'preview',
+  'x',
+  'rc1',
+  'rc-1',
+  'alpha-rc',
+  'rc-alpha',
+  '1',
+  '01',
+  '0',
+  '1-rc',
+  'beta-',
+  '-rc',
+  '',
+];
 const PREFIXES = ['v', 'V', '', 'vv', 'v-', 'orders/v', 'orders/V', 'release/v', 'refs/tags/v', 'refs/heads/v'];
 const CORES = ['1.2.3', '10.20.30', '0.0.0', '01.2.3', '1.02.3', '1.2', '1.2.3.4', '1.2.3x', '99999999999999999999.0.0', '1..3'];
 
 /** Prerelease parts: none, or one identifier with an optional number (`-rc`, `-rc.1`, `-RC.01`, `-rc.1.2`). */
 const SINGLES = ['', ...IDS.flatMap((id) => ['', '.1', '.01', '.10', '.1.2', '.x'].map((n) => `-${id}${n}`))];
 /** Prerelease chains: two of those joined by `-`, `.` or `--` (`-beta.1-rc.2`, `-rc.1.alpha`, `-alpha--rc.2`). */
-const CHAINS = IDS.flatMap((a) => ['', '.1'].flatMap((n) => ['-', '.', '--'].flatMap((sep) => IDS.flatMap((b) => ['', '.2'].map((m) => `-${a}${n}${sep}${b}${m}`)))));
+const CHAINS = IDS.flatMap((a) =>
+  ['', '.1'].flatMap((n) => ['-', '.', '--'].flatMap((sep) => IDS.flatMap((b) => ['', '.2'].map((m) => `-${a}${n}${sep}${b}${m}`)))),
+);
 
 /** The tricky tags: every prefix × core × single prerelease × build, and every chain (with and without build metadata) on v1.2.3 and V1.2.3. */
 function trickyTags(): string[] {
   const all = new Set<string>([
-    'v1.2.3-beta.1-rc.2', 'v1.2.3+x-alpha.1', 'v1.2.3-rc.1+build-alpha.1', 'v1.2.3--rc.1', 'v1.2.3-rc..1',
-    'v1.2.3-rc.1-', 'v1.2.3-rc.1/x', 'v1.2.3-rc.1.2', 'v1.2.3-alpha.1-rc.2', 'v1.2.3-rc.1-alpha.1', 'v1.2.3-rc.1.alpha.1',
+    'v1.2.3-beta.1-rc.2',
+    'v1.2.3+x-alpha.1',
+    'v1.2.3-rc.1+build-alpha.1',
+    'v1.2.3--rc.1',
+    'v1.2.3-rc..1',
+    'v1.2.3-rc.1-',
+    'v1.2.3-rc.1/x',
+    'v1.2.3-rc.1.2',
+    'v1.2.3-alpha.1-rc.2',
+    'v1.2.3-rc.1-alpha.1',
+    'v1.2.3-rc.1.alpha.1',
   ]);
-  for (const prefix of PREFIXES) for (const core of CORES) for (const pre of SINGLES) for (const build of BUILDS) all.add(`${prefix}${core}${pre}${build}`);
-  for (const prefix of ['v', 'V']) for (const pre of CHAINS) for (const build of ['', '+x', '+x-alpha.1', '+rc.1']) all.add(`${prefix}1.2.3${pre}${build}`);
+  for (const prefix of PREFIXES)
+    for (const core of CORES) for (const pre of SINGLES) for (const build of BUILDS) all.add(`${prefix}${core}${pre}${build}`);
+  for (const prefix of ['v', 'V'])
+    for (const pre of CHAINS) for (const build of ['', '+x', '+x-alpha.1', '+rc.1']) all.add(`${prefix}1.2.3${pre}${build}`);
   return [...all];
 }
 
-describe('the example callers: triggers derived from parse-version\'s rules', () => {
+describe("the example callers: triggers derived from parse-version's rules", () => {
   const byEnvironment = channelsByEnvironment(DEFAULT_ENVIRONMENT_RULES);
 
-  test('dev, staging and production declare their environment, and their on.push.tags are tagFilters of that environment\'s channels', () => {
-    expect(callers.map((c) => [c.file, c.environment])).toEqual([['dev.yml', 'development'], ['production.yml', 'production'], ['staging.yml', 'staging']]);
-    for (const c of callers) expect([c.file, c.tags]).toEqual([c.file, tagFilters({ tagPrefix: 'v', channels: byEnvironment.get(c.environment)! })]);
+  test("dev, staging and production declare their environment, and their on.push.tags are tagFilters of that environment's channels", () => {
+    expect(callers.map((c) => [c.file, c.environment])).toEqual([
+      ['dev.yml', 'development'],
+      ['production.yml', 'production'],
+      ['staging.yml', 'staging'],
+    ]);
+    for (const c of callers)
+      expect([c.file, c.tags]).toEqual([c.file, tagFilters({ tagPrefix: 'v', channels: byEnvironment.get(c.environment)! })]);
   });
 
   test.each([
@@ -150,34 +192,38 @@ describe('the example callers: triggers derived from parse-version\'s rules', ()
     ['v1.2.3', 'production.yml', 'production'],
     ['v1.2.3+x-alpha.1', 'production.yml', 'production'], // build metadata, not a prerelease: production
   ])('%s starts only %s and deploys to %s', (tag, file, environment) => {
-    for (const ignoreCase of [false, true]) expect(callers.filter((c) => tagMatches(c.tags, tag, { ignoreCase })).map((c) => c.file)).toEqual([file]);
+    for (const ignoreCase of [false, true])
+      expect(callers.filter((c) => tagMatches(c.tags, tag, { ignoreCase })).map((c) => c.file)).toEqual([file]);
     expect(resolution(`refs/tags/${tag}`)).toBe(environment);
   });
 
   const tags = trickyTags();
-  test.each([false, true])(`every one of ${tags.length} tricky tags that starts a caller resolves to that caller's environment or is refused (ignoreCase: %s)`, (ignoreCase) => {
-    const wrong: string[] = [];
-    let deployed = 0;
-    let refused = 0;
-    for (const tag of tags) {
-      for (const c of callers) {
-        if (!tagMatches(c.tags, tag, { ignoreCase })) continue;
-        // GITHUB_REF for a tag push, and the bare name a caller might pass as `ref`.
-        for (const ref of [`refs/tags/${tag}`, tag]) {
-          const outcome = resolution(ref);
-          if (outcome === 'refused') refused++;
-          else if (outcome === c.environment) deployed++;
-          else wrong.push(`${tag} (as ${ref}) starts ${c.file} (${c.environment}) but resolves to ${outcome}`);
+  test.each([false, true])(
+    `every one of ${tags.length} tricky tags that starts a caller resolves to that caller's environment or is refused (ignoreCase: %s)`,
+    (ignoreCase) => {
+      const wrong: string[] = [];
+      let deployed = 0;
+      let refused = 0;
+      for (const tag of tags) {
+        for (const c of callers) {
+          if (!tagMatches(c.tags, tag, { ignoreCase })) continue;
+          // GITHUB_REF for a tag push, and the bare name a caller might pass as `ref`.
+          for (const ref of [`refs/tags/${tag}`, tag]) {
+            const outcome = resolution(ref);
+            if (outcome === 'refused') refused++;
+            else if (outcome === c.environment) deployed++;
+            else wrong.push(`${tag} (as ${ref}) starts ${c.file} (${c.environment}) but resolves to ${outcome}`);
+          }
         }
       }
-    }
-    expect(wrong).toEqual([]);
-    // Not vacuous: the release tags among them do start their callers.
-    expect(deployed).toBeGreaterThan(100);
-    expect(refused).toBeGreaterThan(10); // e.g. v01.2.3-rc.1: started, refused by parse-version in plan
-  });
+      expect(wrong).toEqual([]);
+      // Not vacuous: the release tags among them do start their callers.
+      expect(deployed).toBeGreaterThan(100);
+      expect(refused).toBeGreaterThan(10); // e.g. v01.2.3-rc.1: started, refused by parse-version in plan
+    },
+  );
 
-  test('the previous filters let issue 20\'s tags start another environment\'s caller, and the plan\'s environment check refuses each one', () => {
+  test("the previous filters let issue 20's tags start another environment's caller, and the plan's environment check refuses each one", () => {
     const previous: Caller[] = [
       { file: 'dev.yml', environment: 'development', tags: ['v*-alpha.*', 'v*-beta.*'] },
       { file: 'staging.yml', environment: 'staging', tags: ['v*-rc.*'] },
@@ -191,7 +237,9 @@ describe('the example callers: triggers derived from parse-version\'s rules', ()
       }
     }
     const shown = crossed.map(([tag, c, outcome]) => `${tag}: ${c.file} → ${outcome}`);
-    expect(shown).toEqual(expect.arrayContaining(['v1.2.3-beta.1-rc.2: staging.yml → development', 'v1.2.3+x-alpha.1: dev.yml → production']));
+    expect(shown).toEqual(
+      expect.arrayContaining(['v1.2.3-beta.1-rc.2: staging.yml → development', 'v1.2.3+x-alpha.1: dev.yml → production']),
+    );
     // The check depends on the declared and the resolved environment: run it for issue 20's two tags
     // and for the first tag of every other (caller, resolved environment) pair.
     const issueTags = ['v1.2.3-beta.1-rc.2', 'v1.2.3+x-alpha.1'];
@@ -203,23 +251,42 @@ describe('the example callers: triggers derived from parse-version\'s rules', ()
     expect(samples.size).toBeGreaterThanOrEqual(4);
     for (const [tag, c, outcome] of samples.values()) {
       const r = checkEnvironment({ EXPECTED: c.environment, TAG: tag, ENVIRONMENT: outcome });
-      expect([tag, r.status, r.out]).toEqual([tag, 1, expect.stringContaining(`but this caller declared environment: ${c.environment}. Refusing to run`)]);
+      expect([tag, r.status, r.out]).toEqual([
+        tag,
+        1,
+        expect.stringContaining(`but this caller declared environment: ${c.environment}. Refusing to run`),
+      ]);
     }
   });
 });
 
 // --- release/environment-check.sh -----------------------------------------------------------------
 function checkEnvironment(env: Record<string, string>) {
-  const r = spawnSync('bash', [join(REPO_ROOT, 'release/environment-check.sh')], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' });
+  const r = spawnSync('bash', [join(REPO_ROOT, 'release/environment-check.sh')], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
   return { status: r.status, out: r.stdout + r.stderr };
 }
 
-describe('release/environment-check.sh (the plan job\'s last step)', () => {
+describe("release/environment-check.sh (the plan job's last step)", () => {
   test.each([
-    [{ EXPECTED: 'staging', TAG: 'v1.2.3-rc.1', ENVIRONMENT: 'staging' }, 0, 'Tag v1.2.3-rc.1 deploys to staging, the environment this caller declared.'],
+    [
+      { EXPECTED: 'staging', TAG: 'v1.2.3-rc.1', ENVIRONMENT: 'staging' },
+      0,
+      'Tag v1.2.3-rc.1 deploys to staging, the environment this caller declared.',
+    ],
     [{ EXPECTED: 'Production', TAG: 'v1.2.3', ENVIRONMENT: 'production' }, 0, 'deploys to production'], // environment names are case-insensitive
-    [{ EXPECTED: 'staging', TAG: 'v1.2.3-beta.1-rc.2', ENVIRONMENT: 'development' }, 1, '::error title=environment::Tag v1.2.3-beta.1-rc.2 deploys to development (parse-version with the "environments" rules), but this caller declared environment: staging. Refusing to run'],
-    [{ EXPECTED: 'development', TAG: 'v1.2.3+x-alpha.1', ENVIRONMENT: 'production' }, 1, "development's credentials would deploy to production"],
+    [
+      { EXPECTED: 'staging', TAG: 'v1.2.3-beta.1-rc.2', ENVIRONMENT: 'development' },
+      1,
+      '::error title=environment::Tag v1.2.3-beta.1-rc.2 deploys to development (parse-version with the "environments" rules), but this caller declared environment: staging. Refusing to run',
+    ],
+    [
+      { EXPECTED: 'development', TAG: 'v1.2.3+x-alpha.1', ENVIRONMENT: 'production' },
+      1,
+      "development's credentials would deploy to production",
+    ],
     [{ EXPECTED: '', TAG: 'v1.2.3', ENVIRONMENT: 'production' }, 1, 'Input "environment": is empty'],
     [{ EXPECTED: 'staging', TAG: '', ENVIRONMENT: '' }, 1, "release.yml releases tags only; this ref has tag '' and environment ''."],
     [{ EXPECTED: 'production', TAG: '', ENVIRONMENT: '', WORKFLOW: 'promote.yml' }, 1, 'promote makes releases from tags only'],
@@ -230,13 +297,25 @@ describe('release/environment-check.sh (the plan job\'s last step)', () => {
     expect(r.out.split('\n').filter((l) => l.startsWith('::')).length).toBeLessThanOrEqual(1);
   });
 
-  test('both reusable workflows run it as the plan\'s last step, after parse-version, with the caller\'s environment input', () => {
+  test("both reusable workflows run it as the plan's last step, after parse-version, with the caller's environment input", () => {
     for (const file of ['release.yml', 'promote.yml']) {
-      const wf = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as { on: { workflow_call: { inputs: Record<string, { required?: boolean }> } }; jobs: Record<string, { steps: Array<Record<string, any>> }> };
+      const wf = parseYaml(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as {
+        on: { workflow_call: { inputs: Record<string, { required?: boolean }> } };
+        jobs: Record<string, { steps: Array<Record<string, any>> }>;
+      };
       expect([file, wf.on.workflow_call.inputs.environment?.required]).toEqual([file, true]);
       const steps = wf.jobs.plan!.steps;
       const last = steps.at(-1)!;
-      expect([file, last.run, last.env]).toEqual([file, 'bash .deploy-kit/release/environment-check.sh', { EXPECTED: '${{ inputs.environment }}', TAG: '${{ steps.v.outputs.tag }}', ENVIRONMENT: '${{ steps.v.outputs.environment }}', WORKFLOW: file }]);
+      expect([file, last.run, last.env]).toEqual([
+        file,
+        'bash .deploy-kit/release/environment-check.sh',
+        {
+          EXPECTED: '${{ inputs.environment }}',
+          TAG: '${{ steps.v.outputs.tag }}',
+          ENVIRONMENT: '${{ steps.v.outputs.environment }}',
+          WORKFLOW: file,
+        },
+      ]);
       expect(steps.at(-2)!.id).toBe('v');
     }
     execFileSync('bash', ['-n', join(REPO_ROOT, 'release/environment-check.sh')]);

@@ -19,13 +19,25 @@ import { printTable } from './table.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TOKEN = 'ghp_BenchGitopsToken0123456789abcdefghijkl';
 const REPO = 'example-org/gitops-staging';
-const PREFLIGHT = new Set(['repos/get', 'actions/list-repo-workflows', 'actions/get-workflow', 'repos/get-content', 'git/get-ref', 'users/get-authenticated']);
+const PREFLIGHT = new Set([
+  'repos/get',
+  'actions/list-repo-workflows',
+  'actions/get-workflow',
+  'repos/get-content',
+  'git/get-ref',
+  'users/get-authenticated',
+]);
 const FIND = new Set(['actions/list-workflow-runs', 'actions/list-jobs-for-workflow-run']);
 
 const lifecycle = (polls) => ({ mode: 'reads', queuedReads: 2, runningReads: polls - 3, conclusion: 'success' });
 
 async function withFake(fakeModule, flavor, polls, fn) {
-  const fake = await fakeModule.startGitHubFake({ flavor, repos: { [REPO]: { files: { '.github/workflows/update.yml': fakeModule.UPDATE_PROJECT_LIST } } }, tokens: { [TOKEN]: { login: 'deploy-bot' } }, lifecycle: lifecycle(polls) });
+  const fake = await fakeModule.startGitHubFake({
+    flavor,
+    repos: { [REPO]: { files: { '.github/workflows/update.yml': fakeModule.UPDATE_PROJECT_LIST } } },
+    tokens: { [TOKEN]: { login: 'deploy-bot' } },
+    lifecycle: lifecycle(polls),
+  });
   try {
     const extra = await fn(fake);
     return { fake, stats: fake.stats(), requests: [...fake.requests], violations: fake.describeViolations(), ...extra };
@@ -37,7 +49,9 @@ async function withFake(fakeModule, flavor, polls, fn) {
 function phases(requests) {
   const count = (pred) => requests.filter(pred).length;
   const dispatchAt = requests.findIndex((q) => q.operationId === 'actions/create-workflow-dispatch');
-  const polls = requests.filter((q) => q.operationId === 'actions/get-workflow-run' || (q.operationId === 'actions/list-workflow-runs' && q.poll));
+  const polls = requests.filter(
+    (q) => q.operationId === 'actions/get-workflow-run' || (q.operationId === 'actions/list-workflow-runs' && q.poll),
+  );
   return {
     preflight: count((q) => PREFLIGHT.has(q.operationId)),
     dispatch: count((q) => q.operationId === 'actions/create-workflow-dispatch'),
@@ -51,7 +65,15 @@ function phases(requests) {
 async function ours(harness, fakeModule, flavor, polls) {
   return withFake(fakeModule, flavor, polls, async (fake) => {
     const r = await harness.runAction('gitops-dispatch', {
-      inputs: { environment: 'staging', tag: 'v1.4.0', projects: 'ms_core ms_payments', 'update-routes': 'true', token: TOKEN, 'poll-interval': '100ms', timeout: '60s' },
+      inputs: {
+        environment: 'staging',
+        tag: 'v1.4.0',
+        projects: 'ms_core ms_payments',
+        'update-routes': 'true',
+        token: TOKEN,
+        'poll-interval': '100ms',
+        timeout: '60s',
+      },
       env: { GITHUB_API_URL: fake.apiUrl, GITHUB_SERVER_URL: fake.serverUrl },
       secrets: [TOKEN],
       timeoutMs: 60_000,
@@ -75,14 +97,21 @@ async function naive(fakeModule, polls, { details }) {
     const { body: list } = await api('GET', `/repos/${REPO}/actions/workflows?per_page=100`);
     const workflow = list.workflows.find((w) => w.name === 'Update Project List Version');
     const inputs = { newVersion: 'v1.4.0', projectNames: 'ms_core ms_payments', updatesRoutes: 'true' };
-    const dispatched = await api('POST', `/repos/${REPO}/actions/workflows/${workflow.id}/dispatches`, { ref: 'main', inputs, ...(details ? { return_run_details: true } : {}) });
+    const dispatched = await api('POST', `/repos/${REPO}/actions/workflows/${workflow.id}/dispatches`, {
+      ref: 'main',
+      inputs,
+      ...(details ? { return_run_details: true } : {}),
+    });
     const started = new Date(Date.now() - 2000).toISOString().replace(/\.\d+Z$/, 'Z');
     let runId = details ? dispatched.body.workflow_run_id : undefined;
     for (let i = 0; i < 500; i++) {
       let run;
       if (details) run = (await api('GET', `/repos/${REPO}/actions/runs/${runId}`)).body;
       else {
-        const { body } = await api('GET', `/repos/${REPO}/actions/workflows/${workflow.id}/runs?event=workflow_dispatch&created=${encodeURIComponent(`>=${started}`)}`);
+        const { body } = await api(
+          'GET',
+          `/repos/${REPO}/actions/workflows/${workflow.id}/runs?event=workflow_dispatch&created=${encodeURIComponent(`>=${started}`)}`,
+        );
         fake.requests.at(-1).poll = true;
         run = runId === undefined ? body.workflow_runs[0] : body.workflow_runs.find((x) => x.id === runId);
         runId ??= run?.id;
@@ -146,8 +175,16 @@ export async function benchGitopsDispatch({ polls = [10, 30] } = {}) {
   const problems = [];
   for (const n of polls) {
     const cases = [
-      [`ours, github.com (run details), ${n}-poll run`, () => ours(harness, fakeModule, 'api.github.com', n), { findMax: 3, free304: true, label: 'found ≤ 3 req; polls after the 1st: 304 unless changed' }],
-      [`ours, GHES 3.17 (distinct id), ${n}-poll run`, () => ours(harness, fakeModule, 'ghes-3.17', n), { free304: true, label: 'polls after the 1st: 304 unless changed' }],
+      [
+        `ours, github.com (run details), ${n}-poll run`,
+        () => ours(harness, fakeModule, 'api.github.com', n),
+        { findMax: 3, free304: true, label: 'found ≤ 3 req; polls after the 1st: 304 unless changed' },
+      ],
+      [
+        `ours, GHES 3.17 (distinct id), ${n}-poll run`,
+        () => ours(harness, fakeModule, 'ghes-3.17', n),
+        { free304: true, label: 'polls after the 1st: 304 unless changed' },
+      ],
       [`benc-uk v1.3 style (run details, plain GET), ${n}-poll run`, () => naive(fakeModule, n, { details: true }), undefined],
       [`naive list-and-sleep, ${n}-poll run`, () => naive(fakeModule, n, { details: false }), undefined],
     ];
@@ -166,8 +203,12 @@ export function printGitopsTable(result) {
   const header = ['case', 'requests', 'counted', '304', 'met', 'pre-flight / dispatch / find / wait', 'target'];
   console.log('gitops-dispatch: GitHub API requests per dispatch + find + wait (counted by the contract fake)\n');
   printTable(header, result.rows, { right: [1, 2, 3] });
-  console.log('\n"counted" = requests that count against the rate limit (a 304 does not). An N-poll run is queued for 2 reads and completes at read N.');
+  console.log(
+    '\n"counted" = requests that count against the rate limit (a 304 does not). An N-poll run is queued for 2 reads and completes at read N.',
+  );
   if (result.cold) {
-    console.log(`cold start to the first input check (no network): ${result.cold.bundle.toFixed(1)} ms vs bare node ${result.cold.bare.toFixed(1)} ms (median of 11; Octokit and YAML load lazily afterwards).`);
+    console.log(
+      `cold start to the first input check (no network): ${result.cold.bundle.toFixed(1)} ms vs bare node ${result.cold.bare.toFixed(1)} ms (median of 11; Octokit and YAML load lazily afterwards).`,
+    );
   }
 }

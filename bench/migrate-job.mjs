@@ -72,7 +72,11 @@ function terminalAt(cluster, ns, name, type, timeoutMs) {
             const line = buffer.slice(0, i);
             buffer = buffer.slice(i + 1);
             const job = line.trim() ? JSON.parse(line).object : undefined;
-            if ((job?.status?.conditions ?? []).some((c) => c.status === 'True' && (c.type === type || (type === 'Failed' && c.type === 'FailureTarget')))) {
+            if (
+              (job?.status?.conditions ?? []).some(
+                (c) => c.status === 'True' && (c.type === type || (type === 'Failed' && c.type === 'FailureTarget')),
+              )
+            ) {
               const at = Date.now();
               clearTimeout(timer);
               req.destroy();
@@ -123,15 +127,22 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
           node: nodeWrapper,
           timeoutMs: 120_000,
         }).then((r) => ({ at: readMarker(oursMarker), r }));
-        await waitFor(`job ${name}`, 30_000, async () => (await cluster.api('GET', `/apis/batch/v1/namespaces/${ns}/jobs/${name}`)).status === 200);
-        const terminalPromise = terminalAt(cluster, ns, name, scenario === 'up' ? 'Complete' : 'Failed', 60_000);
-        const peer = runWrapped(kubectlWrapper, ['wait', '--for=condition=complete', `job/${name}`, '-n', ns, `--timeout=${scenario === 'up' ? 60 : KUBECTL_FAIL_TIMEOUT_S}s`], { ...env, EXIT_MARKER: peerMarker }).then(
-          (code) => ({ at: readMarker(peerMarker), code }),
+        await waitFor(
+          `job ${name}`,
+          30_000,
+          async () => (await cluster.api('GET', `/apis/batch/v1/namespaces/${ns}/jobs/${name}`)).status === 200,
         );
+        const terminalPromise = terminalAt(cluster, ns, name, scenario === 'up' ? 'Complete' : 'Failed', 60_000);
+        const peer = runWrapped(
+          kubectlWrapper,
+          ['wait', '--for=condition=complete', `job/${name}`, '-n', ns, `--timeout=${scenario === 'up' ? 60 : KUBECTL_FAIL_TIMEOUT_S}s`],
+          { ...env, EXIT_MARKER: peerMarker },
+        ).then((code) => ({ at: readMarker(peerMarker), code }));
         const terminal = await terminalPromise;
         const [o, k] = await Promise.all([ours, peer]);
         const wantExit = scenario === 'up' ? 0 : 1;
-        if (o.r.exitCode !== wantExit) problems.push(`${name}: our step exited ${o.r.exitCode}, expected ${wantExit}: ${o.r.errors.join(' ')}`);
+        if (o.r.exitCode !== wantExit)
+          problems.push(`${name}: our step exited ${o.r.exitCode}, expected ${wantExit}: ${o.r.errors.join(' ')}`);
         if (scenario === 'up') {
           // Signed: ours can finish before Complete is written, since it acts on SuccessCriteriaMet, which the
           // Job controller sets first (Kubernetes ≥ 1.31); kubectl wait needs Complete itself.
@@ -151,15 +162,33 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
       }
     }
     const ratio = Math.max(0, median(result.ours)) / Math.max(1, median(result.kubectl));
-    rows.push(['reaction to Complete (ms after the condition)', `${median(result.ours).toFixed(0)} / ${median(result.kubectl).toFixed(0)}`, ratio.toFixed(2), '≤ 1.0', ratio <= 1.0 ? 'yes' : 'NO']);
+    rows.push([
+      'reaction to Complete (ms after the condition)',
+      `${median(result.ours).toFixed(0)} / ${median(result.kubectl).toFixed(0)}`,
+      ratio.toFixed(2),
+      '≤ 1.0',
+      ratio <= 1.0 ? 'yes' : 'NO',
+    ]);
     // Not a target: where the Job controller writes SuccessCriteriaMet and Complete within a few ms of each other,
     // node's own exit (~7-9 ms here, threads joined and the address space torn down) loses to a Go binary's (~1-2 ms).
     rows.push(['rounds where ours finished first', `${result.oursFirst} of ${result.ours.length}`, '—', '—', '—']);
     const spread = (xs) => `${Math.min(...xs).toFixed(0)}…${Math.max(...xs).toFixed(0)}`;
     rows.push(['  per round, min…max (ms after Complete)', `${spread(result.ours)} / ${spread(result.kubectl)}`, '—', '—', '—']);
     const failRatio = median(result.failOurs) / Math.max(1, median(result.failKubectl));
-    rows.push([`reaction to Failed (kubectl --timeout=${KUBECTL_FAIL_TIMEOUT_S}s)`, `${median(result.failOurs).toFixed(0)} / ${median(result.failKubectl).toFixed(0)}`, failRatio.toFixed(2), '≤ 1.0', failRatio <= 1.0 ? 'yes' : 'NO']);
-    rows.push(['API requests while waiting (ours)', `${median(result.requests)} per run, however long it runs`, '—', '3 lists + 3 watches + 1 log stream', median(result.requests) <= 7 ? 'yes' : 'NO']);
+    rows.push([
+      `reaction to Failed (kubectl --timeout=${KUBECTL_FAIL_TIMEOUT_S}s)`,
+      `${median(result.failOurs).toFixed(0)} / ${median(result.failKubectl).toFixed(0)}`,
+      failRatio.toFixed(2),
+      '≤ 1.0',
+      failRatio <= 1.0 ? 'yes' : 'NO',
+    ]);
+    rows.push([
+      'API requests while waiting (ours)',
+      `${median(result.requests)} per run, however long it runs`,
+      '—',
+      '3 lists + 3 watches + 1 log stream',
+      median(result.requests) <= 7 ? 'yes' : 'NO',
+    ]);
     return { rows, problems, rounds };
   } finally {
     await node?.stop();

@@ -42,7 +42,7 @@ function timed(command, args, env) {
 function s3Sizes() {
   const sizes = [50 * MB, 50 * MB, 50 * MB, 50 * MB];
   let x = 12345;
-  const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   while (sizes.length < 200) sizes.push(Math.round(1024 * Math.exp(rand() * Math.log(4096))));
   return sizes;
 }
@@ -60,53 +60,86 @@ export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs
   try {
     // --- image push --------------------------------------------------------------------------------
     if (only !== 's3') {
-    log('bench push-artifacts: building a 4-layer ~200 MB OCI image');
-    const image = await images.makeOciLayout(join(work, 'image'), { layers: [50 * MB, 50 * MB, 50 * MB, 50 * MB], refName: 'latest' });
-    rmSync(join(work, 'image.work'), { recursive: true, force: true });
-    const rssFile = join(work, 'maxrss');
-    const preload = join(work, 'maxrss.mjs');
-    writeFileSync(preload, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
-    const ours = [];
-    const again = [];
-    const peer = [];
-    const rss = [];
-    for (let round = 0; round < rounds; round++) {
-      for (const who of round % 2 === 0 ? ['ours', 'skopeo'] : ['skopeo', 'ours']) {
-        const registry = await services.startRegistry();
-        try {
-          if (who === 'ours') {
-            const run = () =>
-              harness.runAction('push-artifacts', {
-                inputs: { images: `${registry.host}/bench/app:v1`, source: image.layout, 'registry-auth': 'none', ...(chunkSize ? { 'chunk-size': chunkSize } : {}) },
-                env: { NODE_OPTIONS: `--import ${preload}` },
-                timeoutMs: 300_000,
-              });
-            const first = await run();
-            if (first.exitCode !== 0) throw new Error(`push-artifacts failed: ${first.errors[0] ?? first.stderr}`);
-            if (JSON.parse(first.outputs.digests)[`${registry.host}/bench/app:v1`] !== image.digest) throw new Error('push-artifacts reported the wrong digest');
-            ours.push(first.durationMs);
-            rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
-            const second = await run();
-            if (second.exitCode !== 0 || !/0 uploaded/.test(second.log)) throw new Error(`re-push did not skip the blobs: ${second.errors[0] ?? second.log.slice(-500)}`);
-            again.push(second.durationMs);
-          } else {
-            const home = mkdtempSync(join(work, 'skopeo-home-'));
-            peer.push(await timed(skopeoBin, ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`], { PATH: process.env.PATH ?? '', HOME: home }));
-            const raw = await timed(skopeoBin, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/bench/app:v1`], { PATH: process.env.PATH ?? '', HOME: home }).then(() => true);
-            if (!raw) throw new Error('skopeo push not readable');
+      log('bench push-artifacts: building a 4-layer ~200 MB OCI image');
+      const image = await images.makeOciLayout(join(work, 'image'), { layers: [50 * MB, 50 * MB, 50 * MB, 50 * MB], refName: 'latest' });
+      rmSync(join(work, 'image.work'), { recursive: true, force: true });
+      const rssFile = join(work, 'maxrss');
+      const preload = join(work, 'maxrss.mjs');
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+      );
+      const ours = [];
+      const again = [];
+      const peer = [];
+      const rss = [];
+      for (let round = 0; round < rounds; round++) {
+        for (const who of round % 2 === 0 ? ['ours', 'skopeo'] : ['skopeo', 'ours']) {
+          const registry = await services.startRegistry();
+          try {
+            if (who === 'ours') {
+              const run = () =>
+                harness.runAction('push-artifacts', {
+                  inputs: {
+                    images: `${registry.host}/bench/app:v1`,
+                    source: image.layout,
+                    'registry-auth': 'none',
+                    ...(chunkSize ? { 'chunk-size': chunkSize } : {}),
+                  },
+                  env: { NODE_OPTIONS: `--import ${preload}` },
+                  timeoutMs: 300_000,
+                });
+              const first = await run();
+              if (first.exitCode !== 0) throw new Error(`push-artifacts failed: ${first.errors[0] ?? first.stderr}`);
+              if (JSON.parse(first.outputs.digests)[`${registry.host}/bench/app:v1`] !== image.digest)
+                throw new Error('push-artifacts reported the wrong digest');
+              ours.push(first.durationMs);
+              rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+              const second = await run();
+              if (second.exitCode !== 0 || !/0 uploaded/.test(second.log))
+                throw new Error(`re-push did not skip the blobs: ${second.errors[0] ?? second.log.slice(-500)}`);
+              again.push(second.durationMs);
+            } else {
+              const home = mkdtempSync(join(work, 'skopeo-home-'));
+              peer.push(
+                await timed(
+                  skopeoBin,
+                  ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`],
+                  { PATH: process.env.PATH ?? '', HOME: home },
+                ),
+              );
+              const raw = await timed(skopeoBin, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/bench/app:v1`], {
+                PATH: process.env.PATH ?? '',
+                HOME: home,
+              }).then(() => true);
+              if (!raw) throw new Error('skopeo push not readable');
+            }
+          } finally {
+            await registry.stop();
           }
-        } finally {
-          await registry.stop();
         }
+        log(
+          `bench push-artifacts: image round ${round + 1}/${rounds}: ours ${ours.at(-1)?.toFixed(0)} ms (re-push ${again.at(-1)?.toFixed(0)} ms, ${rss.at(-1)?.toFixed(0)} MB RSS), skopeo ${peer.at(-1)?.toFixed(0)} ms`,
+        );
       }
-      log(`bench push-artifacts: image round ${round + 1}/${rounds}: ours ${ours.at(-1)?.toFixed(0)} ms (re-push ${again.at(-1)?.toFixed(0)} ms, ${rss.at(-1)?.toFixed(0)} MB RSS), skopeo ${peer.at(-1)?.toFixed(0)} ms`);
-    }
-    const pushRatio = median(ours) / median(peer);
-    const repushRatio = median(again) / median(ours);
-    rows.push(['image push 200 MB, 4 layers: ours / skopeo copy', `${median(ours).toFixed(0)} ms / ${median(peer).toFixed(0)} ms`, pushRatio.toFixed(2), '≤ 1.00', pushRatio <= 1 ? 'yes' : 'NO']);
-    rows.push(['re-push, all blobs there / first push', `${median(again).toFixed(0)} ms / ${median(ours).toFixed(0)} ms`, repushRatio.toFixed(3), '< 0.10', repushRatio < 0.1 ? 'yes' : 'NO']);
-    rows.push(['peak RSS of our push', `${Math.max(...rss).toFixed(0)} MB`, '-', '< 150 MB', Math.max(...rss) < 150 ? 'yes' : 'NO']);
-    rmSync(join(work, 'image'), { recursive: true, force: true });
+      const pushRatio = median(ours) / median(peer);
+      const repushRatio = median(again) / median(ours);
+      rows.push([
+        'image push 200 MB, 4 layers: ours / skopeo copy',
+        `${median(ours).toFixed(0)} ms / ${median(peer).toFixed(0)} ms`,
+        pushRatio.toFixed(2),
+        '≤ 1.00',
+        pushRatio <= 1 ? 'yes' : 'NO',
+      ]);
+      rows.push([
+        're-push, all blobs there / first push',
+        `${median(again).toFixed(0)} ms / ${median(ours).toFixed(0)} ms`,
+        repushRatio.toFixed(3),
+        '< 0.10',
+        repushRatio < 0.1 ? 'yes' : 'NO',
+      ]);
+      rows.push(['peak RSS of our push', `${Math.max(...rss).toFixed(0)} MB`, '-', '< 150 MB', Math.max(...rss) < 150 ? 'yes' : 'NO']);
+      rmSync(join(work, 'image'), { recursive: true, force: true });
     }
     if (only === 'image') return { rows, problems, rounds };
 
@@ -128,10 +161,24 @@ export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs
     const total = sizes.reduce((a, b) => a + b, 0);
     const bucket = 'bench-artifacts';
     const { S3Client, CreateBucketCommand, ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true, credentials: { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench-secret' } });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: moto.url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'AKIABENCH', secretAccessKey: 'bench-secret' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    const awsEnv = { PATH: process.env.PATH ?? '', HOME: work, AWS_ACCESS_KEY_ID: 'AKIABENCH', AWS_SECRET_ACCESS_KEY: 'bench-secret', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_ENDPOINT_URL: moto.url };
-    const count = async (prefix) => (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }))).KeyCount ?? 0;
+    const awsEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      AWS_ACCESS_KEY_ID: 'AKIABENCH',
+      AWS_SECRET_ACCESS_KEY: 'bench-secret',
+      AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: moto.url,
+    };
+    const count = async (prefix) =>
+      (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }))).KeyCount ?? 0;
     const oursS3 = [];
     const cli = [];
     for (let round = 0; round < rounds; round++) {
@@ -146,15 +193,40 @@ export async function benchPushArtifacts({ rounds = 3, only, chunkSize, s3Inputs
           if (r.exitCode !== 0) throw new Error(`push-artifacts S3 failed: ${r.errors[0] ?? r.stderr}`);
           oursS3.push(r.durationMs);
         } else {
-          cli.push(await timed(awsPython, ['-m', 'awscli', 's3', 'cp', bins, `s3://${bucket}/${prefix}/`, '--recursive', '--only-show-errors', '--endpoint-url', moto.url], awsEnv));
+          cli.push(
+            await timed(
+              awsPython,
+              [
+                '-m',
+                'awscli',
+                's3',
+                'cp',
+                bins,
+                `s3://${bucket}/${prefix}/`,
+                '--recursive',
+                '--only-show-errors',
+                '--endpoint-url',
+                moto.url,
+              ],
+              awsEnv,
+            ),
+          );
         }
         const n = await count(`${prefix}/`);
         if (n !== sizes.length) throw new Error(`${who}: ${n} objects under ${prefix}/, expected ${sizes.length}`);
       }
-      log(`bench push-artifacts: S3 round ${round + 1}/${rounds}: ours ${oursS3.at(-1)?.toFixed(0)} ms, aws s3 cp ${cli.at(-1)?.toFixed(0)} ms`);
+      log(
+        `bench push-artifacts: S3 round ${round + 1}/${rounds}: ours ${oursS3.at(-1)?.toFixed(0)} ms, aws s3 cp ${cli.at(-1)?.toFixed(0)} ms`,
+      );
     }
     const s3Ratio = median(oursS3) / median(cli);
-    rows.push([`S3 upload ${(total / MB).toFixed(0)} MB in ${sizes.length} files: ours / aws s3 cp`, `${median(oursS3).toFixed(0)} ms / ${median(cli).toFixed(0)} ms`, s3Ratio.toFixed(2), '≤ 1.00', s3Ratio <= 1 ? 'yes' : 'NO']);
+    rows.push([
+      `S3 upload ${(total / MB).toFixed(0)} MB in ${sizes.length} files: ours / aws s3 cp`,
+      `${median(oursS3).toFixed(0)} ms / ${median(cli).toFixed(0)} ms`,
+      s3Ratio.toFixed(2),
+      '≤ 1.00',
+      s3Ratio <= 1 ? 'yes' : 'NO',
+    ]);
   } catch (error) {
     problems.push(error.message);
   } finally {

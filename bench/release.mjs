@@ -30,7 +30,15 @@ export function stepDurations(output) {
 }
 
 // The composite's own steps that run deploy-kit code (bundles, the gate, the migration-image helper).
-const OURS = new Set(['parse-version', 'image-tags', 'release gate', 'push-artifacts', 'migration image', 'migrate-job', 'gitops-dispatch']);
+const OURS = new Set([
+  'parse-version',
+  'image-tags',
+  'release gate',
+  'push-artifacts',
+  'migration image',
+  'migrate-job',
+  'gitops-dispatch',
+]);
 
 /** Splits one run: deploy-kit steps (by name), other steps, act overhead. */
 export function shareOfRun(output, wallMs) {
@@ -40,7 +48,8 @@ export function shareOfRun(output, wallMs) {
   // Sub-steps of the composite appear under the same job with their `name:`.
   const inner = steps.filter((s) => s.phase === 'Main' && OURS.has(s.step));
   const byName = {};
-  for (const s of [...planParse.map((s) => ({ ...s, step: 'parse-version (plan job)' })), ...inner]) byName[s.step] = (byName[s.step] ?? 0) + s.ms;
+  for (const s of [...planParse.map((s) => ({ ...s, step: 'parse-version (plan job)' })), ...inner])
+    byName[s.step] = (byName[s.step] ?? 0) + s.ms;
   const compositeMs = composite.reduce((a, s) => a + s.ms, 0);
   const innerMs = inner.reduce((a, s) => a + s.ms, 0);
   const oursMs = planParse.reduce((a, s) => a + s.ms, 0) + compositeMs;
@@ -49,7 +58,14 @@ export function shareOfRun(output, wallMs) {
   const standinInner = /^(bash "\$GITHUB_ACTION_PATH\/checkout\.sh"|echo "(setup-go|configure-aws-credentials) )/;
   const topLevel = steps.filter((s) => !OURS.has(s.step) && !standinInner.test(s.step));
   const otherMs = topLevel.filter((s) => !s.step.startsWith('./.deploy-kit/')).reduce((a, s) => a + s.ms, 0);
-  return { wallMs, oursMs, byName, compositeOverheadMs: Math.max(0, compositeMs - innerMs), otherMs, actMs: Math.max(0, wallMs - oursMs - otherMs) };
+  return {
+    wallMs,
+    oursMs,
+    byName,
+    compositeOverheadMs: Math.max(0, compositeMs - innerMs),
+    otherMs,
+    actMs: Math.max(0, wallMs - oursMs - otherMs),
+  };
 }
 
 const median = (xs) => {
@@ -86,7 +102,13 @@ export async function benchRelease({ rounds = 3 } = {}) {
     ['  deploy-kit steps', sec(m((r) => r.oursMs)), pct(m((r) => r.oursMs)), '-', '-'],
     ...names.map((n) => [`    ${n}`, sec(m((r) => r.byName[n] ?? 0)), pct(m((r) => r.byName[n] ?? 0)), '-', '-']),
     ['    composite glue (runner between steps)', sec(m((r) => r.compositeOverheadMs)), pct(m((r) => r.compositeOverheadMs)), '-', '-'],
-    ['  other steps (checkout, make build-pipeline-ms, setup-go/aws stand-ins, report)', sec(m((r) => r.otherMs)), pct(m((r) => r.otherMs)), '-', '-'],
+    [
+      '  other steps (checkout, make build-pipeline-ms, setup-go/aws stand-ins, report)',
+      sec(m((r) => r.otherMs)),
+      pct(m((r) => r.otherMs)),
+      '-',
+      '-',
+    ],
     ['  act itself (job set-up, planning, action copies)', sec(m((r) => r.actMs)), pct(m((r) => r.actMs)), '-', '-'],
   ];
   return { rows, problems, rounds: results.length };

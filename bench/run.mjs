@@ -125,21 +125,53 @@ async function runnerEnv(c, harness, temp) {
   const event = c.event ?? { ref: c.ref, after: SHA, repository: { full_name: repository, default_branch: 'main' } };
   writeFileSync(files.GITHUB_EVENT_PATH, JSON.stringify(event));
   const ctx = {
-    token: 'ghs_bench', ref: c.ref, ref_name: refName, ref_type: c.ref.startsWith('refs/tags/') ? 'tag' : 'branch', sha: SHA,
-    repository, repository_owner: 'example-org', event_name: c.eventName, actor: 'bench', workspace, event,
-    server_url: 'https://github.com', api_url: 'https://api.github.com', graphql_url: 'https://api.github.com/graphql',
+    token: 'ghs_bench',
+    ref: c.ref,
+    ref_name: refName,
+    ref_type: c.ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    sha: SHA,
+    repository,
+    repository_owner: 'example-org',
+    event_name: c.eventName,
+    actor: 'bench',
+    workspace,
+    event,
+    server_url: 'https://github.com',
+    api_url: 'https://api.github.com',
+    graphql_url: 'https://api.github.com/graphql',
   };
   const env = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? temp, CI: 'true', GITHUB_ACTIONS: 'true',
-    GITHUB_EVENT_NAME: c.eventName, GITHUB_REF: c.ref, GITHUB_REF_NAME: refName, GITHUB_REF_TYPE: ctx.ref_type,
-    GITHUB_SHA: SHA, GITHUB_REPOSITORY: repository, GITHUB_REPOSITORY_OWNER: 'example-org', GITHUB_ACTOR: 'bench',
-    GITHUB_WORKSPACE: workspace, GITHUB_SERVER_URL: ctx.server_url, GITHUB_API_URL: ctx.api_url, GITHUB_GRAPHQL_URL: ctx.graphql_url,
-    GITHUB_RUN_ID: '1', GITHUB_RUN_NUMBER: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: 'bench', GITHUB_JOB: 'bench',
-    RUNNER_OS: 'Linux', RUNNER_ARCH: 'X64', RUNNER_TEMP: runnerTemp, RUNNER_TOOL_CACHE: join(temp, 'tool_cache'),
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? temp,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: c.eventName,
+    GITHUB_REF: c.ref,
+    GITHUB_REF_NAME: refName,
+    GITHUB_REF_TYPE: ctx.ref_type,
+    GITHUB_SHA: SHA,
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REPOSITORY_OWNER: 'example-org',
+    GITHUB_ACTOR: 'bench',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_SERVER_URL: ctx.server_url,
+    GITHUB_API_URL: ctx.api_url,
+    GITHUB_GRAPHQL_URL: ctx.graphql_url,
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_NUMBER: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKFLOW: 'bench',
+    GITHUB_JOB: 'bench',
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_TEMP: runnerTemp,
+    RUNNER_TOOL_CACHE: join(temp, 'tool_cache'),
     ...files,
   };
   for (const [name, spec] of Object.entries(action.inputs ?? {})) {
-    const value = Object.hasOwn(c.inputs, name) ? String(c.inputs[name]) : harness.evaluateDefault(spec?.default, ctx, `${c.action} inputs.${name}`);
+    const value = Object.hasOwn(c.inputs, name)
+      ? String(c.inputs[name])
+      : harness.evaluateDefault(spec?.default, ctx, `${c.action} inputs.${name}`);
     env[harness.inputEnvName(name)] = value;
   }
   const reset = () => {
@@ -168,7 +200,10 @@ function table(rows) {
   const right = new Set([1, 2, 3, 4, 5]);
   return rows
     .map((r, n) => {
-      const line = r.map((cell, i) => (right.has(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i]))).join('  ').trimEnd();
+      const line = r
+        .map((cell, i) => (right.has(i) ? String(cell).padStart(widths[i]) : String(cell).padEnd(widths[i])))
+        .join('  ')
+        .trimEnd();
       return n === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
@@ -194,7 +229,9 @@ async function main() {
       }
       const check = await harness.runAction(c.action, { ref: c.ref, eventName: c.eventName, event: c.event, inputs: c.inputs, sha: SHA });
       if (check.exitCode !== 0 || !c.expect(check)) {
-        problems.push(`${c.name}: the bundle did not do its job (exit ${check.exitCode}; ${check.errors[0]?.split('\n')[0] ?? JSON.stringify(check.outputs)})`);
+        problems.push(
+          `${c.name}: the bundle did not do its job (exit ${check.exitCode}; ${check.errors[0]?.split('\n')[0] ?? JSON.stringify(check.outputs)})`,
+        );
         continue;
       }
       const dir = join(temp, c.action);
@@ -241,15 +278,28 @@ async function main() {
         const size = bundleSizeKB(c.action);
         const okRatio = ratio <= c.target.ratio;
         const okSize = size.total !== undefined && size.total <= c.target.sizeKB;
-        const verdict = opts.runs < MIN_RUNS ? `(n<${MIN_RUNS})` : okRatio && okSize ? 'yes' : `NO (${[!okRatio && 'ratio', !okSize && 'size'].filter(Boolean).join(', ')})`;
+        const verdict =
+          opts.runs < MIN_RUNS
+            ? `(n<${MIN_RUNS})`
+            : okRatio && okSize
+              ? 'yes'
+              : `NO (${[!okRatio && 'ratio', !okSize && 'size'].filter(Boolean).join(', ')})`;
         if (opts.runs >= MIN_RUNS && !(okRatio && okSize)) missed++;
         rows.push([
-          c.name, median.toFixed(1), quantile(c.times, 0.9).toFixed(1), ratio.toFixed(2), size.total?.toFixed(1) ?? '-', size.entry?.toFixed(1) ?? '-',
-          `ratio ≤ ${c.target.ratio.toFixed(1)}, size ≤ ${c.target.sizeKB} KB`, verdict,
+          c.name,
+          median.toFixed(1),
+          quantile(c.times, 0.9).toFixed(1),
+          ratio.toFixed(2),
+          size.total?.toFixed(1) ?? '-',
+          size.entry?.toFixed(1) ?? '-',
+          `ratio ≤ ${c.target.ratio.toFixed(1)}, size ≤ ${c.target.sizeKB} KB`,
+          verdict,
         ]);
       }
       console.log(table(rows));
-      console.log(`\n${opts.runs} timed runs per case after ${opts.warmup} warm-up round(s); ratio = median / bare-node median;\nsize = all .js in dist/<action>/ (lazy chunks included; the target applies to it), index.js = what loads at start.`);
+      console.log(
+        `\n${opts.runs} timed runs per case after ${opts.warmup} warm-up round(s); ratio = median / bare-node median;\nsize = all .js in dist/<action>/ (lazy chunks included; the target applies to it), index.js = what loads at start.`,
+      );
       for (const p of problems) console.error(`bench: ${p}`);
       if (problems.length) return 1;
       if (missed && opts.check) return 1;
@@ -300,8 +350,11 @@ try {
   // The peers and services the transfer benchmarks run (skopeo, awscli, kubectl, the test services),
   // installed on first use as npm test installs its tools.
   if (TRANSFER.some((t) => selected(t.name, t.name.split(' ')[0])) && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
-    const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests', 'bench'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (install.status !== 0) throw new Error('the benchmarks\' tools could not be installed (see above)');
+    const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests', 'bench'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (install.status !== 0) throw new Error("the benchmarks' tools could not be installed (see above)");
   }
   process.exitCode = cold ? await main() : 0;
   for (const t of TRANSFER.filter((t) => selected(t.name, t.name.split(' ')[0]))) {

@@ -4,7 +4,12 @@ export function printTable(header, rows, { right = [] } = {}) {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i] ?? '').length)));
   all.forEach((r, n) => {
-    console.log(r.map((c, i) => (right.includes(i) ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i]))).join('  ').trimEnd());
+    console.log(
+      r
+        .map((c, i) => (right.includes(i) ? String(c ?? '').padStart(widths[i]) : String(c ?? '').padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    );
     if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }

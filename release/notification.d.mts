@@ -20,6 +20,9 @@ export declare function parseDigests(name: string, raw: string | undefined): Rec
 export declare function verificationText(record: unknown): string;
 export declare function rollbackText(record: unknown): string;
 export declare function parseRecord(raw: string | undefined): Record<string, any> | undefined;
-export declare function mergeOutputs(outputs: { images?: string; digests?: string; cliImages?: string; cliDigests?: string }): { images: string; digests: string };
+export declare function mergeOutputs(outputs: { images?: string; digests?: string; cliImages?: string; cliDigests?: string }): {
+  images: string;
+  digests: string;
+};
 export declare function digestLines(digests: Record<string, string>): string[];
 export declare function buildNotification(fields: NotificationFields): { text?: string; blocks: any[] };

@@ -38,7 +38,10 @@ export function parseDigests(name, raw) {
   return value;
 }
 
-const oneLine = (text) => String(text ?? '').replace(/\s+/g, ' ').trim();
+const oneLine = (text) =>
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /**
  * The verification result from record-deployment's `json` output, one line per URL:
@@ -50,7 +53,9 @@ export function verificationText(record) {
   return checks
     .map((v) => {
       const answered = v.version ? `answered ${v.version}` : v.status ? `answered HTTP ${v.status}` : 'answered';
-      return v.ok ? `success: ${oneLine(v.url)} ${oneLine(answered)}` : `failure: ${oneLine(v.url)} ${oneLine(v.problem || 'did not answer')}`;
+      return v.ok
+        ? `success: ${oneLine(v.url)} ${oneLine(answered)}`
+        : `failure: ${oneLine(v.url)} ${oneLine(v.problem || 'did not answer')}`;
     })
     .join('\n');
 }
@@ -135,7 +140,10 @@ export function buildNotification(f) {
       size += line.length + 1;
     }
     const more = lines.length - shown.length;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Images*\n\`\`\`${escapeSlack(shown.join('\n'))}\`\`\`${more ? `\n… and ${more} more` : ''}` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Images*\n\`\`\`${escapeSlack(shown.join('\n'))}\`\`\`${more ? `\n… and ${more} more` : ''}` },
+    });
   }
   if (runUrl) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: link(runUrl, 'workflow run') }] });
   const text = `${f.repository || 'deploy-kit'} ${what} ${name} to ${environment}: ${result}`;
@@ -177,7 +185,10 @@ function main(env) {
   });
   const file = env.GITHUB_OUTPUT;
   if (!file) throw new Error('GITHUB_OUTPUT is not set');
-  appendFileSync(file, outputEntry('images', merged.images) + outputEntry('digests', merged.digests) + outputEntry('notification', JSON.stringify(payload)));
+  appendFileSync(
+    file,
+    outputEntry('images', merged.images) + outputEntry('digests', merged.digests) + outputEntry('notification', JSON.stringify(payload)),
+  );
   console.log(payload.text);
 }
 

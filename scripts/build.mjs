@@ -17,7 +17,18 @@
 //   --verify-deterministic   build everything twice and fail if any byte differs
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,8 +79,18 @@ function parseArgs(argv) {
     else if (a === '--no-smoke') opts.smoke = false;
     else if (a === '--verify-deterministic') opts.verify = true;
     else if (a === '--help' || a === '-h') {
-      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
-      console.log(lines.slice(0, lines.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
+      const lines = readFileSync(fileURLToPath(import.meta.url), 'utf8')
+        .split('\n')
+        .slice(1);
+      console.log(
+        lines
+          .slice(
+            0,
+            lines.findIndex((l) => !l.startsWith('//')),
+          )
+          .map((l) => l.slice(3))
+          .join('\n'),
+      );
       process.exit(0);
     } else if (a.startsWith('-')) die(`unknown option ${a} (see --help)`);
     else opts.names.push(a);
@@ -89,7 +110,10 @@ function discoverBundles() {
   const bundles = [];
   if (!existsSync(actionsDir)) return bundles;
   for (const name of readdirSync(actionsDir).sort()) {
-    for (const [file, suffix] of [['main.ts', ''], ['post.ts', '-post']]) {
+    for (const [file, suffix] of [
+      ['main.ts', ''],
+      ['post.ts', '-post'],
+    ]) {
       const entry = join(actionsDir, name, 'src', file);
       if (existsSync(entry)) bundles.push({ name: `${name}${suffix}`, entry: relative(ROOT, entry), out: join(DIST, `${name}${suffix}`) });
     }
@@ -180,16 +204,22 @@ function writeLicenses(statsFile, outDir) {
     const name = parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
     packages.set(name, `${file.slice(0, at)}/node_modules/${name}`);
   }
-  const entries = [...packages.keys()].sort((a, b) => (a < b ? -1 : 1)).map((name) => {
-    const dir = packages.get(name);
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    const id = typeof pkg.license === 'string' ? pkg.license : pkg.license?.type ?? pkg.licenses?.[0]?.type;
-    const seeFile = typeof id === 'string' && id.startsWith('SEE LICENSE IN ') ? id.split(' ')[3] : undefined;
-    const textFile = seeFile ?? readdirSync(dir).sort().find((f) => /^licen[cs]e/i.test(f) && statSync(join(dir, f)).isFile());
-    // As the plugin did: a package without a licence file (some @aws-sdk/*) is listed by name and id.
-    const text = textFile ? readFileSync(join(dir, textFile), 'utf8').replace(/\r\n/g, '\n') : undefined;
-    return [name, id, text].filter((part) => part).join('\n');
-  });
+  const entries = [...packages.keys()]
+    .sort((a, b) => (a < b ? -1 : 1))
+    .map((name) => {
+      const dir = packages.get(name);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      const id = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? pkg.licenses?.[0]?.type);
+      const seeFile = typeof id === 'string' && id.startsWith('SEE LICENSE IN ') ? id.split(' ')[3] : undefined;
+      const textFile =
+        seeFile ??
+        readdirSync(dir)
+          .sort()
+          .find((f) => /^licen[cs]e/i.test(f) && statSync(join(dir, f)).isFile());
+      // As the plugin did: a package without a licence file (some @aws-sdk/*) is listed by name and id.
+      const text = textFile ? readFileSync(join(dir, textFile), 'utf8').replace(/\r\n/g, '\n') : undefined;
+      return [name, id, text].filter((part) => part).join('\n');
+    });
   writeFileSync(join(outDir, 'licenses.txt'), `${entries.join('\n\n').trim()}\n`);
 }
 
@@ -200,7 +230,11 @@ async function build(bundle) {
   mkdirSync(STAGING, { recursive: true });
   const started = Date.now();
   const statsFile = `${staging}.stats.json`;
-  const r = await run(process.execPath, [NCC, 'build', bundle.entry, '-o', relative(ROOT, staging), ...NCC_FLAGS, '--stats-out', statsFile], { timeoutMs: NCC_TIMEOUT_MS });
+  const r = await run(
+    process.execPath,
+    [NCC, 'build', bundle.entry, '-o', relative(ROOT, staging), ...NCC_FLAGS, '--stats-out', statsFile],
+    { timeoutMs: NCC_TIMEOUT_MS },
+  );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const failed = (message) => {
     rmSync(staging, { recursive: true, force: true });
@@ -231,7 +265,11 @@ async function build(bundle) {
   // ncc exits 0 even when it could not resolve an import: it inlines a stub that throws at run time.
   const missing = listFiles(staging)
     .filter((f) => f.endsWith('.js'))
-    .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/webpackMissingModule\(\)\{var \w+=new Error\("Cannot find module '([^']+)'"\)/g)].map((m) => m[1]));
+    .flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/webpackMissingModule\(\)\{var \w+=new Error\("Cannot find module '([^']+)'"\)/g)].map(
+        (m) => m[1],
+      ),
+    );
   if (missing.length) {
     return failed(
       `ncc could not resolve ${[...new Set(missing)].map((m) => `'${m}'`).join(', ')} from ${bundle.entry} and built a bundle that throws at run time. ` +
@@ -264,11 +302,18 @@ async function smoke(bundle) {
     const output = `${r.stdout}\n${r.stderr}`;
     const trap = LOAD_FAILURES.find((re) => re.test(output));
     const clip = (l) => (l.length > 200 ? `${l.slice(0, 200)}…` : l);
-    const tail = output.trim().split('\n').filter((l) => l.trim()).slice(-15).map(clip).join('\n');
+    const tail = output
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-15)
+      .map(clip)
+      .join('\n');
     if (trap) return { ok: false, message: `the bundle cannot load (${trap.source}):\n${tail}` };
     if (r.timedOut) return { ok: false, message: `no exit within ${SMOKE_TIMEOUT_MS / 1000}s with an empty environment:\n${tail}` };
     if (r.code === 0) return { ok: true, note: 'exit 0' };
-    if (r.code !== null && /^::error::/m.test(r.stdout)) return { ok: true, note: `exit ${r.code} with ::error:: (expected without inputs)` };
+    if (r.code !== null && /^::error::/m.test(r.stdout))
+      return { ok: true, note: `exit ${r.code} with ::error:: (expected without inputs)` };
     return { ok: false, message: `exit ${r.code ?? r.signal} without an ::error:: annotation (a crash, not a handled failure):\n${tail}` };
   } finally {
     rmSync(cwd, { recursive: true, force: true });

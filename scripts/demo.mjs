@@ -53,14 +53,34 @@ const S3_PATH = 'binaries';
 const RELEASE = 'sample-service';
 const TOKEN = 'ghp_DemoGitopsToken0123456789abcdefghijklm';
 const AWS_KEYS = { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITDEMO', AWS_SECRET_ACCESS_KEY: 'DemoSecretAccessKey0123456789abcdefgh' };
-const API_GATEWAY = '- repository: "{owner}/terraform-apps-{environment}"\n  workflow: Update API Gateway Routes\n  environments: [production]';
+const API_GATEWAY =
+  '- repository: "{owner}/terraform-apps-{environment}"\n  workflow: Update API Gateway Routes\n  environments: [production]';
 
 // The tags released, in order, and on which commit of the sample repository (0: the first commit,
 // 1: a later one, so the alpha's pin tag differs from the rc's, and the release sits on the rc's commit).
 const TAGS = [
-  { tag: 'v1.4.0-alpha.1', commit: 0, expect: { version: '1.4.0-alpha.1', channel: 'alpha', environment: 'development', 'is-production': 'false', mode: 'push' } },
-  { tag: 'v1.4.0-rc.1', commit: 1, expect: { version: '1.4.0-rc.1', channel: 'rc', environment: 'staging', 'is-production': 'false', mode: 'push' } },
-  { tag: 'v1.4.0', commit: 1, expect: { version: '1.4.0', channel: 'release', environment: 'production', 'is-production': 'true', mode: 'promote', from: 'v1.4.0-rc.1' } },
+  {
+    tag: 'v1.4.0-alpha.1',
+    commit: 0,
+    expect: { version: '1.4.0-alpha.1', channel: 'alpha', environment: 'development', 'is-production': 'false', mode: 'push' },
+  },
+  {
+    tag: 'v1.4.0-rc.1',
+    commit: 1,
+    expect: { version: '1.4.0-rc.1', channel: 'rc', environment: 'staging', 'is-production': 'false', mode: 'push' },
+  },
+  {
+    tag: 'v1.4.0',
+    commit: 1,
+    expect: {
+      version: '1.4.0',
+      channel: 'release',
+      environment: 'production',
+      'is-production': 'true',
+      mode: 'promote',
+      from: 'v1.4.0-rc.1',
+    },
+  },
 ];
 
 // Other refs a release workflow sees: parse-version (and, for a release tag, the gate) only.
@@ -70,23 +90,42 @@ const OTHER_REFS = [
   { ref: 'refs/heads/feature/login-form', expect: { exit: 0, version: 'feature-login-form-{sha7}', channel: 'branch', environment: '' } },
   { ref: 'refs/pull/42/merge', eventName: 'pull_request', expect: { exit: 0, version: 'pr-42-{sha7}', channel: 'pr', environment: '' } },
   { ref: 'refs/tags/v1.4', note: 'not semver', expect: { exit: 1, error: /v1\.4.*(semver|version)/i } },
-  { ref: 'refs/tags/v1.5.0', note: 'no rc tagged', expect: { exit: 0, version: '1.5.0', channel: 'release', environment: 'production', gate: /Production release v1\.5\.0 is blocked: no release candidate v1\.5\.0-rc\.N/ } },
+  {
+    ref: 'refs/tags/v1.5.0',
+    note: 'no rc tagged',
+    expect: {
+      exit: 0,
+      version: '1.5.0',
+      channel: 'release',
+      environment: 'production',
+      gate: /Production release v1\.5\.0 is blocked: no release candidate v1\.5\.0-rc\.N/,
+    },
+  },
 ];
 
 // --- small helpers --------------------------------------------------------------------------------
-const firstLine = (s) => String(s ?? '').trim().split('\n')[0];
+const firstLine = (s) =>
+  String(s ?? '')
+    .trim()
+    .split('\n')[0];
 const clip = (s, n) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const short = (digest) => (digest ? `${digest.slice(0, 19)}…` : '');
 const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
-const onPath = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
+const onPath = (cmd) =>
+  spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
 
 function printTable(title, header, rows) {
   const all = [header, ...rows].map((r) => r.map((c) => String(c ?? '')));
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   console.log(`\n${title}\n`);
   all.forEach((r, n) => {
-    console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
     if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   });
 }
@@ -107,7 +146,18 @@ function git(cwd, ...args) {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH ?? '', HOME: ctx.tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Release Bot', GIT_AUTHOR_EMAIL: 'release@example.org', GIT_COMMITTER_NAME: 'Release Bot', GIT_COMMITTER_EMAIL: 'release@example.org', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: ctx.tmp,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_AUTHOR_NAME: 'Release Bot',
+      GIT_AUTHOR_EMAIL: 'release@example.org',
+      GIT_COMMITTER_NAME: 'Release Bot',
+      GIT_COMMITTER_EMAIL: 'release@example.org',
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    },
   }).trim();
 }
 
@@ -137,7 +187,11 @@ function checkout(tag) {
 /** Installs the demo's services (`.ci/install-tools demo`); undefined when they are there, else why not. */
 function provisionServices(plan) {
   if (plan) return 'the plan was asked for (--plan)';
-  const r = spawnSync('bash', [join(ROOT, '.ci/install-tools'), 'demo'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+  const r = spawnSync('bash', [join(ROOT, '.ci/install-tools'), 'demo'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   process.stderr.write(r.stderr ?? '');
   if (r.status === 0) return undefined;
   const lines = (r.stderr || r.error?.message || '').trim().split('\n');
@@ -171,14 +225,24 @@ async function startServices() {
     local && attempt('moto', () => services.startMoto()),
     local && attempt('postgres', () => postgres.startPostgres()),
     // Always available (plain Node): every request is checked against GitHub's OpenAPI description.
-    fake.startGitHubFake({ repos: fake.seedRepos(fake.UPDATE_PROJECT_LIST), tokens: { [TOKEN]: { login: 'release-bot' } }, lifecycle: { queuedMs: 100, runningMs: 300 } }).then((f) => (ctx.services.github = f)),
+    fake
+      .startGitHubFake({
+        repos: fake.seedRepos(fake.UPDATE_PROJECT_LIST),
+        tokens: { [TOKEN]: { login: 'release-bot' } },
+        lifecycle: { queuedMs: 100, runningMs: 300 },
+      })
+      .then((f) => (ctx.services.github = f)),
   ]);
   ctx.live = Boolean(ctx.services.registry && ctx.services.moto);
   ctx.missingNames = ctx.noServices ? ctx.noServices : `${ctx.missing.map((m) => m.split(' ')[0]).join(', ')} not installed`;
   if (ctx.services.moto) {
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
     const { ECRClient } = await import('@aws-sdk/client-ecr');
-    const config = { region: REGION, endpoint: ctx.services.moto.url, credentials: { accessKeyId: AWS_KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_KEYS.AWS_SECRET_ACCESS_KEY } };
+    const config = {
+      region: REGION,
+      endpoint: ctx.services.moto.url,
+      credentials: { accessKeyId: AWS_KEYS.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_KEYS.AWS_SECRET_ACCESS_KEY },
+    };
     ctx.s3 = new S3Client({ ...config, forcePathStyle: true });
     ctx.ecr = new ECRClient(config);
     // The bucket exists before the first release, as in the deployment guide.
@@ -199,7 +263,13 @@ const awsEnv = () => ({ ...AWS_KEYS, AWS_REGION: REGION, AWS_ENDPOINT_URL: ctx.s
 
 /** runAction with the tag's ref, commit and checkout. */
 function act(t, action, options) {
-  return ctx.runAction(action, { ref: `refs/tags/${t.tag}`, sha: t.sha, cwd: t.checkout, ...options, secrets: [TOKEN, AWS_KEYS.AWS_SECRET_ACCESS_KEY, ...(options.secrets ?? [])] });
+  return ctx.runAction(action, {
+    ref: `refs/tags/${t.tag}`,
+    sha: t.sha,
+    cwd: t.checkout,
+    ...options,
+    secrets: [TOKEN, AWS_KEYS.AWS_SECRET_ACCESS_KEY, ...(options.secrets ?? [])],
+  });
 }
 
 /** The expectation problems of one action run, plus anything the runner would object to. */
@@ -209,7 +279,8 @@ function problemsOf(result, expected = {}) {
   else problems.push(...result.problems.map((p) => `runner: ${p}`));
   for (const [key, want] of Object.entries(expected)) {
     const got = result.outputs[key] ?? '';
-    if (want instanceof RegExp ? !want.test(got) : got !== want) problems.push(`${key}: expected ${want instanceof RegExp ? want : JSON.stringify(want)}, got ${JSON.stringify(got)}`);
+    if (want instanceof RegExp ? !want.test(got) : got !== want)
+      problems.push(`${key}: expected ${want instanceof RegExp ? want : JSON.stringify(want)}, got ${JSON.stringify(got)}`);
   }
   return problems;
 }
@@ -219,9 +290,22 @@ function runGate(parsed, checkoutPath) {
   const out = join(mkdtempSync(join(ctx.tmp, 'gate-')), 'output');
   writeFileSync(out, '');
   const env = {
-    PATH: process.env.PATH ?? '', HOME: ctx.tmp, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
-    PROMOTE: 'auto', PROMOTE_FROM: '', MODE: 'push', SKIP_PUSH: 'false', CHECKOUT_PATH: checkoutPath, TAG_PREFIX: 'v',
-    TAG: parsed.tag ?? '', CHANNEL: parsed.channel ?? '', MAJOR: parsed.major ?? '', MINOR: parsed.minor ?? '', PATCH: parsed.patch ?? '', GITHUB_OUTPUT: out,
+    PATH: process.env.PATH ?? '',
+    HOME: ctx.tmp,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    PROMOTE: 'auto',
+    PROMOTE_FROM: '',
+    MODE: 'push',
+    SKIP_PUSH: 'false',
+    CHECKOUT_PATH: checkoutPath,
+    TAG_PREFIX: 'v',
+    TAG: parsed.tag ?? '',
+    CHANNEL: parsed.channel ?? '',
+    MAJOR: parsed.major ?? '',
+    MINOR: parsed.minor ?? '',
+    PATCH: parsed.patch ?? '',
+    GITHUB_OUTPUT: out,
   };
   const r = spawnSync(process.execPath, [join(ROOT, 'dist/release-steps/index.js'), 'gate'], { env, encoding: 'utf8', timeout: 20000 });
   // The runner's reading of GITHUB_OUTPUT (the gate writes `name<<delimiter` blocks).
@@ -239,7 +323,12 @@ const STAGES = [
       const r = await act(t, 'parse-version', {});
       t.version = r.outputs;
       const { mode: _mode, from: _from, ...outputs } = t.expect;
-      return { ok: r.exitCode === 0, cells: [r.outputs.version, r.outputs.channel, r.outputs.environment, r.outputs['is-production']], problems: problemsOf(r, { tag: t.tag, ...outputs }), result: r };
+      return {
+        ok: r.exitCode === 0,
+        cells: [r.outputs.version, r.outputs.channel, r.outputs.environment, r.outputs['is-production']],
+        problems: problemsOf(r, { tag: t.tag, ...outputs }),
+        result: r,
+      };
     },
   },
   {
@@ -251,8 +340,14 @@ const STAGES = [
       t.gate = g.outputs;
       const problems = g.exitCode === 0 ? [] : [`exit ${g.exitCode}: ${firstLine(g.error)}`];
       if (g.outputs.mode !== t.expect.mode) problems.push(`mode: expected ${t.expect.mode}, got ${JSON.stringify(g.outputs.mode)}`);
-      if ((g.outputs['promote-from'] ?? '') !== (t.expect.from ?? '')) problems.push(`promote-from: expected ${JSON.stringify(t.expect.from ?? '')}, got ${JSON.stringify(g.outputs['promote-from'])}`);
-      return { ok: g.exitCode === 0, cells: [g.outputs.mode === 'promote' ? 'promote by digest' : g.outputs.mode, g.outputs['promote-from'] || '-'], problems, note: firstLine(g.log) };
+      if ((g.outputs['promote-from'] ?? '') !== (t.expect.from ?? ''))
+        problems.push(`promote-from: expected ${JSON.stringify(t.expect.from ?? '')}, got ${JSON.stringify(g.outputs['promote-from'])}`);
+      return {
+        ok: g.exitCode === 0,
+        cells: [g.outputs.mode === 'promote' ? 'promote by digest' : g.outputs.mode, g.outputs['promote-from'] || '-'],
+        problems,
+        note: firstLine(g.log),
+      };
     },
   },
   {
@@ -266,13 +361,23 @@ const STAGES = [
       const bin = join(t.checkout, 'bin_arm64/ms');
       let how;
       if (ctx.go) {
-        const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ctx.tmp, GITHUB_REF_NAME: t.tag, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '' };
+        const env = {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? ctx.tmp,
+          GITHUB_REF_NAME: t.tag,
+          GOTOOLCHAIN: 'local',
+          GOPROXY: 'off',
+          GOFLAGS: '',
+        };
         for (const k of ['GOCACHE', 'GOPATH', 'GOMODCACHE']) if (process.env[k]) env[k] = process.env[k];
-        const [cmd, args] = ctx.make ? ['make', ['-s', 'build-pipeline-ms']] : ['go', ['build', '-trimpath', '-ldflags', `-s -w -X main.version=${t.tag}`, '-o', `${bin}/`, './cmd/ms/...']];
+        const [cmd, args] = ctx.make
+          ? ['make', ['-s', 'build-pipeline-ms']]
+          : ['go', ['build', '-trimpath', '-ldflags', `-s -w -X main.version=${t.tag}`, '-o', `${bin}/`, './cmd/ms/...']];
         if (!ctx.make) Object.assign(env, { CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm64' });
         mkdirSync(bin, { recursive: true });
         const r = spawnSync(cmd, args, { cwd: t.checkout, env, encoding: 'utf8', timeout: 120000 });
-        if (r.status !== 0) return { ok: false, cells: ['', ''], problems: [`${cmd} ${args.join(' ')} failed: ${firstLine(r.stderr || r.error?.message)}`] };
+        if (r.status !== 0)
+          return { ok: false, cells: ['', ''], problems: [`${cmd} ${args.join(' ')} failed: ${firstLine(r.stderr || r.error?.message)}`] };
         how = ctx.make ? 'make build-pipeline-ms' : 'go build (no make)';
       } else {
         mkdirSync(bin, { recursive: true });
@@ -283,34 +388,58 @@ const STAGES = [
       const problems = [];
       if (built.join(' ') !== services.join(' ')) problems.push(`bin_arm64/ms holds ${built.join(', ')}, expected ${services.join(', ')}`);
       const arches = new Set(built.map((f) => elfArch(join(bin, f)) ?? 'placeholder'));
-      if (ctx.go && (arches.size !== 1 || !arches.has('arm64'))) problems.push(`binaries are ${[...arches].join(', ')}, expected linux/arm64 ELF`);
+      if (ctx.go && (arches.size !== 1 || !arches.has('arm64')))
+        problems.push(`binaries are ${[...arches].join(', ')}, expected linux/arm64 ELF`);
       t.binaries = Object.fromEntries(built.map((f) => [f, sha256(readFileSync(join(bin, f)))]));
       const size = built.reduce((n, f) => n + statSync(join(bin, f)).size, 0);
       t.layouts = {};
       if (t.gate?.mode !== 'promote') {
         const { makeOciLayout } = await import(join(ROOT, 'action-tests/lib/oci-images.mjs'));
         for (const s of services) {
-          t.layouts[s] = await makeOciLayout(join(t.checkout, 'build/oci', s), { layers: [100_000, 400_000], platforms: ['linux/arm64'], work: join(ctx.tmp, 'layers') });
+          t.layouts[s] = await makeOciLayout(join(t.checkout, 'build/oci', s), {
+            layers: [100_000, 400_000],
+            platforms: ['linux/arm64'],
+            work: join(ctx.tmp, 'layers'),
+          });
         }
       }
-      const images = Object.keys(t.layouts).length ? Object.entries(t.layouts).map(([s, l]) => `${s} ${short(l.digest).slice(7)}`).join(', ') : '- (promoted, not rebuilt)';
-      return { ok: problems.length === 0, cells: [`${built.join(', ')} (${[...arches].join('/')}, ${mib(size)})`, images], problems, note: how };
+      const images = Object.keys(t.layouts).length
+        ? Object.entries(t.layouts)
+            .map(([s, l]) => `${s} ${short(l.digest).slice(7)}`)
+            .join(', ')
+        : '- (promoted, not rebuilt)';
+      return {
+        ok: problems.length === 0,
+        cells: [`${built.join(', ')} (${[...arches].join('/')}, ${mib(size)})`, images],
+        problems,
+        note: how,
+      };
     },
   },
   {
     name: 'image-tags (services-from: cmd/ms/*)',
     header: ['services', 'tag-names'],
     async run(t) {
-      const r = await act(t, 'image-tags', { inputs: { 'services-from': 'cmd/ms/*', kind: 'ms', registry: ECR, tag: t.version.tag, 'github-token': '' } });
+      const r = await act(t, 'image-tags', {
+        inputs: { 'services-from': 'cmd/ms/*', kind: 'ms', registry: ECR, tag: t.version.tag, 'github-token': '' },
+      });
       t.images = r.outputs.json ? JSON.parse(r.outputs.json) : undefined;
       const services = (t.images?.services ?? []).map((s) => s.service);
       const expected = readdirSync(join(SAMPLE, 'cmd/ms')).sort();
       const sha7 = t.sha.slice(0, 7);
       const problems = problemsOf(r, { 'tag-names': `${t.tag}\nsha-${sha7}` });
-      if ([...services].sort().join(' ') !== expected.join(' ')) problems.push(`services: expected ${expected.join(' ')}, got ${services.join(' ')}`);
+      if ([...services].sort().join(' ') !== expected.join(' '))
+        problems.push(`services: expected ${expected.join(' ')}, got ${services.join(' ')}`);
       const refs = expected.flatMap((s) => [`${ECR}/ms_${s}:${t.tag}`, `${ECR}/ms_${s}:sha-${sha7}`]).sort();
-      if ((t.images?.tags ?? []).slice().sort().join('\n') !== refs.join('\n')) problems.push(`tags: expected ${refs.join(' ')}, got ${(t.images?.tags ?? []).join(' ')}`);
-      return { ok: r.exitCode === 0, cells: [services.map((s) => `ms_${s}`).join(' '), r.outputs['tag-names']?.replaceAll('\n', ' ')], problems, result: r, details: t.tag === TAGS[0].tag ? [`${t.images?.tags.length} references, e.g. ${t.images?.tags[0]}`] : undefined };
+      if ((t.images?.tags ?? []).slice().sort().join('\n') !== refs.join('\n'))
+        problems.push(`tags: expected ${refs.join(' ')}, got ${(t.images?.tags ?? []).join(' ')}`);
+      return {
+        ok: r.exitCode === 0,
+        cells: [services.map((s) => `ms_${s}`).join(' '), r.outputs['tag-names']?.replaceAll('\n', ' ')],
+        problems,
+        result: r,
+        details: t.tag === TAGS[0].tag ? [`${t.images?.tags.length} references, e.g. ${t.images?.tags[0]}`] : undefined,
+      };
     },
   },
   {
@@ -321,48 +450,106 @@ const STAGES = [
     name: 'push-artifacts',
     header: () => ['mode', 'to', ...ctx.serviceNames.map((s) => `ms_${s}`), 's3'],
     async run(t) {
-      const s3Inputs = ctx.services.moto ? { 's3-bucket': BUCKET, 's3-path': S3_PATH, 's3-source': 'bin_arm64/ms', 's3-checksums': 'sha256sums' } : {};
+      const s3Inputs = ctx.services.moto
+        ? { 's3-bucket': BUCKET, 's3-path': S3_PATH, 's3-source': 'bin_arm64/ms', 's3-checksums': 'sha256sums' }
+        : {};
       const s3Plan = `${Object.keys(t.binaries).length + 1} files → s3://${BUCKET}/${S3_PATH}/${t.tag}/ (plan)`;
-      const digestCells = (digests) => ctx.serviceNames.map((s) => short(Object.entries(digests).find(([ref]) => ref.includes(`/ms_${s}:${t.tag}`))?.[1]).slice(7));
+      const digestCells = (digests) =>
+        ctx.serviceNames.map((s) => short(Object.entries(digests).find(([ref]) => ref.includes(`/ms_${s}:${t.tag}`))?.[1]).slice(7));
       const problems = [];
       const details = [];
       if (t.gate.mode === 'promote') {
         const rc = ctx.tags.find((x) => x.tag === t.gate['promote-from']);
         if (!ctx.live) {
           // Promotion reads ECR, so there is no dry run without it: show the gate's plan.
-          t.digests = Object.fromEntries(Object.entries(rc?.digests ?? {}).map(([ref, d]) => [ref.replace(/^[^/]+/, ECR).replace(`:${rc.tag}`, `:${t.tag}`), d]));
-          return { ok: true, plan: true, cells: [`promote ${t.gate['promote-from']} (plan)`, 'ECR (plan)', ...digestCells(t.digests), s3Plan], problems, note: `not run: promotion reads the rc from ECR (${ctx.missingNames} not installed); the plan keeps the rc's digests` };
+          t.digests = Object.fromEntries(
+            Object.entries(rc?.digests ?? {}).map(([ref, d]) => [ref.replace(/^[^/]+/, ECR).replace(`:${rc.tag}`, `:${t.tag}`), d]),
+          );
+          return {
+            ok: true,
+            plan: true,
+            cells: [`promote ${t.gate['promote-from']} (plan)`, 'ECR (plan)', ...digestCells(t.digests), s3Plan],
+            problems,
+            note: `not run: promotion reads the rc from ECR (${ctx.missingNames} not installed); the plan keeps the rc's digests`,
+          };
         }
-        const r = await act(t, 'push-artifacts', { inputs: { images: JSON.stringify(t.images), mode: 'promote', 'promote-from': t.gate['promote-from'], region: REGION, ...s3Inputs }, env: awsEnv() });
+        const r = await act(t, 'push-artifacts', {
+          inputs: {
+            images: JSON.stringify(t.images),
+            mode: 'promote',
+            'promote-from': t.gate['promote-from'],
+            region: REGION,
+            ...s3Inputs,
+          },
+          env: awsEnv(),
+        });
         t.digests = JSON.parse(r.outputs.digests || '{}');
         problems.push(...problemsOf(r));
         const { BatchGetImageCommand } = await import('@aws-sdk/client-ecr');
         for (const s of ctx.serviceNames) {
           const want = rc.rcDigests?.[s];
-          const got = Object.entries(t.digests).filter(([ref]) => ref.startsWith(`${ECR}/ms_${s}:`)).map(([, d]) => d);
-          const inEcr = (await ctx.ecr.send(new BatchGetImageCommand({ repositoryName: `ms_${s}`, imageIds: [{ imageTag: t.tag }] }))).images?.[0]?.imageId?.imageDigest;
-          if (!want || got.length !== 2 || got.some((d) => d !== want) || inEcr !== want) problems.push(`ms_${s}: production digest ${got.join(',') || 'none'} (ECR: ${inEcr ?? 'none'}), expected the rc's ${want}`);
+          const got = Object.entries(t.digests)
+            .filter(([ref]) => ref.startsWith(`${ECR}/ms_${s}:`))
+            .map(([, d]) => d);
+          const inEcr = (await ctx.ecr.send(new BatchGetImageCommand({ repositoryName: `ms_${s}`, imageIds: [{ imageTag: t.tag }] })))
+            .images?.[0]?.imageId?.imageDigest;
+          if (!want || got.length !== 2 || got.some((d) => d !== want) || inEcr !== want)
+            problems.push(`ms_${s}: production digest ${got.join(',') || 'none'} (ECR: ${inEcr ?? 'none'}), expected the rc's ${want}`);
         }
-        details.push(`ECR (moto) ms_<service>:${t.tag} and :sha-${t.sha.slice(0, 7)} now point at ${rc.tag}'s manifests: ${problems.length ? 'NOT the same digests' : 'the same digests, no rebuild pushed'}`);
+        details.push(
+          `ECR (moto) ms_<service>:${t.tag} and :sha-${t.sha.slice(0, 7)} now point at ${rc.tag}'s manifests: ${problems.length ? 'NOT the same digests' : 'the same digests, no rebuild pushed'}`,
+        );
         details.push(...(await checkS3(t, r, problems)));
-        return { ok: r.exitCode === 0, cells: [`promote ${t.gate['promote-from']}`, 'ECR (moto)', ...digestCells(t.digests), s3Cell(r)], problems, details, result: r };
+        return {
+          ok: r.exitCode === 0,
+          cells: [`promote ${t.gate['promote-from']}`, 'ECR (moto)', ...digestCells(t.digests), s3Cell(r)],
+          problems,
+          details,
+          result: r,
+        };
       }
       const host = ctx.services.registry?.host ?? '127.0.0.1:1';
       const images = JSON.stringify(t.images).replaceAll(ECR, host);
-      const r = await act(t, 'push-artifacts', { inputs: { images, source: 'build/oci/{service}', 'registry-auth': 'none', 'dry-run': ctx.live ? 'false' : 'true', ...(ctx.live ? s3Inputs : {}) }, env: ctx.live ? awsEnv() : {} });
+      const r = await act(t, 'push-artifacts', {
+        inputs: {
+          images,
+          source: 'build/oci/{service}',
+          'registry-auth': 'none',
+          'dry-run': ctx.live ? 'false' : 'true',
+          ...(ctx.live ? s3Inputs : {}),
+        },
+        env: ctx.live ? awsEnv() : {},
+      });
       t.digests = JSON.parse(r.outputs.digests || '{}');
       problems.push(...problemsOf(r));
       // A dry run has no registry to push to: its plan is for ECR.
       if (!ctx.live) t.digests = Object.fromEntries(Object.entries(t.digests).map(([ref, d]) => [ref.replace(host, ECR), d]));
       const pushedTo = ctx.live ? host : ECR;
       for (const s of ctx.serviceNames) {
-        const got = Object.entries(t.digests).filter(([ref]) => ref.startsWith(`${pushedTo}/ms_${s}:`)).map(([, d]) => d);
-        if (got.length !== 2 || got.some((d) => d !== t.layouts[s]?.digest)) problems.push(`ms_${s}: digests ${got.join(',') || 'none'}, expected the layout's ${t.layouts[s]?.digest}`);
+        const got = Object.entries(t.digests)
+          .filter(([ref]) => ref.startsWith(`${pushedTo}/ms_${s}:`))
+          .map(([, d]) => d);
+        if (got.length !== 2 || got.some((d) => d !== t.layouts[s]?.digest))
+          problems.push(`ms_${s}: digests ${got.join(',') || 'none'}, expected the layout's ${t.layouts[s]?.digest}`);
       }
-      if (!ctx.live) return { ok: r.exitCode === 0, plan: true, cells: ['push (dry-run)', 'ECR (plan)', ...digestCells(t.digests), s3Plan], problems, result: r, note: `plan only: ${ctx.missingNames} not installed` };
+      if (!ctx.live)
+        return {
+          ok: r.exitCode === 0,
+          plan: true,
+          cells: ['push (dry-run)', 'ECR (plan)', ...digestCells(t.digests), s3Plan],
+          problems,
+          result: r,
+          note: `plan only: ${ctx.missingNames} not installed`,
+        };
       if (t.version.channel === 'rc') details.push(...(await recordInEcr(t, host, problems)));
       details.push(...(await checkS3(t, r, problems)));
-      return { ok: r.exitCode === 0, cells: ['push', `registry ${host}`, ...digestCells(t.digests), s3Cell(r)], problems, details, result: r };
+      return {
+        ok: r.exitCode === 0,
+        cells: ['push', `registry ${host}`, ...digestCells(t.digests), s3Cell(r)],
+        problems,
+        details,
+        result: r,
+      };
     },
   },
   {
@@ -373,12 +560,34 @@ const STAGES = [
       const core = Object.entries(t.digests ?? {}).find(([ref]) => ref.includes('/ms_core:'));
       const image = core ? `${core[0].replace(/:[^:/]+$/, '')}@${core[1]}` : '';
       const file = join(ctx.tmp, `migrate-${t.tag}.yaml`);
-      const r = await act(t, 'migrate-job', { inputs: { backend: 'render', release: RELEASE, tag: t.tag, image, command: 'migrate up', 'env-from-secret': `${RELEASE}-db`, 'output-file': file } });
+      const r = await act(t, 'migrate-job', {
+        inputs: {
+          backend: 'render',
+          release: RELEASE,
+          tag: t.tag,
+          image,
+          command: 'migrate up',
+          'env-from-secret': `${RELEASE}-db`,
+          'output-file': file,
+        },
+      });
       const problems = problemsOf(r, { status: 'rendered', 'job-name': `${RELEASE}-migrate-${t.tag.replace(/\./g, '-')}` });
       const manifest = existsSync(file) ? readFileSync(file, 'utf8') : '';
       if (!manifest.includes(`image: ${image}`)) problems.push(`the manifest does not run image ${image}`);
-      const details = t.gate.mode === 'promote' ? manifest.split('\n').filter((l) => /^\s*(name|helm\.sh\/hook|image|- migrate|- up|name: sample)/.test(l) || /^(kind|apiVersion):/.test(l)).map((l) => l.replace(/\s+$/, '')) : undefined;
-      return { ok: r.exitCode === 0, cells: [r.outputs['job-name'], r.outputs.status, image.replace(/@sha256:(.{12}).*/, '@sha256:$1…')], problems, details, result: r };
+      const details =
+        t.gate.mode === 'promote'
+          ? manifest
+              .split('\n')
+              .filter((l) => /^\s*(name|helm\.sh\/hook|image|- migrate|- up|name: sample)/.test(l) || /^(kind|apiVersion):/.test(l))
+              .map((l) => l.replace(/\s+$/, ''))
+          : undefined;
+      return {
+        ok: r.exitCode === 0,
+        cells: [r.outputs['job-name'], r.outputs.status, image.replace(/@sha256:(.{12}).*/, '@sha256:$1…')],
+        problems,
+        details,
+        result: r,
+      };
     },
   },
   {
@@ -393,17 +602,38 @@ const STAGES = [
       const live = Boolean(pg && ctx.migrateBin);
       const url = pg?.url ?? 'postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable';
       const argv = [live ? ctx.migrateBin : 'migrate', '-path', join(t.checkout, 'migrations'), '-database', url, 'up'];
-      const r = await act(t, 'migrate-job', { inputs: { backend: 'command', release: RELEASE, tag: t.tag, command: JSON.stringify(argv), timeout: '2m', 'dry-run': live ? 'false' : 'true' } });
+      const r = await act(t, 'migrate-job', {
+        inputs: {
+          backend: 'command',
+          release: RELEASE,
+          tag: t.tag,
+          command: JSON.stringify(argv),
+          timeout: '2m',
+          'dry-run': live ? 'false' : 'true',
+        },
+      });
       const problems = problemsOf(r, { status: live ? 'succeeded' : 'planned' });
       const applied = (r.log.match(/^\d+\/u \S+/gm) ?? []).map((l) => l.split(' ')[1]);
       const version = live ? pg.psql('select version, dirty from schema_migrations').trim() : '-';
       if (live) {
         const want = t.tag === TAGS[0].tag ? ['create_accounts', 'create_payments'] : [];
-        if (JSON.stringify(applied) !== JSON.stringify(want)) problems.push(`applied ${JSON.stringify(applied)}, expected ${JSON.stringify(want)}`);
+        if (JSON.stringify(applied) !== JSON.stringify(want))
+          problems.push(`applied ${JSON.stringify(applied)}, expected ${JSON.stringify(want)}`);
         if (version !== '2|f') problems.push(`schema_migrations: expected 2|f (version 2, not dirty), got ${version}`);
       }
       const note = live ? '' : clip(firstLine((r.log.match(/^\[dry-run\].*$/m) ?? [''])[0]), 110);
-      return { ok: r.exitCode === 0, note, cells: [r.outputs.status, r.outputs['exit-code'] || '-', version === '-' ? '-' : `${version.split('|')[0]} (dirty: ${version.endsWith('|t') ? 'yes' : 'no'})`, live ? applied.join(', ') || 'nothing (no change)' : '(plan)'], problems, result: r };
+      return {
+        ok: r.exitCode === 0,
+        note,
+        cells: [
+          r.outputs.status,
+          r.outputs['exit-code'] || '-',
+          version === '-' ? '-' : `${version.split('|')[0]} (dirty: ${version.endsWith('|t') ? 'yes' : 'no'})`,
+          live ? applied.join(', ') || 'nothing (no change)' : '(plan)',
+        ],
+        problems,
+        result: r,
+      };
     },
   },
   {
@@ -414,18 +644,38 @@ const STAGES = [
     async run(t) {
       const before = Math.max(0, ...ctx.services.github.runs().map((x) => x.id));
       const r = await act(t, 'gitops-dispatch', {
-        inputs: { environment: t.version.environment, tag: t.tag, projects: JSON.stringify(t.images), 'update-routes': 'true', 'extra-dispatches': API_GATEWAY, token: TOKEN, 'poll-interval': '100ms', timeout: '1m' },
+        inputs: {
+          environment: t.version.environment,
+          tag: t.tag,
+          projects: JSON.stringify(t.images),
+          'update-routes': 'true',
+          'extra-dispatches': API_GATEWAY,
+          token: TOKEN,
+          'poll-interval': '100ms',
+          timeout: '1m',
+        },
         env: { GITHUB_API_URL: ctx.services.github.apiUrl },
       });
       const problems = problemsOf(r, { conclusion: 'success' });
       const runs = ctx.services.github.runs().filter((x) => x.id > before);
       const projects = ctx.serviceNames.map((s) => `ms_${s}`).join(' ');
       const want = [[`example-org/gitops-${t.version.environment}`, 'Update Project List Version', t.tag, projects]];
-      if (t.version.environment === 'production') want.push(['example-org/terraform-apps-production', 'Update API Gateway Routes', undefined, undefined]);
+      if (t.version.environment === 'production')
+        want.push(['example-org/terraform-apps-production', 'Update API Gateway Routes', undefined, undefined]);
       const got = runs.map((x) => [x.repository, x.workflowName, x.inputs.newVersion, x.inputs.projectNames]);
-      if (JSON.stringify(got) !== JSON.stringify(want)) problems.push(`dispatched ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
-      const details = runs.map((x) => `${x.repository} "${x.workflowName}" run ${x.id} ${x.conclusion}, inputs ${JSON.stringify(Object.fromEntries(Object.entries(x.inputs).filter(([k]) => k !== 'distinct_id')))}`);
-      return { ok: r.exitCode === 0, cells: [runs.map((x) => x.repository).join(' + '), r.outputs['run-id'], r.outputs.conclusion], problems, details, result: r };
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        problems.push(`dispatched ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+      const details = runs.map(
+        (x) =>
+          `${x.repository} "${x.workflowName}" run ${x.id} ${x.conclusion}, inputs ${JSON.stringify(Object.fromEntries(Object.entries(x.inputs).filter(([k]) => k !== 'distinct_id')))}`,
+      );
+      return {
+        ok: r.exitCode === 0,
+        cells: [runs.map((x) => x.repository).join(' + '), r.outputs['run-id'], r.outputs.conclusion],
+        problems,
+        details,
+        result: r,
+      };
     },
   },
 ];
@@ -444,10 +694,17 @@ async function checkS3(t, r, problems) {
   const uris = (r.outputs['s3-uris'] ?? '').split('\n').filter(Boolean).sort();
   if (uris.join(' ') !== want.join(' ')) problems.push(`s3-uris: expected ${want.join(' ')}, got ${uris.join(' ')}`);
   const body = await (await ctx.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${prefix}SHA256SUMS` }))).Body.transformToString();
-  const sums = Object.fromEntries(body.trim().split('\n').map((l) => l.split(/\s+\*?/).reverse()));
+  const sums = Object.fromEntries(
+    body
+      .trim()
+      .split('\n')
+      .map((l) => l.split(/\s+\*?/).reverse()),
+  );
   const match = Object.entries(t.binaries).every(([f, hex]) => sums[f] === hex);
   if (!match) problems.push(`SHA256SUMS in S3 does not match the built binaries:\n${body}`);
-  return [`S3 (moto): s3://${BUCKET}/${prefix}{${[...Object.keys(t.binaries), 'SHA256SUMS'].join(',')}}; SHA256SUMS ${match ? 'matches' : 'does NOT match'} the built binaries`];
+  return [
+    `S3 (moto): s3://${BUCKET}/${prefix}{${[...Object.keys(t.binaries), 'SHA256SUMS'].join(',')}}; SHA256SUMS ${match ? 'matches' : 'does NOT match'} the built binaries`,
+  ];
 }
 
 /**
@@ -468,7 +725,9 @@ async function recordInEcr(t, host, problems) {
       }
     }
   }
-  return [`ECR (moto): the rc's manifests recorded by PutImage (what ECR holds after the push): ${ctx.serviceNames.map((s) => `ms_${s} ${short(t.rcDigests[s])}`).join(', ')}`];
+  return [
+    `ECR (moto): the rc's manifests recorded by PutImage (what ECR holds after the push): ${ctx.serviceNames.map((s) => `ms_${s} ${short(t.rcDigests[s])}`).join(', ')}`,
+  ];
 }
 
 // --- other refs: parse-version (and the gate for a release tag) only --------------------------------
@@ -477,24 +736,56 @@ async function otherRefs() {
   const rows = [];
   for (const o of OTHER_REFS) {
     const pr = /^refs\/pull\/(\d+)\//.exec(o.ref);
-    const event = pr ? { number: Number(pr[1]), pull_request: { number: Number(pr[1]), head: { ref: 'feature/login-form', sha }, base: { ref: 'main' } }, repository: { full_name: 'example-org/sample-service', default_branch: 'main' } } : undefined;
-    const r = await ctx.runAction('parse-version', { ref: o.ref, sha, eventName: o.eventName ?? 'push', event, inputs: { 'branch-environments': 'main=staging' } });
-    const want = Object.fromEntries(Object.entries(o.expect).map(([k, v]) => [k, typeof v === 'string' ? v.replace('{sha7}', sha.slice(0, 7)) : v]));
+    const event = pr
+      ? {
+          number: Number(pr[1]),
+          pull_request: { number: Number(pr[1]), head: { ref: 'feature/login-form', sha }, base: { ref: 'main' } },
+          repository: { full_name: 'example-org/sample-service', default_branch: 'main' },
+        }
+      : undefined;
+    const r = await ctx.runAction('parse-version', {
+      ref: o.ref,
+      sha,
+      eventName: o.eventName ?? 'push',
+      event,
+      inputs: { 'branch-environments': 'main=staging' },
+    });
+    const want = Object.fromEntries(
+      Object.entries(o.expect).map(([k, v]) => [k, typeof v === 'string' ? v.replace('{sha7}', sha.slice(0, 7)) : v]),
+    );
     const problems = [];
     if (r.exitCode !== want.exit) problems.push(`exit ${r.exitCode}, expected ${want.exit}`);
-    for (const k of ['version', 'channel', 'environment']) if (k in want && (r.outputs[k] ?? '') !== want[k]) problems.push(`${k}: expected ${JSON.stringify(want[k])}, got ${JSON.stringify(r.outputs[k] ?? '')}`);
-    if (want.error && !want.error.test(r.errors.join('\n'))) problems.push(`error: expected ${want.error}, got ${JSON.stringify(firstLine(r.errors[0]))}`);
+    for (const k of ['version', 'channel', 'environment'])
+      if (k in want && (r.outputs[k] ?? '') !== want[k])
+        problems.push(`${k}: expected ${JSON.stringify(want[k])}, got ${JSON.stringify(r.outputs[k] ?? '')}`);
+    if (want.error && !want.error.test(r.errors.join('\n')))
+      problems.push(`error: expected ${want.error}, got ${JSON.stringify(firstLine(r.errors[0]))}`);
     let gate = '';
     let note = r.exitCode === 0 ? '' : firstLine(r.errors[0]);
     if (r.exitCode === 0 && r.outputs.channel === 'release') {
       const g = runGate(r.outputs, ctx.repo);
       gate = g.exitCode === 0 ? g.outputs.mode : 'blocked';
       note = g.exitCode === 0 ? firstLine(g.log) : firstLine(g.error);
-      if (want.gate && !(g.exitCode !== 0 && want.gate.test(g.error))) problems.push(`gate: expected a refusal matching ${want.gate}, got exit ${g.exitCode}: ${firstLine(g.error || g.log)}`);
+      if (want.gate && !(g.exitCode !== 0 && want.gate.test(g.error)))
+        problems.push(`gate: expected a refusal matching ${want.gate}, got exit ${g.exitCode}: ${firstLine(g.error || g.log)}`);
     }
-    rows.push([o.ref, r.exitCode, r.outputs.version || '', r.outputs.channel || '', r.outputs.environment || (r.exitCode === 0 ? '-' : ''), gate || '-', problems.length ? 'NO' : 'yes', clip([o.note, note].filter(Boolean).join(': '), 150), problems]);
+    rows.push([
+      o.ref,
+      r.exitCode,
+      r.outputs.version || '',
+      r.outputs.channel || '',
+      r.outputs.environment || (r.exitCode === 0 ? '-' : ''),
+      gate || '-',
+      problems.length ? 'NO' : 'yes',
+      clip([o.note, note].filter(Boolean).join(': '), 150),
+      problems,
+    ]);
   }
-  printTable('other refs: parse-version, and the release gate for a release tag', ['ref', 'exit', 'version', 'channel', 'environment', 'gate', 'ok', 'note'], rows.map((r) => r.slice(0, 8)));
+  printTable(
+    'other refs: parse-version, and the release gate for a release tag',
+    ['ref', 'exit', 'version', 'channel', 'environment', 'gate', 'ok', 'note'],
+    rows.map((r) => r.slice(0, 8)),
+  );
   return rows.filter((r) => r[8].length).map((r) => ({ stage: 'other refs', tag: r[0], problems: r[8] }));
 }
 
@@ -507,7 +798,9 @@ async function main() {
     if (!existsSync(join(ROOT, 'dist', name, 'index.js'))) throw new Error(`dist/${name}/index.js does not exist; run npm run build first`);
   }
   if (!onPath('git')) throw new Error('git is not on PATH: the release gate lists the rc tags with git');
-  ctx.go = onPath('go') ? firstLine(spawnSync('go', ['version'], { encoding: 'utf8' }).stdout).replace(/^go version (\S+).*/, '$1') : undefined;
+  ctx.go = onPath('go')
+    ? firstLine(spawnSync('go', ['version'], { encoding: 'utf8' }).stdout).replace(/^go version (\S+).*/, '$1')
+    : undefined;
   ctx.make = ctx.go && onPath('make');
   ctx.tmp = mkdtempSync(join(tmpdir(), 'deploy-kit-demo-'));
   makeRepository();
@@ -516,13 +809,20 @@ async function main() {
   await startServices();
 
   const { registry, moto, github } = ctx.services;
-  console.log(`deploy-kit demo: the release of ${basename(SAMPLE)} (examples/sample-project: ${ctx.serviceNames.map((s) => `cmd/ms/${s}`).join(', ')}) for ${TAGS.map((t) => t.tag).join(', ')}`);
+  console.log(
+    `deploy-kit demo: the release of ${basename(SAMPLE)} (examples/sample-project: ${ctx.serviceNames.map((s) => `cmd/ms/${s}`).join(', ')}) for ${TAGS.map((t) => t.tag).join(', ')}`,
+  );
   const absent = ctx.noServices ? 'not started (see below)' : 'not installed';
   console.log(`  registry  ${registry ? `CNCF distribution on ${registry.host} (stands in for ECR's registry endpoint)` : absent}`);
   console.log(`  AWS       ${moto ? `moto on ${moto.url} (ECR API, S3, STS)` : absent}`);
   console.log(`  GitHub    API fake on ${github.apiUrl} (requests checked against GitHub's OpenAPI description)`);
-  console.log(`  build     ${ctx.go ? `${ctx.make ? 'make build-pipeline-ms' : 'go build'} with ${ctx.go}, for linux/arm64` : 'go is not on PATH: placeholder binaries'}`);
-  if (!ctx.live) console.log(`  => dry-run plan for the pushes: ${ctx.missing.join('; ')}.${ctx.noServices?.startsWith('the plan') ? '' : '\n     Run .ci/install-tools demo (registry, moto, postgres, migrate) for the real thing.'}`);
+  console.log(
+    `  build     ${ctx.go ? `${ctx.make ? 'make build-pipeline-ms' : 'go build'} with ${ctx.go}, for linux/arm64` : 'go is not on PATH: placeholder binaries'}`,
+  );
+  if (!ctx.live)
+    console.log(
+      `  => dry-run plan for the pushes: ${ctx.missing.join('; ')}.${ctx.noServices?.startsWith('the plan') ? '' : '\n     Run .ci/install-tools demo (registry, moto, postgres, migrate) for the real thing.'}`,
+    );
 
   ctx.tags = TAGS.map((t) => ({ ...t, sha: ctx.shas[t.commit], checkout: checkout(t.tag) }));
   const mismatches = [];
@@ -544,12 +844,21 @@ async function main() {
       if (!out.ok) t.failedAt = stage.name;
       if (out.problems.length) mismatches.push({ stage: stage.name, tag: t.tag, problems: out.problems });
       const error = out.problems[0] && !out.ok ? out.problems[0] : '';
-      rows.push([t.tag, ...out.cells.map((c) => c ?? ''), out.problems.length ? 'NO' : out.plan ? 'plan' : 'yes', clip(firstLine(error || out.note || ''), 130)]);
+      rows.push([
+        t.tag,
+        ...out.cells.map((c) => c ?? ''),
+        out.problems.length ? 'NO' : out.plan ? 'plan' : 'yes',
+        clip(firstLine(error || out.note || ''), 130),
+      ]);
       t.details ??= {};
       t.details[stage.name] = out.details;
       if (verbose && out.result && out.problems.length) console.error(`\n[${stage.name}] ${t.tag}:\n${out.result.log}`);
     }
-    printTable(`${n + 1}/${STAGES.length}  ${stage.name}  (${((Date.now() - started) / 1000).toFixed(1)} s)`, ['tag', ...header, 'ok', 'note'], rows);
+    printTable(
+      `${n + 1}/${STAGES.length}  ${stage.name}  (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      ['tag', ...header, 'ok', 'note'],
+      rows,
+    );
     for (const t of ctx.tags) {
       const lines = t.details[stage.name];
       if (lines?.length) console.log(`  ${t.tag}:\n${lines.map((l) => `    ${l}`).join('\n')}`);
@@ -558,18 +867,24 @@ async function main() {
   mismatches.push(...(await otherRefs()));
 
   const stats = github.stats();
-  console.log(`\nGitHub API fake: ${stats.total} requests (${stats.notModified} answered 304 Not Modified), OpenAPI contract violations: ${github.violations.length || 'none'}`);
+  console.log(
+    `\nGitHub API fake: ${stats.total} requests (${stats.notModified} answered 304 Not Modified), OpenAPI contract violations: ${github.violations.length || 'none'}`,
+  );
   if (github.violations.length) mismatches.push({ stage: 'GitHub API fake', tag: '-', problems: [github.describeViolations()] });
 
   console.log('');
   for (const m of mismatches) console.log(`NOT AS EXPECTED  [${m.stage}] ${m.tag}\n  ${m.problems.join('\n  ')}`);
   const what = `${TAGS.map((t) => t.tag).join(', ')} through ${STAGES.length} stages in ${((Date.now() - ctx.started) / 1000).toFixed(0)} s`;
-  const how = ctx.live ? `against the local registry, moto (ECR, S3), ${ctx.services.postgres && ctx.migrateBin ? 'golang-migrate on PostgreSQL, ' : ''}and the GitHub API fake` : `as a dry-run plan for the pushes (${ctx.missingNames}), the GitHub API fake for the dispatches`;
+  const how = ctx.live
+    ? `against the local registry, moto (ECR, S3), ${ctx.services.postgres && ctx.migrateBin ? 'golang-migrate on PostgreSQL, ' : ''}and the GitHub API fake`
+    : `as a dry-run plan for the pushes (${ctx.missingNames}), the GitHub API fake for the dispatches`;
   if (mismatches.length) {
     console.log(`demo: ${mismatches.length} step(s) not as expected (${what}, ${how})`);
     return 1;
   }
-  console.log(`demo: ${what} as expected, ${how}${ctx.live ? '; production runs the rc\'s digests' : ''}; ${OTHER_REFS.length} other refs as expected`);
+  console.log(
+    `demo: ${what} as expected, ${how}${ctx.live ? "; production runs the rc's digests" : ''}; ${OTHER_REFS.length} other refs as expected`,
+  );
   return 0;
 }
 

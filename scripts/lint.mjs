@@ -142,7 +142,10 @@ async function actionlint() {
 
 // --- (c) zizmor ----------------------------------------------------------------------------------
 const toolsDir = () => process.env.DEPLOY_KIT_TOOLS || join(process.env.HOME || homedir(), '.cache/deploy-kit/tools');
-const zizmorVersion = (bin) => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim().replace(/^zizmor\s+/, '') ?? '';
+const zizmorVersion = (bin) =>
+  spawnSync(bin, ['--version'], { encoding: 'utf8' })
+    .stdout?.trim()
+    .replace(/^zizmor\s+/, '') ?? '';
 
 // The pinned build from the tools cache; one on PATH only when it is the pinned version (the audits change
 // between releases, so another version could pass or fail what CI does not).
@@ -169,7 +172,23 @@ async function zizmor(persona = 'regular') {
   // Offline: no GitHub API calls and no token in its environment, so the result depends on the files alone.
   const env = { ...process.env, ZIZMOR_OFFLINE: 'true', NO_COLOR: '1' };
   for (const k of ['GH_TOKEN', 'GITHUB_TOKEN', 'ZIZMOR_GITHUB_TOKEN', 'GH_HOST', 'ZIZMOR_CONFIG']) delete env[k];
-  const r = await run(bin, ['--offline', `--persona=${persona}`, '--format', 'plain', '--color', 'never', '--no-progress', '--render-links', 'never', '-q', ...files], { env });
+  const r = await run(
+    bin,
+    [
+      '--offline',
+      `--persona=${persona}`,
+      '--format',
+      'plain',
+      '--color',
+      'never',
+      '--no-progress',
+      '--render-links',
+      'never',
+      '-q',
+      ...files,
+    ],
+    { env },
+  );
   const last = r.out.trim().split('\n').at(-1) ?? '';
   const what = `${files.length} file(s), zizmor ${ZIZMOR_VERSION} --offline --persona=${persona}`;
   if (r.code === 0) {
@@ -209,7 +228,12 @@ function checkActionYml({ dir, file }, usings) {
   const problems = [];
   const doc = parseDocument(readFileSync(join(ROOT, file), 'utf8'), { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length) {
-    return record(`action.yml ${dir}`, false, `${file}: not valid YAML`, doc.errors.map((e) => e.message.split('\n')[0]));
+    return record(
+      `action.yml ${dir}`,
+      false,
+      `${file}: not valid YAML`,
+      doc.errors.map((e) => e.message.split('\n')[0]),
+    );
   }
   const a = doc.toJS();
   if (!isMap(a)) return record(`action.yml ${dir}`, false, `${file}: not a YAML mapping`);
@@ -218,7 +242,8 @@ function checkActionYml({ dir, file }, usings) {
   if (!isMap(a.branding)) problems.push('missing "branding" (icon and color, shown on the Marketplace)');
   else {
     if (!isNonEmptyString(a.branding.icon)) problems.push('branding.icon is missing');
-    if (!BRANDING_COLORS.has(a.branding.color)) problems.push(`branding.color must be one of ${[...BRANDING_COLORS].join(', ')}; got ${JSON.stringify(a.branding.color)}`);
+    if (!BRANDING_COLORS.has(a.branding.color))
+      problems.push(`branding.color must be one of ${[...BRANDING_COLORS].join(', ')}; got ${JSON.stringify(a.branding.color)}`);
   }
 
   for (const section of ['inputs', 'outputs']) {
@@ -242,12 +267,15 @@ function checkActionYml({ dir, file }, usings) {
     usings.push({ dir, using: runs.using });
     if (runs.using !== NODE_RUNTIME) problems.push(`runs.using is "${runs.using}"; node actions use "${NODE_RUNTIME}"`);
     const expectMain = `../dist/${dir}/index.js`;
-    if (runs.main !== expectMain) problems.push(`runs.main is ${JSON.stringify(runs.main)}; expected "${expectMain}" (the ncc bundle of actions/${dir}/src/main.ts)`);
-    else if (!existsSync(join(ROOT, 'actions', dir, 'src/main.ts'))) problems.push(`runs.main points at the bundle of actions/${dir}/src/main.ts, which does not exist`);
+    if (runs.main !== expectMain)
+      problems.push(`runs.main is ${JSON.stringify(runs.main)}; expected "${expectMain}" (the ncc bundle of actions/${dir}/src/main.ts)`);
+    else if (!existsSync(join(ROOT, 'actions', dir, 'src/main.ts')))
+      problems.push(`runs.main points at the bundle of actions/${dir}/src/main.ts, which does not exist`);
     if (runs.post !== undefined) {
       const expectPost = `../dist/${dir}-post/index.js`;
       if (runs.post !== expectPost) problems.push(`runs.post is ${JSON.stringify(runs.post)}; expected "${expectPost}"`);
-      else if (!existsSync(join(ROOT, 'actions', dir, 'src/post.ts'))) problems.push(`runs.post points at the bundle of actions/${dir}/src/post.ts, which does not exist`);
+      else if (!existsSync(join(ROOT, 'actions', dir, 'src/post.ts')))
+        problems.push(`runs.post points at the bundle of actions/${dir}/src/post.ts, which does not exist`);
     }
   } else if (runs.using === 'composite') {
     if (!Array.isArray(runs.steps) || runs.steps.length === 0) problems.push('composite action without runs.steps');
@@ -271,9 +299,15 @@ async function actionYmls() {
   for (const f of files) checkActionYml(f, usings);
   const distinct = [...new Set(usings.map((u) => u.using))];
   if (usings.length === 0) record('runs.using', true, 'no node actions');
-  else if (distinct.length === 1 && distinct[0] === NODE_RUNTIME) record('runs.using', true, `all ${usings.length} node action(s) on ${NODE_RUNTIME}`);
+  else if (distinct.length === 1 && distinct[0] === NODE_RUNTIME)
+    record('runs.using', true, `all ${usings.length} node action(s) on ${NODE_RUNTIME}`);
   else {
-    record('runs.using', false, `node actions must all use ${NODE_RUNTIME}; found ${distinct.join(', ')}`, usings.map((u) => `${u.dir}: ${u.using}`));
+    record(
+      'runs.using',
+      false,
+      `node actions must all use ${NODE_RUNTIME}; found ${distinct.join(', ')}`,
+      usings.map((u) => `${u.dir}: ${u.using}`),
+    );
   }
 }
 
@@ -285,7 +319,12 @@ async function eslint() {
   const { code, out } = await run(process.execPath, [bin, '--max-warnings', '0', '.']);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (code === 0) return record('eslint', true, `no finding (${seconds}s)`);
-  record('eslint', false, `findings (exit ${code}); fix them or, for a deliberate exception, an eslint-disable comment saying why`, indent(out));
+  record(
+    'eslint',
+    false,
+    `findings (exit ${code}); fix them or, for a deliberate exception, an eslint-disable comment saying why`,
+    indent(out),
+  );
 }
 
 async function prettier() {
@@ -299,7 +338,17 @@ async function prettier() {
 }
 
 // --- main ----------------------------------------------------------------------------------------
-const CHECKS = { typecheck, eslint, prettier, actionlint, zizmor: async () => { await zizmor('regular'); await zizmor('auditor'); }, 'action-yml': actionYmls };
+const CHECKS = {
+  typecheck,
+  eslint,
+  prettier,
+  actionlint,
+  zizmor: async () => {
+    await zizmor('regular');
+    await zizmor('auditor');
+  },
+  'action-yml': actionYmls,
+};
 const only = [];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {

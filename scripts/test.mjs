@@ -51,7 +51,8 @@ const listOnly = passthrough.some((a) => NO_RUN.has(a));
 
 // Paths given on the command line that all lie under unit-test folders need no tools either.
 const paths = passthrough.filter((a) => !a.startsWith('-'));
-const unitOnly = (projects.length === 1 && projects[0] === 'unit') || (paths.length > 0 && paths.every((p) => /^(\.\/)?(packages|actions)\//.test(p)));
+const unitOnly =
+  (projects.length === 1 && projects[0] === 'unit') || (paths.length > 0 && paths.every((p) => /^(\.\/)?(packages|actions)\//.test(p)));
 if (!listOnly && !unitOnly && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
   const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (install.status !== 0) {
@@ -110,7 +111,9 @@ if (runtimeErrors) {
 let finalCode = exitCode;
 if (ran === 0) {
   const where = projects.length ? `the ${projects.join(' and ')} project(s)` : 'any project';
-  console.error(`test: jest ran zero tests in ${where}${passthrough.length ? ` with ${passthrough.join(' ')}` : ''}; a green run must run something`);
+  console.error(
+    `test: jest ran zero tests in ${where}${passthrough.length ? ` with ${passthrough.join(' ')}` : ''}; a green run must run something`,
+  );
   finalCode = 1;
 } else if (exitCode === 0 && failed > 0) {
   finalCode = 1;
@@ -121,7 +124,13 @@ const areas = new Map();
 for (const r of result.testResults ?? []) {
   const rel = r.name.startsWith(ROOT) ? r.name.slice(ROOT.length + 1) : r.name;
   const m = /^actions\/([^/]+)\//.exec(rel);
-  const area = m ? `unit ${m[1]}` : rel.startsWith('packages/core/') ? 'unit core' : rel.startsWith('action-tests/') ? `action ${rel.slice('action-tests/'.length).replace(/\.test\.ts$/, '')}` : rel;
+  const area = m
+    ? `unit ${m[1]}`
+    : rel.startsWith('packages/core/')
+      ? 'unit core'
+      : rel.startsWith('action-tests/')
+        ? `action ${rel.slice('action-tests/'.length).replace(/\.test\.ts$/, '')}`
+        : rel;
   const counts = areas.get(area) ?? { passed: 0, failed: 0 };
   for (const a of r.assertionResults ?? []) {
     if (a.status === 'passed') counts.passed++;
@@ -131,7 +140,8 @@ for (const r of result.testResults ?? []) {
 }
 if (areas.size > 1) {
   console.log('\ntests per area:');
-  for (const [area, c] of [...areas].sort(([a], [b]) => a.localeCompare(b))) console.log(`  ${area.padEnd(40)} ${String(c.passed).padStart(5)} passed${c.failed ? `, ${c.failed} failed` : ''}`);
+  for (const [area, c] of [...areas].sort(([a], [b]) => a.localeCompare(b)))
+    console.log(`  ${area.padEnd(40)} ${String(c.passed).padStart(5)} passed${c.failed ? `, ${c.failed} failed` : ''}`);
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(finalCode);

@@ -37,7 +37,12 @@ export async function startEcsInterposer(target) {
 
   const answer = (res, status, body, headers = {}) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': `interposer-${log.length}`, ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-requestid': `interposer-${log.length}`,
+      ...headers,
+    });
     res.end(text);
   };
 
@@ -52,7 +57,11 @@ export async function startEcsInterposer(target) {
       let container = list.find((c) => c.name === wanted.name);
       if (!container) {
         const model = list[0] ?? {};
-        container = { ...model, name: wanted.name, containerArn: `${String(model.containerArn ?? task.taskArn).replace(/\/[^/]*$/, '')}/${wanted.name}` };
+        container = {
+          ...model,
+          name: wanted.name,
+          containerArn: `${String(model.containerArn ?? task.taskArn).replace(/\/[^/]*$/, '')}/${wanted.name}`,
+        };
         list.push(container);
       }
       container.lastStatus = 'STOPPED';
@@ -80,7 +89,12 @@ export async function startEcsInterposer(target) {
           const error = injection.errors.shift();
           entry.status = error.status;
           entry.injected = error.type;
-          answer(res, error.status, { __type: error.type, message: error.message ?? 'injected by the ECS interposer' }, { 'x-amzn-errortype': error.type });
+          answer(
+            res,
+            error.status,
+            { __type: error.type, message: error.message ?? 'injected by the ECS interposer' },
+            { 'x-amzn-errortype': error.type },
+          );
           return;
         }
         injection.seen++;

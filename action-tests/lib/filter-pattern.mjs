@@ -100,7 +100,10 @@ export function escapeFilterText(text) {
  */
 export function channelsByEnvironment(rules) {
   const map = new Map();
-  for (const line of rules.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of rules
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [channel, environment] = line.split('=').map((s) => s.trim());
     if (channel === '*') throw new Error('a "*" fallback rule matches any prerelease: no tag filter can start only its tags');
     if (!map.has(environment)) map.set(environment, []);

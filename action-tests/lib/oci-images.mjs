@@ -61,7 +61,7 @@ async function sha256OfFile(file) {
 
 /** Random content in 1 MiB pieces, so memory stays small for big layers. */
 async function* randomContent(size) {
-  for (let left = size; left > 0; ) {
+  for (let left = size; left > 0;) {
     const n = Math.min(left, 1 << 20);
     yield randomBytes(n);
     left -= n;
@@ -133,7 +133,17 @@ export async function makeOciLayout(layout, { layers = [4096, 65536], platforms,
       blobs.add(layer.digest);
     }
     const [os, architecture] = (platform ?? 'linux/amd64').split('/');
-    const config = putBlob(layout, Buffer.from(JSON.stringify({ architecture, os, config: { Cmd: ['/payload.bin'] }, rootfs: { type: 'layers', diff_ids: own.map((l) => l.diffId) } })));
+    const config = putBlob(
+      layout,
+      Buffer.from(
+        JSON.stringify({
+          architecture,
+          os,
+          config: { Cmd: ['/payload.bin'] },
+          rootfs: { type: 'layers', diff_ids: own.map((l) => l.diffId) },
+        }),
+      ),
+    );
     blobs.add(config.digest);
     const manifest = Buffer.from(
       JSON.stringify({
@@ -144,7 +154,13 @@ export async function makeOciLayout(layout, { layers = [4096, 65536], platforms,
       }),
     );
     const stored = putBlob(layout, manifest);
-    manifests.push({ ...stored, mediaType: 'application/vnd.oci.image.manifest.v1+json', platform, layers: own.map((l) => l.digest), config: config.digest });
+    manifests.push({
+      ...stored,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      platform,
+      layers: own.map((l) => l.digest),
+      config: config.digest,
+    });
   }
   let root;
   if (platforms) {
@@ -164,7 +180,11 @@ export async function makeOciLayout(layout, { layers = [4096, 65536], platforms,
   }
   writeFileSync(
     join(layout, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': refName } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ ...root, annotations: { 'org.opencontainers.image.ref.name': refName } }],
+    }),
   );
   return { layout, digest: root.digest, mediaType: root.mediaType, manifests, blobs: [...blobs] };
 }
@@ -206,7 +226,9 @@ export async function makeDockerOciArchive(file, { layers = [4096, 65536], platf
   index.manifests[0].annotations = { 'io.containerd.image.name': `docker.io/${repoTag}`, 'org.opencontainers.image.ref.name': tag };
   writeFileSync(join(layout, 'index.json'), JSON.stringify(index));
   const first = made.manifests[0];
-  const legacy = [{ Config: `blobs/sha256/${first.config.slice(7)}`, RepoTags: [repoTag], Layers: first.layers.map((d) => `blobs/sha256/${d.slice(7)}`) }];
+  const legacy = [
+    { Config: `blobs/sha256/${first.config.slice(7)}`, RepoTags: [repoTag], Layers: first.layers.map((d) => `blobs/sha256/${d.slice(7)}`) },
+  ];
   await writeTar(file, [...layoutEntries(layout), { name: 'manifest.json', data: Buffer.from(JSON.stringify(legacy)) }]);
   return { ...made, archive: file, repoTag };
 }
@@ -219,7 +241,9 @@ export async function makeDockerArchive(file, { layers = [4096, 65536], repoTag 
   work ??= `${file}.work`;
   const made = [];
   for (const size of layers) made.push(await makeLayer(work, size, { gzip: false }));
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: made.map((l) => l.diffId) } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: made.map((l) => l.diffId) } }),
+  );
   const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
   const entries = [{ name: `${configDigest.slice(7)}.json`, data: config }];
   made.forEach((layer, i) => entries.push({ name: `layer${i}/layer.tar`, file: layer.tar }));

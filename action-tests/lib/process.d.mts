@@ -5,4 +5,8 @@ export interface ProcessResult {
   output: string;
   wallMs: number;
 }
-export declare function runProcess(command: string, args: string[], options?: { cwd?: string; env?: NodeJS.ProcessEnv | Record<string, string | undefined>; timeoutMs?: number }): Promise<ProcessResult>;
+export declare function runProcess(
+  command: string,
+  args: string[],
+  options?: { cwd?: string; env?: NodeJS.ProcessEnv | Record<string, string | undefined>; timeoutMs?: number },
+): Promise<ProcessResult>;

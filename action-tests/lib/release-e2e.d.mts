@@ -51,12 +51,19 @@ export interface ReleaseE2E {
   verify: { url: string; requests: Array<{ environment: string; version: string }>; stuck: Set<string>; close(): Promise<void> };
   standinCalls(): string[];
   tag(tag: string): void;
-  run(file: string, event: { ref?: string; inputs?: Record<string, string> }, options?: { timeoutMs?: number; slack?: boolean }): Promise<ActRun>;
+  run(
+    file: string,
+    event: { ref?: string; inputs?: Record<string, string> },
+    options?: { timeoutMs?: number; slack?: boolean },
+  ): Promise<ActRun>;
   close(): Promise<void>;
 }
 
 export declare function findAct(): string;
-export declare function callerWorkflow(file: string, options: { registry: string; ociFixtures: string; deployKitSha: string; verifyUrl?: string }): { text: string; with: Record<string, unknown> };
+export declare function callerWorkflow(
+  file: string,
+  options: { registry: string; ociFixtures: string; deployKitSha: string; verifyUrl?: string },
+): { text: string; with: Record<string, unknown> };
 export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
 export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
 export declare function reportedOutputs(output: string): Record<string, string>;

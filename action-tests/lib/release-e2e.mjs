@@ -113,7 +113,8 @@ function pinnedActions() {
         const dir = slackActionDir();
         if (dir) {
           const head = git(dir, 'rev-parse', 'HEAD').trim();
-          if (head !== m[2]) throw new Error(`${file} pins ${m[1]}@${m[2]}, but .ci/install-tools installs ${head}: update SLACK_ACTION_VERSION`);
+          if (head !== m[2])
+            throw new Error(`${file} pins ${m[1]}@${m[2]}, but .ci/install-tools installs ${head}: update SLACK_ACTION_VERSION`);
           pins.set(`${m[1]}@${m[2]}`, dir);
           continue;
         }
@@ -127,7 +128,15 @@ function pinnedActions() {
   return pins;
 }
 
-const gitEnv = () => ({ ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' });
+const gitEnv = () => ({
+  ...process.env,
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+});
 const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), stdio: 'pipe' }).toString();
 
 /**
@@ -136,10 +145,12 @@ const git = (cwd, ...args) => execFileSync('git', args, { cwd, env: gitEnv(), st
  */
 function makeDeployKitCopy(dir) {
   mkdirSync(join(dir, '.github/workflows'), { recursive: true });
-  for (const file of ['release.yml', 'promote.yml', 'rollback.yml']) cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
+  for (const file of ['release.yml', 'promote.yml', 'rollback.yml'])
+    cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
   cpSync(join(REPO_ROOT, 'release'), join(dir, 'release'), { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'record-deployment']) cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
+  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'record-deployment'])
+    cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'deploy-kit');
@@ -154,7 +165,8 @@ function makeDeployKitCopy(dir) {
 export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, verifyUrl }) {
   const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
-  if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote|rollback)\.yml@v1$/.test(job.uses)) throw new Error(`${file}: unexpected uses ${job.uses}`);
+  if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote|rollback)\.yml@v1$/.test(job.uses))
+    throw new Error(`${file}: unexpected uses ${job.uses}`);
   const w = job.with;
   if (w.source) {
     w.registry = registry;
@@ -163,7 +175,8 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
     if (w['build-command'] === 'make images-ms') {
       w['build-command'] = `make build-pipeline-ms && mkdir -p build && cp -r ${ociFixtures} build/oci && ${tamper}`;
     } else if (w['build-command'] === 'make images-ms images-cli') {
-      w['build-command'] = `make build-pipeline-ms build-pipeline-cli && mkdir -p build && cp -r ${ociFixtures} build/oci && cp -r ${ociFixtures}-cli build/oci-cli && ${tamper}`;
+      w['build-command'] =
+        `make build-pipeline-ms build-pipeline-cli && mkdir -p build && cp -r ${ociFixtures} build/oci && cp -r ${ociFixtures}-cli build/oci-cli && ${tamper}`;
     } else {
       throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
     }
@@ -178,15 +191,35 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
   w['deploy-kit-ref'] = deployKitSha;
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
-  const outputs = job.uses.includes('/rollback.yml@') ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url'] : ['tag', 'environment', 'images', 'digests', 'promoted-from', 'run-url', 'deployment-id', 'verified', ...(job.uses.includes('/release.yml@') ? ['name'] : [])];
+  const outputs = job.uses.includes('/rollback.yml@')
+    ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url']
+    : [
+        'tag',
+        'environment',
+        'images',
+        'digests',
+        'promoted-from',
+        'run-url',
+        'deployment-id',
+        'verified',
+        ...(job.uses.includes('/release.yml@') ? ['name'] : []),
+      ];
   doc.jobs.report = {
     needs: name,
     if: 'always()',
     'runs-on': 'ubuntu-latest',
-    steps: [{
-      env: Object.fromEntries([['RESULT', `\${{ needs.${name}.result }}`], ...outputs.map((o) => [o.toUpperCase().replace('-', '_'), `\${{ needs.${name}.outputs.${o} }}`])]),
-      run: ['echo "OUTPUT result=$RESULT"', ...outputs.map((o) => `echo "OUTPUT ${o}=$(printf '%s' "$${o.toUpperCase().replace('-', '_')}" | tr '\\n' ' ')"`)].join('\n'),
-    }],
+    steps: [
+      {
+        env: Object.fromEntries([
+          ['RESULT', `\${{ needs.${name}.result }}`],
+          ...outputs.map((o) => [o.toUpperCase().replace('-', '_'), `\${{ needs.${name}.outputs.${o} }}`]),
+        ]),
+        run: [
+          'echo "OUTPUT result=$RESULT"',
+          ...outputs.map((o) => `echo "OUTPUT ${o}=$(printf '%s' "$${o.toUpperCase().replace('-', '_')}" | tr '\\n' ' ')"`),
+        ].join('\n'),
+      },
+    ],
   };
   return { text: stringifyYaml(doc, { lineWidth: 0 }), with: w };
 }
@@ -202,7 +235,11 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
   try {
     const layouts = {};
     [env.github, env.registry, env.moto, env.cluster] = await Promise.all([
-      startGitHubFake({ repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: {} }, tokens: { [PAT]: { login: 'release-bot' }, [JOB_TOKEN]: { login: 'github-actions' } }, lifecycle: { queuedMs: 50, runningMs: 150 } }),
+      startGitHubFake({
+        repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: {} },
+        tokens: { [PAT]: { login: 'release-bot' }, [JOB_TOKEN]: { login: 'github-actions' } },
+        lifecycle: { queuedMs: 50, runningMs: 150 },
+      }),
       startRegistry({ auth: { user: 'AWS', password: REGISTRY_PASSWORD } }),
       startMoto(),
       startCluster(),
@@ -217,7 +254,12 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     env.node = new FakeNode(env.cluster, NAMESPACE, { program: () => ({ lines: migrationLines, lineDelayMs: 20, exitCode: 0 }) });
     await env.node.start();
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-    const aws = { region: REGION, endpoint: env.moto.url, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY } };
+    const aws = {
+      region: REGION,
+      endpoint: env.moto.url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
+    };
     env.awsConfig = aws;
     env.s3 = new S3Client(aws);
     await env.s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
@@ -228,7 +270,15 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
     for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
-      writeFileSync(join(repo, '.github/workflows', file), callerWorkflow(file, { registry: env.registry.host, ociFixtures: join(work, 'oci'), deployKitSha: env.deployKitSha, verifyUrl: env.verify.url }).text);
+      writeFileSync(
+        join(repo, '.github/workflows', file),
+        callerWorkflow(file, {
+          registry: env.registry.host,
+          ociFixtures: join(work, 'oci'),
+          deployKitSha: env.deployKitSha,
+          verifyUrl: env.verify.url,
+        }).text,
+      );
     }
     writeFileSync(join(repo, '.gitignore'), 'bin_arm64/\nbuild/\n');
     git(repo, 'init', '-q');
@@ -261,8 +311,20 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     env.run = async (file, event, { timeoutMs = 240_000, slack = false } = {}) => {
       const eventName = event.inputs ? 'workflow_dispatch' : 'push';
       const eventFile = join(work, `event-${Date.now()}.json`);
-      writeFileSync(eventFile, JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }));
-      const args = [eventName, '-e', eventFile, '-W', `.github/workflows/${file}`, '-P', 'ubuntu-latest=-self-hosted', '--action-offline-mode'];
+      writeFileSync(
+        eventFile,
+        JSON.stringify({ repository: { full_name: 'example-org/sample-service', default_branch: 'main' }, ...event }),
+      );
+      const args = [
+        eventName,
+        '-e',
+        eventFile,
+        '-W',
+        `.github/workflows/${file}`,
+        '-P',
+        'ubuntu-latest=-self-hosted',
+        '--action-offline-mode',
+      ];
       args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
       for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
       for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
@@ -284,14 +346,20 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
         GOTOOLCHAIN: 'local',
       };
       for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
-      const { code, signal, output, wallMs } = await runProcess(act, args, { cwd: repo, env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' }, timeoutMs });
+      const { code, signal, output, wallMs } = await runProcess(act, args, {
+        cwd: repo,
+        env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        timeoutMs,
+      });
       return { exitCode: code, signal, output, wallMs };
     };
     env.close = async () => {
       await env.slack?.close();
       await env.verify?.close();
       await env.node?.stop().catch(() => {});
-      await Promise.all([env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})));
+      await Promise.all(
+        [env.github?.close(), env.registry?.stop(), env.moto?.stop(), env.cluster?.stop()].map((p) => p?.catch?.(() => {})),
+      );
       rmSync(work, { recursive: true, force: true });
     };
     return env;
@@ -355,7 +423,8 @@ async function startVerifyServer(github, { rolloutLooks = 2 } = {}) {
       .sort((a, b) => a.id - b.id)
       .at(-1)?.inputs.newVersion;
     const state = served.get(environment) ?? { version: '', looks: 0 };
-    if (deployed && deployed !== state.version && !stuck.has(environment) && ++state.looks > rolloutLooks) Object.assign(state, { version: deployed, looks: 0 });
+    if (deployed && deployed !== state.version && !stuck.has(environment) && ++state.looks > rolloutLooks)
+      Object.assign(state, { version: deployed, looks: 0 });
     served.set(environment, state);
     requests.push({ environment, version: state.version });
     if (!state.version) return void res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"starting"}');
@@ -379,7 +448,11 @@ export async function mirrorToEcr(env, repository, tag) {
   const { ECRClient } = await import('@aws-sdk/client-ecr');
   const ecr = new ECRClient(env.awsConfig);
   try {
-    return await copyImageToEcr({ ecr, registryUrl: env.registry.url, authorization: `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}` }, repository, tag);
+    return await copyImageToEcr(
+      { ecr, registryUrl: env.registry.url, authorization: `Basic ${Buffer.from(`AWS:${REGISTRY_PASSWORD}`).toString('base64')}` },
+      repository,
+      tag,
+    );
   } finally {
     ecr.destroy();
   }
@@ -408,5 +481,8 @@ export function callersForTag(tag, options = {}) {
 
 /** act's output lines of one job (`[<workflow>/<job path>] …`). */
 export function jobOutput(output, prefix) {
-  return output.split('\n').filter((l) => l.startsWith(`[${prefix}`)).join('\n');
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith(`[${prefix}`))
+    .join('\n');
 }

@@ -26,8 +26,21 @@ export const DEFAULT_TOKEN = 'ghs_FakeRunnerToken0123456789abcdefABCDEF';
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 
 const COMMANDS = new Set([
-  'add-mask', 'add-path', 'echo', 'error', 'warning', 'notice', 'debug', 'group', 'endgroup',
-  'save-state', 'set-env', 'set-output', 'add-matcher', 'remove-matcher', 'stop-commands',
+  'add-mask',
+  'add-path',
+  'echo',
+  'error',
+  'warning',
+  'notice',
+  'debug',
+  'group',
+  'endgroup',
+  'save-state',
+  'set-env',
+  'set-output',
+  'add-matcher',
+  'remove-matcher',
+  'stop-commands',
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -95,8 +108,9 @@ function evaluateOperand(operand, github, whole, where) {
     if (parts.length === 1 && Object.prototype.hasOwnProperty.call(github, parts[0])) return github[parts[0]];
   }
   throw new Error(
-    `Cannot evaluate ${whole} in ${where}: the test runner supports only github.<${Object.keys(github).filter((k) => k !== 'event').join('|')}>, ` +
-      `github.event.<path>, 'literals' and ||. Pass the input explicitly in options.inputs.`,
+    `Cannot evaluate ${whole} in ${where}: the test runner supports only github.<${Object.keys(github)
+      .filter((k) => k !== 'event')
+      .join('|')}>, ` + `github.event.<path>, 'literals' and ||. Pass the input explicitly in options.inputs.`,
   );
 }
 
@@ -167,12 +181,12 @@ export function parseFileCommand(text) {
 
 /** Decodes workflow-command data (%25 %0D %0A). */
 export function unescapeData(s) {
-  return s.replace(/%(25|0D|0A)/g, (_, c) => ({ '25': '%', '0D': '\r', '0A': '\n' })[c]);
+  return s.replace(/%(25|0D|0A)/g, (_, c) => ({ 25: '%', '0D': '\r', '0A': '\n' })[c]);
 }
 
 /** Decodes workflow-command property values (%25 %0D %0A %3A %2C). */
 export function unescapeProperty(s) {
-  return s.replace(/%(25|0D|0A|3A|2C)/g, (_, c) => ({ '25': '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' })[c]);
+  return s.replace(/%(25|0D|0A|3A|2C)/g, (_, c) => ({ 25: '%', '0D': '\r', '0A': '\n', '3A': ':', '2C': ',' })[c]);
 }
 
 /** Parses one line as a `::command props::data` workflow command (the runner's TryParseV2), else undefined. */
@@ -186,7 +200,10 @@ export function parseWorkflowCommand(rawLine) {
   const command = space < 0 ? info : info.slice(0, space);
   const properties = {};
   if (space > 0) {
-    for (const prop of info.slice(space + 1).trim().split(',')) {
+    for (const prop of info
+      .slice(space + 1)
+      .trim()
+      .split(',')) {
       if (!prop) continue;
       const eq = prop.indexOf('=');
       if (eq > 0 && eq < prop.length - 1) properties[prop.slice(0, eq)] = unescapeProperty(prop.slice(eq + 1));
@@ -208,7 +225,15 @@ function formatAnnotation(data, p) {
  */
 export function processCommands(text, { debug = false, collect } = {}) {
   const c = collect ?? {
-    errors: [], warnings: [], notices: [], debug: [], masked: [], problems: [], outputs: {}, state: {}, groups: [],
+    errors: [],
+    warnings: [],
+    notices: [],
+    debug: [],
+    masked: [],
+    problems: [],
+    outputs: {},
+    state: {},
+    groups: [],
   };
   // The runner reads lines with .NET's ReadLine: LF, CR and CRLF all end a line.
   const lines = text.split(/\r\n|\r|\n/);
@@ -259,15 +284,11 @@ export function processCommands(text, { debug = false, collect } = {}) {
         log.push('##[endgroup]');
         break;
       case 'set-output':
-        c.problems.push(
-          `deprecated ::set-output command used (name=${properties.name ?? '?'}); write to $GITHUB_OUTPUT instead`,
-        );
+        c.problems.push(`deprecated ::set-output command used (name=${properties.name ?? '?'}); write to $GITHUB_OUTPUT instead`);
         if (properties.name) c.outputs[properties.name] = data;
         break;
       case 'save-state':
-        c.problems.push(
-          `deprecated ::save-state command used (name=${properties.name ?? '?'}); write to $GITHUB_STATE instead`,
-        );
+        c.problems.push(`deprecated ::save-state command used (name=${properties.name ?? '?'}); write to $GITHUB_STATE instead`);
         if (properties.name) c.state[properties.name] = data;
         break;
       case 'set-env':
@@ -315,13 +336,20 @@ export function findLeaks(result, secrets) {
     .join('\n');
   const places = [
     ['stdout', stdoutNoMask],
-    ['stderr', (result.stderr ?? '')
-      .split('\n')
-      .filter((l) => !/^\s*::add-mask::/.test(l))
-      .join('\n')],
+    [
+      'stderr',
+      (result.stderr ?? '')
+        .split('\n')
+        .filter((l) => !/^\s*::add-mask::/.test(l))
+        .join('\n'),
+    ],
     ['summary', result.summary ?? ''],
   ];
-  for (const [kind, obj] of [['outputs', result.outputs], ['env', result.env], ['state', result.state]]) {
+  for (const [kind, obj] of [
+    ['outputs', result.outputs],
+    ['env', result.env],
+    ['state', result.state],
+  ]) {
     for (const [k, v] of Object.entries(obj ?? {})) places.push([`${kind}.${k}`, `${k}\n${v}`]);
   }
   (result.path ?? []).forEach((p, i) => places.push([`path[${i}]`, p]));
@@ -335,9 +363,7 @@ export function findLeaks(result, secrets) {
 
 export class SecretLeakError extends Error {
   constructor(leaks, result) {
-    super(
-      `Secret leak: ${leaks.map((l) => `${l.where} contains secret ${l.redacted}`).join('; ')}`,
-    );
+    super(`Secret leak: ${leaks.map((l) => `${l.where} contains secret ${l.redacted}`).join('; ')}`);
     this.name = 'SecretLeakError';
     this.leaks = leaks;
     this.result = result;
@@ -437,11 +463,28 @@ export async function runAction(name, options = {}) {
 
   try {
     const ctx = {
-      token, ref, ref_name: refName, ref_type: refType, sha, repository,
-      repository_owner: repository.split('/')[0], event_name: eventName, actor, triggering_actor: actor,
-      workflow: 'deploy', job: 'release', run_id: '4242424242', run_number: '17', run_attempt: '1',
-      server_url: serverUrl, api_url: apiUrl, graphql_url: graphqlUrl, workspace, action_path: actionDir,
-      head_ref: '', base_ref: '',
+      token,
+      ref,
+      ref_name: refName,
+      ref_type: refType,
+      sha,
+      repository,
+      repository_owner: repository.split('/')[0],
+      event_name: eventName,
+      actor,
+      triggering_actor: actor,
+      workflow: 'deploy',
+      job: 'release',
+      run_id: '4242424242',
+      run_number: '17',
+      run_attempt: '1',
+      server_url: serverUrl,
+      api_url: apiUrl,
+      graphql_url: graphqlUrl,
+      workspace,
+      action_path: actionDir,
+      head_ref: '',
+      base_ref: '',
     };
     const event = options.event ?? defaultEvent(eventName, ctx);
     ctx.event = event;
@@ -458,7 +501,9 @@ export async function runAction(name, options = {}) {
     if (unknown.length) {
       throw new Error(
         `Unexpected input(s) ${unknown.map((u) => `'${u}'`).join(', ')} for action "${name}"; ` +
-          `valid inputs are [${Object.keys(declared).map((d) => `'${d}'`).join(', ')}]`,
+          `valid inputs are [${Object.keys(declared)
+            .map((d) => `'${d}'`)
+            .join(', ')}]`,
       );
     }
     const inputEnv = {};
@@ -606,7 +651,9 @@ export async function runAction(name, options = {}) {
       collect.problems.push("Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
     }
     const state = { ...collect.state, ...readKv(files.state, 'GITHUB_STATE') };
-    const path = readIfExists(files.path).split(/\r?\n/).filter((l) => l !== '');
+    const path = readIfExists(files.path)
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
     const summary = readIfExists(files.summary);
     if (Buffer.byteLength(summary) > SUMMARY_LIMIT_BYTES) {
       collect.problems.push(`step summary is ${Buffer.byteLength(summary)} bytes; GitHub's limit is ${SUMMARY_LIMIT_BYTES}`);

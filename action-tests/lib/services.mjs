@@ -91,7 +91,9 @@ function spawnService(command, args, options) {
 export async function startMoto() {
   const python = toolPath('moto', 'venv/bin/python');
   const port = await freePort();
-  const service = spawnService(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), MOTO_ALLOW_NONEXISTENT_REGION: 'false' } });
+  const service = spawnService(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), MOTO_ALLOW_NONEXISTENT_REGION: 'false' },
+  });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitForHttp(`${url}/moto-api/`, 30000, service.child);
@@ -105,7 +107,11 @@ export async function startMoto() {
 /** bcrypt htpasswd line via the moto venv's bcrypt (installed by .ci/install-tools moto). */
 export function htpasswdLine(user, password) {
   const python = toolPath('moto', 'venv/bin/python');
-  const hash = execFileSync(python, ['-c', 'import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=5)).decode())', password], { encoding: 'utf8' }).trim();
+  const hash = execFileSync(
+    python,
+    ['-c', 'import bcrypt,sys; print(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(rounds=5)).decode())', password],
+    { encoding: 'utf8' },
+  ).trim();
   return `${user}:${hash}\n`;
 }
 
@@ -162,7 +168,10 @@ export async function startRegistry({ auth } = {}) {
 export function skopeo(args, { timeoutMs = 120000 } = {}) {
   const binary = toolPath('skopeo', 'skopeo');
   return new Promise((resolveRun, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() } });
+    const child = spawn(binary, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -221,19 +230,22 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
     }
     const forward = () => {
       const headers = { ...req.headers, host: upstream.host };
-      const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-        entry.status = answer.statusCode;
-        if (action?.dropResponse) {
-          answer.resume();
-          answer.on('end', () => req.socket.destroy());
-          return;
-        }
-        const out = { ...answer.headers };
-        // Keep the registry's Location pointing at the proxy.
-        if (out.location && out.location.startsWith(upstream.origin)) out.location = out.location.slice(upstream.origin.length);
-        res.writeHead(answer.statusCode, out);
-        answer.pipe(res);
-      });
+      const proxied = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+        (answer) => {
+          entry.status = answer.statusCode;
+          if (action?.dropResponse) {
+            answer.resume();
+            answer.on('end', () => req.socket.destroy());
+            return;
+          }
+          const out = { ...answer.headers };
+          // Keep the registry's Location pointing at the proxy.
+          if (out.location && out.location.startsWith(upstream.origin)) out.location = out.location.slice(upstream.origin.length);
+          res.writeHead(answer.statusCode, out);
+          answer.pipe(res);
+        },
+      );
       proxied.on('error', () => res.destroy());
       if (action?.resetAfterBytes !== undefined) {
         let seen = 0;
@@ -256,13 +268,13 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
     host: `127.0.0.1:${port}`,
     log,
     faults: () => faults,
-    stop: () => new Promise((r) => {
-      server.closeAllConnections?.();
-      server.close(() => r());
-    }),
+    stop: () =>
+      new Promise((r) => {
+        server.closeAllConnections?.();
+        server.close(() => r());
+      }),
   };
 }
-
 
 const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
@@ -284,20 +296,38 @@ export async function copyImageToEcr({ ecr, registryUrl, authorization }, reposi
     if (e.name !== 'RepositoryAlreadyExistsException') throw e;
   });
   const get = async (reference) => {
-    const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT, ...(authorization ? { authorization } : {}) } });
+    const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${reference}`, {
+      headers: { accept: MANIFEST_ACCEPT, ...(authorization ? { authorization } : {}) },
+    });
     if (!res.ok) throw new Error(`GET ${repository}:${reference} from the registry: HTTP ${res.status}`);
     const body = Buffer.from(await res.arrayBuffer());
     const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
     const reported = res.headers.get('docker-content-digest');
-    if (reported && reported !== digest) throw new Error(`${repository}:${reference}: the registry reports ${reported}, the bytes hash to ${digest}`);
+    if (reported && reported !== digest)
+      throw new Error(`${repository}:${reference}: the registry reports ${reported}, the bytes hash to ${digest}`);
     return { body, digest, mediaType: res.headers.get('content-type') ?? undefined };
   };
   const top = await get(tag);
   for (const child of JSON.parse(top.body.toString('utf8')).manifests ?? []) {
     const m = await get(child.digest);
     if (m.digest !== child.digest) throw new Error(`${repository}@${child.digest}: the registry served bytes that hash to ${m.digest}`);
-    await ecr.send(new PutImageCommand({ repositoryName: repository, imageManifest: m.body.toString('utf8'), imageManifestMediaType: m.mediaType, imageDigest: m.digest }));
+    await ecr.send(
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: m.body.toString('utf8'),
+        imageManifestMediaType: m.mediaType,
+        imageDigest: m.digest,
+      }),
+    );
   }
-  await ecr.send(new PutImageCommand({ repositoryName: repository, imageTag: tag, imageManifest: top.body.toString('utf8'), imageManifestMediaType: top.mediaType, imageDigest: top.digest }));
+  await ecr.send(
+    new PutImageCommand({
+      repositoryName: repository,
+      imageTag: tag,
+      imageManifest: top.body.toString('utf8'),
+      imageManifestMediaType: top.mediaType,
+      imageDigest: top.digest,
+    }),
+  );
   return top.digest;
 }

@@ -5,8 +5,24 @@ export type Flavor = 'api.github.com' | 'ghes-3.17' | 'ghes-3.19';
 
 /** How a dispatched run moves on: by time since creation, or by how many requests have read it. */
 export type Lifecycle =
-  | { mode?: 'time'; appearAfterMs?: number; queuedMs?: number; runningMs?: number; conclusion?: string; failJob?: string; failStep?: string }
-  | { mode: 'reads'; appearAfterReads?: number; queuedReads: number; runningReads: number; conclusion?: string; failJob?: string; failStep?: string };
+  | {
+      mode?: 'time';
+      appearAfterMs?: number;
+      queuedMs?: number;
+      runningMs?: number;
+      conclusion?: string;
+      failJob?: string;
+      failStep?: string;
+    }
+  | {
+      mode: 'reads';
+      appearAfterReads?: number;
+      queuedReads: number;
+      runningReads: number;
+      conclusion?: string;
+      failJob?: string;
+      failStep?: string;
+    };
 
 export interface RepoSpec {
   private?: boolean;
@@ -144,7 +160,17 @@ export interface GitHubFake {
   runs(): FakeRun[];
   /** Deployments (of one repository, or all), oldest first, each with its statuses oldest first. */
   deployments(fullName?: string): FakeDeployment[];
-  token(value: string): { kind: string; revoked: boolean; repositories: unknown; permissions: Record<string, string>; rate: { limit: number; remaining: number; resetAt: number } } | undefined;
+  token(
+    value: string,
+  ):
+    | {
+        kind: string;
+        revoked: boolean;
+        repositories: unknown;
+        permissions: Record<string, string>;
+        rate: { limit: number; remaining: number; resetAt: number };
+      }
+    | undefined;
   stats(since?: number): FakeStats;
   describeViolations(): string;
   clearLog(): void;
@@ -165,7 +191,17 @@ export interface Contract {
   readonly spec: Record<string, unknown>;
   resolve(ref: string): Record<string, unknown>;
   match(method: string, path: string): Operation | undefined;
-  checkRequest(op: Operation, request: { pathParams: Record<string, string>; query: Record<string, string[]>; body?: unknown; hasBody: boolean; contentType?: string; version?: string }): string[];
+  checkRequest(
+    op: Operation,
+    request: {
+      pathParams: Record<string, string>;
+      query: Record<string, string[]>;
+      body?: unknown;
+      hasBody: boolean;
+      contentType?: string;
+      version?: string;
+    },
+  ): string[];
   checkResponse(op: Operation, response: { status: number; body?: unknown; version?: string; conditional?: boolean }): string[];
 }
 
@@ -173,7 +209,11 @@ export declare function loadContract(name: string): Contract;
 export declare function openapiVersion(): string;
 export declare function applyPatch<T>(target: T, patch: unknown): T;
 export declare const DESCRIPTIONS: Record<string, string>;
-export declare function validate(schema: unknown, value: unknown, options?: { resolve?: (ref: string) => unknown; formats?: boolean; path?: string }): string[];
+export declare function validate(
+  schema: unknown,
+  value: unknown,
+  options?: { resolve?: (ref: string) => unknown; formats?: boolean; path?: string },
+): string[];
 
 export declare const UPDATE_PROJECT_LIST: string;
 export declare const UPDATE_PROJECT_LIST_STEP_ID: string;

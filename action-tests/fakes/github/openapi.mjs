@@ -43,7 +43,10 @@ function escapeRegex(s) {
 
 /** RFC 6901 pointer segments. */
 function pointer(path) {
-  return path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function clone(value) {
@@ -105,7 +108,15 @@ export class Contract {
       const literals = segments.filter((s) => !s.includes('{')).length;
       for (const [method, operation] of Object.entries(item)) {
         if (!['get', 'post', 'put', 'patch', 'delete', 'head'].includes(method)) continue;
-        this.operations.push({ method: method.toUpperCase(), template, regex: new RegExp(`^/${regex}$`), names, literals, operation, pathItem: item });
+        this.operations.push({
+          method: method.toUpperCase(),
+          template,
+          regex: new RegExp(`^/${regex}$`),
+          names,
+          literals,
+          operation,
+          pathItem: item,
+        });
       }
     }
     // Most literal segments first, so /actions/runs/{run_id}/jobs beats a template with more parameters.
@@ -202,7 +213,9 @@ export class Contract {
     for (const [name, values] of Object.entries(query)) {
       const p = queryDeclared.get(name);
       if (!p) {
-        problems.push(`query parameter "${name}" is not declared for ${op.operationId} (declared: ${[...queryDeclared.keys()].join(', ') || 'none'})`);
+        problems.push(
+          `query parameter "${name}" is not declared for ${op.operationId} (declared: ${[...queryDeclared.keys()].join(', ') || 'none'})`,
+        );
         continue;
       }
       for (const raw of values) {
@@ -210,18 +223,21 @@ export class Contract {
         for (const e of validate(schema, value, { resolve: this.resolve, path: `query.${name}` })) problems.push(e);
       }
     }
-    for (const p of queryDeclared.values()) if (p.required && !(p.name in query)) problems.push(`required query parameter "${p.name}" is missing`);
+    for (const p of queryDeclared.values())
+      if (p.required && !(p.name in query)) problems.push(`required query parameter "${p.name}" is missing`);
     const requestBody = this.deref(operation.requestBody);
     if (requestBody) {
       const schema = requestBody.content?.['application/json']?.schema;
       if (!hasBody) {
         if (requestBody.required) problems.push('the request body is required but missing');
       } else {
-        if (!/^application\/json/i.test(contentType ?? '')) problems.push(`request Content-Type is ${contentType ?? '(none)'}, expected application/json`);
+        if (!/^application\/json/i.test(contentType ?? ''))
+          problems.push(`request Content-Type is ${contentType ?? '(none)'}, expected application/json`);
         if (body === undefined) problems.push('the request body is not valid JSON');
         else if (schema) {
           for (const e of validate(schema, body, { resolve: this.resolve, path: 'body', formats: true })) problems.push(e);
-          for (const key of removed) if (body && typeof body === 'object' && key in body) problems.push(`body.${key} was removed in API version ${version}`);
+          for (const key of removed)
+            if (body && typeof body === 'object' && key in body) problems.push(`body.${key} was removed in API version ${version}`);
         }
       }
     } else if (hasBody && body !== undefined && !(body && typeof body === 'object' && Object.keys(body).length === 0)) {
@@ -241,10 +257,17 @@ export class Contract {
       if (status === 304 && conditional) return problems;
       if (status >= 400) {
         // GitHub's errors share one shape; the description lists only some of them per operation.
-        for (const e of validate(this.resolve('#/components/schemas/basic-error'), body ?? {}, { resolve: this.resolve, path: 'response', formats: true })) problems.push(e);
+        for (const e of validate(this.resolve('#/components/schemas/basic-error'), body ?? {}, {
+          resolve: this.resolve,
+          path: 'response',
+          formats: true,
+        }))
+          problems.push(e);
         return problems;
       }
-      problems.push(`status ${status} is not a documented response of ${op.operationId} (documented: ${Object.keys(responses).join(', ')})`);
+      problems.push(
+        `status ${status} is not a documented response of ${op.operationId} (documented: ${Object.keys(responses).join(', ')})`,
+      );
       return problems;
     }
     const schema = response.content?.['application/json']?.schema;

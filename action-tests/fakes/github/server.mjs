@@ -89,7 +89,8 @@ export async function startGitHubFake(options = {}) {
   const ghes = flavor.startsWith('ghes');
   const contract = loadContract(flavor);
   // null: a GHES whose X-GitHub-Enterprise-Version header is stripped (e.g. by a proxy).
-  const enterpriseVersion = ghes && options.enterpriseVersion !== null ? options.enterpriseVersion ?? `${flavor.slice('ghes-'.length)}.3` : undefined;
+  const enterpriseVersion =
+    ghes && options.enterpriseVersion !== null ? (options.enterpriseVersion ?? `${flavor.slice('ghes-'.length)}.3`) : undefined;
   const rateLimit = { limit: 5000, windowMs: 3_600_000, ...options.rateLimit };
 
   const state = {
@@ -119,8 +120,10 @@ export async function startGitHubFake(options = {}) {
     const defaultBranch = spec.defaultBranch ?? 'main';
     const refs = new Map();
     const branches = spec.branches ?? { [defaultBranch]: spec.files ?? {} };
-    for (const [branch, files] of Object.entries(branches)) refs.set(`heads/${branch}`, { type: 'branch', name: branch, sha: sha1(`${fullName}@${branch}`), files: { ...files } });
-    for (const [tag, files] of Object.entries(spec.tags ?? {})) refs.set(`tags/${tag}`, { type: 'tag', name: tag, sha: sha1(`${fullName}@tag:${tag}`), files: { ...files } });
+    for (const [branch, files] of Object.entries(branches))
+      refs.set(`heads/${branch}`, { type: 'branch', name: branch, sha: sha1(`${fullName}@${branch}`), files: { ...files } });
+    for (const [tag, files] of Object.entries(spec.tags ?? {}))
+      refs.set(`tags/${tag}`, { type: 'tag', name: tag, sha: sha1(`${fullName}@tag:${tag}`), files: { ...files } });
     const repo = {
       id: state.nextRepoId++,
       owner,
@@ -178,7 +181,11 @@ export async function startGitHubFake(options = {}) {
       permissions: { ...DEFAULT_PAT_PERMISSIONS, ...spec.permissions },
       role: spec.role ?? 'write',
       scopes: spec.scopes,
-      rate: { limit: spec.rateLimit ?? rateLimit.limit, remaining: spec.rateLimit ?? rateLimit.limit, resetAt: Date.now() + rateLimit.windowMs },
+      rate: {
+        limit: spec.rateLimit ?? rateLimit.limit,
+        remaining: spec.rateLimit ?? rateLimit.limit,
+        resetAt: Date.now() + rateLimit.windowMs,
+      },
     });
   }
 
@@ -189,7 +196,13 @@ export async function startGitHubFake(options = {}) {
       slug: spec.slug ?? `app-${spec.id}`,
       clientId: spec.clientId,
       publicKey,
-      installations: (spec.installations ?? []).map((i) => ({ id: i.id, account: i.account, repositories: i.repositories ?? '*', permissions: { ...DEFAULT_PERMISSIONS, ...i.permissions }, suspended: false })),
+      installations: (spec.installations ?? []).map((i) => ({
+        id: i.id,
+        account: i.account,
+        repositories: i.repositories ?? '*',
+        permissions: { ...DEFAULT_PERMISSIONS, ...i.permissions },
+        suspended: false,
+      })),
     });
   }
 
@@ -217,7 +230,15 @@ export async function startGitHubFake(options = {}) {
   function visible(principal, repo) {
     if (principal.kind === 'app') return false;
     if (principal.kind === 'installation') return principal.repos.has(repo.fullName.toLowerCase());
-    if (principal.scopes !== undefined && repo.private && !principal.scopes.split(',').map((s) => s.trim()).includes('repo')) return false;
+    if (
+      principal.scopes !== undefined &&
+      repo.private &&
+      !principal.scopes
+        .split(',')
+        .map((s) => s.trim())
+        .includes('repo')
+    )
+      return false;
     return principal.repos === '*' || principal.repos.map((r) => r.toLowerCase()).includes(repo.fullName.toLowerCase());
   }
 
@@ -230,7 +251,10 @@ export async function startGitHubFake(options = {}) {
       const has = LEVEL[principal.permissions[scope] ?? 'none'] ?? 0;
       const role = principal.kind === 'pat' && level === 'write' && principal.role === 'read';
       if (has < LEVEL[level] || role) {
-        throw new HttpError(403, principal.kind === 'installation' ? 'Resource not accessible by integration' : 'Resource not accessible by personal access token');
+        throw new HttpError(
+          403,
+          principal.kind === 'installation' ? 'Resource not accessible by integration' : 'Resource not accessible by personal access token',
+        );
       }
     }
     return repo;
@@ -381,8 +405,8 @@ export async function startGitHubFake(options = {}) {
     if (lc.mode === 'reads') {
       const r = run.reads;
       if (r < lc.queuedReads) return { status: 'queued', conclusion: null, changedAt: run.created };
-      if (r < lc.queuedReads + lc.runningReads) return { status: 'in_progress', conclusion: null, changedAt: run.startedAt ??= now };
-      return { status: 'completed', conclusion: lc.conclusion, changedAt: run.completedAt ??= now };
+      if (r < lc.queuedReads + lc.runningReads) return { status: 'in_progress', conclusion: null, changedAt: (run.startedAt ??= now) };
+      return { status: 'completed', conclusion: lc.conclusion, changedAt: (run.completedAt ??= now) };
     }
     const t = now - run.created;
     if (t < lc.queuedMs) return { status: 'queued', conclusion: null, changedAt: run.created };
@@ -400,7 +424,7 @@ export async function startGitHubFake(options = {}) {
     const repo = run.repo;
     const p = phase(run);
     const a = `${apiBase()}/repos/${repo.fullName}/actions/runs/${run.id}`;
-    const started = p.status === 'queued' ? run.created : run.startedAt ?? run.created + (run.lifecycle.queuedMs ?? 0);
+    const started = p.status === 'queued' ? run.created : (run.startedAt ?? run.created + (run.lifecycle.queuedMs ?? 0));
     return {
       id: run.id,
       name: run.workflow.name,
@@ -454,9 +478,15 @@ export async function startGitHubFake(options = {}) {
     const context = { inputs: run.inputs, github: { actor: run.actor.login, ref_name: run.headBranch, event_name: 'workflow_dispatch' } };
     const failJob = lc.failJob ?? jobDefs[0][0];
     return jobDefs.map(([key, def], index) => {
-      const id = run.jobIds[index] ??= state.nextJobId++;
+      const id = (run.jobIds[index] ??= state.nextJobId++);
       const name = def && def.name ? renderExpressions(def.name, context) : key;
-      const stepNames = ['Set up job', ...(Array.isArray(def?.steps) ? def.steps : []).map((s) => (s && s.name ? renderExpressions(s.name, context) : s && s.uses ? `Run ${s.uses}` : `Run ${String(s?.run ?? '').split('\n')[0]}`)), 'Complete job'];
+      const stepNames = [
+        'Set up job',
+        ...(Array.isArray(def?.steps) ? def.steps : []).map((s) =>
+          s && s.name ? renderExpressions(s.name, context) : s && s.uses ? `Run ${s.uses}` : `Run ${String(s?.run ?? '').split('\n')[0]}`,
+        ),
+        'Complete job',
+      ];
       let status = p.status;
       let conclusion = p.conclusion;
       if (p.status === 'completed' && p.conclusion !== 'success' && key !== failJob && p.conclusion !== 'cancelled') conclusion = 'success';
@@ -466,7 +496,15 @@ export async function startGitHubFake(options = {}) {
           ? []
           : stepNames.map((stepName, i) => {
               const done = status === 'completed' || i === 0;
-              let stepConclusion = done ? (failing >= 0 && i === failing ? 'failure' : failing >= 0 && i > failing && i < stepNames.length - 1 ? 'skipped' : conclusion === 'cancelled' && i > 0 ? 'cancelled' : 'success') : null;
+              let stepConclusion = done
+                ? failing >= 0 && i === failing
+                  ? 'failure'
+                  : failing >= 0 && i > failing && i < stepNames.length - 1
+                    ? 'skipped'
+                    : conclusion === 'cancelled' && i > 0
+                      ? 'cancelled'
+                      : 'success'
+                : null;
               if (status !== 'completed' && i === 0) stepConclusion = 'success';
               return {
                 name: stepName,
@@ -623,11 +661,17 @@ export async function startGitHubFake(options = {}) {
       return { error: 'A JSON web token could not be decoded' };
     }
     if (header.alg !== 'RS256') return { error: `JWT algorithm ${header.alg} is not supported; use RS256` };
-    const app = state.apps.find((a) => a.id === payload.iss || String(a.id) === String(payload.iss) || (a.clientId && a.clientId === payload.iss));
+    const app = state.apps.find(
+      (a) => a.id === payload.iss || String(a.id) === String(payload.iss) || (a.clientId && a.clientId === payload.iss),
+    );
     if (!app) return { error: 'Integration not found' };
     const now = Math.floor(Date.now() / 1000);
-    if (typeof payload.iat !== 'number' || payload.iat > now + 60) return { error: "'Issued at' claim ('iat') must be an Integer representing a time in the past" };
-    if (typeof payload.exp !== 'number' || payload.exp <= now) return { error: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires" };
+    if (typeof payload.iat !== 'number' || payload.iat > now + 60)
+      return { error: "'Issued at' claim ('iat') must be an Integer representing a time in the past" };
+    if (typeof payload.exp !== 'number' || payload.exp <= now)
+      return {
+        error: "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires",
+      };
     if (payload.exp - now > 600) return { error: "'Expiration time' claim ('exp') is too far in the future" };
     const ok = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(app.publicKey, b64url(parts[2]));
     if (!ok) return { error: 'A JSON web token could not be decoded' };
@@ -692,7 +736,10 @@ export async function startGitHubFake(options = {}) {
       const all = [...repo.workflows.values()];
       const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
       const page = Number(query.page?.[0] ?? 1);
-      return { status: 200, body: { total_count: all.length, workflows: all.slice((page - 1) * perPage, page * perPage).map((w) => workflowObject(repo, w)) } };
+      return {
+        status: 200,
+        body: { total_count: all.length, workflows: all.slice((page - 1) * perPage, page * perPage).map((w) => workflowObject(repo, w)) },
+      };
     },
 
     'actions/get-workflow': ({ principal, params }) => {
@@ -709,7 +756,9 @@ export async function startGitHubFake(options = {}) {
       if (!ref) throw new HttpError(404, `No commit found for the ref ${refName}`);
       const text = ref.files[params.path];
       if (text === undefined) throw notFound();
-      const content = Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n');
+      const content = Buffer.from(text)
+        .toString('base64')
+        .replace(/(.{60})/g, '$1\n');
       const a = `${apiBase()}/repos/${repo.fullName}`;
       const blob = sha1(`blob ${text}`);
       return {
@@ -726,7 +775,11 @@ export async function startGitHubFake(options = {}) {
           git_url: `${a}/git/blobs/${blob}`,
           html_url: `${serverBase()}/${repo.fullName}/blob/${ref.name}/${params.path}`,
           download_url: `${serverBase()}/${repo.fullName}/raw/${ref.name}/${params.path}`,
-          _links: { self: `${a}/contents/${params.path}`, git: `${a}/git/blobs/${blob}`, html: `${serverBase()}/${repo.fullName}/blob/${ref.name}/${params.path}` },
+          _links: {
+            self: `${a}/contents/${params.path}`,
+            git: `${a}/git/blobs/${blob}`,
+            html: `${serverBase()}/${repo.fullName}/blob/${ref.name}/${params.path}`,
+          },
         },
       };
     },
@@ -737,7 +790,12 @@ export async function startGitHubFake(options = {}) {
       if (!ref) throw notFound();
       return {
         status: 200,
-        body: { ref: `refs/${params.ref}`, node_id: `REF_${ref.sha.slice(0, 8)}`, url: `${apiBase()}/repos/${repo.fullName}/git/refs/${params.ref}`, object: { type: 'commit', sha: ref.sha, url: `${apiBase()}/repos/${repo.fullName}/git/commits/${ref.sha}` } },
+        body: {
+          ref: `refs/${params.ref}`,
+          node_id: `REF_${ref.sha.slice(0, 8)}`,
+          url: `${apiBase()}/repos/${repo.fullName}/git/refs/${params.ref}`,
+          object: { type: 'commit', sha: ref.sha, url: `${apiBase()}/repos/${repo.fullName}/git/commits/${ref.sha}` },
+        },
       };
     },
 
@@ -745,7 +803,8 @@ export async function startGitHubFake(options = {}) {
       const repo = requireRepo(principal, params, 'actions/create-workflow-dispatch');
       const workflow = workflowById(repo, params.workflow_id);
       if (!workflow) throw notFound();
-      if (ghes && body && 'return_run_details' in body) throw new HttpError(400, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
+      if (ghes && body && 'return_run_details' in body)
+        throw new HttpError(400, 'Invalid request.\n\n"return_run_details" is not a permitted key.');
       if (workflow.state !== 'active') throw new HttpError(422, `Cannot trigger a 'workflow_dispatch' on a disabled workflow`);
       const ref = findRef(repo, body.ref);
       if (!ref) throw new HttpError(422, `No ref found for: ${body.ref}`);
@@ -761,18 +820,28 @@ export async function startGitHubFake(options = {}) {
       for (const [name, spec] of Object.entries(declared)) {
         const s = spec ?? {};
         if (!(name in inputs)) {
-          if (s.required && (s.default === undefined || s.default === '')) throw new HttpError(422, `Required input '${name}' not provided`);
+          if (s.required && (s.default === undefined || s.default === ''))
+            throw new HttpError(422, `Required input '${name}' not provided`);
           if (s.default !== undefined) inputs[name] = String(s.default);
           continue;
         }
         const value = inputs[name];
-        if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') throw new HttpError(422, `Input '${name}' must be a string`);
-        if (s.type === 'choice' && Array.isArray(s.options) && !s.options.map(String).includes(String(value))) throw new HttpError(422, `Provided value '${value}' for input '${name}' not in the list of allowed values`);
-        if (s.type === 'boolean' && !['true', 'false'].includes(String(value))) throw new HttpError(422, `Provided value '${value}' for input '${name}' is not a boolean`);
+        if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number')
+          throw new HttpError(422, `Input '${name}' must be a string`);
+        if (s.type === 'choice' && Array.isArray(s.options) && !s.options.map(String).includes(String(value)))
+          throw new HttpError(422, `Provided value '${value}' for input '${name}' not in the list of allowed values`);
+        if (s.type === 'boolean' && !['true', 'false'].includes(String(value)))
+          throw new HttpError(422, `Provided value '${value}' for input '${name}' is not a boolean`);
       }
-      const actor = principal.kind === 'installation' ? userObject(apiBase(), serverBase(), `${principal.app.slug}[bot]`, 900_000 + principal.app.id, 'Bot') : userObject(apiBase(), serverBase(), principal.login, principal.userId);
+      const actor =
+        principal.kind === 'installation'
+          ? userObject(apiBase(), serverBase(), `${principal.app.slug}[bot]`, 900_000 + principal.app.id, 'Bot')
+          : userObject(apiBase(), serverBase(), principal.login, principal.userId);
       const runNumber = [...state.runs.values()].filter((r) => r.workflow === workflow).length + 1;
-      const context = { inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])), github: { actor: actor.login, ref_name: ref.name, event_name: 'workflow_dispatch' } };
+      const context = {
+        inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])),
+        github: { actor: actor.login, ref_name: ref.name, event_name: 'workflow_dispatch' },
+      };
       const run = {
         id: state.nextRunId++,
         repo,
@@ -802,7 +871,11 @@ export async function startGitHubFake(options = {}) {
       if (!ghes && details) {
         return {
           status: 200,
-          body: { workflow_run_id: run.id, run_url: `${apiBase()}/repos/${repo.fullName}/actions/runs/${run.id}`, html_url: `${serverBase()}/${repo.fullName}/actions/runs/${run.id}` },
+          body: {
+            workflow_run_id: run.id,
+            run_url: `${apiBase()}/repos/${repo.fullName}/actions/runs/${run.id}`,
+            html_url: `${serverBase()}/${repo.fullName}/actions/runs/${run.id}`,
+          },
         };
       }
       return { status: 204 };
@@ -813,7 +886,13 @@ export async function startGitHubFake(options = {}) {
       const workflow = workflowById(repo, params.workflow_id);
       if (!workflow) throw notFound();
       const { total, slice } = listRunsFor(repo, workflow, query);
-      return { status: 200, body: { total_count: total, workflow_runs: slice.map(runObject) }, observed: slice, list: true, workflowId: workflow.id };
+      return {
+        status: 200,
+        body: { total_count: total, workflow_runs: slice.map(runObject) },
+        observed: slice,
+        list: true,
+        workflowId: workflow.id,
+      };
     },
 
     'actions/get-workflow-run': ({ principal, params }) => {
@@ -874,7 +953,11 @@ export async function startGitHubFake(options = {}) {
     'apps/get-repo-installation': ({ principal, params }) => {
       if (principal.kind !== 'app') throw new HttpError(401, 'A JSON web token could not be decoded');
       const repo = repoFor(params);
-      const inst = principal.app.installations.find((i) => i.account.toLowerCase() === repo.owner.toLowerCase() && (i.repositories === '*' || i.repositories.map((r) => r.toLowerCase()).includes(repo.name.toLowerCase())));
+      const inst = principal.app.installations.find(
+        (i) =>
+          i.account.toLowerCase() === repo.owner.toLowerCase() &&
+          (i.repositories === '*' || i.repositories.map((r) => r.toLowerCase()).includes(repo.name.toLowerCase())),
+      );
       if (!inst) throw notFound();
       return { status: 200, body: installationObject(principal.app, inst) };
     },
@@ -883,15 +966,21 @@ export async function startGitHubFake(options = {}) {
       if (principal.kind !== 'app') throw new HttpError(401, 'A JSON web token could not be decoded');
       const inst = principal.app.installations.find((i) => String(i.id) === String(params.installation_id));
       if (!inst) throw notFound();
-      const installed = [...state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase() && (inst.repositories === '*' || inst.repositories.map((n) => n.toLowerCase()).includes(r.name.toLowerCase())));
+      const installed = [...state.repos.values()].filter(
+        (r) =>
+          r.owner.toLowerCase() === inst.account.toLowerCase() &&
+          (inst.repositories === '*' || inst.repositories.map((n) => n.toLowerCase()).includes(r.name.toLowerCase())),
+      );
       let repos = installed;
       if (Array.isArray(body?.repositories)) {
         repos = body.repositories.map((name) => installed.find((r) => r.name.toLowerCase() === String(name).toLowerCase()));
-        if (repos.some((r) => !r)) throw new HttpError(422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
+        if (repos.some((r) => !r))
+          throw new HttpError(422, 'There is at least one repository that does not exist or is not accessible to the parent installation.');
       }
       const permissions = { ...(body?.permissions ?? inst.permissions) };
       for (const [scope, level] of Object.entries(permissions)) {
-        if ((LEVEL[inst.permissions[scope] ?? 'none'] ?? 0) < (LEVEL[level] ?? 9)) throw new HttpError(422, 'The permissions requested are not granted to this installation.');
+        if ((LEVEL[inst.permissions[scope] ?? 'none'] ?? 0) < (LEVEL[level] ?? 9))
+          throw new HttpError(422, 'The permissions requested are not granted to this installation.');
       }
       const token = `ghs_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`;
       const expiresAt = Date.now() + 3_600_000;
@@ -905,7 +994,15 @@ export async function startGitHubFake(options = {}) {
         expiresAt,
         rate: { limit: rateLimit.limit, remaining: rateLimit.limit, resetAt: Date.now() + rateLimit.windowMs },
       });
-      return { status: 201, body: { token, expires_at: iso(expiresAt), permissions, repository_selection: Array.isArray(body?.repositories) ? 'selected' : inst.repositories === '*' ? 'all' : 'selected' } };
+      return {
+        status: 201,
+        body: {
+          token,
+          expires_at: iso(expiresAt),
+          permissions,
+          repository_selection: Array.isArray(body?.repositories) ? 'selected' : inst.repositories === '*' ? 'all' : 'selected',
+        },
+      };
     },
 
     // ---- deployments (https://docs.github.com/rest/deployments) ----------------------------------
@@ -920,7 +1017,8 @@ export async function startGitHubFake(options = {}) {
       const sha = ref?.sha ?? (/^[0-9a-f]{40}$/.test(refName) ? refName : undefined);
       if (!sha) throw new HttpError(422, `No ref found for: ${refName}`);
       const conflict = (message) => Object.assign(new HttpError(409, message), { noBody: true });
-      if (body.auto_merge !== false && !(ref && ref.type === 'branch' && ref.name === repo.defaultBranch)) throw conflict(`Conflict merging ${repo.defaultBranch} into ${refName}.`);
+      if (body.auto_merge !== false && !(ref && ref.type === 'branch' && ref.name === repo.defaultBranch))
+        throw conflict(`Conflict merging ${repo.defaultBranch} into ${refName}.`);
       const contexts = Array.isArray(body.required_contexts) ? body.required_contexts : Object.keys(repo.commitStatuses);
       const failing = contexts.filter((c) => repo.commitStatuses[c] !== 'success');
       if (failing.length) throw conflict(`Conflict: Commit status checks failed for ${refName}.`);
@@ -932,7 +1030,7 @@ export async function startGitHubFake(options = {}) {
         sha,
         ref: refName,
         task: body.task ?? 'deploy',
-        payload: typeof body.payload === 'string' ? (body.payload === '' ? {} : JSON.parse(body.payload)) : body.payload ?? {},
+        payload: typeof body.payload === 'string' ? (body.payload === '' ? {} : JSON.parse(body.payload)) : (body.payload ?? {}),
         environment,
         description: body.description ?? '',
         transient: body.transient_environment ?? false,
@@ -950,20 +1048,36 @@ export async function startGitHubFake(options = {}) {
       const repo = requireRepo(principal, params, 'repos/list-deployments');
       const q = (k) => query[k]?.[0];
       const list = [...state.deployments.values()]
-        .filter((d) => d.repo === repo && (q('sha') === undefined || d.sha === q('sha')) && (q('ref') === undefined || d.ref === q('ref')) && (q('task') === undefined || d.task === q('task')) && (q('environment') === undefined || d.environment === q('environment')))
+        .filter(
+          (d) =>
+            d.repo === repo &&
+            (q('sha') === undefined || d.sha === q('sha')) &&
+            (q('ref') === undefined || d.ref === q('ref')) &&
+            (q('task') === undefined || d.task === q('task')) &&
+            (q('environment') === undefined || d.environment === q('environment')),
+        )
         .sort((a, b) => b.id - a.id);
       const perPage = Math.min(100, Number(q('per_page') ?? 30));
       const page = Number(q('page') ?? 1);
       return { status: 200, body: list.slice((page - 1) * perPage, page * perPage).map(deploymentObject) };
     },
 
-    'repos/get-deployment': ({ principal, params }) => ({ status: 200, body: deploymentObject(deploymentFor(principal, params, 'repos/get-deployment')) }),
+    'repos/get-deployment': ({ principal, params }) => ({
+      status: 200,
+      body: deploymentObject(deploymentFor(principal, params, 'repos/get-deployment')),
+    }),
 
     'repos/list-deployment-statuses': ({ principal, params, query }) => {
       const d = deploymentFor(principal, params, 'repos/list-deployment-statuses');
       const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
       const page = Number(query.page?.[0] ?? 1);
-      return { status: 200, body: [...d.statuses].reverse().slice((page - 1) * perPage, page * perPage).map((s) => statusObject(d, s)) };
+      return {
+        status: 200,
+        body: [...d.statuses]
+          .reverse()
+          .slice((page - 1) * perPage, page * perPage)
+          .map((s) => statusObject(d, s)),
+      };
     },
 
     // `auto_inactive` (default true) adds an `inactive` status to the earlier non-transient,
@@ -971,16 +1085,25 @@ export async function startGitHubFake(options = {}) {
     // the description says.
     'repos/create-deployment-status': ({ principal, params, body }) => {
       const d = deploymentFor(principal, params, 'repos/create-deployment-status');
-      if (typeof body.description === 'string' && body.description.length > 140) throw new HttpError(422, 'Validation Failed: description is too long (maximum is 140 characters)');
+      if (typeof body.description === 'string' && body.description.length > 140)
+        throw new HttpError(422, 'Validation Failed: description is too long (maximum is 140 characters)');
       for (const key of ['log_url', 'environment_url', 'target_url']) {
-        if (typeof body[key] === 'string' && body[key] !== '' && !/^https?:\/\//.test(body[key])) throw new HttpError(422, `Validation Failed: ${key} must use the http or https scheme`);
+        if (typeof body[key] === 'string' && body[key] !== '' && !/^https?:\/\//.test(body[key]))
+          throw new HttpError(422, `Validation Failed: ${key} must use the http or https scheme`);
       }
       const s = addStatus(d, principal, body);
       if (body.auto_inactive !== false) {
         for (const other of state.deployments.values()) {
-          if (other.id >= d.id || other.repo !== d.repo || other.environment !== s.environment || other.transient || other.production) continue;
+          if (other.id >= d.id || other.repo !== d.repo || other.environment !== s.environment || other.transient || other.production)
+            continue;
           const latest = other.statuses.at(-1);
-          if (latest?.state === 'success') addStatus(other, principal, { state: 'inactive', description: '', log_url: latest.logUrl, environment_url: latest.environmentUrl });
+          if (latest?.state === 'success')
+            addStatus(other, principal, {
+              state: 'inactive',
+              description: '',
+              log_url: latest.logUrl,
+              environment_url: latest.environmentUrl,
+            });
         }
       }
       return { status: 201, body: statusObject(d, s) };
@@ -1006,18 +1129,33 @@ export async function startGitHubFake(options = {}) {
   }
 
   function violation(kind, record, problems) {
-    for (const problem of problems) violations.push({ kind, method: record.method, path: record.path, operationId: record.operationId, problem });
+    for (const problem of problems)
+      violations.push({ kind, method: record.method, path: record.path, operationId: record.operationId, problem });
   }
 
   async function handle(req, res) {
     const url = new URL(req.url, 'http://127.0.0.1');
     let path = url.pathname;
-    const record = { method: req.method, path: `${url.pathname}${url.search}`, operationId: undefined, status: 0, conditional: !!req.headers['if-none-match'], notModified: false, counted: false, auth: 'anonymous', at: Date.now() };
+    const record = {
+      method: req.method,
+      path: `${url.pathname}${url.search}`,
+      operationId: undefined,
+      status: 0,
+      conditional: !!req.headers['if-none-match'],
+      notModified: false,
+      counted: false,
+      auth: 'anonymous',
+      at: Date.now(),
+    };
     requests.push(record);
     const send = (status, body, headers = {}) => {
       record.status = status;
       const text = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'x-github-request-id': `FAKE:${requests.length}`, ...headers });
+      res.writeHead(status, {
+        ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'x-github-request-id': `FAKE:${requests.length}`,
+        ...headers,
+      });
       res.end(text);
     };
     if (ghes) {
@@ -1074,7 +1212,14 @@ export async function startGitHubFake(options = {}) {
       if (version !== undefined && !API_VERSIONS[ghes ? 'ghes' : 'api.github.com'].includes(version)) {
         throw new HttpError(400, `API version ${version} is not supported.`);
       }
-      const problems = contract.checkRequest(op, { pathParams: op.params, query, body, hasBody: raw !== '', contentType: req.headers['content-type'], version });
+      const problems = contract.checkRequest(op, {
+        pathParams: op.params,
+        query,
+        body,
+        hasBody: raw !== '',
+        contentType: req.headers['content-type'],
+        version,
+      });
       if (problems.length) {
         violation('request', record, problems);
         throw new HttpError(422, `Invalid request (the fake's OpenAPI check): ${problems.join('; ')}`);
@@ -1088,14 +1233,26 @@ export async function startGitHubFake(options = {}) {
           rate.remaining = rate.limit;
           rate.resetAt = Date.now() + rateLimit.windowMs;
         }
-        if (rate.remaining <= 0) return respond(403, { message: `API rate limit exceeded for user ID ${principal.userId ?? 0}.`, documentation_url: DOCS });
+        if (rate.remaining <= 0)
+          return respond(403, { message: `API rate limit exceeded for user ID ${principal.userId ?? 0}.`, documentation_url: DOCS });
       }
-      const injection = injections.find((i) => i.times > 0 && (!i.operationId || i.operationId === op.operationId) && (!i.when || i.when({ method: req.method, path, query, body })));
+      const injection = injections.find(
+        (i) =>
+          i.times > 0 &&
+          (!i.operationId || i.operationId === op.operationId) &&
+          (!i.when || i.when({ method: req.method, path, query, body })),
+      );
       if (injection) {
         injection.times--;
         injection.used++;
-        if (injection.kind === 'secondary-rate-limit') throw new HttpError(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', injection.retryAfter === undefined ? {} : { 'retry-after': String(injection.retryAfter) });
-        if (injection.kind === 'too-many-requests') throw new HttpError(429, 'Too many requests', { 'retry-after': String(injection.retryAfter ?? 1) });
+        if (injection.kind === 'secondary-rate-limit')
+          throw new HttpError(
+            403,
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            injection.retryAfter === undefined ? {} : { 'retry-after': String(injection.retryAfter) },
+          );
+        if (injection.kind === 'too-many-requests')
+          throw new HttpError(429, 'Too many requests', { 'retry-after': String(injection.retryAfter ?? 1) });
         throw new HttpError(injection.status ?? 502, injection.message ?? 'Server Error');
       }
       const handler = operations[op.operationId];
@@ -1184,24 +1341,67 @@ export async function startGitHubFake(options = {}) {
     },
     /** Runs as plain data (what was dispatched, and where each run is now). */
     runs() {
-      return [...state.runs.values()].map((r) => ({ id: r.id, repository: r.repo.fullName, workflow: r.workflow.file, workflowName: r.workflow.name, ref: r.ref, headBranch: r.headBranch, inputs: r.inputs, actor: r.actor.login, displayTitle: r.displayTitle, ...phase(r), cancelled: r.cancelledAt !== undefined, reads: r.reads }));
+      return [...state.runs.values()].map((r) => ({
+        id: r.id,
+        repository: r.repo.fullName,
+        workflow: r.workflow.file,
+        workflowName: r.workflow.name,
+        ref: r.ref,
+        headBranch: r.headBranch,
+        inputs: r.inputs,
+        actor: r.actor.login,
+        displayTitle: r.displayTitle,
+        ...phase(r),
+        cancelled: r.cancelledAt !== undefined,
+        reads: r.reads,
+      }));
     },
     /** Deployments as plain data, oldest first, each with its statuses (oldest first). */
     deployments(fullName) {
       return [...state.deployments.values()]
         .filter((d) => !fullName || d.repo.fullName.toLowerCase() === fullName.toLowerCase())
-        .map((d) => ({ id: d.id, repository: d.repo.fullName, sha: d.sha, ref: d.ref, environment: d.environment, description: d.description, payload: d.payload, transient: d.transient, production: d.production, statuses: d.statuses.map((x) => ({ state: x.state, description: x.description, environment: x.environment, logUrl: x.logUrl, environmentUrl: x.environmentUrl })) }));
+        .map((d) => ({
+          id: d.id,
+          repository: d.repo.fullName,
+          sha: d.sha,
+          ref: d.ref,
+          environment: d.environment,
+          description: d.description,
+          payload: d.payload,
+          transient: d.transient,
+          production: d.production,
+          statuses: d.statuses.map((x) => ({
+            state: x.state,
+            description: x.description,
+            environment: x.environment,
+            logUrl: x.logUrl,
+            environmentUrl: x.environmentUrl,
+          })),
+        }));
     },
     token(value) {
       const t = state.tokens.get(value);
-      return t ? { kind: t.kind, revoked: !!t.revoked, repositories: t.repos instanceof Set ? [...t.repos] : t.repos, permissions: t.permissions, rate: { ...t.rate } } : undefined;
+      return t
+        ? {
+            kind: t.kind,
+            revoked: !!t.revoked,
+            repositories: t.repos instanceof Set ? [...t.repos] : t.repos,
+            permissions: t.permissions,
+            rate: { ...t.rate },
+          }
+        : undefined;
     },
     /** Request counts, optionally since a request index: total, per operation, 304s, counted against the rate limit. */
     stats(since = 0) {
       const list = requests.slice(since);
       const byOperation = {};
       for (const r of list) byOperation[r.operationId ?? '(unmatched)'] = (byOperation[r.operationId ?? '(unmatched)'] ?? 0) + 1;
-      return { total: list.length, notModified: list.filter((r) => r.notModified).length, counted: list.filter((r) => r.counted).length, byOperation };
+      return {
+        total: list.length,
+        notModified: list.filter((r) => r.notModified).length,
+        counted: list.filter((r) => r.counted).length,
+        byOperation,
+      };
     },
     describeViolations() {
       return violations.map((v) => `${v.kind} ${v.method} ${v.path} (${v.operationId ?? 'no operation'}): ${v.problem}`).join('\n');

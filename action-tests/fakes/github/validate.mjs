@@ -108,8 +108,10 @@ function check(schemaIn, value, path, errors, ctx) {
   if (actual === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: shorter than ${schema.minLength}`);
     if (schema.maxLength !== undefined && value.length > schema.maxLength) errors.push(`${path}: longer than ${schema.maxLength}`);
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) errors.push(`${path}: ${show(value)} does not match ${schema.pattern}`);
-    if (ctx.formats && schema.format === 'date-time' && !DATE_TIME.test(value)) errors.push(`${path}: ${show(value)} is not an RFC 3339 date-time`);
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value))
+      errors.push(`${path}: ${show(value)} does not match ${schema.pattern}`);
+    if (ctx.formats && schema.format === 'date-time' && !DATE_TIME.test(value))
+      errors.push(`${path}: ${show(value)} is not an RFC 3339 date-time`);
     if (ctx.formats && schema.format === 'uri') {
       try {
         new URL(value);
@@ -117,7 +119,8 @@ function check(schemaIn, value, path, errors, ctx) {
         errors.push(`${path}: ${show(value)} is not a URI`);
       }
     }
-    if (ctx.formats && schema.format === 'email' && !/^[^@\s]+@[^@\s]+$/.test(value)) errors.push(`${path}: ${show(value)} is not an email address`);
+    if (ctx.formats && schema.format === 'email' && !/^[^@\s]+@[^@\s]+$/.test(value))
+      errors.push(`${path}: ${show(value)} is not an email address`);
   }
   if (actual === 'integer' || actual === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${path}: ${value} is below the minimum ${schema.minimum}`);
@@ -130,8 +133,10 @@ function check(schemaIn, value, path, errors, ctx) {
   }
   if (actual === 'object') {
     const keys = Object.keys(value);
-    if (schema.minProperties !== undefined && keys.length < schema.minProperties) errors.push(`${path}: fewer than ${schema.minProperties} properties`);
-    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) errors.push(`${path}: ${keys.length} properties, more than the maximum ${schema.maxProperties}`);
+    if (schema.minProperties !== undefined && keys.length < schema.minProperties)
+      errors.push(`${path}: fewer than ${schema.minProperties} properties`);
+    if (schema.maxProperties !== undefined && keys.length > schema.maxProperties)
+      errors.push(`${path}: ${keys.length} properties, more than the maximum ${schema.maxProperties}`);
     for (const name of schema.required ?? []) if (!(name in value)) errors.push(`${path}: required property "${name}" is missing`);
     const properties = schema.properties ?? {};
     for (const key of keys) {

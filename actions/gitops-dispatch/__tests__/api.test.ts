@@ -3,11 +3,17 @@ import { type GitHubClient, GitHubRequestError } from '@deploy-kit/core/github';
 import { CLEANUP_TIMEOUT_MS, REQUEST_TIMEOUT_MS, StepTimeoutError, octokitApi, pageUrl, serverMessage, versionBelow } from '../src/api.js';
 import { httpError } from './helpers.js';
 
-type Request = (route: string, params: Record<string, unknown>) => Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
+type Request = (
+  route: string,
+  params: Record<string, unknown>,
+) => Promise<{ status: number; data: unknown; headers: Record<string, string> }>;
 
 function client(request: Request): GitHubClient & { seen: Array<[string, Record<string, unknown>]> } {
   const seen: Array<[string, Record<string, unknown>]> = [];
-  return { seen, request: async (route: string, params: Record<string, unknown>) => (seen.push([route, params]), request(route, params)) } as never;
+  return {
+    seen,
+    request: async (route: string, params: Record<string, unknown>) => (seen.push([route, params]), request(route, params)),
+  } as never;
 }
 
 const quiet = { sleep: async () => undefined, log: () => undefined, random: () => 0 };
@@ -15,7 +21,8 @@ const quiet = { sleep: async () => undefined, log: () => undefined, random: () =
 describe('octokitApi', () => {
   test('sends If-None-Match and turns a 304 into a result; counts requests and 304s', async () => {
     const c = client(async (_r, p) => {
-      if ((p.headers as Record<string, string>)['if-none-match'] === 'W/"1"') throw Object.assign(httpError(304, 'Not modified'), { response: { status: 304, headers: { etag: 'W/"1"' }, data: '' } });
+      if ((p.headers as Record<string, string>)['if-none-match'] === 'W/"1"')
+        throw Object.assign(httpError(304, 'Not modified'), { response: { status: 304, headers: { etag: 'W/"1"' }, data: '' } });
       return { status: 200, data: { id: 1 }, headers: { etag: 'W/"1"' } };
     });
     const api = octokitApi(c, { auth: 'token', retry: quiet });
@@ -29,7 +36,10 @@ describe('octokitApi', () => {
 
   test('retries a 5xx with core’s policy; retry: false does not', async () => {
     let n = 0;
-    const api = octokitApi(client(async () => (++n === 1 ? Promise.reject(httpError(503, 'x')) : { status: 200, data: 'ok', headers: {} })), { auth: 'token', retry: quiet });
+    const api = octokitApi(
+      client(async () => (++n === 1 ? Promise.reject(httpError(503, 'x')) : { status: 200, data: 'ok', headers: {} })),
+      { auth: 'token', retry: quiet },
+    );
     expect((await api.call('get', 'GET /x')).data).toBe('ok');
     n = 0;
     await expect(api.call('get', 'GET /x', {}, { retry: false })).rejects.toMatchObject({ status: 503 });
@@ -39,19 +49,30 @@ describe('octokitApi', () => {
     const controller = new AbortController();
     controller.abort();
     let n = 0;
-    const api = octokitApi(client(async () => (n++, Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError', status: 500 })))), { auth: 'token', retry: quiet });
+    const api = octokitApi(
+      client(async () => (n++, Promise.reject(Object.assign(new Error('aborted'), { name: 'AbortError', status: 500 })))),
+      { auth: 'token', retry: quiet },
+    );
     await expect(api.call('get', 'GET /x', {}, { signal: controller.signal })).rejects.toThrow('aborted');
     expect(n).toBe(1);
   });
 
   test('remembers X-GitHub-Enterprise-Version', async () => {
-    const api = octokitApi(client(async () => ({ status: 200, data: {}, headers: { 'x-github-enterprise-version': '3.17.3' } })), { auth: 'token' });
+    const api = octokitApi(
+      client(async () => ({ status: 200, data: {}, headers: { 'x-github-enterprise-version': '3.17.3' } })),
+      { auth: 'token' },
+    );
     await api.call('get', 'GET /x');
     expect(api.enterpriseVersion).toBe('3.17.3');
   });
 
   test('actor: given for Apps, else GET /user once', async () => {
-    expect(await octokitApi(client(async () => Promise.reject(new Error('no'))), { auth: 'app', actor: 'deployer[bot]' }).actor()).toBe('deployer[bot]');
+    expect(
+      await octokitApi(
+        client(async () => Promise.reject(new Error('no'))),
+        { auth: 'app', actor: 'deployer[bot]' },
+      ).actor(),
+    ).toBe('deployer[bot]');
     const c = client(async () => ({ status: 200, data: { login: 'deploy-bot' }, headers: {} }));
     const api = octokitApi(c, { auth: 'token' });
     expect(await api.actor()).toBe('deploy-bot');
@@ -70,7 +91,16 @@ describe("the step's deadline (the `timeout` input) bounds every request and ret
           const started = Date.now();
           signal.addEventListener('abort', () => {
             limits.push(Date.now() - started);
-            reject(new GitHubRequestError('GitHub API request GET 127.0.0.1:9/repos/o/r failed: no answer', { code: 'ETIMEDOUT', method: 'GET', endpoint: '127.0.0.1:9/repos/o/r', why: '', check: [], timedOut: true }));
+            reject(
+              new GitHubRequestError('GitHub API request GET 127.0.0.1:9/repos/o/r failed: no answer', {
+                code: 'ETIMEDOUT',
+                method: 'GET',
+                endpoint: '127.0.0.1:9/repos/o/r',
+                why: '',
+                check: [],
+                timedOut: true,
+              }),
+            );
           });
         }),
     );
@@ -84,7 +114,9 @@ describe("the step's deadline (the `timeout` input) bounds every request and ret
     const error = await api.call('read o/r', 'GET /repos/{owner}/{repo}', { owner: 'o', repo: 'r' }).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(error).toBeInstanceOf(StepTimeoutError);
-    expect((error as Error).message).toBe("gitops-dispatch's timeout (200ms) ran out waiting for the GitHub API: GET 127.0.0.1:9/repos/o/r had no answer");
+    expect((error as Error).message).toBe(
+      "gitops-dispatch's timeout (200ms) ran out waiting for the GitHub API: GET 127.0.0.1:9/repos/o/r had no answer",
+    );
     expect(c.seen).toHaveLength(1);
   });
 
@@ -103,8 +135,17 @@ describe("the step's deadline (the `timeout` input) bounds every request and ret
   test('no retry wait outlives the deadline: a 503 with Retry-After beyond it is not waited for', async () => {
     const slept: number[] = [];
     let n = 0;
-    const c = client(async () => (n++, Promise.reject(Object.assign(httpError(503, 'x'), { response: { status: 503, headers: { 'retry-after': '30' }, data: {} } }))));
-    const api = octokitApi(c, { auth: 'token', retry: { ...quiet, sleep: async (ms: number) => void slept.push(ms) }, deadline: { at: Date.now() + 5_000, timeoutMs: 5_000 } });
+    const c = client(
+      async () => (
+        n++,
+        Promise.reject(Object.assign(httpError(503, 'x'), { response: { status: 503, headers: { 'retry-after': '30' }, data: {} } }))
+      ),
+    );
+    const api = octokitApi(c, {
+      auth: 'token',
+      retry: { ...quiet, sleep: async (ms: number) => void slept.push(ms) },
+      deadline: { at: Date.now() + 5_000, timeoutMs: 5_000 },
+    });
     await expect(api.call('get', 'GET /x')).rejects.toMatchObject({ status: 503 });
     expect(n).toBe(1);
     expect(slept).toEqual([]);
@@ -116,7 +157,9 @@ describe("the step's deadline (the `timeout` input) bounds every request and ret
 });
 
 test('serverMessage drops the documentation URL', () => {
-  expect(serverMessage(httpError(400, '"return_run_details" is not a permitted key.'))).toBe('"return_run_details" is not a permitted key.');
+  expect(serverMessage(httpError(400, '"return_run_details" is not a permitted key.'))).toBe(
+    '"return_run_details" is not a permitted key.',
+  );
 });
 
 test.each([

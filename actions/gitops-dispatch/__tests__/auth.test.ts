@@ -19,7 +19,12 @@ beforeAll(() => {
 
 function decode(jwt: string) {
   const [h, p, s] = jwt.split('.');
-  return { header: JSON.parse(Buffer.from(h!, 'base64url').toString()), payload: JSON.parse(Buffer.from(p!, 'base64url').toString()), signature: s!, signingInput: `${h}.${p}` };
+  return {
+    header: JSON.parse(Buffer.from(h!, 'base64url').toString()),
+    payload: JSON.parse(Buffer.from(p!, 'base64url').toString()),
+    signature: s!,
+    signingInput: `${h}.${p}`,
+  };
 }
 
 describe('App JWT', () => {
@@ -59,7 +64,11 @@ describe('App JWT', () => {
 });
 
 describe('appSession', () => {
-  const targets = [parseRepository('example-org/gitops-production', 'r'), parseRepository('example-org/terraform-apps-production', 'r'), parseRepository('other-org/x', 'r')];
+  const targets = [
+    parseRepository('example-org/gitops-production', 'r'),
+    parseRepository('example-org/terraform-apps-production', 'r'),
+    parseRepository('other-org/x', 'r'),
+  ];
 
   function setup(handlers: Parameters<typeof scriptedApi>[0]) {
     const app = scriptedApi(handlers);
@@ -82,7 +91,10 @@ describe('appSession', () => {
   test('one installation token per owner, scoped to its target repositories and the needed permissions; masked; revoked', async () => {
     const { app, clients, installationApis, session } = setup({
       'GET /repos/{owner}/{repo}/installation': (p) => ({ data: { id: p.owner === 'example-org' ? 11 : 22, app_slug: 'deployer' } }),
-      'POST /app/installations/{installation_id}/access_tokens': (p) => ({ status: 201, data: { token: `ghs_token_for_${p.installation_id}`, expires_at: '2026-03-01T13:00:00Z' } }),
+      'POST /app/installations/{installation_id}/access_tokens': (p) => ({
+        status: 201,
+        data: { token: `ghs_token_for_${p.installation_id}`, expires_at: '2026-03-01T13:00:00Z' },
+      }),
     });
     const a = await session.apiFor(targets[0]!);
     const b = await session.apiFor(targets[1]!);
@@ -101,7 +113,10 @@ describe('appSession', () => {
     // Masked (::add-mask::) before the client that uses it exists.
     expect(registeredSecrets()).toEqual(expect.arrayContaining(['ghs_token_for_11', 'ghs_token_for_22']));
     expect(await session.revoke()).toEqual([]);
-    expect(installationApis.map((api) => api.calls.map((c) => c.route))).toEqual([['DELETE /installation/token'], ['DELETE /installation/token']]);
+    expect(installationApis.map((api) => api.calls.map((c) => c.route))).toEqual([
+      ['DELETE /installation/token'],
+      ['DELETE /installation/token'],
+    ]);
   });
 
   test('not installed on the repository: says so', async () => {
@@ -112,15 +127,20 @@ describe('appSession', () => {
   test('permissions not granted (422): names the permissions', async () => {
     const { session } = setup({
       'GET /repos/{owner}/{repo}/installation': () => ({ data: { id: 11 } }),
-      'POST /app/installations/{installation_id}/access_tokens': () => Promise.reject(httpError(422, 'The permissions requested are not granted to this installation.')),
+      'POST /app/installations/{installation_id}/access_tokens': () =>
+        Promise.reject(httpError(422, 'The permissions requested are not granted to this installation.')),
     });
     const error = await session.apiFor(targets[0]!).catch((e: Error & { check: string[] }) => e);
-    expect((error as Error).message).toBe('The GitHub App 123456 cannot get a token for example-org/gitops-production, example-org/terraform-apps-production');
+    expect((error as Error).message).toBe(
+      'The GitHub App 123456 cannot get a token for example-org/gitops-production, example-org/terraform-apps-production',
+    );
     expect((error as { check: string[] }).check.join(' ')).toMatch(/Actions: Read and write/);
   });
 
   test('a bad JWT (401) is explained as App credentials', async () => {
-    const { session } = setup({ 'GET /repos/{owner}/{repo}/installation': () => Promise.reject(httpError(401, 'A JSON web token could not be decoded')) });
+    const { session } = setup({
+      'GET /repos/{owner}/{repo}/installation': () => Promise.reject(httpError(401, 'A JSON web token could not be decoded')),
+    });
     const error = (await session.apiFor(targets[0]!).catch((e) => e)) as { message: string; why: string; check: string[] };
     expect(error.why).toBe('GitHub rejected the GitHub App credentials.');
     expect(error.check[0]).toMatch(/`app-id` and `private-key` belong to the same GitHub App/);

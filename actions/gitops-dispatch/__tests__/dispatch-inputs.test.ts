@@ -10,7 +10,9 @@ describe('buildDispatchInputs', () => {
   });
 
   test('empty convenience inputs are left out; `inputs` adds more', () => {
-    expect(buildDispatchInputs({ tag: '', projects: [], updateRoutes: undefined }, { dryRun: 'false' }).values).toEqual({ dryRun: 'false' });
+    expect(buildDispatchInputs({ tag: '', projects: [], updateRoutes: undefined }, { dryRun: 'false' }).values).toEqual({
+      dryRun: 'false',
+    });
   });
 
   test('update-routes false is sent as "false"', () => {
@@ -29,7 +31,9 @@ describe('buildDispatchInputs', () => {
 
   test('more than 25 inputs', () => {
     const many = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`in${i}`, 'x']));
-    expect(() => buildDispatchInputs({ tag: 'v1', projects: [] }, many)).toThrow('Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25');
+    expect(() => buildDispatchInputs({ tag: 'v1', projects: [] }, many)).toThrow(
+      'Input "inputs": gives 26 workflow inputs, but the workflow_dispatch API accepts at most 25',
+    );
     expect(() => buildDispatchInputs({ tag: '', projects: [] }, many)).not.toThrow();
   });
 
@@ -54,5 +58,7 @@ describe('stringifyInputValue', () => {
 });
 
 test('checkInputCount names the limit and its reason', () => {
-  expect(() => checkInputCount({ a: '1', b: '2' }, 'inputs', 1, 'GitHub Enterprise Server 3.17 accepts')).toThrow('gives 2 workflow inputs, but GitHub Enterprise Server 3.17 accepts at most 1');
+  expect(() => checkInputCount({ a: '1', b: '2' }, 'inputs', 1, 'GitHub Enterprise Server 3.17 accepts')).toThrow(
+    'gives 2 workflow inputs, but GitHub Enterprise Server 3.17 accepts at most 1',
+  );
 });

@@ -5,11 +5,23 @@ import { parseRepository, parseWorkflowRef } from '../src/target.js';
 import { httpError, memoryLog, scriptedApi } from './helpers.js';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
-const details = { workflow_run_id: 9001, run_url: 'https://api.github.com/repos/o/r/actions/runs/9001', html_url: 'https://github.com/o/r/actions/runs/9001' };
+const details = {
+  workflow_run_id: 9001,
+  run_url: 'https://api.github.com/repos/o/r/actions/runs/9001',
+  html_url: 'https://github.com/o/r/actions/runs/9001',
+};
 
 function resolved(api: ReturnType<typeof scriptedApi>, distinct?: Resolved['distinctId']): Resolved {
   return {
-    target: { label: 'main', repository: parseRepository('example-org/gitops-staging', 'r'), workflow: parseWorkflowRef('update.yml', 'w'), ref: '', inputs: {}, sources: {}, workflowInput: 'workflow' },
+    target: {
+      label: 'main',
+      repository: parseRepository('example-org/gitops-staging', 'r'),
+      workflow: parseWorkflowRef('update.yml', 'w'),
+      ref: '',
+      inputs: {},
+      sources: {},
+      workflowInput: 'workflow',
+    },
     api,
     defaultBranch: 'main',
     ref: 'main',
@@ -22,7 +34,14 @@ function resolved(api: ReturnType<typeof scriptedApi>, distinct?: Resolved['dist
 
 function deps(capabilities: ServerCapabilities = {}) {
   let n = 0;
-  return { capabilities, newId: () => `id-${++n}`, now: () => NOW, log: memoryLog(), retry: { sleep: async () => undefined, random: () => 0, log: () => undefined }, snapshot: async () => [1, 2] };
+  return {
+    capabilities,
+    newId: () => `id-${++n}`,
+    now: () => NOW,
+    log: memoryLog(),
+    retry: { sleep: async () => undefined, random: () => 0, log: () => undefined },
+    snapshot: async () => [1, 2],
+  };
 }
 
 describe('dispatch', () => {
@@ -31,7 +50,14 @@ describe('dispatch', () => {
     const d = deps();
     const result = await dispatch(resolved(api, { input: 'distinct_id', placement: 'run-name' }), d);
     expect(api.calls).toHaveLength(1);
-    expect(api.calls[0]!.params).toEqual({ owner: 'example-org', repo: 'gitops-staging', workflow_id: 77, ref: 'main', inputs: { newVersion: 'v1.2.3', distinct_id: 'id-1' }, return_run_details: true });
+    expect(api.calls[0]!.params).toEqual({
+      owner: 'example-org',
+      repo: 'gitops-staging',
+      workflow_id: 77,
+      ref: 'main',
+      inputs: { newVersion: 'v1.2.3', distinct_id: 'id-1' },
+      return_run_details: true,
+    });
     expect(result.run).toEqual({ id: 9001, url: details.run_url, htmlUrl: details.html_url });
     expect(d.capabilities.runDetails).toBe(true);
     expect(result.since).toBe('2026-03-01T11:59:00Z');
@@ -39,7 +65,10 @@ describe('dispatch', () => {
 
   test('GHES 3.17–3.19: the 400 "not a permitted key" falls back to a plain dispatch (204), never fails', async () => {
     const api = scriptedApi({
-      [DISPATCH_ROUTE]: (p) => (p.return_run_details ? Promise.reject(httpError(400, 'Invalid request.\n\n"return_run_details" is not a permitted key.')) : { status: 204 }),
+      [DISPATCH_ROUTE]: (p) =>
+        p.return_run_details
+          ? Promise.reject(httpError(400, 'Invalid request.\n\n"return_run_details" is not a permitted key.'))
+          : { status: 204 },
       'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs': () => ({ data: { total_count: 0, workflow_runs: [] } }),
     });
     const d = deps();
@@ -51,7 +80,9 @@ describe('dispatch', () => {
     expect(result.run).toBeUndefined();
     expect(result.before).toEqual([1, 2]); // time window needs the runs that existed before
     expect(d.capabilities.runDetails).toBe(false);
-    expect(d.log.lines.join('\n')).toMatch(/does not return run details \(HTTP 400: Invalid request.*not a permitted key.*\) — GitHub Enterprise Server before 3.21/s);
+    expect(d.log.lines.join('\n')).toMatch(
+      /does not return run details \(HTTP 400: Invalid request.*not a permitted key.*\) — GitHub Enterprise Server before 3.21/s,
+    );
   });
 
   test('a known GHES version skips the probe', async () => {
@@ -76,12 +107,16 @@ describe('dispatch', () => {
     expect((await dispatch(resolved(api204), d)).run).toBeUndefined();
     expect(d.capabilities.runDetails).toBe(false);
     const api422 = scriptedApi({ [DISPATCH_ROUTE]: () => Promise.reject(httpError(422, 'Unexpected inputs provided: ["x"]')) });
-    await expect(dispatch(resolved(api422), deps())).rejects.toThrow('Could not dispatch "Update Project List Version" in example-org/gitops-staging on "main": HTTP 422 Unexpected inputs provided');
+    await expect(dispatch(resolved(api422), deps())).rejects.toThrow(
+      'Could not dispatch "Update Project List Version" in example-org/gitops-staging on "main": HTTP 422 Unexpected inputs provided',
+    );
     expect(api422.calls).toHaveLength(1);
   });
 
   test('a 5xx is retried with a fresh distinct id per attempt', async () => {
-    const api = scriptedApi({ [DISPATCH_ROUTE]: (_p, _o, n) => (n === 1 ? Promise.reject(httpError(502, 'Bad Gateway')) : { status: 200, data: details }) });
+    const api = scriptedApi({
+      [DISPATCH_ROUTE]: (_p, _o, n) => (n === 1 ? Promise.reject(httpError(502, 'Bad Gateway')) : { status: 200, data: details }),
+    });
     const d = deps();
     const result = await dispatch(resolved(api, { input: 'distinct_id', placement: 'run-name' }), d);
     expect(api.calls.map((c) => (c.params.inputs as Record<string, string>).distinct_id)).toEqual(['id-1', 'id-2']);
@@ -100,7 +135,10 @@ describe('dispatch', () => {
       [403, /lacks a permission|not allowed/],
       [404, /does not exist, or the token cannot see it/],
     ] as const) {
-      const api = scriptedApi({ [DISPATCH_ROUTE]: () => Promise.reject(httpError(status, status === 403 ? 'Resource not accessible by personal access token' : 'x')) });
+      const api = scriptedApi({
+        [DISPATCH_ROUTE]: () =>
+          Promise.reject(httpError(status, status === 403 ? 'Resource not accessible by personal access token' : 'x')),
+      });
       const error = (await dispatch(resolved(api), deps()).catch((e) => e)) as { why: string };
       expect(error.why).toMatch(why);
     }

@@ -7,7 +7,12 @@ const ctx = { doing: 'dispatch "W" in o/r', repository: 'o/r', ref: 'main', auth
 
 test.each<[string, unknown, RegExp, RegExp]>([
   ['401', httpError(401, 'Bad credentials'), /invalid, expired or revoked/, /WORKFLOW_PAT/],
-  ['403 integration', httpError(403, 'Resource not accessible by integration'), /lacks a permission on o\/r/, /GITHUB_TOKEN cannot dispatch workflows in another repository/],
+  [
+    '403 integration',
+    httpError(403, 'Resource not accessible by integration'),
+    /lacks a permission on o\/r/,
+    /GITHUB_TOKEN cannot dispatch workflows in another repository/,
+  ],
   ['403 rate limit', httpError(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0' }), /rate limit is used up/, /poll-interval/],
   ['429 secondary', httpError(429, 'You have exceeded a secondary rate limit'), /secondary rate limit/, /poll-interval/],
   ['404', httpError(404, 'Not Found'), /does not exist, or the token cannot see it/, /repository-template/],

@@ -36,7 +36,16 @@ describe('run-name strategy', () => {
     const found = await findRun(query(api, { kind: 'run-name', distinctId: 'abc-123' }), options(clock));
     expect(found).toMatchObject({ run: { id: 2 }, attempts: 4 });
     expect(clock.sleeps).toEqual([1000, 2000, 4000]);
-    expect(api.calls[0]!.params).toEqual({ owner: 'example-org', repo: 'gitops-staging', workflow_id: 77, event: 'workflow_dispatch', branch: 'main', created: `>=${since}`, per_page: 30, exclude_pull_requests: true });
+    expect(api.calls[0]!.params).toEqual({
+      owner: 'example-org',
+      repo: 'gitops-staging',
+      workflow_id: 77,
+      event: 'workflow_dispatch',
+      branch: 'main',
+      created: `>=${since}`,
+      per_page: 30,
+      exclude_pull_requests: true,
+    });
     expect(api.calls[2]!.options.etag).toBeDefined();
     expect(api.stats.notModified).toBe(1);
   });
@@ -45,23 +54,33 @@ describe('run-name strategy', () => {
     const a = run(10, { display_title: 'Update [id-a]' });
     const b = run(11, { display_title: 'Update [id-b]' });
     const api = scriptedApi({ [LIST]: listing([[b, a]]) });
-    const [ra, rb] = await Promise.all([findRun(query(api, { kind: 'run-name', distinctId: 'id-a' }), options()), findRun(query(api, { kind: 'run-name', distinctId: 'id-b' }), options())]);
+    const [ra, rb] = await Promise.all([
+      findRun(query(api, { kind: 'run-name', distinctId: 'id-a' }), options()),
+      findRun(query(api, { kind: 'run-name', distinctId: 'id-b' }), options()),
+    ]);
     expect([ra.run.id, rb.run.id]).toEqual([10, 11]);
   });
 
   test('gives up at the deadline with a message saying what was searched', async () => {
     const api = scriptedApi({ [LIST]: listing([[]]) });
     const clock = fakeClock();
-    const error = await findRun(query(api, { kind: 'run-name', distinctId: 'zzz' }), { ...options(clock), deadline: clock.now() + 20_000 }).catch((e) => e);
+    const error = await findRun(query(api, { kind: 'run-name', distinctId: 'zzz' }), {
+      ...options(clock),
+      deadline: clock.now() + 20_000,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(RunNotFoundError);
     expect(error.message).toMatch(/^The workflow was dispatched, but its run did not show up within 15 s/);
-    expect(error.why).toMatch(/No run of workflow 77 in example-org\/gitops-staging on main created since 2026-03-01T12:00:00Z matched \(distinct id zzz in the run name\)/);
+    expect(error.why).toMatch(
+      /No run of workflow 77 in example-org\/gitops-staging on main created since 2026-03-01T12:00:00Z matched \(distinct id zzz in the run name\)/,
+    );
     expect(clock.sleeps).toEqual([1000, 2000, 4000, 8000]);
   });
 
   test('bounded by attempts too', async () => {
     const api = scriptedApi({ [LIST]: listing([[]]) });
-    await expect(findRun(query(api, { kind: 'run-name', distinctId: 'zzz' }), { ...options(), maxAttempts: 3 })).rejects.toThrow(RunNotFoundError);
+    await expect(findRun(query(api, { kind: 'run-name', distinctId: 'zzz' }), { ...options(), maxAttempts: 3 })).rejects.toThrow(
+      RunNotFoundError,
+    );
     expect(api.calls).toHaveLength(3);
   });
 
@@ -69,13 +88,19 @@ describe('run-name strategy', () => {
     const mine = run(2, { display_title: '[abc]' });
     const api = scriptedApi({
       [LIST]: (_p, _o, n) =>
-        n === 1 ? Promise.reject(httpError(502, 'Bad Gateway')) : n === 2 ? Promise.reject(httpError(403, 'secondary rate limit', { 'retry-after': '30' })) : { data: { total_count: 1, workflow_runs: [mine] } },
+        n === 1
+          ? Promise.reject(httpError(502, 'Bad Gateway'))
+          : n === 2
+            ? Promise.reject(httpError(403, 'secondary rate limit', { 'retry-after': '30' }))
+            : { data: { total_count: 1, workflow_runs: [mine] } },
     });
     const clock = fakeClock();
     expect((await findRun(query(api, { kind: 'run-name', distinctId: 'abc' }), options(clock))).run.id).toBe(2);
     expect(clock.sleeps).toEqual([1000, 30_000]);
     const gone = scriptedApi({ [LIST]: () => Promise.reject(httpError(404, 'Not Found')) });
-    await expect(findRun(query(gone, { kind: 'run-name', distinctId: 'abc' }), options())).rejects.toThrow(/Could not list the runs of example-org\/gitops-staging: HTTP 404/);
+    await expect(findRun(query(gone, { kind: 'run-name', distinctId: 'abc' }), options())).rejects.toThrow(
+      /Could not list the runs of example-org\/gitops-staging: HTTP 404/,
+    );
   });
 });
 
@@ -85,14 +110,17 @@ describe('job-or-step-name strategy', () => {
     const mine = run(6, { status: 'queued' });
     const jobs: Record<number, Array<Array<Record<string, unknown>>>> = {
       5: [[{ name: 'update', status: 'in_progress', steps: [{ name: 'echo distinct ID other' }] }]],
-      6: [[{ name: 'update', status: 'queued', steps: [] }], [{ name: 'update', status: 'in_progress', steps: [{ name: 'Set up job' }, { name: 'echo distinct ID my-id' }] }]],
+      6: [
+        [{ name: 'update', status: 'queued', steps: [] }],
+        [{ name: 'update', status: 'in_progress', steps: [{ name: 'Set up job' }, { name: 'echo distinct ID my-id' }] }],
+      ],
     };
     const seen: Record<number, number> = {};
     const api = scriptedApi({
       [LIST]: listing([[mine, theirs]]),
       [JOBS]: (p) => {
         const id = p.run_id as number;
-        const page = jobs[id]![Math.min(seen[id] = (seen[id] ?? 0) + 1, jobs[id]!.length) - 1]!;
+        const page = jobs[id]![Math.min((seen[id] = (seen[id] ?? 0) + 1), jobs[id]!.length) - 1]!;
         return { data: { total_count: page.length, jobs: page }, etag: `W/"${id}-${seen[id]}"` };
       },
     });
@@ -126,6 +154,11 @@ describe('time-window strategy', () => {
 });
 
 test('plausible: event, branch and creation time', () => {
-  const runs = [run(1), run(2, { event: 'push' }), run(3, { head_branch: 'other' }), run(4, { created_at: '2026-03-01T11:59:59Z' })] as never[];
+  const runs = [
+    run(1),
+    run(2, { event: 'push' }),
+    run(3, { head_branch: 'other' }),
+    run(4, { created_at: '2026-03-01T11:59:59Z' }),
+  ] as never[];
   expect(plausible(runs, { branch: 'main', since }).map((r: { id: number }) => r.id)).toEqual([1]);
 });

@@ -9,10 +9,17 @@ export interface Call {
   options: CallOptions;
 }
 
-export type Handler = (params: Record<string, unknown>, options: CallOptions, call: number) => Partial<ApiResult<unknown>> | Promise<Partial<ApiResult<unknown>>>;
+export type Handler = (
+  params: Record<string, unknown>,
+  options: CallOptions,
+  call: number,
+) => Partial<ApiResult<unknown>> | Promise<Partial<ApiResult<unknown>>>;
 
 export function httpError(status: number, message: string, headers: Record<string, string> = {}): Error {
-  return Object.assign(new Error(`${message} - https://docs.github.com/rest`), { status, response: { status, headers, data: { message, documentation_url: 'https://docs.github.com/rest' } } });
+  return Object.assign(new Error(`${message} - https://docs.github.com/rest`), {
+    status,
+    response: { status, headers, data: { message, documentation_url: 'https://docs.github.com/rest' } },
+  });
 }
 
 export function scriptedApi(handlers: Record<string, Handler>, extra: Partial<GitHubApi> = {}): GitHubApi & { calls: Call[] } {

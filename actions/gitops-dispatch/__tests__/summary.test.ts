@@ -21,7 +21,11 @@ test.each<[string, Partial<TargetReport>, string]>([
   ['success', {}, '✓ success'],
   ['skipped passes with a mark', { conclusion: 'skipped' }, '⚠ skipped'],
   ['a failed run', { conclusion: 'failure', error: new ActionError('The run … concluded failure') }, '✗ failure'],
-  ['a timeout with the remote run cancelled', { conclusion: undefined, status: 'in_progress', cancelled: true, error: new ActionError('Run 42 did not complete within 1m\nWhy: …') }, '✗ Run 42 did not complete within 1m (remote run cancelled)'],
+  [
+    'a timeout with the remote run cancelled',
+    { conclusion: undefined, status: 'in_progress', cancelled: true, error: new ActionError('Run 42 did not complete within 1m\nWhy: …') },
+    '✗ Run 42 did not complete within 1m (remote run cancelled)',
+  ],
   ['started only', { conclusion: undefined, status: 'in_progress' }, '✓ dispatched (in_progress)'],
   ['not dispatched', { state: 'not-dispatched', runId: undefined, runUrl: undefined, conclusion: undefined }, '– not dispatched'],
   ['dry run', { state: 'would-dispatch', runId: undefined, runUrl: undefined, conclusion: undefined }, 'dry run: not dispatched'],
@@ -30,7 +34,15 @@ test.each<[string, Partial<TargetReport>, string]>([
 });
 
 test('the row: linked run, file name, how it was found', () => {
-  expect(summaryTable([base]).rows[0]).toEqual(['main', 'example-org/gitops-staging', 'Update Project List Version (update.yml)', 'main', '[42](https://github.com/example-org/gitops-staging/actions/runs/42)', '✓ success', 'distinct id (run name)']);
+  expect(summaryTable([base]).rows[0]).toEqual([
+    'main',
+    'example-org/gitops-staging',
+    'Update Project List Version (update.yml)',
+    'main',
+    '[42](https://github.com/example-org/gitops-staging/actions/runs/42)',
+    '✓ success',
+    'distinct id (run name)',
+  ]);
 });
 
 test('outputs describe the main dispatch; json holds all of them without Error objects', () => {
@@ -44,9 +56,15 @@ test('outputs describe the main dispatch; json holds all of them without Error o
 });
 
 test('sections: the request in a dry run, and the request count', () => {
-  const dry: TargetReport = { ...base, state: 'would-dispatch', request: { method: 'POST', url: 'https://api.github.com/repos/o/r/actions/workflows/7/dispatches', body: { ref: 'main' } } };
+  const dry: TargetReport = {
+    ...base,
+    state: 'would-dispatch',
+    request: { method: 'POST', url: 'https://api.github.com/repos/o/r/actions/workflows/7/dispatches', body: { ref: 'main' } },
+  };
   const sections = summarySections([dry], { dryRun: true, stats: { requests: 3, notModified: 0 } });
-  expect(sections[0]).toBe('**main** would send `POST https://api.github.com/repos/o/r/actions/workflows/7/dispatches`:\n\n```json\n{\n  "ref": "main"\n}\n```');
+  expect(sections[0]).toBe(
+    '**main** would send `POST https://api.github.com/repos/o/r/actions/workflows/7/dispatches`:\n\n```json\n{\n  "ref": "main"\n}\n```',
+  );
   expect(sections.at(-1)).toBe('3 GitHub API request(s), 0 answered 304 Not Modified (free of rate limit).');
 });
 

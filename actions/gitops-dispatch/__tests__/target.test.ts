@@ -1,6 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '@deploy-kit/core';
-import { parseDispatchRef, parseRepository, parseWorkflowRef, refShortName, renderRepositoryTemplate, resolveRepository } from '../src/target.js';
+import {
+  parseDispatchRef,
+  parseRepository,
+  parseWorkflowRef,
+  refShortName,
+  renderRepositoryTemplate,
+  resolveRepository,
+} from '../src/target.js';
 
 const current = { owner: 'example-org', repo: 'sample-service' };
 
@@ -40,7 +47,9 @@ describe('repository from environment', () => {
   });
 
   test('an explicit repository wins over the template', () => {
-    expect(resolveRepository({ environment: 'staging', repository: 'other/gitops', template: '{owner}/gitops-{environment}', current }).fullName).toBe('other/gitops');
+    expect(
+      resolveRepository({ environment: 'staging', repository: 'other/gitops', template: '{owner}/gitops-{environment}', current }).fullName,
+    ).toBe('other/gitops');
   });
 
   test('neither environment nor repository: names environment and says what to pass', () => {
@@ -56,9 +65,9 @@ describe('repository from environment', () => {
   });
 
   test('an empty owner (no GITHUB_REPOSITORY) is named', () => {
-    expect(() => renderRepositoryTemplate('{owner}/gitops-{environment}', { owner: '', repo: '', environment: 'staging' }, 'repository-template')).toThrow(
-      '{owner} is empty for this run (it comes from GITHUB_REPOSITORY)',
-    );
+    expect(() =>
+      renderRepositoryTemplate('{owner}/gitops-{environment}', { owner: '', repo: '', environment: 'staging' }, 'repository-template'),
+    ).toThrow('{owner} is empty for this run (it comes from GITHUB_REPOSITORY)');
   });
 });
 

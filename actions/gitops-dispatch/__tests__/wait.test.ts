@@ -21,7 +21,15 @@ function lifecycle(states: Array<Record<string, unknown>>, extraHeaders: (n: num
 }
 
 function opts(clock = fakeClock(), extra: Partial<Parameters<typeof waitForRun>[3]> = {}) {
-  return { until: 'completed' as const, clock, log: memoryLog(), deadline: clock.now() + 600_000, intervalMs: 5_000, random: () => 1, ...extra };
+  return {
+    until: 'completed' as const,
+    clock,
+    log: memoryLog(),
+    deadline: clock.now() + 600_000,
+    intervalMs: 5_000,
+    random: () => 1,
+    ...extra,
+  };
 }
 
 describe('waitForRun', () => {
@@ -55,7 +63,11 @@ describe('waitForRun', () => {
 
   test('until started: in_progress is enough; waiting (approval) is not', async () => {
     const api = scriptedApi({ [ROUTE]: lifecycle([{ status: 'waiting' }, { status: 'in_progress' }]) });
-    expect(await waitForRun(api, repo, 9001, opts(fakeClock(), { until: 'started' }))).toMatchObject({ kind: 'done', polls: 2, run: { status: 'in_progress' } });
+    expect(await waitForRun(api, repo, 9001, opts(fakeClock(), { until: 'started' }))).toMatchObject({
+      kind: 'done',
+      polls: 2,
+      run: { status: 'in_progress' },
+    });
     expect(reached(run(1, { status: 'pending' }) as never, 'started')).toBe(false);
     expect(reached(run(1, { status: 'completed' }) as never, 'started')).toBe(true);
   });
@@ -73,7 +85,14 @@ describe('waitForRun', () => {
   test('the poll count is bounded even with a clock that does not move', async () => {
     const api = scriptedApi({ [ROUTE]: lifecycle([{ status: 'in_progress' }]) });
     const frozen = { now: () => 0, sleep: async () => undefined };
-    const outcome = await waitForRun(api, repo, 9001, { until: 'completed', clock: frozen, log: memoryLog(), deadline: 1, intervalMs: 1000, maxPolls: 12 });
+    const outcome = await waitForRun(api, repo, 9001, {
+      until: 'completed',
+      clock: frozen,
+      log: memoryLog(),
+      deadline: 1,
+      intervalMs: 1000,
+      maxPolls: 12,
+    });
     expect(outcome).toMatchObject({ kind: 'timeout', polls: 12 });
   });
 
@@ -81,13 +100,24 @@ describe('waitForRun', () => {
     const api = scriptedApi({ [ROUTE]: lifecycle([{ status: 'in_progress' }]) });
     const controller = new AbortController();
     const clock = fakeClock();
-    const sleeping = { ...clock, sleep: async (ms: number) => { clock.advance(ms); controller.abort(); } };
+    const sleeping = {
+      ...clock,
+      sleep: async (ms: number) => {
+        clock.advance(ms);
+        controller.abort();
+      },
+    };
     const outcome = await waitForRun(api, repo, 9001, opts(clock, { clock: sleeping, signal: controller.signal }));
     expect(outcome).toMatchObject({ kind: 'aborted', polls: 1, run: { status: 'in_progress' } });
   });
 
   test('5xx: exponential backoff, then success', async () => {
-    const api = scriptedApi({ [ROUTE]: (_p, _o, n) => (n <= 3 ? Promise.reject(httpError(502, 'Bad Gateway')) : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) }) });
+    const api = scriptedApi({
+      [ROUTE]: (_p, _o, n) =>
+        n <= 3
+          ? Promise.reject(httpError(502, 'Bad Gateway'))
+          : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
+    });
     const clock = fakeClock();
     const outcome = await waitForRun(api, repo, 9001, opts(clock));
     expect(outcome.kind).toBe('done');
@@ -96,7 +126,9 @@ describe('waitForRun', () => {
 
   test('5xx for too long: fails with an explained error', async () => {
     const api = scriptedApi({ [ROUTE]: () => Promise.reject(httpError(503, 'Service Unavailable')) });
-    await expect(waitForRun(api, repo, 9001, opts(fakeClock(), { deadline: Date.parse('2026-03-02T00:00:00Z') }))).rejects.toThrow('Could not read run 9001 of example-org/gitops-staging: HTTP 503 Service Unavailable');
+    await expect(waitForRun(api, repo, 9001, opts(fakeClock(), { deadline: Date.parse('2026-03-02T00:00:00Z') }))).rejects.toThrow(
+      'Could not read run 9001 of example-org/gitops-staging: HTTP 503 Service Unavailable',
+    );
     expect(api.calls).toHaveLength(9);
   });
 
@@ -104,7 +136,11 @@ describe('waitForRun', () => {
     const api = scriptedApi({
       [ROUTE]: (_p, _o, n) =>
         n === 1
-          ? Promise.reject(httpError(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', { 'retry-after': '42' }))
+          ? Promise.reject(
+              httpError(403, 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', {
+                'retry-after': '42',
+              }),
+            )
           : n === 2
             ? Promise.reject(httpError(429, 'Too many requests', { 'retry-after': '7' }))
             : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
@@ -115,7 +151,12 @@ describe('waitForRun', () => {
   });
 
   test('a secondary limit without retry-after waits a minute', async () => {
-    const api = scriptedApi({ [ROUTE]: (_p, _o, n) => (n === 1 ? Promise.reject(httpError(403, 'You have exceeded a secondary rate limit')) : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) }) });
+    const api = scriptedApi({
+      [ROUTE]: (_p, _o, n) =>
+        n === 1
+          ? Promise.reject(httpError(403, 'You have exceeded a secondary rate limit'))
+          : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
+    });
     const clock = fakeClock();
     await waitForRun(api, repo, 9001, opts(clock));
     expect(clock.sleeps).toEqual([60_000]);
@@ -126,7 +167,11 @@ describe('waitForRun', () => {
     const reset = String(Math.floor(clock.now() / 1000) + 90);
     const api = scriptedApi({
       [ROUTE]: (_p, _o, n) =>
-        n === 1 ? Promise.reject(httpError(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset })) : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
+        n === 1
+          ? Promise.reject(
+              httpError(403, 'API rate limit exceeded for user ID 1.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }),
+            )
+          : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
     });
     await waitForRun(api, repo, 9001, opts(clock));
     expect(clock.sleeps).toEqual([91_000]);
@@ -136,8 +181,12 @@ describe('waitForRun', () => {
     const clock = fakeClock();
     const reset = String(Math.floor(clock.now() / 1000) + 3600);
     const api = scriptedApi({
-      [ROUTE]: lifecycle([{ status: 'in_progress' }, { status: 'in_progress' }, { status: 'completed', conclusion: 'success' }], (n): Record<string, string> =>
-        n === 1 ? { 'x-ratelimit-remaining': '60', 'x-ratelimit-reset': reset } : { 'x-poll-interval': '30', 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': reset },
+      [ROUTE]: lifecycle(
+        [{ status: 'in_progress' }, { status: 'in_progress' }, { status: 'completed', conclusion: 'success' }],
+        (n): Record<string, string> =>
+          n === 1
+            ? { 'x-ratelimit-remaining': '60', 'x-ratelimit-reset': reset }
+            : { 'x-poll-interval': '30', 'x-ratelimit-remaining': '4000', 'x-ratelimit-reset': reset },
       ),
     });
     const log = memoryLog();
@@ -147,7 +196,12 @@ describe('waitForRun', () => {
   });
 
   test('a 404 right after the dispatch is retried a few times, then explained', async () => {
-    const api = scriptedApi({ [ROUTE]: (_p, _o, n) => (n <= 2 ? Promise.reject(httpError(404, 'Not Found')) : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) }) });
+    const api = scriptedApi({
+      [ROUTE]: (_p, _o, n) =>
+        n <= 2
+          ? Promise.reject(httpError(404, 'Not Found'))
+          : { status: 200, data: run(9001, { status: 'completed', conclusion: 'success' }) },
+    });
     expect((await waitForRun(api, repo, 9001, opts())).kind).toBe('done');
     const gone = scriptedApi({ [ROUTE]: () => Promise.reject(httpError(404, 'Not Found')) });
     await expect(waitForRun(gone, repo, 9001, opts())).rejects.toThrow(/Could not read run 9001 .* HTTP 404/);
@@ -156,7 +210,9 @@ describe('waitForRun', () => {
 
   test('401 fails at once', async () => {
     const api = scriptedApi({ [ROUTE]: () => Promise.reject(httpError(401, 'Bad credentials')) });
-    await expect(waitForRun(api, repo, 9001, opts())).rejects.toMatchObject({ why: 'GitHub rejected the token: it is invalid, expired or revoked.' });
+    await expect(waitForRun(api, repo, 9001, opts())).rejects.toMatchObject({
+      why: 'GitHub rejected the token: it is invalid, expired or revoked.',
+    });
     expect(api.calls).toHaveLength(1);
   });
 });
@@ -182,7 +238,15 @@ test('failedJobs: the failed jobs and their failed steps', async () => {
         total_count: 3,
         jobs: [
           { name: 'render', conclusion: 'success', steps: [{ name: 'a', conclusion: 'success' }] },
-          { name: 'apply', conclusion: 'failure', html_url: 'https://x/job/2', steps: [{ name: 'checkout', conclusion: 'success' }, { name: 'kubectl apply', conclusion: 'failure' }] },
+          {
+            name: 'apply',
+            conclusion: 'failure',
+            html_url: 'https://x/job/2',
+            steps: [
+              { name: 'checkout', conclusion: 'success' },
+              { name: 'kubectl apply', conclusion: 'failure' },
+            ],
+          },
           { name: 'notify', conclusion: 'cancelled', steps: [] },
         ],
       },
@@ -196,6 +260,17 @@ test('failedJobs: the failed jobs and their failed steps', async () => {
 });
 
 test('cancelRun: 202 cancelled, 409 already completed', async () => {
-  expect(await cancelRun(scriptedApi({ 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel': () => ({ status: 202, data: {} }) }), repo, 1)).toBe('cancelled');
-  expect(await cancelRun(scriptedApi({ 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel': () => Promise.reject(httpError(409, 'Cannot cancel a workflow run that is completed.')) }), repo, 1)).toBe('already-completed');
+  expect(
+    await cancelRun(scriptedApi({ 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel': () => ({ status: 202, data: {} }) }), repo, 1),
+  ).toBe('cancelled');
+  expect(
+    await cancelRun(
+      scriptedApi({
+        'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel': () =>
+          Promise.reject(httpError(409, 'Cannot cancel a workflow run that is completed.')),
+      }),
+      repo,
+      1,
+    ),
+  ).toBe('already-completed');
 });

@@ -65,7 +65,9 @@ describe('readWorkflowFile', () => {
   });
 
   test('not a mapping', () => {
-    expect(() => readWorkflowFile('just a string', 'w.yml', 'o/r@main')).toThrow('The workflow file w.yml in o/r@main is not a YAML mapping');
+    expect(() => readWorkflowFile('just a string', 'w.yml', 'o/r@main')).toThrow(
+      'The workflow file w.yml in o/r@main is not a YAML mapping',
+    );
   });
 });
 
@@ -85,9 +87,17 @@ describe('distinct id', () => {
 
   test('placement: run-name, step name, unused, undeclared', () => {
     expect(distinctIdPlacement(file, 'distinct_id')).toBe('run-name');
-    const steps = readWorkflowFile(parse('on: {workflow_dispatch: {inputs: {distinct_id: {}}}}\njobs: {a: {steps: [{name: "echo ${{ inputs.distinct_id }}"}]}}'), 'w', 'r');
+    const steps = readWorkflowFile(
+      parse('on: {workflow_dispatch: {inputs: {distinct_id: {}}}}\njobs: {a: {steps: [{name: "echo ${{ inputs.distinct_id }}"}]}}'),
+      'w',
+      'r',
+    );
     expect(distinctIdPlacement(steps, 'distinct_id')).toBe('job-or-step-name');
-    const job = readWorkflowFile(parse('on: {workflow_dispatch: {inputs: {id: {}}}}\njobs: {a: {name: "deploy ${{ inputs.id }}"}}'), 'w', 'r');
+    const job = readWorkflowFile(
+      parse('on: {workflow_dispatch: {inputs: {id: {}}}}\njobs: {a: {name: "deploy ${{ inputs.id }}"}}'),
+      'w',
+      'r',
+    );
     expect(distinctIdPlacement(job, 'id')).toBe('job-or-step-name');
     const unused = readWorkflowFile(parse('on: {workflow_dispatch: {inputs: {distinct_id: {}}}}'), 'w', 'r');
     expect(distinctIdPlacement(unused, 'distinct_id')).toBe('unused');
@@ -106,12 +116,32 @@ describe('checkDeclaredInputs', () => {
   });
 
   test.each<[string, Record<string, string>, string, RegExp]>([
-    ['unknown input', { ...ok, newVerison: 'x' }, 'inputs', /declares no input "newVerison"; expected one of its declared inputs: `newVersion`, `projectNames`/],
+    [
+      'unknown input',
+      { ...ok, newVerison: 'x' },
+      'inputs',
+      /declares no input "newVerison"; expected one of its declared inputs: `newVersion`, `projectNames`/,
+    ],
     ['case mismatch', { ...ok, newversion: 'x' }, 'inputs', /did you mean "newVersion"\? names are case-sensitive/],
-    ['non-boolean', { ...ok, updatesRoutes: 'yes' }, 'update-routes', /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/],
-    ['not a choice', { ...ok, strategy: 'Rolling' }, 'inputs', /"Rolling" is not one of the choices of the workflow input "strategy" \(did you mean "rolling"\?\); expected one of `rolling`, `recreate`/],
+    [
+      'non-boolean',
+      { ...ok, updatesRoutes: 'yes' },
+      'update-routes',
+      /the workflow input "updatesRoutes" is a boolean; expected `true` or `false`. Got: yes/,
+    ],
+    [
+      'not a choice',
+      { ...ok, strategy: 'Rolling' },
+      'inputs',
+      /"Rolling" is not one of the choices of the workflow input "strategy" \(did you mean "rolling"\?\); expected one of `rolling`, `recreate`/,
+    ],
     ['not a number', { ...ok, replicas: 'three' }, 'inputs', /"replicas" is a number/],
-    ['missing required', { newVersion: 'v1' }, 'inputs', /requires the input "projectNames" \(Space-separated MS names\), and it has no default/],
+    [
+      'missing required',
+      { newVersion: 'v1' },
+      'inputs',
+      /requires the input "projectNames" \(Space-separated MS names\), and it has no default/,
+    ],
   ])('%s', (_, values, source, message) => {
     const r = checkDeclaredInputs(file, values, sources, label);
     expect(r.problems).toHaveLength(1);
@@ -126,7 +156,9 @@ describe('checkDeclaredInputs', () => {
     expect(r.problems).toHaveLength(3);
     const error = inputProblemsError(r.problems, label);
     expect(error).toBeInstanceOf(ActionError);
-    expect(error.message).toMatch(/^The inputs do not match what the workflow "Update Project List Version" declares \(3 problems\):\n- Input "inputs": .*bogus/);
+    expect(error.message).toMatch(
+      /^The inputs do not match what the workflow "Update Project List Version" declares \(3 problems\):\n- Input "inputs": .*bogus/,
+    );
     expect(error.why).toMatch(/422/);
   });
 

@@ -51,14 +51,17 @@ export interface StepDeadline {
 export class StepTimeoutError extends ActionError {}
 
 export function stepTimeoutError(deadline: StepDeadline, request: string, cause?: unknown): StepTimeoutError {
-  return new StepTimeoutError(`gitops-dispatch's timeout (${formatDuration(deadline.timeoutMs)}) ran out waiting for the GitHub API: ${request} had no answer`, {
-    why: 'The `timeout` input bounds the whole step: the checks, the dispatch, finding the run and waiting for it, every request and every retry wait.',
-    check: [
-      'GITHUB_API_URL points at the GitHub API and the runner can reach it (a server that takes the connection and never answers looks like this).',
-      'A longer `timeout`, if the API is just slow.',
-    ],
-    cause,
-  });
+  return new StepTimeoutError(
+    `gitops-dispatch's timeout (${formatDuration(deadline.timeoutMs)}) ran out waiting for the GitHub API: ${request} had no answer`,
+    {
+      why: 'The `timeout` input bounds the whole step: the checks, the dispatch, finding the run and waiting for it, every request and every retry wait.',
+      check: [
+        'GITHUB_API_URL points at the GitHub API and the runner can reach it (a server that takes the connection and never answers looks like this).',
+        'A longer `timeout`, if the API is just slow.',
+      ],
+      cause,
+    },
+  );
 }
 
 export interface ApiStats {
@@ -112,7 +115,12 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
   const api: GitHubApi = {
     auth: options.auth,
     stats,
-    async call<T>(label: string, route: string, params: Record<string, unknown> = {}, callOptions: CallOptions = {}): Promise<ApiResult<T>> {
+    async call<T>(
+      label: string,
+      route: string,
+      params: Record<string, unknown> = {},
+      callOptions: CallOptions = {},
+    ): Promise<ApiResult<T>> {
       const deadline = options.deadline;
       const now = deadline?.now ?? Date.now;
       const left = () => (deadline ? deadline.at - now() : Infinity);
@@ -123,7 +131,11 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
         const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
         if (callOptions.etag) headers['if-none-match'] = callOptions.etag;
         try {
-          const response = await client.request(route, { ...params, headers, request: { signal: requestSignal(limit, callOptions.signal) } });
+          const response = await client.request(route, {
+            ...params,
+            headers,
+            request: { signal: requestSignal(limit, callOptions.signal) },
+          });
           const responseHeaders = response.headers as Headers;
           note(responseHeaders);
           return { status: response.status, data: response.data as T, headers: responseHeaders, etag: stringHeader(responseHeaders.etag) };
@@ -131,7 +143,12 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
           note(headersOf(error));
           if (statusOf(error) === 304) {
             stats.notModified++;
-            return { status: 304, data: undefined as T, headers: headersOf(error), etag: stringHeader(headersOf(error).etag) ?? callOptions.etag };
+            return {
+              status: 304,
+              data: undefined as T,
+              headers: headersOf(error),
+              etag: stringHeader(headersOf(error).etag) ?? callOptions.etag,
+            };
           }
           // Cut short by the step's deadline rather than by the per-request limit: the step is over.
           if (error instanceof GitHubRequestError && error.timedOut && !callOptions.cleanup && left() <= 0) {
@@ -184,7 +201,8 @@ export function errorHeaders(error: unknown): Headers {
 /** The server's `message` from an Octokit RequestError (without the documentation URL suffix). */
 export function serverMessage(error: unknown): string {
   const data = (error as { response?: { data?: unknown } } | null)?.response?.data;
-  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string') return (data as { message: string }).message;
+  if (data && typeof data === 'object' && typeof (data as { message?: unknown }).message === 'string')
+    return (data as { message: string }).message;
   if (typeof data === 'string' && data.trim() !== '') return data.trim();
   return error instanceof Error ? error.message.replace(/ - https?:\/\/\S+$/, '') : String(error);
 }

@@ -10,7 +10,8 @@ import type { GitHubApi } from './api.js';
 import { explainApiError } from './explain.js';
 import type { RepositoryName } from './target.js';
 
-const KEY_FORM = "the GitHub App's private key in PEM form (`-----BEGIN RSA PRIVATE KEY-----` … `-----END RSA PRIVATE KEY-----`), e.g. `${{ secrets.APP_PRIVATE_KEY }}`";
+const KEY_FORM =
+  "the GitHub App's private key in PEM form (`-----BEGIN RSA PRIVATE KEY-----` … `-----END RSA PRIVATE KEY-----`), e.g. `${{ secrets.APP_PRIVATE_KEY }}`";
 
 /** Secrets pasted through some UIs arrive with literal `\n`; a PEM needs real line breaks. */
 export function normalizePrivateKey(raw: string): string {
@@ -28,10 +29,14 @@ export function parsePrivateKey(raw: string, inputName = 'private-key'): KeyObje
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch (error) {
-    throw new InputError(inputName, `cannot be read as a private key (${(error as Error).message.split('\n')[0]})`, KEY_FORM, raw, { secret: true });
+    throw new InputError(inputName, `cannot be read as a private key (${(error as Error).message.split('\n')[0]})`, KEY_FORM, raw, {
+      secret: true,
+    });
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new InputError(inputName, `is a ${key.asymmetricKeyType ?? 'non-RSA'} key; GitHub App keys are RSA`, KEY_FORM, raw, { secret: true });
+    throw new InputError(inputName, `is a ${key.asymmetricKeyType ?? 'non-RSA'} key; GitHub App keys are RSA`, KEY_FORM, raw, {
+      secret: true,
+    });
   }
   return key;
 }
@@ -93,13 +98,26 @@ export function appSession(appId: string, key: KeyObject, targets: RepositoryNam
     const repos = [...new Set(targets.filter((t) => t.owner.toLowerCase() === repository.owner.toLowerCase()).map((t) => t.repo))];
     let installation: Installation;
     try {
-      installation = (await app.call<Installation>(`find the GitHub App installation for ${repository.fullName}`, 'GET /repos/{owner}/{repo}/installation', { owner: repository.owner, repo: repository.repo })).data;
+      installation = (
+        await app.call<Installation>(
+          `find the GitHub App installation for ${repository.fullName}`,
+          'GET /repos/{owner}/{repo}/installation',
+          { owner: repository.owner, repo: repository.repo },
+        )
+      ).data;
     } catch (error) {
-      const explained = explainApiError(error, { doing: `find the GitHub App's installation on ${repository.fullName}`, repository: repository.fullName, auth: 'app' });
+      const explained = explainApiError(error, {
+        doing: `find the GitHub App's installation on ${repository.fullName}`,
+        repository: repository.fullName,
+        auth: 'app',
+      });
       if ((error as { status?: number }).status === 404) {
         throw new ActionError(`The GitHub App ${appId} is not installed on ${repository.fullName}`, {
           why: 'GitHub has no installation of this App that includes the repository.',
-          check: [`Install the App on ${repository.owner} and give it access to ${repository.fullName} (Settings → GitHub Apps → Configure → Repository access).`, '`app-id` is the App you meant.'],
+          check: [
+            `Install the App on ${repository.owner} and give it access to ${repository.fullName} (Settings → GitHub Apps → Configure → Repository access).`,
+            '`app-id` is the App you meant.',
+          ],
           cause: error,
         });
       }
@@ -108,11 +126,15 @@ export function appSession(appId: string, key: KeyObject, targets: RepositoryNam
     let token: InstallationToken;
     try {
       token = (
-        await app.call<InstallationToken>(`create an installation token for ${repository.owner}`, 'POST /app/installations/{installation_id}/access_tokens', {
-          installation_id: installation.id,
-          repositories: repos,
-          permissions: INSTALLATION_PERMISSIONS,
-        })
+        await app.call<InstallationToken>(
+          `create an installation token for ${repository.owner}`,
+          'POST /app/installations/{installation_id}/access_tokens',
+          {
+            installation_id: installation.id,
+            repositories: repos,
+            permissions: INSTALLATION_PERMISSIONS,
+          },
+        )
       ).data;
     } catch (error) {
       if ((error as { status?: number }).status === 422) {
@@ -125,10 +147,16 @@ export function appSession(appId: string, key: KeyObject, targets: RepositoryNam
           cause: error,
         });
       }
-      throw explainApiError(error, { doing: `create an installation token for ${repository.owner}`, repository: repository.fullName, auth: 'app' });
+      throw explainApiError(error, {
+        doing: `create an installation token for ${repository.owner}`,
+        repository: repository.fullName,
+        auth: 'app',
+      });
     }
     registerSecret(token.token);
-    deps.log(`GitHub App ${installation.app_slug ?? appId}: installation ${installation.id} on ${repository.owner}, token for ${repos.join(', ')} (expires ${token.expires_at})`);
+    deps.log(
+      `GitHub App ${installation.app_slug ?? appId}: installation ${installation.id} on ${repository.owner}, token for ${repos.join(', ')} (expires ${token.expires_at})`,
+    );
     const api = await deps.client(token.token, 'installation', installation.app_slug ? `${installation.app_slug}[bot]` : undefined);
     issued.push(api);
     return api;

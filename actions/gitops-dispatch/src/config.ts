@@ -36,9 +36,20 @@ export function chooseAuth(values: Pick<ActionInputs, 'token' | 'appId' | 'priva
   const appId = values.appId.trim();
   const key = values.privateKey.trim();
   if (token && (appId || key)) {
-    throw new InputError('token', 'is given together with `app-id`/`private-key`', 'either `token` (a personal access token) or `app-id` + `private-key` (a GitHub App), not both', '***');
+    throw new InputError(
+      'token',
+      'is given together with `app-id`/`private-key`',
+      'either `token` (a personal access token) or `app-id` + `private-key` (a GitHub App), not both',
+      '***',
+    );
   }
-  if (appId && !key) throw new InputError('private-key', 'is required with `app-id`', "the GitHub App's private key (PEM), e.g. `${{ secrets.APP_PRIVATE_KEY }}`", '');
+  if (appId && !key)
+    throw new InputError(
+      'private-key',
+      'is required with `app-id`',
+      "the GitHub App's private key (PEM), e.g. `${{ secrets.APP_PRIVATE_KEY }}`",
+      '',
+    );
   if (key && !appId) throw new InputError('app-id', 'is required with `private-key`', "the GitHub App's App ID or client ID", '');
   if (appId) return { kind: 'app', appId, privateKey: key };
   if (!token) {
@@ -58,23 +69,44 @@ export interface Current {
 }
 
 export function buildTargets(values: ActionInputs, current: Current): { targets: TargetSpec[]; skippedExtras: ExtraDispatch[] } {
-  const repository = resolveRepository({ environment: values.environment, repository: values.repository, template: values.repositoryTemplate, current });
+  const repository = resolveRepository({
+    environment: values.environment,
+    repository: values.repository,
+    template: values.repositoryTemplate,
+    current,
+  });
   const workflow = parseWorkflowRef(values.workflow, 'workflow');
   const ref = parseDispatchRef(values.ref, 'ref');
   const updateRoutes = values.updateRoutes === '' ? undefined : values.updateRoutes.toLowerCase() === 'true';
   const main = buildDispatchInputs({ tag: values.tag.trim(), projects: parseProjects(values.projects), updateRoutes }, values.inputs);
-  const targets: TargetSpec[] = [{ label: 'main', repository, workflow, ref, inputs: main.values, sources: main.sources, workflowInput: 'workflow' }];
+  const targets: TargetSpec[] = [
+    { label: 'main', repository, workflow, ref, inputs: main.values, sources: main.sources, workflowInput: 'workflow' },
+  ];
   const environment = values.environment.trim();
   const extras = parseExtraDispatches(values.extraDispatches, { owner: current.owner, environment, repo: current.repo });
   const applicable = extrasFor(extras, environment);
   for (const extra of applicable) {
     const sources = Object.fromEntries(Object.keys(extra.inputs).map((k) => [k, 'extra-dispatches']));
-    targets.push({ label: `extra ${extra.index}`, repository: extra.repository, workflow: extra.workflow, ref: extra.ref, inputs: extra.inputs, sources, workflowInput: 'extra-dispatches' });
+    targets.push({
+      label: `extra ${extra.index}`,
+      repository: extra.repository,
+      workflow: extra.workflow,
+      ref: extra.ref,
+      inputs: extra.inputs,
+      sources,
+      workflowInput: 'extra-dispatches',
+    });
   }
   const seen = new Set<string>();
   for (const t of targets) {
     const key = `${t.repository.fullName.toLowerCase()} ${t.workflow.raw} ${t.ref}`;
-    if (seen.has(key)) throw new InputError('extra-dispatches', `dispatches ${t.workflow.raw} in ${t.repository.fullName} twice`, 'each workflow at most once per step', t.workflow.raw);
+    if (seen.has(key))
+      throw new InputError(
+        'extra-dispatches',
+        `dispatches ${t.workflow.raw} in ${t.repository.fullName} twice`,
+        'each workflow at most once per step',
+        t.workflow.raw,
+      );
     seen.add(key);
   }
   return { targets, skippedExtras: extras.filter((e) => !applicable.includes(e)) };
@@ -96,7 +128,10 @@ export interface DispatchConfig {
 }
 
 /** Every input read and checked, the targets built and the key parsed, before any request. */
-export async function getInputs(read: RawInputReader = readRawInput, env: Record<string, string | undefined> = process.env): Promise<DispatchConfig> {
+export async function getInputs(
+  read: RawInputReader = readRawInput,
+  env: Record<string, string | undefined> = process.env,
+): Promise<DispatchConfig> {
   const values = await readInputs(inputs, read);
   const context = readGitHubContext(env);
   const auth = chooseAuth(values);

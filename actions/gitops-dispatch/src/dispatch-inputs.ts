@@ -36,7 +36,12 @@ export function buildDispatchInputs(convenience: Convenience, extra: Record<stri
   const sources: Record<string, string> = {};
   for (const [key, value] of Object.entries(extra)) {
     if (!KEY.test(key)) {
-      throw new InputError(extraInputName, `"${key}" is not a valid workflow input name`, 'names of letters, digits, `_` and `-`, starting with a letter or `_`', key);
+      throw new InputError(
+        extraInputName,
+        `"${key}" is not a valid workflow input name`,
+        'names of letters, digits, `_` and `-`, starting with a letter or `_`',
+        key,
+      );
     }
     values[key] = value;
     sources[key] = extraInputName;
@@ -61,10 +66,20 @@ export function buildDispatchInputs(convenience: Convenience, extra: Record<stri
   return { values, sources };
 }
 
-export function checkInputCount(values: Record<string, string>, inputName: string, max: number, why = 'the workflow_dispatch API accepts'): void {
+export function checkInputCount(
+  values: Record<string, string>,
+  inputName: string,
+  max: number,
+  why = 'the workflow_dispatch API accepts',
+): void {
   const count = Object.keys(values).length;
   if (count > max) {
-    throw new InputError(inputName, `gives ${count} workflow inputs, but ${why} at most ${max}`, `at most ${max} inputs (combine values into one JSON input if you need more)`, Object.keys(values).join(', '));
+    throw new InputError(
+      inputName,
+      `gives ${count} workflow inputs, but ${why} at most ${max}`,
+      `at most ${max} inputs (combine values into one JSON input if you need more)`,
+      Object.keys(values).join(', '),
+    );
   }
 }
 
@@ -73,5 +88,10 @@ export function stringifyInputValue(value: unknown, key: string, inputName: stri
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new InputError(inputName, `the value of "${key}" is a ${Array.isArray(value) ? 'list' : 'map'}`, 'single values (strings, numbers, booleans); pass structured data as a JSON string', JSON.stringify(value));
+  throw new InputError(
+    inputName,
+    `the value of "${key}" is a ${Array.isArray(value) ? 'list' : 'map'}`,
+    'single values (strings, numbers, booleans); pass structured data as a JSON string',
+    JSON.stringify(value),
+  );
 }

@@ -64,7 +64,13 @@ export function requestBody(resolved: Resolved, distinctId: string | undefined, 
 
 function isRunDetails(data: unknown): data is RunDetails {
   const d = data as Partial<RunDetails> | undefined;
-  return !!d && typeof d.workflow_run_id === 'number' && Number.isSafeInteger(d.workflow_run_id) && typeof d.html_url === 'string' && typeof d.run_url === 'string';
+  return (
+    !!d &&
+    typeof d.workflow_run_id === 'number' &&
+    Number.isSafeInteger(d.workflow_run_id) &&
+    typeof d.html_url === 'string' &&
+    typeof d.run_url === 'string'
+  );
 }
 
 /** A 400, or a 422 that names the field: the server does not support `return_run_details`. */
@@ -100,7 +106,12 @@ export async function dispatch(resolved: Resolved, deps: DispatchDeps): Promise<
   const { api, target } = resolved;
   const repo = target.repository;
   const params = { owner: repo.owner, repo: repo.repo, workflow_id: resolved.workflow.id };
-  const context = { doing: `dispatch ${resolved.description} on "${resolved.ref}"`, repository: repo.fullName, ref: resolved.ref, auth: api.auth };
+  const context = {
+    doing: `dispatch ${resolved.description} on "${resolved.ref}"`,
+    repository: repo.fullName,
+    ref: resolved.ref,
+    auth: api.auth,
+  };
   const branch = refShortName(resolved.ref);
   let distinctId: string | undefined;
   let body: Record<string, unknown> = {};
@@ -113,9 +124,17 @@ export async function dispatch(resolved: Resolved, deps: DispatchDeps): Promise<
         // Built per attempt: a retry after a 5xx (which may have started a run) sends a new id, so the
         // run we look for is the one this attempt started.
         distinctId = resolved.distinctId ? deps.newId() : undefined;
-        if (tries > 1 && distinctId) deps.log.info(`Dispatching again with a new distinct id (${distinctId}); a run the failed attempt may have started is not followed.`);
+        if (tries > 1 && distinctId)
+          deps.log.info(
+            `Dispatching again with a new distinct id (${distinctId}); a run the failed attempt may have started is not followed.`,
+          );
         body = requestBody(resolved, distinctId, askDetails);
-        return api.call<RunDetails | undefined>(`dispatch ${resolved.workflow.name}`, DISPATCH_ROUTE, { ...params, ...body }, { retry: false });
+        return api.call<RunDetails | undefined>(
+          `dispatch ${resolved.workflow.name}`,
+          DISPATCH_ROUTE,
+          { ...params, ...body },
+          { retry: false },
+        );
       },
       deps.retry ?? {},
     );
@@ -152,7 +171,14 @@ export async function dispatch(resolved: Resolved, deps: DispatchDeps): Promise<
   const since = isoSeconds(serverTime(result, started) - SINCE_MARGIN_MS);
   if (result.status === 200 && isRunDetails(result.data)) {
     deps.capabilities.runDetails = true;
-    return { run: { id: result.data.workflow_run_id, url: pageUrl(result.data.run_url), htmlUrl: pageUrl(result.data.html_url) }, distinctId, since, before, branch, requestBody: body };
+    return {
+      run: { id: result.data.workflow_run_id, url: pageUrl(result.data.run_url), htmlUrl: pageUrl(result.data.html_url) },
+      distinctId,
+      since,
+      before,
+      branch,
+      requestBody: body,
+    };
   }
   if (result.status === 200 && ask) {
     throw new ActionError(`The dispatch of ${resolved.description} was accepted, but the answer is not the run details GitHub documents`, {

@@ -17,11 +17,13 @@ export interface ErrorContext {
 
 const PAT_SCOPES =
   'a fine-grained token needs access to the repository with "Actions: Read and write" and "Contents: Read"; a classic token needs the `repo` scope';
-const APP_PERMISSIONS = 'the GitHub App needs the repository permissions "Actions: Read and write" and "Contents: Read", and the installation must have accepted them';
+const APP_PERMISSIONS =
+  'the GitHub App needs the repository permissions "Actions: Read and write" and "Contents: Read", and the installation must have accepted them';
 
 export function explainApiError(error: unknown, context: ErrorContext): ActionError {
   // No HTTP answer: core's message names the endpoint, the reason and what to check; say what for.
-  if (error instanceof GitHubRequestError) return new ActionError(`Could not ${context.doing}: ${error.message}`, { why: error.why, check: error.check, cause: error });
+  if (error instanceof GitHubRequestError)
+    return new ActionError(`Could not ${context.doing}: ${error.message}`, { why: error.why, check: error.check, cause: error });
   if (error instanceof ActionError) return error;
   const status = httpStatus(error);
   const message = serverMessage(error);
@@ -30,18 +32,32 @@ export function explainApiError(error: unknown, context: ErrorContext): ActionEr
   const failed = `Could not ${context.doing}: ${status !== undefined && status >= 100 ? `HTTP ${status} ` : ''}${message}`;
   if (status === 401) {
     return new ActionError(failed, {
-      why: context.auth === 'app' ? 'GitHub rejected the GitHub App credentials.' : 'GitHub rejected the token: it is invalid, expired or revoked.',
+      why:
+        context.auth === 'app'
+          ? 'GitHub rejected the GitHub App credentials.'
+          : 'GitHub rejected the token: it is invalid, expired or revoked.',
       check:
         context.auth === 'app'
-          ? ['`app-id` and `private-key` belong to the same GitHub App, and the key has not been deleted or rotated.', "The runner's clock is right (App JWTs are valid for 10 minutes)."]
-          : ['The secret passed as `token` (e.g. WORKFLOW_PAT) holds a current token: regenerate it if it expired.', 'The secret exists in this repository or organisation and is spelled right in the workflow.'],
+          ? [
+              '`app-id` and `private-key` belong to the same GitHub App, and the key has not been deleted or rotated.',
+              "The runner's clock is right (App JWTs are valid for 10 minutes).",
+            ]
+          : [
+              'The secret passed as `token` (e.g. WORKFLOW_PAT) holds a current token: regenerate it if it expired.',
+              'The secret exists in this repository or organisation and is spelled right in the workflow.',
+            ],
       cause: error,
     });
   }
   if ((status === 403 || status === 429) && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(message))) {
     return new ActionError(failed, {
-      why: /secondary/i.test(message) ? 'GitHub applied a secondary rate limit (too many requests in a short time).' : "The token's API rate limit is used up.",
-      check: ['Retry later, or increase `poll-interval`.', 'Use a GitHub App installation token (higher limit) instead of a personal token shared by many workflows.'],
+      why: /secondary/i.test(message)
+        ? 'GitHub applied a secondary rate limit (too many requests in a short time).'
+        : "The token's API rate limit is used up.",
+      check: [
+        'Retry later, or increase `poll-interval`.',
+        'Use a GitHub App installation token (higher limit) instead of a personal token shared by many workflows.',
+      ],
       cause: error,
     });
   }
@@ -64,7 +80,9 @@ export function explainApiError(error: unknown, context: ErrorContext): ActionEr
       why: `${repo} does not exist, or the ${context.auth === 'app' ? 'GitHub App is not installed on it' : 'token cannot see it'} (GitHub answers 404, not 403, for private repositories a token has no access to).`,
       check: [
         `The target repository name (${repo}), from \`repository\` or \`repository-template\` + \`environment\`.`,
-        context.auth === 'app' ? `The App is installed on ${repo}.` : `The token's owner has access to ${repo}, and a fine-grained token includes it.`,
+        context.auth === 'app'
+          ? `The App is installed on ${repo}.`
+          : `The token's owner has access to ${repo}, and a fine-grained token includes it.`,
         ...(context.auth === 'app' ? [] : ['A classic token needs the `repo` scope to see private repositories.']),
       ],
       cause: error,
@@ -74,7 +92,9 @@ export function explainApiError(error: unknown, context: ErrorContext): ActionEr
     const noRef = /no ref found|ref.*not.*found/i.test(message);
     return new ActionError(failed, {
       why: noRef ? `The ref ${context.ref ? `"${context.ref}" ` : ''}does not exist in ${repo}.` : 'GitHub refused the request as invalid.',
-      check: noRef ? ['The `ref` input names an existing branch or tag of the target repository.'] : ['The workflow file on the ref and the inputs sent (see the log above).'],
+      check: noRef
+        ? ['The `ref` input names an existing branch or tag of the target repository.']
+        : ['The workflow file on the ref and the inputs sent (see the log above).'],
       cause: error,
     });
   }

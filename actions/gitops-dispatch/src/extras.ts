@@ -6,7 +6,14 @@
  */
 import { InputError, splitList } from '@deploy-kit/core';
 import { stringifyInputValue } from './dispatch-inputs.js';
-import { type RepositoryName, type TemplateValues, type WorkflowRef, parseDispatchRef, parseWorkflowRef, renderRepositoryTemplate } from './target.js';
+import {
+  type RepositoryName,
+  type TemplateValues,
+  type WorkflowRef,
+  parseDispatchRef,
+  parseWorkflowRef,
+  renderRepositoryTemplate,
+} from './target.js';
 
 export interface ExtraDispatch {
   /** 1-based position in the list, for messages. */
@@ -39,10 +46,21 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
     if (!isRecord(entry)) {
       // `repository=o/other` is the `key=value` form of map inputs; YAML reads it as one string.
       const keyValue = typeof entry === 'string' && /^\s*[A-Za-z_-]+\s*=/.test(entry);
-      throw new InputError(inputName, `${at} is ${keyValue ? 'a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`)' : 'not a mapping'}`, FORM, shown(entry));
+      throw new InputError(
+        inputName,
+        `${at} is ${keyValue ? 'a `key=value` line, which this input does not take (it is a list of YAML mappings: `key: value`)' : 'not a mapping'}`,
+        FORM,
+        shown(entry),
+      );
     }
     const unknown = Object.keys(entry).filter((k) => !(KEYS as readonly string[]).includes(k));
-    if (unknown.length) throw new InputError(inputName, `${at} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`, `only ${KEYS.join(', ')}`, shown(entry));
+    if (unknown.length)
+      throw new InputError(
+        inputName,
+        `${at} has unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}`,
+        `only ${KEYS.join(', ')}`,
+        shown(entry),
+      );
     if (typeof entry.repository !== 'string' || entry.repository.trim() === '') {
       throw new InputError(inputName, `${at} has no \`repository\``, FORM, shown(entry));
     }
@@ -54,14 +72,26 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
     const ref = entry.ref === undefined || entry.ref === null ? '' : parseDispatchRef(String(entry.ref), inputName);
     const inputs: Record<string, string> = {};
     if (entry.inputs !== undefined && entry.inputs !== null) {
-      if (!isRecord(entry.inputs)) throw new InputError(inputName, `the \`inputs\` of ${at} is not a mapping`, 'a mapping of workflow input names to values', shown(entry.inputs));
+      if (!isRecord(entry.inputs))
+        throw new InputError(
+          inputName,
+          `the \`inputs\` of ${at} is not a mapping`,
+          'a mapping of workflow input names to values',
+          shown(entry.inputs),
+        );
       for (const [key, v] of Object.entries(entry.inputs)) inputs[key] = stringifyInputValue(v, key, inputName);
     }
     let environments: string[] = [];
     if (entry.environments !== undefined && entry.environments !== null) {
       const raw = entry.environments;
       const items = typeof raw === 'string' ? splitList(raw) : Array.isArray(raw) ? raw.map((e) => String(e)) : undefined;
-      if (!items) throw new InputError(inputName, `the \`environments\` of ${at} is not a list`, 'a list of environment names, e.g. `[production]`', shown(raw));
+      if (!items)
+        throw new InputError(
+          inputName,
+          `the \`environments\` of ${at} is not a list`,
+          'a list of environment names, e.g. `[production]`',
+          shown(raw),
+        );
       environments = items.map((e) => e.trim()).filter((e) => e !== '');
     }
     return { index, repository, workflow, ref, inputs, environments };

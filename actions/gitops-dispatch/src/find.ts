@@ -97,7 +97,10 @@ export function describeStrategy(strategy: FindStrategy): string {
 /** Runs that could be ours by the list's own fields: event, branch and creation time. */
 export function plausible(runs: RunSummary[], query: Pick<FindQuery, 'branch' | 'since'>): RunSummary[] {
   const since = Date.parse(query.since);
-  return runs.filter((r) => r.event === 'workflow_dispatch' && (r.head_branch === null || r.head_branch === query.branch) && Date.parse(r.created_at) >= since);
+  return runs.filter(
+    (r) =>
+      r.event === 'workflow_dispatch' && (r.head_branch === null || r.head_branch === query.branch) && Date.parse(r.created_at) >= since,
+  );
 }
 
 export async function findRun(query: FindQuery, options: FindOptions): Promise<Found> {
@@ -114,7 +117,7 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
     exclude_pull_requests: true,
   };
   if (strategy.kind === 'time-window' && strategy.actor) params.actor = strategy.actor;
-  const before = new Set(strategy.kind === 'time-window' ? strategy.before ?? [] : []);
+  const before = new Set(strategy.kind === 'time-window' ? (strategy.before ?? []) : []);
   let listEtag: string | undefined;
   let runs: RunSummary[] = [];
   const jobEtags = new Map<number, { etag?: string; names: string[]; settled: boolean }>();
@@ -127,7 +130,12 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
     if (options.signal?.aborted) throw new RunNotFoundError('Stopped looking for the run: the step was cancelled.');
     let wait = delay;
     try {
-      const result = await api.call<RunList>(`list runs of workflow ${query.workflowId}`, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', params, { etag: listEtag, retry: false, signal: options.signal });
+      const result = await api.call<RunList>(
+        `list runs of workflow ${query.workflowId}`,
+        'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+        params,
+        { etag: listEtag, retry: false, signal: options.signal },
+      );
       errors = 0;
       if (result.status !== 304) {
         runs = result.data.workflow_runs;
@@ -137,18 +145,26 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
       if (rate.remaining === 0 && rate.resetAt) wait = Math.max(wait, rate.resetAt - options.clock.now() + 1000);
       const candidates = plausible(runs, query).filter((r) => !excluded.has(r.id) && !before.has(r.id));
       if (strategy.kind === 'run-name') {
-        const mine = candidates.filter((r) => (r.display_title ?? '').includes(strategy.distinctId) || (r.name ?? '').includes(strategy.distinctId));
+        const mine = candidates.filter(
+          (r) => (r.display_title ?? '').includes(strategy.distinctId) || (r.name ?? '').includes(strategy.distinctId),
+        );
         if (mine.length >= 1) return { run: mine[0]!, attempts: attempt };
       } else if (strategy.kind === 'job-or-step-name') {
         for (const run of candidates) {
           const seen = jobEtags.get(run.id) ?? { names: [], settled: false };
           if (seen.settled) continue;
-          const jobs = await api.call<JobList>(`list jobs of run ${run.id}`, 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { owner: repo.owner, repo: repo.repo, run_id: run.id, per_page: 100 }, { etag: seen.etag, retry: false, signal: options.signal });
+          const jobs = await api.call<JobList>(
+            `list jobs of run ${run.id}`,
+            'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs',
+            { owner: repo.owner, repo: repo.repo, run_id: run.id, per_page: 100 },
+            { etag: seen.etag, retry: false, signal: options.signal },
+          );
           if (jobs.status !== 304) {
             seen.etag = jobs.etag;
             seen.names = jobs.data.jobs.flatMap((j) => [j.name, ...(j.steps ?? []).map((s) => s.name)]);
             // Step names are known once every job has its steps listed, or the run is over.
-            seen.settled = run.status === 'completed' || (jobs.data.jobs.length > 0 && jobs.data.jobs.every((j) => (j.steps ?? []).length > 0));
+            seen.settled =
+              run.status === 'completed' || (jobs.data.jobs.length > 0 && jobs.data.jobs.every((j) => (j.steps ?? []).length > 0));
           }
           jobEtags.set(run.id, seen);
           if (seen.names.some((n) => n.includes(strategy.distinctId))) return { run, attempts: attempt };
@@ -156,13 +172,16 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
         }
       } else {
         if (candidates.length > 1) {
-          throw new ActionError(`The workflow was dispatched, but ${candidates.length} new runs match it and the action will not guess which is its own`, {
-            why: `Runs ${candidates.map((r) => `${r.id} (created ${r.created_at} by ${r.actor?.login ?? '?'})`).join(', ')} all started on ${query.branch} after the dispatch; a run does not carry its inputs, so they cannot be told apart.`,
-            check: [
-              `Declare a distinct id input in the target workflow and show it in its run name: \`on: workflow_dispatch: inputs: distinct_id: {required: false}\` and \`run-name: Deploy \${{ inputs.distinct_id }}\`. The action then finds its run exactly.`,
-              `The runs: ${candidates.map((r) => r.html_url).join(' ')}`,
-            ],
-          });
+          throw new ActionError(
+            `The workflow was dispatched, but ${candidates.length} new runs match it and the action will not guess which is its own`,
+            {
+              why: `Runs ${candidates.map((r) => `${r.id} (created ${r.created_at} by ${r.actor?.login ?? '?'})`).join(', ')} all started on ${query.branch} after the dispatch; a run does not carry its inputs, so they cannot be told apart.`,
+              check: [
+                `Declare a distinct id input in the target workflow and show it in its run name: \`on: workflow_dispatch: inputs: distinct_id: {required: false}\` and \`run-name: Deploy \${{ inputs.distinct_id }}\`. The action then finds its run exactly.`,
+                `The runs: ${candidates.map((r) => r.html_url).join(' ')}`,
+              ],
+            },
+          );
         }
         if (candidates.length === 1) {
           // Seen alone twice in a row, a moment apart: no second dispatch raced ours into the window.
@@ -180,25 +199,33 @@ export async function findRun(query: FindQuery, options: FindOptions): Promise<F
       const retryable =
         error instanceof GitHubRequestError
           ? classifyError(error).retryable
-          : status === undefined || status >= 500 || status === 429 || (status === 403 && /rate limit/i.test(String((error as Error).message)));
-      if (!retryable || ++errors > MAX_CONSECUTIVE_ERRORS) throw explainApiError(error, { doing: `list the runs of ${repo.fullName}`, repository: repo.fullName, auth: api.auth });
+          : status === undefined ||
+            status >= 500 ||
+            status === 429 ||
+            (status === 403 && /rate limit/i.test(String((error as Error).message)));
+      if (!retryable || ++errors > MAX_CONSECUTIVE_ERRORS)
+        throw explainApiError(error, { doing: `list the runs of ${repo.fullName}`, repository: repo.fullName, auth: api.auth });
       const rate = readRateInfo((error as { response?: { headers?: Record<string, string> } }).response?.headers, options.clock.now());
       wait = Math.max(wait, rate.retryAfterMs ?? 0, rate.remaining === 0 && rate.resetAt ? rate.resetAt - options.clock.now() + 1000 : 0);
       options.log.info(`Listing runs failed (${status ?? 'network'}: ${(error as Error).message}); retrying in ${Math.round(wait)} ms.`);
     }
     const now = options.clock.now();
     if (now + wait > options.deadline || attempt === maxAttempts) break;
-    if (attempt === 1 || attempt % 5 === 0) options.log.info(`Run not visible yet (${describeStrategy(strategy)}); looking again in ${formatElapsed(wait)}.`);
+    if (attempt === 1 || attempt % 5 === 0)
+      options.log.info(`Run not visible yet (${describeStrategy(strategy)}); looking again in ${formatElapsed(wait)}.`);
     await options.clock.sleep(wait, options.signal);
     delay = Math.min(options.maxDelayMs, delay * 2);
   }
-  throw new RunNotFoundError(`The workflow was dispatched, but its run did not show up within ${formatElapsed(options.clock.now() - startedAt)}`, {
-    why: `No run of workflow ${query.workflowId} in ${repo.fullName} on ${query.branch} created since ${query.since} matched (${describeStrategy(strategy)}).`,
-    check: [
-      `The Actions tab of ${repo.fullName}: a run may be waiting for a runner, or the workflow file may have failed to start.`,
-      strategy.kind === 'job-or-step-name' ? 'Show the distinct id in the run-name instead of a step name: it is visible while the run is still queued.' : 'A longer `timeout`.',
-    ],
-  });
+  throw new RunNotFoundError(
+    `The workflow was dispatched, but its run did not show up within ${formatElapsed(options.clock.now() - startedAt)}`,
+    {
+      why: `No run of workflow ${query.workflowId} in ${repo.fullName} on ${query.branch} created since ${query.since} matched (${describeStrategy(strategy)}).`,
+      check: [
+        `The Actions tab of ${repo.fullName}: a run may be waiting for a runner, or the workflow file may have failed to start.`,
+        strategy.kind === 'job-or-step-name'
+          ? 'Show the distinct id in the run-name instead of a step name: it is visible while the run is still queued.'
+          : 'A longer `timeout`.',
+      ],
+    },
+  );
 }
-
-

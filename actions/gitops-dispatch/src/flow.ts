@@ -114,15 +114,17 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
   const urlOf = (r: Resolved) => `${config.apiUrl}/repos/${r.target.repository.fullName}/actions/workflows/${r.workflow.id}/dispatches`;
 
   if (config.dryRun) {
-    await phase('Dry run: the dispatch requests', async () => resolved.forEach((r, i) => {
-      const report = reports[i]!;
-      const ask = shouldAskDetails(r, capabilities);
-      const body = requestBody(r, r.distinctId ? '<distinct id>' : undefined, ask);
-      report.state = 'would-dispatch';
-      report.request = { method: 'POST', url: urlOf(r), body };
-      report.inputs = (body.inputs as Record<string, string> | undefined) ?? {};
-      log.info(`${prefix(config, report)}[dry-run] would send POST ${report.request.url}\n${JSON.stringify(body, null, 2)}`);
-    }));
+    await phase('Dry run: the dispatch requests', async () =>
+      resolved.forEach((r, i) => {
+        const report = reports[i]!;
+        const ask = shouldAskDetails(r, capabilities);
+        const body = requestBody(r, r.distinctId ? '<distinct id>' : undefined, ask);
+        report.state = 'would-dispatch';
+        report.request = { method: 'POST', url: urlOf(r), body };
+        report.inputs = (body.inputs as Record<string, string> | undefined) ?? {};
+        log.info(`${prefix(config, report)}[dry-run] would send POST ${report.request.url}\n${JSON.stringify(body, null, 2)}`);
+      }),
+    );
     return { reports };
   }
 
@@ -136,7 +138,14 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
         const { data } = await r.api.call<{ workflow_runs: Array<{ id: number }> }>(
           `list recent runs of ${r.workflow.name}`,
           'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
-          { owner: r.target.repository.owner, repo: r.target.repository.repo, workflow_id: r.workflow.id, event: 'workflow_dispatch', per_page: 100, exclude_pull_requests: true },
+          {
+            owner: r.target.repository.owner,
+            repo: r.target.repository.repo,
+            workflow_id: r.workflow.id,
+            event: 'workflow_dispatch',
+            per_page: 100,
+            exclude_pull_requests: true,
+          },
         );
         return data.workflow_runs.map((run) => run.id);
       };
@@ -146,7 +155,9 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
         report.request = { method: 'POST', url: urlOf(r), body: result.requestBody };
         report.inputs = (result.requestBody.inputs as Record<string, string> | undefined) ?? {};
         report.distinctId = result.distinctId;
-        const sent = Object.entries(report.inputs).map(([k, v]) => `${k}=${v}`).join(', ');
+        const sent = Object.entries(report.inputs)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ');
         log.info(`${prefix(config, report)}Sent ref ${r.ref}${sent ? ` with inputs ${sent}` : ' without inputs'}.`);
         if (result.run) {
           report.runId = result.run.id;
@@ -155,12 +166,17 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
           report.foundBy = 'run-details';
           log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref}: run ${result.run.id} — ${result.run.htmlUrl}`);
         } else {
-          log.info(`${prefix(config, report)}Dispatched ${r.description} on ${r.ref} (the server returned no run details${result.distinctId ? `; distinct id ${result.distinctId}` : ''}).`);
+          log.info(
+            `${prefix(config, report)}Dispatched ${r.description} on ${r.ref} (the server returned no run details${result.distinctId ? `; distinct id ${result.distinctId}` : ''}).`,
+          );
         }
         dispatched.push({ resolved: r, report, result });
       } catch (error) {
         report.state = 'dispatch-failed';
-        report.error = error instanceof ActionError ? error : new ActionError(`Could not dispatch ${r.description}: ${errorMessage(error)}`, { cause: error });
+        report.error =
+          error instanceof ActionError
+            ? error
+            : new ActionError(`Could not dispatch ${r.description}: ${errorMessage(error)}`, { cause: error });
         break;
       }
     }
@@ -176,7 +192,10 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
           try {
             await follow(config, deps, r, report, result, deadline, pollers.get(r.api) ?? 1);
           } catch (error) {
-            report.error ??= error instanceof ActionError ? error : new ActionError(`Following the run of ${r.description} failed: ${errorMessage(error)}`, { cause: error });
+            report.error ??=
+              error instanceof ActionError
+                ? error
+                : new ActionError(`Following the run of ${r.description} failed: ${errorMessage(error)}`, { cause: error });
           }
         }),
       );
@@ -187,11 +206,20 @@ export async function runFlow(config: FlowConfig, deps: FlowDeps): Promise<FlowR
 
 function strategyFor(r: Resolved, result: Dispatched, actor: string | undefined): FindStrategy {
   if (result.distinctId && r.distinctId?.placement === 'run-name') return { kind: 'run-name', distinctId: result.distinctId };
-  if (result.distinctId && r.distinctId?.placement === 'job-or-step-name') return { kind: 'job-or-step-name', distinctId: result.distinctId };
+  if (result.distinctId && r.distinctId?.placement === 'job-or-step-name')
+    return { kind: 'job-or-step-name', distinctId: result.distinctId };
   return { kind: 'time-window', actor, before: result.before };
 }
 
-async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: TargetReport, result: Dispatched, deadline: number, pollers: number): Promise<void> {
+async function follow(
+  config: FlowConfig,
+  deps: FlowDeps,
+  r: Resolved,
+  report: TargetReport,
+  result: Dispatched,
+  deadline: number,
+  pollers: number,
+): Promise<void> {
   const { clock, log } = deps;
   const repo = r.target.repository;
   const p = prefix(config, report);
@@ -218,7 +246,15 @@ async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: T
     log.info(`${p}Found run ${found.run.id} after ${found.attempts} look(s) — ${report.runUrl}`);
   }
   const runId = report.runId;
-  const outcome = await waitForRun(r.api, repo, runId, { until: config.wait === 'started' ? 'started' : 'completed', clock, log, deadline, intervalMs: config.pollIntervalMs, signal: deps.signal, pollers });
+  const outcome = await waitForRun(r.api, repo, runId, {
+    until: config.wait === 'started' ? 'started' : 'completed',
+    clock,
+    log,
+    deadline,
+    intervalMs: config.pollIntervalMs,
+    signal: deps.signal,
+    pollers,
+  });
   const run: RunState | undefined = outcome.run;
   if (run) {
     report.status = run.status ?? undefined;
@@ -232,7 +268,8 @@ async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: T
       try {
         const cancelled = await cancelRun(r.api, repo, runId);
         report.cancelled = cancelled === 'cancelled';
-        remote = cancelled === 'cancelled' ? 'The remote run was cancelled (`cancel-on-abort: true`).' : 'The remote run had already completed.';
+        remote =
+          cancelled === 'cancelled' ? 'The remote run was cancelled (`cancel-on-abort: true`).' : 'The remote run had already completed.';
       } catch (error) {
         remote = `Cancelling the remote run failed: ${errorMessage(error)}`;
       }
@@ -242,7 +279,13 @@ async function follow(config: FlowConfig, deps: FlowDeps, r: Resolved, report: T
       aborted
         ? `The step was cancelled while waiting for run ${runId} of ${r.description}`
         : `Run ${runId} of ${r.description} did not ${config.wait === 'started' ? 'start' : 'complete'} within ${formatDuration(config.timeoutMs)} (last status: ${run?.status ?? 'unknown'})`,
-      { why: remote, check: [`The run: ${report.runUrl ?? runId}`, ...(aborted ? [] : ['A longer `timeout`, if the workflow legitimately takes longer.'])] },
+      {
+        why: remote,
+        check: [
+          `The run: ${report.runUrl ?? runId}`,
+          ...(aborted ? [] : ['A longer `timeout`, if the workflow legitimately takes longer.']),
+        ],
+      },
     );
     return;
   }
@@ -279,7 +322,10 @@ function outcomeLine(report: TargetReport): string {
     case 'dispatch-failed':
       return `✗ ${what}: dispatch failed — ${report.error?.message.split('\n')[0]}`;
     default: {
-      const run = report.runId !== undefined ? `run ${report.runId}${report.conclusion ? ` ${report.conclusion}` : report.status ? ` ${report.status}` : ''}` : 'run not identified';
+      const run =
+        report.runId !== undefined
+          ? `run ${report.runId}${report.conclusion ? ` ${report.conclusion}` : report.status ? ` ${report.status}` : ''}`
+          : 'run not identified';
       return report.error ? `✗ ${what}: dispatched, ${run} — ${report.error.message.split('\n')[0]}` : `✓ ${what}: dispatched, ${run}`;
     }
   }
@@ -296,4 +342,3 @@ export function composeFailure(reports: TargetReport[]): ActionError | undefined
     { why: first.error?.why ? `${first.label}: ${first.error.why}` : undefined, check: first.error?.check ?? [] },
   );
 }
-

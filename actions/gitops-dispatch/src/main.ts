@@ -21,9 +21,18 @@ const log: Logger = { info: core.info, warning: (m) => core.warning(m), debug: c
 /** The API client per target repository for the chosen auth, and how to give its tokens back. */
 function githubApis(config: DispatchConfig, options: { apiUrl: string; stats: ApiStats; deadline: StepDeadline }) {
   const client = async (token: string, kind: 'token' | 'app-jwt' | 'installation', actor?: string): Promise<GitHubApi> =>
-    octokitApi(await createGitHubClient({ token, apiUrl: options.apiUrl }), { auth: kind === 'token' ? 'token' : 'app', actor, stats: options.stats, deadline: options.deadline });
+    octokitApi(await createGitHubClient({ token, apiUrl: options.apiUrl }), {
+      auth: kind === 'token' ? 'token' : 'app',
+      actor,
+      stats: options.stats,
+      deadline: options.deadline,
+    });
   if (config.auth.kind === 'app') {
-    const session = appSession(config.auth.appId, config.key!, targetRepositories(config.flow.targets), { client, now: systemClock.now, log: core.info });
+    const session = appSession(config.auth.appId, config.key!, targetRepositories(config.flow.targets), {
+      client,
+      now: systemClock.now,
+      log: core.info,
+    });
     return { apiFor: session.apiFor, revoke: session.revoke };
   }
   const shared = client(config.auth.token, 'token');
@@ -37,7 +46,10 @@ async function main(): Promise<void> {
   const config = await getInputs();
   const { timeoutMs, dryRun } = config.flow;
   const deadline: StepDeadline = { at: Date.now() + timeoutMs, timeoutMs };
-  for (const extra of config.skippedExtras) core.info(`extra dispatch ${extra.index} (${extra.repository.fullName}) is for ${extra.environments.join(', ')}, not "${config.environment}": skipped.`);
+  for (const extra of config.skippedExtras)
+    core.info(
+      `extra dispatch ${extra.index} (${extra.repository.fullName}) is for ${extra.environments.join(', ')}, not "${config.environment}": skipped.`,
+    );
 
   const apiUrl = githubApiUrl();
   const stats: ApiStats = { requests: 0, notModified: 0 };
@@ -45,13 +57,25 @@ async function main(): Promise<void> {
 
   // The runner sends SIGINT, then SIGTERM, when the job is cancelled: stop polling, and cancel the
   // remote run(s) only when asked to.
-  const cancel = onCancel(config.flow.cancelOnAbort ? 'stopping and cancelling the remote run(s).' : 'stopping; the remote run(s) keep running (cancel-on-abort: false).');
+  const cancel = onCancel(
+    config.flow.cancelOnAbort
+      ? 'stopping and cancelling the remote run(s).'
+      : 'stopping; the remote run(s) keep running (cancel-on-abort: false).',
+  );
   let result;
   try {
     const { parse } = await import('yaml');
     result = await runFlow(
       { ...config.flow, deadline: deadline.at, apiUrl },
-      { apiFor, parseYaml: (text) => parse(text, { merge: true }), clock: systemClock, log, newId: randomUUID, signal: cancel.signal, group: (title, fn) => core.group(title, fn) },
+      {
+        apiFor,
+        parseYaml: (text) => parse(text, { merge: true }),
+        clock: systemClock,
+        log,
+        newId: randomUUID,
+        signal: cancel.signal,
+        group: (title, fn) => core.group(title, fn),
+      },
     );
   } finally {
     cancel.dispose();

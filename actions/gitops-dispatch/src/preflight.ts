@@ -9,7 +9,14 @@ import type { Logger } from './clock.js';
 import { MAX_INPUTS, checkInputCount } from './dispatch-inputs.js';
 import { explainApiError } from './explain.js';
 import { type RepositoryName, type WorkflowRef, describeWorkflowRef } from './target.js';
-import { type DistinctIdPlacement, type WorkflowFile, checkDeclaredInputs, distinctIdPlacement, inputProblemsError, readWorkflowFile } from './workflow-file.js';
+import {
+  type DistinctIdPlacement,
+  type WorkflowFile,
+  checkDeclaredInputs,
+  distinctIdPlacement,
+  inputProblemsError,
+  readWorkflowFile,
+} from './workflow-file.js';
 
 export interface TargetSpec {
   /** `main`, or `extra 1`, … */
@@ -100,7 +107,10 @@ async function resolveWorkflow(api: GitHubApi, target: TargetSpec): Promise<Work
   const notFound = (workflows: WorkflowInfo[], extra = '') =>
     new ActionError(`The ${describeWorkflowRef(ref)} was not found in ${repo.fullName}${extra}`, {
       why: `${repo.fullName} has no such workflow; ${listing(workflows)}.`,
-      check: [`The \`${target.workflowInput}\` input: a workflow's name (its \`name:\`), its file name or its id.`, 'The workflow file is on the default branch (GitHub lists workflows from there).'],
+      check: [
+        `The \`${target.workflowInput}\` input: a workflow's name (its \`name:\`), its file name or its id.`,
+        'The workflow file is on the default branch (GitHub lists workflows from there).',
+      ],
     });
   if (ref.kind === 'name') {
     const workflows = await listWorkflows(api, repo);
@@ -116,14 +126,23 @@ async function resolveWorkflow(api: GitHubApi, target: TargetSpec): Promise<Work
     throw notFound(workflows, near.length === 1 ? ` (did you mean "${near[0]!.name}"? names are case-sensitive)` : '');
   }
   try {
-    const { data } = await api.call<WorkflowInfo>(`get the ${describeWorkflowRef(ref)} of ${repo.fullName}`, 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', {
-      owner: repo.owner,
-      repo: repo.repo,
-      workflow_id: ref.kind === 'id' ? ref.id : ref.file,
-    });
+    const { data } = await api.call<WorkflowInfo>(
+      `get the ${describeWorkflowRef(ref)} of ${repo.fullName}`,
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}',
+      {
+        owner: repo.owner,
+        repo: repo.repo,
+        workflow_id: ref.kind === 'id' ? ref.id : ref.file,
+      },
+    );
     return data;
   } catch (error) {
-    if (httpStatus(error) !== 404) throw explainApiError(error, { doing: `get the ${describeWorkflowRef(ref)} of ${repo.fullName}`, repository: repo.fullName, auth: api.auth });
+    if (httpStatus(error) !== 404)
+      throw explainApiError(error, {
+        doing: `get the ${describeWorkflowRef(ref)} of ${repo.fullName}`,
+        repository: repo.fullName,
+        auth: api.auth,
+      });
     throw notFound(await listWorkflows(api, repo));
   }
 }
@@ -139,20 +158,41 @@ async function refExists(api: GitHubApi, repo: RepositoryName, ref: string): Pro
   const candidates = ref.startsWith('refs/') ? [ref.slice('refs/'.length)] : [`heads/${ref}`, `tags/${ref}`];
   for (const candidate of candidates) {
     try {
-      await api.call(`look up ${candidate} in ${repo.fullName}`, 'GET /repos/{owner}/{repo}/git/ref/{ref}', { owner: repo.owner, repo: repo.repo, ref: candidate });
+      await api.call(`look up ${candidate} in ${repo.fullName}`, 'GET /repos/{owner}/{repo}/git/ref/{ref}', {
+        owner: repo.owner,
+        repo: repo.repo,
+        ref: candidate,
+      });
       return true;
     } catch (error) {
-      if (httpStatus(error) !== 404) throw explainApiError(error, { doing: `look up the ref ${ref} in ${repo.fullName}`, repository: repo.fullName, ref, auth: api.auth });
+      if (httpStatus(error) !== 404)
+        throw explainApiError(error, {
+          doing: `look up the ref ${ref} in ${repo.fullName}`,
+          repository: repo.fullName,
+          ref,
+          auth: api.auth,
+        });
     }
   }
   return false;
 }
 
-async function readFile(api: GitHubApi, repo: RepositoryName, workflow: WorkflowInfo, ref: string, deps: PreflightDeps): Promise<WorkflowFile | undefined> {
+async function readFile(
+  api: GitHubApi,
+  repo: RepositoryName,
+  workflow: WorkflowInfo,
+  ref: string,
+  deps: PreflightDeps,
+): Promise<WorkflowFile | undefined> {
   let content: ContentFile;
   try {
     content = (
-      await api.call<ContentFile>(`read ${workflow.path} at ${ref}`, 'GET /repos/{owner}/{repo}/contents/{path}', { owner: repo.owner, repo: repo.repo, path: workflow.path, ref })
+      await api.call<ContentFile>(`read ${workflow.path} at ${ref}`, 'GET /repos/{owner}/{repo}/contents/{path}', {
+        owner: repo.owner,
+        repo: repo.repo,
+        path: workflow.path,
+        ref,
+      })
     ).data;
   } catch (error) {
     const status = httpStatus(error);
@@ -205,17 +245,26 @@ export async function preflight(api: GitHubApi, target: TargetSpec, deps: Prefli
     throw explainApiError(error, { doing: `read ${repo.fullName}`, repository: repo.fullName, auth: api.auth });
   }
   if (info.archived) {
-    throw new ActionError(`${repo.fullName} is archived`, { why: 'An archived repository is read-only; its workflows cannot be dispatched.', check: 'The target repository (`repository` / `repository-template`).' });
+    throw new ActionError(`${repo.fullName} is archived`, {
+      why: 'An archived repository is read-only; its workflows cannot be dispatched.',
+      check: 'The target repository (`repository` / `repository-template`).',
+    });
   }
   if (info.permissions && info.permissions.push === false && !info.permissions.admin && !info.permissions.maintain) {
     throw new ActionError(`The token can read ${repo.fullName} but not write to it`, {
       why: 'Dispatching a workflow needs write access to the repository.',
-      check: [`Give the token's owner (or the App) write access to ${repo.fullName}.`, api.auth === 'app' ? 'The App needs "Actions: Read and write".' : 'A fine-grained token needs "Actions: Read and write" on it.'],
+      check: [
+        `Give the token's owner (or the App) write access to ${repo.fullName}.`,
+        api.auth === 'app' ? 'The App needs "Actions: Read and write".' : 'A fine-grained token needs "Actions: Read and write" on it.',
+      ],
     });
   }
   // Classic personal access tokens report their scopes; the dispatch endpoint needs `repo`.
   if (scopes !== undefined && api.auth === 'token') {
-    const list = scopes.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = scopes
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!list.includes('repo')) {
       throw new ActionError(`The classic personal access token lacks the \`repo\` scope`, {
         why: `It has ${list.length ? list.map((s) => `\`${s}\``).join(', ') : 'no scopes'}; GitHub requires \`repo\` to dispatch a workflow ("OAuth tokens and personal access tokens (classic) need the repo scope").`,
@@ -225,10 +274,13 @@ export async function preflight(api: GitHubApi, target: TargetSpec, deps: Prefli
   }
   const workflow = await resolveWorkflow(api, target);
   if (workflow.state !== 'active') {
-    throw new ActionError(`The workflow "${workflow.name}" (${workflow.path}) in ${repo.fullName} is ${workflow.state.replace(/_/g, ' ')}`, {
-      why: 'GitHub does not start disabled workflows.',
-      check: `Enable it: Actions → ${workflow.name} → Enable workflow (or \`gh workflow enable ${workflow.id} -R ${repo.fullName}\`).`,
-    });
+    throw new ActionError(
+      `The workflow "${workflow.name}" (${workflow.path}) in ${repo.fullName} is ${workflow.state.replace(/_/g, ' ')}`,
+      {
+        why: 'GitHub does not start disabled workflows.',
+        check: `Enable it: Actions → ${workflow.name} → Enable workflow (or \`gh workflow enable ${workflow.id} -R ${repo.fullName}\`).`,
+      },
+    );
   }
   const ref = target.ref || info.default_branch;
   const description = `"${workflow.name}" (${workflow.path}) in ${repo.fullName}`;
@@ -264,6 +316,11 @@ export async function preflight(api: GitHubApi, target: TargetSpec, deps: Prefli
   // GitHub Enterprise Server 3.17–3.19 accept at most 10 inputs (their OpenAPI descriptions), github.com 25.
   const ghes = api.enterpriseVersion;
   const max = ghes !== undefined && versionBelow(ghes, 3, 20) ? GHES_MAX_INPUTS : MAX_INPUTS;
-  checkInputCount(all, countInput, max, `${distinctId ? `counting the distinct id input "${distinctId.input}", ` : ''}${ghes ? `GitHub Enterprise Server ${ghes}` : 'the workflow_dispatch API'} accepts`);
+  checkInputCount(
+    all,
+    countInput,
+    max,
+    `${distinctId ? `counting the distinct id input "${distinctId.input}", ` : ''}${ghes ? `GitHub Enterprise Server ${ghes}` : 'the workflow_dispatch API'} accepts`,
+  );
   return { target, api, defaultBranch: info.default_branch, ref, workflow, file, inputs, distinctId, description };
 }

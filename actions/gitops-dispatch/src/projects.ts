@@ -7,7 +7,8 @@
 import { InputError, parseJsonOrText, parseList } from '@deploy-kit/core';
 import { looksLikeImageTagsJson, readImageTagsJson } from '@deploy-kit/core/oci/image-tags-json';
 
-const FORMS = 'project names separated by spaces, commas or newlines (`ms_core ms_payments`), a JSON array, or image-tags\' `json`/`matrix` output';
+const FORMS =
+  "project names separated by spaces, commas or newlines (`ms_core ms_payments`), a JSON array, or image-tags' `json`/`matrix` output";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** The last path component of an image reference without tag or digest: `reg/x/ms_core:v1` → `ms_core`. */
@@ -48,7 +49,8 @@ export function parseProjects(raw: string, inputName = 'projects'): string[] {
   });
   const unique: string[] = [];
   for (const name of names) {
-    if (!NAME.test(name)) throw new InputError(inputName, `"${name}" is not a valid project name (letters, digits, \`.\`, \`_\`, \`-\`)`, FORMS, raw);
+    if (!NAME.test(name))
+      throw new InputError(inputName, `"${name}" is not a valid project name (letters, digits, \`.\`, \`_\`, \`-\`)`, FORMS, raw);
     if (!unique.includes(name)) unique.push(name);
   }
   return unique;

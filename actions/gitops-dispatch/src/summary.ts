@@ -80,7 +80,7 @@ export function summaryTable(reports: TargetReport[]): { header: string[]; rows:
       r.ref ?? '',
       r.runId !== undefined ? (r.runUrl ? `[${r.runId}](${r.runUrl})` : String(r.runId)) : '',
       result(r),
-      r.foundBy ? FOUND_BY[r.foundBy] ?? r.foundBy : '',
+      r.foundBy ? (FOUND_BY[r.foundBy] ?? r.foundBy) : '',
     ]),
   };
 }
@@ -90,19 +90,29 @@ export function summarySections(reports: TargetReport[], options: { dryRun: bool
   if (options.dryRun) {
     for (const r of reports) {
       if (!r.request) continue;
-      sections.push(`**${r.label}** would send \`${r.request.method} ${r.request.url}\`:\n\n\`\`\`json\n${JSON.stringify(r.request.body, null, 2)}\n\`\`\``);
+      sections.push(
+        `**${r.label}** would send \`${r.request.method} ${r.request.url}\`:\n\n\`\`\`json\n${JSON.stringify(r.request.body, null, 2)}\n\`\`\``,
+      );
     }
   }
   for (const r of reports) {
     if (!r.failedJobs?.length) continue;
-    sections.push(`**${r.label}** failed jobs: ${r.failedJobs.map((j) => `${j.html_url ? `[${j.name}](${j.html_url})` : j.name}${j.failedSteps.length ? ` (${j.failedSteps.join(', ')})` : ''}`).join(', ')}`);
+    sections.push(
+      `**${r.label}** failed jobs: ${r.failedJobs.map((j) => `${j.html_url ? `[${j.name}](${j.html_url})` : j.name}${j.failedSteps.length ? ` (${j.failedSteps.join(', ')})` : ''}`).join(', ')}`,
+    );
   }
-  sections.push(`${options.stats.requests} GitHub API request(s), ${options.stats.notModified} answered 304 Not Modified (free of rate limit).`);
+  sections.push(
+    `${options.stats.requests} GitHub API request(s), ${options.stats.notModified} answered 304 Not Modified (free of rate limit).`,
+  );
   return sections;
 }
 
 /** The step summary: the targets' table (each one's outcome), the failure if any, then the details. */
-export function stepSummary(reports: TargetReport[], failure: Error | undefined, options: { dryRun: boolean; stats: ApiStats }): StepSummary {
+export function stepSummary(
+  reports: TargetReport[],
+  failure: Error | undefined,
+  options: { dryRun: boolean; stats: ApiStats },
+): StepSummary {
   return {
     title: `gitops-dispatch${options.dryRun ? ' (dry run)' : ''}`,
     table: summaryTable(reports),

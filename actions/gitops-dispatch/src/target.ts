@@ -24,10 +24,20 @@ export function parseRepository(raw: string, inputName: string): RepositoryName 
   if (parts.length !== 2) throw new InputError(inputName, 'is not an `owner/name` repository', REPOSITORY_FORM, raw);
   const [owner, repo] = parts as [string, string];
   if (!OWNER.test(owner)) {
-    throw new InputError(inputName, `"${owner}" is not a valid owner (letters, digits and single hyphens, at most 39 characters)`, REPOSITORY_FORM, raw);
+    throw new InputError(
+      inputName,
+      `"${owner}" is not a valid owner (letters, digits and single hyphens, at most 39 characters)`,
+      REPOSITORY_FORM,
+      raw,
+    );
   }
   if (!REPO.test(repo) || repo === '.' || repo === '..') {
-    throw new InputError(inputName, `"${repo}" is not a valid repository name (letters, digits, \`.\`, \`_\`, \`-\`)`, REPOSITORY_FORM, raw);
+    throw new InputError(
+      inputName,
+      `"${repo}" is not a valid repository name (letters, digits, \`.\`, \`_\`, \`-\`)`,
+      REPOSITORY_FORM,
+      raw,
+    );
   }
   return { owner, repo, fullName: `${owner}/${repo}` };
 }
@@ -46,7 +56,8 @@ export interface TemplateValues {
 export function renderRepositoryTemplate(template: string, values: TemplateValues, inputName: string): RepositoryName {
   const expected = `a repository template using ${TEMPLATE_VARIABLES.map((v) => `{${v}}`).join(', ')}, e.g. \`{owner}/gitops-{environment}\``;
   const rendered = template.trim().replace(/\{([^{}]*)\}/g, (_whole, name: string) => {
-    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) throw new InputError(inputName, `unknown placeholder {${name}}`, expected, template);
+    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name))
+      throw new InputError(inputName, `unknown placeholder {${name}}`, expected, template);
     const value = values[name as keyof TemplateValues];
     if (!value) {
       const source = name === 'environment' ? 'the `environment` input' : 'GITHUB_REPOSITORY';
@@ -75,13 +86,15 @@ export function resolveRepository(choice: RepositoryChoice): RepositoryName {
       '',
     );
   }
-  return renderRepositoryTemplate(choice.template, { owner: choice.current.owner, environment: choice.environment.trim(), repo: choice.current.repo }, 'repository-template');
+  return renderRepositoryTemplate(
+    choice.template,
+    { owner: choice.current.owner, environment: choice.environment.trim(), repo: choice.current.repo },
+    'repository-template',
+  );
 }
 
 export type WorkflowRef =
-  | { kind: 'id'; id: number; raw: string }
-  | { kind: 'file'; file: string; raw: string }
-  | { kind: 'name'; name: string; raw: string };
+  { kind: 'id'; id: number; raw: string } | { kind: 'file'; file: string; raw: string } | { kind: 'name'; name: string; raw: string };
 
 const WORKFLOW_FORMS = 'a workflow name (`Update Project List Version`), a file name (`update.yml`) or a numeric workflow id';
 
@@ -97,7 +110,12 @@ export function parseWorkflowRef(raw: string, inputName: string): WorkflowRef {
   if (/\.ya?ml$/i.test(value) && !/\s/.test(value)) {
     const file = value.replace(/^\.?\/?\.github\/workflows\//, '');
     if (file.includes('/')) {
-      throw new InputError(inputName, 'workflow files live directly in `.github/workflows/`, not in a subfolder', `${WORKFLOW_FORMS}; a file is named without folders (\`update.yml\`)`, raw);
+      throw new InputError(
+        inputName,
+        'workflow files live directly in `.github/workflows/`, not in a subfolder',
+        `${WORKFLOW_FORMS}; a file is named without folders (\`update.yml\`)`,
+        raw,
+      );
     }
     return { kind: 'file', file, raw: value };
   }
@@ -125,7 +143,8 @@ export function parseDispatchRef(raw: string, inputName: string): string {
   if (/^[0-9a-f]{40}$/i.test(value) || /^[0-9a-f]{64}$/i.test(value)) {
     throw new InputError(inputName, 'is a commit SHA; workflow_dispatch runs only on a branch or tag', REF_FORMS, raw);
   }
-  if (/\s|\.\.|[~^:?*[\\]|@\{|\/\/|^\/|\/$|\.lock$|^-/.test(value)) throw new InputError(inputName, 'is not a valid git ref name', REF_FORMS, raw);
+  if (/\s|\.\.|[~^:?*[\\]|@\{|\/\/|^\/|\/$|\.lock$|^-/.test(value))
+    throw new InputError(inputName, 'is not a valid git ref name', REF_FORMS, raw);
   if (value.startsWith('refs/') && !/^refs\/(heads|tags)\/./.test(value)) {
     throw new InputError(inputName, 'is neither refs/heads/… nor refs/tags/…', REF_FORMS, raw);
   }

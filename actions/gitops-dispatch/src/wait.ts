@@ -107,13 +107,16 @@ export async function waitForRun(api: GitHubApi, repository: RepositoryName, run
         const previous = run;
         run = { ...result.data, html_url: pageUrl(result.data.html_url) };
         etag = result.etag;
-        if (!previous || previous.status !== run.status) log.info(`Run ${runId}: ${run.status}${run.conclusion ? ` (${run.conclusion})` : ''} — ${run.html_url}`);
+        if (!previous || previous.status !== run.status)
+          log.info(`Run ${runId}: ${run.status}${run.conclusion ? ` (${run.conclusion})` : ''} — ${run.html_url}`);
       }
       if (run && reached(run, options.until)) return outcome('done');
       const rate = readRateInfo(result.headers, clock.now());
       delay = nextPollDelay(rampedInterval(polls, options.intervalMs), rate, clock.now(), options.pollers ?? 1);
       if (delay > options.intervalMs && rate.remaining !== undefined && rate.remaining <= RATE_LOW_WATER) {
-        log.info(`Rate limit: ${rate.remaining} request(s) left until ${rate.resetAt ? new Date(rate.resetAt).toISOString() : 'the reset'}; next look at run ${runId} in ${Math.round(delay / 1000)} s.`);
+        log.info(
+          `Rate limit: ${rate.remaining} request(s) left until ${rate.resetAt ? new Date(rate.resetAt).toISOString() : 'the reset'}; next look at run ${runId} in ${Math.round(delay / 1000)} s.`,
+        );
       }
     } catch (error) {
       if (options.signal?.aborted) return outcome('aborted');
@@ -126,17 +129,38 @@ export async function waitForRun(api: GitHubApi, repository: RepositoryName, run
       } else if (limited) {
         // Retry-After first; then the primary limit's reset; a secondary limit without either: a minute.
         const untilReset = rate.remaining === 0 && rate.resetAt ? rate.resetAt - clock.now() + 1000 : undefined;
-        delay = Math.max(options.intervalMs, rate.retryAfterMs ?? untilReset ?? (/secondary/i.test(message) ? SECONDARY_LIMIT_WAIT_MS : options.intervalMs * 2));
+        delay = Math.max(
+          options.intervalMs,
+          rate.retryAfterMs ?? untilReset ?? (/secondary/i.test(message) ? SECONDARY_LIMIT_WAIT_MS : options.intervalMs * 2),
+        );
         log.info(`Rate limited while polling run ${runId} (HTTP ${status}: ${message}); waiting ${Math.round(delay / 1000)} s.`);
       } else if (error instanceof GitHubRequestError && !classifyError(error).retryable) {
         // No answer, and none will come by waiting (an unknown host, a TLS failure, a refused redirect).
-        throw explainApiError(error, { doing: `read run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
+        throw explainApiError(error, {
+          doing: `read run ${runId} of ${repository.fullName}`,
+          repository: repository.fullName,
+          auth: api.auth,
+        });
       } else if (status === undefined || status >= 500) {
-        if (++errors > MAX_CONSECUTIVE_ERRORS) throw explainApiError(error, { doing: `read run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
-        delay = Math.max(rate.retryAfterMs ?? 0, backoffDelay(errors, { baseDelayMs: options.intervalMs, maxDelayMs: Math.max(options.intervalMs * 16, 30_000), random }));
-        log.info(`Polling run ${runId} failed (${status ? `HTTP ${status}` : 'network error'}: ${message}); retry ${errors} of ${MAX_CONSECUTIVE_ERRORS} in ${Math.round(delay)} ms.`);
+        if (++errors > MAX_CONSECUTIVE_ERRORS)
+          throw explainApiError(error, {
+            doing: `read run ${runId} of ${repository.fullName}`,
+            repository: repository.fullName,
+            auth: api.auth,
+          });
+        delay = Math.max(
+          rate.retryAfterMs ?? 0,
+          backoffDelay(errors, { baseDelayMs: options.intervalMs, maxDelayMs: Math.max(options.intervalMs * 16, 30_000), random }),
+        );
+        log.info(
+          `Polling run ${runId} failed (${status ? `HTTP ${status}` : 'network error'}: ${message}); retry ${errors} of ${MAX_CONSECUTIVE_ERRORS} in ${Math.round(delay)} ms.`,
+        );
       } else {
-        throw explainApiError(error, { doing: `read run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
+        throw explainApiError(error, {
+          doing: `read run ${runId} of ${repository.fullName}`,
+          repository: repository.fullName,
+          auth: api.auth,
+        });
       }
     }
     const left = options.deadline - clock.now();
@@ -154,7 +178,12 @@ export interface FailedJob {
 }
 
 interface JobList {
-  jobs: Array<{ name: string; conclusion: string | null; html_url?: string | null; steps?: Array<{ name: string; conclusion: string | null }> }>;
+  jobs: Array<{
+    name: string;
+    conclusion: string | null;
+    html_url?: string | null;
+    steps?: Array<{ name: string; conclusion: string | null }>;
+  }>;
 }
 
 const FAILED = new Set(['failure', 'cancelled', 'timed_out', 'action_required', 'startup_failure', 'stale']);
@@ -170,7 +199,12 @@ export async function failedJobs(api: GitHubApi, repository: RepositoryName, run
   });
   return data.jobs
     .filter((j) => j.conclusion !== null && FAILED.has(j.conclusion))
-    .map((j) => ({ name: j.name, conclusion: j.conclusion, html_url: j.html_url == null ? j.html_url : pageUrl(j.html_url) || null, failedSteps: (j.steps ?? []).filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).map((s) => s.name) }));
+    .map((j) => ({
+      name: j.name,
+      conclusion: j.conclusion,
+      html_url: j.html_url == null ? j.html_url : pageUrl(j.html_url) || null,
+      failedSteps: (j.steps ?? []).filter((s) => s.conclusion !== null && FAILED.has(s.conclusion)).map((s) => s.name),
+    }));
 }
 
 /** Conclusions that pass the step. `neutral` and `skipped` pass with a warning. */
@@ -184,10 +218,19 @@ export function conclusionPasses(conclusion: string | null): 'pass' | 'warn' | '
 export async function cancelRun(api: GitHubApi, repository: RepositoryName, runId: number): Promise<'cancelled' | 'already-completed'> {
   try {
     // A clean-up call: it runs after the step's timeout too (bounded on its own).
-    await api.call(`cancel run ${runId}`, 'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: repository.owner, repo: repository.repo, run_id: runId }, { cleanup: true });
+    await api.call(
+      `cancel run ${runId}`,
+      'POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel',
+      { owner: repository.owner, repo: repository.repo, run_id: runId },
+      { cleanup: true },
+    );
     return 'cancelled';
   } catch (error) {
     if (httpStatus(error) === 409) return 'already-completed';
-    throw explainApiError(error, { doing: `cancel run ${runId} of ${repository.fullName}`, repository: repository.fullName, auth: api.auth });
+    throw explainApiError(error, {
+      doing: `cancel run ${runId} of ${repository.fullName}`,
+      repository: repository.fullName,
+      auth: api.auth,
+    });
   }
 }

@@ -83,7 +83,8 @@ export function readWorkflowFile(doc: unknown, path: string, where: string): Wor
       if (!isRecord(job)) continue;
       const jobName = scalar(job.name);
       if (jobName) jobAndStepNames.push(jobName);
-      if (Array.isArray(job.steps)) for (const step of job.steps) if (isRecord(step) && scalar(step.name)) jobAndStepNames.push(scalar(step.name)!);
+      if (Array.isArray(job.steps))
+        for (const step of job.steps) if (isRecord(step) && scalar(step.name)) jobAndStepNames.push(scalar(step.name)!);
     }
   }
   return { path, name: scalar(doc.name), triggers, dispatchable, inputs, runName: scalar(doc['run-name']), jobAndStepNames };
@@ -189,7 +190,9 @@ export function checkDeclaredInputs(
 export function inputProblemsError(problems: InputProblem[], workflowLabel: string): ActionError {
   if (problems.length === 1) {
     const p = problems[0]!;
-    return new InputError(p.source, p.problem, p.expected, p.got, { check: `The inputs ${workflowLabel} declares under on.workflow_dispatch.inputs.` });
+    return new InputError(p.source, p.problem, p.expected, p.got, {
+      check: `The inputs ${workflowLabel} declares under on.workflow_dispatch.inputs.`,
+    });
   }
   const lines = problems.map((p) => `- ${InputError.format(p.source, p.problem, p.expected, p.got, false)}`);
   return new ActionError(`The inputs do not match what ${workflowLabel} declares (${problems.length} problems):\n${lines.join('\n')}`, {

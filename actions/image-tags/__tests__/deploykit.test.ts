@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 
 import { buildContext } from '../src/context.js';
 import { discoverServices, expandGlob, type ReaddirFn } from '../src/discover.js';
-import { computeImageTags, formatExplain, metadataOutputEnv, outputEnvEnabled, prHeadShaEnabled, type ImageTagsInputs, type ImageTagsOptions } from '../src/engine.js';
+import {
+  computeImageTags,
+  formatExplain,
+  metadataOutputEnv,
+  outputEnvEnabled,
+  prHeadShaEnabled,
+  type ImageTagsInputs,
+  type ImageTagsOptions,
+} from '../src/engine.js';
 import { TagInputError } from '../src/errors.js';
 import type { LatestPolicy, ReleaseInfoLike } from '../src/meta.js';
 import { resolveKind } from '../src/naming.js';
@@ -18,16 +26,42 @@ import { loadContext, NOW, REPO } from './helpers.js';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 
-function compute(env: string, inputs: ImageTagsInputs, options: Partial<ImageTagsOptions> = {}, commitDate: 'frozen' | 'payload' = 'frozen') {
+function compute(
+  env: string,
+  inputs: ImageTagsInputs,
+  options: Partial<ImageTagsOptions> = {},
+  commitDate: 'frozen' | 'payload' = 'frozen',
+) {
   return computeImageTags(inputs, loadContext(env, { commitDate }), { now: NOW, ...options });
 }
 
-const RC1: ReleaseInfoLike = { channel: 'rc', environment: 'staging', isPrerelease: true, version: '1.2.3-rc.1', tag: 'v1.2.3-rc.1', shortSha: 'fedcba9' };
-const PROD: ReleaseInfoLike = { channel: 'release', environment: 'production', isPrerelease: false, version: '1.2.3', tag: 'v1.2.3', shortSha: 'fedcba9' };
+const RC1: ReleaseInfoLike = {
+  channel: 'rc',
+  environment: 'staging',
+  isPrerelease: true,
+  version: '1.2.3-rc.1',
+  tag: 'v1.2.3-rc.1',
+  shortSha: 'fedcba9',
+};
+const PROD: ReleaseInfoLike = {
+  channel: 'release',
+  environment: 'production',
+  isPrerelease: false,
+  version: '1.2.3',
+  tag: 'v1.2.3',
+  shortSha: 'fedcba9',
+};
 const BRANCH: ReleaseInfoLike = { channel: 'branch', environment: '', isPrerelease: false, version: 'main-0123456', shortSha: '0123456' };
 
 describe('the typical tag set across events', () => {
-  const typical = ['type=schedule', 'type=ref,event=branch', 'type=ref,event=pr', 'type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=sha'];
+  const typical = [
+    'type=schedule',
+    'type=ref,event=branch',
+    'type=ref,event=pr',
+    'type=semver,pattern={{version}}',
+    'type=semver,pattern={{major}}.{{minor}}',
+    'type=sha',
+  ];
   test.each<[string, string[]]>([
     ['dk_push_main.env', ['main', 'sha-0123456']],
     ['dk_push_feature_x.env', ['feature-x', 'sha-89abcde']],
@@ -45,12 +79,17 @@ describe('the typical tag set across events', () => {
   ])('%s', (env, names) => {
     const r = compute(env, { images: ['ghcr.io/example-org/app'], tags: typical });
     expect(r.tagNames).toEqual(names);
-    expect(r.tags).toEqual(names.map(n => `ghcr.io/example-org/app:${n}`));
+    expect(r.tags).toEqual(names.map((n) => `ghcr.io/example-org/app:${n}`));
     expect(r.version).toEqual(names[0]);
   });
 
   test('monorepo tags: semver match= picks the version out of orders/v2.1.0', () => {
-    const r = compute('dk_tag_orders-v2.1.0.env', { tags: ['type=semver,pattern={{version}},match=v(\\d+\\.\\d+\\.\\d+)$', 'type=semver,pattern={{major}}.{{minor}},match=v(\\d+\\.\\d+\\.\\d+)$'] });
+    const r = compute('dk_tag_orders-v2.1.0.env', {
+      tags: [
+        'type=semver,pattern={{version}},match=v(\\d+\\.\\d+\\.\\d+)$',
+        'type=semver,pattern={{major}}.{{minor}},match=v(\\d+\\.\\d+\\.\\d+)$',
+      ],
+    });
     expect(r.tagNames).toEqual(['2.1.0', '2.1', 'latest']);
   });
 
@@ -66,12 +105,54 @@ describe('the typical tag set across events', () => {
 describe('latest policy: a prerelease never becomes latest (stable-only, the default)', () => {
   test.each<[string, string, string[] | undefined, string[], string[], string]>([
     // [name, env, tags, stable-only names, metadata-action names, latest reason (stable-only)]
-    ['default tags on v2.0.8-beta.67 (README example)', 'event_tag_v2.0.8-beta.67.env', undefined, ['v2.0.8-beta.67'], ['v2.0.8-beta.67', 'latest'], 'prerelease v2.0.8-beta.67 never becomes latest'],
-    ['tag07 twin', 'event_tag_v2.0.8-beta.67.env', ['type=match,"pattern=\\d.\\d.\\d-(alpha|beta).\\d+"'], ['2.0.8-beta.67'], ['2.0.8-beta.67', 'latest'], 'prerelease v2.0.8-beta.67 never becomes latest'],
-    ['latest06 twin', 'event_tag_v2.0.8-beta.67.env', ['type=match,"pattern=\\d.\\d.\\d"'], ['2.0.8'], ['2.0.8', 'latest'], 'prerelease v2.0.8-beta.67 never becomes latest'],
-    ['tag02 twin (PEP 440 rc)', 'event_tag_20200110-RC2.env', undefined, ['20200110-RC2'], ['20200110-RC2', 'latest'], 'prerelease 20200110-RC2 never becomes latest'],
-    ['ref,event=tag on v1.2.3-rc.1', 'dk_tag_v1.2.3-rc.1.env', ['type=ref,event=tag'], ['v1.2.3-rc.1'], ['v1.2.3-rc.1', 'latest'], 'prerelease v1.2.3-rc.1 never becomes latest'],
-    ['raw latest on v1.2.3-rc.1 is dropped', 'dk_tag_v1.2.3-rc.1.env', ['type=semver,pattern={{version}}', 'type=raw,value=latest'], ['1.2.3-rc.1'], ['1.2.3-rc.1', 'latest'], 'prerelease v1.2.3-rc.1 never becomes latest'],
+    [
+      'default tags on v2.0.8-beta.67 (README example)',
+      'event_tag_v2.0.8-beta.67.env',
+      undefined,
+      ['v2.0.8-beta.67'],
+      ['v2.0.8-beta.67', 'latest'],
+      'prerelease v2.0.8-beta.67 never becomes latest',
+    ],
+    [
+      'tag07 twin',
+      'event_tag_v2.0.8-beta.67.env',
+      ['type=match,"pattern=\\d.\\d.\\d-(alpha|beta).\\d+"'],
+      ['2.0.8-beta.67'],
+      ['2.0.8-beta.67', 'latest'],
+      'prerelease v2.0.8-beta.67 never becomes latest',
+    ],
+    [
+      'latest06 twin',
+      'event_tag_v2.0.8-beta.67.env',
+      ['type=match,"pattern=\\d.\\d.\\d"'],
+      ['2.0.8'],
+      ['2.0.8', 'latest'],
+      'prerelease v2.0.8-beta.67 never becomes latest',
+    ],
+    [
+      'tag02 twin (PEP 440 rc)',
+      'event_tag_20200110-RC2.env',
+      undefined,
+      ['20200110-RC2'],
+      ['20200110-RC2', 'latest'],
+      'prerelease 20200110-RC2 never becomes latest',
+    ],
+    [
+      'ref,event=tag on v1.2.3-rc.1',
+      'dk_tag_v1.2.3-rc.1.env',
+      ['type=ref,event=tag'],
+      ['v1.2.3-rc.1'],
+      ['v1.2.3-rc.1', 'latest'],
+      'prerelease v1.2.3-rc.1 never becomes latest',
+    ],
+    [
+      'raw latest on v1.2.3-rc.1 is dropped',
+      'dk_tag_v1.2.3-rc.1.env',
+      ['type=semver,pattern={{version}}', 'type=raw,value=latest'],
+      ['1.2.3-rc.1'],
+      ['1.2.3-rc.1', 'latest'],
+      'prerelease v1.2.3-rc.1 never becomes latest',
+    ],
     ['release stays latest', 'dk_tag_v1.2.3.env', ['type=ref,event=tag'], ['v1.2.3', 'latest'], ['v1.2.3', 'latest'], 'gives latest'],
   ])('%s', (_n, env, tags, stableOnly, metadataAction, reason) => {
     const stable = compute(env, { tags });
@@ -112,7 +193,11 @@ describe('latest policy: a prerelease never becomes latest (stable-only, the def
     ['keep', ['0.4.1', '0.4', '0', 'latest'], undefined],
     ['skip', ['0.4.1', '0.4', 'latest'], 'pattern {{major}} skipped for 0.x version 0.4.1'],
   ])('major version zero: %s', (majorZero, names, reason) => {
-    const r = compute('dk_tag_v0.4.1.env', { tags: ['type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=semver,pattern={{major}}'] }, { majorZero });
+    const r = compute(
+      'dk_tag_v0.4.1.env',
+      { tags: ['type=semver,pattern={{version}}', 'type=semver,pattern={{major}}.{{minor}}', 'type=semver,pattern={{major}}'] },
+      { majorZero },
+    );
     expect(r.tagNames).toEqual(names);
     expect(r.explain.rules[2]!.reason).toEqual(reason);
   });
@@ -142,42 +227,119 @@ describe('type=channel', () => {
 
 describe('seed naming mode', () => {
   test.each<[string, string, ImageTagsInputs, Partial<ImageTagsOptions>, string[], string[]]>([
-    ['ECR ms images (the deployment guide)', 'dk_tag_v1.2.3.env', { services: ['core', 'payments', 'chat'], kind: 'ms', registry: ECR, tag: 'v1.2.3' }, {}, ['core', 'payments', 'chat'], ['v1.2.3', 'sha-fedcba9']],
-    ['cli kind', 'dk_tag_v1.2.3.env', { services: ['core'], kind: 'cli', registry: ECR, tag: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
-    ['prefix stripped once', 'dk_tag_v1.2.3.env', { services: ['ms_core', 'ms_ms_x'], kind: 'ms', tag: 'v1.2.3' }, {}, ['core', 'ms_x'], ['v1.2.3', 'sha-fedcba9']],
-    ['duplicates removed', 'dk_tag_v1.2.3.env', { services: ['core', 'ms_core', 'core'], tag: 'v1.2.3' }, {}, ['core'], ['v1.2.3', 'sha-fedcba9']],
-    ['plus the tags DSL', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', tags: ['type=semver,pattern={{major}}.{{minor}}'] }, {}, ['core'], ['v1.2.3', '1.2', 'latest', 'sha-fedcba9']],
+    [
+      'ECR ms images (the deployment guide)',
+      'dk_tag_v1.2.3.env',
+      { services: ['core', 'payments', 'chat'], kind: 'ms', registry: ECR, tag: 'v1.2.3' },
+      {},
+      ['core', 'payments', 'chat'],
+      ['v1.2.3', 'sha-fedcba9'],
+    ],
+    [
+      'cli kind',
+      'dk_tag_v1.2.3.env',
+      { services: ['core'], kind: 'cli', registry: ECR, tag: 'v1.2.3' },
+      {},
+      ['core'],
+      ['v1.2.3', 'sha-fedcba9'],
+    ],
+    [
+      'prefix stripped once',
+      'dk_tag_v1.2.3.env',
+      { services: ['ms_core', 'ms_ms_x'], kind: 'ms', tag: 'v1.2.3' },
+      {},
+      ['core', 'ms_x'],
+      ['v1.2.3', 'sha-fedcba9'],
+    ],
+    [
+      'duplicates removed',
+      'dk_tag_v1.2.3.env',
+      { services: ['core', 'ms_core', 'core'], tag: 'v1.2.3' },
+      {},
+      ['core'],
+      ['v1.2.3', 'sha-fedcba9'],
+    ],
+    [
+      'plus the tags DSL',
+      'dk_tag_v1.2.3.env',
+      { services: ['core'], tag: 'v1.2.3', tags: ['type=semver,pattern={{major}}.{{minor}}'] },
+      {},
+      ['core'],
+      ['v1.2.3', '1.2', 'latest', 'sha-fedcba9'],
+    ],
     ['no tag: metadata-action defaults', 'dk_push_main.env', { services: ['core'] }, {}, ['core'], ['main', 'sha-0123456']],
-    ['channel tags from parse-version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', tags: ['type=channel', 'type=channel,format=env-sha'] }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', 'staging', 'staging-fedcba9', 'sha-fedcba9']],
-    ['pin template', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3', pin: '{tag}-{sha7}' }, {}, ['core'], ['v1.2.3', 'v1.2.3-fedcba9']],
-    ['pin with the bare version', 'dk_tag_v1.2.3-rc.1.env', { services: ['core'], tag: 'v1.2.3-rc.1', pin: '{version}-{sha7}' }, { releaseInfo: RC1 }, ['core'], ['v1.2.3-rc.1', '1.2.3-rc.1-fedcba9']],
+    [
+      'channel tags from parse-version',
+      'dk_tag_v1.2.3-rc.1.env',
+      { services: ['core'], tag: 'v1.2.3-rc.1', tags: ['type=channel', 'type=channel,format=env-sha'] },
+      { releaseInfo: RC1 },
+      ['core'],
+      ['v1.2.3-rc.1', 'staging', 'staging-fedcba9', 'sha-fedcba9'],
+    ],
+    [
+      'pin template',
+      'dk_tag_v1.2.3.env',
+      { services: ['core'], tag: 'v1.2.3', pin: '{tag}-{sha7}' },
+      {},
+      ['core'],
+      ['v1.2.3', 'v1.2.3-fedcba9'],
+    ],
+    [
+      'pin with the bare version',
+      'dk_tag_v1.2.3-rc.1.env',
+      { services: ['core'], tag: 'v1.2.3-rc.1', pin: '{version}-{sha7}' },
+      { releaseInfo: RC1 },
+      ['core'],
+      ['v1.2.3-rc.1', '1.2.3-rc.1-fedcba9'],
+    ],
   ])('%s', (_n, env, inputs, options, services, names) => {
     const r = compute(env, inputs, options);
     expect(r.mode).toBe('seed');
     expect(r.tagNames).toEqual(names);
-    expect(r.services.map(s => s.service)).toEqual(services);
+    expect(r.services.map((s) => s.service)).toEqual(services);
     const kind = resolveKind(inputs.kind);
     const repo = (s: string) => `${inputs.registry ? `${inputs.registry}/` : ''}${kind.template.replace('{name}', s)}`;
-    expect(r.tags).toEqual(services.flatMap(s => names.map(n => `${repo(s)}:${n}`)));
-    expect(r.pin.refs).toEqual(services.map(s => `${repo(s)}:${names[names.length - 1]}`));
+    expect(r.tags).toEqual(services.flatMap((s) => names.map((n) => `${repo(s)}:${n}`)));
+    expect(r.pin.refs).toEqual(services.map((s) => `${repo(s)}:${names[names.length - 1]}`));
   });
 
   test('custom kinds', () => {
     expect(compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'svc-{name}', tag: 'v1' }).services[0]!.image).toBe('svc-core');
-    expect(compute('dk_tag_v1.2.3.env', { services: ['team_core'], kind: 'backend/team_{name}', registry: 'ghcr.io/example-org', tag: 'v1' }).services[0]!.image).toBe('ghcr.io/example-org/backend/team_core');
+    expect(
+      compute('dk_tag_v1.2.3.env', { services: ['team_core'], kind: 'backend/team_{name}', registry: 'ghcr.io/example-org', tag: 'v1' })
+        .services[0]!.image,
+    ).toBe('ghcr.io/example-org/backend/team_core');
   });
 
   test('outputs: one pin reference, matrix, json, version label', () => {
     const r = compute('dk_tag_v1.2.3.env', { services: ['core'], kind: 'ms', registry: ECR, tag: 'v1.2.3' });
     expect(r.outputs.pin).toBe(`${ECR}/ms_core:sha-fedcba9`);
     expect(r.outputs.version).toBe('v1.2.3');
-    expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ service: 'core', image: `${ECR}/ms_core`, tags: `${ECR}/ms_core:v1.2.3\n${ECR}/ms_core:sha-fedcba9`, pin: `${ECR}/ms_core:sha-fedcba9` }] });
+    expect(JSON.parse(r.outputs.matrix!)).toEqual({
+      include: [
+        {
+          service: 'core',
+          image: `${ECR}/ms_core`,
+          tags: `${ECR}/ms_core:v1.2.3\n${ECR}/ms_core:sha-fedcba9`,
+          pin: `${ECR}/ms_core:sha-fedcba9`,
+        },
+      ],
+    });
     const json = JSON.parse(r.outputs.json!) as Record<string, unknown>;
-    expect(json['services']).toEqual([{ service: 'core', image: `${ECR}/ms_core`, tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-fedcba9`], pin: `${ECR}/ms_core:sha-fedcba9` }]);
+    expect(json['services']).toEqual([
+      {
+        service: 'core',
+        image: `${ECR}/ms_core`,
+        tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-fedcba9`],
+        pin: `${ECR}/ms_core:sha-fedcba9`,
+      },
+    ]);
     expect(json['pin']).toBe('sha-fedcba9');
     expect(r.labels).toContain('org.opencontainers.image.version=v1.2.3');
     expect(r.labels).toContain('org.opencontainers.image.title=backend');
-    expect(JSON.parse(r.bakeFiles[0]!.content)).toEqual({ target: { 'docker-metadata-action': { tags: r.tags, args: { DOCKER_META_IMAGES: `${ECR}/ms_core`, DOCKER_META_VERSION: 'v1.2.3' } } } });
+    expect(JSON.parse(r.bakeFiles[0]!.content)).toEqual({
+      target: { 'docker-metadata-action': { tags: r.tags, args: { DOCKER_META_IMAGES: `${ECR}/ms_core`, DOCKER_META_VERSION: 'v1.2.3' } } },
+    });
   });
 
   // The `registry` rule push-artifacts has (core's readRegistry): a scheme is allowed, http only for loopback; references carry none.
@@ -195,18 +357,54 @@ describe('seed naming mode', () => {
   });
 
   test.each<[string, ImageTagsInputs, string]>([
-    ['uppercase service', { services: ['Payments'], tag: 'v1' }, 'Input "services": service "Payments" gives the repository name "ms_Payments", which is not a valid OCI repository path component; use "payments" (lowercase, invalid characters replaced by "-"); expected service names that give repository path components matching [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*'],
-    ['space in service', { services: ['core', 'my service'], tag: 'v1' }, 'service "my service" gives the repository name "ms_my service", which is not a valid OCI repository path component; use "my-service"'],
+    [
+      'uppercase service',
+      { services: ['Payments'], tag: 'v1' },
+      'Input "services": service "Payments" gives the repository name "ms_Payments", which is not a valid OCI repository path component; use "payments" (lowercase, invalid characters replaced by "-"); expected service names that give repository path components matching [a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*',
+    ],
+    [
+      'space in service',
+      { services: ['core', 'my service'], tag: 'v1' },
+      'service "my service" gives the repository name "ms_my service", which is not a valid OCI repository path component; use "my-service"',
+    ],
     ['trailing separator', { services: ['core-'], tag: 'v1' }, 'use "core"'],
     ['slash in service', { services: ['core/api'], tag: 'v1' }, 'service "core/api" contains "/"'],
-    ['registry over plain http, not loopback', { services: ['core'], registry: 'http://registry.example.com', tag: 'v1' }, 'Input "registry": uses plain http:// for a host that is not loopback'],
-    ['registry namespace', { services: ['core'], registry: 'ghcr.io/Example_Org', tag: 'v1' }, 'namespace "Example_Org" is not a valid repository path component (try "example_org")'],
-    ['tag with build metadata', { services: ['core'], tag: 'v1.2.3+build.5' }, 'Input "tag": the tag "v1.2.3+build.5" is not a valid image tag (try "v1.2.3-build.5"); expected a tag matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Got: v1.2.3+build.5'],
+    [
+      'registry over plain http, not loopback',
+      { services: ['core'], registry: 'http://registry.example.com', tag: 'v1' },
+      'Input "registry": uses plain http:// for a host that is not loopback',
+    ],
+    [
+      'registry namespace',
+      { services: ['core'], registry: 'ghcr.io/Example_Org', tag: 'v1' },
+      'namespace "Example_Org" is not a valid repository path component (try "example_org")',
+    ],
+    [
+      'tag with build metadata',
+      { services: ['core'], tag: 'v1.2.3+build.5' },
+      'Input "tag": the tag "v1.2.3+build.5" is not a valid image tag (try "v1.2.3-build.5"); expected a tag matching [A-Za-z0-9_][A-Za-z0-9._-]{0,127}. Got: v1.2.3+build.5',
+    ],
     ['unknown pin variable', { services: ['core'], tag: 'v1', pin: 'sha-{commit}' }, 'Input "pin": unknown variable {commit}'],
-    ['empty pin variable', { services: ['core'], tag: 'v1', pin: '{environment}-{sha7}' }, 'Input "pin": {environment} is empty for this run'],
-    ['invalid pin', { services: ['core'], tag: 'v1', pin: '.{sha7}' }, 'Input "pin": the pin tag ".fedcba9" is not a valid image tag (try "fedcba9")'],
-    ['unknown kind', { services: ['core'], kind: 'service', tag: 'v1' }, 'Input "kind": "service" is neither a known kind nor a template; expected ms, cli, or a repository template containing {name}'],
-    ['images and services', { services: ['core'], images: ['user/app'] }, 'Input "images": images cannot be combined with services/services-from'],
+    [
+      'empty pin variable',
+      { services: ['core'], tag: 'v1', pin: '{environment}-{sha7}' },
+      'Input "pin": {environment} is empty for this run',
+    ],
+    [
+      'invalid pin',
+      { services: ['core'], tag: 'v1', pin: '.{sha7}' },
+      'Input "pin": the pin tag ".fedcba9" is not a valid image tag (try "fedcba9")',
+    ],
+    [
+      'unknown kind',
+      { services: ['core'], kind: 'service', tag: 'v1' },
+      'Input "kind": "service" is neither a known kind nor a template; expected ms, cli, or a repository template containing {name}',
+    ],
+    [
+      'images and services',
+      { services: ['core'], images: ['user/app'] },
+      'Input "images": images cannot be combined with services/services-from',
+    ],
   ])('%s', (_n, inputs, message) => {
     expect(() => compute('dk_tag_v1.2.3.env', inputs)).toThrow(message);
     expect(() => compute('dk_tag_v1.2.3.env', inputs)).toThrow(TagInputError);
@@ -249,9 +447,17 @@ describe('explain', () => {
   test('every rule says whether it fired and why not', () => {
     const r = compute('dk_push_main.env', {
       images: ['user/app'],
-      tags: ['type=semver,pattern={{version}}', 'type=ref,event=branch', 'type=edge,branch=develop', 'type=raw,value=latest,enable=false', 'type=raw,value=dev,enable={{is_not_default_branch}}', 'type=sha', 'type=match,pattern=^x'],
+      tags: [
+        'type=semver,pattern={{version}}',
+        'type=ref,event=branch',
+        'type=edge,branch=develop',
+        'type=raw,value=latest,enable=false',
+        'type=raw,value=dev,enable={{is_not_default_branch}}',
+        'type=sha',
+        'type=match,pattern=^x',
+      ],
     });
-    expect(r.explain.rules.map(x => [x.rule.split(',')[0], x.fired, x.tags, x.reason])).toEqual([
+    expect(r.explain.rules.map((x) => [x.rule.split(',')[0], x.fired, x.tags, x.reason])).toEqual([
       ['type=semver', false, [], 'ref refs/heads/main is not a tag (and no value= is given)'],
       ['type=match', false, [], 'ref refs/heads/main is not a tag (and no value= is given)'],
       ['type=edge', false, [], 'branch main is not the edge branch develop'],
@@ -262,9 +468,13 @@ describe('explain', () => {
     ]);
     const lines = formatExplain(r.explain);
     expect(lines[0]).toBe('mode: metadata-action (images/tags)');
-    expect(lines).toContain('✗ type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 1): ref refs/heads/main is not a tag (and no value= is given)');
+    expect(lines).toContain(
+      '✗ type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 1): ref refs/heads/main is not a tag (and no value= is given)',
+    );
     expect(lines).toContain('✓ type=ref,event=branch,enable=true,priority=600 (line 2) → main');
-    expect(lines).toContain('latest: no — latest=auto: the first rule that produced a tag (type=ref,event=branch,enable=true,priority=600) gives no latest: type=ref,event=branch never produces latest with latest=auto');
+    expect(lines).toContain(
+      'latest: no — latest=auto: the first rule that produced a tag (type=ref,event=branch,enable=true,priority=600) gives no latest: type=ref,event=branch never produces latest with latest=auto',
+    );
     expect(lines).toContain('pin: sha-0123456 (template sha-{sha7})');
   });
 
@@ -294,9 +504,13 @@ describe('global expressions and context', () => {
   });
 
   test('the commit date comes from the push payload', () => {
-    expect(compute('dk_push_main.env', { tags: ["type=raw,value={{commit_date 'YYYYMMDD-HHmmss'}}"] }, {}, 'payload').tagNames).toEqual(['20240305-130709']);
+    expect(compute('dk_push_main.env', { tags: ["type=raw,value={{commit_date 'YYYYMMDD-HHmmss'}}"] }, {}, 'payload').tagNames).toEqual([
+      '20240305-130709',
+    ]);
     // no matching commit in a tag payload: the clock
-    expect(compute('event_tag_v1.1.1.env', { tags: ["type=raw,value={{commit_date 'YYYYMMDD'}}"] }, {}, 'payload').tagNames).toEqual(['20200110']);
+    expect(compute('event_tag_v1.1.1.env', { tags: ["type=raw,value={{commit_date 'YYYYMMDD'}}"] }, {}, 'payload').tagNames).toEqual([
+      '20200110',
+    ]);
   });
 
   test('expression output is HTML-escaped as Handlebars does, then sanitized', () => {
@@ -327,20 +541,36 @@ describe('global expressions and context', () => {
 
 describe('outputs', () => {
   test('every output, annotations levels and separators', () => {
-    const r = compute('event_push_dev.env', { images: ['user/app'], tags: ['type=ref,event=branch', 'type=raw,my'], sepLabels: ';', sepAnnotations: '|' }, { repo: REPO, env: { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest, index' } });
+    const r = compute(
+      'event_push_dev.env',
+      { images: ['user/app'], tags: ['type=ref,event=branch', 'type=raw,my'], sepLabels: ';', sepAnnotations: '|' },
+      { repo: REPO, env: { DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest, index' } },
+    );
     expect(Object.keys(r.outputs)).toEqual(['version', 'tags', 'tag-names', 'labels', 'annotations', 'json', 'pin', 'matrix']);
     expect(r.outputs.labels!.split(';')).toHaveLength(8);
     expect(r.outputs.annotations!.split('|')).toHaveLength(16);
     expect(r.annotationLevels).toEqual(['manifest', 'index']);
-    expect(JSON.parse(r.outputs.json!)).toMatchObject({ tags: ['user/app:dev', 'user/app:my'], 'tag-names': ['dev', 'my'], version: 'dev' });
-    expect(JSON.parse(r.outputs.matrix!)).toEqual({ include: [{ service: 'app', image: 'user/app', tags: 'user/app:dev\nuser/app:my', pin: 'user/app:sha-860c190' }] });
+    expect(JSON.parse(r.outputs.json!)).toMatchObject({
+      tags: ['user/app:dev', 'user/app:my'],
+      'tag-names': ['dev', 'my'],
+      version: 'dev',
+    });
+    expect(JSON.parse(r.outputs.matrix!)).toEqual({
+      include: [{ service: 'app', image: 'user/app', tags: 'user/app:dev\nuser/app:my', pin: 'user/app:sha-860c190' }],
+    });
   });
 
   // `version` is metadata-action's; `tag` is the release tag (deploy-kit's vocabulary), what push-artifacts' S3 folder defaults to.
   test.each<[string, string, ImageTagsInputs, string, string]>([
     ['seed naming: the tag input', 'dk_tag_v1.2.3.env', { services: ['core'], tag: 'v1.2.3' }, 'v1.2.3', 'v1.2.3'],
     ['seed naming on a branch, no tag', 'dk_push_main.env', { services: ['core'] }, 'main', ''],
-    ['metadata-action mode on a tag: the pushed tag', 'dk_tag_v1.2.3.env', { images: [{ value: 'user/app', line: 1 }], tags: [{ value: 'type=semver,pattern={{version}}', line: 1 }] }, '1.2.3', 'v1.2.3'],
+    [
+      'metadata-action mode on a tag: the pushed tag',
+      'dk_tag_v1.2.3.env',
+      { images: [{ value: 'user/app', line: 1 }], tags: [{ value: 'type=semver,pattern={{version}}', line: 1 }] },
+      '1.2.3',
+      'v1.2.3',
+    ],
     ['metadata-action mode on a branch', 'event_push_dev.env', { images: [{ value: 'user/app', line: 1 }] }, 'dev', ''],
   ])("json's version and tag: %s", (_, env, inputs, version, tag) => {
     const json = JSON.parse(compute(env, inputs).outputs.json!) as Record<string, unknown>;
@@ -348,7 +578,15 @@ describe('outputs', () => {
   });
 
   test('DOCKER_METADATA_OUTPUT_* variables for metadata-action outputs', () => {
-    const env = metadataOutputEnv({ version: '1', tags: 'a', 'tag-names': 'b', json: '{}', pin: 'x', 'bake-file-tags': '/tmp/f.json', 'bake-file': '/tmp/g.json' });
+    const env = metadataOutputEnv({
+      version: '1',
+      tags: 'a',
+      'tag-names': 'b',
+      json: '{}',
+      pin: 'x',
+      'bake-file-tags': '/tmp/f.json',
+      'bake-file': '/tmp/g.json',
+    });
     expect(env).toEqual({
       DOCKER_METADATA_OUTPUT_VERSION: '1',
       DOCKER_METADATA_OUTPUT_TAGS: 'a',
@@ -367,7 +605,10 @@ describe('outputs', () => {
     ['f', false],
     ['nope', 'error'],
   ])('DOCKER_METADATA_SET_OUTPUT_ENV=%p', (value, expected) => {
-    if (expected === 'error') expect(() => outputEnvEnabled({ DOCKER_METADATA_SET_OUTPUT_ENV: value })).toThrow('Input "DOCKER_METADATA_SET_OUTPUT_ENV": not a boolean');
+    if (expected === 'error')
+      expect(() => outputEnvEnabled({ DOCKER_METADATA_SET_OUTPUT_ENV: value })).toThrow(
+        'Input "DOCKER_METADATA_SET_OUTPUT_ENV": not a boolean',
+      );
     else expect(outputEnvEnabled({ DOCKER_METADATA_SET_OUTPUT_ENV: value })).toBe(expected);
   });
 
@@ -381,8 +622,16 @@ describe('services-from discovery', () => {
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(path.join(tmpdir(), 'image-tags-'));
-    for (const d of ['cmd/ms/core', 'cmd/ms/payments', 'cmd/ms/chat', 'cmd/ms/.git', 'cmd/cli/admin', 'bin_arm64/ms', 'bin_arm64/lambdas']) mkdirSync(path.join(root, d), { recursive: true });
-    for (const f of ['bin_arm64/ms/ms_core', 'bin_arm64/ms/ms_payments', 'bin_arm64/ms/.keep', 'bin_arm64/lambdas/ingest', 'cmd/ms/README.md']) writeFileSync(path.join(root, f), 'x');
+    for (const d of ['cmd/ms/core', 'cmd/ms/payments', 'cmd/ms/chat', 'cmd/ms/.git', 'cmd/cli/admin', 'bin_arm64/ms', 'bin_arm64/lambdas'])
+      mkdirSync(path.join(root, d), { recursive: true });
+    for (const f of [
+      'bin_arm64/ms/ms_core',
+      'bin_arm64/ms/ms_payments',
+      'bin_arm64/ms/.keep',
+      'bin_arm64/lambdas/ingest',
+      'cmd/ms/README.md',
+    ])
+      writeFileSync(path.join(root, f), 'x');
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -396,7 +645,7 @@ describe('services-from discovery', () => {
     [['cmd/ms/*/', 'bin_arm64/ms/*'], 'ms_', ['chat', 'core', 'payments']],
     [['./bin_arm64/lambdas/*'], '', ['ingest']],
   ])('%p', async (patterns, stripPrefix, names) => {
-    expect((await discoverServices(patterns, { cwd: root, stripPrefix })).map(s => s.name)).toEqual(names);
+    expect((await discoverServices(patterns, { cwd: root, stripPrefix })).map((s) => s.name)).toEqual(names);
   });
 
   test('absolute patterns', async () => {
@@ -404,17 +653,19 @@ describe('services-from discovery', () => {
   });
 
   test('a pattern that matches nothing is an input error', async () => {
-    await expect(discoverServices(['cmd/svc/*'], { cwd: root, stripPrefix: 'ms_' })).rejects.toThrow(`Input "services-from": pattern "cmd/svc/*" matched nothing under ${root}`);
+    await expect(discoverServices(['cmd/svc/*'], { cwd: root, stripPrefix: 'ms_' })).rejects.toThrow(
+      `Input "services-from": pattern "cmd/svc/*" matched nothing under ${root}`,
+    );
   });
 
   test('works with any readdir-like function', async () => {
     const tree: Record<string, string[]> = { '/w': ['apps'], '/w/apps': ['web', 'api'] };
-    const readdir: ReaddirFn = async dir => {
+    const readdir: ReaddirFn = async (dir) => {
       const names = tree[dir];
       if (!names) throw Object.assign(new Error('no'), { code: 'ENOENT' });
-      return names.map(name => ({ name, isDirectory: () => `${dir}/${name}` in tree || dir === '/w/apps' }));
+      return names.map((name) => ({ name, isDirectory: () => `${dir}/${name}` in tree || dir === '/w/apps' }));
     };
-    expect((await discoverServices(['apps/*'], { cwd: '/w', stripPrefix: '', readdir })).map(s => [s.name, s.path])).toEqual([
+    expect((await discoverServices(['apps/*'], { cwd: '/w', stripPrefix: '', readdir })).map((s) => [s.name, s.path])).toEqual([
       ['api', 'apps/api'],
       ['web', 'apps/web'],
     ]);
@@ -422,7 +673,12 @@ describe('services-from discovery', () => {
 
   test('discovered names feed seed naming', async () => {
     const found = await discoverServices(['bin_arm64/ms/*'], { cwd: root, stripPrefix: resolveKind('ms').stripPrefix });
-    const r = compute('dk_tag_v1.2.3.env', { services: found.map(f => f.name), registry: ECR, tag: 'v1.2.3' });
-    expect(r.tags).toEqual([`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-fedcba9`, `${ECR}/ms_payments:v1.2.3`, `${ECR}/ms_payments:sha-fedcba9`]);
+    const r = compute('dk_tag_v1.2.3.env', { services: found.map((f) => f.name), registry: ECR, tag: 'v1.2.3' });
+    expect(r.tags).toEqual([
+      `${ECR}/ms_core:v1.2.3`,
+      `${ECR}/ms_core:sha-fedcba9`,
+      `${ECR}/ms_payments:v1.2.3`,
+      `${ECR}/ms_payments:sha-fedcba9`,
+    ]);
   });
 });

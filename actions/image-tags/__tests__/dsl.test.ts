@@ -55,21 +55,53 @@ describe('tag transform (metadata-action)', () => {
   });
 
   test('the default rules when tags is empty', () => {
-    expect(parseTagRules([]).map(r => r.origin.text)).toEqual(['type=schedule (default)', 'type=ref,event=branch (default)', 'type=ref,event=tag (default)', 'type=ref,event=pr (default)']);
+    expect(parseTagRules([]).map((r) => r.origin.text)).toEqual([
+      'type=schedule (default)',
+      'type=ref,event=branch (default)',
+      'type=ref,event=tag (default)',
+      'type=ref,event=pr (default)',
+    ]);
   });
 });
 
 describe('tag parse (metadata-action)', () => {
   test.each<[string, { type: string; attrs: Record<string, string> } | undefined]>([
-    ["type=schedule,enable=true,pattern={{date 'YYYYMMDD'}}", { type: 'schedule', attrs: { priority: P.schedule, enable: 'true', pattern: "{{date 'YYYYMMDD'}}" } }],
-    ["type=schedule,enable=true,pattern={{date 'YYYYMMDD' tz='Asia/Tokyo'}}", { type: 'schedule', attrs: { priority: P.schedule, enable: 'true', pattern: "{{date 'YYYYMMDD' tz='Asia/Tokyo'}}" } }],
-    ['type=semver,enable=true,pattern={{version}}', { type: 'semver', attrs: { priority: P.semver, enable: 'true', pattern: '{{version}}', value: '', match: '' } }],
-    ['type=semver,priority=1,enable=true,pattern={{version}}', { type: 'semver', attrs: { priority: '1', enable: 'true', pattern: '{{version}}', value: '', match: '' } }],
-    ['type=semver,priority=1,enable=true,pattern={{version}},value=v1.0.0', { type: 'semver', attrs: { priority: '1', enable: 'true', pattern: '{{version}}', value: 'v1.0.0', match: '' } }],
-    ['type=match,enable=true,pattern=v(.*),group=1', { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: 'v(.*)', group: '1', value: '' } }],
-    ['type=match,enable=true,"pattern=^v(\\d.\\d.\\d)$",group=1', { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: '^v(\\d.\\d.\\d)$', group: '1', value: '' } }],
-    ['type=match,priority=700,enable=true,pattern=v(.*),group=1', { type: 'match', attrs: { priority: '700', enable: 'true', pattern: 'v(.*)', group: '1', value: '' } }],
-    ['type=match,enable=true,pattern=v(.*),group=1,value=v1.2.3', { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: 'v(.*)', group: '1', value: 'v1.2.3' } }],
+    [
+      "type=schedule,enable=true,pattern={{date 'YYYYMMDD'}}",
+      { type: 'schedule', attrs: { priority: P.schedule, enable: 'true', pattern: "{{date 'YYYYMMDD'}}" } },
+    ],
+    [
+      "type=schedule,enable=true,pattern={{date 'YYYYMMDD' tz='Asia/Tokyo'}}",
+      { type: 'schedule', attrs: { priority: P.schedule, enable: 'true', pattern: "{{date 'YYYYMMDD' tz='Asia/Tokyo'}}" } },
+    ],
+    [
+      'type=semver,enable=true,pattern={{version}}',
+      { type: 'semver', attrs: { priority: P.semver, enable: 'true', pattern: '{{version}}', value: '', match: '' } },
+    ],
+    [
+      'type=semver,priority=1,enable=true,pattern={{version}}',
+      { type: 'semver', attrs: { priority: '1', enable: 'true', pattern: '{{version}}', value: '', match: '' } },
+    ],
+    [
+      'type=semver,priority=1,enable=true,pattern={{version}},value=v1.0.0',
+      { type: 'semver', attrs: { priority: '1', enable: 'true', pattern: '{{version}}', value: 'v1.0.0', match: '' } },
+    ],
+    [
+      'type=match,enable=true,pattern=v(.*),group=1',
+      { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: 'v(.*)', group: '1', value: '' } },
+    ],
+    [
+      'type=match,enable=true,"pattern=^v(\\d.\\d.\\d)$",group=1',
+      { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: '^v(\\d.\\d.\\d)$', group: '1', value: '' } },
+    ],
+    [
+      'type=match,priority=700,enable=true,pattern=v(.*),group=1',
+      { type: 'match', attrs: { priority: '700', enable: 'true', pattern: 'v(.*)', group: '1', value: '' } },
+    ],
+    [
+      'type=match,enable=true,pattern=v(.*),group=1,value=v1.2.3',
+      { type: 'match', attrs: { priority: P.match, enable: 'true', pattern: 'v(.*)', group: '1', value: 'v1.2.3' } },
+    ],
     ['type=match,enable=true,pattern=v(.*),group=foo', undefined],
     ['type=edge', { type: 'edge', attrs: { priority: P.edge, enable: 'true', branch: '' } }],
     ['type=edge,enable=true,branch=master', { type: 'edge', attrs: { priority: P.edge, enable: 'true', branch: 'master' } }],
@@ -112,7 +144,10 @@ describe('flavor transform (metadata-action)', () => {
     [['latest=false', 'prefix=dev-', 'suffix=-alpine'], f({ latest: 'false', prefix: 'dev-', suffix: '-alpine' })],
     [['prefix=dev-,onlatest=true'], f({ prefix: 'dev-', prefixLatest: true })],
     [['suffix=-alpine,onlatest=true'], f({ suffix: '-alpine', suffixLatest: true })],
-    [['prefix=dev-,onlatest=true', 'suffix=-alpine,onlatest=true'], f({ prefix: 'dev-', prefixLatest: true, suffix: '-alpine', suffixLatest: true })],
+    [
+      ['prefix=dev-,onlatest=true', 'suffix=-alpine,onlatest=true'],
+      f({ prefix: 'dev-', prefixLatest: true, suffix: '-alpine', suffixLatest: true }),
+    ],
     [['prefix= '], f({})],
   ])('given %p attributes', (inputs, expected) => {
     if (expected === undefined) expect(() => parseFlavor(inputs)).toThrow(TagInputError);
@@ -123,9 +158,28 @@ describe('flavor transform (metadata-action)', () => {
 describe('images transform (metadata-action)', () => {
   test.each<[string[], Image[] | undefined]>([
     [['name/foo'], [{ name: 'name/foo', enable: true }]],
-    [['name/foo,name/bar'], [{ name: 'name/foo', enable: true }, { name: 'name/bar', enable: true }]],
-    [['name/foo', 'name/bar'], [{ name: 'name/foo', enable: true }, { name: 'name/bar', enable: true }]],
-    [['name=name/bar', 'name/foo,enable=false', 'name=ghcr.io/UserName/Foo,enable=true'], [{ name: 'name/bar', enable: true }, { name: 'name/foo', enable: false }, { name: 'ghcr.io/UserName/Foo', enable: true }]],
+    [
+      ['name/foo,name/bar'],
+      [
+        { name: 'name/foo', enable: true },
+        { name: 'name/bar', enable: true },
+      ],
+    ],
+    [
+      ['name/foo', 'name/bar'],
+      [
+        { name: 'name/foo', enable: true },
+        { name: 'name/bar', enable: true },
+      ],
+    ],
+    [
+      ['name=name/bar', 'name/foo,enable=false', 'name=ghcr.io/UserName/Foo,enable=true'],
+      [
+        { name: 'name/bar', enable: true },
+        { name: 'name/foo', enable: false },
+        { name: 'ghcr.io/UserName/Foo', enable: true },
+      ],
+    ],
     [['value=name/foo'], undefined],
     [['name/foo,enable=bar'], undefined],
     [['name/foo,bar=baz'], undefined],
@@ -139,7 +193,13 @@ describe('images transform (metadata-action)', () => {
 
 describe('list inputs (read like actions-toolkit getInputList)', () => {
   test.each<[string, Array<{ value: string; line: number }>]>([
-    ['type=ref,event=branch\ntype=sha', [{ value: 'type=ref,event=branch', line: 1 }, { value: 'type=sha', line: 2 }]],
+    [
+      'type=ref,event=branch\ntype=sha',
+      [
+        { value: 'type=ref,event=branch', line: 1 },
+        { value: 'type=sha', line: 2 },
+      ],
+    ],
     ['# a comment\n\ntype=sha\n', [{ value: 'type=sha', line: 3 }]],
     ['type=raw,value=foo#bar', [{ value: 'type=raw,value=foo#bar', line: 1 }]],
     ['type=match,"pattern=\\d{1,3}"', [{ value: 'type=match,"pattern=\\d{1,3}"', line: 1 }]],
@@ -183,9 +243,17 @@ describe('bad input: clear errors naming the input and the line', () => {
   });
 
   test.each<[string, string, string]>([
-    ['tags', 'type=semver,pattern={{version}},patern={{major}}', 'Input "tags": line 1: unknown attribute "patern" for type=semver; expected one of enable, priority, prefix, suffix, pattern, value, match. Got: type=semver,pattern={{version}},patern={{major}}'],
+    [
+      'tags',
+      'type=semver,pattern={{version}},patern={{major}}',
+      'Input "tags": line 1: unknown attribute "patern" for type=semver; expected one of enable, priority, prefix, suffix, pattern, value, match. Got: type=semver,pattern={{version}},patern={{major}}',
+    ],
     ['tags', 'type=sha,foo', 'Input "tags": line 1: type=sha takes no value (found "foo")'],
-    ['tags', 'type=semver,pattern={{majr}}', 'unknown expression {{majr}} in pattern; expected one of {{raw}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{prerelease}}, {{build}}'],
+    [
+      'tags',
+      'type=semver,pattern={{majr}}',
+      'unknown expression {{majr}} in pattern; expected one of {{raw}}, {{version}}, {{major}}, {{minor}}, {{patch}}, {{prerelease}}, {{build}}',
+    ],
     ['tags', 'type=semver,pattern={{version}', 'pattern "{{version}" is not a valid template'],
     ['tags', 'type=semver,pattern=', 'type=semver has an empty pattern'],
     ['tags', 'type=pep440,pattern={{prerelease}}', 'unknown expression {{prerelease}} in pattern'],
@@ -200,12 +268,16 @@ describe('bad input: clear errors naming the input and the line', () => {
     ['tags', 'type=raw,value=x,priority=high', 'priority=high is not a number'],
     ['tags', 'type=raw,value=x,enable=maybe', 'enable evaluated to "maybe"'],
     ['tags', "type=raw,value={{date 'YYYY' tz='Mars/Olympus'}}", 'unknown time zone "Mars/Olympus"'],
-    ['tags', "type=raw,value={{date 'YYYY' zone='UTC'}}", "unknown attribute zone= in {{date}}"],
+    ['tags', "type=raw,value={{date 'YYYY' zone='UTC'}}", 'unknown attribute zone= in {{date}}'],
     ['tags', 'type=raw,value={{#if branch}}x{{/if}}', 'block helpers and partials'],
     ['tags', 'type=raw,value={{branch_name}}', 'unknown expression {{branch_name}} in value'],
     ['tags', 'type=raw,value=x"y', 'Input "tags": line 1: malformed quoting'],
-    ['tags', "type=schedule,pattern={{sha}}", 'unknown expression {{sha}} in pattern; expected one of {{date}}, {{commit_date}}'],
-    ['flavor', 'latest=maybe', 'Input "flavor": line 1: latest=maybe is not a valid latest mode; expected latest=auto, latest=true or latest=false. Got: latest=maybe'],
+    ['tags', 'type=schedule,pattern={{sha}}', 'unknown expression {{sha}} in pattern; expected one of {{date}}, {{commit_date}}'],
+    [
+      'flavor',
+      'latest=maybe',
+      'Input "flavor": line 1: latest=maybe is not a valid latest mode; expected latest=auto, latest=true or latest=false. Got: latest=maybe',
+    ],
     ['flavor', 'prefix=v\nlatest', 'Input "flavor": line 2: "latest" is not a key=value entry'],
     ['flavor', 'prefix=v,onlatest=yes', 'onlatest=yes is not a boolean'],
     ['flavor', 'sufix=-alpine', 'unknown flavor key "sufix"'],
@@ -223,8 +295,8 @@ describe('bad input: clear errors naming the input and the line', () => {
   });
 
   test('DOCKER_METADATA_SHORT_SHA_LENGTH must be a number', () => {
-    expect(() => computeImageTags({}, loadContext('event_push_dev.env'), { now: NOW, env: { DOCKER_METADATA_SHORT_SHA_LENGTH: 'abc' } })).toThrow(
-      'Input "DOCKER_METADATA_SHORT_SHA_LENGTH": not a valid number; expected a positive integer such as 7 or 12. Got: abc',
-    );
+    expect(() =>
+      computeImageTags({}, loadContext('event_push_dev.env'), { now: NOW, env: { DOCKER_METADATA_SHORT_SHA_LENGTH: 'abc' } }),
+    ).toThrow('Input "DOCKER_METADATA_SHORT_SHA_LENGTH": not a valid number; expected a positive integer such as 7 or 12. Got: abc');
   });
 });

@@ -11,7 +11,11 @@ const saved = { ...process.env };
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), 'gitcontext-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T10:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T10:00:00Z' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: repo,
+      env: { ...process.env, GIT_AUTHOR_DATE: '2024-05-01T10:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T10:00:00Z' },
+    });
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'first');
   git('tag', 'v1.2.3');
@@ -52,7 +56,10 @@ describe('nodeGit (@actions/exec)', () => {
   });
 
   test('a failing git rejects with its stderr', async () => {
-    await expect(nodeGit(repo)(['rev-parse', 'no-such-ref'])).rejects.toMatchObject({ message: 'git exited with code 128', stderr: expect.stringContaining('no-such-ref') });
+    await expect(nodeGit(repo)(['rev-parse', 'no-such-ref'])).rejects.toMatchObject({
+      message: 'git exited with code 128',
+      stderr: expect.stringContaining('no-such-ref'),
+    });
   });
 
   test('no git on PATH: code ENOENT (gitContext then says git is not installed)', async () => {

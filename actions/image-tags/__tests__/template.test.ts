@@ -30,7 +30,11 @@ describe('formatDate (moment format tokens)', () => {
     ['Z ZZ', 'Asia/Tokyo', '+09:00 +0900'],
     ['YYYY-MM-DD HH:mm Z', 'America/New_York', '2020-01-09 19:30 -05:00'],
     ['HH:mm Z', 'Asia/Kolkata', '06:00 +05:30'],
-    ['LT|LTS|L|LL|LLL|LLLL', 'UTC', '12:30 AM|12:30:00 AM|01/10/2020|January 10, 2020|January 10, 2020 12:30 AM|Friday, January 10, 2020 12:30 AM'],
+    [
+      'LT|LTS|L|LL|LLL|LLLL',
+      'UTC',
+      '12:30 AM|12:30:00 AM|01/10/2020|January 10, 2020|January 10, 2020 12:30 AM|Friday, January 10, 2020 12:30 AM',
+    ],
     ['l|ll|lll|llll', 'UTC', '1/10/2020|Jan 10, 2020|Jan 10, 2020 12:30 AM|Fri, Jan 10, 2020 12:30 AM'],
     ['[today is] dddd \\Y', 'UTC', 'today is Friday Y'],
     ['S SS SSS SSSS', 'UTC', '1 12 123 1230', new Date('2020-01-10T00:30:00.123Z')],
@@ -42,11 +46,12 @@ describe('formatDate (moment format tokens)', () => {
     expect(formatDate(date, format, zone)).toBe(expected);
   });
 
-  test('zone names are moment-timezone\'s (metadata-action\'s), not the runtime\'s ICU list', async () => {
+  test("zone names are moment-timezone's (metadata-action's), not the runtime's ICU list", async () => {
     const { default: moment } = await import('moment-timezone');
     expect(moment.tz.names().filter((zone) => !isValidTimeZone(zone))).toEqual([]);
     // Names ICU accepts that moment-timezone does not know: metadata-action would fall back to local time.
-    for (const zone of ['US/Pacific-New', 'SystemV/EST5', 'Canada/East-Saskatchewan']) expect([zone, isValidTimeZone(zone)]).toEqual([zone, false]);
+    for (const zone of ['US/Pacific-New', 'SystemV/EST5', 'Canada/East-Saskatchewan'])
+      expect([zone, isValidTimeZone(zone)]).toEqual([zone, false]);
     expect(isValidTimeZone('asia/tokyo')).toBe(true); // matched as moment-timezone matches them
   });
 
@@ -66,7 +71,8 @@ describe('template (the Handlebars subset)', () => {
     nothing: null,
     list: ['beta', 67],
     nested: { value: 'deep' },
-    date: (...args: unknown[]) => `date(${args.length > 1 ? String(args[0]) : 'default'}${JSON.stringify((args[args.length - 1] as { hash: object }).hash)})`,
+    date: (...args: unknown[]) =>
+      `date(${args.length > 1 ? String(args[0]) : 'default'}${JSON.stringify((args[args.length - 1] as { hash: object }).hash)})`,
   };
   test.each<[string, string]>([
     ['plain text', 'plain text'],
@@ -80,7 +86,7 @@ describe('template (the Handlebars subset)', () => {
     ['{{nested.value}}', 'deep'],
     ['{{this.branch}}', 'feature/x'],
     ["{{date 'YYYY'}}", 'date(YYYY{})'],
-    ["{{date \"YYYY\" tz='Asia/Tokyo'}}", 'date(YYYY{&quot;tz&quot;:&quot;Asia/Tokyo&quot;})'],
+    ['{{date "YYYY" tz=\'Asia/Tokyo\'}}', 'date(YYYY{&quot;tz&quot;:&quot;Asia/Tokyo&quot;})'],
     ['{{date}}', 'date(default{})'],
     ['{{date YYYY-MM-DD}}', 'date(undefined{})'],
     ["{{{date 'it\\'s'}}}", "date(it's{})"],
@@ -107,18 +113,30 @@ describe('template (the Handlebars subset)', () => {
     expect(() => parseTemplate(source)).toThrow(message);
   });
 
-  test('the parsed template, from Handlebars\' own AST, as expressions.ts checks it', () => {
+  test("the parsed template, from Handlebars' own AST, as expressions.ts checks it", () => {
     const [mustache] = parseTemplate("{{x 1 true null undefined 'a' y.z k=2}}").body;
     expect(mustache).toEqual({
       type: 'mustache',
       escaped: true,
       path: ['x'],
       original: 'x',
-      params: [{ kind: 'number', value: 1 }, { kind: 'boolean', value: true }, { kind: 'null' }, { kind: 'undefined' }, { kind: 'string', value: 'a' }, { kind: 'path', parts: ['y', 'z'], original: 'y.z' }],
+      params: [
+        { kind: 'number', value: 1 },
+        { kind: 'boolean', value: true },
+        { kind: 'null' },
+        { kind: 'undefined' },
+        { kind: 'string', value: 'a' },
+        { kind: 'path', parts: ['y', 'z'], original: 'y.z' },
+      ],
       hash: { k: { kind: 'number', value: 2 } },
     });
     // data variables, parent scopes and `this` stay whole, so they are reported as unknown expressions
-    expect(['{{@index}}', '{{../branch}}', '{{.}}', '{{this}}'].map((t) => (parseTemplate(t).body[0] as { path: string[] }).path)).toEqual([['@index'], ['../branch'], ['.'], ['this']]);
+    expect(['{{@index}}', '{{../branch}}', '{{.}}', '{{this}}'].map((t) => (parseTemplate(t).body[0] as { path: string[] }).path)).toEqual([
+      ['@index'],
+      ['../branch'],
+      ['.'],
+      ['this'],
+    ]);
     // a literal in the name's place is a name (Handlebars looks it up)
     expect((parseTemplate("{{'branch'}}").body[0] as { path: string[] }).path).toEqual(['branch']);
     expect(renderTemplate("{{'branch'}}|{{'text'}}", ctx)).toBe('feature/x|');

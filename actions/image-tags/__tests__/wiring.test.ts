@@ -30,11 +30,37 @@ import {
 
 const SHA = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
 const NOW = new Date('2024-03-08T10:00:00.000Z');
-const RULES = { tagPrefix: 'v', environments: parseEnvironmentRules(parseMap('environments', DEFAULT_ENVIRONMENT_RULES)), branches: parseBranchRules({ main: 'staging' }) };
-const PAYLOAD = { repository: { name: 'backend', html_url: 'https://github.com/example-org/backend', default_branch: 'main', description: 'Backend services', license: null } };
+const RULES = {
+  tagPrefix: 'v',
+  environments: parseEnvironmentRules(parseMap('environments', DEFAULT_ENVIRONMENT_RULES)),
+  branches: parseBranchRules({ main: 'staging' }),
+};
+const PAYLOAD = {
+  repository: {
+    name: 'backend',
+    html_url: 'https://github.com/example-org/backend',
+    default_branch: 'main',
+    description: 'Backend services',
+    license: null,
+  },
+};
 
 function values(over: Partial<WiringValues> = {}): WiringValues {
-  return { services: [], kind: 'ms', registry: '', tag: '', pin: 'sha-{sha7}', pinInTags: false, images: '', tags: '', flavor: '', labels: '', annotations: '', bakeTarget: 'docker-metadata-action', ...over };
+  return {
+    services: [],
+    kind: 'ms',
+    registry: '',
+    tag: '',
+    pin: 'sha-{sha7}',
+    pinInTags: false,
+    images: '',
+    tags: '',
+    flavor: '',
+    labels: '',
+    annotations: '',
+    bakeTarget: 'docker-metadata-action',
+    ...over,
+  };
 }
 const SEPS = { tags: '', labels: '', annotations: '' };
 
@@ -52,7 +78,9 @@ describe('optional modules', () => {
     const ctx = { eventName: 'push', ref: 'refs/tags/1.2.3rc2', sha: SHA, payload: PAYLOAD };
     const compute = () => {
       calls++;
-      return computeImageTags({ tags: parseListInput("type=pep440,pattern={{version}}\ntype=raw,value={{date 'YYYY'}}", 'tags') }, ctx, { now: NOW });
+      return computeImageTags({ tags: parseListInput("type=pep440,pattern={{version}}\ntype=raw,value={{date 'YYYY'}}", 'tags') }, ctx, {
+        now: NOW,
+      });
     };
     const result = await withOptionalModules(compute);
     expect(result.tagNames).toEqual(['1.2.3rc2', '2024']);
@@ -81,13 +109,19 @@ describe('optional modules', () => {
     ['date expressions', { tags: "type=schedule,pattern={{date 'YYYYMMDD'}}" }, 'refs/heads/main', undefined, ['datefmt']],
     ['a time zone in a label', { labels: "built={{commit_date 'YYYY' tz='Asia/Tokyo'}}" }, 'refs/heads/main', undefined, ['datefmt']],
   ])('optionalModulesFor: %s', (_n, over, ref, isPrerelease, expected) => {
-    expect(optionalModulesFor({ ...values(over), knownVersions: over.knownVersions }, ref, isPrerelease === undefined ? undefined : { isPrerelease })).toEqual(expected);
+    expect(
+      optionalModulesFor(
+        { ...values(over), knownVersions: over.knownVersions },
+        ref,
+        isPrerelease === undefined ? undefined : { isPrerelease },
+      ),
+    ).toEqual(expected);
   });
 });
 
 describe('fast paths give exactly what the slow paths give', () => {
   const alphabet = ['a', 'b', '#', ',', ' ', '\n', '=', '{', '}', 'x', '.', '-'];
-  const random = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = (seed: number) => () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 
   test('plainListInput equals csv-parse for 2000 inputs without quotes', async () => {
     await loadOptionalModules(['csv-parse']);
@@ -97,17 +131,28 @@ describe('fast paths give exactly what the slow paths give', () => {
       const length = Math.floor(next() * 30);
       for (let j = 0; j < length; j++) raw += alphabet[Math.floor(next() * alphabet.length)];
       if (raw === '') continue;
-      const slow = csvParse()(raw, { columns: false, relaxQuotes: true, comment: '#', comment_no_infix: true, relaxColumnCount: true, skipEmptyLines: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+      const slow = csvParse()(raw, {
+        columns: false,
+        relaxQuotes: true,
+        comment: '#',
+        comment_no_infix: true,
+        relaxColumnCount: true,
+        skipEmptyLines: true,
+        info: true,
+      }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
       const expected = slow.map(({ record, info }) => ({ value: record.join(',').trim(), line: info.lines })).filter((e) => e.value !== '');
       expect([raw, plainListInput(raw)]).toEqual([raw, expected]);
       expect(parseListInput(raw, 'tags')).toEqual(expected);
     }
   });
 
-  test.each(['type=semver,pattern={{version}}', 'a,,b', ',', 'x', '  spaced , out  ', 'type=raw,value=a=b'])('parseFields(%p) equals csv-parse', (value) => {
-    const rows = csvParse()(value, { relaxColumnCount: true, skipEmptyLines: true }) as string[][];
-    expect(parseFields({ value, line: 1 }, 'tags', 'x')).toEqual(rows[0] ?? []);
-  });
+  test.each(['type=semver,pattern={{version}}', 'a,,b', ',', 'x', '  spaced , out  ', 'type=raw,value=a=b'])(
+    'parseFields(%p) equals csv-parse',
+    (value) => {
+      const rows = csvParse()(value, { relaxColumnCount: true, skipEmptyLines: true }) as string[][];
+      expect(parseFields({ value, line: 1 }, 'tags', 'x')).toEqual(rows[0] ?? []);
+    },
+  );
 
   test('compareKeys orders like localeCompare for [a-z0-9.] keys, and falls back otherwise', () => {
     const next = random(7);
@@ -131,7 +176,12 @@ describe('fast paths give exactly what the slow paths give', () => {
 
 describe('engineInputs', () => {
   test('list inputs keep their line numbers; separators pass through untrimmed', () => {
-    const inputs = engineInputs(values({ images: 'ghcr.io/o/app', tags: 'type=sha\n\n# comment\ntype=ref,event=tag', flavor: 'latest=false' }), { tags: ' ', labels: ',', annotations: '' }, [], 'v1.2.3');
+    const inputs = engineInputs(
+      values({ images: 'ghcr.io/o/app', tags: 'type=sha\n\n# comment\ntype=ref,event=tag', flavor: 'latest=false' }),
+      { tags: ' ', labels: ',', annotations: '' },
+      [],
+      'v1.2.3',
+    );
     expect(inputs.tags).toEqual([
       { value: 'type=sha', line: 1 },
       { value: 'type=ref,event=tag', line: 4 },
@@ -161,7 +211,11 @@ describe('releaseDefaults (parse-version rules, lenient)', () => {
   test.each<[string, string, Record<string, unknown>]>([
     ['rc tag', 'refs/tags/v1.2.3-rc.1', { tag: 'v1.2.3-rc.1', release: { channel: 'rc', environment: 'staging', isPrerelease: true } }],
     ['release tag', 'refs/tags/v1.2.3', { tag: 'v1.2.3', release: { channel: 'release', environment: 'production', isProduction: true } }],
-    ['tag that is not a release: its name, no environment', 'refs/tags/sometag', { tag: 'sometag', release: { channel: '', environment: '' } }],
+    [
+      'tag that is not a release: its name, no environment',
+      'refs/tags/sometag',
+      { tag: 'sometag', release: { channel: '', environment: '' } },
+    ],
     ['branch with a rule', 'refs/heads/main', { tag: '', release: { channel: 'branch', environment: 'staging', version: 'main-0a1b2c3' } }],
     ['pull request', 'refs/pull/15/merge', { tag: '', release: { channel: 'pr', environment: '' } }],
   ])('%s', (_n, ref, expected) => {
@@ -178,8 +232,14 @@ describe('releaseDefaults (parse-version rules, lenient)', () => {
 
 describe('repository facts', () => {
   test.each<[unknown, Record<string, unknown>]>([
-    [{ name: 'backend', description: 'd', html_url: 'https://x', default_branch: 'main', license: { key: 'mit', spdx_id: 'MIT' }, id: 1 }, { name: 'backend', description: 'd', html_url: 'https://x', default_branch: 'main', license: { spdx_id: 'MIT' } }],
-    [{ name: 'backend', description: null, license: null }, { name: 'backend', description: null, license: null }],
+    [
+      { name: 'backend', description: 'd', html_url: 'https://x', default_branch: 'main', license: { key: 'mit', spdx_id: 'MIT' }, id: 1 },
+      { name: 'backend', description: 'd', html_url: 'https://x', default_branch: 'main', license: { spdx_id: 'MIT' } },
+    ],
+    [
+      { name: 'backend', description: null, license: null },
+      { name: 'backend', description: null, license: null },
+    ],
     ['not an object', {}],
     [null, {}],
   ])('repoInfoFromApi(%p)', (data, expected) => {
@@ -193,7 +253,12 @@ describe('repository facts', () => {
     const calls: string[] = [];
     return {
       calls,
-      getRepo: over.getRepo ?? (async (owner, repo) => (calls.push(`repo ${owner}/${repo}`), { name: repo, description: 'From the API', html_url: `https://github.com/${owner}/${repo}`, license: { spdx_id: 'Apache-2.0' } })),
+      getRepo:
+        over.getRepo ??
+        (async (owner, repo) => (
+          calls.push(`repo ${owner}/${repo}`),
+          { name: repo, description: 'From the API', html_url: `https://github.com/${owner}/${repo}`, license: { spdx_id: 'Apache-2.0' } }
+        )),
       getCommitDate: over.getCommitDate ?? (async (_o, _r, sha) => (calls.push(`commit ${sha}`), '2024-03-07T22:15:30Z')),
     };
   }
@@ -287,17 +352,28 @@ describe('outputs, warnings, explain and summary', () => {
 
   test("metadata-action's warnings when nothing was generated", () => {
     const { result } = compute({ images: 'ghcr.io/o/app', tags: 'type=ref,event=branch' });
-    expect(resultWarnings(result)).toEqual(['No Docker image version has been generated. Check tags input.', 'No Docker tag has been generated. Check tags input.']);
+    expect(resultWarnings(result)).toEqual([
+      'No Docker image version has been generated. Check tags input.',
+      'No Docker tag has been generated. Check tags input.',
+    ]);
     expect(resultWarnings(compute({ images: 'ghcr.io/o/app' }).result)).toEqual([]);
   });
 
   test('metadata mode: one row per rule with its line, then latest and the pin', () => {
-    const { result, applied } = compute({ images: 'ghcr.io/o/app', tags: 'type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=raw,value=latest' });
+    const { result, applied } = compute({
+      images: 'ghcr.io/o/app',
+      tags: 'type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=raw,value=latest',
+    });
     expect(applied).toBe(true);
     expect(explainRows(result.explain, { rulesApply: applied, version: result.version })).toEqual([
       ['type=semver,pattern={{version}},value=,match=,enable=true,priority=900 (line 2)', 'yes', '1.2.3-rc.1', ''],
       ['type=ref,event=branch,enable=true,priority=600 (line 1)', 'no', '', 'ref refs/tags/v1.2.3-rc.1 is not a branch'],
-      ['type=raw,value=latest,enable=true,priority=200 (line 3)', 'no', '', 'value latest dropped: prerelease v1.2.3-rc.1 never becomes latest'],
+      [
+        'type=raw,value=latest,enable=true,priority=200 (line 3)',
+        'no',
+        '',
+        'value latest dropped: prerelease v1.2.3-rc.1 never becomes latest',
+      ],
       ['latest', 'no', '', expect.stringContaining('prerelease v1.2.3-rc.1 never becomes latest')],
       ['pin (sha-{sha7})', 'yes', 'sha-0a1b2c3', 'not added to tags (set pin-in-tags: true); see the pin output'],
     ]);
@@ -367,13 +443,30 @@ describe('context: git', () => {
   }
 
   test('on a branch: symbolic-ref, SHA and commit date from git; event from the workflow', async () => {
-    const git = fakeGit({ 'rev-parse HEAD': SHA, 'branch --show-current': 'main', 'symbolic-ref HEAD': 'refs/heads/main', 'show -s --format=%cI HEAD': '2024-03-07T23:15:30+01:00' });
+    const git = fakeGit({
+      'rev-parse HEAD': SHA,
+      'branch --show-current': 'main',
+      'symbolic-ref HEAD': 'refs/heads/main',
+      'show -s --format=%cI HEAD': '2024-03-07T23:15:30+01:00',
+    });
     const ctx = await gitContext(git, 'workflow_dispatch', PAYLOAD);
-    expect(ctx).toEqual({ eventName: 'workflow_dispatch', ref: 'refs/heads/main', sha: SHA, payload: PAYLOAD, commitDate: new Date('2024-03-07T22:15:30Z') });
+    expect(ctx).toEqual({
+      eventName: 'workflow_dispatch',
+      ref: 'refs/heads/main',
+      sha: SHA,
+      payload: PAYLOAD,
+      commitDate: new Date('2024-03-07T22:15:30Z'),
+    });
   });
 
   test('detached at a tag', async () => {
-    const git = fakeGit({ 'rev-parse HEAD': SHA, 'branch --show-current': '', 'show -s --pretty=%D HEAD': 'HEAD, tag: v2.0.0', remote: 'origin', 'show -s --format=%cI HEAD': '2024-03-07T22:15:30Z' });
+    const git = fakeGit({
+      'rev-parse HEAD': SHA,
+      'branch --show-current': '',
+      'show -s --pretty=%D HEAD': 'HEAD, tag: v2.0.0',
+      remote: 'origin',
+      'show -s --format=%cI HEAD': '2024-03-07T22:15:30Z',
+    });
     expect((await gitContext(git, 'push', {})).ref).toBe('refs/tags/v2.0.0');
   });
 
@@ -385,7 +478,11 @@ describe('context: git', () => {
   });
 
   test('not a git checkout', async () => {
-    const git = fakeGit({ 'rev-parse HEAD': Object.assign(new Error('Command failed'), { stderr: 'fatal: not a git repository (or any of the parent directories): .git' }) });
+    const git = fakeGit({
+      'rev-parse HEAD': Object.assign(new Error('Command failed'), {
+        stderr: 'fatal: not a git repository (or any of the parent directories): .git',
+      }),
+    });
     const error = (await gitContext(git, 'push', {}).catch((e: unknown) => e)) as ActionError;
     expect(error.message).toBe('context: git could not read the checkout (git rev-parse HEAD failed)');
     expect(error.why).toContain('not a git repository');

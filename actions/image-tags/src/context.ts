@@ -42,7 +42,7 @@ export interface ContextOptions {
 export function commitDateFromPayload(payload: Payload, sha: string): Date | undefined {
   const commits = valueAt(payload, 'commits');
   if (Array.isArray(commits)) {
-    const found = commits.find(c => valueAt(c, 'id') === sha);
+    const found = commits.find((c) => valueAt(c, 'id') === sha);
     const ts = valueAt(found, 'timestamp');
     if (typeof ts === 'string' && ts !== '') return new Date(ts);
   }
@@ -77,7 +77,11 @@ export function buildContext(
 }
 
 /** Builds the context from GITHUB_* variables, as @actions/github's Context does. */
-export function contextFromEnv(env: Record<string, string | undefined>, payload: Payload | undefined, options: ContextOptions = {}): EventContext {
+export function contextFromEnv(
+  env: Record<string, string | undefined>,
+  payload: Payload | undefined,
+  options: ContextOptions = {},
+): EventContext {
   return buildContext({ eventName: env.GITHUB_EVENT_NAME ?? '', ref: env.GITHUB_REF ?? '', sha: env.GITHUB_SHA ?? '', payload }, options);
 }
 

@@ -19,7 +19,7 @@ export interface DirEntryLike {
 /** Lists a directory; rejects with code ENOENT/ENOTDIR when it does not exist. */
 export type ReaddirFn = (dir: string) => Promise<DirEntryLike[]>;
 
-export const nodeReaddir: ReaddirFn = dir => fsReaddir(dir, { withFileTypes: true });
+export const nodeReaddir: ReaddirFn = (dir) => fsReaddir(dir, { withFileTypes: true });
 
 export interface DiscoveredService {
   /** Service name after prefix stripping. */
@@ -39,7 +39,14 @@ async function list(readdir: ReaddirFn, dir: string): Promise<DirEntryLike[]> {
   }
 }
 
-async function walk(readdir: ReaddirFn, base: string, rel: string, segments: string[], dirsOnly: boolean, out: Array<{ rel: string; isDir: boolean }>): Promise<void> {
+async function walk(
+  readdir: ReaddirFn,
+  base: string,
+  rel: string,
+  segments: string[],
+  dirsOnly: boolean,
+  out: Array<{ rel: string; isDir: boolean }>,
+): Promise<void> {
   if (segments.length === 0) return;
   const [seg, ...rest] = segments as [string, ...string[]];
   const dir = path.join(base, rel);
@@ -57,7 +64,7 @@ async function walk(readdir: ReaddirFn, base: string, rel: string, segments: str
   }
   if (!/[*?[]/.test(seg)) {
     // literal segment: check it exists through the parent listing
-    const e = (await list(readdir, dir)).find(x => x.name === seg);
+    const e = (await list(readdir, dir)).find((x) => x.name === seg);
     if (!e) return;
     const next = path.posix.join(rel, seg);
     if (rest.length === 0) {
@@ -66,7 +73,7 @@ async function walk(readdir: ReaddirFn, base: string, rel: string, segments: str
     return;
   }
   const re = globToRegExp(seg, { braces: false });
-  const entries = (await list(readdir, dir)).filter(e => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
+  const entries = (await list(readdir, dir)).filter((e) => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const next = path.posix.join(rel, e.name);
@@ -86,7 +93,7 @@ export async function expandGlob(pattern: string, cwd: string, readdir: ReaddirF
   const out: Array<{ rel: string; isDir: boolean }> = [];
   await walk(readdir, base, '', segments, dirsOnly, out);
   const seen = new Set<string>();
-  return out.map(o => (absolute ? `/${o.rel}` : o.rel)).filter(r => (seen.has(r) ? false : (seen.add(r), true)));
+  return out.map((o) => (absolute ? `/${o.rel}` : o.rel)).filter((r) => (seen.has(r) ? false : (seen.add(r), true)));
 }
 
 /**
@@ -100,7 +107,7 @@ export async function discoverServices(
   const inputName = options.inputName ?? 'services-from';
   const found: DiscoveredService[] = [];
   const names = new Set<string>();
-  for (const pattern of patterns.map(p => p.trim()).filter(p => p !== '')) {
+  for (const pattern of patterns.map((p) => p.trim()).filter((p) => p !== '')) {
     const matches = await expandGlob(pattern, options.cwd, options.readdir ?? nodeReaddir);
     if (matches.length === 0) {
       throw new TagInputError(

@@ -120,7 +120,13 @@ export function parseShortShaLength(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_SHORT_SHA_LENGTH;
   const n = Number(value);
   if (isNaN(n) || !Number.isInteger(n) || n < 1) {
-    throw new TagInputError('DOCKER_METADATA_SHORT_SHA_LENGTH', undefined, 'not a valid number', 'a positive integer such as 7 or 12', value);
+    throw new TagInputError(
+      'DOCKER_METADATA_SHORT_SHA_LENGTH',
+      undefined,
+      'not a valid number',
+      'a positive integer such as 7 or 12',
+      value,
+    );
   }
   return n;
 }
@@ -136,7 +142,18 @@ export function outputEnvEnabled(env: MetadataEnv): boolean {
 }
 
 /** The outputs metadata-action also exports as DOCKER_METADATA_OUTPUT_* environment variables. */
-export const METADATA_OUTPUTS = ['version', 'tags', 'tag-names', 'labels', 'annotations', 'json', 'bake-file-tags', 'bake-file-labels', 'bake-file-annotations', 'bake-file'] as const;
+export const METADATA_OUTPUTS = [
+  'version',
+  'tags',
+  'tag-names',
+  'labels',
+  'annotations',
+  'json',
+  'bake-file-tags',
+  'bake-file-labels',
+  'bake-file-annotations',
+  'bake-file',
+] as const;
 
 export function metadataEnvName(output: string): string {
   return `DOCKER_METADATA_OUTPUT_${output.replace(/\W/g, '_').toUpperCase()}`;
@@ -173,11 +190,19 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
   const bakeTarget = inputs.bakeTarget?.trim() || DEFAULT_BAKE_TARGET;
   const warnings: string[] = [];
 
-  const rawServices = (inputs.services ?? []).map(s => s.trim()).filter(s => s !== '');
+  const rawServices = (inputs.services ?? []).map((s) => s.trim()).filter((s) => s !== '');
   const seed = rawServices.length > 0;
   const tagInput = (inputs.tag ?? '').trim();
   if (seed && normalizeList(inputs.images).length > 0) {
-    throw new TagInputError('images', undefined, 'images cannot be combined with services/services-from', 'either images (metadata-action mode) or services (seed naming: {registry}/{kind}{name}), not both', normalizeList(inputs.images).map(e => e.value).join(', '));
+    throw new TagInputError(
+      'images',
+      undefined,
+      'images cannot be combined with services/services-from',
+      'either images (metadata-action mode) or services (seed naming: {registry}/{kind}{name}), not both',
+      normalizeList(inputs.images)
+        .map((e) => e.value)
+        .join(', '),
+    );
   }
   if (!seed && (tagInput || (inputs.registry ?? '').trim())) {
     warnings.push('tag and registry are only used with services or services-from; they were ignored');
@@ -233,31 +258,31 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
       seen.add(name);
       const image = repositoryFor(registry, kind, name);
       explainServices.push({ input: raw, name, image });
-      services.push({ service: name, image, tags: names.map(t => `${image}:${t}`), pin: pinTag ? `${image}:${pinTag}` : '' });
+      services.push({ service: name, image, tags: names.map((t) => `${image}:${t}`), pin: pinTag ? `${image}:${pinTag}` : '' });
     }
-    tags = services.flatMap(s => s.tags);
+    tags = services.flatMap((s) => s.tags);
     version = tagInput || meta.version.main || '';
-    imageNames = services.map(s => s.image);
+    imageNames = services.map((s) => s.image);
   } else {
     const addPin = !!inputs.pinInTags && pinTag !== '';
     names = tagNames(meta);
     if (addPin && names.length > 0) names = dedupe([...names, pinTag]);
     else if (addPin) names = [pinTag];
     imageNames = meta.imageNames;
-    services = imageNames.map(image => ({
+    services = imageNames.map((image) => ({
       service: lastComponent(image),
       image,
-      tags: names.map(t => `${image}:${t}`),
+      tags: names.map((t) => `${image}:${t}`),
       pin: pinTag ? `${image}:${pinTag}` : '',
     }));
-    tags = addPin ? (imageNames.length > 0 ? services.flatMap(s => s.tags) : names) : metaTags(meta);
+    tags = addPin ? (imageNames.length > 0 ? services.flatMap((s) => s.tags) : names) : metaTags(meta);
     version = meta.version.main || '';
   }
 
-  const pinRefs = services.length > 0 ? services.map(s => s.pin).filter(p => p !== '') : pinTag ? [pinTag] : [];
+  const pinRefs = services.length > 0 ? services.map((s) => s.pin).filter((p) => p !== '') : pinTag ? [pinTag] : [];
   const labels = meta.labels;
   const annotations = leveledAnnotations(meta.annotations, levels);
-  const matrix = { include: services.map(s => ({ service: s.service, image: s.image, tags: s.tags.join('\n'), pin: s.pin })) };
+  const matrix = { include: services.map((s) => ({ service: s.service, image: s.image, tags: s.tags.join('\n'), pin: s.pin })) };
   const labelsObj = labelsObject(labels);
   const json: Record<string, unknown> = {
     tags,
@@ -275,9 +300,21 @@ export function computeImageTags(inputs: ImageTagsInputs, ctx: EventContext, opt
   const args = { DOCKER_META_IMAGES: imageNames.join(','), DOCKER_META_VERSION: metaVersion };
   const bakeFiles: BakeFile[] = [
     { output: 'bake-file-tags', fileName: 'docker-metadata-action-bake-tags.json', content: bakeContent(bakeTarget, { tags, args }) },
-    { output: 'bake-file-labels', fileName: 'docker-metadata-action-bake-labels.json', content: bakeContent(bakeTarget, { labels: labelsObj }) },
-    { output: 'bake-file-annotations', fileName: 'docker-metadata-action-bake-annotations.json', content: bakeContent(bakeTarget, { annotations: leveledAnnotations(meta.annotations, levels) }) },
-    { output: 'bake-file', fileName: 'docker-metadata-action-bake.json', content: bakeContent(bakeTarget, { tags, labels: labelsObj, args }) },
+    {
+      output: 'bake-file-labels',
+      fileName: 'docker-metadata-action-bake-labels.json',
+      content: bakeContent(bakeTarget, { labels: labelsObj }),
+    },
+    {
+      output: 'bake-file-annotations',
+      fileName: 'docker-metadata-action-bake-annotations.json',
+      content: bakeContent(bakeTarget, { annotations: leveledAnnotations(meta.annotations, levels) }),
+    },
+    {
+      output: 'bake-file',
+      fileName: 'docker-metadata-action-bake.json',
+      content: bakeContent(bakeTarget, { tags, labels: labelsObj, args }),
+    },
   ];
   const pinOutput = pinRefs.length === 1 ? pinRefs[0]! : pinRefs.length === 0 ? pinTag : pinRefs.join(sepTags);
   const outputs: Record<string, string> = {
@@ -327,7 +364,11 @@ export function formatExplain(report: ExplainReport): string[] {
     else lines.push(`✗ ${r.rule}${where}: ${r.reason ?? 'produced nothing'}`);
   }
   lines.push(`latest: ${report.latest.emitted ? 'yes' : 'no'} — ${report.latest.reason}`);
-  lines.push(report.pin.tag ? `pin: ${report.pin.tag} (template ${report.pin.template})${report.pin.inTags ? ', added to tags' : ''}` : `pin: none (template ${report.pin.template})`);
+  lines.push(
+    report.pin.tag
+      ? `pin: ${report.pin.tag} (template ${report.pin.template})${report.pin.inTags ? ', added to tags' : ''}`
+      : `pin: none (template ${report.pin.template})`,
+  );
   for (const s of report.services) lines.push(`service ${s.input}${s.input !== s.name ? ` → ${s.name}` : ''}: ${s.image}`);
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   return lines;

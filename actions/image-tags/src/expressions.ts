@@ -8,7 +8,16 @@ import { inputError, type Origin } from './errors.js';
 import { parseTemplate, TemplateError, type Template } from './template.js';
 
 /** Global expressions usable in value=, prefix=, suffix=, enable= and in labels/annotations. */
-export const GLOBAL_EXPRESSIONS = ['branch', 'tag', 'sha', 'base_ref', 'is_default_branch', 'is_not_default_branch', 'date', 'commit_date'] as const;
+export const GLOBAL_EXPRESSIONS = [
+  'branch',
+  'tag',
+  'sha',
+  'base_ref',
+  'is_default_branch',
+  'is_not_default_branch',
+  'date',
+  'commit_date',
+] as const;
 /** Expressions of a type=semver pattern (the fields of a parsed SemVer). */
 export const SEMVER_EXPRESSIONS = ['raw', 'version', 'major', 'minor', 'patch', 'prerelease', 'build'] as const;
 /** Expressions of a type=pep440 pattern. */
@@ -19,7 +28,7 @@ export const SCHEDULE_EXPRESSIONS = ['date', 'commit_date'] as const;
 const DATE_HELPERS = new Set(['date', 'commit_date']);
 
 function list(names: readonly string[]): string {
-  return names.map(n => `{{${n}}}`).join(', ');
+  return names.map((n) => `{{${n}}}`).join(', ');
 }
 
 /**
@@ -44,14 +53,23 @@ export function checkTemplate(source: string, allowed: readonly string[], origin
     }
     if (DATE_HELPERS.has(name)) {
       const fmt = node.params[0];
-      if (node.params.length > 1) throw inputError(origin, `{{${name}}} takes one format in ${attribute}`, `{{${name} 'YYYYMMDD'}} or {{${name} 'YYYYMMDD' tz='Asia/Tokyo'}}`);
+      if (node.params.length > 1)
+        throw inputError(
+          origin,
+          `{{${name}}} takes one format in ${attribute}`,
+          `{{${name} 'YYYYMMDD'}} or {{${name} 'YYYYMMDD' tz='Asia/Tokyo'}}`,
+        );
       if (fmt && fmt.kind !== 'string' && fmt.kind !== 'path') {
         throw inputError(origin, `the format of {{${name}}} must be a quoted string in ${attribute}`, `{{${name} 'YYYYMMDD'}}`);
       }
       for (const [key, value] of Object.entries(node.hash)) {
         if (key !== 'tz') throw inputError(origin, `unknown attribute ${key}= in {{${name}}} (${attribute})`, `only tz='<IANA time zone>'`);
         if (value.kind === 'string' && !datefmt().isValidTimeZone(value.value)) {
-          throw inputError(origin, `unknown time zone "${value.value}" in {{${name}}} (${attribute})`, `an IANA time zone such as UTC, Europe/Paris or Asia/Tokyo`);
+          throw inputError(
+            origin,
+            `unknown time zone "${value.value}" in {{${name}}} (${attribute})`,
+            `an IANA time zone such as UTC, Europe/Paris or Asia/Tokyo`,
+          );
         }
       }
     }

@@ -25,7 +25,10 @@ export function parseFlavor(list: ListInput | undefined, inputName = 'flavor'): 
     let onlatestfor = '';
     for (const field of fields) {
       // metadata-action splits on every '=' and keeps the second part
-      const parts = field.toString().split('=').map(item => item.trim());
+      const parts = field
+        .toString()
+        .split('=')
+        .map((item) => item.trim());
       if (parts.length === 1) {
         throw inputError(origin, `"${parts[0]}" is not a key=value entry`, EXPECTED);
       }

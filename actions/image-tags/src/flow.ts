@@ -112,13 +112,17 @@ async function repositoryFacts(config: ImageTagsConfig, deps: FlowDeps, ctx: Eve
   if (values.githubToken === '') {
     return {
       source: 'event payload (github-token is empty)',
-      warnings: ["github-token is empty: the OCI labels and annotations use the event payload's repository (description, license, URL), not the GitHub API."],
+      warnings: [
+        "github-token is empty: the OCI labels and annotations use the event payload's repository (description, license, URL), not the GitHub API.",
+      ],
     };
   }
   if (github.owner === '' || github.repo === '') {
     return {
       source: 'event payload (GITHUB_REPOSITORY is not set)',
-      warnings: ["GITHUB_REPOSITORY is not set, so the repository cannot be read from the GitHub API: the labels use the event payload's repository."],
+      warnings: [
+        "GITHUB_REPOSITORY is not set, so the repository cannot be read from the GitHub API: the labels use the event payload's repository.",
+      ],
     };
   }
   const wantDate = ctx.commitDate === undefined && usesCommitDate(values.tags, values.flavor, values.labels, values.annotations);
@@ -133,11 +137,14 @@ async function repositoryFacts(config: ImageTagsConfig, deps: FlowDeps, ctx: Eve
     if (!(error instanceof ActionError)) throw error;
     facts = { problem: error.message };
   }
-  if (facts.commitDateProblem) deps.log.debug(`No commit date from the GitHub API (${facts.commitDateProblem}); {{commit_date}} uses the current time.`);
+  if (facts.commitDateProblem)
+    deps.log.debug(`No commit date from the GitHub API (${facts.commitDateProblem}); {{commit_date}} uses the current time.`);
   if (facts.repo) return { source: `GitHub API (${github.repository})`, warnings: [], repo: facts.repo, commitDate: facts.commitDate };
   return {
     source: `event payload (the GitHub API did not answer: ${facts.problem})`,
-    warnings: [`Could not read ${github.repository} from the GitHub API at ${github.apiUrl} (${facts.problem}); the OCI labels and annotations use the event payload's repository instead.`],
+    warnings: [
+      `Could not read ${github.repository} from the GitHub API at ${github.apiUrl} (${facts.problem}); the OCI labels and annotations use the event payload's repository instead.`,
+    ],
     commitDate: facts.commitDate,
   };
 }
@@ -158,7 +165,12 @@ export function resultGroups(all: Record<string, string>): LogGroup[] {
 export function contextGroup(ctx: EventContext): LogGroup {
   return {
     title: 'Context info',
-    lines: [`eventName: ${ctx.eventName}`, `sha: ${ctx.sha}`, `ref: ${ctx.ref}`, `commitDate: ${ctx.commitDate?.toISOString() ?? '(none, the current time is used)'}`],
+    lines: [
+      `eventName: ${ctx.eventName}`,
+      `sha: ${ctx.sha}`,
+      `ref: ${ctx.ref}`,
+      `commitDate: ${ctx.commitDate?.toISOString() ?? '(none, the current time is used)'}`,
+    ],
   };
 }
 
@@ -169,14 +181,20 @@ export async function runImageTags(config: ImageTagsConfig, deps: FlowDeps): Pro
   // 1. context
   const ctx = await eventContext(config, deps);
   await log.group(contextGroup(ctx));
-  const defaults = releaseDefaults(ctx.ref, ctx.sha, { tagPrefix: values.tagPrefix, environments: config.environments, branches: config.branches });
+  const defaults = releaseDefaults(ctx.ref, ctx.sha, {
+    tagPrefix: values.tagPrefix,
+    environments: config.environments,
+    branches: config.branches,
+  });
   if (defaults.note) log.debug(defaults.note);
 
   // 2. plan: every input is checked here, with the payload's repository, before the API is asked.
   const discovered =
     values.servicesFrom.length === 0
       ? []
-      : await (await import('./discover.js')).discoverServices(values.servicesFrom, { cwd: github.workspace, stripPrefix: kind.stripPrefix, readdir: deps.readdir });
+      : await (
+          await import('./discover.js')
+        ).discoverServices(values.servicesFrom, { cwd: github.workspace, stripPrefix: kind.stripPrefix, readdir: deps.readdir });
   for (const d of discovered) log.debug(`services-from ${d.pattern}: ${d.path} → ${d.name}`);
   await loadOptionalModules([
     ...optionalModulesFor(values, ctx.ref, defaults.release),
@@ -184,7 +202,14 @@ export async function runImageTags(config: ImageTagsConfig, deps: FlowDeps): Pro
   ]);
   // The engine removes the kind's prefix (once) itself, so it gets the names as found on disk.
   const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-  const engineIn = await withOptionalModules(() => engineInputs(values, config.separators, discovered.map((d) => basename(d.path)), defaults.tag));
+  const engineIn = await withOptionalModules(() =>
+    engineInputs(
+      values,
+      config.separators,
+      discovered.map((d) => basename(d.path)),
+      defaults.tag,
+    ),
+  );
   const options: ImageTagsOptions = {
     now: deps.now(),
     releaseInfo: defaults.release,

@@ -25,7 +25,8 @@ export function nodeGit(cwd: string): GitRunner {
       result = await getExecOutput('git', args, { cwd, env: inheritedEnvironment(), silent: true, ignoreReturnCode: true });
     } catch (error) {
       // @actions/io's which() words a missing program this way.
-      if (/^Unable to locate executable file/.test((error as Error).message)) throw Object.assign(new Error('git was not found on PATH'), { code: 'ENOENT', cause: error });
+      if (/^Unable to locate executable file/.test((error as Error).message))
+        throw Object.assign(new Error('git was not found on PATH'), { code: 'ENOENT', cause: error });
       throw error;
     }
     if (result.exitCode !== 0) throw Object.assign(new Error(`git exited with code ${result.exitCode}`), { stderr: result.stderr.trim() });
@@ -95,9 +96,15 @@ export async function gitContext(run: GitRunner, eventName: string, payload: Pay
     const remotes = (await git(run, ['remote'])).split(/\s+/).filter((r) => r !== '');
     const found = refFromDecorations(decorations, remotes.length > 0 ? remotes : ['origin']);
     if (found === undefined) {
-      throw new ActionError(`context: git found no branch, tag or pull-request ref on the checked-out commit ${sha.slice(0, 7)} (detached HEAD, decorations "${decorations}")`, {
-        check: ['Check out a branch or a tag rather than a bare SHA (actions/checkout with ref: <branch or tag>)', 'or use context: workflow (the default)'],
-      });
+      throw new ActionError(
+        `context: git found no branch, tag or pull-request ref on the checked-out commit ${sha.slice(0, 7)} (detached HEAD, decorations "${decorations}")`,
+        {
+          check: [
+            'Check out a branch or a tag rather than a bare SHA (actions/checkout with ref: <branch or tag>)',
+            'or use context: workflow (the default)',
+          ],
+        },
+      );
     }
     ref = found;
   }

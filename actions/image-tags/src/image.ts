@@ -59,7 +59,10 @@ export function parseImages(list: ListInput | undefined, inputName = 'images'): 
     const names: string[] = [];
     let newformat = false;
     for (const field of fields) {
-      const parts = field.toString().split('=').map(item => item.trim());
+      const parts = field
+        .toString()
+        .split('=')
+        .map((item) => item.trim());
       if (parts.length === 1) names.push(parts[0]!);
       else {
         newformat = true;
@@ -68,7 +71,7 @@ export function parseImages(list: ListInput | undefined, inputName = 'images'): 
     }
     if (!newformat) {
       const origin = { input: inputName, line: entry.line, text: entry.value };
-      return names.filter(n => n !== '').map(name => (checkName(name, origin), { name, enable: true }));
+      return names.filter((n) => n !== '').map((name) => (checkName(name, origin), { name, enable: true }));
     }
   }
   const images: Image[] = [];
@@ -77,7 +80,10 @@ export function parseImages(list: ListInput | undefined, inputName = 'images'): 
     const image: Image = { name: '', enable: true };
     let named = false;
     for (const field of parseFields(entry, inputName, EXPECTED_IMAGE)) {
-      const parts = field.toString().split('=').map(item => item.trim());
+      const parts = field
+        .toString()
+        .split('=')
+        .map((item) => item.trim());
       if (parts.length === 1) {
         if (parts[0] === '') continue;
         if (named) throw inputError(origin, 'the image name is given twice', EXPECTED_IMAGE);
@@ -93,7 +99,8 @@ export function parseImages(list: ListInput | undefined, inputName = 'images'): 
             named = true;
             break;
           case 'enable':
-            if (value !== 'true' && value !== 'false') throw inputError(origin, `enable=${value} is not a boolean`, 'enable=true or enable=false');
+            if (value !== 'true' && value !== 'false')
+              throw inputError(origin, `enable=${value} is not a boolean`, 'enable=true or enable=false');
             image.enable = value === 'true';
             break;
           default:
@@ -110,5 +117,5 @@ export function parseImages(list: ListInput | undefined, inputName = 'images'): 
 
 /** Enabled image names, lowercased (metadata-action's getImageNames). */
 export function enabledImageNames(images: Image[]): string[] {
-  return images.filter(i => i.enable).map(i => i.name.toLowerCase());
+  return images.filter((i) => i.enable).map((i) => i.name.toLowerCase());
 }

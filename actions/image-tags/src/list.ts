@@ -25,7 +25,9 @@ export type ListInput = ReadonlyArray<string | ListEntry>;
 
 export function normalizeList(list: ListInput | undefined): ListEntry[] {
   if (!list) return [];
-  return list.map((item, index) => (typeof item === 'string' ? { value: item, line: index + 1 } : { value: item.value, line: item.line ?? index + 1 }));
+  return list.map((item, index) =>
+    typeof item === 'string' ? { value: item, line: index + 1 } : { value: item.value, line: item.line ?? index + 1 },
+  );
 }
 
 function csvQuote(field: string): string {

@@ -23,10 +23,16 @@ async function main(): Promise<void> {
     now: () => new Date(),
     writeBakeFiles,
     // core.group per group: see flow.ts's header for why not one write for all.
-    log: { debug: core.debug, isDebug: core.isDebug, group: ({ title, lines }) => core.group(title, async () => core.info(lines.join('\n'))) },
+    log: {
+      debug: core.debug,
+      isDebug: core.isDebug,
+      group: ({ title, lines }) => core.group(title, async () => core.info(lines.join('\n'))),
+    },
   };
   const { result, outputs: values, exportEnv, warnings, summary } = await runImageTags(config, deps);
-  writeOutputs(outputs, Object.fromEntries(outputs.map((name) => [name, values[name] ?? ''])) as Record<(typeof outputs)[number], string>, { json: result.json });
+  writeOutputs(outputs, Object.fromEntries(outputs.map((name) => [name, values[name] ?? ''])) as Record<(typeof outputs)[number], string>, {
+    json: result.json,
+  });
   for (const [name, value] of Object.entries(exportEnv)) core.exportVariable(name, value);
   for (const warning of warnings) core.warning(warning);
   writeSummary(summary);

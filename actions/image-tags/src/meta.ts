@@ -15,7 +15,15 @@ import { enabledImageNames, parseImages, type Image } from './image.js';
 import { normalizeList, type ListInput } from './list.js';
 import { datefmt, isDateFormatError, pep440 as loadedPep440, semver as loadedSemver } from './optional.js';
 import { parseTagRules, ruleToString, type TagRule } from './tag.js';
-import { isRawStatement, parseTemplate, render, renderTemplate, TemplateError, type HelperOptions, type TemplateContext } from './template.js';
+import {
+  isRawStatement,
+  parseTemplate,
+  render,
+  renderTemplate,
+  TemplateError,
+  type HelperOptions,
+  type TemplateContext,
+} from './template.js';
 
 export const DEFAULT_SHORT_SHA_LENGTH = 7;
 
@@ -203,7 +211,13 @@ class Engine {
         const branch = ctx.ref.replace(/^refs\/heads\//g, '');
         if (branch.length === 0) return 'false';
         if (valueAt(ctx.payload, 'repository', 'default_branch') == branch) return 'true';
-        if (/create/.test(ctx.eventName) || /discussion/.test(ctx.eventName) || /issues/.test(ctx.eventName) || /schedule/.test(ctx.eventName)) return 'true';
+        if (
+          /create/.test(ctx.eventName) ||
+          /discussion/.test(ctx.eventName) ||
+          /issues/.test(ctx.eventName) ||
+          /schedule/.test(ctx.eventName)
+        )
+          return 'true';
         return 'false';
       },
       is_not_default_branch: () => ((g.is_default_branch as () => string)() === 'false' ? 'true' : 'false'),
@@ -218,7 +232,11 @@ class Engine {
       return renderTemplate(value, this.globals());
     } catch (error) {
       if (error instanceof TemplateError || isDateFormatError(error)) {
-        throw inputError(origin, `${attribute} "${value}" cannot be evaluated (${error.message})`, `a value using ${GLOBAL_EXPRESSIONS.map(n => `{{${n}}}`).join(', ')}`);
+        throw inputError(
+          origin,
+          `${attribute} "${value}" cannot be evaluated (${error.message})`,
+          `a value using ${GLOBAL_EXPRESSIONS.map((n) => `{{${n}}}`).join(', ')}`,
+        );
       }
       throw error;
     }
@@ -227,9 +245,11 @@ class Engine {
   private setValue(val: string, rule: TagRule): string {
     const a = rule.attrs;
     if (Object.prototype.hasOwnProperty.call(a, 'prefix')) val = `${this.exp(a['prefix']!, rule.origin, 'prefix')}${val}`;
-    else if (this.flavor.prefix.length > 0) val = `${this.exp(this.flavor.prefix, { input: 'flavor', text: `prefix=${this.flavor.prefix}` }, 'prefix')}${val}`;
+    else if (this.flavor.prefix.length > 0)
+      val = `${this.exp(this.flavor.prefix, { input: 'flavor', text: `prefix=${this.flavor.prefix}` }, 'prefix')}${val}`;
     if (Object.prototype.hasOwnProperty.call(a, 'suffix')) val = `${val}${this.exp(a['suffix']!, rule.origin, 'suffix')}`;
-    else if (this.flavor.suffix.length > 0) val = `${val}${this.exp(this.flavor.suffix, { input: 'flavor', text: `suffix=${this.flavor.suffix}` }, 'suffix')}`;
+    else if (this.flavor.suffix.length > 0)
+      val = `${val}${this.exp(this.flavor.suffix, { input: 'flavor', text: `suffix=${this.flavor.suffix}` }, 'suffix')}`;
     return val;
   }
 
@@ -248,15 +268,16 @@ class Engine {
     if (this.policy === 'stable-only') {
       const info = this.options.releaseInfo;
       if (info?.isPrerelease) return { latest: false, reason: `prerelease ${info.tag || info.version} never becomes latest` };
-      if (source !== undefined && isPrereleaseVersion(source)) return { latest: false, reason: `prerelease ${source} never becomes latest` };
+      if (source !== undefined && isPrereleaseVersion(source))
+        return { latest: false, reason: `prerelease ${source} never becomes latest` };
     }
     const known = this.options.knownVersions;
     if (known && known.length > 0 && source !== undefined) {
       const current = looseSemver(source);
       if (current) {
         const higher = known
-          .map(k => ({ k, v: looseSemver(k) }))
-          .filter(x => x.v && x.v.prerelease.length === 0 && loadedSemver().gt(x.v, current))
+          .map((k) => ({ k, v: looseSemver(k) }))
+          .filter((x) => x.v && x.v.prerelease.length === 0 && loadedSemver().gt(x.v, current))
           .sort((a, b) => loadedSemver().rcompare(a.v!, b.v!))[0];
         if (higher) return { latest: false, reason: `not the highest version (${higher.k} is higher than ${source}) so no latest` };
       }
@@ -269,9 +290,13 @@ class Engine {
     const commitDate = this.ctx.commitDate ?? this.options.now;
     let rendered: string;
     try {
-      rendered = render(parseTemplate(rule.attrs['pattern']!), { date: this.dateHelper(this.options.now), commit_date: this.dateHelper(commitDate) });
+      rendered = render(parseTemplate(rule.attrs['pattern']!), {
+        date: this.dateHelper(this.options.now),
+        commit_date: this.dateHelper(commitDate),
+      });
     } catch (error) {
-      if (error instanceof TemplateError || isDateFormatError(error)) throw inputError(rule.origin, `pattern cannot be evaluated (${error.message})`, "a pattern such as nightly or {{date 'YYYYMMDD'}}");
+      if (error instanceof TemplateError || isDateFormatError(error))
+        throw inputError(rule.origin, `pattern cannot be evaluated (${error.message})`, "a pattern such as nightly or {{date 'YYYYMMDD'}}");
       throw error;
     }
     const l = this.latestFor(false, undefined, 'type=schedule never produces latest with latest=auto');
@@ -296,8 +321,10 @@ class Engine {
 
   private majorOnly(pattern: string): boolean {
     try {
-      const names = parseTemplate(pattern).body.filter(n => n.type === 'mustache').map(n => (n.type === 'mustache' ? n.path[0] : ''));
-      return names.includes('major') && !names.some(n => n === 'minor' || n === 'patch' || n === 'version' || n === 'raw');
+      const names = parseTemplate(pattern)
+        .body.filter((n) => n.type === 'mustache')
+        .map((n) => (n.type === 'mustache' ? n.path[0] : ''));
+      return names.includes('major') && !names.some((n) => n === 'minor' || n === 'patch' || n === 'version' || n === 'raw');
     } catch {
       return false;
     }
@@ -336,7 +363,11 @@ class Engine {
       vraw = this.setValue(render(parseTemplate(pattern), hctx), rule);
       candidate = true;
     }
-    const l = this.latestFor(candidate, src.vraw, candidate ? 'type=semver on a release version' : `prerelease ${src.vraw} never becomes latest`);
+    const l = this.latestFor(
+      candidate,
+      src.vraw,
+      candidate ? 'type=semver on a release version' : `prerelease ${src.vraw} never becomes latest`,
+    );
     return { value: vraw, latest: l.latest, latestReason: l.reason, reason: note };
   }
 
@@ -354,7 +385,12 @@ class Engine {
     if (pver.is_prerelease || pver.is_postrelease || pver.is_devrelease) {
       const value = this.setValue(isRawStatement(pattern) ? vraw : pep440.clean(vraw)!, rule);
       const l = this.latestFor(false, vraw, `pre/post/dev release ${vraw} never becomes latest`);
-      return { value, latest: l.latest, latestReason: l.reason, reason: isRawStatement(pattern) ? undefined : `pre/post/dev release ${vraw}: only {{version}} is produced` };
+      return {
+        value,
+        latest: l.latest,
+        latestReason: l.reason,
+        reason: isRawStatement(pattern) ? undefined : `pre/post/dev release ${vraw}: only {{version}} is produced`,
+      };
     }
     const major = pep440.major(vraw);
     if (this.options.majorZero === 'skip' && Number(major) === 0 && this.majorOnly(pattern)) {
@@ -411,7 +447,11 @@ class Engine {
       default: {
         if (!/^refs\/pull\//.test(ref)) return { reason: `ref ${ref || '(none)'} is not a pull request` };
         const l = this.latestFor(false, undefined, 'type=ref,event=pr never produces latest with latest=auto');
-        return { value: this.setValue(ref.replace(/^refs\/pull\//g, '').replace(/\/merge$/g, ''), rule), latest: l.latest, latestReason: l.reason };
+        return {
+          value: this.setValue(ref.replace(/^refs\/pull\//g, '').replace(/\/merge$/g, ''), rule),
+          latest: l.latest,
+          latestReason: l.reason,
+        };
       }
     }
   }
@@ -484,7 +524,11 @@ class Engine {
       this.reports.push(report);
       const enabled = this.exp(rule.attrs['enable']!, rule.origin, 'enable');
       if (enabled !== 'true' && enabled !== 'false') {
-        throw inputError(rule.origin, `enable evaluated to "${enabled}"`, 'enable=true, enable=false or an expression giving one of them, e.g. enable={{is_default_branch}}');
+        throw inputError(
+          rule.origin,
+          `enable evaluated to "${enabled}"`,
+          'enable=true, enable=false or an expression giving one of them, e.g. enable={{is_default_branch}}',
+        );
       }
       if (enabled === 'false') {
         report.reason = rule.attrs['enable'] === 'false' ? 'enable=false' : `enable=${rule.attrs['enable']} evaluated to false`;
@@ -534,7 +578,10 @@ class Engine {
           continue;
         }
       }
-      if (!TAG_PATTERN.test(val)) this.warnings.push(`${report.rule}: "${val}" is not a valid Docker tag (it must start with a letter, digit or _ and have at most 128 characters)`);
+      if (!TAG_PATTERN.test(val))
+        this.warnings.push(
+          `${report.rule}: "${val}" is not a valid Docker tag (it must start with a letter, digit or _ and have at most 128 characters)`,
+        );
       report.fired = true;
       report.tags.push(val);
       report.latest = res.latest;
@@ -584,7 +631,7 @@ class Engine {
     return Array.from(
       new Map<string, string>(
         res
-          .map(label => label.split('='))
+          .map((label) => label.split('='))
           .filter(([, ...values]) => values.length > 0)
           .map(([key, ...values]) => [key!, values.join('=')] as [string, string]),
       ),
@@ -664,7 +711,7 @@ export function tagNames(meta: Pick<Meta, 'version' | 'flavor'>): string[] {
 export function metaTags(meta: Pick<Meta, 'version' | 'flavor' | 'imageNames'>, namesOnly = false): string[] {
   const names = tagNames(meta);
   if (namesOnly || meta.imageNames.length === 0) return names;
-  return meta.imageNames.flatMap(image => names.map(tag => `${image}:${tag}`));
+  return meta.imageNames.flatMap((image) => names.map((tag) => `${image}:${tag}`));
 }
 
 /** A repository fact as one label value: line breaks and other control characters become spaces. */
@@ -684,13 +731,13 @@ export function labelsObject(labels: string[]): Record<string, string> {
 
 /** Annotations prefixed by each level (`manifest:org.opencontainers...`). */
 export function leveledAnnotations(annotations: string[], levels: string[]): string[] {
-  return levels.flatMap(level => annotations.map(a => `${level}:${a}`));
+  return levels.flatMap((level) => annotations.map((a) => `${level}:${a}`));
 }
 
 /** Parses DOCKER_METADATA_ANNOTATIONS_LEVELS (default `manifest`). */
 export function annotationLevels(value: string | undefined): string[] {
   return (value || 'manifest')
     .split(',')
-    .map(l => l.trim())
-    .filter(l => l !== '');
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }

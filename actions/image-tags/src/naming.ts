@@ -24,7 +24,13 @@ export function resolveKind(kind: string | undefined, inputName = 'kind'): Kind 
   const k = (kind ?? '').trim() || 'ms';
   const template = KINDS[k] ?? k;
   if (!template.includes('{name}')) {
-    throw new TagInputError(inputName, undefined, `"${k}" is neither a known kind nor a template`, 'ms, cli, or a repository template containing {name} (e.g. svc-{name} or team/{name})', k);
+    throw new TagInputError(
+      inputName,
+      undefined,
+      `"${k}" is neither a known kind nor a template`,
+      'ms, cli, or a repository template containing {name} (e.g. svc-{name} or team/{name})',
+      k,
+    );
   }
   const before = template.slice(0, template.indexOf('{name}'));
   const stripPrefix = before.slice(before.lastIndexOf('/') + 1);
@@ -73,15 +79,24 @@ export function repositoryFor(registry: string, kind: Kind, name: string, inputN
     }
   }
   const repo = registry ? `${registry}/${path}` : path;
-  if (repo.length > 255) throw new TagInputError(inputName, undefined, `the repository "${repo}" is longer than 255 characters`, expected, name);
+  if (repo.length > 255)
+    throw new TagInputError(inputName, undefined, `the repository "${repo}" is longer than 255 characters`, expected, name);
   return repo;
 }
 
 /** Checks a tag against the OCI rule; the error suggests a sanitized tag. */
 export function checkTag(tag: string, inputName: string, what = 'tag'): string {
   if (!TAG_PATTERN.test(tag)) {
-    const s = sanitizeTag(tag).replace(/^[.-]+/, '').slice(0, 128);
-    throw new TagInputError(inputName, undefined, `${what} "${tag}" is not a valid image tag${s && s !== tag ? ` (try "${s}")` : ''}`, `a tag matching ${TAG_RULE}`, tag);
+    const s = sanitizeTag(tag)
+      .replace(/^[.-]+/, '')
+      .slice(0, 128);
+    throw new TagInputError(
+      inputName,
+      undefined,
+      `${what} "${tag}" is not a valid image tag${s && s !== tag ? ` (try "${s}")` : ''}`,
+      `a tag matching ${TAG_RULE}`,
+      tag,
+    );
   }
   return tag;
 }
@@ -100,13 +115,20 @@ export const PIN_VARIABLES: Array<keyof PinVars> = ['sha', 'sha7', 'version', 't
 /** Renders the pin template (`sha-{sha7}`, `{tag}-{sha7}`, ...). */
 export function renderPin(template: string, vars: PinVars, inputName = 'pin'): string {
   const t = template.trim() || DEFAULT_PIN_TEMPLATE;
-  const expected = `a tag template using ${PIN_VARIABLES.map(v => `{${v}}`).join(', ')}, e.g. sha-{sha7} or {tag}-{sha7}`;
+  const expected = `a tag template using ${PIN_VARIABLES.map((v) => `{${v}}`).join(', ')}, e.g. sha-{sha7} or {tag}-{sha7}`;
   const out = t.replace(/\{([^{}]*)\}/g, (_m, name: string) => {
     if (!(PIN_VARIABLES as string[]).includes(name)) {
       throw new TagInputError(inputName, undefined, `unknown variable {${name}}`, expected, t);
     }
     const value = vars[name as keyof PinVars];
-    if (!value) throw new TagInputError(inputName, undefined, `{${name}} is empty for this run`, `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the tag input or parse-version)`}`, t);
+    if (!value)
+      throw new TagInputError(
+        inputName,
+        undefined,
+        `{${name}} is empty for this run`,
+        `${expected}; {${name}} needs ${name === 'sha' || name === 'sha7' ? 'GITHUB_SHA' : `a ${name} (from the tag input or parse-version)`}`,
+        t,
+      );
     return value;
   });
   return checkTag(out, inputName, 'the pin tag');

@@ -43,7 +43,11 @@ function describe(error: unknown): string {
   return typeof status === 'number' && status !== 500 ? `HTTP ${status}: ${message}` : message;
 }
 
-export async function fetchRepoFacts(api: RepoApi, request: RepoFactsRequest, options: Partial<RetryOptions> & { timeoutMs?: number } = {}): Promise<RepoFacts> {
+export async function fetchRepoFacts(
+  api: RepoApi,
+  request: RepoFactsRequest,
+  options: Partial<RetryOptions> & { timeoutMs?: number } = {},
+): Promise<RepoFacts> {
   const { timeoutMs = API_LIMITS.timeoutMs, ...retryOptions } = options;
   const now = retryOptions.now ?? Date.now;
   const maxElapsedMs = retryOptions.maxElapsedMs ?? API_LIMITS.maxElapsedMs;

@@ -69,7 +69,11 @@ function compileRegex(source: string, origin: Origin, attribute: string): RegExp
   try {
     return slashed ? new RegExp(slashed[1]!, slashed[2]) : new RegExp(source);
   } catch (error) {
-    throw inputError(origin, `${attribute} "${source}" is not a valid regular expression (${(error as Error).message})`, 'a JavaScript regular expression, optionally as /pattern/flags');
+    throw inputError(
+      origin,
+      `${attribute} "${source}" is not a valid regular expression (${(error as Error).message})`,
+      'a JavaScript regular expression, optionally as /pattern/flags',
+    );
   }
 }
 
@@ -88,7 +92,7 @@ export function parseTagRule(text: string, line?: number, inputName = 'tags'): T
     const parts = field
       .toString()
       .split(/(?<=^[^=]+?)=/)
-      .map(item => item.trim());
+      .map((item) => item.trim());
     if (parts.length === 1) {
       attrs['value'] = parts[0]!;
       if (parts[0] !== '') bare = parts[0];
@@ -112,7 +116,11 @@ export function parseTagRule(text: string, line?: number, inputName = 'tags'): T
   for (const key of Object.keys(attrs)) {
     if (key === 'value' && !allowed.includes('value')) {
       if (bare !== undefined || attrs['value'] !== '') {
-        throw inputError(origin, `type=${t} takes no value${bare !== undefined ? ` (found "${bare}")` : ''}`, `attributes of type=${t}: ${allowed.join(', ')}`);
+        throw inputError(
+          origin,
+          `type=${t} takes no value${bare !== undefined ? ` (found "${bare}")` : ''}`,
+          `attributes of type=${t}: ${allowed.join(', ')}`,
+        );
       }
       delete attrs['value'];
       continue;
@@ -130,7 +138,11 @@ export function parseTagRule(text: string, line?: number, inputName = 'tags'): T
     case 'semver':
     case 'pep440': {
       if (!has(attrs, 'pattern')) {
-        throw inputError(origin, `type=${t} needs a pattern attribute`, `pattern=<template>, e.g. pattern={{version}} or pattern={{major}}.{{minor}}`);
+        throw inputError(
+          origin,
+          `type=${t} needs a pattern attribute`,
+          `pattern=<template>, e.g. pattern={{version}} or pattern={{major}}.{{minor}}`,
+        );
       }
       if (attrs['pattern']!.trim() === '') {
         throw inputError(origin, `type=${t} has an empty pattern`, `pattern=<template>, e.g. pattern={{version}}`);
@@ -141,7 +153,11 @@ export function parseTagRule(text: string, line?: number, inputName = 'tags'): T
       if (attrs['match'] !== '') {
         const re = compileRegex(attrs['match']!, origin, 'match');
         if (captureGroups(re) < 1) {
-          throw inputError(origin, `match "${attrs['match']}" has no capture group`, 'a regular expression whose first group is the version, e.g. match=v(\\d.\\d.\\d)$');
+          throw inputError(
+            origin,
+            `match "${attrs['match']}" has no capture group`,
+            'a regular expression whose first group is the version, e.g. match=v(\\d.\\d.\\d)$',
+          );
         }
       }
       break;
@@ -192,7 +208,11 @@ export function parseTagRule(text: string, line?: number, inputName = 'tags'): T
   if (!has(attrs, 'enable')) attrs['enable'] = 'true';
   if (!has(attrs, 'priority')) attrs['priority'] = DEFAULT_PRIORITIES[t];
   if (attrs['priority']!.trim() === '' || isNaN(Number(attrs['priority']))) {
-    throw inputError(origin, `priority=${attrs['priority']} is not a number`, 'priority=<number>, higher first (defaults: schedule 1000, semver/pep440 900, match 800, edge 700, ref 600, channel 500, raw 200, sha 100)');
+    throw inputError(
+      origin,
+      `priority=${attrs['priority']} is not a number`,
+      'priority=<number>, higher first (defaults: schedule 1000, semver/pep440 900, match 800, edge 700, ref 600, channel 500, raw 200, sha 100)',
+    );
   }
   // global expressions
   for (const key of ['enable', 'prefix', 'suffix', ...(TYPE_ATTRS[t].includes('value') ? ['value'] : [])]) {
@@ -209,7 +229,10 @@ export function parseTagRules(list: ListInput | undefined, inputName = 'tags'): 
   const entries = normalizeList(list);
   const rules =
     entries.length === 0
-      ? DEFAULT_TAGS.map(text => ({ ...parseTagRule(text, undefined, inputName), origin: { input: inputName, text: `${text} (default)` } }))
-      : entries.map(e => parseTagRule(e.value, e.line, inputName));
+      ? DEFAULT_TAGS.map((text) => ({
+          ...parseTagRule(text, undefined, inputName),
+          origin: { input: inputName, text: `${text} (default)` },
+        }))
+      : entries.map((e) => parseTagRule(e.value, e.line, inputName));
   return rules.sort((a, b) => Number(b.attrs['priority']) - Number(a.attrs['priority']));
 }

@@ -158,7 +158,11 @@ export function parseTemplate(source: string): Template {
       default:
         // BlockStatement, PartialStatement, PartialBlockStatement, Decorator, DecoratorBlock.
         throw new TemplateError(
-          `block helpers and partials ({{${sourceOf(source, statement).replace(/^\{\{|\}\}$/g, '').split('}}')[0]}}}) are not supported; only simple expressions such as {{branch}} or {{date 'YYYYMMDD'}} are`,
+          `block helpers and partials ({{${
+            sourceOf(source, statement)
+              .replace(/^\{\{|\}\}$/g, '')
+              .split('}}')[0]
+          }}}) are not supported; only simple expressions such as {{branch}} or {{date 'YYYYMMDD'}} are`,
         );
     }
   }

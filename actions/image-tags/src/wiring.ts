@@ -95,9 +95,20 @@ export interface ReleaseDefaults {
  * version still gives its name as the version, and a ref with no version at all is not an error
  * here (metadata-action works on any ref).
  */
-export function releaseDefaults(ref: string, sha: string, rules: { tagPrefix: string; environments: EnvironmentRules; branches: BranchRule[] }): ReleaseDefaults {
+export function releaseDefaults(
+  ref: string,
+  sha: string,
+  rules: { tagPrefix: string; environments: EnvironmentRules; branches: BranchRule[] },
+): ReleaseDefaults {
   try {
-    const release = resolveRelease({ ref, sha, tagPrefix: rules.tagPrefix, rules: rules.environments, branchRules: rules.branches, strict: false });
+    const release = resolveRelease({
+      ref,
+      sha,
+      tagPrefix: rules.tagPrefix,
+      rules: rules.environments,
+      branchRules: rules.branches,
+      strict: false,
+    });
     return { release, tag: releaseTagOf(classifyRef(ref)) };
   } catch (error) {
     return { tag: '', note: `no release info for ref "${ref}": ${errorMessage(error).split('\n')[0]}` };
@@ -135,10 +146,16 @@ export function optionalModulesFor(
   release?: Pick<ReleaseInfo, 'isPrerelease'>,
 ): OptionalModule[] {
   const modules: OptionalModule[] = [];
-  if ([values.images, values.tags, values.flavor, values.labels, values.annotations].some((raw) => /["\r]/.test(raw))) modules.push('csv-parse');
+  if ([values.images, values.tags, values.flavor, values.labels, values.annotations].some((raw) => /["\r]/.test(raw)))
+    modules.push('csv-parse');
   const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
   if (/pep440|match|value=/.test(values.tags) || (tag !== undefined && !/\d+\.\d+\.\d+/.test(tag))) modules.push('pep440');
-  if (/semver|pep440|match|value=/.test(values.tags) || (values.knownVersions ?? []).length > 0 || (tag !== undefined && !release?.isPrerelease)) modules.push('semver');
+  if (
+    /semver|pep440|match|value=/.test(values.tags) ||
+    (values.knownVersions ?? []).length > 0 ||
+    (tag !== undefined && !release?.isPrerelease)
+  )
+    modules.push('semver');
   if ([values.tags, values.flavor, values.labels, values.annotations].some((raw) => /date|tz=/.test(raw))) modules.push('datefmt');
   return modules;
 }
@@ -154,7 +171,10 @@ export function usesCommitDate(...raws: string[]): boolean {
 }
 
 /** The engine's outputs with the `bake-file-*` outputs set to the files main.ts wrote. */
-export function outputsWithBakePaths(result: Pick<ImageTagsResult, 'outputs'>, paths: ReadonlyMap<BakeFile['output'], string>): Record<string, string> {
+export function outputsWithBakePaths(
+  result: Pick<ImageTagsResult, 'outputs'>,
+  paths: ReadonlyMap<BakeFile['output'], string>,
+): Record<string, string> {
   const outputs = { ...result.outputs };
   for (const [name, path] of paths) outputs[name] = path;
   return outputs;
@@ -202,7 +222,11 @@ export function explainRows(report: ExplainReport, options: { rulesApply: boolea
     `pin (${report.pin.template})`,
     report.pin.tag ? 'yes' : 'no',
     report.pin.tag,
-    report.pin.tag === '' ? 'no pin tag for this run' : report.pin.inTags ? '' : 'not added to tags (set pin-in-tags: true); see the pin output',
+    report.pin.tag === ''
+      ? 'no pin tag for this run'
+      : report.pin.inTags
+        ? ''
+        : 'not added to tags (set pin-in-tags: true); see the pin output',
   ]);
   return rows;
 }

@@ -26,16 +26,31 @@ const RUNNER = {
 describe('commandEnvironment', () => {
   test.each([
     ['nothing asked for: the basics only', { set: {} }, ['HOME', 'HTTPS_PROXY', 'LANG', 'PATH']],
-    ['the env input is set on top', { set: { DATABASE_URL: 'postgres://other', MODE: 'up' } }, ['DATABASE_URL', 'HOME', 'HTTPS_PROXY', 'LANG', 'MODE', 'PATH']],
+    [
+      'the env input is set on top',
+      { set: { DATABASE_URL: 'postgres://other', MODE: 'up' } },
+      ['DATABASE_URL', 'HOME', 'HTTPS_PROXY', 'LANG', 'MODE', 'PATH'],
+    ],
     ['names from env-from-runner', { set: {}, pass: ['DATABASE_URL', 'NOT_SET'] }, ['DATABASE_URL', 'HOME', 'HTTPS_PROXY', 'LANG', 'PATH']],
-    ['prefixes from env-from-runner', { set: {}, pass: ['PG*', 'AWS_*'] }, ['AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'HOME', 'HTTPS_PROXY', 'LANG', 'PATH', 'PGHOST', 'PGPASSWORD']],
-    ['a prefix that also matches the runner\'s secrets passes none of them', { set: {}, pass: ['I*', 'G*', 'A*', 'S*'] }, ['AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'GITHUB_REPOSITORY', 'HOME', 'HTTPS_PROXY', 'LANG', 'PATH']],
+    [
+      'prefixes from env-from-runner',
+      { set: {}, pass: ['PG*', 'AWS_*'] },
+      ['AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'HOME', 'HTTPS_PROXY', 'LANG', 'PATH', 'PGHOST', 'PGPASSWORD'],
+    ],
+    [
+      "a prefix that also matches the runner's secrets passes none of them",
+      { set: {}, pass: ['I*', 'G*', 'A*', 'S*'] },
+      ['AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'GITHUB_REPOSITORY', 'HOME', 'HTTPS_PROXY', 'LANG', 'PATH'],
+    ],
   ])('%s', (_what, options, names) => {
     expect(Object.keys(commandEnvironment(options, RUNNER)).sort()).toEqual(names);
   });
 
-  test('the env input wins over the runner\'s value; the installed tool comes first on PATH', () => {
-    const env = commandEnvironment({ set: { DATABASE_URL: 'postgres://from-input' }, pass: ['DATABASE_URL'], path: ['/tmp/tool/bin'] }, RUNNER);
+  test("the env input wins over the runner's value; the installed tool comes first on PATH", () => {
+    const env = commandEnvironment(
+      { set: { DATABASE_URL: 'postgres://from-input' }, pass: ['DATABASE_URL'], path: ['/tmp/tool/bin'] },
+      RUNNER,
+    );
     expect(env.DATABASE_URL).toBe('postgres://from-input');
     expect(env.PATH).toBe(`/tmp/tool/bin${process.platform === 'win32' ? ';' : ':'}/usr/bin:/bin`);
   });

@@ -15,7 +15,15 @@ async function cancelled(script: string, abortAfterMs: number) {
   const controller = new AbortController();
   try {
     const sink = new LogSink(join(dir, 'log'), (printed) => lines.push(...printed));
-    const pending = runCommand({ argv: ['sh', '-c', script], cwd: dir, env: {}, timeoutMs: 20_000, sink, log: (line) => lines.push(line), signal: controller.signal });
+    const pending = runCommand({
+      argv: ['sh', '-c', script],
+      cwd: dir,
+      env: {},
+      timeoutMs: 20_000,
+      sink,
+      log: (line) => lines.push(line),
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort('SIGINT'), abortAfterMs);
     const result = await pending;
     return { result, lines, file: readFileSync(join(dir, 'log'), 'utf8') };
@@ -46,7 +54,15 @@ describe('runCommand cancelled', () => {
       controller.abort('SIGTERM');
       // The tool itself, not a shell around it: a shell that has already forked `sleep` would die of the
       // SIGINT while its child keeps the output pipes (and so the step) open until it ends.
-      const result = await runCommand({ argv: ['sleep', '5'], cwd: dir, env: {}, timeoutMs: 20_000, sink: new LogSink(join(dir, 'log'), () => undefined), log: () => undefined, signal: controller.signal });
+      const result = await runCommand({
+        argv: ['sleep', '5'],
+        cwd: dir,
+        env: {},
+        timeoutMs: 20_000,
+        sink: new LogSink(join(dir, 'log'), () => undefined),
+        log: () => undefined,
+        signal: controller.signal,
+      });
       expect(result.status).toBe('cancelled');
       expect(result.detail).toContain('SIGINT');
     } finally {

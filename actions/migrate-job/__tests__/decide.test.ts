@@ -4,8 +4,16 @@ import type { JobView } from '../src/classify.js';
 
 const IMAGE = `r.io/app@sha256:${'c'.repeat(64)}`;
 const desired: Desired = { name: 'orders-migrate-v1', namespace: 'apps', release: 'orders', tag: 'v1', image: IMAGE, rerunFailed: false };
-const existing = (conditions: { type: string; status: string; reason?: string }[], annotations: Record<string, string> = {}, extra: Partial<NonNullable<JobView['metadata']>> = {}): JobView => ({
-  metadata: { name: desired.name, annotations: { 'deploy-kit/release': 'orders', 'deploy-kit/tag': 'v1', 'deploy-kit/image': IMAGE, ...annotations }, ...extra },
+const existing = (
+  conditions: { type: string; status: string; reason?: string }[],
+  annotations: Record<string, string> = {},
+  extra: Partial<NonNullable<JobView['metadata']>> = {},
+): JobView => ({
+  metadata: {
+    name: desired.name,
+    annotations: { 'deploy-kit/release': 'orders', 'deploy-kit/tag': 'v1', 'deploy-kit/image': IMAGE, ...annotations },
+    ...extra,
+  },
   status: { conditions, active: conditions.length ? 0 : 1 },
 });
 
@@ -13,7 +21,10 @@ describe('decide', () => {
   test('no Job → create', () => expect(decide(undefined, desired)).toEqual({ action: 'create' }));
 
   test('completed with the same image → already-complete (nothing runs again)', () => {
-    expect(decide(existing([{ type: 'Complete', status: 'True' }]), desired)).toMatchObject({ action: 'already-complete', message: expect.stringContaining('not run again') });
+    expect(decide(existing([{ type: 'Complete', status: 'True' }]), desired)).toMatchObject({
+      action: 'already-complete',
+      message: expect.stringContaining('not run again'),
+    });
   });
 
   test('still running → attach, never a second Job', () => {
@@ -30,13 +41,18 @@ describe('decide', () => {
   });
 
   test('its pod failed but the Job is not marked Failed yet → refuse, not attach', () => {
-    const failedPod = { metadata: { name: 'orders-migrate-v1-x' }, status: { phase: 'Failed', containerStatuses: [{ name: 'migrate', state: { terminated: { exitCode: 3, reason: 'Error' } } }] } };
+    const failedPod = {
+      metadata: { name: 'orders-migrate-v1-x' },
+      status: { phase: 'Failed', containerStatuses: [{ name: 'migrate', state: { terminated: { exitCode: 3, reason: 'Error' } } }] },
+    };
     expect(decide(existing([]), desired, [failedPod])).toMatchObject({ action: 'refuse', message: expect.stringContaining('exit code 3') });
     expect(decide(existing([]), { ...desired, rerunFailed: true }, [failedPod])).toMatchObject({ action: 'recreate' });
   });
 
   test('failed + rerun-failed → recreate', () => {
-    expect(decide(existing([{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }]), { ...desired, rerunFailed: true })).toMatchObject({ action: 'recreate' });
+    expect(
+      decide(existing([{ type: 'Failed', status: 'True', reason: 'DeadlineExceeded' }]), { ...desired, rerunFailed: true }),
+    ).toMatchObject({ action: 'recreate' });
   });
 
   test('rerun-failed does not touch a completed Job', () => {
@@ -53,7 +69,11 @@ describe('decide', () => {
   });
 
   test('a Job not made by migrate-job is refused', () => {
-    const foreign: JobView = { metadata: { name: desired.name }, spec: { template: { spec: { containers: [{ name: 'x', image: IMAGE }] } } }, status: {} };
+    const foreign: JobView = {
+      metadata: { name: desired.name },
+      spec: { template: { spec: { containers: [{ name: 'x', image: IMAGE }] } } },
+      status: {},
+    };
     expect(decide(foreign, desired)).toMatchObject({ action: 'refuse', message: expect.stringContaining('not created by migrate-job') });
   });
 

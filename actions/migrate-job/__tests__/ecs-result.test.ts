@@ -4,7 +4,14 @@ import { awslogsLocation, describeFailures, failureHints, interpretTask, pickCon
 const ARN = 'arn:aws:ecs:eu-west-1:123456789012:task/prod/0123456789abcdef0';
 const defs = [
   { name: 'log-router', essential: false },
-  { name: 'app', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'eu-west-1' } } },
+  {
+    name: 'app',
+    essential: true,
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': '/ecs/app', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'eu-west-1' },
+    },
+  },
 ];
 // Shapes as DescribeTasks returns them for a STOPPED task.
 const stopped = (containers: EcsTaskView['containers'], extra: Partial<EcsTaskView> = {}): EcsTaskView => ({
@@ -31,17 +38,30 @@ describe('interpretTask', () => {
       kind: 'exit-code',
       container: 'app',
       exitCode: 2,
-      message: 'container "app" exited with code 2; the task stopped with stopCode EssentialContainerExited, stoppedReason "Essential container in task exited"',
+      message:
+        'container "app" exited with code 2; the task stopped with stopCode EssentialContainerExited, stoppedReason "Essential container in task exited"',
     });
   });
   test('exit 0 of the named container → succeeded', () => {
-    expect(interpretTask(stopped([{ name: 'log-router', exitCode: 1 }, { name: 'app', exitCode: 0 }]), defs, 'app')).toEqual({ state: 'succeeded', container: 'app', exitCode: 0 });
+    expect(
+      interpretTask(
+        stopped([
+          { name: 'log-router', exitCode: 1 },
+          { name: 'app', exitCode: 0 },
+        ]),
+        defs,
+        'app',
+      ),
+    ).toEqual({ state: 'succeeded', container: 'app', exitCode: 0 });
   });
   test('null exit code → never started, with stoppedReason and the container reason', () => {
-    const task = stopped([{ name: 'app', exitCode: null, reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' }], {
-      stopCode: 'TaskFailedToStart',
-      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
-    });
+    const task = stopped(
+      [{ name: 'app', exitCode: null, reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' }],
+      {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+      },
+    );
     expect(interpretTask(task, defs)).toMatchObject({
       state: 'failed',
       kind: 'not-started',
@@ -50,21 +70,36 @@ describe('interpretTask', () => {
     });
   });
   test('ResourceInitializationError (secrets) without any container exit code', () => {
-    const task = stopped([{ name: 'app' }], { stopCode: 'TaskFailedToStart', stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth' });
-    expect(interpretTask(task, defs)).toMatchObject({ kind: 'not-started', message: expect.stringContaining('ResourceInitializationError') });
+    const task = stopped([{ name: 'app' }], {
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth',
+    });
+    expect(interpretTask(task, defs)).toMatchObject({
+      kind: 'not-started',
+      message: expect.stringContaining('ResourceInitializationError'),
+    });
   });
   test('OOM: exit 137 with the container reason', () => {
-    expect(interpretTask(stopped([{ name: 'app', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }]), defs)).toMatchObject({
+    expect(
+      interpretTask(stopped([{ name: 'app', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }]), defs),
+    ).toMatchObject({
       exitCode: 137,
       message: expect.stringContaining('exited with code 137 (OutOfMemoryError: Container killed due to memory usage)'),
     });
   });
   test('stopped by the scheduler / a user', () => {
     const task = stopped([{ name: 'app', exitCode: 143 }], { stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' });
-    expect(interpretTask(task, defs)).toMatchObject({ exitCode: 143, message: expect.stringContaining('stopCode UserInitiated, stoppedReason "Task stopped by user"') });
+    expect(interpretTask(task, defs)).toMatchObject({
+      exitCode: 143,
+      message: expect.stringContaining('stopCode UserInitiated, stoppedReason "Task stopped by user"'),
+    });
   });
   test('a named container that is not in the task', () => {
-    expect(interpretTask(stopped([{ name: 'app', exitCode: 0 }]), defs, 'migrate')).toMatchObject({ state: 'failed', kind: 'no-container', message: expect.stringContaining('no container named "migrate" (it has "app")') });
+    expect(interpretTask(stopped([{ name: 'app', exitCode: 0 }]), defs, 'migrate')).toMatchObject({
+      state: 'failed',
+      kind: 'no-container',
+      message: expect.stringContaining('no container named "migrate" (it has "app")'),
+    });
   });
 });
 
@@ -72,7 +107,12 @@ describe('pickContainer', () => {
   test.each([
     [['a'], [], undefined, { name: 'a' }],
     [['a', 'b'], [{ name: 'a', essential: false }, { name: 'b' }], undefined, { name: 'b' }],
-    [['a', 'b'], [{ name: 'a' }, { name: 'b' }], undefined, { error: 'the task has 2 essential containers ("a", "b"), so which one is the migration is ambiguous' }],
+    [
+      ['a', 'b'],
+      [{ name: 'a' }, { name: 'b' }],
+      undefined,
+      { error: 'the task has 2 essential containers ("a", "b"), so which one is the migration is ambiguous' },
+    ],
     [['a', 'b'], [], undefined, { error: 'the task has 2 containers ("a", "b"), so which one is the migration is ambiguous' }],
     [['a', 'b'], [], 'a', { name: 'a' }],
   ])('%j %j %j', (names, definitions, wanted, expected) => expect(pickContainer(names, definitions, wanted)).toEqual(expected));
@@ -80,8 +120,13 @@ describe('pickContainer', () => {
 
 describe('RunTask failures', () => {
   test('described with reasons and hints', () => {
-    const failures = [{ arn: 'arn:aws:ecs:eu-west-1:1:container-instance/abc', reason: 'RESOURCE:MEMORY' }, { reason: 'MISSING', detail: 'attribute:ecs.capability.secrets' }];
-    expect(describeFailures(failures)).toBe('arn:aws:ecs:eu-west-1:1:container-instance/abc: RESOURCE:MEMORY; MISSING (attribute:ecs.capability.secrets)');
+    const failures = [
+      { arn: 'arn:aws:ecs:eu-west-1:1:container-instance/abc', reason: 'RESOURCE:MEMORY' },
+      { reason: 'MISSING', detail: 'attribute:ecs.capability.secrets' },
+    ];
+    expect(describeFailures(failures)).toBe(
+      'arn:aws:ecs:eu-west-1:1:container-instance/abc: RESOURCE:MEMORY; MISSING (attribute:ecs.capability.secrets)',
+    );
     expect(failureHints(failures)).toHaveLength(2);
     expect(failureHints([{ reason: 'whatever' }])[0]).toContain('API failure reasons');
   });

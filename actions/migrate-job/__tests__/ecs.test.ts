@@ -33,7 +33,10 @@ jest.unstable_mockModule('@aws-sdk/client-ecs', () => ({
   RunTaskCommand: command('RunTask'),
   StopTaskCommand: command('StopTask'),
 }));
-jest.unstable_mockModule('@aws-sdk/client-cloudwatch-logs', () => ({ CloudWatchLogsClient: client(), GetLogEventsCommand: command('GetLogEvents') }));
+jest.unstable_mockModule('@aws-sdk/client-cloudwatch-logs', () => ({
+  CloudWatchLogsClient: client(),
+  GetLogEventsCommand: command('GetLogEvents'),
+}));
 const { backend } = await import('../src/backends/ecs.js');
 
 const IMAGE = '123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_orders:v1.0.0';
@@ -44,10 +47,30 @@ const definition = {
   taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders-migrate:7',
   containerDefinitions: [
     { name: 'sidecar', essential: false, image: 'envoy' },
-    { name: 'migrate', essential: true, image: IMAGE, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/orders', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'eu-west-1' } } },
+    {
+      name: 'migrate',
+      essential: true,
+      image: IMAGE,
+      logConfiguration: {
+        logDriver: 'awslogs',
+        options: { 'awslogs-group': '/ecs/orders', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'eu-west-1' },
+      },
+    },
   ],
 };
-const stopped = (exitCode: number | undefined) => ({ tasks: [{ taskArn: TASK, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'migrate', exitCode }, { name: 'sidecar', exitCode: 0 }] }] });
+const stopped = (exitCode: number | undefined) => ({
+  tasks: [
+    {
+      taskArn: TASK,
+      lastStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      containers: [
+        { name: 'migrate', exitCode },
+        { name: 'sidecar', exitCode: 0 },
+      ],
+    },
+  ],
+});
 
 /** A cluster where RunTask starts the task and the first DescribeTasks finds it stopped with `exitCode`. */
 function cluster(exitCode: number | undefined, overrides: Record<string, (input: any) => unknown> = {}) {
@@ -64,7 +87,9 @@ function cluster(exitCode: number | undefined, overrides: Record<string, (input:
       case 'DescribeTasks':
         return stopped(exitCode);
       case 'GetLogEvents':
-        return input.nextToken ? { events: [], nextForwardToken: input.nextToken } : { events: [{ message: '1/u create_users' }, { message: 'migrate: done' }], nextForwardToken: 'f1' };
+        return input.nextToken
+          ? { events: [], nextForwardToken: input.nextToken }
+          : { events: [{ message: '1/u create_users' }, { message: 'migrate: done' }], nextForwardToken: 'f1' };
       case 'StopTask':
         return {};
       default:
@@ -80,32 +105,69 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function context(raw: Record<string, string> = {}, signal = new AbortController().signal): Promise<BackendContext> {
-  const values = (await readInputs(inputs, (name) => ({ backend: 'ecs', region: 'eu-west-1', 'task-definition': 'orders-migrate', release: 'orders', tag: 'v1.0.0', command: 'migrate up', env: 'LOG_LEVEL=debug', ...raw })[name] ?? '')) as Values;
-  const config = configFrom(values, { repository: 'o/orders', refType: 'tag', refName: 'v1.0.0' }, { RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir }, Date.now(), () => undefined);
+  const values = (await readInputs(
+    inputs,
+    (name) =>
+      ({
+        backend: 'ecs',
+        region: 'eu-west-1',
+        'task-definition': 'orders-migrate',
+        release: 'orders',
+        tag: 'v1.0.0',
+        command: 'migrate up',
+        env: 'LOG_LEVEL=debug',
+        ...raw,
+      })[name] ?? '',
+  )) as Values;
+  const config = configFrom(
+    values,
+    { repository: 'o/orders', refType: 'tag', refName: 'v1.0.0' },
+    { RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir },
+    Date.now(),
+    () => undefined,
+  );
   return { plan: config.plan, values, files: config.files, step: { at: Date.now() + 20_000, signal: AbortSignal.timeout(20_000) }, signal };
 }
 
 describe('the ecs backend against a fake ECS', () => {
-  test('RunTask with the command and environment override, startedBy the Job\'s hash; the container\'s exit code decides; awslogs kept', async () => {
+  test("RunTask with the command and environment override, startedBy the Job's hash; the container's exit code decides; awslogs kept", async () => {
     cluster(0);
     const result = await backend.run(await context());
     expect(result).toMatchObject({ status: 'succeeded', exitCode: 0, taskArn: TASK, detail: 'container "migrate" exited with code 0' });
     const run = sent.find((c) => c.name === 'RunTask')!.input;
-    expect(run).toMatchObject({ cluster: 'default', taskDefinition: definition.taskDefinitionArn, count: 1, overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate', 'up'], environment: [{ name: 'LOG_LEVEL', value: 'debug' }] }] } });
+    expect(run).toMatchObject({
+      cluster: 'default',
+      taskDefinition: definition.taskDefinitionArn,
+      count: 1,
+      overrides: {
+        containerOverrides: [{ name: 'migrate', command: ['migrate', 'up'], environment: [{ name: 'LOG_LEVEL', value: 'debug' }] }],
+      },
+    });
     expect(run.startedBy).toMatch(/^deploy-kit-migrate-[0-9a-f]+$/);
-    expect(sent.find((c) => c.name === 'GetLogEvents')!.input).toMatchObject({ logGroupName: '/ecs/orders', logStreamName: 'ecs/migrate/0123abcd' });
+    expect(sent.find((c) => c.name === 'GetLogEvents')!.input).toMatchObject({
+      logGroupName: '/ecs/orders',
+      logStreamName: 'ecs/migrate/0123abcd',
+    });
     expect(readFileSync(result.logFile!, 'utf8')).toBe('1/u create_users\nmigrate: done\n');
-    expect(result.rows).toEqual([['task', TASK], ['container', 'migrate'], ['stopped', 'EssentialContainerExited']]);
+    expect(result.rows).toEqual([
+      ['task', TASK],
+      ['container', 'migrate'],
+      ['stopped', 'EssentialContainerExited'],
+    ]);
   });
 
   test('a failed migration: its exit code and the log to read', async () => {
     cluster(2);
     const result = await backend.run(await context({ tag: 'v1.0.1' }));
-    expect(result).toMatchObject({ status: 'failed', exitCode: 2, detail: 'container "migrate" exited with code 2; the task stopped with stopCode EssentialContainerExited' });
-    expect(result.check).toEqual(['the migration\'s log above (CloudWatch /ecs/orders / ecs/migrate/0123abcd)']);
+    expect(result).toMatchObject({
+      status: 'failed',
+      exitCode: 2,
+      detail: 'container "migrate" exited with code 2; the task stopped with stopCode EssentialContainerExited',
+    });
+    expect(result.check).toEqual(["the migration's log above (CloudWatch /ecs/orders / ecs/migrate/0123abcd)"]);
   });
 
-  test('a container that never ran: the task\'s reasons and where to look', async () => {
+  test("a container that never ran: the task's reasons and where to look", async () => {
     cluster(undefined);
     const result = await backend.run(await context({ tag: 'v1.0.2' }));
     expect(result.status).toBe('failed');
@@ -116,7 +178,8 @@ describe('the ecs backend against a fake ECS', () => {
     let describes = 0;
     cluster(0, {
       ListTasks: () => ({ taskArns: [TASK] }),
-      DescribeTasks: () => (++describes === 1 ? { tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] } : stopped(0)),
+      DescribeTasks: () =>
+        ++describes === 1 ? { tasks: [{ taskArn: TASK, lastStatus: 'RUNNING', desiredStatus: 'RUNNING' }] } : stopped(0),
     });
     const result = await backend.run(await context({ tag: 'v1.0.3' }));
     expect(result.status).toBe('succeeded');
@@ -134,20 +197,26 @@ describe('the ecs backend against a fake ECS', () => {
     expect(sent.some((c) => c.name === 'RunTask')).toBe(false);
   });
 
-  test('an image that is not the task definition\'s is refused: RunTask cannot change it', async () => {
+  test("an image that is not the task definition's is refused: RunTask cannot change it", async () => {
     cluster(0);
     const error = (await backend.run(await context({ image: `${IMAGE}-other` })).catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.message).toBe(`Task definition orders-migrate:7 runs ${IMAGE} in container "migrate", not ${IMAGE}-other`);
   });
 
-  test('RunTask failures are the step\'s error, with their reasons', async () => {
+  test("RunTask failures are the step's error, with their reasons", async () => {
     cluster(0, { RunTask: () => ({ tasks: [], failures: [{ arn: 'arn:ci', reason: 'RESOURCE:MEMORY' }] }) });
-    await expect(backend.run(await context({ tag: 'v1.0.4' }))).rejects.toThrow('ECS could not start the migration task: arn:ci: RESOURCE:MEMORY');
+    await expect(backend.run(await context({ tag: 'v1.0.4' }))).rejects.toThrow(
+      'ECS could not start the migration task: arn:ci: RESOURCE:MEMORY',
+    );
   });
 
   test('a task definition that does not exist', async () => {
-    cluster(0, { DescribeTaskDefinition: () => Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }) });
-    await expect(backend.run(await context({ tag: 'v1.0.5' }))).rejects.toThrow('The task definition "orders-migrate" does not exist in eu-west-1');
+    cluster(0, {
+      DescribeTaskDefinition: () => Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException' }),
+    });
+    await expect(backend.run(await context({ tag: 'v1.0.5' }))).rejects.toThrow(
+      'The task definition "orders-migrate" does not exist in eu-west-1',
+    );
   });
 });

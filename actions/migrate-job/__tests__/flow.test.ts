@@ -83,10 +83,16 @@ const fake = (name: Backend, pinsImage: boolean, result: MigrationResult | Error
 describe('getInputs → config', () => {
   test('the files the step writes, resolved against the workspace and RUNNER_TEMP', async () => {
     const c = await config({ image: `r.io/app@${DIGEST}` });
-    expect(c.files).toEqual({ log: join(dir, 'tmp', 'migrate-job', 'orders-migrate-v1-2-3.log'), manifest: join(dir, 'tmp', 'migrate-job', 'orders-migrate-v1-2-3.yaml'), cwd: join(dir, 'ws') });
+    expect(c.files).toEqual({
+      log: join(dir, 'tmp', 'migrate-job', 'orders-migrate-v1-2-3.log'),
+      manifest: join(dir, 'tmp', 'migrate-job', 'orders-migrate-v1-2-3.yaml'),
+      cwd: join(dir, 'ws'),
+    });
     const given = await config({ backend: 'command', command: 'migrate up', 'log-file': 'logs/m.log', 'working-directory': 'db' });
     expect(given.files).toMatchObject({ log: join(dir, 'ws', 'logs', 'm.log'), cwd: join(dir, 'ws', 'db') });
-    expect(logFilePath({ ...given.values, logFile: '' }, { ...given.plan, jobName: '' }, env)).toBe(join(dir, 'tmp', 'migrate-job', 'migration.log'));
+    expect(logFilePath({ ...given.values, logFile: '' }, { ...given.plan, jobName: '' }, env)).toBe(
+      join(dir, 'tmp', 'migrate-job', 'migration.log'),
+    );
   });
 
   test.each([
@@ -100,8 +106,14 @@ describe('getInputs → config', () => {
 });
 
 describe('runMigration: the phases', () => {
-  test('a backend that runs an image: plan, image (a tag resolved within the step\'s deadline), migration; outputs and a summary with every phase', async () => {
-    const backend = fake('kubernetes', true, { status: 'succeeded', exitCode: 0, jobName: 'orders-migrate-v1-2-3', detail: 'Job orders-migrate-v1-2-3 completed', rows: [['namespace', 'apps']] });
+  test("a backend that runs an image: plan, image (a tag resolved within the step's deadline), migration; outputs and a summary with every phase", async () => {
+    const backend = fake('kubernetes', true, {
+      status: 'succeeded',
+      exitCode: 0,
+      jobName: 'orders-migrate-v1-2-3',
+      detail: 'Job orders-migrate-v1-2-3 completed',
+      rows: [['namespace', 'apps']],
+    });
     const { deps, record } = fakeDeps({ backend });
     const c = await config({ image: 'r.io/app:v1.2.3', timeout: '10m' });
     const { result, phases, image } = await runMigration(c, deps);
@@ -118,7 +130,17 @@ describe('runMigration: the phases', () => {
       ['migration', 'succeeded: Job orders-migrate-v1-2-3 completed', false],
     ]);
     expect(result.status).toBe('succeeded');
-    expect(record.outputs).toEqual([{ status: 'succeeded', 'exit-code': 0, 'job-name': 'orders-migrate-v1-2-3', duration: expect.any(Number), 'log-file': '', 'manifest-file': '', 'task-arn': '' }]);
+    expect(record.outputs).toEqual([
+      {
+        status: 'succeeded',
+        'exit-code': 0,
+        'job-name': 'orders-migrate-v1-2-3',
+        duration: expect.any(Number),
+        'log-file': '',
+        'manifest-file': '',
+        'task-arn': '',
+      },
+    ]);
     const summary = renderSummary(record.summaries[0]);
     expect(summary).toContain('### migrate-job (kubernetes): succeeded');
     expect(summary).toContain('| namespace | apps |');
@@ -133,14 +155,16 @@ describe('runMigration: the phases', () => {
     expect(pinned.record.resolved).toEqual([]);
     expect(pinned.record.contexts[0].image).toBe(`r.io/app@${DIGEST}`);
 
-    const ecs = fakeDeps({ backend: fake('ecs', false, { status: 'succeeded', exitCode: 0, detail: 'ok', taskArn: 'arn:aws:ecs:task/1' }) });
+    const ecs = fakeDeps({
+      backend: fake('ecs', false, { status: 'succeeded', exitCode: 0, detail: 'ok', taskArn: 'arn:aws:ecs:task/1' }),
+    });
     await runMigration(await config({ backend: 'ecs', 'task-definition': 'app-migrate', image: 'r.io/app:v1' }), ecs.deps);
     expect(ecs.record.groups).toEqual(['Plan', 'Migration (ecs): orders-migrate-v1']);
     expect(ecs.record.resolved).toEqual([]);
     expect(ecs.record.outputs[0]['task-arn']).toBe('arn:aws:ecs:task/1');
   });
 
-  test('the backend gets the plan, the files, the step\'s deadline and the cancellation signal', async () => {
+  test("the backend gets the plan, the files, the step's deadline and the cancellation signal", async () => {
     const cancel = new AbortController();
     const { deps, record } = fakeDeps({ backend: fake('ecs', false, { status: 'succeeded', detail: 'ok' }), signal: cancel.signal });
     const c = await config({ backend: 'ecs', 'task-definition': 'app-migrate', timeout: '1m' });
@@ -154,8 +178,19 @@ describe('runMigration: the phases', () => {
 
   test('a failed migration: outputs and the summary (with the last log lines in a fence no line can close), then the step fails', async () => {
     const tail = ['1/u add_column', 'error: ```` not a fence end', 'exit 3'];
-    const { deps, record } = fakeDeps({ backend: fake('command', false, { status: 'failed', exitCode: 3, detail: 'the migration command exited with code 3', check: ['its output'], logFile: '/tmp/m.log', tail }) });
-    const error = (await runMigration(await config({ backend: 'command', command: 'migrate up' }), deps).catch((e: unknown) => e)) as ActionError;
+    const { deps, record } = fakeDeps({
+      backend: fake('command', false, {
+        status: 'failed',
+        exitCode: 3,
+        detail: 'the migration command exited with code 3',
+        check: ['its output'],
+        logFile: '/tmp/m.log',
+        tail,
+      }),
+    });
+    const error = (await runMigration(await config({ backend: 'command', command: 'migrate up' }), deps).catch(
+      (e: unknown) => e,
+    )) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.message).toBe('Migration failed: the migration command exited with code 3');
     expect(error.check).toEqual(['its output', 'the full log is in /tmp/m.log (log-file output)']);
@@ -184,7 +219,7 @@ describe('runMigration: the phases', () => {
     expect(renderSummary(record.summaries[0])).toContain('| image | ❌ failed: Cannot resolve r.io/app:v9 to a digest |');
   });
 
-  test('the backend\'s refusal (a Job of another image) fails the migration phase', async () => {
+  test("the backend's refusal (a Job of another image) fails the migration phase", async () => {
     const { deps, record } = fakeDeps({ backend: fake('kubernetes', true, new ActionError('Migration not run: Job x already exists')) });
     await expect(runMigration(await config({ image: `r.io/app@${DIGEST}` }), deps)).rejects.toThrow('Migration not run');
     expect(record.summaries[0].title).toBe('migrate-job (kubernetes): failed in migration');
@@ -194,7 +229,10 @@ describe('runMigration: the phases', () => {
 describe('runMigration with the real render and command backends', () => {
   test('render: the Helm hook written where output-file says, by digest', async () => {
     const { deps, record } = fakeDeps();
-    const { result } = await runMigration(await config({ backend: 'render', image: 'r.io/app:v1.2.3', 'output-file': 'charts/templates/migrate.yaml', command: 'migrate up' }), deps);
+    const { result } = await runMigration(
+      await config({ backend: 'render', image: 'r.io/app:v1.2.3', 'output-file': 'charts/templates/migrate.yaml', command: 'migrate up' }),
+      deps,
+    );
     const file = join(dir, 'ws', 'charts', 'templates', 'migrate.yaml');
     expect(result).toMatchObject({ status: 'rendered', manifestFile: file });
     const yaml = readFileSync(file, 'utf8');
@@ -205,22 +243,35 @@ describe('runMigration with the real render and command backends', () => {
 
   test('render, dry run: the hook is printed, nothing written', async () => {
     const { deps, record } = fakeDeps();
-    const { result } = await runMigration(await config({ backend: 'render', image: `r.io/app@${DIGEST}`, 'output-file': 'dry/hook.yaml', 'dry-run': 'true' }), deps);
+    const { result } = await runMigration(
+      await config({ backend: 'render', image: `r.io/app@${DIGEST}`, 'output-file': 'dry/hook.yaml', 'dry-run': 'true' }),
+      deps,
+    );
     expect(result.status).toBe('planned');
     expect(existsSync(join(dir, 'ws', 'dry'))).toBe(false);
     expect(record.info[0]).toBe('backend: render (dry run: nothing is changed)');
   });
 
-  test('render: an output-file that cannot be written is the step\'s error', async () => {
+  test("render: an output-file that cannot be written is the step's error", async () => {
     writeFileSync(join(dir, 'ws', 'blocker'), '');
     const c = await config({ backend: 'render', image: `r.io/app@${DIGEST}` });
     const { deps } = fakeDeps();
-    await expect(runMigration({ ...c, files: { ...c.files, manifest: join(dir, 'ws', 'blocker', 'hook.yaml') } }, deps)).rejects.toThrow(`Could not write the Helm hook to ${join(dir, 'ws', 'blocker', 'hook.yaml')}`);
+    await expect(runMigration({ ...c, files: { ...c.files, manifest: join(dir, 'ws', 'blocker', 'hook.yaml') } }, deps)).rejects.toThrow(
+      `Could not write the Helm hook to ${join(dir, 'ws', 'blocker', 'hook.yaml')}`,
+    );
   });
 
   test('command: the tool runs in the working directory with its log kept', async () => {
     const { deps } = fakeDeps({ now: Date.now });
-    const c = await config({ backend: 'command', command: JSON.stringify(['node', '-e', 'console.log("1/u create_users"); console.log(process.cwd())']), 'working-directory': 'db', 'log-file': 'logs/command.log' }, Date.now());
+    const c = await config(
+      {
+        backend: 'command',
+        command: JSON.stringify(['node', '-e', 'console.log("1/u create_users"); console.log(process.cwd())']),
+        'working-directory': 'db',
+        'log-file': 'logs/command.log',
+      },
+      Date.now(),
+    );
     const { result } = await runMigration(c, deps);
     expect(result).toMatchObject({ status: 'succeeded', exitCode: 0, logFile: join(dir, 'ws', 'logs', 'command.log') });
     expect(readFileSync(join(dir, 'ws', 'logs', 'command.log'), 'utf8')).toBe(`1/u create_users\n${join(dir, 'ws', 'db')}\n`);
@@ -228,16 +279,28 @@ describe('runMigration with the real render and command backends', () => {
 
   test('command: a failing tool fails the step; a dry run only says what it would do; a cancelled run starts nothing', async () => {
     const failing = fakeDeps({ now: Date.now });
-    await expect(runMigration(await config({ backend: 'command', command: JSON.stringify(['node', '-e', 'process.exit(4)']) }, Date.now()), failing.deps)).rejects.toThrow('Migration failed: the migration command exited with code 4');
+    await expect(
+      runMigration(
+        await config({ backend: 'command', command: JSON.stringify(['node', '-e', 'process.exit(4)']) }, Date.now()),
+        failing.deps,
+      ),
+    ).rejects.toThrow('Migration failed: the migration command exited with code 4');
 
     const dry = fakeDeps({ now: Date.now });
-    const planned = await runMigration(await config({ backend: 'command', command: 'migrate up', tool: 'golang-migrate@v4.19.1', 'dry-run': 'true' }, Date.now()), dry.deps);
-    expect(planned.result.detail).toBe(`install golang-migrate v4.19.1 (checksum verified), then run \`migrate up\` in ${join(dir, 'ws')} (timeout 10m)`);
+    const planned = await runMigration(
+      await config({ backend: 'command', command: 'migrate up', tool: 'golang-migrate@v4.19.1', 'dry-run': 'true' }, Date.now()),
+      dry.deps,
+    );
+    expect(planned.result.detail).toBe(
+      `install golang-migrate v4.19.1 (checksum verified), then run \`migrate up\` in ${join(dir, 'ws')} (timeout 10m)`,
+    );
 
     const cancel = new AbortController();
     cancel.abort('SIGINT');
     const cancelled = fakeDeps({ now: Date.now, signal: cancel.signal });
-    await expect(runMigration(await config({ backend: 'command', command: 'migrate up' }, Date.now()), cancelled.deps)).rejects.toThrow('Migration cancelled: the workflow run was cancelled before the migration command started; nothing ran');
+    await expect(runMigration(await config({ backend: 'command', command: 'migrate up' }, Date.now()), cancelled.deps)).rejects.toThrow(
+      'Migration cancelled: the workflow run was cancelled before the migration command started; nothing ran',
+    );
   });
 });
 
@@ -250,7 +313,9 @@ describe('pieces of the summary', () => {
       'timeout: 1m30s',
       `log file: ${join(dir, 'tmp', 'migrate-job', 'orders-migrate-v1-2-3.log')}`,
     ]);
-    expect(describePlan(await config({ backend: 'command', command: 'migrate up', tool: 'atlas@v0.30.0' }))).toContain('tool: atlas v0.30.0');
+    expect(describePlan(await config({ backend: 'command', command: 'migrate up', tool: 'atlas@v0.30.0' }))).toContain(
+      'tool: atlas v0.30.0',
+    );
   });
 
   test.each([

@@ -3,7 +3,14 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterTls, credentialsFor, impersonation, proxyFromEnvironment, runExecPlugin } from '../src/kube/credentials.js';
-import { inClusterConfig, kubeconfigSource, mergeKubeconfigs, parseKubeconfig, resolveContext, type KubeTarget } from '../src/kube/kubeconfig.js';
+import {
+  inClusterConfig,
+  kubeconfigSource,
+  mergeKubeconfigs,
+  parseKubeconfig,
+  resolveContext,
+  type KubeTarget,
+} from '../src/kube/kubeconfig.js';
 
 let dir: string;
 beforeAll(() => {
@@ -45,15 +52,20 @@ current-context: prod
 ${extra}`;
 
 describe('parseKubeconfig', () => {
-  test('paths are made absolute against the file\'s folder; absolute ones and inline text stay', async () => {
+  test("paths are made absolute against the file's folder; absolute ones and inline text stay", async () => {
     const parsed = await parseKubeconfig(config(), '/etc/kube/config', '/etc/kube');
     expect(parsed.clusters[0].cluster['certificate-authority']).toBe('/etc/kube/ca.pem');
-    expect(parsed.users[1].user).toMatchObject({ tokenFile: '/etc/kube/tokens/ci', 'client-certificate': '/etc/kube/certs/client.pem', 'client-key': '/abs/client.key' });
+    expect(parsed.users[1].user).toMatchObject({
+      tokenFile: '/etc/kube/tokens/ci',
+      'client-certificate': '/etc/kube/certs/client.pem',
+      'client-key': '/abs/client.key',
+    });
     const inline = await parseKubeconfig(config(), 'the kubeconfig input');
     expect(inline.clusters[0].cluster['certificate-authority']).toBe('ca.pem');
   });
   test('an exec command with a slash is relative to the file; a bare name is looked up on PATH', async () => {
-    const exec = (command: string) => `apiVersion: v1\nusers:\n- name: u\n  user:\n    exec: { apiVersion: client.authentication.k8s.io/v1, command: ${command} }\n`;
+    const exec = (command: string) =>
+      `apiVersion: v1\nusers:\n- name: u\n  user:\n    exec: { apiVersion: client.authentication.k8s.io/v1, command: ${command} }\n`;
     expect((await parseKubeconfig(exec('./bin/auth'), 'f', '/home/me/.kube')).users[0].user.exec?.command).toBe('/home/me/.kube/bin/auth');
     expect((await parseKubeconfig(exec('aws'), 'f', '/home/me/.kube')).users[0].user.exec?.command).toBe('aws');
   });
@@ -67,14 +79,22 @@ describe('parseKubeconfig', () => {
     await expect(parseKubeconfig(text, 'the kubeconfig input')).rejects.toThrow(message);
   });
   test('a YAML error never quotes the line (it may hold a credential)', async () => {
-    await expect(parseKubeconfig('users:\n- name: u\n  user:\n    token: "s3cr3t-token\n', 'the kubeconfig input')).rejects.toThrow(/^(?!.*s3cr3t).*$/s);
+    await expect(parseKubeconfig('users:\n- name: u\n  user:\n    token: "s3cr3t-token\n', 'the kubeconfig input')).rejects.toThrow(
+      /^(?!.*s3cr3t).*$/s,
+    );
   });
 });
 
 describe('mergeKubeconfigs and resolveContext', () => {
   test('the first file to name something wins, and the first current-context', async () => {
-    const a = await parseKubeconfig('clusters:\n- name: c\n  cluster: { server: https://a }\ncontexts:\n- name: x\n  context: { cluster: c }\n', 'a');
-    const b = await parseKubeconfig('clusters:\n- name: c\n  cluster: { server: https://b }\n- name: d\n  cluster: { server: https://d }\ncontexts:\n- name: y\n  context: { cluster: d }\ncurrent-context: y\n', 'b');
+    const a = await parseKubeconfig(
+      'clusters:\n- name: c\n  cluster: { server: https://a }\ncontexts:\n- name: x\n  context: { cluster: c }\n',
+      'a',
+    );
+    const b = await parseKubeconfig(
+      'clusters:\n- name: c\n  cluster: { server: https://b }\n- name: d\n  cluster: { server: https://d }\ncontexts:\n- name: y\n  context: { cluster: d }\ncurrent-context: y\n',
+      'b',
+    );
     const merged = mergeKubeconfigs([a, b]);
     expect(merged.clusters.map((c) => c.cluster.server)).toEqual(['https://a', 'https://d']);
     expect(merged['current-context']).toBe('y');
@@ -113,13 +133,17 @@ describe('kubeconfigSource', () => {
     expect(kubeconfigSource(first, {}).label).toBe(`the kubeconfig file ${first}`);
     const merged = await kubeconfigSource('', { KUBECONFIG: `${first}:${second}` }).load();
     expect(resolveContext(merged).server).toBe('https://one');
-    await expect(kubeconfigSource('', { KUBECONFIG: `${first}:${join(dir, 'nope')}` }).load()).rejects.toThrow(`KUBECONFIG names ${join(dir, 'nope')}, which does not exist`);
+    await expect(kubeconfigSource('', { KUBECONFIG: `${first}:${join(dir, 'nope')}` }).load()).rejects.toThrow(
+      `KUBECONFIG names ${join(dir, 'nope')}, which does not exist`,
+    );
     await expect(kubeconfigSource(join(dir, 'nope'), {}).load()).rejects.toThrow(`the file ${join(dir, 'nope')} does not exist`);
     // A one-line value that is not a path (a base64 kubeconfig pasted as the secret) is never quoted back.
     const base64 = Buffer.from('apiVersion: v1\nusers:\n- name: u\n  user: { token: s3cr3t }\n').toString('base64');
     const notPath = kubeconfigSource(base64, {});
     expect(notPath.label).toBe('the kubeconfig input (one line, so read as a file path)');
-    await expect(notPath.load()).rejects.toThrow('the value is neither a kubeconfig (YAML starting with `apiVersion`, or JSON) nor the path of an existing file (a base64-encoded kubeconfig must be decoded first)');
+    await expect(notPath.load()).rejects.toThrow(
+      'the value is neither a kubeconfig (YAML starting with `apiVersion`, or JSON) nor the path of an existing file (a base64-encoded kubeconfig must be decoded first)',
+    );
     await expect(notPath.load()).rejects.not.toThrow(base64);
     const home = join(dir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true });
@@ -129,15 +153,30 @@ describe('kubeconfigSource', () => {
     mkdirSync(sa, { recursive: true });
     writeFileSync(join(sa, 'token'), 'sa-token');
     writeFileSync(join(sa, 'namespace'), 'migrations\n');
-    const inCluster = await kubeconfigSource('', { HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, sa).load();
-    expect(resolveContext(inCluster)).toMatchObject({ server: 'https://10.0.0.1:443', namespace: 'migrations', user: { tokenFile: join(sa, 'token') } });
+    const inCluster = await kubeconfigSource(
+      '',
+      { HOME: join(dir, 'nohome'), KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' },
+      sa,
+    ).load();
+    expect(resolveContext(inCluster)).toMatchObject({
+      server: 'https://10.0.0.1:443',
+      namespace: 'migrations',
+      user: { tokenFile: join(sa, 'token') },
+    });
     expect(inClusterConfig({ KUBERNETES_SERVICE_HOST: 'fd00::1' }, sa)?.clusters[0].cluster.server).toBe('https://[fd00::1]:443');
     await expect(kubeconfigSource('', { HOME: join(dir, 'nohome') }, join(dir, 'no-sa')).load()).rejects.toThrow('no kubeconfig was given');
   });
 });
 
 function target(user: KubeTarget['user'], cluster: Partial<KubeTarget['cluster']> = {}): KubeTarget {
-  return { context: 'c', server: 'https://127.0.0.1:6443', cluster: { server: 'https://127.0.0.1:6443', ...cluster }, user, userName: 'u', config: { clusters: [], users: [], contexts: [] } };
+  return {
+    context: 'c',
+    server: 'https://127.0.0.1:6443',
+    cluster: { server: 'https://127.0.0.1:6443', ...cluster },
+    user,
+    userName: 'u',
+    config: { clusters: [], users: [], contexts: [] },
+  };
 }
 
 describe('credentials', () => {
@@ -155,22 +194,31 @@ describe('credentials', () => {
   test('plain http to a loopback server, or anonymous, is allowed', async () => {
     const server = 'http://127.0.0.1:8080';
     expect((await credentialsFor({ ...target({ token: 't' }, { server }), server })).method).toBe('token');
-    expect((await credentialsFor({ ...target({}, { server: 'http://k8s.example.com' }), server: 'http://k8s.example.com' })).method).toBe('anonymous');
+    expect((await credentialsFor({ ...target({}, { server: 'http://k8s.example.com' }), server: 'http://k8s.example.com' })).method).toBe(
+      'anonymous',
+    );
   });
 
   test.each([
-
     [{ token: 'tok-1' }, 'token', { authorization: 'Bearer tok-1' }],
     [{ username: 'admin', password: 'pw' }, 'basic auth', { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` }],
     [{}, 'anonymous', {}],
-    [{ token: 't', as: 'jane', 'as-groups': ['dev', 'ops'] }, 'token', { authorization: 'Bearer t', 'impersonate-user': 'jane', 'impersonate-group': ['dev', 'ops'] }],
+    [
+      { token: 't', as: 'jane', 'as-groups': ['dev', 'ops'] },
+      'token',
+      { authorization: 'Bearer t', 'impersonate-user': 'jane', 'impersonate-group': ['dev', 'ops'] },
+    ],
   ])('%j → %s', async (user, method, headers) => {
     const credentials = await credentialsFor(target(user));
     expect(credentials.method).toBe(method);
     expect((await credentials.prepare()).headers).toEqual(headers);
   });
   test('impersonation: uid and extras', () => {
-    expect(impersonation(target({ as: 'x', 'as-uid': '42', 'as-user-extra': { 'reason/why': ['ci'] } }))).toEqual({ 'impersonate-user': 'x', 'impersonate-uid': '42', 'impersonate-extra-reason%2Fwhy': ['ci'] });
+    expect(impersonation(target({ as: 'x', 'as-uid': '42', 'as-user-extra': { 'reason/why': ['ci'] } }))).toEqual({
+      'impersonate-user': 'x',
+      'impersonate-uid': '42',
+      'impersonate-extra-reason%2Fwhy': ['ci'],
+    });
   });
   test('a token file is read when used and again once it changed', async () => {
     const file = join(dir, 'token');
@@ -188,11 +236,20 @@ describe('credentials', () => {
   test('TLS: CA data, a CA file, insecure, tls-server-name; unreadable files and half a client certificate are errors', async () => {
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, 'CA FILE');
-    expect(clusterTls(target({}, { 'certificate-authority-data': Buffer.from('CA DATA').toString('base64') })).ca?.toString()).toBe('CA DATA');
+    expect(clusterTls(target({}, { 'certificate-authority-data': Buffer.from('CA DATA').toString('base64') })).ca?.toString()).toBe(
+      'CA DATA',
+    );
     expect(clusterTls(target({}, { 'certificate-authority': ca })).ca?.toString()).toBe('CA FILE');
-    expect(clusterTls(target({}, { 'insecure-skip-tls-verify': true, 'tls-server-name': 'api' }))).toEqual({ rejectUnauthorized: false, servername: 'api' });
-    expect(() => clusterTls(target({}, { 'certificate-authority': join(dir, 'none.pem') }))).toThrow(`its certificate-authority file ${join(dir, 'none.pem')} cannot be read (ENOENT)`);
-    await expect(credentialsFor(target({ 'client-certificate-data': Buffer.from('CERT').toString('base64') }))).rejects.toThrow('user "u" has a client certificate but no key');
+    expect(clusterTls(target({}, { 'insecure-skip-tls-verify': true, 'tls-server-name': 'api' }))).toEqual({
+      rejectUnauthorized: false,
+      servername: 'api',
+    });
+    expect(() => clusterTls(target({}, { 'certificate-authority': join(dir, 'none.pem') }))).toThrow(
+      `its certificate-authority file ${join(dir, 'none.pem')} cannot be read (ENOENT)`,
+    );
+    await expect(credentialsFor(target({ 'client-certificate-data': Buffer.from('CERT').toString('base64') }))).rejects.toThrow(
+      'user "u" has a client certificate but no key',
+    );
   });
   test.each([
     ['socks5://proxy:1080', 'its proxy-url uses socks5, which is not supported'],
@@ -208,16 +265,22 @@ describe('exec credential plugins', () => {
     const script = join(dir, name);
     const counter = `${script}.runs`;
     writeFileSync(counter, '');
-    writeFileSync(script, `#!/bin/sh\necho run >> '${counter}'\necho "$KUBERNETES_EXEC_INFO" > '${script}.info'\necho "plugin stderr: $1" >&2\ncat <<'EOF'\n${output}\nEOF\nexit ${exitCode}\n`);
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho run >> '${counter}'\necho "$KUBERNETES_EXEC_INFO" > '${script}.info'\necho "plugin stderr: $1" >&2\ncat <<'EOF'\n${output}\nEOF\nexit ${exitCode}\n`,
+    );
     chmodSync(script, 0o755);
     return { command: script, runs: () => readFileSync(counter, 'utf8').split('\n').filter(Boolean).length };
   }
-  const credential = (status: object, apiVersion = 'client.authentication.k8s.io/v1') => JSON.stringify({ apiVersion, kind: 'ExecCredential', status });
+  const credential = (status: object, apiVersion = 'client.authentication.k8s.io/v1') =>
+    JSON.stringify({ apiVersion, kind: 'ExecCredential', status });
 
   test('a token until it expires, then the plugin runs again; a 401 runs it again at once', async () => {
     const soon = new Date(Date.now() + 11_000).toISOString();
     const p = plugin('expiring', credential({ token: 'exec-token', expirationTimestamp: soon }));
-    const credentials = await credentialsFor(target({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: p.command, env: [{ name: 'X', value: '1' }] } }));
+    const credentials = await credentialsFor(
+      target({ exec: { apiVersion: 'client.authentication.k8s.io/v1', command: p.command, env: [{ name: 'X', value: '1' }] } }),
+    );
     expect(credentials.method).toBe('exec plugin expiring');
     const [a, b] = await Promise.all([credentials.prepare(), credentials.prepare()]);
     expect(a.headers.authorization).toBe('Bearer exec-token');
@@ -242,39 +305,61 @@ describe('exec credential plugins', () => {
   });
   test('KUBERNETES_EXEC_INFO carries the cluster when provideClusterInfo is set', async () => {
     const p = plugin('info', credential({ token: 't' }));
-    const t = target({}, { 'certificate-authority-data': 'Q0E=', extensions: [{ name: 'client.authentication.k8s.io/exec', extension: { audience: 'x' } }] });
+    const t = target(
+      {},
+      { 'certificate-authority-data': 'Q0E=', extensions: [{ name: 'client.authentication.k8s.io/exec', extension: { audience: 'x' } }] },
+    );
     await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: p.command, provideClusterInfo: true }, t);
     expect(JSON.parse(readFileSync(`${p.command}.info`, 'utf8'))).toEqual({
       apiVersion: 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
-      spec: { interactive: false, cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=', config: { audience: 'x' } } },
+      spec: {
+        interactive: false,
+        cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': 'Q0E=', config: { audience: 'x' } },
+      },
     });
   });
   test.each([
     ['bad-json', 'not json', 0, 'its output is not an ExecCredential (not JSON)'],
     ['wrong-kind', JSON.stringify({ kind: 'Status' }), 0, 'its output is not an ExecCredential (kind "Status")'],
-    ['wrong-version', credential({ token: 't' }, 'client.authentication.k8s.io/v1beta1'), 0, 'it answered with apiVersion client.authentication.k8s.io/v1beta1, the kubeconfig asks for client.authentication.k8s.io/v1'],
+    [
+      'wrong-version',
+      credential({ token: 't' }, 'client.authentication.k8s.io/v1beta1'),
+      0,
+      'it answered with apiVersion client.authentication.k8s.io/v1beta1, the kubeconfig asks for client.authentication.k8s.io/v1',
+    ],
     ['empty', credential({}), 0, 'its ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData'],
     ['bad-expiry', credential({ token: 't', expirationTimestamp: 'soon' }), 0, 'its expirationTimestamp "soon" is not a date'],
     ['fails', 'nothing', 3, 'it exited with code 3: plugin stderr: arg1'],
   ])('%s → %s', async (name, output, exitCode, why) => {
     const p = plugin(name, output, exitCode);
-    const error = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: p.command, args: ['arg1'], installHint: 'install it' }, target({})).catch((e: any) => e);
+    const error = await runExecPlugin(
+      { apiVersion: 'client.authentication.k8s.io/v1', command: p.command, args: ['arg1'], installHint: 'install it' },
+      target({}),
+    ).catch((e: any) => e);
     expect(error.message).toBe(`The kubeconfig's exec credential plugin \`${p.command}\` failed`);
     expect(error.why).toBe(why);
     expect(error.check[0]).toBe('install it');
   });
   test('not installed, an unknown apiVersion, interactiveMode Always', async () => {
-    const missing = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'deploy-kit-no-such-plugin' }, target({})).catch((e: any) => e);
+    const missing = await runExecPlugin(
+      { apiVersion: 'client.authentication.k8s.io/v1', command: 'deploy-kit-no-such-plugin' },
+      target({}),
+    ).catch((e: any) => e);
     expect(missing.why).toBe('deploy-kit-no-such-plugin was not found');
     expect(missing.check[0]).toBe('`deploy-kit-no-such-plugin` is installed and on PATH on the runner');
-    await expect(runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'x' }, target({}))).rejects.toThrow('its exec plugin\'s apiVersion "client.authentication.k8s.io/v1alpha1" is not supported');
-    const always = await runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Always' }, target({})).catch((e: any) => e);
+    await expect(runExecPlugin({ apiVersion: 'client.authentication.k8s.io/v1alpha1', command: 'x' }, target({}))).rejects.toThrow(
+      'its exec plugin\'s apiVersion "client.authentication.k8s.io/v1alpha1" is not supported',
+    );
+    const always = await runExecPlugin(
+      { apiVersion: 'client.authentication.k8s.io/v1', command: 'x', interactiveMode: 'Always' },
+      target({}),
+    ).catch((e: any) => e);
     expect(always.why).toContain('interactiveMode: Always');
   });
 });
 
-describe('proxyFromEnvironment (kubectl\'s HTTPS_PROXY / NO_PROXY rules)', () => {
+describe("proxyFromEnvironment (kubectl's HTTPS_PROXY / NO_PROXY rules)", () => {
   const proxy = { url: 'http://proxy.corp:3128', source: 'HTTPS_PROXY' };
   test.each([
     ['https://api.eks.example:443', { HTTPS_PROXY: 'http://proxy.corp:3128' }, proxy],
@@ -300,7 +385,9 @@ describe('proxyFromEnvironment (kubectl\'s HTTPS_PROXY / NO_PROXY rules)', () =>
   ])('%s %j', (server, env, expected) => expect(proxyFromEnvironment(server, env)).toEqual(expected));
   test('an unsupported proxy scheme is named with where it came from', async () => {
     const remote = { ...target({ token: 't' }, { server: 'https://api.example' }), server: 'https://api.example' };
-    await expect(credentialsFor(remote, { HTTPS_PROXY: 'socks5://proxy:1080' })).rejects.toThrow('HTTPS_PROXY uses socks5, which is not supported');
+    await expect(credentialsFor(remote, { HTTPS_PROXY: 'socks5://proxy:1080' })).rejects.toThrow(
+      'HTTPS_PROXY uses socks5, which is not supported',
+    );
     // A loopback server never goes through the environment's proxy, so it is not even looked at.
     await expect(credentialsFor(target({ token: 't' }), { HTTPS_PROXY: 'socks5://proxy:1080' })).resolves.toBeDefined();
   });

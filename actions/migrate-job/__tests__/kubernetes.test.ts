@@ -36,7 +36,8 @@ class FakeCluster {
     return {
       async request(method: string, path: string, options: { body?: any } = {}) {
         cluster.calls.push(`${method} ${path}`);
-        if (cluster.refuse && method === cluster.refuse.verb) throw new KubeApiError(cluster.refuse.status, '{"message":"refused"}', {}, `${method} ${path}`);
+        if (cluster.refuse && method === cluster.refuse.verb)
+          throw new KubeApiError(cluster.refuse.status, '{"message":"refused"}', {}, `${method} ${path}`);
         const job = /\/jobs\/([^/]+)$/.exec(path)?.[1];
         if (method === 'GET' && job) {
           if (!cluster.jobs.has(job)) throw new KubeApiError(404, '{"message":"not found"}', {}, path);
@@ -77,10 +78,17 @@ class FakeCluster {
   completeWith(exitCode: number) {
     this.onCreate = (job) => {
       const name = job.metadata.name;
-      const pod = { metadata: { name: `${name}-x1`, labels: { 'batch.kubernetes.io/job-name': name }, resourceVersion: '3' }, status: { phase: exitCode === 0 ? 'Succeeded' : 'Failed', containerStatuses: [{ name: 'migrate', state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' } } }] } };
+      const pod = {
+        metadata: { name: `${name}-x1`, labels: { 'batch.kubernetes.io/job-name': name }, resourceVersion: '3' },
+        status: {
+          phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+          containerStatuses: [{ name: 'migrate', state: { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' } } }],
+        },
+      };
       this.pods.push(pod);
       this.emit('pods', 'ADDED', pod);
-      const condition = exitCode === 0 ? { type: 'Complete', status: 'True' } : { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' };
+      const condition =
+        exitCode === 0 ? { type: 'Complete', status: 'True' } : { type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' };
       const done = { ...job, metadata: { ...job.metadata, resourceVersion: '4' }, status: { conditions: [condition] } };
       this.jobs.set(name, done);
       this.emit('jobs', 'MODIFIED', done);
@@ -95,13 +103,38 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function context(raw: Record<string, string> = {}, signal = new AbortController().signal): Promise<BackendContext> {
-  const values = (await readInputs(inputs, (name) => ({ image: IMAGE, tag: 'v1.0.0', release: 'orders', namespace: NS, command: '/app/migrate', 'env-from-secret': 'orders-db', ...raw })[name] ?? '')) as Values;
-  const config = configFrom(values, { repository: 'o/orders', refType: 'tag', refName: 'v1.0.0' }, { RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir }, Date.now(), () => undefined);
-  return { plan: config.plan, values, files: config.files, image: IMAGE, step: { at: Date.now() + 20_000, signal: AbortSignal.timeout(20_000) }, signal };
+  const values = (await readInputs(
+    inputs,
+    (name) =>
+      ({ image: IMAGE, tag: 'v1.0.0', release: 'orders', namespace: NS, command: '/app/migrate', 'env-from-secret': 'orders-db', ...raw })[
+        name
+      ] ?? '',
+  )) as Values;
+  const config = configFrom(
+    values,
+    { repository: 'o/orders', refType: 'tag', refName: 'v1.0.0' },
+    { RUNNER_TEMP: dir, GITHUB_WORKSPACE: dir },
+    Date.now(),
+    () => undefined,
+  );
+  return {
+    plan: config.plan,
+    values,
+    files: config.files,
+    image: IMAGE,
+    step: { at: Date.now() + 20_000, signal: AbortSignal.timeout(20_000) },
+    signal,
+  };
 }
 
 const deps = (cluster: FakeCluster): KubernetesDeps => ({
-  connect: async (selection) => ({ api: cluster.api(), server: 'https://k8s.test', namespace: selection.namespace || 'default', context: 'test', auth: 'token' }),
+  connect: async (selection) => ({
+    api: cluster.api(),
+    server: 'https://k8s.test',
+    namespace: selection.namespace || 'default',
+    context: 'test',
+    auth: 'token',
+  }),
 });
 
 describe('runKubernetesJob against a fake API', () => {
@@ -109,11 +142,19 @@ describe('runKubernetesJob against a fake API', () => {
     const cluster = new FakeCluster();
     cluster.completeWith(0);
     const result = await runKubernetesJob(await context(), deps(cluster));
-    expect(result).toMatchObject({ status: 'succeeded', exitCode: 0, jobName: 'orders-migrate-v1-0-0', detail: 'Job orders-migrate-v1-0-0 completed' });
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      exitCode: 0,
+      jobName: 'orders-migrate-v1-0-0',
+      detail: 'Job orders-migrate-v1-0-0 completed',
+    });
     expect(cluster.calls).toContain(`POST /apis/batch/v1/namespaces/${NS}/jobs`);
     expect(cluster.calls).toContain(`GET /api/v1/namespaces/${NS}/secrets/orders-db`);
     expect(readFileSync(result.logFile!, 'utf8')).toBe('1/u create_users\nmigrate: done\n');
-    expect(result.rows).toEqual([['namespace', NS], ['pod', 'orders-migrate-v1-0-0-x1']]);
+    expect(result.rows).toEqual([
+      ['namespace', NS],
+      ['pod', 'orders-migrate-v1-0-0-x1'],
+    ]);
     const job = cluster.jobs.get('orders-migrate-v1-0-0');
     expect(job.spec.template.spec.containers[0]).toMatchObject({ image: IMAGE, command: ['/app/migrate'] });
   });
@@ -146,10 +187,23 @@ describe('runKubernetesJob against a fake API', () => {
 
   test('a Job of the same name with another image is refused: nothing is created', async () => {
     const cluster = new FakeCluster();
-    cluster.jobs.set('orders-migrate-v1-0-4', { metadata: { name: 'orders-migrate-v1-0-4', annotations: { 'deploy-kit/release': 'orders', 'deploy-kit/tag': 'v1.0.4', 'deploy-kit/image': 'r.io/app@sha256:' + 'd'.repeat(64) } }, spec: { template: { spec: { containers: [{ name: 'migrate', image: 'r.io/app@sha256:' + 'd'.repeat(64) }] } } }, status: {} });
+    cluster.jobs.set('orders-migrate-v1-0-4', {
+      metadata: {
+        name: 'orders-migrate-v1-0-4',
+        annotations: {
+          'deploy-kit/release': 'orders',
+          'deploy-kit/tag': 'v1.0.4',
+          'deploy-kit/image': 'r.io/app@sha256:' + 'd'.repeat(64),
+        },
+      },
+      spec: { template: { spec: { containers: [{ name: 'migrate', image: 'r.io/app@sha256:' + 'd'.repeat(64) }] } } },
+      status: {},
+    });
     const error = (await runKubernetesJob(await context({ tag: 'v1.0.4' }), deps(cluster)).catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
-    expect(error.message).toMatch(/^Migration not run: Job apps\/orders-migrate-v1-0-4 already exists for release "orders" tag "v1.0.4" with image/);
+    expect(error.message).toMatch(
+      /^Migration not run: Job apps\/orders-migrate-v1-0-4 already exists for release "orders" tag "v1.0.4" with image/,
+    );
     expect(cluster.calls.some((c) => c.startsWith('POST'))).toBe(false);
   });
 
@@ -170,13 +224,17 @@ describe('runKubernetesJob against a fake API', () => {
     cluster.onCreate = () => cancel.abort('SIGINT');
     const result = await runKubernetesJob(await context({ tag: 'v1.0.6' }, cancel.signal), deps(cluster));
     expect(result.status).toBe('cancelled');
-    expect(result.detail).toBe(`the workflow run was cancelled; the Job ${NS}/orders-migrate-v1-0-6 was left running (a migration must not be stopped half-way)`);
+    expect(result.detail).toBe(
+      `the workflow run was cancelled; the Job ${NS}/orders-migrate-v1-0-6 was left running (a migration must not be stopped half-way)`,
+    );
     expect(cluster.jobs.has('orders-migrate-v1-0-6')).toBe(true);
   });
 
   test('RBAC refuses the create: the verb and resource are named', async () => {
     const cluster = new FakeCluster();
     cluster.refuse = { verb: 'POST', status: 403 };
-    await expect(runKubernetesJob(await context({ tag: 'v1.0.7' }), deps(cluster))).rejects.toThrow(`Not allowed to create jobs in namespace ${NS} (403 Forbidden)`);
+    await expect(runKubernetesJob(await context({ tag: 'v1.0.7' }), deps(cluster))).rejects.toThrow(
+      `Not allowed to create jobs in namespace ${NS} (403 Forbidden)`,
+    );
   });
 });

@@ -28,7 +28,14 @@ describe('LogSink', () => {
 
   test('what the default printer (core foreignLines) writes cannot act as a workflow command', () => {
     // The same text foreignLines writes, parsed as the runner parses it.
-    const hostile = ['::add-mask::x', '::error::fake', '::stop-commands::t', 'progress\r::warning::w', '##[error]v1', '  ::notice::indented'];
+    const hostile = [
+      '::add-mask::x',
+      '::error::fake',
+      '::stop-commands::t',
+      'progress\r::warning::w',
+      '##[error]v1',
+      '  ::notice::indented',
+    ];
     const token = 'f'.repeat(32);
     const text = `::stop-commands::${token}\n${hostile.map(runner.neutraliseLog).join('\n')}\n::${token}::\n::error::ours\n`;
     const parsed = processCommands(text);

@@ -72,7 +72,18 @@ describe('renderJob', () => {
   });
 
   test('optional parts are left out, never written as null or empty', () => {
-    const job = renderJob({ ...base, command: [], args: [], env: {}, envFromSecrets: [], envFromConfigMaps: [], deadlineSeconds: undefined, ttlSeconds: undefined, serviceAccount: undefined, resources: undefined });
+    const job = renderJob({
+      ...base,
+      command: [],
+      args: [],
+      env: {},
+      envFromSecrets: [],
+      envFromConfigMaps: [],
+      deadlineSeconds: undefined,
+      ttlSeconds: undefined,
+      serviceAccount: undefined,
+      resources: undefined,
+    });
     expect(job.spec).not.toHaveProperty('activeDeadlineSeconds');
     expect(job.spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(job.spec.template.spec).not.toHaveProperty('serviceAccountName');

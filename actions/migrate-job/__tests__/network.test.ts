@@ -26,7 +26,8 @@ describe('transportProblem', () => {
 });
 
 describe('networkReason', () => {
-  const wrapped = (code: string, message = `connect ${code} 127.0.0.1:1`) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
+  const wrapped = (code: string, message = `connect ${code} 127.0.0.1:1`) =>
+    Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
   test.each([
     [wrapped('ECONNREFUSED'), 'connection refused (ECONNREFUSED)'],
     [wrapped('ENOTFOUND'), 'the host name does not resolve (ENOTFOUND)'],
@@ -90,7 +91,7 @@ describe('boundedFetch and readBody', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  test('the step\'s deadline ends a request before its own limit', async () => {
+  test("the step's deadline ends a request before its own limit", async () => {
     const started = Date.now();
     const error = await boundedFetch(`${base}/silent`, { answerMs: 30_000, outer: AbortSignal.timeout(200) }).catch((e: unknown) => e);
     expect((error as NetworkError).reason).toContain("the step's timeout ran out");
@@ -107,7 +108,9 @@ describe('boundedFetch and readBody', () => {
 
   test('plain http is refused before any request; so is a redirect to it', async () => {
     seen.length = 0;
-    await expect(boundedFetch('http://mirror.example.com/file')).rejects.toMatchObject({ reason: expect.stringContaining('mirror.example.com is plain http') });
+    await expect(boundedFetch('http://mirror.example.com/file')).rejects.toMatchObject({
+      reason: expect.stringContaining('mirror.example.com is plain http'),
+    });
     const error = (await boundedFetch(`${base}/to-plain-http`).catch((e: unknown) => e)) as NetworkError;
     expect(error.reason).toContain('it redirected to http://mirror.example.com/file: mirror.example.com is plain http');
     expect(seen.map((s) => s.path)).toEqual(['/to-plain-http']);
@@ -129,7 +132,9 @@ describe('boundedFetch and readBody', () => {
 
   test('redirects are bounded; so is the size of a body read with maxBytes', async () => {
     await expect(boundedFetch(`${base}/loop`, { maxRedirects: 3 })).rejects.toMatchObject({ reason: 'more than 3 redirects' });
-    await expect(readBody(await boundedFetch(`${base}/big`), { maxBytes: 1000 })).rejects.toMatchObject({ reason: 'the answer is larger than 1000 bytes' });
+    await expect(readBody(await boundedFetch(`${base}/big`), { maxBytes: 1000 })).rejects.toMatchObject({
+      reason: 'the answer is larger than 1000 bytes',
+    });
   });
 
   test('connection refused reads as such', async () => {

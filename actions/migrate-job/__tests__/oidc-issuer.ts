@@ -59,7 +59,19 @@ export class TestIssuer {
 
   idToken(lifetimeSeconds = this.options.lifetimeSeconds ?? 3600, claims: Record<string, unknown> = {}): string {
     const now = Math.floor(Date.now() / 1000);
-    return jwt({ iss: this.url, sub: 'oidc-user', aud: this.clientId, iat: now, exp: now + lifetimeSeconds, jti: randomBytes(8).toString('hex'), ...this.options.claims, ...claims }, this.key.privateKey);
+    return jwt(
+      {
+        iss: this.url,
+        sub: 'oidc-user',
+        aud: this.clientId,
+        iat: now,
+        exp: now + lifetimeSeconds,
+        jti: randomBytes(8).toString('hex'),
+        ...this.options.claims,
+        ...claims,
+      },
+      this.key.privateKey,
+    );
   }
 
   async start(): Promise<this> {
@@ -80,15 +92,26 @@ export class TestIssuer {
   }
 
   private answer(req: IncomingMessage, res: ServerResponse, body: string): void {
-    const request: IssuedRequest = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, form: Object.fromEntries(new URLSearchParams(body)) };
+    const request: IssuedRequest = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      form: Object.fromEntries(new URLSearchParams(body)),
+    };
     this.requests.push(request);
-    const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(typeof value === 'string' ? value : JSON.stringify(value));
+    const json = (status: number, value: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(typeof value === 'string' ? value : JSON.stringify(value));
     if (req.method === 'GET' && request.path === '/.well-known/openid-configuration') {
       if (this.discovery) {
         const { status, body: text } = this.discovery(this.url);
         return void json(status, text);
       }
-      return void json(200, { issuer: this.url, token_endpoint: `${this.url}/token`, jwks_uri: `${this.url}/keys`, id_token_signing_alg_values_supported: ['RS256'] });
+      return void json(200, {
+        issuer: this.url,
+        token_endpoint: `${this.url}/token`,
+        jwks_uri: `${this.url}/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
     }
     if (req.method === 'GET' && request.path === '/keys') {
       return void json(200, { keys: [{ ...this.key.publicKey.export({ format: 'jwk' }), kid: 'test', use: 'sig', alg: 'RS256' }] });
@@ -97,13 +120,21 @@ export class TestIssuer {
       const custom = this.token?.(request);
       if (custom === 'hang') return;
       if (custom) return void json(custom.status, custom.body);
-      if (!this.clientAuthenticated(request)) return void json(401, { error: 'invalid_client', error_description: 'client authentication failed' });
+      if (!this.clientAuthenticated(request))
+        return void json(401, { error: 'invalid_client', error_description: 'client authentication failed' });
       if (request.form.grant_type !== 'refresh_token') return void json(400, { error: 'unsupported_grant_type' });
-      if (request.form.refresh_token !== this.refreshToken) return void json(400, { error: 'invalid_grant', error_description: 'refresh token is invalid or expired' });
+      if (request.form.refresh_token !== this.refreshToken)
+        return void json(400, { error: 'invalid_grant', error_description: 'refresh token is invalid or expired' });
       this.refreshToken = `rt-${randomBytes(6).toString('hex')}`;
       const idToken = this.idToken();
       this.issued.push(idToken);
-      return void json(200, { access_token: `at-${randomBytes(6).toString('hex')}`, token_type: 'Bearer', expires_in: 3600, refresh_token: this.refreshToken, id_token: idToken });
+      return void json(200, {
+        access_token: `at-${randomBytes(6).toString('hex')}`,
+        token_type: 'Bearer',
+        expires_in: 3600,
+        refresh_token: this.refreshToken,
+        id_token: idToken,
+      });
     }
     json(404, { error: 'not_found' });
   }
@@ -111,7 +142,9 @@ export class TestIssuer {
   private clientAuthenticated(request: IssuedRequest): boolean {
     const mode = this.options.clientAuth ?? 'either';
     const secret = this.options.clientSecret ?? '';
-    const header = request.authorization?.startsWith('Basic ') ? Buffer.from(request.authorization.slice(6), 'base64').toString('utf8') : undefined;
+    const header = request.authorization?.startsWith('Basic ')
+      ? Buffer.from(request.authorization.slice(6), 'base64').toString('utf8')
+      : undefined;
     const viaHeader = header !== undefined && header === `${encodeURIComponent(this.clientId)}:${encodeURIComponent(secret)}`;
     const viaParams = header === undefined && request.form.client_id === this.clientId && (request.form.client_secret ?? '') === secret;
     return mode === 'header' ? viaHeader : mode === 'params' ? viaParams : viaHeader || viaParams;
@@ -122,9 +155,44 @@ export class TestIssuer {
 export function testCertificates(): { ca: Buffer; cert: Buffer; key: Buffer; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'dk-oidc-ca-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=deploy-kit test OIDC CA');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=deploy-kit test OIDC CA',
+  );
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext');
-  return { ca: readFileSync(join(dir, 'ca.crt')), cert: readFileSync(join(dir, 'server.crt')), key: readFileSync(join(dir, 'server.key')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.crt',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
+  return {
+    ca: readFileSync(join(dir, 'ca.crt')),
+    cert: readFileSync(join(dir, 'server.crt')),
+    key: readFileSync(join(dir, 'server.key')),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

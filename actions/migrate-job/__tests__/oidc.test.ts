@@ -11,7 +11,7 @@ import { TestIssuer, jwt, testCertificates } from './oidc-issuer.js';
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 const at = (ms: number) => Math.floor(ms / 1000);
 
-describe('the id-token\'s expiry (client-go\'s idTokenExpired)', () => {
+describe("the id-token's expiry (client-go's idTokenExpired)", () => {
   test.each([
     ['exp an hour away', jwt({ exp: at(NOW + 3_600_000) }), false],
     ['exp 11 s away', jwt({ exp: at(NOW + EXPIRY_MARGIN_MS + 1_000) }), false],
@@ -42,7 +42,13 @@ describe('OidcTokenSource against a loopback issuer', () => {
     issuer.discovery = undefined;
     issuer.token = undefined;
   });
-  const config = (extra: OidcConfig = {}): OidcConfig => ({ 'client-id': 'deploy-kit', 'client-secret': 'client-secret-9f2c', 'idp-issuer-url': issuer.url, 'refresh-token': issuer.refreshToken, ...extra });
+  const config = (extra: OidcConfig = {}): OidcConfig => ({
+    'client-id': 'deploy-kit',
+    'client-secret': 'client-secret-9f2c',
+    'idp-issuer-url': issuer.url,
+    'refresh-token': issuer.refreshToken,
+    ...extra,
+  });
 
   test('a valid id-token is sent as it is: the issuer is not asked', async () => {
     const idToken = issuer.idToken(3600);
@@ -85,10 +91,15 @@ describe('OidcTokenSource against a loopback issuer', () => {
     expect(issuer.requests.filter((r) => r.path === '/token')).toHaveLength(1);
   });
 
-  test('a provider that takes the client in the form only: Basic is refused, the form is tried and remembered (oauth2\'s auto-detection)', async () => {
+  test("a provider that takes the client in the form only: Basic is refused, the form is tried and remembered (oauth2's auto-detection)", async () => {
     const strict = await new TestIssuer({ clientAuth: 'params', clientSecret: 's3cr3t-form' }).start();
     try {
-      const source = new OidcTokenSource({ 'client-id': 'deploy-kit', 'client-secret': 's3cr3t-form', 'idp-issuer-url': strict.url, 'refresh-token': strict.refreshToken });
+      const source = new OidcTokenSource({
+        'client-id': 'deploy-kit',
+        'client-secret': 's3cr3t-form',
+        'idp-issuer-url': strict.url,
+        'refresh-token': strict.refreshToken,
+      });
       await source.token();
       const grants = strict.requests.filter((r) => r.path === '/token');
       expect(grants.map((g) => [Boolean(g.authorization), g.form.client_id, g.form.client_secret])).toEqual([
@@ -104,11 +115,15 @@ describe('OidcTokenSource against a loopback issuer', () => {
     }
   });
 
-  test('a refused refresh-token is reported as such: the client\'s authentication was accepted, so the form is not tried', async () => {
+  test("a refused refresh-token is reported as such: the client's authentication was accepted, so the form is not tried", async () => {
     const strict = await new TestIssuer({ clientAuth: 'header' }).start();
     try {
-      const error = (await new OidcTokenSource({ 'client-id': 'deploy-kit', 'idp-issuer-url': strict.url, 'refresh-token': 'rt-unknown' }).token().catch((e: unknown) => e)) as ActionError;
-      expect(error.why).toBe(`the token endpoint ${new URL(strict.url).host} refused the refresh (invalid_grant: refresh token is invalid or expired)`);
+      const error = (await new OidcTokenSource({ 'client-id': 'deploy-kit', 'idp-issuer-url': strict.url, 'refresh-token': 'rt-unknown' })
+        .token()
+        .catch((e: unknown) => e)) as ActionError;
+      expect(error.why).toBe(
+        `the token endpoint ${new URL(strict.url).host} refused the refresh (invalid_grant: refresh token is invalid or expired)`,
+      );
       expect(strict.requests.filter((r) => r.path === '/token')).toHaveLength(1);
     } finally {
       await strict.stop();
@@ -116,19 +131,54 @@ describe('OidcTokenSource against a loopback issuer', () => {
   });
 
   test.each<[string, (source: TestIssuer) => void, OidcConfig, string]>([
-    ['an expired id-token and no refresh-token', () => undefined, { 'refresh-token': '' }, 'its id-token has expired, and it has no refresh-token'],
-    ['a refresh-token the provider no longer knows', () => undefined, { 'refresh-token': 'rt-revoked' }, 'refused the refresh (invalid_grant: refresh token is invalid or expired)'],
-    ['a wrong client secret', () => undefined, { 'client-secret': 'wrong' }, 'refused the refresh (invalid_client: client authentication failed)'],
-    ['no discovery document', (i) => (i.discovery = () => ({ status: 404, body: '{}' })), {}, '/.well-known/openid-configuration answered HTTP 404 Not Found'],
-    ['a discovery document without token_endpoint', (i) => (i.discovery = () => ({ status: 200, body: '{"issuer":"x"}' })), {}, 'names no token_endpoint'],
-    ['a discovery document that is not JSON', (i) => (i.discovery = () => ({ status: 200, body: '<html>' })), {}, 'openid-configuration is not JSON'],
-    ['a token answer without id_token', (i) => (i.token = () => ({ status: 200, body: '{"access_token":"a","token_type":"Bearer"}' })), {}, 'the token response has no id_token: the scope "openid" was not requested at login'],
+    [
+      'an expired id-token and no refresh-token',
+      () => undefined,
+      { 'refresh-token': '' },
+      'its id-token has expired, and it has no refresh-token',
+    ],
+    [
+      'a refresh-token the provider no longer knows',
+      () => undefined,
+      { 'refresh-token': 'rt-revoked' },
+      'refused the refresh (invalid_grant: refresh token is invalid or expired)',
+    ],
+    [
+      'a wrong client secret',
+      () => undefined,
+      { 'client-secret': 'wrong' },
+      'refused the refresh (invalid_client: client authentication failed)',
+    ],
+    [
+      'no discovery document',
+      (i) => (i.discovery = () => ({ status: 404, body: '{}' })),
+      {},
+      '/.well-known/openid-configuration answered HTTP 404 Not Found',
+    ],
+    [
+      'a discovery document without token_endpoint',
+      (i) => (i.discovery = () => ({ status: 200, body: '{"issuer":"x"}' })),
+      {},
+      'names no token_endpoint',
+    ],
+    [
+      'a discovery document that is not JSON',
+      (i) => (i.discovery = () => ({ status: 200, body: '<html>' })),
+      {},
+      'openid-configuration is not JSON',
+    ],
+    [
+      'a token answer without id_token',
+      (i) => (i.token = () => ({ status: 200, body: '{"access_token":"a","token_type":"Bearer"}' })),
+      {},
+      'the token response has no id_token: the scope "openid" was not requested at login',
+    ],
   ])('%s: a clear error', async (_name, arrange, extra, why) => {
     arrange(issuer);
     const source = new OidcTokenSource(config({ 'id-token': issuer.idToken(-60), ...extra }));
     const error = (await source.token().catch((e: unknown) => e)) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
-    expect(error.message).toBe('The kubeconfig\'s oidc auth-provider could not refresh its id-token');
+    expect(error.message).toBe("The kubeconfig's oidc auth-provider could not refresh its id-token");
     expect(error.why).toContain(why);
     expect(error.describe()).not.toContain('rt-revoked');
   });
@@ -136,27 +186,37 @@ describe('OidcTokenSource against a loopback issuer', () => {
   test('credentials over https only: a token_endpoint on plain http that is not loopback is refused before anything is sent to it', async () => {
     issuer.discovery = () => ({ status: 200, body: JSON.stringify({ token_endpoint: 'http://idp.example.com/token' }) });
     const error = (await new OidcTokenSource(config({ 'id-token': issuer.idToken(-60) })).token().catch((e: unknown) => e)) as ActionError;
-    expect(error.why).toBe('the issuer\'s token_endpoint http://idp.example.com/token would get the refresh-token and client secret, and idp.example.com would receive it over plain http (credentials go over https only; http is allowed for loopback hosts)');
+    expect(error.why).toBe(
+      "the issuer's token_endpoint http://idp.example.com/token would get the refresh-token and client secret, and idp.example.com would receive it over plain http (credentials go over https only; http is allowed for loopback hosts)",
+    );
     expect(issuer.requests.map((r) => r.path)).toEqual(['/.well-known/openid-configuration']);
   });
 
   test('an issuer on plain http that is not loopback is not even asked for its discovery document', async () => {
-    const error = (await new OidcTokenSource({ 'client-id': 'c', 'idp-issuer-url': 'http://idp.example.com', 'refresh-token': 'rt' }).token().catch((e: unknown) => e)) as ActionError;
-    expect(error.why).toContain('its idp-issuer-url http://idp.example.com cannot be used to send the refresh-token: idp.example.com would receive it over plain http');
+    const error = (await new OidcTokenSource({ 'client-id': 'c', 'idp-issuer-url': 'http://idp.example.com', 'refresh-token': 'rt' })
+      .token()
+      .catch((e: unknown) => e)) as ActionError;
+    expect(error.why).toContain(
+      'its idp-issuer-url http://idp.example.com cannot be used to send the refresh-token: idp.example.com would receive it over plain http',
+    );
   });
 
   test('every request is bounded: a token endpoint that never answers fails within the limit', async () => {
     issuer.token = () => 'hang';
     const started = Date.now();
-    const error = (await new OidcTokenSource(config({ 'id-token': issuer.idToken(-60) }), { timeoutMs: 300 }).token().catch((e: unknown) => e)) as ActionError;
+    const error = (await new OidcTokenSource(config({ 'id-token': issuer.idToken(-60) }), { timeoutMs: 300 })
+      .token()
+      .catch((e: unknown) => e)) as ActionError;
     expect(error.why).toBe(`the token endpoint at ${new URL(issuer.url).host} did not answer within 0.3 s`);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  test('…and ends with the step\'s deadline', async () => {
+  test("…and ends with the step's deadline", async () => {
     issuer.token = () => 'hang';
     const deadline = AbortSignal.timeout(200);
-    const error = (await new OidcTokenSource(config({ 'id-token': issuer.idToken(-60) }), { deadline }).token().catch((e: unknown) => e)) as ActionError;
+    const error = (await new OidcTokenSource(config({ 'id-token': issuer.idToken(-60) }), { deadline })
+      .token()
+      .catch((e: unknown) => e)) as ActionError;
     expect(error.why).toBe(`the step's timeout ran out while waiting for the token endpoint at ${new URL(issuer.url).host}`);
   });
 
@@ -181,14 +241,27 @@ describe('an https issuer with its own CA (idp-certificate-authority-data)', () 
   });
 
   test('verified against the CA: the refresh goes through', async () => {
-    const source = new OidcTokenSource({ 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'refresh-token': issuer.refreshToken, 'idp-certificate-authority-data': certs.ca.toString('base64') });
+    const source = new OidcTokenSource({
+      'client-id': 'deploy-kit',
+      'idp-issuer-url': issuer.url,
+      'refresh-token': issuer.refreshToken,
+      'idp-certificate-authority-data': certs.ca.toString('base64'),
+    });
     expect(issuer.issued).toContain(await source.token());
   });
 
-  test('without the CA the issuer\'s certificate is not trusted, and nothing is sent', async () => {
+  test("without the CA the issuer's certificate is not trusted, and nothing is sent", async () => {
     const before = issuer.requests.length;
-    const error = (await new OidcTokenSource({ 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'refresh-token': issuer.refreshToken }).token().catch((e: unknown) => e)) as ActionError;
-    expect(error.why).toMatch(/the discovery document at 127\.0\.0\.1:\d+ could not be reached: .*(self-signed|unable to verify|certificate)/);
+    const error = (await new OidcTokenSource({
+      'client-id': 'deploy-kit',
+      'idp-issuer-url': issuer.url,
+      'refresh-token': issuer.refreshToken,
+    })
+      .token()
+      .catch((e: unknown) => e)) as ActionError;
+    expect(error.why).toMatch(
+      /the discovery document at 127\.0\.0\.1:\d+ could not be reached: .*(self-signed|unable to verify|certificate)/,
+    );
     expect(issuer.requests.length).toBe(before);
   });
 });
@@ -206,7 +279,9 @@ describe('credentials of an auth-provider user, against a token-checking API ser
       const token = (req.headers.authorization ?? '').replace(/^Bearer /, '');
       seen.push(token);
       const ok = issuer.issued.includes(token) && !revoked.has(token);
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' }).end(ok ? '{"kind":"JobList","items":[]}' : '{"kind":"Status","message":"Unauthorized"}');
+      res
+        .writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+        .end(ok ? '{"kind":"JobList","items":[]}' : '{"kind":"Status","message":"Unauthorized"}');
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     server = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -226,7 +301,18 @@ describe('credentials of an auth-provider user, against a token-checking API ser
   });
 
   test('an expired id-token: refreshed before the first request, and the API server accepts the new one', async () => {
-    const credentials = await credentialsFor(target({ name: 'oidc', config: { 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'id-token': issuer.idToken(-60), 'refresh-token': issuer.refreshToken } }), {});
+    const credentials = await credentialsFor(
+      target({
+        name: 'oidc',
+        config: {
+          'client-id': 'deploy-kit',
+          'idp-issuer-url': issuer.url,
+          'id-token': issuer.idToken(-60),
+          'refresh-token': issuer.refreshToken,
+        },
+      }),
+      {},
+    );
     expect(credentials.method).toBe('auth-provider oidc');
     await credentials.prepare();
     const list = await new KubeApi(server, credentials).request<{ kind: string }>('GET', '/apis/batch/v1/namespaces/apps/jobs');
@@ -238,7 +324,13 @@ describe('credentials of an auth-provider user, against a token-checking API ser
     const current = issuer.idToken(3600);
     issuer.issued.push(current);
     revoked.add(current);
-    const credentials = await credentialsFor(target({ name: 'oidc', config: { 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'id-token': current, 'refresh-token': issuer.refreshToken } }), {});
+    const credentials = await credentialsFor(
+      target({
+        name: 'oidc',
+        config: { 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'id-token': current, 'refresh-token': issuer.refreshToken },
+      }),
+      {},
+    );
     seen.length = 0;
     await new KubeApi(server, credentials).request('GET', '/apis/batch/v1/namespaces/apps/jobs');
     expect(seen).toEqual([current, issuer.issued.at(-1)]);
@@ -247,7 +339,10 @@ describe('credentials of an auth-provider user, against a token-checking API ser
   test('without a refresh-token a refused id-token stays a 401', async () => {
     const current = issuer.idToken(3600);
     revoked.add(current);
-    const credentials = await credentialsFor(target({ name: 'oidc', config: { 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'id-token': current } }), {});
+    const credentials = await credentialsFor(
+      target({ name: 'oidc', config: { 'client-id': 'deploy-kit', 'idp-issuer-url': issuer.url, 'id-token': current } }),
+      {},
+    );
     const error = await new KubeApi(server, credentials).request('GET', '/api/v1/namespaces').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).code).toBe(401);
@@ -258,10 +353,14 @@ describe('credentials of an auth-provider user, against a token-checking API ser
     ['azure', 'kubelogin convert-kubeconfig'],
     ['openstack', 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin'],
   ])('auth-provider %s: refused before any request, pointing to its exec plugin', async (name, hint) => {
-    const error = (await credentialsFor(target({ name, config: { 'access-token': 'ya29.secret' } }), {}).catch((e: unknown) => e)) as ActionError;
+    const error = (await credentialsFor(target({ name, config: { 'access-token': 'ya29.secret' } }), {}).catch(
+      (e: unknown) => e,
+    )) as ActionError;
     expect(error).toBeInstanceOf(ActionError);
     expect(error.message).toBe(`The kubeconfig's user "oidc-user" uses the auth-provider "${name}", which deploy-kit does not support`);
-    expect(error.why).toBe('auth-providers were removed from kubectl in 1.26, except oidc; deploy-kit supports oidc (with its refresh-token) and exec credential plugins');
+    expect(error.why).toBe(
+      'auth-providers were removed from kubectl in 1.26, except oidc; deploy-kit supports oidc (with its refresh-token) and exec credential plugins',
+    );
     expect(error.describe()).toContain(hint);
     expect(error.describe()).not.toContain('ya29.secret');
     expect(unsupportedAuthProvider('u', name).message).toContain(`"${name}"`);

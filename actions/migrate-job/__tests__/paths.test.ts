@@ -35,7 +35,9 @@ describe('checkWritableFile', () => {
     mkdirSync(locked);
     chmodSync(locked, 0o500);
     try {
-      expect(() => checkWritableFile('log-file', join(locked, 'm.log'), 'locked/m.log', 'a file path')).toThrow('Input "log-file": the folder');
+      expect(() => checkWritableFile('log-file', join(locked, 'm.log'), 'locked/m.log', 'a file path')).toThrow(
+        'Input "log-file": the folder',
+      );
     } finally {
       chmodSync(locked, 0o700);
     }
@@ -43,7 +45,8 @@ describe('checkWritableFile', () => {
 });
 
 describe('checkDirectory', () => {
-  test('an existing folder is accepted', () => expect(() => checkDirectory('working-directory', join(dir, 'folder'), 'folder')).not.toThrow());
+  test('an existing folder is accepted', () =>
+    expect(() => checkDirectory('working-directory', join(dir, 'folder'), 'folder')).not.toThrow());
   test.each([
     ['missing', 'nope', 'Input "working-directory": the folder'],
     ['a file', 'file.txt', 'is a file, not a folder'],

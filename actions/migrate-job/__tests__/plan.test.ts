@@ -17,7 +17,14 @@ async function values(raw: Record<string, string>): Promise<Values> {
 describe('buildPlan', () => {
   test('defaults: release from the repository, tag from the pushed tag, deadline from timeout', async () => {
     const plan = buildPlan(await values({ image: `r.io/app@${DIGEST}` }), context, () => undefined);
-    expect(plan).toMatchObject({ backend: 'kubernetes', release: 'orders', tag: 'v1.2.3', jobName: 'orders-migrate-v1-2-3', timeoutMs: 600_000, ttlSeconds: 86_400 });
+    expect(plan).toMatchObject({
+      backend: 'kubernetes',
+      release: 'orders',
+      tag: 'v1.2.3',
+      jobName: 'orders-migrate-v1-2-3',
+      timeoutMs: 600_000,
+      ttlSeconds: 86_400,
+    });
   });
 
   test('the image tag wins over the pushed tag', async () => {
@@ -33,10 +40,22 @@ describe('buildPlan', () => {
     [{ image: 'r.io/app', env: '1A=b' }, 'Input "env": "1A" is not a valid environment variable name'],
     [{ backend: 'command', command: 'x', 'tool-checksum': 'a'.repeat(64) }, 'Input "tool-checksum": is given without "tool"'],
     // A mirror over plain http: the release file and the checksum it is verified by could both be replaced.
-    [{ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://mirror.example.com/migrate' }, 'Input "tool-base-url": is plain http to mirror.example.com'],
-    [{ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://0.0.0.0:8080/migrate' }, 'Input "tool-base-url": is plain http to 0.0.0.0:8080'],
-    [{ backend: 'command', command: 'x', 'env-from-runner': 'INPUT_KUBECONFIG' }, 'Input "env-from-runner": "INPUT_KUBECONFIG" names the action\'s inputs or the runner\'s tokens'],
-    [{ image: 'r.io/app:v1', resources: 'cpu=100m' }, 'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like'],
+    [
+      { backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://mirror.example.com/migrate' },
+      'Input "tool-base-url": is plain http to mirror.example.com',
+    ],
+    [
+      { backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': 'http://0.0.0.0:8080/migrate' },
+      'Input "tool-base-url": is plain http to 0.0.0.0:8080',
+    ],
+    [
+      { backend: 'command', command: 'x', 'env-from-runner': 'INPUT_KUBECONFIG' },
+      'Input "env-from-runner": "INPUT_KUBECONFIG" names the action\'s inputs or the runner\'s tokens',
+    ],
+    [
+      { image: 'r.io/app:v1', resources: 'cpu=100m' },
+      'Input "resources": is a single value, not a map of `requests` and `limits`; expected JSON or YAML like',
+    ],
   ])('%j → %s', async (raw, message) => {
     const v = await values(raw);
     expect(() => buildPlan(v, context, () => undefined)).toThrow(message);
@@ -48,12 +67,20 @@ describe('buildPlan', () => {
     ['http://localhost:8080/golang-migrate'],
     ['http://[::1]:8080/golang-migrate'],
   ])('tool-base-url %s is accepted (https, or plain http to a loopback mirror)', async (url) => {
-    const plan = buildPlan(await values({ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': url }), context, () => undefined);
+    const plan = buildPlan(
+      await values({ backend: 'command', command: 'x', tool: 'golang-migrate@v4.19.1', 'tool-base-url': url }),
+      context,
+      () => undefined,
+    );
     expect(plan.tool?.name).toBe('golang-migrate');
   });
 
   test('env-from-runner: names and prefixes for the command backend', async () => {
-    const plan = buildPlan(await values({ backend: 'command', command: 'x', 'env-from-runner': 'DATABASE_URL, PG*' }), context, () => undefined);
+    const plan = buildPlan(
+      await values({ backend: 'command', command: 'x', 'env-from-runner': 'DATABASE_URL, PG*' }),
+      context,
+      () => undefined,
+    );
     expect(plan.envFromRunner).toEqual(['DATABASE_URL', 'PG*']);
   });
 
@@ -64,10 +91,19 @@ describe('buildPlan', () => {
 
   test('inputs of another backend are named in one warning', async () => {
     const warn = jest.fn<(m: string) => void>();
-    const v = await values({ backend: 'command', command: 'migrate up', cluster: 'prod', 'task-definition': 'td', namespace: 'apps', 'output-file': 'x.yaml' });
+    const v = await values({
+      backend: 'command',
+      command: 'migrate up',
+      cluster: 'prod',
+      'task-definition': 'td',
+      namespace: 'apps',
+      'output-file': 'x.yaml',
+    });
     buildPlan(v, context, warn);
     expect(warn).toHaveBeenCalledWith('backend "command" does not use "namespace", "task-definition", "output-file"; they are ignored');
-    expect(ignoredInputs(await values({ backend: 'render', image: 'r.io/a:1', 'env-from-secret': 'db', namespace: 'apps' }))).toEqual(['namespace']);
+    expect(ignoredInputs(await values({ backend: 'render', image: 'r.io/a:1', 'env-from-secret': 'db', namespace: 'apps' }))).toEqual([
+      'namespace',
+    ]);
   });
 
   test('a very short ttl is warned about (a re-run could not see the finished Job)', async () => {
@@ -95,7 +131,10 @@ describe('kubernetes helpers', () => {
   ])('kubeRetryability(%j).retryable = %s', (error, retryable) => expect(kubeRetryability(error).retryable).toBe(retryable));
 
   test('403 names the verb and resource and the RBAC the action needs', () => {
-    const body = JSON.stringify({ kind: 'Status', message: 'jobs.batch "x" is forbidden: User "ci" cannot create resource "jobs" in API group "batch" in the namespace "apps"' });
+    const body = JSON.stringify({
+      kind: 'Status',
+      message: 'jobs.batch "x" is forbidden: User "ci" cannot create resource "jobs" in API group "batch" in the namespace "apps"',
+    });
     const error = kubeError({ code: 403, body }, 'create', 'jobs in namespace apps', 'https://k8s');
     expect(error.describe()).toContain('Not allowed to create jobs in namespace apps (403 Forbidden)');
     expect(error.describe()).toContain('User "ci" cannot create resource "jobs"');
@@ -103,8 +142,12 @@ describe('kubernetes helpers', () => {
   });
 
   test('401 and network errors read differently', () => {
-    expect(kubeError({ code: 401, body: '{}' }, 'get', 'jobs/x', 'https://k8s').message).toContain('refused the credentials (401 Unauthorized)');
-    expect(kubeError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'get', 'jobs/x', 'https://k8s').message).toBe('Cannot reach the Kubernetes API server at https://k8s to get jobs/x');
+    expect(kubeError({ code: 401, body: '{}' }, 'get', 'jobs/x', 'https://k8s').message).toContain(
+      'refused the credentials (401 Unauthorized)',
+    );
+    expect(
+      kubeError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'get', 'jobs/x', 'https://k8s').message,
+    ).toBe('Cannot reach the Kubernetes API server at https://k8s to get jobs/x');
   });
 });
 

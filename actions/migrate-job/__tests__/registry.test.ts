@@ -13,7 +13,10 @@ const BASIC = Buffer.from('ci:registry-password').toString('base64');
 let dockerConfig: string;
 beforeAll(() => {
   dockerConfig = mkdtempSync(join(tmpdir(), 'mj-dockercfg-'));
-  writeFileSync(join(dockerConfig, 'config.json'), JSON.stringify({ auths: { 'registry.example.com': { auth: BASIC }, '127.0.0.1:5000': { auth: BASIC } } }));
+  writeFileSync(
+    join(dockerConfig, 'config.json'),
+    JSON.stringify({ auths: { 'registry.example.com': { auth: BASIC }, '127.0.0.1:5000': { auth: BASIC } } }),
+  );
 });
 afterAll(() => rmSync(dockerConfig, { recursive: true, force: true }));
 
@@ -34,7 +37,11 @@ function fakeFetch(answer: (url: URL, authorization: string | undefined) => Resp
   return { fetch, sent };
 }
 
-const challenge = (realm: string) => new Response(null, { status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="registry.example.com",scope="repository:orders:pull"` } });
+const challenge = (realm: string) =>
+  new Response(null, {
+    status: 401,
+    headers: { 'www-authenticate': `Bearer realm="${realm}",service="registry.example.com",scope="repository:orders:pull"` },
+  });
 const digestAnswer = () => new Response(null, { status: 200, headers: { 'docker-content-digest': DIGEST } });
 const env = () => ({ DOCKER_CONFIG: dockerConfig });
 
@@ -47,7 +54,11 @@ describe('resolveDigest: where the registry login goes', () => {
     expect(await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch })).toBe(DIGEST);
     expect(sent).toEqual([
       { method: 'HEAD', url: 'https://registry.example.com/v2/orders/manifests/v1', authorization: `Basic ${BASIC}` },
-      { method: 'GET', url: 'https://auth.example.com/token?service=registry.example.com&scope=repository%3Aorders%3Apull', authorization: `Basic ${BASIC}` },
+      {
+        method: 'GET',
+        url: 'https://auth.example.com/token?service=registry.example.com&scope=repository%3Aorders%3Apull',
+        authorization: `Basic ${BASIC}`,
+      },
       { method: 'HEAD', url: 'https://registry.example.com/v2/orders/manifests/v1', authorization: 'Bearer pull-token' },
     ]);
   });
@@ -59,7 +70,9 @@ describe('resolveDigest: where the registry login goes', () => {
   ])('a token service on %s is refused: the login is never sent there', async (realm, why) => {
     const { fetch, sent } = fakeFetch(() => challenge(realm));
     const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch }).catch((e: any) => e);
-    expect(error.message).toBe('Refused to ask the token service of registry.example.com for a token with the registry login from the Docker config');
+    expect(error.message).toBe(
+      'Refused to ask the token service of registry.example.com for a token with the registry login from the Docker config',
+    );
     expect(error.why).toContain(why);
     expect(sent.map((s) => s.url)).toEqual(['https://registry.example.com/v2/orders/manifests/v1']);
   });
@@ -79,7 +92,8 @@ describe('resolveDigest: where the registry login goes', () => {
 
   test('a redirect to another host does not carry the login; a redirect to plain http is not followed', async () => {
     const { fetch, sent } = fakeFetch((url) => {
-      if (url.host === 'registry.example.com') return new Response(null, { status: 307, headers: { location: 'https://cdn.example.net/v2/orders/manifests/v1' } });
+      if (url.host === 'registry.example.com')
+        return new Response(null, { status: 307, headers: { location: 'https://cdn.example.net/v2/orders/manifests/v1' } });
       return digestAnswer();
     });
     expect(await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch })).toBe(DIGEST);
@@ -87,8 +101,12 @@ describe('resolveDigest: where the registry login goes', () => {
       ['https://registry.example.com/v2/orders/manifests/v1', `Basic ${BASIC}`],
       ['https://cdn.example.net/v2/orders/manifests/v1', undefined],
     ]);
-    const downgrade = fakeFetch(() => new Response(null, { status: 302, headers: { location: 'http://registry.example.com/v2/orders/manifests/v1' } }));
-    const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch: downgrade.fetch }).catch((e: any) => e);
+    const downgrade = fakeFetch(
+      () => new Response(null, { status: 302, headers: { location: 'http://registry.example.com/v2/orders/manifests/v1' } }),
+    );
+    const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch: downgrade.fetch }).catch(
+      (e: any) => e,
+    );
     expect(error.why).toContain('it redirected to http://registry.example.com/v2/orders/manifests/v1: registry.example.com is plain http');
     expect(downgrade.sent).toHaveLength(1);
   });
@@ -97,22 +115,32 @@ describe('resolveDigest: where the registry login goes', () => {
 describe('resolveDigest: failures name the registry and the reason', () => {
   test('connection refused', async () => {
     const { fetch } = fakeFetch(() => {
-      throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' }) });
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5000'), { code: 'ECONNREFUSED' }),
+      });
     });
     const error = await resolveDigest(parseImageRef('127.0.0.1:5000/orders:v1'), { env: env(), fetch }).catch((e: any) => e);
     expect(error.message).toBe('Could not resolve 127.0.0.1:5000/orders:v1 to a digest');
-    expect(error.why).toBe('the registry http://127.0.0.1:5000/v2/orders/manifests/v1 could not be reached: connection refused (ECONNREFUSED)');
+    expect(error.why).toBe(
+      'the registry http://127.0.0.1:5000/v2/orders/manifests/v1 could not be reached: connection refused (ECONNREFUSED)',
+    );
   });
 
-  test('a registry that never answers: ended by the per-request limit, or by the step\'s deadline', async () => {
+  test("a registry that never answers: ended by the per-request limit, or by the step's deadline", async () => {
     const hang = fakeFetch(() => new Promise<Response>(() => undefined));
     const never = (async (input: URL, init: RequestInit) => {
       void hang.fetch(input, init);
       return new Promise<Response>((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
     }) as unknown as typeof globalThis.fetch;
-    const own = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch: never, timeoutMs: 100 }).catch((e: any) => e);
+    const own = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch: never, timeoutMs: 100 }).catch(
+      (e: any) => e,
+    );
     expect(own.why).toBe('the registry https://registry.example.com/v2/orders/manifests/v1 could not be reached: no answer within 100ms');
-    const step = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch: never, signal: AbortSignal.timeout(100) }).catch((e: any) => e);
+    const step = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), {
+      env: env(),
+      fetch: never,
+      signal: AbortSignal.timeout(100),
+    }).catch((e: any) => e);
     expect(step.why).toContain("the step's timeout ran out");
   });
 
@@ -127,9 +155,21 @@ describe('resolveDigest: failures name the registry and the reason', () => {
 describe('resolveDigest: every other answer is worded for the user', () => {
   const bearer = () => challenge('https://auth.example.com/token');
   test.each<[string, (url: URL, auth: string | undefined) => Response, string]>([
-    ['a token service that refuses', (url) => (url.host === 'auth.example.com' ? new Response('denied', { status: 403 }) : bearer()), "the registry's token service answered 403"],
-    ['a token service that answers no JSON', (url) => (url.host === 'auth.example.com' ? new Response('<html>', { status: 200 }) : bearer()), 'the token service of registry.example.com answered with something that is not JSON'],
-    ['a registry that refuses the token', (url) => (url.host === 'auth.example.com' ? new Response('{"token":"t"}', { status: 200 }) : bearer()), 'the registry refused access (401)'],
+    [
+      'a token service that refuses',
+      (url) => (url.host === 'auth.example.com' ? new Response('denied', { status: 403 }) : bearer()),
+      "the registry's token service answered 403",
+    ],
+    [
+      'a token service that answers no JSON',
+      (url) => (url.host === 'auth.example.com' ? new Response('<html>', { status: 200 }) : bearer()),
+      'the token service of registry.example.com answered with something that is not JSON',
+    ],
+    [
+      'a registry that refuses the token',
+      (url) => (url.host === 'auth.example.com' ? new Response('{"token":"t"}', { status: 200 }) : bearer()),
+      'the registry refused access (401)',
+    ],
     ['a registry that forbids', () => new Response(null, { status: 403 }), 'the registry refused access (403)'],
     ['a registry error', () => new Response(null, { status: 500 }), 'the registry answered 500'],
     ['no tag', () => new Response(null, { status: 404 }), 'the registry has no tag "v1" in orders (404)'],
@@ -149,10 +189,15 @@ describe('resolveDigest: every other answer is worded for the user', () => {
 
   test('a token service that cannot be reached is named as such', async () => {
     const { fetch } = fakeFetch((url) => {
-      if (url.host === 'auth.example.com') throw Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('getaddrinfo ENOTFOUND auth.example.com'), { code: 'ENOTFOUND' }) });
+      if (url.host === 'auth.example.com')
+        throw Object.assign(new TypeError('fetch failed'), {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND auth.example.com'), { code: 'ENOTFOUND' }),
+        });
       return challenge('https://auth.example.com/token');
     });
     const error = await resolveDigest(parseImageRef('registry.example.com/orders:v1'), { env: env(), fetch }).catch((e: any) => e);
-    expect(error.why).toBe("the registry's token service https://auth.example.com/token?*** could not be reached: the host name does not resolve (ENOTFOUND)");
+    expect(error.why).toBe(
+      "the registry's token service https://auth.example.com/token?*** could not be reached: the host name does not resolve (ENOTFOUND)",
+    );
   });
 });

@@ -56,7 +56,8 @@ export function parseArgv(name: string, raw: string): string[] {
     jsonStarts: '[',
     badJson: (reason) => `looks like a JSON array but is not valid JSON (${reason})`,
     fromJson: (parsed) => {
-      if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) throw new Error('is a JSON array with items that are not strings');
+      if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string'))
+        throw new Error('is a JSON array with items that are not strings');
       return parsed as string[];
     },
     fromText: splitWords,
@@ -65,5 +66,7 @@ export function parseArgv(name: string, raw: string): string[] {
 
 /** For log lines: each word quoted only when it needs it. */
 export function formatArgv(argv: readonly string[]): string {
-  return argv.map((word) => (word === '' ? "''" : /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return argv
+    .map((word) => (word === '' ? "''" : /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
 }

@@ -11,16 +11,23 @@ import { delimiter } from 'node:path';
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PREFIX = /^[A-Za-z_][A-Za-z0-9_]*\*$/;
-const FORMS = 'names of environment variables (`DATABASE_URL`), or a prefix ending in `*` (`PG*`, `AWS_*`), separated by commas or new lines';
+const FORMS =
+  'names of environment variables (`DATABASE_URL`), or a prefix ending in `*` (`PG*`, `AWS_*`), separated by commas or new lines';
 
 /** `env-from-runner`: names and `PREFIX*` patterns; never the action's inputs or the runner's tokens. */
 export function parseEnvFromRunner(input: string, entries: readonly string[]): string[] {
   for (const entry of entries) {
     if (entry === '*') throw new InputError(input, 'is `*`, which would pass the whole environment', FORMS, entries.join(', '));
-    if (!NAME.test(entry) && !PREFIX.test(entry)) throw new InputError(input, `"${entry}" is not a variable name or a prefix ending in \`*\``, FORMS, entries.join(', '));
+    if (!NAME.test(entry) && !PREFIX.test(entry))
+      throw new InputError(input, `"${entry}" is not a variable name or a prefix ending in \`*\``, FORMS, entries.join(', '));
     const name = entry.replace(/\*$/, '');
     if (isRunnerSecretVariable(name) || /^(INPUT|STATE)_?$/i.test(name) || /^ACTIONS_?$/i.test(name)) {
-      throw new InputError(input, `"${entry}" names the action's inputs or the runner's tokens, which are never passed to the migration`, `${FORMS}; pass a value through \`env\` instead`, entries.join(', '));
+      throw new InputError(
+        input,
+        `"${entry}" names the action's inputs or the runner's tokens, which are never passed to the migration`,
+        `${FORMS}; pass a value through \`env\` instead`,
+        entries.join(', '),
+      );
     }
   }
   return [...entries];

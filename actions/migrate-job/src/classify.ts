@@ -19,7 +19,14 @@ export interface Condition {
 }
 
 export interface JobView {
-  metadata?: { name?: string; uid?: string; annotations?: Record<string, string>; labels?: Record<string, string>; creationTimestamp?: Time; deletionTimestamp?: Time };
+  metadata?: {
+    name?: string;
+    uid?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    creationTimestamp?: Time;
+    deletionTimestamp?: Time;
+  };
   spec?: { activeDeadlineSeconds?: number; template?: { spec?: { containers?: { name?: string; image?: string }[] } } };
   status?: { conditions?: Condition[]; active?: number; succeeded?: number; failed?: number; startTime?: Time; completionTime?: Time };
 }
@@ -88,7 +95,14 @@ export interface ClassifyInput {
   timeoutText?: string;
 }
 
-const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable', 'ImageInspectError']);
+const IMAGE_PULL = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'RegistryUnavailable',
+  'ImageInspectError',
+]);
 const START_ERRORS = new Set(['CreateContainerError', 'RunContainerError', 'StartError', 'ContainerCannotRun']);
 
 function toMs(time: Time): number | undefined {
@@ -109,7 +123,11 @@ export function migrationContainer(pod: PodView): ContainerStatus | undefined {
 
 /** Newest pod first (creation time, then name). */
 export function newestPod(pods: readonly PodView[]): PodView | undefined {
-  return [...pods].sort((a, b) => (toMs(b.metadata?.creationTimestamp) ?? 0) - (toMs(a.metadata?.creationTimestamp) ?? 0) || String(b.metadata?.name).localeCompare(String(a.metadata?.name)))[0];
+  return [...pods].sort(
+    (a, b) =>
+      (toMs(b.metadata?.creationTimestamp) ?? 0) - (toMs(a.metadata?.creationTimestamp) ?? 0) ||
+      String(b.metadata?.name).localeCompare(String(a.metadata?.name)),
+  )[0];
 }
 
 /** `secret "app-db" not found` → `secret "app-db"`; the object a CreateContainerConfigError is about. */
@@ -131,7 +149,8 @@ function exitText(exit: { exitCode?: number; reason?: string; message?: string }
   const parts: string[] = [];
   if (exit.exitCode !== undefined) parts.push(`exit code ${exit.exitCode}`);
   if (exit.reason) parts.push(`reason ${exit.reason}`);
-  if (exit.exitCode === 137 || exit.reason === 'OOMKilled') parts.push(exit.reason === 'OOMKilled' ? 'the container ran out of memory: raise `resources` limits' : 'killed (SIGKILL)');
+  if (exit.exitCode === 137 || exit.reason === 'OOMKilled')
+    parts.push(exit.reason === 'OOMKilled' ? 'the container ran out of memory: raise `resources` limits' : 'killed (SIGKILL)');
   let text = parts.join(', ');
   if (exit.message) text += `: ${exit.message.trim().split('\n').slice(-3).join(' | ')}`;
   return text;
@@ -140,7 +159,9 @@ function exitText(exit: { exitCode?: number; reason?: string; message?: string }
 function deadlineVerdict(input: ClassifyInput, podName: string | undefined, exitCode: number | undefined): Verdict {
   const { job, timeoutText } = input;
   const seconds = job.spec?.activeDeadlineSeconds;
-  const details = [timeoutText ? `timeout ${timeoutText}` : '', seconds !== undefined ? `activeDeadlineSeconds ${seconds}` : ''].filter(Boolean).join(', ');
+  const details = [timeoutText ? `timeout ${timeoutText}` : '', seconds !== undefined ? `activeDeadlineSeconds ${seconds}` : '']
+    .filter(Boolean)
+    .join(', ');
   return {
     state: 'failed',
     kind: 'deadline',
@@ -176,11 +197,24 @@ export function classify(input: ClassifyInput): Verdict {
     const exit = terminatedExit(pod);
     if (failed.reason === 'DeadlineExceeded') return deadlineVerdict(input, podName, exit.exitCode);
     if (exit.exitCode !== undefined) {
-      return { state: 'failed', kind: 'exit-code', reason: failed.reason, pod: podName, exitCode: exit.exitCode, message: `the migration container failed: ${exitText(exit)}` };
+      return {
+        state: 'failed',
+        kind: 'exit-code',
+        reason: failed.reason,
+        pod: podName,
+        exitCode: exit.exitCode,
+        message: `the migration container failed: ${exitText(exit)}`,
+      };
     }
     const podProblem = pod ? podFailure(pod, input) : undefined;
     if (podProblem) return podProblem;
-    return { state: 'failed', kind: failed.reason === 'BackoffLimitExceeded' ? 'backoff-limit' : 'job-failed', reason: failed.reason, pod: podName, message: `the Job failed (${failed.reason ?? 'no reason given'}${failed.message ? `: ${failed.message}` : ''})` };
+    return {
+      state: 'failed',
+      kind: failed.reason === 'BackoffLimitExceeded' ? 'backoff-limit' : 'job-failed',
+      reason: failed.reason,
+      pod: podName,
+      message: `the Job failed (${failed.reason ?? 'no reason given'}${failed.message ? `: ${failed.message}` : ''})`,
+    };
   }
 
   if (pod) {
@@ -190,7 +224,12 @@ export function classify(input: ClassifyInput): Verdict {
 
   const createFailed = [...events].reverse().find((e) => e.reason === 'FailedCreate' && (e.involvedObject?.kind ?? 'Job') === 'Job');
   if (createFailed && !pod) {
-    return { state: 'failed', kind: 'create-failed', reason: 'FailedCreate', message: `Kubernetes could not create the migration pod: ${createFailed.message ?? 'no message'}` };
+    return {
+      state: 'failed',
+      kind: 'create-failed',
+      reason: 'FailedCreate',
+      message: `Kubernetes could not create the migration pod: ${createFailed.message ?? 'no message'}`,
+    };
   }
 
   if (!pod) return { state: 'pending', detail: 'waiting for the Job controller to create the pod' };
@@ -204,10 +243,21 @@ export function classify(input: ClassifyInput): Verdict {
     // Killed at the deadline: the pod's end can reach us before the Job's DeadlineExceeded condition.
     if (pastDeadline(input)) return deadlineVerdict(input, podName, exit.exitCode);
     // The Job controller marks the Job Failed next; the exit code is already known, so report it now.
-    return { state: 'failed', kind: 'exit-code', pod: podName, exitCode: exit.exitCode, reason: exit.reason, message: `the migration container failed: ${exitText(exit) || pod.status?.reason || 'pod failed'}` };
+    return {
+      state: 'failed',
+      kind: 'exit-code',
+      pod: podName,
+      exitCode: exit.exitCode,
+      reason: exit.reason,
+      message: `the migration container failed: ${exitText(exit) || pod.status?.reason || 'pod failed'}`,
+    };
   }
   const waiting = container?.state?.waiting;
-  return { state: 'pending', detail: `pod ${podName} is ${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`, pod: podName };
+  return {
+    state: 'pending',
+    detail: `pod ${podName} is ${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`,
+    pod: podName,
+  };
 }
 
 /** Failures visible on the pod before the Job controller gives up (or that it never gives up on). */
@@ -240,7 +290,13 @@ function podFailure(pod: PodView, input: ClassifyInput, events: readonly EventVi
       };
     }
     if (START_ERRORS.has(waiting.reason)) {
-      return { state: 'failed', kind: 'start-error', reason: waiting.reason, pod: podName, message: `the container cannot start (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})` };
+      return {
+        state: 'failed',
+        kind: 'start-error',
+        reason: waiting.reason,
+        pod: podName,
+        message: `the container cannot start (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})`,
+      };
     }
   }
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
@@ -249,12 +305,24 @@ function podFailure(pod: PodView, input: ClassifyInput, events: readonly EventVi
     const grace = input.unschedulableGraceMs ?? 0;
     const now = input.now ?? Date.now();
     if (since === undefined || now - since >= grace) {
-      return { state: 'failed', kind: 'unschedulable', reason: 'Unschedulable', pod: podName, message: `no node can run the migration pod (Unschedulable${scheduled.message ? `: ${scheduled.message}` : ''})` };
+      return {
+        state: 'failed',
+        kind: 'unschedulable',
+        reason: 'Unschedulable',
+        pod: podName,
+        message: `no node can run the migration pod (Unschedulable${scheduled.message ? `: ${scheduled.message}` : ''})`,
+      };
     }
   }
   const container = migrationContainer(pod);
   if (pod.status?.phase === 'Failed' && !container?.state?.terminated && (pod.status.reason || pod.status.message)) {
-    return { state: 'failed', kind: 'pod-failed', reason: pod.status.reason, pod: podName, message: `the migration pod failed before its container ran (${pod.status.reason ?? 'Failed'}${pod.status.message ? `: ${pod.status.message}` : ''})` };
+    return {
+      state: 'failed',
+      kind: 'pod-failed',
+      reason: pod.status.reason,
+      pod: podName,
+      message: `the migration pod failed before its container ran (${pod.status.reason ?? 'Failed'}${pod.status.message ? `: ${pod.status.message}` : ''})`,
+    };
   }
   return undefined;
 }

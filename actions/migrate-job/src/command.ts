@@ -58,7 +58,9 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
     const onCancel = () => {
       if (timedOut || child.exitCode !== null || child.signalCode !== null) return;
       cancelled = true;
-      options.log('The workflow run was cancelled: sending SIGINT to the migration command so it can stop after the current step and release its lock');
+      options.log(
+        'The workflow run was cancelled: sending SIGINT to the migration command so it can stop after the current step and release its lock',
+      );
       child.kill('SIGINT');
       timers.push(setTimeout(() => child.kill('SIGTERM'), 5_000));
     };
@@ -75,7 +77,9 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
     timers.push(
       setTimeout(() => {
         timedOut = true;
-        options.log(`The migration command ran longer than the timeout (${timeoutText}); sending SIGINT so it can stop after the current step`);
+        options.log(
+          `The migration command ran longer than the timeout (${timeoutText}); sending SIGINT so it can stop after the current step`,
+        );
         child.kill('SIGINT');
         timers.push(
           setTimeout(() => {
@@ -90,9 +94,14 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
       const notFound = error.code === 'ENOENT';
       finish({
         status: 'failed',
-        detail: notFound ? `the command "${file}" was not found (working directory ${options.cwd})` : `the command "${file}" could not be started: ${error.message}`,
+        detail: notFound
+          ? `the command "${file}" was not found (working directory ${options.cwd})`
+          : `the command "${file}" could not be started: ${error.message}`,
         check: notFound
-          ? ['install the tool in an earlier step, or let this action install it with `tool: golang-migrate@v4.x.y` (or `atlas@v…`)', 'check `command` and `working-directory`']
+          ? [
+              'install the tool in an earlier step, or let this action install it with `tool: golang-migrate@v4.x.y` (or `atlas@v…`)',
+              'check `command` and `working-directory`',
+            ]
           : ['check that the command is executable'],
       });
     });
@@ -103,10 +112,17 @@ export async function runCommand(options: CommandOptions): Promise<MigrationResu
           status: 'timed-out',
           exitCode,
           detail: `the migration command did not finish within ${timeoutText} and was stopped${signal ? ` (${signal})` : ''}`,
-          check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
+          check: [
+            "a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool's lock table",
+            'raise `timeout` if the migration is legitimately slow',
+          ],
         });
       } else if (exitCode === 0) {
-        finish({ status: 'succeeded', exitCode, detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}` });
+        finish({
+          status: 'succeeded',
+          exitCode,
+          detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}`,
+        });
       } else if (cancelled) {
         finish({
           status: 'cancelled',

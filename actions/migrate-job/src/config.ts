@@ -37,16 +37,33 @@ export function logFilePath(values: Values, plan: Plan, env: Env = process.env):
 /** The paths the step writes to or runs in, checked before anything is contacted or started. */
 function checkPaths(plan: Plan, values: Values, env: Env): void {
   if (plan.backend === 'render' && values.outputFile) {
-    checkWritableFile('output-file', workspacePath(values.outputFile, env), values.outputFile, 'a file path the runner can write (relative to the workspace), e.g. `charts/orders/templates/migrate-job.yaml`');
+    checkWritableFile(
+      'output-file',
+      workspacePath(values.outputFile, env),
+      values.outputFile,
+      'a file path the runner can write (relative to the workspace), e.g. `charts/orders/templates/migrate-job.yaml`',
+    );
   }
   if (plan.backend !== 'render' && values.logFile) {
-    checkWritableFile('log-file', workspacePath(values.logFile, env), values.logFile, 'a file path the runner can write (relative to the workspace), e.g. `logs/migrate.log`');
+    checkWritableFile(
+      'log-file',
+      workspacePath(values.logFile, env),
+      values.logFile,
+      'a file path the runner can write (relative to the workspace), e.g. `logs/migrate.log`',
+    );
   }
-  if (plan.backend === 'command' && values.workingDirectory) checkDirectory('working-directory', workspacePath(values.workingDirectory, env), values.workingDirectory);
+  if (plan.backend === 'command' && values.workingDirectory)
+    checkDirectory('working-directory', workspacePath(values.workingDirectory, env), values.workingDirectory);
 }
 
 /** The validated configuration from read input values (pure but for the path checks). */
-export function configFrom(values: Values, context: PlanContext, env: Env = process.env, startedAt = Date.now(), warn?: (message: string) => void): MigrationConfig {
+export function configFrom(
+  values: Values,
+  context: PlanContext,
+  env: Env = process.env,
+  startedAt = Date.now(),
+  warn?: (message: string) => void,
+): MigrationConfig {
   const plan = buildPlan(values, context, warn);
   checkPaths(plan, values, env);
   const files: StepFiles = {

@@ -75,11 +75,18 @@ export function decide(existing: JobView | undefined, desired: Desired, pods: re
     return { action: 'already-complete', message: `${where} already completed with this image; the migration is not run again` };
   }
   if (verdict.state === 'failed') {
-    if (desired.rerunFailed) return { action: 'recreate', message: `${where} failed before (${verdict.message}); rerun-failed is true, so it is deleted and created again` };
+    if (desired.rerunFailed)
+      return {
+        action: 'recreate',
+        message: `${where} failed before (${verdict.message}); rerun-failed is true, so it is deleted and created again`,
+      };
     return {
       action: 'refuse',
       message: `${where} already ran with this image and failed (${verdict.message}); it is not run again by itself`,
-      check: [`read why it failed: ${follow}`, 'fix the cause, then re-run with `rerun-failed: true` (the failed Job is deleted and created again)'],
+      check: [
+        `read why it failed: ${follow}`,
+        'fix the cause, then re-run with `rerun-failed: true` (the failed Job is deleted and created again)',
+      ],
     };
   }
   return { action: 'attach', message: `${where} is already running with this image; following it instead of starting another` };

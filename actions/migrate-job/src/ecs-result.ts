@@ -76,7 +76,8 @@ export function interpretTask(task: EcsTaskView, definitions: readonly EcsContai
     wanted,
   );
   const stop = describeStop(task);
-  if ('error' in picked) return { state: 'failed', kind: 'no-container', message: `${picked.error}${stop ? `; the task stopped with ${stop}` : ''}` };
+  if ('error' in picked)
+    return { state: 'failed', kind: 'no-container', message: `${picked.error}${stop ? `; the task stopped with ${stop}` : ''}` };
   const container = containers.find((c) => c.name === picked.name)!;
   if (container.exitCode === null || container.exitCode === undefined) {
     return {
@@ -105,8 +106,9 @@ export function describeFailures(failures: readonly EcsFailureView[]): string {
 export function failureHints(failures: readonly EcsFailureView[]): string[] {
   const hints: string[] = [];
   const text = failures.map((f) => `${f.reason} ${f.detail}`).join(' ');
-  if (/RESOURCE:(CPU|MEMORY)/i.test(text)) hints.push('the cluster has no container instance with enough CPU/memory: scale the cluster or lower the task size');
-  if (/MISSING/i.test(text)) hints.push('no container instance matches the task\'s placement constraints or attributes');
+  if (/RESOURCE:(CPU|MEMORY)/i.test(text))
+    hints.push('the cluster has no container instance with enough CPU/memory: scale the cluster or lower the task size');
+  if (/MISSING/i.test(text)) hints.push("no container instance matches the task's placement constraints or attributes");
   if (/AGENT/i.test(text)) hints.push('the ECS agent on the container instance is disconnected');
   if (/capacity provider/i.test(text)) hints.push('check the capacity provider strategy: the provider must be attached to the cluster');
   if (hints.length === 0) hints.push('see "API failure reasons" in the Amazon ECS developer guide for this reason');
@@ -114,7 +116,10 @@ export function failureHints(failures: readonly EcsFailureView[]): string[] {
 }
 
 /** awslogs group/stream of a container (`awslogs-stream-prefix/container/task-id`), when it logs to CloudWatch. */
-export function awslogsLocation(definition: EcsContainerDefinitionView | undefined, taskArn: string): { group: string; stream: string; region?: string } | undefined {
+export function awslogsLocation(
+  definition: EcsContainerDefinitionView | undefined,
+  taskArn: string,
+): { group: string; stream: string; region?: string } | undefined {
   const config = definition?.logConfiguration;
   if (!config || config.logDriver !== 'awslogs' || !config.options) return undefined;
   const group = config.options['awslogs-group'];

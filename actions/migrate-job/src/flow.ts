@@ -52,13 +52,19 @@ export function describePlan(config: MigrationConfig): string[] {
 
 /** A code fence longer than any run of backticks in the (foreign) lines, so none can end the block. */
 export function fenced(lines: readonly string[]): string {
-  const fence = '`'.repeat(Math.max(3, ...lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((backticks) => backticks.length)) + 1)));
+  const fence = '`'.repeat(
+    Math.max(3, ...lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((backticks) => backticks.length)) + 1)),
+  );
   return `${fence}\n${lines.join('\n')}\n${fence}`;
 }
 
 function phaseTable(phases: readonly PhaseReport[]): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  return ['| phase | outcome | time |', '|---|---|---|', ...phases.map((p) => `| ${cell(p.name)} | ${p.failed ? '❌ ' : ''}${cell(p.outcome)} | ${formatDuration(p.ms)} |`)].join('\n');
+  return [
+    '| phase | outcome | time |',
+    '|---|---|---|',
+    ...phases.map((p) => `| ${cell(p.name)} | ${p.failed ? '❌ ' : ''}${cell(p.outcome)} | ${formatDuration(p.ms)} |`),
+  ].join('\n');
 }
 
 export async function runMigration(config: MigrationConfig, deps: FlowDeps): Promise<FlowResult> {
@@ -82,24 +88,39 @@ export async function runMigration(config: MigrationConfig, deps: FlowDeps): Pro
     }
   };
 
-  const backend = await phase('plan', 'Plan', async () => {
-    for (const line of describePlan(config)) deps.info(line);
-    return deps.loadBackend(plan.backend);
-  }, () => `${plan.backend}${plan.jobName ? `, Job ${plan.jobName}` : ''}${plan.dryRun ? ' (dry run)' : ''}`);
+  const backend = await phase(
+    'plan',
+    'Plan',
+    async () => {
+      for (const line of describePlan(config)) deps.info(line);
+      return deps.loadBackend(plan.backend);
+    },
+    () => `${plan.backend}${plan.jobName ? `, Job ${plan.jobName}` : ''}${plan.dryRun ? ' (dry run)' : ''}`,
+  );
 
   let image: string | undefined;
   if (backend.pinsImage && plan.image) {
     const ref = plan.image;
-    image = await phase('image', `Image: ${ref.raw}`, async () => {
-      if (ref.digest) return pinnedReference(ref);
-      const digest = await deps.resolveDigest(ref, step.signal);
-      deps.info(`Resolved ${ref.raw} to ${digest}`);
-      return pinnedReference(ref, digest);
-    }, (pinned) => (ref.digest ? 'pinned by digest' : `resolved to ${pinned.slice(pinned.lastIndexOf('@') + 1)}`));
+    image = await phase(
+      'image',
+      `Image: ${ref.raw}`,
+      async () => {
+        if (ref.digest) return pinnedReference(ref);
+        const digest = await deps.resolveDigest(ref, step.signal);
+        deps.info(`Resolved ${ref.raw} to ${digest}`);
+        return pinnedReference(ref, digest);
+      },
+      (pinned) => (ref.digest ? 'pinned by digest' : `resolved to ${pinned.slice(pinned.lastIndexOf('@') + 1)}`),
+    );
   }
 
   const title = `Migration (${plan.backend})${plan.jobName ? `: ${plan.jobName}` : ''}`;
-  const result = await phase('migration', title, () => backend.run({ plan, values, files, image, step, signal: deps.signal }), (r) => `${r.status}: ${r.detail}`);
+  const result = await phase(
+    'migration',
+    title,
+    () => backend.run({ plan, values, files, image, step, signal: deps.signal }),
+    (r) => `${r.status}: ${r.detail}`,
+  );
 
   const failed = isFailure(result.status);
   if (failed) phases[phases.length - 1].failed = true;
@@ -130,9 +151,12 @@ export async function runMigration(config: MigrationConfig, deps: FlowDeps): Pro
     sections: [...tail, phaseTable(phases)],
   });
   if (failed) {
-    throw new ActionError(`Migration ${result.status === 'timed-out' ? 'timed out' : result.status}${plan.jobName ? ` (${plan.jobName})` : ''}: ${result.detail}`, {
-      check: [...(result.check ?? []), ...(result.logFile ? [`the full log is in ${result.logFile} (log-file output)`] : [])],
-    });
+    throw new ActionError(
+      `Migration ${result.status === 'timed-out' ? 'timed out' : result.status}${plan.jobName ? ` (${plan.jobName})` : ''}: ${result.detail}`,
+      {
+        check: [...(result.check ?? []), ...(result.logFile ? [`the full log is in ${result.logFile} (log-file output)`] : [])],
+      },
+    );
   }
   deps.info(`Migration ${result.status}: ${result.detail}`);
   return { result, phases, image };

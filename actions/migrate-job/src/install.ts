@@ -56,15 +56,33 @@ export function cacheKey(tool: ToolSpec, platform: { platform: string; arch: str
 function downloadError(tool: ToolSpec, what: string, url: string, why: string, extra: string[] = [], cause?: unknown): ActionError {
   return new ActionError(`Could not download ${what} of ${tool.name} ${tool.version} from ${safeUrl(url)}`, {
     why,
-    check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout, over https', 'the runner can reach that host', ...extra],
+    check: [
+      'the version exists for this platform',
+      "`tool-base-url` (if set) serves the release files in the tool's release layout, over https",
+      'the runner can reach that host',
+      ...extra,
+    ],
     cause,
   });
 }
 
 /** GETs `url` within the request limits; an HTTP error or a network failure is a clear ActionError. */
-async function download(tool: ToolSpec, what: string, url: string, options: InstallOptions, limits: { totalMs: number; maxBytes?: number }, extra: string[] = []): Promise<Buffer> {
+async function download(
+  tool: ToolSpec,
+  what: string,
+  url: string,
+  options: InstallOptions,
+  limits: { totalMs: number; maxBytes?: number },
+  extra: string[] = [],
+): Promise<Buffer> {
   try {
-    const answer = await boundedFetch(url, { outer: options.signal, answerMs: options.answerMs, totalMs: limits.totalMs, fetch: options.fetch, headers: { 'user-agent': 'deploy-kit-migrate-job' } });
+    const answer = await boundedFetch(url, {
+      outer: options.signal,
+      answerMs: options.answerMs,
+      totalMs: limits.totalMs,
+      fetch: options.fetch,
+      headers: { 'user-agent': 'deploy-kit-migrate-job' },
+    });
     if (!answer.response.ok) {
       answer.done();
       await answer.response.body?.cancel().catch(() => undefined);
@@ -81,7 +99,16 @@ async function download(tool: ToolSpec, what: string, url: string, options: Inst
 async function expectedChecksum(tool: ToolSpec, plan: DownloadPlan, options: InstallOptions): Promise<{ sha256: string; source: string }> {
   if (options.checksum) return { sha256: options.checksum, source: 'tool-checksum' };
   // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
-  const text = (await download(tool, 'the checksum file', plan.checksumUrl, options, { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE }, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)'])).toString('utf8');
+  const text = (
+    await download(
+      tool,
+      'the checksum file',
+      plan.checksumUrl,
+      options,
+      { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE },
+      ["or pin the release file's SHA-256 with `tool-checksum` (then no checksum file is fetched)"],
+    )
+  ).toString('utf8');
   const sha256 = checksumFor(text, plan.asset, tool.definition.checksum.kind);
   if (!sha256) {
     throw new ActionError(`The checksum file ${safeUrl(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
@@ -103,7 +130,9 @@ function cachedRelease(dir: string, asset: string, where: string, log: (line: st
 function verified(bytes: Buffer, expected: string, where: string, dir: string): boolean {
   const actual = sha256Hex(bytes);
   if (actual === expected) return true;
-  core.warning(`${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`);
+  core.warning(
+    `${where} (${dir}) does not match the expected SHA-256 (${expected}; it has ${actual}): not used, the release is downloaded instead. Something changed that cache: check what else writes to it.`,
+  );
   return false;
 }
 
@@ -155,11 +184,24 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   const cachePath = join(toolCacheRoot, tool.name, tool.semver, platform.arch);
   const actionsCache = await import('@actions/cache');
   const actionsCacheUsable = Boolean(toolCacheRoot) && actionsCache.isFeatureAvailable();
-  if (!actionsCacheUsable) core.debug('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
+  if (!actionsCacheUsable)
+    core.debug(
+      'The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used',
+    );
   if (!release && actionsCacheUsable) {
     try {
-      const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, { timeoutInMs: options.answerMs ?? 30_000, segmentTimeoutInMs: CACHE_TRANSFER_MS }), CACHE_TRANSFER_MS, options.signal);
-      if (hit === undefined && !options.signal?.aborted) core.warning(`Restoring ${label} from the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; downloading it instead`);
+      const hit = await bounded(
+        actionsCache.restoreCache([cachePath], key, undefined, {
+          timeoutInMs: options.answerMs ?? 30_000,
+          segmentTimeoutInMs: CACHE_TRANSFER_MS,
+        }),
+        CACHE_TRANSFER_MS,
+        options.signal,
+      );
+      if (hit === undefined && !options.signal?.aborted)
+        core.warning(
+          `Restoring ${label} from the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; downloading it instead`,
+        );
       const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
       if (copy && verified(copy, (await proof()).sha256, `${label} restored from the Actions cache`, cachePath)) {
         release = copy;
@@ -180,13 +222,18 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
     if (actual !== sha256) {
       throw new ActionError(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
         why: `expected SHA-256 ${sha256} (${from}), the download has ${actual}`,
-        check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
+        check: [
+          'the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check',
+          'check `tool-base-url` points at the genuine release files',
+        ],
       });
     }
     release = downloaded;
   }
   const proven = await proof();
-  options.log(`${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`);
+  options.log(
+    `${label}: SHA-256 ${proven.sha256} verified (${proven.source}${proven.source === 'published checksum' ? ` from ${safeUrl(plan.checksumUrl)}` : ''})`,
+  );
 
   // The verified bytes, and only they, become the executable: in a folder of this run.
   let dir: string;
@@ -202,14 +249,21 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
     else writeFileSync(join(dir, executableName), release);
     executable = join(dir, executableName);
   } catch (error) {
-    throw new ActionError(`Could not install ${label} from its verified release file ${plan.asset}`, { why: errorMessage(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
+    throw new ActionError(`Could not install ${label} from its verified release file ${plan.asset}`, {
+      why: errorMessage(error),
+      check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'],
+      cause: error,
+    });
   }
   if (!existsSync(executable)) {
-    throw new ActionError(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
+    throw new ActionError(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, {
+      check: ["`tool-base-url` serves the tool's own release files"],
+    });
   }
   chmodSync(executable, 0o755);
 
-  if (source === 'download') await keep(tc, { tool, platform, plan, release, dir, key, cachePath, actionsCacheUsable, actionsCache, options });
+  if (source === 'download')
+    await keep(tc, { tool, platform, plan, release, dir, key, cachePath, actionsCacheUsable, actionsCache, options });
   return { dir, executable, source, sha256: proven.sha256 };
 }
 
@@ -244,7 +298,10 @@ async function keep(
   try {
     mkdirSync(cachePath, { recursive: true });
     const saved = await bounded(actionsCache.saveCache([cachePath], key), CACHE_TRANSFER_MS, options.signal);
-    if (saved === undefined) core.warning(`Saving ${tool.name} to the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; the next run downloads it again`);
+    if (saved === undefined)
+      core.warning(
+        `Saving ${tool.name} to the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; the next run downloads it again`,
+      );
     else options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
   } catch (error) {
     core.warning(`Could not save ${tool.name} to the Actions cache (${errorMessage(error)}); the next run downloads it again`);

@@ -72,6 +72,10 @@ export function openLog(file: string): LogSink {
   try {
     return new LogSink(file);
   } catch (error) {
-    throw new ActionError(`Could not create the migration's log file ${file}`, { why: errorMessage(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
+    throw new ActionError(`Could not create the migration's log file ${file}`, {
+      why: errorMessage(error),
+      check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'],
+      cause: error,
+    });
   }
 }

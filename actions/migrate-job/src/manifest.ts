@@ -151,7 +151,13 @@ const RESOURCE_FORMS = 'JSON or YAML like `{requests: {cpu: 100m, memory: 128Mi}
 
 export function validateEnvNames(name: string, env: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(env)) {
-    if (!ENV_NAME.test(key)) throw new InputError(name, `"${key}" is not a valid environment variable name`, 'names of letters, digits, `_`, `-` and `.`, not starting with a digit', key);
+    if (!ENV_NAME.test(key))
+      throw new InputError(
+        name,
+        `"${key}" is not a valid environment variable name`,
+        'names of letters, digits, `_`, `-` and `.`, not starting with a digit',
+        key,
+      );
   }
 }
 
@@ -159,19 +165,38 @@ export function validateEnvNames(name: string, env: Readonly<Record<string, stri
 export function parseResources(name: string, value: unknown): Resources | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   // `cpu=100m` (the `env` input's form) is YAML text, not a map: say which form resources take.
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') throw new InputError(name, 'is a single value, not a map of `requests` and `limits`', RESOURCE_FORMS, String(value));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    throw new InputError(name, 'is a single value, not a map of `requests` and `limits`', RESOURCE_FORMS, String(value));
   if (typeof value !== 'object' || Array.isArray(value)) throw new InputError(name, 'is not a map', RESOURCE_FORMS, JSON.stringify(value));
   const out: Resources = {};
   for (const [section, list] of Object.entries(value as Record<string, unknown>)) {
-    if (section !== 'requests' && section !== 'limits') throw new InputError(name, `has the key "${section}"`, `${RESOURCE_FORMS} (keys \`requests\` and \`limits\` only)`, JSON.stringify(value));
-    if (list === null || typeof list !== 'object' || Array.isArray(list)) throw new InputError(name, `"${section}" is not a map`, RESOURCE_FORMS, JSON.stringify(value));
+    if (section !== 'requests' && section !== 'limits')
+      throw new InputError(
+        name,
+        `has the key "${section}"`,
+        `${RESOURCE_FORMS} (keys \`requests\` and \`limits\` only)`,
+        JSON.stringify(value),
+      );
+    if (list === null || typeof list !== 'object' || Array.isArray(list))
+      throw new InputError(name, `"${section}" is not a map`, RESOURCE_FORMS, JSON.stringify(value));
     const resources: ResourceList = {};
     for (const [resource, quantity] of Object.entries(list as Record<string, unknown>)) {
       if (resource !== 'cpu' && resource !== 'memory' && resource !== 'ephemeral-storage') {
-        throw new InputError(name, `"${section}.${resource}" is not a resource this action sets`, `${RESOURCE_FORMS} (cpu, memory, ephemeral-storage)`, JSON.stringify(value));
+        throw new InputError(
+          name,
+          `"${section}.${resource}" is not a resource this action sets`,
+          `${RESOURCE_FORMS} (cpu, memory, ephemeral-storage)`,
+          JSON.stringify(value),
+        );
       }
       const text = String(quantity).trim();
-      if (!QUANTITY.test(text)) throw new InputError(name, `"${section}.${resource}" is "${text}", not a Kubernetes quantity`, 'quantities such as `100m`, `0.5`, `128Mi`, `1Gi`', JSON.stringify(value));
+      if (!QUANTITY.test(text))
+        throw new InputError(
+          name,
+          `"${section}.${resource}" is "${text}", not a Kubernetes quantity`,
+          'quantities such as `100m`, `0.5`, `128Mi`, `1Gi`',
+          JSON.stringify(value),
+        );
       resources[resource] = text;
     }
     out[section] = resources;

@@ -5,7 +5,15 @@
  * hop at a time under the same rule, and a failure reads as what happened ("connection refused",
  * "no answer within 30 s") instead of fetch's bare "fetch failed".
  */
-import { DEFAULT_REQUEST_TIMEOUT_MS, causes, credentialBoundTo, credentialTransportProblem, formatDuration, requestSignal, valueAt } from '@deploy-kit/core';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  causes,
+  credentialBoundTo,
+  credentialTransportProblem,
+  formatDuration,
+  requestSignal,
+  valueAt,
+} from '@deploy-kit/core';
 
 export { DEFAULT_REQUEST_TIMEOUT_MS as REQUEST_TIMEOUT_MS };
 
@@ -22,7 +30,8 @@ export function transportProblem(url: string | URL): string | undefined {
   } catch {
     return `"${String(url)}" is not a URL`;
   }
-  if (parsed.protocol === 'http:') return `${parsed.host} is plain http, which anyone on the way can read and change (only https is used; plain http only for 127.0.0.1, ::1 or localhost)`;
+  if (parsed.protocol === 'http:')
+    return `${parsed.host} is plain http, which anyone on the way can read and change (only https is used; plain http only for 127.0.0.1, ::1 or localhost)`;
   return `${parsed.protocol}// is not https`;
 }
 
@@ -128,7 +137,9 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
     if (options.outer?.aborted) return "the step's timeout ran out (or the run was cancelled) while waiting";
     if (!stall.signal.aborted && !total.aborted) return undefined;
     if (!answered) return `no answer within ${formatDuration(Math.min(answerMs, totalMs))}`;
-    return stall.signal.aborted ? `nothing arrived for ${formatDuration(answerMs)}` : `the request took longer than ${formatDuration(totalMs)}`;
+    return stall.signal.aborted
+      ? `nothing arrived for ${formatDuration(answerMs)}`
+      : `the request took longer than ${formatDuration(totalMs)}`;
   };
   let current = url;
   try {
@@ -138,13 +149,19 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
       const target = new URL(current);
       const bound = options.credentials && credentialBoundTo(options.credentials.host, target) ? options.credentials.headers : {};
       progress();
-      const response = await doFetch(target, { method: options.method ?? 'GET', headers: { ...(options.headers ?? {}), ...bound }, redirect: 'manual', signal });
+      const response = await doFetch(target, {
+        method: options.method ?? 'GET',
+        headers: { ...(options.headers ?? {}), ...bound },
+        redirect: 'manual',
+        signal,
+      });
       answered = true;
       const location = response.headers.get('location');
       if (response.status >= 300 && response.status < 400 && location) {
         answered = false;
         await response.body?.cancel().catch(() => undefined);
-        if (hop >= (options.maxRedirects ?? defaultRedirects)) throw new NetworkError(current, `more than ${options.maxRedirects ?? defaultRedirects} redirects`);
+        if (hop >= (options.maxRedirects ?? defaultRedirects))
+          throw new NetworkError(current, `more than ${options.maxRedirects ?? defaultRedirects} redirects`);
         current = new URL(location, target).toString();
         continue;
       }

@@ -4,7 +4,11 @@
  */
 import { InputError, type InputValues, credentialTransportProblem, formatDuration, releaseTagOf, runner as core } from '@deploy-kit/core';
 import { parseArgv } from './argv.js';
-import { IMAGE_REFERENCE_FORMS as IMAGE_FORMS, parseImageReference as parseImageRef, type ImageReference as ImageRef } from '@deploy-kit/core/oci';
+import {
+  IMAGE_REFERENCE_FORMS as IMAGE_FORMS,
+  parseImageReference as parseImageRef,
+  type ImageReference as ImageRef,
+} from '@deploy-kit/core/oci';
 import { parseResources, validateEnvNames, type JobSpecInput, type Resources } from './manifest.js';
 import { isDns1123Label, migrationJobName } from './naming.js';
 import { parseChecksumInput, parseToolSpec, type ToolSpec } from './tool.js';
@@ -75,7 +79,8 @@ export function ignoredInputs(values: Values): string[] {
     if (backend === values.backend) continue;
     // render shares the Job spec inputs with kubernetes.
     if (values.backend === 'render' && backend === 'kubernetes' && names) {
-      for (const name of ['kubeconfig', 'context', 'namespace', 'rerunFailed'] as const) if (given(values[name])) ignored.push(KEBAB[name] ?? name);
+      for (const name of ['kubeconfig', 'context', 'namespace', 'rerunFailed'] as const)
+        if (given(values[name])) ignored.push(KEBAB[name] ?? name);
       continue;
     }
     for (const name of names) if (given(values[name])) ignored.push(KEBAB[name] ?? String(name));
@@ -90,7 +95,7 @@ export function ignoredInputs(values: Values): string[] {
  */
 export function checkToolBaseUrl(raw: string): void {
   if (!raw) return;
-  const expected = 'an https URL of a mirror in the tool\'s release layout (plain http only for a mirror on 127.0.0.1, ::1 or localhost)';
+  const expected = "an https URL of a mirror in the tool's release layout (plain http only for a mirror on 127.0.0.1, ::1 or localhost)";
   let url: URL;
   try {
     url = new URL(raw);
@@ -98,14 +103,22 @@ export function checkToolBaseUrl(raw: string): void {
     throw new InputError('tool-base-url', 'is not a URL', expected, raw);
   }
   if (credentialTransportProblem(url) !== undefined) {
-    throw new InputError('tool-base-url', `is plain http to ${url.host}, so the download and the checksum it is verified by could both be changed on the way`, expected, raw);
+    throw new InputError(
+      'tool-base-url',
+      `is plain http to ${url.host}, so the download and the checksum it is verified by could both be changed on the way`,
+      expected,
+      raw,
+    );
   }
 }
 
 export function buildPlan(values: Values, context: PlanContext, warn: (message: string) => void = (m) => core.warning(m)): Plan {
   const backend = values.backend;
   const ignored = ignoredInputs(values);
-  if (ignored.length) warn(`backend "${backend}" does not use ${ignored.map((n) => `"${n}"`).join(', ')}; ${ignored.length === 1 ? 'it is' : 'they are'} ignored`);
+  if (ignored.length)
+    warn(
+      `backend "${backend}" does not use ${ignored.map((n) => `"${n}"`).join(', ')}; ${ignored.length === 1 ? 'it is' : 'they are'} ignored`,
+    );
 
   let image: ImageRef | undefined;
   if (values.image) {
@@ -121,19 +134,43 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
   const command = parseArgv('command', values.command);
   const args = parseArgv('args', values.args);
   if (backend === 'command' && command.length === 0) {
-    throw new InputError('command', 'is required with backend "command"', 'the migration command, e.g. `migrate -path db/migrations -database "$DATABASE_URL" up`', '');
+    throw new InputError(
+      'command',
+      'is required with backend "command"',
+      'the migration command, e.g. `migrate -path db/migrations -database "$DATABASE_URL" up`',
+      '',
+    );
   }
   validateEnvNames('env', values.env);
-  for (const [input, names] of [['env-from-secret', values.envFromSecret], ['env-from-configmap', values.envFromConfigmap]] as const) {
+  for (const [input, names] of [
+    ['env-from-secret', values.envFromSecret],
+    ['env-from-configmap', values.envFromConfigmap],
+  ] as const) {
     for (const name of names) {
       if (!isDns1123Label(name) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
-        throw new InputError(input, `"${name}" is not a Kubernetes object name`, 'names of lowercase letters, digits, `-` and `.`', names.join(', '));
+        throw new InputError(
+          input,
+          `"${name}" is not a Kubernetes object name`,
+          'names of lowercase letters, digits, `-` and `.`',
+          names.join(', '),
+        );
       }
     }
   }
-  if (values.namespace && !isDns1123Label(values.namespace)) throw new InputError('namespace', 'is not a valid namespace name', 'a DNS-1123 label (lowercase letters, digits and `-`, at most 63)', values.namespace);
+  if (values.namespace && !isDns1123Label(values.namespace))
+    throw new InputError(
+      'namespace',
+      'is not a valid namespace name',
+      'a DNS-1123 label (lowercase letters, digits and `-`, at most 63)',
+      values.namespace,
+    );
   if (values.serviceAccount && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(values.serviceAccount)) {
-    throw new InputError('service-account', 'is not a valid service account name', 'a DNS-1123 name (lowercase letters, digits, `-` and `.`)', values.serviceAccount);
+    throw new InputError(
+      'service-account',
+      'is not a valid service account name',
+      'a DNS-1123 name (lowercase letters, digits, `-` and `.`)',
+      values.serviceAccount,
+    );
   }
   const resources = parseResources('resources', values.resources);
 
@@ -142,33 +179,63 @@ export function buildPlan(values: Values, context: PlanContext, warn: (message: 
   const tag = values.tag || image?.tag || releaseTagOf(context);
   let jobName = '';
   if (backend === 'kubernetes' || backend === 'render' || backend === 'ecs') {
-    if (!release) throw new InputError('release', `is required with backend "${backend}" (GITHUB_REPOSITORY is not set either)`, 'the Helm release / service name, e.g. `orders`', '');
+    if (!release)
+      throw new InputError(
+        'release',
+        `is required with backend "${backend}" (GITHUB_REPOSITORY is not set either)`,
+        'the Helm release / service name, e.g. `orders`',
+        '',
+      );
     if (!tag) {
-      throw new InputError('tag', 'is empty, the image has no tag and this is not a tag build', 'the release tag the migration belongs to, e.g. `v1.2.3` (parse-version\'s `tag` output)', '');
+      throw new InputError(
+        'tag',
+        'is empty, the image has no tag and this is not a tag build',
+        "the release tag the migration belongs to, e.g. `v1.2.3` (parse-version's `tag` output)",
+        '',
+      );
     }
     try {
       jobName = migrationJobName(release, tag);
     } catch (error) {
-      throw new InputError(/^release/.test((error as Error).message) ? 'release' : 'tag', (error as Error).message, 'letters or digits to name the Job with', /^release/.test((error as Error).message) ? release : tag);
+      throw new InputError(
+        /^release/.test((error as Error).message) ? 'release' : 'tag',
+        (error as Error).message,
+        'letters or digits to name the Job with',
+        /^release/.test((error as Error).message) ? release : tag,
+      );
     }
   }
 
   if (backend === 'ecs') {
-    if (!values.taskDefinition) throw new InputError('task-definition', 'is required with backend "ecs"', 'a task definition family (`app-migrate`), `family:revision` or ARN', '');
+    if (!values.taskDefinition)
+      throw new InputError(
+        'task-definition',
+        'is required with backend "ecs"',
+        'a task definition family (`app-migrate`), `family:revision` or ARN',
+        '',
+      );
     if (values.launchType && values.capacityProvider) {
-      throw new InputError('capacity-provider', 'is given together with "launch-type", which ECS refuses', 'either `launch-type` or `capacity-provider`', values.capacityProvider);
+      throw new InputError(
+        'capacity-provider',
+        'is given together with "launch-type", which ECS refuses',
+        'either `launch-type` or `capacity-provider`',
+        values.capacityProvider,
+      );
     }
   }
 
   const tool = parseToolSpec('tool', values.tool);
   const toolChecksum = parseChecksumInput('tool-checksum', values.toolChecksum);
-  if (toolChecksum && !tool) throw new InputError('tool-checksum', 'is given without "tool"', 'a `tool` to verify, or no tool-checksum', values.toolChecksum);
+  if (toolChecksum && !tool)
+    throw new InputError('tool-checksum', 'is given without "tool"', 'a `tool` to verify, or no tool-checksum', values.toolChecksum);
   checkToolBaseUrl(values.toolBaseUrl);
 
   const timeoutMs = values.timeout ?? 600_000;
   const ttlSeconds = values.ttl === undefined ? undefined : Math.round(values.ttl / 1000);
   if (backend === 'kubernetes' && ttlSeconds !== undefined && ttlSeconds < 60 && values.cleanup === 'never') {
-    warn(`ttl ${formatDuration(values.ttl!)} deletes the finished Job almost at once; a re-run then cannot see that this migration already ran`);
+    warn(
+      `ttl ${formatDuration(values.ttl!)} deletes the finished Job almost at once; a re-run then cannot see that this migration already ran`,
+    );
   }
 
   return {

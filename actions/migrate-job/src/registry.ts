@@ -13,7 +13,14 @@
  */
 import { ActionError, DEFAULT_REQUEST_TIMEOUT_MS, errorMessage, formatDuration, safeUrl } from '@deploy-kit/core';
 import { networkFailure, readDockerConfigLogin, registryApiHost, registryBaseUrl, type ImageReference } from '@deploy-kit/core/oci';
-import { RegistryClient, RegistryError, RegistryProtocolError, RegistryTransportError, TokenServiceRefused, TokenServiceUnreachable } from '@deploy-kit/core/oci/client';
+import {
+  RegistryClient,
+  RegistryError,
+  RegistryProtocolError,
+  RegistryTransportError,
+  TokenServiceRefused,
+  TokenServiceUnreachable,
+} from '@deploy-kit/core/oci/client';
 import { fetchTransport } from '@deploy-kit/core/oci/transport';
 import { networkReason, transportProblem } from './network.js';
 
@@ -54,7 +61,7 @@ export async function resolveDigest(ref: ImageReference, options: ResolveOptions
       why,
       check: [
         ...check,
-        'pass the image by digest (`…@sha256:…`), e.g. push-artifacts\' `digests` output, so nothing needs resolving',
+        "pass the image by digest (`…@sha256:…`), e.g. push-artifacts' `digests` output, so nothing needs resolving",
         'or log in to the registry first (docker login / aws-actions/amazon-ecr-login) so the tag can be read',
       ],
       cause,
@@ -64,24 +71,37 @@ export async function resolveDigest(ref: ImageReference, options: ResolveOptions
     head = await client.headManifest(ref.repository, ref.tag ?? 'latest');
   } catch (error) {
     if (error instanceof TokenServiceRefused) {
-      throw new ActionError(`Refused to ask the token service of ${host} for a token${login ? ' with the registry login from the Docker config' : ''}`, {
-        why: `the registry names ${safeUrl(error.realm.toString())} as its token service (realm), and ${error.problem}`,
-        check: [`the registry ${host} is the one you meant (a registry that sends logins to plain http is misconfigured or not genuine)`, 'pass the image by digest (`…@sha256:…`) so nothing needs resolving'],
-      });
+      throw new ActionError(
+        `Refused to ask the token service of ${host} for a token${login ? ' with the registry login from the Docker config' : ''}`,
+        {
+          why: `the registry names ${safeUrl(error.realm.toString())} as its token service (realm), and ${error.problem}`,
+          check: [
+            `the registry ${host} is the one you meant (a registry that sends logins to plain http is misconfigured or not genuine)`,
+            'pass the image by digest (`…@sha256:…`) so nothing needs resolving',
+          ],
+        },
+      );
     }
-    if (error instanceof RegistryError && error.from === 'token service') throw fail(`the registry's token service answered ${error.status}`, error);
-    if (error instanceof RegistryError && error.status === 404) throw fail(`the registry has no tag "${ref.tag}" in ${ref.repository} (404)`, error);
-    if (error instanceof RegistryError && (error.status === 401 || error.status === 403)) throw fail(`the registry refused access (${error.status})`, error);
+    if (error instanceof RegistryError && error.from === 'token service')
+      throw fail(`the registry's token service answered ${error.status}`, error);
+    if (error instanceof RegistryError && error.status === 404)
+      throw fail(`the registry has no tag "${ref.tag}" in ${ref.repository} (404)`, error);
+    if (error instanceof RegistryError && (error.status === 401 || error.status === 403))
+      throw fail(`the registry refused access (${error.status})`, error);
     if (error instanceof RegistryError) throw fail(`the registry answered ${error.status}`, error);
     if (error instanceof RegistryProtocolError) throw fail(error.message, error);
-    const stage = error instanceof TokenServiceUnreachable ? `the registry's token service ${safeUrl(error.realm.toString())}` : `the registry ${url}`;
+    const stage =
+      error instanceof TokenServiceUnreachable ? `the registry's token service ${safeUrl(error.realm.toString())}` : `the registry ${url}`;
     const cause = error instanceof TokenServiceUnreachable ? error.cause : error;
     let reason: string;
-    if (error instanceof RegistryTransportError) reason = error.hop === 0 ? error.problem : `it redirected to ${error.url}: ${transportProblem(error.url) ?? error.problem}`;
+    if (error instanceof RegistryTransportError)
+      reason = error.hop === 0 ? error.problem : `it redirected to ${error.url}: ${transportProblem(error.url) ?? error.problem}`;
     else if (options.signal?.aborted) reason = "the step's timeout ran out (or the run was cancelled) while waiting";
     else if (networkFailure(cause) === 'timed out') reason = `no answer within ${formatDuration(timeoutMs)}`;
     else reason = cause === undefined ? errorMessage(error) : networkReason(cause);
-    throw fail(`${stage} could not be reached: ${reason}`, error, [`the runner can reach ${host} (the registry's address, a firewall, a VPN)`]);
+    throw fail(`${stage} could not be reached: ${reason}`, error, [
+      `the runner can reach ${host} (the registry's address, a firewall, a VPN)`,
+    ]);
   }
   if (!head) throw fail(`the registry has no tag "${ref.tag}" in ${ref.repository} (404)`);
   if (!head.digest || !/^sha256:[a-f0-9]{64}$/.test(head.digest)) throw fail('the registry sent no Docker-Content-Digest header');

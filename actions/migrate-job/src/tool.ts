@@ -48,7 +48,9 @@ export interface ToolSpec {
   definition: ToolDefinition;
 }
 
-const TOOL_FORMS = `\`<tool>@v<major>.<minor>.<patch>\` with <tool> one of ${Object.keys(TOOLS).map((t) => `\`${t}\``).join(', ')}, e.g. \`golang-migrate@v4.19.1\``;
+const TOOL_FORMS = `\`<tool>@v<major>.<minor>.<patch>\` with <tool> one of ${Object.keys(TOOLS)
+  .map((t) => `\`${t}\``)
+  .join(', ')}, e.g. \`golang-migrate@v4.19.1\``;
 
 export function parseToolSpec(name: string, raw: string): ToolSpec | undefined {
   const text = raw.trim();
@@ -90,7 +92,10 @@ const SHA256 = /^[a-f0-9]{64}$/;
 
 /** The hash for `asset` from a published checksum file (either form); undefined when it is not listed. */
 export function checksumFor(text: string, asset: string, kind: 'sums' | 'sidecar'): string | undefined {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (kind === 'sidecar') {
     const first = lines[0]?.split(/\s+/)[0]?.toLowerCase();
     return first && SHA256.test(first) ? first : undefined;
@@ -103,9 +108,13 @@ export function checksumFor(text: string, asset: string, kind: 'sums' | 'sidecar
 }
 
 export function parseChecksumInput(name: string, raw: string): string | undefined {
-  const text = raw.trim().toLowerCase().replace(/^sha256:/, '');
+  const text = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '');
   if (text === '') return undefined;
-  if (!SHA256.test(text)) throw new InputError(name, 'is not a SHA-256 hash', '64 hexadecimal characters (optionally prefixed `sha256:`)', raw);
+  if (!SHA256.test(text))
+    throw new InputError(name, 'is not a SHA-256 hash', '64 hexadecimal characters (optionally prefixed `sha256:`)', raw);
   return text;
 }
 

@@ -13,17 +13,34 @@ import { inputs } from '../src/io.js';
 
 const SHA = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567';
 /** The inputs as the runner gives them: the declared default where the workflow gives none. */
-const reader = (values: Record<string, string>) => (name: string) => (values[name] ?? (inputs as Record<string, { default?: string }>)[name]?.default ?? '').trim();
+const reader = (values: Record<string, string>) => (name: string) =>
+  (values[name] ?? (inputs as Record<string, { default?: string }>)[name]?.default ?? '').trim();
 
 describe('getInputs', () => {
   test('the defaults and the run context', async () => {
     const config = await getInputs(reader({}), { GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: SHA });
-    expect(config).toEqual({ ref: 'refs/tags/v1.2.3', sha: SHA, tagPrefix: 'v', rules: parseEnvironmentRules({ alpha: 'development', beta: 'development', rc: 'staging', release: 'production' }), branchRules: [], strict: true, prNumber: undefined });
+    expect(config).toEqual({
+      ref: 'refs/tags/v1.2.3',
+      sha: SHA,
+      tagPrefix: 'v',
+      rules: parseEnvironmentRules({ alpha: 'development', beta: 'development', rc: 'staging', release: 'production' }),
+      branchRules: [],
+      strict: true,
+      prNumber: undefined,
+    });
   });
 
   test('the ref input wins over GITHUB_REF; an empty tag-prefix stays empty; branch rules and strict are read', async () => {
-    const config = await getInputs(reader({ ref: 'refs/heads/main', 'tag-prefix': '', 'branch-environments': 'main=dev', strict: 'false' }), { GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: SHA });
-    expect(config).toMatchObject({ ref: 'refs/heads/main', tagPrefix: '', branchRules: [{ pattern: 'main', environment: 'dev' }], strict: false });
+    const config = await getInputs(
+      reader({ ref: 'refs/heads/main', 'tag-prefix': '', 'branch-environments': 'main=dev', strict: 'false' }),
+      { GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: SHA },
+    );
+    expect(config).toMatchObject({
+      ref: 'refs/heads/main',
+      tagPrefix: '',
+      branchRules: [{ pattern: 'main', environment: 'dev' }],
+      strict: false,
+    });
   });
 
   test.each<[string, Record<string, string>, string]>([
@@ -64,7 +81,8 @@ function deps() {
   return { value, events, outputs, summaries };
 }
 
-const config = async (ref: string, values: Record<string, string> = {}): Promise<ParseVersionConfig> => getInputs(reader({ ref, ...values }), { GITHUB_SHA: SHA });
+const config = async (ref: string, values: Record<string, string> = {}): Promise<ParseVersionConfig> =>
+  getInputs(reader({ ref, ...values }), { GITHUB_SHA: SHA });
 
 describe('runParseVersion', () => {
   test.each<[string, string, Record<string, string>, string[], Partial<ParseVersionOutputs>, string]>([
@@ -72,7 +90,13 @@ describe('runParseVersion', () => {
       'an rc tag',
       'refs/tags/v1.2.3-rc.1',
       {},
-      ['group Resolve refs/tags/v1.2.3-rc.1', 'info tag v1.2.3-rc.1 → version 1.2.3-rc.1, channel rc, environment staging', 'endgroup', 'outputs', 'summary'],
+      [
+        'group Resolve refs/tags/v1.2.3-rc.1',
+        'info tag v1.2.3-rc.1 → version 1.2.3-rc.1, channel rc, environment staging',
+        'endgroup',
+        'outputs',
+        'summary',
+      ],
       { tag: 'v1.2.3-rc.1', version: '1.2.3-rc.1', channel: 'rc', environment: 'staging', 'is-production': false, 'ref-type': 'tag' },
       '| refs/tags/v1.2.3-rc.1 | 1.2.3-rc.1 | rc | staging | no |',
     ],
@@ -80,7 +104,13 @@ describe('runParseVersion', () => {
       'a release tag',
       'refs/tags/v2.0.0',
       {},
-      ['group Resolve refs/tags/v2.0.0', 'info tag v2.0.0 → version 2.0.0, channel release, environment production', 'endgroup', 'outputs', 'summary'],
+      [
+        'group Resolve refs/tags/v2.0.0',
+        'info tag v2.0.0 → version 2.0.0, channel release, environment production',
+        'endgroup',
+        'outputs',
+        'summary',
+      ],
       { tag: 'v2.0.0', major: '2', channel: 'release', environment: 'production', 'is-production': true },
       '| refs/tags/v2.0.0 | 2.0.0 | release | production | yes |',
     ],
@@ -103,7 +133,14 @@ describe('runParseVersion', () => {
       'an unknown channel, not strict: a notice naming "environments"',
       'refs/tags/v1.0.0-preview.1',
       { strict: 'false' },
-      ['group Resolve refs/tags/v1.0.0-preview.1', 'info tag v1.0.0-preview.1 → version 1.0.0-preview.1, channel preview, environment (none)', 'notice No environment for refs/tags/v1.0.0-preview.1: no rule in "environments" matches it.', 'endgroup', 'outputs', 'summary'],
+      [
+        'group Resolve refs/tags/v1.0.0-preview.1',
+        'info tag v1.0.0-preview.1 → version 1.0.0-preview.1, channel preview, environment (none)',
+        'notice No environment for refs/tags/v1.0.0-preview.1: no rule in "environments" matches it.',
+        'endgroup',
+        'outputs',
+        'summary',
+      ],
       { channel: 'preview', environment: '' },
       '| refs/tags/v1.0.0-preview.1 | 1.0.0-preview.1 | preview | — | no |',
     ],
@@ -112,7 +149,9 @@ describe('runParseVersion', () => {
     await runParseVersion(await config(ref, values), d.value);
     expect(d.events).toEqual(events);
     expect(d.outputs[0]).toMatchObject(outputs);
-    expect(renderSummary(d.summaries[0]!)).toBe(`### parse-version\n\n| ref | version | channel | environment | production |\n| --- | --- | --- | --- | --- |\n${row}\n`);
+    expect(renderSummary(d.summaries[0]!)).toBe(
+      `### parse-version\n\n| ref | version | channel | environment | production |\n| --- | --- | --- | --- | --- |\n${row}\n`,
+    );
   });
 
   test.each<[string, string, Record<string, string>, string]>([

@@ -52,9 +52,13 @@ export function parseVersionSummary(ref: string, release: ReleaseInfo): StepSumm
 export async function runParseVersion(config: ParseVersionConfig, deps: FlowDeps): Promise<ReleaseInfo> {
   const release = await deps.group(`Resolve ${config.ref}`, async () => {
     const resolved = resolveRelease(config);
-    deps.info(`${resolved.refType} ${resolved.refName} → version ${resolved.version}, channel ${resolved.channel}, environment ${resolved.environment || '(none)'}`);
+    deps.info(
+      `${resolved.refType} ${resolved.refName} → version ${resolved.version}, channel ${resolved.channel}, environment ${resolved.environment || '(none)'}`,
+    );
     if (resolved.environment === '') {
-      deps.notice(`No environment for ${config.ref}: no rule in ${resolved.refType === 'tag' ? '"environments"' : '"branch-environments"'} matches it.`);
+      deps.notice(
+        `No environment for ${config.ref}: no rule in ${resolved.refType === 'tag' ? '"environments"' : '"branch-environments"'} matches it.`,
+      );
     }
     return resolved;
   });

@@ -4,9 +4,31 @@ import { resolveS3Folder, validateCombination, type Values } from '../src/config
 import { dockerPush, parsePushDigest, type Runner } from '../src/docker.js';
 
 const base: Values = {
-  region: '', registry: '', registryAuth: 'ecr', images: '', source: '', mode: 'push', promoteFrom: '', createRepositories: false, scanOnPush: true,
-  tagMutability: 'mutable', dockerConfig: false, compressLayers: 'auto', chunkSize: '8MiB', concurrency: 4, s3Bucket: '', s3Path: '', s3Source: [], tag: '', s3Concurrency: 8,
-  s3Checksums: 'sha256', s3PartSize: '16MiB', s3MultipartThreshold: '64MiB', cacheControl: '', contentTypes: '', dryRun: false,
+  region: '',
+  registry: '',
+  registryAuth: 'ecr',
+  images: '',
+  source: '',
+  mode: 'push',
+  promoteFrom: '',
+  createRepositories: false,
+  scanOnPush: true,
+  tagMutability: 'mutable',
+  dockerConfig: false,
+  compressLayers: 'auto',
+  chunkSize: '8MiB',
+  concurrency: 4,
+  s3Bucket: '',
+  s3Path: '',
+  s3Source: [],
+  tag: '',
+  s3Concurrency: 8,
+  s3Checksums: 'sha256',
+  s3PartSize: '16MiB',
+  s3MultipartThreshold: '64MiB',
+  cacheControl: '',
+  contentTypes: '',
+  dryRun: false,
 };
 
 describe('validateCombination', () => {
@@ -49,7 +71,9 @@ describe('resolveS3Folder', () => {
     expect(resolveS3Folder({ ...base, ...values }, env)).toBe(expected);
   });
   test('a branch run without tag names the input', () => {
-    expect(() => resolveS3Folder(base, { GITHUB_REF: 'refs/heads/main' })).toThrow(/Input "tag": is empty and the run was not started by a tag \(GITHUB_REF is refs\/heads\/main\)/);
+    expect(() => resolveS3Folder(base, { GITHUB_REF: 'refs/heads/main' })).toThrow(
+      /Input "tag": is empty and the run was not started by a tag \(GITHUB_REF is refs\/heads\/main\)/,
+    );
   });
 });
 
@@ -69,14 +93,23 @@ describe('docker', () => {
       if (args[0] === 'push') return { code: 0, stdout: `latest: digest: sha256:${'b'.repeat(64)} size: 528\n`, stderr: '' };
       return { code: 0, stdout: '27.0.0\n', stderr: '' };
     };
-    const digests = await dockerPush(run, { DOCKER_CONFIG: '/tmp/deploy-kit-docker-0123456789ab' }, [{ source: 'app:dev', references: ['r.example/app:v1'] }], () => undefined);
+    const digests = await dockerPush(
+      run,
+      { DOCKER_CONFIG: '/tmp/deploy-kit-docker-0123456789ab' },
+      [{ source: 'app:dev', references: ['r.example/app:v1'] }],
+      () => undefined,
+    );
     expect(digests.get('r.example/app:v1')).toBe(`sha256:${'b'.repeat(64)}`);
     expect(calls.map((c) => c.args[0])).toEqual(['info', 'tag', 'push']);
     expect(calls.every((c) => c.config === '/tmp/deploy-kit-docker-0123456789ab' && !c.stdin)).toBe(true);
   });
 
   test('mode docker without an engine fails clearly', async () => {
-    const run: Runner = async () => ({ code: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.' });
+    const run: Runner = async () => ({
+      code: 1,
+      stdout: '',
+      stderr: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock.',
+    });
     await expect(dockerPush(run, {}, [], () => undefined)).rejects.toThrow(/needs a running Docker engine/);
   });
 });

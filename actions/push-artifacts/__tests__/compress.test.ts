@@ -29,13 +29,26 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
 function manifestNode(document: { mediaType?: string; config: Descriptor; layers: Descriptor[] }, platform?: string): ManifestNode {
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociManifest, ...document }, null, 3));
   const strip = ({ mediaType, digest, size }: Descriptor): Descriptor => ({ mediaType, digest, size });
-  return { digest: sha(bytes), mediaType: document.mediaType ?? MEDIA.ociManifest, bytes, children: [], blobs: [strip(document.config), ...document.layers.map(strip)], platform };
+  return {
+    digest: sha(bytes),
+    mediaType: document.mediaType ?? MEDIA.ociManifest,
+    bytes,
+    children: [],
+    blobs: [strip(document.config), ...document.layers.map(strip)],
+    platform,
+  };
 }
 
 function indexNode(children: ManifestNode[], mediaType: string = MEDIA.ociIndex): ManifestNode {
   const manifests = children.map((c) => {
     const [os, architecture] = c.platform!.split('/');
-    return { mediaType: c.mediaType, digest: c.digest, size: c.bytes.length, platform: { os, architecture }, annotations: { note: c.platform } };
+    return {
+      mediaType: c.mediaType,
+      digest: c.digest,
+      size: c.bytes.length,
+      platform: { os, architecture },
+      annotations: { note: c.platform },
+    };
   });
   const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType, manifests, annotations: { 'org.example': 'kept' } }));
   return { digest: sha(bytes), mediaType, bytes, children, blobs: [] };
@@ -48,7 +61,10 @@ const doc = (node: ManifestNode) => JSON.parse(node.bytes.toString()) as Record<
 
 describe('rewriteTree', () => {
   test('a single manifest: uncompressed layers get the gzip type, digest and size; config and compressed layers stay', () => {
-    const node = manifestNode({ config, layers: [{ ...plain(10), annotations: { 'org.example.layer': 'base' } }, gz(11), plain(12, 3000)] });
+    const node = manifestNode({
+      config,
+      layers: [{ ...plain(10), annotations: { 'org.example.layer': 'base' } }, gz(11), plain(12, 3000)],
+    });
     const before = Buffer.from(node.bytes);
     const replaced = new Map([
       [fake(10), { digest: fake(100), size: 400 }],
@@ -83,7 +99,13 @@ describe('rewriteTree', () => {
     expect(doc(out.children[1]!).layers.map((l: Descriptor) => l.digest)).toEqual([fake(100), fake(300)]);
     const d = doc(out);
     expect(d.manifests).toEqual(
-      out.children.map((c, i) => ({ mediaType: MEDIA.ociManifest, digest: c.digest, size: c.bytes.length, platform: doc(index).manifests[i].platform, annotations: { note: c.platform } })),
+      out.children.map((c, i) => ({
+        mediaType: MEDIA.ociManifest,
+        digest: c.digest,
+        size: c.bytes.length,
+        platform: doc(index).manifests[i].platform,
+        annotations: { note: c.platform },
+      })),
     );
     expect(d.annotations).toEqual({ 'org.example': 'kept' });
     expect(out.digest).toBe(sha(out.bytes));
@@ -159,7 +181,9 @@ describe('gzipBlob', () => {
   test('input that does not hash to the layer digest is refused', async () => {
     const bad = { ...source([4096]), digest: fake(7) };
     await expect(gzipBlob(bad, GZIP_LEVEL, undefined)).rejects.toThrow(SourceError);
-    await expect(gzipBlob(bad, GZIP_LEVEL, undefined)).rejects.toThrow(/layer sha256:0+7 \(test\) is corrupted: its content hashes to sha256:/);
+    await expect(gzipBlob(bad, GZIP_LEVEL, undefined)).rejects.toThrow(
+      /layer sha256:0+7 \(test\) is corrupted: its content hashes to sha256:/,
+    );
   });
 });
 
@@ -265,7 +289,9 @@ describe('LayerCompressor', () => {
     utimesSync(made.archive, mtime, mtime);
     const compressor = new LayerCompressor({ tempBase: dir, write: true });
     try {
-      await expect(compressor.compress(image, 'auto')).rejects.toThrow(new RegExp(`layer ${made.layers[0]!.digest} \\(.*corrupt\\.tar:layer0/layer\\.tar\\) is corrupted`));
+      await expect(compressor.compress(image, 'auto')).rejects.toThrow(
+        new RegExp(`layer ${made.layers[0]!.digest} \\(.*corrupt\\.tar:layer0/layer\\.tar\\) is corrupted`),
+      );
     } finally {
       await compressor.dispose();
     }

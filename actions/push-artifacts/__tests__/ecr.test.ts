@@ -30,8 +30,10 @@ class FakeEcr implements EcrApi {
   }
   async putImage(_repository: string, image: { tag: string; manifest: string; mediaType?: string; digest: string }) {
     const existing = this.images.get(image.tag);
-    if (existing && existing.digest === image.digest) throw Object.assign(new Error('Image with digest already exists'), { name: 'ImageAlreadyExistsException' });
-    if (existing && this.repo?.mutability === 'IMMUTABLE') throw Object.assign(new Error('tag exists'), { name: 'ImageTagAlreadyExistsException' });
+    if (existing && existing.digest === image.digest)
+      throw Object.assign(new Error('Image with digest already exists'), { name: 'ImageAlreadyExistsException' });
+    if (existing && this.repo?.mutability === 'IMMUTABLE')
+      throw Object.assign(new Error('tag exists'), { name: 'ImageTagAlreadyExistsException' });
     this.images.set(image.tag, { digest: image.digest, manifest: image.manifest, mediaType: image.mediaType, tag: image.tag });
     this.puts.push({ tag: image.tag, mediaType: image.mediaType, digest: image.digest });
   }
@@ -44,12 +46,29 @@ describe('promote', () => {
   test('points new tags at the source digest, passing the media type through', async () => {
     const ecr = new FakeEcr({ name: 'ms_core', uri: '', mutability: 'MUTABLE' }, new Map([['v1.2.3-rc.2', rc]]));
     const result = await promote(ecr, { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['v1.2.3', 'latest'] }, apply);
-    expect(result).toEqual({ repository: 'ms_core', digest: 'sha256:rc', mediaType: OCI_INDEX, tags: [{ tag: 'v1.2.3', status: 'pushed' }, { tag: 'latest', status: 'pushed' }] });
-    expect(ecr.puts).toEqual([{ tag: 'v1.2.3', mediaType: OCI_INDEX, digest: 'sha256:rc' }, { tag: 'latest', mediaType: OCI_INDEX, digest: 'sha256:rc' }]);
+    expect(result).toEqual({
+      repository: 'ms_core',
+      digest: 'sha256:rc',
+      mediaType: OCI_INDEX,
+      tags: [
+        { tag: 'v1.2.3', status: 'pushed' },
+        { tag: 'latest', status: 'pushed' },
+      ],
+    });
+    expect(ecr.puts).toEqual([
+      { tag: 'v1.2.3', mediaType: OCI_INDEX, digest: 'sha256:rc' },
+      { tag: 'latest', mediaType: OCI_INDEX, digest: 'sha256:rc' },
+    ]);
   });
 
   test('a target already on the digest is success without a PutImage', async () => {
-    const ecr = new FakeEcr({ name: 'ms_core', uri: '', mutability: 'IMMUTABLE' }, new Map([['v1.2.3-rc.2', rc], ['v1.2.3', { ...rc, tag: 'v1.2.3' }]]));
+    const ecr = new FakeEcr(
+      { name: 'ms_core', uri: '', mutability: 'IMMUTABLE' },
+      new Map([
+        ['v1.2.3-rc.2', rc],
+        ['v1.2.3', { ...rc, tag: 'v1.2.3' }],
+      ]),
+    );
     const result = await promote(ecr, { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['v1.2.3'] }, apply);
     expect(result.tags).toEqual([{ tag: 'v1.2.3', status: 'unchanged' }]);
     expect(ecr.puts).toEqual([]);
@@ -67,15 +86,33 @@ describe('promote', () => {
   });
 
   test('an immutable tag elsewhere is refused before any change', async () => {
-    const ecr = new FakeEcr({ name: 'ms_core', uri: '', mutability: 'IMMUTABLE' }, new Map([['v1.2.3-rc.2', rc], ['v1.2.3', { ...rc, digest: 'sha256:other', tag: 'v1.2.3' }]]));
-    await expect(promote(ecr, { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['latest', 'v1.2.3'] }, apply)).rejects.toThrow(/Promote refused: ms_core has immutable tags and v1\.2\.3 already points at sha256:other/);
+    const ecr = new FakeEcr(
+      { name: 'ms_core', uri: '', mutability: 'IMMUTABLE' },
+      new Map([
+        ['v1.2.3-rc.2', rc],
+        ['v1.2.3', { ...rc, digest: 'sha256:other', tag: 'v1.2.3' }],
+      ]),
+    );
+    await expect(promote(ecr, { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['latest', 'v1.2.3'] }, apply)).rejects.toThrow(
+      /Promote refused: ms_core has immutable tags and v1\.2\.3 already points at sha256:other/,
+    );
     expect(ecr.puts).toEqual([]);
   });
 
   test('a mutable tag elsewhere is moved', async () => {
-    const ecr = new FakeEcr({ name: 'ms_core', uri: '', mutability: 'MUTABLE' }, new Map([['v1.2.3-rc.2', rc], ['latest', { ...rc, digest: 'sha256:old', tag: 'latest' }]]));
+    const ecr = new FakeEcr(
+      { name: 'ms_core', uri: '', mutability: 'MUTABLE' },
+      new Map([
+        ['v1.2.3-rc.2', rc],
+        ['latest', { ...rc, digest: 'sha256:old', tag: 'latest' }],
+      ]),
+    );
     const descriptions: string[] = [];
-    await promote(ecr, { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['latest'] }, (what, effect) => (descriptions.push(what), effect()));
+    await promote(
+      ecr,
+      { repository: 'ms_core', from: 'v1.2.3-rc.2', tags: ['latest'] },
+      (what, effect) => (descriptions.push(what), effect()),
+    );
     expect(descriptions).toEqual(['tag ms_core@sha256:rc as latest (moving it from sha256:old)']);
   });
 

@@ -53,7 +53,12 @@ class FakeEcr implements EcrApi {
   }
   async login(registryId?: string): Promise<EcrLogin> {
     this.calls.push(`GetAuthorizationToken ${registryId ?? ''}`);
-    return { username: 'AWS', password: 'ecr-password', proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`, expiresAt: new Date('2030-01-01T00:00:00Z') };
+    return {
+      username: 'AWS',
+      password: 'ecr-password',
+      proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    };
   }
   async describeRepository(name: string) {
     this.calls.push(`DescribeRepositories ${name}`);
@@ -70,7 +75,12 @@ class FakeEcr implements EcrApi {
   }
   async putImage(repository: string, image: { tag: string; manifest: string; mediaType?: string; digest: string }) {
     this.calls.push(`PutImage ${repository}:${image.tag}`);
-    this.images.set(`${repository}:${image.tag}`, { digest: image.digest, manifest: image.manifest, mediaType: image.mediaType, tag: image.tag });
+    this.images.set(`${repository}:${image.tag}`, {
+      digest: image.digest,
+      manifest: image.manifest,
+      mediaType: image.mediaType,
+      tag: image.tag,
+    });
   }
 }
 
@@ -95,7 +105,10 @@ class MemoryRegistry implements RegistryApi {
     this.blobs.add(`${repository}@${digest}`);
     return true;
   }
-  async uploadBlob(repository: string, blob: { digest: string; size: number; open: (start: number, end: number) => Readable }): Promise<UploadResult> {
+  async uploadBlob(
+    repository: string,
+    blob: { digest: string; size: number; open: (start: number, end: number) => Readable },
+  ): Promise<UploadResult> {
     for await (const _ of blob.open(0, blob.size)) void _;
     this.blobs.add(`${repository}@${blob.digest}`);
     this.events.push(`upload ${repository}`);
@@ -148,7 +161,18 @@ interface World {
 }
 
 function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}): World {
-  const w: World = { ecr: new FakeEcr(), s3: new MemoryS3(), registries: new Map(), log: [], warnings: [], groups: [], configs: [], removed: [], docker: [], used: [] } as unknown as World;
+  const w: World = {
+    ecr: new FakeEcr(),
+    s3: new MemoryS3(),
+    registries: new Map(),
+    log: [],
+    warnings: [],
+    groups: [],
+    configs: [],
+    removed: [],
+    docker: [],
+    used: [],
+  } as unknown as World;
   let now = 1_000;
   w.deps = {
     env: { ...ENV, RUNNER_TEMP: work, ...options.env },
@@ -195,13 +219,22 @@ function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}
   return w;
 }
 
-const images = (host: string, ...names: string[]) => JSON.stringify({ tag: 'v1.2.3', services: names.map((n) => ({ service: n, image: `${host}/ms_${n}`, tags: [`${host}/ms_${n}:v1.2.3`, `${host}/ms_${n}:sha-abc1234`] })) });
+const images = (host: string, ...names: string[]) =>
+  JSON.stringify({
+    tag: 'v1.2.3',
+    services: names.map((n) => ({ service: n, image: `${host}/ms_${n}`, tags: [`${host}/ms_${n}:v1.2.3`, `${host}/ms_${n}:sha-abc1234`] })),
+  });
 
 describe('push mode', () => {
   test('phases in order, each in a group; the ECR login for the ECR host; missing repositories created; outputs and summary', async () => {
     const w = world();
     w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
-    const config = await plan({ images: images(ECR, 'core', 'chat'), source: layout, 'create-repositories': 'true', 'tag-mutability': 'immutable' });
+    const config = await plan({
+      images: images(ECR, 'core', 'chat'),
+      source: layout,
+      'create-repositories': 'true',
+      'tag-mutability': 'immutable',
+    });
     const { outcome, failure } = await runFlow(config, w.deps);
     expect(failure).toBeUndefined();
     expect(w.groups).toEqual(['Read the sources', 'Log in', 'Repositories', 'Push images']);
@@ -211,7 +244,12 @@ describe('push mode', () => {
       ['Repositories', '1 exist, 1 created', 250],
       ['Push images', '4 tags pushed, 0 already there', 250],
     ]);
-    expect(w.ecr.calls).toEqual([`GetAuthorizationToken ${ACCOUNT}`, 'DescribeRepositories ms_core', 'DescribeRepositories ms_chat', 'CreateRepository ms_chat IMMUTABLE']);
+    expect(w.ecr.calls).toEqual([
+      `GetAuthorizationToken ${ACCOUNT}`,
+      'DescribeRepositories ms_core',
+      'DescribeRepositories ms_chat',
+      'CreateRepository ms_chat IMMUTABLE',
+    ]);
     expect(w.used).toEqual(['ecr eu-west-1', `registry https://${ECR} as AWS`]);
     const registry = w.registries.get(ECR)!;
     expect(registry.credentials).toEqual({ username: 'AWS', password: 'ecr-password' });
@@ -220,7 +258,12 @@ describe('push mode', () => {
     const digest = registry.tags.get('ms_core:v1.2.3')!;
     expect(mainOutputs(outcome)).toEqual({
       registry: ECR,
-      digests: { [`${ECR}/ms_core:v1.2.3`]: digest, [`${ECR}/ms_core:sha-abc1234`]: digest, [`${ECR}/ms_chat:v1.2.3`]: digest, [`${ECR}/ms_chat:sha-abc1234`]: digest },
+      digests: {
+        [`${ECR}/ms_core:v1.2.3`]: digest,
+        [`${ECR}/ms_core:sha-abc1234`]: digest,
+        [`${ECR}/ms_chat:v1.2.3`]: digest,
+        [`${ECR}/ms_chat:sha-abc1234`]: digest,
+      },
       images: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`, `${ECR}/ms_chat:v1.2.3`, `${ECR}/ms_chat:sha-abc1234`],
       's3-uris': [],
       'docker-config': '',
@@ -253,7 +296,9 @@ describe('push mode', () => {
     const { failure } = await runFlow(await plan({ registry: 'http://127.0.0.1:5000', images: 'ms_core:v1', source: layout }), local.deps);
     expect(failure).toBeUndefined();
     expect(local.used).toEqual(['ecr eu-west-1', 'registry http://127.0.0.1:5000 as AWS']);
-    expect(local.log.join('\n')).toContain('127.0.0.1:5000 is the loopback registry the `registry` input names, which gets it for local testing');
+    expect(local.log.join('\n')).toContain(
+      '127.0.0.1:5000 is the loopback registry the `registry` input names, which gets it for local testing',
+    );
   });
 
   test('another host (ghcr.io) never gets the ECR login, and no ECR repository check', async () => {
@@ -274,7 +319,10 @@ describe('push mode', () => {
   test('docker-config: true writes the login for later steps, and only for the hosts it may go to', async () => {
     const w = world();
     w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
-    const { outcome } = await runFlow(await plan({ images: `${ECR}/ms_core:v1\nghcr.io/org/app:v1`, source: layout, 'docker-config': 'true' }), w.deps);
+    const { outcome } = await runFlow(
+      await plan({ images: `${ECR}/ms_core:v1\nghcr.io/org/app:v1`, source: layout, 'docker-config': 'true' }),
+      w.deps,
+    );
     expect(w.configs).toEqual([{ kind: 'job', logins: [{ host: ECR, username: 'AWS', password: 'ecr-password' }] }]);
     expect(outcome.dockerConfig).toBe(join(work, 'deploy-kit-docker-job'));
   });
@@ -283,7 +331,15 @@ describe('push mode', () => {
 describe('one way to a dry run', () => {
   test('every read-only check runs, nothing is created, pushed, written or uploaded; the summary lists what would be', async () => {
     const w = world();
-    const config = await plan({ images: images(ECR, 'core'), source: layout, 'create-repositories': 'true', 'docker-config': 'true', 's3-bucket': 'app-artifacts', 's3-source': bins, 'dry-run': 'true' });
+    const config = await plan({
+      images: images(ECR, 'core'),
+      source: layout,
+      'create-repositories': 'true',
+      'docker-config': 'true',
+      's3-bucket': 'app-artifacts',
+      's3-source': bins,
+      'dry-run': 'true',
+    });
     const { outcome, failure } = await runFlow(config, w.deps);
     expect(failure).toBeUndefined();
     expect(w.groups).toEqual(['Read the sources', 'Log in', 'Repositories', 'Push images', 'Upload to S3']);
@@ -304,7 +360,9 @@ describe('one way to a dry run', () => {
     ]);
     const text = renderSummary(summary(outcome, config));
     expect(text).toContain('### push-artifacts (dry run)');
-    expect(text).toMatch(/\*\*Dry run\*\*: nothing was changed\. Would:\n- write a docker config for .*\n- create ECR repository ms_core .*\n- push sha256:/);
+    expect(text).toMatch(
+      /\*\*Dry run\*\*: nothing was changed\. Would:\n- write a docker config for .*\n- create ECR repository ms_core .*\n- push sha256:/,
+    );
   });
 
   test('an unreachable registry is a warning in a dry run, and a failure in a real one', async () => {
@@ -314,11 +372,23 @@ describe('one way to a dry run', () => {
     expect(dry.warnings.join('\n')).toContain('dry-run: the registry ghcr.io did not answer');
     const real = world({ unreachable: ['ghcr.io'] });
     const failed = await runFlow(await plan({ images: 'ghcr.io/org/app:v1', source: layout }), real.deps);
-    expect((failed.failure as ActionError).message).toBe('Push to ghcr.io failed: the registry ghcr.io (https://ghcr.io/v2/) could not be reached (ECONNREFUSED).');
+    expect((failed.failure as ActionError).message).toBe(
+      'Push to ghcr.io failed: the registry ghcr.io (https://ghcr.io/v2/) could not be reached (ECONNREFUSED).',
+    );
   });
 
   test('the summary lists at most 30 changes a dry run would make', () => {
-    const outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], compressed: [], phases: [], changes: { dryRun: true, list: Array.from({ length: 45 }, (_, i) => ({ description: `upload f${i}`, applied: false })) } } as never;
+    const outcome = {
+      registry: '',
+      digests: {},
+      images: [],
+      s3Uris: [],
+      dockerConfig: '',
+      rows: [],
+      compressed: [],
+      phases: [],
+      changes: { dryRun: true, list: Array.from({ length: 45 }, (_, i) => ({ description: `upload f${i}`, applied: false })) },
+    } as never;
     const text = renderSummary(summary(outcome, { dryRun: true, compressLayers: 'auto' }));
     expect(text).toContain('- upload f29\n- … and 15 more (see the log)');
     expect(text).not.toContain('- upload f30');
@@ -328,11 +398,20 @@ describe('one way to a dry run', () => {
 describe('failures stop the phases after them, and are recorded', () => {
   test('an unreadable source fails in the first phase, before any AWS call', async () => {
     const w = world();
-    const { failure, outcome } = await runFlow(await plan({ images: images(ECR, 'core'), source: join(work, 'missing-{service}') }), w.deps);
+    const { failure, outcome } = await runFlow(
+      await plan({ images: images(ECR, 'core'), source: join(work, 'missing-{service}') }),
+      w.deps,
+    );
     expect(failure).toBeInstanceOf(ActionError);
     expect((failure as ActionError).message).toMatch(/^Cannot read the image for ms_core: /);
     expect(w.used).toEqual([]);
-    expect(outcome.phases).toEqual([expect.objectContaining({ name: 'Read the sources', failed: true, outcome: expect.stringMatching(/^failed: Cannot read the image for ms_core/) })]);
+    expect(outcome.phases).toEqual([
+      expect.objectContaining({
+        name: 'Read the sources',
+        failed: true,
+        outcome: expect.stringMatching(/^failed: Cannot read the image for ms_core/),
+      }),
+    ]);
     const text = renderSummary(summary(outcome, { dryRun: false, compressLayers: 'auto' }, failure as Error));
     expect(text).toContain('**Failed:** Cannot read the image for ms_core');
     expect(text).toContain('| Read the sources (failed) |');
@@ -343,7 +422,11 @@ describe('failures stop the phases after them, and are recorded', () => {
     const { failure, outcome } = await runFlow(await plan({ images: images(ECR, 'core'), source: layout }), w.deps);
     expect((failure as ActionError).message).toBe(`ECR repository "ms_core" does not exist in registry ${ACCOUNT}.`);
     expect((failure as ActionError).check.join('\n')).toContain('aws ecr create-repository --repository-name ms_core --region eu-west-1');
-    expect(outcome.phases.map((p) => [p.name, !!p.failed])).toEqual([['Read the sources', false], ['Log in', false], ['Repositories', true]]);
+    expect(outcome.phases.map((p) => [p.name, !!p.failed])).toEqual([
+      ['Read the sources', false],
+      ['Log in', false],
+      ['Repositories', true],
+    ]);
     expect(w.registries.size).toBe(0);
   });
 
@@ -351,7 +434,9 @@ describe('failures stop the phases after them, and are recorded', () => {
     const w = world();
     w.ecr.login = async () => ({ username: 'AWS', password: 'x', proxyEndpoint: 'https://210987654321.dkr.ecr.eu-west-1.amazonaws.com' });
     const { failure } = await runFlow(await plan({ images: images(ECR, 'core'), source: layout }), w.deps);
-    expect((failure as ActionError).message).toBe(`ECR issued its login for https://210987654321.dkr.ecr.eu-west-1.amazonaws.com, not for ${ECR}, so it is not sent to ${ECR}.`);
+    expect((failure as ActionError).message).toBe(
+      `ECR issued its login for https://210987654321.dkr.ecr.eu-west-1.amazonaws.com, not for ${ECR}, so it is not sent to ${ECR}.`,
+    );
     expect(w.registries.size).toBe(0);
   });
 });
@@ -360,14 +445,26 @@ describe('promote, docker and login modes; S3 alone', () => {
   test('promote: the ECR API only, no registry login', async () => {
     const w = world();
     w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
-    w.ecr.images.set('ms_core:v1.2.3-rc.2', { digest: 'sha256:rc', manifest: '{"mediaType":"application/vnd.oci.image.index.v1+json"}', tag: 'v1.2.3-rc.2' });
-    const { outcome, failure } = await runFlow(await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3` }), w.deps);
+    w.ecr.images.set('ms_core:v1.2.3-rc.2', {
+      digest: 'sha256:rc',
+      manifest: '{"mediaType":"application/vnd.oci.image.index.v1+json"}',
+      tag: 'v1.2.3-rc.2',
+    });
+    const { outcome, failure } = await runFlow(
+      await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3` }),
+      w.deps,
+    );
     expect(failure).toBeUndefined();
     expect(w.groups).toEqual(['Log in', 'Promote images']);
     expect(w.used).toEqual(['ecr eu-west-1']);
     expect(w.ecr.calls).toContain('PutImage ms_core:v1.2.3');
-    expect(outcome.rows).toEqual([[`${ECR}/ms_core:v1.2.3`, 'sha256:rc', 'promoted', 'from v1.2.3-rc.2 (application/vnd.oci.image.index.v1+json)']]);
-    expect(outcome.phases.map((p) => p.outcome)).toEqual([`ECR API for ${ECR} (no registry login)`, '1 tag promoted from v1.2.3-rc.2, 0 already there']);
+    expect(outcome.rows).toEqual([
+      [`${ECR}/ms_core:v1.2.3`, 'sha256:rc', 'promoted', 'from v1.2.3-rc.2 (application/vnd.oci.image.index.v1+json)'],
+    ]);
+    expect(outcome.phases.map((p) => p.outcome)).toEqual([
+      `ECR API for ${ECR} (no registry login)`,
+      '1 tag promoted from v1.2.3-rc.2, 0 already there',
+    ]);
   });
 
   test('docker: the CLI gets a private config with the login (never `docker login`), removed after the push', async () => {
@@ -405,12 +502,32 @@ describe('promote, docker and login modes; S3 alone', () => {
 
 describe('buildConfig: every input checked before anything happens', () => {
   test.each<[string, Record<string, string>, string]>([
-    ['region mismatch', { images: `${ECR}/ms_core:v1`, source: 'x', region: 'us-east-1' }, `Input "region": is us-east-1, but the registry ${ECR} is in eu-west-1 (Region mismatch)`],
-    ['login to a registry the ECR login never goes to', { mode: 'login', registry: 'ghcr.io' }, 'Input "registry": names ghcr.io, but mode `login` writes the ECR login'],
+    [
+      'region mismatch',
+      { images: `${ECR}/ms_core:v1`, source: 'x', region: 'us-east-1' },
+      `Input "region": is us-east-1, but the registry ${ECR} is in eu-west-1 (Region mismatch)`,
+    ],
+    [
+      'login to a registry the ECR login never goes to',
+      { mode: 'login', registry: 'ghcr.io' },
+      'Input "registry": names ghcr.io, but mode `login` writes the ECR login',
+    ],
     ['a bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": '],
-    ['plain http to a remote registry', { images: 'a:1', source: 'x', registry: 'http://registry.example.com' }, 'Input "registry": uses plain http://'],
-    ["image-tags' json off its schema", { images: '{"services":[{"service":"core","tags":"r.io/a:1"}]}', source: 'x' }, 'Input "images": services[0] has no `tags` list'],
-    ['an S3 version from a tag that is not a key segment', { 's3-bucket': 'app-artifacts', 's3-source': 'bin' }, 'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
+    [
+      'plain http to a remote registry',
+      { images: 'a:1', source: 'x', registry: 'http://registry.example.com' },
+      'Input "registry": uses plain http://',
+    ],
+    [
+      "image-tags' json off its schema",
+      { images: '{"services":[{"service":"core","tags":"r.io/a:1"}]}', source: 'x' },
+      'Input "images": services[0] has no `tags` list',
+    ],
+    [
+      'an S3 version from a tag that is not a key segment',
+      { 's3-bucket': 'app-artifacts', 's3-source': 'bin' },
+      'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment',
+    ],
   ])('%s', async (_, raw, message) => {
     await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(InputError);
     await expect(plan(raw, { ...ENV, GITHUB_REF: raw['s3-bucket'] ? 'refs/tags/v1/../x' : ENV.GITHUB_REF })).rejects.toThrow(message);
@@ -425,7 +542,16 @@ describe('buildConfig: every input checked before anything happens', () => {
   });
 
   test('the plan', async () => {
-    expect(await plan({ images: images(ECR, 'core'), source: 'build/{service}', 'tag-mutability': 'immutable', 's3-bucket': 'app-artifacts', 's3-source': 'bin', 's3-path': 'binaries' })).toMatchObject({
+    expect(
+      await plan({
+        images: images(ECR, 'core'),
+        source: 'build/{service}',
+        'tag-mutability': 'immutable',
+        's3-bucket': 'app-artifacts',
+        's3-source': 'bin',
+        's3-path': 'binaries',
+      }),
+    ).toMatchObject({
       mode: 'push',
       region: 'eu-west-1',
       tagMutability: 'IMMUTABLE',

@@ -32,7 +32,11 @@ describe('tar index', () => {
     const entries = await indexTar(file);
     expect([...entries.keys()]).toEqual(['a.txt', long]);
     const a = resolveTarEntry(entries, './a.txt')!;
-    expect(readFileSync(file).subarray(a.offset, a.offset + a.size).toString()).toBe('hello');
+    expect(
+      readFileSync(file)
+        .subarray(a.offset, a.offset + a.size)
+        .toString(),
+    ).toBe('hello');
     expect(resolveTarEntry(entries, long)?.size).toBe(1000);
   });
 
@@ -89,7 +93,10 @@ describe('loadImage', () => {
     const made = await makeDockerArchive(join(dir, 'save.tar'), { layers: [1500, 2500], repoTag: 'example/app:v1' });
     const image = await loadImage(`${made.archive}#example/app:v1`);
     expect(image.kind).toBe('docker-archive');
-    const manifest = JSON.parse(image.root.bytes.toString()) as { config: { digest: string }; layers: Array<{ digest: string; mediaType: string; size: number }> };
+    const manifest = JSON.parse(image.root.bytes.toString()) as {
+      config: { digest: string };
+      layers: Array<{ digest: string; mediaType: string; size: number }>;
+    };
     expect(manifest.config.digest).toBe(made.config);
     expect(manifest.layers.map((l) => l.digest)).toEqual(made.layers.map((l) => l.digest));
     expect(manifest.layers.every((l) => l.mediaType === 'application/vnd.oci.image.layer.v1.tar')).toBe(true);
@@ -97,9 +104,7 @@ describe('loadImage', () => {
     for (const blob of image.blobs.values()) expect(sha(await readAll(blob.open()))).toBe(blob.digest);
   });
 
-  test.each<[string, RegExp]>([
-    ['nothing-here', /does not exist/],
-  ])('missing source: %s', async (name, message) => {
+  test.each<[string, RegExp]>([['nothing-here', /does not exist/]])('missing source: %s', async (name, message) => {
     await expect(loadImage(join(dir, name))).rejects.toThrow(message);
   });
 
@@ -159,7 +164,9 @@ describe('a layout is read only inside itself, and every blob is hashed before a
     symlinkSync(join(dir, 'outside.bin'), blobFile(made.layout, layer));
     const error = await loadImage(made.layout).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SourceError);
-    expect((error as SourceError).message).toBe(`blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${join(dir, 'outside.bin')}, outside the layout`);
+    expect((error as SourceError).message).toBe(
+      `blobs/sha256/${layer.slice(7)} in the layout ${made.layout} is a symbolic link to ${join(dir, 'outside.bin')}, outside the layout`,
+    );
   });
 
   test('a linked blobs directory leading out is refused too; index.json linked out as well', async () => {
@@ -192,7 +199,9 @@ describe('a layout is read only inside itself, and every blob is hashed before a
     bytes[5] = bytes[5]! ^ 0xff;
     writeFileSync(blobFile(made.layout, victim), bytes);
     const again = await loadImage(made.layout);
-    await expect(verifyBlobs([again])).rejects.toThrow(new RegExp(`blob ${victim} \\(.*\\) is corrupted: its content hashes to sha256:\\w+ \\(3\\d{3} bytes, expected 3\\d{3}\\)`));
+    await expect(verifyBlobs([again])).rejects.toThrow(
+      new RegExp(`blob ${victim} \\(.*\\) is corrupted: its content hashes to sha256:\\w+ \\(3\\d{3} bytes, expected 3\\d{3}\\)`),
+    );
     const good = await makeOciLayout(join(dir, 'verify-good'), { layers: [100, 3000] });
     const loaded = await loadImage(good.layout);
     await verifyBlobs([loaded]);

@@ -34,7 +34,11 @@ class StrictRegistry implements RegistryApi {
     this.repo(this.blobs, repository, () => new Set()).add(digest);
     return true;
   }
-  async uploadBlob(repository: string, blob: { digest: string; size: number; open: (s: number, e: number) => Readable }, chunkSize: number): Promise<UploadResult> {
+  async uploadBlob(
+    repository: string,
+    blob: { digest: string; size: number; open: (s: number, e: number) => Readable },
+    chunkSize: number,
+  ): Promise<UploadResult> {
     const hash = createHash('sha256');
     for await (const c of blob.open(0, blob.size)) hash.update(c as Buffer);
     if (`sha256:${hash.digest('hex')}` !== blob.digest) throw new Error(`DIGEST_INVALID ${blob.digest}`);
@@ -46,10 +50,15 @@ class StrictRegistry implements RegistryApi {
     return this.repo(this.manifests, repository, () => new Map()).get(reference);
   }
   async putManifest(repository: string, reference: string, manifest: { bytes: Buffer; digest: string }) {
-    const doc = JSON.parse(manifest.bytes.toString()) as { config?: { digest: string }; layers?: Array<{ digest: string }>; manifests?: Array<{ digest: string }> };
+    const doc = JSON.parse(manifest.bytes.toString()) as {
+      config?: { digest: string };
+      layers?: Array<{ digest: string }>;
+      manifests?: Array<{ digest: string }>;
+    };
     const blobs = this.repo(this.blobs, repository, () => new Set());
     const manifests = this.repo(this.manifests, repository, () => new Map());
-    for (const d of [doc.config, ...(doc.layers ?? [])].filter(Boolean)) if (!blobs.has(d!.digest)) throw new Error(`MANIFEST_BLOB_UNKNOWN ${d!.digest}`);
+    for (const d of [doc.config, ...(doc.layers ?? [])].filter(Boolean))
+      if (!blobs.has(d!.digest)) throw new Error(`MANIFEST_BLOB_UNKNOWN ${d!.digest}`);
     for (const m of doc.manifests ?? []) if (!manifests.has(m.digest)) throw new Error(`MANIFEST_UNKNOWN ${m.digest}`);
     manifests.set(reference, manifest.digest);
     manifests.set(manifest.digest, manifest.digest);
@@ -63,7 +72,9 @@ let multi: LoadedImage;
 let single: LoadedImage;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pa-push-'));
-  multi = await loadImage((await makeOciLayout(join(dir, 'm'), { layers: [1000, 3000], platforms: ['linux/amd64', 'linux/arm64'] })).layout);
+  multi = await loadImage(
+    (await makeOciLayout(join(dir, 'm'), { layers: [1000, 3000], platforms: ['linux/amd64', 'linux/arm64'] })).layout,
+  );
   single = await loadImage((await makeOciLayout(join(dir, 's'), { layers: [500, 800] })).layout);
   await verifyBlobs([multi, single]); // what flow.ts does before the first write
 });
@@ -72,11 +83,28 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('pushImages', () => {
   test('an index: blobs, then child manifests by digest, then the index under every tag', async () => {
     const registry = new StrictRegistry();
-    const [result] = await pushImages(registry, [{ repository: 'ms_core', tags: ['v1', 'sha-1'], image: multi }], { chunkSize: 1 << 20, concurrency: 3 });
-    expect(result).toMatchObject({ repository: 'ms_core', digest: multi.root.digest, tags: [{ tag: 'v1', status: 'pushed' }, { tag: 'sha-1', status: 'pushed' }], manifests: 3, platforms: ['linux/amd64', 'linux/arm64'] });
+    const [result] = await pushImages(registry, [{ repository: 'ms_core', tags: ['v1', 'sha-1'], image: multi }], {
+      chunkSize: 1 << 20,
+      concurrency: 3,
+    });
+    expect(result).toMatchObject({
+      repository: 'ms_core',
+      digest: multi.root.digest,
+      tags: [
+        { tag: 'v1', status: 'pushed' },
+        { tag: 'sha-1', status: 'pushed' },
+      ],
+      manifests: 3,
+      platforms: ['linux/amd64', 'linux/arm64'],
+    });
     expect(result!.blobs).toMatchObject({ uploaded: 5, mounted: 0, existing: 0 });
     const puts = registry.events.filter((e) => e.startsWith('PUT'));
-    expect(puts).toEqual([`PUT ms_core ${multi.root.children[0]!.digest}`, `PUT ms_core ${multi.root.children[1]!.digest}`, 'PUT ms_core v1', 'PUT ms_core sha-1']);
+    expect(puts).toEqual([
+      `PUT ms_core ${multi.root.children[0]!.digest}`,
+      `PUT ms_core ${multi.root.children[1]!.digest}`,
+      'PUT ms_core v1',
+      'PUT ms_core sha-1',
+    ]);
     const lastUpload = registry.events.map((e) => e.startsWith('UPLOAD')).lastIndexOf(true);
     expect(registry.events.findIndex((e) => e.startsWith('PUT'))).toBeGreaterThan(lastUpload);
   });
@@ -100,9 +128,15 @@ describe('pushImages', () => {
     const registry = new StrictRegistry();
     await pushImages(registry, [{ repository: 'app', tags: ['v1'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
     registry.events.length = 0;
-    const [again] = await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
+    const [again] = await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], {
+      chunkSize: 1 << 20,
+      concurrency: 2,
+    });
     expect(again!.blobs).toMatchObject({ uploaded: 0, existing: 3 });
-    expect(again!.tags).toEqual([{ tag: 'v1', status: 'unchanged' }, { tag: 'v2', status: 'pushed' }]);
+    expect(again!.tags).toEqual([
+      { tag: 'v1', status: 'unchanged' },
+      { tag: 'v2', status: 'pushed' },
+    ]);
     expect(registry.events.filter((e) => e.startsWith('UPLOAD'))).toEqual([]);
   });
 
@@ -110,9 +144,15 @@ describe('pushImages', () => {
     const registry = new StrictRegistry();
     await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
     registry.events.length = 0;
-    const [again] = await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
+    const [again] = await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], {
+      chunkSize: 1 << 20,
+      concurrency: 2,
+    });
     expect(registry.events).toEqual([]);
-    expect(again!.tags).toEqual([{ tag: 'v1', status: 'unchanged' }, { tag: 'v2', status: 'unchanged' }]);
+    expect(again!.tags).toEqual([
+      { tag: 'v1', status: 'unchanged' },
+      { tag: 'v2', status: 'unchanged' },
+    ]);
     expect(again!.blobs).toMatchObject({ uploaded: 0, mounted: 0, existing: 3 });
   });
 
@@ -123,7 +163,9 @@ describe('pushImages', () => {
         throw new Error('HTTP 500 forever');
       },
     });
-    await expect(pushImages(failing, [{ repository: 'app', tags: ['v1'], image: single }], { chunkSize: 1 << 20, concurrency: 2 })).rejects.toThrow('HTTP 500 forever');
+    await expect(
+      pushImages(failing, [{ repository: 'app', tags: ['v1'], image: single }], { chunkSize: 1 << 20, concurrency: 2 }),
+    ).rejects.toThrow('HTTP 500 forever');
     expect(registry.events.filter((e) => e.startsWith('PUT'))).toEqual([]);
   });
 });

@@ -5,7 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError, globToRegExp } from '@deploy-kit/core';
 import { firstMatch, matchesGlob, parseGlobRules } from '../src/globs.js';
-import { ByteBudget, defaultContentType, isIdentical, keyPrefix, partSizeFor, planUpload, sha256sums, uploadFiles, type LocalFile, type ObjectParams, type RemoteObject, type S3Api, type UploadedPart } from '../src/s3.js';
+import {
+  ByteBudget,
+  defaultContentType,
+  isIdentical,
+  keyPrefix,
+  partSizeFor,
+  planUpload,
+  sha256sums,
+  uploadFiles,
+  type LocalFile,
+  type ObjectParams,
+  type RemoteObject,
+  type S3Api,
+  type UploadedPart,
+} from '../src/s3.js';
 import { parseSize } from '../src/size.js';
 
 describe('globs', () => {
@@ -27,7 +41,10 @@ describe('globs', () => {
 
   test('rules: glob=value lines, a plain value for every file, first match wins', () => {
     const rules = parseGlobRules('*.json=no-cache\n# comment\npublic, max-age=31536000, immutable', 'cache-control', 'x');
-    expect(rules.map((r) => [r.pattern, r.value])).toEqual([['*.json', 'no-cache'], ['**', 'public, max-age=31536000, immutable']]);
+    expect(rules.map((r) => [r.pattern, r.value])).toEqual([
+      ['*.json', 'no-cache'],
+      ['**', 'public, max-age=31536000, immutable'],
+    ]);
     expect(firstMatch(rules, 'a/m.json')).toBe('no-cache');
     expect(firstMatch(rules, 'ms_core')).toBe('public, max-age=31536000, immutable');
   });
@@ -37,7 +54,10 @@ describe('globs', () => {
   });
 
   test('JSON object form', () => {
-    expect(parseGlobRules('{"*.sig":"application/pgp-signature"}', 'content-types', 'x')[0]).toMatchObject({ pattern: '*.sig', value: 'application/pgp-signature' });
+    expect(parseGlobRules('{"*.sig":"application/pgp-signature"}', 'content-types', 'x')[0]).toMatchObject({
+      pattern: '*.sig',
+      value: 'application/pgp-signature',
+    });
     expect(() => parseGlobRules('{"*.sig": 1}', 'content-types', 'x')).toThrow(/Input "content-types": has no string value/);
     expect(() => parseGlobRules('{', 'content-types', 'x')).toThrow(/Input "content-types": is not valid JSON/);
   });
@@ -109,11 +129,25 @@ describe('S3 plan', () => {
   });
 
   test('two sources with the same file name conflict', async () => {
-    await expect(planUpload({ sources: [join(dir, 'ms'), join(dir, 'lambdas')], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' })).rejects.toThrow(/would both be uploaded as ms_core/);
+    await expect(
+      planUpload({
+        sources: [join(dir, 'ms'), join(dir, 'lambdas')],
+        prefix: '',
+        contentTypes: [],
+        cacheControl: [],
+        sourceInput: 's3-source',
+      }),
+    ).rejects.toThrow(/would both be uploaded as ms_core/);
   });
 
   test('an empty directory is the Empty upload failure', async () => {
-    const error = await planUpload({ sources: [join(dir, 'empty')], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }).catch((e: unknown) => e);
+    const error = await planUpload({
+      sources: [join(dir, 'empty')],
+      prefix: '',
+      contentTypes: [],
+      cacheControl: [],
+      sourceInput: 's3-source',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ActionError);
     expect((error as ActionError).describe()).toMatch(/Empty upload: .*empty has no files to upload[\s\S]*Binaries built successfully/);
   });
@@ -124,15 +158,23 @@ describe('S3 plan', () => {
     writeFileSync(join(source, 'ms_core'), 'core');
     writeFileSync(join(dir, 'secret.txt'), 'not for S3');
     symlinkSync(join(dir, 'secret.txt'), join(source, 'sub', 'notes.txt'));
-    const error = await planUpload({ sources: [source], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }).catch((e: unknown) => e);
+    const error = await planUpload({ sources: [source], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ActionError);
-    expect((error as ActionError).describe()).toMatch(new RegExp(`^S3 upload: sub/notes\\.txt in ${source} is a symbolic link to ${join(dir, 'secret.txt')}, outside ${source}\\.\nWhy: input "s3-source" names ${source}`));
+    expect((error as ActionError).describe()).toMatch(
+      new RegExp(
+        `^S3 upload: sub/notes\\.txt in ${source} is a symbolic link to ${join(dir, 'secret.txt')}, outside ${source}\\.\nWhy: input "s3-source" names ${source}`,
+      ),
+    );
     // A linked directory leading out is refused as well (not silently skipped).
     const other = join(dir, 'linked-dir-out');
     mkdirSync(other, { recursive: true });
     writeFileSync(join(other, 'a'), 'a');
     symlinkSync(join(dir, 'lambdas'), join(other, 'lambdas'));
-    await expect(planUpload({ sources: [other], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' })).rejects.toThrow(/lambdas in .* is a symbolic link to .*, outside/);
+    await expect(
+      planUpload({ sources: [other], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }),
+    ).rejects.toThrow(/lambdas in .* is a symbolic link to .*, outside/);
   });
 
   test('a link inside the source is uploaded under its own name; the source itself may be a link', async () => {
@@ -141,7 +183,13 @@ describe('S3 plan', () => {
     writeFileSync(join(real, 'ms_core'), 'core');
     symlinkSync('ms_core', join(real, 'latest'));
     symlinkSync(real, join(dir, 'bins-link'));
-    const files = await planUpload({ sources: [join(dir, 'bins-link')], prefix: 'v1/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
+    const files = await planUpload({
+      sources: [join(dir, 'bins-link')],
+      prefix: 'v1/',
+      contentTypes: [],
+      cacheControl: [],
+      sourceInput: 's3-source',
+    });
     expect(files.map((f) => [f.key, f.checked?.real])).toEqual([
       ['v1/latest', join(real, 'ms_core')],
       ['v1/ms_core', join(real, 'ms_core')],
@@ -149,11 +197,18 @@ describe('S3 plan', () => {
   });
 
   test('a missing source', async () => {
-    await expect(planUpload({ sources: [join(dir, 'nope')], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' })).rejects.toThrow(/does not exist/);
+    await expect(
+      planUpload({ sources: [join(dir, 'nope')], prefix: '', contentTypes: [], cacheControl: [], sourceInput: 's3-source' }),
+    ).rejects.toThrow(/does not exist/);
   });
 
   test('sha256sums is sorted and in sha256sum format', () => {
-    expect(sha256sums([{ name: 'b', hex: '2' }, { name: 'a', hex: '1' }])).toBe('1  a\n2  b\n');
+    expect(
+      sha256sums([
+        { name: 'b', hex: '2' },
+        { name: 'a', hex: '1' },
+      ]),
+    ).toBe('1  a\n2  b\n');
   });
 
   test.each<[RemoteObject | undefined, boolean]>([
@@ -203,7 +258,13 @@ describe('uploadFiles', () => {
       expect(body.length).toBe(size);
       // S3 verifies a given checksum.
       if (checksum && b64(body) !== checksum) throw new Error('BadDigest');
-      this.objects.set(object.key, { data: Buffer.from(body), meta: object.sha256Hex, checksum, type: object.contentType, cache: object.cacheControl });
+      this.objects.set(object.key, {
+        data: Buffer.from(body),
+        meta: object.sha256Hex,
+        checksum,
+        type: object.contentType,
+        cache: object.cacheControl,
+      });
       this.puts.push(object.key);
     }
     async createMultipart(object: ObjectParams, checksums: boolean) {
@@ -232,8 +293,16 @@ describe('uploadFiles', () => {
         expect(p.etag).toBe(`"etag-${p.partNumber}"`);
         expect(p.checksum).toBe(stored[i]!.checksum);
       }
-      const composite = upload.checksums ? `${b64(Buffer.concat(stored.map((p) => Buffer.from(p.checksum!, 'base64'))))}-${parts.length}` : undefined;
-      this.objects.set(object.key, { data: Buffer.concat(stored.map((p) => p.data)), meta: object.sha256Hex, checksum: composite, type: object.contentType, cache: object.cacheControl });
+      const composite = upload.checksums
+        ? `${b64(Buffer.concat(stored.map((p) => Buffer.from(p.checksum!, 'base64'))))}-${parts.length}`
+        : undefined;
+      this.objects.set(object.key, {
+        data: Buffer.concat(stored.map((p) => p.data)),
+        meta: object.sha256Hex,
+        checksum: composite,
+        type: object.contentType,
+        cache: object.cacheControl,
+      });
       this.puts.push(object.key);
       this.uploads.delete(uploadId);
     }
@@ -245,13 +314,22 @@ describe('uploadFiles', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'pa-up-'));
-    for (const [name, content] of [['a', 'alpha'], ['b', 'bravo'], ['c.json', '{}']]) writeFileSync(join(dir, name), content);
+    for (const [name, content] of [
+      ['a', 'alpha'],
+      ['b', 'bravo'],
+      ['c.json', '{}'],
+    ])
+      writeFileSync(join(dir, name), content);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const plan = () => planUpload({ sources: [dir], prefix: 'p/v1/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
-  const run = (s3: S3Api, files: Awaited<ReturnType<typeof plan>>, checksums: 'sha256' | 'sha256sums' | 'none' = 'sha256sums', apply = (_: string, effect: () => Promise<void>) => effect()) =>
-    uploadFiles(s3, files, { bucket: 'b', prefix: 'p/v1/', concurrency: 2, partSize: 1 << 20, checksums, apply });
+  const run = (
+    s3: S3Api,
+    files: Awaited<ReturnType<typeof plan>>,
+    checksums: 'sha256' | 'sha256sums' | 'none' = 'sha256sums',
+    apply = (_: string, effect: () => Promise<void>) => effect(),
+  ) => uploadFiles(s3, files, { bucket: 'b', prefix: 'p/v1/', concurrency: 2, partSize: 1 << 20, checksums, apply });
 
   test('a file replaced after it was listed is not uploaded', async () => {
     const source = mkdtempSync(join(tmpdir(), 'pa-replaced-'));
@@ -336,7 +414,17 @@ describe('uploadFiles', () => {
     afterAll(() => rmSync(big, { recursive: true, force: true }));
     const planBig = () => planUpload({ sources: [big], prefix: 'r/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
     const upload = (s3: S3Api, files: LocalFile[], extra: Partial<Parameters<typeof uploadFiles>[2]> = {}) =>
-      uploadFiles(s3, files, { bucket: 'b', prefix: 'r/', concurrency: 3, partSize: 30, multipartThreshold: 64, bufferMax: 16, checksums: 'sha256', apply: (_, effect) => effect(), ...extra });
+      uploadFiles(s3, files, {
+        bucket: 'b',
+        prefix: 'r/',
+        concurrency: 3,
+        partSize: 30,
+        multipartThreshold: 64,
+        bufferMax: 16,
+        checksums: 'sha256',
+        apply: (_, effect) => effect(),
+        ...extra,
+      });
 
     test('in memory, streamed, and multipart with one checksum per part; identical objects skipped on a rerun', async () => {
       const s3 = new MemoryS3();
@@ -345,7 +433,12 @@ describe('uploadFiles', () => {
       expect(report.uploaded.map((o) => o.key)).toEqual(['r/large', 'r/mid', 'r/small']);
       expect(s3.calls.filter((c) => c.startsWith('put')).sort()).toEqual(['put r/mid', 'put r/small']);
       expect(s3.calls.filter((c) => !c.startsWith('put') && !c.startsWith('part'))).toEqual(['create r/large', 'complete r/large']);
-      expect(s3.calls.filter((c) => c.startsWith('part')).sort()).toEqual(['part r/large 1 30', 'part r/large 2 30', 'part r/large 3 30', 'part r/large 4 10']);
+      expect(s3.calls.filter((c) => c.startsWith('part')).sort()).toEqual([
+        'part r/large 1 30',
+        'part r/large 2 30',
+        'part r/large 3 30',
+        'part r/large 4 10',
+      ]);
       for (const name of ['small', 'mid', 'large']) {
         const local = readFileSync(join(big, name));
         const stored = s3.objects.get(`r/${name}`)!;
@@ -353,7 +446,15 @@ describe('uploadFiles', () => {
         expect(stored.meta).toBe(createHash('sha256').update(local).digest('hex'));
       }
       const local = readFileSync(join(big, 'large'));
-      const composite = b64(Buffer.concat([0, 30, 60, 90].map((o) => createHash('sha256').update(local.subarray(o, o + 30)).digest())));
+      const composite = b64(
+        Buffer.concat(
+          [0, 30, 60, 90].map((o) =>
+            createHash('sha256')
+              .update(local.subarray(o, o + 30))
+              .digest(),
+          ),
+        ),
+      );
       expect(s3.objects.get('r/large')!.checksum).toBe(`${composite}-4`);
       expect(s3.objects.get('r/mid')!.checksum).toBe(b64(readFileSync(join(big, 'mid'))));
       s3.calls = [];
@@ -368,7 +469,11 @@ describe('uploadFiles', () => {
       const s3 = new MemoryS3();
       await upload(s3, await planBig(), { checksums: 'none' });
       expect(s3.objects.get('r/large')!.checksum).toBeUndefined();
-      expect(s3.objects.get('r/large')!.meta).toBe(createHash('sha256').update(readFileSync(join(big, 'large'))).digest('hex'));
+      expect(s3.objects.get('r/large')!.meta).toBe(
+        createHash('sha256')
+          .update(readFileSync(join(big, 'large')))
+          .digest('hex'),
+      );
     });
 
     test('a failed part aborts the multipart upload and fails the upload', async () => {
@@ -408,7 +513,9 @@ describe('uploadFiles', () => {
         writeFileSync(join(dir, 'grows'), 'abc');
         const files = await planUpload({ sources: [dir], prefix: 'r/', contentTypes: [], cacheControl: [], sourceInput: 's3-source' });
         writeFileSync(join(dir, 'grows'), 'abcdef');
-        await expect(upload(new MemoryS3(), files)).rejects.toThrow(/grows changed while it was being uploaded \(3 bytes when listed, 6 now\)/);
+        await expect(upload(new MemoryS3(), files)).rejects.toThrow(
+          /grows changed while it was being uploaded \(3 bytes when listed, 6 now\)/,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

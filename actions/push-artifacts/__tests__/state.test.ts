@@ -15,7 +15,10 @@ describe("push-artifacts' main → post state", () => {
   test('what main saves, post reads under the same key', () => {
     dockerConfigState.save('/runner/temp/deploy-kit-docker-0123456789ab');
     stepDockerConfigState.save('/runner/temp/deploy-kit-docker-ba9876543210');
-    expect(dockerConfigStates.map((state) => state.load())).toEqual(['/runner/temp/deploy-kit-docker-0123456789ab', '/runner/temp/deploy-kit-docker-ba9876543210']);
+    expect(dockerConfigStates.map((state) => state.load())).toEqual([
+      '/runner/temp/deploy-kit-docker-0123456789ab',
+      '/runner/temp/deploy-kit-docker-ba9876543210',
+    ]);
   });
 
   test('the key names are the runner-visible contract (STATE_docker-config, STATE_step-docker-config)', () => {

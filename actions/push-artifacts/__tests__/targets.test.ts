@@ -9,7 +9,12 @@ describe('parseImages', () => {
     tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`, `${ECR}/ms_chat:v1.2.3`],
     version: 'v1.2.3',
     services: [
-      { service: 'core', image: `${ECR}/ms_core`, tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`], pin: `${ECR}/ms_core:sha-abc1234` },
+      {
+        service: 'core',
+        image: `${ECR}/ms_core`,
+        tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`],
+        pin: `${ECR}/ms_core:sha-abc1234`,
+      },
       { service: 'chat', image: `${ECR}/ms_chat`, tags: [`${ECR}/ms_chat:v1.2.3`], pin: '' },
     ],
   });
@@ -23,10 +28,12 @@ describe('parseImages', () => {
   });
 
   test("image-tags' matrix output (tags newline-joined)", () => {
-    const matrix = JSON.stringify({ include: [
-      { service: 'core', image: `${ECR}/ms_core`, tags: `${ECR}/ms_core:v1.2.3\n${ECR}/ms_core:sha-abc1234`, pin: '' },
-      { service: 'chat', image: `${ECR}/ms_chat`, tags: `${ECR}/ms_chat:v1.2.3`, pin: '' },
-    ] });
+    const matrix = JSON.stringify({
+      include: [
+        { service: 'core', image: `${ECR}/ms_core`, tags: `${ECR}/ms_core:v1.2.3\n${ECR}/ms_core:sha-abc1234`, pin: '' },
+        { service: 'chat', image: `${ECR}/ms_chat`, tags: `${ECR}/ms_chat:v1.2.3`, pin: '' },
+      ],
+    });
     expect(parseImages(matrix)).toEqual(expected);
   });
 
@@ -35,7 +42,9 @@ describe('parseImages', () => {
   });
 
   test("metadata-action's json (tags only): service is the repository's last component", () => {
-    expect(parseImages(JSON.stringify({ tags: [`${ECR}/team/ms_core:v1`], labels: {} }))).toEqual([{ host: ECR, repository: 'team/ms_core', tags: ['v1'], service: 'ms_core' }]);
+    expect(parseImages(JSON.stringify({ tags: [`${ECR}/team/ms_core:v1`], labels: {} }))).toEqual([
+      { host: ECR, repository: 'team/ms_core', tags: ['v1'], service: 'ms_core' },
+    ]);
   });
 
   test('a list of references, newline/comma separated, duplicates merged', () => {
@@ -51,8 +60,22 @@ describe('parseImages', () => {
 
   test.each<[string, string, ReturnType<typeof parseImages>]>([
     ['alone', '[::1]:5000/app:1', [{ host: '[::1]:5000', repository: 'app', tags: ['1'], service: 'app' }]],
-    ['first of a comma list', '[::1]:5000/app:1,example.com/x:1', [{ host: '[::1]:5000', repository: 'app', tags: ['1'], service: 'app' }, { host: 'example.com', repository: 'x', tags: ['1'], service: 'x' }]],
-    ['first of lines, and again', '[fe80::1]/app:1\n[::1]:5000/team/b:2', [{ host: '[fe80::1]', repository: 'app', tags: ['1'], service: 'app' }, { host: '[::1]:5000', repository: 'team/b', tags: ['2'], service: 'b' }]],
+    [
+      'first of a comma list',
+      '[::1]:5000/app:1,example.com/x:1',
+      [
+        { host: '[::1]:5000', repository: 'app', tags: ['1'], service: 'app' },
+        { host: 'example.com', repository: 'x', tags: ['1'], service: 'x' },
+      ],
+    ],
+    [
+      'first of lines, and again',
+      '[fe80::1]/app:1\n[::1]:5000/team/b:2',
+      [
+        { host: '[fe80::1]', repository: 'app', tags: ['1'], service: 'app' },
+        { host: '[::1]:5000', repository: 'team/b', tags: ['2'], service: 'b' },
+      ],
+    ],
   ])('a bracketed IPv6 registry host in the first reference, %s: a list, not JSON', (_what, raw, expected) => {
     expect(parseImages(raw)).toEqual(expected);
   });

@@ -25,7 +25,11 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
   // The SDK reads its endpoint and credentials from the environment.
   for (const name of AWS_VARIABLES) saved[name] = process.env[name];
-  Object.assign(process.env, { AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST', AWS_SECRET_ACCESS_KEY: 'timeout-test-secret' });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITTEST',
+    AWS_SECRET_ACCESS_KEY: 'timeout-test-secret',
+  });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
 });
@@ -70,7 +74,9 @@ describe('a server that accepts and never answers', () => {
     const api = await createS3Api('eu-west-1', { requestTimeoutMs: 300, env: { AWS_ENDPOINT_URL: url }, retry: { attempts: 1 } });
     const { error, ms } = await timed(() => api.list('app-artifacts', 'v1/'));
     expect(error).toBeInstanceOf(ActionError);
-    expect((error as ActionError).message).toBe(`S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint ${url} did not answer in time.`);
+    expect((error as ActionError).message).toBe(
+      `S3 ListObjectsV2 s3://app-artifacts/v1/ failed: the S3 endpoint ${url} did not answer in time.`,
+    );
     expect(ms).toBeLessThan(5_000);
   });
 });

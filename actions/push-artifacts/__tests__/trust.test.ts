@@ -28,8 +28,13 @@ describe('loginPlan: which host gets the ECR login', () => {
   });
 
   test('the reason says why a host gets no login', () => {
-    expect(loginPlan('ghcr.io', 'ecr', undefined)).toEqual({ kind: 'none', reason: 'ghcr.io is not an ECR registry, and the ECR login is only sent to the registry it was issued for' });
-    expect(loginPlan('127.0.0.1:5001', 'ecr', parseRegistry('127.0.0.1:5000'))).toMatchObject({ reason: expect.stringContaining('the `registry` input does not name') });
+    expect(loginPlan('ghcr.io', 'ecr', undefined)).toEqual({
+      kind: 'none',
+      reason: 'ghcr.io is not an ECR registry, and the ECR login is only sent to the registry it was issued for',
+    });
+    expect(loginPlan('127.0.0.1:5001', 'ecr', parseRegistry('127.0.0.1:5000'))).toMatchObject({
+      reason: expect.stringContaining('the `registry` input does not name'),
+    });
   });
 });
 
@@ -71,9 +76,17 @@ describe('network failures', () => {
     ['connection refused', err('ECONNREFUSED'), 'ECONNREFUSED'],
     ['no such host', err('ENOTFOUND', 'getaddrinfo ENOTFOUND nowhere.example'), 'ENOTFOUND'],
     ['a cause chain (fetch)', Object.assign(new TypeError('fetch failed'), { cause: err('ECONNRESET') }), 'ECONNRESET'],
-    ['the SDK request timeout', Object.assign(new Error('request has exceeded the configured 120000 ms requestTimeout'), { name: 'TimeoutError' }), 'timed out'],
+    [
+      'the SDK request timeout',
+      Object.assign(new Error('request has exceeded the configured 120000 ms requestTimeout'), { name: 'TimeoutError' }),
+      'timed out',
+    ],
     ['AbortSignal.timeout', new DOMException('The operation was aborted due to timeout', 'TimeoutError'), 'timed out'],
-    ['a TLS certificate', err('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+    [
+      'a TLS certificate',
+      err('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    ],
     ['an HTTP answer', Object.assign(new Error('HTTP 403'), { status: 403 }), undefined],
     ['a local error', err('ENOENT', 'no such file'), undefined],
   ])('%s', (_, error, reason) => {
@@ -81,7 +94,11 @@ describe('network failures', () => {
   });
 
   test.each<[string, Record<string, string>, string]>([
-    ['the service endpoint variable', { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9', AWS_ENDPOINT_URL: 'http://127.0.0.1:8' }, 'http://127.0.0.1:9'],
+    [
+      'the service endpoint variable',
+      { AWS_ENDPOINT_URL_ECR: 'http://127.0.0.1:9', AWS_ENDPOINT_URL: 'http://127.0.0.1:8' },
+      'http://127.0.0.1:9',
+    ],
     ['the global endpoint variable', { AWS_ENDPOINT_URL: 'http://127.0.0.1:8' }, 'http://127.0.0.1:8'],
     ["AWS's own", {}, "https://api.ecr.eu-west-1.amazonaws.com (AWS's ECR endpoint for eu-west-1)"],
   ])('the ECR endpoint named: %s', (_, env, expected) => {
@@ -89,15 +106,26 @@ describe('network failures', () => {
   });
 
   test('an unreachable AWS endpoint names the call, the service, the endpoint and what to check', () => {
-    const error = describeAwsNetworkError(err('ECONNREFUSED'), { what: 'S3 ListObjectsV2 s3://b/v1/', service: 'S3', region: 'cn-north-1', env: {} })!;
+    const error = describeAwsNetworkError(err('ECONNREFUSED'), {
+      what: 'S3 ListObjectsV2 s3://b/v1/',
+      service: 'S3',
+      region: 'cn-north-1',
+      env: {},
+    })!;
     expect(error).toBeInstanceOf(ActionError);
-    expect(error.message).toBe("S3 ListObjectsV2 s3://b/v1/ failed: the S3 endpoint https://s3.cn-north-1.amazonaws.com.cn (AWS's S3 endpoint for cn-north-1) could not be reached (ECONNREFUSED).");
+    expect(error.message).toBe(
+      "S3 ListObjectsV2 s3://b/v1/ failed: the S3 endpoint https://s3.cn-north-1.amazonaws.com.cn (AWS's S3 endpoint for cn-north-1) could not be reached (ECONNREFUSED).",
+    );
     expect(error.check.join('\n')).toMatch(/the region cn-north-1 is right[\s\S]*HTTPS_PROXY/);
     expect(describeAwsNetworkError(new Error('AccessDenied'), { what: 'x', service: 'S3', region: 'eu-west-1', env: {} })).toBeUndefined();
   });
 
   test('a registry that does not answer in time', () => {
-    const error = describeRegistryNetworkError(Object.assign(new Error('aborted'), { name: 'TimeoutError' }), { what: 'Push to r.example/app', host: 'r.example', url: 'https://r.example' })!;
+    const error = describeRegistryNetworkError(Object.assign(new Error('aborted'), { name: 'TimeoutError' }), {
+      what: 'Push to r.example/app',
+      host: 'r.example',
+      url: 'https://r.example',
+    })!;
     expect(error.message).toBe('Push to r.example/app failed: the registry r.example (https://r.example) did not answer in time.');
   });
 
@@ -115,8 +143,18 @@ describe('s3KeyPrefix: a bad part names the input it came from', () => {
   test.each<[string, Partial<Values>, Record<string, string>, string]>([
     ['tag given', { tag: '../v1' }, {}, 'Input "tag": contains a ".." path segment'],
     ['s3-path given', { s3Path: 'bin/../..', tag: 'v1' }, {}, 'Input "s3-path": contains a ".." path segment'],
-    ['the tag from image-tags', { images: '{"tag":"v1/../../x","services":[]}' }, {}, 'Input "tag": is empty, and the tag it defaults to, from the `tag` of input "images", contains a ".." path segment'],
-    ['the tag from the run', {}, { GITHUB_REF: 'refs/tags/v1/../../x' }, 'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment'],
+    [
+      'the tag from image-tags',
+      { images: '{"tag":"v1/../../x","services":[]}' },
+      {},
+      'Input "tag": is empty, and the tag it defaults to, from the `tag` of input "images", contains a ".." path segment',
+    ],
+    [
+      'the tag from the run',
+      {},
+      { GITHUB_REF: 'refs/tags/v1/../../x' },
+      'Input "tag": is empty, and the tag it defaults to, from the tag (GITHUB_REF), contains a ".." path segment',
+    ],
   ])('%s', (_, given, env, message) => {
     expect(() => s3KeyPrefix(values(given), env)).toThrow(message);
   });

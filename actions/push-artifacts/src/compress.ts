@@ -19,7 +19,17 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { INDEX_TYPES, MEDIA } from '@deploy-kit/core/oci';
-import { SourceError, blobDigests, fileRangeStream, manifestsInPushOrder, sha256Digest, type BlobSource, type Descriptor, type LoadedImage, type ManifestNode } from './layout.js';
+import {
+  SourceError,
+  blobDigests,
+  fileRangeStream,
+  manifestsInPushOrder,
+  sha256Digest,
+  type BlobSource,
+  type Descriptor,
+  type LoadedImage,
+  type ManifestNode,
+} from './layout.js';
 import { FileChangedError } from './local-files.js';
 import { pool } from './push.js';
 
@@ -99,7 +109,8 @@ export function rewriteTree(root: ManifestNode, replaced: ReadonlyMap<string, Co
         result = { ...node, bytes, digest: sha256Digest(bytes), children };
       }
     } else {
-      const swap = (d: Descriptor, isLayer: boolean) => (isLayer && GZIP_MEDIA_TYPE[d.mediaType] && replaced.has(d.digest) ? replaced.get(d.digest)! : undefined);
+      const swap = (d: Descriptor, isLayer: boolean) =>
+        isLayer && GZIP_MEDIA_TYPE[d.mediaType] && replaced.has(d.digest) ? replaced.get(d.digest)! : undefined;
       const changes = node.blobs.map((d, i) => swap(d, i > 0));
       if (changes.some(Boolean)) {
         const document = parseDocument(node);
@@ -142,7 +153,9 @@ function hashTap(state: { hash: ReturnType<typeof createHash>; size: number }): 
 export async function gzipBlob(blob: BlobSource, level: number, file: string | undefined): Promise<CompressedBlob> {
   const input = { hash: createHash('sha256'), size: 0 };
   const output = { hash: createHash('sha256'), size: 0 };
-  const sink = file ? createWriteStream(file, { flags: 'wx', mode: 0o600 }) : new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const sink = file
+    ? createWriteStream(file, { flags: 'wx', mode: 0o600 })
+    : new Writable({ write: (_chunk, _encoding, callback) => callback() });
   try {
     await pipeline(blob.open(), hashTap(input), createGzip({ level, chunkSize: 256 * 1024 }), hashTap(output), sink);
   } catch (error) {

@@ -66,7 +66,10 @@ export function resolveS3Folder(values: Pick<Values, 'tag' | 'images'>, env: Nod
 }
 
 /** The tag and where it came from (`input`, `images` JSON's `tag`, or `GITHUB_REF`), for messages. */
-export function s3FolderAndOrigin(values: Pick<Values, 'tag' | 'images'>, env: NodeJS.ProcessEnv): { tag: string; origin: 'input' | 'images' | 'GITHUB_REF' } {
+export function s3FolderAndOrigin(
+  values: Pick<Values, 'tag' | 'images'>,
+  env: NodeJS.ProcessEnv,
+): { tag: string; origin: 'input' | 'images' | 'GITHUB_REF' } {
   if (values.tag) return { tag: values.tag, origin: 'input' };
   try {
     const parsed = JSON.parse(values.images) as { tag?: unknown };
@@ -76,7 +79,12 @@ export function s3FolderAndOrigin(values: Pick<Values, 'tag' | 'images'>, env: N
   }
   const tag = runReleaseTag(env);
   if (tag !== '') return { tag, origin: 'GITHUB_REF' };
-  throw new InputError('tag', `is empty and the run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, 'the release tag, e.g. `${{ steps.v.outputs.tag }}`', '');
+  throw new InputError(
+    'tag',
+    `is empty and the run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`,
+    'the release tag, e.g. `${{ steps.v.outputs.tag }}`',
+    '',
+  );
 }
 
 /**
@@ -90,8 +98,13 @@ export function s3KeyPrefix(values: Pick<Values, 's3Path' | 'tag' | 'images'>, e
   const tagProblem = keySegmentProblem(tag);
   if (tagProblem) {
     if (origin === 'input') throw new InputError('tag', tagProblem, 'a tag such as `v1.2.3`', values.tag);
-    const from = origin === 'images' ? "the `tag` of input \"images\"" : 'the tag (GITHUB_REF)';
-    throw new InputError('tag', `is empty, and the tag it defaults to, from ${from}, ${tagProblem}`, 'a tag such as `v1.2.3` (set `tag`)', tag);
+    const from = origin === 'images' ? 'the `tag` of input "images"' : 'the tag (GITHUB_REF)';
+    throw new InputError(
+      'tag',
+      `is empty, and the tag it defaults to, from ${from}, ${tagProblem}`,
+      'a tag such as `v1.2.3` (set `tag`)',
+      tag,
+    );
   }
   return keyPrefix(values.s3Path, tag);
 }
@@ -101,22 +114,60 @@ export function validateCombination(values: Values): void {
   const hasImages = values.images.trim() !== '';
   const hasS3 = values.s3Bucket !== '' || values.s3Source.length > 0;
   if (values.mode === 'login') {
-    if (hasImages) throw new InputError('images', 'is set, but mode `login` only logs in', 'no `images` with `mode: login` (use `mode: push` to push them)', values.images);
-    if (values.registryAuth !== 'ecr') throw new InputError('registry-auth', 'is `none`, but mode `login` logs in to ECR', '`ecr`', values.registryAuth);
+    if (hasImages)
+      throw new InputError(
+        'images',
+        'is set, but mode `login` only logs in',
+        'no `images` with `mode: login` (use `mode: push` to push them)',
+        values.images,
+      );
+    if (values.registryAuth !== 'ecr')
+      throw new InputError('registry-auth', 'is `none`, but mode `login` logs in to ECR', '`ecr`', values.registryAuth);
   } else if (!hasImages && !hasS3) {
-    throw new InputError('images', 'is empty and so is s3-bucket: there is nothing to publish', 'image references to push, and/or `s3-bucket` with `s3-source`', '');
+    throw new InputError(
+      'images',
+      'is empty and so is s3-bucket: there is nothing to publish',
+      'image references to push, and/or `s3-bucket` with `s3-source`',
+      '',
+    );
   }
-  if (values.s3Bucket !== '' && values.s3Source.length === 0) throw new InputError('s3-source', 'is empty but s3-bucket is set', 'the directory (or directories) of binaries to upload, e.g. `bin_arm64/ms`', '');
-  if (values.s3Bucket === '' && values.s3Source.length > 0) throw new InputError('s3-bucket', 'is empty but s3-source is set', 'the bucket name, e.g. `app-artifacts`', '');
+  if (values.s3Bucket !== '' && values.s3Source.length === 0)
+    throw new InputError(
+      's3-source',
+      'is empty but s3-bucket is set',
+      'the directory (or directories) of binaries to upload, e.g. `bin_arm64/ms`',
+      '',
+    );
+  if (values.s3Bucket === '' && values.s3Source.length > 0)
+    throw new InputError('s3-bucket', 'is empty but s3-source is set', 'the bucket name, e.g. `app-artifacts`', '');
   if (hasImages && values.mode === 'push' && values.source === '') {
-    throw new InputError('source', 'is empty, so there is no image to push', 'an OCI layout directory or `docker save` archive, e.g. `build/{service}.oci` (`{service}` is replaced per service)', '');
+    throw new InputError(
+      'source',
+      'is empty, so there is no image to push',
+      'an OCI layout directory or `docker save` archive, e.g. `build/{service}.oci` (`{service}` is replaced per service)',
+      '',
+    );
   }
   if (values.mode === 'promote') {
-    if (!hasImages) throw new InputError('images', 'is empty in promote mode', 'the references to promote to, e.g. image-tags\' `json` output for the release tag', '');
-    if (values.promoteFrom === '') throw new InputError('promote-from', 'is empty in promote mode', 'the tag (or digest) that was tested, e.g. `v1.2.3-rc.2`', '');
-    if (values.registryAuth === 'none') throw new InputError('registry-auth', 'is `none`, but promote mode works through the ECR API', '`ecr`', 'none');
+    if (!hasImages)
+      throw new InputError(
+        'images',
+        'is empty in promote mode',
+        "the references to promote to, e.g. image-tags' `json` output for the release tag",
+        '',
+      );
+    if (values.promoteFrom === '')
+      throw new InputError('promote-from', 'is empty in promote mode', 'the tag (or digest) that was tested, e.g. `v1.2.3-rc.2`', '');
+    if (values.registryAuth === 'none')
+      throw new InputError('registry-auth', 'is `none`, but promote mode works through the ECR API', '`ecr`', 'none');
   }
-  if (values.mode !== 'promote' && values.promoteFrom !== '') throw new InputError('promote-from', `is set but mode is \`${values.mode}\``, '`mode: promote` with `promote-from`', values.promoteFrom);
+  if (values.mode !== 'promote' && values.promoteFrom !== '')
+    throw new InputError(
+      'promote-from',
+      `is set but mode is \`${values.mode}\``,
+      '`mode: promote` with `promote-from`',
+      values.promoteFrom,
+    );
 }
 
 function needsRegion(values: Values): boolean {
@@ -129,12 +180,19 @@ function needsRegion(values: Values): boolean {
 export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig {
   validateCombination(values);
   const warnings: string[] = [];
-  if (values.mode !== 'push' && values.compressLayers !== 'auto') warnings.push(`compress-layers: ${values.compressLayers} has no effect in mode ${values.mode} (only mode push reads and compresses layers).`);
+  if (values.mode !== 'push' && values.compressLayers !== 'auto')
+    warnings.push(
+      `compress-layers: ${values.compressLayers} has no effect in mode ${values.mode} (only mode push reads and compresses layers).`,
+    );
   const chunkSize = parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
   const partSize = parseSize('s3-part-size', values.s3PartSize, PART_BOUNDS);
   const multipartThreshold = parseSize('s3-multipart-threshold', values.s3MultipartThreshold, PART_BOUNDS);
   const contentTypes = parseGlobRules(values.contentTypes, 'content-types', 'lines of `glob=type`, e.g. `*.txt=text/plain`');
-  const cacheControl = parseGlobRules(values.cacheControl, 'cache-control', 'a Cache-Control value for every file, or lines of `glob=value`');
+  const cacheControl = parseGlobRules(
+    values.cacheControl,
+    'cache-control',
+    'a Cache-Control value for every file, or lines of `glob=value`',
+  );
   const registry = parseRegistry(values.registry);
   const targets = parseImages(values.images, 'images');
   // A bad s3-path / tag fails here, before anything is read.
@@ -146,7 +204,12 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
     for (const host of [registry?.host, ...targets.map((t) => t.host)]) {
       const ecr = host ? parseEcrHost(host) : undefined;
       if (ecr && ecr.region !== region) {
-        throw new InputError('region', `is ${region}, but the registry ${host} is in ${ecr.region} (Region mismatch)`, `\`${ecr.region}\`, the registry's region (or a registry in ${region})`, region);
+        throw new InputError(
+          'region',
+          `is ${region}, but the registry ${host} is in ${ecr.region} (Region mismatch)`,
+          `\`${ecr.region}\`, the registry's region (or a registry in ${region})`,
+          region,
+        );
       }
     }
   }
@@ -154,7 +217,12 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
   if (values.mode === 'login' && registry) {
     const plan = loginPlan(registry.host, 'ecr', registry);
     if (plan.kind === 'none') {
-      throw new InputError('registry', `names ${registry.host}, but mode \`login\` writes the ECR login, which only goes to the ECR registry it was issued for (${plan.reason})`, 'an ECR registry `<account>.dkr.ecr.<region>.amazonaws.com`, or empty for the account\'s own', values.registry);
+      throw new InputError(
+        'registry',
+        `names ${registry.host}, but mode \`login\` writes the ECR login, which only goes to the ECR registry it was issued for (${plan.reason})`,
+        "an ECR registry `<account>.dkr.ecr.<region>.amazonaws.com`, or empty for the account's own",
+        values.registry,
+      );
     }
   }
 

@@ -16,7 +16,11 @@ export interface CommandResult {
   stderr: string;
 }
 
-export type Runner = (command: string, args: string[], options: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs: number }) => Promise<CommandResult>;
+export type Runner = (
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; stdin?: string; timeoutMs: number },
+) => Promise<CommandResult>;
 
 export const runCommand: Runner = (command, args, options) =>
   new Promise((resolve, reject) => {
@@ -55,29 +59,48 @@ export interface DockerPushRequest {
  * mode: docker — needs an engine; tags and pushes. `env` is the CLI's environment: its DOCKER_CONFIG
  * is the private config holding the login, when there is one (see flow.ts).
  */
-export async function dockerPush(run: Runner, env: NodeJS.ProcessEnv, requests: DockerPushRequest[], log: (m: string) => void): Promise<Map<string, string>> {
+export async function dockerPush(
+  run: Runner,
+  env: NodeJS.ProcessEnv,
+  requests: DockerPushRequest[],
+  log: (m: string) => void,
+): Promise<Map<string, string>> {
   const tail = (r: CommandResult) => (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ');
   let info: CommandResult;
   try {
     info = await run('docker', ['info', '--format', '{{.ServerVersion}}'], { env, timeoutMs: 30_000 });
   } catch (error) {
-    throw new ActionError('mode: docker needs the docker CLI, which is not installed.', { why: (error as Error).message, check: 'use `mode: push` (no engine needed) on this runner' });
+    throw new ActionError('mode: docker needs the docker CLI, which is not installed.', {
+      why: (error as Error).message,
+      check: 'use `mode: push` (no engine needed) on this runner',
+    });
   }
   if (info.code !== 0) {
-    throw new ActionError('mode: docker needs a running Docker engine, and none answered.', { why: tail(info), check: ['use `mode: push` (no engine needed) on this runner', 'or start the engine (docker info must work)'] });
+    throw new ActionError('mode: docker needs a running Docker engine, and none answered.', {
+      why: tail(info),
+      check: ['use `mode: push` (no engine needed) on this runner', 'or start the engine (docker info must work)'],
+    });
   }
   const digests = new Map<string, string>();
   for (const request of requests) {
     for (const reference of request.references) {
       if (request.source && request.source !== reference) {
         const tagged = await run('docker', ['tag', request.source, reference], { env, timeoutMs: 60_000 });
-        if (tagged.code !== 0) throw new ActionError(`docker tag ${request.source} ${reference} failed.`, { why: tail(tagged), check: 'the build step built the image under that name' });
+        if (tagged.code !== 0)
+          throw new ActionError(`docker tag ${request.source} ${reference} failed.`, {
+            why: tail(tagged),
+            check: 'the build step built the image under that name',
+          });
       }
       const pushed = await run('docker', ['push', reference], { env, timeoutMs: 3_600_000 });
       if (pushed.code !== 0) {
         throw new ActionError(`docker push ${reference} failed.`, {
           why: tail(pushed),
-          check: ['Repository not found: the ECR repository exists (or set create-repositories: true)', 'Permission denied: IAM permissions', 'Authentication fails: only the ECR registry the login was issued for (or the loopback `registry`) gets it; other registries are pushed to anonymously'],
+          check: [
+            'Repository not found: the ECR repository exists (or set create-repositories: true)',
+            'Permission denied: IAM permissions',
+            'Authentication fails: only the ECR registry the login was issued for (or the loopback `registry`) gets it; other registries are pushed to anonymously',
+          ],
         });
       }
       const digest = parsePushDigest(pushed.stdout);

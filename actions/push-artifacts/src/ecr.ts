@@ -9,7 +9,15 @@ import { MEDIA } from '@deploy-kit/core/oci';
 import type { EcrApi, EcrImage } from '@deploy-kit/core/ecr';
 
 // The client lives in core (the release gate and the rollback read ECR too); re-exported for this action's modules.
-export { createEcrApi, decodeAuthorizationToken, type AwsClientOptions, type EcrApi, type EcrImage, type EcrLogin, type EcrRepository } from '@deploy-kit/core/ecr';
+export {
+  createEcrApi,
+  decodeAuthorizationToken,
+  type AwsClientOptions,
+  type EcrApi,
+  type EcrImage,
+  type EcrLogin,
+  type EcrRepository,
+} from '@deploy-kit/core/ecr';
 
 export interface PromoteRequest {
   repository: string;
@@ -42,12 +50,19 @@ export function manifestMediaType(image: EcrImage): string {
  * Points `tags` at the image `from` names, by digest. A tag already on that digest is success; a
  * tag of an IMMUTABLE repository on another digest is refused before anything changes.
  */
-export async function promote(api: EcrApi, request: PromoteRequest, apply: (what: string, effect: () => Promise<void>) => Promise<unknown>): Promise<PromoteResult> {
+export async function promote(
+  api: EcrApi,
+  request: PromoteRequest,
+  apply: (what: string, effect: () => Promise<void>) => Promise<unknown>,
+): Promise<PromoteResult> {
   const { repository, registryId, from } = request;
   const repo = await api.describeRepository(repository, registryId);
   if (!repo) {
     throw new ActionError(`Promote failed: ECR repository "${repository}" does not exist.`, {
-      check: ['Repository not found: the image was pushed to this repository first (the staging/rc push)', 'the registry and region are the ones the image was pushed to'],
+      check: [
+        'Repository not found: the image was pushed to this repository first (the staging/rc push)',
+        'the registry and region are the ones the image was pushed to',
+      ],
     });
   }
   const byDigest = from.startsWith('sha256:');
@@ -66,10 +81,13 @@ export async function promote(api: EcrApi, request: PromoteRequest, apply: (what
   }
   const conflicts = request.tags.filter((tag) => current.has(tag) && current.get(tag) !== source.digest);
   if (conflicts.length > 0 && repo.mutability !== 'MUTABLE') {
-    throw new ActionError(`Promote refused: ${repository} has immutable tags and ${conflicts.map((t) => `${t} already points at ${current.get(t)}`).join(', ')}, not ${source.digest}.`, {
-      why: 'an immutable tag cannot be moved to another image',
-      check: ['the version was not already released from another build', 'promote to a new tag, or delete the wrong image deliberately'],
-    });
+    throw new ActionError(
+      `Promote refused: ${repository} has immutable tags and ${conflicts.map((t) => `${t} already points at ${current.get(t)}`).join(', ')}, not ${source.digest}.`,
+      {
+        why: 'an immutable tag cannot be moved to another image',
+        check: ['the version was not already released from another build', 'promote to a new tag, or delete the wrong image deliberately'],
+      },
+    );
   }
   const tags: PromoteResult['tags'] = [];
   for (const tag of request.tags) {
@@ -78,27 +96,29 @@ export async function promote(api: EcrApi, request: PromoteRequest, apply: (what
       continue;
     }
     let unchanged = false;
-    await apply(`tag ${repository}@${source.digest} as ${tag}${current.has(tag) ? ` (moving it from ${current.get(tag)})` : ''}`, async () => {
-      try {
-        await api.putImage(repository, { tag, manifest: source.manifest, mediaType, digest: source.digest }, registryId);
-      } catch (error) {
-        const name = awsErrorName(error);
-        if (name === 'ImageAlreadyExistsException') {
-          unchanged = true;
-          return;
+    await apply(
+      `tag ${repository}@${source.digest} as ${tag}${current.has(tag) ? ` (moving it from ${current.get(tag)})` : ''}`,
+      async () => {
+        try {
+          await api.putImage(repository, { tag, manifest: source.manifest, mediaType, digest: source.digest }, registryId);
+        } catch (error) {
+          const name = awsErrorName(error);
+          if (name === 'ImageAlreadyExistsException') {
+            unchanged = true;
+            return;
+          }
+          if (name === 'ImageTagAlreadyExistsException') {
+            throw new ActionError(`Promote refused: ${repository}:${tag} already exists and the repository's tags are immutable.`, {
+              why: (error as Error).message,
+              check: 'the version was not already released from another build',
+              cause: error,
+            });
+          }
+          throw error;
         }
-        if (name === 'ImageTagAlreadyExistsException') {
-          throw new ActionError(`Promote refused: ${repository}:${tag} already exists and the repository's tags are immutable.`, {
-            why: (error as Error).message,
-            check: 'the version was not already released from another build',
-            cause: error,
-          });
-        }
-        throw error;
-      }
-    });
+      },
+    );
     tags.push({ tag, status: unchanged ? 'unchanged' : 'pushed' });
   }
   return { repository, digest: source.digest, mediaType, tags };
 }
-

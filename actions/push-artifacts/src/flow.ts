@@ -101,11 +101,33 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 export async function runFlow(config: PushConfig, deps: FlowDeps): Promise<FlowResult> {
   const changes = new Changes(config.dryRun, (m) => deps.log.info(m));
-  const outcome: Outcome = { registry: '', digests: {}, images: [], s3Uris: [], dockerConfig: '', rows: [], changes, compressed: [], phases: [] };
+  const outcome: Outcome = {
+    registry: '',
+    digests: {},
+    images: [],
+    s3Uris: [],
+    dockerConfig: '',
+    rows: [],
+    changes,
+    compressed: [],
+    phases: [],
+  };
   // Compressed layers live in a private temporary directory until the push has read them; it is
   // removed at the end, also when the step fails (and the runner empties RUNNER_TEMP after the job).
   const compressor = new LayerCompressor({ tempBase: deps.env.RUNNER_TEMP || tmpdir(), write: !config.dryRun });
-  const run: Run = { config, deps, changes, outcome, compressor, targets: config.targets, loaded: new Map(), sourceOf: new Map(), verify: async () => undefined, logins: new Map(), plans: new Map() };
+  const run: Run = {
+    config,
+    deps,
+    changes,
+    outcome,
+    compressor,
+    targets: config.targets,
+    loaded: new Map(),
+    sourceOf: new Map(),
+    verify: async () => undefined,
+    logins: new Map(),
+    plans: new Map(),
+  };
   for (const warning of config.warnings) deps.log.warning(warning);
   for (const endpoint of ['ECR', 'STS', 'S3']) {
     const url = awsEndpointFromEnv(endpoint, deps.env);
@@ -164,11 +186,25 @@ async function readSources(run: Run): Promise<string> {
     const blobs = new Map<string, number>();
     for (const image of loaded.values()) for (const [digest, blob] of image.blobs) blobs.set(digest, blob.size);
     const bytes = [...blobs.values()].reduce((n, b) => n + b, 0);
-    parts.push(`${plural(loaded.size, 'image')}, ${plural(blobs.size, 'blob')} (${formatBytes(bytes)})${config.dryRun ? ', hashed' : ', hashed before the first write'}`);
-    if (outcome.compressed.length > 0) parts.push(`${plural(outcome.compressed.reduce((n, c) => n + c.layers, 0), 'layer')} compressed`);
+    parts.push(
+      `${plural(loaded.size, 'image')}, ${plural(blobs.size, 'blob')} (${formatBytes(bytes)})${config.dryRun ? ', hashed' : ', hashed before the first write'}`,
+    );
+    if (outcome.compressed.length > 0)
+      parts.push(
+        `${plural(
+          outcome.compressed.reduce((n, c) => n + c.layers, 0),
+          'layer',
+        )} compressed`,
+      );
   }
   if (config.s3) {
-    const files = await planUpload({ sources: config.s3.sources, prefix: config.s3.prefix, contentTypes: config.s3.contentTypes, cacheControl: config.s3.cacheControl, sourceInput: 's3-source' });
+    const files = await planUpload({
+      sources: config.s3.sources,
+      prefix: config.s3.prefix,
+      contentTypes: config.s3.contentTypes,
+      cacheControl: config.s3.cacheControl,
+      sourceInput: 's3-source',
+    });
     run.s3Files = files;
     parts.push(`${plural(files.length, 'file')} for S3 (${formatBytes(files.reduce((n, f) => n + f.size, 0))})`);
   }
@@ -207,9 +243,15 @@ async function loadOne(run: Run, path: string, target: ImageTarget): Promise<Loa
   if (report) {
     outcome.compressed.push({ source: path, ...report });
     const what = `${report.layers} layer${report.layers === 1 ? '' : 's'}: ${formatBytes(report.bytesBefore)} → ${formatBytes(report.bytesAfter)} in ${formatSeconds(report.ms)}`;
-    deps.log.info(report.written ? `${path}: compressed ${what} (gzip level ${report.level})` : `[dry-run] ${path}: would compress ${what} (gzip level ${report.level}; compressed in memory to measure, nothing written)`);
+    deps.log.info(
+      report.written
+        ? `${path}: compressed ${what} (gzip level ${report.level})`
+        : `[dry-run] ${path}: would compress ${what} (gzip level ${report.level}; compressed in memory to measure, nothing written)`,
+    );
   }
-  deps.log.info(`${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`);
+  deps.log.info(
+    `${path}: ${image.kind}, ${image.root.digest}${platforms.length ? ` (${platforms.join(', ')})` : ''}, ${image.blobs.size} blobs`,
+  );
   return image;
 }
 
@@ -240,13 +282,24 @@ function baseUrlOf(run: Run, host: string): string {
 async function ecrLoginFor(run: Run, host: string, plan: LoginPlan): Promise<EcrLogin> {
   const login = await run.ecr!.login(plan.kind === 'ecr' ? plan.account : undefined);
   if (!ecrTokenMayGo(plan, login.proxyEndpoint, baseUrlOf(run, host))) {
-    throw new ActionError(`ECR issued its login for ${login.proxyEndpoint || '(no registry named)'}, not for ${host}, so it is not sent to ${host}.`, {
-      why: "a credential goes only to the registry it was issued for (GetAuthorizationToken's proxyEndpoint)",
-      check: ['the registry host in `images` / `registry` is the one GetAuthorizationToken names for this account and region', 'AWS_ENDPOINT_URL_ECR, when set, points at the ECR API of that registry'],
-    });
+    throw new ActionError(
+      `ECR issued its login for ${login.proxyEndpoint || '(no registry named)'}, not for ${host}, so it is not sent to ${host}.`,
+      {
+        why: "a credential goes only to the registry it was issued for (GetAuthorizationToken's proxyEndpoint)",
+        check: [
+          'the registry host in `images` / `registry` is the one GetAuthorizationToken names for this account and region',
+          'AWS_ENDPOINT_URL_ECR, when set, points at the ECR API of that registry',
+        ],
+      },
+    );
   }
-  const issuedFor = plan.kind === 'loopback' ? `ECR token; ${host} is the loopback registry the \`registry\` input names, which gets it for local testing` : `ECR token for ${host}`;
-  run.deps.log.info(`Obtained the ECR login for ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''}); not checked yet: the registry checks it on first use`);
+  const issuedFor =
+    plan.kind === 'loopback'
+      ? `ECR token; ${host} is the loopback registry the \`registry\` input names, which gets it for local testing`
+      : `ECR token for ${host}`;
+  run.deps.log.info(
+    `Obtained the ECR login for ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''}); not checked yet: the registry checks it on first use`,
+  );
   run.logins.set(host, { host, username: login.username, password: login.password });
   return login;
 }
@@ -271,7 +324,8 @@ async function logIn(run: Run): Promise<string> {
       run.plans.set(host, plan);
       if (config.mode === 'promote') continue; // the ECR API only: no registry login
       if (plan.kind === 'none') {
-        if (config.registryAuth === 'ecr') deps.log.info(`${host}: no ECR login and no ECR repository check (${plan.reason}); pushing to it anonymously.`);
+        if (config.registryAuth === 'ecr')
+          deps.log.info(`${host}: no ECR login and no ECR repository check (${plan.reason}); pushing to it anonymously.`);
         said.push(`${host}: anonymous`);
         continue;
       }
@@ -286,7 +340,9 @@ async function logIn(run: Run): Promise<string> {
     const host = config.registry?.host ?? ecrHost(await run.ecr.callerAccount(), config.region);
     const plan = loginPlan(host, 'ecr', config.registry);
     if (plan.kind === 'none') {
-      throw new ActionError(`The account's ECR registry ${host} is not one the ECR login may go to (${plan.reason}).`, { check: 'AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at ECR' });
+      throw new ActionError(`The account's ECR registry ${host} is not one the ECR login may go to (${plan.reason}).`, {
+        check: 'AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at ECR',
+      });
     }
     const login = await ecrLoginFor(run, host, plan);
     outcome.registry = host;
@@ -296,7 +352,10 @@ async function logIn(run: Run): Promise<string> {
 
   if ((config.dockerConfig || config.mode === 'login') && run.logins.size > 0) {
     const runnerTemp = deps.env.RUNNER_TEMP;
-    if (!runnerTemp) throw new ActionError('docker-config: RUNNER_TEMP is not set, so there is no private place for the docker config.', { check: 'run this on a GitHub Actions runner' });
+    if (!runnerTemp)
+      throw new ActionError('docker-config: RUNNER_TEMP is not set, so there is no private place for the docker config.', {
+        check: 'run this on a GitHub Actions runner',
+      });
     await changes.apply(`write a docker config for ${[...run.logins.keys()].join(', ')} and set DOCKER_CONFIG`, async () => {
       outcome.dockerConfig = await deps.dockerConfig.writeForJob(runnerTemp, [...run.logins.values()]);
     });
@@ -304,7 +363,9 @@ async function logIn(run: Run): Promise<string> {
   } else if (config.dockerConfig && config.registryAuth === 'none') {
     deps.log.warning('docker-config: true has no effect with registry-auth: none (there is no login to write).');
   } else if (config.dockerConfig && config.mode !== 'promote') {
-    deps.log.warning('docker-config: true wrote nothing: none of the registries is one the ECR login goes to (an ECR registry, or the loopback registry `registry` names).');
+    deps.log.warning(
+      'docker-config: true wrote nothing: none of the registries is one the ECR login goes to (an ECR registry, or the loopback registry `registry` names).',
+    );
   }
   return said.join('; ') || 'no login (registry-auth: none)';
 }
@@ -330,16 +391,20 @@ async function repositories(run: Run): Promise<string> {
       throw new ActionError(`ECR repository "${target.repository}" does not exist${registryId ? ` in registry ${registryId}` : ''}.`, {
         why: 'pushing to a missing repository fails',
         check: [
-          'Repository not found: set `create-repositories: true`, or create it first: ' + `aws ecr create-repository --repository-name ${target.repository} --region ${config.region}`,
+          'Repository not found: set `create-repositories: true`, or create it first: ' +
+            `aws ecr create-repository --repository-name ${target.repository} --region ${config.region}`,
           'the image name is right (image-tags `kind` and prefix)',
         ],
       });
     }
     await run.verify();
-    await changes.apply(`create ECR repository ${target.repository} (scan on push ${config.scanOnPush ? 'on' : 'off'}, tags ${config.tagMutability})`, async () => {
-      await ecr.createRepository(target.repository, { scanOnPush: config.scanOnPush, mutability: config.tagMutability }, registryId);
-      deps.log.info(`Created ECR repository ${target.repository}`);
-    });
+    await changes.apply(
+      `create ECR repository ${target.repository} (scan on push ${config.scanOnPush ? 'on' : 'off'}, tags ${config.tagMutability})`,
+      async () => {
+        await ecr.createRepository(target.repository, { scanOnPush: config.scanOnPush, mutability: config.tagMutability }, registryId);
+        deps.log.info(`Created ECR repository ${target.repository}`);
+      },
+    );
     created++;
   }
   const parts = [`${existing} exist`];
@@ -363,7 +428,11 @@ async function pushPhase(run: Run): Promise<string> {
   for (const [host, jobs] of jobsByHost) {
     const login = run.logins.get(host);
     const plan = run.plans.get(host);
-    const context: RegistryContext = { host, url: baseUrlOf(run, host), withheld: plan?.kind === 'none' && config.registryAuth === 'ecr' ? plan.reason : undefined };
+    const context: RegistryContext = {
+      host,
+      url: baseUrlOf(run, host),
+      withheld: plan?.kind === 'none' && config.registryAuth === 'ecr' ? plan.reason : undefined,
+    };
     const client = deps.registry(context.url, login ? { username: login.username, password: login.password } : undefined);
     let reachable = true;
     try {
@@ -372,17 +441,28 @@ async function pushPhase(run: Run): Promise<string> {
       if (!config.dryRun) {
         throw (
           describeRegistryNetworkError(error, { what: `Push to ${host}`, host, url: `${context.url}/v2/` }) ??
-          new ActionError(`Cannot reach the registry ${host} (${context.url}/v2/): ${errorMessage(error)}`, { check: ['the registry address is right', 'the runner can reach it (network, proxy)'], cause: error })
+          new ActionError(`Cannot reach the registry ${host} (${context.url}/v2/): ${errorMessage(error)}`, {
+            check: ['the registry address is right', 'the runner can reach it (network, proxy)'],
+            cause: error,
+          })
         );
       }
       reachable = false;
       deps.log.warning(`dry-run: the registry ${host} did not answer (${errorMessage(error)}); a real run would fail here.`);
     }
     const description = jobs
-      .map((job) => `push ${job.image.root.digest} (${job.image.blobs.size} blobs, ${formatBytes([...job.image.blobs.values()].reduce((n, b) => n + b.size, 0))}) to ${host}/${job.repository}:${job.tags.join(',')}`)
+      .map(
+        (job) =>
+          `push ${job.image.root.digest} (${job.image.blobs.size} blobs, ${formatBytes([...job.image.blobs.values()].reduce((n, b) => n + b.size, 0))}) to ${host}/${job.repository}:${job.tags.join(',')}`,
+      )
       .join('; ');
     const results = await changes.apply(description, () =>
-      pushImages(client, jobs, { chunkSize: config.chunkSize, concurrency: config.concurrency, log: (m) => deps.log.info(m), beforeWrite: run.verify }).catch((error: unknown) => {
+      pushImages(client, jobs, {
+        chunkSize: config.chunkSize,
+        concurrency: config.concurrency,
+        log: (m) => deps.log.info(m),
+        beforeWrite: run.verify,
+      }).catch((error: unknown) => {
         throw explainRegistryError(error, context, jobs.map((j) => j.repository).join(', '));
       }),
     );
@@ -393,7 +473,12 @@ async function pushPhase(run: Run): Promise<string> {
           outcome.digests[reference] = result.digest;
           outcome.images.push(reference);
           counts[tag.status === 'unchanged' ? 'unchanged' : 'pushed']++;
-          outcome.rows.push([reference, result.digest, tag.status === 'unchanged' ? 'already there' : 'pushed', `${result.blobs.uploaded} up (${formatBytes(result.blobs.bytesUploaded)}), ${result.blobs.mounted} mounted, ${result.blobs.existing} existing`]);
+          outcome.rows.push([
+            reference,
+            result.digest,
+            tag.status === 'unchanged' ? 'already there' : 'pushed',
+            `${result.blobs.uploaded} up (${formatBytes(result.blobs.bytesUploaded)}), ${result.blobs.mounted} mounted, ${result.blobs.existing} existing`,
+          ]);
         }
       }
       continue;
@@ -425,7 +510,11 @@ async function promotePhase(run: Run): Promise<string> {
   const { config, deps, outcome, changes } = run;
   const counts = { promoted: 0, unchanged: 0 };
   for (const target of run.targets) {
-    const result = await promote(run.ecr!, { repository: target.repository, registryId: parseEcrHost(target.host)?.account, from: config.promoteFrom, tags: target.tags }, (what, effect) => changes.apply(what, effect));
+    const result = await promote(
+      run.ecr!,
+      { repository: target.repository, registryId: parseEcrHost(target.host)?.account, from: config.promoteFrom, tags: target.tags },
+      (what, effect) => changes.apply(what, effect),
+    );
     for (const tag of result.tags) {
       const reference = formatReference(target.host, target.repository, tag.tag);
       outcome.digests[reference] = result.digest;
@@ -441,7 +530,10 @@ async function promotePhase(run: Run): Promise<string> {
 
 async function dockerPhase(run: Run): Promise<string> {
   const { config, deps, outcome, changes } = run;
-  const requests = run.targets.map((t) => ({ source: config.source ? expandTemplate(config.source, t) : '', references: t.tags.map((tag) => formatReference(t.host, t.repository, tag)) }));
+  const requests = run.targets.map((t) => ({
+    source: config.source ? expandTemplate(config.source, t) : '',
+    references: t.tags.map((tag) => formatReference(t.host, t.repository, tag)),
+  }));
   const references = requests.flatMap((r) => r.references);
   const digests = await changes.apply(`docker push ${references.join(', ')}`, async () => {
     // The docker CLI gets the login through a docker config of its own: the one exported for later
@@ -449,7 +541,8 @@ async function dockerPhase(run: Run): Promise<string> {
     // failure. Never `docker login`, which would leave it in ~/.docker/config.json (or a keyring).
     // Without a login of ours (every host anonymous), docker keeps the user's own configuration.
     let stepConfig: string | undefined;
-    if (!outcome.dockerConfig && run.logins.size > 0) stepConfig = await deps.dockerConfig.writeForStep(deps.env.RUNNER_TEMP || tmpdir(), [...run.logins.values()]);
+    if (!outcome.dockerConfig && run.logins.size > 0)
+      stepConfig = await deps.dockerConfig.writeForStep(deps.env.RUNNER_TEMP || tmpdir(), [...run.logins.values()]);
     const configDir = outcome.dockerConfig || stepConfig;
     const env = { ...inheritedEnvironment(deps.env), ...(configDir ? { DOCKER_CONFIG: configDir } : {}) };
     try {
@@ -459,7 +552,10 @@ async function dockerPhase(run: Run): Promise<string> {
         const dir = stepConfig;
         await deps.dockerConfig.remove(dir).then(
           () => deps.log.info(`Removed the docker config ${dir} that held the login for docker push.`),
-          (error: unknown) => deps.log.warning(`Could not remove the docker config ${dir} that holds the registry login: ${errorMessage(error)}. The post step tries again, and the runner empties RUNNER_TEMP when the job ends.`),
+          (error: unknown) =>
+            deps.log.warning(
+              `Could not remove the docker config ${dir} that holds the registry login: ${errorMessage(error)}. The post step tries again, and the runner empties RUNNER_TEMP when the job ends.`,
+            ),
         );
       }
     }

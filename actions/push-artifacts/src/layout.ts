@@ -85,7 +85,9 @@ interface Store {
 
 /** Bytes `[start, end)` of a file (default: all of it), read in 1 MiB chunks. */
 export function fileRangeStream(file: string, start = 0, end?: number): Readable {
-  return end !== undefined && end <= start ? Readable.from([]) : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
+  return end !== undefined && end <= start
+    ? Readable.from([])
+    : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -117,7 +119,10 @@ function dirStore(dir: string): Store {
       real = await realInside(await rootReal, join(dir, path), dir);
     } catch (error) {
       if (error instanceof OutsideRootError) {
-        throw new SourceError(`${path} in the layout ${dir} is a symbolic link to ${error.target}, outside the layout`, 'local sources never follow a link out of their directory: copy the file into the layout instead of linking to it, or write the layout again (docker buildx build --output type=oci,tar=false,dest=…)');
+        throw new SourceError(
+          `${path} in the layout ${dir} is a symbolic link to ${error.target}, outside the layout`,
+          'local sources never follow a link out of their directory: copy the file into the layout instead of linking to it, or write the layout again (docker buildx build --output type=oci,tar=false,dest=…)',
+        );
       }
       return undefined; // missing, or a dangling link: reported by the caller as missing
     }
@@ -152,7 +157,8 @@ function dirStore(dir: string): Store {
 /** An archive: entries are ranges of the one file (links inside it stay inside it: see tar.ts), read only while it is the file that was indexed. */
 function tarStore(file: string, identity: FileIdentity, entries: Map<string, TarEntry>): Store {
   const find = (path: string) => resolveTarEntry(entries, path);
-  const range = (entry: TarEntry, start: number, end: number) => checkedRange(file, identity, entry.offset + start, entry.offset + Math.min(entry.size, end), `${file}:${entry.name}`);
+  const range = (entry: TarEntry, start: number, end: number) =>
+    checkedRange(file, identity, entry.offset + start, entry.offset + Math.min(entry.size, end), `${file}:${entry.name}`);
   return {
     describe: file,
     async size(path) {
@@ -188,11 +194,18 @@ function parseJson(bytes: Buffer, what: string): Record<string, unknown> {
 function asDescriptor(value: unknown, where: string): Descriptor {
   const d = value as Record<string, unknown> | null;
   if (!d || typeof d !== 'object') throw new SourceError(`${where} is not a descriptor object`);
-  if (typeof d.digest !== 'string' || !DIGEST.test(d.digest)) throw new SourceError(`${where} has no sha256 digest (got ${JSON.stringify(d.digest)})`);
+  if (typeof d.digest !== 'string' || !DIGEST.test(d.digest))
+    throw new SourceError(`${where} has no sha256 digest (got ${JSON.stringify(d.digest)})`);
   if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) throw new SourceError(`${where} has no valid size`);
   if (typeof d.mediaType !== 'string' || d.mediaType === '') throw new SourceError(`${where} has no mediaType`);
   const platform = d.platform as Descriptor['platform'];
-  return { mediaType: d.mediaType, digest: d.digest, size: d.size, platform, annotations: d.annotations as Record<string, string> | undefined };
+  return {
+    mediaType: d.mediaType,
+    digest: d.digest,
+    size: d.size,
+    platform,
+    annotations: d.annotations as Record<string, string> | undefined,
+  };
 }
 
 function platformText(platform: Descriptor['platform']): string | undefined {
@@ -206,12 +219,19 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
   const path = blobPath(descriptor.digest);
   const size = await store.size(path);
   const what = `${INDEX_TYPES.has(descriptor.mediaType) ? 'index' : 'manifest'} ${descriptor.digest}`;
-  if (size === undefined) throw new SourceError(`${store.describe} does not contain ${what} (${path})`, 'the layout is complete: build it again, or copy every file of it');
-  if (size > MAX_DOCUMENT_BYTES) throw new SourceError(`${what} in ${store.describe} is ${size} bytes; manifests are at most ${MAX_DOCUMENT_BYTES}`);
+  if (size === undefined)
+    throw new SourceError(
+      `${store.describe} does not contain ${what} (${path})`,
+      'the layout is complete: build it again, or copy every file of it',
+    );
+  if (size > MAX_DOCUMENT_BYTES)
+    throw new SourceError(`${what} in ${store.describe} is ${size} bytes; manifests are at most ${MAX_DOCUMENT_BYTES}`);
   const bytes = await store.read(path);
   const actual = sha256Digest(bytes);
   if (actual !== descriptor.digest || bytes.length !== descriptor.size) {
-    throw new SourceError(`${what} in ${store.describe} is corrupted: its content hashes to ${actual} (${bytes.length} bytes, expected ${descriptor.size})`);
+    throw new SourceError(
+      `${what} in ${store.describe} is corrupted: its content hashes to ${actual} (${bytes.length} bytes, expected ${descriptor.size})`,
+    );
   }
   const document = parseJson(bytes, `${what} in ${store.describe}`);
   const mediaType = typeof document.mediaType === 'string' ? document.mediaType : descriptor.mediaType;
@@ -238,10 +258,22 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
     const blobFile = blobPath(blob.digest);
     const blobSize = await store.size(blobFile);
     if (blobSize === undefined) {
-      throw new SourceError(`${store.describe} does not contain blob ${blob.digest} (${blobFile}) that ${what} needs`, 'the layout is complete: build it again, or copy every file of it');
+      throw new SourceError(
+        `${store.describe} does not contain blob ${blob.digest} (${blobFile}) that ${what} needs`,
+        'the layout is complete: build it again, or copy every file of it',
+      );
     }
-    if (blobSize !== blob.size) throw new SourceError(`blob ${blob.digest} in ${store.describe} is ${blobSize} bytes, but ${what} says ${blob.size}: the file is corrupted or truncated`);
-    blobs.set(blob.digest, { digest: blob.digest, size: blob.size, open: (start?: number, end?: number) => store.open(blobFile, start, end), where: `${store.describe}:${blobFile}`, verified: false });
+    if (blobSize !== blob.size)
+      throw new SourceError(
+        `blob ${blob.digest} in ${store.describe} is ${blobSize} bytes, but ${what} says ${blob.size}: the file is corrupted or truncated`,
+      );
+    blobs.set(blob.digest, {
+      digest: blob.digest,
+      size: blob.size,
+      open: (start?: number, end?: number) => store.open(blobFile, start, end),
+      where: `${store.describe}:${blobFile}`,
+      verified: false,
+    });
   }
   return { digest: descriptor.digest, mediaType, bytes, children: [], blobs: own };
 }
@@ -257,14 +289,21 @@ const REF_NAME_KEYS = ['org.opencontainers.image.ref.name', 'io.containerd.image
 
 async function loadOciLayout(store: Store, selector: string | undefined): Promise<{ root: ManifestNode; blobs: Map<string, BlobSource> }> {
   const layoutFile = parseJson(await store.read('oci-layout'), `oci-layout in ${store.describe}`);
-  if (layoutFile.imageLayoutVersion !== '1.0.0') throw new SourceError(`${store.describe}: unsupported imageLayoutVersion ${JSON.stringify(layoutFile.imageLayoutVersion)}`);
+  if (layoutFile.imageLayoutVersion !== '1.0.0')
+    throw new SourceError(`${store.describe}: unsupported imageLayoutVersion ${JSON.stringify(layoutFile.imageLayoutVersion)}`);
   const index = parseJson(await store.read('index.json'), `index.json in ${store.describe}`);
   const entries = (Array.isArray(index.manifests) ? index.manifests : []).map((m, i) => asDescriptor(m, `index.json manifests[${i}]`));
-  if (entries.length === 0) throw new SourceError(`index.json in ${store.describe} lists no images`, 'the build wrote its output here (docker buildx build --output type=oci)');
+  if (entries.length === 0)
+    throw new SourceError(
+      `index.json in ${store.describe} lists no images`,
+      'the build wrote its output here (docker buildx build --output type=oci)',
+    );
   const blobs = new Map<string, BlobSource>();
   let chosen: Descriptor[];
   if (selector !== undefined) {
-    chosen = entries.filter((e) => REF_NAME_KEYS.some((k) => e.annotations?.[k] === selector || e.annotations?.[k]?.endsWith(`:${selector}`)));
+    chosen = entries.filter((e) =>
+      REF_NAME_KEYS.some((k) => e.annotations?.[k] === selector || e.annotations?.[k]?.endsWith(`:${selector}`)),
+    );
     if (chosen.length === 0) {
       const names = entries.map((e) => REF_NAME_KEYS.map((k) => e.annotations?.[k]).find(Boolean) ?? e.digest);
       throw new SourceError(`${store.describe} has no image named "${selector}"; it has: ${names.join(', ')}`);
@@ -305,7 +344,10 @@ async function hashStream(stream: Readable): Promise<{ digest: string; size: num
 }
 
 /** Legacy `docker save`: manifest.json, `<hex>.json` config, `<id>/layer.tar` (uncompressed) layers. */
-async function loadDockerArchive(store: Store, selector: string | undefined): Promise<{ root: ManifestNode; blobs: Map<string, BlobSource> }> {
+async function loadDockerArchive(
+  store: Store,
+  selector: string | undefined,
+): Promise<{ root: ManifestNode; blobs: Map<string, BlobSource> }> {
   const bytes = await store.read('manifest.json');
   let list: unknown;
   try {
@@ -316,7 +358,8 @@ async function loadDockerArchive(store: Store, selector: string | undefined): Pr
   if (!Array.isArray(list) || list.length === 0) throw new SourceError(`manifest.json in ${store.describe} lists no images`);
   type Item = { Config?: unknown; RepoTags?: unknown; Layers?: unknown };
   let items = list as Item[];
-  if (selector !== undefined) items = items.filter((i) => Array.isArray(i.RepoTags) && i.RepoTags.some((t) => t === selector || String(t).endsWith(`:${selector}`)));
+  if (selector !== undefined)
+    items = items.filter((i) => Array.isArray(i.RepoTags) && i.RepoTags.some((t) => t === selector || String(t).endsWith(`:${selector}`)));
   if (items.length !== 1) {
     const names = (list as Item[]).map((i) => (Array.isArray(i.RepoTags) ? i.RepoTags.join(' ') : '(untagged)'));
     throw new SourceError(
@@ -332,19 +375,33 @@ async function loadDockerArchive(store: Store, selector: string | undefined): Pr
   const blobs = new Map<string, BlobSource>();
   const add = async (path: string, mediaTypes: { plain: string; gzip: string }): Promise<Descriptor> => {
     const size = await store.size(path);
-    if (size === undefined) throw new SourceError(`${store.describe} does not contain ${path}, which manifest.json lists`, 'the archive is complete (docker save finished without error)');
+    if (size === undefined)
+      throw new SourceError(
+        `${store.describe} does not contain ${path}, which manifest.json lists`,
+        'the archive is complete (docker save finished without error)',
+      );
     const hashed = await hashStream(store.open(path)).catch(readError);
     if (hashed.size !== size) throw new SourceError(`${path} in ${store.describe} could not be read completely`);
     const mediaType = hashed.gzip ? mediaTypes.gzip : mediaTypes.plain;
     // The digest is computed from the bytes: verified by construction.
-    if (!blobs.has(hashed.digest)) blobs.set(hashed.digest, { digest: hashed.digest, size, open: (start?: number, end?: number) => store.open(path, start, end), where: `${store.describe}:${path}`, verified: true });
+    if (!blobs.has(hashed.digest))
+      blobs.set(hashed.digest, {
+        digest: hashed.digest,
+        size,
+        open: (start?: number, end?: number) => store.open(path, start, end),
+        where: `${store.describe}:${path}`,
+        verified: true,
+      });
     return { mediaType, digest: hashed.digest, size };
   };
   const config = await add(item.Config, { plain: MEDIA.ociConfig, gzip: MEDIA.ociConfig });
   const layers: Descriptor[] = [];
   for (const layer of item.Layers as string[]) layers.push(await add(layer, { plain: MEDIA.ociLayer, gzip: MEDIA.ociLayerGzip }));
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA.ociManifest, config, layers }));
-  return { root: { digest: sha256Digest(manifest), mediaType: MEDIA.ociManifest, bytes: manifest, children: [], blobs: [config, ...layers] }, blobs };
+  return {
+    root: { digest: sha256Digest(manifest), mediaType: MEDIA.ociManifest, bytes: manifest, children: [], blobs: [config, ...layers] },
+    blobs,
+  };
 }
 
 /** Loads an image from a layout directory, an OCI archive or a docker save archive. */
@@ -363,7 +420,10 @@ export async function loadImage(source: string): Promise<LoadedImage> {
   if (info.isDirectory()) {
     const store = dirStore(path);
     if ((await store.size('oci-layout')) === undefined || (await store.size('index.json')) === undefined) {
-      throw new SourceError(`${path} is a directory but not an OCI image layout (no oci-layout and index.json)`, 'docker buildx build --output type=oci,tar=false,dest=<dir> writes one');
+      throw new SourceError(
+        `${path} is a directory but not an OCI image layout (no oci-layout and index.json)`,
+        'docker buildx build --output type=oci,tar=false,dest=<dir> writes one',
+      );
     }
     return { kind: 'oci-layout', source: path, ...(await loadOciLayout(store, selector)) };
   }
@@ -371,17 +431,25 @@ export async function loadImage(source: string): Promise<LoadedImage> {
   try {
     entries = await indexTar(path);
   } catch (error) {
-    const head = await readFile(path).then((b) => b.subarray(0, 2)).catch(() => Buffer.alloc(0));
+    const head = await readFile(path)
+      .then((b) => b.subarray(0, 2))
+      .catch(() => Buffer.alloc(0));
     const gz = head[0] === 0x1f && head[1] === 0x8b;
     throw new SourceError(
       `${path} is neither an OCI image layout nor a tar archive (${gz ? 'it is gzip-compressed' : (error as Error).message})`,
-      gz ? 'decompress it first (gunzip), or write the archive uncompressed (docker save -o file.tar)' : 'the source is an OCI layout directory or a `docker save` / `--output type=oci` tar',
+      gz
+        ? 'decompress it first (gunzip), or write the archive uncompressed (docker save -o file.tar)'
+        : 'the source is an OCI layout directory or a `docker save` / `--output type=oci` tar',
     );
   }
   const store = tarStore(path, identityOf(info), entries);
-  if (resolveTarEntry(entries, 'oci-layout') && resolveTarEntry(entries, 'index.json')) return { kind: 'oci-archive', source: path, ...(await loadOciLayout(store, selector)) };
-  if (resolveTarEntry(entries, 'manifest.json')) return { kind: 'docker-archive', source: path, ...(await loadDockerArchive(store, selector)) };
-  throw new SourceError(`${path} is a tar archive but holds neither an OCI layout (oci-layout, index.json) nor a docker save manifest.json`);
+  if (resolveTarEntry(entries, 'oci-layout') && resolveTarEntry(entries, 'index.json'))
+    return { kind: 'oci-archive', source: path, ...(await loadOciLayout(store, selector)) };
+  if (resolveTarEntry(entries, 'manifest.json'))
+    return { kind: 'docker-archive', source: path, ...(await loadDockerArchive(store, selector)) };
+  throw new SourceError(
+    `${path} is a tar archive but holds neither an OCI layout (oci-layout, index.json) nor a docker save manifest.json`,
+  );
 }
 
 /**

@@ -77,7 +77,8 @@ export function checkedRange(file: string, expected: FileIdentity, start: number
     try {
       if (!sameIdentity(identityOf(await handle.stat()), expected)) throw new FileChangedError(where);
       // createReadStream's `end` is inclusive.
-      for await (const chunk of handle.createReadStream({ start, end: end - 1, highWaterMark: 1024 * 1024, autoClose: false })) yield chunk as Buffer;
+      for await (const chunk of handle.createReadStream({ start, end: end - 1, highWaterMark: 1024 * 1024, autoClose: false }))
+        yield chunk as Buffer;
     } finally {
       await handle.close();
     }

@@ -24,7 +24,10 @@ export function loginPlan(host: string, registryAuth: 'ecr' | 'none', named: Reg
   if (ecr) return { kind: 'ecr', account: ecr.account };
   if (isLoopbackHost(host)) {
     if (named?.host === host) return { kind: 'loopback' };
-    return { kind: 'none', reason: `${host} is a loopback registry that the \`registry\` input does not name (only that one gets the ECR login, for local testing)` };
+    return {
+      kind: 'none',
+      reason: `${host} is a loopback registry that the \`registry\` input does not name (only that one gets the ECR login, for local testing)`,
+    };
   }
   return { kind: 'none', reason: `${host} is not an ECR registry, and the ECR login is only sent to the registry it was issued for` };
 }

@@ -15,7 +15,9 @@ async function post(): Promise<void> {
       await removeDockerConfig(dir);
       core.info(`Removed the docker config ${dir}.`);
     } catch (error) {
-      core.warning(`Could not remove the docker config ${dir}, which holds a registry login: ${errorMessage(error)}. The runner empties RUNNER_TEMP when the job ends.`);
+      core.warning(
+        `Could not remove the docker config ${dir}, which holds a registry login: ${errorMessage(error)}. The runner empties RUNNER_TEMP when the job ends.`,
+      );
     }
   }
 }

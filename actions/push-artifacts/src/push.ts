@@ -13,7 +13,11 @@ export interface RegistryApi {
   readonly host: string;
   hasBlob(repository: string, digest: string): Promise<boolean>;
   mountBlob(repository: string, digest: string, from: string): Promise<boolean>;
-  uploadBlob(repository: string, blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable }, chunkSize: number): Promise<UploadResult>;
+  uploadBlob(
+    repository: string,
+    blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
+    chunkSize: number,
+  ): Promise<UploadResult>;
   manifestDigest(repository: string, reference: string): Promise<string | undefined>;
   putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }): Promise<string>;
 }
@@ -158,7 +162,9 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
         );
         result.blobs.uploaded++;
         result.blobs.bytesUploaded += upload.bytes;
-        log(`  ${repository}: uploaded ${blob.digest.slice(0, 19)} (${formatBytes(blob.size)}${upload.chunks > 1 ? ` in ${upload.chunks} chunks` : ''})`);
+        log(
+          `  ${repository}: uploaded ${blob.digest.slice(0, 19)} (${formatBytes(blob.size)}${upload.chunks > 1 ? ` in ${upload.chunks} chunks` : ''})`,
+        );
       }
       resolveMine?.(repository);
     } catch (error) {
@@ -173,7 +179,9 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     const result = results.get(job)!;
     const { repository } = job;
     if (done.has(job)) {
-      log(`${registry.host}/${repository}: ${job.image.root.digest} already tagged ${job.tags.join(', ')} (blobs: 0 uploaded 0 B, 0 mounted, ${result.blobs.existing} already there)`);
+      log(
+        `${registry.host}/${repository}: ${job.image.root.digest} already tagged ${job.tags.join(', ')} (blobs: 0 uploaded 0 B, 0 mounted, ${result.blobs.existing} already there)`,
+      );
       continue;
     }
     const ordered = manifestsInPushOrder(job.image.root);

@@ -17,10 +17,16 @@ export interface RegistryContext {
 export function explainRegistryError(error: unknown, registry: RegistryContext, repository: string): unknown {
   const { host } = registry;
   if (error instanceof SourceReadError) {
-    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { check: 'the image files stay in place, unchanged and readable until the step ends' });
+    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, {
+      check: 'the image files stay in place, unchanged and readable until the step ends',
+    });
   }
   if (error instanceof RegistryTransportError) {
-    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, { why: 'registries are spoken to over https, plain http only on a loopback host (SECURITY.md)', check: 'the registry hands out https URLs (its upload locations and redirects)', cause: error });
+    return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, {
+      why: 'registries are spoken to over https, plain http only on a loopback host (SECURITY.md)',
+      check: 'the registry hands out https URLs (its upload locations and redirects)',
+      cause: error,
+    });
   }
   const unreachable = describeRegistryNetworkError(error, { what: `Push to ${host}/${repository}`, host, url: registry.url });
   if (unreachable) return unreachable;
@@ -38,21 +44,28 @@ export function explainRegistryError(error: unknown, registry: RegistryContext, 
   if (error.status === 401) {
     return new ActionError(`Push to ${host}/${repository} failed: the registry rejected the login (HTTP 401).`, {
       why: error.message,
-      check: ['Authentication fails: AWS credentials configured and allowed ecr:GetAuthorizationToken', 'the registry is the one of this account and region'],
+      check: [
+        'Authentication fails: AWS credentials configured and allowed ecr:GetAuthorizationToken',
+        'the registry is the one of this account and region',
+      ],
       cause: error,
     });
   }
   if (error.code === 'DIGEST_INVALID') {
-    return new ActionError(`Push to ${host}/${repository} stopped: the registry refused a blob whose bytes do not match its digest (DIGEST_INVALID).`, {
-      why: `${error.message}; every blob was hashed before the push, so its file changed while the step ran (or the registry received other bytes)`,
-      check: 'nothing else writes into the image while this step runs',
-      cause: error,
-    });
+    return new ActionError(
+      `Push to ${host}/${repository} stopped: the registry refused a blob whose bytes do not match its digest (DIGEST_INVALID).`,
+      {
+        why: `${error.message}; every blob was hashed before the push, so its file changed while the step ran (or the registry received other bytes)`,
+        check: 'nothing else writes into the image while this step runs',
+        cause: error,
+      },
+    );
   }
   if (error.status === 403) {
     return new ActionError(`Push to ${host}/${repository} failed: permission denied (HTTP 403).`, {
       why: error.message,
-      check: 'Permission denied: IAM permissions ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage on the repository',
+      check:
+        'Permission denied: IAM permissions ecr:BatchCheckLayerAvailability, ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage on the repository',
       cause: error,
     });
   }
@@ -64,7 +77,11 @@ export function explainRegistryError(error: unknown, registry: RegistryContext, 
     });
   }
   if (error.code === 'TAG_INVALID' || /immutable/i.test(error.message)) {
-    return new ActionError(`Push to ${host}/${repository} refused: a tag already exists and the repository's tags are immutable.`, { why: error.message, check: 'the version was not already released from another build', cause: error });
+    return new ActionError(`Push to ${host}/${repository} refused: a tag already exists and the repository's tags are immutable.`, {
+      why: error.message,
+      check: 'the version was not already released from another build',
+      cause: error,
+    });
   }
   return new ActionError(`Push to ${host}/${repository} failed: ${error.message}`, { cause: error });
 }

@@ -107,7 +107,10 @@ type Found = { path: string; relative: string; size: number; checked: { real: st
  * link is skipped.
  */
 async function walk(dir: string, root: string, rootReal: string, out: Found[], depth: number): Promise<void> {
-  if (depth > MAX_DEPTH) throw new ActionError(`${dir} nests deeper than ${MAX_DEPTH} directories.`, { check: 'the source is the build output directory, not a parent of it' });
+  if (depth > MAX_DEPTH)
+    throw new ActionError(`${dir} nests deeper than ${MAX_DEPTH} directories.`, {
+      check: 'the source is the build output directory, not a parent of it',
+    });
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -129,8 +132,16 @@ async function walk(dir: string, root: string, rootReal: string, out: Found[], d
       if (entry.isSymbolicLink()) continue; // no loops through linked directories
       await walk(path, root, rootReal, out, depth + 1);
     } else if (info.isFile()) {
-      if (out.length >= MAX_FILES) throw new ActionError(`More than ${MAX_FILES} files under the S3 sources.`, { check: '`s3-source` points at the binaries, not at the whole workspace' });
-      out.push({ path, relative: relative(root, path).split(sep).join('/'), size: info.size, checked: { real, identity: identityOf(info) } });
+      if (out.length >= MAX_FILES)
+        throw new ActionError(`More than ${MAX_FILES} files under the S3 sources.`, {
+          check: '`s3-source` points at the binaries, not at the whole workspace',
+        });
+      out.push({
+        path,
+        relative: relative(root, path).split(sep).join('/'),
+        size: info.size,
+        checked: { real, identity: identityOf(info) },
+      });
     }
   }
 }
@@ -167,19 +178,34 @@ export async function planUpload(options: PlanOptions): Promise<LocalFile[]> {
     const rootReal = await realpath(root);
     try {
       if (info.isDirectory()) await walk(root, root, rootReal, found, 0);
-      else found.push({ path: root, relative: root.slice(root.lastIndexOf(sep) + 1), size: info.size, checked: { real: rootReal, identity: identityOf(info) } });
+      else
+        found.push({
+          path: root,
+          relative: root.slice(root.lastIndexOf(sep) + 1),
+          size: info.size,
+          checked: { real: rootReal, identity: identityOf(info) },
+        });
     } catch (error) {
       if (!(error instanceof OutsideRootError)) throw error;
-      throw new ActionError(`S3 upload: ${relative(root, error.path) || error.path} in ${source} is a symbolic link to ${error.target}, outside ${source}.`, {
-        why: `input "${options.sourceInput}" names ${source}; a local source never follows a link out of its directory, so a link cannot publish a file from elsewhere on the runner`,
-        check: ['the build writes the file into the directory instead of linking to it', `or name the file's own directory in \`${options.sourceInput}\` too`],
-      });
+      throw new ActionError(
+        `S3 upload: ${relative(root, error.path) || error.path} in ${source} is a symbolic link to ${error.target}, outside ${source}.`,
+        {
+          why: `input "${options.sourceInput}" names ${source}; a local source never follows a link out of its directory, so a link cannot publish a file from elsewhere on the runner`,
+          check: [
+            'the build writes the file into the directory instead of linking to it',
+            `or name the file's own directory in \`${options.sourceInput}\` too`,
+          ],
+        },
+      );
     }
     if (found.length === 0) empty.push(source);
     for (const file of found) {
       const key = `${options.prefix}${file.relative}`;
       const other = byKey.get(key);
-      if (other) throw new ActionError(`S3 upload: ${other.path} and ${file.path} would both be uploaded as ${key}.`, { check: 'the sources do not contain files with the same name' });
+      if (other)
+        throw new ActionError(`S3 upload: ${other.path} and ${file.path} would both be uploaded as ${key}.`, {
+          check: 'the sources do not contain files with the same name',
+        });
       byKey.set(key, {
         ...file,
         key,
@@ -191,7 +217,10 @@ export async function planUpload(options: PlanOptions): Promise<LocalFile[]> {
   if (byKey.size === 0 || empty.length > 0) {
     throw new ActionError(`Empty upload: ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no files to upload.`, {
       why: 'uploading nothing would publish a release without its binaries',
-      check: ['Binaries built successfully: the build step ran and wrote into this directory', `input "${options.sourceInput}" points at the build output`],
+      check: [
+        'Binaries built successfully: the build step ran and wrote into this directory',
+        `input "${options.sourceInput}" points at the build output`,
+      ],
     });
   }
   return [...byKey.values()];
@@ -351,7 +380,7 @@ export async function hashFile(handle: FileHandle, file: LocalFile, partSize?: n
   const chunk = Buffer.allocUnsafe(Math.max(1, Math.min(4 * 1024 * 1024, file.size, partSize ?? Infinity)));
   let part = partSize ? createHash('sha256') : undefined;
   let inPart = 0;
-  for (let position = 0; position < file.size; ) {
+  for (let position = 0; position < file.size;) {
     const length = Math.min(chunk.length, file.size - position, partSize ? partSize - inPart : Infinity);
     const view = chunk.subarray(0, length);
     await readExactly(handle, file, view, position);
@@ -426,7 +455,8 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
   const bufferMax = Math.min(threshold, options.bufferMax ?? 8 * 1024 * 1024);
   // Objects that exist with the same size are compared by checksum (HEAD); absent ones are uploaded.
   const listed = await api.list(options.bucket, options.prefix);
-  const remoteOf = (key: string, size: number) => (!listed || listed.get(key) === size ? api.head(options.bucket, key) : Promise.resolve(undefined));
+  const remoteOf = (key: string, size: number) =>
+    !listed || listed.get(key) === size ? api.head(options.bucket, key) : Promise.resolve(undefined);
   const paramsOf = (file: { key: string; contentType: string; cacheControl?: string }, sha: Sha256): ObjectParams => ({
     bucket: options.bucket,
     key: file.key,
@@ -495,37 +525,40 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
         report.skipped.push({ key: file.key, size: file.size, sha256: sha.hex });
         return;
       }
-      await options.apply(`upload ${file.relative} (${file.size} bytes, ${parts.length} parts) to s3://${options.bucket}/${file.key}`, async () => {
-        const params = paramsOf(file, sha);
-        const uploadId = await api.createMultipart(params, withChecksum);
-        try {
-          const done: UploadedPart[] = [];
-          await pool(
-            parts.map((checksum, index) => ({ checksum, index })),
-            partConcurrency,
-            async ({ checksum, index }) => {
-              const position = index * partSize;
-              const length = Math.min(partSize, file.size - position);
-              const granted = await budget.acquire(length);
-              try {
-                const data = Buffer.allocUnsafe(length);
-                await readExactly(handle, file, data, position);
-                const partChecksum = withChecksum ? checksum : undefined;
-                const etag = await api.uploadPart(params, uploadId, index + 1, data, partChecksum);
-                done.push({ partNumber: index + 1, etag, ...(partChecksum ? { checksum: partChecksum } : {}) });
-              } finally {
-                budget.release(granted);
-              }
-            },
-          );
-          done.sort((a, b) => a.partNumber - b.partNumber);
-          await api.completeMultipart(params, uploadId, done);
-        } catch (error) {
-          await api.abortMultipart(params, uploadId);
-          throw error;
-        }
-        log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes, ${parts.length} parts)`);
-      });
+      await options.apply(
+        `upload ${file.relative} (${file.size} bytes, ${parts.length} parts) to s3://${options.bucket}/${file.key}`,
+        async () => {
+          const params = paramsOf(file, sha);
+          const uploadId = await api.createMultipart(params, withChecksum);
+          try {
+            const done: UploadedPart[] = [];
+            await pool(
+              parts.map((checksum, index) => ({ checksum, index })),
+              partConcurrency,
+              async ({ checksum, index }) => {
+                const position = index * partSize;
+                const length = Math.min(partSize, file.size - position);
+                const granted = await budget.acquire(length);
+                try {
+                  const data = Buffer.allocUnsafe(length);
+                  await readExactly(handle, file, data, position);
+                  const partChecksum = withChecksum ? checksum : undefined;
+                  const etag = await api.uploadPart(params, uploadId, index + 1, data, partChecksum);
+                  done.push({ partNumber: index + 1, etag, ...(partChecksum ? { checksum: partChecksum } : {}) });
+                } finally {
+                  budget.release(granted);
+                }
+              },
+            );
+            done.sort((a, b) => a.partNumber - b.partNumber);
+            await api.completeMultipart(params, uploadId, done);
+          } catch (error) {
+            await api.abortMultipart(params, uploadId);
+            throw error;
+          }
+          log(`  uploaded s3://${options.bucket}/${file.key} (${file.size} bytes, ${parts.length} parts)`);
+        },
+      );
       uploaded(file.key, file.size, sha.hex);
     } finally {
       await handle.close();
@@ -538,7 +571,10 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
   if (options.checksums === 'sha256sums' && files.length > 0) {
     const prefix = files[0]!.key.slice(0, files[0]!.key.length - files[0]!.relative.length);
     sumsKey = `${prefix}SHA256SUMS`;
-    if (files.some((f) => f.key === sumsKey)) throw new ActionError(`S3 upload: a source already has a file named SHA256SUMS (${sumsKey}).`, { check: 'use `s3-checksums: sha256` when the build writes its own SHA256SUMS' });
+    if (files.some((f) => f.key === sumsKey))
+      throw new ActionError(`S3 upload: a source already has a file named SHA256SUMS (${sumsKey}).`, {
+        check: 'use `s3-checksums: sha256` when the build writes its own SHA256SUMS',
+      });
   }
 
   await pool(files, options.concurrency, async (file) => {
@@ -566,15 +602,27 @@ export async function uploadFiles(api: S3Api, files: LocalFile[], options: Uploa
 }
 
 /** Explains S3 failures per the deployment guide ("Access denied" → bucket permissions, ...); an endpoint that does not answer is named. */
-export function describeS3Error(error: unknown, what: string, bucket: string, region: string, env: Record<string, string | undefined> = process.env): unknown {
+export function describeS3Error(
+  error: unknown,
+  what: string,
+  bucket: string,
+  region: string,
+  env: Record<string, string | undefined> = process.env,
+): unknown {
   const unreachable = describeAwsNetworkError(error, { what, service: 'S3', region, env });
   if (unreachable) return unreachable;
   const name = awsErrorName(error);
   if (name === 'NoSuchBucket') {
-    return new ActionError(`${what} failed: bucket ${bucket} does not exist.`, { check: ['`s3-bucket` is the bucket name (no s3:// prefix)', `the bucket is in ${region} and in this account`], cause: error });
+    return new ActionError(`${what} failed: bucket ${bucket} does not exist.`, {
+      check: ['`s3-bucket` is the bucket name (no s3:// prefix)', `the bucket is in ${region} and in this account`],
+      cause: error,
+    });
   }
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
-    return new ActionError(`${what} failed: bucket ${bucket} is not in ${region} (${name}).`, { check: 'Region mismatch: set `region` to the bucket\'s region', cause: error });
+    return new ActionError(`${what} failed: bucket ${bucket} is not in ${region} (${name}).`, {
+      check: "Region mismatch: set `region` to the bucket's region",
+      cause: error,
+    });
   }
   return describeCommonAwsError(error, what, { permission: `s3:PutObject and s3:GetObject on arn:aws:s3:::${bucket}/*`, region }) ?? error;
 }
@@ -608,7 +656,8 @@ export async function createS3Api(region: string, options: AwsClientOptions = {}
     ((next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
       const request = args.request as { headers?: Record<string, string> };
       const headers = request.headers;
-      if (headers && headers['x-amz-checksum-sha256'] && !headers['x-amz-content-sha256']) headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      if (headers && headers['x-amz-checksum-sha256'] && !headers['x-amz-content-sha256'])
+        headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
       return next(args);
     }) as never,
     { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'deployKitUnsignedPayloadWithChecksum', override: true } as never,
@@ -636,7 +685,11 @@ export async function createS3Api(region: string, options: AwsClientOptions = {}
       for (let page = 0; page <= MAX_FILES / 1000 + 1; page++) {
         let out;
         try {
-          out = await awsCall(`S3 ListObjectsV2 ${prefix}`, () => client.send(new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), options.retry ?? {});
+          out = await awsCall(
+            `S3 ListObjectsV2 ${prefix}`,
+            () => client.send(new s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })),
+            options.retry ?? {},
+          );
         } catch (error) {
           // Without s3:ListBucket each file is checked with a HEAD instead.
           if (awsErrorName(error) === 'AccessDenied' || awsHttpStatus(error) === 403) return undefined;
@@ -650,7 +703,11 @@ export async function createS3Api(region: string, options: AwsClientOptions = {}
     },
     async head(bucket, key) {
       try {
-        const out = await awsCall(`S3 HeadObject ${key}`, () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })), options.retry ?? {});
+        const out = await awsCall(
+          `S3 HeadObject ${key}`,
+          () => client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' })),
+          options.retry ?? {},
+        );
         return { size: out.ContentLength ?? -1, metaSha256: out.Metadata?.sha256, checksumSha256: out.ChecksumSHA256 };
       } catch (error) {
         const name = awsErrorName(error);
@@ -674,25 +731,32 @@ export async function createS3Api(region: string, options: AwsClientOptions = {}
     },
     async createMultipart(object, checksums) {
       const out = await call(`S3 CreateMultipartUpload ${object.key}`, `S3 upload s3://${object.bucket}/${object.key}`, object.bucket, () =>
-        client.send(new s3.CreateMultipartUploadCommand({ ...common(object), ...(checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}) })),
+        client.send(
+          new s3.CreateMultipartUploadCommand({ ...common(object), ...(checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}) }),
+        ),
       );
-      if (!out.UploadId) throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: CreateMultipartUpload returned no upload id.`);
+      if (!out.UploadId)
+        throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: CreateMultipartUpload returned no upload id.`);
       return out.UploadId;
     },
     async uploadPart(object, uploadId, partNumber, body, checksum) {
-      const out = await call(`S3 upload ${object.key} part ${partNumber}`, `S3 upload s3://${object.bucket}/${object.key} (part ${partNumber})`, object.bucket, () =>
-        client.send(
-          new s3.UploadPartCommand({
-            Bucket: object.bucket,
-            Key: object.key,
-            UploadId: uploadId,
-            PartNumber: partNumber,
-            Body: body,
-            ContentLength: body.length,
-            ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
-          }),
-          sending(body.length),
-        ),
+      const out = await call(
+        `S3 upload ${object.key} part ${partNumber}`,
+        `S3 upload s3://${object.bucket}/${object.key} (part ${partNumber})`,
+        object.bucket,
+        () =>
+          client.send(
+            new s3.UploadPartCommand({
+              Bucket: object.bucket,
+              Key: object.key,
+              UploadId: uploadId,
+              PartNumber: partNumber,
+              Body: body,
+              ContentLength: body.length,
+              ...(checksum ? { ChecksumAlgorithm: 'SHA256' as const, ChecksumSHA256: checksum } : {}),
+            }),
+            sending(body.length),
+          ),
       );
       if (!out.ETag) throw new ActionError(`S3 upload s3://${object.bucket}/${object.key} failed: part ${partNumber} got no ETag.`);
       return out.ETag;
@@ -704,13 +768,19 @@ export async function createS3Api(region: string, options: AwsClientOptions = {}
             Bucket: object.bucket,
             Key: object.key,
             UploadId: uploadId,
-            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ...(p.checksum ? { ChecksumSHA256: p.checksum } : {}) })) },
+            MultipartUpload: {
+              Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ...(p.checksum ? { ChecksumSHA256: p.checksum } : {}) })),
+            },
           }),
         ),
       );
     },
     async abortMultipart(object, uploadId) {
-      await awsCall(`S3 AbortMultipartUpload ${object.key}`, () => client.send(new s3.AbortMultipartUploadCommand({ Bucket: object.bucket, Key: object.key, UploadId: uploadId })), { attempts: 2 }).catch(() => undefined);
+      await awsCall(
+        `S3 AbortMultipartUpload ${object.key}`,
+        () => client.send(new s3.AbortMultipartUploadCommand({ Bucket: object.bucket, Key: object.key, UploadId: uploadId })),
+        { attempts: 2 },
+      ).catch(() => undefined);
     },
   };
 }

@@ -11,7 +11,13 @@ import { formatBytes } from './push.js';
 const MAX_LISTED = 30;
 
 export function mainOutputs(outcome: Outcome): Record<(typeof outputs)[number], string | string[] | Record<string, string>> {
-  return { registry: outcome.registry, digests: outcome.digests, images: outcome.images, 's3-uris': outcome.s3Uris, 'docker-config': outcome.dockerConfig };
+  return {
+    registry: outcome.registry,
+    digests: outcome.digests,
+    images: outcome.images,
+    's3-uris': outcome.s3Uris,
+    'docker-config': outcome.dockerConfig,
+  };
 }
 
 export function outputsJson(outcome: Outcome, config: Pick<PushConfig, 'dryRun'>): Record<string, unknown> {
@@ -19,18 +25,41 @@ export function outputsJson(outcome: Outcome, config: Pick<PushConfig, 'dryRun'>
   return {
     ...mainOutputs(outcome),
     'dry-run': config.dryRun,
-    'compressed-layers': outcome.compressed.map((c) => ({ source: c.source, layers: c.layers, 'bytes-before': c.bytesBefore, 'bytes-after': c.bytesAfter, 'gzip-level': c.level })),
-    s3: s3 ? { bucket: s3.bucket, prefix: s3.prefix, uploaded: s3.uploaded.length, skipped: s3.skipped.length, 'bytes-uploaded': s3.bytesUploaded, 'bytes-total': s3.bytesTotal, sha256sums: s3.sumsKey ?? null, objects: [...s3.uploaded, ...s3.skipped].map((o) => ({ key: o.key, sha256: o.sha256 })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) } : null,
+    'compressed-layers': outcome.compressed.map((c) => ({
+      source: c.source,
+      layers: c.layers,
+      'bytes-before': c.bytesBefore,
+      'bytes-after': c.bytesAfter,
+      'gzip-level': c.level,
+    })),
+    s3: s3
+      ? {
+          bucket: s3.bucket,
+          prefix: s3.prefix,
+          uploaded: s3.uploaded.length,
+          skipped: s3.skipped.length,
+          'bytes-uploaded': s3.bytesUploaded,
+          'bytes-total': s3.bytesTotal,
+          sha256sums: s3.sumsKey ?? null,
+          objects: [...s3.uploaded, ...s3.skipped]
+            .map((o) => ({ key: o.key, sha256: o.sha256 }))
+            .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+        }
+      : null,
   };
 }
 
-
-export function summary(outcome: Outcome, config: Pick<PushConfig, 'dryRun' | 'compressLayers'>, failure?: { message: string }): StepSummary {
+export function summary(
+  outcome: Outcome,
+  config: Pick<PushConfig, 'dryRun' | 'compressLayers'>,
+  failure?: { message: string },
+): StepSummary {
   const sections: string[] = [];
   if (failure) sections.push(`**Failed:** ${failure.message.split('\n')[0]}`);
   if (outcome.compressed.length > 0) {
     const lines = outcome.compressed.map(
-      (c) => `- \`${c.source}\`: ${c.layers} layer(s), ${formatBytes(c.bytesBefore)} → ${formatBytes(c.bytesAfter)} (${c.bytesBefore > 0 ? Math.round((100 * c.bytesAfter) / c.bytesBefore) : 100} %)`,
+      (c) =>
+        `- \`${c.source}\`: ${c.layers} layer(s), ${formatBytes(c.bytesBefore)} → ${formatBytes(c.bytesAfter)} (${c.bytesBefore > 0 ? Math.round((100 * c.bytesAfter) / c.bytesBefore) : 100} %)`,
     );
     sections.push(
       `**Layers ${config.dryRun ? 'to be ' : ''}compressed** (gzip level ${outcome.compressed[0]!.level}, \`compress-layers: ${config.compressLayers}\`), as \`docker push\` does; ` +
@@ -47,11 +76,17 @@ export function summary(outcome: Outcome, config: Pick<PushConfig, 'dryRun' | 'c
   }
   if (config.dryRun) {
     const would = outcome.changes.list.filter((c) => !c.applied).map((c) => `- ${c.description}`);
-    const listed = would.length > MAX_LISTED ? [...would.slice(0, MAX_LISTED), `- … and ${would.length - MAX_LISTED} more (see the log)`] : would;
+    const listed =
+      would.length > MAX_LISTED ? [...would.slice(0, MAX_LISTED), `- … and ${would.length - MAX_LISTED} more (see the log)`] : would;
     sections.push(`**Dry run**: nothing was changed. Would:\n${listed.join('\n') || '- nothing'}`);
   }
   if (outcome.phases.length > 0) {
-    sections.push(`**Phases**\n\n${markdownTable(['phase', 'outcome', 'time'], outcome.phases.map((p) => [p.failed ? `${p.name} (failed)` : p.name, p.outcome, formatElapsed(p.ms)]))}`);
+    sections.push(
+      `**Phases**\n\n${markdownTable(
+        ['phase', 'outcome', 'time'],
+        outcome.phases.map((p) => [p.failed ? `${p.name} (failed)` : p.name, p.outcome, formatElapsed(p.ms)]),
+      )}`,
+    );
   }
   return {
     title: `push-artifacts${config.dryRun ? ' (dry run)' : ''}`,

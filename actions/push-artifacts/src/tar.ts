@@ -113,9 +113,23 @@ export async function indexTar(file: string): Promise<Map<string, TarEntry>> {
         if (pax.size !== undefined && /^\d+$/.test(pax.size)) size = Number(pax.size);
         name = normalizeTarName(name);
         const linkName = pax.linkpath ?? longLink ?? readString(header, 157, 100);
-        const type = typeflag === '0' || typeflag === '\0' || typeflag === '7' ? 'file' : typeflag === '5' ? 'dir' : typeflag === '2' ? 'symlink' : 'other';
-        if (dataOffset + (type === 'file' ? size : 0) > total) throw new Error(`the archive is truncated (${name} ends past the end of the file)`);
-        entries.set(name, { name, offset: dataOffset, size: type === 'file' ? size : 0, type, linkName: type === 'symlink' ? linkName : undefined });
+        const type =
+          typeflag === '0' || typeflag === '\0' || typeflag === '7'
+            ? 'file'
+            : typeflag === '5'
+              ? 'dir'
+              : typeflag === '2'
+                ? 'symlink'
+                : 'other';
+        if (dataOffset + (type === 'file' ? size : 0) > total)
+          throw new Error(`the archive is truncated (${name} ends past the end of the file)`);
+        entries.set(name, {
+          name,
+          offset: dataOffset,
+          size: type === 'file' ? size : 0,
+          type,
+          linkName: type === 'symlink' ? linkName : undefined,
+        });
         longName = undefined;
         longLink = undefined;
         pax = {};

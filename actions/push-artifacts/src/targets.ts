@@ -7,7 +7,14 @@
  * docker/metadata-action's `json` (`{tags:[...]}`), or a plain list of references.
  */
 import { InputError, parseJsonOrText, splitList } from '@deploy-kit/core';
-import { ImageReferenceError, looksLikeImageTagsJson, parseImageReference, readImageTagsJson, type ImageReference, type RegistryAddress } from '@deploy-kit/core/oci';
+import {
+  ImageReferenceError,
+  looksLikeImageTagsJson,
+  parseImageReference,
+  readImageTagsJson,
+  type ImageReference,
+  type RegistryAddress,
+} from '@deploy-kit/core/oci';
 
 export interface ImageTarget {
   /** `host[:port]`; empty when the reference had none (the registry input fills it in). */
@@ -48,7 +55,12 @@ function entriesFromJson(value: unknown, name: string, raw: string): Entry[] {
   // image-tags' `json`: checked against its schema (core), each service's tags a list.
   if (looksLikeImageTagsJson(value)) {
     const json = readImageTagsJson(value, name, raw);
-    return json.services.flatMap((s) => s.tags.map((tag) => tag.trim()).filter((ref) => ref !== '').map((ref) => ({ ref, service: serviceName(s.service) })));
+    return json.services.flatMap((s) =>
+      s.tags
+        .map((tag) => tag.trim())
+        .filter((ref) => ref !== '')
+        .map((ref) => ({ ref, service: serviceName(s.service) })),
+    );
   }
   const object = value as Record<string, unknown>;
   // image-tags' `matrix` (tags newline-joined), or one entry of it.
@@ -92,7 +104,13 @@ export function parseImages(raw: string, name = 'images', options: { requireTag?
       if (!(error instanceof ImageReferenceError)) throw error;
       throw new InputError(name, `has a bad image reference "${entry.ref}", which ${error.message}`, IMAGES_FORMS, raw);
     }
-    if (ref.digest) throw new InputError(name, `reference "${entry.ref}" has a digest; pushes and promotions go to tags`, 'references with a tag (`repo:tag`)', raw);
+    if (ref.digest)
+      throw new InputError(
+        name,
+        `reference "${entry.ref}" has a digest; pushes and promotions go to tags`,
+        'references with a tag (`repo:tag`)',
+        raw,
+      );
     if (!ref.tag && options.requireTag !== false) {
       throw new InputError(name, `reference "${entry.ref}" has no tag`, 'references with a tag (`repo:tag`)', raw);
     }
@@ -113,7 +131,12 @@ export function resolveTargets(targets: ImageTarget[], registry: RegistryAddress
   return targets.map((target) => {
     if (target.host !== '') return target;
     if (!registry) {
-      throw new InputError(name, `reference "${target.repository}" names no registry and none is known`, 'full references, or set the `registry` input', target.repository);
+      throw new InputError(
+        name,
+        `reference "${target.repository}" names no registry and none is known`,
+        'full references, or set the `registry` input',
+        target.repository,
+      );
     }
     const repository = registry.namespace ? `${registry.namespace}/${target.repository}` : target.repository;
     return { ...target, host: registry.host, repository };

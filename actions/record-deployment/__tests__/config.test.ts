@@ -34,13 +34,26 @@ const base: ActionInputs = {
 const imagesJson = JSON.stringify({
   version: 'v1.4.0-rc.1',
   services: [
-    { service: 'core', image: `${REG}/ms_core`, tags: [`${REG}/ms_core:v1.4.0-rc.1`, `${REG}/ms_core:sha-0a1b2c3`], pin: `${REG}/ms_core:sha-0a1b2c3` },
+    {
+      service: 'core',
+      image: `${REG}/ms_core`,
+      tags: [`${REG}/ms_core:v1.4.0-rc.1`, `${REG}/ms_core:sha-0a1b2c3`],
+      pin: `${REG}/ms_core:sha-0a1b2c3`,
+    },
     { service: 'payments', image: `${REG}/ms_payments`, tags: [`${REG}/ms_payments:v1.4.0-rc.1`], pin: '' },
   ],
 });
 const artifactsJson = JSON.stringify({
   digests: { [`${REG}/ms_core:v1.4.0-rc.1`]: D1, [`${REG}/ms_core:sha-0a1b2c3`]: D1, [`${REG}/ms_payments:v1.4.0-rc.1`]: D2 },
-  s3: { bucket: 'app-artifacts', prefix: 'binaries/v1.4.0-rc.1/', uploaded: 2, objects: [{ key: 'binaries/v1.4.0-rc.1/ms_payments', sha256: 'b'.repeat(64) }, { key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) }] },
+  s3: {
+    bucket: 'app-artifacts',
+    prefix: 'binaries/v1.4.0-rc.1/',
+    uploaded: 2,
+    objects: [
+      { key: 'binaries/v1.4.0-rc.1/ms_payments', sha256: 'b'.repeat(64) },
+      { key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) },
+    ],
+  },
 });
 
 describe('buildConfig', () => {
@@ -52,14 +65,25 @@ describe('buildConfig', () => {
         artifacts: artifactsJson,
         migration: '{"status":"succeeded","exit-code":"0","job-name":"orders-migrate-v1-4-0-rc-1","duration":"12"}',
         schemaVersion: '20250101120000',
-        gitops: JSON.stringify({ 'run-id': '555', 'run-url': 'https://github.com/example-org/gitops-staging/actions/runs/555', conclusion: 'success', dispatches: [{ repository: 'example-org/gitops-staging' }] }),
+        gitops: JSON.stringify({
+          'run-id': '555',
+          'run-url': 'https://github.com/example-org/gitops-staging/actions/runs/555',
+          conclusion: 'success',
+          dispatches: [{ repository: 'example-org/gitops-staging' }],
+        }),
         environmentUrl: 'https://staging.example.com',
       },
       context,
     );
     expect(config.repository).toEqual({ owner: 'example-org', repo: 'orders' });
     expect(config.logUrl).toBe('https://github.com/example-org/gitops-staging/actions/runs/555');
-    expect(config.create).toMatchObject({ ref: 'v1.4.0-rc.1', environment: 'staging', description: 'v1.4.0-rc.1 to staging', production: false, transient: false });
+    expect(config.create).toMatchObject({
+      ref: 'v1.4.0-rc.1',
+      environment: 'staging',
+      description: 'v1.4.0-rc.1 to staging',
+      production: false,
+      transient: false,
+    });
     expect(config.create!.payload).toEqual({
       'deploy-kit': 1,
       tag: 'v1.4.0-rc.1',
@@ -69,9 +93,20 @@ describe('buildConfig', () => {
         { service: 'core', image: `${REG}/ms_core`, digest: D1, tags: ['v1.4.0-rc.1', 'sha-0a1b2c3'] },
         { service: 'payments', image: `${REG}/ms_payments`, digest: D2, tags: ['v1.4.0-rc.1'] },
       ],
-      s3: { bucket: 'app-artifacts', objects: [{ key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) }, { key: 'binaries/v1.4.0-rc.1/ms_payments', sha256: 'b'.repeat(64) }] },
+      s3: {
+        bucket: 'app-artifacts',
+        objects: [
+          { key: 'binaries/v1.4.0-rc.1/ms_core', sha256: 'c'.repeat(64) },
+          { key: 'binaries/v1.4.0-rc.1/ms_payments', sha256: 'b'.repeat(64) },
+        ],
+      },
       migration: { status: 'succeeded', job: 'orders-migrate-v1-4-0-rc-1', 'exit-code': 0, 'schema-version': '20250101120000' },
-      gitops: { repository: 'example-org/gitops-staging', 'run-id': 555, 'run-url': 'https://github.com/example-org/gitops-staging/actions/runs/555', conclusion: 'success' },
+      gitops: {
+        repository: 'example-org/gitops-staging',
+        'run-id': 555,
+        'run-url': 'https://github.com/example-org/gitops-staging/actions/runs/555',
+        conclusion: 'success',
+      },
       run: { url: 'https://github.com/example-org/orders/actions/runs/77', id: '77', attempt: '1' },
     });
   });
@@ -82,9 +117,15 @@ describe('buildConfig', () => {
     ['staging', '', '', false, false],
     ['qa', 'true', 'TRUE', true, true],
     ['production', 'false', '', false, false],
-  ])('%s (production-environment %j, transient-environment %j) → production %s, transient %s', (environment, productionEnvironment, transientEnvironment, production, transient) => {
-    expect(buildConfig({ ...base, environment, productionEnvironment, transientEnvironment }, context).create).toMatchObject({ production, transient });
-  });
+  ])(
+    '%s (production-environment %j, transient-environment %j) → production %s, transient %s',
+    (environment, productionEnvironment, transientEnvironment, production, transient) => {
+      expect(buildConfig({ ...base, environment, productionEnvironment, transientEnvironment }, context).create).toMatchObject({
+        production,
+        transient,
+      });
+    },
+  );
 
   test('without a tag, this run’s commit is recorded; log URL is this run (with its attempt)', () => {
     const config = buildConfig({ ...base, tag: '' }, { ...context, runAttempt: '2' });
@@ -93,10 +134,26 @@ describe('buildConfig', () => {
   });
 
   test('finish takes the deployment id and nothing to create; checks expect the tag or its version', () => {
-    const config = buildConfig({ ...base, step: 'finish', environment: '', deploymentId: 42, verifyUrl: ['https://staging.example.com/health'], verifyVersionFrom: 'json:version' }, context);
+    const config = buildConfig(
+      {
+        ...base,
+        step: 'finish',
+        environment: '',
+        deploymentId: 42,
+        verifyUrl: ['https://staging.example.com/health'],
+        verifyVersionFrom: 'json:version',
+      },
+      context,
+    );
     expect(config.create).toBeUndefined();
     expect(config.deploymentId).toBe(42);
-    expect(config.checks).toEqual([{ url: 'https://staging.example.com/health', source: expect.objectContaining({ kind: 'json', path: ['version'] }), expected: ['v1.4.0-rc.1', '1.4.0-rc.1'] }]);
+    expect(config.checks).toEqual([
+      {
+        url: 'https://staging.example.com/health',
+        source: expect.objectContaining({ kind: 'json', path: ['version'] }),
+        expected: ['v1.4.0-rc.1', '1.4.0-rc.1'],
+      },
+    ]);
   });
 
   test.each<[string, Partial<ActionInputs>, RegExp]>([
@@ -107,7 +164,11 @@ describe('buildConfig', () => {
     ['a bad verify URL', { verifyUrl: ['ftp://x'] }, /^Input "verify-url": has the scheme ftp:/],
     ['not a URL', { verifyUrl: ['staging.example.com'] }, /^Input "verify-url": is not a URL/],
     ['a bad environment URL', { environmentUrl: 'nope' }, /^Input "environment-url": is not a URL/],
-    ['a bad source', { verifyUrl: ['https://x'], verifyVersionFrom: 'xml:/a' }, /^Input "verify-version-from": has the unknown source "xml"/],
+    [
+      'a bad source',
+      { verifyUrl: ['https://x'], verifyVersionFrom: 'xml:/a' },
+      /^Input "verify-version-from": has the unknown source "xml"/,
+    ],
     ['artifacts not JSON', { artifacts: 'digests' }, /^Input "artifacts": is not valid JSON/],
     ['a bad digest', { artifacts: '{"digests":{"r/a:1":"sha256:12"}}' }, /^Input "artifacts": the digest of r\/a:1 is not sha256/],
     ['images not image-tags json', { images: '{"tags":[]}' }, /^Input "images": has no `services` list/],
@@ -125,19 +186,34 @@ describe('sources', () => {
     ]);
   });
   test('an image whose digest is not known is recorded with digest null', () => {
-    expect(deployedImages(imagesJson, readArtifacts(''))[0]).toEqual({ service: 'core', image: `${REG}/ms_core`, digest: null, tags: ['v1.4.0-rc.1', 'sha-0a1b2c3'] });
+    expect(deployedImages(imagesJson, readArtifacts(''))[0]).toEqual({
+      service: 'core',
+      image: `${REG}/ms_core`,
+      digest: null,
+      tags: ['v1.4.0-rc.1', 'sha-0a1b2c3'],
+    });
   });
   test('two digests for one image are refused', () => {
     const bad = JSON.stringify({ digests: { [`${REG}/ms_core:v1.4.0-rc.1`]: D1, [`${REG}/ms_core:sha-0a1b2c3`]: D2 } });
     expect(() => deployedImages(imagesJson, readArtifacts(bad))).toThrow(/gives .*ms_core two digests/);
   });
   test('migration: the exit code as a number, schema version from the input', () => {
-    expect(readMigration('{"status":"already-complete","exit-code":""}', '')).toEqual({ status: 'already-complete', job: null, 'exit-code': null, 'schema-version': null });
+    expect(readMigration('{"status":"already-complete","exit-code":""}', '')).toEqual({
+      status: 'already-complete',
+      job: null,
+      'exit-code': null,
+      'schema-version': null,
+    });
     expect(readMigration('', '42')).toEqual({ status: null, job: null, 'exit-code': null, 'schema-version': '42' });
     expect(readMigration('', '')).toBeNull();
   });
   test('gitops as a run URL', () => {
-    expect(readGitops('https://github.com/example-org/gitops-production/actions/runs/9')).toEqual({ repository: 'example-org/gitops-production', 'run-id': 9, 'run-url': 'https://github.com/example-org/gitops-production/actions/runs/9', conclusion: null });
+    expect(readGitops('https://github.com/example-org/gitops-production/actions/runs/9')).toEqual({
+      repository: 'example-org/gitops-production',
+      'run-id': 9,
+      'run-url': 'https://github.com/example-org/gitops-production/actions/runs/9',
+      conclusion: null,
+    });
   });
 });
 

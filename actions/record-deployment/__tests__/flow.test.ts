@@ -1,5 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { type CreateDeployment, type CreateStatus, type Deployment, type DeploymentsApi, type DeploymentStatus, type Repository, describeApiError, shortDescription } from '../src/api.js';
+import {
+  type CreateDeployment,
+  type CreateStatus,
+  type Deployment,
+  type DeploymentsApi,
+  type DeploymentStatus,
+  type Repository,
+  describeApiError,
+  shortDescription,
+} from '../src/api.js';
 import { type ActionInputs, buildConfig } from '../src/config.js';
 import { type FlowDeps, type OpenDeployment, runFlow } from '../src/flow.js';
 import { closeUnfinished } from '../src/post-flow.js';
@@ -18,7 +27,16 @@ class MemoryApi implements DeploymentsApi {
   }
   async createDeployment(repository: Repository, body: CreateDeployment): Promise<Deployment> {
     this.guard('create');
-    const d = { id: this.next++, url: `https://api.github.com/repos/${repository.owner}/${repository.repo}/deployments/${this.next - 1}`, sha: 'f'.repeat(40), ref: body.ref, environment: body.environment, payload: body.payload, description: body.description, statuses: [] };
+    const d = {
+      id: this.next++,
+      url: `https://api.github.com/repos/${repository.owner}/${repository.repo}/deployments/${this.next - 1}`,
+      sha: 'f'.repeat(40),
+      ref: body.ref,
+      environment: body.environment,
+      payload: body.payload,
+      description: body.description,
+      statuses: [],
+    };
     this.deployments.set(d.id, d);
     return d;
   }
@@ -42,9 +60,29 @@ class MemoryApi implements DeploymentsApi {
 
 const context = { repository: 'example-org/orders', sha: 'a'.repeat(40), serverUrl: 'https://github.com', runId: '77', runAttempt: '1' };
 const inputs: ActionInputs = {
-  step: 'record', environment: 'staging', tag: 'v1.4.0-rc.1', ref: '', repository: '', deploymentId: undefined, status: 'success', description: '', environmentUrl: 'https://staging.example.com', logUrl: '',
-  productionEnvironment: '', transientEnvironment: '', autoInactive: true, images: '', artifacts: '', migration: '', schemaVersion: '', gitops: 'https://github.com/example-org/gitops-staging/actions/runs/5',
-  verifyUrl: [], verifyVersionFrom: '', verifyVersion: '', verifyInterval: 1000, verifyTimeout: 3000,
+  step: 'record',
+  environment: 'staging',
+  tag: 'v1.4.0-rc.1',
+  ref: '',
+  repository: '',
+  deploymentId: undefined,
+  status: 'success',
+  description: '',
+  environmentUrl: 'https://staging.example.com',
+  logUrl: '',
+  productionEnvironment: '',
+  transientEnvironment: '',
+  autoInactive: true,
+  images: '',
+  artifacts: '',
+  migration: '',
+  schemaVersion: '',
+  gitops: 'https://github.com/example-org/gitops-staging/actions/runs/5',
+  verifyUrl: [],
+  verifyVersionFrom: '',
+  verifyVersion: '',
+  verifyInterval: 1000,
+  verifyTimeout: 3000,
 };
 
 function deps(api: MemoryApi, answers: Array<{ status: number; body?: string }> = [{ status: 200 }], abort?: AbortController) {
@@ -55,7 +93,10 @@ function deps(api: MemoryApi, answers: Array<{ status: number; body?: string }> 
   let calls = 0;
   const d: FlowDeps = {
     api,
-    fetch: (async () => new Response(answers[Math.min(calls++, answers.length - 1)]!.body ?? null, { status: answers[Math.min(calls - 1, answers.length - 1)]!.status })) as typeof fetch,
+    fetch: (async () =>
+      new Response(answers[Math.min(calls++, answers.length - 1)]!.body ?? null, {
+        status: answers[Math.min(calls - 1, answers.length - 1)]!.status,
+      })) as typeof fetch,
     sleep: async (ms) => {
       clock += ms;
       abort?.abort('SIGINT');
@@ -80,8 +121,20 @@ describe('runFlow', () => {
     expect(api.calls).toEqual(['create', 'status in_progress', 'status success']);
     const d = [...api.deployments.values()][0]!;
     expect(d.statuses).toEqual([
-      { state: 'in_progress', description: 'Deploying v1.4.0-rc.1 to staging', log_url: 'https://github.com/example-org/gitops-staging/actions/runs/5', environment_url: 'https://staging.example.com', auto_inactive: false },
-      { state: 'success', description: 'v1.4.0-rc.1 to staging: deployed', log_url: 'https://github.com/example-org/gitops-staging/actions/runs/5', environment_url: 'https://staging.example.com', auto_inactive: true },
+      {
+        state: 'in_progress',
+        description: 'Deploying v1.4.0-rc.1 to staging',
+        log_url: 'https://github.com/example-org/gitops-staging/actions/runs/5',
+        environment_url: 'https://staging.example.com',
+        auto_inactive: false,
+      },
+      {
+        state: 'success',
+        description: 'v1.4.0-rc.1 to staging: deployed',
+        log_url: 'https://github.com/example-org/gitops-staging/actions/runs/5',
+        environment_url: 'https://staging.example.com',
+        auto_inactive: true,
+      },
     ]);
     expect(result).toMatchObject({ state: 'success', deployment: { id: d.id, environment: 'staging' }, failure: undefined });
     expect(w.opened.map((o) => o.finished)).toEqual([false, true]);
@@ -90,8 +143,14 @@ describe('runFlow', () => {
 
   test('record with a check that passes after the old version: verified', async () => {
     const api = new MemoryApi();
-    const w = deps(api, [{ status: 200, body: '{"version":"v1.3.0"}' }, { status: 200, body: '{"version":"1.4.0-rc.1"}' }]);
-    const result = await runFlow(buildConfig({ ...inputs, verifyUrl: ['https://staging.example.com/health'], verifyVersionFrom: 'json:version' }, context), w.d);
+    const w = deps(api, [
+      { status: 200, body: '{"version":"v1.3.0"}' },
+      { status: 200, body: '{"version":"1.4.0-rc.1"}' },
+    ]);
+    const result = await runFlow(
+      buildConfig({ ...inputs, verifyUrl: ['https://staging.example.com/health'], verifyVersionFrom: 'json:version' }, context),
+      w.d,
+    );
     expect(result.verification).toMatchObject([{ ok: true, attempts: 2 }]);
     expect(result.statuses.at(-1)).toEqual({ state: 'success', description: 'v1.4.0-rc.1 to staging: deployed and verified (1 URL)' });
   });
@@ -101,8 +160,14 @@ describe('runFlow', () => {
     const w = deps(api, [{ status: 503, body: 'down' }]);
     const result = await runFlow(buildConfig({ ...inputs, verifyUrl: ['https://staging.example.com/health'] }, context), w.d);
     const last = [...api.deployments.values()][0]!.statuses.at(-1)!;
-    expect(last).toMatchObject({ state: 'failure', auto_inactive: false, description: 'v1.4.0-rc.1 to staging: verification failed, https://staging.example.com/health answered HTTP 503' });
-    expect(result.failure?.message).toMatch(/^Verification failed: https:\/\/staging.example.com\/health\n.*answered HTTP 503 \(3 attempts in 2s\)\. Last body: down/);
+    expect(last).toMatchObject({
+      state: 'failure',
+      auto_inactive: false,
+      description: 'v1.4.0-rc.1 to staging: verification failed, https://staging.example.com/health answered HTTP 503',
+    });
+    expect(result.failure?.message).toMatch(
+      /^Verification failed: https:\/\/staging.example.com\/health\n.*answered HTTP 503 \(3 attempts in 2s\)\. Last body: down/,
+    );
   });
 
   test.each([
@@ -124,10 +189,27 @@ describe('runFlow', () => {
     expect(started).toMatchObject({ state: 'in_progress' });
     expect(api.calls).toEqual(['create', 'status in_progress']);
     const w = deps(api, [{ status: 200, body: 'orders 1.4.0-rc.1' }]);
-    const finished = await runFlow(buildConfig({ ...inputs, step: 'finish', tag: '', environment: '', deploymentId: started.deployment!.id, verifyUrl: ['https://staging.example.com/'], verifyVersionFrom: 'body' }, context), w.d);
+    const finished = await runFlow(
+      buildConfig(
+        {
+          ...inputs,
+          step: 'finish',
+          tag: '',
+          environment: '',
+          deploymentId: started.deployment!.id,
+          verifyUrl: ['https://staging.example.com/'],
+          verifyVersionFrom: 'body',
+        },
+        context,
+      ),
+      w.d,
+    );
     expect(api.calls.slice(2)).toEqual(['get', 'status success']);
     expect(finished.verification).toMatchObject([{ ok: true, last: { version: '1.4.0-rc.1' } }]);
-    expect(w.opened).toEqual([{ owner: 'example-org', repo: 'orders', id: started.deployment!.id, finished: false }, { owner: 'example-org', repo: 'orders', id: started.deployment!.id, finished: true }]);
+    expect(w.opened).toEqual([
+      { owner: 'example-org', repo: 'orders', id: started.deployment!.id, finished: false },
+      { owner: 'example-org', repo: 'orders', id: started.deployment!.id, finished: true },
+    ]);
   });
 
   test('cancelled during verification: error, and the step fails', async () => {
@@ -140,10 +222,21 @@ describe('runFlow', () => {
 
   test('dry run: nothing is called; the requests are returned', async () => {
     const api = new MemoryApi();
-    const result = await runFlow(buildConfig({ ...inputs, verifyUrl: ['https://staging.example.com/health'] }, context), { ...deps(api).d, dryRun: true });
+    const result = await runFlow(buildConfig({ ...inputs, verifyUrl: ['https://staging.example.com/health'] }, context), {
+      ...deps(api).d,
+      dryRun: true,
+    });
     expect(api.calls).toEqual([]);
-    expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /repos/example-org/orders/deployments', 'POST /repos/example-org/orders/deployments/0/statuses']);
-    expect(result.requests[0]!.body).toMatchObject({ ref: 'v1.4.0-rc.1', auto_merge: false, required_contexts: [], production_environment: false });
+    expect(result.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /repos/example-org/orders/deployments',
+      'POST /repos/example-org/orders/deployments/0/statuses',
+    ]);
+    expect(result.requests[0]!.body).toMatchObject({
+      ref: 'v1.4.0-rc.1',
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: false,
+    });
   });
 
   test('an API failure after the creation leaves the deployment open for the post step, which marks it error', async () => {
@@ -153,8 +246,15 @@ describe('runFlow', () => {
     await expect(runFlow(buildConfig(inputs, context), w.d)).rejects.toThrow('HTTP 502');
     expect(w.opened.at(-1)!.finished).toBe(false);
     api.fail = undefined;
-    expect(await closeUnfinished(api, w.opened.at(-1)!, 'https://github.com/example-org/orders/actions/runs/77')).toMatch(/was still in_progress when the job ended: marked error/);
-    expect([...api.deployments.values()][0]!.statuses.at(-1)).toEqual({ state: 'error', description: 'The job ended before the deployment was finished', log_url: 'https://github.com/example-org/orders/actions/runs/77', auto_inactive: false });
+    expect(await closeUnfinished(api, w.opened.at(-1)!, 'https://github.com/example-org/orders/actions/runs/77')).toMatch(
+      /was still in_progress when the job ended: marked error/,
+    );
+    expect([...api.deployments.values()][0]!.statuses.at(-1)).toEqual({
+      state: 'error',
+      description: 'The job ended before the deployment was finished',
+      log_url: 'https://github.com/example-org/orders/actions/runs/77',
+      auto_inactive: false,
+    });
     expect(await closeUnfinished(api, w.opened.at(-1)!, '')).toBe(`Deployment 100 is error; nothing to do.`);
   });
 });
@@ -167,7 +267,11 @@ describe('describeApiError', () => {
     [422, 'No ref found for: v9', /`ref` \(or `tag`\) names a branch, tag or commit/],
     [401, 'Bad credentials', /a valid token/],
   ])('HTTP %i', (status, message, check) => {
-    const error = describeApiError('create a deployment', repo, Object.assign(new Error(message), { status, response: { data: { message } } }));
+    const error = describeApiError(
+      'create a deployment',
+      repo,
+      Object.assign(new Error(message), { status, response: { data: { message } } }),
+    );
     expect(error.message).toBe('Could not create a deployment in example-org/orders');
     expect(error.why).toBe(`GitHub answered HTTP ${status}: ${message}`);
     expect(error.check.join('\n')).toMatch(check);

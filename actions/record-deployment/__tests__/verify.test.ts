@@ -1,5 +1,13 @@
 import { describe, expect, test } from '@jest/globals';
-import { type VerifyDeps, excerpt, parseFieldPath, parseVersionSource, readVersion, verificationFailure, verifyUrl } from '../src/verify.js';
+import {
+  type VerifyDeps,
+  excerpt,
+  parseFieldPath,
+  parseVersionSource,
+  readVersion,
+  verificationFailure,
+  verifyUrl,
+} from '../src/verify.js';
 
 const EXPECTED = ['v1.4.0-rc.1', '1.4.0-rc.1'];
 const answer = (body: string, headers: Record<string, string> = {}) => ({ status: 200, body, headers: new Headers(headers) });
@@ -56,7 +64,10 @@ test('excerpt: one line, bounded, never a workflow command', () => {
 });
 
 /** A scripted server: each call answers the next entry (the last repeats); sleeps only advance the clock. */
-function world(script: Array<{ status: number; body?: string; headers?: Record<string, string> } | Error>, options: { abortAfter?: number } = {}) {
+function world(
+  script: Array<{ status: number; body?: string; headers?: Record<string, string> } | Error>,
+  options: { abortAfter?: number } = {},
+) {
   let clock = 1_000_000;
   let calls = 0;
   const controller = new AbortController();
@@ -85,7 +96,11 @@ describe('verifyUrl', () => {
   const options = { intervalMs: 5000, timeoutMs: 60_000 };
 
   test('polls through 503s and the old version until the new one answers', async () => {
-    const w = world([{ status: 503, body: 'starting' }, { status: 200, body: '{"version":"v1.3.0"}' }, { status: 200, body: '{"version":"v1.4.0-rc.1"}' }]);
+    const w = world([
+      { status: 503, body: 'starting' },
+      { status: 200, body: '{"version":"v1.3.0"}' },
+      { status: 200, body: '{"version":"v1.4.0-rc.1"}' },
+    ]);
     const r = await verifyUrl(check, options, w.deps);
     expect(r).toMatchObject({ ok: true, attempts: 3, last: { status: 200, version: 'v1.4.0-rc.1' } });
     expect(w.sleeps).toEqual([5000, 5000]);
@@ -99,7 +114,9 @@ describe('verifyUrl', () => {
     expect(r).toMatchObject({ ok: false, attempts: 12, last: { version: 'v1.3.0' } });
     expect(w.calls()).toBe(12);
     const failure = verificationFailure([r], options)!;
-    expect(failure.message).toMatch(/^Verification failed: https:\/\/staging.example.com\/health\n.* answered HTTP 200 with version v1.3.0, not v1.4.0-rc.1 or 1.4.0-rc.1 \(12 attempts in 55s\)\. Last body: \{"version":"v1.3.0"\}/);
+    expect(failure.message).toMatch(
+      /^Verification failed: https:\/\/staging.example.com\/health\n.* answered HTTP 200 with version v1.3.0, not v1.4.0-rc.1 or 1.4.0-rc.1 \(12 attempts in 55s\)\. Last body: \{"version":"v1.3.0"\}/,
+    );
     expect(failure.why).toMatch(/with the released version; the deployment is marked failure/);
   });
 
@@ -109,7 +126,9 @@ describe('verifyUrl', () => {
   });
 
   test('network errors are retried and shown', async () => {
-    const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     const w = world([refused]);
     const r = await verifyUrl(check, { intervalMs: 1000, timeoutMs: 2500 }, w.deps);
     expect(r).toMatchObject({ ok: false, attempts: 3, last: { problem: 'could not be reached (ECONNREFUSED)' } });

@@ -87,10 +87,13 @@ export function describeApiError(what: string, repository: Repository, error: un
   let why = `GitHub answered${status ? ` HTTP ${status}` : ''}: ${message}`;
   if (status === 401) check.push('`token` is a valid token (an expired or revoked one gives 401).');
   if (status === 403 || status === 404) {
-    check.push(`The token may write deployments in ${full}: \`permissions: deployments: write\` for GITHUB_TOKEN, or a fine-grained token with "Deployments: Read and write" on it.`);
+    check.push(
+      `The token may write deployments in ${full}: \`permissions: deployments: write\` for GITHUB_TOKEN, or a fine-grained token with "Deployments: Read and write" on it.`,
+    );
     check.push('`repository` names the application repository (default: this one).');
   }
-  if (status === 409) why += ' (a merge conflict or failed commit status checks; record-deployment sends auto_merge: false and required_contexts: [])';
+  if (status === 409)
+    why += ' (a merge conflict or failed commit status checks; record-deployment sends auto_merge: false and required_contexts: [])';
   if (status === 422) check.push('`ref` (or `tag`) names a branch, tag or commit that exists in the repository.');
   return new ActionError(`Could not ${what} in ${full}`, { why, check, cause: error });
 }
@@ -101,7 +104,13 @@ export function describeApiError(what: string, repository: Repository, error: un
  */
 export function octokitDeploymentsApi(client: GitHubClient): DeploymentsApi {
   let requests = 0;
-  const call = async <T>(label: string, what: string, repository: Repository, route: string, params: Record<string, unknown>): Promise<T> => {
+  const call = async <T>(
+    label: string,
+    what: string,
+    repository: Repository,
+    route: string,
+    params: Record<string, unknown>,
+  ): Promise<T> => {
     try {
       const response = await githubCall(label, () => {
         requests++;
@@ -117,26 +126,53 @@ export function octokitDeploymentsApi(client: GitHubClient): DeploymentsApi {
       return requests;
     },
     async createDeployment(repository, body) {
-      const data = await call<Deployment & { message?: string }>('create deployment', `create a deployment of ${body.ref} to ${body.environment}`, repository, 'POST /repos/{owner}/{repo}/deployments', {
-        ...body,
-        auto_merge: false,
-        required_contexts: [],
-      });
-      if (typeof data.id !== 'number') throw new ActionError(`Could not create a deployment of ${body.ref}: GitHub answered without one (${data.message ?? 'no message'})`);
+      const data = await call<Deployment & { message?: string }>(
+        'create deployment',
+        `create a deployment of ${body.ref} to ${body.environment}`,
+        repository,
+        'POST /repos/{owner}/{repo}/deployments',
+        {
+          ...body,
+          auto_merge: false,
+          required_contexts: [],
+        },
+      );
+      if (typeof data.id !== 'number')
+        throw new ActionError(
+          `Could not create a deployment of ${body.ref}: GitHub answered without one (${data.message ?? 'no message'})`,
+        );
       return data;
     },
     getDeployment(repository, id) {
-      return call<Deployment>('get deployment', `find deployment ${id}`, repository, 'GET /repos/{owner}/{repo}/deployments/{deployment_id}', { deployment_id: id });
+      return call<Deployment>(
+        'get deployment',
+        `find deployment ${id}`,
+        repository,
+        'GET /repos/{owner}/{repo}/deployments/{deployment_id}',
+        { deployment_id: id },
+      );
     },
     createStatus(repository, id, body) {
-      return call<DeploymentStatus>('create deployment status', `set deployment ${id} to ${body.state}`, repository, 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-        deployment_id: id,
-        ...body,
-        description: shortDescription(body.description),
-      });
+      return call<DeploymentStatus>(
+        'create deployment status',
+        `set deployment ${id} to ${body.state}`,
+        repository,
+        'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+        {
+          deployment_id: id,
+          ...body,
+          description: shortDescription(body.description),
+        },
+      );
     },
     async latestStatus(repository, id) {
-      const list = await call<DeploymentStatus[]>('list deployment statuses', `read the statuses of deployment ${id}`, repository, 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', { deployment_id: id, per_page: 1 });
+      const list = await call<DeploymentStatus[]>(
+        'list deployment statuses',
+        `read the statuses of deployment ${id}`,
+        repository,
+        'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+        { deployment_id: id, per_page: 1 },
+      );
       return list[0];
     },
   };

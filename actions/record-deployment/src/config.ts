@@ -75,7 +75,9 @@ function flag(value: string, derived: boolean): boolean {
 }
 
 export function runUrl(context: RunContext): string {
-  return context.runId ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}${context.runAttempt && context.runAttempt !== '1' ? `/attempts/${context.runAttempt}` : ''}` : '';
+  return context.runId
+    ? `${context.serverUrl}/${context.repository}/actions/runs/${context.runId}${context.runAttempt && context.runAttempt !== '1' ? `/attempts/${context.runAttempt}` : ''}`
+    : '';
 }
 
 /** The versions a check accepts: `verify-version`, or the tag and its bare SemVer. */
@@ -86,17 +88,36 @@ export function expectedVersions(tag: string, verifyVersion: string): string[] {
 
 export function buildConfig(values: ActionInputs, context: RunContext): RecordConfig {
   const [owner = '', repo = ''] = (values.repository || context.repository).split('/');
-  if (!owner || !repo) throw new InputError('repository', 'is empty and GITHUB_REPOSITORY is not set', '`owner/name` of the application repository', values.repository);
+  if (!owner || !repo)
+    throw new InputError(
+      'repository',
+      'is empty and GITHUB_REPOSITORY is not set',
+      '`owner/name` of the application repository',
+      values.repository,
+    );
   const repository = { owner, repo };
-  for (const [name, value] of [['environment-url', values.environmentUrl], ['log-url', values.logUrl]] as const) if (value !== '') checkUrl(name, value);
+  for (const [name, value] of [
+    ['environment-url', values.environmentUrl],
+    ['log-url', values.logUrl],
+  ] as const)
+    if (value !== '') checkUrl(name, value);
   const gitops = readGitops(values.gitops);
   const thisRun = runUrl(context);
   const logUrl = values.logUrl || gitops?.['run-url'] || thisRun;
   const source = parseVersionSource(values.verifyVersionFrom);
   if (values.verifyUrl.length === 0 && (source || values.verifyVersion)) {
-    throw new InputError(source ? 'verify-version-from' : 'verify-version', 'is set without `verify-url`', 'a `verify-url` to check, or leave it empty', source?.raw ?? values.verifyVersion);
+    throw new InputError(
+      source ? 'verify-version-from' : 'verify-version',
+      'is set without `verify-url`',
+      'a `verify-url` to check, or leave it empty',
+      source?.raw ?? values.verifyVersion,
+    );
   }
-  const checks: VerifyCheck[] = values.verifyUrl.map((url) => ({ url: checkUrl('verify-url', url).href, source, expected: source ? expectedVersions(values.tag, values.verifyVersion) : [] }));
+  const checks: VerifyCheck[] = values.verifyUrl.map((url) => ({
+    url: checkUrl('verify-url', url).href,
+    source,
+    expected: source ? expectedVersions(values.tag, values.verifyVersion) : [],
+  }));
   const base = {
     step: values.step,
     repository,
@@ -111,15 +132,37 @@ export function buildConfig(values: ActionInputs, context: RunContext): RecordCo
 
   if (values.step === 'finish') {
     if (values.deploymentId === undefined) {
-      throw new InputError('deployment-id', 'is required with `step: finish`', "the `deployment-id` output of the `step: start` step, e.g. `${{ steps.deployment.outputs.deployment-id }}`", '');
+      throw new InputError(
+        'deployment-id',
+        'is required with `step: finish`',
+        'the `deployment-id` output of the `step: start` step, e.g. `${{ steps.deployment.outputs.deployment-id }}`',
+        '',
+      );
     }
     return { ...base, deploymentId: values.deploymentId };
   }
-  if (values.deploymentId !== undefined) throw new InputError('deployment-id', `is given with \`step: ${values.step}\`, which creates the deployment`, '`step: finish` to finish an existing deployment', String(values.deploymentId));
+  if (values.deploymentId !== undefined)
+    throw new InputError(
+      'deployment-id',
+      `is given with \`step: ${values.step}\`, which creates the deployment`,
+      '`step: finish` to finish an existing deployment',
+      String(values.deploymentId),
+    );
   const environment = values.environment.trim();
-  if (environment === '') throw new InputError('environment', `is required with \`step: ${values.step}\``, "the environment deployed to, e.g. parse-version's `environment` output", '');
+  if (environment === '')
+    throw new InputError(
+      'environment',
+      `is required with \`step: ${values.step}\``,
+      "the environment deployed to, e.g. parse-version's `environment` output",
+      '',
+    );
   if (values.tag === '' && values.ref === '' && context.sha === '') {
-    throw new InputError('tag', 'is empty, and so are `ref` and GITHUB_SHA', "the release tag (parse-version's `tag` output), or a `ref` to record", '');
+    throw new InputError(
+      'tag',
+      'is empty, and so are `ref` and GITHUB_SHA',
+      "the release tag (parse-version's `tag` output), or a `ref` to record",
+      '',
+    );
   }
   const artifacts = readArtifacts(values.artifacts);
   const payload: DeploymentPayload = {
@@ -151,7 +194,13 @@ export function buildConfig(values: ActionInputs, context: RunContext): RecordCo
 /** The token, or an InputError before any request: an empty one (a composite that passed nothing) is not sent. */
 export function requireToken(token: string): string {
   if (token === '' || token.includes('${{')) {
-    throw new InputError('token', 'is empty', 'a token with `deployments: write` on the application repository, e.g. `${{ github.token }}` with `permissions: deployments: write`', '', { secret: true });
+    throw new InputError(
+      'token',
+      'is empty',
+      'a token with `deployments: write` on the application repository, e.g. `${{ github.token }}` with `permissions: deployments: write`',
+      '',
+      { secret: true },
+    );
   }
   return token;
 }

@@ -58,21 +58,42 @@ export async function runFlow(config: RecordConfig, deps: FlowDeps): Promise<Flo
     result.state = body.state;
     result.statuses.push({ state: body.state, description: body.description });
   };
-  const urls = { ...(config.logUrl ? { log_url: config.logUrl } : {}), ...(config.environmentUrl ? { environment_url: config.environmentUrl } : {}) };
+  const urls = {
+    ...(config.logUrl ? { log_url: config.logUrl } : {}),
+    ...(config.environmentUrl ? { environment_url: config.environmentUrl } : {}),
+  };
 
   // 1. Create (start, record) or find (finish) the deployment.
   await deps.group(config.create ? 'Create the deployment' : 'Find the deployment', async () => {
     if (config.create) {
       const c = config.create;
-      const body = { ref: c.ref, environment: c.environment, description: c.description, production_environment: c.production, transient_environment: c.transient, auto_merge: false, required_contexts: [], payload: c.payload };
+      const body = {
+        ref: c.ref,
+        environment: c.environment,
+        description: c.description,
+        production_environment: c.production,
+        transient_environment: c.transient,
+        auto_merge: false,
+        required_contexts: [],
+        payload: c.payload,
+      };
       if (deps.dryRun) {
         result.requests.push({ method: 'POST', path: base, body });
         log(`[dry-run] would send POST ${base}\n${JSON.stringify(body, null, 2)}`);
         return;
       }
-      deployment = await api.createDeployment(repo, { ref: c.ref, environment: c.environment, description: c.description, production_environment: c.production, transient_environment: c.transient, payload: c.payload as unknown as Record<string, unknown> });
+      deployment = await api.createDeployment(repo, {
+        ref: c.ref,
+        environment: c.environment,
+        description: c.description,
+        production_environment: c.production,
+        transient_environment: c.transient,
+        payload: c.payload as unknown as Record<string, unknown>,
+      });
       deps.saveOpen({ ...repo, id: deployment.id, finished: false });
-      log(`Created deployment ${deployment.id} of ${c.ref} (${deployment.sha}) to ${c.environment}${c.production ? ' (production)' : ''}${c.transient ? ' (transient)' : ''}.`);
+      log(
+        `Created deployment ${deployment.id} of ${c.ref} (${deployment.sha}) to ${c.environment}${c.production ? ' (production)' : ''}${c.transient ? ' (transient)' : ''}.`,
+      );
       await setStatus(deployment.id, { state: 'in_progress', description: `Deploying ${c.description}`, ...urls, auto_inactive: false });
     } else {
       deployment = await api.getDeployment(repo, config.deploymentId!);
@@ -92,9 +113,13 @@ export async function runFlow(config: RecordConfig, deps: FlowDeps): Promise<Flo
   if (config.status === 'success' && config.checks.length > 0) {
     const checks = config.checks.map((c) => (c.source && c.expected.length === 0 ? { ...c, expected: expectedVersions(tag, '') } : c));
     if (checks.some((c) => c.source && c.expected.length === 0)) {
-      failure = new ActionError('Cannot check the released version: no tag is known', { check: ['`tag` (the release tag) or `verify-version` on this step.'] });
+      failure = new ActionError('Cannot check the released version: no tag is known', {
+        check: ['`tag` (the release tag) or `verify-version` on this step.'],
+      });
     } else if (deps.dryRun) {
-      log(`[dry-run] would verify ${checks.map((c) => c.url).join(', ')} (every ${formatDuration(config.verify.intervalMs)}, for at most ${formatDuration(config.verify.timeoutMs)}).`);
+      log(
+        `[dry-run] would verify ${checks.map((c) => c.url).join(', ')} (every ${formatDuration(config.verify.intervalMs)}, for at most ${formatDuration(config.verify.timeoutMs)}).`,
+      );
     } else {
       result.verification = await deps.group('Verify the release', () => verifyAll(checks, config.verify, deps));
       failure = verificationFailure(result.verification, config.verify);
@@ -104,18 +129,27 @@ export async function runFlow(config: RecordConfig, deps: FlowDeps): Promise<Flo
   // 3. Record the outcome.
   const cancelled = deps.signal?.aborted || result.verification.some((v) => v.cancelled);
   let state: StatusState = FINAL[config.status];
-  let description = config.status === 'success' ? `${what}: deployed` : config.status === 'cancelled' ? `${what}: cancelled` : `${what}: the deploy ${config.status === 'error' ? 'errored' : 'failed'}`;
+  let description =
+    config.status === 'success'
+      ? `${what}: deployed`
+      : config.status === 'cancelled'
+        ? `${what}: cancelled`
+        : `${what}: the deploy ${config.status === 'error' ? 'errored' : 'failed'}`;
   if (cancelled) {
     state = 'error';
     description = `${what}: cancelled during verification`;
   } else if (failure) {
     state = 'failure';
     const bad = result.verification.find((v) => !v.ok);
-    description = bad ? `${what}: verification failed, ${bad.url} ${bad.last?.problem ?? 'did not answer'}` : `${what}: verification failed`;
+    description = bad
+      ? `${what}: verification failed, ${bad.url} ${bad.last?.problem ?? 'did not answer'}`
+      : `${what}: verification failed`;
   } else if (result.verification.length > 0) {
     description = `${what}: deployed and verified (${result.verification.length} URL${result.verification.length > 1 ? 's' : ''})`;
   }
-  await deps.group('Record the outcome', () => setStatus(id, { state, description, ...urls, auto_inactive: state === 'success' && config.autoInactive }));
+  await deps.group('Record the outcome', () =>
+    setStatus(id, { state, description, ...urls, auto_inactive: state === 'success' && config.autoInactive }),
+  );
   if (!deps.dryRun && deployment) deps.saveOpen({ ...repo, id: deployment.id, finished: true });
   result.failure = cancelled ? new ActionError(`The step was cancelled; deployment ${id} is marked error.`) : failure;
   return result;

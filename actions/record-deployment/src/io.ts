@@ -12,7 +12,10 @@ const BOOLEAN_OR_EMPTY = { pattern: /^(true|false)$/i, expected: '`true`, `false
 
 export const inputs = {
   step: input.enum(STEPS, { default: 'record' }),
-  environment: input.string({ pattern: /^[A-Za-z0-9._\-/ ]+$/, expected: 'an environment name such as `development`, `staging` or `production`' }),
+  environment: input.string({
+    pattern: /^[A-Za-z0-9._\-/ ]+$/,
+    expected: 'an environment name such as `development`, `staging` or `production`',
+  }),
   tag: input.tag(),
   ref: input.string({ pattern: /^[^\s~^:?*[\\]+$/, expected: 'a branch, tag or commit SHA of the application repository' }),
   repository: input.string({ pattern: /^[^/\s]+\/[^/\s]+$/, expected: '`owner/name`, e.g. `example-org/orders`' }),

@@ -14,7 +14,13 @@ const dryRunApi: DeploymentsApi = new Proxy({ requests: 0 } as DeploymentsApi, {
 async function main(): Promise<void> {
   const values = await readInputs(inputs);
   const context = readGitHubContext();
-  const config = buildConfig(values, { repository: context.repository, sha: context.sha, serverUrl: context.serverUrl, runId: context.runId, runAttempt: context.runAttempt });
+  const config = buildConfig(values, {
+    repository: context.repository,
+    sha: context.sha,
+    serverUrl: context.serverUrl,
+    runId: context.runId,
+    runAttempt: context.runAttempt,
+  });
   const token = values.dryRun ? '' : requireToken(values.token);
   // The runner sends SIGINT, then SIGTERM, when the job is cancelled: stop verifying and mark the deployment error.
   const cancel = onCancel('stopping the verification; the deployment is marked error.');

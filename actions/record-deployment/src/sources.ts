@@ -23,8 +23,8 @@ function parseJsonObject(name: string, raw: string, expected: string): Record<st
   return value;
 }
 
-const ARTIFACTS_FORM = "push-artifacts' `json` output (`{\"digests\": {\"<image>:<tag>\": \"sha256:…\"}, \"s3\": {…}}`)";
-const MIGRATION_FORM = "migrate-job's `json` output (`{\"status\": \"succeeded\", \"job-name\": …}`)";
+const ARTIFACTS_FORM = 'push-artifacts\' `json` output (`{"digests": {"<image>:<tag>": "sha256:…"}, "s3": {…}}`)';
+const MIGRATION_FORM = 'migrate-job\'s `json` output (`{"status": "succeeded", "job-name": …}`)';
 const GITOPS_FORM = "gitops-dispatch's `json` output, or the URL of the GitOps run";
 
 export interface Artifacts {
@@ -40,7 +40,8 @@ export function readArtifacts(raw: string): Artifacts {
   if (value.digests !== undefined) {
     if (!isObject(value.digests)) throw new InputError('artifacts', '`digests` is not an object', ARTIFACTS_FORM, raw);
     for (const [ref, digest] of Object.entries(value.digests)) {
-      if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest)) throw new InputError('artifacts', `the digest of ${ref} is not sha256:<64 hex>`, ARTIFACTS_FORM, raw);
+      if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
+        throw new InputError('artifacts', `the digest of ${ref} is not sha256:<64 hex>`, ARTIFACTS_FORM, raw);
       digests.set(ref, digest);
     }
   }
@@ -71,7 +72,12 @@ export function deployedImages(imagesRaw: string, artifacts: Artifacts): Deploye
     try {
       parsed = parseImageReference(ref);
     } catch (error) {
-      throw new InputError(input, `holds "${ref}", which is not an image reference (${(error as Error).message})`, 'references such as `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3`', ref);
+      throw new InputError(
+        input,
+        `holds "${ref}", which is not an image reference (${(error as Error).message})`,
+        'references such as `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:v1.2.3`',
+        ref,
+      );
     }
     const group = groups.get(parsed.name) ?? { service: service || parsed.path.split('/').at(-1)!, tags: [], refs: [] };
     if (parsed.tag && !group.tags.includes(parsed.tag)) group.tags.push(parsed.tag);
@@ -86,7 +92,13 @@ export function deployedImages(imagesRaw: string, artifacts: Artifacts): Deploye
   }
   return [...groups.entries()].map(([image, group]) => {
     const found = [...new Set(group.refs.map((ref) => artifacts.digests.get(ref)).filter((d): d is string => d !== undefined))];
-    if (found.length > 1) throw new InputError('artifacts', `gives ${image} two digests (${found.join(', ')})`, 'one digest per image: the tags of one release point at one manifest', found.join(' '));
+    if (found.length > 1)
+      throw new InputError(
+        'artifacts',
+        `gives ${image} two digests (${found.join(', ')})`,
+        'one digest per image: the tags of one release point at one manifest',
+        found.join(' '),
+      );
     return { service: group.service, image, digest: found[0] ?? null, tags: group.tags };
   });
 }
@@ -97,7 +109,12 @@ export function readMigration(raw: string, schemaVersion: string): DeploymentPay
   const text = (key: string) => (value && typeof value[key] === 'string' && value[key] !== '' ? (value[key] as string) : null);
   const exit = value?.['exit-code'];
   const exitCode = typeof exit === 'number' ? exit : typeof exit === 'string' && /^-?\d+$/.test(exit) ? Number(exit) : null;
-  return { status: text('status'), job: text('job-name'), 'exit-code': exitCode, 'schema-version': schemaVersion === '' ? text('schema-version') : schemaVersion };
+  return {
+    status: text('status'),
+    job: text('job-name'),
+    'exit-code': exitCode,
+    'schema-version': schemaVersion === '' ? text('schema-version') : schemaVersion,
+  };
 }
 
 export function readGitops(raw: string): DeploymentPayload['gitops'] {
@@ -125,6 +142,7 @@ export function checkUrl(name: string, value: string): URL {
   } catch {
     throw new InputError(name, 'is not a URL', 'an http or https URL such as `https://staging.example.com/health`', value);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InputError(name, `has the scheme ${url.protocol}`, 'an http or https URL', value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new InputError(name, `has the scheme ${url.protocol}`, 'an http or https URL', value);
   return url;
 }

@@ -16,7 +16,11 @@ export function mainOutputs(result: FlowResult): Record<(typeof outputs)[number]
   };
 }
 
-export function outputsJson(result: FlowResult, config: RecordConfig, options: { dryRun: boolean; requests: number }): Record<string, unknown> {
+export function outputsJson(
+  result: FlowResult,
+  config: RecordConfig,
+  options: { dryRun: boolean; requests: number },
+): Record<string, unknown> {
   return {
     ...mainOutputs(result),
     step: config.step,
@@ -46,10 +50,25 @@ export function summary(result: FlowResult, config: RecordConfig, options: { dry
   rows.push(['deployment', d ? `${d.id} (${env}, ${d.sha.slice(0, 7)})` : options.dryRun ? `(dry run) ${env}` : '']);
   if (config.create) rows.push(['ref', config.create.ref]);
   if (config.create?.payload.tag) rows.push(['tag', config.create.payload.tag]);
-  for (const image of config.create?.payload.images ?? []) rows.push([`image ${image.service}`, image.digest ? `${image.image}@${image.digest}` : `${image.image} (digest unknown)`]);
-  if (config.create?.payload.s3) rows.push(['S3 objects', `${config.create.payload.s3.objects.length} in ${config.create.payload.s3.bucket}`]);
-  if (config.create?.payload.migration) rows.push(['migration', [config.create.payload.migration.status, config.create.payload.migration['schema-version'] && `schema ${config.create.payload.migration['schema-version']}`].filter(Boolean).join(', ')]);
-  for (const v of result.verification) rows.push([`verify ${v.url}`, v.ok ? `✓ HTTP ${v.last?.status}${v.last?.version ? `, ${v.last.version}` : ''}` : `✗ ${v.last?.problem ?? 'no answer'}`]);
+  for (const image of config.create?.payload.images ?? [])
+    rows.push([`image ${image.service}`, image.digest ? `${image.image}@${image.digest}` : `${image.image} (digest unknown)`]);
+  if (config.create?.payload.s3)
+    rows.push(['S3 objects', `${config.create.payload.s3.objects.length} in ${config.create.payload.s3.bucket}`]);
+  if (config.create?.payload.migration)
+    rows.push([
+      'migration',
+      [
+        config.create.payload.migration.status,
+        config.create.payload.migration['schema-version'] && `schema ${config.create.payload.migration['schema-version']}`,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    ]);
+  for (const v of result.verification)
+    rows.push([
+      `verify ${v.url}`,
+      v.ok ? `✓ HTTP ${v.last?.status}${v.last?.version ? `, ${v.last.version}` : ''}` : `✗ ${v.last?.problem ?? 'no answer'}`,
+    ]);
   rows.push(['state', result.statuses.map((s) => s.state).join(' → ') || '(none)']);
   if (config.logUrl) rows.push(['log', config.logUrl]);
   return {

@@ -22,9 +22,14 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** The most of a body shown in a message. */
 export const EXCERPT_CHARS = 300;
 
-export type VersionSource = { kind: 'json'; path: Array<string | number>; raw: string } | { kind: 'header'; name: string; raw: string } | { kind: 'regex'; regex: RegExp; raw: string } | { kind: 'body'; raw: string };
+export type VersionSource =
+  | { kind: 'json'; path: Array<string | number>; raw: string }
+  | { kind: 'header'; name: string; raw: string }
+  | { kind: 'regex'; regex: RegExp; raw: string }
+  | { kind: 'body'; raw: string };
 
-const SOURCE_FORMS = '`json:<field path>` (e.g. `json:version`), `header:<name>` (e.g. `header:X-App-Version`), `regex:<pattern>` or `body`';
+const SOURCE_FORMS =
+  '`json:<field path>` (e.g. `json:version`), `header:<name>` (e.g. `header:X-App-Version`), `regex:<pattern>` or `body`';
 
 /** `verify-version-from` → where to read the version; undefined when empty (a plain 2xx check). */
 export function parseVersionSource(raw: string): VersionSource | undefined {
@@ -65,7 +70,13 @@ export function parseFieldPath(text: string, raw = text): Array<string | number>
     else if (m[2] !== undefined) path.push(Number(m[2]));
     consumed = pattern.lastIndex;
   }
-  if (consumed !== body.length || path.length === 0) throw new InputError('verify-version-from', `"${text}" is not a field path`, 'a field path such as `json:version`, `json:build.version` or `json:items[0].tag`', raw);
+  if (consumed !== body.length || path.length === 0)
+    throw new InputError(
+      'verify-version-from',
+      `"${text}" is not a field path`,
+      'a field path such as `json:version`, `json:build.version` or `json:items[0].tag`',
+      raw,
+    );
   return path;
 }
 
@@ -90,7 +101,8 @@ export function readVersion(source: VersionSource, answer: Answer, expected: rea
         return { problem: 'the body is not JSON' };
       }
       for (const key of source.path) {
-        if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return { problem: `the JSON body has no field ${source.raw.slice(5)}` };
+        if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key))
+          return { problem: `the JSON body has no field ${source.raw.slice(5)}` };
         node = (node as Record<string | number, unknown>)[key];
       }
       if (typeof node === 'string' || typeof node === 'number') return { found: String(node).trim() };
@@ -113,7 +125,10 @@ function escapeRegex(text: string): string {
 
 /** One line of untrusted text for a message: control characters as spaces, at most EXCERPT_CHARS, never a workflow command. */
 export function excerpt(body: string): string {
-  const flat = body.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = body
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const cut = flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
   return runner.neutraliseLog(cut);
 }
@@ -182,7 +197,11 @@ async function readBody(response: Response): Promise<string> {
 export async function probe(check: VerifyCheck, deps: VerifyDeps, timeoutMs: number): Promise<Observation> {
   const at = deps.now();
   try {
-    const response = await deps.fetch(check.url, { headers: { accept: 'application/json, text/plain, */*', 'user-agent': 'deploy-kit record-deployment' }, redirect: 'follow', signal: requestSignal(timeoutMs, deps.signal) });
+    const response = await deps.fetch(check.url, {
+      headers: { accept: 'application/json, text/plain, */*', 'user-agent': 'deploy-kit record-deployment' },
+      redirect: 'follow',
+      signal: requestSignal(timeoutMs, deps.signal),
+    });
     const body = await readBody(response);
     const seen: Observation = { at, status: response.status, excerpt: excerpt(body) };
     if (response.status < 200 || response.status > 299) return { ...seen, problem: `answered HTTP ${response.status}` };
@@ -190,13 +209,23 @@ export async function probe(check: VerifyCheck, deps: VerifyDeps, timeoutMs: num
     const read = readVersion(check.source, { status: response.status, headers: response.headers, body }, check.expected);
     if (read.found === undefined) return { ...seen, problem: `answered HTTP ${response.status}, but ${read.problem}` };
     const version = read.found.length > 100 ? `${read.found.slice(0, 100)}…` : read.found;
-    if (!check.expected.includes(read.found)) return { ...seen, version, problem: `answered HTTP ${response.status} with version ${runner.neutraliseLog(version)}, not ${check.expected.join(' or ')}` };
+    if (!check.expected.includes(read.found))
+      return {
+        ...seen,
+        version,
+        problem: `answered HTTP ${response.status} with version ${runner.neutraliseLog(version)}, not ${check.expected.join(' or ')}`,
+      };
     return { ...seen, version };
   } catch (error) {
     if (deps.signal?.aborted) return { at, problem: 'cancelled' };
     const timedOut = (error as { name?: string } | null)?.name === 'TimeoutError';
     const code = (error as { cause?: { code?: string } } | null)?.cause?.code;
-    return { at, problem: timedOut ? `gave no answer within ${formatDuration(timeoutMs)}` : `could not be reached (${code ?? errorMessage((error as { cause?: unknown })?.cause ?? error)})` };
+    return {
+      at,
+      problem: timedOut
+        ? `gave no answer within ${formatDuration(timeoutMs)}`
+        : `could not be reached (${code ?? errorMessage((error as { cause?: unknown })?.cause ?? error)})`,
+    };
   }
 }
 
@@ -242,7 +271,7 @@ export function verificationFailure(results: VerifyResult[], options: VerifyOpti
       ? 'The step was cancelled before the release answered as expected.'
       : `Within verify-timeout (${formatDuration(options.timeoutMs)}) the URL did not answer 2xx${failed.some((r) => r.last?.version !== undefined || /version/.test(r.last?.problem ?? '')) ? ' with the released version' : ''}; the deployment is marked failure.`,
     check: [
-      'The GitOps run and the rollout of the new version (the deployment\'s log URL).',
+      "The GitOps run and the rollout of the new version (the deployment's log URL).",
       'That the URL is right and reachable from the runner.',
       'A longer `verify-timeout` if the rollout takes longer.',
     ],

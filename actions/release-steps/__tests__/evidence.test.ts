@@ -18,10 +18,31 @@ const D = (n: string) => `sha256:${n.repeat(64)}`;
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const st = (state: string, at = '2026-01-01T00:00:00Z', description = ''): RecordedStatus => ({ state, createdAt: at, description });
 
-function payload(tag: string, images: Array<[string, string | null]> = [[`${HOST}/ms_core`, D('a')]], over: Partial<DeploymentPayload> = {}): DeploymentPayload {
-  return { 'deploy-kit': DEPLOYMENT_PAYLOAD_VERSION, tag, version: tag.replace(/^.*?v(?=\d)/, ''), environment: 'staging', images: images.map(([image, digest]) => ({ service: image.split('/').at(-1)!, image, digest, tags: [tag] })), s3: null, migration: null, gitops: null, run: null, ...over };
+function payload(
+  tag: string,
+  images: Array<[string, string | null]> = [[`${HOST}/ms_core`, D('a')]],
+  over: Partial<DeploymentPayload> = {},
+): DeploymentPayload {
+  return {
+    'deploy-kit': DEPLOYMENT_PAYLOAD_VERSION,
+    tag,
+    version: tag.replace(/^.*?v(?=\d)/, ''),
+    environment: 'staging',
+    images: images.map(([image, digest]) => ({ service: image.split('/').at(-1)!, image, digest, tags: [tag] })),
+    s3: null,
+    migration: null,
+    gitops: null,
+    run: null,
+    ...over,
+  };
 }
-const deployment = (id: number, p: DeploymentPayload | undefined): RecordedDeployment => ({ id, environment: 'staging', createdAt: '2026-01-01T00:00:00Z', description: '', payload: p });
+const deployment = (id: number, p: DeploymentPayload | undefined): RecordedDeployment => ({
+  id,
+  environment: 'staging',
+  createdAt: '2026-01-01T00:00:00Z',
+  description: '',
+  payload: p,
+});
 const judged = (id: number, p: DeploymentPayload | undefined, ended: Ended): Judged => ({ deployment: deployment(id, p), ended });
 const ok = (at = ''): Ended => ({ outcome: 'success', at, description: '' });
 
@@ -40,7 +61,11 @@ describe('deploymentOutcome: the newest status that is not inactive decides', ()
   });
 
   test('when and why come from the deciding status', () => {
-    expect(deploymentOutcome([st('inactive', 't3'), st('failure', 't2', 'https://x answered 503'), st('success', 't1')])).toEqual({ outcome: 'failure', at: 't2', description: 'https://x answered 503' });
+    expect(deploymentOutcome([st('inactive', 't3'), st('failure', 't2', 'https://x answered 503'), st('success', 't1')])).toEqual({
+      outcome: 'failure',
+      at: 't2',
+      description: 'https://x answered 503',
+    });
   });
 });
 
@@ -56,14 +81,51 @@ describe('recordsTag: by the payload tag, or the same bare version', () => {
 });
 
 describe('judgeStagingDeployments', () => {
-  const FIX = 'deploy v1.4.0-rc.2 to staging (its release records the deployment), or set require-staging: tag to gate on the rc tag alone.';
+  const FIX =
+    'deploy v1.4.0-rc.2 to staging (its release records the deployment), or set require-staging: tag to gate on the rc tag alone.';
   test.each<[string, Judged[], string]>([
-    ['none recorded', [], `Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (none of the 7 newest staging deployments of this repository records v1.4.0-rc.2); ${FIX}`],
-    ['its deployment failed', [judged(17, payload('v1.4.0-rc.2'), { outcome: 'failure', at: '2026-03-01T10:00:00Z', description: 'verification failed' })], `Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (its deployment 17 ended failure at 2026-03-01T10:00:00Z: verification failed); ${FIX}`],
-    ['two failed', [judged(18, payload('v1.4.0-rc.2'), { outcome: 'error', at: 't', description: '' }), judged(17, payload('v1.4.0-rc.2'), { outcome: 'failure', at: 't0', description: '' })], '(its deployment 18 ended error at t, and 1 earlier one did not succeed either)'],
-    ['still in progress', [judged(19, payload('v1.4.0-rc.2'), { outcome: 'in_progress', at: 't', description: '' })], '(its deployment 19 is still in progress (since at t))'],
-    ['no images recorded', [judged(20, payload('v1.4.0-rc.2', []), ok())], 'Production release v1.4.0 is blocked: deployment 20 of v1.4.0-rc.2 to staging recorded no images, so the digests production must run are unknown'],
-    ['an image without a digest', [judged(21, payload('v1.4.0-rc.2', [[`${HOST}/ms_core`, D('a')], [`${HOST}/ms_chat`, null]]), ok())], `deployment 21 of v1.4.0-rc.2 to staging recorded no digest for ${HOST}/ms_chat; record push-artifacts' \`json\``],
+    [
+      'none recorded',
+      [],
+      `Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (none of the 7 newest staging deployments of this repository records v1.4.0-rc.2); ${FIX}`,
+    ],
+    [
+      'its deployment failed',
+      [judged(17, payload('v1.4.0-rc.2'), { outcome: 'failure', at: '2026-03-01T10:00:00Z', description: 'verification failed' })],
+      `Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (its deployment 17 ended failure at 2026-03-01T10:00:00Z: verification failed); ${FIX}`,
+    ],
+    [
+      'two failed',
+      [
+        judged(18, payload('v1.4.0-rc.2'), { outcome: 'error', at: 't', description: '' }),
+        judged(17, payload('v1.4.0-rc.2'), { outcome: 'failure', at: 't0', description: '' }),
+      ],
+      '(its deployment 18 ended error at t, and 1 earlier one did not succeed either)',
+    ],
+    [
+      'still in progress',
+      [judged(19, payload('v1.4.0-rc.2'), { outcome: 'in_progress', at: 't', description: '' })],
+      '(its deployment 19 is still in progress (since at t))',
+    ],
+    [
+      'no images recorded',
+      [judged(20, payload('v1.4.0-rc.2', []), ok())],
+      'Production release v1.4.0 is blocked: deployment 20 of v1.4.0-rc.2 to staging recorded no images, so the digests production must run are unknown',
+    ],
+    [
+      'an image without a digest',
+      [
+        judged(
+          21,
+          payload('v1.4.0-rc.2', [
+            [`${HOST}/ms_core`, D('a')],
+            [`${HOST}/ms_chat`, null],
+          ]),
+          ok(),
+        ),
+      ],
+      `deployment 21 of v1.4.0-rc.2 to staging recorded no digest for ${HOST}/ms_chat; record push-artifacts' \`json\``,
+    ],
   ])('refuses: %s', (_what, list, message) => {
     const verdict = judgeStagingDeployments('v1.4.0', 'v1.4.0-rc.2', 'staging', list, 7);
     expect(verdict.ok).toBe(false);
@@ -71,7 +133,13 @@ describe('judgeStagingDeployments', () => {
   });
 
   test('the newest success wins, even behind a newer failure', () => {
-    const verdict = judgeStagingDeployments('v1.4.0', 'v1.4.0-rc.2', 'staging', [judged(18, payload('v1.4.0-rc.2'), { outcome: 'failure', at: '', description: '' }), judged(17, payload('v1.4.0-rc.2'), ok())], 2);
+    const verdict = judgeStagingDeployments(
+      'v1.4.0',
+      'v1.4.0-rc.2',
+      'staging',
+      [judged(18, payload('v1.4.0-rc.2'), { outcome: 'failure', at: '', description: '' }), judged(17, payload('v1.4.0-rc.2'), ok())],
+      2,
+    );
     expect(verdict).toMatchObject({ ok: true, deployment: { id: 17 }, images: [{ image: `${HOST}/ms_core`, digest: D('a') }] });
   });
 });
@@ -80,9 +148,24 @@ describe('judgeImages', () => {
   const image = (name: string, digest: string) => ({ service: name, image: `${HOST}/${name}`, digest, tags: [] });
   test.each<[string, Parameters<typeof judgeImages>[3], string | undefined]>([
     ['all there, the tag on the digest', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('a') }], undefined],
-    ['an image gone', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('a') }, { image: image('ms_chat', D('b')), found: undefined }], `Production release v1.4.0 is blocked: the images deployment 17 recorded for v1.4.0-rc.2 are gone from the registry: ${HOST}/ms_chat@${D('b')} (deleted by hand or by a lifecycle policy?); release a new rc to staging, or set require-staging: tag.`],
-    ['the rc tag moved', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('c') }], `the tag it promotes from does not name what staging ran (${HOST}/ms_core:v1.4.0-rc.2 now names ${D('c')}, the deployment ran ${D('a')}); put the tag back on the recorded digest, or give promote-from the digest.`],
-    ['the rc tag deleted', [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: undefined }], `${HOST}/ms_core:v1.4.0-rc.2 no longer exists, the deployment ran ${D('a')}`],
+    [
+      'an image gone',
+      [
+        { image: image('ms_core', D('a')), found: D('a'), tagDigest: D('a') },
+        { image: image('ms_chat', D('b')), found: undefined },
+      ],
+      `Production release v1.4.0 is blocked: the images deployment 17 recorded for v1.4.0-rc.2 are gone from the registry: ${HOST}/ms_chat@${D('b')} (deleted by hand or by a lifecycle policy?); release a new rc to staging, or set require-staging: tag.`,
+    ],
+    [
+      'the rc tag moved',
+      [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: D('c') }],
+      `the tag it promotes from does not name what staging ran (${HOST}/ms_core:v1.4.0-rc.2 now names ${D('c')}, the deployment ran ${D('a')}); put the tag back on the recorded digest, or give promote-from the digest.`,
+    ],
+    [
+      'the rc tag deleted',
+      [{ image: image('ms_core', D('a')), found: D('a'), tagDigest: undefined }],
+      `${HOST}/ms_core:v1.4.0-rc.2 no longer exists, the deployment ran ${D('a')}`,
+    ],
   ])('%s', (_what, lookups, expected) => {
     const refusal = judgeImages('v1.4.0', 'v1.4.0-rc.2', 17, lookups);
     if (expected === undefined) expect(refusal).toBeUndefined();
@@ -103,7 +186,9 @@ describe('checkStagingEvidence and findRecordedDeployments', () => {
 
   test('reads the statuses of the rc deployments only, stopping at the newest success', async () => {
     const records = fakeRecords(history);
-    await expect(checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => records, images: async () => ecr })).resolves.toEqual({
+    await expect(
+      checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => records, images: async () => ecr }),
+    ).resolves.toEqual({
       environment: 'staging',
       deployment: 28,
       digests: { [`${HOST}/ms_core`]: D('a') },
@@ -113,7 +198,10 @@ describe('checkStagingEvidence and findRecordedDeployments', () => {
   });
 
   test('pages until a short page, at most five', async () => {
-    const many: Array<[RecordedDeployment, RecordedStatus[]]> = Array.from({ length: 12 }, (_, i) => [deployment(100 - i, payload('v9.0.0-rc.1')), [st('success')]]);
+    const many: Array<[RecordedDeployment, RecordedStatus[]]> = Array.from({ length: 12 }, (_, i) => [
+      deployment(100 - i, payload('v9.0.0-rc.1')),
+      [st('success')],
+    ]);
     const records = fakeRecords(many, 2);
     // page size 2 in the fake, the reader's PAGE_SIZE is 100: the first short page ends it
     expect(await findRecordedDeployments(records, 'staging', 'v1.4.0-rc.2', true)).toEqual({ judged: [], scanned: 2 });
@@ -121,45 +209,174 @@ describe('checkStagingEvidence and findRecordedDeployments', () => {
 
   test('refusals name the missing evidence', async () => {
     const failedOnly = fakeRecords([[deployment(29, rc2), [st('failure', '2026-03-01T10:00:00Z')]]]);
-    await expect(checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => failedOnly, images: async () => ecr })).rejects.toThrow(
+    await expect(
+      checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => failedOnly, images: async () => ecr }),
+    ).rejects.toThrow(
       'Production release v1.4.0 is blocked: v1.4.0-rc.2 has no successful deployment to staging (its deployment 29 ended failure at 2026-03-01T10:00:00Z); deploy v1.4.0-rc.2 to staging',
     );
     const gone = fakeImages({});
-    await expect(checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => fakeRecords(history), images: async () => gone })).rejects.toThrow('are gone from the registry');
+    await expect(
+      checkStagingEvidence('v1.4.0', 'v1.4.0-rc.2', 'staging', { records: async () => fakeRecords(history), images: async () => gone }),
+    ).rejects.toThrow('are gone from the registry');
   });
 });
 
 describe('the gate step with require-staging', () => {
   function stepEnv(tag: string, over: Record<string, string> = {}): Record<string, string> {
     const [, major, minor, patch, pre] = /^v(\d+)\.(\d+)\.(\d+)(?:-([a-z]+))?/.exec(tag)!;
-    return { PROMOTE: 'auto', PROMOTE_FROM: '', MODE: 'push', SKIP_PUSH: 'false', CHECKOUT_PATH: '/c', TAG_PREFIX: 'v', TAG: tag, CHANNEL: pre ?? 'release', MAJOR: major!, MINOR: minor!, PATCH: patch!, ...over };
+    return {
+      PROMOTE: 'auto',
+      PROMOTE_FROM: '',
+      MODE: 'push',
+      SKIP_PUSH: 'false',
+      CHECKOUT_PATH: '/c',
+      TAG_PREFIX: 'v',
+      TAG: tag,
+      CHANNEL: pre ?? 'release',
+      MAJOR: major!,
+      MINOR: minor!,
+      PATCH: patch!,
+      ...over,
+    };
   }
   const tags = (list: string[] | undefined) => ({ isCheckout: async () => list !== undefined, list: async () => list ?? [] });
-  function io(env: Record<string, string>, rcTags: string[] | undefined, history: Array<[RecordedDeployment, RecordedStatus[]]>, ecr: ImageStore) {
+  function io(
+    env: Record<string, string>,
+    rcTags: string[] | undefined,
+    history: Array<[RecordedDeployment, RecordedStatus[]]>,
+    ecr: ImageStore,
+  ) {
     const written: Array<[string, string]> = [];
     const lines: string[] = [];
     const summaries: StepSummary[] = [];
     const records = fakeRecords(history);
-    const value: StepIo = { env, tags: tags(rcTags), records: { records: async () => records, images: async () => ecr }, setOutput: (n, v) => void written.push([n, v]), info: (l) => void lines.push(l), summary: (s) => void summaries.push(s) };
+    const value: StepIo = {
+      env,
+      tags: tags(rcTags),
+      records: { records: async () => records, images: async () => ecr },
+      setOutput: (n, v) => void written.push([n, v]),
+      info: (l) => void lines.push(l),
+      summary: (s) => void summaries.push(s),
+    };
     return { value, written, lines, summaries, records };
   }
   const ecr = fakeImages({ [`${HOST}/ms_core`]: { digests: [D('a')], tags: { 'v1.4.0-rc.2': D('a') } } });
   const good: Array<[RecordedDeployment, RecordedStatus[]]> = [[deployment(28, payload('v1.4.0-rc.2')), [st('inactive'), st('success')]]];
   const failed: Array<[RecordedDeployment, RecordedStatus[]]> = [[deployment(29, payload('v1.4.0-rc.2')), [st('failure', 't')]]];
 
-  test.each<[string, Record<string, string>, string[] | undefined, Array<[RecordedDeployment, RecordedStatus[]]>, Array<[string, string]> | string]>([
-    ['deployment (the default): promotes with the evidence', { REQUIRE_STAGING: '' }, ['v1.4.0-rc.1', 'v1.4.0-rc.2'], good, [['mode', 'promote'], ['promote-from', 'v1.4.0-rc.2'], ['staging-deployment', '28'], ['digests', JSON.stringify({ [`${HOST}/ms_core`]: D('a') })]]],
-    ['deployment: refused while the staging deployment failed', { REQUIRE_STAGING: 'deployment' }, ['v1.4.0-rc.2'], failed, 'v1.4.0-rc.2 has no successful deployment to staging (its deployment 29 ended failure at t)'],
-    ['another staging environment name', { REQUIRE_STAGING: 'deployment', STAGING_ENVIRONMENT: 'preprod' }, ['v1.4.0-rc.2'], good, 'has no successful deployment to preprod (none of the 0 newest preprod deployments'],
-    ['tag: the rc tag alone', { REQUIRE_STAGING: 'tag' }, ['v1.4.0-rc.2'], failed, [['mode', 'promote'], ['promote-from', 'v1.4.0-rc.2']]],
-    ['unset: the tag gate the bundle had', {}, ['v1.4.0-rc.2'], failed, [['mode', 'promote'], ['promote-from', 'v1.4.0-rc.2']]],
-    ['none: promotes the rc when there is one', { REQUIRE_STAGING: 'none' }, ['v1.4.0-rc.2'], failed, [['mode', 'promote'], ['promote-from', 'v1.4.0-rc.2']]],
-    ['none: pushes a rebuild when there is none', { REQUIRE_STAGING: 'none' }, [], [], [['mode', 'push'], ['promote-from', '']]],
-    ['none: outside a checkout too', { REQUIRE_STAGING: 'none' }, undefined, [], [['mode', 'push'], ['promote-from', '']]],
-    ['deployment: promote-from is the caller\'s choice, not checked', { REQUIRE_STAGING: 'deployment', PROMOTE_FROM: 'v1.4.0-rc.1' }, ['v1.4.0-rc.2'], failed, [['mode', 'promote'], ['promote-from', 'v1.4.0-rc.1']]],
-    ['deployment: an rc tag pushes, nothing to check', { REQUIRE_STAGING: 'deployment', TAG: 'v1.4.0-rc.3', CHANNEL: 'rc' }, [], [], [['mode', 'push'], ['promote-from', '']]],
-    ['an unknown require-staging', { REQUIRE_STAGING: 'always' }, [], [], 'Input "require-staging": is not a known value; expected one of `deployment`, `tag`, `none`. Got: always'],
-    ['a staging environment with a newline', { STAGING_ENVIRONMENT: 'staging\nx' }, [], [], 'Input "staging-environment": is not an environment name'],
+  test.each<
+    [string, Record<string, string>, string[] | undefined, Array<[RecordedDeployment, RecordedStatus[]]>, Array<[string, string]> | string]
+  >([
+    [
+      'deployment (the default): promotes with the evidence',
+      { REQUIRE_STAGING: '' },
+      ['v1.4.0-rc.1', 'v1.4.0-rc.2'],
+      good,
+      [
+        ['mode', 'promote'],
+        ['promote-from', 'v1.4.0-rc.2'],
+        ['staging-deployment', '28'],
+        ['digests', JSON.stringify({ [`${HOST}/ms_core`]: D('a') })],
+      ],
+    ],
+    [
+      'deployment: refused while the staging deployment failed',
+      { REQUIRE_STAGING: 'deployment' },
+      ['v1.4.0-rc.2'],
+      failed,
+      'v1.4.0-rc.2 has no successful deployment to staging (its deployment 29 ended failure at t)',
+    ],
+    [
+      'another staging environment name',
+      { REQUIRE_STAGING: 'deployment', STAGING_ENVIRONMENT: 'preprod' },
+      ['v1.4.0-rc.2'],
+      good,
+      'has no successful deployment to preprod (none of the 0 newest preprod deployments',
+    ],
+    [
+      'tag: the rc tag alone',
+      { REQUIRE_STAGING: 'tag' },
+      ['v1.4.0-rc.2'],
+      failed,
+      [
+        ['mode', 'promote'],
+        ['promote-from', 'v1.4.0-rc.2'],
+      ],
+    ],
+    [
+      'unset: the tag gate the bundle had',
+      {},
+      ['v1.4.0-rc.2'],
+      failed,
+      [
+        ['mode', 'promote'],
+        ['promote-from', 'v1.4.0-rc.2'],
+      ],
+    ],
+    [
+      'none: promotes the rc when there is one',
+      { REQUIRE_STAGING: 'none' },
+      ['v1.4.0-rc.2'],
+      failed,
+      [
+        ['mode', 'promote'],
+        ['promote-from', 'v1.4.0-rc.2'],
+      ],
+    ],
+    [
+      'none: pushes a rebuild when there is none',
+      { REQUIRE_STAGING: 'none' },
+      [],
+      [],
+      [
+        ['mode', 'push'],
+        ['promote-from', ''],
+      ],
+    ],
+    [
+      'none: outside a checkout too',
+      { REQUIRE_STAGING: 'none' },
+      undefined,
+      [],
+      [
+        ['mode', 'push'],
+        ['promote-from', ''],
+      ],
+    ],
+    [
+      "deployment: promote-from is the caller's choice, not checked",
+      { REQUIRE_STAGING: 'deployment', PROMOTE_FROM: 'v1.4.0-rc.1' },
+      ['v1.4.0-rc.2'],
+      failed,
+      [
+        ['mode', 'promote'],
+        ['promote-from', 'v1.4.0-rc.1'],
+      ],
+    ],
+    [
+      'deployment: an rc tag pushes, nothing to check',
+      { REQUIRE_STAGING: 'deployment', TAG: 'v1.4.0-rc.3', CHANNEL: 'rc' },
+      [],
+      [],
+      [
+        ['mode', 'push'],
+        ['promote-from', ''],
+      ],
+    ],
+    [
+      'an unknown require-staging',
+      { REQUIRE_STAGING: 'always' },
+      [],
+      [],
+      'Input "require-staging": is not a known value; expected one of `deployment`, `tag`, `none`. Got: always',
+    ],
+    [
+      'a staging environment with a newline',
+      { STAGING_ENVIRONMENT: 'staging\nx' },
+      [],
+      [],
+      'Input "staging-environment": is not an environment name',
+    ],
   ])('%s', async (_what, over, rcTags, history, expected) => {
     const r = io(stepEnv('v1.4.0', over), rcTags, history, ecr);
     if (typeof expected === 'string') {
@@ -175,7 +392,10 @@ describe('the gate step with require-staging', () => {
     const r = io(stepEnv('v1.4.0', { REQUIRE_STAGING: 'deployment' }), ['v1.4.0-rc.2'], good, ecr);
     await runStep(['gate'], r.value);
     const evidence = `Evidence: v1.4.0-rc.2 succeeded in staging (deployment 28); its images are in ECR by the digests it recorded, and v1.4.0-rc.2 still names them: ${HOST}/ms_core@${D('a')}.`;
-    expect(r.lines).toEqual(['Release gate: promoting v1.4.0-rc.2 by digest (newest release candidate of v1.4.0); no rebuild is pushed.', evidence]);
+    expect(r.lines).toEqual([
+      'Release gate: promoting v1.4.0-rc.2 by digest (newest release candidate of v1.4.0); no rebuild is pushed.',
+      evidence,
+    ]);
     expect(r.summaries[0]!.sections).toEqual([evidence]);
   });
 

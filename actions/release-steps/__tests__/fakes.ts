@@ -11,7 +11,10 @@ export function fakeRecords(list: Array<[RecordedDeployment, RecordedStatus[]]>,
     },
     async list(environment, page) {
       asked.push(`list ${environment} ${page}`);
-      return list.map(([d]) => d).filter((d) => d.environment === environment).slice((page - 1) * pageSize, page * pageSize);
+      return list
+        .map(([d]) => d)
+        .filter((d) => d.environment === environment)
+        .slice((page - 1) * pageSize, page * pageSize);
     },
     async statuses(id) {
       asked.push(`statuses ${id}`);
@@ -30,4 +33,3 @@ export function fakeImages(held: Record<string, { digests: string[]; tags: Recor
     },
   };
 }
-

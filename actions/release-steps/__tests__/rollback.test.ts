@@ -29,38 +29,101 @@ function payload(tag: string, schema: string | null = null, digest: string | nul
     run: null,
   };
 }
-const dep = (id: number, p: DeploymentPayload | undefined): RecordedDeployment => ({ id, environment: 'production', createdAt: '', description: '', payload: p });
+const dep = (id: number, p: DeploymentPayload | undefined): RecordedDeployment => ({
+  id,
+  environment: 'production',
+  createdAt: '',
+  description: '',
+  payload: p,
+});
 const E = (outcome: Ended['outcome'], at = ''): Ended => ({ outcome, at, description: '' });
-const j = (id: number, tag: string, outcome: Ended['outcome'], schema: string | null = null): Judged => ({ deployment: dep(id, payload(tag, schema)), ended: E(outcome) });
+const j = (id: number, tag: string, outcome: Ended['outcome'], schema: string | null = null): Judged => ({
+  deployment: dep(id, payload(tag, schema)),
+  ended: E(outcome),
+});
 
 describe('chooseRollbackTarget', () => {
   const history = [j(40, 'v1.5.0', 'success', '202603'), j(30, 'v1.4.0', 'success', '202602'), j(20, 'v1.3.0', 'success', '202601')];
   test.each<[string, Judged[], string, [string, number, string | null]]>([
     ['the previous successful version', history, '', ['v1.5.0', 30, '202603']],
-    ['a newest release that failed: back to the last good one', [j(41, 'v1.5.1', 'failure', '202604'), ...history], '', ['v1.5.1', 40, '202604']],
-    ['skips earlier deployments of the running version', [j(40, 'v1.5.0', 'success'), j(35, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'success')], '', ['v1.5.0', 30, null]],
+    [
+      'a newest release that failed: back to the last good one',
+      [j(41, 'v1.5.1', 'failure', '202604'), ...history],
+      '',
+      ['v1.5.1', 40, '202604'],
+    ],
+    [
+      'skips earlier deployments of the running version',
+      [j(40, 'v1.5.0', 'success'), j(35, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'success')],
+      '',
+      ['v1.5.0', 30, null],
+    ],
     ['a version asked for, as a tag', history, 'v1.3.0', ['v1.5.0', 20, '202603']],
     ['a version asked for, bare', history, '1.3.0', ['v1.5.0', 20, '202603']],
-    ['the newest successful deployment of the version asked for', [j(40, 'v1.5.0', 'success'), j(31, 'v1.4.0', 'failure'), j(30, 'v1.4.0', 'success')], 'v1.4.0', ['v1.5.0', 30, null]],
-    ['an earlier rollback to v1.4.0 counts as a v1.4.0 deployment', [j(50, 'v1.4.0', 'success'), j(40, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'success')], '', ['v1.4.0', 40, null]],
+    [
+      'the newest successful deployment of the version asked for',
+      [j(40, 'v1.5.0', 'success'), j(31, 'v1.4.0', 'failure'), j(30, 'v1.4.0', 'success')],
+      'v1.4.0',
+      ['v1.5.0', 30, null],
+    ],
+    [
+      'an earlier rollback to v1.4.0 counts as a v1.4.0 deployment',
+      [j(50, 'v1.4.0', 'success'), j(40, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'success')],
+      '',
+      ['v1.4.0', 40, null],
+    ],
   ])('%s', (_what, list, version, [from, target, schema]) => {
     const plan = chooseRollbackTarget({ environment: 'production', version }, list, list.length);
     expect([plan.from!.deployment.payload!.tag, plan.target.deployment.id, plan.schema.version]).toEqual([from, target, schema]);
   });
 
   test.each<[string, Judged[], string, string]>([
-    ['nothing recorded', [], '', 'Rollback of production refused: there is no earlier successful deployment to go back to; no deployment of production is recorded, and none of the 0 newest production deployments records a successful one of another version.'],
-    ['only the running version', [j(40, 'v1.5.0', 'success'), j(30, 'v1.5.0', 'success')], '', 'production runs v1.5.0 (deployment 40, which ended success)'],
-    ['a version never deployed there', history, 'v1.2.0', 'Rollback of production to v1.2.0 refused: none of the 3 newest production deployments records v1.2.0; production runs v1.5.0 (deployment 40, which ended success).'],
-    ['a version whose deployment failed', [j(40, 'v1.5.0', 'success'), { ...j(30, 'v1.4.0', 'failure'), ended: E('failure', '2026-03-01T10:00:00Z') }], 'v1.4.0', 'Rollback of production to v1.4.0 refused: it has no successful deployment there to go back to (its deployment 30 ended failure at 2026-03-01T10:00:00Z)'],
-    ['the version running now', history, 'v1.5.0', 'Rollback of production to v1.5.0 refused: production runs v1.5.0 (deployment 40, which ended success), so there is nothing to roll back.'],
-    ['a target that recorded no digest', [j(40, 'v1.5.0', 'success'), { deployment: dep(30, payload('v1.4.0', null, null)), ended: E('success') }], '', `its deployment 30 recorded no digest for ${HOST}/ms_core`],
+    [
+      'nothing recorded',
+      [],
+      '',
+      'Rollback of production refused: there is no earlier successful deployment to go back to; no deployment of production is recorded, and none of the 0 newest production deployments records a successful one of another version.',
+    ],
+    [
+      'only the running version',
+      [j(40, 'v1.5.0', 'success'), j(30, 'v1.5.0', 'success')],
+      '',
+      'production runs v1.5.0 (deployment 40, which ended success)',
+    ],
+    [
+      'a version never deployed there',
+      history,
+      'v1.2.0',
+      'Rollback of production to v1.2.0 refused: none of the 3 newest production deployments records v1.2.0; production runs v1.5.0 (deployment 40, which ended success).',
+    ],
+    [
+      'a version whose deployment failed',
+      [j(40, 'v1.5.0', 'success'), { ...j(30, 'v1.4.0', 'failure'), ended: E('failure', '2026-03-01T10:00:00Z') }],
+      'v1.4.0',
+      'Rollback of production to v1.4.0 refused: it has no successful deployment there to go back to (its deployment 30 ended failure at 2026-03-01T10:00:00Z)',
+    ],
+    [
+      'the version running now',
+      history,
+      'v1.5.0',
+      'Rollback of production to v1.5.0 refused: production runs v1.5.0 (deployment 40, which ended success), so there is nothing to roll back.',
+    ],
+    [
+      'a target that recorded no digest',
+      [j(40, 'v1.5.0', 'success'), { deployment: dep(30, payload('v1.4.0', null, null)), ended: E('success') }],
+      '',
+      `its deployment 30 recorded no digest for ${HOST}/ms_core`,
+    ],
   ])('refuses %s', (_what, list, version, message) => {
     expect(() => chooseRollbackTarget({ environment: 'production', version }, list, list.length)).toThrow(message);
   });
 
   test('schemaInPlace: the newest recorded, whatever the outcome', () => {
-    expect(schemaInPlace([j(41, 'v1.5.1', 'failure'), j(40, 'v1.5.0', 'success', '202603')])).toEqual({ version: '202603', deployment: 40, tag: 'v1.5.0' });
+    expect(schemaInPlace([j(41, 'v1.5.1', 'failure'), j(40, 'v1.5.0', 'success', '202603')])).toEqual({
+      version: '202603',
+      deployment: 40,
+      tag: 'v1.5.0',
+    });
     expect(schemaInPlace([j(41, 'v1.5.1', 'failure')])).toEqual({ version: null });
   });
 
@@ -89,7 +152,10 @@ describe('readRollbackConfig', () => {
   });
   test('accepts an environment and an optional version', () => {
     expect(readRollbackConfig({ ENVIRONMENT: 'production' })).toEqual({ environment: 'production', version: '' });
-    expect(readRollbackConfig({ ENVIRONMENT: 'production', VERSION: 'orders/v1.4.0' })).toEqual({ environment: 'production', version: 'orders/v1.4.0' });
+    expect(readRollbackConfig({ ENVIRONMENT: 'production', VERSION: 'orders/v1.4.0' })).toEqual({
+      environment: 'production',
+      version: 'orders/v1.4.0',
+    });
   });
 });
 
@@ -106,23 +172,44 @@ describe('the rollback-target step', () => {
     const lines: string[] = [];
     const summaries: StepSummary[] = [];
     const fake = fakeRecords(records);
-    const value: StepIo = { env, tags: { isCheckout: async () => true, list: async () => [] }, records: { records: async () => fake, images: async () => fakeImages(held) }, setOutput: (n, v) => void (written[n] = v), info: (l) => void lines.push(l), summary: (s) => void summaries.push(s) };
+    const value: StepIo = {
+      env,
+      tags: { isCheckout: async () => true, list: async () => [] },
+      records: { records: async () => fake, images: async () => fakeImages(held) },
+      setOutput: (n, v) => void (written[n] = v),
+      info: (l) => void lines.push(l),
+      summary: (s) => void summaries.push(s),
+    };
     return { value, written, lines, summaries, fake };
   }
-  const ecr = { [`${HOST}/ms_core`]: { digests: [D('3'), D('4'), D('5')], tags: { 'v1.3.0': D('3'), 'v1.4.0': D('4'), 'v1.5.0': D('5') } } };
+  const ecr = {
+    [`${HOST}/ms_core`]: { digests: [D('3'), D('4'), D('5')], tags: { 'v1.3.0': D('3'), 'v1.4.0': D('4'), 'v1.5.0': D('5') } },
+  };
 
   test('the previous version: outputs, log and summary; statuses read only until two successes', async () => {
     const r = io({ ENVIRONMENT: 'production' }, ecr);
     await runStep(['rollback-target'], r.value);
     expect(r.written).toMatchObject({ tag: 'v1.4.0', from: 'v1.5.0', 'schema-version': '202603', 'target-deployment': '30' });
-    expect(r.lines).toEqual([`Rollback of production from v1.5.0 to v1.4.0; schema 202603 stays, no migration: v1.4.0 (deployment 30), images ${HOST}/ms_core@${D('4')} still in the registry.`]);
+    expect(r.lines).toEqual([
+      `Rollback of production from v1.5.0 to v1.4.0; schema 202603 stays, no migration: v1.4.0 (deployment 30), images ${HOST}/ms_core@${D('4')} still in the registry.`,
+    ]);
     expect(renderSummary(r.summaries[0]!)).toContain('| schema version | 202603 (recorded by deployment 40 of v1.5.0) stays in place |');
     expect(r.fake.asked).toEqual(['list production 1', 'statuses 40', 'statuses 30', 'statuses 20']);
   });
 
   test.each<[string, Record<string, string>, Parameters<typeof fakeImages>[0], string]>([
-    ['its image is gone', { ENVIRONMENT: 'production' }, { [`${HOST}/ms_core`]: { digests: [D('5')], tags: { 'v1.5.0': D('5') } } }, `Rollback of production to v1.4.0 refused: its images are gone from the registry: ${HOST}/ms_core@${D('4')}.`],
-    ['its tag was moved', { ENVIRONMENT: 'production', VERSION: 'v1.3.0' }, { [`${HOST}/ms_core`]: { digests: [D('3')], tags: { 'v1.3.0': D('9') } } }, `its tag does not name what it ran: ${HOST}/ms_core:v1.3.0 now names ${D('9')}, the deployment ran ${D('3')}.`],
+    [
+      'its image is gone',
+      { ENVIRONMENT: 'production' },
+      { [`${HOST}/ms_core`]: { digests: [D('5')], tags: { 'v1.5.0': D('5') } } },
+      `Rollback of production to v1.4.0 refused: its images are gone from the registry: ${HOST}/ms_core@${D('4')}.`,
+    ],
+    [
+      'its tag was moved',
+      { ENVIRONMENT: 'production', VERSION: 'v1.3.0' },
+      { [`${HOST}/ms_core`]: { digests: [D('3')], tags: { 'v1.3.0': D('9') } } },
+      `its tag does not name what it ran: ${HOST}/ms_core:v1.3.0 now names ${D('9')}, the deployment ran ${D('3')}.`,
+    ],
   ])('refused: %s, nothing written', async (_what, env, held, message) => {
     const r = io(env, held);
     await expect(runStep(['rollback-target'], r.value)).rejects.toThrow(message);
@@ -139,7 +226,10 @@ describe('the rollback-target step', () => {
     // pages of 2: the first holds only v1.5.0, so the second is read, and no third
     const paged = fakeRecords([...many, [dep(20, payload('v1.3.0')), [st('success')]]], 2);
     const { history } = await readHistory(paged, 'production', (h) => hasTarget(h, ''), 2);
-    expect([history.map((h) => h.deployment.id), pagesOf(paged)]).toEqual([[40, 39, 30, 20], ['list production 1', 'list production 2']]);
+    expect([history.map((h) => h.deployment.id), pagesOf(paged)]).toEqual([
+      [40, 39, 30, 20],
+      ['list production 1', 'list production 2'],
+    ]);
     // the version asked for is found on the first page: one page
     const once = fakeRecords(many, 2);
     await readHistory(once, 'production', (h) => hasTarget(h, 'v1.5.0'), 2);
@@ -148,7 +238,12 @@ describe('the rollback-target step', () => {
 
   test('hasTarget', () => {
     const h = [j(40, 'v1.5.0', 'success'), j(30, 'v1.4.0', 'failure')];
-    expect([hasTarget(h, ''), hasTarget([...h, j(20, 'v1.3.0', 'success')], ''), hasTarget(h, '1.5.0'), hasTarget(h, 'v1.4.0')]).toEqual([false, true, true, false]);
+    expect([hasTarget(h, ''), hasTarget([...h, j(20, 'v1.3.0', 'success')], ''), hasTarget(h, '1.5.0'), hasTarget(h, 'v1.4.0')]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
   });
 
   test('readHistory skips deployments another tool made', async () => {

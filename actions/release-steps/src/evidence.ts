@@ -30,7 +30,12 @@ const RUNNING = new Set(['in_progress', 'queued', 'pending']);
 export function deploymentOutcome(statuses: readonly RecordedStatus[]): Ended {
   for (const status of statuses) {
     if (status.state === 'inactive') continue;
-    const outcome: Outcome = status.state === 'success' || status.state === 'failure' || status.state === 'error' ? status.state : RUNNING.has(status.state) ? 'in_progress' : 'none';
+    const outcome: Outcome =
+      status.state === 'success' || status.state === 'failure' || status.state === 'error'
+        ? status.state
+        : RUNNING.has(status.state)
+          ? 'in_progress'
+          : 'none';
     return { outcome, at: status.createdAt, description: status.description };
   }
   return { outcome: 'none', at: '', description: '' };
@@ -50,7 +55,8 @@ export interface Judged {
 
 export type StagingVerdict = { ok: true; deployment: RecordedDeployment; images: DeployedImage[] } | { ok: false; refusal: string };
 
-const HOW_TO_FIX = (rc: string, environment: string) => `deploy ${rc} to ${environment} (its release records the deployment), or set require-staging: tag to gate on the rc tag alone`;
+const HOW_TO_FIX = (rc: string, environment: string) =>
+  `deploy ${rc} to ${environment} (its release records the deployment), or set require-staging: tag to gate on the rc tag alone`;
 
 function ended(judged: Judged): string {
   const { outcome, at, description } = judged.ended;
@@ -66,25 +72,43 @@ function ended(judged: Judged): string {
  * that record `rc` (newest first, each with how it ended), the newest that succeeded; it must have
  * recorded every image by digest. Otherwise a refusal naming the newest attempt and the fix.
  */
-export function judgeStagingDeployments(production: string, rc: string, environment: string, judged: readonly Judged[], scanned: number): StagingVerdict {
+export function judgeStagingDeployments(
+  production: string,
+  rc: string,
+  environment: string,
+  judged: readonly Judged[],
+  scanned: number,
+): StagingVerdict {
   const prefix = `Production release ${production} is blocked: ${rc} has no successful deployment to ${environment}`;
   if (judged.length === 0) {
-    return { ok: false, refusal: `${prefix} (none of the ${scanned} newest ${environment} deployments of this repository records ${rc}); ${HOW_TO_FIX(rc, environment)}.` };
+    return {
+      ok: false,
+      refusal: `${prefix} (none of the ${scanned} newest ${environment} deployments of this repository records ${rc}); ${HOW_TO_FIX(rc, environment)}.`,
+    };
   }
   const success = judged.find((j) => j.ended.outcome === 'success');
   if (!success) {
     const newest = judged[0]!;
     const others = judged.length > 1 ? `, and ${judged.length - 1} earlier one${judged.length > 2 ? 's' : ''} did not succeed either` : '';
-    return { ok: false, refusal: `${prefix} (its deployment ${newest.deployment.id} ${ended(newest)}${others}); ${HOW_TO_FIX(rc, environment)}.` };
+    return {
+      ok: false,
+      refusal: `${prefix} (its deployment ${newest.deployment.id} ${ended(newest)}${others}); ${HOW_TO_FIX(rc, environment)}.`,
+    };
   }
   const { deployment } = success;
   const images = deployment.payload?.images ?? [];
   if (images.length === 0) {
-    return { ok: false, refusal: `Production release ${production} is blocked: deployment ${deployment.id} of ${rc} to ${environment} recorded no images, so the digests production must run are unknown; record the images (record-deployment's \`images\` and \`artifacts\`) when deploying ${rc}, or set require-staging: tag.` };
+    return {
+      ok: false,
+      refusal: `Production release ${production} is blocked: deployment ${deployment.id} of ${rc} to ${environment} recorded no images, so the digests production must run are unknown; record the images (record-deployment's \`images\` and \`artifacts\`) when deploying ${rc}, or set require-staging: tag.`,
+    };
   }
   const unknown = images.filter((i) => i.digest === null).map((i) => i.image);
   if (unknown.length > 0) {
-    return { ok: false, refusal: `Production release ${production} is blocked: deployment ${deployment.id} of ${rc} to ${environment} recorded no digest for ${unknown.join(', ')}; record push-artifacts' \`json\` as record-deployment's \`artifacts\` when deploying ${rc}, or set require-staging: tag.` };
+    return {
+      ok: false,
+      refusal: `Production release ${production} is blocked: deployment ${deployment.id} of ${rc} to ${environment} recorded no digest for ${unknown.join(', ')}; record push-artifacts' \`json\` as record-deployment's \`artifacts\` when deploying ${rc}, or set require-staging: tag.`,
+    };
   }
   return { ok: true, deployment, images };
 }
@@ -104,7 +128,10 @@ export function imageProblems(tag: string, lookups: readonly ImageLookup[]): { m
     missing: lookups.filter((l) => l.found === undefined).map((l) => `${l.image.image}@${l.image.digest}`),
     moved: lookups
       .filter((l) => l.found !== undefined && l.tagDigest !== l.image.digest)
-      .map((l) => `${l.image.image}:${tag} ${l.tagDigest ? `now names ${l.tagDigest}` : 'no longer exists'}, the deployment ran ${l.image.digest}`),
+      .map(
+        (l) =>
+          `${l.image.image}:${tag} ${l.tagDigest ? `now names ${l.tagDigest}` : 'no longer exists'}, the deployment ran ${l.image.digest}`,
+      ),
   };
 }
 

@@ -96,7 +96,12 @@ export function readStagingPolicy(env: Record<string, string | undefined>): Stag
   }
   const environment = env.STAGING_ENVIRONMENT || 'staging';
   if (!/^[A-Za-z0-9._\-/ ]+$/.test(environment)) {
-    throw new InputError('staging-environment', 'is not an environment name', 'the GitHub environment release candidates deploy to, e.g. `staging`', environment);
+    throw new InputError(
+      'staging-environment',
+      'is not an environment name',
+      'the GitHub environment release candidates deploy to, e.g. `staging`',
+      environment,
+    );
   }
   return { require, environment };
 }
@@ -145,7 +150,11 @@ export async function decideGate(config: GateConfig, git: CheckoutTags, requireS
   if (config.channel === 'release') {
     const base = `${config.tagPrefix}${config.major}.${config.minor}.${config.patch}`;
     const dir = config.checkoutPath;
-    const ungated = { mode, promoteFrom: '', reason: `require-staging: none, and no release candidate ${base}-rc.N to promote (pushes a rebuild)` };
+    const ungated = {
+      mode,
+      promoteFrom: '',
+      reason: `require-staging: none, and no release candidate ${base}-rc.N to promote (pushes a rebuild)`,
+    };
     if (requireStaging === 'none' && !(await git.isCheckout(dir))) return ungated;
     if (!(await git.isCheckout(dir))) {
       throw new ActionError(
@@ -179,7 +188,10 @@ export function gateLogLine(decision: GateDecision): string {
 export function gateSummary(config: GateConfig, decision: GateDecision, evidence?: string): StepSummary {
   return {
     title: 'release gate',
-    table: { header: ['tag', 'channel', 'promote', 'push-artifacts mode', 'from'], rows: [[config.tag, config.channel, config.promote, decision.mode, decision.promoteFrom]] },
+    table: {
+      header: ['tag', 'channel', 'promote', 'push-artifacts mode', 'from'],
+      rows: [[config.tag, config.channel, config.promote, decision.mode, decision.promoteFrom]],
+    },
     ...(evidence ? { sections: [evidence] } : {}),
   };
 }

@@ -14,7 +14,9 @@ async function git(args: string[]): Promise<{ exitCode: number; stdout: string; 
     return await getExecOutput('git', args, { env, silent: true, ignoreReturnCode: true });
   } catch (error) {
     throw new ActionError(`The release gate could not run git ${args.join(' ')}`, {
-      why: /^Unable to locate executable file/.test((error as Error).message) ? 'git is not installed or not on PATH' : (error as Error).message,
+      why: /^Unable to locate executable file/.test((error as Error).message)
+        ? 'git is not installed or not on PATH'
+        : (error as Error).message,
       check: 'The job runs on a runner with git (every GitHub-hosted runner has it), after actions/checkout',
       cause: error,
     });
@@ -28,8 +30,13 @@ export const gitCheckoutTags: CheckoutTags = {
   async list(dir, pattern) {
     const result = await git(['-C', dir, 'tag', '--list', '--', pattern]);
     if (result.exitCode !== 0) {
-      throw new ActionError(`The release gate could not list the tags of ${dir} (git tag --list exited with code ${result.exitCode})`, { why: result.stderr.trim() || undefined });
+      throw new ActionError(`The release gate could not list the tags of ${dir} (git tag --list exited with code ${result.exitCode})`, {
+        why: result.stderr.trim() || undefined,
+      });
     }
-    return result.stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    return result.stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
   },
 };

@@ -17,11 +17,23 @@ function evidenceServices(env: Record<string, string | undefined>): EvidenceServ
     async records() {
       const token = env.TOKEN ?? '';
       if (token === '' || token.includes('${{')) {
-        throw new InputError('github-token', 'is empty, and require-staging: deployment reads the staging deployments', 'a token with `deployments: read` on this repository, e.g. `${{ github.token }}` with `permissions: deployments: read`; or require-staging: tag', '', { secret: true });
+        throw new InputError(
+          'github-token',
+          'is empty, and require-staging: deployment reads the staging deployments',
+          'a token with `deployments: read` on this repository, e.g. `${{ github.token }}` with `permissions: deployments: read`; or require-staging: tag',
+          '',
+          { secret: true },
+        );
       }
       const repository = env.REPOSITORY || env.GITHUB_REPOSITORY || '';
       const [owner = '', repo = ''] = repository.split('/');
-      if (!owner || !repo) throw new InputError('repository', 'is empty and GITHUB_REPOSITORY is not set', '`owner/name` of the application repository', repository);
+      if (!owner || !repo)
+        throw new InputError(
+          'repository',
+          'is empty and GITHUB_REPOSITORY is not set',
+          '`owner/name` of the application repository',
+          repository,
+        );
       const { createGitHubClient } = await import('@deploy-kit/core/github');
       return octokitDeploymentRecords(await createGitHubClient({ token }), { owner, repo });
     },

@@ -13,7 +13,12 @@ import type { MigrationImage, MigrationImageRequest } from '@deploy-kit/core/oci
  * `digests` output). Unset and empty mean the same; pickMigrationImage trims and checks them.
  */
 export function readMigrationImageRequest(env: Record<string, string | undefined>): MigrationImageRequest {
-  return { migrateImage: env.MIGRATE_IMAGE ?? '', migrateService: env.MIGRATE_SERVICE ?? '', imagesJson: env.IMAGES_JSON ?? '', digestsJson: env.DIGESTS_JSON ?? '' };
+  return {
+    migrateImage: env.MIGRATE_IMAGE ?? '',
+    migrateService: env.MIGRATE_SERVICE ?? '',
+    imagesJson: env.IMAGES_JSON ?? '',
+    digestsJson: env.DIGESTS_JSON ?? '',
+  };
 }
 
 const FROM: Record<MigrationImage['from'], string> = {
@@ -31,6 +36,9 @@ export function migrationImageLogLine(choice: MigrationImage): string {
 export function migrationImageSummary(choice: MigrationImage): StepSummary {
   return {
     title: 'migration image',
-    table: { header: ['image', 'service', 'from'], rows: [[choice.image === '' ? "none (migrate-job's default)" : choice.image, choice.service ?? '', FROM[choice.from]]] },
+    table: {
+      header: ['image', 'service', 'from'],
+      rows: [[choice.image === '' ? "none (migrate-job's default)" : choice.image, choice.service ?? '', FROM[choice.from]]],
+    },
   };
 }

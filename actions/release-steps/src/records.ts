@@ -77,13 +77,23 @@ export function octokitDeploymentRecords(client: GitHubClient, repository: { own
         'GET /repos/{owner}/{repo}/deployments',
         { environment, per_page: PAGE_SIZE, page },
       );
-      return data.map((d) => ({ id: d.id, environment: d.environment, createdAt: d.created_at, description: d.description ?? '', payload: readDeploymentPayload(d.payload) }));
+      return data.map((d) => ({
+        id: d.id,
+        environment: d.environment,
+        createdAt: d.created_at,
+        description: d.description ?? '',
+        payload: readDeploymentPayload(d.payload),
+      }));
     },
     async statuses(id) {
-      const data = await call<Array<{ state: string; created_at: string; description: string | null }>>(`read the statuses of deployment ${id}`, 'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-        deployment_id: id,
-        per_page: 100,
-      });
+      const data = await call<Array<{ state: string; created_at: string; description: string | null }>>(
+        `read the statuses of deployment ${id}`,
+        'GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+        {
+          deployment_id: id,
+          per_page: 100,
+        },
+      );
       return data.map((s) => ({ state: s.state, createdAt: s.created_at, description: s.description ?? '' }));
     },
   };

@@ -27,11 +27,21 @@ export interface RollbackConfig {
 export function readRollbackConfig(env: Record<string, string | undefined>): RollbackConfig {
   const environment = env.ENVIRONMENT ?? '';
   if (!/^[A-Za-z0-9._\-/ ]+$/.test(environment)) {
-    throw new InputError('environment', environment === '' ? 'is required' : 'is not an environment name', 'the environment to roll back, e.g. `production`', environment);
+    throw new InputError(
+      'environment',
+      environment === '' ? 'is required' : 'is not an environment name',
+      'the environment to roll back, e.g. `production`',
+      environment,
+    );
   }
   const version = env.VERSION ?? '';
   if (version !== '' && !/^[A-Za-z0-9_][A-Za-z0-9._/+-]{0,127}$/.test(version)) {
-    throw new InputError('version', 'is not a version or tag', 'a released version (`1.4.0`) or its tag (`v1.4.0`), or empty for the previous successful deployment', version);
+    throw new InputError(
+      'version',
+      'is not a version or tag',
+      'a released version (`1.4.0`) or its tag (`v1.4.0`), or empty for the previous successful deployment',
+      version,
+    );
   }
   return { environment, version };
 }
@@ -57,7 +67,11 @@ const tagOf = (j: Judged) => j.deployment.payload!.tag;
 
 function ended(j: Judged): string {
   const { outcome, at } = j.ended;
-  return outcome === 'in_progress' ? 'is still in progress' : outcome === 'none' ? 'has no status' : `ended ${outcome}${at ? ` at ${at}` : ''}`;
+  return outcome === 'in_progress'
+    ? 'is still in progress'
+    : outcome === 'none'
+      ? 'has no status'
+      : `ended ${outcome}${at ? ` at ${at}` : ''}`;
 }
 
 /** The newest schema version any recorded deployment reported (forward-only: it is what is in place). */
@@ -76,14 +90,22 @@ export function schemaInPlace(history: readonly Judged[]): SchemaInPlace {
 export function chooseRollbackTarget(config: RollbackConfig, history: readonly Judged[], scanned: number): RollbackPlan {
   const { environment, version } = config;
   const from = history[0];
-  const now = from ? `${environment} runs ${tagOf(from)} (deployment ${from.deployment.id}, which ${ended(from)})` : `no deployment of ${environment} is recorded`;
+  const now = from
+    ? `${environment} runs ${tagOf(from)} (deployment ${from.deployment.id}, which ${ended(from)})`
+    : `no deployment of ${environment} is recorded`;
   let target: Judged | undefined;
   if (version === '') {
     target = history.find((j) => j.ended.outcome === 'success' && (!from || tagOf(j) !== tagOf(from)));
     if (!target) {
-      throw new ActionError(`Rollback of ${environment} refused: there is no earlier successful deployment to go back to; ${now}, and none of the ${scanned} newest ${environment} deployments records a successful one of another version.`, {
-        check: ['deploy-kit records the deployments it makes (record-deployment); earlier ones made by hand or by another tool are not known', 'roll forward instead: release a fixed version'],
-      });
+      throw new ActionError(
+        `Rollback of ${environment} refused: there is no earlier successful deployment to go back to; ${now}, and none of the ${scanned} newest ${environment} deployments records a successful one of another version.`,
+        {
+          check: [
+            'deploy-kit records the deployments it makes (record-deployment); earlier ones made by hand or by another tool are not known',
+            'roll forward instead: release a fixed version',
+          ],
+        },
+      );
     }
   } else {
     const ofVersion = history.filter((j) => recordsTag(j.deployment, version));
@@ -94,11 +116,18 @@ export function chooseRollbackTarget(config: RollbackConfig, history: readonly J
         tried
           ? `Rollback of ${environment} to ${version} refused: it has no successful deployment there to go back to (its deployment ${tried.deployment.id} ${ended(tried)}); ${now}.`
           : `Rollback of ${environment} to ${version} refused: none of the ${scanned} newest ${environment} deployments records ${version}; ${now}.`,
-        { check: ['`version` names a version that was released to this environment and succeeded (the Environments view lists them)', 'leave `version` empty to go back to the previous successful deployment'] },
+        {
+          check: [
+            '`version` names a version that was released to this environment and succeeded (the Environments view lists them)',
+            'leave `version` empty to go back to the previous successful deployment',
+          ],
+        },
       );
     }
     if (from && target.deployment.id === from.deployment.id) {
-      throw new ActionError(`Rollback of ${environment} to ${version} refused: ${now}, so there is nothing to roll back.`, { check: ['`version` names an earlier version than the one running'] });
+      throw new ActionError(`Rollback of ${environment} to ${version} refused: ${now}, so there is nothing to roll back.`, {
+        check: ['`version` names an earlier version than the one running'],
+      });
     }
   }
   const images = target.deployment.payload!.images;
@@ -106,7 +135,11 @@ export function chooseRollbackTarget(config: RollbackConfig, history: readonly J
   if (images.length === 0 || unknown.length > 0) {
     throw new ActionError(
       `Rollback of ${environment} to ${tagOf(target)} refused: its deployment ${target.deployment.id} recorded ${images.length === 0 ? 'no images' : `no digest for ${unknown.join(', ')}`}, so what it ran cannot be checked.`,
-      { check: ['give `version` a release whose deployment recorded its images by digest (record-deployment with `images` and `artifacts`)'] },
+      {
+        check: [
+          'give `version` a release whose deployment recorded its images by digest (record-deployment with `images` and `artifacts`)',
+        ],
+      },
     );
   }
   return { environment, from, target, images, schema: schemaInPlace(history) };
@@ -115,7 +148,9 @@ export function chooseRollbackTarget(config: RollbackConfig, history: readonly J
 /** Whether `history` (newest first) holds what the rollback needs: a successful deployment of `version`, or of another version than the newest. */
 export function hasTarget(history: readonly Judged[], version: string): boolean {
   const newest = history[0];
-  return history.some((j) => j.ended.outcome === 'success' && (version !== '' ? recordsTag(j.deployment, version) : tagOf(j) !== tagOf(newest!)));
+  return history.some(
+    (j) => j.ended.outcome === 'success' && (version !== '' ? recordsTag(j.deployment, version) : tagOf(j) !== tagOf(newest!)),
+  );
 }
 
 /**
@@ -146,7 +181,9 @@ export async function readHistory(
 export function rollbackDescription(plan: RollbackPlan): string {
   const to = tagOf(plan.target);
   const schema = plan.schema.version ? `; schema ${plan.schema.version} stays, no migration` : '; no migration';
-  return plan.from ? `Rollback of ${plan.environment} from ${tagOf(plan.from)} to ${to}${schema}` : `Rollback of ${plan.environment} to ${to}${schema}`;
+  return plan.from
+    ? `Rollback of ${plan.environment} from ${tagOf(plan.from)} to ${to}${schema}`
+    : `Rollback of ${plan.environment} to ${to}${schema}`;
 }
 
 export interface RollbackOutputs {
@@ -178,19 +215,29 @@ export function rollbackOutputs(plan: RollbackPlan): RollbackOutputs {
 
 export function rollbackSummary(plan: RollbackPlan): StepSummary {
   const tag = tagOf(plan.target);
-  const schema = plan.schema.version ? `${plan.schema.version} (recorded by deployment ${plan.schema.deployment} of ${plan.schema.tag}) stays in place` : 'unknown (no recorded deployment reported one); nothing is migrated';
+  const schema = plan.schema.version
+    ? `${plan.schema.version} (recorded by deployment ${plan.schema.deployment} of ${plan.schema.tag}) stays in place`
+    : 'unknown (no recorded deployment reported one); nothing is migrated';
   return {
     title: `rollback of ${plan.environment}`,
     table: {
       header: ['', ''],
       rows: [
-        ['from', plan.from ? `${tagOf(plan.from)} (deployment ${plan.from.deployment.id}, ${plan.from.ended.outcome})` : 'nothing recorded'],
-        ['to', `${tag} (deployment ${plan.target.deployment.id}, ${plan.target.ended.outcome}${plan.target.ended.at ? ` at ${plan.target.ended.at}` : ''})`],
+        [
+          'from',
+          plan.from ? `${tagOf(plan.from)} (deployment ${plan.from.deployment.id}, ${plan.from.ended.outcome})` : 'nothing recorded',
+        ],
+        [
+          'to',
+          `${tag} (deployment ${plan.target.deployment.id}, ${plan.target.ended.outcome}${plan.target.ended.at ? ` at ${plan.target.ended.at}` : ''})`,
+        ],
         ['schema version', schema],
         ...plan.images.map((i) => [`image ${i.image.split('/').at(-1)!}`, `${i.image}@${i.digest}`]),
       ],
     },
-    sections: ['Migrations are forward-only: a rollback runs none, so the schema above stays; the version rolled back to must work with it.'],
+    sections: [
+      'Migrations are forward-only: a rollback runs none, so the schema above stays; the version rolled back to must work with it.',
+    ],
   };
 }
 
@@ -201,9 +248,15 @@ export async function planRollback(config: RollbackConfig, services: EvidenceSer
   const tag = tagOf(plan.target);
   const { missing, moved } = imageProblems(tag, await lookUpImages(await services.images(), plan.images, tag));
   if (missing.length > 0 || moved.length > 0) {
-    throw new ActionError(`Rollback of ${config.environment} to ${tag} refused: ${[missing.length ? `its images are gone from the registry: ${missing.join(', ')}` : '', moved.length ? `its tag does not name what it ran: ${moved.join('; ')}` : ''].filter(Boolean).join('; ')}.`, {
-      check: ['the registry still holds the release (a lifecycle policy may have expired it); restore the image or its tag by digest', 'give `version` another earlier release'],
-    });
+    throw new ActionError(
+      `Rollback of ${config.environment} to ${tag} refused: ${[missing.length ? `its images are gone from the registry: ${missing.join(', ')}` : '', moved.length ? `its tag does not name what it ran: ${moved.join('; ')}` : ''].filter(Boolean).join('; ')}.`,
+      {
+        check: [
+          'the registry still holds the release (a lifecycle policy may have expired it); restore the image or its tag by digest',
+          'give `version` another earlier release',
+        ],
+      },
+    );
   }
   return plan;
 }

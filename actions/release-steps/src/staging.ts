@@ -26,7 +26,12 @@ export interface StagingEvidence {
 }
 
 /** The deployments of `environment` that record `tag`, newest first, each with how it ended; stops at the first success. */
-export async function findRecordedDeployments(records: DeploymentRecords, environment: string, tag: string, stopAtSuccess: boolean): Promise<{ judged: Judged[]; scanned: number }> {
+export async function findRecordedDeployments(
+  records: DeploymentRecords,
+  environment: string,
+  tag: string,
+  stopAtSuccess: boolean,
+): Promise<{ judged: Judged[]; scanned: number }> {
   const judged: Judged[] = [];
   let scanned = 0;
   for (let page = 1; page <= MAX_PAGES; page++) {
@@ -44,7 +49,11 @@ export async function findRecordedDeployments(records: DeploymentRecords, enviro
 }
 
 /** The recorded images, each looked up by its digest and, when there, by the rc tag. */
-export async function lookUpImages(store: ImageStore, images: ReadonlyArray<{ image: string; digest: string | null }>, tag: string | undefined): Promise<ImageLookup[]> {
+export async function lookUpImages(
+  store: ImageStore,
+  images: ReadonlyArray<{ image: string; digest: string | null }>,
+  tag: string | undefined,
+): Promise<ImageLookup[]> {
   const lookups: ImageLookup[] = [];
   for (const image of images) {
     const found = image.digest ? await store.digestOf(image.image, { digest: image.digest }) : undefined;
@@ -55,7 +64,12 @@ export async function lookUpImages(store: ImageStore, images: ReadonlyArray<{ im
   return lookups;
 }
 
-export async function checkStagingEvidence(production: string, rc: string, environment: string, services: EvidenceServices): Promise<StagingEvidence> {
+export async function checkStagingEvidence(
+  production: string,
+  rc: string,
+  environment: string,
+  services: EvidenceServices,
+): Promise<StagingEvidence> {
   const records = await services.records();
   const { judged, scanned } = await findRecordedDeployments(records, environment, rc, true);
   const verdict = judgeStagingDeployments(production, rc, environment, judged, scanned);
@@ -63,5 +77,10 @@ export async function checkStagingEvidence(production: string, rc: string, envir
   const lookups = await lookUpImages(await services.images(), verdict.images, rc);
   const refusal = judgeImages(production, rc, verdict.deployment.id, lookups);
   if (refusal !== undefined) throw new ActionError(refusal);
-  return { environment, deployment: verdict.deployment.id, digests: Object.fromEntries(verdict.images.map((i) => [i.image, i.digest!])), requests: records.requests };
+  return {
+    environment,
+    deployment: verdict.deployment.id,
+    digests: Object.fromEntries(verdict.images.map((i) => [i.image, i.digest!])),
+    requests: records.requests,
+  };
 }

@@ -43,7 +43,10 @@ export const gateStep: Step = async (io) => {
   const decision = await decideGate(config, io.tags, policy.require);
   // The evidence is asked of the rc the gate chose itself; promote-from and promote: never are the caller's explicit choice.
   const chosen = decision.mode === 'promote' && config.promoteFrom === '' && config.channel === 'release';
-  const evidence = chosen && policy.require === 'deployment' ? await checkStagingEvidence(config.tag, decision.promoteFrom, policy.environment, services(io, 'require-staging: deployment')) : undefined;
+  const evidence =
+    chosen && policy.require === 'deployment'
+      ? await checkStagingEvidence(config.tag, decision.promoteFrom, policy.environment, services(io, 'require-staging: deployment'))
+      : undefined;
   io.setOutput('mode', decision.mode);
   io.setOutput('promote-from', decision.promoteFrom);
   if (evidence) {
@@ -52,7 +55,11 @@ export const gateStep: Step = async (io) => {
   }
   io.info(gateLogLine(decision));
   const said = evidence
-    ? `Evidence: ${decision.promoteFrom} succeeded in ${evidence.environment} (deployment ${evidence.deployment}); its images are in ECR by the digests it recorded, and ${decision.promoteFrom} still names them: ${Object.entries(evidence.digests).map(([image, digest]) => `${image}@${digest}`).join(', ')}.`
+    ? `Evidence: ${decision.promoteFrom} succeeded in ${evidence.environment} (deployment ${evidence.deployment}); its images are in ECR by the digests it recorded, and ${decision.promoteFrom} still names them: ${Object.entries(
+        evidence.digests,
+      )
+        .map(([image, digest]) => `${image}@${digest}`)
+        .join(', ')}.`
     : undefined;
   if (said) io.info(said);
   io.summary(gateSummary(config, decision, said));
@@ -72,11 +79,17 @@ export const rollbackTargetStep: Step = async (io) => {
   const plan = await planRollback(config, services(io, 'rollback-target'));
   const outputs = rollbackOutputs(plan);
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
-  io.info(`${outputs.description}: ${outputs.tag} (deployment ${outputs['target-deployment']}), images ${plan.images.map((i) => `${i.image}@${i.digest}`).join(', ')} still in the registry.`);
+  io.info(
+    `${outputs.description}: ${outputs.tag} (deployment ${outputs['target-deployment']}), images ${plan.images.map((i) => `${i.image}@${i.digest}`).join(', ')} still in the registry.`,
+  );
   io.summary(rollbackSummary(plan));
 };
 
-export const STEPS: Readonly<Record<string, Step>> = { gate: gateStep, 'migrate-image': migrateImageStep, 'rollback-target': rollbackTargetStep };
+export const STEPS: Readonly<Record<string, Step>> = {
+  gate: gateStep,
+  'migrate-image': migrateImageStep,
+  'rollback-target': rollbackTargetStep,
+};
 
 /** Runs the step named by the first argument. */
 export async function runStep(argv: readonly string[], io: StepIo): Promise<void> {

@@ -15,7 +15,9 @@ describe('resolveAwsRegion', () => {
 
   test('missing everywhere names the input and the variables', () => {
     expect(() => resolveAwsRegion('', {}, 'region')).toThrow(InputError);
-    expect(() => resolveAwsRegion('', {}, 'region')).toThrow(/Input "region": is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set/);
+    expect(() => resolveAwsRegion('', {}, 'region')).toThrow(
+      /Input "region": is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set/,
+    );
   });
 
   test.each(['eu-west', 'EU-WEST-1', 'eu_west_1', 'https://eu-west-1'])('malformed %s', (value) => {
@@ -50,24 +52,35 @@ describe('awsEndpointFromEnv', () => {
   });
 });
 
-const sdkError = (name: string, status: number, message = name) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const sdkError = (name: string, status: number, message = name) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 describe('describeCommonAwsError', () => {
   test.each<[string, unknown, RegExp]>([
-    ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /no AWS credentials were found/],
+    [
+      'no credentials',
+      Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+      /no AWS credentials were found/,
+    ],
     ['bad key', sdkError('InvalidClientTokenId', 403), /rejected the credentials \(InvalidClientTokenId\)/],
     ['expired', sdkError('ExpiredTokenException', 400), /rejected the credentials/],
     ['denied', sdkError('AccessDeniedException', 400), /permission denied \(AccessDeniedException\)/],
     ['plain 403', sdkError('Whatever', 403), /permission denied/],
   ])('%s', (_, error, message) => {
-    const described = describeCommonAwsError(error, 'ECR GetAuthorizationToken', { permission: 'ecr:GetAuthorizationToken', region: 'eu-west-1' });
+    const described = describeCommonAwsError(error, 'ECR GetAuthorizationToken', {
+      permission: 'ecr:GetAuthorizationToken',
+      region: 'eu-west-1',
+    });
     expect(described).toBeInstanceOf(ActionError);
     expect(described?.message).toMatch(message);
     expect(described?.message).toMatch(/^ECR GetAuthorizationToken failed/);
   });
 
   test('permission hint names the permission and region', () => {
-    const described = describeCommonAwsError(sdkError('AccessDenied', 403), 'S3 PutObject', { permission: 's3:PutObject on the bucket', region: 'eu-west-1' });
+    const described = describeCommonAwsError(sdkError('AccessDenied', 403), 'S3 PutObject', {
+      permission: 's3:PutObject on the bucket',
+      region: 'eu-west-1',
+    });
     expect(described?.describe()).toContain('IAM permissions: the role or user needs s3:PutObject on the bucket in eu-west-1');
   });
 

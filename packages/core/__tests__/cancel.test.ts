@@ -13,7 +13,10 @@ describe('onCancel', () => {
     expect(cancel.signal.reason).toBe('SIGINT');
     source.emit('SIGTERM', 'SIGTERM');
     expect(cancel.signal.reason).toBe('SIGINT');
-    expect(lines).toEqual(['Received SIGINT: stopping and cancelling the remote run(s)', 'Received SIGTERM again: still finishing the cancellation']);
+    expect(lines).toEqual([
+      'Received SIGINT: stopping and cancelling the remote run(s)',
+      'Received SIGTERM again: still finishing the cancellation',
+    ]);
   });
 
   test('SIGTERM alone cancels too', () => {

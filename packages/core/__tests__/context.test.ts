@@ -69,15 +69,23 @@ describe('the release tag of a run (releaseTagOf, runReleaseTag)', () => {
     expect(runReleaseTag({})).toBe('');
   });
 
-  test.each(['refs/tags/v1.2.3-rc.1', 'refs/tags/not-a-version', 'refs/heads/main', 'refs/pull/7/merge'])('parse-version\'s tag output for %s is the same name', (ref) => {
-    const rules = parseEnvironmentRules({ rc: 'staging', release: 'production' });
-    expect(resolveRelease({ ref, sha: 'a'.repeat(40), tagPrefix: 'v', rules, branchRules: [], strict: false }).tag).toBe(runReleaseTag({ GITHUB_REF: ref }));
-  });
+  test.each(['refs/tags/v1.2.3-rc.1', 'refs/tags/not-a-version', 'refs/heads/main', 'refs/pull/7/merge'])(
+    "parse-version's tag output for %s is the same name",
+    (ref) => {
+      const rules = parseEnvironmentRules({ rc: 'staging', release: 'production' });
+      expect(resolveRelease({ ref, sha: 'a'.repeat(40), tagPrefix: 'v', rules, branchRules: [], strict: false }).tag).toBe(
+        runReleaseTag({ GITHUB_REF: ref }),
+      );
+    },
+  );
 });
 
 describe('readGitHubContext', () => {
   test('a push to a branch', () => {
-    const path = payloadFile('push-branch.json', { ref: 'refs/heads/main', repository: { full_name: 'acme/orders', default_branch: 'main' } });
+    const path = payloadFile('push-branch.json', {
+      ref: 'refs/heads/main',
+      repository: { full_name: 'acme/orders', default_branch: 'main' },
+    });
     const context = readGitHubContext({ ...runnerEnv, GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: path });
     expect(context).toEqual({
       eventName: 'push',
@@ -106,7 +114,12 @@ describe('readGitHubContext', () => {
 
   test('a pushed tag', () => {
     const path = payloadFile('push-tag.json', { ref: 'refs/tags/v1.2.3-rc.1', repository: { default_branch: 'trunk' } });
-    const context = readGitHubContext({ ...runnerEnv, GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.3-rc.1', GITHUB_EVENT_PATH: path });
+    const context = readGitHubContext({
+      ...runnerEnv,
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_REF: 'refs/tags/v1.2.3-rc.1',
+      GITHUB_EVENT_PATH: path,
+    });
     expect(context).toMatchObject({ refType: 'tag', refName: 'v1.2.3-rc.1', defaultBranch: 'trunk', prNumber: undefined });
   });
 
@@ -138,7 +151,12 @@ describe('readGitHubContext', () => {
 
   test('a PR number from the payload when the ref does not carry one', () => {
     const path = payloadFile('pull-request-target.json', { pull_request: { number: 9 } });
-    const context = readGitHubContext({ ...runnerEnv, GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REF: 'refs/heads/main', GITHUB_EVENT_PATH: path });
+    const context = readGitHubContext({
+      ...runnerEnv,
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_EVENT_PATH: path,
+    });
     expect(context.prNumber).toBe(9);
     expect(context.refType).toBe('branch');
   });
@@ -161,7 +179,10 @@ describe('readGitHubContext', () => {
   });
 
   test('GitHub Enterprise Server URLs are kept, without trailing slashes', () => {
-    const context = readGitHubContext({ GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_API_URL: 'https://ghe.example.com/api/v3//' });
+    const context = readGitHubContext({
+      GITHUB_SERVER_URL: 'https://ghe.example.com/',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3//',
+    });
     expect(context.serverUrl).toBe('https://ghe.example.com');
     expect(context.apiUrl).toBe('https://ghe.example.com/api/v3');
   });

@@ -37,7 +37,15 @@ describe('readDeploymentPayload', () => {
   });
 
   test('a field of the wrong type reads as absent, never trusted', () => {
-    const read = readDeploymentPayload({ ...payload, version: 7, images: [{ image: 'r.example/x', digest: 'sha256:short', tags: 'v1' }, 'junk'], s3: { objects: [] }, migration: { 'exit-code': '1' }, gitops: 'x', run: {} })!;
+    const read = readDeploymentPayload({
+      ...payload,
+      version: 7,
+      images: [{ image: 'r.example/x', digest: 'sha256:short', tags: 'v1' }, 'junk'],
+      s3: { objects: [] },
+      migration: { 'exit-code': '1' },
+      gitops: 'x',
+      run: {},
+    })!;
     expect(read).toMatchObject({
       version: '1.4.0-rc.1',
       images: [{ service: 'x', image: 'r.example/x', digest: null, tags: [] }],

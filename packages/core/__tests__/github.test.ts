@@ -56,7 +56,13 @@ beforeAll(async () => {
     if (req.url === '/repositories/42') return json(res, 200, { name: 'r', id: 42 });
     if (req.url === '/repos/o/elsewhere') return json(res, 302, { message: 'Found' }, { location: `${other.url}/steal` });
     if (req.url === '/repos/o/loop') return json(res, 302, {}, { location: '/repos/o/loop' });
-    if (req.url === '/repos/o/deprecated') return json(res, 200, { name: 'd' }, { deprecation: 'true', sunset: '##[error]forged-sunset', link: '<https://x.test/##[error]forged>; rel="deprecation"' });
+    if (req.url === '/repos/o/deprecated')
+      return json(
+        res,
+        200,
+        { name: 'd' },
+        { deprecation: 'true', sunset: '##[error]forged-sunset', link: '<https://x.test/##[error]forged>; rel="deprecation"' },
+      );
     return json(res, 200, { name: 'r' });
   });
   hanging = await loopback(() => undefined);
@@ -97,7 +103,13 @@ describe('where the token may go', () => {
     expect(error.check.join('\n')).toContain('GITHUB_API_URL');
   });
 
-  test.each([['https://api.github.com'], ['https://ghes.example.com/api/v3'], ['http://127.0.0.1:1'], ['http://localhost:8080/api/v3'], ['http://[::1]:9']])('%s is accepted', async (apiUrl) => {
+  test.each([
+    ['https://api.github.com'],
+    ['https://ghes.example.com/api/v3'],
+    ['http://127.0.0.1:1'],
+    ['http://localhost:8080/api/v3'],
+    ['http://[::1]:9'],
+  ])('%s is accepted', async (apiUrl) => {
     await expect(createGitHubClient({ token: TOKEN, apiUrl })).resolves.toBeDefined();
   });
 
@@ -116,7 +128,9 @@ describe('where the token may go', () => {
     const error = await failure(octokit.request('GET /repos/{owner}/{repo}', { owner: 'o', repo: 'elsewhere' }));
     expect(error).toBeInstanceOf(GitHubRequestError);
     expect(error.code).toBe('EREDIRECT');
-    expect(error.message).toBe(`GitHub API request GET ${new URL(api.url).host}/repos/o/elsewhere failed: the server redirected it to ${other.url}/steal, and the token is sent only to ${new URL(api.url).host}`);
+    expect(error.message).toBe(
+      `GitHub API request GET ${new URL(api.url).host}/repos/o/elsewhere failed: the server redirected it to ${other.url}/steal, and the token is sent only to ${new URL(api.url).host}`,
+    );
     expect(other.seen).toEqual([]);
     expect(classifyError(error).retryable).toBe(false);
   });
@@ -151,8 +165,17 @@ describe('every request has a timeout', () => {
     const error = await failure(octokit.request('GET /repos/{owner}/{repo}', { owner: 'example-org', repo: 'gitops-staging' }));
     expect(Date.now() - started).toBeLessThan(3000);
     expect(error).toBeInstanceOf(GitHubRequestError);
-    expect(error).toMatchObject({ code: 'ETIMEDOUT', timedOut: true, method: 'GET', endpoint: `${new URL(hanging.url).host}/repos/example-org/gitops-staging` });
-    expect(error.message).toMatch(new RegExp(`^GitHub API request GET ${new URL(hanging.url).host}/repos/example-org/gitops-staging failed: no answer within 0\\.\\d s$`));
+    expect(error).toMatchObject({
+      code: 'ETIMEDOUT',
+      timedOut: true,
+      method: 'GET',
+      endpoint: `${new URL(hanging.url).host}/repos/example-org/gitops-staging`,
+    });
+    expect(error.message).toMatch(
+      new RegExp(
+        `^GitHub API request GET ${new URL(hanging.url).host}/repos/example-org/gitops-staging failed: no answer within 0\\.\\d s$`,
+      ),
+    );
     expect(error.check.join('\n')).toContain(`GITHUB_API_URL (${hanging.url})`);
     expect((error as unknown as { status?: number }).status).toBeUndefined();
     expect(classifyError(error).retryable).toBe(true);
@@ -195,7 +218,8 @@ describe('no answer at all', () => {
     expect(classifyError(error)).toMatchObject({ retryable: true });
   });
 
-  const failed = (code: string, message = `${code} happened`) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
+  const failed = (code: string, message = `${code} happened`) =>
+    Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(message), { code }) });
   test.each([
     ['ENOTFOUND', 'the host name ghes.example.invalid could not be resolved (ENOTFOUND)', false],
     ['EAI_AGAIN', 'the host name ghes.example.invalid could not be resolved (EAI_AGAIN)', true],
@@ -215,7 +239,13 @@ describe('no answer at all', () => {
   });
 
   test('describeRequestFailure without a code still names the endpoint (and the innermost reason)', () => {
-    const error = describeRequestFailure(new TypeError('fetch failed', { cause: 'bad port' }), { method: 'POST', url: new URL('http://127.0.0.1:1/x?y=1'), apiUrl: 'http://127.0.0.1:1', elapsedMs: 1, timedOut: false });
+    const error = describeRequestFailure(new TypeError('fetch failed', { cause: 'bad port' }), {
+      method: 'POST',
+      url: new URL('http://127.0.0.1:1/x?y=1'),
+      apiUrl: 'http://127.0.0.1:1',
+      elapsedMs: 1,
+      timedOut: false,
+    });
     expect(error.message).toBe('GitHub API request POST 127.0.0.1:1/x failed: bad port');
   });
 });

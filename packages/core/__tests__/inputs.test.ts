@@ -20,7 +20,7 @@ const from =
   (name: string): string =>
     values[name] ?? '';
 
-describe('input.tag: a release tag, by default this run\'s', () => {
+describe("input.tag: a release tag, by default this run's", () => {
   const onTag = { GITHUB_REF: 'refs/tags/v1.2.3-rc.1' };
   const onBranch = { GITHUB_REF: 'refs/heads/main' };
 
@@ -82,7 +82,9 @@ describe('input kinds', () => {
     expect(() => spec.parse('Europe', 'region')).toThrow(
       new InputError('region', 'has the wrong form', 'an AWS region such as `eu-west-1`', 'Europe'),
     );
-    expect(() => spec.parse('Europe', 'region')).toThrow('Input "region": has the wrong form; expected an AWS region such as `eu-west-1`. Got: Europe');
+    expect(() => spec.parse('Europe', 'region')).toThrow(
+      'Input "region": has the wrong form; expected an AWS region such as `eu-west-1`. Got: Europe',
+    );
   });
 
   test('a secret string that has the wrong form is not echoed', () => {
@@ -91,7 +93,9 @@ describe('input kinds', () => {
   });
 
   test('an empty enum is rejected, listing the allowed values', () => {
-    expect(() => input.enum(['push', 'promote']).parse('', 'mode')).toThrow('Input "mode": is empty; expected one of `push`, `promote`. Got: (empty)');
+    expect(() => input.enum(['push', 'promote']).parse('', 'mode')).toThrow(
+      'Input "mode": is empty; expected one of `push`, `promote`. Got: (empty)',
+    );
   });
 
   test('dry-run defaults to false', async () => {
@@ -130,7 +134,9 @@ describe('readInputs', () => {
   });
 
   test('given values win over defaults and are trimmed', async () => {
-    expect(await readInputs(specs, from({ 'tag-prefix': ' orders/v ', strict: 'false', timeout: '90s', services: 'api worker', wait: 'NONE' }))).toEqual({
+    expect(
+      await readInputs(specs, from({ 'tag-prefix': ' orders/v ', strict: 'false', timeout: '90s', services: 'api worker', wait: 'NONE' })),
+    ).toEqual({
       tagPrefix: 'orders/v',
       strict: false,
       timeout: 90_000,
@@ -142,8 +148,15 @@ describe('readInputs', () => {
   test('map and structured inputs in YAML are parsed (the YAML parser is loaded when needed)', async () => {
     const yamlSpecs = { env: input.map(), inputs: input.structured(), labels: input.map() };
     expect(
-      await readInputs(yamlSpecs, from({ env: 'DATABASE_URL: postgres://h/db?sslmode=require\nLOG_LEVEL: debug', inputs: 'a:\n  - 1', labels: 'team=orders' })),
-    ).toEqual({ env: { DATABASE_URL: 'postgres://h/db?sslmode=require', LOG_LEVEL: 'debug' }, inputs: { a: [1] }, labels: { team: 'orders' } });
+      await readInputs(
+        yamlSpecs,
+        from({ env: 'DATABASE_URL: postgres://h/db?sslmode=require\nLOG_LEVEL: debug', inputs: 'a:\n  - 1', labels: 'team=orders' }),
+      ),
+    ).toEqual({
+      env: { DATABASE_URL: 'postgres://h/db?sslmode=require', LOG_LEVEL: 'debug' },
+      inputs: { a: [1] },
+      labels: { team: 'orders' },
+    });
   });
 
   test('a YAML default is parsed too', async () => {
@@ -157,7 +170,9 @@ describe('readInputs', () => {
     await expect(readInputs(required, from({}))).rejects.toThrow(
       new InputError('replicas', 'is required but was not given', 'a whole number', ''),
     );
-    await expect(readInputs(required, from({}))).rejects.toThrow('Input "replicas": is required but was not given; expected a whole number. Got: (empty)');
+    await expect(readInputs(required, from({}))).rejects.toThrow(
+      'Input "replicas": is required but was not given; expected a whole number. Got: (empty)',
+    );
   });
 
   test.each<[string, InputSpec<unknown>, string]>([
@@ -231,7 +246,13 @@ describe('readInputs', () => {
 
   test('reads through the runner by default, with trimming', async () => {
     getInput.mockImplementation((name) => ({ 'tag-prefix': 'release-', services: 'api\nweb' })[name] ?? '');
-    expect(await readInputs(specs)).toEqual({ tagPrefix: 'release-', strict: true, timeout: 600_000, services: ['api', 'web'], wait: 'started' });
+    expect(await readInputs(specs)).toEqual({
+      tagPrefix: 'release-',
+      strict: true,
+      timeout: 600_000,
+      services: ['api', 'web'],
+      wait: 'started',
+    });
     expect(getInput).toHaveBeenCalledWith('tag-prefix', { trimWhitespace: true });
     expect(getInput).toHaveBeenCalledTimes(Object.keys(specs).length);
   });

@@ -86,7 +86,8 @@ class MiniRegistry {
       const have = this.uploads.get(id);
       if (!have) return void res.writeHead(404).end(JSON.stringify({ errors: [{ code: 'BLOB_UPLOAD_UNKNOWN' }] }));
       // As the distribution registry answers: `0-0` for an empty upload (and for a one-byte one).
-      if (req.method === 'GET') return void res.writeHead(204, { range: `0-${Math.max(0, have.length - 1)}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+      if (req.method === 'GET')
+        return void res.writeHead(204, { range: `0-${Math.max(0, have.length - 1)}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
       if (req.method === 'PATCH' && this.failNextPatch503) {
         this.failNextPatch503 = false;
         await this.body(req);
@@ -103,7 +104,9 @@ class MiniRegistry {
         const data = await this.body(req, cut, res);
         this.uploads.set(id, Buffer.concat([have, data!]));
         if (cut !== undefined) return;
-        return void res.writeHead(202, { range: `0-${this.uploads.get(id)!.length - 1}`, location: `/v2/${m[1]}/blobs/uploads/${id}` }).end();
+        return void res
+          .writeHead(202, { range: `0-${this.uploads.get(id)!.length - 1}`, location: `/v2/${m[1]}/blobs/uploads/${id}` })
+          .end();
       }
       if (req.method === 'PUT') {
         const all = Buffer.concat([have, (await this.body(req))!]);
@@ -115,7 +118,8 @@ class MiniRegistry {
       }
       if (req.method === 'DELETE') return void res.writeHead(204).end();
     }
-    if ((m = /^\/v2\/(.+)\/blobs\/(sha256:\w+)$/.exec(url.pathname))) return void res.writeHead(this.blobs.has(`${m[1]}@${m[2]}`) ? 200 : 404).end();
+    if ((m = /^\/v2\/(.+)\/blobs\/(sha256:\w+)$/.exec(url.pathname)))
+      return void res.writeHead(this.blobs.has(`${m[1]}@${m[2]}`) ? 200 : 404).end();
     if ((m = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(url.pathname))) {
       const key = `${m[1]}:${m[2]}`;
       if (req.method === 'HEAD') {
@@ -124,7 +128,9 @@ class MiniRegistry {
       }
       const bytes = (await this.body(req))!;
       const doc = JSON.parse(bytes.toString()) as { layers?: Array<{ digest: string }> };
-      for (const l of doc.layers ?? []) if (!this.blobs.has(`${m[1]}@${l.digest}`)) return void res.writeHead(400).end(JSON.stringify({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN' }] }));
+      for (const l of doc.layers ?? [])
+        if (!this.blobs.has(`${m[1]}@${l.digest}`))
+          return void res.writeHead(400).end(JSON.stringify({ errors: [{ code: 'MANIFEST_BLOB_UNKNOWN' }] }));
       this.manifests.set(key, bytes);
       this.manifests.set(`${m[1]}:${sha(bytes)}`, bytes);
       return void res.writeHead(201, { 'docker-content-digest': sha(bytes) }).end();
@@ -148,7 +154,12 @@ afterEach(() => {
 });
 
 const client = (password = 'pw') => new RegistryClient({ baseUrl: registry.url, credentials: { username: 'AWS', password }, retry: fast });
-const blobOf = (data: Buffer) => ({ digest: sha(data), size: data.length, where: 'test', open: (s: number, e: number) => Readable.from([data.subarray(s, e)]) });
+const blobOf = (data: Buffer) => ({
+  digest: sha(data),
+  size: data.length,
+  where: 'test',
+  open: (s: number, e: number) => Readable.from([data.subarray(s, e)]),
+});
 
 describe('RegistryClient', () => {
   test('Bearer challenge → token with basic credentials and repository scope, then a monolithic upload', async () => {
@@ -177,7 +188,13 @@ describe('RegistryClient', () => {
     expect(result.how).toBe('uploaded');
     expect(registry.blobs.get(`app@${sha(data)}`)!.equals(data)).toBe(true);
     const uploads = registry.requests.filter((r) => /blobs\/uploads/.test(r));
-    expect(uploads.slice(0, 5)).toEqual(['POST /v2/app/blobs/uploads/', expect.stringMatching(/^PATCH /), expect.stringMatching(/^GET /), expect.stringMatching(/^DELETE /), 'POST /v2/app/blobs/uploads/']);
+    expect(uploads.slice(0, 5)).toEqual([
+      'POST /v2/app/blobs/uploads/',
+      expect.stringMatching(/^PATCH /),
+      expect.stringMatching(/^GET /),
+      expect.stringMatching(/^DELETE /),
+      'POST /v2/app/blobs/uploads/',
+    ]);
   });
 
   test('503 answers are retried', async () => {
@@ -211,7 +228,9 @@ describe('RegistryClient', () => {
   });
 
   test('wrong credentials end in a RegistryError, not a loop', async () => {
-    const error = await client('wrong').hasBlob('app', sha(Buffer.from('x'))).catch((e: unknown) => e);
+    const error = await client('wrong')
+      .hasBlob('app', sha(Buffer.from('x')))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).status).toBe(401);
   });
@@ -223,10 +242,19 @@ describe('RegistryClient', () => {
 
 describe('helpers', () => {
   test.each<[string, ReturnType<typeof parseChallenge>]>([
-    ['Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"', { scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } }],
+    [
+      'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a:pull"',
+      { scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a:pull' } },
+    ],
     ['Basic realm="ecr"', { scheme: 'basic', params: { realm: 'ecr' } }],
     ['Bearer realm=plain', { scheme: 'bearer', params: { realm: 'plain' } }],
-    ['Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/postgres:pull"', { scheme: 'bearer', params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/postgres:pull' } }],
+    [
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/postgres:pull"',
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://auth.docker.io/token', service: 'registry.docker.io', scope: 'repository:library/postgres:pull' },
+      },
+    ],
     ['Basic realm="x"', { scheme: 'basic', params: { realm: 'x' } }],
     ['', undefined],
   ])('parseChallenge(%s)', (header, expected) => {
@@ -287,10 +315,21 @@ describe('the login is bound to the registry host', () => {
   test('an upload Location on another host gets no Authorization header; the registry itself does', async () => {
     const t = scripted([
       [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Basic realm="r"' } })],
-      [/^POST https:\/\/registry\.example\/v2\/app\/blobs\/uploads\/$/, () => ({ status: 202, headers: { location: 'https://uploads.elsewhere.example/session/1' } })],
-      [/^PUT https:\/\/uploads\.elsewhere\.example\/session\/1\?digest=/, () => ({ status: 201, headers: { 'docker-content-digest': sha(data) } })],
+      [
+        /^POST https:\/\/registry\.example\/v2\/app\/blobs\/uploads\/$/,
+        () => ({ status: 202, headers: { location: 'https://uploads.elsewhere.example/session/1' } }),
+      ],
+      [
+        /^PUT https:\/\/uploads\.elsewhere\.example\/session\/1\?digest=/,
+        () => ({ status: 201, headers: { 'docker-content-digest': sha(data) } }),
+      ],
     ]);
-    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    const c = new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials: { username: 'AWS', password: 'pw' },
+      fetch: t.fetch as never,
+      retry: fast,
+    });
     await c.uploadBlob('app', blobOf(data), 4096);
     expect(t.seen.map((r) => [r.method, new URL(r.url).host, r.authorization])).toEqual([
       ['GET', 'registry.example', undefined],
@@ -301,49 +340,92 @@ describe('the login is bound to the registry host', () => {
 
   test('a token service on another host is asked for an anonymous token; the token goes to the registry only', async () => {
     const t = scripted([
-      [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token",service="registry.example"' } })],
+      [
+        /^GET https:\/\/registry\.example\/v2\/$/,
+        () => ({
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token",service="registry.example"' },
+        }),
+      ],
       [/^GET https:\/\/auth\.other\.example\/token\?/, () => ({ status: 200, body: '{"token":"anon-1"}' })],
       [/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 404 })],
     ]);
     const logs: string[] = [];
-    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast, log: (m) => logs.push(m) });
+    const c = new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials: { username: 'AWS', password: 'pw' },
+      fetch: t.fetch as never,
+      retry: fast,
+      log: (m) => logs.push(m),
+    });
     expect(await c.hasBlob('app', sha(data))).toBe(false);
     expect(t.seen.map((r) => [new URL(r.url).host, r.authorization])).toEqual([
       ['registry.example', undefined],
       ['auth.other.example', undefined],
       ['registry.example', 'Bearer anon-1'],
     ]);
-    expect(logs.join('\n')).toContain('names the token service auth.other.example, another host: the login for registry.example is not sent there');
+    expect(logs.join('\n')).toContain(
+      'names the token service auth.other.example, another host: the login for registry.example is not sent there',
+    );
   });
 
   test('a token service on the same host gets the login', async () => {
     const t = scripted([
-      [/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://registry.example/token"' } })],
+      [
+        /^GET https:\/\/registry\.example\/v2\/$/,
+        () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://registry.example/token"' } }),
+      ],
       [/^GET https:\/\/registry\.example\/token\?/, () => ({ status: 200, body: '{"token":"t-2"}' })],
       [/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 200 })],
     ]);
-    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    const c = new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials: { username: 'AWS', password: 'pw' },
+      fetch: t.fetch as never,
+      retry: fast,
+    });
     expect(await c.hasBlob('app', sha(data))).toBe(true);
     expect(t.seen.map((r) => r.authorization)).toEqual([undefined, basic, 'Bearer t-2']);
   });
 
   test('a token service over plain http (not loopback) is refused before anything is sent to it', async () => {
-    const t = scripted([[/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example/token"' } })]]);
-    const c = new RegistryClient({ baseUrl: 'https://registry.example', credentials: { username: 'AWS', password: 'pw' }, fetch: t.fetch as never, retry: fast });
+    const t = scripted([
+      [
+        /^GET https:\/\/registry\.example\/v2\/$/,
+        () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="http://auth.example/token"' } }),
+      ],
+    ]);
+    const c = new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials: { username: 'AWS', password: 'pw' },
+      fetch: t.fetch as never,
+      retry: fast,
+    });
     const error = await c.hasBlob('app', sha(data)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ message: 'Refused to send a login to the token service auth.example that registry registry.example named', why: expect.stringContaining('plain http') });
+    expect(error).toMatchObject({
+      message: 'Refused to send a login to the token service auth.example that registry registry.example named',
+      why: expect.stringContaining('plain http'),
+    });
     expect(t.seen.map((r) => new URL(r.url).host)).toEqual(['registry.example']);
   });
 });
 
 test('a token service that does not answer is named as such, not as the registry', async () => {
-  const t = scripted([[/^GET https:\/\/registry\.example\/v2\/$/, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token"' } })]]);
+  const t = scripted([
+    [
+      /^GET https:\/\/registry\.example\/v2\/$/,
+      () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.other.example/token"' } }),
+    ],
+  ]);
   const refusing = async (input: string, init: { method: string; headers: Record<string, string> }) => {
-    if (input.startsWith('https://auth.other.example/')) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
+    if (input.startsWith('https://auth.other.example/'))
+      throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:443'), { code: 'ECONNREFUSED' });
     return t.fetch(input, init);
   };
   const c = new RegistryClient({ baseUrl: 'https://registry.example', fetch: refusing as never, retry: { ...fast, attempts: 1 } });
-  await expect(c.hasBlob('app', sha(Buffer.from('x')))).rejects.toThrow('Login to the token service of registry registry.example failed: the token service auth.other.example (https://auth.other.example/token) could not be reached (ECONNREFUSED).');
+  await expect(c.hasBlob('app', sha(Buffer.from('x')))).rejects.toThrow(
+    'Login to the token service of registry registry.example failed: the token service auth.other.example (https://auth.other.example/token) could not be reached (ECONNREFUSED).',
+  );
 });
 
 // What the one client does for a lookup (migrate-job's tag → digest): no probe, the Docker config
@@ -354,11 +436,26 @@ describe('a lookup with a Docker config login', () => {
   const basic = `Basic ${Buffer.from('ci:pw').toString('base64')}`;
   const dockerLogin = { username: 'ci', password: 'pw', tokenServiceElsewhere: true };
   const lookup = (fetch: unknown, extra: Partial<ConstructorParameters<typeof RegistryClient>[0]> = {}) =>
-    new RegistryClient({ baseUrl: 'https://registry.example', credentials: dockerLogin, fetch: fetch as never, retry: { ...fast, attempts: 1 }, probe: false, access: 'pull', ...extra });
+    new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials: dockerLogin,
+      fetch: fetch as never,
+      retry: { ...fast, attempts: 1 },
+      probe: false,
+      access: 'pull',
+      ...extra,
+    });
 
   test('no probe: the first request carries the login; a Bearer 401 names the token service, which gets it too; pull scope', async () => {
     const t = scripted([
-      [/^HEAD https:\/\/registry\.example\/v2\/orders\/manifests\/v1$/, (url) => ({ status: 200, headers: { 'docker-content-digest': digest, 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: url.toString() })],
+      [
+        /^HEAD https:\/\/registry\.example\/v2\/orders\/manifests\/v1$/,
+        (url) => ({
+          status: 200,
+          headers: { 'docker-content-digest': digest, 'content-type': 'application/vnd.oci.image.index.v1+json' },
+          body: url.toString(),
+        }),
+      ],
       [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body: '{"access_token":"pull-1"}' })],
     ]);
     let first = true;
@@ -366,11 +463,24 @@ describe('a lookup with a Docker config login', () => {
       if (first && input.startsWith('https://registry.example/')) {
         first = false;
         t.seen.push({ method: init.method, url: input, authorization: init.headers.authorization });
-        return { status: 401, ok: false, headers: { get: (n: string) => (n === 'www-authenticate' ? 'Bearer realm="https://auth.example/token",service="registry.example"' : null) }, json: async () => ({}), text: async () => '', arrayBuffer: async () => new ArrayBuffer(0), body: null };
+        return {
+          status: 401,
+          ok: false,
+          headers: {
+            get: (n: string) => (n === 'www-authenticate' ? 'Bearer realm="https://auth.example/token",service="registry.example"' : null),
+          },
+          json: async () => ({}),
+          text: async () => '',
+          arrayBuffer: async () => new ArrayBuffer(0),
+          body: null,
+        };
       }
       return t.fetch(input, init);
     };
-    expect(await lookup(challenging).headManifest('orders', 'v1')).toEqual({ digest, mediaType: 'application/vnd.oci.image.index.v1+json' });
+    expect(await lookup(challenging).headManifest('orders', 'v1')).toEqual({
+      digest,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+    });
     expect(t.seen.map((r) => [r.method, r.url, r.authorization])).toEqual([
       ['HEAD', 'https://registry.example/v2/orders/manifests/v1', basic],
       ['GET', 'https://auth.example/token?service=registry.example&scope=repository%3Aorders%3Apull', basic],
@@ -380,7 +490,10 @@ describe('a lookup with a Docker config login', () => {
 
   test('a redirect to another host does not carry the login; a redirect to plain http is refused before it is followed', async () => {
     const t = scripted([
-      [/^HEAD https:\/\/registry\.example\//, () => ({ status: 307, headers: { location: 'https://cdn.example.net/v2/orders/manifests/v1' } })],
+      [
+        /^HEAD https:\/\/registry\.example\//,
+        () => ({ status: 307, headers: { location: 'https://cdn.example.net/v2/orders/manifests/v1' } }),
+      ],
       [/^HEAD https:\/\/cdn\.example\.net\//, () => ({ status: 200, headers: { 'docker-content-digest': digest } })],
     ]);
     expect(await lookup(t.fetch).manifestDigest('orders', 'v1')).toBe(digest);
@@ -388,17 +501,32 @@ describe('a lookup with a Docker config login', () => {
       ['registry.example', basic],
       ['cdn.example.net', undefined],
     ]);
-    const downgrade = scripted([[/^HEAD https:\/\/registry\.example\//, () => ({ status: 302, headers: { location: 'http://registry.example/v2/orders/manifests/v1' } })]]);
-    await expect(lookup(downgrade.fetch).manifestDigest('orders', 'v1')).rejects.toMatchObject({ name: 'RegistryTransportError', hop: 1, url: 'http://registry.example/v2/orders/manifests/v1', problem: expect.stringContaining('registry.example is plain http') });
+    const downgrade = scripted([
+      [
+        /^HEAD https:\/\/registry\.example\//,
+        () => ({ status: 302, headers: { location: 'http://registry.example/v2/orders/manifests/v1' } }),
+      ],
+    ]);
+    await expect(lookup(downgrade.fetch).manifestDigest('orders', 'v1')).rejects.toMatchObject({
+      name: 'RegistryTransportError',
+      hop: 1,
+      url: 'http://registry.example/v2/orders/manifests/v1',
+      problem: expect.stringContaining('registry.example is plain http'),
+    });
     expect(downgrade.seen).toHaveLength(1);
   });
 
   test('an ECR-style login (bound to the registry host) is not sent to a token service elsewhere, even in a lookup', async () => {
     const t = scripted([
-      [/^HEAD https:\/\/registry\.example\//, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } })],
+      [
+        /^HEAD https:\/\/registry\.example\//,
+        () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } }),
+      ],
       [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body: '{"token":"anon"}' })],
     ]);
-    await expect(lookup(t.fetch, { credentials: { username: 'AWS', password: 'pw' } }).headManifest('orders', 'v1')).rejects.toBeInstanceOf(RegistryError);
+    await expect(lookup(t.fetch, { credentials: { username: 'AWS', password: 'pw' } }).headManifest('orders', 'v1')).rejects.toBeInstanceOf(
+      RegistryError,
+    );
     expect(t.seen.map((r) => [new URL(r.url).host, r.authorization])).toEqual([
       ['registry.example', `Basic ${Buffer.from('AWS:pw').toString('base64')}`],
       ['auth.example', undefined],
@@ -409,10 +537,18 @@ describe('a lookup with a Docker config login', () => {
   test('a token service answer that is not JSON, or has no token, is a protocol error naming the registry', async () => {
     for (const body of ['<html>', '{"token":""}']) {
       const t = scripted([
-        [/^HEAD https:\/\/registry\.example\//, () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } })],
+        [
+          /^HEAD https:\/\/registry\.example\//,
+          () => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://auth.example/token"' } }),
+        ],
         [/^GET https:\/\/auth\.example\/token\?/, () => ({ status: 200, body })],
       ]);
-      await expect(lookup(t.fetch).headManifest('orders', 'v1')).rejects.toMatchObject({ name: 'RegistryProtocolError', message: expect.stringMatching(/^the token service of registry\.example answered (with something that is not JSON|without a token)$/) });
+      await expect(lookup(t.fetch).headManifest('orders', 'v1')).rejects.toMatchObject({
+        name: 'RegistryProtocolError',
+        message: expect.stringMatching(
+          /^the token service of registry\.example answered (with something that is not JSON|without a token)$/,
+        ),
+      });
     }
   });
 
@@ -426,7 +562,13 @@ describe('a lookup with a Docker config login', () => {
       step.abort();
       throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     };
-    const client = new RegistryClient({ baseUrl: 'https://registry.example', fetch: failing as never, retry: fast, signal: step.signal, probe: false });
+    const client = new RegistryClient({
+      baseUrl: 'https://registry.example',
+      fetch: failing as never,
+      retry: fast,
+      signal: step.signal,
+      probe: false,
+    });
     await expect(client.manifestDigest('orders', 'v1')).rejects.toMatchObject({ code: 'ECONNRESET' });
     expect(calls).toBe(1);
     expect(signals[0]!.aborted).toBe(true);
@@ -435,11 +577,17 @@ describe('a lookup with a Docker config login', () => {
   test('404 is "no such manifest"; a 200 without a digest header says so', async () => {
     const t = scripted([
       [/manifests\/missing$/, () => ({ status: 404 })],
-      [/manifests\/nodigest$/, () => ({ status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json; charset=utf-8' } })],
+      [
+        /manifests\/nodigest$/,
+        () => ({ status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json; charset=utf-8' } }),
+      ],
     ]);
     const client = lookup(t.fetch);
     expect(await client.headManifest('orders', 'missing')).toBeUndefined();
-    expect(await client.headManifest('orders', 'nodigest')).toEqual({ digest: undefined, mediaType: 'application/vnd.oci.image.manifest.v1+json' });
+    expect(await client.headManifest('orders', 'nodigest')).toEqual({
+      digest: undefined,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    });
   });
 });
 
@@ -450,9 +598,20 @@ describe('fetchTransport: the client over a WHATWG fetch', () => {
       calls.push({ url: input, redirect: init.redirect, authorization: new Headers(init.headers).get('authorization') });
       return new Response(null, { status: 200, headers: { 'docker-content-digest': `sha256:${'e'.repeat(64)}` } });
     }) as unknown as typeof fetch;
-    const client = new RegistryClient({ baseUrl: 'http://127.0.0.1:5999', fetch: fetchTransport(fetchImpl), probe: false, credentials: { username: 'u', password: 'p' } });
+    const client = new RegistryClient({
+      baseUrl: 'http://127.0.0.1:5999',
+      fetch: fetchTransport(fetchImpl),
+      probe: false,
+      credentials: { username: 'u', password: 'p' },
+    });
     expect(await client.manifestDigest('app', 'v1')).toBe(`sha256:${'e'.repeat(64)}`);
-    expect(calls).toEqual([{ url: new URL('http://127.0.0.1:5999/v2/app/manifests/v1'), redirect: 'manual', authorization: `Basic ${Buffer.from('u:p').toString('base64')}` }]);
+    expect(calls).toEqual([
+      {
+        url: new URL('http://127.0.0.1:5999/v2/app/manifests/v1'),
+        redirect: 'manual',
+        authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      },
+    ]);
   });
 
   test('a streamed body is sent as a web stream', async () => {

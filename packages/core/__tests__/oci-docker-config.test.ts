@@ -26,10 +26,20 @@ describe('readDockerConfigLogin', () => {
 
   test.each<[string, Record<string, unknown>, string, { username: string; password: string } | undefined]>([
     ['auth under the host', { 'registry.example.com': { auth: b64('ci:pw') } }, 'registry.example.com', { username: 'ci', password: 'pw' }],
-    ['a password with a colon', { 'registry.example.com': { auth: b64('ci:p:w') } }, 'registry.example.com', { username: 'ci', password: 'p:w' }],
+    [
+      'a password with a colon',
+      { 'registry.example.com': { auth: b64('ci:p:w') } },
+      'registry.example.com',
+      { username: 'ci', password: 'p:w' },
+    ],
     ['under an https:// key', { 'https://127.0.0.1:5000': { auth: b64('u:p') } }, '127.0.0.1:5000', { username: 'u', password: 'p' }],
     ['username and password fields', { 'ghcr.io': { username: 'bot', password: 'tok' } }, 'ghcr.io', { username: 'bot', password: 'tok' }],
-    ["Docker Hub under its v1 URL", { 'https://index.docker.io/v1/': { auth: b64('me:hub') } }, 'docker.io', { username: 'me', password: 'hub' }],
+    [
+      'Docker Hub under its v1 URL',
+      { 'https://index.docker.io/v1/': { auth: b64('me:hub') } },
+      'docker.io',
+      { username: 'me', password: 'hub' },
+    ],
     ['another host only', { 'other.example.com': { auth: b64('x:y') } }, 'registry.example.com', undefined],
     ['an entry without credentials (a helper keeps them)', { 'registry.example.com': {} }, 'registry.example.com', undefined],
   ])('%s', (_, auths, registry, expected) => {
@@ -55,7 +65,9 @@ describe('writing', () => {
     const dir = await writeDockerConfig(base, [{ host: 'r.example', username: 'AWS', password: 'pw' }]);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ auths: { 'r.example': { auth: Buffer.from('AWS:pw').toString('base64') } } });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      auths: { 'r.example': { auth: Buffer.from('AWS:pw').toString('base64') } },
+    });
     // What is written is read back the same way.
     expect(readDockerConfigLogin('r.example', { DOCKER_CONFIG: dir })).toEqual({ username: 'AWS', password: 'pw' });
     await expect(removeDockerConfig(base)).rejects.toThrow(/refusing to remove/);

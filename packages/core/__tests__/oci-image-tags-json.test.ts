@@ -12,7 +12,14 @@ const written: ImageTagsJson = {
   version: 'v1.2.3',
   tag: 'v1.2.3',
   pin: 'sha-abc1234',
-  services: [{ service: 'core', image: `${ECR}/ms_core`, tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`], pin: `${ECR}/ms_core:sha-abc1234` }],
+  services: [
+    {
+      service: 'core',
+      image: `${ECR}/ms_core`,
+      tags: [`${ECR}/ms_core:v1.2.3`, `${ECR}/ms_core:sha-abc1234`],
+      pin: `${ECR}/ms_core:sha-abc1234`,
+    },
+  ],
 };
 
 describe('readImageTagsJson', () => {
@@ -21,7 +28,9 @@ describe('readImageTagsJson', () => {
     expect(readImageTagsJson(names, 'projects', undefined, { serviceTags: false })).toEqual(names);
     expect(() => readImageTagsJson(names, 'images')).toThrow('Input "images": services[0] has no `tags` list');
     expect(imageTagsJsonProblem({ services: [{ tags: 'r.io/a:1' }] }, { serviceTags: false })).toBe('services[0] has no `tags` list');
-    expect(imageTagsJsonProblem({ services: [{ tags: [1] }] }, { serviceTags: false })).toBe('services[0].tags[0] is number 1, not a string');
+    expect(imageTagsJsonProblem({ services: [{ tags: [1] }] }, { serviceTags: false })).toBe(
+      'services[0].tags[0] is number 1, not a string',
+    );
   });
 
   test("image-tags' own output, as text or parsed", () => {

@@ -1,7 +1,16 @@
 // The one image reference parser: every case the four former parsers handled (push-artifacts'
 // refs.ts, migrate-job's image.ts, image-tags' image.ts, the release composite's migrate-image.mjs), in one table.
 import { describe, expect, test } from '@jest/globals';
-import { ImageReferenceError, formatReference, isDigest, parseImageReference, pinnedReference, suggestComponent, type ImageReference, type ReferenceProblem } from '@deploy-kit/core/oci';
+import {
+  ImageReferenceError,
+  formatReference,
+  isDigest,
+  parseImageReference,
+  pinnedReference,
+  suggestComponent,
+  type ImageReference,
+  type ReferenceProblem,
+} from '@deploy-kit/core/oci';
 
 const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
 const DIGEST = `sha256:${'a'.repeat(64)}`;
@@ -23,7 +32,10 @@ describe('parseImageReference: accepted', () => {
     // image-tags and the release's migration image
     ['ghcr.io/org/app', { host: 'ghcr.io', path: 'org/app' }],
     ['[::1]:5000/app:v1', { host: '[::1]:5000', path: 'app', tag: 'v1' }],
-    ['Registry.Example.COM:443/a__b/c-d.e:V_1.x', { host: 'registry.example.com:443', name: 'Registry.Example.COM:443/a__b/c-d.e', path: 'a__b/c-d.e', tag: 'V_1.x' }],
+    [
+      'Registry.Example.COM:443/a__b/c-d.e:V_1.x',
+      { host: 'registry.example.com:443', name: 'Registry.Example.COM:443/a__b/c-d.e', path: 'a__b/c-d.e', tag: 'V_1.x' },
+    ],
     ['  app:v1  ', { raw: 'app:v1', path: 'app', tag: 'v1' }],
     ['localhost:5000', { host: '', path: 'localhost', tag: '5000' }],
     [`${'a'.repeat(255)}`, { path: 'a'.repeat(255) }],

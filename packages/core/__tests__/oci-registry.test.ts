@@ -73,8 +73,14 @@ describe('registry URLs', () => {
 describe('ECR hosts', () => {
   test.each<[string, ReturnType<typeof parseEcrHost>]>([
     [ECR, { account: '123456789012', region: 'eu-west-1', host: ECR }],
-    ['123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com', { account: '123456789012', region: 'us-gov-west-1', host: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com' }],
-    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', { account: '123456789012', region: 'cn-north-1', host: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn' }],
+    [
+      '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+      { account: '123456789012', region: 'us-gov-west-1', host: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com' },
+    ],
+    [
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+      { account: '123456789012', region: 'cn-north-1', host: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn' },
+    ],
     ['public.ecr.aws', undefined],
     ['127.0.0.1:5000', undefined],
     [`${ECR}.example.com`, undefined],

@@ -99,9 +99,13 @@ describe('markdown', () => {
   });
 
   test('renderSummary puts the title, the table and non-empty sections apart', () => {
-    expect(renderSummary({ title: 'Pushed', table: { header: ['Tag', 'Digest'], rows: [['v1', 'sha256:1']] }, sections: ['Done.', '  ', 'Bye.'] })).toBe(
-      '### Pushed\n\n| Tag | Digest |\n| --- | --- |\n| v1 | sha256:1 |\n\nDone.\n\nBye.\n',
-    );
+    expect(
+      renderSummary({
+        title: 'Pushed',
+        table: { header: ['Tag', 'Digest'], rows: [['v1', 'sha256:1']] },
+        sections: ['Done.', '  ', 'Bye.'],
+      }),
+    ).toBe('### Pushed\n\n| Tag | Digest |\n| --- | --- |\n| v1 | sha256:1 |\n\nDone.\n\nBye.\n');
   });
 
   test('renderSummary leaves out a table without rows', () => {

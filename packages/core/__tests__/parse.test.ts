@@ -112,7 +112,9 @@ describe('parseList', () => {
 
   test('an invalid JSON array names the input and the accepted forms', () => {
     const error = inputError(() => parseList('services', '["api", '));
-    expect(error.message).toMatch(/^Input "services": not a valid JSON array \(.+\); expected a JSON array of strings, or one item per line\. Got: \["api", $/);
+    expect(error.message).toMatch(
+      /^Input "services": not a valid JSON array \(.+\); expected a JSON array of strings, or one item per line\. Got: \["api", $/,
+    );
   });
 
   test.each(['[{"a": 1}]', '[["a"]]', '[null]', '[true]'])('rejects JSON array %s holding non-strings', (raw) => {
@@ -152,18 +154,31 @@ describe('parseJsonOrText: the one reader of inputs that take JSON or text', () 
     expect(inputError(() => parseJsonOrText('names', raw, form)).message).toBe(message);
   });
 
-  test('JSON that does not parse: the default problem, or the form\'s own', () => {
-    expect(inputError(() => parseJsonOrText('names', '[1,', form)).message).toMatch(/^Input "names": not valid JSON \(.+\); expected names, or a JSON array\. Got: \[1,$/);
-    expect(inputError(() => parseJsonOrText('names', '[1,', { ...form, badJson: (reason) => `is broken (${reason})` })).message).toMatch(/^Input "names": is broken \(/);
+  test("JSON that does not parse: the default problem, or the form's own", () => {
+    expect(inputError(() => parseJsonOrText('names', '[1,', form)).message).toMatch(
+      /^Input "names": not valid JSON \(.+\); expected names, or a JSON array\. Got: \[1,$/,
+    );
+    expect(inputError(() => parseJsonOrText('names', '[1,', { ...form, badJson: (reason) => `is broken (${reason})` })).message).toMatch(
+      /^Input "names": is broken \(/,
+    );
   });
 
   test('badJson returning undefined reads the value as text after all', () => {
-    expect(parseJsonOrText('names', '[::1]:5000/a', { ...form, badJson: () => undefined, fromText: (text) => [text] })).toEqual(['[::1]:5000/a']);
+    expect(parseJsonOrText('names', '[::1]:5000/a', { ...form, badJson: () => undefined, fromText: (text) => [text] })).toEqual([
+      '[::1]:5000/a',
+    ]);
   });
 
   test('an InputError from the form is passed on as it is', () => {
     const own = new InputError('other', 'own problem', 'x', 'y');
-    expect(() => parseJsonOrText('names', 'a', { ...form, fromText: () => { throw own; } })).toThrow(own);
+    expect(() =>
+      parseJsonOrText('names', 'a', {
+        ...form,
+        fromText: () => {
+          throw own;
+        },
+      }),
+    ).toThrow(own);
   });
 
   test('only the declared first characters make a value JSON', () => {
@@ -184,7 +199,11 @@ describe('splitList', () => {
 describe('parseMap', () => {
   test.each<[string, string, Record<string, string>]>([
     ['empty', '', {}],
-    ['key=value lines', 'alpha=development\nrc=staging\nrelease=production', { alpha: 'development', rc: 'staging', release: 'production' }],
+    [
+      'key=value lines',
+      'alpha=development\nrc=staging\nrelease=production',
+      { alpha: 'development', rc: 'staging', release: 'production' },
+    ],
     ['spaces around = and blank lines', '  a = 1 \n\n b=  2', { a: '1', b: '2' }],
     ['comment lines', '# channel=environment\nrc=staging', { rc: 'staging' }],
     ['value containing =', 'DATABASE_URL=postgres://h/db?sslmode=require', { DATABASE_URL: 'postgres://h/db?sslmode=require' }],
@@ -248,7 +267,9 @@ describe('parseMap', () => {
   });
 
   test('rejects text that is neither key=value nor JSON nor YAML', () => {
-    expect(inputError(() => parseMap('env', '{"a": 1')).message).toMatch(/^Input "env": not valid JSON or YAML \(.+\); expected one `key=value` per line/);
+    expect(inputError(() => parseMap('env', '{"a": 1')).message).toMatch(
+      /^Input "env": not valid JSON or YAML \(.+\); expected one `key=value` per line/,
+    );
   });
 });
 
@@ -320,7 +341,9 @@ describe('parseDuration', () => {
     ['2h', { maxMs: 3_600_000 }, 'a duration of at most 1h'],
     ['10s', { minMs: 30_000, maxMs: 5_400_000 }, 'a duration of at least 30s and at most 1h30m'],
   ])('rejects %j out of %j', (raw, bounds, expected) => {
-    expect(inputError(() => parseDuration('timeout', raw, bounds)).message).toBe(`Input "timeout": out of range; expected ${expected}. Got: ${raw}`);
+    expect(inputError(() => parseDuration('timeout', raw, bounds)).message).toBe(
+      `Input "timeout": out of range; expected ${expected}. Got: ${raw}`,
+    );
   });
 
   test('accepts values on the bounds', () => {

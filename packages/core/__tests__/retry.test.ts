@@ -32,10 +32,18 @@ describe('classifyError', () => {
     ['ECONNRESET', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'ECONNRESET'],
     ['fetch failed with cause.code', fetchFailed('UND_ERR_SOCKET'), 'UND_ERR_SOCKET'],
     ['fetch failed with a nested cause', new Error('outer', { cause: new Error('mid', { cause: { code: 'ETIMEDOUT' } }) }), 'ETIMEDOUT'],
-    ['AWS ThrottlingException', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }), 'throttled (ThrottlingException)'],
+    [
+      'AWS ThrottlingException',
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+      'throttled (ThrottlingException)',
+    ],
     ['AWS TooManyRequestsException', { name: 'TooManyRequestsException' }, 'throttled (TooManyRequestsException)'],
     ['AWS $retryable throttling', { name: 'Whatever', $retryable: { throttling: true }, $metadata: { httpStatusCode: 400 } }, 'throttled'],
-    ['AWS $metadata.httpStatusCode 500', Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }), 'HTTP 500'],
+    [
+      'AWS $metadata.httpStatusCode 500',
+      Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }),
+      'HTTP 500',
+    ],
     ['AWS $response.statusCode 503', { $response: { statusCode: 503 } }, 'HTTP 503'],
     ['AWS transient name, no status', { name: 'RequestTimeout' }, 'RequestTimeout'],
     ['AWS $retryable without status', { name: 'SomeSdkError', $retryable: {} }, 'retryable'],
@@ -69,12 +77,16 @@ describe('classifyError', () => {
   });
 
   test('a 403 with rate-limit headers but requests left is not retried', () => {
-    const error = httpError(403, 'Forbidden', { response: { headers: { 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': String(NOW / 1000 + 42) } } });
+    const error = httpError(403, 'Forbidden', {
+      response: { headers: { 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': String(NOW / 1000 + 42) } },
+    });
     expect(classifyError(error, NOW)).toEqual({ retryable: false, reason: 'HTTP 403' });
   });
 
   test('a reset time in the past means no extra wait', () => {
-    const error = httpError(429, 'x', { response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 - 5) } } });
+    const error = httpError(429, 'x', {
+      response: { headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(NOW / 1000 - 5) } },
+    });
     expect(classifyError(error, NOW).retryAfterMs).toBe(0);
   });
 
@@ -228,7 +240,9 @@ describe('retry', () => {
     // t=300 +50 → 350; call 2 ends at 650, +100 → 750; call 3 ends at 1050: budget spent.
     expect(sleeps).toEqual([50, 100]);
     expect(fn).toHaveBeenCalledTimes(3);
-    expect(lines.at(-1)).toBe('Retry ECR GetAuthorizationToken: attempt 3 of 10 failed (HTTP 503); not retrying, the 1s retry budget would be exceeded.');
+    expect(lines.at(-1)).toBe(
+      'Retry ECR GetAuthorizationToken: attempt 3 of 10 failed (HTTP 503); not retrying, the 1s retry budget would be exceeded.',
+    );
   });
 
   test('delays are capped by maxDelayMs', async () => {

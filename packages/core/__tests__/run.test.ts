@@ -26,7 +26,10 @@ describe('run', () => {
 
   test('an ActionError fails with what, why and what to check, and no stack', async () => {
     await run(async () => {
-      throw new ActionError('Cannot push ms_api:1.2.3 to ECR', { why: 'the repository does not exist', check: 'set create-repositories: true' });
+      throw new ActionError('Cannot push ms_api:1.2.3 to ECR', {
+        why: 'the repository does not exist',
+        check: 'set create-repositories: true',
+      });
     });
     expect(setFailed).toHaveBeenCalledTimes(1);
     const message = setFailed.mock.calls[0][0] as string;

@@ -56,7 +56,10 @@ afterEach(() => {
 });
 
 /** Fresh environment files, the call, then what the runner would read: each file's commands, and stdout. */
-function observe(call: () => void, withFiles = true): { files: Record<string, unknown>; stdout: string; exitCode: typeof process.exitCode } {
+function observe(
+  call: () => void,
+  withFiles = true,
+): { files: Record<string, unknown>; stdout: string; exitCode: typeof process.exitCode } {
   const sub = mkdtempSync(join(dir, 'run-'));
   for (const name of FILES) {
     if (withFiles) {
@@ -262,7 +265,12 @@ describe('where runner.ts differs from @actions/core on purpose', () => {
       actions.saveState('s', 'y');
       actions.addPath('/opt/bin');
     }, false);
-    expect(reference.stdout.trim().split(EOL)).toEqual(['::set-output name=tag::v1', '::set-env name=DEPLOY_KIT_OUTSIDE::x', '::save-state name=s::y', '::add-path::/opt/bin']);
+    expect(reference.stdout.trim().split(EOL)).toEqual([
+      '::set-output name=tag::v1',
+      '::set-env name=DEPLOY_KIT_OUTSIDE::x',
+      '::save-state name=s::y',
+      '::add-path::/opt/bin',
+    ]);
   });
 });
 
@@ -311,6 +319,8 @@ describe("runner.ts' own additions", () => {
   });
 
   test('issueCommand: empty and undefined properties are left out', () => {
-    expect(observe(() => ours.issueCommand('warning', { title: '', file: undefined, line: 2 }, 'm')).stdout).toBe(`::warning line=2::m${EOL}`);
+    expect(observe(() => ours.issueCommand('warning', { title: '', file: undefined, line: 2 }, 'm')).stdout).toBe(
+      `::warning line=2::m${EOL}`,
+    );
   });
 });

@@ -27,7 +27,13 @@ describe('registerSecret', () => {
   test('registers each line of a multi-line secret, trimmed, skipping short lines', () => {
     const pem = '-----BEGIN KEY-----\r\n  MIIBOgIBAAJBAKj34GkxFhD90vcN  \r\nab\r\n-----END KEY-----';
     registerSecret(pem);
-    expect(setSecret.mock.calls.map(([value]) => value)).toEqual([pem, '-----BEGIN KEY-----', 'MIIBOgIBAAJBAKj34GkxFhD90vcN', '-----END KEY-----', encodeURIComponent(pem)]);
+    expect(setSecret.mock.calls.map(([value]) => value)).toEqual([
+      pem,
+      '-----BEGIN KEY-----',
+      'MIIBOgIBAAJBAKj34GkxFhD90vcN',
+      '-----END KEY-----',
+      encodeURIComponent(pem),
+    ]);
   });
 
   test('a line already registered is not registered again', () => {

@@ -41,7 +41,7 @@ describe('credentialTransportProblem', () => {
   });
   test.each([
     ['http://auth.example.com/token', /auth\.example\.com would receive it over plain http/],
-    ["ftp://example.com/x", /ftp:\/\/ is not http or https/],
+    ['ftp://example.com/x', /ftp:\/\/ is not http or https/],
     ['not a url', /is not a URL/],
   ])('%s may not', (url, expected) => {
     expect(credentialTransportProblem(url)).toMatch(expected);

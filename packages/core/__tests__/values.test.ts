@@ -24,7 +24,7 @@ describe('causes', () => {
     expect(causes(wrapped)).toEqual([wrapped, fetchFailed, socket]);
   });
 
-  test("an AggregateError without a cause continues with its first error (every address refused)", () => {
+  test('an AggregateError without a cause continues with its first error (every address refused)', () => {
     const v6 = Object.assign(new Error('connect ECONNREFUSED ::1:1'), { code: 'ECONNREFUSED' });
     const v4 = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     const all = new AggregateError([v6, v4], '');

@@ -32,13 +32,10 @@ function lines(text: string): Record<string, string> {
 const DEFAULT_RULES: EnvironmentRules = parseEnvironmentRules(lines(DEFAULT_ENVIRONMENT_RULES));
 const CUSTOM_RULES = parseEnvironmentRules(lines('preview=development\nrelease=prod'));
 const FALLBACK_RULES = parseEnvironmentRules(lines('*=development\nrc=staging\nrelease=production'));
-const BRANCH_RULES: BranchRule[] = parseBranchRules(
-  lines('main=staging\nrelease/*=staging\nhotfix/**=development\npull-request=preview'),
-);
+const BRANCH_RULES: BranchRule[] = parseBranchRules(lines('main=staging\nrelease/*=staging\nhotfix/**=development\npull-request=preview'));
 
 const DEFAULT_FORMS = 'Expected forms (tag-prefix "v"): v1.2.3-alpha.1, v1.2.3-beta.1, v1.2.3-rc.1, v1.2.3\n';
-const DEFAULT_RULE_LINES =
-  'Rules (input "environments"):\n  alpha=development\n  beta=development\n  rc=staging\n  release=production';
+const DEFAULT_RULE_LINES = 'Rules (input "environments"):\n  alpha=development\n  beta=development\n  rc=staging\n  release=production';
 
 function resolve(ref: string, opts: Partial<ResolveOptions> = {}): ReleaseInfo {
   return resolveRelease({ ref, sha: SHA, tagPrefix: 'v', rules: DEFAULT_RULES, branchRules: [], strict: true, ...opts });
@@ -101,88 +98,187 @@ describe('resolveRelease: tags', () => {
       name: 'alpha',
       ref: 'refs/tags/v1.2.3-alpha.1',
       want: tagInfo('v1.2.3-alpha.1', {
-        version: '1.2.3-alpha.1', major: '1', minor: '2', patch: '3', prerelease: 'alpha.1', build: '',
-        channel: 'alpha', channelNumber: '1', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-alpha.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'alpha.1',
+        build: '',
+        channel: 'alpha',
+        channelNumber: '1',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'beta',
       ref: 'refs/tags/v1.2.3-beta.2',
       want: tagInfo('v1.2.3-beta.2', {
-        version: '1.2.3-beta.2', major: '1', minor: '2', patch: '3', prerelease: 'beta.2', build: '',
-        channel: 'beta', channelNumber: '2', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-beta.2',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'beta.2',
+        build: '',
+        channel: 'beta',
+        channelNumber: '2',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'rc',
       ref: 'refs/tags/v1.2.3-rc.1',
       want: tagInfo('v1.2.3-rc.1', {
-        version: '1.2.3-rc.1', major: '1', minor: '2', patch: '3', prerelease: 'rc.1', build: '',
-        channel: 'rc', channelNumber: '1', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.1',
+        build: '',
+        channel: 'rc',
+        channelNumber: '1',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'rc number above 9',
       ref: 'refs/tags/v1.2.3-rc.10',
       want: tagInfo('v1.2.3-rc.10', {
-        version: '1.2.3-rc.10', major: '1', minor: '2', patch: '3', prerelease: 'rc.10', build: '',
-        channel: 'rc', channelNumber: '10', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc.10',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.10',
+        build: '',
+        channel: 'rc',
+        channelNumber: '10',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'multi-digit everything',
       ref: 'refs/tags/v10.20.30-beta.123',
       want: tagInfo('v10.20.30-beta.123', {
-        version: '10.20.30-beta.123', major: '10', minor: '20', patch: '30', prerelease: 'beta.123', build: '',
-        channel: 'beta', channelNumber: '123', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '10.20.30-beta.123',
+        major: '10',
+        minor: '20',
+        patch: '30',
+        prerelease: 'beta.123',
+        build: '',
+        channel: 'beta',
+        channelNumber: '123',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'channel without number',
       ref: 'refs/tags/v1.2.3-alpha',
       want: tagInfo('v1.2.3-alpha', {
-        version: '1.2.3-alpha', major: '1', minor: '2', patch: '3', prerelease: 'alpha', build: '',
-        channel: 'alpha', channelNumber: '', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-alpha',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'alpha',
+        build: '',
+        channel: 'alpha',
+        channelNumber: '',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'number glued to the channel (rc1)',
       ref: 'refs/tags/v1.2.3-rc1',
       want: tagInfo('v1.2.3-rc1', {
-        version: '1.2.3-rc1', major: '1', minor: '2', patch: '3', prerelease: 'rc1', build: '',
-        channel: 'rc', channelNumber: '1', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc1',
+        build: '',
+        channel: 'rc',
+        channelNumber: '1',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'number after a hyphen (rc-2)',
       ref: 'refs/tags/v1.2.3-rc-2',
       want: tagInfo('v1.2.3-rc-2', {
-        version: '1.2.3-rc-2', major: '1', minor: '2', patch: '3', prerelease: 'rc-2', build: '',
-        channel: 'rc', channelNumber: '2', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc-2',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc-2',
+        build: '',
+        channel: 'rc',
+        channelNumber: '2',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'channel number zero',
       ref: 'refs/tags/v0.1.0-alpha.0',
       want: tagInfo('v0.1.0-alpha.0', {
-        version: '0.1.0-alpha.0', major: '0', minor: '1', patch: '0', prerelease: 'alpha.0', build: '',
-        channel: 'alpha', channelNumber: '0', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '0.1.0-alpha.0',
+        major: '0',
+        minor: '1',
+        patch: '0',
+        prerelease: 'alpha.0',
+        build: '',
+        channel: 'alpha',
+        channelNumber: '0',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'more prerelease identifiers',
       ref: 'refs/tags/v1.2.3-beta.2.1',
       want: tagInfo('v1.2.3-beta.2.1', {
-        version: '1.2.3-beta.2.1', major: '1', minor: '2', patch: '3', prerelease: 'beta.2.1', build: '',
-        channel: 'beta', channelNumber: '2', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-beta.2.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'beta.2.1',
+        build: '',
+        channel: 'beta',
+        channelNumber: '2',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
       name: 'non-numeric second identifier',
       ref: 'refs/tags/v1.2.3-alpha.beta',
       want: tagInfo('v1.2.3-alpha.beta', {
-        version: '1.2.3-alpha.beta', major: '1', minor: '2', patch: '3', prerelease: 'alpha.beta', build: '',
-        channel: 'alpha', channelNumber: '', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-alpha.beta',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'alpha.beta',
+        build: '',
+        channel: 'alpha',
+        channelNumber: '',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -199,8 +295,16 @@ describe('resolveRelease: tags', () => {
       name: 'build metadata on an rc',
       ref: 'refs/tags/v1.2.3-rc.2+build.5.sha.abc',
       want: tagInfo('v1.2.3-rc.2+build.5.sha.abc', {
-        version: '1.2.3-rc.2+build.5.sha.abc', major: '1', minor: '2', patch: '3', prerelease: 'rc.2',
-        build: 'build.5.sha.abc', channel: 'rc', channelNumber: '2', environment: 'staging', isPrerelease: true,
+        version: '1.2.3-rc.2+build.5.sha.abc',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.2',
+        build: 'build.5.sha.abc',
+        channel: 'rc',
+        channelNumber: '2',
+        environment: 'staging',
+        isPrerelease: true,
         isProduction: false,
       }),
     },
@@ -228,8 +332,17 @@ describe('resolveRelease: tags', () => {
       name: 'uppercase channel is lowercased, prerelease kept as written',
       ref: 'refs/tags/V2.0.0-RC.3',
       want: tagInfo('V2.0.0-RC.3', {
-        version: '2.0.0-RC.3', major: '2', minor: '0', patch: '0', prerelease: 'RC.3', build: '',
-        channel: 'rc', channelNumber: '3', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '2.0.0-RC.3',
+        major: '2',
+        minor: '0',
+        patch: '0',
+        prerelease: 'RC.3',
+        build: '',
+        channel: 'rc',
+        channelNumber: '3',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -246,8 +359,17 @@ describe('resolveRelease: tags', () => {
       name: 'ref with surrounding whitespace',
       ref: '  refs/tags/v3.0.0-beta.1\n',
       want: tagInfo('v3.0.0-beta.1', {
-        version: '3.0.0-beta.1', major: '3', minor: '0', patch: '0', prerelease: 'beta.1', build: '',
-        channel: 'beta', channelNumber: '1', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '3.0.0-beta.1',
+        major: '3',
+        minor: '0',
+        patch: '0',
+        prerelease: 'beta.1',
+        build: '',
+        channel: 'beta',
+        channelNumber: '1',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -266,8 +388,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/orders/v2.0.0-rc.4',
       opts: { tagPrefix: 'orders/v' },
       want: tagInfo('orders/v2.0.0-rc.4', {
-        version: '2.0.0-rc.4', major: '2', minor: '0', patch: '0', prerelease: 'rc.4', build: '',
-        channel: 'rc', channelNumber: '4', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '2.0.0-rc.4',
+        major: '2',
+        minor: '0',
+        patch: '0',
+        prerelease: 'rc.4',
+        build: '',
+        channel: 'rc',
+        channelNumber: '4',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -286,8 +417,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/release-3.1.4-beta.1',
       opts: { tagPrefix: 'release-' },
       want: tagInfo('release-3.1.4-beta.1', {
-        version: '3.1.4-beta.1', major: '3', minor: '1', patch: '4', prerelease: 'beta.1', build: '',
-        channel: 'beta', channelNumber: '1', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '3.1.4-beta.1',
+        major: '3',
+        minor: '1',
+        patch: '4',
+        prerelease: 'beta.1',
+        build: '',
+        channel: 'beta',
+        channelNumber: '1',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -306,8 +446,17 @@ describe('resolveRelease: tags', () => {
       ref: '1.2.3-rc.7',
       opts: { tagPrefix: '' },
       want: tagInfo('1.2.3-rc.7', {
-        version: '1.2.3-rc.7', major: '1', minor: '2', patch: '3', prerelease: 'rc.7', build: '',
-        channel: 'rc', channelNumber: '7', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc.7',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.7',
+        build: '',
+        channel: 'rc',
+        channelNumber: '7',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -315,8 +464,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-preview.3',
       opts: { rules: CUSTOM_RULES },
       want: tagInfo('v1.2.3-preview.3', {
-        version: '1.2.3-preview.3', major: '1', minor: '2', patch: '3', prerelease: 'preview.3', build: '',
-        channel: 'preview', channelNumber: '3', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-preview.3',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'preview.3',
+        build: '',
+        channel: 'preview',
+        channelNumber: '3',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -335,8 +493,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-preview2.1',
       opts: { rules: parseEnvironmentRules({ preview2: 'qa', release: 'production' }) },
       want: tagInfo('v1.2.3-preview2.1', {
-        version: '1.2.3-preview2.1', major: '1', minor: '2', patch: '3', prerelease: 'preview2.1', build: '',
-        channel: 'preview2', channelNumber: '1', environment: 'qa', isPrerelease: true, isProduction: false,
+        version: '1.2.3-preview2.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'preview2.1',
+        build: '',
+        channel: 'preview2',
+        channelNumber: '1',
+        environment: 'qa',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -344,8 +511,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-pre-release.4',
       opts: { rules: parseEnvironmentRules({ 'pre-release': 'qa' }) },
       want: tagInfo('v1.2.3-pre-release.4', {
-        version: '1.2.3-pre-release.4', major: '1', minor: '2', patch: '3', prerelease: 'pre-release.4', build: '',
-        channel: 'pre-release', channelNumber: '4', environment: 'qa', isPrerelease: true, isProduction: false,
+        version: '1.2.3-pre-release.4',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'pre-release.4',
+        build: '',
+        channel: 'pre-release',
+        channelNumber: '4',
+        environment: 'qa',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -353,8 +529,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-foo.1',
       opts: { rules: FALLBACK_RULES },
       want: tagInfo('v1.2.3-foo.1', {
-        version: '1.2.3-foo.1', major: '1', minor: '2', patch: '3', prerelease: 'foo.1', build: '',
-        channel: 'foo', channelNumber: '1', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-foo.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'foo.1',
+        build: '',
+        channel: 'foo',
+        channelNumber: '1',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -362,8 +547,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-1',
       opts: { rules: FALLBACK_RULES },
       want: tagInfo('v1.2.3-1', {
-        version: '1.2.3-1', major: '1', minor: '2', patch: '3', prerelease: '1', build: '',
-        channel: '', channelNumber: '', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: '1',
+        build: '',
+        channel: '',
+        channelNumber: '',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -371,8 +565,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-rc.2',
       opts: { rules: FALLBACK_RULES },
       want: tagInfo('v1.2.3-rc.2', {
-        version: '1.2.3-rc.2', major: '1', minor: '2', patch: '3', prerelease: 'rc.2', build: '',
-        channel: 'rc', channelNumber: '2', environment: 'staging', isPrerelease: true, isProduction: false,
+        version: '1.2.3-rc.2',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.2',
+        build: '',
+        channel: 'rc',
+        channelNumber: '2',
+        environment: 'staging',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -380,8 +583,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-release.1',
       opts: { rules: FALLBACK_RULES },
       want: tagInfo('v1.2.3-release.1', {
-        version: '1.2.3-release.1', major: '1', minor: '2', patch: '3', prerelease: 'release.1', build: '',
-        channel: '', channelNumber: '', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-release.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'release.1',
+        build: '',
+        channel: '',
+        channelNumber: '',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -389,8 +601,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-rc.1',
       opts: { rules: parseEnvironmentRules({ rc: 'Production', release: 'production' }) },
       want: tagInfo('v1.2.3-rc.1', {
-        version: '1.2.3-rc.1', major: '1', minor: '2', patch: '3', prerelease: 'rc.1', build: '',
-        channel: 'rc', channelNumber: '1', environment: 'Production', isPrerelease: true, isProduction: true,
+        version: '1.2.3-rc.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'rc.1',
+        build: '',
+        channel: 'rc',
+        channelNumber: '1',
+        environment: 'Production',
+        isPrerelease: true,
+        isProduction: true,
       }),
     },
     {
@@ -398,8 +619,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-foo.1',
       opts: { strict: false },
       want: tagInfo('v1.2.3-foo.1', {
-        version: '1.2.3-foo.1', major: '1', minor: '2', patch: '3', prerelease: 'foo.1', build: '',
-        channel: 'foo', channelNumber: '1', environment: '', isPrerelease: true, isProduction: false,
+        version: '1.2.3-foo.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'foo.1',
+        build: '',
+        channel: 'foo',
+        channelNumber: '1',
+        environment: '',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -407,8 +637,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-release.1',
       opts: { strict: false },
       want: tagInfo('v1.2.3-release.1', {
-        version: '1.2.3-release.1', major: '1', minor: '2', patch: '3', prerelease: 'release.1', build: '',
-        channel: '', channelNumber: '', environment: '', isPrerelease: true, isProduction: false,
+        version: '1.2.3-release.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'release.1',
+        build: '',
+        channel: '',
+        channelNumber: '',
+        environment: '',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
     {
@@ -451,8 +690,17 @@ describe('resolveRelease: tags', () => {
       ref: 'refs/tags/v1.2.3-beta.1',
       opts: { prNumber: 5 },
       want: tagInfo('v1.2.3-beta.1', {
-        version: '1.2.3-beta.1', major: '1', minor: '2', patch: '3', prerelease: 'beta.1', build: '',
-        channel: 'beta', channelNumber: '1', environment: 'development', isPrerelease: true, isProduction: false,
+        version: '1.2.3-beta.1',
+        major: '1',
+        minor: '2',
+        patch: '3',
+        prerelease: 'beta.1',
+        build: '',
+        channel: 'beta',
+        channelNumber: '1',
+        environment: 'development',
+        isPrerelease: true,
+        isProduction: false,
       }),
     },
   ];
@@ -464,26 +712,112 @@ describe('resolveRelease: tags', () => {
 
 describe('resolveRelease: tag errors (strict)', () => {
   const rows: Array<{ name: string; ref: string; opts?: Partial<ResolveOptions>; parts: string[] }> = [
-    { name: 'two numeric parts', ref: 'refs/tags/v1.2', parts: ['Tag "v1.2"', 'prefix "v"', '"1.2"', 'exactly three', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
-    { name: 'four numeric parts', ref: 'refs/tags/v1.2.3.4', parts: ['Tag "v1.2.3.4"', 'exactly three', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
-    { name: 'four parts, empty prefix', ref: '1.2.3.4', opts: { tagPrefix: '' }, parts: ['Tag "1.2.3.4"', 'after no prefix', 'exactly three', 'Expected forms (tag-prefix ""): 1.2.3-alpha.1, 1.2.3-beta.1, 1.2.3-rc.1, 1.2.3\n', DEFAULT_RULE_LINES] },
-    { name: 'leading zero in major', ref: 'refs/tags/v01.2.3', parts: ['Tag "v01.2.3"', 'leading zeros', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
+    {
+      name: 'two numeric parts',
+      ref: 'refs/tags/v1.2',
+      parts: ['Tag "v1.2"', 'prefix "v"', '"1.2"', 'exactly three', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
+    {
+      name: 'four numeric parts',
+      ref: 'refs/tags/v1.2.3.4',
+      parts: ['Tag "v1.2.3.4"', 'exactly three', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
+    {
+      name: 'four parts, empty prefix',
+      ref: '1.2.3.4',
+      opts: { tagPrefix: '' },
+      parts: [
+        'Tag "1.2.3.4"',
+        'after no prefix',
+        'exactly three',
+        'Expected forms (tag-prefix ""): 1.2.3-alpha.1, 1.2.3-beta.1, 1.2.3-rc.1, 1.2.3\n',
+        DEFAULT_RULE_LINES,
+      ],
+    },
+    {
+      name: 'leading zero in major',
+      ref: 'refs/tags/v01.2.3',
+      parts: ['Tag "v01.2.3"', 'leading zeros', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
     { name: 'leading zero in minor', ref: 'refs/tags/v1.02.3', parts: ['Tag "v1.02.3"', 'leading zeros', DEFAULT_FORMS] },
-    { name: 'leading zero in prerelease number', ref: 'refs/tags/v1.2.3-rc.01', parts: ['Tag "v1.2.3-rc.01"', 'prerelease identifiers must not have leading zeros', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
+    {
+      name: 'leading zero in prerelease number',
+      ref: 'refs/tags/v1.2.3-rc.01',
+      parts: ['Tag "v1.2.3-rc.01"', 'prerelease identifiers must not have leading zeros', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
     { name: 'non-numeric patch', ref: 'refs/tags/v1.2.x', parts: ['Tag "v1.2.x"', 'must be numbers', DEFAULT_FORMS] },
     { name: 'empty prerelease', ref: 'refs/tags/v1.2.3-', parts: ['Tag "v1.2.3-"', 'not a SemVer 2.0 version', DEFAULT_FORMS] },
     { name: 'nothing after the prefix', ref: 'refs/tags/v', parts: ['Tag "v"', 'no version after the prefix', DEFAULT_FORMS] },
-    { name: 'double prefix', ref: 'refs/tags/vv1.2.3', parts: ['Tag "vv1.2.3"', '"v1.2.3" is not a SemVer 2.0 version', 'start with a digit', DEFAULT_FORMS] },
-    { name: 'slash tag with default prefix', ref: 'refs/tags/foo/v1.2.3', parts: ['Tag "foo/v1.2.3"', 'does not start with the tag prefix "v"', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
-    { name: 'bare semver with prefix v', ref: 'refs/tags/1.2.3', parts: ['Tag "1.2.3"', 'does not start with the tag prefix "v"', DEFAULT_FORMS] },
+    {
+      name: 'double prefix',
+      ref: 'refs/tags/vv1.2.3',
+      parts: ['Tag "vv1.2.3"', '"v1.2.3" is not a SemVer 2.0 version', 'start with a digit', DEFAULT_FORMS],
+    },
+    {
+      name: 'slash tag with default prefix',
+      ref: 'refs/tags/foo/v1.2.3',
+      parts: ['Tag "foo/v1.2.3"', 'does not start with the tag prefix "v"', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
+    {
+      name: 'bare semver with prefix v',
+      ref: 'refs/tags/1.2.3',
+      parts: ['Tag "1.2.3"', 'does not start with the tag prefix "v"', DEFAULT_FORMS],
+    },
     { name: 'bare branch-like name is a tag', ref: 'main', parts: ['Tag "main"', 'does not start with the tag prefix "v"'] },
-    { name: 'monorepo prefix, other service', ref: 'refs/tags/payments/v1.2.3', opts: { tagPrefix: 'orders/v' }, parts: ['Tag "payments/v1.2.3"', 'prefix "orders/v"', 'Expected forms (tag-prefix "orders/v"): orders/v1.2.3-alpha.1, orders/v1.2.3-beta.1, orders/v1.2.3-rc.1, orders/v1.2.3\n', DEFAULT_RULE_LINES] },
-    { name: 'monorepo prefix, bad version', ref: 'refs/tags/orders/v1.2', opts: { tagPrefix: 'orders/v' }, parts: ['Tag "orders/v1.2"', 'after the prefix "orders/v"', 'orders/v1.2.3-rc.1'] },
-    { name: 'unknown channel', ref: 'refs/tags/v1.2.3-foo.1', parts: ['Tag "v1.2.3-foo.1"', 'matches no environment rule', 'channel "foo"', 'no "*" fallback', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
-    { name: 'numeric prerelease', ref: 'refs/tags/v1.2.3-1', parts: ['Tag "v1.2.3-1"', 'prerelease "1"', DEFAULT_FORMS, DEFAULT_RULE_LINES] },
-    { name: '-release prerelease', ref: 'refs/tags/v1.2.3-release.1', parts: ['Tag "v1.2.3-release.1"', 'matches no environment rule', DEFAULT_RULE_LINES] },
-    { name: 'rc with custom rules', ref: 'refs/tags/v1.2.3-rc.1', opts: { rules: CUSTOM_RULES }, parts: ['Tag "v1.2.3-rc.1"', 'channel "rc"', 'Expected forms (tag-prefix "v"): v1.2.3-preview.1, v1.2.3\n', 'Rules (input "environments"):\n  preview=development\n  release=prod'] },
-    { name: 'release without a release rule', ref: 'refs/tags/v1.2.3', opts: { rules: parseEnvironmentRules({ rc: 'staging', '*': 'dev' }) }, parts: ['Tag "v1.2.3"', 'channel "release" has no rule.', 'Expected forms (tag-prefix "v"): v1.2.3-rc.1, v1.2.3-<channel>.1\n', '  rc=staging\n  *=dev'] },
+    {
+      name: 'monorepo prefix, other service',
+      ref: 'refs/tags/payments/v1.2.3',
+      opts: { tagPrefix: 'orders/v' },
+      parts: [
+        'Tag "payments/v1.2.3"',
+        'prefix "orders/v"',
+        'Expected forms (tag-prefix "orders/v"): orders/v1.2.3-alpha.1, orders/v1.2.3-beta.1, orders/v1.2.3-rc.1, orders/v1.2.3\n',
+        DEFAULT_RULE_LINES,
+      ],
+    },
+    {
+      name: 'monorepo prefix, bad version',
+      ref: 'refs/tags/orders/v1.2',
+      opts: { tagPrefix: 'orders/v' },
+      parts: ['Tag "orders/v1.2"', 'after the prefix "orders/v"', 'orders/v1.2.3-rc.1'],
+    },
+    {
+      name: 'unknown channel',
+      ref: 'refs/tags/v1.2.3-foo.1',
+      parts: ['Tag "v1.2.3-foo.1"', 'matches no environment rule', 'channel "foo"', 'no "*" fallback', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
+    {
+      name: 'numeric prerelease',
+      ref: 'refs/tags/v1.2.3-1',
+      parts: ['Tag "v1.2.3-1"', 'prerelease "1"', DEFAULT_FORMS, DEFAULT_RULE_LINES],
+    },
+    {
+      name: '-release prerelease',
+      ref: 'refs/tags/v1.2.3-release.1',
+      parts: ['Tag "v1.2.3-release.1"', 'matches no environment rule', DEFAULT_RULE_LINES],
+    },
+    {
+      name: 'rc with custom rules',
+      ref: 'refs/tags/v1.2.3-rc.1',
+      opts: { rules: CUSTOM_RULES },
+      parts: [
+        'Tag "v1.2.3-rc.1"',
+        'channel "rc"',
+        'Expected forms (tag-prefix "v"): v1.2.3-preview.1, v1.2.3\n',
+        'Rules (input "environments"):\n  preview=development\n  release=prod',
+      ],
+    },
+    {
+      name: 'release without a release rule',
+      ref: 'refs/tags/v1.2.3',
+      opts: { rules: parseEnvironmentRules({ rc: 'staging', '*': 'dev' }) },
+      parts: [
+        'Tag "v1.2.3"',
+        'channel "release" has no rule.',
+        'Expected forms (tag-prefix "v"): v1.2.3-rc.1, v1.2.3-<channel>.1\n',
+        '  rc=staging\n  *=dev',
+      ],
+    },
   ];
 
   test.each(rows)('$name: $ref', ({ ref, opts, parts }) => {
@@ -507,17 +841,23 @@ describe('versions beyond exact comparison (Number.MAX_SAFE_INTEGER, as node-sem
     expect(semverLimitProblem(version)).toContain(problem);
   });
 
-  test.each([[`${MAX}.0.0`], [`0.0.${MAX}`], [`1.2.3-rc.${MAX}`], ['1.2.3-rc.99999999999999999999x'], ['1.2.3+99999999999999999999']])('%s: at or within the limit (or not numeric), accepted', (version) => {
-    expect(parseSemver(version)).not.toBeNull();
-    expect(semverLimitProblem(version)).toBeUndefined();
-  });
+  test.each([[`${MAX}.0.0`], [`0.0.${MAX}`], [`1.2.3-rc.${MAX}`], ['1.2.3-rc.99999999999999999999x'], ['1.2.3+99999999999999999999']])(
+    '%s: at or within the limit (or not numeric), accepted',
+    (version) => {
+      expect(parseSemver(version)).not.toBeNull();
+      expect(semverLimitProblem(version)).toBeUndefined();
+    },
+  );
 
   test.each([['1.2'], ['01.2.3'], ['v1.2.3']])('%s: not SemVer, so no limit problem (the SemVer error says why)', (version) => {
     expect(semverLimitProblem(version)).toBeUndefined();
   });
 
   test.each([
-    ['refs/tags/v99999999999999999999999.0.0', '"99999999999999999999999.0.0" is SemVer 2.0 but cannot be used: its MAJOR 99999999999999999999999 is larger than 9007199254740991'],
+    [
+      'refs/tags/v99999999999999999999999.0.0',
+      '"99999999999999999999999.0.0" is SemVer 2.0 but cannot be used: its MAJOR 99999999999999999999999 is larger than 9007199254740991',
+    ],
     ['refs/tags/v1.2.3-rc.99999999999999999999', 'its numeric prerelease identifier 99999999999999999999 is larger than 9007199254740991'],
   ])('strict: %s says which number is too large and the limit, not "not MAJOR.MINOR.PATCH"', (ref, part) => {
     const error = thrown(() => resolve(ref));
@@ -559,17 +899,43 @@ describe('resolveRelease: ref errors', () => {
 
 function branchInfo(branch: string, version: string, environment: string, isProduction = false, shortSha = SHA7): ReleaseInfo {
   return {
-    ref: `refs/heads/${branch}`, refType: 'branch', refName: branch, tag: '', version,
-    major: '', minor: '', patch: '', prerelease: '', build: '', channel: 'branch', channelNumber: '',
-    environment, isPrerelease: false, isProduction, shortSha,
+    ref: `refs/heads/${branch}`,
+    refType: 'branch',
+    refName: branch,
+    tag: '',
+    version,
+    major: '',
+    minor: '',
+    patch: '',
+    prerelease: '',
+    build: '',
+    channel: 'branch',
+    channelNumber: '',
+    environment,
+    isPrerelease: false,
+    isProduction,
+    shortSha,
   };
 }
 
 function prInfo(ref: string, refName: string, version: string, environment: string): ReleaseInfo {
   return {
-    ref, refType: 'pr', refName, tag: '', version,
-    major: '', minor: '', patch: '', prerelease: '', build: '', channel: 'pr', channelNumber: '',
-    environment, isPrerelease: false, isProduction: false, shortSha: SHA7,
+    ref,
+    refType: 'pr',
+    refName,
+    tag: '',
+    version,
+    major: '',
+    minor: '',
+    patch: '',
+    prerelease: '',
+    build: '',
+    channel: 'pr',
+    channelNumber: '',
+    environment,
+    isPrerelease: false,
+    isProduction: false,
+    shortSha: SHA7,
   };
 }
 
@@ -577,33 +943,138 @@ describe('resolveRelease: branches and pull requests', () => {
   const longName = `feature/${'x'.repeat(200)}`;
   const cutAtHyphen = `${'a'.repeat(119)}/bbbb`;
   const rows: Row[] = [
-    { name: 'main=staging', ref: 'refs/heads/main', opts: { branchRules: BRANCH_RULES }, want: branchInfo('main', `main-${SHA7}`, 'staging') },
-    { name: 'release/* matches one segment', ref: 'refs/heads/release/1.2', opts: { branchRules: BRANCH_RULES }, want: branchInfo('release/1.2', `release-1.2-${SHA7}`, 'staging') },
-    { name: 'release/* does not cross segments', ref: 'refs/heads/release/1.2/fix', opts: { branchRules: BRANCH_RULES }, want: branchInfo('release/1.2/fix', `release-1.2-fix-${SHA7}`, '') },
-    { name: 'hotfix/** crosses segments', ref: 'refs/heads/hotfix/a/b', opts: { branchRules: BRANCH_RULES }, want: branchInfo('hotfix/a/b', `hotfix-a-b-${SHA7}`, 'development') },
-    { name: 'exact match is case-sensitive', ref: 'refs/heads/Main', opts: { branchRules: BRANCH_RULES }, want: branchInfo('Main', `main-${SHA7}`, '') },
-    { name: 'unmapped branch, strict', ref: 'refs/heads/develop', opts: { branchRules: BRANCH_RULES }, want: branchInfo('develop', `develop-${SHA7}`, '') },
+    {
+      name: 'main=staging',
+      ref: 'refs/heads/main',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('main', `main-${SHA7}`, 'staging'),
+    },
+    {
+      name: 'release/* matches one segment',
+      ref: 'refs/heads/release/1.2',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('release/1.2', `release-1.2-${SHA7}`, 'staging'),
+    },
+    {
+      name: 'release/* does not cross segments',
+      ref: 'refs/heads/release/1.2/fix',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('release/1.2/fix', `release-1.2-fix-${SHA7}`, ''),
+    },
+    {
+      name: 'hotfix/** crosses segments',
+      ref: 'refs/heads/hotfix/a/b',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('hotfix/a/b', `hotfix-a-b-${SHA7}`, 'development'),
+    },
+    {
+      name: 'exact match is case-sensitive',
+      ref: 'refs/heads/Main',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('Main', `main-${SHA7}`, ''),
+    },
+    {
+      name: 'unmapped branch, strict',
+      ref: 'refs/heads/develop',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('develop', `develop-${SHA7}`, ''),
+    },
     { name: 'no branch rules', ref: 'refs/heads/main', want: branchInfo('main', `main-${SHA7}`, '') },
-    { name: 'odd characters', ref: 'refs/heads/feature/JIRA-12_Öl', want: branchInfo('feature/JIRA-12_Öl', `feature-jira-12_-l-${SHA7}`, '') },
-    { name: 'dependabot branch', ref: 'refs/heads/dependabot/npm_and_yarn/x@1.2', want: branchInfo('dependabot/npm_and_yarn/x@1.2', `dependabot-npm_and_yarn-x-1.2-${SHA7}`, '') },
-    { name: 'leading and trailing . and - trimmed', ref: 'refs/heads/-.weird--name.-', want: branchInfo('-.weird--name.-', `weird-name-${SHA7}`, '') },
+    {
+      name: 'odd characters',
+      ref: 'refs/heads/feature/JIRA-12_Öl',
+      want: branchInfo('feature/JIRA-12_Öl', `feature-jira-12_-l-${SHA7}`, ''),
+    },
+    {
+      name: 'dependabot branch',
+      ref: 'refs/heads/dependabot/npm_and_yarn/x@1.2',
+      want: branchInfo('dependabot/npm_and_yarn/x@1.2', `dependabot-npm_and_yarn-x-1.2-${SHA7}`, ''),
+    },
+    {
+      name: 'leading and trailing . and - trimmed',
+      ref: 'refs/heads/-.weird--name.-',
+      want: branchInfo('-.weird--name.-', `weird-name-${SHA7}`, ''),
+    },
     { name: 'nothing usable in the name', ref: 'refs/heads/ÖÖÖ', want: branchInfo('ÖÖÖ', `branch-${SHA7}`, '') },
     { name: 'very long branch name', ref: `refs/heads/${longName}`, want: branchInfo(longName, `feature-${'x'.repeat(112)}-${SHA7}`, '') },
-    { name: 'long name cut right after a separator', ref: `refs/heads/${cutAtHyphen}`, want: branchInfo(cutAtHyphen, `${'a'.repeat(119)}-${SHA7}`, '') },
-    { name: 'no sha: version is the slug', ref: 'refs/heads/feature/x', opts: { sha: '' }, want: branchInfo('feature/x', 'feature-x', '', false, '') },
-    { name: 'merge queue branch', ref: 'refs/heads/gh-readonly-queue/main/pr-5-abc', want: branchInfo('gh-readonly-queue/main/pr-5-abc', `gh-readonly-queue-main-pr-5-abc-${SHA7}`, '') },
-    { name: '* stays within a segment', ref: 'refs/heads/feature', opts: { branchRules: parseBranchRules({ '*': 'development' }) }, want: branchInfo('feature', `feature-${SHA7}`, 'development') },
-    { name: '* does not match a nested branch', ref: 'refs/heads/feature/x', opts: { branchRules: parseBranchRules({ '*': 'development' }) }, want: branchInfo('feature/x', `feature-x-${SHA7}`, '') },
-    { name: 'first matching rule wins', ref: 'refs/heads/main', opts: { branchRules: parseBranchRules(lines('**=preview\nmain=staging')) }, want: branchInfo('main', `main-${SHA7}`, 'preview') },
-    { name: 'branch may deploy to production', ref: 'refs/heads/main', opts: { branchRules: parseBranchRules({ main: 'production' }) }, want: branchInfo('main', `main-${SHA7}`, 'production', true) },
-    { name: 'branch named pull-request does not use the PR rule', ref: 'refs/heads/pull-request', opts: { branchRules: BRANCH_RULES }, want: branchInfo('pull-request', `pull-request-${SHA7}`, '') },
+    {
+      name: 'long name cut right after a separator',
+      ref: `refs/heads/${cutAtHyphen}`,
+      want: branchInfo(cutAtHyphen, `${'a'.repeat(119)}-${SHA7}`, ''),
+    },
+    {
+      name: 'no sha: version is the slug',
+      ref: 'refs/heads/feature/x',
+      opts: { sha: '' },
+      want: branchInfo('feature/x', 'feature-x', '', false, ''),
+    },
+    {
+      name: 'merge queue branch',
+      ref: 'refs/heads/gh-readonly-queue/main/pr-5-abc',
+      want: branchInfo('gh-readonly-queue/main/pr-5-abc', `gh-readonly-queue-main-pr-5-abc-${SHA7}`, ''),
+    },
+    {
+      name: '* stays within a segment',
+      ref: 'refs/heads/feature',
+      opts: { branchRules: parseBranchRules({ '*': 'development' }) },
+      want: branchInfo('feature', `feature-${SHA7}`, 'development'),
+    },
+    {
+      name: '* does not match a nested branch',
+      ref: 'refs/heads/feature/x',
+      opts: { branchRules: parseBranchRules({ '*': 'development' }) },
+      want: branchInfo('feature/x', `feature-x-${SHA7}`, ''),
+    },
+    {
+      name: 'first matching rule wins',
+      ref: 'refs/heads/main',
+      opts: { branchRules: parseBranchRules(lines('**=preview\nmain=staging')) },
+      want: branchInfo('main', `main-${SHA7}`, 'preview'),
+    },
+    {
+      name: 'branch may deploy to production',
+      ref: 'refs/heads/main',
+      opts: { branchRules: parseBranchRules({ main: 'production' }) },
+      want: branchInfo('main', `main-${SHA7}`, 'production', true),
+    },
+    {
+      name: 'branch named pull-request does not use the PR rule',
+      ref: 'refs/heads/pull-request',
+      opts: { branchRules: BRANCH_RULES },
+      want: branchInfo('pull-request', `pull-request-${SHA7}`, ''),
+    },
     { name: 'PR merge ref, no PR rule', ref: 'refs/pull/42/merge', want: prInfo('refs/pull/42/merge', '42/merge', `pr-42-${SHA7}`, '') },
     { name: 'PR head ref', ref: 'refs/pull/42/head', want: prInfo('refs/pull/42/head', '42/head', `pr-42-${SHA7}`, '') },
-    { name: 'PR with pull-request rule', ref: 'refs/pull/7/merge', opts: { branchRules: BRANCH_RULES }, want: prInfo('refs/pull/7/merge', '7/merge', `pr-7-${SHA7}`, 'preview') },
-    { name: 'PR ignores glob rules', ref: 'refs/pull/7/merge', opts: { branchRules: parseBranchRules({ '**': 'development' }) }, want: prInfo('refs/pull/7/merge', '7/merge', `pr-7-${SHA7}`, '') },
-    { name: 'prNumber turns a branch ref into a PR (pull_request_target)', ref: 'refs/heads/main', opts: { branchRules: BRANCH_RULES, prNumber: 9 }, want: prInfo('refs/heads/main', 'main', `pr-9-${SHA7}`, 'preview') },
-    { name: 'the PR ref number wins over prNumber', ref: 'refs/pull/42/merge', opts: { prNumber: 99 }, want: prInfo('refs/pull/42/merge', '42/merge', `pr-42-${SHA7}`, '') },
-    { name: 'PR to "production" when release maps to prod', ref: 'refs/pull/3/merge', opts: { rules: CUSTOM_RULES, branchRules: parseBranchRules({ 'pull-request': 'production' }) }, want: prInfo('refs/pull/3/merge', '3/merge', `pr-3-${SHA7}`, 'production') },
+    {
+      name: 'PR with pull-request rule',
+      ref: 'refs/pull/7/merge',
+      opts: { branchRules: BRANCH_RULES },
+      want: prInfo('refs/pull/7/merge', '7/merge', `pr-7-${SHA7}`, 'preview'),
+    },
+    {
+      name: 'PR ignores glob rules',
+      ref: 'refs/pull/7/merge',
+      opts: { branchRules: parseBranchRules({ '**': 'development' }) },
+      want: prInfo('refs/pull/7/merge', '7/merge', `pr-7-${SHA7}`, ''),
+    },
+    {
+      name: 'prNumber turns a branch ref into a PR (pull_request_target)',
+      ref: 'refs/heads/main',
+      opts: { branchRules: BRANCH_RULES, prNumber: 9 },
+      want: prInfo('refs/heads/main', 'main', `pr-9-${SHA7}`, 'preview'),
+    },
+    {
+      name: 'the PR ref number wins over prNumber',
+      ref: 'refs/pull/42/merge',
+      opts: { prNumber: 99 },
+      want: prInfo('refs/pull/42/merge', '42/merge', `pr-42-${SHA7}`, ''),
+    },
+    {
+      name: 'PR to "production" when release maps to prod',
+      ref: 'refs/pull/3/merge',
+      opts: { rules: CUSTOM_RULES, branchRules: parseBranchRules({ 'pull-request': 'production' }) },
+      want: prInfo('refs/pull/3/merge', '3/merge', `pr-3-${SHA7}`, 'production'),
+    },
   ];
 
   test.each(rows)('$name: $ref', ({ ref, opts, want }) => {
@@ -735,7 +1206,7 @@ describe('parseBranchRules', () => {
   });
 });
 
-describe('parseSemver: node-semver, with SemVer 2.0\'s strictness checked around it', () => {
+describe("parseSemver: node-semver, with SemVer 2.0's strictness checked around it", () => {
   test.each([
     ['1.2.3', { major: 1, minor: 2, patch: 3, prerelease: [], build: [] }],
     ['1.2.3-rc.10+build.007', { major: 1, minor: 2, patch: 3, prerelease: ['rc', 10], build: ['build', '007'] }],
@@ -751,7 +1222,10 @@ describe('parseSemver: node-semver, with SemVer 2.0\'s strictness checked around
     expect(semverLimitProblem(text)).toBeUndefined();
   });
 
-  test.each([['1.2'], ['1.2.3.4'], ['01.2.3'], ['1.2.3-01'], ['1.2.3-'], ['1.2.3+'], ['1.2.3-rc..1'], ['a.b.c']])('%j is not SemVer', (text) => {
-    expect(parseSemver(text)).toBeNull();
-  });
+  test.each([['1.2'], ['1.2.3.4'], ['01.2.3'], ['1.2.3-01'], ['1.2.3-'], ['1.2.3+'], ['1.2.3-rc..1'], ['a.b.c']])(
+    '%j is not SemVer',
+    (text) => {
+      expect(parseSemver(text)).toBeNull();
+    },
+  );
 });

@@ -29,9 +29,15 @@ export function resolveAwsRegion(input: string | undefined, env: Env = process.e
   const region = given || fromEnv;
   const source = given ? `input "${inputName}"` : env.AWS_REGION?.trim() ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
   if (region === '') {
-    throw new InputError(inputName, 'is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set', 'an AWS region such as `eu-west-1`', '', {
-      check: 'set the input, or run aws-actions/configure-aws-credentials (with aws-region) before this step',
-    });
+    throw new InputError(
+      inputName,
+      'is empty and neither AWS_REGION nor AWS_DEFAULT_REGION is set',
+      'an AWS region such as `eu-west-1`',
+      '',
+      {
+        check: 'set the input, or run aws-actions/configure-aws-credentials (with aws-region) before this step',
+      },
+    );
   }
   if (!AWS_REGION_PATTERN.test(region)) {
     throw new InputError(inputName, `is not an AWS region (from ${source})`, 'an AWS region such as `eu-west-1`', region);
@@ -63,7 +69,11 @@ export function awsClientConfig(options: AwsClientConfigOptions): AwsClientConfi
     customUserAgent: 'deploy-kit',
     // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
     // passes and keeps waiting: a server that accepts and never answers would hold the step.
-    requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
+    requestHandler: {
+      requestTimeout: options.requestTimeoutMs ?? 120_000,
+      connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+      throwOnRequestTimeout: true,
+    },
   };
 }
 
@@ -116,7 +126,11 @@ const DENIED_NAMES = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidde
  * "Authentication fails" / "Permission denied" / "Region mismatch" rows), or undefined for errors
  * the caller explains itself. `what` names the operation, e.g. `ECR GetAuthorizationToken`.
  */
-export function describeCommonAwsError(error: unknown, what: string, context: { region?: string; permission?: string } = {}): ActionError | undefined {
+export function describeCommonAwsError(
+  error: unknown,
+  what: string,
+  context: { region?: string; permission?: string } = {},
+): ActionError | undefined {
   const name = awsErrorName(error);
   const status = awsHttpStatus(error);
   const detail = errorMessage(error);
@@ -133,14 +147,18 @@ export function describeCommonAwsError(error: unknown, what: string, context: { 
   if (AUTH_NAMES.has(name)) {
     return new ActionError(`${what} failed: AWS rejected the credentials (${name}).`, {
       why: detail,
-      check: ['AWS credentials configured: the access key exists and is active, the secret key and session token belong to it and have not expired'],
+      check: [
+        'AWS credentials configured: the access key exists and is active, the secret key and session token belong to it and have not expired',
+      ],
       cause: error,
     });
   }
   if (DENIED_NAMES.has(name) || status === 403) {
     return new ActionError(`${what} failed: permission denied${name ? ` (${name})` : ''}.`, {
       why: detail,
-      check: [`IAM permissions: the role or user needs ${context.permission ?? 'permission for this call'}${context.region ? ` in ${context.region}` : ''}`],
+      check: [
+        `IAM permissions: the role or user needs ${context.permission ?? 'permission for this call'}${context.region ? ` in ${context.region}` : ''}`,
+      ],
       cause: error,
     });
   }

@@ -63,7 +63,10 @@ export function runReleaseTag(env: Env = process.env): string {
   return releaseTagOf(classifyRef(env.GITHUB_REF ?? ''));
 }
 
-export function readEventPayload(env: Env = process.env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Record<string, unknown> {
+export function readEventPayload(
+  env: Env = process.env,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): Record<string, unknown> {
   const path = env.GITHUB_EVENT_PATH;
   if (!path) return {};
   let text: string;
@@ -82,7 +85,6 @@ export function readEventPayload(env: Env = process.env, readFile: (path: string
     throw new ActionError(`The event payload at GITHUB_EVENT_PATH (${path}) is not valid JSON`, { why: (error as Error).message });
   }
 }
-
 
 export function readGitHubContext(env: Env = process.env, readFile?: (path: string) => string): GitHubContext {
   const payload = readEventPayload(env, readFile);

@@ -94,7 +94,10 @@ export function readDeploymentPayload(payload: unknown): DeploymentPayload | und
           bucket: String(s3.bucket),
           objects: (Array.isArray(s3.objects) ? s3.objects.filter(isObject) : [])
             .filter((o) => typeof o.key === 'string')
-            .map((o) => ({ key: String(o.key), sha256: typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256) ? o.sha256 : null })),
+            .map((o) => ({
+              key: String(o.key),
+              sha256: typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256) ? o.sha256 : null,
+            })),
         }
       : null,
     migration: migration

@@ -34,17 +34,20 @@ export function describeAwsNetworkError(
   const { service } = context;
   const endpoint = awsEndpointDescription(service, context.region, context.env);
   const configured = awsEndpointFromEnv(service, context.env) !== undefined;
-  return new ActionError(`${context.what} failed: the ${service} endpoint ${endpoint} ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`, {
-    why: errorMessage(error),
-    check: [
-      configured
-        ? `AWS_ENDPOINT_URL_${service} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
-        : `the region ${context.region} is right for this account and ${service}`,
-      'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
-      ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),
-    ],
-    cause: error,
-  });
+  return new ActionError(
+    `${context.what} failed: the ${service} endpoint ${endpoint} ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`,
+    {
+      why: errorMessage(error),
+      check: [
+        configured
+          ? `AWS_ENDPOINT_URL_${service} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
+          : `the region ${context.region} is right for this account and ${service}`,
+        'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
+        ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),
+      ],
+      cause: error,
+    },
+  );
 }
 
 export interface EcrLogin {
@@ -72,10 +75,18 @@ export interface EcrApi {
   callerAccount(): Promise<string>;
   login(registryId?: string): Promise<EcrLogin>;
   describeRepository(name: string, registryId?: string): Promise<EcrRepository | undefined>;
-  createRepository(name: string, settings: { scanOnPush: boolean; mutability: 'MUTABLE' | 'IMMUTABLE' }, registryId?: string): Promise<EcrRepository>;
+  createRepository(
+    name: string,
+    settings: { scanOnPush: boolean; mutability: 'MUTABLE' | 'IMMUTABLE' },
+    registryId?: string,
+  ): Promise<EcrRepository>;
   /** The image a tag or digest names, or undefined when there is none. */
   getImage(repository: string, id: { tag?: string; digest?: string }, registryId?: string): Promise<EcrImage | undefined>;
-  putImage(repository: string, image: { tag: string; manifest: string; mediaType?: string; digest: string }, registryId?: string): Promise<void>;
+  putImage(
+    repository: string,
+    image: { tag: string; manifest: string; mediaType?: string; digest: string },
+    registryId?: string,
+  ): Promise<void>;
 }
 
 /** Splits ECR's base64 `AWS:<password>` token; the password is masked before anything else. */
@@ -83,7 +94,10 @@ export function decodeAuthorizationToken(token: string): { username: string; pas
   registerSecret(token);
   const decoded = Buffer.from(token, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon <= 0) throw new ActionError('ECR returned an authorization token that is not `user:password`.', { check: 'the AWS endpoint in use is ECR (AWS_ENDPOINT_URL_ECR)' });
+  if (colon <= 0)
+    throw new ActionError('ECR returned an authorization token that is not `user:password`.', {
+      check: 'the AWS endpoint in use is ECR (AWS_ENDPOINT_URL_ECR)',
+    });
   const password = decoded.slice(colon + 1);
   registerSecret(password);
   return { username: decoded.slice(0, colon), password };
@@ -114,7 +128,11 @@ export async function createEcrApi(region: string, options: AwsClientOptions = {
     try {
       return await awsCall(what, fn, options.retry ?? {});
     } catch (error) {
-      throw describeAwsNetworkError(error, { what, service, region, env }) ?? describeCommonAwsError(error, what, { permission, region }) ?? error;
+      throw (
+        describeAwsNetworkError(error, { what, service, region, env }) ??
+        describeCommonAwsError(error, what, { permission, region }) ??
+        error
+      );
     }
   };
   const repo = (r: { repositoryName?: string; repositoryUri?: string; imageTagMutability?: string }): EcrRepository => ({
@@ -124,7 +142,9 @@ export async function createEcrApi(region: string, options: AwsClientOptions = {
   });
   const api: EcrApi = {
     async callerAccount() {
-      const identity = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', () => stsClient.send(new sts.GetCallerIdentityCommand({})));
+      const identity = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', () =>
+        stsClient.send(new sts.GetCallerIdentityCommand({})),
+      );
       if (!identity.Account) throw new ActionError('STS GetCallerIdentity returned no account id.');
       return identity.Account;
     },

@@ -49,7 +49,10 @@ export class GitHubRequestError extends ActionError {
   readonly endpoint: string;
   readonly timedOut: boolean;
 
-  constructor(message: string, details: { code: string; method: string; endpoint: string; why: string; check: string[]; cause?: unknown; timedOut?: boolean }) {
+  constructor(
+    message: string,
+    details: { code: string; method: string; endpoint: string; why: string; check: string[]; cause?: unknown; timedOut?: boolean },
+  ) {
     super(message, { why: details.why, check: details.check, cause: details.cause });
     this.name = 'GitHubRequestError';
     this.code = details.code;
@@ -77,7 +80,10 @@ function innermostMessage(error: unknown): string {
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|HOSTNAME_MISMATCH$)/;
 
 /** A fetch failure in the user's terms: what happened to which endpoint, why, and what to check. */
-export function describeRequestFailure(error: unknown, request: { method: string; url: URL; apiUrl: string; elapsedMs: number; timedOut: boolean }): GitHubRequestError {
+export function describeRequestFailure(
+  error: unknown,
+  request: { method: string; url: URL; apiUrl: string; elapsedMs: number; timedOut: boolean },
+): GitHubRequestError {
   const { method, url, apiUrl } = request;
   const endpoint = endpointOf(url);
   const where = [
@@ -91,8 +97,13 @@ export function describeRequestFailure(error: unknown, request: { method: string
   if (request.timedOut) {
     code = 'ETIMEDOUT';
     reason = `no answer within ${formatSeconds(request.elapsedMs)}`;
-    why = 'The server did not answer in time; every GitHub API request has a time limit (30 s, and never past the step\'s own deadline).';
-    check = [...where, url.hostname === 'api.github.com' ? 'https://www.githubstatus.com, then re-run the job.' : `The server at ${url.host} is up and answering.`];
+    why = "The server did not answer in time; every GitHub API request has a time limit (30 s, and never past the step's own deadline).";
+    check = [
+      ...where,
+      url.hostname === 'api.github.com'
+        ? 'https://www.githubstatus.com, then re-run the job.'
+        : `The server at ${url.host} is up and answering.`,
+    ];
   } else if (code === 'ECONNREFUSED') {
     reason = 'the connection was refused (ECONNREFUSED)';
     why = `Nothing accepts connections at ${url.host}.`;
@@ -102,7 +113,10 @@ export function describeRequestFailure(error: unknown, request: { method: string
   } else if (TLS_CODE.test(code)) {
     reason = `the TLS connection failed: ${innermostMessage(error)} (${code})`;
     why = `The certificate ${url.host} presented was not accepted.`;
-    check = [...where, `The server's certificate is valid for ${url.hostname}; a private certificate authority goes in NODE_EXTRA_CA_CERTS.`];
+    check = [
+      ...where,
+      `The server's certificate is valid for ${url.hostname}; a private certificate authority goes in NODE_EXTRA_CA_CERTS.`,
+    ];
   } else if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
     reason = `the connection was closed before an answer came (${code})`;
     why = 'The server, or something between the runner and it, closed the connection.';
@@ -110,7 +124,15 @@ export function describeRequestFailure(error: unknown, request: { method: string
     reason = `${innermostMessage(error)}${code !== 'EUNKNOWN' ? ` (${code})` : ''}`;
     why = 'The request got no HTTP answer.';
   }
-  return new GitHubRequestError(`GitHub API request ${method} ${endpoint} failed: ${reason}`, { code, method, endpoint, why, check, cause: error, timedOut: request.timedOut });
+  return new GitHubRequestError(`GitHub API request ${method} ${endpoint} failed: ${reason}`, {
+    code,
+    method,
+    endpoint,
+    why,
+    check,
+    cause: error,
+    timedOut: request.timedOut,
+  });
 }
 
 function refusedTarget(method: string, from: URL, to: URL, apiUrl: string, redirect: boolean): GitHubRequestError {
@@ -144,7 +166,11 @@ function isTimeout(reason: unknown): boolean {
  * {@link describeRequestFailure}. A cancellation (the caller's signal aborted, not timed out) is
  * passed on as it is.
  */
-export function boundFetch(apiUrl: string, timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS, fetchImpl: typeof fetch = globalThis.fetch): typeof fetch {
+export function boundFetch(
+  apiUrl: string,
+  timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
+  fetchImpl: typeof fetch = globalThis.fetch,
+): typeof fetch {
   const issuedFor = hostOf(apiUrl);
   const bound = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let url = new URL(input instanceof Request ? input.url : String(input));
@@ -186,7 +212,13 @@ export function boundFetch(apiUrl: string, timeoutMs: number = DEFAULT_REQUEST_T
     } catch (error) {
       if (error instanceof GitHubRequestError) throw error;
       if (signal.aborted && !isTimeout(signal.reason)) throw error;
-      throw describeRequestFailure(error, { method, url, apiUrl, elapsedMs: Date.now() - started, timedOut: signal.aborted || isTimeout(error) });
+      throw describeRequestFailure(error, {
+        method,
+        url,
+        apiUrl,
+        elapsedMs: Date.now() - started,
+        timedOut: signal.aborted || isTimeout(error),
+      });
     }
   };
   return bound as typeof fetch;

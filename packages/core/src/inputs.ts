@@ -49,10 +49,18 @@ function spec<T>(
   options: Common & { secret?: boolean; values?: readonly string[]; allowEmpty?: boolean },
   parse: (raw: string, name: string) => T,
 ): InputSpec<T> {
-  return { kind, default: options.default, required: options.required, secret: options.secret, values: options.values, allowEmpty: options.allowEmpty, parse };
+  return {
+    kind,
+    default: options.default,
+    required: options.required,
+    secret: options.secret,
+    values: options.values,
+    allowEmpty: options.allowEmpty,
+    parse,
+  };
 }
 
-const TAG_FORMS = 'a release tag such as `v1.2.3-rc.1` (parse-version\'s `tag` output), or empty on a tag push';
+const TAG_FORMS = "a release tag such as `v1.2.3-rc.1` (parse-version's `tag` output), or empty on a tag push";
 /** What git accepts in a tag name, roughly (git check-ref-format): no spaces, control characters, `~ ^ : ? * [ \\` or `..`. */
 const GIT_TAG_NAME = /^(?!.*\.\.)(?!-)[^\s\u0000-\u001f\u007f~^:?*[\\]+$/;
 
@@ -61,7 +69,9 @@ export const input = {
   string(options: Common & { secret?: boolean; pattern?: RegExp; expected?: string; allowEmpty?: boolean } = {}): InputSpec<string> {
     return spec('string', options, (raw, name) => {
       if (options.pattern && raw !== '' && !options.pattern.test(raw)) {
-        throw new InputError(name, 'has the wrong form', options.expected ?? `a value matching ${options.pattern}`, raw, { secret: options.secret });
+        throw new InputError(name, 'has the wrong form', options.expected ?? `a value matching ${options.pattern}`, raw, {
+          secret: options.secret,
+        });
       }
       return raw;
     });
@@ -96,7 +106,12 @@ export const input = {
       const env = options.env ?? process.env;
       const tag = raw || runReleaseTag(env);
       if (tag === '' && options.required) {
-        throw new InputError(name, `is empty and this run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`, TAG_FORMS, raw);
+        throw new InputError(
+          name,
+          `is empty and this run was not started by a tag (GITHUB_REF is ${env.GITHUB_REF || 'empty'})`,
+          TAG_FORMS,
+          raw,
+        );
       }
       if (tag !== '' && !GIT_TAG_NAME.test(tag)) throw new InputError(name, 'is not a git tag name', TAG_FORMS, tag);
       return tag;
@@ -144,7 +159,9 @@ export async function readInputs<S extends InputSpecs>(specs: S, read: RawInputR
     if (raw === '' && item.default !== undefined && !item.allowEmpty) raw = item.default.trim();
     raws.set(name, raw);
   }
-  const yamlNeeded = Object.entries(specs).some(([name, item]) => (item.kind === 'map' || item.kind === 'structured') && needsYamlParser(raws.get(name) ?? '', item.kind === 'map'));
+  const yamlNeeded = Object.entries(specs).some(
+    ([name, item]) => (item.kind === 'map' || item.kind === 'structured') && needsYamlParser(raws.get(name) ?? '', item.kind === 'map'),
+  );
   if (yamlNeeded) await loadYamlParser();
   const values: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(specs)) {

@@ -33,10 +33,13 @@ export function needsYamlParser(raw: string, keyValueLines = true): boolean {
       return true;
     }
   }
-  return !keyValueLines || !text
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
-    .every((line) => KEY_VALUE_LINE.test(line));
+  return (
+    !keyValueLines ||
+    !text
+      .split(/\r?\n/)
+      .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+      .every((line) => KEY_VALUE_LINE.test(line))
+  );
 }
 
 // The YAML 1.2 core schema booleans, as @actions/core's getBooleanInput accepts them.
@@ -195,7 +198,12 @@ export function parseMap(name: string, raw: string): Record<string, string> {
   const map: Record<string, string> = {};
   for (const [key, value] of Object.entries(structured as Record<string, unknown>)) {
     if (value !== null && typeof value === 'object') {
-      throw new InputError(name, `the value of "${key}" is a ${Array.isArray(value) ? 'list' : 'map'}, not a single value`, MAP_FORMS + ' with single values', raw);
+      throw new InputError(
+        name,
+        `the value of "${key}" is a ${Array.isArray(value) ? 'list' : 'map'}, not a single value`,
+        MAP_FORMS + ' with single values',
+        raw,
+      );
     }
     map[key] = value === null || value === undefined ? '' : String(value);
   }
@@ -247,7 +255,10 @@ export function parseDuration(name: string, raw: string, bounds: { minMs?: numbe
   }
   ms = Math.round(ms);
   if ((bounds.minMs !== undefined && ms < bounds.minMs) || (bounds.maxMs !== undefined && ms > bounds.maxMs)) {
-    const range = [bounds.minMs !== undefined ? `at least ${formatDuration(bounds.minMs)}` : '', bounds.maxMs !== undefined ? `at most ${formatDuration(bounds.maxMs)}` : '']
+    const range = [
+      bounds.minMs !== undefined ? `at least ${formatDuration(bounds.minMs)}` : '',
+      bounds.maxMs !== undefined ? `at most ${formatDuration(bounds.maxMs)}` : '',
+    ]
       .filter(Boolean)
       .join(' and ');
     throw new InputError(name, 'out of range', `a duration of ${range}`, raw);
@@ -260,7 +271,10 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`;
   let seconds = Math.round(ms / 1000);
   const parts: string[] = [];
-  for (const [unit, size] of [['h', 3600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
     if (seconds >= size) {
       parts.push(`${Math.floor(seconds / size)}${unit}`);
       seconds %= size;
@@ -285,7 +299,9 @@ export function formatElapsed(ms: number): string {
 
 export function parseEnum<const T extends string>(name: string, raw: string, allowed: readonly T[]): T {
   const value = raw.trim();
-  const match = allowed.find((candidate) => candidate === value) ?? allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-  if (match === undefined) throw new InputError(name, 'not one of the allowed values', `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, raw);
+  const match =
+    allowed.find((candidate) => candidate === value) ?? allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+  if (match === undefined)
+    throw new InputError(name, 'not one of the allowed values', `one of ${allowed.map((a) => `\`${a}\``).join(', ')}`, raw);
   return match;
 }

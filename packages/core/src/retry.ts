@@ -74,7 +74,11 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function header(error: unknown, name: string): string | undefined {
-  for (const headers of [valueAt(valueAt(error, 'response'), 'headers'), valueAt(error, 'headers'), valueAt(valueAt(error, '$response'), 'headers')]) {
+  for (const headers of [
+    valueAt(valueAt(error, 'response'), 'headers'),
+    valueAt(error, 'headers'),
+    valueAt(valueAt(error, '$response'), 'headers'),
+  ]) {
     if (headers === null || typeof headers !== 'object') continue;
     const getter = valueAt(headers, 'get');
     if (typeof getter === 'function') {
@@ -168,7 +172,10 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Full jitter: a uniformly random wait up to the exponential ceiling, at least any Retry-After. */
-export function backoffDelay(attempt: number, options: { baseDelayMs: number; maxDelayMs: number; random: () => number; retryAfterMs?: number }): number {
+export function backoffDelay(
+  attempt: number,
+  options: { baseDelayMs: number; maxDelayMs: number; random: () => number; retryAfterMs?: number },
+): number {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
   const jittered = Math.round(options.random() * ceiling);
   return Math.min(options.maxDelayMs, Math.max(jittered, options.retryAfterMs ?? 0));
@@ -194,10 +201,14 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, options: Ret
       if (!verdict.retryable || attempt >= attempts) throw error;
       const delay = backoffDelay(attempt, { baseDelayMs, maxDelayMs, random, retryAfterMs: verdict.retryAfterMs });
       if (now() - started + delay > maxElapsedMs) {
-        log(`Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}); not retrying, the ${formatDuration(maxElapsedMs)} retry budget would be exceeded.`);
+        log(
+          `Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}); not retrying, the ${formatDuration(maxElapsedMs)} retry budget would be exceeded.`,
+        );
         throw error;
       }
-      log(`Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}: ${errorMessage(error)}). Retrying after ${formatDuration(delay)}.`);
+      log(
+        `Retry ${options.label}: attempt ${attempt} of ${attempts} failed (${verdict.reason}: ${errorMessage(error)}). Retrying after ${formatDuration(delay)}.`,
+      );
       await wait(delay);
     }
   }

@@ -21,8 +21,11 @@ export function failureMessage(error: unknown): string {
 
 export function reportFailure(error: unknown): void {
   if (!(error instanceof ActionError) || error.cause !== undefined) {
-    const detail = error instanceof Error ? error.stack ?? error.message : errorMessage(error);
-    const cause = error instanceof Error && error.cause !== undefined ? `\nCaused by: ${error.cause instanceof Error ? error.cause.stack : errorMessage(error.cause)}` : '';
+    const detail = error instanceof Error ? (error.stack ?? error.message) : errorMessage(error);
+    const cause =
+      error instanceof Error && error.cause !== undefined
+        ? `\nCaused by: ${error.cause instanceof Error ? error.cause.stack : errorMessage(error.cause)}`
+        : '';
     core.debug(`${detail}${cause}`);
   }
   core.setFailed(failureMessage(error));

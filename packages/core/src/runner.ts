@@ -120,7 +120,8 @@ function appendEnvironmentFile(variable: string, name: string, value: string): b
   const path = process.env[variable];
   if (!path) return false;
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`Unexpected input: the value of ${name} contains the delimiter`);
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`Unexpected input: the value of ${name} contains the delimiter`);
   appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
   return true;
 }

@@ -33,7 +33,8 @@ export function credentialTransportProblem(url: string | URL): string | undefine
   }
   if (parsed.protocol === 'https:') return undefined;
   if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return undefined;
-  if (parsed.protocol === 'http:') return `${parsed.host} would receive it over plain http (credentials go over https only; http is allowed for loopback hosts)`;
+  if (parsed.protocol === 'http:')
+    return `${parsed.host} would receive it over plain http (credentials go over https only; http is allowed for loopback hosts)`;
   return `${parsed.protocol}// is not http or https`;
 }
 
@@ -61,7 +62,11 @@ export function credentialBoundTo(issuedFor: string, url: string | URL): boolean
 }
 
 function normaliseHost(host: string, protocol: string): string {
-  const lower = host.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+  const lower = host
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/\/.*$/, '');
   if (protocol === 'https:') return lower.replace(/:443$/, '');
   if (protocol === 'http:') return lower.replace(/:80$/, '');
   return lower;
@@ -85,15 +90,49 @@ export function requestSignal(timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS, ou
  * action's inputs (`INPUT_*`), state (`STATE_*`) or the runner's tokens.
  */
 const BASIC_VARIABLES = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LANGUAGE', 'TZ', 'TERM',
-  'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'USERPROFILE',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'ALL_PROXY', 'all_proxy',
-  'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS',
-  'CI', 'GITHUB_ACTIONS', 'RUNNER_OS', 'RUNNER_ARCH', 'RUNNER_TEMP', 'RUNNER_TOOL_CACHE', 'RUNNER_DEBUG',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TERM',
+  'SYSTEMROOT',
+  'WINDIR',
+  'COMSPEC',
+  'PATHEXT',
+  'APPDATA',
+  'LOCALAPPDATA',
+  'PROGRAMDATA',
+  'USERPROFILE',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
+  'CI',
+  'GITHUB_ACTIONS',
+  'RUNNER_OS',
+  'RUNNER_ARCH',
+  'RUNNER_TEMP',
+  'RUNNER_TOOL_CACHE',
+  'RUNNER_DEBUG',
 ];
 
 /** Variables no child ever gets, even from a "pass the environment through" child: the runner's tokens. */
-const RUNNER_SECRETS = /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_|ACTIONS_RESULTS_URL$|GITHUB_TOKEN$|GH_TOKEN$)/;
+const RUNNER_SECRETS =
+  /^(INPUT_|STATE_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_|ACTIONS_RESULTS_URL$|GITHUB_TOKEN$|GH_TOKEN$)/;
 
 export function isRunnerSecretVariable(name: string): boolean {
   return RUNNER_SECRETS.test(name.toUpperCase()) || RUNNER_SECRETS.test(name);

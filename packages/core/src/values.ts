@@ -22,7 +22,7 @@ const MAX_CAUSES = 5;
  */
 export function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let current = error; current !== undefined && current !== null && chain.length < MAX_CAUSES; ) {
+  for (let current = error; current !== undefined && current !== null && chain.length < MAX_CAUSES;) {
     chain.push(current);
     const inner = valueAt(current, 'errors');
     current = valueAt(current, 'cause') ?? (Array.isArray(inner) ? inner[0] : undefined);

@@ -248,10 +248,7 @@ function parseRef(rawRef: string): ParsedRef {
   if (ref === '') {
     throw new ActionError('No git ref was given, so there is no version to parse.', {
       why: 'The `ref` input is empty and GITHUB_REF is not set for this event.',
-      check: [
-        'Run this step on a push or tag event (GITHUB_REF is set then)',
-        'or set the `ref` input, e.g. `ref: refs/tags/v1.2.3`',
-      ],
+      check: ['Run this step on a push or tag event (GITHUB_REF is set then)', 'or set the `ref` input, e.g. `ref: refs/tags/v1.2.3`'],
     });
   }
   if (!ref.startsWith('refs/')) return { ref: `refs/tags/${ref}`, refType: 'tag', refName: ref };
@@ -330,7 +327,8 @@ type SemverReading = { parts: SemverParts } | { limit: string } | { invalid: tru
 function readSemver(text: string): SemverReading {
   if (!/^[0-9]/.test(text) || text.trim() !== text) return { invalid: true };
   // node-semver refuses a longer version before reading it, so its form is not known here.
-  if (text.length > MAX_SEMVER_LENGTH) return { limit: `it is ${text.length} characters long, more than the ${MAX_SEMVER_LENGTH} a version may have` };
+  if (text.length > MAX_SEMVER_LENGTH)
+    return { limit: `it is ${text.length} characters long, more than the ${MAX_SEMVER_LENGTH} a version may have` };
   let version: SemVer;
   try {
     version = new SemVer(text);

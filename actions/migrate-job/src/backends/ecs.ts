@@ -17,7 +17,15 @@
 import { ActionError, classifyError, errorMessage, formatDuration, requestSignal, runner as core, sleep } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsEndpointFromEnv, describeCommonAwsError, resolveAwsRegion } from '@deploy-kit/core/aws';
 import { formatArgv } from '../argv.js';
-import { awslogsLocation, describeFailures, failureHints, interpretTask, pickContainer, type EcsContainerDefinitionView, type EcsTaskView } from '../ecs-result.js';
+import {
+  awslogsLocation,
+  describeFailures,
+  failureHints,
+  interpretTask,
+  pickContainer,
+  type EcsContainerDefinitionView,
+  type EcsTaskView,
+} from '../ecs-result.js';
 import { openLog } from '../logsink.js';
 import { nameHash } from '../naming.js';
 import { REQUEST_TIMEOUT_MS, networkReason } from '../network.js';
@@ -38,16 +46,31 @@ export function pollDelay(elapsedMs: number): number {
 /** StopTask's reason when the workflow run is cancelled (ECS shows it as the task's stoppedReason). */
 export const CANCEL_REASON = 'deploy-kit migrate-job: the workflow run was cancelled';
 
-
 /** A failure to reach an AWS endpoint (refused, reset, no answer, DNS), naming the service and the endpoint; undefined for other errors. */
-export function endpointFailure(error: unknown, what: string, service: string, endpoint: string, options: { deadlinePassed?: boolean; requestMs?: number } = {}): ActionError | undefined {
-  const check = [`the runner can reach ${endpoint} (network, proxy, VPC endpoint)`, `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`];
+export function endpointFailure(
+  error: unknown,
+  what: string,
+  service: string,
+  endpoint: string,
+  options: { deadlinePassed?: boolean; requestMs?: number } = {},
+): ActionError | undefined {
+  const check = [
+    `the runner can reach ${endpoint} (network, proxy, VPC endpoint)`,
+    `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`,
+  ];
   if (options.deadlinePassed) {
-    return new ActionError(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, { check: [...check, 'raise `timeout` if AWS is legitimately slow'], cause: error });
+    return new ActionError(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, {
+      check: [...check, 'raise `timeout` if AWS is legitimately slow'],
+      cause: error,
+    });
   }
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new ActionError(`${what} failed: ${service} at ${endpoint} did not answer`, { why: `no answer within ${formatDuration(options.requestMs ?? REQUEST_TIMEOUT_MS)}`, check, cause: error });
+    return new ActionError(`${what} failed: ${service} at ${endpoint} did not answer`, {
+      why: `no answer within ${formatDuration(options.requestMs ?? REQUEST_TIMEOUT_MS)}`,
+      check,
+      cause: error,
+    });
   }
   const reason = networkReason(error);
   if (!/\((E[A-Z]+|UND_ERR_[A-Z_]+)\)$/.test(reason)) return undefined;
@@ -89,9 +112,13 @@ export async function ecsBackend(
       maxElapsedMs: Math.max(0, Math.min(120_000, step.at - Date.now())),
     });
   };
-  core.info(`ECS: region ${region}${endpoint ? ` (endpoint ${endpoint})` : ''}, cluster ${cluster}, task definition ${values.taskDefinition}`);
+  core.info(
+    `ECS: region ${region}${endpoint ? ` (endpoint ${endpoint})` : ''}, cluster ${cluster}, task definition ${values.taskDefinition}`,
+  );
 
-  const described = await ecsCall('ECS DescribeTaskDefinition', (abortSignal) => client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }), { abortSignal })).catch((error) => {
+  const described = await ecsCall('ECS DescribeTaskDefinition', (abortSignal) =>
+    client.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: values.taskDefinition }), { abortSignal }),
+  ).catch((error) => {
     if (step.signal.aborted) return fail('ECS DescribeTaskDefinition', error);
     if ((error as Error)?.name === 'ClientException' || /not found|does not exist|Unable to describe/i.test(errorMessage(error))) {
       throw new ActionError(`The task definition "${values.taskDefinition}" does not exist in ${region}`, {
@@ -102,15 +129,32 @@ export async function ecsBackend(
     return fail('ECS DescribeTaskDefinition', error, 'ecs:DescribeTaskDefinition');
   });
   const definition = described.taskDefinition!;
-  const definitions: EcsContainerDefinitionView[] = (definition.containerDefinitions ?? []).map((c) => ({ name: c.name, essential: c.essential, logConfiguration: c.logConfiguration as EcsContainerDefinitionView['logConfiguration'] }));
-  const picked = pickContainer(definitions.map((d) => d.name ?? ''), definitions, values.container || undefined);
-  if ('error' in picked) throw new ActionError(`Cannot tell which container runs the migration: ${picked.error}`, { check: ['set `container` to the migration container\'s name'] });
+  const definitions: EcsContainerDefinitionView[] = (definition.containerDefinitions ?? []).map((c) => ({
+    name: c.name,
+    essential: c.essential,
+    logConfiguration: c.logConfiguration as EcsContainerDefinitionView['logConfiguration'],
+  }));
+  const picked = pickContainer(
+    definitions.map((d) => d.name ?? ''),
+    definitions,
+    values.container || undefined,
+  );
+  if ('error' in picked)
+    throw new ActionError(`Cannot tell which container runs the migration: ${picked.error}`, {
+      check: ["set `container` to the migration container's name"],
+    });
   const containerDef = (definition.containerDefinitions ?? []).find((c) => c.name === picked.name)!;
   if (plan.image && containerDef.image !== plan.image.raw) {
-    throw new ActionError(`Task definition ${definition.family}:${definition.revision} runs ${containerDef.image} in container "${picked.name}", not ${plan.image.raw}`, {
-      why: 'RunTask cannot change a container\'s image, so the migration would not run the image you deploy',
-      check: ['register a task definition revision with this image (aws-actions/amazon-ecs-render-task-definition) and pass it as `task-definition`', 'or leave `image` empty to run whatever the task definition names'],
-    });
+    throw new ActionError(
+      `Task definition ${definition.family}:${definition.revision} runs ${containerDef.image} in container "${picked.name}", not ${plan.image.raw}`,
+      {
+        why: "RunTask cannot change a container's image, so the migration would not run the image you deploy",
+        check: [
+          'register a task definition revision with this image (aws-actions/amazon-ecs-render-task-definition) and pass it as `task-definition`',
+          'or leave `image` empty to run whatever the task definition names',
+        ],
+      },
+    );
   }
   const taskDefinitionArn = definition.taskDefinitionArn!;
   const startedBy = startedByFor(plan.jobName);
@@ -128,20 +172,28 @@ export async function ecsBackend(
     ...(values.launchType ? { launchType: values.launchType as 'FARGATE' | 'EC2' | 'EXTERNAL' } : {}),
     ...(values.capacityProvider ? { capacityProviderStrategy: [{ capacityProvider: values.capacityProvider, weight: 1 }] } : {}),
     ...(values.subnets.length
-      ? { networkConfiguration: { awsvpcConfiguration: { subnets: values.subnets, securityGroups: values.securityGroups.length ? values.securityGroups : undefined, assignPublicIp: values.assignPublicIp ? ('ENABLED' as const) : ('DISABLED' as const) } } }
+      ? {
+          networkConfiguration: {
+            awsvpcConfiguration: {
+              subnets: values.subnets,
+              securityGroups: values.securityGroups.length ? values.securityGroups : undefined,
+              assignPublicIp: values.assignPublicIp ? ('ENABLED' as const) : ('DISABLED' as const),
+            },
+          },
+        }
       : {}),
   };
 
   // A task of this migration still running (an earlier, cancelled run): follow it instead of starting another.
-  const running = await ecsCall('ECS ListTasks', (abortSignal) => client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }), { abortSignal })).catch((error) =>
-    fail('ECS ListTasks', error, 'ecs:ListTasks'),
-  );
+  const running = await ecsCall('ECS ListTasks', (abortSignal) =>
+    client.send(new ecs.ListTasksCommand({ cluster, startedBy, desiredStatus: 'RUNNING' }), { abortSignal }),
+  ).catch((error) => fail('ECS ListTasks', error, 'ecs:ListTasks'));
   let taskArn: string | undefined;
   if (running.taskArns?.length) {
     // Listed as RUNNING by desired status; only one that has not actually stopped counts.
-    const current = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns!.slice(0, 100) }), { abortSignal })).catch((error) =>
-      fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
-    );
+    const current = await ecsCall('ECS DescribeTasks', (abortSignal) =>
+      client.send(new ecs.DescribeTasksCommand({ cluster, tasks: running.taskArns!.slice(0, 100) }), { abortSignal }),
+    ).catch((error) => fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
     taskArn = current.tasks?.find((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus !== 'STOPPED')?.taskArn;
   }
   if (taskArn) core.info(`A task of this migration is already running (${taskArn}); following it instead of starting another`);
@@ -150,25 +202,47 @@ export async function ecsBackend(
     const what = taskArn ? `follow the running task ${taskArn}` : `run the task: ${JSON.stringify(request, null, 2)}`;
     core.info(`[dry-run] would ${what}`);
     if (override.command) core.info(`[dry-run] command: ${formatArgv(override.command)}`);
-    return { status: 'planned', jobName: plan.jobName, detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}` };
+    return {
+      status: 'planned',
+      jobName: plan.jobName,
+      detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}`,
+    };
   }
 
   const startedHere = !taskArn;
   if (!taskArn) {
-    if (signal.aborted) return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
-    const response = await ecsCall('ECS RunTask', (abortSignal) => client.send(new ecs.RunTaskCommand(request), { abortSignal })).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
+    if (signal.aborted)
+      return {
+        status: 'cancelled',
+        jobName: plan.jobName,
+        detail: 'the workflow run was cancelled before the task was started; nothing runs',
+      };
+    const response = await ecsCall('ECS RunTask', (abortSignal) => client.send(new ecs.RunTaskCommand(request), { abortSignal })).catch(
+      (error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'),
+    );
     if (response.failures?.length || !response.tasks?.length) {
       const failures = response.failures ?? [];
-      throw new ActionError(`ECS could not start the migration task: ${failures.length ? describeFailures(failures) : 'RunTask returned no task'}`, { check: failureHints(failures) });
+      throw new ActionError(
+        `ECS could not start the migration task: ${failures.length ? describeFailures(failures) : 'RunTask returned no task'}`,
+        { check: failureHints(failures) },
+      );
     }
     taskArn = response.tasks[0].taskArn!;
-    core.info(`Started task ${taskArn} (${definition.family}:${definition.revision}, container "${picked.name}"${override.command ? `, command ${formatArgv(override.command)}` : ''})`);
+    core.info(
+      `Started task ${taskArn} (${definition.family}:${definition.revision}, container "${picked.name}"${override.command ? `, command ${formatArgv(override.command)}` : ''})`,
+    );
   }
 
   const sink = openLog(logFile);
-  const logs = awslogsLocation({ name: picked.name, logConfiguration: containerDef.logConfiguration as EcsContainerDefinitionView['logConfiguration'] }, taskArn);
+  const logs = awslogsLocation(
+    { name: picked.name, logConfiguration: containerDef.logConfiguration as EcsContainerDefinitionView['logConfiguration'] },
+    taskArn,
+  );
   const cwl = logs ? await import('@aws-sdk/client-cloudwatch-logs') : undefined;
-  const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: REQUEST_TIMEOUT_MS })) : undefined;
+  const logsClient =
+    logs && cwl
+      ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: REQUEST_TIMEOUT_MS }))
+      : undefined;
   const logsEndpoint = awsEndpointFromEnv('CloudWatch Logs') ?? `https://logs.${logs?.region ?? region}.amazonaws.com`;
   let nextToken: string | undefined;
   let logsWarned = false;
@@ -177,7 +251,10 @@ export async function ecsBackend(
     for (let page = 0; page < 20; page++) {
       try {
         // Each page within the request limit; the log is read once more after the task stopped, so not bound to the step's deadline.
-        const out = await logsClient.send(new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }), { abortSignal: requestSignal(REQUEST_TIMEOUT_MS, signal) });
+        const out = await logsClient.send(
+          new cwl.GetLogEventsCommand({ logGroupName: logs.group, logStreamName: logs.stream, startFromHead: true, nextToken }),
+          { abortSignal: requestSignal(REQUEST_TIMEOUT_MS, signal) },
+        );
         sink.writeLines((out.events ?? []).map((event) => event.message ?? ''));
         if (!out.nextForwardToken || out.nextForwardToken === nextToken) return;
         nextToken = out.nextForwardToken;
@@ -185,7 +262,10 @@ export async function ecsBackend(
       } catch (error) {
         if ((error as Error)?.name === 'ResourceNotFoundException') return; // the stream appears when the container starts
         const unreachable = endpointFailure(error, 'CloudWatch Logs GetLogEvents', 'CloudWatch Logs', logsEndpoint);
-        if (!logsWarned) core.warning(`Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${unreachable ? `${unreachable.message}: ${unreachable.why ?? ''}` : errorMessage(error)}`);
+        if (!logsWarned)
+          core.warning(
+            `Could not read the task's CloudWatch logs (${logs.group} ${logs.stream}): ${unreachable ? `${unreachable.message}: ${unreachable.why ?? ''}` : errorMessage(error)}`,
+          );
         logsWarned = true;
         return;
       }
@@ -197,22 +277,41 @@ export async function ecsBackend(
     const common = { status: 'cancelled' as const, jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines() };
     if (!startedHere) {
       core.info(`Cancelled: the task ${taskArn} was started by an earlier run, so it is left running`);
-      return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
+      return {
+        ...common,
+        detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`,
+        check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn],
+      };
     }
     try {
-      await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: CANCEL_REASON }), { abortSignal: requestSignal(5_000) }), { attempts: 3, maxElapsedMs: 5_000 });
+      await awsCall(
+        'ECS StopTask',
+        () =>
+          client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: CANCEL_REASON }), { abortSignal: requestSignal(5_000) }),
+        { attempts: 3, maxElapsedMs: 5_000 },
+      );
       core.info(`Cancelled: asked ECS to stop task ${taskArn} (StopTask, reason "${CANCEL_REASON}")`);
       return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} was stopped` };
     } catch (error) {
       core.warning(`The workflow run was cancelled, but the task ${taskArn} could not be stopped: ${errorMessage(error)}`);
-      return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
+      return {
+        ...common,
+        detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`,
+        check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`],
+      };
     }
   };
   /** The step's timeout: the task is asked to stop (a request of its own: the step's signal has ended by now). */
   const timedOut = async (): Promise<MigrationResult> => {
-    await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: `deploy-kit migrate-job: timeout ${formatDuration(plan.timeoutMs)}` }), { abortSignal: requestSignal(REQUEST_TIMEOUT_MS) }), { attempts: 3, maxElapsedMs: 10_000 }).catch((error) =>
-      core.warning(`Could not stop task ${taskArn} after the timeout: ${errorMessage(error)}`),
-    );
+    await awsCall(
+      'ECS StopTask',
+      () =>
+        client.send(
+          new ecs.StopTaskCommand({ cluster, task: taskArn!, reason: `deploy-kit migrate-job: timeout ${formatDuration(plan.timeoutMs)}` }),
+          { abortSignal: requestSignal(REQUEST_TIMEOUT_MS) },
+        ),
+      { attempts: 3, maxElapsedMs: 10_000 },
+    ).catch((error) => core.warning(`Could not stop task ${taskArn} after the timeout: ${errorMessage(error)}`));
     sink.end();
     return {
       status: 'timed-out',
@@ -221,7 +320,10 @@ export async function ecsBackend(
       logFile,
       tail: sink.lastLines(),
       detail: `the task did not stop within ${formatDuration(plan.timeoutMs)}; it was asked to stop`,
-      check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
+      check: [
+        'a migration waiting for a database lock can hang: check for long-running transactions',
+        'raise `timeout` if the migration is legitimately slow',
+      ],
     };
   };
   const started = Date.now();
@@ -232,14 +334,19 @@ export async function ecsBackend(
   for (;;) {
     if (signal.aborted) return cancelled();
     // A cancellation or the step's deadline cuts an in-flight DescribeTasks short; neither is retried.
-    const out = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }), { abortSignal }), { abort: signal }).catch((error) =>
-      signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'),
-    );
+    const out = await ecsCall(
+      'ECS DescribeTasks',
+      (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn!] }), { abortSignal }),
+      { abort: signal },
+    ).catch((error) => (signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks')));
     if (!out && signal.aborted) return cancelled();
     if (!out) return timedOut();
     task = out.tasks?.[0] as EcsTaskView | undefined;
     if (!task) {
-      throw new ActionError(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
+      throw new ActionError(`The task ${taskArn} is gone from ECS`, {
+        why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing',
+        check: ['ECS forgets stopped tasks after about an hour'],
+      });
     }
     if (task.lastStatus !== lastStatus) {
       core.info(`… task ${task.lastStatus}${task.stoppedReason ? ` (${task.stoppedReason})` : ''}`);
@@ -253,10 +360,14 @@ export async function ecsBackend(
   await pumpLogs();
   sink.end();
   const outcome = interpretTask(task, definitions, picked.name);
-  const rows: [string, string][] = [['task', taskArn], ['container', picked.name]];
+  const rows: [string, string][] = [
+    ['task', taskArn],
+    ['container', picked.name],
+  ];
   if (task.stopCode || task.stoppedReason) rows.push(['stopped', [task.stopCode, task.stoppedReason].filter(Boolean).join(': ')]);
   const common = { jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines(), rows };
-  if (outcome.state === 'succeeded') return { ...common, status: 'succeeded', exitCode: 0, detail: `container "${picked.name}" exited with code 0` };
+  if (outcome.state === 'succeeded')
+    return { ...common, status: 'succeeded', exitCode: 0, detail: `container "${picked.name}" exited with code 0` };
   if (outcome.state === 'failed') {
     return {
       ...common,
@@ -265,7 +376,10 @@ export async function ecsBackend(
       detail: outcome.message,
       check:
         outcome.kind === 'not-started'
-          ? ['the image exists and the task execution role can pull it and read its secrets', 'subnets/security groups let the task reach ECR and Secrets Manager (or VPC endpoints exist)']
+          ? [
+              'the image exists and the task execution role can pull it and read its secrets',
+              'subnets/security groups let the task reach ECR and Secrets Manager (or VPC endpoints exist)',
+            ]
           : [`the migration's log above${logs ? ` (CloudWatch ${logs.group} / ${logs.stream})` : ''}`],
     };
   }

@@ -12,7 +12,16 @@
  * then the verdict and the `cleanup` policy (job/cleanup.ts). The API is spoken by kube/.
  */
 import { ActionError, formatDuration, retry, runner as core } from '@deploy-kit/core';
-import { collectionPath, kubeError, kubeRetryability, loadKubeConfig, statusCode, type KubeSelection, type LoadedConfig, type WatchStats } from '../kube/index.js';
+import {
+  collectionPath,
+  kubeError,
+  kubeRetryability,
+  loadKubeConfig,
+  statusCode,
+  type KubeSelection,
+  type LoadedConfig,
+  type WatchStats,
+} from '../kube/index.js';
 import type { JobView, PodView, Verdict } from '../classify.js';
 import { decide } from '../decide.js';
 import { cleanup, deleteJob, waitGone } from '../job/cleanup.js';
@@ -45,9 +54,16 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
   const jobsPath = collectionPath(namespace, 'jobs');
   const podsPath = collectionPath(namespace, 'pods');
   const manifest = renderJob(jobSpec(plan, values, image, namespace));
-  core.info(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
+  core.info(
+    `Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`,
+  );
   const call = <T>(verb: string, resource: string, fn: () => Promise<T>): Promise<T> =>
-    retry(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())) }).catch((error) => {
+    retry(fn, {
+      label: `${verb} ${resource}`,
+      classify: kubeRetryability,
+      attempts: 5,
+      maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())),
+    }).catch((error) => {
       throw kubeError(error, verb, resource, server);
     });
   const readJob = () =>
@@ -64,9 +80,17 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
   const listPods = async () =>
     existing === undefined
       ? []
-      : (await call('list', `pods of jobs/${name} in namespace ${namespace}`, () => api.request<{ items: PodView[] }>('GET', podsPath, { query: { labelSelector: `batch.kubernetes.io/job-name=${name}` } }))).items;
+      : (
+          await call('list', `pods of jobs/${name} in namespace ${namespace}`, () =>
+            api.request<{ items: PodView[] }>('GET', podsPath, { query: { labelSelector: `batch.kubernetes.io/job-name=${name}` } }),
+          )
+        ).items;
   let existing = await readJob();
-  let decision = decide(existing, { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: values.rerunFailed }, await listPods());
+  let decision = decide(
+    existing,
+    { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: values.rerunFailed },
+    await listPods(),
+  );
   core.info(decision.action === 'create' ? `No Job ${name} yet: it will be created` : decision.message);
   if (decision.action === 'refuse') throw new ActionError(`Migration not run: ${decision.message}`, { check: decision.check });
   if (decision.action === 'already-complete') {
@@ -77,7 +101,10 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
 
   if (plan.dryRun) {
     const yaml = await toYaml(manifest);
-    const what = decision.action === 'attach' ? `follow the running Job ${namespace}/${name}` : `${decision.action === 'recreate' ? 'delete the failed Job and ' : ''}create this Job in ${namespace} and watch it`;
+    const what =
+      decision.action === 'attach'
+        ? `follow the running Job ${namespace}/${name}`
+        : `${decision.action === 'recreate' ? 'delete the failed Job and ' : ''}create this Job in ${namespace} and watch it`;
     core.info(`[dry-run] would ${what}:\n${yaml}`);
     return { status: 'planned', jobName: name, detail: `would ${what}`, rows: [['namespace', namespace]] };
   }
@@ -93,16 +120,31 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
     await waitGone(readJob, Math.min(deadline, Date.now() + 120_000), name);
     decision = { action: 'create' };
   }
-  if (signal.aborted) return { status: 'cancelled', jobName: name, detail: `the workflow run was cancelled before the Job was created; nothing runs`, rows: [['namespace', namespace]] };
+  if (signal.aborted)
+    return {
+      status: 'cancelled',
+      jobName: name,
+      detail: `the workflow run was cancelled before the Job was created; nothing runs`,
+      rows: [['namespace', namespace]],
+    };
   if (decision.action === 'create') {
     try {
-      await retry(() => api.request('POST', jobsPath, { body: manifest }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+      await retry(() => api.request('POST', jobsPath, { body: manifest }), {
+        label: `create jobs/${name}`,
+        classify: kubeRetryability,
+        attempts: 5,
+        maxElapsedMs: 60_000,
+      });
       core.info(`Created Job ${namespace}/${name}`);
     } catch (error) {
       if (statusCode(error) !== 409) throw kubeError(error, 'create', `jobs in namespace ${namespace}`, server);
       // Created meanwhile (a concurrent run, or our own create that timed out but went through): decide again.
       existing = await readJob();
-      const again = decide(existing, { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: false }, await listPods());
+      const again = decide(
+        existing,
+        { name, namespace, release: plan.release, tag: plan.tag, image, rerunFailed: false },
+        await listPods(),
+      );
       if (again.action === 'refuse') throw new ActionError(`Migration not run: ${again.message}`, { check: again.check });
       if (again.action === 'already-complete') return { status: 'already-complete', exitCode: 0, jobName: name, detail: again.message };
       if ('message' in again) core.info(again.message);
@@ -111,10 +153,26 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
 
   const sink = openLog(logFile);
   const cancelNotice = () =>
-    core.info(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
-  const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: formatDuration(plan.timeoutMs), server, signal, onCancel: cancelNotice });
+    core.info(
+      `The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`,
+    );
+  const outcome = await watchJob({
+    api,
+    namespace,
+    name,
+    deadline,
+    sink,
+    values,
+    timeoutText: formatDuration(plan.timeoutMs),
+    server,
+    signal,
+    onCancel: cancelNotice,
+  });
   sink.end();
-  const rows: [string, string][] = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
+  const rows: [string, string][] = [
+    ['namespace', namespace],
+    ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—'],
+  ];
   let result: KubeRunResult;
   if (outcome.cancelled) {
     result = {
@@ -138,7 +196,12 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
   } else {
     result = { status: 'timed-out', jobName: name, detail: 'the wait ended before the Job finished', check: [`follow it: ${follow}`] };
   }
-  await cleanup(values.cleanup, result.status, () => call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Background')), name);
+  await cleanup(
+    values.cleanup,
+    result.status,
+    () => call('delete', `jobs/${name} in namespace ${namespace}`, () => deleteJob(api, jobsPath, name, 'Background')),
+    name,
+  );
   core.debug(`watch stats: ${JSON.stringify(outcome.stats)}`);
   return { ...result, rows, logFile, tail: sink.lastLines(), stats: outcome.stats };
 }
@@ -146,17 +209,36 @@ export async function runKubernetesJob(context: BackendContext, deps: Kubernetes
 function hintsFor(verdict: Extract<Verdict, { state: 'failed' }>, namespace: string, name: string): string[] {
   switch (verdict.kind) {
     case 'image-pull':
-      return ['the image reference and digest exist in the registry', 'the cluster can pull from it (imagePullSecrets on the service account, ECR node role)', `then re-run with \`rerun-failed: true\` (the failed Job ${name} stays for inspection until then)`];
+      return [
+        'the image reference and digest exist in the registry',
+        'the cluster can pull from it (imagePullSecrets on the service account, ECR node role)',
+        `then re-run with \`rerun-failed: true\` (the failed Job ${name} stays for inspection until then)`,
+      ];
     case 'config':
-      return [`create the missing object in namespace ${namespace} (or fix \`env-from-secret\` / \`env-from-configmap\`)`, 'then re-run with `rerun-failed: true`'];
+      return [
+        `create the missing object in namespace ${namespace} (or fix \`env-from-secret\` / \`env-from-configmap\`)`,
+        'then re-run with `rerun-failed: true`',
+      ];
     case 'unschedulable':
-      return ['the resources the Job requests (`resources`), node selectors and taints', 'raise `unschedulable-grace` if a cluster autoscaler needs time to add a node'];
+      return [
+        'the resources the Job requests (`resources`), node selectors and taints',
+        'raise `unschedulable-grace` if a cluster autoscaler needs time to add a node',
+      ];
     case 'deadline':
-      return ['raise `timeout` if the migration is legitimately slow; check for locks held in the database', 'then re-run with `rerun-failed: true`'];
+      return [
+        'raise `timeout` if the migration is legitimately slow; check for locks held in the database',
+        'then re-run with `rerun-failed: true`',
+      ];
     case 'create-failed':
-      return ['the service account (`service-account`) exists, quotas and admission policies allow the pod', 'then re-run with `rerun-failed: true`'];
+      return [
+        'the service account (`service-account`) exists, quotas and admission policies allow the pod',
+        'then re-run with `rerun-failed: true`',
+      ];
     default:
-      return [`the migration's log above (kubectl -n ${namespace} logs job/${name})`, 'fix the migration, then re-run with `rerun-failed: true`, or release a new tag'];
+      return [
+        `the migration's log above (kubectl -n ${namespace} logs job/${name})`,
+        'fix the migration, then re-run with `rerun-failed: true`, or release a new tag',
+      ];
   }
 }
 

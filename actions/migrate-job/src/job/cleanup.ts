@@ -21,7 +21,9 @@ export async function cleanup(policy: Values['cleanup'], status: string, remove:
 }
 
 export function deleteJob(api: KubeApi, jobsPath: string, name: string, propagationPolicy: 'Foreground' | 'Background'): Promise<unknown> {
-  return api.request('DELETE', `${jobsPath}/${encodeURIComponent(name)}`, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } });
+  return api.request('DELETE', `${jobsPath}/${encodeURIComponent(name)}`, {
+    body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy },
+  });
 }
 
 export async function waitGone(read: () => Promise<unknown>, until: number, name: string): Promise<void> {
@@ -29,5 +31,7 @@ export async function waitGone(read: () => Promise<unknown>, until: number, name
     if ((await read()) === undefined) return;
     await sleep(500);
   }
-  throw new ActionError(`The old Job ${name} was not deleted in time`, { check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'] });
+  throw new ActionError(`The old Job ${name} was not deleted in time`, {
+    check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'],
+  });
 }

@@ -18,8 +18,22 @@ export async function checkEnvSources(
   call: <T>(verb: string, resource: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const checks: [string, string, () => Promise<unknown>][] = [
-    ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })] as [string, string, () => Promise<unknown>]),
-    ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `${collectionPath(namespace, 'configmaps')}/${encodeURIComponent(n)}`)] as [string, string, () => Promise<unknown>]),
+    ...plan.envFromSecrets.map(
+      (n) =>
+        [
+          'secret',
+          n,
+          () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY }),
+        ] as [string, string, () => Promise<unknown>],
+    ),
+    ...plan.envFromConfigMaps.map(
+      (n) =>
+        ['configmap', n, () => api.request('GET', `${collectionPath(namespace, 'configmaps')}/${encodeURIComponent(n)}`)] as [
+          string,
+          string,
+          () => Promise<unknown>,
+        ],
+    ),
   ];
   for (const [kind, objectName, read] of checks) {
     const found = await call(`get`, `${kind}s/${objectName}`, async () => {

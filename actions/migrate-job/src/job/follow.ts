@@ -63,9 +63,10 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
       // fetches, ~1-2 ms) is not on the way to the verdict: it is done just after, and in the action the
       // process exit closes them first.
       for (const w of watches) w.halt();
-      const closeWatches = () => setImmediate(() => {
-        for (const w of watches) w.stop();
-      });
+      const closeWatches = () =>
+        setImmediate(() => {
+          for (const w of watches) w.stop();
+        });
       if ('error' in outcome) {
         for (const controller of aborts) controller.abort();
         closeWatches();
@@ -188,20 +189,31 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
         lastDetail = verdict.detail;
       }
       // An Unschedulable pod within its grace period: look again when the grace runs out (one timer, no polling).
-      const unschedulable = [...pods.values()].map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')).find(Boolean);
+      const unschedulable = [...pods.values()]
+        .map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'))
+        .find(Boolean);
       if (unschedulable && !graceTimer) {
         const since = unschedulable.lastTransitionTime ? new Date(unschedulable.lastTransitionTime).getTime() : Date.now();
-        graceTimer = setTimeout(() => {
-          graceTimer = undefined;
-          evaluate();
-        }, Math.max(0, since + (args.values.unschedulableGrace ?? 0) - Date.now()) + 10);
+        graceTimer = setTimeout(
+          () => {
+            graceTimer = undefined;
+            evaluate();
+          },
+          Math.max(0, since + (args.values.unschedulableGrace ?? 0) - Date.now()) + 10,
+        );
       }
     };
 
     const onJob = (type: string, object: JobView) => {
       if (object?.metadata?.name !== name) return;
       if (type === 'DELETED') {
-        void finish({ error: new ActionError(`The Job ${namespace}/${name} was deleted while the migration was running`, { check: ['someone or something (a Helm hook policy, a cleanup job) deleted it; re-run the step to see whether the migration ran'] }) });
+        void finish({
+          error: new ActionError(`The Job ${namespace}/${name} was deleted while the migration was running`, {
+            check: [
+              'someone or something (a Helm hook policy, a cleanup job) deleted it; re-run the step to see whether the migration ran',
+            ],
+          }),
+        });
         return;
       }
       job = object;
@@ -220,24 +232,48 @@ export async function watchJob(args: WatchArgs): Promise<WatchOutcome> {
       if (events.length > 200) events.shift();
       evaluate();
     };
-    const onFatal = (error: unknown) => void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
+    const onFatal = (error: unknown) =>
+      void finish({ error: kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) });
 
     const labelSelector = `batch.kubernetes.io/job-name=${name}`;
     /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
-    const resourceWatch = <T,>(path: string, query: Record<string, string>, onObject: (type: string, object: T) => void, label: string) =>
-      new ResourceWatch<T>(api, path, query,
+    const resourceWatch = <T>(path: string, query: Record<string, string>, onObject: (type: string, object: T) => void, label: string) =>
+      new ResourceWatch<T>(
+        api,
+        path,
+        query,
         async () => {
-          const r = await retry(() => api.request<{ items?: unknown[]; metadata?: { resourceVersion?: string } }>('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+          const r = await retry(() => api.request<{ items?: unknown[]; metadata?: { resourceVersion?: string } }>('GET', path, { query }), {
+            label: `list ${label}`,
+            classify: kubeRetryability,
+            attempts: 5,
+            maxElapsedMs: 60_000,
+          });
           return { items: (r.items ?? []) as T[], resourceVersion: r.metadata?.resourceVersion ?? '' };
-        }, onObject, onFatal, stats, label);
+        },
+        onObject,
+        onFatal,
+        stats,
+        label,
+      );
     watches.push(
       resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'),
       resourceWatch(collectionPath(namespace, 'pods'), { labelSelector }, onPod, 'pods'),
-      resourceWatch(collectionPath(namespace, 'events'), { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'),
+      resourceWatch(
+        collectionPath(namespace, 'events'),
+        { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` },
+        onEvent,
+        'events',
+      ),
     );
     (async () => {
       for (const w of watches) await w.start();
       evaluate();
-    })().catch((error) => void finish({ error: error instanceof ActionError ? error : kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) }));
+    })().catch(
+      (error) =>
+        void finish({
+          error: error instanceof ActionError ? error : kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server),
+        }),
+    );
   });
 }

@@ -27,7 +27,12 @@ export interface LoadedConfig {
 }
 
 /** The kubeconfig (input, KUBECONFIG, ~/.kube/config or in-cluster) resolved to an API client for one context. */
-export async function loadKubeConfig(values: KubeSelection, env: Record<string, string | undefined> = process.env, inClusterDir?: string, deadline?: AbortSignal): Promise<LoadedConfig> {
+export async function loadKubeConfig(
+  values: KubeSelection,
+  env: Record<string, string | undefined> = process.env,
+  inClusterDir?: string,
+  deadline?: AbortSignal,
+): Promise<LoadedConfig> {
   const source = kubeconfigSource(values.kubeconfig, env, inClusterDir);
   try {
     const config = await source.load();

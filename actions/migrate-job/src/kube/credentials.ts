@@ -63,17 +63,23 @@ interface ExecCredential {
 function execFailure(exec: ExecConfig, why: string): ActionError {
   return new ActionError(`The kubeconfig's exec credential plugin \`${exec.command}\` failed`, {
     why,
-    check: [exec.installHint?.trim() || `\`${exec.command}\` is installed and on PATH on the runner`, 'the cloud login step (e.g. aws-actions/configure-aws-credentials) ran before this one'],
+    check: [
+      exec.installHint?.trim() || `\`${exec.command}\` is installed and on PATH on the runner`,
+      'the cloud login step (e.g. aws-actions/configure-aws-credentials) ran before this one',
+    ],
   });
 }
 
 /** Runs the plugin as client-go does (KUBERNETES_EXEC_INFO, non-interactive) and reads its ExecCredential. */
 export async function runExecPlugin(exec: ExecConfig, target: KubeTarget, env: NodeJS.ProcessEnv = process.env): Promise<ExecCredential> {
   if (!EXEC_VERSIONS.includes(exec.apiVersion)) {
-    throw new KubeconfigError(`its exec plugin's apiVersion "${exec.apiVersion ?? ''}" is not supported (expected ${EXEC_VERSIONS.join(' or ')}; v1alpha1 was removed in Kubernetes 1.24)`);
+    throw new KubeconfigError(
+      `its exec plugin's apiVersion "${exec.apiVersion ?? ''}" is not supported (expected ${EXEC_VERSIONS.join(' or ')}; v1alpha1 was removed in Kubernetes 1.24)`,
+    );
   }
   if (typeof exec.command !== 'string' || !exec.command) throw new KubeconfigError('its exec plugin has no command');
-  if (exec.interactiveMode === 'Always') throw execFailure(exec, 'it is configured with interactiveMode: Always, and a CI step has no terminal');
+  if (exec.interactiveMode === 'Always')
+    throw execFailure(exec, 'it is configured with interactiveMode: Always, and a CI step has no terminal');
   const spec: Record<string, unknown> = { interactive: false };
   if (exec.provideClusterInfo) {
     const c = target.cluster;
@@ -82,26 +88,39 @@ export async function runExecPlugin(exec: ExecConfig, target: KubeTarget, env: N
       server: c.server,
       ...(c['tls-server-name'] ? { 'tls-server-name': c['tls-server-name'] } : {}),
       ...(c['insecure-skip-tls-verify'] ? { 'insecure-skip-tls-verify': true } : {}),
-      ...(c['certificate-authority-data'] ? { 'certificate-authority-data': c['certificate-authority-data'] } : c['certificate-authority'] ? { 'certificate-authority-data': readPem(c['certificate-authority'], 'certificate-authority').toString('base64') } : {}),
+      ...(c['certificate-authority-data']
+        ? { 'certificate-authority-data': c['certificate-authority-data'] }
+        : c['certificate-authority']
+          ? { 'certificate-authority-data': readPem(c['certificate-authority'], 'certificate-authority').toString('base64') }
+          : {}),
       ...(c['proxy-url'] ? { 'proxy-url': c['proxy-url'] } : {}),
       ...(extension !== undefined ? { config: extension } : {}),
     };
   }
   // As kubectl runs it: the plugin sees the environment (AWS_*, cloud SDK settings the login step set),
   // but not the action's inputs (INPUT_KUBECONFIG, any token given to this step) or the runner's tokens.
-  const childEnv: NodeJS.ProcessEnv = { ...inheritedEnvironment(env), KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...inheritedEnvironment(env),
+    KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }),
+  };
   for (const variable of exec.env ?? []) if (variable?.name) childEnv[variable.name] = String(variable.value ?? '');
   const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(exec.command, (exec.args ?? []).map(String), { env: childEnv, timeout: EXEC_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' }, (error, out, err) => {
-      if (!error) return resolve(out);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') return reject(execFailure(exec, `${exec.command} was not found`));
-      if (code === 'EACCES') return reject(execFailure(exec, `${exec.command} is not executable`));
-      if ((error as { killed?: boolean }).killed) return reject(execFailure(exec, `it did not answer within ${EXEC_TIMEOUT_MS / 1000} s`));
-      // Its stderr is the user's best clue (expired SSO session, missing profile); it never holds the credential.
-      const last = err.trim().split('\n').slice(-5).join('\n');
-      reject(execFailure(exec, `it exited with code ${code ?? (error as { signal?: string }).signal}${last ? `: ${last}` : ''}`));
-    });
+    execFile(
+      exec.command,
+      (exec.args ?? []).map(String),
+      { env: childEnv, timeout: EXEC_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024, encoding: 'utf8' },
+      (error, out, err) => {
+        if (!error) return resolve(out);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return reject(execFailure(exec, `${exec.command} was not found`));
+        if (code === 'EACCES') return reject(execFailure(exec, `${exec.command} is not executable`));
+        if ((error as { killed?: boolean }).killed)
+          return reject(execFailure(exec, `it did not answer within ${EXEC_TIMEOUT_MS / 1000} s`));
+        // Its stderr is the user's best clue (expired SSO session, missing profile); it never holds the credential.
+        const last = err.trim().split('\n').slice(-5).join('\n');
+        reject(execFailure(exec, `it exited with code ${code ?? (error as { signal?: string }).signal}${last ? `: ${last}` : ''}`));
+      },
+    );
   });
   let credential: { apiVersion?: string; kind?: string; status?: Record<string, unknown> };
   try {
@@ -109,15 +128,18 @@ export async function runExecPlugin(exec: ExecConfig, target: KubeTarget, env: N
   } catch {
     throw execFailure(exec, 'its output is not an ExecCredential (not JSON)');
   }
-  if (credential?.kind !== 'ExecCredential') throw execFailure(exec, `its output is not an ExecCredential (kind ${JSON.stringify(credential?.kind ?? null)})`);
-  if (credential.apiVersion !== exec.apiVersion) throw execFailure(exec, `it answered with apiVersion ${credential.apiVersion}, the kubeconfig asks for ${exec.apiVersion}`);
+  if (credential?.kind !== 'ExecCredential')
+    throw execFailure(exec, `its output is not an ExecCredential (kind ${JSON.stringify(credential?.kind ?? null)})`);
+  if (credential.apiVersion !== exec.apiVersion)
+    throw execFailure(exec, `it answered with apiVersion ${credential.apiVersion}, the kubeconfig asks for ${exec.apiVersion}`);
   const status = credential.status ?? {};
   const token = typeof status.token === 'string' && status.token ? status.token : undefined;
   const certData = typeof status.clientCertificateData === 'string' ? status.clientCertificateData : undefined;
   const keyData = typeof status.clientKeyData === 'string' ? status.clientKeyData : undefined;
   if (token) registerSecret(token);
   if (keyData) registerSecret(keyData);
-  if (!token && !(certData && keyData)) throw execFailure(exec, 'its ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData');
+  if (!token && !(certData && keyData))
+    throw execFailure(exec, 'its ExecCredential has neither status.token nor status.clientCertificateData and clientKeyData');
   let expiresAt: number | undefined;
   if (typeof status.expirationTimestamp === 'string') {
     expiresAt = Date.parse(status.expirationTimestamp);
@@ -133,7 +155,8 @@ export function impersonation(target: KubeTarget): Record<string, string | strin
   if (u.as) headers['impersonate-user'] = u.as;
   if (u['as-uid']) headers['impersonate-uid'] = u['as-uid'];
   if (u['as-groups']?.length) headers['impersonate-group'] = u['as-groups'].map(String);
-  for (const [key, values] of Object.entries(u['as-user-extra'] ?? {})) headers[`impersonate-extra-${encodeURIComponent(key)}`] = (values ?? []).map(String);
+  for (const [key, values] of Object.entries(u['as-user-extra'] ?? {}))
+    headers[`impersonate-extra-${encodeURIComponent(key)}`] = (values ?? []).map(String);
   return headers;
 }
 
@@ -144,19 +167,35 @@ export interface CredentialOptions {
 }
 
 /** The credentials of a resolved context; throws a KubeconfigError for what is wrong with it. */
-export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv = process.env, options: CredentialOptions = {}): Promise<Credentials> {
+export async function credentialsFor(
+  target: KubeTarget,
+  env: NodeJS.ProcessEnv = process.env,
+  options: CredentialOptions = {},
+): Promise<Credentials> {
   const u = target.user;
   // Credentials travel over https only (SECURITY.md rule 2); kubectl would send a token to an http://
   // server in clear text, we refuse before anything is sent. Loopback test servers are the exception.
   const carriesSecret = Boolean(u.token || u.tokenFile || u.password || u.exec || u['auth-provider']);
   const transport = carriesSecret ? credentialTransportProblem(target.server) : undefined;
-  if (transport) throw new KubeconfigError(`user "${target.userName}" has credentials, and the server ${target.server} is plain http: ${transport}`);
+  if (transport)
+    throw new KubeconfigError(`user "${target.userName}" has credentials, and the server ${target.server} is plain http: ${transport}`);
   const proxy = proxyFor(target, env);
   const tls = clusterTls(target);
   const extra = impersonation(target);
-  const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
-  const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
-  if (Boolean(certificate) !== Boolean(key)) throw new KubeconfigError(`user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`);
+  const certificate = u['client-certificate-data']
+    ? base64Pem(u['client-certificate-data'], 'client-certificate')
+    : u['client-certificate']
+      ? readPem(u['client-certificate'], 'client-certificate')
+      : undefined;
+  const key = u['client-key-data']
+    ? base64Pem(u['client-key-data'], 'client-key')
+    : u['client-key']
+      ? readPem(u['client-key'], 'client-key')
+      : undefined;
+  if (Boolean(certificate) !== Boolean(key))
+    throw new KubeconfigError(
+      `user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`,
+    );
   if (key) registerSecret(key.toString('utf8'));
   for (const secret of [u.token, u.password, u['client-key-data']]) if (secret) registerSecret(secret);
   const baseAgent = makeAgent(target.server, { ...tls, ...(certificate ? { cert: certificate, key } : {}) }, proxy);
@@ -241,7 +280,7 @@ export async function credentialsFor(target: KubeTarget, env: NodeJS.ProcessEnv 
  */
 const AUTH_PROVIDER_REPLACEMENTS: Record<string, string> = {
   gcp: 'gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin; then gcloud container clusters get-credentials writes the exec user)',
-  azure: 'kubelogin (kubelogin convert-kubeconfig -l azurecli, or -l workloadidentity with azure/login\'s OIDC)',
+  azure: "kubelogin (kubelogin convert-kubeconfig -l azurecli, or -l workloadidentity with azure/login's OIDC)",
 };
 
 export function unsupportedAuthProvider(userName: string, name: string): ActionError {
@@ -249,18 +288,31 @@ export function unsupportedAuthProvider(userName: string, name: string): ActionE
   return new ActionError(`The kubeconfig's user "${userName}" uses the auth-provider "${name}", which deploy-kit does not support`, {
     why: 'auth-providers were removed from kubectl in 1.26, except oidc; deploy-kit supports oidc (with its refresh-token) and exec credential plugins',
     check: [
-      replacement ? `switch the user to the exec plugin that replaced it: ${replacement}` : 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin for OIDC providers',
+      replacement
+        ? `switch the user to the exec plugin that replaced it: ${replacement}`
+        : 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin for OIDC providers',
       'or pass a kubeconfig with a token or a client certificate',
     ],
   });
 }
 
 /** An `auth-provider` user: oidc with its refresh, anything else refused (see {@link unsupportedAuthProvider}). */
-function authProviderCredentials(target: KubeTarget, agent: HttpAgent, extra: Record<string, string | string[]>, proxy: ProxySetting | undefined, env: NodeJS.ProcessEnv, options: CredentialOptions): Credentials {
+function authProviderCredentials(
+  target: KubeTarget,
+  agent: HttpAgent,
+  extra: Record<string, string | string[]>,
+  proxy: ProxySetting | undefined,
+  env: NodeJS.ProcessEnv,
+  options: CredentialOptions,
+): Credentials {
   const provider = target.user['auth-provider']!;
   const name = typeof provider?.name === 'string' ? provider.name : '';
   if (name !== 'oidc') throw unsupportedAuthProvider(target.userName, name || '(no name)');
-  const source = new OidcTokenSource((provider.config ?? {}) as OidcConfig, { env, deadline: options.deadline, timeoutMs: options.timeoutMs });
+  const source = new OidcTokenSource((provider.config ?? {}) as OidcConfig, {
+    env,
+    deadline: options.deadline,
+    timeoutMs: options.timeoutMs,
+  });
   return {
     method: 'auth-provider oidc',
     proxy,

@@ -39,7 +39,7 @@ export function endsWatch(error: unknown): boolean {
 
 export function kubeRetryability(error: unknown): Retryability {
   if (isCredentialFailure(error)) return { retryable: false, reason: (error as Error).name };
-  if (error instanceof DeadlineError) return { retryable: false, reason: 'the step\'s timeout ran out' };
+  if (error instanceof DeadlineError) return { retryable: false, reason: "the step's timeout ran out" };
   const status = statusCode(error);
   if (status !== undefined) {
     // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -54,18 +54,28 @@ export function kubeError(error: unknown, verb: string, resource: string, server
   if (error instanceof ActionError) return error;
   if (error instanceof KubeconfigError) return kubeconfigFailure('the kubeconfig', error.message);
   if (error instanceof DeadlineError) {
-    return new ActionError(`No answer from the Kubernetes API server at ${server} to ${verb} ${resource} before the step's timeout ran out`, {
-      why: error.message,
-      check: ['the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)', 'the runner\'s route to the cluster (VPN, private endpoint, proxy)', 'raise `timeout` if the cluster is legitimately slow'],
-      cause: error,
-    });
+    return new ActionError(
+      `No answer from the Kubernetes API server at ${server} to ${verb} ${resource} before the step's timeout ran out`,
+      {
+        why: error.message,
+        check: [
+          'the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)',
+          "the runner's route to the cluster (VPN, private endpoint, proxy)",
+          'raise `timeout` if the cluster is legitimately slow',
+        ],
+        cause: error,
+      },
+    );
   }
   const status = statusCode(error);
   const message = apiMessage(error);
   if (status === 401) {
     return new ActionError(`The Kubernetes API server at ${server} refused the credentials (401 Unauthorized) to ${verb} ${resource}`, {
       why: message,
-      check: ['the kubeconfig\'s user token or client certificate is valid and not expired', 'for EKS/GKE/AKS, the exec credential plugin is installed and the cloud login step ran before this one'],
+      check: [
+        "the kubeconfig's user token or client certificate is valid and not expired",
+        'for EKS/GKE/AKS, the exec credential plugin is installed and the cloud login step ran before this one',
+      ],
       cause: error,
     });
   }
@@ -84,7 +94,11 @@ export function kubeError(error: unknown, verb: string, resource: string, server
   }
   return new ActionError(`Cannot reach the Kubernetes API server at ${server} to ${verb} ${resource}`, {
     why: errorMessage(error),
-    check: ['the kubeconfig\'s server address and the `context` input', 'the runner can reach the cluster (VPN, private endpoint, firewall)', 'the cluster is up'],
+    check: [
+      "the kubeconfig's server address and the `context` input",
+      'the runner can reach the cluster (VPN, private endpoint, firewall)',
+      'the cluster is up',
+    ],
     cause: error,
   });
 }

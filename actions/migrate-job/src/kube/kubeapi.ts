@@ -89,7 +89,12 @@ export class KubeApi {
   }
 
   /** Opens a request and resolves with the response once its headers are in; a 401 is retried once with renewed credentials. */
-  private async open(method: string, url: URL, options: { body?: string; stream?: boolean; signal?: AbortSignal; accept?: string }, retried = false): Promise<IncomingMessage> {
+  private async open(
+    method: string,
+    url: URL,
+    options: { body?: string; stream?: boolean; signal?: AbortSignal; accept?: string },
+    retried = false,
+  ): Promise<IncomingMessage> {
     const { agent, headers } = await this.credentials.prepare();
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const timeoutMs = this.options.timeoutMs ?? REQUEST_TIMEOUT_MS;
@@ -147,16 +152,27 @@ export class KubeApi {
   }
 
   /** A JSON request; a non-2xx answer throws KubeApiError. */
-  async request<T>(method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT', path: string, options: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; accept?: string } = {}): Promise<T> {
+  async request<T>(
+    method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT',
+    path: string,
+    options: { query?: Record<string, string | number | boolean | undefined>; body?: unknown; accept?: string } = {},
+  ): Promise<T> {
     const url = this.url(path, options.query);
-    const response = await this.open(method, url, { body: options.body === undefined ? undefined : JSON.stringify(options.body), accept: options.accept });
+    const response = await this.open(method, url, {
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      accept: options.accept,
+    });
     let text: string;
     try {
       text = await KubeApi.text(response);
     } catch (error) {
       // The request's limit ended it while the body was still coming.
       if (this.options.deadline?.aborted) throw new DeadlineError(url.host);
-      if ((error as Error)?.name === 'AbortError') throw Object.assign(new Error(`no complete answer from ${url.host} within ${(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`), { code: 'ETIMEDOUT' });
+      if ((error as Error)?.name === 'AbortError')
+        throw Object.assign(
+          new Error(`no complete answer from ${url.host} within ${(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} s`),
+          { code: 'ETIMEDOUT' },
+        );
       throw error;
     }
     const status = response.statusCode ?? 0;
@@ -169,11 +185,17 @@ export class KubeApi {
    * status), then calls `onEvent` per event and `onEnd` once when the stream ends, with the error if
    * it broke (not when it was aborted through the returned controller).
    */
-  async watch(path: string, query: Record<string, string | number | boolean | undefined>, onEvent: (event: WatchEvent) => void, onEnd: (error?: unknown) => void): Promise<AbortController> {
+  async watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    onEvent: (event: WatchEvent) => void,
+    onEnd: (error?: unknown) => void,
+  ): Promise<AbortController> {
     const controller = new AbortController();
     const url = this.url(path, { watch: true, ...query });
     const response = await this.open('GET', url, { stream: true, signal: controller.signal });
-    if (response.statusCode !== 200) throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname} (watch)`);
+    if (response.statusCode !== 200)
+      throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname} (watch)`);
     let buffered = '';
     let ended = false;
     const end = (error?: unknown) => {
@@ -212,9 +234,13 @@ export class KubeApi {
    */
   async log(namespace: string, pod: string, container: string, out: Writable, options: { follow: boolean }): Promise<AbortController> {
     const controller = new AbortController();
-    const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
+    const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, {
+      container,
+      follow: options.follow || undefined,
+    });
     const response = await this.open('GET', url, { stream: true, signal: controller.signal, accept: '*/*' });
-    if (response.statusCode !== 200) throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname}`);
+    if (response.statusCode !== 200)
+      throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname}`);
     let finished = false;
     const finish = () => {
       if (finished) return;

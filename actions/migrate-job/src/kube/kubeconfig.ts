@@ -97,12 +97,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function namedList(doc: Record<string, unknown>, key: string, inner: string, origin: string): { name: string; value: Record<string, unknown> }[] {
+function namedList(
+  doc: Record<string, unknown>,
+  key: string,
+  inner: string,
+  origin: string,
+): { name: string; value: Record<string, unknown> }[] {
   const list = doc[key];
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) throw new KubeconfigError(`${origin}: "${key}" is not a list`);
   return list.map((entry, index) => {
-    if (!isRecord(entry) || typeof entry.name !== 'string' || !entry.name) throw new KubeconfigError(`${origin}: ${key}[${index}] has no name`);
+    if (!isRecord(entry) || typeof entry.name !== 'string' || !entry.name)
+      throw new KubeconfigError(`${origin}: ${key}[${index}] has no name`);
     const value = entry[inner] ?? {};
     if (!isRecord(value)) throw new KubeconfigError(`${origin}: ${key}[${index}] ("${entry.name}") has no "${inner}" map`);
     return { name: entry.name, value };
@@ -148,7 +154,10 @@ export async function parseKubeconfig(text: string, origin: string, baseDir?: st
     if (isRecord(user.exec)) user.exec = { ...user.exec, command: execCommand(user.exec.command, baseDir) };
     return { name, user: user as unknown as UserEntry };
   });
-  const contexts = namedList(doc, 'contexts', 'context', origin).map(({ name, value }) => ({ name, context: value as unknown as ContextEntry }));
+  const contexts = namedList(doc, 'contexts', 'context', origin).map(({ name, value }) => ({
+    name,
+    context: value as unknown as ContextEntry,
+  }));
   const current = doc['current-context'];
   return { clusters, users, contexts, ...(typeof current === 'string' && current ? { 'current-context': current } : {}) };
 }
@@ -173,11 +182,17 @@ export function resolveContext(config: Kubeconfig, name?: string): KubeTarget {
   const wanted = name || config['current-context'];
   const names = config.contexts.map((c) => c.name);
   if (!wanted) {
-    throw new KubeconfigError(`it has no current-context${names.length ? ` (its contexts: ${names.join(', ')}; set \`context\`)` : ' and no contexts'}`);
+    throw new KubeconfigError(
+      `it has no current-context${names.length ? ` (its contexts: ${names.join(', ')}; set \`context\`)` : ' and no contexts'}`,
+    );
   }
   const context = config.contexts.find((c) => c.name === wanted)?.context;
   if (!context) {
-    throw new KubeconfigError(name ? `it has no context "${name}" (its contexts: ${names.join(', ') || 'none'})` : `its current-context "${wanted}" is not one of its contexts (${names.join(', ') || 'none'})`);
+    throw new KubeconfigError(
+      name
+        ? `it has no context "${name}" (its contexts: ${names.join(', ') || 'none'})`
+        : `its current-context "${wanted}" is not one of its contexts (${names.join(', ') || 'none'})`,
+    );
   }
   const cluster = config.clusters.find((c) => c.name === context.cluster)?.cluster;
   if (!cluster) throw new KubeconfigError(`context "${wanted}" names cluster "${context.cluster ?? ''}", which it does not define`);
@@ -187,7 +202,15 @@ export function resolveContext(config: Kubeconfig, name?: string): KubeTarget {
   const userName = context.user ?? '';
   const user = userName ? config.users.find((u) => u.name === userName)?.user : {};
   if (!user) throw new KubeconfigError(`context "${wanted}" names user "${userName}", which it does not define`);
-  return { context: wanted, server: cluster.server.replace(/\/+$/, ''), namespace: context.namespace || undefined, cluster, user, userName, config };
+  return {
+    context: wanted,
+    server: cluster.server.replace(/\/+$/, ''),
+    namespace: context.namespace || undefined,
+    cluster,
+    user,
+    userName,
+    config,
+  };
 }
 
 export const IN_CLUSTER_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -271,7 +294,9 @@ export function kubeconfigSource(input: string, env: Record<string, string | und
       if (inCluster) return inCluster;
       // Without this the failure would read like a network problem (kubectl's localhost:8080); most often
       // the `kubeconfig` input came from a secret that is not set.
-      throw new KubeconfigError('no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?), KUBECONFIG is not set and ~/.kube/config does not exist');
+      throw new KubeconfigError(
+        'no kubeconfig was given: the `kubeconfig` input is empty (a secret that is not set?), KUBECONFIG is not set and ~/.kube/config does not exist',
+      );
     },
   };
 }
@@ -280,6 +305,8 @@ export function kubeconfigSource(input: string, env: Record<string, string | und
 export function kubeconfigFailure(label: string, why: string): ActionError {
   return new ActionError(`Cannot use ${label}`, {
     why,
-    check: ['pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud\'s kubeconfig step (e.g. aws eks update-kubeconfig) first'],
+    check: [
+      "pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud's kubeconfig step (e.g. aws eks update-kubeconfig) first",
+    ],
   });
 }

@@ -77,11 +77,11 @@ export function idTokenExpired(idToken: string, now: number): boolean {
 }
 
 function refreshFailure(why: string, check: string[] = []): ActionError {
-  return new ActionError('The kubeconfig\'s oidc auth-provider could not refresh its id-token', {
+  return new ActionError("The kubeconfig's oidc auth-provider could not refresh its id-token", {
     why,
     check: [
       ...check,
-      'log in again (kubelogin, or your identity provider\'s login) and pass the new kubeconfig; or switch the user to an exec plugin (kubelogin get-token), which renews tokens itself',
+      "log in again (kubelogin, or your identity provider's login) and pass the new kubeconfig; or switch the user to an exec plugin (kubelogin get-token), which renews tokens itself",
     ],
   });
 }
@@ -153,7 +153,13 @@ export class OidcTokenSource {
   async token(): Promise<string> {
     if (this.idToken && !this.refused && (this.keepWithoutExpiry || !idTokenExpired(this.idToken, this.now()))) return this.idToken;
     if (!this.refreshToken) {
-      throw refreshFailure(this.idToken ? (this.refused ? 'the API server refused its id-token, and it has no refresh-token' : 'its id-token has expired, and it has no refresh-token') : 'it has neither an id-token nor a refresh-token');
+      throw refreshFailure(
+        this.idToken
+          ? this.refused
+            ? 'the API server refused its id-token, and it has no refresh-token'
+            : 'its id-token has expired, and it has no refresh-token'
+          : 'it has neither an id-token nor a refresh-token',
+      );
     }
     this.pending ??= this.refresh().finally(() => (this.pending = undefined));
     return this.pending;
@@ -167,10 +173,16 @@ export class OidcTokenSource {
 
   private async refresh(): Promise<string> {
     const issuerProblem = credentialTransportProblem(this.issuer);
-    if (issuerProblem) throw refreshFailure(`its idp-issuer-url ${this.issuer} cannot be used to send the refresh-token: ${issuerProblem}`, ['the idp-issuer-url is the issuer\'s https:// URL']);
+    if (issuerProblem)
+      throw refreshFailure(`its idp-issuer-url ${this.issuer} cannot be used to send the refresh-token: ${issuerProblem}`, [
+        "the idp-issuer-url is the issuer's https:// URL",
+      ]);
     const discovery = `${this.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
     const found = await this.send('GET', discovery, {}, undefined, 'the discovery document');
-    if (found.status !== 200) throw refreshFailure(`GET ${discovery} answered HTTP ${found.status} ${STATUS_CODES[found.status] ?? ''}`.trim(), ['idp-issuer-url is the issuer\'s URL (the one in its id-tokens\' `iss`)']);
+    if (found.status !== 200)
+      throw refreshFailure(`GET ${discovery} answered HTTP ${found.status} ${STATUS_CODES[found.status] ?? ''}`.trim(), [
+        "idp-issuer-url is the issuer's URL (the one in its id-tokens' `iss`)",
+      ]);
     let tokenEndpoint: unknown;
     try {
       tokenEndpoint = (JSON.parse(found.body) as { token_endpoint?: unknown })?.token_endpoint;
@@ -185,7 +197,10 @@ export class OidcTokenSource {
       throw refreshFailure(`${discovery} names a token_endpoint that is not a URL`);
     }
     const endpointProblem = credentialTransportProblem(endpoint);
-    if (endpointProblem) throw refreshFailure(`the issuer's token_endpoint ${endpoint.origin}${endpoint.pathname} would get the refresh-token and client secret, and ${endpointProblem}`);
+    if (endpointProblem)
+      throw refreshFailure(
+        `the issuer's token_endpoint ${endpoint.origin}${endpoint.pathname} would get the refresh-token and client secret, and ${endpointProblem}`,
+      );
 
     const answer = await this.tokenRequest(endpoint);
     let parsed: { id_token?: unknown; refresh_token?: unknown; access_token?: unknown; error?: unknown; error_description?: unknown };
@@ -199,12 +214,19 @@ export class OidcTokenSource {
       const description = typeof parsed?.error_description === 'string' ? `: ${clip(parsed.error_description)}` : '';
       throw refreshFailure(
         `the token endpoint ${endpoint.host} refused the refresh (${clip(code)}${description})`,
-        code === 'invalid_grant' ? ['the refresh-token has expired or was revoked'] : code === 'invalid_client' ? ['client-id and client-secret are the ones registered with the identity provider'] : [],
+        code === 'invalid_grant'
+          ? ['the refresh-token has expired or was revoked']
+          : code === 'invalid_client'
+            ? ['client-id and client-secret are the ones registered with the identity provider']
+            : [],
       );
     }
-    for (const value of [parsed.id_token, parsed.refresh_token, parsed.access_token]) if (typeof value === 'string' && value) registerSecret(value);
+    for (const value of [parsed.id_token, parsed.refresh_token, parsed.access_token])
+      if (typeof value === 'string' && value) registerSecret(value);
     if (typeof parsed.id_token !== 'string' || !parsed.id_token) {
-      throw refreshFailure('the token response has no id_token: the scope "openid" was not requested at login, or the provider does not return id_tokens on a refresh');
+      throw refreshFailure(
+        'the token response has no id_token: the scope "openid" was not requested at login, or the provider does not return id_tokens on a refresh',
+      );
     }
     this.idToken = parsed.id_token;
     if (typeof parsed.refresh_token === 'string' && parsed.refresh_token) this.refreshToken = parsed.refresh_token;
@@ -239,7 +261,13 @@ export class OidcTokenSource {
   }
 
   /** One bounded request to the identity provider: within its limit and the step's deadline, no redirect followed. */
-  private async send(method: 'GET' | 'POST', href: string, headers: Record<string, string>, body: string | undefined, what: string): Promise<Answer> {
+  private async send(
+    method: 'GET' | 'POST',
+    href: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    what: string,
+  ): Promise<Answer> {
     const url = new URL(href);
     this.agent ??= this.makeAgent();
     const agent = url.origin === new URL(this.issuer).origin ? this.agent : this.makeAgent(url.href);
@@ -251,7 +279,12 @@ export class OidcTokenSource {
         const request = send(url, {
           method,
           agent,
-          headers: { accept: 'application/json', 'user-agent': 'deploy-kit-migrate-job', ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
+          headers: {
+            accept: 'application/json',
+            'user-agent': 'deploy-kit-migrate-job',
+            ...headers,
+            ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}),
+          },
           signal,
         });
         request.once('response', (response: IncomingMessage) => {
@@ -274,9 +307,15 @@ export class OidcTokenSource {
       });
     } catch (error) {
       if (this.options.deadline?.aborted) throw refreshFailure(`the step's timeout ran out while waiting for ${what} at ${url.host}`);
-      if (signal.aborted) throw refreshFailure(`${what} at ${url.host} did not answer within ${timeoutMs / 1000} s`, ['the runner can reach the identity provider (network, proxy)']);
+      if (signal.aborted)
+        throw refreshFailure(`${what} at ${url.host} did not answer within ${timeoutMs / 1000} s`, [
+          'the runner can reach the identity provider (network, proxy)',
+        ]);
       const code = (error as NodeJS.ErrnoException)?.code;
-      throw refreshFailure(`${what} at ${url.host} could not be reached: ${(error as Error)?.message ?? String(error)}${code && !String((error as Error)?.message).includes(code) ? ` (${code})` : ''}`, ['the runner can reach the identity provider (network, proxy)']);
+      throw refreshFailure(
+        `${what} at ${url.host} could not be reached: ${(error as Error)?.message ?? String(error)}${code && !String((error as Error)?.message).includes(code) ? ` (${code})` : ''}`,
+        ['the runner can reach the identity provider (network, proxy)'],
+      );
     }
   }
 

@@ -111,18 +111,34 @@ export function makeAgent(server: string, tls: AgentOptions, proxySetting?: Prox
   } catch {
     throw new KubeconfigError(`${source} is not a URL (expected http://host:port)`);
   }
-  if (proxy.protocol !== 'http:') throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
+  if (proxy.protocol !== 'http:')
+    throw new KubeconfigError(
+      `${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`,
+    );
   if (!secure) throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
-  const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
+  const auth = proxy.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+    : undefined;
   if (proxy.password) registerSecret(decodeURIComponent(proxy.password));
   class TunnelAgent extends HttpsAgent {
-    override createConnection(options: RequestOptions & { host?: string; port?: number; servername?: string }, callback: (error: Error | null, socket?: Duplex) => void): undefined {
+    override createConnection(
+      options: RequestOptions & { host?: string; port?: number; servername?: string },
+      callback: (error: Error | null, socket?: Duplex) => void,
+    ): undefined {
       const target = `${options.host}:${options.port}`;
-      const connect = httpRequest({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: target, headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) } });
+      const connect = httpRequest({
+        host: proxy.hostname,
+        port: Number(proxy.port || 80),
+        method: 'CONNECT',
+        path: target,
+        headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) },
+      });
       connect.once('connect', (response, socket) => {
         if (response.statusCode !== 200) {
           socket.destroy();
-          callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
+          callback(
+            Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }),
+          );
           return;
         }
         // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.

@@ -85,7 +85,9 @@ export class ResourceWatch<T = unknown> {
       return;
     }
     if (error) this.failures++;
-    core.debug(`watch ${this.label} ended (${error ? errorMessage(error) : 'closed by the server'}); resuming from resourceVersion ${this.resourceVersion || '(relist)'}`);
+    core.debug(
+      `watch ${this.label} ended (${error ? errorMessage(error) : 'closed by the server'}); resuming from resourceVersion ${this.resourceVersion || '(relist)'}`,
+    );
     if (this.failures > 0) await sleep(Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5)));
     if (this.stopped) return;
     try {

@@ -115,7 +115,10 @@ export class TokenServiceRefused extends ActionError {
     readonly realm: URL,
     readonly problem: string,
   ) {
-    super(`Refused to send a login to the token service ${realm.host} that registry ${registry} named`, { why: problem, check: "the registry's WWW-Authenticate challenge names an https token service" });
+    super(`Refused to send a login to the token service ${realm.host} that registry ${registry} named`, {
+      why: problem,
+      check: "the registry's WWW-Authenticate challenge names an https token service",
+    });
     this.name = 'TokenServiceRefused';
   }
 }
@@ -144,14 +147,16 @@ export function parseChallenge(header: string | null): Challenge | undefined {
   const params: Record<string, string> = {};
   const re = /([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g;
   let m: RegExpExecArray | null;
-  for (let guard = 0; (m = re.exec(match[2]!)) !== null && guard < 64; guard++) params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
+  for (let guard = 0; (m = re.exec(match[2]!)) !== null && guard < 64; guard++)
+    params[m[1]!.toLowerCase()] = (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1');
   return { scheme: match[1]!.toLowerCase(), params };
 }
 
 /** Why the client must not speak to `url` at all, or undefined: https, or plain http to a loopback host. */
 export function registryTransportProblem(url: URL): string | undefined {
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:') return isLoopbackHost(url.host) ? undefined : `${url.host} is plain http (only https, and plain http for loopback hosts)`;
+  if (url.protocol === 'http:')
+    return isLoopbackHost(url.host) ? undefined : `${url.host} is plain http (only https, and plain http for loopback hosts)`;
   return `${url.protocol}// is not https`;
 }
 
@@ -201,7 +206,8 @@ export class RegistryClient {
   constructor(private readonly options: RegistryClientOptions) {
     this.fetch = options.fetch ?? nodeTransport;
     this.base = new URL(options.baseUrl);
-    if (this.base.protocol === 'http:' && !isLoopbackHost(this.base.host)) throw new Error(`plain http is only allowed for loopback registries, not ${this.base.host}`);
+    if (this.base.protocol === 'http:' && !isLoopbackHost(this.base.host))
+      throw new Error(`plain http is only allowed for loopback registries, not ${this.base.host}`);
     if (options.credentials) registerSecret(options.credentials.password);
   }
 
@@ -219,20 +225,25 @@ export class RegistryClient {
 
   private retryOptions(label: string, classify: (error: unknown) => Retryability = classifyError): RetryOptions {
     // Nothing is retried once the step's deadline has passed (or the run was cancelled).
-    const bounded = (error: unknown): Retryability => (this.options.signal?.aborted ? { retryable: false, reason: 'the step ended' } : classify(error));
+    const bounded = (error: unknown): Retryability =>
+      this.options.signal?.aborted ? { retryable: false, reason: 'the step ended' } : classify(error);
     return { label, ...this.options.retry, classify: bounded };
   }
 
   /** `GET /v2/`: learns the auth scheme; fails clearly on anything but 200/401. */
   async ping(): Promise<void> {
     if (this.challenge !== undefined) return;
-    await retry(async () => {
-      const response = await this.send('GET', this.url('/v2/'), {}, undefined, this.timeoutMs);
-      await drain(response);
-      if (response.status === 401) this.challenge = parseChallenge(response.headers.get('www-authenticate')) ?? { scheme: 'basic', params: {} };
-      else if (!response.ok) throw await this.errorFrom(response, 'GET /v2/');
-      else this.challenge = null;
-    }, this.retryOptions(`registry ${this.host} ping`));
+    await retry(
+      async () => {
+        const response = await this.send('GET', this.url('/v2/'), {}, undefined, this.timeoutMs);
+        await drain(response);
+        if (response.status === 401)
+          this.challenge = parseChallenge(response.headers.get('www-authenticate')) ?? { scheme: 'basic', params: {} };
+        else if (!response.ok) throw await this.errorFrom(response, 'GET /v2/');
+        else this.challenge = null;
+      },
+      this.retryOptions(`registry ${this.host} ping`),
+    );
   }
 
   private url(path: string): URL {
@@ -243,14 +254,26 @@ export class RegistryClient {
    * One exchange, following redirects of bodyless requests hop by hop: each hop must pass
    * {@link registryTransportProblem}, and `credential` goes only to the hops it may go to.
    */
-  private async send(method: string, url: URL, headers: Record<string, string>, body: Buffer | Readable | undefined, timeoutMs: number, credential?: BoundCredential): Promise<HttpResponse> {
+  private async send(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    body: Buffer | Readable | undefined,
+    timeoutMs: number,
+    credential?: BoundCredential,
+  ): Promise<HttpResponse> {
     let target = url;
     for (let hop = 0; ; hop++) {
       const problem = registryTransportProblem(target);
       if (problem) throw new RegistryTransportError(target.toString(), hop, problem);
       const sent: Record<string, string> = { 'user-agent': 'deploy-kit', ...headers };
       if (credential?.mayGo(target)) sent.authorization = credential.header;
-      const response = await this.fetch(target.toString(), { method, headers: sent, body, signal: requestSignal(timeoutMs, this.options.signal) });
+      const response = await this.fetch(target.toString(), {
+        method,
+        headers: sent,
+        body,
+        signal: requestSignal(timeoutMs, this.options.signal),
+      });
       const location = response.headers.get('location');
       if (body === undefined && location && REDIRECTS.has(response.status) && hop < MAX_REDIRECTS) {
         await drain(response);
@@ -275,7 +298,10 @@ export class RegistryClient {
     if (challenge === undefined) return credentials ? this.basic(credentials) : undefined;
     if (challenge === null) return undefined;
     if (challenge.scheme === 'basic') return credentials ? this.basic(credentials) : undefined;
-    if (challenge.scheme !== 'bearer') throw new RegistryProtocolError(`registry ${this.host} asks for ${challenge.scheme} authentication, which is not supported (Basic and Bearer are)`);
+    if (challenge.scheme !== 'bearer')
+      throw new RegistryProtocolError(
+        `registry ${this.host} asks for ${challenge.scheme} authentication, which is not supported (Basic and Bearer are)`,
+      );
     const key = [...scopes].sort().join(' ');
     const cached = this.tokens.get(key);
     if (cached) return `Bearer ${cached}`;
@@ -299,26 +325,38 @@ export class RegistryClient {
     const mayGo = (url: URL) => this.mayAuthenticate(url) || (elsewhere && credentialBoundTo(realmHost, url));
     if (credentials && !mayGo(tokenUrl) && !this.toldAnonymousToken) {
       this.toldAnonymousToken = true;
-      this.log(`Registry ${this.host} names the token service ${tokenUrl.host}, another host: the login for ${this.host} is not sent there; asking it for an anonymous token.`);
+      this.log(
+        `Registry ${this.host} names the token service ${tokenUrl.host}, another host: the login for ${this.host} is not sent there; asking it for an anonymous token.`,
+      );
     }
     const credential = credentials ? { header: this.basic(credentials), mayGo } : undefined;
-    const token = await retry(async () => {
-      const response = await this.send('GET', tokenUrl, {}, undefined, this.timeoutMs, credential);
-      if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`, 'token service');
-      const text = await response.text();
-      if (text.length > MAX_TOKEN_ANSWER) throw new RegistryProtocolError(`the token service of ${this.host} answered with more than ${MAX_TOKEN_ANSWER} bytes`);
-      let body: { token?: unknown; access_token?: unknown };
-      try {
-        body = JSON.parse(text) as typeof body;
-      } catch {
-        throw new RegistryProtocolError(`the token service of ${this.host} answered with something that is not JSON`);
-      }
-      const value = typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
-      if (!value) throw new RegistryProtocolError(`the token service of ${this.host} answered without a token`);
-      return value;
-    }, this.retryOptions(`registry ${this.host} token`)).catch((error: unknown) => {
+    const token = await retry(
+      async () => {
+        const response = await this.send('GET', tokenUrl, {}, undefined, this.timeoutMs, credential);
+        if (!response.ok) throw await this.errorFrom(response, `GET token from ${tokenUrl.host}`, 'token service');
+        const text = await response.text();
+        if (text.length > MAX_TOKEN_ANSWER)
+          throw new RegistryProtocolError(`the token service of ${this.host} answered with more than ${MAX_TOKEN_ANSWER} bytes`);
+        let body: { token?: unknown; access_token?: unknown };
+        try {
+          body = JSON.parse(text) as typeof body;
+        } catch {
+          throw new RegistryProtocolError(`the token service of ${this.host} answered with something that is not JSON`);
+        }
+        const value =
+          typeof body.token === 'string' && body.token ? body.token : typeof body.access_token === 'string' ? body.access_token : '';
+        if (!value) throw new RegistryProtocolError(`the token service of ${this.host} answered without a token`);
+        return value;
+      },
+      this.retryOptions(`registry ${this.host} token`),
+    ).catch((error: unknown) => {
       // Named as what it is: the token service, which may be another host than the registry.
-      const unreachable = describeRegistryNetworkError(error, { what: `Login to the token service of registry ${this.host}`, host: tokenUrl.host, url: `${tokenUrl.origin}${tokenUrl.pathname}`, service: 'token service' });
+      const unreachable = describeRegistryNetworkError(error, {
+        what: `Login to the token service of registry ${this.host}`,
+        host: tokenUrl.host,
+        url: `${tokenUrl.origin}${tokenUrl.pathname}`,
+        service: 'token service',
+      });
       throw unreachable ? new TokenServiceUnreachable(tokenUrl, unreachable) : error;
     });
     registerSecret(token);
@@ -334,7 +372,14 @@ export class RegistryClient {
     for (let attempt = 0; attempt < 2; attempt++) {
       // An upload Location (or any URL the registry hands out) on another host gets no credential.
       const auth = this.mayAuthenticate(target) ? await this.authorization(options.scopes) : undefined;
-      const response = await this.send(method, target, { ...options.headers }, options.body?.(), timeout, auth ? { header: auth, mayGo: this.mayAuthenticate } : undefined);
+      const response = await this.send(
+        method,
+        target,
+        { ...options.headers },
+        options.body?.(),
+        timeout,
+        auth ? { header: auth, mayGo: this.mayAuthenticate } : undefined,
+      );
       if (response.status === 401 && attempt === 0) {
         await drain(response);
         const challenge = parseChallenge(response.headers.get('www-authenticate'));
@@ -373,11 +418,17 @@ export class RegistryClient {
 
   /** Whether the repository already has the blob (HEAD). */
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    return retry(async () => {
-      const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, `HEAD blob ${digest}`, { expect: [200, 404], scopes: this.scopes(repository) });
-      await drain(response);
-      return response.status === 200;
-    }, this.retryOptions(`HEAD ${repository}@${digest.slice(0, 19)}`));
+    return retry(
+      async () => {
+        const response = await this.request('HEAD', `/v2/${repository}/blobs/${digest}`, `HEAD blob ${digest}`, {
+          expect: [200, 404],
+          scopes: this.scopes(repository),
+        });
+        await drain(response);
+        return response.status === 200;
+      },
+      this.retryOptions(`HEAD ${repository}@${digest.slice(0, 19)}`),
+    );
   }
 
   /**
@@ -385,20 +436,29 @@ export class RegistryClient {
    * when the registry opened an upload instead (which is cancelled: the caller uploads).
    */
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
-    return retry(async () => {
-      const path = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-      const response = await this.request('POST', path, `mount ${digest} from ${from}`, { expect: [201, 202], scopes: this.scopes(repository, [`repository:${from}:pull`]) });
-      await drain(response);
-      if (response.status === 201) return true;
-      const location = response.headers.get('location');
-      if (location) await this.cancelUpload(repository, location);
-      return false;
-    }, this.retryOptions(`mount ${repository}@${digest.slice(0, 19)}`));
+    return retry(
+      async () => {
+        const path = `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
+        const response = await this.request('POST', path, `mount ${digest} from ${from}`, {
+          expect: [201, 202],
+          scopes: this.scopes(repository, [`repository:${from}:pull`]),
+        });
+        await drain(response);
+        if (response.status === 201) return true;
+        const location = response.headers.get('location');
+        if (location) await this.cancelUpload(repository, location);
+        return false;
+      },
+      this.retryOptions(`mount ${repository}@${digest.slice(0, 19)}`),
+    );
   }
 
   private async cancelUpload(repository: string, location: string): Promise<void> {
     try {
-      const response = await this.request('DELETE', this.url(location), 'cancel upload', { expect: [200, 202, 204, 404, 405], scopes: this.scopes(repository) });
+      const response = await this.request('DELETE', this.url(location), 'cancel upload', {
+        expect: [200, 202, 204, 404, 405],
+        scopes: this.scopes(repository),
+      });
       await drain(response);
     } catch {
       /* an abandoned upload session expires on its own */
@@ -406,7 +466,10 @@ export class RegistryClient {
   }
 
   private async startUpload(repository: string): Promise<URL> {
-    const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`, 'start blob upload', { expect: [202], scopes: this.scopes(repository) });
+    const response = await this.request('POST', `/v2/${repository}/blobs/uploads/`, 'start blob upload', {
+      expect: [202],
+      scopes: this.scopes(repository),
+    });
     await drain(response);
     const location = response.headers.get('location');
     if (!location) throw new RegistryProtocolError(`registry ${this.host} started an upload without a Location header`);
@@ -434,16 +497,20 @@ export class RegistryClient {
     blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
     chunkSize: number,
   ): Promise<UploadResult> {
-    const classify = (error: unknown): Retryability => (error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error));
+    const classify = (error: unknown): Retryability =>
+      error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error);
     if (blob.size <= chunkSize) {
-      return retry(async () => {
-        const location = await this.startUpload(repository);
-        location.searchParams.set('digest', blob.digest);
-        const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, 'upload blob');
-        this.verifyDigestHeader(response, blob.digest, 'blob upload');
-        await drain(response);
-        return { how: 'uploaded' as const, bytes: blob.size, chunks: 1 };
-      }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)}`, classify));
+      return retry(
+        async () => {
+          const location = await this.startUpload(repository);
+          location.searchParams.set('digest', blob.digest);
+          const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, 'upload blob');
+          this.verifyDigestHeader(response, blob.digest, 'blob upload');
+          await drain(response);
+          return { how: 'uploaded' as const, bytes: blob.size, chunks: 1 };
+        },
+        this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)}`, classify),
+      );
     }
     // Chunked: bounded fresh sessions (one the registry forgot, or one whose content it cannot state),
     // and within one session bounded resumes from the registry's own offset.
@@ -458,21 +525,27 @@ export class RegistryClient {
           if (round > maxRounds) throw new Error(`upload of ${blob.digest} made no progress after ${round} requests`);
           const start = offset;
           const end = Math.min(blob.size, start + chunkSize);
-          const response = await retry(async (attempt) => {
-            if (attempt > 1) {
-              // After a failure the registry may hold none, part or all of the chunk: continue from what it holds.
-              const status = await this.uploadStatus(repository, location);
-              location = status.location;
-              if (status.received === undefined) throw new RestartUpload(status.range);
-              if (status.received !== start) throw new ResumeFrom(status.received);
-            }
-            return this.putOrPatch('PATCH', repository, location, blob, start, end, `upload chunk ${start}-${end - 1}`);
-          }, this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) => (error instanceof ResumeFrom || error instanceof RestartUpload ? { retryable: false, reason: error.name } : classify(error)))).catch((error: unknown) => {
+          const response = await retry(
+            async (attempt) => {
+              if (attempt > 1) {
+                // After a failure the registry may hold none, part or all of the chunk: continue from what it holds.
+                const status = await this.uploadStatus(repository, location);
+                location = status.location;
+                if (status.received === undefined) throw new RestartUpload(status.range);
+                if (status.received !== start) throw new ResumeFrom(status.received);
+              }
+              return this.putOrPatch('PATCH', repository, location, blob, start, end, `upload chunk ${start}-${end - 1}`);
+            },
+            this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) =>
+              error instanceof ResumeFrom || error instanceof RestartUpload ? { retryable: false, reason: error.name } : classify(error),
+            ),
+          ).catch((error: unknown) => {
             if (error instanceof ResumeFrom) return error;
             throw error;
           });
           if (response instanceof ResumeFrom) {
-            if (response.offset > blob.size) throw new Error(`registry ${this.host} reports ${response.offset} bytes received for a ${blob.size}-byte blob`);
+            if (response.offset > blob.size)
+              throw new Error(`registry ${this.host} reports ${response.offset} bytes received for a ${blob.size}-byte blob`);
             offset = response.offset;
           } else {
             await drain(response);
@@ -488,7 +561,12 @@ export class RegistryClient {
         const close = new URL(location);
         close.searchParams.set('digest', blob.digest);
         const response = await retry(
-          () => this.request('PUT', close, 'complete blob upload', { expect: [201, 204], scopes: this.scopes(repository), headers: { 'content-length': '0' } }),
+          () =>
+            this.request('PUT', close, 'complete blob upload', {
+              expect: [201, 204],
+              scopes: this.scopes(repository),
+              headers: { 'content-length': '0' },
+            }),
           this.retryOptions(`complete upload ${repository}@${blob.digest.slice(0, 19)}`),
         );
         this.verifyDigestHeader(response, blob.digest, 'blob upload');
@@ -507,14 +585,20 @@ export class RegistryClient {
           await sleep(200 * (restart + 1));
           continue;
         }
-        if (unknownContent) throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`, { cause: error });
+        if (unknownContent)
+          throw new Error(`upload of ${blob.digest} to ${this.host} failed ${maxRestarts + 1} times before the registry held any of it`, {
+            cause: error,
+          });
         throw error;
       }
     }
   }
 
   /** How many bytes the upload session holds (undefined when its answer cannot tell, see receivedBytes). */
-  private async uploadStatus(repository: string, location: URL): Promise<{ received: number | undefined; range: string | null; location: URL }> {
+  private async uploadStatus(
+    repository: string,
+    location: URL,
+  ): Promise<{ received: number | undefined; range: string | null; location: URL }> {
     const response = await this.request('GET', location, 'upload status', { expect: [204, 200], scopes: this.scopes(repository) });
     await drain(response);
     const range = response.headers.get('range');
@@ -545,10 +629,17 @@ export class RegistryClient {
       return source;
     };
     try {
-      return await this.request(method, location, operation, { expect: method === 'PUT' ? [201, 204] : [202, 204], scopes: this.scopes(repository), headers, body, timeoutMs: this.uploadTimeout(length) });
+      return await this.request(method, location, operation, {
+        expect: method === 'PUT' ? [201, 204] : [202, 204],
+        scopes: this.scopes(repository),
+        headers,
+        body,
+        timeoutMs: this.uploadTimeout(length),
+      });
     } catch (error) {
       // A file that cannot be read is not a network problem: no retry.
-      if (readFailure && !(error instanceof RegistryError)) throw new SourceReadError(`reading ${blob.where} failed: ${readFailure.message}`);
+      if (readFailure && !(error instanceof RegistryError))
+        throw new SourceReadError(`reading ${blob.where} failed: ${readFailure.message}`);
       throw error;
     }
   }
@@ -562,16 +653,22 @@ export class RegistryClient {
 
   /** The digest and media type a tag (or digest) points at now (HEAD), or undefined when there is none (404). */
   async headManifest(repository: string, reference: string): Promise<ManifestHead | undefined> {
-    return retry(async () => {
-      const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, `HEAD manifest ${reference}`, {
-        expect: [200, 404],
-        scopes: this.scopes(repository),
-        headers: { accept: MANIFEST_ACCEPT },
-      });
-      await drain(response);
-      if (response.status === 404) return undefined;
-      return { digest: response.headers.get('docker-content-digest') ?? undefined, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim() };
-    }, this.retryOptions(`HEAD ${repository}:${reference}`));
+    return retry(
+      async () => {
+        const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, `HEAD manifest ${reference}`, {
+          expect: [200, 404],
+          scopes: this.scopes(repository),
+          headers: { accept: MANIFEST_ACCEPT },
+        });
+        await drain(response);
+        if (response.status === 404) return undefined;
+        return {
+          digest: response.headers.get('docker-content-digest') ?? undefined,
+          mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(),
+        };
+      },
+      this.retryOptions(`HEAD ${repository}:${reference}`),
+    );
   }
 
   /** The digest a tag (or digest) points at now, or undefined when there is none. */
@@ -580,36 +677,47 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string } | undefined> {
-    return retry(async () => {
-      const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, `GET manifest ${reference}`, {
-        expect: [200, 404],
-        scopes: this.scopes(repository),
-        headers: { accept: MANIFEST_ACCEPT },
-      });
-      if (response.status === 404) {
-        await drain(response);
-        return undefined;
-      }
-      const bytes = Buffer.from(await response.arrayBuffer());
-      const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-      return { bytes, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), digest };
-    }, this.retryOptions(`GET ${repository}:${reference}`));
+    return retry(
+      async () => {
+        const response = await this.request('GET', `/v2/${repository}/manifests/${reference}`, `GET manifest ${reference}`, {
+          expect: [200, 404],
+          scopes: this.scopes(repository),
+          headers: { accept: MANIFEST_ACCEPT },
+        });
+        if (response.status === 404) {
+          await drain(response);
+          return undefined;
+        }
+        const bytes = Buffer.from(await response.arrayBuffer());
+        const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        return { bytes, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), digest };
+      },
+      this.retryOptions(`GET ${repository}:${reference}`),
+    );
   }
 
   /** PUT a manifest under a tag or its digest; checks the digest the registry reports. */
-  async putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }): Promise<string> {
-    return retry(async () => {
-      const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, `PUT manifest ${reference}`, {
-        expect: [201, 200, 204],
-        scopes: this.scopes(repository),
-        headers: { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) },
-        body: () => manifest.bytes,
-      });
-      await drain(response);
-      const reported = response.headers.get('docker-content-digest');
-      if (reported && reported !== manifest.digest) throw new Error(`registry ${this.host} stored ${repository}:${reference} as ${reported}, expected ${manifest.digest}`);
-      return manifest.digest;
-    }, this.retryOptions(`PUT ${repository}:${reference}`));
+  async putManifest(
+    repository: string,
+    reference: string,
+    manifest: { bytes: Buffer; mediaType: string; digest: string },
+  ): Promise<string> {
+    return retry(
+      async () => {
+        const response = await this.request('PUT', `/v2/${repository}/manifests/${reference}`, `PUT manifest ${reference}`, {
+          expect: [201, 200, 204],
+          scopes: this.scopes(repository),
+          headers: { 'content-type': manifest.mediaType, 'content-length': String(manifest.bytes.length) },
+          body: () => manifest.bytes,
+        });
+        await drain(response);
+        const reported = response.headers.get('docker-content-digest');
+        if (reported && reported !== manifest.digest)
+          throw new Error(`registry ${this.host} stored ${repository}:${reference} as ${reported}, expected ${manifest.digest}`);
+        return manifest.digest;
+      },
+      this.retryOptions(`PUT ${repository}:${reference}`),
+    );
   }
 }
 

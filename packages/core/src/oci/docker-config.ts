@@ -39,14 +39,19 @@ export function dockerConfigDir(env: Record<string, string | undefined> = proces
 
 /** The keys a registry's login may be stored under (docker writes Docker Hub's under its v1 URL). */
 function keysFor(registry: string): string[] {
-  return registry === 'docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [registry, `https://${registry}`, `http://${registry}`];
+  return registry === 'docker.io'
+    ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io']
+    : [registry, `https://${registry}`, `http://${registry}`];
 }
 
 /**
  * The login stored for `registry` (`host[:port]`, or `docker.io`), or undefined when there is none
  * (or no readable config). The password (and the base64 form) are registered as secrets.
  */
-export function readDockerConfigLogin(registry: string, env: Record<string, string | undefined> = process.env): { username: string; password: string } | undefined {
+export function readDockerConfigLogin(
+  registry: string,
+  env: Record<string, string | undefined> = process.env,
+): { username: string; password: string } | undefined {
   let config: { auths?: Record<string, AuthEntry | undefined> };
   try {
     config = JSON.parse(readFileSync(join(dockerConfigDir(env), 'config.json'), 'utf8')) as typeof config;
@@ -94,7 +99,8 @@ export async function writeDockerConfig(base: string, logins: readonly Login[]):
 
 /** Removes a config directory {@link writeDockerConfig} made; refuses any other path. */
 export async function removeDockerConfig(dir: string): Promise<boolean> {
-  if (!/deploy-kit-docker-[0-9a-f]{12}$/.test(dir)) throw new Error(`refusing to remove ${dir}: not a docker config directory deploy-kit wrote`);
+  if (!/deploy-kit-docker-[0-9a-f]{12}$/.test(dir))
+    throw new Error(`refusing to remove ${dir}: not a docker config directory deploy-kit wrote`);
   await rm(dir, { recursive: true, force: true });
   return true;
 }

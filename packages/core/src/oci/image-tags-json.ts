@@ -51,7 +51,14 @@ export function looksLikeImageTagsJson(value: unknown): boolean {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && 'services' in value;
 }
 
-const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`);
+const describe = (value: unknown): string =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? 'an object'
+        : `${typeof value} ${JSON.stringify(value)}`;
 
 /** What a reader needs beyond the schema's types. */
 export interface ImageTagsJsonNeeds {
@@ -63,7 +70,8 @@ export interface ImageTagsJsonNeeds {
 export function imageTagsJsonProblem(value: unknown, needs: ImageTagsJsonNeeds = {}): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return `is ${describe(value)}, not an object`;
   const object = value as Record<string, unknown>;
-  if (!Array.isArray(object.services)) return object.services === undefined ? 'has no `services` list' : `has \`services\` that is ${describe(object.services)}, not a list`;
+  if (!Array.isArray(object.services))
+    return object.services === undefined ? 'has no `services` list' : `has \`services\` that is ${describe(object.services)}, not a list`;
   for (const [i, item] of object.services.entries()) {
     const where = `services[${i}]`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return `${where} is not an object`;
@@ -75,7 +83,8 @@ export function imageTagsJsonProblem(value: unknown, needs: ImageTagsJsonNeeds =
       if (bad >= 0) return `${where}.tags[${bad}] is ${describe(service.tags[bad])}, not a string`;
     }
     for (const key of ['service', 'image', 'pin']) {
-      if (service[key] !== undefined && typeof service[key] !== 'string') return `${where}.${key} is ${describe(service[key])}, not a string`;
+      if (service[key] !== undefined && typeof service[key] !== 'string')
+        return `${where}.${key} is ${describe(service[key])}, not a string`;
     }
   }
   for (const key of ['version', 'tag', 'pin']) {
@@ -83,20 +92,27 @@ export function imageTagsJsonProblem(value: unknown, needs: ImageTagsJsonNeeds =
   }
   for (const key of ['tags', 'tag-names', 'annotations']) {
     const list = object[key];
-    if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) return `\`${key}\` is not a list of strings`;
+    if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string')))
+      return `\`${key}\` is not a list of strings`;
   }
-  if (object.labels !== undefined && (object.labels === null || typeof object.labels !== 'object' || Array.isArray(object.labels))) return '`labels` is not an object';
+  if (object.labels !== undefined && (object.labels === null || typeof object.labels !== 'object' || Array.isArray(object.labels)))
+    return '`labels` is not an object';
   return undefined;
 }
 
-const FORM = "image-tags' `json` output: {\"services\": [{\"service\", \"image\", \"tags\": [\"<image>:<tag>\", …], \"pin\"}], \"tag\", …}";
+const FORM = 'image-tags\' `json` output: {"services": [{"service", "image", "tags": ["<image>:<tag>", …], "pin"}], "tag", …}';
 
 /**
  * `value` (parsed, or the JSON text) checked against the schema; a problem throws an InputError
  * naming `input`, with `raw` quoted back. With `needs.serviceTags` false, a service may leave out its
  * `tags` (the result's `tags` is then what was given: absent).
  */
-export function readImageTagsJson(value: unknown, input: string, raw = typeof value === 'string' ? value : JSON.stringify(value), needs: ImageTagsJsonNeeds = {}): ImageTagsJsonRead {
+export function readImageTagsJson(
+  value: unknown,
+  input: string,
+  raw = typeof value === 'string' ? value : JSON.stringify(value),
+  needs: ImageTagsJsonNeeds = {},
+): ImageTagsJsonRead {
   let parsed = value;
   if (typeof value === 'string') {
     try {

@@ -31,7 +31,8 @@ export interface MigrationImage {
   service?: string;
 }
 
-const REFERENCE_FORM = '[registry/]repository[:tag][@sha256:<64 hex>] on one line, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:sha-0a1b2c3';
+const REFERENCE_FORM =
+  '[registry/]repository[:tag][@sha256:<64 hex>] on one line, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core:sha-0a1b2c3';
 
 function reference(text: string): ImageReference | ImageReferenceError {
   try {
@@ -48,10 +49,14 @@ function readDigests(text: string): Record<string, string> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ActionError(`push-artifacts' digests output is not JSON (${(error as Error).message}).`, { check: 'pass push-artifacts\' `digests` output unchanged' });
+    throw new ActionError(`push-artifacts' digests output is not JSON (${(error as Error).message}).`, {
+      check: "pass push-artifacts' `digests` output unchanged",
+    });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new ActionError("push-artifacts' digests output is not an object of reference → digest.", { check: 'pass push-artifacts\' `digests` output unchanged' });
+    throw new ActionError("push-artifacts' digests output is not an object of reference → digest.", {
+      check: "pass push-artifacts' `digests` output unchanged",
+    });
   }
   return parsed as Record<string, string>;
 }
@@ -60,10 +65,12 @@ export function pickMigrationImage(request: MigrationImageRequest): MigrationIma
   const given = (request.migrateImage ?? '').trim();
   if (given !== '') {
     const ref = reference(given);
-    if (ref instanceof ImageReferenceError) throw new InputError('migrate-image', `is not one image reference: it ${ref.message}`, REFERENCE_FORM, request.migrateImage);
+    if (ref instanceof ImageReferenceError)
+      throw new InputError('migrate-image', `is not one image reference: it ${ref.message}`, REFERENCE_FORM, request.migrateImage);
     return { image: given, from: 'input' };
   }
-  const images: ImageTagsJsonRead = (request.imagesJson ?? '').trim() === '' ? { services: [] } : readImageTagsJson(request.imagesJson!, "image-tags' json output");
+  const images: ImageTagsJsonRead =
+    (request.imagesJson ?? '').trim() === '' ? { services: [] } : readImageTagsJson(request.imagesJson!, "image-tags' json output");
   const digests = readDigests(request.digestsJson ?? '');
   const wanted = (request.migrateService ?? '').trim();
   const services = images.services;
@@ -71,7 +78,12 @@ export function pickMigrationImage(request: MigrationImageRequest): MigrationIma
   if (wanted !== '') {
     entry = services.find((s) => s.service === wanted || s.image === wanted || (s.image ?? '').endsWith(`/${wanted}`));
     if (!entry) {
-      throw new InputError('migrate-service', `no service "${wanted}" among image-tags' services (${services.map((s) => s.service).join(', ') || 'none'})`, "one of image-tags' services (or its image)", wanted);
+      throw new InputError(
+        'migrate-service',
+        `no service "${wanted}" among image-tags' services (${services.map((s) => s.service).join(', ') || 'none'})`,
+        "one of image-tags' services (or its image)",
+        wanted,
+      );
     }
   }
   const pin = (entry?.pin ?? '').split('\n')[0]!.trim();
@@ -85,5 +97,7 @@ export function pickMigrationImage(request: MigrationImageRequest): MigrationIma
       check: ['the image-tags and push-artifacts outputs are passed unchanged', 'or set `migrate-image`'],
     });
   }
-  return digest ? { image: pinnedReference(ref, digest), from: 'pin by digest', service: entry?.service } : { image: pin, from: 'pin', service: entry?.service };
+  return digest
+    ? { image: pinnedReference(ref, digest), from: 'pin by digest', service: entry?.service }
+    : { image: pin, from: 'pin', service: entry?.service };
 }

@@ -55,17 +55,23 @@ export function isCertificateProblem(reason: string): boolean {
  * `<what> failed: the <service> <host> (<url>) could not be reached (<why>).`, or undefined when the
  * error is not a network failure.
  */
-export function describeRegistryNetworkError(error: unknown, context: { what: string; host: string; url: string; service?: string }): ActionError | undefined {
+export function describeRegistryNetworkError(
+  error: unknown,
+  context: { what: string; host: string; url: string; service?: string },
+): ActionError | undefined {
   if (error instanceof ActionError) return undefined; // already explained
   const reason = networkFailure(error);
   if (!reason) return undefined;
-  return new ActionError(`${context.what} failed: the ${context.service ?? 'registry'} ${context.host} (${context.url}) ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`, {
-    why: errorMessage(error),
-    check: [
-      'the registry host in `images` / `registry` is right (host[:port]; `http://` only for loopback)',
-      'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
-      ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),
-    ],
-    cause: error,
-  });
+  return new ActionError(
+    `${context.what} failed: the ${context.service ?? 'registry'} ${context.host} (${context.url}) ${reason === 'timed out' ? 'did not answer in time' : `could not be reached (${reason})`}.`,
+    {
+      why: errorMessage(error),
+      check: [
+        'the registry host in `images` / `registry` is right (host[:port]; `http://` only for loopback)',
+        'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
+        ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),
+      ],
+      cause: error,
+    },
+  );
 }

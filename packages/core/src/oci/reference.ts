@@ -26,9 +26,11 @@ export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 export const TAG_RULE = '[A-Za-z0-9_][A-Za-z0-9._-]{0,127}';
 export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 /** A host name (dot-separated labels), an IPv4 address, or a bracketed IPv6 address; then an optional port. */
-const HOST_PATTERN = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const HOST_PATTERN =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 /** How an image reference is written, for the `expected` part of an input error. */
-export const IMAGE_REFERENCE_FORMS = 'an image reference such as `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core@sha256:<64 hex>` or `…/ms_core:v1.2.3`';
+export const IMAGE_REFERENCE_FORMS =
+  'an image reference such as `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ms_core@sha256:<64 hex>` or `…/ms_core:v1.2.3`';
 /** distribution/reference's NameTotalLengthMax. */
 export const NAME_MAX_LENGTH = 255;
 
@@ -110,7 +112,11 @@ export function parseImageReference(text: string): ImageReference {
   }
   for (const component of components) {
     if (!PATH_COMPONENT.test(component)) {
-      fail('component', component, `has the path component "${component}", which is not valid (lowercase letters and digits, with . _ __ or - between them: ${PATH_RULE})`);
+      fail(
+        'component',
+        component,
+        `has the path component "${component}", which is not valid (lowercase letters and digits, with . _ __ or - between them: ${PATH_RULE})`,
+      );
     }
   }
   if (rest.length > NAME_MAX_LENGTH) fail('too-long', rest, `has a name longer than ${NAME_MAX_LENGTH} characters`);

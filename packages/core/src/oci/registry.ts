@@ -21,7 +21,8 @@ export interface RegistryAddress {
   namespace: string;
 }
 
-export const REGISTRY_FORMS = '`<account>.dkr.ecr.<region>.amazonaws.com`, `host[:port][/namespace]` or `http://127.0.0.1:5000` (http only for loopback)';
+export const REGISTRY_FORMS =
+  '`<account>.dkr.ecr.<region>.amazonaws.com`, `host[:port][/namespace]` or `http://127.0.0.1:5000` (http only for loopback)';
 
 /**
  * The `registry` input read by the rule above: the address (undefined when the input is empty), or
@@ -44,7 +45,10 @@ export function readRegistry(raw: string): { address?: RegistryAddress; problem?
   if (!host || !isValidHost(host)) return { problem: `"${host ?? ''}" is not a registry host`, expected };
   for (const component of path) {
     if (!PATH_COMPONENT.test(component)) {
-      return { problem: `namespace "${component}" is not a valid repository path component${suggestionFor(component)}`, expected: `${REGISTRY_FORMS}; namespace components match ${PATH_RULE}` };
+      return {
+        problem: `namespace "${component}" is not a valid repository path component${suggestionFor(component)}`,
+        expected: `${REGISTRY_FORMS}; namespace components match ${PATH_RULE}`,
+      };
     }
   }
   const lower = host.toLowerCase();
@@ -85,7 +89,8 @@ export interface EcrHost {
   host: string;
 }
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?:amazonaws\.com(?:\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov)$/;
+const ECR_HOST =
+  /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.(?:amazonaws\.com(?:\.cn)?|on\.aws|sc2s\.sgov\.gov|c2s\.ic\.gov)$/;
 
 /** The account and region of an ECR registry host, or undefined for other registries. */
 export function parseEcrHost(host: string): EcrHost | undefined {

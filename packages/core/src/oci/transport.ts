@@ -104,15 +104,20 @@ class NodeResponse implements HttpResponse {
 function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
-    const request = (secure ? httpsRequest : httpRequest)(url, { method: init.method, headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal: init.signal }, resolve);
+    const request = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method: init.method, headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal: init.signal },
+      resolve,
+    );
     request.on('error', reject);
     const body = init.body;
     if (body === undefined) request.end();
     else if (Buffer.isBuffer(body)) request.end(body);
-    else pipeline(body, request).catch((error: unknown) => {
-      request.destroy(error as Error);
-      reject(error);
-    });
+    else
+      pipeline(body, request).catch((error: unknown) => {
+        request.destroy(error as Error);
+        reject(error);
+      });
   });
 }
 
@@ -125,8 +130,15 @@ export const nodeTransport: Transport = async (url, init) => new NodeResponse(aw
  */
 export function fetchTransport(fetchImpl: typeof fetch = fetch): Transport {
   return async (url, init) => {
-    const body = init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : (Readable.toWeb(init.body) as ReadableStream);
-    const request: RequestInit & { duplex?: 'half' } = { method: init.method, headers: init.headers, body, redirect: 'manual', signal: init.signal };
+    const body =
+      init.body === undefined ? undefined : Buffer.isBuffer(init.body) ? init.body : (Readable.toWeb(init.body) as ReadableStream);
+    const request: RequestInit & { duplex?: 'half' } = {
+      method: init.method,
+      headers: init.headers,
+      body,
+      redirect: 'manual',
+      signal: init.signal,
+    };
     if (body instanceof ReadableStream) request.duplex = 'half';
     return fetchImpl(new URL(url), request);
   };
