@@ -110,7 +110,10 @@ async function gitContext(run, eventName, payload) {
         const found = refFromDecorations(decorations, remotes.length > 0 ? remotes : ['origin']);
         if (found === undefined) {
             throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ(`context: git found no branch, tag or pull-request ref on the checked-out commit ${sha.slice(0, 7)} (detached HEAD, decorations "${decorations}")`, {
-                check: ['Check out a branch or a tag rather than a bare SHA (actions/checkout with ref: <branch or tag>)', 'or use context: workflow (the default)'],
+                check: [
+                    'Check out a branch or a tag rather than a bare SHA (actions/checkout with ref: <branch or tag>)',
+                    'or use context: workflow (the default)',
+                ],
             });
         }
         ref = found;

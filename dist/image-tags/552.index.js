@@ -29,7 +29,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-const nodeReaddir = dir => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir, { withFileTypes: true });
+const nodeReaddir = (dir) => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readdir)(dir, { withFileTypes: true });
 async function list(readdir, dir) {
     try {
         return await readdir(dir);
@@ -61,7 +61,7 @@ async function walk(readdir, base, rel, segments, dirsOnly, out) {
     }
     if (!/[*?[]/.test(seg)) {
         // literal segment: check it exists through the parent listing
-        const e = (await list(readdir, dir)).find(x => x.name === seg);
+        const e = (await list(readdir, dir)).find((x) => x.name === seg);
         if (!e)
             return;
         const next = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.join(rel, seg);
@@ -74,7 +74,7 @@ async function walk(readdir, base, rel, segments, dirsOnly, out) {
         return;
     }
     const re = (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_4__/* .globToRegExp */ .t)(seg, { braces: false });
-    const entries = (await list(readdir, dir)).filter(e => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
+    const entries = (await list(readdir, dir)).filter((e) => re.test(e.name) && (!e.name.startsWith('.') || seg.startsWith('.')));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
         const next = node_path__WEBPACK_IMPORTED_MODULE_1__.posix.join(rel, e.name);
@@ -96,7 +96,7 @@ async function expandGlob(pattern, cwd, readdir = nodeReaddir) {
     const out = [];
     await walk(readdir, base, '', segments, dirsOnly, out);
     const seen = new Set();
-    return out.map(o => (absolute ? `/${o.rel}` : o.rel)).filter(r => (seen.has(r) ? false : (seen.add(r), true)));
+    return out.map((o) => (absolute ? `/${o.rel}` : o.rel)).filter((r) => (seen.has(r) ? false : (seen.add(r), true)));
 }
 /**
  * Discovers services from the `services-from` patterns. Every pattern must match something; names
@@ -106,7 +106,7 @@ async function discoverServices(patterns, options) {
     const inputName = options.inputName ?? 'services-from';
     const found = [];
     const names = new Set();
-    for (const pattern of patterns.map(p => p.trim()).filter(p => p !== '')) {
+    for (const pattern of patterns.map((p) => p.trim()).filter((p) => p !== '')) {
         const matches = await expandGlob(pattern, options.cwd, options.readdir ?? nodeReaddir);
         if (matches.length === 0) {
             throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .TagInputError */ .n(inputName, undefined, `pattern "${pattern}" matched nothing under ${options.cwd}`, 'a glob over service directories (cmd/ms/*) or binaries (bin_arm64/ms/*) that exist when the step runs', pattern);

@@ -89,7 +89,11 @@ function statusOf(error) {
     return undefined;
 }
 function header(error, name) {
-    for (const headers of [(0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, 'response'), 'headers'), (0,values/* valueAt */.f)(error, 'headers'), (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$response'), 'headers')]) {
+    for (const headers of [
+        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, 'response'), 'headers'),
+        (0,values/* valueAt */.f)(error, 'headers'),
+        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$response'), 'headers'),
+    ]) {
         if (headers === null || typeof headers !== 'object')
             continue;
         const getter = (0,values/* valueAt */.f)(headers, 'get');

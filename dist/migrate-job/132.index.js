@@ -56,14 +56,25 @@ function cacheKey(tool, platform, checksum) {
 function downloadError(tool, what, url, why, extra = [], cause) {
     return new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not download ${what} of ${tool.name} ${tool.version} from ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(url)}`, {
         why,
-        check: ['the version exists for this platform', '`tool-base-url` (if set) serves the release files in the tool\'s release layout, over https', 'the runner can reach that host', ...extra],
+        check: [
+            'the version exists for this platform',
+            "`tool-base-url` (if set) serves the release files in the tool's release layout, over https",
+            'the runner can reach that host',
+            ...extra,
+        ],
         cause,
     });
 }
 /** GETs `url` within the request limits; an HTTP error or a network failure is a clear ActionError. */
 async function download(tool, what, url, options, limits, extra = []) {
     try {
-        const answer = await (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .boundedFetch */ .A)(url, { outer: options.signal, answerMs: options.answerMs, totalMs: limits.totalMs, fetch: options.fetch, headers: { 'user-agent': 'deploy-kit-migrate-job' } });
+        const answer = await (0,_network_js__WEBPACK_IMPORTED_MODULE_3__/* .boundedFetch */ .A)(url, {
+            outer: options.signal,
+            answerMs: options.answerMs,
+            totalMs: limits.totalMs,
+            fetch: options.fetch,
+            headers: { 'user-agent': 'deploy-kit-migrate-job' },
+        });
         if (!answer.response.ok) {
             answer.done();
             await answer.response.body?.cancel().catch(() => undefined);
@@ -82,7 +93,7 @@ async function expectedChecksum(tool, plan, options) {
     if (options.checksum)
         return { sha256: options.checksum, source: 'tool-checksum' };
     // A mirror (or a release) without the checksum file can still be verified: by a pinned hash.
-    const text = (await download(tool, 'the checksum file', plan.checksumUrl, options, { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE }, ['or pin the release file\'s SHA-256 with `tool-checksum` (then no checksum file is fetched)'])).toString('utf8');
+    const text = (await download(tool, 'the checksum file', plan.checksumUrl, options, { totalMs: options.answerMs ?? 30_000, maxBytes: MAX_CHECKSUM_FILE }, ["or pin the release file's SHA-256 with `tool-checksum` (then no checksum file is fetched)"])).toString('utf8');
     const sha256 = (0,_tool_js__WEBPACK_IMPORTED_MODULE_4__/* .checksumFor */ .xs)(text, plan.asset, tool.definition.checksum.kind);
     if (!sha256) {
         throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`The checksum file ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_6__/* .safeUrl */ .Pl)(plan.checksumUrl)} lists no SHA-256 for ${plan.asset}`, {
@@ -158,7 +169,10 @@ async function installTool(tool, options) {
         _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .debug */ .Yz('The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used');
     if (!release && actionsCacheUsable) {
         try {
-            const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, { timeoutInMs: options.answerMs ?? 30_000, segmentTimeoutInMs: CACHE_TRANSFER_MS }), CACHE_TRANSFER_MS, options.signal);
+            const hit = await bounded(actionsCache.restoreCache([cachePath], key, undefined, {
+                timeoutInMs: options.answerMs ?? 30_000,
+                segmentTimeoutInMs: CACHE_TRANSFER_MS,
+            }), CACHE_TRANSFER_MS, options.signal);
             if (hit === undefined && !options.signal?.aborted)
                 _deploy_kit_core__WEBPACK_IMPORTED_MODULE_7__/* .warning */ .$e(`Restoring ${label} from the Actions cache did not finish within ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_8__/* .formatDuration */ .a3)(CACHE_TRANSFER_MS)}; downloading it instead`);
             const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
@@ -182,7 +196,10 @@ async function installTool(tool, options) {
         if (actual !== sha256) {
             throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Checksum mismatch for ${plan.asset} (${label}): nothing was installed or run`, {
                 why: `expected SHA-256 ${sha256} (${from}), the download has ${actual}`,
-                check: ['the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check', 'check `tool-base-url` points at the genuine release files'],
+                check: [
+                    'the download was altered or truncated, or `tool-checksum` pins another file: do not bypass this check',
+                    'check `tool-base-url` points at the genuine release files',
+                ],
             });
         }
         release = downloaded;
@@ -207,10 +224,16 @@ async function installTool(tool, options) {
         executable = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, executableName);
     }
     catch (error) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not install ${label} from its verified release file ${plan.asset}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'], cause: error });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not install ${label} from its verified release file ${plan.asset}`, {
+            why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error),
+            check: ['RUNNER_TEMP is a folder the runner can write, with space left', 'tar (or unzip) is installed on the runner'],
+            cause: error,
+        });
     }
     if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(executable)) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, { check: ['`tool-base-url` serves the tool\'s own release files'] });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`The ${tool.name} release file ${plan.asset} holds no "${executableName}"`, {
+            check: ["`tool-base-url` serves the tool's own release files"],
+        });
     }
     (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.chmodSync)(executable, 0o755);
     if (source === 'download')

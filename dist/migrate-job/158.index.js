@@ -81,9 +81,14 @@ async function runCommand(options) {
             const notFound = error.code === 'ENOENT';
             finish({
                 status: 'failed',
-                detail: notFound ? `the command "${file}" was not found (working directory ${options.cwd})` : `the command "${file}" could not be started: ${error.message}`,
+                detail: notFound
+                    ? `the command "${file}" was not found (working directory ${options.cwd})`
+                    : `the command "${file}" could not be started: ${error.message}`,
                 check: notFound
-                    ? ['install the tool in an earlier step, or let this action install it with `tool: golang-migrate@v4.x.y` (or `atlas@v…`)', 'check `command` and `working-directory`']
+                    ? [
+                        'install the tool in an earlier step, or let this action install it with `tool: golang-migrate@v4.x.y` (or `atlas@v…`)',
+                        'check `command` and `working-directory`',
+                    ]
                     : ['check that the command is executable'],
             });
         });
@@ -94,11 +99,18 @@ async function runCommand(options) {
                     status: 'timed-out',
                     exitCode,
                     detail: `the migration command did not finish within ${timeoutText} and was stopped${signal ? ` (${signal})` : ''}`,
-                    check: ['a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool\'s lock table', 'raise `timeout` if the migration is legitimately slow'],
+                    check: [
+                        "a migration holding a lock, or waiting for one, can hang: check the database for long-running transactions and the tool's lock table",
+                        'raise `timeout` if the migration is legitimately slow',
+                    ],
                 });
             }
             else if (exitCode === 0) {
-                finish({ status: 'succeeded', exitCode, detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}` });
+                finish({
+                    status: 'succeeded',
+                    exitCode,
+                    detail: `the migration command exited with code 0${cancelled ? ' (after the cancellation: it finished)' : ''}`,
+                });
             }
             else if (cancelled) {
                 finish({

@@ -27,7 +27,12 @@ async function commandBackend({ plan, values, files, signal, step }) {
     const logFile = files.log;
     const argv = [...plan.command, ...plan.args];
     if (plan.dryRun) {
-        const what = [plan.tool ? `install ${plan.tool.name} ${plan.tool.version}${values.toolBaseUrl ? ` from ${values.toolBaseUrl}` : ''} (checksum verified)` : '', `run \`${(0,_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .formatArgv */ .gL)(argv)}\` in ${cwd} (timeout ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(plan.timeoutMs)})`].filter(Boolean);
+        const what = [
+            plan.tool
+                ? `install ${plan.tool.name} ${plan.tool.version}${values.toolBaseUrl ? ` from ${values.toolBaseUrl}` : ''} (checksum verified)`
+                : '',
+            `run \`${(0,_argv_js__WEBPACK_IMPORTED_MODULE_1__/* .formatArgv */ .gL)(argv)}\` in ${cwd} (timeout ${(0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(plan.timeoutMs)})`,
+        ].filter(Boolean);
         for (const line of what)
             _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`[dry-run] would ${line}`);
         return { status: 'planned', detail: what.join(', then '), logFile };
@@ -35,7 +40,12 @@ async function commandBackend({ plan, values, files, signal, step }) {
     const path = [];
     if (plan.tool) {
         const { installTool } = await __webpack_require__.e(/* import() */ 132).then(__webpack_require__.bind(__webpack_require__, 8132));
-        const installed = await installTool(plan.tool, { baseUrl: values.toolBaseUrl || undefined, checksum: plan.toolChecksum, log: (line) => _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(line), signal: AbortSignal.any([step.signal, signal]) });
+        const installed = await installTool(plan.tool, {
+            baseUrl: values.toolBaseUrl || undefined,
+            checksum: plan.toolChecksum,
+            log: (line) => _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(line),
+            signal: AbortSignal.any([step.signal, signal]),
+        });
         path.push(installed.dir);
     }
     if (signal.aborted)
@@ -43,7 +53,18 @@ async function commandBackend({ plan, values, files, signal, step }) {
     const { runCommand } = await __webpack_require__.e(/* import() */ 158).then(__webpack_require__.bind(__webpack_require__, 4158));
     const sink = (0,_logsink_js__WEBPACK_IMPORTED_MODULE_0__/* .openLog */ .N)(logFile);
     // What is left of the step's timeout (the install counts against it), at least a second.
-    return runCommand({ argv, cwd, env: plan.env, pass: plan.envFromRunner, path, timeoutMs: Math.max(1_000, step.at - Date.now()), timeoutText: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(plan.timeoutMs), sink, log: (line) => _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(line), signal });
+    return runCommand({
+        argv,
+        cwd,
+        env: plan.env,
+        pass: plan.envFromRunner,
+        path,
+        timeoutMs: Math.max(1_000, step.at - Date.now()),
+        timeoutText: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(plan.timeoutMs),
+        sink,
+        log: (line) => _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(line),
+        signal,
+    });
 }
 const backend = { name: 'command', pinsImage: false, run: commandBackend };
 
@@ -136,7 +157,11 @@ function openLog(file) {
         return new LogSink(file);
     }
     catch (error) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, {
+            why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error),
+            check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'],
+            cause: error,
+        });
     }
 }
 

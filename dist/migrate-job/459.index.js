@@ -118,7 +118,10 @@ async function parseKubeconfig(text, origin, baseDir) {
             user.exec = { ...user.exec, command: execCommand(user.exec.command, baseDir) };
         return { name, user: user };
     });
-    const contexts = namedList(doc, 'contexts', 'context', origin).map(({ name, value }) => ({ name, context: value }));
+    const contexts = namedList(doc, 'contexts', 'context', origin).map(({ name, value }) => ({
+        name,
+        context: value,
+    }));
     const current = doc['current-context'];
     return { clusters, users, contexts, ...(typeof current === 'string' && current ? { 'current-context': current } : {}) };
 }
@@ -148,7 +151,9 @@ function resolveContext(config, name) {
     }
     const context = config.contexts.find((c) => c.name === wanted)?.context;
     if (!context) {
-        throw new KubeconfigError(name ? `it has no context "${name}" (its contexts: ${names.join(', ') || 'none'})` : `its current-context "${wanted}" is not one of its contexts (${names.join(', ') || 'none'})`);
+        throw new KubeconfigError(name
+            ? `it has no context "${name}" (its contexts: ${names.join(', ') || 'none'})`
+            : `its current-context "${wanted}" is not one of its contexts (${names.join(', ') || 'none'})`);
     }
     const cluster = config.clusters.find((c) => c.name === context.cluster)?.cluster;
     if (!cluster)
@@ -160,7 +165,15 @@ function resolveContext(config, name) {
     const user = userName ? config.users.find((u) => u.name === userName)?.user : {};
     if (!user)
         throw new KubeconfigError(`context "${wanted}" names user "${userName}", which it does not define`);
-    return { context: wanted, server: cluster.server.replace(/\/+$/, ''), namespace: context.namespace || undefined, cluster, user, userName, config };
+    return {
+        context: wanted,
+        server: cluster.server.replace(/\/+$/, ''),
+        namespace: context.namespace || undefined,
+        cluster,
+        user,
+        userName,
+        config,
+    };
 }
 const IN_CLUSTER_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** The pod's own service account (KUBERNETES_SERVICE_HOST and the mounted token), as client-go's InClusterConfig. */
@@ -247,7 +260,9 @@ function kubeconfigSource(input, env, inClusterDir = IN_CLUSTER_DIR) {
 function kubeconfigFailure(label, why) {
     return new errors/* ActionError */.lZ(`Cannot use ${label}`, {
         why,
-        check: ['pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud\'s kubeconfig step (e.g. aws eks update-kubeconfig) first'],
+        check: [
+            "pass `kubeconfig` (a path or the YAML itself, from a secret), or set KUBECONFIG, or run your cloud's kubeconfig step (e.g. aws eks update-kubeconfig) first",
+        ],
     });
 }
 
@@ -381,13 +396,21 @@ function makeAgent(server, tls, proxySetting) {
         throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
     if (!secure)
         throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
-    const auth = proxy.username ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` : undefined;
+    const auth = proxy.username
+        ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
+        : undefined;
     if (proxy.password)
         (0,secrets/* registerSecret */.cl)(decodeURIComponent(proxy.password));
     class TunnelAgent extends external_node_https_.Agent {
         createConnection(options, callback) {
             const target = `${options.host}:${options.port}`;
-            const connect = (0,external_node_http_.request)({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: target, headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) } });
+            const connect = (0,external_node_http_.request)({
+                host: proxy.hostname,
+                port: Number(proxy.port || 80),
+                method: 'CONNECT',
+                path: target,
+                headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) },
+            });
             connect.once('connect', (response, socket) => {
                 if (response.statusCode !== 200) {
                     socket.destroy();
@@ -465,11 +488,11 @@ function idTokenExpired(idToken, now) {
     return expiry === undefined || expiry - EXPIRY_MARGIN_MS <= now;
 }
 function refreshFailure(why, check = []) {
-    return new errors/* ActionError */.lZ('The kubeconfig\'s oidc auth-provider could not refresh its id-token', {
+    return new errors/* ActionError */.lZ("The kubeconfig's oidc auth-provider could not refresh its id-token", {
         why,
         check: [
             ...check,
-            'log in again (kubelogin, or your identity provider\'s login) and pass the new kubeconfig; or switch the user to an exec plugin (kubelogin get-token), which renews tokens itself',
+            "log in again (kubelogin, or your identity provider's login) and pass the new kubeconfig; or switch the user to an exec plugin (kubelogin get-token), which renews tokens itself",
         ],
     });
 }
@@ -537,7 +560,11 @@ class OidcTokenSource {
         if (this.idToken && !this.refused && (this.keepWithoutExpiry || !idTokenExpired(this.idToken, this.now())))
             return this.idToken;
         if (!this.refreshToken) {
-            throw refreshFailure(this.idToken ? (this.refused ? 'the API server refused its id-token, and it has no refresh-token' : 'its id-token has expired, and it has no refresh-token') : 'it has neither an id-token nor a refresh-token');
+            throw refreshFailure(this.idToken
+                ? this.refused
+                    ? 'the API server refused its id-token, and it has no refresh-token'
+                    : 'its id-token has expired, and it has no refresh-token'
+                : 'it has neither an id-token nor a refresh-token');
         }
         this.pending ??= this.refresh().finally(() => (this.pending = undefined));
         return this.pending;
@@ -550,11 +577,15 @@ class OidcTokenSource {
     async refresh() {
         const issuerProblem = (0,trust/* credentialTransportProblem */.on)(this.issuer);
         if (issuerProblem)
-            throw refreshFailure(`its idp-issuer-url ${this.issuer} cannot be used to send the refresh-token: ${issuerProblem}`, ['the idp-issuer-url is the issuer\'s https:// URL']);
+            throw refreshFailure(`its idp-issuer-url ${this.issuer} cannot be used to send the refresh-token: ${issuerProblem}`, [
+                "the idp-issuer-url is the issuer's https:// URL",
+            ]);
         const discovery = `${this.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
         const found = await this.send('GET', discovery, {}, undefined, 'the discovery document');
         if (found.status !== 200)
-            throw refreshFailure(`GET ${discovery} answered HTTP ${found.status} ${external_node_http_.STATUS_CODES[found.status] ?? ''}`.trim(), ['idp-issuer-url is the issuer\'s URL (the one in its id-tokens\' `iss`)']);
+            throw refreshFailure(`GET ${discovery} answered HTTP ${found.status} ${external_node_http_.STATUS_CODES[found.status] ?? ''}`.trim(), [
+                "idp-issuer-url is the issuer's URL (the one in its id-tokens' `iss`)",
+            ]);
         let tokenEndpoint;
         try {
             tokenEndpoint = JSON.parse(found.body)?.token_endpoint;
@@ -585,7 +616,11 @@ class OidcTokenSource {
         if (answer.status < 200 || answer.status >= 300) {
             const code = typeof parsed?.error === 'string' ? parsed.error : `HTTP ${answer.status}`;
             const description = typeof parsed?.error_description === 'string' ? `: ${clip(parsed.error_description)}` : '';
-            throw refreshFailure(`the token endpoint ${endpoint.host} refused the refresh (${clip(code)}${description})`, code === 'invalid_grant' ? ['the refresh-token has expired or was revoked'] : code === 'invalid_client' ? ['client-id and client-secret are the ones registered with the identity provider'] : []);
+            throw refreshFailure(`the token endpoint ${endpoint.host} refused the refresh (${clip(code)}${description})`, code === 'invalid_grant'
+                ? ['the refresh-token has expired or was revoked']
+                : code === 'invalid_client'
+                    ? ['client-id and client-secret are the ones registered with the identity provider']
+                    : []);
         }
         for (const value of [parsed.id_token, parsed.refresh_token, parsed.access_token])
             if (typeof value === 'string' && value)
@@ -637,7 +672,12 @@ class OidcTokenSource {
                 const request = send(url, {
                     method,
                     agent,
-                    headers: { accept: 'application/json', 'user-agent': 'deploy-kit-migrate-job', ...headers, ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}) },
+                    headers: {
+                        accept: 'application/json',
+                        'user-agent': 'deploy-kit-migrate-job',
+                        ...headers,
+                        ...(body !== undefined ? { 'content-length': Buffer.byteLength(body) } : {}),
+                    },
                     signal,
                 });
                 request.once('response', (response) => {
@@ -663,7 +703,9 @@ class OidcTokenSource {
             if (this.options.deadline?.aborted)
                 throw refreshFailure(`the step's timeout ran out while waiting for ${what} at ${url.host}`);
             if (signal.aborted)
-                throw refreshFailure(`${what} at ${url.host} did not answer within ${timeoutMs / 1000} s`, ['the runner can reach the identity provider (network, proxy)']);
+                throw refreshFailure(`${what} at ${url.host} did not answer within ${timeoutMs / 1000} s`, [
+                    'the runner can reach the identity provider (network, proxy)',
+                ]);
             const code = error?.code;
             throw refreshFailure(`${what} at ${url.host} could not be reached: ${error?.message ?? String(error)}${code && !String(error?.message).includes(code) ? ` (${code})` : ''}`, ['the runner can reach the identity provider (network, proxy)']);
         }
@@ -718,7 +760,10 @@ const EXEC_TIMEOUT_MS = 60_000;
 function execFailure(exec, why) {
     return new errors/* ActionError */.lZ(`The kubeconfig's exec credential plugin \`${exec.command}\` failed`, {
         why,
-        check: [exec.installHint?.trim() || `\`${exec.command}\` is installed and on PATH on the runner`, 'the cloud login step (e.g. aws-actions/configure-aws-credentials) ran before this one'],
+        check: [
+            exec.installHint?.trim() || `\`${exec.command}\` is installed and on PATH on the runner`,
+            'the cloud login step (e.g. aws-actions/configure-aws-credentials) ran before this one',
+        ],
     });
 }
 /** Runs the plugin as client-go does (KUBERNETES_EXEC_INFO, non-interactive) and reads its ExecCredential. */
@@ -738,14 +783,21 @@ async function runExecPlugin(exec, target, env = process.env) {
             server: c.server,
             ...(c['tls-server-name'] ? { 'tls-server-name': c['tls-server-name'] } : {}),
             ...(c['insecure-skip-tls-verify'] ? { 'insecure-skip-tls-verify': true } : {}),
-            ...(c['certificate-authority-data'] ? { 'certificate-authority-data': c['certificate-authority-data'] } : c['certificate-authority'] ? { 'certificate-authority-data': readPem(c['certificate-authority'], 'certificate-authority').toString('base64') } : {}),
+            ...(c['certificate-authority-data']
+                ? { 'certificate-authority-data': c['certificate-authority-data'] }
+                : c['certificate-authority']
+                    ? { 'certificate-authority-data': readPem(c['certificate-authority'], 'certificate-authority').toString('base64') }
+                    : {}),
             ...(c['proxy-url'] ? { 'proxy-url': c['proxy-url'] } : {}),
             ...(extension !== undefined ? { config: extension } : {}),
         };
     }
     // As kubectl runs it: the plugin sees the environment (AWS_*, cloud SDK settings the login step set),
     // but not the action's inputs (INPUT_KUBECONFIG, any token given to this step) or the runner's tokens.
-    const childEnv = { ...(0,trust/* inheritedEnvironment */.aJ)(env), KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }) };
+    const childEnv = {
+        ...(0,trust/* inheritedEnvironment */.aJ)(env),
+        KUBERNETES_EXEC_INFO: JSON.stringify({ apiVersion: exec.apiVersion, kind: 'ExecCredential', spec }),
+    };
     for (const variable of exec.env ?? [])
         if (variable?.name)
             childEnv[variable.name] = String(variable.value ?? '');
@@ -820,8 +872,16 @@ async function credentialsFor(target, env = process.env, options = {}) {
     const proxy = proxyFor(target, env);
     const tls = clusterTls(target);
     const extra = impersonation(target);
-    const certificate = u['client-certificate-data'] ? base64Pem(u['client-certificate-data'], 'client-certificate') : u['client-certificate'] ? readPem(u['client-certificate'], 'client-certificate') : undefined;
-    const key = u['client-key-data'] ? base64Pem(u['client-key-data'], 'client-key') : u['client-key'] ? readPem(u['client-key'], 'client-key') : undefined;
+    const certificate = u['client-certificate-data']
+        ? base64Pem(u['client-certificate-data'], 'client-certificate')
+        : u['client-certificate']
+            ? readPem(u['client-certificate'], 'client-certificate')
+            : undefined;
+    const key = u['client-key-data']
+        ? base64Pem(u['client-key-data'], 'client-key')
+        : u['client-key']
+            ? readPem(u['client-key'], 'client-key')
+            : undefined;
     if (Boolean(certificate) !== Boolean(key))
         throw new KubeconfigError(`user "${target.userName}" has a client ${certificate ? 'certificate but no key' : 'key but no certificate'}`);
     if (key)
@@ -911,14 +971,16 @@ async function credentialsFor(target, env = process.env, options = {}) {
  */
 const AUTH_PROVIDER_REPLACEMENTS = {
     gcp: 'gke-gcloud-auth-plugin (gcloud components install gke-gcloud-auth-plugin; then gcloud container clusters get-credentials writes the exec user)',
-    azure: 'kubelogin (kubelogin convert-kubeconfig -l azurecli, or -l workloadidentity with azure/login\'s OIDC)',
+    azure: "kubelogin (kubelogin convert-kubeconfig -l azurecli, or -l workloadidentity with azure/login's OIDC)",
 };
 function unsupportedAuthProvider(userName, name) {
     const replacement = AUTH_PROVIDER_REPLACEMENTS[name];
     return new errors/* ActionError */.lZ(`The kubeconfig's user "${userName}" uses the auth-provider "${name}", which deploy-kit does not support`, {
         why: 'auth-providers were removed from kubectl in 1.26, except oidc; deploy-kit supports oidc (with its refresh-token) and exec credential plugins',
         check: [
-            replacement ? `switch the user to the exec plugin that replaced it: ${replacement}` : 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin for OIDC providers',
+            replacement
+                ? `switch the user to the exec plugin that replaced it: ${replacement}`
+                : 'switch the user to an exec credential plugin (client.authentication.k8s.io/v1), e.g. kubelogin for OIDC providers',
             'or pass a kubeconfig with a token or a client certificate',
         ],
     });
@@ -929,7 +991,11 @@ function authProviderCredentials(target, agent, extra, proxy, env, options) {
     const name = typeof provider?.name === 'string' ? provider.name : '';
     if (name !== 'oidc')
         throw unsupportedAuthProvider(target.userName, name || '(no name)');
-    const source = new OidcTokenSource((provider.config ?? {}), { env, deadline: options.deadline, timeoutMs: options.timeoutMs });
+    const source = new OidcTokenSource((provider.config ?? {}), {
+        env,
+        deadline: options.deadline,
+        timeoutMs: options.timeoutMs,
+    });
     return {
         method: 'auth-provider oidc',
         proxy,
@@ -1084,7 +1150,10 @@ class KubeApi {
     /** A JSON request; a non-2xx answer throws KubeApiError. */
     async request(method, path, options = {}) {
         const url = this.url(path, options.query);
-        const response = await this.open(method, url, { body: options.body === undefined ? undefined : JSON.stringify(options.body), accept: options.accept });
+        const response = await this.open(method, url, {
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+            accept: options.accept,
+        });
         let text;
         try {
             text = await KubeApi.text(response);
@@ -1154,7 +1223,10 @@ class KubeApi {
      */
     async log(namespace, pod, container, out, options) {
         const controller = new AbortController();
-        const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, { container, follow: options.follow || undefined });
+        const url = this.url(`${collectionPath(namespace, 'pods')}/${encodeURIComponent(pod)}/log`, {
+            container,
+            follow: options.follow || undefined,
+        });
         const response = await this.open('GET', url, { stream: true, signal: controller.signal, accept: '*/*' });
         if (response.statusCode !== 200)
             throw new KubeApiError(response.statusCode ?? 0, await KubeApi.text(response), response.headers, `GET ${url.pathname}`);
@@ -1249,7 +1321,7 @@ function kubeRetryability(error) {
     if (isCredentialFailure(error))
         return { retryable: false, reason: error.name };
     if (error instanceof DeadlineError)
-        return { retryable: false, reason: 'the step\'s timeout ran out' };
+        return { retryable: false, reason: "the step's timeout ran out" };
     const status = statusCode(error);
     if (status !== undefined) {
         // classifyError adds the server's Retry-After (the API server sends one with 429 and some 503s).
@@ -1268,7 +1340,11 @@ function kubeError(error, verb, resource, server) {
     if (error instanceof DeadlineError) {
         return new errors/* ActionError */.lZ(`No answer from the Kubernetes API server at ${server} to ${verb} ${resource} before the step's timeout ran out`, {
             why: error.message,
-            check: ['the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)', 'the runner\'s route to the cluster (VPN, private endpoint, proxy)', 'raise `timeout` if the cluster is legitimately slow'],
+            check: [
+                'the API server is up and answering (a server that accepts connections but does not answer, an overloaded control plane)',
+                "the runner's route to the cluster (VPN, private endpoint, proxy)",
+                'raise `timeout` if the cluster is legitimately slow',
+            ],
             cause: error,
         });
     }
@@ -1277,7 +1353,10 @@ function kubeError(error, verb, resource, server) {
     if (status === 401) {
         return new errors/* ActionError */.lZ(`The Kubernetes API server at ${server} refused the credentials (401 Unauthorized) to ${verb} ${resource}`, {
             why: message,
-            check: ['the kubeconfig\'s user token or client certificate is valid and not expired', 'for EKS/GKE/AKS, the exec credential plugin is installed and the cloud login step ran before this one'],
+            check: [
+                "the kubeconfig's user token or client certificate is valid and not expired",
+                'for EKS/GKE/AKS, the exec credential plugin is installed and the cloud login step ran before this one',
+            ],
             cause: error,
         });
     }
@@ -1296,7 +1375,11 @@ function kubeError(error, verb, resource, server) {
     }
     return new errors/* ActionError */.lZ(`Cannot reach the Kubernetes API server at ${server} to ${verb} ${resource}`, {
         why: (0,errors/* errorMessage */.gJ)(error),
-        check: ['the kubeconfig\'s server address and the `context` input', 'the runner can reach the cluster (VPN, private endpoint, firewall)', 'the cluster is up'],
+        check: [
+            "the kubeconfig's server address and the `context` input",
+            'the runner can reach the cluster (VPN, private endpoint, firewall)',
+            'the cluster is up',
+        ],
         cause: error,
     });
 }
@@ -1474,7 +1557,14 @@ var src_manifest = __webpack_require__(7622);
  * the Job controller cannot even create (a missing service account, a quota).
  */
 
-const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RegistryUnavailable', 'ImageInspectError']);
+const IMAGE_PULL = new Set([
+    'ErrImagePull',
+    'ImagePullBackOff',
+    'InvalidImageName',
+    'ErrImageNeverPull',
+    'RegistryUnavailable',
+    'ImageInspectError',
+]);
 const START_ERRORS = new Set(['CreateContainerError', 'RunContainerError', 'StartError', 'ContainerCannotRun']);
 function toMs(time) {
     if (time === undefined)
@@ -1492,7 +1582,8 @@ function migrationContainer(pod) {
 }
 /** Newest pod first (creation time, then name). */
 function newestPod(pods) {
-    return [...pods].sort((a, b) => (toMs(b.metadata?.creationTimestamp) ?? 0) - (toMs(a.metadata?.creationTimestamp) ?? 0) || String(b.metadata?.name).localeCompare(String(a.metadata?.name)))[0];
+    return [...pods].sort((a, b) => (toMs(b.metadata?.creationTimestamp) ?? 0) - (toMs(a.metadata?.creationTimestamp) ?? 0) ||
+        String(b.metadata?.name).localeCompare(String(a.metadata?.name)))[0];
 }
 /** `secret "app-db" not found` → `secret "app-db"`; the object a CreateContainerConfigError is about. */
 function missingReference(message) {
@@ -1526,7 +1617,9 @@ function exitText(exit) {
 function deadlineVerdict(input, podName, exitCode) {
     const { job, timeoutText } = input;
     const seconds = job.spec?.activeDeadlineSeconds;
-    const details = [timeoutText ? `timeout ${timeoutText}` : '', seconds !== undefined ? `activeDeadlineSeconds ${seconds}` : ''].filter(Boolean).join(', ');
+    const details = [timeoutText ? `timeout ${timeoutText}` : '', seconds !== undefined ? `activeDeadlineSeconds ${seconds}` : '']
+        .filter(Boolean)
+        .join(', ');
     return {
         state: 'failed',
         kind: 'deadline',
@@ -1561,12 +1654,25 @@ function classify(input) {
         if (failed.reason === 'DeadlineExceeded')
             return deadlineVerdict(input, podName, exit.exitCode);
         if (exit.exitCode !== undefined) {
-            return { state: 'failed', kind: 'exit-code', reason: failed.reason, pod: podName, exitCode: exit.exitCode, message: `the migration container failed: ${exitText(exit)}` };
+            return {
+                state: 'failed',
+                kind: 'exit-code',
+                reason: failed.reason,
+                pod: podName,
+                exitCode: exit.exitCode,
+                message: `the migration container failed: ${exitText(exit)}`,
+            };
         }
         const podProblem = pod ? podFailure(pod, input) : undefined;
         if (podProblem)
             return podProblem;
-        return { state: 'failed', kind: failed.reason === 'BackoffLimitExceeded' ? 'backoff-limit' : 'job-failed', reason: failed.reason, pod: podName, message: `the Job failed (${failed.reason ?? 'no reason given'}${failed.message ? `: ${failed.message}` : ''})` };
+        return {
+            state: 'failed',
+            kind: failed.reason === 'BackoffLimitExceeded' ? 'backoff-limit' : 'job-failed',
+            reason: failed.reason,
+            pod: podName,
+            message: `the Job failed (${failed.reason ?? 'no reason given'}${failed.message ? `: ${failed.message}` : ''})`,
+        };
     }
     if (pod) {
         const problem = podFailure(pod, input, events);
@@ -1575,7 +1681,12 @@ function classify(input) {
     }
     const createFailed = [...events].reverse().find((e) => e.reason === 'FailedCreate' && (e.involvedObject?.kind ?? 'Job') === 'Job');
     if (createFailed && !pod) {
-        return { state: 'failed', kind: 'create-failed', reason: 'FailedCreate', message: `Kubernetes could not create the migration pod: ${createFailed.message ?? 'no message'}` };
+        return {
+            state: 'failed',
+            kind: 'create-failed',
+            reason: 'FailedCreate',
+            message: `Kubernetes could not create the migration pod: ${createFailed.message ?? 'no message'}`,
+        };
     }
     if (!pod)
         return { state: 'pending', detail: 'waiting for the Job controller to create the pod' };
@@ -1591,10 +1702,21 @@ function classify(input) {
         if (pastDeadline(input))
             return deadlineVerdict(input, podName, exit.exitCode);
         // The Job controller marks the Job Failed next; the exit code is already known, so report it now.
-        return { state: 'failed', kind: 'exit-code', pod: podName, exitCode: exit.exitCode, reason: exit.reason, message: `the migration container failed: ${exitText(exit) || pod.status?.reason || 'pod failed'}` };
+        return {
+            state: 'failed',
+            kind: 'exit-code',
+            pod: podName,
+            exitCode: exit.exitCode,
+            reason: exit.reason,
+            message: `the migration container failed: ${exitText(exit) || pod.status?.reason || 'pod failed'}`,
+        };
     }
     const waiting = container?.state?.waiting;
-    return { state: 'pending', detail: `pod ${podName} is ${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`, pod: podName };
+    return {
+        state: 'pending',
+        detail: `pod ${podName} is ${pod.status?.phase ?? 'Pending'}${waiting?.reason ? ` (${waiting.reason})` : ''}`,
+        pod: podName,
+    };
 }
 /** Failures visible on the pod before the Job controller gives up (or that it never gives up on). */
 function podFailure(pod, input, events = []) {
@@ -1627,7 +1749,13 @@ function podFailure(pod, input, events = []) {
             };
         }
         if (START_ERRORS.has(waiting.reason)) {
-            return { state: 'failed', kind: 'start-error', reason: waiting.reason, pod: podName, message: `the container cannot start (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})` };
+            return {
+                state: 'failed',
+                kind: 'start-error',
+                reason: waiting.reason,
+                pod: podName,
+                message: `the container cannot start (${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''})`,
+            };
         }
     }
     const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
@@ -1636,12 +1764,24 @@ function podFailure(pod, input, events = []) {
         const grace = input.unschedulableGraceMs ?? 0;
         const now = input.now ?? Date.now();
         if (since === undefined || now - since >= grace) {
-            return { state: 'failed', kind: 'unschedulable', reason: 'Unschedulable', pod: podName, message: `no node can run the migration pod (Unschedulable${scheduled.message ? `: ${scheduled.message}` : ''})` };
+            return {
+                state: 'failed',
+                kind: 'unschedulable',
+                reason: 'Unschedulable',
+                pod: podName,
+                message: `no node can run the migration pod (Unschedulable${scheduled.message ? `: ${scheduled.message}` : ''})`,
+            };
         }
     }
     const container = migrationContainer(pod);
     if (pod.status?.phase === 'Failed' && !container?.state?.terminated && (pod.status.reason || pod.status.message)) {
-        return { state: 'failed', kind: 'pod-failed', reason: pod.status.reason, pod: podName, message: `the migration pod failed before its container ran (${pod.status.reason ?? 'Failed'}${pod.status.message ? `: ${pod.status.message}` : ''})` };
+        return {
+            state: 'failed',
+            kind: 'pod-failed',
+            reason: pod.status.reason,
+            pod: podName,
+            message: `the migration pod failed before its container ran (${pod.status.reason ?? 'Failed'}${pod.status.message ? `: ${pod.status.message}` : ''})`,
+        };
     }
     return undefined;
 }
@@ -1707,11 +1847,17 @@ function decide(existing, desired, pods = []) {
     }
     if (verdict.state === 'failed') {
         if (desired.rerunFailed)
-            return { action: 'recreate', message: `${where} failed before (${verdict.message}); rerun-failed is true, so it is deleted and created again` };
+            return {
+                action: 'recreate',
+                message: `${where} failed before (${verdict.message}); rerun-failed is true, so it is deleted and created again`,
+            };
         return {
             action: 'refuse',
             message: `${where} already ran with this image and failed (${verdict.message}); it is not run again by itself`,
-            check: [`read why it failed: ${follow}`, 'fix the cause, then re-run with `rerun-failed: true` (the failed Job is deleted and created again)'],
+            check: [
+                `read why it failed: ${follow}`,
+                'fix the cause, then re-run with `rerun-failed: true` (the failed Job is deleted and created again)',
+            ],
         };
     }
     return { action: 'attach', message: `${where} is already running with this image; following it instead of starting another` };
@@ -1740,7 +1886,9 @@ async function cleanup(policy, status, remove, name) {
     }
 }
 function deleteJob(api, jobsPath, name, propagationPolicy) {
-    return api.request('DELETE', `${jobsPath}/${encodeURIComponent(name)}`, { body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy } });
+    return api.request('DELETE', `${jobsPath}/${encodeURIComponent(name)}`, {
+        body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy },
+    });
 }
 async function waitGone(read, until, name) {
     while (Date.now() < until) {
@@ -1748,7 +1896,9 @@ async function waitGone(read, until, name) {
             return;
         await (0,retry/* sleep */.yy)(500);
     }
-    throw new errors/* ActionError */.lZ(`The old Job ${name} was not deleted in time`, { check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'] });
+    throw new errors/* ActionError */.lZ(`The old Job ${name} was not deleted in time`, {
+        check: ['finalizers on the Job or its pods (kubectl get job -o yaml)'],
+    });
 }
 
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/job/env-sources.ts
@@ -1764,7 +1914,11 @@ const METADATA_ONLY = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v
 /** The envFrom secrets/config maps exist (read-only; skipped where RBAC does not allow reading them). */
 async function checkEnvSources(api, namespace, plan, call) {
     const checks = [
-        ...plan.envFromSecrets.map((n) => ['secret', n, () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY })]),
+        ...plan.envFromSecrets.map((n) => [
+            'secret',
+            n,
+            () => api.request('GET', `${collectionPath(namespace, 'secrets')}/${encodeURIComponent(n)}`, { accept: METADATA_ONLY }),
+        ]),
         ...plan.envFromConfigMaps.map((n) => ['configmap', n, () => api.request('GET', `${collectionPath(namespace, 'configmaps')}/${encodeURIComponent(n)}`)]),
     ];
     for (const [kind, objectName, read] of checks) {
@@ -1973,7 +2127,9 @@ async function watchJob(args) {
                 lastDetail = verdict.detail;
             }
             // An Unschedulable pod within its grace period: look again when the grace runs out (one timer, no polling).
-            const unschedulable = [...pods.values()].map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')).find(Boolean);
+            const unschedulable = [...pods.values()]
+                .map((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'))
+                .find(Boolean);
             if (unschedulable && !graceTimer) {
                 const since = unschedulable.lastTransitionTime ? new Date(unschedulable.lastTransitionTime).getTime() : Date.now();
                 graceTimer = setTimeout(() => {
@@ -1986,7 +2142,13 @@ async function watchJob(args) {
             if (object?.metadata?.name !== name)
                 return;
             if (type === 'DELETED') {
-                void finish({ error: new errors/* ActionError */.lZ(`The Job ${namespace}/${name} was deleted while the migration was running`, { check: ['someone or something (a Helm hook policy, a cleanup job) deleted it; re-run the step to see whether the migration ran'] }) });
+                void finish({
+                    error: new errors/* ActionError */.lZ(`The Job ${namespace}/${name} was deleted while the migration was running`, {
+                        check: [
+                            'someone or something (a Helm hook policy, a cleanup job) deleted it; re-run the step to see whether the migration ran',
+                        ],
+                    }),
+                });
                 return;
             }
             job = object;
@@ -2014,7 +2176,12 @@ async function watchJob(args) {
         const labelSelector = `batch.kubernetes.io/job-name=${name}`;
         /** A list then watch of `path` with `query`: the list's resourceVersion is where the watch starts. */
         const resourceWatch = (path, query, onObject, label) => new ResourceWatch(api, path, query, async () => {
-            const r = await (0,retry/* retry */.L5)(() => api.request('GET', path, { query }), { label: `list ${label}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+            const r = await (0,retry/* retry */.L5)(() => api.request('GET', path, { query }), {
+                label: `list ${label}`,
+                classify: kubeRetryability,
+                attempts: 5,
+                maxElapsedMs: 60_000,
+            });
             return { items: (r.items ?? []), resourceVersion: r.metadata?.resourceVersion ?? '' };
         }, onObject, onFatal, stats, label);
         watches.push(resourceWatch(collectionPath(namespace, 'jobs'), { fieldSelector: `metadata.name=${name}` }, onJob, 'job'), resourceWatch(collectionPath(namespace, 'pods'), { labelSelector }, onPod, 'pods'), resourceWatch(collectionPath(namespace, 'events'), { fieldSelector: `involvedObject.kind=Job,involvedObject.name=${name}` }, onEvent, 'events'));
@@ -2022,7 +2189,9 @@ async function watchJob(args) {
             for (const w of watches)
                 await w.start();
             evaluate();
-        })().catch((error) => void finish({ error: error instanceof errors/* ActionError */.lZ ? error : kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server) }));
+        })().catch((error) => void finish({
+            error: error instanceof errors/* ActionError */.lZ ? error : kubeError(error, 'watch', `jobs/pods in namespace ${namespace}`, args.server),
+        }));
     });
 }
 
@@ -2065,7 +2234,12 @@ async function runKubernetesJob(context, deps = clusterDeps) {
     const podsPath = collectionPath(namespace, 'pods');
     const manifest = (0,src_manifest/* renderJob */.eS)((0,src_plan/* jobSpec */.HY)(plan, values, image, namespace));
     runner/* info */.pq(`Kubernetes: context ${config.context} (${config.auth}), server ${server}${config.proxy ? ` through the proxy ${config.proxy}` : ''}, namespace ${namespace}, Job ${name}, image ${image}`);
-    const call = (verb, resource, fn) => (0,retry/* retry */.L5)(fn, { label: `${verb} ${resource}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())) }).catch((error) => {
+    const call = (verb, resource, fn) => (0,retry/* retry */.L5)(fn, {
+        label: `${verb} ${resource}`,
+        classify: kubeRetryability,
+        attempts: 5,
+        maxElapsedMs: Math.max(0, Math.min(60_000, step.at - Date.now())),
+    }).catch((error) => {
         throw kubeError(error, verb, resource, server);
     });
     const readJob = () => call('get', `jobs/${name} in namespace ${namespace}`, async () => {
@@ -2093,7 +2267,9 @@ async function runKubernetesJob(context, deps = clusterDeps) {
     await checkEnvSources(api, namespace, plan, call);
     if (plan.dryRun) {
         const yaml = await (0,src_manifest/* toYaml */.fE)(manifest);
-        const what = decision.action === 'attach' ? `follow the running Job ${namespace}/${name}` : `${decision.action === 'recreate' ? 'delete the failed Job and ' : ''}create this Job in ${namespace} and watch it`;
+        const what = decision.action === 'attach'
+            ? `follow the running Job ${namespace}/${name}`
+            : `${decision.action === 'recreate' ? 'delete the failed Job and ' : ''}create this Job in ${namespace} and watch it`;
         runner/* info */.pq(`[dry-run] would ${what}:\n${yaml}`);
         return { status: 'planned', jobName: name, detail: `would ${what}`, rows: [['namespace', namespace]] };
     }
@@ -2109,10 +2285,20 @@ async function runKubernetesJob(context, deps = clusterDeps) {
         decision = { action: 'create' };
     }
     if (signal.aborted)
-        return { status: 'cancelled', jobName: name, detail: `the workflow run was cancelled before the Job was created; nothing runs`, rows: [['namespace', namespace]] };
+        return {
+            status: 'cancelled',
+            jobName: name,
+            detail: `the workflow run was cancelled before the Job was created; nothing runs`,
+            rows: [['namespace', namespace]],
+        };
     if (decision.action === 'create') {
         try {
-            await (0,retry/* retry */.L5)(() => api.request('POST', jobsPath, { body: manifest }), { label: `create jobs/${name}`, classify: kubeRetryability, attempts: 5, maxElapsedMs: 60_000 });
+            await (0,retry/* retry */.L5)(() => api.request('POST', jobsPath, { body: manifest }), {
+                label: `create jobs/${name}`,
+                classify: kubeRetryability,
+                attempts: 5,
+                maxElapsedMs: 60_000,
+            });
             runner/* info */.pq(`Created Job ${namespace}/${name}`);
         }
         catch (error) {
@@ -2131,9 +2317,23 @@ async function runKubernetesJob(context, deps = clusterDeps) {
     }
     const sink = (0,logsink/* openLog */.N)(logFile);
     const cancelNotice = () => runner/* info */.pq(`The Job ${namespace}/${name} is left running: a migration must not be stopped half-way. Follow it with: ${follow}. A re-run of this step attaches to it (or reports its result) instead of starting another.`);
-    const outcome = await watchJob({ api, namespace, name, deadline, sink, values, timeoutText: (0,parse/* formatDuration */.a3)(plan.timeoutMs), server, signal, onCancel: cancelNotice });
+    const outcome = await watchJob({
+        api,
+        namespace,
+        name,
+        deadline,
+        sink,
+        values,
+        timeoutText: (0,parse/* formatDuration */.a3)(plan.timeoutMs),
+        server,
+        signal,
+        onCancel: cancelNotice,
+    });
     sink.end();
-    const rows = [['namespace', namespace], ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—']];
+    const rows = [
+        ['namespace', namespace],
+        ['pod', outcome.verdict?.state !== undefined && 'pod' in outcome.verdict && outcome.verdict.pod ? outcome.verdict.pod : '—'],
+    ];
     let result;
     if (outcome.cancelled) {
         result = {
@@ -2168,17 +2368,36 @@ async function runKubernetesJob(context, deps = clusterDeps) {
 function hintsFor(verdict, namespace, name) {
     switch (verdict.kind) {
         case 'image-pull':
-            return ['the image reference and digest exist in the registry', 'the cluster can pull from it (imagePullSecrets on the service account, ECR node role)', `then re-run with \`rerun-failed: true\` (the failed Job ${name} stays for inspection until then)`];
+            return [
+                'the image reference and digest exist in the registry',
+                'the cluster can pull from it (imagePullSecrets on the service account, ECR node role)',
+                `then re-run with \`rerun-failed: true\` (the failed Job ${name} stays for inspection until then)`,
+            ];
         case 'config':
-            return [`create the missing object in namespace ${namespace} (or fix \`env-from-secret\` / \`env-from-configmap\`)`, 'then re-run with `rerun-failed: true`'];
+            return [
+                `create the missing object in namespace ${namespace} (or fix \`env-from-secret\` / \`env-from-configmap\`)`,
+                'then re-run with `rerun-failed: true`',
+            ];
         case 'unschedulable':
-            return ['the resources the Job requests (`resources`), node selectors and taints', 'raise `unschedulable-grace` if a cluster autoscaler needs time to add a node'];
+            return [
+                'the resources the Job requests (`resources`), node selectors and taints',
+                'raise `unschedulable-grace` if a cluster autoscaler needs time to add a node',
+            ];
         case 'deadline':
-            return ['raise `timeout` if the migration is legitimately slow; check for locks held in the database', 'then re-run with `rerun-failed: true`'];
+            return [
+                'raise `timeout` if the migration is legitimately slow; check for locks held in the database',
+                'then re-run with `rerun-failed: true`',
+            ];
         case 'create-failed':
-            return ['the service account (`service-account`) exists, quotas and admission policies allow the pod', 'then re-run with `rerun-failed: true`'];
+            return [
+                'the service account (`service-account`) exists, quotas and admission policies allow the pod',
+                'then re-run with `rerun-failed: true`',
+            ];
         default:
-            return [`the migration's log above (kubectl -n ${namespace} logs job/${name})`, 'fix the migration, then re-run with `rerun-failed: true`, or release a new tag'];
+            return [
+                `the migration's log above (kubectl -n ${namespace} logs job/${name})`,
+                'fix the migration, then re-run with `rerun-failed: true`, or release a new tag',
+            ];
     }
 }
 const backend = { name: 'kubernetes', pinsImage: true, run: (context) => runKubernetesJob(context) };
@@ -2272,7 +2491,11 @@ function openLog(file) {
         return new LogSink(file);
     }
     catch (error) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, {
+            why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error),
+            check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'],
+            cause: error,
+        });
     }
 }
 

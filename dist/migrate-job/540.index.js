@@ -74,7 +74,11 @@ function awsClientConfig(options) {
         customUserAgent: 'deploy-kit',
         // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
         // passes and keeps waiting: a server that accepts and never answers would hold the step.
-        requestHandler: { requestTimeout: options.requestTimeoutMs ?? 120_000, connectionTimeout: options.connectionTimeoutMs ?? 10_000, throwOnRequestTimeout: true },
+        requestHandler: {
+            requestTimeout: options.requestTimeoutMs ?? 120_000,
+            connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+            throwOnRequestTimeout: true,
+        },
     };
 }
 /**
@@ -140,14 +144,18 @@ function describeCommonAwsError(error, what, context = {}) {
     if (AUTH_NAMES.has(name)) {
         return new errors/* ActionError */.lZ(`${what} failed: AWS rejected the credentials (${name}).`, {
             why: detail,
-            check: ['AWS credentials configured: the access key exists and is active, the secret key and session token belong to it and have not expired'],
+            check: [
+                'AWS credentials configured: the access key exists and is active, the secret key and session token belong to it and have not expired',
+            ],
             cause: error,
         });
     }
     if (DENIED_NAMES.has(name) || status === 403) {
         return new errors/* ActionError */.lZ(`${what} failed: permission denied${name ? ` (${name})` : ''}.`, {
             why: detail,
-            check: [`IAM permissions: the role or user needs ${context.permission ?? 'permission for this call'}${context.region ? ` in ${context.region}` : ''}`],
+            check: [
+                `IAM permissions: the role or user needs ${context.permission ?? 'permission for this call'}${context.region ? ` in ${context.region}` : ''}`,
+            ],
             cause: error,
         });
     }
@@ -237,7 +245,7 @@ function failureHints(failures) {
     if (/RESOURCE:(CPU|MEMORY)/i.test(text))
         hints.push('the cluster has no container instance with enough CPU/memory: scale the cluster or lower the task size');
     if (/MISSING/i.test(text))
-        hints.push('no container instance matches the task\'s placement constraints or attributes');
+        hints.push("no container instance matches the task's placement constraints or attributes");
     if (/AGENT/i.test(text))
         hints.push('the ECS agent on the container instance is disconnected');
     if (/capacity provider/i.test(text))
@@ -301,13 +309,23 @@ function pollDelay(elapsedMs) {
 const CANCEL_REASON = 'deploy-kit migrate-job: the workflow run was cancelled';
 /** A failure to reach an AWS endpoint (refused, reset, no answer, DNS), naming the service and the endpoint; undefined for other errors. */
 function endpointFailure(error, what, service, endpoint, options = {}) {
-    const check = [`the runner can reach ${endpoint} (network, proxy, VPC endpoint)`, `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`];
+    const check = [
+        `the runner can reach ${endpoint} (network, proxy, VPC endpoint)`,
+        `AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_${service.toUpperCase().replace(/ /g, '_')}, when set, point at a reachable endpoint`,
+    ];
     if (options.deadlinePassed) {
-        return new errors/* ActionError */.lZ(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, { check: [...check, 'raise `timeout` if AWS is legitimately slow'], cause: error });
+        return new errors/* ActionError */.lZ(`${what} failed: no answer from ${service} at ${endpoint} before the step's timeout ran out`, {
+            check: [...check, 'raise `timeout` if AWS is legitimately slow'],
+            cause: error,
+        });
     }
     const name = error?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-        return new errors/* ActionError */.lZ(`${what} failed: ${service} at ${endpoint} did not answer`, { why: `no answer within ${(0,parse/* formatDuration */.a3)(options.requestMs ?? network/* REQUEST_TIMEOUT_MS */.j2)}`, check, cause: error });
+        return new errors/* ActionError */.lZ(`${what} failed: ${service} at ${endpoint} did not answer`, {
+            why: `no answer within ${(0,parse/* formatDuration */.a3)(options.requestMs ?? network/* REQUEST_TIMEOUT_MS */.j2)}`,
+            check,
+            cause: error,
+        });
     }
     const reason = (0,network/* networkReason */.d8)(error);
     if (!/\((E[A-Z]+|UND_ERR_[A-Z_]+)\)$/.test(reason))
@@ -353,15 +371,24 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         return fail('ECS DescribeTaskDefinition', error, 'ecs:DescribeTaskDefinition');
     });
     const definition = described.taskDefinition;
-    const definitions = (definition.containerDefinitions ?? []).map((c) => ({ name: c.name, essential: c.essential, logConfiguration: c.logConfiguration }));
+    const definitions = (definition.containerDefinitions ?? []).map((c) => ({
+        name: c.name,
+        essential: c.essential,
+        logConfiguration: c.logConfiguration,
+    }));
     const picked = pickContainer(definitions.map((d) => d.name ?? ''), definitions, values.container || undefined);
     if ('error' in picked)
-        throw new errors/* ActionError */.lZ(`Cannot tell which container runs the migration: ${picked.error}`, { check: ['set `container` to the migration container\'s name'] });
+        throw new errors/* ActionError */.lZ(`Cannot tell which container runs the migration: ${picked.error}`, {
+            check: ["set `container` to the migration container's name"],
+        });
     const containerDef = (definition.containerDefinitions ?? []).find((c) => c.name === picked.name);
     if (plan.image && containerDef.image !== plan.image.raw) {
         throw new errors/* ActionError */.lZ(`Task definition ${definition.family}:${definition.revision} runs ${containerDef.image} in container "${picked.name}", not ${plan.image.raw}`, {
-            why: 'RunTask cannot change a container\'s image, so the migration would not run the image you deploy',
-            check: ['register a task definition revision with this image (aws-actions/amazon-ecs-render-task-definition) and pass it as `task-definition`', 'or leave `image` empty to run whatever the task definition names'],
+            why: "RunTask cannot change a container's image, so the migration would not run the image you deploy",
+            check: [
+                'register a task definition revision with this image (aws-actions/amazon-ecs-render-task-definition) and pass it as `task-definition`',
+                'or leave `image` empty to run whatever the task definition names',
+            ],
         });
     }
     const taskDefinitionArn = definition.taskDefinitionArn;
@@ -380,7 +407,15 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         ...(values.launchType ? { launchType: values.launchType } : {}),
         ...(values.capacityProvider ? { capacityProviderStrategy: [{ capacityProvider: values.capacityProvider, weight: 1 }] } : {}),
         ...(values.subnets.length
-            ? { networkConfiguration: { awsvpcConfiguration: { subnets: values.subnets, securityGroups: values.securityGroups.length ? values.securityGroups : undefined, assignPublicIp: values.assignPublicIp ? 'ENABLED' : 'DISABLED' } } }
+            ? {
+                networkConfiguration: {
+                    awsvpcConfiguration: {
+                        subnets: values.subnets,
+                        securityGroups: values.securityGroups.length ? values.securityGroups : undefined,
+                        assignPublicIp: values.assignPublicIp ? 'ENABLED' : 'DISABLED',
+                    },
+                },
+            }
             : {}),
     };
     // A task of this migration still running (an earlier, cancelled run): follow it instead of starting another.
@@ -398,12 +433,20 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         runner/* info */.pq(`[dry-run] would ${what}`);
         if (override.command)
             runner/* info */.pq(`[dry-run] command: ${(0,argv/* formatArgv */.gL)(override.command)}`);
-        return { status: 'planned', jobName: plan.jobName, detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}` };
+        return {
+            status: 'planned',
+            jobName: plan.jobName,
+            detail: taskArn ? `would follow ${taskArn}` : `would run ${definition.family}:${definition.revision} on ${cluster}`,
+        };
     }
     const startedHere = !taskArn;
     if (!taskArn) {
         if (signal.aborted)
-            return { status: 'cancelled', jobName: plan.jobName, detail: 'the workflow run was cancelled before the task was started; nothing runs' };
+            return {
+                status: 'cancelled',
+                jobName: plan.jobName,
+                detail: 'the workflow run was cancelled before the task was started; nothing runs',
+            };
         const response = await ecsCall('ECS RunTask', (abortSignal) => client.send(new ecs.RunTaskCommand(request), { abortSignal })).catch((error) => fail('ECS RunTask', error, 'ecs:RunTask (and iam:PassRole for the task roles)'));
         if (response.failures?.length || !response.tasks?.length) {
             const failures = response.failures ?? [];
@@ -415,7 +458,9 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
     const sink = (0,logsink/* openLog */.N)(logFile);
     const logs = awslogsLocation({ name: picked.name, logConfiguration: containerDef.logConfiguration }, taskArn);
     const cwl = logs ? await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(303)]).then(__webpack_require__.t.bind(__webpack_require__, 2684, 19)) : undefined;
-    const logsClient = logs && cwl ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: network/* REQUEST_TIMEOUT_MS */.j2 })) : undefined;
+    const logsClient = logs && cwl
+        ? new cwl.CloudWatchLogsClient(awsClientConfig({ region: logs.region ?? region, requestTimeoutMs: network/* REQUEST_TIMEOUT_MS */.j2 }))
+        : undefined;
     const logsEndpoint = awsEndpointFromEnv('CloudWatch Logs') ?? `https://logs.${logs?.region ?? region}.amazonaws.com`;
     let nextToken;
     let logsWarned = false;
@@ -449,7 +494,11 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         const common = { status: 'cancelled', jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines() };
         if (!startedHere) {
             runner/* info */.pq(`Cancelled: the task ${taskArn} was started by an earlier run, so it is left running`);
-            return { ...common, detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`, check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn] };
+            return {
+                ...common,
+                detail: `the workflow run was cancelled; the task ${taskArn} (started by an earlier run) was left running`,
+                check: ['stop it yourself if it must not finish: aws ecs stop-task --cluster ' + cluster + ' --task ' + taskArn],
+            };
         }
         try {
             await awsCall('ECS StopTask', () => client.send(new ecs.StopTaskCommand({ cluster, task: taskArn, reason: CANCEL_REASON }), { abortSignal: (0,trust/* requestSignal */.OL)(5_000) }), { attempts: 3, maxElapsedMs: 5_000 });
@@ -458,7 +507,11 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         }
         catch (error) {
             runner/* warning */.$e(`The workflow run was cancelled, but the task ${taskArn} could not be stopped: ${(0,errors/* errorMessage */.gJ)(error)}`);
-            return { ...common, detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`, check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`] };
+            return {
+                ...common,
+                detail: `the workflow run was cancelled; stopping the task ${taskArn} failed and it may still be running`,
+                check: [`stop it: aws ecs stop-task --cluster ${cluster} --task ${taskArn}`],
+            };
         }
     };
     /** The step's timeout: the task is asked to stop (a request of its own: the step's signal has ended by now). */
@@ -472,7 +525,10 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             logFile,
             tail: sink.lastLines(),
             detail: `the task did not stop within ${(0,parse/* formatDuration */.a3)(plan.timeoutMs)}; it was asked to stop`,
-            check: ['a migration waiting for a database lock can hang: check for long-running transactions', 'raise `timeout` if the migration is legitimately slow'],
+            check: [
+                'a migration waiting for a database lock can hang: check for long-running transactions',
+                'raise `timeout` if the migration is legitimately slow',
+            ],
         };
     };
     const started = Date.now();
@@ -484,14 +540,17 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
         if (signal.aborted)
             return cancelled();
         // A cancellation or the step's deadline cuts an in-flight DescribeTasks short; neither is retried.
-        const out = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal }), { abort: signal }).catch((error) => signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks'));
+        const out = await ecsCall('ECS DescribeTasks', (abortSignal) => client.send(new ecs.DescribeTasksCommand({ cluster, tasks: [taskArn] }), { abortSignal }), { abort: signal }).catch((error) => (signal.aborted || step.signal.aborted ? undefined : fail('ECS DescribeTasks', error, 'ecs:DescribeTasks')));
         if (!out && signal.aborted)
             return cancelled();
         if (!out)
             return timedOut();
         task = out.tasks?.[0];
         if (!task) {
-            throw new errors/* ActionError */.lZ(`The task ${taskArn} is gone from ECS`, { why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing', check: ['ECS forgets stopped tasks after about an hour'] });
+            throw new errors/* ActionError */.lZ(`The task ${taskArn} is gone from ECS`, {
+                why: out.failures?.length ? describeFailures(out.failures) : 'DescribeTasks returned nothing',
+                check: ['ECS forgets stopped tasks after about an hour'],
+            });
         }
         if (task.lastStatus !== lastStatus) {
             runner/* info */.pq(`… task ${task.lastStatus}${task.stoppedReason ? ` (${task.stoppedReason})` : ''}`);
@@ -507,7 +566,10 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
     await pumpLogs();
     sink.end();
     const outcome = interpretTask(task, definitions, picked.name);
-    const rows = [['task', taskArn], ['container', picked.name]];
+    const rows = [
+        ['task', taskArn],
+        ['container', picked.name],
+    ];
     if (task.stopCode || task.stoppedReason)
         rows.push(['stopped', [task.stopCode, task.stoppedReason].filter(Boolean).join(': ')]);
     const common = { jobName: plan.jobName, taskArn, logFile, tail: sink.lastLines(), rows };
@@ -520,7 +582,10 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
             exitCode: outcome.exitCode,
             detail: outcome.message,
             check: outcome.kind === 'not-started'
-                ? ['the image exists and the task execution role can pull it and read its secrets', 'subnets/security groups let the task reach ECR and Secrets Manager (or VPC endpoints exist)']
+                ? [
+                    'the image exists and the task execution role can pull it and read its secrets',
+                    'subnets/security groups let the task reach ECR and Secrets Manager (or VPC endpoints exist)',
+                ]
                 : [`the migration's log above${logs ? ` (CloudWatch ${logs.group} / ${logs.stream})` : ''}`],
         };
     }
@@ -616,7 +681,11 @@ function openLog(file) {
         return new LogSink(file);
     }
     catch (error) {
-        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, { why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error), check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'], cause: error });
+        throw new _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .ActionError */ .lZ(`Could not create the migration's log file ${file}`, {
+            why: (0,_deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__/* .errorMessage */ .gJ)(error),
+            check: ['`log-file` (or RUNNER_TEMP) is a path the runner can write'],
+            cause: error,
+        });
     }
 }
 

@@ -168,7 +168,9 @@ function decodeAuthorizationToken(token) {
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0)
-        throw new errors/* ActionError */.lZ('ECR returned an authorization token that is not `user:password`.', { check: 'the AWS endpoint in use is ECR (AWS_ENDPOINT_URL_ECR)' });
+        throw new errors/* ActionError */.lZ('ECR returned an authorization token that is not `user:password`.', {
+            check: 'the AWS endpoint in use is ECR (AWS_ENDPOINT_URL_ECR)',
+        });
     const password = decoded.slice(colon + 1);
     (0,secrets/* registerSecret */.cl)(password);
     return { username: decoded.slice(0, colon), password };
@@ -189,7 +191,9 @@ async function createEcrApi(region, options = {}) {
             return await (0,aws/* awsCall */.uF)(what, fn, options.retry ?? {});
         }
         catch (error) {
-            throw describeAwsNetworkError(error, { what, service, region, env }) ?? (0,aws/* describeCommonAwsError */.AJ)(error, what, { permission, region }) ?? error;
+            throw (describeAwsNetworkError(error, { what, service, region, env }) ??
+                (0,aws/* describeCommonAwsError */.AJ)(error, what, { permission, region }) ??
+                error);
         }
     };
     const repo = (r) => ({
