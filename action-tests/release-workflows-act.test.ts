@@ -571,6 +571,34 @@ describe('the production gate asks for evidence (issue 16, require-staging: depl
     expect(dispatches('example-org/gitops-production', 'v1.2.4')).toEqual([]);
     expect(e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4')).toEqual([]);
   });
+
+  test('then v1.2.4-rc.1 re-released to staging and verified: production.yml on v1.2.4 is allowed and promotes the digests staging recorded', async () => {
+    // The same tag again (staging answers the new version now): a run of the caller, not a new git tag.
+    const rerun = await e2e.run('staging.yml', { ref: 'refs/tags/v1.2.4-rc.1' });
+    expect(rerun.output).not.toContain(PAT);
+    expectSucceeded(rerun);
+    const good = e2e.github
+      .deployments(APP_REPOSITORY)
+      .filter((x) => x.ref === 'v1.2.4-rc.1' && x.environment === 'staging')
+      .at(-1)!;
+    expect(good.statuses.map((x) => x.state)).toEqual(['in_progress', 'success']);
+    const recorded = (good.payload as { images: Array<{ digest: string }> }).images.map((i) => i.digest);
+    // What ECR holds after that push (see mirrorToEcr): the digests the deployment recorded.
+    for (const service of SERVICES) expect(recorded).toContain(await mirrorToEcr(e2e, `ms_${service}`, 'v1.2.4-rc.1'));
+    // v1.2.4 was tagged by the refused run above: run the caller again on it.
+    const run = await e2e.run('production.yml', { ref: 'refs/tags/v1.2.4' });
+    expect(run.output).not.toContain(PAT);
+    const outputs = expectSucceeded(run);
+    expect([outputs.tag, outputs['promoted-from']]).toEqual(['v1.2.4', 'v1.2.4-rc.1']);
+    const ecr = new ECRClient(e2e.awsConfig);
+    for (const service of SERVICES) {
+      const got = await ecr.send(new BatchGetImageCommand({ repositoryName: `ms_${service}`, imageIds: [{ imageTag: 'v1.2.4' }] }));
+      expect(recorded).toContain(got.images?.[0]?.imageId?.imageDigest);
+    }
+    expect(dispatches('example-org/gitops-production', 'v1.2.4').map((r) => r.conclusion)).toEqual(['success']);
+    const [production] = e2e.github.deployments(APP_REPOSITORY).filter((x) => x.ref === 'v1.2.4');
+    expect([production!.environment, production!.statuses.at(-1)!.state]).toEqual(['production', 'success']);
+  });
 });
 
 describe('rollback.yml by hand (workflow_dispatch, issue 16)', () => {
@@ -599,6 +627,30 @@ describe('rollback.yml by hand (workflow_dispatch, issue 16)', () => {
     expect(e2e.node.handled.length).toBe(pods);
     expect(run.output).not.toMatch(/migrate-job|migrations applied/);
     expect(run.output).toContain('Rollback of staging from v1.2.4-rc.1 to v1.2.3-rc.1; no migration');
+  });
+
+  test('production back to the previous release (no version given): v1.2.3 found from the records, dispatched, recorded from → to; no migration', async () => {
+    const pods = e2e.node.handled.length;
+    const before = dispatches('example-org/gitops-production', 'v1.2.3').length;
+    const run = await e2e.run('rollback.yml', { inputs: { environment: 'production' } });
+    expect(run.output).not.toContain(PAT);
+    const outputs = expectSucceeded(run);
+    expect([outputs.tag, outputs.from]).toEqual(['v1.2.3', 'v1.2.4']);
+    expect(
+      dispatches('example-org/gitops-production', 'v1.2.3')
+        .slice(before)
+        .map((r) => r.conclusion),
+    ).toEqual(['success']);
+    const d = e2e.github.deployments(APP_REPOSITORY).at(-1)!;
+    expect([String(d.id), d.ref, d.environment, d.statuses.map((x) => x.state)]).toEqual([
+      outputs['deployment-id'],
+      'v1.2.3',
+      'production',
+      ['in_progress', 'success'],
+    ]);
+    expect(d.description).toContain('Rollback of production from v1.2.4 to v1.2.3');
+    expect(e2e.node.handled.length).toBe(pods);
+    expect(run.output).not.toMatch(/migrate-job|migrations applied/);
   });
 });
 

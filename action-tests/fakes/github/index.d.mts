@@ -160,9 +160,7 @@ export interface GitHubFake {
   runs(): FakeRun[];
   /** Deployments (of one repository, or all), oldest first, each with its statuses oldest first. */
   deployments(fullName?: string): FakeDeployment[];
-  token(
-    value: string,
-  ):
+  token(value: string):
     | {
         kind: string;
         revoked: boolean;
