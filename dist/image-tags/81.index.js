@@ -13,6 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: API_LIMITS
 
+// EXTERNAL MODULE: ./packages/core/src/values.ts
+var values = __webpack_require__(4287);
 // EXTERNAL MODULE: ./packages/core/src/secrets.ts
 var secrets = __webpack_require__(7620);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
@@ -21,8 +23,6 @@ var errors = __webpack_require__(7638);
 var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: ./packages/core/src/parse.ts
 var parse = __webpack_require__(6230);
-// EXTERNAL MODULE: ./packages/core/src/values.ts
-var values = __webpack_require__(4287);
 ;// CONCATENATED MODULE: ./packages/core/src/retry.ts
 /**
  * Retries for AWS, registry and GitHub calls: full-jitter exponential backoff, bounded by attempt
@@ -77,11 +77,11 @@ const TRANSIENT_NAMES = new Set([
 ]);
 function statusOf(error) {
     const candidates = [
-        (0,values/* valueAt */.f)(error, 'status'),
-        (0,values/* valueAt */.f)(error, 'statusCode'),
-        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$metadata'), 'httpStatusCode'),
-        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, 'response'), 'status'),
-        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$response'), 'statusCode'),
+        (0,values/* valueAt */.fK)(error, 'status'),
+        (0,values/* valueAt */.fK)(error, 'statusCode'),
+        (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, '$metadata'), 'httpStatusCode'),
+        (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, 'response'), 'status'),
+        (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, '$response'), 'statusCode'),
     ];
     for (const candidate of candidates)
         if (typeof candidate === 'number' && candidate >= 100)
@@ -90,13 +90,13 @@ function statusOf(error) {
 }
 function header(error, name) {
     for (const headers of [
-        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, 'response'), 'headers'),
-        (0,values/* valueAt */.f)(error, 'headers'),
-        (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$response'), 'headers'),
+        (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, 'response'), 'headers'),
+        (0,values/* valueAt */.fK)(error, 'headers'),
+        (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, '$response'), 'headers'),
     ]) {
         if (headers === null || typeof headers !== 'object')
             continue;
-        const getter = (0,values/* valueAt */.f)(headers, 'get');
+        const getter = (0,values/* valueAt */.fK)(headers, 'get');
         if (typeof getter === 'function') {
             const value = getter.call(headers, name);
             if (typeof value === 'string')
@@ -130,18 +130,18 @@ function retryAfterMs(error, now) {
     return undefined;
 }
 function networkCode(error) {
-    return (0,values/* causes */.p)(error)
-        .map((e) => (0,values/* valueAt */.f)(e, 'code'))
+    return (0,values/* causes */.ps)(error)
+        .map((e) => (0,values/* valueAt */.fK)(e, 'code'))
         .find((code) => typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code));
 }
 /** Whether an error from an AWS SDK, Octokit, fetch or a socket is worth retrying. */
 function classifyError(error, now = Date.now()) {
-    const name = (0,values/* valueAt */.f)(error, 'name');
+    const name = (0,values/* valueAt */.fK)(error, 'name');
     const status = statusOf(error);
     const wait = retryAfterMs(error, now);
     if (typeof name === 'string' && THROTTLING_NAMES.has(name))
         return { retryable: true, reason: `throttled (${name})`, retryAfterMs: wait };
-    if ((0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$retryable'), 'throttling') === true)
+    if ((0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, '$retryable'), 'throttling') === true)
         return { retryable: true, reason: 'throttled', retryAfterMs: wait };
     if (status === 429)
         return { retryable: true, reason: 'HTTP 429 (rate limited)', retryAfterMs: wait };
@@ -158,7 +158,7 @@ function classifyError(error, now = Date.now()) {
         return { retryable: true, reason: code };
     if (typeof name === 'string' && TRANSIENT_NAMES.has(name))
         return { retryable: true, reason: name };
-    if ((0,values/* valueAt */.f)(error, '$retryable') !== undefined && status === undefined)
+    if ((0,values/* valueAt */.fK)(error, '$retryable') !== undefined && status === undefined)
         return { retryable: true, reason: 'retryable' };
     if (status !== undefined)
         return { retryable: false, reason: `HTTP ${status}` };
@@ -231,9 +231,9 @@ var wiring = __webpack_require__(3837);
 /** Per-request timeout and the retry budget: a few seconds at most when the API is down. */
 const API_LIMITS = { timeoutMs: 5_000, attempts: 3, baseDelayMs: 200, maxDelayMs: 1_000, maxElapsedMs: 8_000 };
 function describe(error) {
-    const status = error.status;
+    const status = (0,values/* httpStatus */.nG)(error);
     const message = (0,secrets/* redact */.E$)((0,errors/* errorMessage */.gJ)(error)).split('\n')[0];
-    return typeof status === 'number' && status !== 500 ? `HTTP ${status}: ${message}` : message;
+    return status !== undefined && status !== 500 ? `HTTP ${status}: ${message}` : message;
 }
 async function fetchRepoFacts(api, request, options = {}) {
     const { timeoutMs = API_LIMITS.timeoutMs, ...retryOptions } = options;

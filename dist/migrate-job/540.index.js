@@ -98,14 +98,14 @@ function awsCall(label, call, options = {}) {
 }
 /** The error code the SDK reports (`AccessDeniedException`, `RepositoryNotFoundException`, ...). */
 function awsErrorName(error) {
-    const name = (0,values/* valueAt */.f)(error, 'name');
-    const code = (0,values/* valueAt */.f)(error, 'Code') ?? (0,values/* valueAt */.f)(error, 'code');
+    const name = (0,values/* valueAt */.fK)(error, 'name');
+    const code = (0,values/* valueAt */.fK)(error, 'Code') ?? (0,values/* valueAt */.fK)(error, 'code');
     if (typeof name === 'string' && name !== 'Error' && name !== 'ServiceException')
         return name;
     return typeof code === 'string' ? code : typeof name === 'string' ? name : '';
 }
 function awsHttpStatus(error) {
-    const status = (0,values/* valueAt */.f)((0,values/* valueAt */.f)(error, '$metadata'), 'httpStatusCode');
+    const status = (0,values/* valueAt */.fK)((0,values/* valueAt */.fK)(error, '$metadata'), 'httpStatusCode');
     return typeof status === 'number' ? status : undefined;
 }
 const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'ProviderError', 'TokenProviderError']);

@@ -9,7 +9,7 @@
  * cannot hold the step past its `timeout`. Clean-up calls (cancelling the remote run, revoking an
  * App token) get {@link CLEANUP_TIMEOUT_MS} after it.
  */
-import { ActionError, type RetryOptions, classifyError, formatDuration, requestSignal } from '@deploy-kit/core';
+import { ActionError, type RetryOptions, classifyError, formatDuration, httpStatus, requestSignal } from '@deploy-kit/core';
 import { type GitHubClient, GitHubRequestError, githubCall } from '@deploy-kit/core/github';
 import type { Headers } from './ratelimit.js';
 
@@ -83,11 +83,6 @@ export interface GitHubApi {
   actor(): Promise<string | undefined>;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 function headersOf(error: unknown): Headers {
   const headers = (error as { response?: { headers?: Headers } } | null)?.response?.headers;
   return headers ?? {};
@@ -141,7 +136,7 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
           return { status: response.status, data: response.data as T, headers: responseHeaders, etag: stringHeader(responseHeaders.etag) };
         } catch (error) {
           note(headersOf(error));
-          if (statusOf(error) === 304) {
+          if (httpStatus(error) === 304) {
             stats.notModified++;
             return {
               status: 304,
@@ -188,10 +183,6 @@ export function octokitApi(client: GitHubClient, options: OctokitApiOptions): Gi
 
 function stringHeader(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function httpStatus(error: unknown): number | undefined {
-  return statusOf(error);
 }
 
 export function errorHeaders(error: unknown): Headers {

@@ -6,9 +6,9 @@
  * without it (nothing was started by the refused request). Then the run is found another way
  * (find.ts), for which a fresh distinct id goes into every attempt's inputs.
  */
-import { ActionError, type RetryOptions } from '@deploy-kit/core';
+import { ActionError, type RetryOptions, httpStatus } from '@deploy-kit/core';
 import { githubCall } from '@deploy-kit/core/github';
-import { type ApiResult, httpStatus, pageUrl, serverMessage, versionBelow } from './api.js';
+import { type ApiResult, pageUrl, serverMessage, versionBelow } from './api.js';
 import type { Logger } from './clock.js';
 import { explainApiError } from './explain.js';
 import type { Resolved } from './preflight.js';

@@ -3,9 +3,9 @@
  * ("Workflow not found" → the name; "Auth fails" → WORKFLOW_PAT validity; "Repository error" →
  * target repo and ref): what failed, why, and what to check.
  */
-import { ActionError, errorMessage } from '@deploy-kit/core';
+import { ActionError, errorMessage, httpStatus } from '@deploy-kit/core';
 import { GitHubRequestError } from '@deploy-kit/core/github';
-import { type AuthKind, errorHeaders, httpStatus, serverMessage } from './api.js';
+import { type AuthKind, errorHeaders, serverMessage } from './api.js';
 
 export interface ErrorContext {
   /** What we were doing: "read example-org/gitops-staging", "dispatch …". */

@@ -13,9 +13,9 @@
  * A run that has not appeared yet is retried with exponential backoff, bounded by attempts and by
  * the deadline, never reported missing at the first look.
  */
-import { ActionError, classifyError, formatElapsed } from '@deploy-kit/core';
+import { ActionError, classifyError, formatElapsed, httpStatus } from '@deploy-kit/core';
 import { GitHubRequestError } from '@deploy-kit/core/github';
-import { type GitHubApi, httpStatus } from './api.js';
+import { type GitHubApi } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { explainApiError } from './explain.js';
 import { readRateInfo } from './ratelimit.js';

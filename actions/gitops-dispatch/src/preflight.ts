@@ -3,8 +3,8 @@
  * write to it), the workflow exists (else: the workflows that do) and is active, its file on the
  * ref declares `workflow_dispatch`, and the inputs match its declared inputs.
  */
-import { ActionError } from '@deploy-kit/core';
-import { type GitHubApi, httpStatus, versionBelow } from './api.js';
+import { ActionError, httpStatus } from '@deploy-kit/core';
+import { type GitHubApi, versionBelow } from './api.js';
 import type { Logger } from './clock.js';
 import { MAX_INPUTS, checkInputCount } from './dispatch-inputs.js';
 import { explainApiError } from './explain.js';

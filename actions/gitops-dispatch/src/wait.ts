@@ -5,9 +5,9 @@
  * `retry-after` and `x-ratelimit-reset` (primary and secondary limits), exponential backoff on 5xx.
  * Bounded by a deadline and by a poll count; the clock is injected, so tests never wait.
  */
-import { backoffDelay, classifyError } from '@deploy-kit/core';
+import { backoffDelay, classifyError, httpStatus } from '@deploy-kit/core';
 import { GitHubRequestError } from '@deploy-kit/core/github';
-import { type GitHubApi, errorHeaders, httpStatus, pageUrl, serverMessage } from './api.js';
+import { type GitHubApi, errorHeaders, pageUrl, serverMessage } from './api.js';
 import type { Clock, Logger } from './clock.js';
 import { explainApiError } from './explain.js';
 import { RATE_LOW_WATER, nextPollDelay, readRateInfo } from './ratelimit.js';

@@ -4,7 +4,7 @@
  * when the payload has none. Bounded (a short per-request timeout, few retries, a small time
  * budget) and never fatal: when the API cannot answer, the caller falls back to the event payload.
  */
-import { errorMessage, redact, requestSignal, retry, classifyError, type RetryOptions } from '@deploy-kit/core';
+import { errorMessage, httpStatus, redact, requestSignal, retry, classifyError, type RetryOptions } from '@deploy-kit/core';
 
 import type { RepoInfo } from './context.js';
 import { repoInfoFromApi } from './wiring.js';
@@ -38,9 +38,9 @@ export interface RepoFacts {
 export const API_LIMITS = { timeoutMs: 5_000, attempts: 3, baseDelayMs: 200, maxDelayMs: 1_000, maxElapsedMs: 8_000 } as const;
 
 function describe(error: unknown): string {
-  const status = (error as { status?: unknown }).status;
+  const status = httpStatus(error);
   const message = redact(errorMessage(error)).split('\n')[0]!;
-  return typeof status === 'number' && status !== 500 ? `HTTP ${status}: ${message}` : message;
+  return status !== undefined && status !== 500 ? `HTTP ${status}: ${message}` : message;
 }
 
 export async function fetchRepoFacts(

@@ -5,7 +5,7 @@
  * throttling and resets with core's policy; a refusal becomes an ActionError that says what the
  * token needs.
  */
-import { ActionError, errorMessage } from '@deploy-kit/core';
+import { ActionError, errorMessage, httpStatus } from '@deploy-kit/core';
 import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
 
 export interface Repository {
@@ -67,11 +67,6 @@ export function shortDescription(text: string): string {
   return flat.length > MAX_DESCRIPTION ? `${flat.slice(0, MAX_DESCRIPTION - 1)}…` : flat;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 function apiMessage(error: unknown): string {
   const data = (error as { response?: { data?: { message?: unknown } } } | null)?.response?.data;
   return typeof data?.message === 'string' ? data.message : errorMessage(error);
@@ -80,7 +75,7 @@ function apiMessage(error: unknown): string {
 /** A failed call in the user's terms: what failed, why, what the token or the input needs. */
 export function describeApiError(what: string, repository: Repository, error: unknown): ActionError {
   if (error instanceof ActionError) return error;
-  const status = statusOf(error);
+  const status = httpStatus(error);
   const full = `${repository.owner}/${repository.repo}`;
   const message = apiMessage(error);
   const check: string[] = [];

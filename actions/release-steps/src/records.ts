@@ -5,7 +5,7 @@
  * policy on every request) and the images of a release by digest (ECR BatchGetImage, through core's
  * ECR client, the one push-artifacts promotes with).
  */
-import { ActionError, type DeploymentPayload, errorMessage, readDeploymentPayload } from '@deploy-kit/core';
+import { ActionError, type DeploymentPayload, errorMessage, httpStatus, readDeploymentPayload } from '@deploy-kit/core';
 import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
 import type { EcrApi } from '@deploy-kit/core/ecr';
 import { parseEcrHost } from '@deploy-kit/core/oci/registry';
@@ -38,11 +38,6 @@ export interface DeploymentRecords {
 /** Deployments read per page, and pages read at most: the newest 500 deployments of one environment. */
 export const PAGE_SIZE = 100;
 export const MAX_PAGES = 5;
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
 
 export function octokitDeploymentRecords(client: GitHubClient, repository: { owner: string; repo: string }): DeploymentRecords {
   let requests = 0;

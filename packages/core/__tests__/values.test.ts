@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { causes, valueAt } from '../src/values.js';
+import { causes, httpStatus, valueAt } from '../src/values.js';
 
 describe('valueAt', () => {
   const payload = { pull_request: { number: 7, base: { ref: 'main' } }, list: [{ id: 'a' }], nothing: null };
@@ -42,5 +42,18 @@ describe('causes', () => {
     expect(causes('boom')).toEqual(['boom']);
     expect(causes(undefined)).toEqual([]);
     expect(causes(null)).toEqual([]);
+  });
+});
+
+describe('httpStatus', () => {
+  test.each<[string, unknown, number | undefined]>([
+    ["Octokit's RequestError", Object.assign(new Error('Not Found'), { status: 404 }), 404],
+    ['a plain answer-like object', { status: 304 }, 304],
+    ['a status that is not a number', { status: '404' }, undefined],
+    ['no status', new Error('socket hang up'), undefined],
+    ['null', null, undefined],
+    ['a string', 'boom', undefined],
+  ])('%s', (_, error, expected) => {
+    expect(httpStatus(error)).toBe(expected);
   });
 });

@@ -13,6 +13,12 @@ export function valueAt(document: unknown, ...path: string[]): unknown {
   return node;
 }
 
+/** The HTTP status an error carries as a number in `status` (Octokit's RequestError, fetch-style errors), or undefined. */
+export function httpStatus(error: unknown): number | undefined {
+  const status = valueAt(error, 'status');
+  return typeof status === 'number' ? status : undefined;
+}
+
 /** How deep {@link causes} looks: fetch → undici → the socket's error is three. */
 const MAX_CAUSES = 5;
 
