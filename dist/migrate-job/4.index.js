@@ -39,7 +39,7 @@ async function commandBackend({ plan, values, files, signal, step }) {
     }
     const path = [];
     if (plan.tool) {
-        const { installTool } = await __webpack_require__.e(/* import() */ 132).then(__webpack_require__.bind(__webpack_require__, 8132));
+        const { installTool } = await __webpack_require__.e(/* import() */ 344).then(__webpack_require__.bind(__webpack_require__, 3344));
         const installed = await installTool(plan.tool, {
             baseUrl: values.toolBaseUrl || undefined,
             checksum: plan.toolChecksum,

@@ -10,14 +10,17 @@
  * folder of this run, never the cached executable.
  *
  * Every request is bounded (no answer, or no progress, within 30 s; the whole download within 10 min)
- * and ends at the step's deadline (`signal`). @actions/tool-cache (extraction and the tool cache, no
- * network) and @actions/cache are loaded only here, so other backends never pay for them.
+ * and ends at the step's deadline (`signal`). The tool cache (toolcache.ts) and the Actions cache
+ * service (cache-service.ts) are small hand-written stand-ins for @actions/tool-cache and @actions/cache;
+ * their headers give the measured reason.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError, errorMessage, formatDuration, runner as core, safeUrl } from '@deploy-kit/core';
+import { ActionError, errorMessage, runner as core, safeUrl } from '@deploy-kit/core';
+import { CacheServiceError, cacheServiceFromEnv, type CacheService } from './cache-service.js';
 import { NetworkError, boundedFetch, readBody } from './network.js';
+import { extractArchive, findInToolCache, keepInToolCache } from './toolcache.js';
 import { checksumFor, downloadPlan, releasePlatform, sha256Hex, type DownloadPlan, type ToolSpec } from './tool.js';
 
 export interface InstalledTool {
@@ -44,11 +47,11 @@ export interface InstallOptions {
 export const RELEASE_DIR = '.deploy-kit-release';
 /** The longest a download may take in all (a slow but moving transfer; a stalled one ends after `answerMs`). */
 const DOWNLOAD_TOTAL_MS = 10 * 60_000;
-/** The longest the Actions cache may take to restore or save the tool before it is skipped. */
+/** The longest one exchange with the Actions cache (a restore's or a save's transfer) may take before it is skipped. */
 const CACHE_TRANSFER_MS = 2 * 60_000;
 const MAX_CHECKSUM_FILE = 1024 * 1024;
 
-/** Keyed by the content (`-release`: entries hold the release file; older entries, which do not, are never read). */
+/** Keyed by the content (`-release`: entries hold the release file; the entry's version says it is the file itself, cache-service.ts). */
 export function cacheKey(tool: ToolSpec, platform: { platform: string; arch: string }, checksum?: string): string {
   return `deploy-kit-migrate-${tool.name}-${tool.version}-${platform.platform}-${platform.arch}-release${checksum ? `-${checksum.slice(0, 16)}` : ''}`;
 }
@@ -136,25 +139,7 @@ function verified(bytes: Buffer, expected: string, where: string, dir: string): 
   return false;
 }
 
-/** Waits for a cache transfer at most `ms` and never past the step's deadline; undefined when it did not finish. */
-async function bounded<T>(work: Promise<T>, ms: number, signal?: AbortSignal): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-    onAbort = () => resolve(undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([work, stop]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
-}
-
 export async function installTool(tool: ToolSpec, options: InstallOptions): Promise<InstalledTool> {
-  const tc = await import('@actions/tool-cache');
   const platform = releasePlatform();
   const executableName = `${tool.definition.binary}${platform.platform === 'windows' ? '.exe' : ''}`;
   const plan = downloadPlan(tool, options.baseUrl, platform);
@@ -169,7 +154,7 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   // release file has the expected hash.
   let release: Buffer | undefined;
   let source: InstalledTool['source'] = 'download';
-  const cached = tc.find(tool.name, tool.semver, platform.arch);
+  const cached = findInToolCache(tool.name, tool.semver, platform.arch);
   if (cached) {
     const copy = cachedRelease(cached, plan.asset, `${label} in the tool cache`, options.log);
     if (copy && verified(copy, (await proof()).sha256, `${label} in the tool cache`, cached)) {
@@ -180,37 +165,26 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   }
 
   const key = cacheKey(tool, platform, options.checksum);
-  const toolCacheRoot = process.env.RUNNER_TOOL_CACHE ?? '';
-  const cachePath = join(toolCacheRoot, tool.name, tool.semver, platform.arch);
-  const actionsCache = await import('@actions/cache');
-  const actionsCacheUsable = Boolean(toolCacheRoot) && actionsCache.isFeatureAvailable();
-  if (!actionsCacheUsable)
+  const cacheService = cacheServiceFromEnv();
+  if (!cacheService)
     core.debug(
-      'The Actions cache service is not available here (ACTIONS_CACHE_URL / ACTIONS_RESULTS_URL unset); only the tool cache is used',
+      'The Actions cache service is not available here (ACTIONS_RUNTIME_TOKEN with ACTIONS_CACHE_URL, or ACTIONS_RESULTS_URL for the v2 service, unset); only the tool cache is used',
     );
-  if (!release && actionsCacheUsable) {
+  const transfer = { signal: options.signal, totalMs: CACHE_TRANSFER_MS, answerMs: options.answerMs, fetch: options.fetch };
+  if (!release && cacheService) {
     try {
-      const hit = await bounded(
-        actionsCache.restoreCache([cachePath], key, undefined, {
-          timeoutInMs: options.answerMs ?? 30_000,
-          segmentTimeoutInMs: CACHE_TRANSFER_MS,
-        }),
-        CACHE_TRANSFER_MS,
-        options.signal,
-      );
-      if (hit === undefined && !options.signal?.aborted)
-        core.warning(
-          `Restoring ${label} from the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; downloading it instead`,
-        );
-      const copy = hit ? cachedRelease(cachePath, plan.asset, `${label} restored from the Actions cache`, options.log) : undefined;
-      if (copy && verified(copy, (await proof()).sha256, `${label} restored from the Actions cache`, cachePath)) {
+      const copy = await cacheService.restore(key, transfer);
+      if (copy) options.log(`Cache restored successfully (key ${key}, ${copy.length} bytes, ${cacheService.protocol} cache service)`);
+      const where = `${label} restored from the Actions cache`;
+      if (copy && verified(copy, (await proof()).sha256, where, `key ${key}`)) {
         release = copy;
         source = 'actions-cache';
         options.log(`${label}: restored from the Actions cache (key ${key}); its release file matches the ${expected!.source}`);
       }
     } catch (error) {
       if (error instanceof ActionError) throw error;
-      core.warning(`Could not restore ${tool.name} from the Actions cache (${errorMessage(error)}); downloading it instead`);
+      if (options.signal?.aborted) throw error;
+      core.warning(`Could not restore ${tool.name} from the Actions cache (${cacheProblem(error)}); downloading it instead`);
     }
   }
 
@@ -244,8 +218,8 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
     writeFileSync(archive, release);
     dir = join(work, 'bin');
     mkdirSync(dir);
-    if (tool.definition.archive === 'tar.gz') await tc.extractTar(archive, dir);
-    else if (tool.definition.archive === 'zip') await tc.extractZip(archive, dir);
+    if (tool.definition.archive === 'tar.gz' || tool.definition.archive === 'zip')
+      await extractArchive(tool.definition.archive, archive, dir);
     else writeFileSync(join(dir, executableName), release);
     executable = join(dir, executableName);
   } catch (error) {
@@ -262,48 +236,47 @@ export async function installTool(tool: ToolSpec, options: InstallOptions): Prom
   }
   chmodSync(executable, 0o755);
 
-  if (source === 'download')
-    await keep(tc, { tool, platform, plan, release, dir, key, cachePath, actionsCacheUsable, actionsCache, options });
+  if (source === 'download') await keep({ tool, platform, plan, release, dir, key, cacheService, transfer, options });
   return { dir, executable, source, sha256: proven.sha256 };
 }
 
-/** Puts the verified release (and what it extracts to) in the tool cache, then saves that to the Actions cache. */
-async function keep(
-  tc: typeof import('@actions/tool-cache'),
-  args: {
-    tool: ToolSpec;
-    platform: { platform: string; arch: string };
-    plan: DownloadPlan;
-    release: Buffer;
-    dir: string;
-    key: string;
-    cachePath: string;
-    actionsCacheUsable: boolean;
-    actionsCache: typeof import('@actions/cache');
-    options: InstallOptions;
-  },
-): Promise<void> {
-  const { tool, platform, plan, release, dir, key, cachePath, actionsCache, options } = args;
-  try {
-    const staged = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-cache-`));
-    cpSync(dir, staged, { recursive: true });
-    mkdirSync(join(staged, RELEASE_DIR));
-    writeFileSync(join(staged, RELEASE_DIR, plan.asset), release);
-    await tc.cacheDir(staged, tool.name, tool.semver, platform.arch);
-  } catch (error) {
-    core.warning(`Could not keep ${tool.name} in the tool cache (${errorMessage(error)}); the next run downloads it again`);
-    return;
+/** Why a cache exchange failed, in the user's words. */
+function cacheProblem(error: unknown): string {
+  return error instanceof NetworkError ? error.reason : error instanceof CacheServiceError ? error.message : errorMessage(error);
+}
+
+/** Puts the verified release (and what it extracts to) in the tool cache, and the release file in the Actions cache. */
+async function keep(args: {
+  tool: ToolSpec;
+  platform: { platform: string; arch: string };
+  plan: DownloadPlan;
+  release: Buffer;
+  dir: string;
+  key: string;
+  cacheService: CacheService | undefined;
+  transfer: { signal?: AbortSignal; totalMs: number; answerMs?: number; fetch?: typeof fetch };
+  options: InstallOptions;
+}): Promise<void> {
+  const { tool, platform, plan, release, dir, key, cacheService, transfer, options } = args;
+  if (process.env.RUNNER_TOOL_CACHE) {
+    try {
+      const staged = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), `${tool.name}-cache-`));
+      cpSync(dir, staged, { recursive: true });
+      mkdirSync(join(staged, RELEASE_DIR));
+      writeFileSync(join(staged, RELEASE_DIR, plan.asset), release);
+      keepInToolCache(staged, tool.name, tool.semver, platform.arch);
+      rmSync(staged, { recursive: true, force: true });
+    } catch (error) {
+      core.warning(`Could not keep ${tool.name} in the tool cache (${errorMessage(error)}); the next run downloads it again`);
+    }
   }
-  if (!args.actionsCacheUsable) return;
+  if (!cacheService) return;
   try {
-    mkdirSync(cachePath, { recursive: true });
-    const saved = await bounded(actionsCache.saveCache([cachePath], key), CACHE_TRANSFER_MS, options.signal);
-    if (saved === undefined)
-      core.warning(
-        `Saving ${tool.name} to the Actions cache did not finish within ${formatDuration(CACHE_TRANSFER_MS)}; the next run downloads it again`,
-      );
-    else options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
+    const outcome = await cacheService.save(key, release, transfer);
+    if (outcome === 'saved') options.log(`${tool.name} ${tool.version}: saved to the Actions cache (key ${key})`);
+    else options.log(`${tool.name} ${tool.version}: the Actions cache already holds key ${key} (another job saved it); not saved again`);
   } catch (error) {
-    core.warning(`Could not save ${tool.name} to the Actions cache (${errorMessage(error)}); the next run downloads it again`);
+    if (options.signal?.aborted) return;
+    core.warning(`Could not save ${tool.name} to the Actions cache (${cacheProblem(error)}); the next run downloads it again`);
   }
 }

@@ -84,8 +84,10 @@ export function networkReason(error: unknown): string {
 }
 
 export interface BoundedFetchOptions {
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT';
   headers?: Record<string, string>;
+  /** The request body (POST, PATCH, PUT). A request with a body never follows a redirect: the 3xx is the answer. */
+  body?: Buffer | string;
   /** Headers sent only to the host they were issued for, never across a redirect to another host or to plain http. */
   credentials?: { host: string; headers: Record<string, string> };
   /** The step's deadline (and cancellation): no request outlives it. */
@@ -114,7 +116,7 @@ export interface BoundedResponse {
 const defaultRedirects = 5;
 
 /**
- * A GET/HEAD that follows redirects itself: each hop must pass {@link transportProblem}, and
+ * A request that follows redirects itself (GET and HEAD; one with a body never does): each hop must pass {@link transportProblem}, and
  * `credentials` go only to their own host over an allowed transport (core `credentialBoundTo`).
  * Three limits apply at once: the answer (and then each chunk of the body) within `answerMs`, the
  * whole request within `totalMs` (core `requestSignal`), and the step's deadline (`outer`).
@@ -152,12 +154,13 @@ export async function boundedFetch(url: string, options: BoundedFetchOptions = {
       const response = await doFetch(target, {
         method: options.method ?? 'GET',
         headers: { ...(options.headers ?? {}), ...bound },
+        ...(options.body !== undefined ? { body: options.body } : {}),
         redirect: 'manual',
         signal,
       });
       answered = true;
       const location = response.headers.get('location');
-      if (response.status >= 300 && response.status < 400 && location) {
+      if (response.status >= 300 && response.status < 400 && location && options.body === undefined) {
         answered = false;
         await response.body?.cancel().catch(() => undefined);
         if (hop >= (options.maxRedirects ?? defaultRedirects))
