@@ -232,7 +232,10 @@ class CacheServiceV1 {
             const chunk = bytes.subarray(start, Math.min(start + V1_CHUNK_BYTES, bytes.length));
             const sent = await exchange(entryUrl, {
                 method: 'PATCH',
-                headers: this.headers({ 'content-type': 'application/octet-stream', 'content-range': `bytes ${start}-${start + chunk.length - 1}/*` }),
+                headers: this.headers({
+                    'content-type': 'application/octet-stream',
+                    'content-range': `bytes ${start}-${start + chunk.length - 1}/*`,
+                }),
                 credentials: this.credentials(),
                 body: chunk,
             }, options, 1024 * 1024);
