@@ -15,8 +15,8 @@ import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
 import { getInputs, type PushConfig } from '../src/config.js';
 import type { CommandResult } from '../src/docker.js';
 import type { EcrApi, EcrImage, EcrLogin, EcrRepository } from '../src/ecr.js';
-import { runFlow, type FlowDeps } from '../src/flow.js';
-import type { RegistryApi } from '../src/push.js';
+import type { EcrPublicApi } from '@deploy-kit/core/ecr-public';
+import { runFlow, type FlowDeps, type FlowRegistry } from '../src/flow.js';
 import type { ObjectParams, RemoteObject, S3Api } from '../src/s3.js';
 import { mainOutputs, outputsJson, summary } from '../src/summary.js';
 
@@ -44,6 +44,7 @@ async function plan(raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV): 
 
 /** ECR as AWS answers: a token for the registry of the account asked for; repositories that exist or not. */
 class FakeEcr implements EcrApi {
+  constructor(readonly region = 'eu-west-1') {}
   calls: string[] = [];
   repositories = new Map<string, EcrRepository>();
   images = new Map<string, EcrImage>();
@@ -56,7 +57,7 @@ class FakeEcr implements EcrApi {
     return {
       username: 'AWS',
       password: 'ecr-password',
-      proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`,
       expiresAt: new Date('2030-01-01T00:00:00Z'),
     };
   }
@@ -84,10 +85,35 @@ class FakeEcr implements EcrApi {
   }
 }
 
+/** ECR Public as AWS answers: a token for public.ecr.aws; the account's public repositories. */
+class FakeEcrPublic implements EcrPublicApi {
+  calls: string[] = [];
+  repositories = new Set<string>();
+  async login(): Promise<EcrLogin> {
+    this.calls.push('GetAuthorizationToken');
+    return {
+      username: 'AWS',
+      password: 'public-password',
+      proxyEndpoint: 'https://public.ecr.aws',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    };
+  }
+  async describeRepository(name: string) {
+    this.calls.push(`DescribeRepositories ${name}`);
+    return this.repositories.has(name) ? { name, uri: `public.ecr.aws/dkalias/${name}`, mutability: 'MUTABLE' } : undefined;
+  }
+  async createRepository(name: string) {
+    this.calls.push(`CreateRepository ${name}`);
+    this.repositories.add(name);
+    return { name, uri: `public.ecr.aws/dkalias/${name}`, mutability: 'MUTABLE' };
+  }
+}
+
 /** A registry that stores what it is sent (blobs per repository, tags). */
-class MemoryRegistry implements RegistryApi {
+class MemoryRegistry implements FlowRegistry {
   blobs = new Set<string>();
   tags = new Map<string, string>();
+  manifests = new Map<string, { bytes: Buffer; mediaType: string; digest: string }>();
   events: string[] = [];
   reachable = true;
   constructor(
@@ -117,7 +143,11 @@ class MemoryRegistry implements RegistryApi {
   async manifestDigest(repository: string, reference: string) {
     return this.tags.get(`${repository}:${reference}`);
   }
-  async putManifest(repository: string, reference: string, manifest: { digest: string }) {
+  async getManifest(repository: string, reference: string) {
+    return this.manifests.get(`${repository}:${reference}`);
+  }
+  async putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }) {
+    this.manifests.set(`${repository}:${reference}`, manifest);
     this.tags.set(`${repository}:${reference}`, manifest.digest);
     this.events.push(`put ${repository}:${reference}`);
     return manifest.digest;
@@ -149,6 +179,9 @@ class MemoryS3 implements S3Api {
 interface World {
   deps: FlowDeps;
   ecr: FakeEcr;
+  /** ECR of other regions than eu-west-1. */
+  ecrs: Map<string, FakeEcr>;
+  ecrPublic: FakeEcrPublic;
   s3: MemoryS3;
   registries: Map<string, MemoryRegistry>;
   log: string[];
@@ -163,6 +196,8 @@ interface World {
 function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}): World {
   const w: World = {
     ecr: new FakeEcr(),
+    ecrs: new Map(),
+    ecrPublic: new FakeEcrPublic(),
     s3: new MemoryS3(),
     registries: new Map(),
     log: [],
@@ -178,7 +213,13 @@ function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}
     env: { ...ENV, RUNNER_TEMP: work, ...options.env },
     ecr: async (region) => {
       w.used.push(`ecr ${region}`);
-      return w.ecr;
+      if (region === 'eu-west-1') return w.ecr;
+      if (!w.ecrs.has(region)) w.ecrs.set(region, new FakeEcr(region));
+      return w.ecrs.get(region)!;
+    },
+    ecrPublic: async () => {
+      w.used.push('ecr-public us-east-1');
+      return w.ecrPublic;
     },
     s3: async (region) => {
       w.used.push(`s3 ${region}`);
