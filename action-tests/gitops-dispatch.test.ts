@@ -449,6 +449,16 @@ describe('finding the run', () => {
       flavor: 'ghes-3.19',
       repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST) },
       tokens: { [PAT]: { login: 'deploy-bot' } },
+      apps: [
+        {
+          id: APP_ID,
+          slug: 'deploy-kit-test',
+          publicKey: keys.publicKey,
+          installations: [
+            { id: 902, account: 'example-org', repositories: '*', permissions: { actions: 'write', contents: 'read', metadata: 'read' } },
+          ],
+        },
+      ],
     });
     try {
       const r = await run(ghes319, { environment: 'staging', ...SEED });
@@ -459,6 +469,16 @@ describe('finding the run', () => {
       expect(dispatches(r)[0]).toMatchObject({ 'run-id': made!.id, 'found-by': 'run-name', conclusion: 'success' });
       expect(r.outputs['run-url']).toBe(`${ghes319.serverUrl}/example-org/gitops-staging/actions/runs/${made!.id}`);
       expect(r.log).toMatch(/GitHub Enterprise Server 3.19.3 does not return run details \(3.21 and later do\)/);
+      expect(ghes319.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
+      expect(ghes319.describeViolations()).toBe('');
+      // The App token exchange goes to GHES's /api/v3 too, and the token is revoked there.
+      ghes319.clearLog();
+      const app = await run(ghes319, { environment: 'staging', ...SEED, token: '', 'app-id': String(APP_ID), 'private-key': APP_KEY });
+      expectSuccess(app);
+      expect(ghes319.requests.map((q) => q.operationId)).toEqual(
+        expect.arrayContaining(['apps/get-repo-installation', 'apps/create-installation-access-token', 'actions/create-workflow-dispatch']),
+      );
+      expect(ghes319.requests.at(-1)!.operationId).toBe('apps/revoke-installation-access-token');
       expect(ghes319.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
       expect(ghes319.describeViolations()).toBe('');
     } finally {
