@@ -720,9 +720,19 @@ describe('several registries in one step, ECR Public', () => {
     expect(w.registries.get(PUBLIC)!.tags.get('dkalias/ms_core:v1.2.3')).toBe('sha256:rc');
     expect(outcome.digests).toEqual({ [`${ECR}/ms_core:v1.2.3`]: 'sha256:rc', [`${PUBLIC}/dkalias/ms_core:v1.2.3`]: 'sha256:rc' });
     expect(outcome.phases.map((p) => p.outcome)).toEqual([
-      `${PUBLIC}: ECR Public login; ECR API for ${ECR}, ${PUBLIC} (no registry login)`,
+      `${PUBLIC}: ECR Public login; ECR API for ${ECR} (no registry login)`,
       '2 tags promoted from v1.2.3-rc.2, 0 already there',
     ]);
+    expect(registriesOutput(outcome).map((r) => [r.registry, r.login, r.images])).toEqual([
+      [ECR, 'ecr', [`${ECR}/ms_core:v1.2.3`]],
+      [PUBLIC, 'ecr-public', [`${PUBLIC}/dkalias/ms_core:v1.2.3`]],
+    ]);
+    // Again: both already there.
+    const again = await runFlow(
+      await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3`, registries: `${PUBLIC}/dkalias` }),
+      w.deps,
+    );
+    expect(again.outcome.phases.at(-1)!.outcome).toBe('0 tags promoted from v1.2.3-rc.2, 2 already there');
   });
 
   test('login: each of `registries` (and no STS call when `registry` is empty), one docker config with every login', async () => {

@@ -411,7 +411,10 @@ async function logIn(run: Run): Promise<string> {
       run.plans.set(host, plan);
       // Promotion goes through the ECR API (no registry login), except on ECR Public, which has no
       // BatchGetImage: there the registry API reads the manifest and tags it.
-      if (config.mode === 'promote' && plan.kind !== 'ecr-public') continue;
+      if (config.mode === 'promote' && plan.kind !== 'ecr-public') {
+        outcome.registries.push({ registry: host, login: plan.kind });
+        continue;
+      }
       if (plan.kind === 'none') {
         outcome.registries.push({ registry: host, login: 'none' });
         if (config.registryAuth === 'ecr')
@@ -422,7 +425,8 @@ async function logIn(run: Run): Promise<string> {
       await ecrLoginFor(run, host, plan);
       said.push(`${host}: ${plan.kind === 'ecr-public' ? 'ECR Public login' : 'ECR login'}`);
     }
-    if (config.mode === 'promote') said.push(`ECR API for ${[...run.plans.keys()].join(', ')} (no registry login)`);
+    const byApi = [...run.plans].filter(([, plan]) => plan.kind !== 'ecr-public').map(([host]) => host);
+    if (config.mode === 'promote' && byApi.length > 0) said.push(`ECR API for ${byApi.join(', ')} (no registry login)`);
   }
   if (config.mode === 'login') {
     // amazon-ecr-login's job: a login for later steps and nothing else (the registries were checked
@@ -644,7 +648,9 @@ async function promotePhase(run: Run): Promise<string> {
   const counts = { promoted: 0, unchanged: 0 };
   for (const target of run.targets) {
     if (run.plans.get(target.host)?.kind === 'ecr-public') {
-      counts[await promoteByRegistry(run, target)]++;
+      const byRegistry = await promoteByRegistry(run, target);
+      counts.promoted += byRegistry.promoted;
+      counts.unchanged += byRegistry.unchanged;
       continue;
     }
     const result = await promote(
@@ -670,7 +676,7 @@ async function promotePhase(run: Run): Promise<string> {
  * from the registry and put under each tag (the same bytes, so the same digest); a tag already there
  * is left. Counted by tags promoted or unchanged, as the ECR path counts them.
  */
-async function promoteByRegistry(run: Run, target: ImageTarget): Promise<'promoted' | 'unchanged'> {
+async function promoteByRegistry(run: Run, target: ImageTarget): Promise<{ promoted: number; unchanged: number }> {
   const { config, deps, outcome, changes } = run;
   const login = run.logins.get(target.host);
   const context: RegistryContext = { host: target.host, url: baseUrlOf(run, target.host) };
@@ -707,7 +713,7 @@ async function promoteByRegistry(run: Run, target: ImageTarget): Promise<'promot
     outcome.rows.push([reference, source.digest, status, `from ${config.promoteFrom} (${source.mediaType})`]);
   }
   deps.log.info(`${target.host}/${target.repository}: ${config.promoteFrom} (${source.digest}) → ${target.tags.join(', ')} (registry API)`);
-  return promoted > 0 ? 'promoted' : 'unchanged';
+  return { promoted, unchanged: target.tags.length - promoted };
 }
 
 async function dockerPhase(run: Run): Promise<string> {
