@@ -132,6 +132,68 @@ describe('the OpenAPI contract', () => {
   });
 });
 
+describe('the GHES 3.19 description (what the GHES tests of every GitHub-calling action run against)', () => {
+  const ghes319 = loadContract('ghes-3.19');
+  const dotcom = loadContract('api.github.com');
+  // The validator accepts fields a description does not list (GitHub's schemas leave additionalProperties
+  // open), so what GHES lacks is read from the description itself.
+  const bodyFields = (c: typeof dotcom, method: string, path: string): string[] =>
+    Object.keys(
+      (
+        c.match(method, path) as unknown as {
+          operation: { requestBody?: { content: { 'application/json': { schema: { properties: object } } } } };
+        }
+      ).operation.requestBody?.content['application/json'].schema.properties ?? {},
+    ).sort();
+  const check = (method: string, path: string, body: unknown) => {
+    const op = ghes319.match(method, path)!;
+    return ghes319.checkRequest(op, {
+      pathParams: op.params,
+      query: {},
+      body,
+      hasBody: body !== undefined,
+      contentType: 'application/json',
+    });
+  };
+
+  test('the dispatch: no run details (204 only, no return_run_details field), at most 10 inputs', () => {
+    const dispatch = ghes319.match('POST', '/repos/o/r/actions/workflows/77/dispatches')!;
+    expect(ghes319.checkResponse(dispatch, { status: 200, body: {} })).toEqual([
+      'status 200 is not a documented response of actions/create-workflow-dispatch (documented: 204)',
+    ]);
+    expect(bodyFields(ghes319, 'POST', '/repos/o/r/actions/workflows/77/dispatches')).toEqual(['inputs', 'ref']);
+    expect(bodyFields(dotcom, 'POST', '/repos/o/r/actions/workflows/77/dispatches')).toEqual(['inputs', 'ref', 'return_run_details']);
+    expect(
+      check('POST', '/repos/o/r/actions/workflows/77/dispatches', {
+        ref: 'main',
+        inputs: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])),
+      }),
+    ).toEqual(['body.inputs: 11 properties, more than the maximum 10']);
+  });
+
+  test('deployment statuses take what record-deployment sends (log_url, environment_url, auto_inactive), as on github.com', () => {
+    expect(bodyFields(ghes319, 'POST', '/repos/o/r/deployments/5/statuses')).toEqual(
+      bodyFields(dotcom, 'POST', '/repos/o/r/deployments/5/statuses'),
+    );
+    expect(
+      check('POST', '/repos/o/r/deployments/5/statuses', {
+        state: 'success',
+        log_url: 'https://ghes.example.com/o/r/actions/runs/1',
+        environment_url: 'https://staging.example.com',
+        description: 'v1.2.3',
+        auto_inactive: true,
+      }),
+    ).toEqual([]);
+  });
+
+  test('the releases API: generate-notes is there; a release cannot name a discussion category (github.com only)', () => {
+    expect(check('POST', '/repos/o/r/releases/generate-notes', { tag_name: 'v1.2.3' })).toEqual([]);
+    expect(
+      bodyFields(dotcom, 'POST', '/repos/o/r/releases').filter((f) => !bodyFields(ghes319, 'POST', '/repos/o/r/releases').includes(f)),
+    ).toEqual(['discussion_category_name']);
+  });
+});
+
 describe('the fake, against its own contract', () => {
   let fake: GitHubFake;
   let ghes: GitHubFake;

@@ -444,6 +444,48 @@ describe('finding the run', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  test('GHES 3.19 (its description): no run details asked, the run found by its distinct id, the run URL under GITHUB_SERVER_URL', async () => {
+    const ghes319 = await startGitHubFake({
+      flavor: 'ghes-3.19',
+      repos: { 'example-org/gitops-staging': gitops(UPDATE_PROJECT_LIST) },
+      tokens: { [PAT]: { login: 'deploy-bot' } },
+      apps: [
+        {
+          id: APP_ID,
+          slug: 'deploy-kit-test',
+          publicKey: keys.publicKey,
+          installations: [
+            { id: 902, account: 'example-org', repositories: '*', permissions: { actions: 'write', contents: 'read', metadata: 'read' } },
+          ],
+        },
+      ],
+    });
+    try {
+      const r = await run(ghes319, { environment: 'staging', ...SEED });
+      expectSuccess(r);
+      const dispatchCalls = ghes319.requests.filter((q) => q.operationId === 'actions/create-workflow-dispatch');
+      expect(dispatchCalls.map((q) => q.status)).toEqual([204]);
+      const [made] = ghes319.runs();
+      expect(dispatches(r)[0]).toMatchObject({ 'run-id': made!.id, 'found-by': 'run-name', conclusion: 'success' });
+      expect(r.outputs['run-url']).toBe(`${ghes319.serverUrl}/example-org/gitops-staging/actions/runs/${made!.id}`);
+      expect(r.log).toMatch(/GitHub Enterprise Server 3.19.3 does not return run details \(3.21 and later do\)/);
+      expect(ghes319.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
+      expect(ghes319.describeViolations()).toBe('');
+      // The App token exchange goes to GHES's /api/v3 too, and the token is revoked there.
+      ghes319.clearLog();
+      const app = await run(ghes319, { environment: 'staging', ...SEED, token: '', 'app-id': String(APP_ID), 'private-key': APP_KEY });
+      expectSuccess(app);
+      expect(ghes319.requests.map((q) => q.operationId)).toEqual(
+        expect.arrayContaining(['apps/get-repo-installation', 'apps/create-installation-access-token', 'actions/create-workflow-dispatch']),
+      );
+      expect(ghes319.requests.at(-1)!.operationId).toBe('apps/revoke-installation-access-token');
+      expect(ghes319.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
+      expect(ghes319.describeViolations()).toBe('');
+    } finally {
+      await ghes319.close();
+    }
+  });
+
   test('GHES whose version header is hidden: the 400 on return_run_details is detected and the dispatch resent without it — never a failure', async () => {
     const proxied = await startGitHubFake({
       flavor: 'ghes-3.17',

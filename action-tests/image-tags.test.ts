@@ -771,6 +771,34 @@ describe('trust (issue 20): bounded API calls, repository text that cannot forge
   });
 });
 
+test('GitHub Enterprise Server 3.19 (its description, /api/v3): the repository read there; the labels link to GITHUB_SERVER_URL', async () => {
+  const ghes = await startGitHubFake({
+    flavor: 'ghes-3.19',
+    repos: { 'docker/test-docker-action': { description: 'Backend', private: false } },
+    tokens: { [TOKEN]: { login: 'image-tags' } },
+  });
+  try {
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      inputs: { images: 'user/app' },
+      env: { GITHUB_API_URL: ghes.apiUrl, GITHUB_SERVER_URL: ghes.serverUrl },
+    });
+    expectOk(r);
+    expect(ghes.describeViolations()).toBe('');
+    expect(ghes.requests.map((q) => [q.operationId, q.path])).toEqual([['repos/get', '/api/v3/repos/docker/test-docker-action']]);
+    expect(labelsOf(r)).toEqual(
+      expect.arrayContaining([
+        'org.opencontainers.image.description=Backend',
+        `org.opencontainers.image.url=${ghes.serverUrl}/docker/test-docker-action`,
+        `org.opencontainers.image.source=${ghes.serverUrl}/docker/test-docker-action`,
+      ]),
+    );
+    expect(labelsOf(r).join('\n')).not.toContain('github.com');
+  } finally {
+    await ghes.close();
+  }
+});
+
 describe('context: git', () => {
   test('the ref, SHA and commit date come from the checkout (detached at a tag)', async () => {
     const workspace = mkdtempSync(join(tmpdir(), 'image-tags-git-'));

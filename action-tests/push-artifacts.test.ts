@@ -32,6 +32,7 @@ import { gunzipSync } from 'node:zlib';
 import { runComposite } from './composite.js';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
 import { makeDockerArchive, makeDockerOciArchive, makeOciArchive, makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
+import { startEcrPublicShim } from './lib/ecr-public-shim.mjs';
 import { freePort, skopeo, startFaultProxy, startMoto, startRegistry, toolPath, type FaultAction } from './lib/services.mjs';
 
 const ACTION = 'push-artifacts';
@@ -804,6 +805,102 @@ describe('trust: the ECR login goes only to the registry it was issued for', () 
       'Input "registry": names ghcr.io, but mode `login` writes the ECR login, which only goes to the ECR registry it was issued for',
     );
     expect(readdirSync(runnerTemp)).toEqual([]);
+  });
+});
+
+describe('several registries in one step, ECR Public', () => {
+  test('registries: the same image to a second registry in the same step, each with the login it may get; outputs per registry', async () => {
+    const second = await startRegistry({ auth: { user: 'AWS', password: PASSWORD } });
+    try {
+      const result = await run({
+        registry: registry.host,
+        registries: second.host,
+        images: 'ms_several:v2.0.0',
+        source: multi.layout,
+        'create-repositories': 'true',
+      });
+      expectSuccess(result);
+      expect(JSON.parse(result.outputs.digests!)).toEqual({
+        [`${registry.host}/ms_several:v2.0.0`]: multi.digest,
+        [`${second.host}/ms_several:v2.0.0`]: multi.digest,
+      });
+      // Read back from the second registry: the same index, byte for byte.
+      expect(sha256(await inspectRaw(`${second.host}/ms_several:v2.0.0`))).toBe(multi.digest);
+      expect(result.outputs.registry).toBe(registry.host);
+      expect(JSON.parse(result.outputs.registries!)).toEqual([
+        {
+          registry: registry.host,
+          login: 'loopback',
+          username: 'AWS',
+          'expires-at': expect.any(String),
+          images: [`${registry.host}/ms_several:v2.0.0`],
+        },
+        {
+          registry: second.host,
+          login: 'loopback',
+          username: 'AWS',
+          'expires-at': expect.any(String),
+          images: [`${second.host}/ms_several:v2.0.0`],
+        },
+      ]);
+      for (const host of [registry.host, second.host])
+        expect(result.outputs[`docker_username_${host.replace(/[^a-zA-Z0-9_]+/g, '_')}`]).toBe('AWS');
+      expect(Object.keys(result.outputs).filter((name) => name.startsWith('docker_password'))).toEqual([]);
+      expect(result.masked).toEqual(expect.arrayContaining([PASSWORD, TOKEN]));
+    } finally {
+      await second.stop();
+    }
+  });
+
+  test("mode login with registries: ECR Public's own GetAuthorizationToken (us-east-1, through the shim over moto's ECR) and another account's ECR, one docker config", async () => {
+    const shim = await startEcrPublicShim(moto.url);
+    const runnerTemp = mkdtempSync(join(work, 'runner-temp-'));
+    try {
+      const result = await run(
+        { mode: 'login', registries: 'public.ecr.aws 123456789012' },
+        { env: { RUNNER_TEMP: runnerTemp, AWS_ENDPOINT_URL_ECR_PUBLIC: shim.url } },
+      );
+      expectSuccess(result);
+      // ECR Public's API, signed for ecr-public in us-east-1 (the job's region does not matter).
+      expect(shim.requests).toEqual([{ operation: 'GetAuthorizationToken', scope: 'us-east-1/ecr-public/aws4_request', body: {} }]);
+      const dir = result.outputs['docker-config']!;
+      expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+        auths: { 'public.ecr.aws': { auth: TOKEN }, [ECR_HOST]: { auth: TOKEN } },
+      });
+      expect(result.outputs.registry).toBe('public.ecr.aws');
+      expect(JSON.parse(result.outputs.registries!).map((r: { registry: string; login: string }) => [r.registry, r.login])).toEqual([
+        ['public.ecr.aws', 'ecr-public'],
+        [ECR_HOST, 'ecr'],
+      ]);
+      expect(result.outputs.docker_username_public_ecr_aws).toBe('AWS');
+      expect(result.outputs[`docker_username_${ECR_HOST.replace(/[^a-zA-Z0-9_]+/g, '_')}`]).toBe('AWS');
+      expect(result.log).toContain(
+        "Obtained the ECR login for public.ecr.aws as AWS (ECR Public token for public.ecr.aws, from ECR Public's API in us-east-1",
+      );
+      expect(result.log).toContain(`AWS ECR PUBLIC endpoint: ${shim.url}`);
+      const post = await runAction(ACTION, { entry: 'post', state: result.state, env: { RUNNER_TEMP: runnerTemp }, secrets: SECRETS });
+      expectSuccess(post);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      await shim.stop();
+    }
+  });
+
+  test('ECR Public without its alias is refused before any AWS call', async () => {
+    const shim = await startEcrPublicShim(moto.url);
+    try {
+      const result = await run(
+        { images: 'ms_core:v1', source: multi.layout, registries: 'public.ecr.aws' },
+        { env: { AWS_ENDPOINT_URL_ECR_PUBLIC: shim.url } },
+      );
+      expectFailure(
+        result,
+        'Input "registries": entry "public.ecr.aws" names ECR Public without the registry alias its repositories live under',
+      );
+      expect(shim.requests).toEqual([]);
+    } finally {
+      await shim.stop();
+    }
   });
 });
 

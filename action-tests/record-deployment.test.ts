@@ -439,3 +439,30 @@ test('GitHub Enterprise Server (3.17 description, /api/v3): the same record, wit
     await ghes.close();
   }
 });
+
+test('GitHub Enterprise Server 3.19 (its description, /api/v3): the record within its contract, links under GITHUB_SERVER_URL', async () => {
+  const ghes = await startGitHubFake({
+    flavor: 'ghes-3.19',
+    repos: { [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-rc.1': {} } } },
+    tokens: { [DEFAULT_TOKEN]: {} },
+  });
+  try {
+    const r = await run(
+      { environment: 'staging', tag: 'v1.4.0-rc.1', 'verify-url': `${siteUrl}/health` },
+      { env: { GITHUB_API_URL: ghes.apiUrl, GITHUB_SERVER_URL: ghes.serverUrl } },
+    );
+    expectSuccess(r);
+    const [deployment] = ghes.deployments();
+    expect(deployment!.statuses.map((s) => s.state)).toEqual(['in_progress', 'success']);
+    // The run's page: GITHUB_SERVER_URL, never github.com.
+    expect(deployment!.statuses.map((s) => s.logUrl)).toEqual([
+      expect.stringMatching(new RegExp(`^${ghes.serverUrl}/${DEFAULT_REPOSITORY}/actions/runs/\\d+`)),
+      expect.stringMatching(new RegExp(`^${ghes.serverUrl}/${DEFAULT_REPOSITORY}/actions/runs/\\d+`)),
+    ]);
+    expect(r.outputs['deployment-url']).toMatch(new RegExp(`^${ghes.apiUrl}/repos/`));
+    expect(ghes.requests.every((q) => q.path.startsWith('/api/v3/repos/'))).toBe(true);
+    expect(ghes.describeViolations()).toBe('');
+  } finally {
+    await ghes.close();
+  }
+});

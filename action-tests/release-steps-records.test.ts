@@ -323,3 +323,36 @@ describe('rollback-target', () => {
     expect(r.outputs).toEqual({});
   });
 });
+
+describe('GitHub Enterprise Server 3.19 (its description, /api/v3)', () => {
+  let dotcom: GitHubFake;
+  beforeAll(async () => {
+    dotcom = github;
+    github = await startGitHubFake({
+      flavor: 'ghes-3.19',
+      repos: { [DEFAULT_REPOSITORY]: { tags: Object.fromEntries(TAGS.map((t) => [t, {}])) } },
+      tokens: { [WRITER]: { login: 'deployer' }, [READER]: { login: 'github-actions[bot]', permissions: { deployments: 'read' } } },
+    });
+  });
+  afterAll(async () => {
+    await github.close();
+    github = dotcom;
+  });
+
+  test('the gate reads the staging records there (v1.5.0 promotes v1.5.0-rc.1)', async () => {
+    const good = await deploy('v1.5.0-rc.1', 'staging', ['in_progress', 'success']);
+    const r = await gate({ TAG: 'v1.5.0', MINOR: '5' });
+    expect([r.status, r.out]).toEqual([0, expect.stringContaining(`Evidence: v1.5.0-rc.1 succeeded in staging (deployment ${good})`)]);
+    expect(r.outputs).toMatchObject({ mode: 'promote', 'promote-from': 'v1.5.0-rc.1', 'staging-deployment': String(good) });
+    expect(github.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
+  });
+
+  test('rollback-target reads the production records there', async () => {
+    await deploy('v1.3.0', 'production', ['in_progress', 'success']);
+    await deploy('v1.5.0-rc.1', 'production', ['in_progress', 'success']);
+    const r = await step('rollback-target', { ENVIRONMENT: 'production', VERSION: '', REGION: '' });
+    expect([r.status, r.out]).toEqual([0, expect.any(String)]);
+    expect(r.outputs).toMatchObject({ tag: 'v1.3.0', from: 'v1.5.0-rc.1' });
+    expect(github.requests.filter((q) => !q.path.startsWith('/api/v3/'))).toEqual([]);
+  });
+});

@@ -404,6 +404,39 @@ describe('release composite, run step by step', () => {
     expect(stats.total - (stats.byOperation['actions/get-workflow-run'] ?? 0)).toBe(8);
   });
 
+  test('registries: the rc pushed to a second registry in the same push step', async () => {
+    const second = await startRegistry();
+    try {
+      const r = await runComposite('release', {
+        ref: 'refs/tags/v1.2.3-rc.1',
+        workspace: checkout([]),
+        inputs: {
+          services: 'core',
+          registry: registry.host,
+          registries: second.host,
+          'registry-auth': 'none',
+          source: image.layout,
+          'skip-migrate': true,
+          'skip-dispatch': true,
+          'record-deployment': 'false',
+        },
+        env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+        secrets: [DEFAULT_TOKEN],
+      });
+      expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+      const digests = JSON.parse(r.outputs.digests!) as Record<string, string>;
+      expect(digests[`${second.host}/ms_core:v1.2.3-rc.1`]).toBe(image.digest);
+      expect(digests[`${registry.host}/ms_core:v1.2.3-rc.1`]).toBe(image.digest);
+      const stored = await fetch(`${second.url}/v2/ms_core/manifests/v1.2.3-rc.1`, {
+        method: 'HEAD',
+        headers: { accept: image.mediaType },
+      });
+      expect(stored.headers.get('docker-content-digest')).toBe(image.digest);
+    } finally {
+      await second.stop();
+    }
+  });
+
   test('production tag with no rc: the gate refuses before anything is pushed, naming the missing rc', async () => {
     const r = await runComposite('release', {
       ref: 'refs/tags/v1.2.3',

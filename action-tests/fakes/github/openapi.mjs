@@ -9,7 +9,7 @@ import { validate } from './validate.mjs';
 
 const require = createRequire(import.meta.url);
 
-/** The descriptions the fake can serve: github.com, and GitHub Enterprise Server 3.17 (no run details). */
+/** The descriptions the fake can serve: github.com, and GitHub Enterprise Server 3.17 and 3.19 (no run details, 10 dispatch inputs). */
 export const DESCRIPTIONS = {
   'api.github.com': 'api.github.com.json',
   'ghes-3.17': 'ghes-3.17.json',

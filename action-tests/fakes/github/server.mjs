@@ -8,7 +8,7 @@
 // and injected failures (5xx, 403 secondary rate limit, 429).
 //
 // Contract: every request is matched to an operation of GitHub's OpenAPI description
-// (@octokit/openapi: api.github.com.json, or ghes-3.17.json in GHES mode) by method and path
+// (@octokit/openapi: api.github.com.json, or ghes-3.17.json / ghes-3.19.json in GHES mode) by method and path
 // template; its path and query parameters and JSON body are validated against it, and so is every
 // response the fake sends (status and body). Any mismatch is recorded in `fake.violations` (and a
 // bad request is answered 422), so a test that asserts `violations` is empty fails on it.

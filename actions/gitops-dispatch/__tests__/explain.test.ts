@@ -35,3 +35,12 @@ test('an ActionError passes through', () => {
   const e = new ActionError('x');
   expect(explainApiError(e, ctx)).toBe(e);
 });
+
+test('a 5xx from GitHub Enterprise Server points at that server, not githubstatus.com', () => {
+  const onGhes = Object.assign(httpError(502, 'Bad Gateway'), { request: { url: 'https://ghes.example.com/api/v3/repos/o/r' } });
+  expect(explainApiError(onGhes, ctx).check.join('\n')).toBe(
+    'The GitHub Enterprise Server at ghes.example.com is up (its administrator, its status page), then re-run the job.',
+  );
+  const onDotcom = Object.assign(httpError(502, 'Bad Gateway'), { request: { url: 'https://api.github.com/repos/o/r' } });
+  expect(explainApiError(onDotcom, ctx).check.join('\n')).toMatch(/githubstatus/);
+});

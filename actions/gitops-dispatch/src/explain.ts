@@ -3,7 +3,7 @@
  * ("Workflow not found" → the name; "Auth fails" → WORKFLOW_PAT validity; "Repository error" →
  * target repo and ref): what failed, why, and what to check.
  */
-import { ActionError, errorMessage, httpStatus } from '@deploy-kit/core';
+import { ActionError, errorMessage, httpStatus, valueAt } from '@deploy-kit/core';
 import { GitHubRequestError } from '@deploy-kit/core/github';
 import { type AuthKind, errorHeaders, serverMessage } from './api.js';
 
@@ -101,7 +101,7 @@ export function explainApiError(error: unknown, context: ErrorContext): ActionEr
   if (status !== undefined && status >= 500) {
     return new ActionError(failed, {
       why: 'GitHub kept failing with a server error after retries.',
-      check: 'https://www.githubstatus.com, then re-run the job.',
+      check: serverStatusCheck(error),
       cause: error,
     });
   }
@@ -110,4 +110,21 @@ export function explainApiError(error: unknown, context: ErrorContext): ActionEr
     check: status === undefined ? ['GITHUB_API_URL points at the right server and the runner can reach it.'] : [],
     cause: error,
   });
+}
+
+/**
+ * Where to look when the server keeps failing: githubstatus.com for github.com (and when the
+ * request's URL is unknown); a GitHub Enterprise Server (GITHUB_API_URL elsewhere) has its own.
+ */
+export function serverStatusCheck(error: unknown): string {
+  const url = valueAt(error, 'request', 'url');
+  let host = '';
+  try {
+    host = typeof url === 'string' ? new URL(url).hostname : '';
+  } catch {
+    /* not a URL: the default below */
+  }
+  return host === '' || host === 'api.github.com'
+    ? 'https://www.githubstatus.com, then re-run the job.'
+    : `The GitHub Enterprise Server at ${host} is up (its administrator, its status page), then re-run the job.`;
 }

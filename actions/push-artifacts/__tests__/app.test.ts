@@ -6,6 +6,7 @@ import { dockerPush, parsePushDigest, type Runner } from '../src/docker.js';
 const base: Values = {
   region: '',
   registry: '',
+  registries: [],
   registryAuth: 'ecr',
   images: '',
   source: '',

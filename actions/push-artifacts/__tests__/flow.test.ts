@@ -15,10 +15,10 @@ import { makeOciLayout } from '../../../action-tests/lib/oci-images.mjs';
 import { getInputs, type PushConfig } from '../src/config.js';
 import type { CommandResult } from '../src/docker.js';
 import type { EcrApi, EcrImage, EcrLogin, EcrRepository } from '../src/ecr.js';
-import { runFlow, type FlowDeps } from '../src/flow.js';
-import type { RegistryApi } from '../src/push.js';
+import type { EcrPublicApi } from '@deploy-kit/core/ecr-public';
+import { runFlow, type FlowDeps, type FlowRegistry } from '../src/flow.js';
 import type { ObjectParams, RemoteObject, S3Api } from '../src/s3.js';
-import { mainOutputs, outputsJson, summary } from '../src/summary.js';
+import { mainOutputs, outputsJson, perRegistryOutputs, registriesOutput, summary } from '../src/summary.js';
 
 const ACCOUNT = '123456789012';
 const ECR = `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`;
@@ -44,6 +44,7 @@ async function plan(raw: Record<string, string>, env: NodeJS.ProcessEnv = ENV): 
 
 /** ECR as AWS answers: a token for the registry of the account asked for; repositories that exist or not. */
 class FakeEcr implements EcrApi {
+  constructor(readonly region = 'eu-west-1') {}
   calls: string[] = [];
   repositories = new Map<string, EcrRepository>();
   images = new Map<string, EcrImage>();
@@ -56,7 +57,7 @@ class FakeEcr implements EcrApi {
     return {
       username: 'AWS',
       password: 'ecr-password',
-      proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      proxyEndpoint: `https://${registryId ?? ACCOUNT}.dkr.ecr.${this.region}.amazonaws.com`,
       expiresAt: new Date('2030-01-01T00:00:00Z'),
     };
   }
@@ -84,10 +85,35 @@ class FakeEcr implements EcrApi {
   }
 }
 
+/** ECR Public as AWS answers: a token for public.ecr.aws; the account's public repositories. */
+class FakeEcrPublic implements EcrPublicApi {
+  calls: string[] = [];
+  repositories = new Set<string>();
+  async login(): Promise<EcrLogin> {
+    this.calls.push('GetAuthorizationToken');
+    return {
+      username: 'AWS',
+      password: 'public-password',
+      proxyEndpoint: 'https://public.ecr.aws',
+      expiresAt: new Date('2030-01-01T00:00:00Z'),
+    };
+  }
+  async describeRepository(name: string) {
+    this.calls.push(`DescribeRepositories ${name}`);
+    return this.repositories.has(name) ? { name, uri: `public.ecr.aws/dkalias/${name}`, mutability: 'MUTABLE' } : undefined;
+  }
+  async createRepository(name: string) {
+    this.calls.push(`CreateRepository ${name}`);
+    this.repositories.add(name);
+    return { name, uri: `public.ecr.aws/dkalias/${name}`, mutability: 'MUTABLE' };
+  }
+}
+
 /** A registry that stores what it is sent (blobs per repository, tags). */
-class MemoryRegistry implements RegistryApi {
+class MemoryRegistry implements FlowRegistry {
   blobs = new Set<string>();
   tags = new Map<string, string>();
+  manifests = new Map<string, { bytes: Buffer; mediaType: string; digest: string }>();
   events: string[] = [];
   reachable = true;
   constructor(
@@ -117,7 +143,11 @@ class MemoryRegistry implements RegistryApi {
   async manifestDigest(repository: string, reference: string) {
     return this.tags.get(`${repository}:${reference}`);
   }
-  async putManifest(repository: string, reference: string, manifest: { digest: string }) {
+  async getManifest(repository: string, reference: string) {
+    return this.manifests.get(`${repository}:${reference}`);
+  }
+  async putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }) {
+    this.manifests.set(`${repository}:${reference}`, manifest);
     this.tags.set(`${repository}:${reference}`, manifest.digest);
     this.events.push(`put ${repository}:${reference}`);
     return manifest.digest;
@@ -149,6 +179,9 @@ class MemoryS3 implements S3Api {
 interface World {
   deps: FlowDeps;
   ecr: FakeEcr;
+  /** ECR of other regions than eu-west-1. */
+  ecrs: Map<string, FakeEcr>;
+  ecrPublic: FakeEcrPublic;
   s3: MemoryS3;
   registries: Map<string, MemoryRegistry>;
   log: string[];
@@ -163,6 +196,8 @@ interface World {
 function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}): World {
   const w: World = {
     ecr: new FakeEcr(),
+    ecrs: new Map(),
+    ecrPublic: new FakeEcrPublic(),
     s3: new MemoryS3(),
     registries: new Map(),
     log: [],
@@ -178,7 +213,13 @@ function world(options: { env?: NodeJS.ProcessEnv; unreachable?: string[] } = {}
     env: { ...ENV, RUNNER_TEMP: work, ...options.env },
     ecr: async (region) => {
       w.used.push(`ecr ${region}`);
-      return w.ecr;
+      if (region === 'eu-west-1') return w.ecr;
+      if (!w.ecrs.has(region)) w.ecrs.set(region, new FakeEcr(region));
+      return w.ecrs.get(region)!;
+    },
+    ecrPublic: async () => {
+      w.used.push('ecr-public us-east-1');
+      return w.ecrPublic;
     },
     s3: async (region) => {
       w.used.push(`s3 ${region}`);
@@ -559,5 +600,202 @@ describe('buildConfig: every input checked before anything happens', () => {
       targets: [{ host: ECR, repository: 'ms_core', tags: ['v1.2.3', 'sha-abc1234'], service: 'core' }],
       s3: { bucket: 'app-artifacts', prefix: 'binaries/v1.2.3/', sources: ['bin'], concurrency: 16 },
     });
+  });
+});
+
+describe('several registries in one step, ECR Public', () => {
+  const WEST2 = '210987654321.dkr.ecr.us-west-2.amazonaws.com';
+  const OTHER = '345678901234.dkr.ecr.eu-west-1.amazonaws.com';
+  const PUBLIC = 'public.ecr.aws';
+
+  test('push: every image to each registry (another region, another account, ECR Public), each with the login issued for it', async () => {
+    const w = world();
+    w.ecrPublic.repositories.add('ms_core');
+    const config = await plan({
+      images: images(ECR, 'core'),
+      source: layout,
+      registries: `${WEST2}, ${PUBLIC}/dkalias\n345678901234`,
+      'create-repositories': 'true',
+    });
+    expect(config.registries).toEqual([
+      { host: WEST2, namespace: '' },
+      { host: PUBLIC, namespace: 'dkalias' },
+      { host: OTHER, namespace: '' },
+    ]);
+    const { outcome, failure } = await runFlow(config, w.deps);
+    expect(failure).toBeUndefined();
+    // ECR of each region once; ECR Public's API (us-east-1) once; each registry with its own login.
+    expect(w.used).toEqual([
+      'ecr eu-west-1',
+      'ecr us-west-2',
+      'ecr-public us-east-1',
+      `registry https://${ECR} as AWS`,
+      `registry https://${WEST2} as AWS`,
+      `registry https://${PUBLIC} as AWS`,
+      `registry https://${OTHER} as AWS`,
+    ]);
+    expect(w.ecr.calls).toEqual([
+      `GetAuthorizationToken ${ACCOUNT}`,
+      'GetAuthorizationToken 345678901234',
+      'DescribeRepositories ms_core',
+      'CreateRepository ms_core MUTABLE', // the eu-west-1 fake holds no repository: both accounts' are created
+      'DescribeRepositories ms_core',
+    ]);
+    expect(w.ecrs.get('us-west-2')!.calls).toEqual([
+      'GetAuthorizationToken 210987654321',
+      'DescribeRepositories ms_core',
+      'CreateRepository ms_core MUTABLE',
+    ]);
+    expect(w.ecrPublic.calls).toEqual(['GetAuthorizationToken', 'DescribeRepositories ms_core']);
+    expect(w.registries.get(PUBLIC)!.credentials).toEqual({ username: 'AWS', password: 'public-password' });
+    expect(w.registries.get(PUBLIC)!.tags.get('dkalias/ms_core:v1.2.3')).toBe(w.registries.get(ECR)!.tags.get('ms_core:v1.2.3'));
+    expect(outcome.images).toEqual(
+      [ECR, WEST2, `${PUBLIC}/dkalias`, OTHER].flatMap((prefix) => [`${prefix}/ms_core:v1.2.3`, `${prefix}/ms_core:sha-abc1234`]),
+    );
+    expect(outcome.phases[1]!.outcome).toBe(`${ECR}: ECR login; ${WEST2}: ECR login; ${PUBLIC}: ECR Public login; ${OTHER}: ECR login`);
+    expect(mainOutputs(outcome).registry).toBe(ECR);
+    expect(registriesOutput(outcome)).toEqual([
+      { registry: ECR, login: 'ecr', username: 'AWS', 'expires-at': '2030-01-01T00:00:00.000Z', images: outcome.images.slice(0, 2) },
+      { registry: WEST2, login: 'ecr', username: 'AWS', 'expires-at': '2030-01-01T00:00:00.000Z', images: outcome.images.slice(2, 4) },
+      {
+        registry: PUBLIC,
+        login: 'ecr-public',
+        username: 'AWS',
+        'expires-at': '2030-01-01T00:00:00.000Z',
+        images: outcome.images.slice(4, 6),
+      },
+      { registry: OTHER, login: 'ecr', username: 'AWS', 'expires-at': '2030-01-01T00:00:00.000Z', images: outcome.images.slice(6, 8) },
+    ]);
+    expect(perRegistryOutputs(outcome)).toEqual({
+      docker_username_123456789012_dkr_ecr_eu_west_1_amazonaws_com: 'AWS',
+      docker_username_210987654321_dkr_ecr_us_west_2_amazonaws_com: 'AWS',
+      docker_username_public_ecr_aws: 'AWS',
+      docker_username_345678901234_dkr_ecr_eu_west_1_amazonaws_com: 'AWS',
+    });
+    expect(JSON.stringify(outputsJson(outcome, config))).not.toContain('password');
+  });
+
+  test('a missing ECR Public repository: refused without create-repositories, created with it', async () => {
+    const w = world();
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    const inputs = { images: images(ECR, 'core'), source: layout, registries: `${PUBLIC}/dkalias` };
+    const refused = await runFlow(await plan(inputs), w.deps);
+    expect(String(refused.failure)).toContain(
+      'ECR Public repository "ms_core" does not exist in this account\'s public registry (public.ecr.aws/dkalias/ms_core).',
+    );
+    expect(w.registries.get(ECR)?.tags.size ?? 0).toBe(0);
+    const created = await runFlow(await plan({ ...inputs, 'create-repositories': 'true' }), w.deps);
+    expect(created.failure).toBeUndefined();
+    expect(w.ecrPublic.calls).toContain('CreateRepository ms_core');
+  });
+
+  test('the ECR Public token goes to public.ecr.aws only', async () => {
+    const w = world();
+    w.ecrPublic.login = async () => ({ username: 'AWS', password: 'public-password', proxyEndpoint: 'https://elsewhere.example.com' });
+    w.ecrPublic.repositories.add('ms_core');
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    const { failure } = await runFlow(await plan({ images: images(ECR, 'core'), source: layout, registries: `${PUBLIC}/dkalias` }), w.deps);
+    expect(String(failure)).toContain('ECR issued its login for https://elsewhere.example.com, not for public.ecr.aws');
+    expect(w.registries.has(PUBLIC)).toBe(false);
+  });
+
+  test('promote: ECR through its API, ECR Public (no BatchGetImage) through the registry API, same digest', async () => {
+    const w = world();
+    const manifest = {
+      bytes: Buffer.from('{"schemaVersion":2}'),
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      digest: 'sha256:rc',
+    };
+    w.ecr.repositories.set('ms_core', { name: 'ms_core', uri: '', mutability: 'MUTABLE' });
+    w.ecr.images.set('ms_core:v1.2.3-rc.2', { digest: 'sha256:rc', manifest: manifest.bytes.toString(), tag: 'v1.2.3-rc.2' });
+    const publicRegistry = w.deps.registry(`https://${PUBLIC}`, undefined) as unknown as { manifests: Map<string, typeof manifest> };
+    publicRegistry.manifests.set('dkalias/ms_core:v1.2.3-rc.2', manifest);
+    w.used.length = 0;
+    const { outcome, failure } = await runFlow(
+      await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3`, registries: `${PUBLIC}/dkalias` }),
+      w.deps,
+    );
+    expect(failure).toBeUndefined();
+    expect(w.used).toEqual(['ecr eu-west-1', 'ecr-public us-east-1', `registry https://${PUBLIC} as AWS`]);
+    expect(w.registries.get(PUBLIC)!.tags.get('dkalias/ms_core:v1.2.3')).toBe('sha256:rc');
+    expect(outcome.digests).toEqual({ [`${ECR}/ms_core:v1.2.3`]: 'sha256:rc', [`${PUBLIC}/dkalias/ms_core:v1.2.3`]: 'sha256:rc' });
+    expect(outcome.phases.map((p) => p.outcome)).toEqual([
+      `${PUBLIC}: ECR Public login; ECR API for ${ECR} (no registry login)`,
+      '2 tags promoted from v1.2.3-rc.2, 0 already there',
+    ]);
+    expect(registriesOutput(outcome).map((r) => [r.registry, r.login, r.images])).toEqual([
+      [ECR, 'ecr', [`${ECR}/ms_core:v1.2.3`]],
+      [PUBLIC, 'ecr-public', [`${PUBLIC}/dkalias/ms_core:v1.2.3`]],
+    ]);
+    // Again: both already there.
+    const again = await runFlow(
+      await plan({ mode: 'promote', 'promote-from': 'v1.2.3-rc.2', images: `${ECR}/ms_core:v1.2.3`, registries: `${PUBLIC}/dkalias` }),
+      w.deps,
+    );
+    expect(again.outcome.phases.at(-1)!.outcome).toBe('0 tags promoted from v1.2.3-rc.2, 2 already there');
+  });
+
+  test('login: each of `registries` (and no STS call when `registry` is empty), one docker config with every login', async () => {
+    const w = world();
+    const { outcome } = await runFlow(await plan({ mode: 'login', registries: `${PUBLIC} 345678901234 ${WEST2}` }), w.deps);
+    expect(w.ecr.calls).toEqual(['GetAuthorizationToken 345678901234']);
+    expect(w.configs).toEqual([
+      {
+        kind: 'job',
+        logins: [
+          { host: PUBLIC, username: 'AWS', password: 'public-password' },
+          { host: OTHER, username: 'AWS', password: 'ecr-password' },
+          { host: WEST2, username: 'AWS', password: 'ecr-password' },
+        ],
+      },
+    ]);
+    expect(outcome.rows.map((r) => r.slice(0, 3))).toEqual([
+      [PUBLIC, '', 'logged in'],
+      [OTHER, '', 'logged in'],
+      [WEST2, '', 'logged in'],
+    ]);
+    expect(outcome.registry).toBe(PUBLIC);
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    [
+      'ECR Public without its alias',
+      { images: 'ms_core:v1', source: 'x', registries: PUBLIC },
+      'Input "registries": entry "public.ecr.aws" names ECR Public without the registry alias its repositories live under',
+    ],
+    [
+      'ECR Public without its alias in `registry`',
+      { images: 'ms_core:v1', source: 'x', registry: PUBLIC },
+      'Input "registry": names ECR Public without the registry alias',
+    ],
+    [
+      'a bad entry',
+      { images: 'ms_core:v1', source: 'x', registries: 'ftp://x' },
+      'Input "registries": entry "ftp://x" has the scheme "ftp://"',
+    ],
+    [
+      'login to a registry no ECR login goes to',
+      { mode: 'login', registries: 'ghcr.io' },
+      'Input "registries": names ghcr.io, but mode `login`',
+    ],
+  ])('%s', async (_, raw, message) => {
+    await expect(plan(raw)).rejects.toThrow(message);
+  });
+
+  test('public.ecr.aws/<alias>/<repository> names pass the one registry rule; the namespace of `registry` is not repeated', async () => {
+    const config = await plan({
+      images: 'ms_core:v1',
+      source: layout,
+      registry: `${ECR}/team`,
+      registries: `${PUBLIC}/dkalias, ${ECR}/team`,
+    });
+    expect(config.registries).toEqual([{ host: PUBLIC, namespace: 'dkalias' }]);
+    const w = world();
+    w.ecr.repositories.set('team/ms_core', { name: 'team/ms_core', uri: '', mutability: 'MUTABLE' });
+    w.ecrPublic.repositories.add('ms_core');
+    const { outcome, failure } = await runFlow({ ...config, dryRun: true }, w.deps);
+    expect(failure).toBeUndefined();
+    expect(w.ecrPublic.calls).toContain('DescribeRepositories ms_core');
+    expect(outcome.images).toEqual([`${ECR}/team/ms_core:v1`, `${PUBLIC}/dkalias/ms_core:v1`]);
   });
 });

@@ -164,3 +164,28 @@ describe('s3KeyPrefix: a bad part names the input it came from', () => {
     expect(s3KeyPrefix(values({ s3Path: '', images: '{"tag":"v2"}' }), {})).toBe('v2/');
   });
 });
+
+describe('ECR Public and `registries`: where their logins may go', () => {
+  test.each<[string, string, Parameters<typeof loginPlan>[2], LoginPlan['kind']]>([
+    ['public.ecr.aws gets ECR Public login', 'public.ecr.aws', undefined, 'ecr-public'],
+    ['a look-alike of public.ecr.aws does not', 'public.ecr.aws.example.com', undefined, 'none'],
+    [
+      'a loopback registry `registries` names',
+      '127.0.0.1:5001',
+      [parseRegistry('127.0.0.1:5000'), parseRegistry('127.0.0.1:5001')],
+      'loopback',
+    ],
+    ['a loopback registry neither names', '127.0.0.1:5002', [parseRegistry('127.0.0.1:5000'), parseRegistry('127.0.0.1:5001')], 'none'],
+  ])('%s', (_, host, named, kind) => {
+    expect(loginPlan(host, 'ecr', named).kind).toBe(kind);
+  });
+
+  test.each<[string, string, string, boolean]>([
+    ['public.ecr.aws over https', 'https://public.ecr.aws', 'https://public.ecr.aws', true],
+    ['issued for public.ecr.aws, sent elsewhere', 'https://public.ecr.aws', `https://${ECR}`, false],
+    ['issued for another host, sent to public.ecr.aws', 'https://elsewhere.example.com', 'https://public.ecr.aws', false],
+    ['an ECR proxyEndpoint under an ECR Public plan', `https://${ECR}`, `https://${ECR}`, false],
+  ])('ecr-public: %s', (_, proxyEndpoint, baseUrl, expected) => {
+    expect(ecrTokenMayGo({ kind: 'ecr-public' }, proxyEndpoint, baseUrl)).toBe(expected);
+  });
+});

@@ -5,7 +5,15 @@
  */
 import { InputError, readInputs, readRawInput, runReleaseTag, type InputValues, type RawInputReader } from '@deploy-kit/core';
 import { resolveAwsRegion } from '@deploy-kit/core/aws';
-import { parseEcrHost, parseRegistry, type RegistryAddress } from '@deploy-kit/core/oci';
+import {
+  REGISTRY_FORMS,
+  ecrHost,
+  isEcrPublicHost,
+  parseEcrHost,
+  parseRegistry,
+  readRegistry,
+  type RegistryAddress,
+} from '@deploy-kit/core/oci';
 import { parseGlobRules, type GlobRule } from './globs.js';
 import { inputs } from './io.js';
 import { loginPlan } from './logins.js';
@@ -37,6 +45,12 @@ export interface PushConfig {
   registry?: RegistryAddress;
   /** The `registry` input as given, for messages. */
   registryInput: string;
+  /**
+   * The `registries` input: more registries that get every image (and, in `mode: login`, the login),
+   * in input order, without the `registry` input's own and without repeats. Each ECR host carries
+   * its own region (other regions allowed); an account id is that account's registry in `region`.
+   */
+  registries: RegistryAddress[];
   /** `images`, parsed; a target's host is '' until the registry is known (flow.ts). */
   targets: ImageTarget[];
   /** The `source` template (`build/{service}.oci`). */
@@ -172,8 +186,50 @@ export function validateCombination(values: Values): void {
 
 function needsRegion(values: Values): boolean {
   if (values.mode === 'login') return true;
+  if (values.registries.some((entry) => ACCOUNT_ID.test(entry.trim()))) return true;
   const hasImages = values.images.trim() !== '';
   return values.s3Bucket !== '' || (hasImages && values.registryAuth === 'ecr');
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGISTRIES_FORMS = `12-digit AWS account ids (their ECR registry in \`region\`), ${REGISTRY_FORMS}, or \`public.ecr.aws/<alias>\` (ECR Public)`;
+
+/**
+ * The `registries` input by core's one registry rule (an account id stands for its ECR host in
+ * `region`); the `registry` input's own registry and repeats are dropped. ECR Public needs its
+ * registry alias except in `mode: login` (the login is for the host).
+ */
+export function parseRegistries(
+  entries: readonly string[],
+  context: { region: string; mode: Mode; registry?: RegistryAddress; raw: string },
+): RegistryAddress[] {
+  const out: RegistryAddress[] = [];
+  const seen = new Set([context.registry ? `${context.registry.host}/${context.registry.namespace}` : '']);
+  for (const raw of entries) {
+    const entry = raw.trim();
+    let address: RegistryAddress;
+    if (ACCOUNT_ID.test(entry)) {
+      address = { host: ecrHost(entry, context.region), namespace: '' };
+    } else {
+      const read = readRegistry(entry);
+      if (read.problem !== undefined || !read.address)
+        throw new InputError('registries', `entry "${entry}" ${read.problem ?? 'is empty'}`, REGISTRIES_FORMS, context.raw);
+      address = read.address;
+    }
+    if (isEcrPublicHost(address.host) && address.namespace === '' && context.mode !== 'login') {
+      throw new InputError(
+        'registries',
+        `entry "${entry}" names ECR Public without the registry alias its repositories live under`,
+        '`public.ecr.aws/<alias>` (the alias is in the ECR Public console, Settings)',
+        context.raw,
+      );
+    }
+    const key = `${address.host}/${address.namespace}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(address);
+  }
+  return out;
 }
 
 /** The validated plan of a run (see the module header). */
@@ -213,7 +269,27 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
       }
     }
   }
+  const registries = parseRegistries(values.registries, { region, mode: values.mode, registry, raw: values.registries.join('\n') });
+  if (registry && isEcrPublicHost(registry.host) && registry.namespace === '' && values.mode !== 'login') {
+    throw new InputError(
+      'registry',
+      'names ECR Public without the registry alias its repositories live under',
+      '`public.ecr.aws/<alias>` (the alias is in the ECR Public console, Settings)',
+      values.registry,
+    );
+  }
   // `mode: login` writes the ECR login, which goes only to the registry it was issued for.
+  for (const address of values.mode === 'login' ? registries : []) {
+    const plan = loginPlan(address.host, 'ecr', [registry, ...registries]);
+    if (plan.kind === 'none') {
+      throw new InputError(
+        'registries',
+        `names ${address.host}, but mode \`login\` writes the ECR login, which only goes to the ECR registry it was issued for (${plan.reason})`,
+        REGISTRIES_FORMS,
+        values.registries.join('\n'),
+      );
+    }
+  }
   if (values.mode === 'login' && registry) {
     const plan = loginPlan(registry.host, 'ecr', registry);
     if (plan.kind === 'none') {
@@ -232,6 +308,7 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
     registryAuth: values.registryAuth,
     registry,
     registryInput: values.registry,
+    registries,
     targets,
     source: values.source,
     promoteFrom: values.promoteFrom,

@@ -3,8 +3,8 @@
  *
  *   1. Read the sources   load every image (and compress uncompressed layers), list the S3 files:
  *                         an unreadable image or an empty S3 source fails before anything changes
- *   2. Log in             the registry of each target, the ECR login for the hosts it may go to,
- *                         a docker config for later steps
+ *   2. Log in             the registry of each target (and of each of `registries`), the ECR or
+ *                         ECR Public login for the hosts it may go to, a docker config for later steps
  *   3. Repositories       ECR repositories checked, created when asked
  *   4. Push / Promote / Push with docker
  *   5. Upload to S3
@@ -18,7 +18,17 @@
 import { tmpdir } from 'node:os';
 import { ActionError, Changes, errorMessage, formatSeconds, inheritedEnvironment, type PhaseReport } from '@deploy-kit/core';
 import { awsEndpointFromEnv } from '@deploy-kit/core/aws';
-import { describeRegistryNetworkError, ecrHost, formatReference, parseEcrHost, registryBaseUrl, type Login } from '@deploy-kit/core/oci';
+import type { EcrPublicApi } from '@deploy-kit/core/ecr-public';
+import {
+  describeRegistryNetworkError,
+  ecrHost,
+  ecrPublicRepository,
+  formatReference,
+  parseEcrHost,
+  registryBaseUrl,
+  type Login,
+  type RegistryAddress,
+} from '@deploy-kit/core/oci';
 import type { RegistryCredentials } from '@deploy-kit/core/oci/client';
 import { LayerCompressor, type CompressionReport } from './compress.js';
 import type { PushConfig } from './config.js';
@@ -34,8 +44,10 @@ import { expandTemplate, resolveTargets, type ImageTarget } from './targets.js';
 export interface FlowDeps {
   env: NodeJS.ProcessEnv;
   ecr(region: string): Promise<EcrApi>;
+  /** ECR Public's API (us-east-1): the public.ecr.aws login and repositories. */
+  ecrPublic(): Promise<EcrPublicApi>;
   s3(region: string): Promise<S3Api>;
-  registry(baseUrl: string, credentials: RegistryCredentials | undefined): RegistryApi & { ping(): Promise<void> };
+  registry(baseUrl: string, credentials: RegistryCredentials | undefined): FlowRegistry;
   dockerConfig: {
     /** A docker config with `logins` for later steps of the job (exported as DOCKER_CONFIG; the post step removes it). */
     writeForJob(runnerTemp: string, logins: Login[]): Promise<string>;
@@ -56,8 +68,26 @@ export interface FlowDeps {
 
 export type { PhaseReport } from '@deploy-kit/core';
 
+/** What the flow asks of a registry: a push, a reachability check, and a manifest read (promotion by the registry API). */
+export type FlowRegistry = RegistryApi & {
+  ping(): Promise<void>;
+  getManifest(repository: string, reference: string): Promise<{ bytes: Buffer; mediaType: string; digest: string } | undefined>;
+};
+
+/** One registry of the run, for the `registries` output. */
+export interface RegistryReport {
+  registry: string;
+  /** The login it got: `ecr`, `ecr-public`, `loopback` (the ECR token, local testing) or `none` (anonymous). */
+  login: LoginPlan['kind'];
+  username?: string;
+  /** When the login expires (ISO 8601). */
+  expiresAt?: string;
+}
+
 export interface Outcome {
   registry: string;
+  /** Every registry of the run, in order: the login each got. */
+  registries: RegistryReport[];
   digests: Record<string, string>;
   images: string[];
   s3Uris: string[];
@@ -92,7 +122,11 @@ interface Run {
   /** Hashes every blob, once, before the first write anywhere. */
   verify: () => Promise<void>;
   s3Files?: LocalFile[];
+  /** ECR in `config.region` (set by the login phase when `registry-auth` is `ecr`). */
   ecr?: EcrApi;
+  /** ECR clients of other regions (`registries` in other regions), made on first need. */
+  ecrs: Map<string, Promise<EcrApi>>;
+  ecrPublic?: Promise<EcrPublicApi>;
   logins: Map<string, Login>;
   plans: Map<string, LoginPlan>;
 }
@@ -103,6 +137,7 @@ export async function runFlow(config: PushConfig, deps: FlowDeps): Promise<FlowR
   const changes = new Changes(config.dryRun, (m) => deps.log.info(m));
   const outcome: Outcome = {
     registry: '',
+    registries: [],
     digests: {},
     images: [],
     s3Uris: [],
@@ -125,11 +160,12 @@ export async function runFlow(config: PushConfig, deps: FlowDeps): Promise<FlowR
     loaded: new Map(),
     sourceOf: new Map(),
     verify: async () => undefined,
+    ecrs: new Map(),
     logins: new Map(),
     plans: new Map(),
   };
   for (const warning of config.warnings) deps.log.warning(warning);
-  for (const endpoint of ['ECR', 'STS', 'S3']) {
+  for (const endpoint of ['ECR', 'ECR PUBLIC', 'STS', 'S3']) {
     const url = awsEndpointFromEnv(endpoint, deps.env);
     if (url) deps.log.info(`AWS ${endpoint} endpoint: ${url}`);
   }
@@ -274,13 +310,33 @@ async function verifyAll(run: Run): Promise<void> {
 // The ECR login goes only to the registry it was issued for (logins.ts): an ECR host, checked
 // against GetAuthorizationToken's proxyEndpoint, or the loopback registry the `registry` input
 // names. Every other host gets no login, and no ECR repository check: it is pushed to anonymously.
+function namedRegistries(config: PushConfig): RegistryAddress[] {
+  return config.registry ? [config.registry, ...config.registries] : config.registries;
+}
+
 function baseUrlOf(run: Run, host: string): string {
-  const named = run.config.registry;
-  return registryBaseUrl(host, named && named.host === host ? named.scheme : undefined);
+  const named = namedRegistries(run.config).find((address) => address.host === host);
+  return registryBaseUrl(host, named?.scheme);
+}
+
+/** The ECR API of the region `host` is in (the run's region for a loopback stand-in). */
+async function ecrFor(run: Run, host: string): Promise<EcrApi> {
+  const region = parseEcrHost(host)?.region ?? run.config.region;
+  if (region === run.config.region) return (run.ecr ??= await run.deps.ecr(region));
+  let api = run.ecrs.get(region);
+  if (!api) run.ecrs.set(region, (api = run.deps.ecr(region)));
+  return api;
+}
+
+function ecrPublicApi(run: Run): Promise<EcrPublicApi> {
+  return (run.ecrPublic ??= run.deps.ecrPublic());
 }
 
 async function ecrLoginFor(run: Run, host: string, plan: LoginPlan): Promise<EcrLogin> {
-  const login = await run.ecr!.login(plan.kind === 'ecr' ? plan.account : undefined);
+  const login =
+    plan.kind === 'ecr-public'
+      ? await (await ecrPublicApi(run)).login()
+      : await (await ecrFor(run, host)).login(plan.kind === 'ecr' ? plan.account : undefined);
   if (!ecrTokenMayGo(plan, login.proxyEndpoint, baseUrlOf(run, host))) {
     throw new ActionError(
       `ECR issued its login for ${login.proxyEndpoint || '(no registry named)'}, not for ${host}, so it is not sent to ${host}.`,
@@ -296,12 +352,42 @@ async function ecrLoginFor(run: Run, host: string, plan: LoginPlan): Promise<Ecr
   const issuedFor =
     plan.kind === 'loopback'
       ? `ECR token; ${host} is the loopback registry the \`registry\` input names, which gets it for local testing`
-      : `ECR token for ${host}`;
+      : plan.kind === 'ecr-public'
+        ? `ECR Public token for ${host}, from ECR Public's API in us-east-1`
+        : `ECR token for ${host}`;
   run.deps.log.info(
     `Obtained the ECR login for ${host} as ${login.username} (${issuedFor}${login.expiresAt ? `; valid until ${login.expiresAt.toISOString()}` : ''}); not checked yet: the registry checks it on first use`,
   );
   run.logins.set(host, { host, username: login.username, password: login.password });
+  run.outcome.registries.push({
+    registry: host,
+    login: plan.kind,
+    username: login.username,
+    ...(login.expiresAt ? { expiresAt: login.expiresAt.toISOString() } : {}),
+  });
   return login;
+}
+
+/**
+ * The targets once more for each of `registries`: the same repository path (without the `registry`
+ * input's namespace) under that registry's namespace, with the same tags and source.
+ */
+export function targetsForRegistries(targets: ImageTarget[], config: Pick<PushConfig, 'registry' | 'registries'>): ImageTarget[] {
+  const out = [...targets];
+  const keys = new Set(targets.map((t) => `${t.host}/${t.repository}`));
+  for (const address of config.registries) {
+    for (const target of targets) {
+      const namespace = config.registry && config.registry.host === target.host ? config.registry.namespace : '';
+      const path =
+        namespace && target.repository.startsWith(`${namespace}/`) ? target.repository.slice(namespace.length + 1) : target.repository;
+      const repository = address.namespace ? `${address.namespace}/${path}` : path;
+      const key = `${address.host}/${repository}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      out.push({ ...target, host: address.host, repository });
+    }
+  }
+  return out;
 }
 
 async function logIn(run: Run): Promise<string> {
@@ -317,37 +403,55 @@ async function logIn(run: Run): Promise<string> {
         deps.log.info(`Registry ${registry.host} (account ${account}, from STS GetCallerIdentity)`);
       }
     }
-    run.targets = resolveTargets(config.targets, registry);
+    const resolved = resolveTargets(config.targets, registry);
+    run.targets = targetsForRegistries(resolved, { registry: registry ?? config.registry, registries: config.registries });
     outcome.registry = registry?.host ?? run.targets[0]!.host;
     for (const host of new Set(run.targets.map((t) => t.host))) {
-      const plan = loginPlan(host, config.registryAuth, config.registry);
+      const plan = loginPlan(host, config.registryAuth, namedRegistries(config));
       run.plans.set(host, plan);
-      if (config.mode === 'promote') continue; // the ECR API only: no registry login
+      // Promotion goes through the ECR API (no registry login), except on ECR Public, which has no
+      // BatchGetImage: there the registry API reads the manifest and tags it.
+      if (config.mode === 'promote' && plan.kind !== 'ecr-public') {
+        outcome.registries.push({ registry: host, login: plan.kind });
+        continue;
+      }
       if (plan.kind === 'none') {
+        outcome.registries.push({ registry: host, login: 'none' });
         if (config.registryAuth === 'ecr')
           deps.log.info(`${host}: no ECR login and no ECR repository check (${plan.reason}); pushing to it anonymously.`);
         said.push(`${host}: anonymous`);
         continue;
       }
       await ecrLoginFor(run, host, plan);
-      said.push(`${host}: ECR login`);
+      said.push(`${host}: ${plan.kind === 'ecr-public' ? 'ECR Public login' : 'ECR login'}`);
     }
-    if (config.mode === 'promote') said.push(`ECR API for ${[...run.plans.keys()].join(', ')} (no registry login)`);
+    const byApi = [...run.plans].filter(([, plan]) => plan.kind !== 'ecr-public').map(([host]) => host);
+    if (config.mode === 'promote' && byApi.length > 0) said.push(`ECR API for ${byApi.join(', ')} (no registry login)`);
   }
   if (config.mode === 'login') {
-    // amazon-ecr-login's job: a login for later steps and nothing else (the registry was checked in config.ts).
+    // amazon-ecr-login's job: a login for later steps and nothing else (the registries were checked
+    // in config.ts): `registry` (or, with no `registries`, the account's own), then each of `registries`.
     run.ecr = await deps.ecr(config.region);
-    const host = config.registry?.host ?? ecrHost(await run.ecr.callerAccount(), config.region);
-    const plan = loginPlan(host, 'ecr', config.registry);
-    if (plan.kind === 'none') {
-      throw new ActionError(`The account's ECR registry ${host} is not one the ECR login may go to (${plan.reason}).`, {
-        check: 'AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at ECR',
-      });
+    const hosts = [
+      ...(config.registry || config.registries.length === 0
+        ? [config.registry?.host ?? ecrHost(await run.ecr.callerAccount(), config.region)]
+        : []),
+      ...config.registries.map((address) => address.host),
+    ];
+    for (const host of new Set(hosts)) {
+      const plan = loginPlan(host, 'ecr', namedRegistries(config));
+      if (plan.kind === 'none') {
+        throw new ActionError(`The account's ECR registry ${host} is not one the ECR login may go to (${plan.reason}).`, {
+          check: 'AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL point at ECR',
+        });
+      }
+      const login = await ecrLoginFor(run, host, plan);
+      outcome.registry ||= host;
+      outcome.rows.push([host, '', 'logged in', login.expiresAt ? `token valid until ${login.expiresAt.toISOString()}` : '']);
+      said.push(
+        `${host}: ${plan.kind === 'ecr-public' ? 'ECR Public login' : 'ECR login'}${login.expiresAt ? ` until ${login.expiresAt.toISOString()}` : ''}`,
+      );
     }
-    const login = await ecrLoginFor(run, host, plan);
-    outcome.registry = host;
-    outcome.rows.push([host, '', 'logged in', login.expiresAt ? `token valid until ${login.expiresAt.toISOString()}` : '']);
-    said.push(`${host}: ECR login${login.expiresAt ? ` until ${login.expiresAt.toISOString()}` : ''}`);
   }
 
   if ((config.dockerConfig || config.mode === 'login') && run.logins.size > 0) {
@@ -373,15 +477,22 @@ async function logIn(run: Run): Promise<string> {
 // --- 3. Repositories -------------------------------------------------------------------------------
 async function repositories(run: Run): Promise<string> {
   const { config, deps, changes } = run;
-  const ecr = run.ecr!;
   let existing = 0;
   let created = 0;
   let skipped = 0;
   for (const target of run.targets) {
-    if (run.plans.get(target.host)?.kind === 'none') {
+    const plan = run.plans.get(target.host);
+    if (plan?.kind === 'none') {
       skipped++; // not an ECR registry (see the login)
       continue;
     }
+    if (plan?.kind === 'ecr-public') {
+      const outcome = await publicRepository(run, target);
+      if (outcome === 'created') created++;
+      else existing++;
+      continue;
+    }
+    const ecr = await ecrFor(run, target.host);
     const registryId = parseEcrHost(target.host)?.account;
     if (await ecr.describeRepository(target.repository, registryId)) {
       existing++;
@@ -411,6 +522,32 @@ async function repositories(run: Run): Promise<string> {
   if (created > 0) parts.push(`${created} ${config.dryRun ? 'would be created' : 'created'}`);
   if (skipped > 0) parts.push(`${skipped} not in ECR`);
   return parts.join(', ');
+}
+
+/** An ECR Public repository (`<alias>/<name>`): checked through ECR Public's API, created when asked. */
+async function publicRepository(run: Run, target: ImageTarget): Promise<'exists' | 'created'> {
+  const { config, deps, changes } = run;
+  const name = ecrPublicRepository(target.repository)?.repository ?? target.repository;
+  const api = await ecrPublicApi(run);
+  if (await api.describeRepository(name)) return 'exists';
+  if (!config.createRepositories) {
+    throw new ActionError(
+      `ECR Public repository "${name}" does not exist in this account's public registry (${target.host}/${target.repository}).`,
+      {
+        why: 'pushing to a missing repository fails',
+        check: [
+          `Repository not found: set \`create-repositories: true\`, or create it first: aws ecr-public create-repository --repository-name ${name} --region us-east-1`,
+          'the registry alias in `registries` / `registry` (public.ecr.aws/<alias>) is the one of this account',
+        ],
+      },
+    );
+  }
+  await run.verify();
+  await changes.apply(`create ECR Public repository ${name}`, async () => {
+    await api.createRepository(name);
+    deps.log.info(`Created ECR Public repository ${name}`);
+  });
+  return 'created';
 }
 
 // --- 4. Images -------------------------------------------------------------------------------------
@@ -510,8 +647,14 @@ async function promotePhase(run: Run): Promise<string> {
   const { config, deps, outcome, changes } = run;
   const counts = { promoted: 0, unchanged: 0 };
   for (const target of run.targets) {
+    if (run.plans.get(target.host)?.kind === 'ecr-public') {
+      const byRegistry = await promoteByRegistry(run, target);
+      counts.promoted += byRegistry.promoted;
+      counts.unchanged += byRegistry.unchanged;
+      continue;
+    }
     const result = await promote(
-      run.ecr!,
+      await ecrFor(run, target.host),
       { repository: target.repository, registryId: parseEcrHost(target.host)?.account, from: config.promoteFrom, tags: target.tags },
       (what, effect) => changes.apply(what, effect),
     );
@@ -526,6 +669,51 @@ async function promotePhase(run: Run): Promise<string> {
     deps.log.info(`${target.host}/${target.repository}: ${config.promoteFrom} (${result.digest}) → ${target.tags.join(', ')}`);
   }
   return `${plural(counts.promoted, 'tag')} ${config.dryRun ? 'to promote' : 'promoted'} from ${config.promoteFrom}, ${counts.unchanged} already there`;
+}
+
+/**
+ * Promotion on ECR Public, whose API has no BatchGetImage: the manifest `promote-from` names is read
+ * from the registry and put under each tag (the same bytes, so the same digest); a tag already there
+ * is left. Counted by tags promoted or unchanged, as the ECR path counts them.
+ */
+async function promoteByRegistry(run: Run, target: ImageTarget): Promise<{ promoted: number; unchanged: number }> {
+  const { config, deps, outcome, changes } = run;
+  const login = run.logins.get(target.host);
+  const context: RegistryContext = { host: target.host, url: baseUrlOf(run, target.host) };
+  const client = deps.registry(context.url, login ? { username: login.username, password: login.password } : undefined);
+  const explain = (error: unknown) => explainRegistryError(error, context, target.repository);
+  const source = await client.getManifest(target.repository, config.promoteFrom).catch((error: unknown) => {
+    throw explain(error);
+  });
+  if (!source) {
+    throw new ActionError(
+      `Promote failed: ${target.host}/${target.repository}:${config.promoteFrom} does not exist, so there is nothing to promote.`,
+      {
+        check: ['`promote-from` names the tag (or digest) that was tested, e.g. v1.2.3-rc.2', 'that build pushed to this repository too'],
+      },
+    );
+  }
+  let promoted = 0;
+  for (const tag of target.tags) {
+    const reference = formatReference(target.host, target.repository, tag);
+    const current = await client.manifestDigest(target.repository, tag).catch((error: unknown) => {
+      throw explain(error);
+    });
+    const status = current === source.digest ? 'already there' : config.dryRun ? 'would promote' : 'promoted';
+    if (current !== source.digest) {
+      await changes.apply(`tag ${target.host}/${target.repository}@${source.digest} as ${tag} (registry API)`, async () => {
+        await client.putManifest(target.repository, tag, source).catch((error: unknown) => {
+          throw explain(error);
+        });
+      });
+      promoted++;
+    }
+    outcome.digests[reference] = source.digest;
+    outcome.images.push(reference);
+    outcome.rows.push([reference, source.digest, status, `from ${config.promoteFrom} (${source.mediaType})`]);
+  }
+  deps.log.info(`${target.host}/${target.repository}: ${config.promoteFrom} (${source.digest}) → ${target.tags.join(', ')} (registry API)`);
+  return { promoted, unchanged: target.tags.length - promoted };
 }
 
 async function dockerPhase(run: Run): Promise<string> {

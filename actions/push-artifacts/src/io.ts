@@ -4,6 +4,9 @@ import { dryRunInput, input } from '@deploy-kit/core';
 export const inputs = {
   region: input.string({ default: '' }),
   registry: input.string({ default: '' }),
+  // More registries, each getting every image (and the login in `mode: login`): account ids, ECR
+  // hosts of any region, public.ecr.aws/<alias>, other hosts (config.ts reads them by one rule).
+  registries: input.list({ default: '' }),
   'registry-auth': input.enum(['ecr', 'none'] as const, { default: 'ecr' }),
   images: input.string({ default: '' }),
   source: input.string({ default: '' }),
@@ -40,4 +43,4 @@ export const inputs = {
   'dry-run': dryRunInput,
 };
 
-export const outputs = ['registry', 'digests', 'images', 's3-uris', 'docker-config'] as const;
+export const outputs = ['registry', 'registries', 'digests', 'images', 's3-uris', 'docker-config'] as const;

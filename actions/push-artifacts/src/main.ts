@@ -8,16 +8,18 @@ import { RegistryClient } from '@deploy-kit/core/oci/client';
 import { closeTransport } from '@deploy-kit/core/oci/transport';
 import { getInputs } from './config.js';
 import { runCommand } from './docker.js';
+import { createEcrPublicApi } from '@deploy-kit/core/ecr-public';
 import { createEcrApi } from './ecr.js';
 import { runFlow, type FlowDeps } from './flow.js';
 import { outputs } from './io.js';
 import { createS3Api } from './s3.js';
 import { dockerConfigState, stepDockerConfigState } from './state.js';
-import { mainOutputs, outputsJson, summary } from './summary.js';
+import { mainOutputs, outputsJson, perRegistryOutputs, registriesOutput, summary } from './summary.js';
 
 const deps: FlowDeps = {
   env: process.env,
   ecr: createEcrApi,
+  ecrPublic: () => createEcrPublicApi(),
   s3: createS3Api,
   registry: (baseUrl, credentials) => new RegistryClient({ baseUrl, credentials, log: (m) => core.info(m) }),
   dockerConfig: {
@@ -49,7 +51,8 @@ async function main(): Promise<void> {
       writeSummary(summary(outcome, config, { message: failure instanceof Error ? failure.message : String(failure) }));
       throw failure;
     }
-    writeOutputs(outputs, mainOutputs(outcome), { json: outputsJson(outcome, config) });
+    writeOutputs(outputs, { ...mainOutputs(outcome), registries: registriesOutput(outcome) }, { json: outputsJson(outcome, config) });
+    for (const [name, value] of Object.entries(perRegistryOutputs(outcome))) core.setOutput(name, value);
     writeSummary(summary(outcome, config));
   } finally {
     // Kept-alive registry connections must not hold the step open.

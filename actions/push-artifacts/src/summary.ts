@@ -10,7 +10,10 @@ import { formatBytes } from './push.js';
 /** The most dry-run changes listed in the summary; the log has them all. */
 const MAX_LISTED = 30;
 
-export function mainOutputs(outcome: Outcome): Record<(typeof outputs)[number], string | string[] | Record<string, string>> {
+type OutputName = (typeof outputs)[number];
+
+/** The outputs but `registries` (registriesOutput): strings, lists and the digests map. */
+export function mainOutputs(outcome: Outcome): Record<Exclude<OutputName, 'registries'>, string | string[] | Record<string, string>> {
   return {
     registry: outcome.registry,
     digests: outcome.digests,
@@ -20,10 +23,38 @@ export function mainOutputs(outcome: Outcome): Record<(typeof outputs)[number], 
   };
 }
 
+/**
+ * The `registries` output: one entry per registry of the run, with the login it got (never the
+ * password) and the references pushed or promoted there.
+ */
+export function registriesOutput(outcome: Outcome): Array<Record<string, unknown>> {
+  return outcome.registries.map((r) => ({
+    registry: r.registry,
+    login: r.login,
+    username: r.username ?? null,
+    'expires-at': r.expiresAt ?? null,
+    images: outcome.images.filter((reference) => reference.startsWith(`${r.registry}/`)),
+  }));
+}
+
+/**
+ * amazon-ecr-login's per-registry output names (`docker_username_<registry>`, the registry's
+ * non-alphanumerics as `_`), for each registry logged in. Only the user name: the password stays
+ * bound to its registry (SECURITY.md rule 1) and reaches later steps through `docker-config: true`.
+ */
+export function perRegistryOutputs(outcome: Outcome): Record<string, string> {
+  return Object.fromEntries(
+    outcome.registries
+      .filter((r) => r.username !== undefined)
+      .map((r) => [`docker_username_${r.registry.replace(/[^a-zA-Z0-9_]+/g, '_')}`, r.username!]),
+  );
+}
+
 export function outputsJson(outcome: Outcome, config: Pick<PushConfig, 'dryRun'>): Record<string, unknown> {
   const s3 = outcome.s3;
   return {
     ...mainOutputs(outcome),
+    registries: registriesOutput(outcome),
     'dry-run': config.dryRun,
     'compressed-layers': outcome.compressed.map((c) => ({
       source: c.source,

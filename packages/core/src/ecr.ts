@@ -12,15 +12,17 @@ import { awsCall, awsClientConfig, awsEndpointFromEnv, awsErrorName, describeCom
 import { MANIFEST_MEDIA_TYPES } from './oci/media.js';
 import { isCertificateProblem, networkFailure } from './oci/network.js';
 
-export type AwsService = 'ECR' | 'STS' | 'S3';
+/** SDK service ids: `ECR PUBLIC` is read from `AWS_ENDPOINT_URL_ECR_PUBLIC`, as the SDK reads it. */
+export type AwsService = 'ECR' | 'ECR PUBLIC' | 'STS' | 'S3';
+
+const ENDPOINT_PREFIX: Record<AwsService, string> = { ECR: 'api.ecr', 'ECR PUBLIC': 'api.ecr-public', STS: 'sts', S3: 's3' };
 
 /** The endpoint the SDK uses for `service`, as a user would recognise it in the environment. */
 export function awsEndpointDescription(service: AwsService, region: string, env: Record<string, string | undefined>): string {
   const configured = awsEndpointFromEnv(service, env);
   if (configured) return configured;
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  const host = service === 'ECR' ? `api.ecr.${region}.${suffix}` : service === 'STS' ? `sts.${region}.${suffix}` : `s3.${region}.${suffix}`;
-  return `https://${host} (AWS's ${service} endpoint for ${region})`;
+  return `https://${ENDPOINT_PREFIX[service]}.${region}.${suffix} (AWS's ${service} endpoint for ${region})`;
 }
 
 /** `<what> failed: the <service> endpoint <endpoint> could not be reached (<why>).` or undefined. */
@@ -40,7 +42,7 @@ export function describeAwsNetworkError(
       why: errorMessage(error),
       check: [
         configured
-          ? `AWS_ENDPOINT_URL_${service} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
+          ? `AWS_ENDPOINT_URL_${service.replace(/ /g, '_')} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
           : `the region ${context.region} is right for this account and ${service}`,
         'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
         ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),

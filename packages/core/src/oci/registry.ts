@@ -102,3 +102,25 @@ export function parseEcrHost(host: string): EcrHost | undefined {
 export function ecrHost(account: string, region: string): string {
   return `${account}.dkr.ecr.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
+
+/**
+ * ECR Public's registry host. Its repositories are `public.ecr.aws/<registry alias>/<repository>`;
+ * the login is ECR Public's own GetAuthorizationToken (in us-east-1, `./ecr-public`), valid for this
+ * host only.
+ */
+export const ECR_PUBLIC_HOST = 'public.ecr.aws';
+
+export function isEcrPublicHost(host: string): boolean {
+  return host.toLowerCase() === ECR_PUBLIC_HOST;
+}
+
+/**
+ * The registry alias and the repository name (as ECR Public's API names it) of a repository path on
+ * public.ecr.aws: `alias/team/app` → `{ alias: 'alias', repository: 'team/app' }`; undefined when
+ * the path has no alias in front of a repository.
+ */
+export function ecrPublicRepository(path: string): { alias: string; repository: string } | undefined {
+  const slash = path.indexOf('/');
+  if (slash <= 0 || slash === path.length - 1) return undefined;
+  return { alias: path.slice(0, slash), repository: path.slice(slash + 1) };
+}
