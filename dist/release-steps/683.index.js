@@ -131,14 +131,14 @@ function describeRegistryNetworkError(error, context) {
 
 
 
+const ENDPOINT_PREFIX = { ECR: 'api.ecr', 'ECR PUBLIC': 'api.ecr-public', STS: 'sts', S3: 's3' };
 /** The endpoint the SDK uses for `service`, as a user would recognise it in the environment. */
 function awsEndpointDescription(service, region, env) {
     const configured = (0,aws/* awsEndpointFromEnv */.eh)(service, env);
     if (configured)
         return configured;
     const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    const host = service === 'ECR' ? `api.ecr.${region}.${suffix}` : service === 'STS' ? `sts.${region}.${suffix}` : `s3.${region}.${suffix}`;
-    return `https://${host} (AWS's ${service} endpoint for ${region})`;
+    return `https://${ENDPOINT_PREFIX[service]}.${region}.${suffix} (AWS's ${service} endpoint for ${region})`;
 }
 /** `<what> failed: the <service> endpoint <endpoint> could not be reached (<why>).` or undefined. */
 function describeAwsNetworkError(error, context) {
@@ -154,7 +154,7 @@ function describeAwsNetworkError(error, context) {
         why: (0,errors/* errorMessage */.gJ)(error),
         check: [
             configured
-                ? `AWS_ENDPOINT_URL_${service} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
+                ? `AWS_ENDPOINT_URL_${service.replace(/ /g, '_')} / AWS_ENDPOINT_URL point at a running ${service} endpoint (unset them to use AWS's own)`
                 : `the region ${context.region} is right for this account and ${service}`,
             'the runner can reach it: network, firewall, DNS, HTTPS_PROXY / NO_PROXY',
             ...(isCertificateProblem(reason) ? ['the TLS certificate: NODE_EXTRA_CA_CERTS for a private CA'] : []),
