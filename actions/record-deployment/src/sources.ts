@@ -4,7 +4,7 @@
  * SHA-256), migrate-job's `json` (`migration`) and gitops-dispatch's `json` or a run URL (`gitops`).
  * Pure; each problem is an InputError naming the input.
  */
-import { type DeploymentPayload, InputError } from '@deploy-kit/core';
+import { type DeployedEcs, type DeploymentPayload, InputError, readDeployedEcs } from '@deploy-kit/core';
 import { parseJsonObject } from '@deploy-kit/core/oci/released-images';
 
 // Moved to core (ecs-deploy reads them too); re-exported for this action's modules.
@@ -44,6 +44,14 @@ export function readGitops(raw: string): DeploymentPayload['gitops'] {
   const id = typeof runId === 'number' ? runId : typeof runId === 'string' && /^\d+$/.test(runId) ? Number(runId) : null;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
   return { repository: str(main.repository), 'run-id': id, 'run-url': str(value['run-url']), conclusion: str(value.conclusion) };
+}
+
+const ECS_FORM = 'ecs-deploy\'s `json` output (`{"task-definition-arn": "arn:…:task-definition/orders:42", …}`)';
+
+/** ecs-deploy's `json` (the revision deployed, for the rollback), or undefined when not given. */
+export function readEcs(raw: string): DeployedEcs | undefined {
+  const value = parseJsonObject('ecs', raw, ECS_FORM);
+  return value ? readDeployedEcs(value) : undefined;
 }
 
 /** An http(s) URL, or an InputError naming `name`. */
