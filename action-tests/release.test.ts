@@ -1272,6 +1272,7 @@ describe('rollback.yml (issue 16)', () => {
       VERSION: '${{ inputs.version }}',
       TOKEN: '${{ github.token }}',
       REGION: '${{ inputs.aws-region }}',
+      DELIVERY: '${{ inputs.delivery }}', // issue 19: gitops or ecs
     });
     expect(byId('dispatch').uses).toBe('./.deploy-kit/gitops-dispatch');
     expect(byId('dispatch').with).toMatchObject({
