@@ -30,6 +30,12 @@ const RENAMED: Record<string, string> = {
   'dispatch-inputs': 'inputs',
   'dispatch-timeout': 'timeout',
   'deployment-token': 'token',
+  'ecs-service': 'service',
+  'ecs-task-definition': 'task-definition',
+  'ecs-task-definition-file': 'task-definition-file',
+  'ecs-containers': 'containers',
+  'ecs-timeout': 'timeout',
+  'ecs-rollback-on-failure': 'rollback-on-failure',
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
@@ -49,6 +55,7 @@ const OWN = [
   'record-deployment',
   'rollback',
   'rollback-to',
+  'delivery',
 ];
 
 interface Forward {

@@ -37,7 +37,7 @@ const helperOutputs: Record<string, { file: string; outputs: string[] }> = {
 /** With `rollback: true` the gate step runs `rollback-target` instead (issue 16): its outputs, RollbackOutputs' fields. */
 const rollbackOutputs = {
   file: 'actions/release-steps/src/rollback.ts',
-  outputs: ['tag', 'from', 'projects', 'artifacts', 'schema-version', 'description'],
+  outputs: ['tag', 'from', 'projects', 'artifacts', 'schema-version', 'description', 'task-definition'],
 };
 const targets = new Map<string, ActionYml>();
 const targetOf = (step: Record<string, unknown>): ActionYml | undefined => {
@@ -70,6 +70,7 @@ describe('release/action.yml wiring (static)', () => {
       'migrate-image',
       'migrate-job',
       'gitops-dispatch',
+      'ecs-deploy', // issue 19: delivery: ecs
       'record-deployment',
     ]); // issue 16: + record-deployment
     for (const s of steps) expect(s.uses).toBeUndefined();
@@ -79,7 +80,8 @@ describe('release/action.yml wiring (static)', () => {
       images: "inputs.skip-images != 'true' && inputs.rollback != 'true'",
       push: "inputs.skip-push != 'true' && inputs.rollback != 'true'",
       migrate: "inputs.skip-migrate != 'true' && inputs.rollback != 'true'",
-      dispatch: "inputs.skip-dispatch != 'true'",
+      dispatch: "inputs.skip-dispatch != 'true' && inputs.delivery != 'ecs'", // issue 19: the GitOps hand-off unless delivery: ecs
+      ecs: "inputs.skip-dispatch != 'true' && inputs.delivery == 'ecs'",
     });
   });
 
@@ -459,6 +461,7 @@ describe('release composite, run step by step', () => {
       ['migrate-image', 'skipped'],
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
+      ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
     ]);
     expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
@@ -586,6 +589,7 @@ describe('release composite, run step by step', () => {
       ['migrate-image', 'skipped'],
       ['migrate', 'skipped'],
       ['dispatch', 'failure'],
+      ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'success'],
     ]);
     expect(r.failed).toBe(true);
@@ -699,6 +703,7 @@ describe('release composite, run step by step', () => {
       ['migrate-image', 'skipped'],
       ['migrate', 'skipped'],
       ['dispatch', 'success'],
+      ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'success'],
     ]);
     expect(r.outputs).toMatchObject({ 'rolled-back-to': 'v1.2.3-rc.1', 'rolled-back-from': 'v1.2.4-rc.1', 'deployment-state': 'success' });
@@ -749,6 +754,7 @@ describe('release composite, run step by step', () => {
       ['migrate-image', 'skipped'],
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
+      ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
     ]);
     expect(r.errors.join('\n')).toContain('Rollback of qa refused: there is no earlier successful deployment to go back to');
@@ -857,6 +863,7 @@ describe('release composite, run step by step', () => {
       ['migrate-image', 'skipped'],
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
+      ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
     ]);
     expect(r.step('gate').outputs).toEqual({});
@@ -1289,6 +1296,7 @@ describe('rollback.yml (issue 16)', () => {
       'aws-actions/configure-aws-credentials',
       'target',
       'dispatch',
+      'ecs', // issue 19: delivery: ecs
       'record',
     ]);
     expect(byId('target').run).toBe('node .deploy-kit/dist/release-steps/index.js rollback-target');
@@ -1297,6 +1305,7 @@ describe('rollback.yml (issue 16)', () => {
       VERSION: '${{ inputs.version }}',
       TOKEN: '${{ github.token }}',
       REGION: '${{ inputs.aws-region }}',
+      DELIVERY: '${{ inputs.delivery }}', // issue 19: gitops or ecs
     });
     expect(byId('dispatch').uses).toBe('./.deploy-kit/gitops-dispatch');
     expect(byId('dispatch').with).toMatchObject({

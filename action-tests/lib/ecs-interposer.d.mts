@@ -24,11 +24,27 @@ export interface InterposerLogEntry {
   injected?: string;
   rewritten?: boolean;
 }
+export interface Rollout {
+  /** DescribeServices answers before the deployment settles (default 1). */
+  looks: number;
+  state: 'COMPLETED' | 'FAILED';
+  /** rolloutStateReason of a FAILED deployment. */
+  reason?: string;
+  failedTasks?: number;
+}
+export interface DeploymentModelOptions {
+  /** One per UpdateService, in order; default: COMPLETED on the first look. */
+  rollouts?: Rollout[];
+  circuitBreaker?: { enable: boolean; rollback: boolean };
+  /** Awaited before UpdateService is answered. */
+  onDeployment?: (deployment: { id: string; taskDefinition: string }, service: Record<string, unknown>) => Promise<void> | void;
+}
 export interface EcsInterposer {
   url: string;
   log: InterposerLogEntry[];
   operations(): string[];
   stopped(patch: StoppedPatch): void;
+  deployments(options?: DeploymentModelOptions): void;
   placementFailures(failures: { arn?: string; reason?: string; detail?: string }[]): void;
   inject(operation: string, errors: InjectedError[], options?: { after?: number }): void;
   pending(): number;

@@ -21,6 +21,18 @@
 //   inject(op, errors, {after})  after `after` requests of operation `op` (e.g. 'DescribeTasks') went
 //                            through, the next len(errors) are answered with these AWS JSON errors
 //                            ({status, type, message}) instead of reaching moto. Each error is used once.
+//   deployments(options)     service deployments as ECS makes them (moto 5.x keeps one deployment per
+//                            service for ever: UpdateService neither starts a new one nor changes its task
+//                            definition, and its rolloutState never moves). While set, each UpdateService
+//                            answer moto gives starts a deployment `ecs-svc/deploy-kit-<n>` (PRIMARY, the
+//                            service's new task definition, IN_PROGRESS; the earlier ones become ACTIVE), and
+//                            DescribeServices answers the modelled list: each deployment follows the next
+//                            rollout of options.rollouts ({looks, state: 'COMPLETED'|'FAILED', reason,
+//                            failedTasks}; default: COMPLETED on the first look), and a COMPLETED one
+//                            drains the others. options.circuitBreaker ({enable, rollback}) is shown as the
+//                            service's deploymentConfiguration. options.onDeployment(deployment, service) is
+//                            awaited before UpdateService is answered (a test starts the deployment's tasks
+//                            in moto there, with startedBy = the deployment id, as ECS does).
 // Every request is logged in `log` ({operation, status, injected?, rewritten?}). Binds 127.0.0.1 only.
 import { createServer, request as httpRequest } from 'node:http';
 
@@ -34,6 +46,8 @@ export async function startEcsInterposer(target) {
   let stoppedRule;
   let placement;
   const injections = new Map(); // operation → { after, seen, errors[] }
+  let deploymentModel; // { options, rollouts[], services: Map(serviceArn → deployments[]) }
+  let deploymentCount = 0; // never reset: deployment ids are unique, as ECS's are (tasks are found by them)
 
   const answer = (res, status, body, headers = {}) => {
     const text = JSON.stringify(body);
@@ -73,6 +87,72 @@ export async function startEcsInterposer(target) {
     return true;
   };
 
+  const modelledService = (service) => {
+    const model = deploymentModel;
+    let list = model.services.get(service.serviceArn);
+    if (!list) {
+      // First sight of the service: what moto holds, as a deployment that completed long ago.
+      list = (service.deployments ?? []).map((d) => ({
+        ...d,
+        rolloutState: 'COMPLETED',
+        rolloutStateReason: `ECS deployment ${d.id} completed.`,
+      }));
+      model.services.set(service.serviceArn, list);
+    }
+    return list;
+  };
+  const showService = (service) => {
+    service.deployments = modelledService(service).map(({ rollout: _rollout, looks: _looks, ...d }) => ({ ...d }));
+    if (deploymentModel.options.circuitBreaker)
+      service.deploymentConfiguration = {
+        ...(service.deploymentConfiguration ?? {}),
+        deploymentCircuitBreaker: deploymentModel.options.circuitBreaker,
+      };
+  };
+  const startDeployment = async (service) => {
+    const model = deploymentModel;
+    const list = modelledService(service);
+    for (const d of list) if (d.status === 'PRIMARY') d.status = 'ACTIVE';
+    const id = `ecs-svc/deploy-kit-${++deploymentCount}`;
+    const now = Date.now() / 1000;
+    const deployment = {
+      id,
+      status: 'PRIMARY',
+      taskDefinition: service.taskDefinition,
+      desiredCount: service.desiredCount ?? 1,
+      pendingCount: service.desiredCount ?? 1,
+      runningCount: 0,
+      failedTasks: 0,
+      createdAt: now,
+      updatedAt: now,
+      launchType: service.launchType,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment ${id} in progress.`,
+      rollout: model.rollouts.shift() ?? { looks: 1, state: 'COMPLETED' },
+      looks: 0,
+    };
+    list.unshift(deployment);
+    if (model.options.onDeployment) await model.options.onDeployment({ id, taskDefinition: deployment.taskDefinition }, service);
+    showService(service);
+  };
+  const advance = (service) => {
+    const list = modelledService(service);
+    const primary = list.find((d) => d.status === 'PRIMARY');
+    if (primary?.rollout && primary.rolloutState === 'IN_PROGRESS' && ++primary.looks >= primary.rollout.looks) {
+      const { state, reason, failedTasks } = primary.rollout;
+      primary.rolloutState = state;
+      primary.updatedAt = Date.now() / 1000;
+      if (failedTasks !== undefined) primary.failedTasks = failedTasks;
+      if (state === 'COMPLETED') {
+        primary.runningCount = primary.desiredCount;
+        primary.pendingCount = 0;
+        primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
+        list.splice(0, list.length, primary);
+      } else primary.rolloutStateReason = reason ?? `ECS deployment ${primary.id} failed.`;
+    }
+    showService(service);
+  };
+
   const server = createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
@@ -108,7 +188,8 @@ export async function startEcsInterposer(target) {
         return;
       }
 
-      const rewrite = operation === 'DescribeTasks' && stoppedRule !== undefined;
+      const modelled = deploymentModel !== undefined && (operation === 'UpdateService' || operation === 'DescribeServices');
+      const rewrite = (operation === 'DescribeTasks' && stoppedRule !== undefined) || modelled;
       const headers = { ...req.headers, host: upstream.host, 'content-length': String(body.length) };
       if (rewrite) delete headers['accept-encoding'];
       const proxied = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (reply) => {
@@ -120,9 +201,17 @@ export async function startEcsInterposer(target) {
         }
         const parts = [];
         reply.on('data', (c) => parts.push(c));
-        reply.on('end', () => {
+        reply.on('end', async () => {
           const parsed = JSON.parse(Buffer.concat(parts).toString('utf8'));
-          for (const task of parsed.tasks ?? []) if (patchTask(task)) entry.rewritten = true;
+          if (operation === 'DescribeTasks') for (const task of parsed.tasks ?? []) if (patchTask(task)) entry.rewritten = true;
+          if (operation === 'UpdateService' && parsed.service) {
+            await startDeployment(parsed.service);
+            entry.rewritten = true;
+          }
+          if (operation === 'DescribeServices') {
+            for (const service of parsed.services ?? []) advance(service);
+            entry.rewritten = true;
+          }
           const text = JSON.stringify(parsed);
           const out = { ...reply.headers, 'content-length': String(Buffer.byteLength(text)) };
           delete out['transfer-encoding'];
@@ -148,6 +237,9 @@ export async function startEcsInterposer(target) {
     stopped(patch) {
       stoppedRule = patch;
     },
+    deployments(options = {}) {
+      deploymentModel = { options, rollouts: [...(options.rollouts ?? [])], services: new Map() };
+    },
     placementFailures(failures) {
       placement = failures;
     },
@@ -160,6 +252,7 @@ export async function startEcsInterposer(target) {
     reset() {
       stoppedRule = undefined;
       placement = undefined;
+      deploymentModel = undefined;
       injections.clear();
       log.length = 0;
     },

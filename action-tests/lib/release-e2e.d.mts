@@ -62,9 +62,17 @@ export interface ReleaseE2E {
 export declare function findAct(): string;
 export declare function callerWorkflow(
   file: string,
-  options: { registry: string; ociFixtures: string; deployKitSha: string; verifyUrl?: string },
+  options: { registry: string; ociFixtures: string; deployKitSha: string; verifyUrl?: string; examples?: string },
 ): { text: string; with: Record<string, unknown> };
-export declare function startReleaseE2E(options?: { migrationLines?: string[] }): Promise<ReleaseE2E>;
+export declare function startReleaseE2E(options?: {
+  migrationLines?: string[];
+  /** Another example repository's callers (default examples/.github/workflows). */
+  examples?: string;
+  /** false: no Kubernetes cluster (callers that migrate nothing there). */
+  kubernetes?: boolean;
+  /** More environment for every step. */
+  stepEnv?: Record<string, string>;
+}): Promise<ReleaseE2E>;
 export declare function mirrorToEcr(env: ReleaseE2E, repository: string, tag: string): Promise<string>;
 export declare function reportedOutputs(output: string): Record<string, string>;
 export { filterPatternToRegExp, tagMatches } from './filter-pattern.mjs';

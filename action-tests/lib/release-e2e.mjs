@@ -149,7 +149,7 @@ function makeDeployKitCopy(dir) {
     cpSync(join(REPO_ROOT, '.github/workflows', file), join(dir, '.github/workflows', file));
   cpSync(join(REPO_ROOT, 'release'), join(dir, 'release'), { recursive: true });
   cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'record-deployment'])
+  for (const name of ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'ecs-deploy', 'record-deployment'])
     cpSync(join(REPO_ROOT, name, 'action.yml'), join(dir, name, 'action.yml'));
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
@@ -162,8 +162,8 @@ function makeDeployKitCopy(dir) {
  * An example caller with the test's overrides (see the header). `registry`: where pushes go;
  * `deployKitSha`: the commit of deploy-kit's copy. Returns the YAML text and the with-block as run.
  */
-export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, verifyUrl }) {
-  const doc = parseYaml(readFileSync(join(EXAMPLES, file), 'utf8'));
+export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, verifyUrl, examples = EXAMPLES }) {
+  const doc = parseYaml(readFileSync(join(examples, file), 'utf8'));
   const job = Object.values(doc.jobs)[0];
   if (!/^org\/deploy-kit\/\.github\/workflows\/(release|promote|rollback)\.yml@v1$/.test(job.uses))
     throw new Error(`${file}: unexpected uses ${job.uses}`);
@@ -177,12 +177,18 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
     } else if (w['build-command'] === 'make images-ms images-cli') {
       w['build-command'] =
         `make build-pipeline-ms build-pipeline-cli && mkdir -p build && cp -r ${ociFixtures} build/oci && cp -r ${ociFixtures}-cli build/oci-cli && ${tamper}`;
+    } else if (w['build-command'] === 'make image') {
+      // examples/ecs (the guide's one image, `docker build`): each tag builds another image, as a build of
+      // a new commit does (the sample's core layout for v1.0.0, payments' for later tags).
+      w['build-command'] =
+        `mkdir -p build/oci && case "$GITHUB_REF_NAME" in v1.0.0) s=core;; *) s=payments;; esac && cp -r ${ociFixtures}/$s build/oci/${w.services} && ${tamper}`;
     } else {
       throw new Error(`${file}: build-command is ${w['build-command']}; update the e2e override`);
     }
   }
   if (w['verify-url'] && verifyUrl) {
-    w['verify-url'] = `${verifyUrl}/${w.environment}/health`;
+    // delivery: ecs has no GitOps run to follow: its health check asks for any 2xx (the guide's curl -f).
+    w['verify-url'] = w.delivery === 'ecs' ? `${verifyUrl}/up/health` : `${verifyUrl}/${w.environment}/health`;
     w['verify-interval'] = '200ms';
     w['verify-timeout'] = '5s';
   }
@@ -192,7 +198,7 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
   // Added by the test: a job that prints the reusable workflow's outputs as a caller would read them.
   const name = Object.keys(doc.jobs)[0];
   const outputs = job.uses.includes('/rollback.yml@')
-    ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url']
+    ? ['tag', 'from', 'schema-version', 'deployment-id', 'run-url', ...(w.delivery === 'ecs' ? ['task-definition-arn'] : [])]
     : [
         'tag',
         'environment',
@@ -203,6 +209,7 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
         'deployment-id',
         'verified',
         ...(job.uses.includes('/release.yml@') ? ['name'] : []),
+        ...(w.delivery === 'ecs' ? ['task-definition-arn'] : []),
       ];
   doc.jobs.report = {
     needs: name,
@@ -212,11 +219,11 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
       {
         env: Object.fromEntries([
           ['RESULT', `\${{ needs.${name}.result }}`],
-          ...outputs.map((o) => [o.toUpperCase().replace('-', '_'), `\${{ needs.${name}.outputs.${o} }}`]),
+          ...outputs.map((o) => [o.toUpperCase().replaceAll('-', '_'), `\${{ needs.${name}.outputs.${o} }}`]),
         ]),
         run: [
           'echo "OUTPUT result=$RESULT"',
-          ...outputs.map((o) => `echo "OUTPUT ${o}=$(printf '%s' "$${o.toUpperCase().replace('-', '_')}" | tr '\\n' ' ')"`),
+          ...outputs.map((o) => `echo "OUTPUT ${o}=$(printf '%s' "$${o.toUpperCase().replaceAll('-', '_')}" | tr '\\n' ' ')"`),
         ].join('\n'),
       },
     ],
@@ -228,7 +235,15 @@ export function callerWorkflow(file, { registry, ociFixtures, deployKitSha, veri
  * Starts every service, makes the caller repository (the sample project + the example workflows) and
  * deploy-kit's copy. `run(file, event)` runs one caller workflow under act.
  */
-export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migrations applied'] } = {}) {
+export async function startReleaseE2E({
+  migrationLines = ['migrate: 2/2 migrations applied'],
+  // examples/ecs: the callers of another example repository; `kubernetes: false` starts no cluster
+  // (those callers migrate nothing on Kubernetes); `stepEnv`: more environment for every step (the ECS
+  // interposer's endpoint).
+  examples = EXAMPLES,
+  kubernetes = true,
+  stepEnv: extraStepEnv = {},
+} = {}) {
   const act = findAct();
   const work = mkdtempSync(join(tmpdir(), 'deploy-kit-e2e-'));
   const env = { work };
@@ -242,17 +257,19 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       }),
       startRegistry({ auth: { user: 'AWS', password: REGISTRY_PASSWORD } }),
       startMoto(),
-      startCluster(),
+      kubernetes ? startCluster() : undefined,
       ...SERVICES.map(async (s) => (layouts[s] = await makeOciLayout(join(work, 'oci', s), { layers: [2048, 8192] }))),
       ...CLI_SERVICES.map(async (s) => (layouts[`cli_${s}`] = await makeOciLayout(join(work, 'oci-cli', s), { layers: [1024, 4096] }))),
       startWebhook().then((slack) => (env.slack = slack)),
       startVerifyServer(() => env.github).then((verify) => (env.verify = verify)),
     ]);
     env.layouts = layouts;
-    await env.cluster.createNamespace(NAMESPACE);
-    await env.cluster.createSecret(NAMESPACE, 'sample-service-db', { DATABASE_URL: 'postgres://migrate@db.internal/sample' });
-    env.node = new FakeNode(env.cluster, NAMESPACE, { program: () => ({ lines: migrationLines, lineDelayMs: 20, exitCode: 0 }) });
-    await env.node.start();
+    if (env.cluster) {
+      await env.cluster.createNamespace(NAMESPACE);
+      await env.cluster.createSecret(NAMESPACE, 'sample-service-db', { DATABASE_URL: 'postgres://migrate@db.internal/sample' });
+      env.node = new FakeNode(env.cluster, NAMESPACE, { program: () => ({ lines: migrationLines, lineDelayMs: 20, exitCode: 0 }) });
+      await env.node.start();
+    }
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
     const aws = {
       region: REGION,
@@ -269,10 +286,11 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     const repo = join(work, 'repo');
     cpSync(SAMPLE, repo, { recursive: true, filter: (src) => !/\/(bin_arm64|build)$/.test(src) });
     mkdirSync(join(repo, '.github/workflows'), { recursive: true });
-    for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml'))) {
+    for (const file of readdirSync(examples).filter((f) => f.endsWith('.yml'))) {
       writeFileSync(
         join(repo, '.github/workflows', file),
         callerWorkflow(file, {
+          examples,
           registry: env.registry.host,
           ociFixtures: join(work, 'oci'),
           deployKitSha: env.deployKitSha,
@@ -294,7 +312,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
     const artifacts = join(work, 'artifacts');
     mkdirSync(artifacts);
     env.artifacts = artifacts;
-    const kubeconfig = env.cluster.kubeconfig(undefined, NAMESPACE);
+    const kubeconfig = env.cluster ? env.cluster.kubeconfig(undefined, NAMESPACE) : '';
     const pins = pinnedActions();
 
     env.standinCalls = () => readFileSync(standinLog, 'utf8').split('\n').filter(Boolean);
@@ -327,10 +345,13 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
       ];
       args.push('--local-repository', `org/deploy-kit@v1=${deployKit}`);
       for (const [pin, dir] of pins) args.push('--local-repository', `${pin}=${dir}`);
-      for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
+      if (kubeconfig)
+        for (const name of ['DEVELOPMENT', 'STAGING', 'PRODUCTION']) args.push('--secret', `KUBECONFIG_${name}=${kubeconfig}`);
       args.push('--secret', `WORKFLOW_PAT=${PAT}`, '--secret', `GITHUB_TOKEN=${JOB_TOKEN}`);
       // The static keys, for callers that pass them (staging-main.yml); the others use a role.
       args.push('--secret', `AWS_ACCESS_KEY_ID=${ACCESS_KEY}`, '--secret', `AWS_SECRET_ACCESS_KEY=${SECRET_KEY}`);
+      // examples/ecs passes the guide's production keys under their own names.
+      args.push('--secret', `AWS_ACCESS_KEY_ID_PROD=${ACCESS_KEY}`, '--secret', `AWS_SECRET_ACCESS_KEY_PROD=${SECRET_KEY}`);
       args.push('--secret', `DEPLOY_KIT_TOKEN=${DEPLOY_KIT_TOKEN}`);
       if (slack) args.push('--secret', `SLACK_WEBHOOK_URL=${env.slack.url}`);
       const stepEnv = {
@@ -344,6 +365,7 @@ export async function startReleaseE2E({ migrationLines = ['migrate: 2/2 migratio
         GOCACHE: process.env.GOCACHE || join(process.env.HOME || homedir(), '.cache/go-build'),
         GOFLAGS: '-mod=mod',
         GOTOOLCHAIN: 'local',
+        ...extraStepEnv,
       };
       for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
       const { code, signal, output, wallMs } = await runProcess(act, args, {
@@ -417,6 +439,8 @@ async function startVerifyServer(github, { rolloutLooks = 2 } = {}) {
   const server = createServer((req, res) => {
     const environment = /^\/([\w-]+)\/health$/.exec(req.url ?? '')?.[1];
     if (!environment) return void res.writeHead(404).end();
+    // `/up/health`: a service that is simply up (delivery: ecs, which has no GitOps run to read).
+    if (environment === 'up') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
     const deployed = github()
       .runs()
       .filter((r) => r.repository === `example-org/gitops-${environment}` && r.conclusion === 'success' && r.inputs.newVersion)

@@ -6,23 +6,10 @@
  * `failures[]` (placement) are errors with their reasons, not a crash on `tasks[0]`.
  */
 
-export interface EcsContainerView {
-  name?: string;
-  exitCode?: number | null;
-  reason?: string;
-  lastStatus?: string;
-}
+import { describeStop, type EcsTaskView } from '@deploy-kit/core';
 
-export interface EcsTaskView {
-  taskArn?: string;
-  lastStatus?: string;
-  desiredStatus?: string;
-  stopCode?: string;
-  stoppedReason?: string;
-  containers?: EcsContainerView[];
-  startedAt?: Date | string;
-  stoppedAt?: Date | string;
-}
+// The task views and describeStop live in core (ecs-deploy reads service tasks the same way).
+export { describeStop, type EcsContainerView, type EcsTaskView } from '@deploy-kit/core';
 
 export interface EcsContainerDefinitionView {
   name?: string;
@@ -57,13 +44,6 @@ export function pickContainer(
   return {
     error: `the task has ${essential.length > 1 ? `${essential.length} essential containers` : `${names.length} containers`} (${(essential.length > 1 ? essential : names).map((n) => `"${n}"`).join(', ')}), so which one is the migration is ambiguous`,
   };
-}
-
-export function describeStop(task: EcsTaskView): string {
-  const parts: string[] = [];
-  if (task.stopCode) parts.push(`stopCode ${task.stopCode}`);
-  if (task.stoppedReason) parts.push(`stoppedReason "${task.stoppedReason}"`);
-  return parts.join(', ');
 }
 
 /** The outcome once the task is STOPPED (or still running). */

@@ -6,7 +6,7 @@
 import { DEPLOYMENT_PAYLOAD_VERSION, type DeploymentPayload, InputError, versionOfTag } from '@deploy-kit/core';
 import type { Repository } from './api.js';
 import type { Status, Step } from './io.js';
-import { checkUrl, deployedImages, readArtifacts, readGitops, readMigration } from './sources.js';
+import { checkUrl, deployedImages, readArtifacts, readEcs, readGitops, readMigration } from './sources.js';
 import { type VerifyCheck, parseVersionSource } from './verify.js';
 
 export interface ActionInputs {
@@ -28,6 +28,8 @@ export interface ActionInputs {
   migration: string;
   schemaVersion: string;
   gitops: string;
+  /** ecs-deploy's `json` (optional: callers built before `ecs` existed leave it out). */
+  ecs?: string;
   verifyUrl: string[];
   verifyVersionFrom: string;
   verifyVersion: string;
@@ -165,6 +167,7 @@ export function buildConfig(values: ActionInputs, context: RunContext): RecordCo
     );
   }
   const artifacts = readArtifacts(values.artifacts);
+  const ecs = readEcs(values.ecs ?? '');
   const payload: DeploymentPayload = {
     'deploy-kit': DEPLOYMENT_PAYLOAD_VERSION,
     tag: values.tag,
@@ -175,6 +178,7 @@ export function buildConfig(values: ActionInputs, context: RunContext): RecordCo
     migration: readMigration(values.migration, values.schemaVersion),
     gitops,
     run: thisRun ? { url: thisRun, id: context.runId, attempt: context.runAttempt } : null,
+    ...(ecs ? { ecs } : {}),
   };
   const what = values.tag || values.ref || context.sha.slice(0, 7);
   return {

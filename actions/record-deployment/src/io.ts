@@ -32,6 +32,7 @@ export const inputs = {
   migration: input.string(),
   'schema-version': input.string(),
   gitops: input.string(),
+  ecs: input.string(),
   'verify-url': input.list(),
   'verify-version-from': input.string(),
   'verify-version': input.string(),

@@ -10,7 +10,10 @@
  *           stays in place.
  *
  * The target's images must still be in ECR by the digests it recorded, and its tag (what the GitOps
- * repository deploys) must still name them. Pure decisions here; reading is staging.ts' readers.
+ * repository deploys) must still name them. With `delivery: ecs` the rollback deploys the task definition
+ * revision the target's deployment recorded (its `ecs` payload), which names the images by digest, so a
+ * moved tag does not matter there; a target without a recorded revision is refused.
+ * Pure decisions here; reading is staging.ts' readers.
  */
 import { ActionError, type DeployedImage, InputError, type StepSummary } from '@deploy-kit/core';
 
@@ -44,6 +47,38 @@ export function readRollbackConfig(env: Record<string, string | undefined>): Rol
     );
   }
   return { environment, version };
+}
+
+export const DELIVERIES = ['gitops', 'ecs'] as const;
+export type Delivery = (typeof DELIVERIES)[number];
+
+/** The composite's `delivery` (DELIVERY), `gitops` when empty. */
+export function readDelivery(env: Record<string, string | undefined>): Delivery {
+  const delivery = (env.DELIVERY ?? '').trim() || 'gitops';
+  if (!(DELIVERIES as readonly string[]).includes(delivery))
+    throw new InputError('delivery', 'is not a delivery mode', '`gitops` or `ecs`', delivery);
+  return delivery as Delivery;
+}
+
+/**
+ * `delivery: ecs`: the task definition revision the target's deployment recorded, which the rollback
+ * deploys again as it is; refused when it recorded none (deployed by GitOps, or before `ecs` was recorded).
+ */
+export function ecsRollbackTaskDefinition(plan: RollbackPlan): string {
+  const ecs = plan.target.deployment.payload!.ecs;
+  const arn = ecs?.['task-definition-arn'];
+  if (!arn) {
+    throw new ActionError(
+      `Rollback of ${plan.environment} to ${tagOf(plan.target)} refused: its deployment ${plan.target.deployment.id} recorded no ECS task definition revision, so there is nothing to deploy again.`,
+      {
+        check: [
+          "the release was deployed with `delivery: ecs` (record-deployment with ecs-deploy's `json` as `ecs`)",
+          'give `version` a release deployed to ECS by deploy-kit, or roll forward',
+        ],
+      },
+    );
+  }
+  return arn;
 }
 
 export interface SchemaInPlace {
@@ -197,9 +232,11 @@ export interface RollbackOutputs {
   artifacts: string;
   'schema-version': string;
   description: string;
+  /** With `delivery: ecs`: the task definition revision to deploy again (ecs-deploy `task-definition`). */
+  'task-definition': string;
 }
 
-export function rollbackOutputs(plan: RollbackPlan): RollbackOutputs {
+export function rollbackOutputs(plan: RollbackPlan): Omit<RollbackOutputs, 'task-definition'> {
   const tag = tagOf(plan.target);
   return {
     tag,
@@ -242,11 +279,18 @@ export function rollbackSummary(plan: RollbackPlan): StepSummary {
 }
 
 /** Reads the records, chooses, and checks the target's images in ECR by digest (and its tag on them). */
-export async function planRollback(config: RollbackConfig, services: EvidenceServices): Promise<RollbackPlan> {
+export async function planRollback(
+  config: RollbackConfig,
+  services: EvidenceServices,
+  options: { delivery?: Delivery } = {},
+): Promise<RollbackPlan> {
   const { history, scanned } = await readHistory(await services.records(), config.environment, (h) => hasTarget(h, config.version));
   const plan = chooseRollbackTarget(config, history, scanned);
   const tag = tagOf(plan.target);
-  const { missing, moved } = imageProblems(tag, await lookUpImages(await services.images(), plan.images, tag));
+  const problems = imageProblems(tag, await lookUpImages(await services.images(), plan.images, tag));
+  const missing = problems.missing;
+  // ECS deploys the recorded revision, which names the images by digest: only the GitOps repository deploys the tag.
+  const moved = options.delivery === 'ecs' ? [] : problems.moved;
   if (missing.length > 0 || moved.length > 0) {
     throw new ActionError(
       `Rollback of ${config.environment} to ${tag} refused: ${[missing.length ? `its images are gone from the registry: ${missing.join(', ')}` : '', moved.length ? `its tag does not name what it ran: ${moved.join('; ')}` : ''].filter(Boolean).join('; ')}.`,

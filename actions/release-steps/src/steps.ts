@@ -12,7 +12,7 @@ import { pickMigrationImage } from '@deploy-kit/core/oci/migration-image';
 
 import { decideGate, gateLogLine, gateSummary, readGateConfig, readStagingPolicy, type CheckoutTags } from './gate.js';
 import { migrationImageLogLine, migrationImageSummary, readMigrationImageRequest } from './migrate-image.js';
-import { planRollback, readRollbackConfig, rollbackOutputs, rollbackSummary } from './rollback.js';
+import { ecsRollbackTaskDefinition, planRollback, readDelivery, readRollbackConfig, rollbackOutputs, rollbackSummary } from './rollback.js';
 import { checkStagingEvidence, type EvidenceServices } from './staging.js';
 
 /** What a step may do to the world: read its env, list the checkout's tags and the deployment records, write outputs, log, summarise. */
@@ -76,11 +76,14 @@ export const migrateImageStep: Step = async (io) => {
 /** The rollback workflow's target: the version, its images by digest, what it replaces and the schema that stays. */
 export const rollbackTargetStep: Step = async (io) => {
   const config = readRollbackConfig(io.env);
-  const plan = await planRollback(config, services(io, 'rollback-target'));
-  const outputs = rollbackOutputs(plan);
+  const delivery = readDelivery(io.env);
+  const plan = await planRollback(config, services(io, 'rollback-target'), { delivery });
+  // delivery: ecs deploys the target's recorded task definition revision again (release/action.yml's ecs step).
+  const taskDefinition = delivery === 'ecs' ? ecsRollbackTaskDefinition(plan) : undefined;
+  const outputs = { ...rollbackOutputs(plan), ...(taskDefinition ? { 'task-definition': taskDefinition } : {}) };
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value);
   io.info(
-    `${outputs.description}: ${outputs.tag} (deployment ${outputs['target-deployment']}), images ${plan.images.map((i) => `${i.image}@${i.digest}`).join(', ')} still in the registry.`,
+    `${outputs.description}: ${outputs.tag} (deployment ${outputs['target-deployment']}), images ${plan.images.map((i) => `${i.image}@${i.digest}`).join(', ')} still in the registry${taskDefinition ? `; task definition ${taskDefinition.split('/').pop()} deployed again` : ''}.`,
   );
   io.summary(rollbackSummary(plan));
 };

@@ -56,3 +56,45 @@ describe('readDeploymentPayload', () => {
     });
   });
 });
+
+describe('the ecs part of the payload (delivery: ecs)', () => {
+  const arn = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders:42';
+  const base = { 'deploy-kit': 1, tag: 'v1.4.0' };
+
+  test('read back as written by ecs-deploy (revision as a string, rolled-back as text)', () => {
+    const read = readDeploymentPayload({
+      ...base,
+      ecs: {
+        cluster: 'prod',
+        service: 'orders',
+        'task-definition-arn': arn,
+        revision: '42',
+        'deployment-id': 'ecs-svc/1',
+        'rollout-state': 'COMPLETED',
+        'previous-task-definition-arn': arn.replace(':42', ':41'),
+        'rolled-back': 'false',
+      },
+    });
+    expect(read?.ecs).toEqual({
+      cluster: 'prod',
+      service: 'orders',
+      'task-definition-arn': arn,
+      revision: 42,
+      'deployment-id': 'ecs-svc/1',
+      'rollout-state': 'COMPLETED',
+      'previous-task-definition-arn': arn.replace(':42', ':41'),
+      'rolled-back': false,
+    });
+  });
+
+  test.each([
+    ['not an ARN', { 'task-definition-arn': 'orders:42' }],
+    ['a family without revision', { 'task-definition-arn': 'arn:aws:ecs:eu-west-1:123456789012:task-definition/orders' }],
+  ])('a wrong field reads as absent: %s', (_t, ecs) => {
+    expect(readDeploymentPayload({ ...base, ecs })?.ecs?.['task-definition-arn']).toBeNull();
+  });
+
+  test('absent when not written', () => {
+    expect(readDeploymentPayload(base)).not.toHaveProperty('ecs');
+  });
+});

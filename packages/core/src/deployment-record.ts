@@ -30,6 +30,46 @@ export interface DeployedObject {
   sha256: string | null;
 }
 
+/** An ECS service deploy (ecs-deploy's `json`): the revision a rollback goes back to. */
+export interface DeployedEcs {
+  cluster: string | null;
+  service: string | null;
+  /** The task definition revision deployed (`arn:…:task-definition/orders:42`); null when none was. */
+  'task-definition-arn': string | null;
+  revision: number | null;
+  'deployment-id': string | null;
+  'rollout-state': string | null;
+  /** The revision the service ran before. */
+  'previous-task-definition-arn': string | null;
+  /** The deploy failed and the service was rolled back to the previous revision. */
+  'rolled-back': boolean;
+}
+
+/** A task definition revision's ARN (`arn:aws:ecs:eu-west-1:123456789012:task-definition/orders:42`). */
+export const TASK_DEFINITION_ARN = /^arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
+
+/** ecs-deploy's `json` output (or the payload's `ecs`) read leniently: a field of the wrong type reads as absent. */
+export function readDeployedEcs(value: unknown): DeployedEcs | undefined {
+  if (!isObject(value)) return undefined;
+  const arn = (v: unknown) => (typeof v === 'string' && TASK_DEFINITION_ARN.test(v) ? v : null);
+  const revision = value.revision;
+  return {
+    cluster: stringOrNull(value.cluster),
+    service: stringOrNull(value.service),
+    'task-definition-arn': arn(value['task-definition-arn']),
+    revision:
+      typeof revision === 'number' && Number.isInteger(revision)
+        ? revision
+        : typeof revision === 'string' && /^\d+$/.test(revision)
+          ? Number(revision)
+          : null,
+    'deployment-id': stringOrNull(value['deployment-id']),
+    'rollout-state': stringOrNull(value['rollout-state']),
+    'previous-task-definition-arn': arn(value['previous-task-definition-arn']),
+    'rolled-back': value['rolled-back'] === true || value['rolled-back'] === 'true',
+  };
+}
+
 export interface DeploymentPayload {
   'deploy-kit': number;
   /** The release tag (`v1.4.0-rc.1`). */
@@ -45,6 +85,8 @@ export interface DeploymentPayload {
   run: { url: string; id: string; attempt: string } | null;
   /** Set on a rollback: the tag it rolled back from. */
   'rolled-back-from'?: string | null;
+  /** Set when the release went to an ECS service (`delivery: ecs`) rather than a GitOps repository. */
+  ecs?: DeployedEcs | null;
 }
 
 /** The bare SemVer in a tag (`orders/v1.4.0-rc.1` → `1.4.0-rc.1`), or the tag itself when none is found. */
@@ -118,5 +160,6 @@ export function readDeploymentPayload(payload: unknown): DeploymentPayload | und
       : null,
     run: run ? { url: String(run.url), id: String(run.id ?? ''), attempt: String(run.attempt ?? '') } : null,
     ...(typeof value['rolled-back-from'] === 'string' ? { 'rolled-back-from': value['rolled-back-from'] } : {}),
+    ...(isObject(value.ecs) ? { ecs: readDeployedEcs(value.ecs)! } : {}),
   };
 }
