@@ -142,7 +142,11 @@ export async function runRelease(config: ReleaseConfig, files: readonly LocalFil
     if (attached.length > 0)
       await phase('Attach the assets', async () => {
         const remote = api && existing ? await api.assets(repo, existing.id) : [];
-        result.assets = planAssets(attached, remote, readListedSums(existing?.body));
+        const listed = readListedSums(existing?.body);
+        // The checksums file is made from the listed sums: when the old body listed exactly these, it is this file.
+        if (checksums && listed.size === files.length && files.every((f) => listed.get(f.name) === f.sha256))
+          listed.set(config.checksumsFile, attached.at(-1)!.sha256);
+        result.assets = planAssets(attached, remote, listed);
         for (const step of result.assets) {
           const file = files.find((f) => f.name === step.name);
           if (!api || !result.release) {
