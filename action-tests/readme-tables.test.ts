@@ -8,7 +8,16 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from './harness.js';
 
-const ACTIONS = ['parse-version', 'image-tags', 'push-artifacts', 'migrate-job', 'gitops-dispatch', 'record-deployment', 'release'];
+const ACTIONS = [
+  'parse-version',
+  'image-tags',
+  'push-artifacts',
+  'migrate-job',
+  'gitops-dispatch',
+  'record-deployment',
+  'github-release',
+  'release',
+];
 
 interface Row {
   /** The names a row documents: each backticked name in its first cell (`major` / `minor` / `patch`). */
