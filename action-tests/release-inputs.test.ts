@@ -30,6 +30,7 @@ const RENAMED: Record<string, string> = {
   'dispatch-inputs': 'inputs',
   'dispatch-timeout': 'timeout',
   'deployment-token': 'token',
+  's3-source': 'files', // issue 19: the binaries uploaded to S3 are the ones github-release attaches
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
@@ -49,6 +50,7 @@ const OWN = [
   'record-deployment',
   'rollback',
   'rollback-to',
+  'github-release', // issue 19: which tags get a GitHub Release (the gate checks the value, the step's if: applies it)
 ];
 
 interface Forward {

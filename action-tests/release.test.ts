@@ -71,7 +71,8 @@ describe('release/action.yml wiring (static)', () => {
       'migrate-job',
       'gitops-dispatch',
       'record-deployment',
-    ]); // issue 16: + record-deployment
+      'github-release',
+    ]); // issue 16: + record-deployment; issue 19: + github-release
     for (const s of steps) expect(s.uses).toBeUndefined();
     const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
     // issue 16: `rollback: true` skips image-tags, push and migration too.
@@ -427,6 +428,7 @@ describe('release composite, run step by step', () => {
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
     expect(r.errors.join('\n')).toContain("git tag --list 'v1.2.3-rc.*'");
@@ -554,6 +556,7 @@ describe('release composite, run step by step', () => {
       ['migrate', 'skipped'],
       ['dispatch', 'failure'],
       ['deployment', 'success'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.failed).toBe(true);
     const deployment = github
@@ -667,6 +670,7 @@ describe('release composite, run step by step', () => {
       ['migrate', 'skipped'],
       ['dispatch', 'success'],
       ['deployment', 'success'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.outputs).toMatchObject({ 'rolled-back-to': 'v1.2.3-rc.1', 'rolled-back-from': 'v1.2.4-rc.1', 'deployment-state': 'success' });
     expect(r.step('dispatch').env).toMatchObject({ INPUT_TAG: 'v1.2.3-rc.1', INPUT_PROJECTS: 'ms_rollback', INPUT_WAIT: 'completed' }); // waited, whatever `wait` says
@@ -717,6 +721,7 @@ describe('release composite, run step by step', () => {
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.errors.join('\n')).toContain('Rollback of qa refused: there is no earlier successful deployment to go back to');
     expect(github.runs().filter((x) => x.id > before)).toEqual([]);
@@ -825,6 +830,7 @@ describe('release composite, run step by step', () => {
       ['migrate', 'skipped'],
       ['dispatch', 'skipped'],
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.step('gate').outputs).toEqual({});
     expect(r.outputs['push-mode']).toBe('');

@@ -92,12 +92,17 @@ describe('collectFiles', () => {
     expect(files[1]!.sha256).toBe(createHash('sha256').update('core').digest('hex'));
   });
 
+  test('a folder stands for every file under it', async () => {
+    const files = await collectFiles(['bin'], workspace(), 'SHA256SUMS');
+    expect(files.map((f) => f.name)).toEqual(['ms_core', 'ms_payments']);
+  });
+
   test.each<[string, (root: string) => string[], RegExp]>([
     ['a pattern that matches nothing', () => ['bin/cli/*'], /"bin\/cli\/\*" matched no file/],
     ['a missing file', () => ['bin/ms/nope'], /bin\/ms\/nope does not exist/],
     ['a path outside the workspace', () => ['../etc/passwd'], /is not under the workspace/],
     ['an absolute path', () => ['/etc/passwd'], /is not under the workspace/],
-    ['a directory', () => ['bin/ms'], /bin\/ms is not a regular file/],
+    ['a folder that holds no file', (root) => (mkdirSync(join(root, 'empty')), ['empty']), /"empty" matched no file/],
     [
       'two files with one asset name',
       (root) => {

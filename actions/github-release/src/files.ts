@@ -1,6 +1,6 @@
 /**
- * The binaries to attach: `files` (paths or globs under the workspace, core's glob syntax) expanded
- * to regular files, each hashed (SHA-256) before the first request, as every local source is
+ * The binaries to attach: `files` (paths, folders or globs under the workspace, core's glob syntax)
+ * expanded to regular files, each hashed (SHA-256) before the first request, as every local source is
  * (SECURITY.md rule 8). A match that is a link leading outside the workspace is refused, and so are
  * two files with one asset name and names GitHub would rename (it renames names with characters
  * other than letters, digits and `._+-`, or a leading period, and a renamed asset would never be
@@ -21,7 +21,7 @@ export interface LocalFile {
   sha256: string;
 }
 
-const FILES_FORM = 'paths or globs of the binaries under the workspace, e.g. `bin_arm64/ms/*` (one per line, or space-separated)';
+const FILES_FORM = 'paths, folders or globs of the binaries under the workspace, e.g. `bin_arm64/ms/*` (one per line, or space-separated)';
 /** Names GitHub keeps as they are. */
 export const ASSET_NAME = /^[A-Za-z0-9_+-][A-Za-z0-9._+-]*$/;
 
@@ -39,7 +39,15 @@ async function walk(dir: string, out: string[]): Promise<void> {
 async function expand(workspace: string, pattern: string): Promise<string[]> {
   const segments = pattern.split('/');
   const fixed = segments.findIndex(hasGlob);
-  if (fixed < 0) return [path.resolve(workspace, pattern)];
+  if (fixed < 0) {
+    // A folder stands for every file under it (push-artifacts' `s3-source` is one).
+    const target = path.resolve(workspace, pattern);
+    const info = await lstat(target).catch(() => undefined);
+    if (!info?.isDirectory()) return [target];
+    const found: string[] = [];
+    await walk(target, found);
+    return found.sort();
+  }
   const base = path.resolve(workspace, ...segments.slice(0, fixed));
   const matcher = globToRegExp(segments.slice(fixed).join('/'));
   const found: string[] = [];
