@@ -283,6 +283,55 @@ const describeRun = (r: CompositeResult) =>
   r.steps.map((s) => `${s.name}: ${s.outcome} ${s.errors.join(' | ')}`).join('\n') + `\n${r.log.slice(-4000)}`;
 
 describe('release composite, run step by step', () => {
+  // issue 19: the GitHub Release, opt-in; `all` also makes one for an rc, as a prerelease.
+  test('github-release: all on an rc tag: a prerelease GitHub Release with the pushed images by digest', async () => {
+    const RELEASER = 'ghp_ReleaseCompositeContentsWrite0123456';
+    github.addToken(RELEASER, { login: 'releaser', permissions: { contents: 'write' } });
+    github.addTag(DEFAULT_REPOSITORY, 'v1.2.5-rc.1');
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.5-rc.1',
+      workspace: checkout([]),
+      inputs: {
+        services: 'core',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        'skip-migrate': true,
+        'skip-dispatch': true,
+        'github-release': 'all',
+        'deployment-token': RELEASER,
+      },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [RELEASER, DEFAULT_TOKEN],
+    });
+    expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+    expect(r.steps.map((s) => [s.id, s.outcome]).slice(-2)).toEqual([
+      ['deployment', 'skipped'],
+      ['github-release', 'success'],
+    ]);
+    const release = github.releases(DEFAULT_REPOSITORY).find((x) => x.tag === 'v1.2.5-rc.1')!;
+    expect([release.prerelease, release.latest, release.assets]).toEqual([true, false, []]);
+    const digest = (JSON.parse(r.outputs.digests!) as Record<string, string>)[`${registry.host}/ms_core:v1.2.5-rc.1`];
+    expect(release.body).toContain(`| core | \`${registry.host}/ms_core@${digest}\` |`);
+    expect(r.outputs['github-release-url']).toBe(`${github.serverUrl}/${DEFAULT_REPOSITORY}/releases/tag/v1.2.5-rc.1`);
+  });
+
+  test('github-release: an unknown value stops the release at the gate, before anything is pushed', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.5-rc.1',
+      workspace: checkout([]),
+      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'github-release': 'true' },
+      env: { GITHUB_API_URL: github.apiUrl },
+    });
+    expect(r.failed).toBe(true);
+    expect(r.steps.map((s) => [s.id, s.outcome]).slice(0, 3)).toEqual([
+      ['version', 'success'],
+      ['gate', 'failure'],
+      ['images', 'skipped'],
+    ]);
+    expect(r.errors.join('\n')).toContain('Input "github-release": is not a known value');
+  });
+
   test('rc tag: image pushed to the registry, migration hook rendered with its digest, staging GitOps dispatched', async () => {
     const workspace = checkout([]);
     mkdirSync(join(workspace, 'charts'), { recursive: true });
