@@ -1230,7 +1230,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       const wf = reusable[file as keyof typeof reusable];
       expect(Object.keys(wf.on)).toEqual(['workflow_call']);
       expect(wf.permissions).toEqual({});
-      expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
+      // issue 19: contents write (github-release: the GitHub Release, opt-in; the job asks for it whatever the input says)
+      expect(wf.jobs.release.permissions).toEqual({ contents: 'write', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
       expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
       expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
       expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
@@ -1276,7 +1277,9 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
         if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
       // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
       // issue 16: + deployments (the release job records the deployment; its gate reads the rc's staging deployments; the rollback records itself)
-      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write', deployments: 'write' }]);
+      // issue 19: contents write for the callers of release.yml and promote.yml (their release job may write the GitHub Release)
+      const contents = m[1] === 'rollback.yml' ? 'read' : 'write';
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents, 'id-token': 'write', deployments: 'write' }]);
     }
     expect(problems).toEqual([]);
   });
