@@ -124,7 +124,17 @@ describe('a production release', () => {
       replaced: '0',
     });
     expect(first.outputs['upload-url']).toBe(`${fake.uploadsUrl}/repos/${DEFAULT_REPOSITORY}/releases/${release!.id}/assets{?name,label}`);
-    expect(first.groups).toEqual(['Find the release', 'Write the notes', 'Create the release', 'Attach the assets']);
+    expect(fake.stats().byOperation).toEqual({
+      'repos/get-release-by-tag': 1,
+      'repos/list-releases': 1,
+      'git/list-matching-refs': 1,
+      'repos/generate-release-notes': 1,
+      'repos/create-release': 1,
+      'repos/upload-release-asset': 3,
+      'repos/update-release': 1,
+    });
+    // Created as a draft, published once its files are attached.
+    expect(first.groups).toEqual(['Find the release', 'Write the notes', 'Create the release', 'Attach the assets', 'Publish the release']);
     expect(first.summary).toContain('### github-release v1.4.0');
   });
 
@@ -169,7 +179,7 @@ test('an rc with prerelease: auto is a prerelease and never the latest release',
   expectSuccess(r);
   const release = fake.releases(DEFAULT_REPOSITORY).find((x) => x.tag === 'v1.4.0-rc.2')!;
   expect(release).toMatchObject({ prerelease: true, makeLatest: 'false', latest: false, body: 'Release candidate.' });
-  expect(fake.stats().byOperation).toEqual({ 'repos/get-release-by-tag': 1, 'repos/create-release': 1 });
+  expect(fake.stats().byOperation).toEqual({ 'repos/get-release-by-tag': 1, 'repos/list-releases': 1, 'repos/create-release': 1 });
 });
 
 test('a token without contents: write fails with what it needs, before any asset is sent', async () => {

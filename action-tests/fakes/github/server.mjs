@@ -46,6 +46,7 @@ const NEEDS = {
   'repos/create-deployment-status': ['deployments', 'write'],
   'git/list-matching-refs': ['contents', 'read'],
   'repos/get-release-by-tag': ['contents', 'read'],
+  'repos/list-releases': ['contents', 'read'],
   'repos/list-release-assets': ['contents', 'read'],
   'repos/generate-release-notes': ['contents', 'write'],
   'repos/create-release': ['contents', 'write'],
@@ -1219,6 +1220,16 @@ export async function startGitHubFake(options = {}) {
       const release = [...state.releases.values()].find((r) => r.repo === repo && r.tag === params.tag && !r.draft);
       if (!release) throw notFound();
       return { status: 200, body: releaseObject(release) };
+    },
+
+    'repos/list-releases': ({ principal, params, query }) => {
+      const repo = requireRepo(principal, params, 'repos/list-releases');
+      // Newest first; drafts only for those who may write (as GitHub shows them).
+      const writer = (LEVEL[principal.permissions?.contents ?? 'none'] ?? 0) >= LEVEL.write;
+      const all = [...state.releases.values()].filter((r) => r.repo === repo && (writer || !r.draft)).sort((a, b) => b.id - a.id);
+      const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
+      const page = Number(query.page?.[0] ?? 1);
+      return { status: 200, body: all.slice((page - 1) * perPage, page * perPage).map(releaseObject) };
     },
 
     'repos/generate-release-notes': ({ principal, params, body }) => {

@@ -29,7 +29,12 @@ class MemoryReleases implements ReleasesApi {
   }
   async releaseByTag(_r: Repository, tag: string) {
     this.note(`get ${tag}`);
-    const found = this.releases.find((r) => r.tag_name === tag);
+    const found = this.releases.find((r) => r.tag_name === tag && !r.draft);
+    return found ? { ...found } : undefined;
+  }
+  async draftByTag(_r: Repository, tag: string) {
+    this.note('drafts');
+    const found = this.releases.find((r) => r.tag_name === tag && r.draft);
     return found ? { ...found } : undefined;
   }
   async tags(_r: Repository, prefix: string) {
@@ -134,7 +139,11 @@ describe('runRelease', () => {
     const first = await runRelease(config, files, deps(api, readFile));
     expect(first.failure).toBeUndefined();
     expect(api.notesAsked).toEqual([{ tag_name: 'v1.3.0', previous_tag_name: 'v1.2.4' }]);
-    expect(api.fields[0]).toMatchObject({ name: 'v1.3.0', prerelease: false, draft: false, make_latest: 'true' });
+    // A draft until its files are attached, then published as the latest release.
+    expect(api.calls.filter((c) => !c.startsWith('upload'))).toEqual(['get v1.3.0', 'drafts', 'tags v', 'notes', 'create', 'update']);
+    expect(api.fields[0]).toMatchObject({ name: 'v1.3.0', prerelease: false, draft: true, make_latest: 'false' });
+    expect(api.fields[1]).toMatchObject({ name: 'v1.3.0', prerelease: false, draft: false, make_latest: 'true' });
+    expect(api.releases[0]!.draft).toBe(false);
     expect(api.fields[0]!.body).toContain('* since v1.2.4');
     expect(api.fields[0]!.body).toContain(`${sha('core binary')}  ms_core`);
     expect(mainOutputs(first)).toMatchObject({
@@ -155,7 +164,34 @@ describe('runRelease', () => {
     expect(api.calls).toEqual(['get v1.3.0', 'tags v', 'notes', 'update', 'assets']);
     expect(mainOutputs(second)).toMatchObject({ 'release-id': '100', created: 'false', uploaded: '0', skipped: '3', replaced: '0' });
     expect(api.releases[0]!.assets).toHaveLength(3);
-    expect(api.fields[1]!.body).toBe(api.fields[0]!.body);
+    expect(api.fields[2]).toMatchObject({ draft: false, make_latest: 'true' });
+    expect(api.fields[2]!.body).toBe(api.fields[0]!.body);
+  });
+
+  test('a draft left by a run that failed before publishing is found, finished and published', async () => {
+    const api = new MemoryReleases(TAGS);
+    const config = buildConfig(values(), { repository: 'o/r' });
+    const { files, readFile } = disk({ ms_core: 'core' });
+    let fail = true;
+    const upload = api.uploadAsset.bind(api);
+    api.uploadAsset = async (url, name, data) => {
+      if (name === 'SHA256SUMS' && fail) throw new Error('HTTP 502');
+      return upload(url, name, data);
+    };
+    const broken = await runRelease(config, files, deps(api, readFile));
+    expect([broken.failure?.message, api.releases[0]!.draft]).toEqual(['HTTP 502', true]);
+    fail = false;
+    api.calls.length = 0;
+    const d = deps(api, readFile);
+    const fixed = await runRelease(config, files, d);
+    expect(fixed.failure).toBeUndefined();
+    expect(api.releases).toHaveLength(1);
+    expect(api.releases[0]!.draft).toBe(false);
+    expect(fixed.assets.map((a) => [a.name, a.action])).toEqual([
+      ['ms_core', 'skip'],
+      ['SHA256SUMS', 'upload'],
+    ]);
+    expect(d.groups).toEqual(['Find the release', 'Write the notes', 'Update the release', 'Attach the assets', 'Publish the release']);
   });
 
   test('a changed binary (and so SHA256SUMS) is replaced, and the log says so', async () => {
@@ -216,7 +252,7 @@ describe('runRelease', () => {
       [],
       deps(api, async () => Buffer.from('')),
     );
-    expect(api.calls).toEqual(['get v1.3.0', 'create']);
+    expect(api.calls).toEqual(['get v1.3.0', 'drafts', 'create']);
     expect(api.fields[0]!.body).toBe('See CHANGELOG.md');
   });
 
@@ -245,6 +281,6 @@ describe('runRelease', () => {
       ['ms_core', 'upload'],
       ['SHA256SUMS', 'upload'],
     ]);
-    expect(d.lines.filter((l) => l.startsWith('[dry-run]'))).toHaveLength(4);
+    expect(d.lines.filter((l) => l.startsWith('[dry-run]'))).toHaveLength(5);
   });
 });

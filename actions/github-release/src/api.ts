@@ -37,6 +37,8 @@ export interface ReleasesApi {
   readonly requests: number;
   /** The published release of `tag`, or undefined (404). */
   releaseByTag(repository: Repository, tag: string): Promise<Release | undefined>;
+  /** A draft release of `tag` among the newest 100 releases (GitHub finds drafts by no tag), or undefined. */
+  draftByTag(repository: Repository, tag: string): Promise<Release | undefined>;
   /** Every tag name starting with `prefix`. */
   tags(repository: Repository, prefix: string): Promise<string[]>;
   generateNotes(
@@ -119,6 +121,12 @@ export function octokitReleasesApi(client: GitHubClient): ReleasesApi {
         if (httpStatus(error) === 404) return undefined;
         throw describeApiError(`read the release of ${tag}`, repository, error);
       }
+    },
+    async draftByTag(repository, tag) {
+      const list = await call<Release[]>('list releases', 'list the releases', repository, 'GET /repos/{owner}/{repo}/releases', {
+        per_page: 100,
+      });
+      return list.find((r) => r.draft && r.tag_name === tag);
     },
     async tags(repository, prefix) {
       // One request for every matching tag (matching-refs is not paginated), instead of pages of /tags.

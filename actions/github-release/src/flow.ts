@@ -2,8 +2,14 @@
  * The release of one tag in named phases, each in its log group: find the release and the tag
  * before it; write the notes (GitHub's generated notes since that tag, then the images by digest and
  * the binaries' sums); create the release or update the one there; attach the binaries and the
- * checksums file, skipping what is already there and replacing what differs. A re-run for the same
- * tag therefore updates the same release and leaves one asset per name.
+ * checksums file, skipping what is already there and replacing what differs; publish. A re-run for
+ * the same tag therefore updates the same release and leaves one asset per name.
+ *
+ * A new release with files is created as a draft and published once every file is attached (as
+ * softprops/action-gh-release does): nobody sees a release without its binaries, and on a repository
+ * with immutable releases, where a published release's assets cannot change, the files get attached
+ * at all. A draft left by a run that failed before publishing is found (GitHub finds drafts by no tag:
+ * the newest 100 releases are listed) and finished by the next run.
  */
 import { ActionError, type PhaseReport, errorMessage, isNewestReleaseTag, previousReleaseTag } from '@deploy-kit/core';
 import type { Release, ReleaseFields, ReleasesApi } from './api.js';
@@ -78,13 +84,13 @@ export async function runRelease(config: ReleaseConfig, files: readonly LocalFil
         log(`[dry-run] would look up the release of ${config.tag}${needTags ? ` and list the tags ${config.tagPrefix}*` : ''}.`);
         return 'dry run';
       }
-      existing = await api.releaseByTag(repo, config.tag);
+      existing = (await api.releaseByTag(repo, config.tag)) ?? (await api.draftByTag(repo, config.tag));
       const tags = needTags ? await api.tags(repo, config.tagPrefix) : [];
       if (config.previousTag === '') result.previousTag = previousReleaseTag(tags, config.tag, config.tagPrefix) ?? '';
       if (config.makeLatest === 'auto')
         result.makeLatest =
           !config.prerelease && !config.draft && isNewestReleaseTag([...tags, config.tag], config.tag, config.tagPrefix) ? 'true' : 'false';
-      const found = existing ? `release ${existing.id} exists (${existing.html_url})` : 'no release yet';
+      const found = existing ? `${existing.draft ? 'draft ' : ''}release ${existing.id} exists (${existing.html_url})` : 'no release yet';
       const since = config.generateNotes ? `; notes since ${result.previousTag || 'the first commit (no earlier release tag)'}` : '';
       log(`${config.tag}: ${found}${since}.`);
       return `${found}${since}`;
@@ -125,17 +131,21 @@ export async function runRelease(config: ReleaseConfig, files: readonly LocalFil
       prerelease: config.prerelease,
       make_latest: result.makeLatest,
     };
+    // Published only once its files are attached (see above); an existing published release stays published.
+    const publishAfter = !config.draft && attached.length > 0 && (existing === undefined || existing.draft);
     const flags = `${config.prerelease ? 'prerelease' : 'release'}${config.draft ? ', draft' : ''}${result.makeLatest === 'true' ? ', latest' : ''}`;
     await phase(existing ? 'Update the release' : 'Create the release', async () => {
       if (!api) {
         log(`[dry-run] would create or update the release ${config.name} of ${config.tag} (${flags}).`);
         return 'dry run';
       }
-      const release = existing ? await api.updateRelease(repo, existing.id, fields) : await api.createRelease(repo, config.tag, fields);
+      const first: ReleaseFields = publishAfter ? { ...fields, draft: true, make_latest: 'false' } : fields;
+      const release = existing ? await api.updateRelease(repo, existing.id, first) : await api.createRelease(repo, config.tag, first);
       result.created = !existing;
       result.release = { id: release.id, htmlUrl: release.html_url, uploadUrl: release.upload_url };
-      log(`${existing ? 'Updated' : 'Created'} release ${release.id} of ${config.tag} (${flags}): ${release.html_url}`);
-      return `${existing ? 'updated' : 'created'} ${release.id} (${flags})`;
+      const draft = publishAfter ? ', a draft until its files are attached' : '';
+      log(`${existing ? 'Updated' : 'Created'} release ${release.id} of ${config.tag} (${flags})${draft}: ${release.html_url}`);
+      return `${existing ? 'updated' : 'created'} ${release.id} (${flags}${draft})`;
     });
 
     // 4. The assets: upload what is new, skip what is there, replace what differs.
@@ -166,6 +176,19 @@ export async function runRelease(config: ReleaseConfig, files: readonly LocalFil
           log(`${step.name}: ${step.action === 'replace' ? 'replaced' : 'uploaded'} (${data.length} bytes).`);
         }
         return `${uploadedCount(result.assets) - replacedCount(result.assets)} uploaded, ${replacedCount(result.assets)} replaced, ${skippedCount(result.assets)} skipped`;
+      });
+
+    // 5. Publish what was kept a draft while its files were attached.
+    if (publishAfter)
+      await phase('Publish the release', async () => {
+        if (!api || !result.release) {
+          log('[dry-run] would publish the release once its files are attached.');
+          return 'dry run';
+        }
+        const release = await api.updateRelease(repo, result.release.id, fields);
+        result.release.htmlUrl = release.html_url;
+        log(`Published release ${release.id}: ${release.html_url}`);
+        return `published (${flags})`;
       });
   } catch (error) {
     result.failure = error instanceof ActionError ? error : new ActionError(errorMessage(error), { cause: error });
