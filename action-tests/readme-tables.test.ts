@@ -16,6 +16,7 @@ const ACTIONS = [
   'gitops-dispatch',
   'ecs-deploy',
   'record-deployment',
+  'github-release',
   'release',
 ];
 

@@ -36,6 +36,7 @@ const RENAMED: Record<string, string> = {
   'ecs-containers': 'containers',
   'ecs-timeout': 'timeout',
   'ecs-rollback-on-failure': 'rollback-on-failure',
+  's3-source': 'files', // issue 19: the binaries uploaded to S3 are the ones github-release attaches
 };
 
 /** Inputs of the composite itself: read by its helper steps (the gate, the migration image) or its `if:`s. */
@@ -56,6 +57,7 @@ const OWN = [
   'rollback',
   'rollback-to',
   'delivery',
+  'github-release', // issue 19: which tags get a GitHub Release (the gate checks the value, the step's if: applies it)
 ];
 
 interface Forward {

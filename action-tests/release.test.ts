@@ -72,7 +72,8 @@ describe('release/action.yml wiring (static)', () => {
       'gitops-dispatch',
       'ecs-deploy', // issue 19: delivery: ecs
       'record-deployment',
-    ]); // issue 16: + record-deployment
+      'github-release',
+    ]); // issue 16: + record-deployment; issue 19: + github-release
     for (const s of steps) expect(s.uses).toBeUndefined();
     const ifs = Object.fromEntries(steps.map((s) => [s.id, s.if]));
     // issue 16: `rollback: true` skips image-tags, push and migration too.
@@ -284,6 +285,55 @@ const describeRun = (r: CompositeResult) =>
   r.steps.map((s) => `${s.name}: ${s.outcome} ${s.errors.join(' | ')}`).join('\n') + `\n${r.log.slice(-4000)}`;
 
 describe('release composite, run step by step', () => {
+  // issue 19: the GitHub Release, opt-in; `all` also makes one for an rc, as a prerelease.
+  test('github-release: all on an rc tag: a prerelease GitHub Release with the pushed images by digest', async () => {
+    const RELEASER = 'ghp_ReleaseCompositeContentsWrite0123456';
+    github.addToken(RELEASER, { login: 'releaser', permissions: { contents: 'write' } });
+    github.addTag(DEFAULT_REPOSITORY, 'v1.2.5-rc.1');
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.5-rc.1',
+      workspace: checkout([]),
+      inputs: {
+        services: 'core',
+        registry: registry.host,
+        'registry-auth': 'none',
+        source: image.layout,
+        'skip-migrate': true,
+        'skip-dispatch': true,
+        'github-release': 'all',
+        'deployment-token': RELEASER,
+      },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_SERVER_URL: github.serverUrl },
+      secrets: [RELEASER, DEFAULT_TOKEN],
+    });
+    expect([r.failed, describeRun(r)]).toEqual([false, expect.any(String)]);
+    expect(r.steps.map((s) => [s.id, s.outcome]).slice(-2)).toEqual([
+      ['deployment', 'skipped'],
+      ['github-release', 'success'],
+    ]);
+    const release = github.releases(DEFAULT_REPOSITORY).find((x) => x.tag === 'v1.2.5-rc.1')!;
+    expect([release.prerelease, release.latest, release.assets]).toEqual([true, false, []]);
+    const digest = (JSON.parse(r.outputs.digests!) as Record<string, string>)[`${registry.host}/ms_core:v1.2.5-rc.1`];
+    expect(release.body).toContain(`| core | \`${registry.host}/ms_core@${digest}\` |`);
+    expect(r.outputs['github-release-url']).toBe(`${github.serverUrl}/${DEFAULT_REPOSITORY}/releases/tag/v1.2.5-rc.1`);
+  });
+
+  test('github-release: an unknown value stops the release at the gate, before anything is pushed', async () => {
+    const r = await runComposite('release', {
+      ref: 'refs/tags/v1.2.5-rc.1',
+      workspace: checkout([]),
+      inputs: { services: 'core', registry: registry.host, 'registry-auth': 'none', source: image.layout, 'github-release': 'true' },
+      env: { GITHUB_API_URL: github.apiUrl },
+    });
+    expect(r.failed).toBe(true);
+    expect(r.steps.map((s) => [s.id, s.outcome]).slice(0, 3)).toEqual([
+      ['version', 'success'],
+      ['gate', 'failure'],
+      ['images', 'skipped'],
+    ]);
+    expect(r.errors.join('\n')).toContain('Input "github-release": is not a known value');
+  });
+
   test('rc tag: image pushed to the registry, migration hook rendered with its digest, staging GitOps dispatched', async () => {
     const workspace = checkout([]);
     mkdirSync(join(workspace, 'charts'), { recursive: true });
@@ -463,6 +513,7 @@ describe('release composite, run step by step', () => {
       ['dispatch', 'skipped'],
       ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.errors.join('\n')).toContain('Production release v1.2.3 is blocked: no release candidate v1.2.3-rc.N was found');
     expect(r.errors.join('\n')).toContain("git tag --list 'v1.2.3-rc.*'");
@@ -591,6 +642,7 @@ describe('release composite, run step by step', () => {
       ['dispatch', 'failure'],
       ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'success'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.failed).toBe(true);
     const deployment = github
@@ -705,6 +757,7 @@ describe('release composite, run step by step', () => {
       ['dispatch', 'success'],
       ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'success'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.outputs).toMatchObject({ 'rolled-back-to': 'v1.2.3-rc.1', 'rolled-back-from': 'v1.2.4-rc.1', 'deployment-state': 'success' });
     expect(r.step('dispatch').env).toMatchObject({ INPUT_TAG: 'v1.2.3-rc.1', INPUT_PROJECTS: 'ms_rollback', INPUT_WAIT: 'completed' }); // waited, whatever `wait` says
@@ -756,6 +809,7 @@ describe('release composite, run step by step', () => {
       ['dispatch', 'skipped'],
       ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.errors.join('\n')).toContain('Rollback of qa refused: there is no earlier successful deployment to go back to');
     expect(github.runs().filter((x) => x.id > before)).toEqual([]);
@@ -865,6 +919,7 @@ describe('release composite, run step by step', () => {
       ['dispatch', 'skipped'],
       ['ecs', 'skipped'], // issue 19: the ECS hand-off (delivery: ecs), skipped with the default gitops
       ['deployment', 'skipped'],
+      ['github-release', 'skipped'], // issue 19: + github-release (opt-in, off here)
     ]);
     expect(r.step('gate').outputs).toEqual({});
     expect(r.outputs['push-mode']).toBe('');
@@ -1215,7 +1270,8 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
       const wf = reusable[file as keyof typeof reusable];
       expect(Object.keys(wf.on)).toEqual(['workflow_call']);
       expect(wf.permissions).toEqual({});
-      expect(wf.jobs.release.permissions).toEqual({ contents: 'read', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
+      // issue 19: contents write (github-release: the GitHub Release, opt-in; the job asks for it whatever the input says)
+      expect(wf.jobs.release.permissions).toEqual({ contents: 'write', 'id-token': 'write', deployments: 'write' }); // issue 16: + deployments (the deployment record)
       expect(wf.jobs.plan.permissions).toEqual({ contents: 'read' });
       expect(wf.jobs.release.environment).toBe('${{ needs.plan.outputs.environment }}');
       expect(wf.jobs.release.concurrency.group).toContain('${{ needs.plan.outputs.environment }}');
@@ -1261,7 +1317,9 @@ describe('reusable workflows (release.yml, promote.yml) and the example callers'
         if (spec.required && !(k in (job.with ?? {}))) problems.push(`${name}: required input ${k} missing`);
       // The grant sits on the calling job (zizmor's auditor flags id-token: write for the whole workflow).
       // issue 16: + deployments (the release job records the deployment; its gate reads the rc's staging deployments; the rollback records itself)
-      expect([wf.permissions, job.permissions]).toEqual([{}, { contents: 'read', 'id-token': 'write', deployments: 'write' }]);
+      // issue 19: contents write for the callers of release.yml and promote.yml (their release job may write the GitHub Release)
+      const contents = m[1] === 'rollback.yml' ? 'read' : 'write';
+      expect([wf.permissions, job.permissions]).toEqual([{}, { contents, 'id-token': 'write', deployments: 'write' }]);
     }
     expect(problems).toEqual([]);
   });

@@ -73,6 +73,13 @@ export interface FakeOptions {
   apps?: AppSpec[];
   lifecycle?: Partial<Lifecycle>;
   rateLimit?: { limit?: number; windowMs?: number };
+  /**
+   * Where `upload_url` points: by default the fake's own origin (GHES mode: its /api/uploads);
+   * 'separate': a second loopback server, a host the GitHub token must not be sent to.
+   */
+  uploadsHost?: 'same' | 'separate';
+  /** Whether release assets report GitHub's `digest` (default true); false stands in for a server that reports none. */
+  assetDigests?: boolean;
 }
 
 export interface RequestRecord {
@@ -142,11 +149,27 @@ export interface FakeDeployment {
   statuses: Array<{ state: string; description: string; environment: string; logUrl: string; environmentUrl: string }>;
 }
 
+export interface FakeRelease {
+  id: number;
+  repository: string;
+  tag: string;
+  name: string;
+  body: string;
+  draft: boolean;
+  prerelease: boolean;
+  makeLatest: string;
+  /** The repository's latest release (make_latest). */
+  latest: boolean;
+  assets: Array<{ id: number; name: string; contentType: string; data: Buffer }>;
+}
+
 export interface GitHubFake {
   readonly flavor: Flavor;
   readonly url: string;
   readonly apiUrl: string;
   readonly serverUrl: string;
+  /** The origin `upload_url` points at. */
+  readonly uploadsUrl: string;
   readonly requests: RequestRecord[];
   readonly violations: Violation[];
   addRepo(fullName: string, spec?: RepoSpec): void;
@@ -160,6 +183,8 @@ export interface GitHubFake {
   runs(): FakeRun[];
   /** Deployments (of one repository, or all), oldest first, each with its statuses oldest first. */
   deployments(fullName?: string): FakeDeployment[];
+  /** Releases (of one repository, or all), oldest first, with their assets. */
+  releases(fullName?: string): FakeRelease[];
   token(value: string):
     | {
         kind: string;

@@ -226,7 +226,12 @@ export class Contract {
     for (const p of queryDeclared.values())
       if (p.required && !(p.name in query)) problems.push(`required query parameter "${p.name}" is missing`);
     const requestBody = this.deref(operation.requestBody);
-    if (requestBody) {
+    const binary = requestBody && !requestBody.content?.['application/json'] ? Object.keys(requestBody.content ?? {}) : undefined;
+    if (binary) {
+      // A raw upload (release assets: application/octet-stream): any media type, named in Content-Type.
+      if (hasBody && !contentType) problems.push(`request has a body but no Content-Type (${op.operationId} takes ${binary.join(', ')})`);
+      if (!hasBody && requestBody.required) problems.push('the request body is required but missing');
+    } else if (requestBody) {
       const schema = requestBody.content?.['application/json']?.schema;
       if (!hasBody) {
         if (requestBody.required) problems.push('the request body is required but missing');

@@ -5,7 +5,10 @@
 // dispatch creates and that move queued → in_progress → completed (by time, or by how often they are
 // read), their jobs and steps (from the workflow file, with `${{ inputs.x }}` rendered), ETags and
 // conditional requests (304, not counted against the rate limit), rate-limit headers and budgets,
-// and injected failures (5xx, 403 secondary rate limit, 429).
+// and injected failures (5xx, 403 secondary rate limit, 429); releases with generated notes and
+// assets, uploaded on the uploads host (`upload_url`: the fake's own loopback origin, under
+// /api/uploads in GHES mode as GHES serves it; with `uploadsHost: 'separate'`, a second loopback
+// server, standing in for an uploads host the token must not go to).
 //
 // Contract: every request is matched to an operation of GitHub's OpenAPI description
 // (@octokit/openapi: api.github.com.json, or ghes-3.17.json / ghes-3.19.json in GHES mode) by method and path
@@ -41,6 +44,15 @@ const NEEDS = {
   'repos/create-deployment': ['deployments', 'write'],
   'repos/list-deployment-statuses': ['deployments', 'read'],
   'repos/create-deployment-status': ['deployments', 'write'],
+  'git/list-matching-refs': ['contents', 'read'],
+  'repos/get-release-by-tag': ['contents', 'read'],
+  'repos/list-releases': ['contents', 'read'],
+  'repos/list-release-assets': ['contents', 'read'],
+  'repos/generate-release-notes': ['contents', 'write'],
+  'repos/create-release': ['contents', 'write'],
+  'repos/update-release': ['contents', 'write'],
+  'repos/delete-release-asset': ['contents', 'write'],
+  'repos/upload-release-asset': ['contents', 'write'],
 };
 
 const iso = (ms) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
@@ -105,12 +117,20 @@ export async function startGitHubFake(options = {}) {
     deployments: new Map(),
     nextDeploymentId: 910_000_001,
     nextDeploymentStatusId: 920_000_001,
+    releases: new Map(),
+    nextReleaseId: 930_000_001,
+    nextAssetId: 940_000_001,
   };
   const requests = [];
   const violations = [];
   const injections = [];
   let origin = '';
+  let uploadsOrigin = '';
   const apiBase = () => (ghes ? `${origin}/api/v3` : origin);
+  /** Where `upload_url` points: GHES serves uploads at /api/uploads on its own host. */
+  const uploadsBase = () => (ghes ? `${uploadsOrigin}/api/uploads` : uploadsOrigin);
+  /** Assets get GitHub's `digest` (sha256:…) unless the fake stands in for a server that reports none. */
+  const assetDigests = options.assetDigests ?? true;
   const serverBase = () => options.serverUrl ?? (ghes ? origin : 'https://github.com');
 
   // ---- state builders ------------------------------------------------------------------------
@@ -647,6 +667,76 @@ export async function startGitHubFake(options = {}) {
     };
   }
 
+  // ---- releases ------------------------------------------------------------------------------
+
+  function releaseFor(principal, params, operationId) {
+    const repo = requireRepo(principal, params, operationId);
+    const release = state.releases.get(Number(params.release_id));
+    if (!release || release.repo !== repo) throw notFound();
+    return release;
+  }
+
+  function assetObject(release, a) {
+    const full = release.repo.fullName;
+    return {
+      url: `${apiBase()}/repos/${full}/releases/assets/${a.id}`,
+      browser_download_url: `${serverBase()}/${full}/releases/download/${encodeURIComponent(release.tag)}/${encodeURIComponent(a.name)}`,
+      id: a.id,
+      node_id: `RA_${a.id}`,
+      name: a.name,
+      label: a.label ?? null,
+      state: 'uploaded',
+      content_type: a.contentType,
+      size: a.data.length,
+      digest: assetDigests ? `sha256:${createHash('sha256').update(a.data).digest('hex')}` : null,
+      download_count: 0,
+      created_at: iso(a.created),
+      updated_at: iso(a.created),
+      uploader: creatorObject(a.uploader),
+    };
+  }
+
+  function releaseObject(r) {
+    const full = r.repo.fullName;
+    const a = `${apiBase()}/repos/${full}/releases/${r.id}`;
+    return {
+      url: a,
+      html_url: `${serverBase()}/${full}/releases/tag/${encodeURIComponent(r.tag)}`,
+      assets_url: `${a}/assets`,
+      upload_url: `${uploadsBase()}/repos/${full}/releases/${r.id}/assets{?name,label}`,
+      tarball_url: `${apiBase()}/repos/${full}/tarball/${encodeURIComponent(r.tag)}`,
+      zipball_url: `${apiBase()}/repos/${full}/zipball/${encodeURIComponent(r.tag)}`,
+      id: r.id,
+      node_id: `RE_${r.id}`,
+      tag_name: r.tag,
+      target_commitish: r.targetCommitish,
+      name: r.name,
+      body: r.body,
+      draft: r.draft,
+      prerelease: r.prerelease,
+      immutable: false,
+      created_at: iso(r.created),
+      published_at: r.draft ? null : iso(r.updated),
+      updated_at: iso(r.updated),
+      author: creatorObject(r.author),
+      assets: r.assets.map((x) => assetObject(r, x)),
+    };
+  }
+
+  /** GitHub's generated notes, reduced to what the fake knows: the range, and the tags in it. */
+  function generatedNotes(repo, tag, previous) {
+    const compare = previous
+      ? `${serverBase()}/${repo.fullName}/compare/${previous}...${tag}`
+      : `${serverBase()}/${repo.fullName}/commits/${tag}`;
+    return `## What's Changed\n* Changes of ${tag} (fake notes) by @deploy-bot\n\n**Full Changelog**: ${compare}`;
+  }
+
+  const validationFailed = (resource, field, code) => {
+    const error = new HttpError(422, 'Validation Failed');
+    error.body = { message: 'Validation Failed', errors: [{ resource, code, field }], documentation_url: DOCS };
+    return error;
+  };
+
   // ---- authentication ------------------------------------------------------------------------
 
   function verifyJwt(jwt) {
@@ -1109,6 +1199,140 @@ export async function startGitHubFake(options = {}) {
       return { status: 201, body: statusObject(d, s) };
     },
 
+    'git/list-matching-refs': ({ principal, params }) => {
+      const repo = requireRepo(principal, params, 'git/list-matching-refs');
+      const prefix = String(params.ref).replace(/^refs\//, '');
+      const body = [...repo.refs.entries()]
+        .filter(([name]) => name.startsWith(prefix))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, ref]) => ({
+          ref: `refs/${name}`,
+          node_id: `REF_${ref.sha.slice(0, 8)}`,
+          url: `${apiBase()}/repos/${repo.fullName}/git/refs/${name}`,
+          object: { type: 'commit', sha: ref.sha, url: `${apiBase()}/repos/${repo.fullName}/git/commits/${ref.sha}` },
+        }));
+      return { status: 200, body };
+    },
+
+    'repos/get-release-by-tag': ({ principal, params }) => {
+      const repo = requireRepo(principal, params, 'repos/get-release-by-tag');
+      // Drafts are not found by tag, as on GitHub.
+      const release = [...state.releases.values()].find((r) => r.repo === repo && r.tag === params.tag && !r.draft);
+      if (!release) throw notFound();
+      return { status: 200, body: releaseObject(release) };
+    },
+
+    'repos/list-releases': ({ principal, params, query }) => {
+      const repo = requireRepo(principal, params, 'repos/list-releases');
+      // Newest first; drafts only for those who may write (as GitHub shows them).
+      const writer = (LEVEL[principal.permissions?.contents ?? 'none'] ?? 0) >= LEVEL.write;
+      const all = [...state.releases.values()].filter((r) => r.repo === repo && (writer || !r.draft)).sort((a, b) => b.id - a.id);
+      const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
+      const page = Number(query.page?.[0] ?? 1);
+      return { status: 200, body: all.slice((page - 1) * perPage, page * perPage).map(releaseObject) };
+    },
+
+    'repos/generate-release-notes': ({ principal, params, body }) => {
+      const repo = requireRepo(principal, params, 'repos/generate-release-notes');
+      if (!repo.refs.has(`tags/${body.tag_name}`) && !body.target_commitish) throw notFound();
+      if (body.previous_tag_name && !repo.refs.has(`tags/${body.previous_tag_name}`)) throw notFound();
+      return { status: 200, body: { name: body.tag_name, body: generatedNotes(repo, body.tag_name, body.previous_tag_name) } };
+    },
+
+    'repos/create-release': ({ principal, params, body }) => {
+      const repo = requireRepo(principal, params, 'repos/create-release');
+      if ([...state.releases.values()].some((r) => r.repo === repo && r.tag === body.tag_name))
+        throw validationFailed('Release', 'tag_name', 'already_exists');
+      if (!repo.refs.has(`tags/${body.tag_name}`)) {
+        const from = findRef(repo, body.target_commitish ?? repo.defaultBranch);
+        if (!from) throw validationFailed('Release', 'target_commitish', 'invalid');
+        repo.refs.set(`tags/${body.tag_name}`, { type: 'tag', name: body.tag_name, sha: from.sha, files: { ...from.files } });
+      }
+      const now = Date.now();
+      const release = {
+        id: state.nextReleaseId++,
+        repo,
+        tag: body.tag_name,
+        targetCommitish: body.target_commitish ?? repo.defaultBranch,
+        name: body.name ?? body.tag_name,
+        body: body.body ?? '',
+        draft: body.draft ?? false,
+        prerelease: body.prerelease ?? false,
+        makeLatest: body.make_latest ?? 'true',
+        author: principal,
+        assets: [],
+        created: now,
+        updated: now,
+      };
+      if (body.generate_release_notes) release.body = `${release.body}\n\n${generatedNotes(repo, release.tag)}`.trim();
+      state.releases.set(release.id, release);
+      if (!release.draft && !release.prerelease && release.makeLatest === 'true') repo.latestRelease = release.id;
+      return { status: 201, body: releaseObject(release) };
+    },
+
+    'repos/update-release': ({ principal, params, body }) => {
+      const release = releaseFor(principal, params, 'repos/update-release');
+      for (const [key, field] of [
+        ['name', 'name'],
+        ['body', 'body'],
+        ['draft', 'draft'],
+        ['prerelease', 'prerelease'],
+        ['make_latest', 'makeLatest'],
+        ['tag_name', 'tag'],
+      ])
+        if (body?.[key] !== undefined) release[field] = body[key];
+      release.updated = Date.now();
+      if (!release.draft && !release.prerelease && body?.make_latest === 'true') release.repo.latestRelease = release.id;
+      return { status: 200, body: releaseObject(release) };
+    },
+
+    'repos/list-release-assets': ({ principal, params, query }) => {
+      const release = releaseFor(principal, params, 'repos/list-release-assets');
+      const perPage = Math.min(100, Number(query.per_page?.[0] ?? 30));
+      const page = Number(query.page?.[0] ?? 1);
+      return { status: 200, body: release.assets.slice((page - 1) * perPage, page * perPage).map((a) => assetObject(release, a)) };
+    },
+
+    'repos/delete-release-asset': ({ principal, params }) => {
+      const repo = requireRepo(principal, params, 'repos/delete-release-asset');
+      for (const release of state.releases.values()) {
+        if (release.repo !== repo) continue;
+        const index = release.assets.findIndex((a) => a.id === Number(params.asset_id));
+        if (index >= 0) {
+          release.assets.splice(index, 1);
+          return { status: 204 };
+        }
+      }
+      throw notFound();
+    },
+
+    'repos/upload-release-asset': ({ principal, params, query, rawBody, req, uploads }) => {
+      if (!uploads) {
+        const error = new HttpError(404, 'Not Found');
+        error.violation = `an upload went to the API (${apiBase()}), not to the release's upload_url (${uploadsBase()})`;
+        throw error;
+      }
+      const release = releaseFor(principal, params, 'repos/upload-release-asset');
+      const name = query.name[0];
+      if (release.assets.some((a) => a.name === name)) {
+        // The description declares this 422 without content.
+        const error = validationFailed('ReleaseAsset', 'name', 'already_exists');
+        error.noBody = true;
+        throw error;
+      }
+      const asset = {
+        id: state.nextAssetId++,
+        name,
+        label: query.label?.[0],
+        contentType: req.headers['content-type'],
+        data: rawBody,
+        uploader: principal,
+        created: Date.now(),
+      };
+      release.assets.push(asset);
+      return { status: 201, body: assetObject(release, asset) };
+    },
+
     'apps/revoke-installation-access-token': ({ principal, req }) => {
       if (principal.kind !== 'installation') throw new HttpError(401, 'Bad credentials');
       const value = /\s(\S+)$/.exec(req.headers.authorization)[1];
@@ -1123,7 +1347,7 @@ export async function startGitHubFake(options = {}) {
     return new Promise((resolve, reject) => {
       const chunks = [];
       req.on('data', (c) => chunks.push(c));
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
   }
@@ -1133,9 +1357,12 @@ export async function startGitHubFake(options = {}) {
       violations.push({ kind, method: record.method, path: record.path, operationId: record.operationId, problem });
   }
 
-  async function handle(req, res) {
+  /** `server`: 'api' (the fake's origin) or 'uploads' (the separate uploads host, `uploadsHost: 'separate'`). */
+  async function handle(req, res, server = 'api') {
     const url = new URL(req.url, 'http://127.0.0.1');
     let path = url.pathname;
+    // Uploads: on the separate host; in GHES mode under /api/uploads; else on the fake's own origin.
+    let uploads = server === 'uploads' || (!ghes && options.uploadsHost !== 'separate');
     const record = {
       method: req.method,
       path: `${url.pathname}${url.search}`,
@@ -1158,7 +1385,16 @@ export async function startGitHubFake(options = {}) {
       });
       res.end(text);
     };
-    if (ghes) {
+    if (ghes && server === 'api' && path.startsWith('/api/uploads/')) {
+      path = path.slice('/api/uploads'.length);
+      uploads = true;
+    } else if (ghes && server === 'uploads') {
+      if (!path.startsWith('/api/uploads/')) {
+        violation('request', record, [`GitHub Enterprise Server serves uploads under /api/uploads; got ${path}`]);
+        return send(404, { message: 'Not Found', documentation_url: DOCS });
+      }
+      path = path.slice('/api/uploads'.length);
+    } else if (ghes) {
       if (!path.startsWith('/api/v3/') && path !== '/api/v3') {
         violation('request', record, [`GitHub Enterprise Server serves the REST API under /api/v3; got ${path}`]);
         return send(404, { message: 'Not Found', documentation_url: DOCS });
@@ -1171,7 +1407,12 @@ export async function startGitHubFake(options = {}) {
       return send(404, { message: 'Not Found', documentation_url: DOCS });
     }
     record.operationId = op.operationId;
-    const raw = await readBody(req);
+    if (uploads && op.operationId !== 'repos/upload-release-asset' && (server === 'uploads' || ghes)) {
+      violation('request', record, [`the uploads host serves release asset uploads only; got ${op.operationId}`]);
+      return send(404, { message: 'Not Found', documentation_url: DOCS });
+    }
+    const rawBody = await readBody(req);
+    const raw = rawBody.toString('utf8');
     let body;
     if (raw !== '') {
       try {
@@ -1260,7 +1501,7 @@ export async function startGitHubFake(options = {}) {
         violation('fake', record, [`the fake does not implement ${op.operationId}`]);
         throw new HttpError(404, 'Not Found');
       }
-      const result = handler({ principal, params: op.params, query, body, version, req });
+      const result = handler({ principal, params: op.params, query, body, rawBody, version, req, uploads });
       // Conditional GET: an unchanged representation → 304, which does not count against the rate limit.
       let etag;
       if (req.method === 'GET' && result.status === 200) {
@@ -1284,8 +1525,13 @@ export async function startGitHubFake(options = {}) {
       if (error instanceof HttpError && error.status !== 401) charge();
       const status = error instanceof HttpError ? error.status : 500;
       if (!(error instanceof HttpError)) violation('fake', record, [`the fake crashed: ${error.stack ?? error}`]);
+      if (error.violation) violation('request', record, [error.violation]);
       // A status the description declares without content (create-deployment's 409) goes out without a body.
-      return respond(status, error.noBody ? undefined : { message: error.message, documentation_url: DOCS }, error.headers ?? {});
+      return respond(
+        status,
+        error.noBody ? undefined : (error.body ?? { message: error.message, documentation_url: DOCS }),
+        error.headers ?? {},
+      );
     }
   }
 
@@ -1301,6 +1547,22 @@ export async function startGitHubFake(options = {}) {
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   origin = `http://127.0.0.1:${server.address().port}`;
+  uploadsOrigin = origin;
+  let uploadsServer;
+  if (options.uploadsHost === 'separate') {
+    uploadsServer = createServer((req, res) => {
+      handle(req, res, 'uploads').catch((error) => {
+        violations.push({ kind: 'fake', method: req.method, path: req.url, problem: `the fake crashed: ${error.stack ?? error}` });
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    await new Promise((resolve, reject) => {
+      uploadsServer.once('error', reject);
+      uploadsServer.listen(0, '127.0.0.1', resolve);
+    });
+    uploadsOrigin = `http://127.0.0.1:${uploadsServer.address().port}`;
+  }
 
   return {
     flavor,
@@ -1313,6 +1575,27 @@ export async function startGitHubFake(options = {}) {
     },
     get serverUrl() {
       return serverBase();
+    },
+    /** The origin `upload_url` points at (the fake's own, or the separate uploads host). */
+    get uploadsUrl() {
+      return uploadsOrigin;
+    },
+    /** Releases as plain data, oldest first, each with its assets (name, content type, bytes). */
+    releases(fullName) {
+      return [...state.releases.values()]
+        .filter((r) => !fullName || r.repo.fullName.toLowerCase() === fullName.toLowerCase())
+        .map((r) => ({
+          id: r.id,
+          repository: r.repo.fullName,
+          tag: r.tag,
+          name: r.name,
+          body: r.body,
+          draft: r.draft,
+          prerelease: r.prerelease,
+          makeLatest: r.makeLatest,
+          latest: r.repo.latestRelease === r.id,
+          assets: r.assets.map((a) => ({ id: a.id, name: a.name, contentType: a.contentType, data: a.data })),
+        }));
     },
     requests,
     violations,
@@ -1411,10 +1694,12 @@ export async function startGitHubFake(options = {}) {
       violations.length = 0;
     },
     close() {
-      return new Promise((resolve) => {
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      });
+      const stop = (srv) =>
+        new Promise((resolve) => {
+          srv.closeAllConnections?.();
+          srv.close(() => resolve());
+        });
+      return Promise.all([stop(server), ...(uploadsServer ? [stop(uploadsServer)] : [])]).then(() => undefined);
     },
   };
 }

@@ -7,7 +7,7 @@
 import { type DeployedEcs, type DeploymentPayload, InputError, readDeployedEcs } from '@deploy-kit/core';
 import { parseJsonObject } from '@deploy-kit/core/oci/released-images';
 
-// Moved to core (ecs-deploy reads them too); re-exported for this action's modules.
+// Read in core (ecs-deploy and github-release read them too); re-exported for this action's modules.
 export { type Artifacts, deployedImages, readArtifacts } from '@deploy-kit/core/oci/released-images';
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

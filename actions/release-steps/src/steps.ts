@@ -11,6 +11,7 @@ import { ActionError, type StepSummary } from '@deploy-kit/core';
 import { pickMigrationImage } from '@deploy-kit/core/oci/migration-image';
 
 import { decideGate, gateLogLine, gateSummary, readGateConfig, readStagingPolicy, type CheckoutTags } from './gate.js';
+import { readGitHubReleaseWhen } from './github-release.js';
 import { migrationImageLogLine, migrationImageSummary, readMigrationImageRequest } from './migrate-image.js';
 import { ecsRollbackTaskDefinition, planRollback, readDelivery, readRollbackConfig, rollbackOutputs, rollbackSummary } from './rollback.js';
 import { checkStagingEvidence, type EvidenceServices } from './staging.js';
@@ -40,6 +41,8 @@ function services(io: StepIo, what: string): EvidenceServices {
 export const gateStep: Step = async (io) => {
   const config = readGateConfig(io.env);
   const policy = readStagingPolicy(io.env);
+  // Checked here, before anything is pushed; the github-release step's `if:` applies it.
+  readGitHubReleaseWhen(io.env);
   const decision = await decideGate(config, io.tags, policy.require);
   // The evidence is asked of the rc the gate chose itself; promote-from and promote: never are the caller's explicit choice.
   const chosen = decision.mode === 'promote' && config.promoteFrom === '' && config.channel === 'release';

@@ -262,3 +262,49 @@ test('boundFetch answers with the final URL and the whole body', async () => {
   expect(response.url).toBe(`${api.url}/repositories/42`);
   expect(await response.json()).toEqual({ name: 'r', id: 42 });
 });
+
+describe("GitHub's uploads host (release assets)", () => {
+  const recording = () => {
+    const seen: string[] = [];
+    const impl = (async (url: string | URL) => {
+      seen.push(String(url));
+      return new Response('{}', { status: 201, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return { seen, impl };
+  };
+  test.each([
+    ['https://api.github.com', 'https://uploads.github.com/repos/o/r/releases/1/assets?name=a'],
+    ['https://api.octocorp.ghe.com', 'https://uploads.octocorp.ghe.com/repos/o/r/releases/1/assets?name=a'],
+    ['https://ghes.example.com/api/v3', 'https://ghes.example.com/api/uploads/repos/o/r/releases/1/assets?name=a'],
+  ])('GITHUB_API_URL %s: the token may go to %s', async (apiUrl, uploadUrl) => {
+    const { seen, impl } = recording();
+    const response = await boundFetch(apiUrl, 1000, impl)(uploadUrl, { method: 'POST', headers: { authorization: `token ${TOKEN}` } });
+    expect(response.status).toBe(201);
+    expect(seen).toEqual([uploadUrl]);
+  });
+  test.each([
+    [
+      'https://api.github.com',
+      'https://uploads.example.com/repos/o/r/releases/1/assets?name=a',
+      'api.github.com and its uploads host uploads.github.com',
+    ],
+    [
+      'https://api.github.com',
+      'http://uploads.github.com/repos/o/r/releases/1/assets?name=a',
+      'api.github.com and its uploads host uploads.github.com',
+    ],
+    [
+      'https://ghes.example.com/api/v3',
+      'https://uploads.github.com/repos/o/r/releases/1/assets?name=a',
+      'ghes.example.com (GITHUB_API_URL)',
+    ],
+    ['https://api.octocorp.ghe.com', 'https://uploads.other.ghe.com/repos/o/r/releases/1/assets?name=a', 'uploads.octocorp.ghe.com'],
+  ])('GITHUB_API_URL %s: an upload_url %s is refused before anything is sent', async (apiUrl, uploadUrl, named) => {
+    const { seen, impl } = recording();
+    const error = await failure(boundFetch(apiUrl, 1000, impl)(uploadUrl, { method: 'POST' }));
+    expect(error).toBeInstanceOf(GitHubRequestError);
+    expect(error.message).toContain('refused: the token is sent only to');
+    expect(error.message).toContain(named);
+    expect(seen).toEqual([]);
+  });
+});

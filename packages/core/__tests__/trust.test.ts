@@ -3,6 +3,7 @@ import {
   assertCredentialTransport,
   childEnvironment,
   credentialBoundTo,
+  githubUploadsHost,
   credentialTransportProblem,
   inheritedEnvironment,
   isLoopbackHost,
@@ -111,5 +112,20 @@ describe('child environments', () => {
   test('inheritedEnvironment: everything but inputs, state and the runner tokens', () => {
     const env = inheritedEnvironment(parent);
     expect(Object.keys(env).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'DATABASE_URL', 'HOME', 'HTTPS_PROXY', 'LC_ALL', 'PATH']);
+  });
+});
+
+describe('githubUploadsHost', () => {
+  test.each([
+    ['https://api.github.com', 'uploads.github.com'],
+    ['https://api.github.com/', 'uploads.github.com'],
+    ['https://api.octocorp.ghe.com', 'uploads.octocorp.ghe.com'],
+    ['https://ghes.example.com/api/v3', 'ghes.example.com'],
+    ['https://ghes.example.com:8443/api/v3', 'ghes.example.com:8443'],
+    ['http://127.0.0.1:4010', '127.0.0.1:4010'],
+    ['https://api.github.com.evil.com', 'api.github.com.evil.com'],
+    ['https://api.evil.ghe.com.example.org', 'api.evil.ghe.com.example.org'],
+  ])('%s → %s', (apiUrl, uploads) => {
+    expect(githubUploadsHost(apiUrl)).toBe(uploads);
   });
 });

@@ -3,9 +3,11 @@ import { describe, expect, test } from '@jest/globals';
 import { ActionError, InputError } from '../src/errors.js';
 import {
   DEFAULT_ENVIRONMENT_RULES,
+  isNewestReleaseTag,
   parseBranchRules,
   parseEnvironmentRules,
   parseSemver,
+  previousReleaseTag,
   resolveRelease,
   semverLimitProblem,
   slugForTag,
@@ -1228,4 +1230,33 @@ describe("parseSemver: node-semver, with SemVer 2.0's strictness checked around 
       expect(parseSemver(text)).toBeNull();
     },
   );
+});
+
+describe('previousReleaseTag and isNewestReleaseTag', () => {
+  const tags = ['v1.2.3', 'v1.2.4', 'v1.3.0-rc.1', 'v1.3.0-rc.2', 'v1.10.0', 'v1.9.0', 'v2.0.0-alpha.1', 'latest', 'v1.2', 'orders/v9.0.0'];
+  test.each([
+    ['v1.3.0', 'v1.2.4'],
+    ['v1.3.0-rc.2', 'v1.2.4'],
+    ['v1.2.5', 'v1.2.4'],
+    ['v1.11.0', 'v1.10.0'],
+    ['v1.10.0', 'v1.9.0'],
+    ['v2.0.0', 'v1.10.0'],
+    ['v1.2.3', undefined],
+    ['v1.0.0', undefined],
+    ['latest', undefined],
+  ])('before %s: %s', (tag, previous) => {
+    expect(previousReleaseTag(tags, tag, 'v')).toBe(previous);
+  });
+  test('another prefix', () => {
+    expect(previousReleaseTag([...tags, 'orders/v8.1.0'], 'orders/v9.1.0', 'orders/v')).toBe('orders/v9.0.0');
+  });
+  test.each([
+    ['v1.10.0', true],
+    ['v1.11.0', true],
+    ['v1.2.5', false],
+    ['v2.0.0-rc.1', false],
+    ['latest', false],
+  ])('%s is the newest release: %s', (tag, newest) => {
+    expect(isNewestReleaseTag(tags, tag, 'v')).toBe(newest);
+  });
 });

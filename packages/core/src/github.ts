@@ -4,7 +4,8 @@
  * start-up cost. `GITHUB_API_URL` selects the server, so GitHub Enterprise Server works as is.
  *
  * The client's requests go through {@link boundFetch}, which applies the trust rules (SECURITY.md):
- * the token goes only to GITHUB_API_URL's host and port, over https (plain http only to a loopback
+ * the token goes only to GITHUB_API_URL's host and port, and to GitHub's own uploads host for that
+ * API (release assets: {@link githubUploadsHost}), over https (plain http only to a loopback
  * host); a redirect is followed only while it stays there; every request has a timeout; and a
  * network failure becomes a {@link GitHubRequestError} that names the API endpoint and what to check.
  */
@@ -15,7 +16,14 @@ import { causes, valueAt } from './values.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
 import * as runner from './runner.js';
 import { registerSecret } from './secrets.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, assertCredentialTransport, credentialBoundTo, hostOf, requestSignal } from './trust.js';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  assertCredentialTransport,
+  credentialBoundTo,
+  githubUploadsHost,
+  hostOf,
+  requestSignal,
+} from './trust.js';
 
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
@@ -135,16 +143,23 @@ export function describeRequestFailure(
   });
 }
 
+/** Where the token may go, in words: the API host, and its uploads host when that is another one. */
+function tokenHosts(apiUrl: string): string {
+  const api = new URL(apiUrl).host;
+  const uploads = githubUploadsHost(apiUrl);
+  return uploads === api.toLowerCase() ? api : `${api} and its uploads host ${uploads}`;
+}
+
 function refusedTarget(method: string, from: URL, to: URL, apiUrl: string, redirect: boolean): GitHubRequestError {
   return new GitHubRequestError(
     redirect
-      ? `GitHub API request ${method} ${endpointOf(from)} failed: the server redirected it to ${to.protocol}//${endpointOf(to)}, and the token is sent only to ${new URL(apiUrl).host}`
-      : `GitHub API request ${method} ${to.protocol}//${endpointOf(to)} refused: the token is sent only to ${new URL(apiUrl).host} (GITHUB_API_URL)`,
+      ? `GitHub API request ${method} ${endpointOf(from)} failed: the server redirected it to ${to.protocol}//${endpointOf(to)}, and the token is sent only to ${tokenHosts(apiUrl)}`
+      : `GitHub API request ${method} ${to.protocol}//${endpointOf(to)} refused: the token is sent only to ${tokenHosts(apiUrl)} (GITHUB_API_URL)`,
     {
       code: redirect ? 'EREDIRECT' : 'EREFUSED',
       method,
       endpoint: endpointOf(redirect ? from : to),
-      why: 'A GitHub token is bound to the API host it is meant for (GITHUB_API_URL), over https (plain http only to a loopback host); it is never sent to another host or port.',
+      why: "A GitHub token is bound to the API host it is meant for (GITHUB_API_URL) and GitHub's own uploads host for that API, over https (plain http only to a loopback host); it is never sent to another host or port.",
       check: [`GITHUB_API_URL (${apiUrl}) names the API host itself, not an address that redirects elsewhere.`],
     },
   );
@@ -159,8 +174,8 @@ function isTimeout(reason: unknown): boolean {
 }
 
 /**
- * The fetch Octokit's requests go through: each request bound to the API's host (also across
- * redirects, followed here and only while they stay on it), limited to `timeoutMs` (or sooner, by
+ * The fetch Octokit's requests go through: each request bound to the API's host or its uploads host
+ * (also across redirects, followed here and only while they stay there), limited to `timeoutMs` (or sooner, by
  * the caller's signal), its answer read in full inside that limit (a server that sends headers and
  * then stalls cannot hold the step either), and a failure without an HTTP answer described by
  * {@link describeRequestFailure}. A cancellation (the caller's signal aborted, not timed out) is
@@ -171,14 +186,16 @@ export function boundFetch(
   timeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
   fetchImpl: typeof fetch = globalThis.fetch,
 ): typeof fetch {
-  const issuedFor = hostOf(apiUrl);
+  // The API's host, and GitHub's uploads host for it (a release's upload_url), where that is another one.
+  const issuedFor = [...new Set([hostOf(apiUrl), githubUploadsHost(apiUrl)])];
+  const allowed = (url: URL) => issuedFor.some((host) => credentialBoundTo(host, url));
   const bound = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     let method = (init.method ?? 'GET').toUpperCase();
     let body = init.body;
     const started = Date.now();
     const signal = requestSignal(timeoutMs, init.signal ?? undefined);
-    if (!credentialBoundTo(issuedFor, url)) throw refusedTarget(method, url, url, apiUrl, false);
+    if (!allowed(url)) throw refusedTarget(method, url, url, apiUrl, false);
     try {
       for (let redirects = 0; ; redirects++) {
         const response = await fetchImpl(url, { ...init, method, body, signal, redirect: 'manual' });
@@ -186,7 +203,7 @@ export function boundFetch(
         if (REDIRECTS.has(response.status) && location !== null) {
           await response.body?.cancel().catch(() => undefined);
           const next = new URL(location, url);
-          if (!credentialBoundTo(issuedFor, next)) throw refusedTarget(method, url, next, apiUrl, true);
+          if (!allowed(next)) throw refusedTarget(method, url, next, apiUrl, true);
           if (redirects >= MAX_REDIRECTS) {
             throw new GitHubRequestError(`GitHub API request ${method} ${endpointOf(url)} failed: more than ${MAX_REDIRECTS} redirects`, {
               code: 'EREDIRECT',

@@ -61,6 +61,21 @@ export function credentialBoundTo(issuedFor: string, url: string | URL): boolean
   return normaliseHost(issuedFor, parsed.protocol) === parsed.host.toLowerCase() && credentialTransportProblem(parsed) === undefined;
 }
 
+/**
+ * The host[:port] GitHub serves release asset uploads on for an API URL (the `upload_url` of a
+ * release): `uploads.github.com` for api.github.com, `uploads.<name>.ghe.com` for GHE.com's
+ * `api.<name>.ghe.com`, and the API's own host for every other API URL (GitHub Enterprise Server
+ * serves them at `/api/uploads` on its own host; a loopback test server likewise). A GitHub token
+ * may go there, and to no other host a release's `upload_url` might name.
+ */
+export function githubUploadsHost(apiUrl: string | URL): string {
+  const host = hostOf(apiUrl);
+  if (host === 'api.github.com') return 'uploads.github.com';
+  const ghe = /^api\.([a-z0-9-]+)\.ghe\.com$/.exec(host);
+  if (ghe) return `uploads.${ghe[1]}.ghe.com`;
+  return host;
+}
+
 function normaliseHost(host: string, protocol: string): string {
   const lower = host
     .trim()

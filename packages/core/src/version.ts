@@ -573,3 +573,46 @@ export function resolveRelease(options: ResolveOptions): ReleaseInfo {
     isProduction: false,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Release tags in order (github-release: the notes' starting point, and which release is the latest)
+// ---------------------------------------------------------------------------------------------
+
+function releaseVersionOf(tag: string, prefix: string): SemVer | undefined {
+  const rest = stripPrefix(tag, prefix);
+  if (rest === undefined || parseSemver(rest) === null) return undefined;
+  return new SemVer(rest);
+}
+
+/**
+ * The release before `tag`: among `tags`, the highest `<prefix>X.Y.Z` without a prerelease part
+ * whose version is lower than `tag`'s by SemVer precedence (so `v1.3.0`'s and `v1.3.0-rc.2`'s are
+ * both the newest `v1.2.x`, and a backport `v1.2.5` after `v1.3.0` gets `v1.2.4`). Other tags, and
+ * tags that are not SemVer after the prefix, are ignored. Undefined when there is none (the first
+ * release) or `tag` itself is not a version.
+ */
+export function previousReleaseTag(tags: readonly string[], tag: string, prefix: string): string | undefined {
+  const current = releaseVersionOf(tag, prefix);
+  if (current === undefined) return undefined;
+  let best: { tag: string; version: SemVer } | undefined;
+  for (const candidate of tags) {
+    const version = releaseVersionOf(candidate, prefix);
+    if (version === undefined || version.prerelease.length > 0 || version.compare(current) >= 0) continue;
+    if (best === undefined || version.compare(best.version) > 0) best = { tag: candidate, version };
+  }
+  return best?.tag;
+}
+
+/**
+ * Whether `tag` is a release (no prerelease part) at least as high as every other release tag in
+ * `tags` by SemVer precedence: a GitHub Release for it should be the repository's "latest", and one
+ * for a backport (`v1.2.5` after `v1.3.0`) should not.
+ */
+export function isNewestReleaseTag(tags: readonly string[], tag: string, prefix: string): boolean {
+  const current = releaseVersionOf(tag, prefix);
+  if (current === undefined || current.prerelease.length > 0) return false;
+  return tags.every((candidate) => {
+    const version = releaseVersionOf(candidate, prefix);
+    return version === undefined || version.prerelease.length > 0 || version.compare(current) <= 0;
+  });
+}

@@ -1,8 +1,9 @@
 /**
- * The images of a release by digest, read from what the steps before report: image-tags' `json`
- * (core's schema, image-tags-json.ts) and push-artifacts' `json` (`{"digests": {"<image>:<tag>":
- * "sha256:…"}, "s3": {…}}`). record-deployment records them in the deployment payload; ecs-deploy
- * puts them into the task definition. Pure; each problem is an InputError naming the input.
+ * The release's images by digest and its S3 objects' SHA-256, from what image-tags (`json`, by the
+ * schema in image-tags-json.ts) and push-artifacts (`json`: `digests` and `s3`) report. Read by
+ * record-deployment (the deployment payload), ecs-deploy (the task definition) and github-release (the
+ * release notes), so all three say the same about a release. Pure; each problem is an InputError naming
+ * the input.
  */
 import { InputError } from '../errors.js';
 import type { DeployedImage, DeployedObject } from '../deployment-record.js';
