@@ -617,7 +617,7 @@ describe('the GitHub API', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  test("a push payload of this repository (issue 18): its description, license, URL and default branch, no API request", async () => {
+  test('a push payload of this repository (issue 18): its description, license, URL and default branch, no API request', async () => {
     api.requests.length = 0;
     const r = await run({
       ...fixture('dk_tag_v1.2.3.env'),

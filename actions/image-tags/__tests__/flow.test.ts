@@ -369,7 +369,13 @@ describe('repository facts from the event payload (issue 18): no API request whe
     ['a push payload of this repository', 'push', FULL, 'example-org/backend', true],
     ['the same, the repository named in other case', 'push', FULL, 'Example-Org/Backend', true],
     ['a pull_request payload (the parity tests pin the API answer there)', 'pull_request', FULL, 'example-org/backend', false],
-    ['a license object and no description', 'push', { ...FULL, description: null, license: { spdx_id: 'MIT' } }, 'example-org/backend', true],
+    [
+      'a license object and no description',
+      'push',
+      { ...FULL, description: null, license: { spdx_id: 'MIT' } },
+      'example-org/backend',
+      true,
+    ],
     ['another event (workflow_dispatch)', 'workflow_dispatch', FULL, 'example-org/backend', false],
     ['a payload of another repository', 'push', FULL, 'example-org/other', false],
     ['no full_name', 'push', PAYLOAD.repository, 'example-org/backend', false],
@@ -412,11 +418,15 @@ describe('repository facts from the event payload (issue 18): no API request whe
     expect(deps.seen.api).toEqual(['commit fedcba9']);
     expect(run.result.tagNames).toEqual(['20240307-2215']);
     expect(run.result.labels).toContain('org.opencontainers.image.description=From the payload');
-    const failing = fakeDeps({ api: { getCommitDate: async () => Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })) } });
+    const failing = fakeDeps({
+      api: { getCommitDate: async () => Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })) },
+    });
     const clock = await runImageTags(config, failing);
     expect(clock.warnings).toEqual([]);
     expect(clock.result.tagNames).toEqual(['20240308-1000']);
-    expect(failing.seen.debug).toEqual(['No commit date from the GitHub API (HTTP 404: Not Found); {{commit_date}} uses the current time.']);
+    expect(failing.seen.debug).toEqual([
+      'No commit date from the GitHub API (HTTP 404: Not Found); {{commit_date}} uses the current time.',
+    ]);
   });
 
   test('a push payload with the commit (head_commit) and the repository: nothing asked even for {{commit_date}}', async () => {
