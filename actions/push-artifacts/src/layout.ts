@@ -5,8 +5,7 @@
  * (`manifest.json` + `<id>/layer.tar`). The result is a manifest tree (small documents kept in
  * memory, their digests checked) and a blob table whose entries stream from disk on demand.
  * Files are read only inside the source (no link out of a layout directory) and only while they
- * are the files first looked at; verifyBlobs hashes the blobs before anything is written (those
- * that are ranges of local files on worker threads, one per core: hash-workers.ts).
+ * are the files first looked at; verifyBlobs hashes the blobs before anything is written.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -14,7 +13,6 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from '@deploy-kit/core/oci';
-import { hashFileRanges, type FileRange, type RangeHash } from './hash-workers.js';
 import { FileChangedError, OutsideRootError, checkedRange, identityOf, realInside, type FileIdentity } from './local-files.js';
 import { indexTar, resolveTarEntry, type TarEntry } from './tar.js';
 
@@ -33,8 +31,6 @@ export interface BlobSource {
   open(start?: number, end?: number): Readable;
   /** Where it comes from, for messages. */
   where: string;
-  /** The bytes as a range of a local file, when they are one (so they can be hashed off the main thread). */
-  file?: FileRange;
   /**
    * True once its bytes were hashed and found to match `digest` (by {@link verifyBlobs}, or because
    * the digest was computed from them when loaded or compressed). Only verified blobs are pushed.
@@ -85,8 +81,6 @@ interface Store {
   size(path: string): Promise<number | undefined>;
   read(path: string): Promise<Buffer>;
   open(path: string, start?: number, end?: number): Readable;
-  /** The file range `open` reads (the path must have been looked at: size/read first). */
-  range(path: string): FileRange;
 }
 
 /** Bytes `[start, end)` of a file (default: all of it), read in 1 MiB chunks. */
@@ -157,10 +151,6 @@ function dirStore(dir: string): Store {
       const entry = located(path);
       return checkedRange(entry.real, entry.identity, start, Math.min(entry.identity.size, end ?? entry.identity.size), join(dir, path));
     },
-    range(path) {
-      const entry = located(path);
-      return { file: entry.real, identity: entry.identity, start: 0, end: entry.identity.size, where: join(dir, path) };
-    },
   };
 }
 
@@ -182,10 +172,6 @@ function tarStore(file: string, identity: FileIdentity, entries: Map<string, Tar
     open(path, start = 0, end) {
       const entry = find(path)!;
       return range(entry, start, end ?? entry.size);
-    },
-    range(path) {
-      const entry = find(path)!;
-      return { file, identity, start: entry.offset, end: entry.offset + entry.size, where: `${file}:${entry.name}` };
     },
   };
 }
@@ -286,7 +272,6 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
       size: blob.size,
       open: (start?: number, end?: number) => store.open(blobFile, start, end),
       where: `${store.describe}:${blobFile}`,
-      file: store.range(blobFile),
       verified: false,
     });
   }
@@ -467,54 +452,35 @@ export async function loadImage(source: string): Promise<LoadedImage> {
   );
 }
 
-/** Below this many bytes of file-backed blobs, starting worker threads costs more than it saves. */
-const THREADED_HASH_MIN_BYTES = 16 * 1024 * 1024;
-
 /**
  * Hashes every blob of `images` not yet verified and fails on the first whose bytes do not match its
  * digest and size, so a damaged layout is found before anything is written anywhere. Each blob is
- * read once (a blob shared by images of one source is one object); marks them verified. Blobs that
- * are ranges of local files are hashed on worker threads, one per core (hash-workers.ts), once they
- * add up to 16 MiB; the others on this thread, `concurrency` streams at a time (which only overlaps
- * their reads: the hash itself is CPU-bound here).
+ * read once (a blob shared by images of one source is one object); marks them verified. Hashing is
+ * CPU-bound on this thread: `concurrency` only overlaps the reads.
  */
 export async function verifyBlobs(images: Iterable<LoadedImage>, concurrency = 2): Promise<void> {
   const pending = new Set<BlobSource>();
   for (const image of images) for (const blob of image.blobs.values()) if (!blob.verified) pending.add(blob);
-  const check = (blob: BlobSource, hashed: { digest: string; size: number }) => {
-    if (hashed.digest !== blob.digest || hashed.size !== blob.size) {
-      throw new SourceError(
-        `blob ${blob.digest} (${blob.where}) is corrupted: its content hashes to ${hashed.digest} (${hashed.size} bytes, expected ${blob.size})`,
-        'build the image again; do not edit files inside the layout or archive',
-      );
-    }
-    blob.verified = true;
-  };
-  const onFiles = [...pending].filter((blob) => blob.file !== undefined);
-  const threaded = onFiles.reduce((n, blob) => n + blob.size, 0) >= THREADED_HASH_MIN_BYTES ? new Set(onFiles) : new Set<BlobSource>();
-  const queue = [...pending].filter((blob) => !threaded.has(blob));
+  const queue = [...pending];
   let failed: unknown;
   const worker = async () => {
     while (failed === undefined && queue.length > 0) {
       const blob = queue.shift()!;
       try {
-        check(blob, await hashStream(blob.open()).catch(readError));
+        const hashed = await hashStream(blob.open()).catch(readError);
+        if (hashed.digest !== blob.digest || hashed.size !== blob.size) {
+          throw new SourceError(
+            `blob ${blob.digest} (${blob.where}) is corrupted: its content hashes to ${hashed.digest} (${hashed.size} bytes, expected ${blob.size})`,
+            'build the image again; do not edit files inside the layout or archive',
+          );
+        }
+        blob.verified = true;
       } catch (error) {
         failed ??= error;
       }
     }
   };
-  const onThreads = hashFileRanges(
-    [...threaded].map((blob) => ({ blob, range: blob.file! })),
-    ({ blob, range }, result: RangeHash) => {
-      if ('changed' in result) readError(new FileChangedError(range.where));
-      if ('error' in result) throw Object.assign(new Error(result.error), { code: result.code });
-      check(blob, result);
-    },
-  ).catch((error: unknown) => {
-    failed ??= error;
-  });
-  await Promise.all([onThreads, ...Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker)]);
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
   if (failed !== undefined) throw failed;
 }
 
