@@ -532,7 +532,7 @@ try {
   process.exitCode = cold ? await main() : 0;
   for (const t of TRANSFER.filter((t) => selected(t.name, t.name.split(' ')[0]))) {
     const bench = await t.load();
-    const result = await bench.run({ rounds: 3 });
+    const result = await bench.run({ rounds: 3, profile: true });
     console.log('');
     bench.print(result);
     for (const p of result.problems) console.error(`bench: ${t.name}: ${p}`);
