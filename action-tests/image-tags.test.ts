@@ -617,6 +617,28 @@ describe('the GitHub API', () => {
     expect(r.warnings).toEqual([]);
   });
 
+  test('a push payload of this repository (issue 18): its description, license, URL and default branch, no API request', async () => {
+    api.requests.length = 0;
+    const r = await run({
+      ...fixture('dk_tag_v1.2.3.env'),
+      repository: 'example-org/backend', // dk_tag.json's repository.full_name
+      inputs: { images: 'user/app', tags: 'type=semver,pattern={{version}}' },
+    });
+    expectOk(r);
+    expect(api.requests).toEqual([]);
+    expect(labelsOf(r)).toEqual([
+      'org.opencontainers.image.description=Backend services',
+      'org.opencontainers.image.licenses=',
+      'org.opencontainers.image.revision=fedcba9876543210fedcba9876543210fedcba98',
+      'org.opencontainers.image.source=https://github.com/example-org/backend',
+      'org.opencontainers.image.title=backend',
+      'org.opencontainers.image.url=https://github.com/example-org/backend',
+      'org.opencontainers.image.version=1.2.3',
+    ]);
+    expect(r.summary).toContain("**repository facts:** event payload (the push event carries example-org/backend's description");
+    expect(r.warnings).toEqual([]);
+  });
+
   test('the schema check can fail: a repository answer without a license or with a numeric name is rejected', () => {
     const good = repositoryResponse('o', 'r', { description: null, spdx: null });
     expect(violations(REPO_SCHEMA, good)).toEqual([]);

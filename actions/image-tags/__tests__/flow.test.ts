@@ -9,6 +9,7 @@ import { ActionError, DEFAULT_ENVIRONMENT_RULES, InputError } from '@deploy-kit/
 import { getInputs, type ImageTagsConfig, type WorkflowContext } from '../src/config.js';
 import type { DirEntryLike } from '../src/discover.js';
 import type { BakeFile } from '../src/engine.js';
+import { repoInfoFromPayload, repoInfoIfComplete } from '../src/context.js';
 import { runImageTags, type FlowDeps, type LogGroup } from '../src/flow.js';
 import type { RepoApi } from '../src/repoapi.js';
 
@@ -358,5 +359,84 @@ describe('runImageTags: phases through fake services', () => {
       'No Docker tag has been generated. Check tags input.',
     ]);
     expect(deps.seen.groups.find((g) => g.title === 'Docker image version')?.lines).toEqual(['(none)']);
+  });
+});
+
+describe('repository facts from the event payload (issue 18): no API request when a push payload has them', () => {
+  const FULL = { ...PAYLOAD.repository, full_name: 'example-org/backend' };
+
+  test.each<[string, string, Record<string, unknown>, string, boolean]>([
+    ['a push payload of this repository', 'push', FULL, 'example-org/backend', true],
+    ['the same, the repository named in other case', 'push', FULL, 'Example-Org/Backend', true],
+    ['a pull_request payload (the parity tests pin the API answer there)', 'pull_request', FULL, 'example-org/backend', false],
+    [
+      'a license object and no description',
+      'push',
+      { ...FULL, description: null, license: { spdx_id: 'MIT' } },
+      'example-org/backend',
+      true,
+    ],
+    ['another event (workflow_dispatch)', 'workflow_dispatch', FULL, 'example-org/backend', false],
+    ['a payload of another repository', 'push', FULL, 'example-org/other', false],
+    ['no full_name', 'push', PAYLOAD.repository, 'example-org/backend', false],
+    ['no description key', 'push', (({ description: _d, ...rest }) => rest)(FULL), 'example-org/backend', false],
+    ['no license key', 'push', (({ license: _l, ...rest }) => rest)(FULL), 'example-org/backend', false],
+    ['no default branch', 'push', { ...FULL, default_branch: '' }, 'example-org/backend', false],
+    ['a description of another type', 'push', { ...FULL, description: 5 }, 'example-org/backend', false],
+    ['GITHUB_REPOSITORY empty', 'push', FULL, '', false],
+  ])('%s', (_what, eventName, repository, named, complete) => {
+    const info = repoInfoIfComplete(eventName, { repository }, named);
+    expect(info !== undefined).toBe(complete);
+    if (complete) expect(info).toEqual(repoInfoFromPayload({ repository }));
+  });
+
+  test('with a token, a push payload of this repository: no API client, no request; the labels are the payload facts', async () => {
+    let clients = 0;
+    const deps = fakeDeps();
+    const made = deps.repoApi;
+    deps.repoApi = async (token) => (clients++, made(token));
+    const run = await runImageTags(
+      await configFor({ services: 'core', registry: ECR, 'github-token': 'ghs_x' }, { payload: { repository: FULL } }),
+      deps,
+    );
+    expect(clients).toBe(0);
+    expect(deps.seen.api).toEqual([]);
+    expect(run.warnings).toEqual([]);
+    expect(run.result.labels).toContain('org.opencontainers.image.description=From the payload');
+    expect(run.summary.sections?.[0]).toContain(
+      "**repository facts:** event payload (the push event carries example-org/backend's description, license, URL and default branch)",
+    );
+  });
+
+  test('{{commit_date}} the payload lacks: only the commit is asked for; a failure there is a debug line, not a warning', async () => {
+    const deps = fakeDeps();
+    const config = await configFor(
+      { images: 'user/app', tags: "type=raw,value={{commit_date 'YYYYMMDD-HHmm'}}", 'github-token': 'ghs_x' },
+      { payload: { repository: FULL } },
+    );
+    const run = await runImageTags(config, deps);
+    expect(deps.seen.api).toEqual(['commit fedcba9']);
+    expect(run.result.tagNames).toEqual(['20240307-2215']);
+    expect(run.result.labels).toContain('org.opencontainers.image.description=From the payload');
+    const failing = fakeDeps({
+      api: { getCommitDate: async () => Promise.reject(Object.assign(new Error('Not Found'), { status: 404 })) },
+    });
+    const clock = await runImageTags(config, failing);
+    expect(clock.warnings).toEqual([]);
+    expect(clock.result.tagNames).toEqual(['20240308-1000']);
+    expect(failing.seen.debug).toEqual([
+      'No commit date from the GitHub API (HTTP 404: Not Found); {{commit_date}} uses the current time.',
+    ]);
+  });
+
+  test('a push payload with the commit (head_commit) and the repository: nothing asked even for {{commit_date}}', async () => {
+    const deps = fakeDeps();
+    const payload = { repository: FULL, head_commit: { id: SHA, timestamp: '2024-03-01T08:00:00Z' } };
+    const run = await runImageTags(
+      await configFor({ images: 'user/app', tags: "type=raw,value={{commit_date 'YYYYMMDD'}}", 'github-token': 'ghs_x' }, { payload }),
+      deps,
+    );
+    expect(deps.seen.api).toEqual([]);
+    expect(run.result.tagNames).toEqual(['20240301']);
   });
 });

@@ -8,7 +8,8 @@
  * 2. plan: `services-from` discovery and the engine's inputs, computed once with the payload's
  *    repository: this checks every input before the API is asked anything or a file is written;
  * 3. repository facts: description, licence, URL and (for `{{commit_date}}`) the commit date from the
- *    GitHub API, when there is a token; never fatal (a warning, and the payload's facts stay);
+ *    GitHub API, when there is a token and the event payload lacks them (a push payload of this
+ *    repository has both); never fatal (a warning, and the payload's facts stay);
  * 4. report: the bake files, every output's value, the DOCKER_METADATA_OUTPUT_* variables, the log
  *    groups metadata-action prints, the warnings and the step summary.
  *
@@ -20,7 +21,7 @@
 import { ActionError, type RetryOptions, type StepSummary } from '@deploy-kit/core';
 
 import type { ImageTagsConfig } from './config.js';
-import { contextFromEnv, type EventContext, type RepoInfo } from './context.js';
+import { contextFromEnv, repoInfoIfComplete, type EventContext, type RepoInfo } from './context.js';
 import type { ReaddirFn } from './discover.js';
 import {
   computeImageTags,
@@ -126,11 +127,20 @@ async function repositoryFacts(config: ImageTagsConfig, deps: FlowDeps, ctx: Eve
     };
   }
   const wantDate = ctx.commitDate === undefined && usesCommitDate(values.tags, values.flavor, values.labels, values.annotations);
+  // A push payload of this repository carries every fact the API would give: no
+  // request (and no API client loaded) unless a template needs a commit date the payload lacks.
+  const inPayload = repoInfoIfComplete(ctx.eventName, ctx.payload, github.repository) !== undefined;
+  const payloadSource = `event payload (the ${ctx.eventName} event carries ${github.repository}'s description, license, URL and default branch)`;
+  if (inPayload && !wantDate) return { source: payloadSource, warnings: [] };
   const { fetchRepoFacts } = await import('./repoapi.js');
   let facts: RepoFacts;
   try {
     const api = await deps.repoApi(values.githubToken);
-    facts = await fetchRepoFacts(api, { owner: github.owner, repo: github.repo, sha: ctx.sha, commitDate: wantDate }, deps.apiRetry);
+    facts = await fetchRepoFacts(
+      api,
+      { owner: github.owner, repo: github.repo, sha: ctx.sha, repoFacts: !inPayload, commitDate: wantDate },
+      deps.apiRetry,
+    );
   } catch (error) {
     // The client refuses a GITHUB_API_URL the token must not go to (plain http to a remote host):
     // the API is optional here, so that is a warning and the payload's facts, not a failure.
@@ -139,6 +149,7 @@ async function repositoryFacts(config: ImageTagsConfig, deps: FlowDeps, ctx: Eve
   }
   if (facts.commitDateProblem)
     deps.log.debug(`No commit date from the GitHub API (${facts.commitDateProblem}); {{commit_date}} uses the current time.`);
+  if (inPayload) return { source: payloadSource, warnings: [], commitDate: facts.commitDate };
   if (facts.repo) return { source: `GitHub API (${github.repository})`, warnings: [], repo: facts.repo, commitDate: facts.commitDate };
   return {
     source: `event payload (the GitHub API did not answer: ${facts.problem})`,

@@ -20,12 +20,14 @@ export interface RepoFactsRequest {
   owner: string;
   repo: string;
   sha: string;
+  /** Ask for the repository (false when the event payload carried every fact: only the commit date is wanted). */
+  repoFacts?: boolean;
   /** Ask for the commit date too (only when an input uses {{commit_date}} and the payload has none). */
   commitDate: boolean;
 }
 
 export interface RepoFacts {
-  /** From the API; undefined when it could not be read (use the payload). */
+  /** From the API; undefined when it could not be read or was not asked for (use the payload). */
   repo?: RepoInfo;
   commitDate?: Date;
   /** Why the API's repository is missing (for the warning), with secrets redacted. */
@@ -65,14 +67,17 @@ export async function fetchRepoFacts(
       maxElapsedMs,
     });
   const { owner, repo, sha } = request;
+  const wantRepo = request.repoFacts ?? true;
   const [repoResult, dateResult] = await Promise.allSettled([
-    call(`GET /repos/${owner}/${repo}`, (signal) => api.getRepo(owner, repo, signal)),
+    wantRepo ? call(`GET /repos/${owner}/${repo}`, (signal) => api.getRepo(owner, repo, signal)) : Promise.resolve(undefined),
     request.commitDate && sha !== ''
       ? call(`GET /repos/${owner}/${repo}/commits/${sha.slice(0, 7)}`, (signal) => api.getCommitDate(owner, repo, sha, signal))
       : Promise.resolve(undefined),
   ]);
   const facts: RepoFacts = {};
-  if (repoResult.status === 'fulfilled') {
+  if (!wantRepo) {
+    // Not asked: the caller has the repository from the payload.
+  } else if (repoResult.status === 'fulfilled') {
     const info = repoInfoFromApi(repoResult.value);
     if (typeof info.name === 'string' && info.name !== '') facts.repo = info;
     else facts.problem = 'the answer has no repository name';

@@ -156,6 +156,35 @@ describe('pushImages', () => {
     expect(again!.blobs).toMatchObject({ uploaded: 0, mounted: 0, existing: 3 });
   });
 
+  test('which blobs the repository has is asked while beforeWrite hashes (read-only), once per blob; nothing is written before it ends', async () => {
+    const registry = new StrictRegistry();
+    let seenWhileHashing: string[] = [];
+    const [result] = await pushImages(registry, [{ repository: 'app', tags: ['v1'], image: single }], {
+      chunkSize: 1 << 20,
+      concurrency: 2,
+      beforeWrite: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the hashing takes a while
+        seenWhileHashing = [...registry.events];
+      },
+    });
+    const digests = [...single.blobs.keys()].sort();
+    expect(seenWhileHashing.sort()).toEqual(digests.map((d) => `HEAD app ${d}`));
+    expect(registry.events.filter((e) => e.startsWith('HEAD'))).toHaveLength(digests.length);
+    expect(result!.blobs).toMatchObject({ uploaded: 3, existing: 0 });
+  });
+
+  test('a failed hash (beforeWrite) ends the push with only the read-only checks sent', async () => {
+    const registry = new StrictRegistry();
+    await expect(
+      pushImages(registry, [{ repository: 'app', tags: ['v1'], image: single }], {
+        chunkSize: 1 << 20,
+        concurrency: 2,
+        beforeWrite: async () => Promise.reject(new Error('blob corrupted')),
+      }),
+    ).rejects.toThrow('blob corrupted');
+    expect(registry.events.filter((e) => !e.startsWith('HEAD'))).toEqual([]);
+  });
+
   test('a failed blob stops the push before any manifest', async () => {
     const registry = new StrictRegistry();
     const failing: RegistryApi = Object.assign(Object.create(registry) as StrictRegistry, {

@@ -13,7 +13,16 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from '@deploy-kit/core/oci';
-import { FileChangedError, OutsideRootError, checkedRange, identityOf, realInside, type FileIdentity } from './local-files.js';
+import {
+  FileChangedError,
+  OutsideRootError,
+  checkedRange,
+  hashCheckedRange,
+  identityOf,
+  realInside,
+  type CheckedFileRange,
+  type FileIdentity,
+} from './local-files.js';
 import { indexTar, resolveTarEntry, type TarEntry } from './tar.js';
 
 export interface Descriptor {
@@ -31,6 +40,8 @@ export interface BlobSource {
   open(start?: number, end?: number): Readable;
   /** Where it comes from, for messages. */
   where: string;
+  /** The bytes as a checked range of a local file, when they are one (hashed without a stream). */
+  file?: CheckedFileRange;
   /**
    * True once its bytes were hashed and found to match `digest` (by {@link verifyBlobs}, or because
    * the digest was computed from them when loaded or compressed). Only verified blobs are pushed.
@@ -81,6 +92,8 @@ interface Store {
   size(path: string): Promise<number | undefined>;
   read(path: string): Promise<Buffer>;
   open(path: string, start?: number, end?: number): Readable;
+  /** The range `open` reads, for a path already looked at (size or read). */
+  range(path: string): CheckedFileRange;
 }
 
 /** Bytes `[start, end)` of a file (default: all of it), read in 1 MiB chunks. */
@@ -151,6 +164,10 @@ function dirStore(dir: string): Store {
       const entry = located(path);
       return checkedRange(entry.real, entry.identity, start, Math.min(entry.identity.size, end ?? entry.identity.size), join(dir, path));
     },
+    range(path) {
+      const entry = located(path);
+      return { file: entry.real, identity: entry.identity, start: 0, end: entry.identity.size, where: join(dir, path) };
+    },
   };
 }
 
@@ -172,6 +189,10 @@ function tarStore(file: string, identity: FileIdentity, entries: Map<string, Tar
     open(path, start = 0, end) {
       const entry = find(path)!;
       return range(entry, start, end ?? entry.size);
+    },
+    range(path) {
+      const entry = find(path)!;
+      return { file, identity, start: entry.offset, end: entry.offset + entry.size, where: `${file}:${entry.name}` };
     },
   };
 }
@@ -272,6 +293,7 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
       size: blob.size,
       open: (start?: number, end?: number) => store.open(blobFile, start, end),
       where: `${store.describe}:${blobFile}`,
+      file: store.range(blobFile),
       verified: false,
     });
   }
@@ -455,8 +477,9 @@ export async function loadImage(source: string): Promise<LoadedImage> {
 /**
  * Hashes every blob of `images` not yet verified and fails on the first whose bytes do not match its
  * digest and size, so a damaged layout is found before anything is written anywhere. Each blob is
- * read once (a blob shared by images of one source is one object); marks them verified. Hashing is
- * CPU-bound on this thread: `concurrency` only overlaps the reads.
+ * read once (a blob shared by images of one source is one object), a file's into one reused buffer
+ * (local-files.ts hashCheckedRange); marks them verified. Hashing is CPU-bound on this thread:
+ * `concurrency` only overlaps the reads (worker threads measured slower on 2 busy cores: issue 18).
  */
 export async function verifyBlobs(images: Iterable<LoadedImage>, concurrency = 2): Promise<void> {
   const pending = new Set<BlobSource>();
@@ -467,7 +490,7 @@ export async function verifyBlobs(images: Iterable<LoadedImage>, concurrency = 2
     while (failed === undefined && queue.length > 0) {
       const blob = queue.shift()!;
       try {
-        const hashed = await hashStream(blob.open()).catch(readError);
+        const hashed = await (blob.file ? hashCheckedRange(blob.file) : hashStream(blob.open())).catch(readError);
         if (hashed.digest !== blob.digest || hashed.size !== blob.size) {
           throw new SourceError(
             `blob ${blob.digest} (${blob.where}) is corrupted: its content hashes to ${hashed.digest} (${hashed.size} bytes, expected ${blob.size})`,

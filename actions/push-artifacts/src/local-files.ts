@@ -6,8 +6,9 @@
  * followed. A file is then read by what was checked: the same device, inode, size and modification
  * time, so it cannot be swapped or rewritten between the check and the upload.
  */
+import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 
@@ -66,22 +67,101 @@ export class FileChangedError extends Error {
   }
 }
 
+/** A range of a local file that was checked: read only while the file is still `identity`. */
+export interface CheckedFileRange {
+  /** The real path (every link resolved, checked to be inside its source). */
+  file: string;
+  identity: FileIdentity;
+  start: number;
+  end: number;
+  /** The file (and entry) for messages. */
+  where: string;
+}
+
+/** Reads of 1 MiB: fewer system calls than the streams' 64 KiB, and still little memory per blob. */
+const CHUNK = 1024 * 1024;
+
+/** `file` opened, if it is still the file `expected` describes (checked on the open descriptor). */
+async function openChecked(file: string, expected: FileIdentity, where: string): Promise<FileHandle> {
+  const handle = await open(file, 'r');
+  try {
+    if (!sameIdentity(identityOf(await handle.stat()), expected)) throw new FileChangedError(where);
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+}
+
 /**
  * Bytes `[start, end)` of `file`, read only if it is still the file `expected` describes (checked on
- * the open descriptor, so what is read is what was checked).
+ * the open descriptor, so what is read is what was checked). One Readable over the descriptor's reads:
+ * the async generator over a ReadStream it replaces cost 115 against 82 ms of CPU to stream the 210 MB
+ * benchmark image (issue 18).
  */
 export function checkedRange(file: string, expected: FileIdentity, start: number, end: number, where: string): Readable {
   if (end <= start) return Readable.from([]);
-  async function* read(): AsyncGenerator<Buffer> {
-    const handle = await open(file, 'r');
-    try {
-      if (!sameIdentity(identityOf(await handle.stat()), expected)) throw new FileChangedError(where);
-      // createReadStream's `end` is inclusive.
-      for await (const chunk of handle.createReadStream({ start, end: end - 1, highWaterMark: 1024 * 1024, autoClose: false }))
-        yield chunk as Buffer;
-    } finally {
-      await handle.close();
+  let handle: FileHandle | undefined;
+  let position = start;
+  return new Readable({
+    highWaterMark: CHUNK,
+    construct(callback) {
+      openChecked(file, expected, where).then(
+        (opened) => {
+          handle = opened;
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
+    },
+    read() {
+      const length = Math.min(CHUNK, end - position);
+      if (length <= 0 || !handle) {
+        this.push(null);
+        return;
+      }
+      handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
+        ({ bytesRead, buffer }) => {
+          if (bytesRead === 0) {
+            this.push(null); // shorter than checked: the reader's size check says so
+            return;
+          }
+          position += bytesRead;
+          this.push(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
+        },
+        (error: Error) => this.destroy(error),
+      );
+    },
+    destroy(error, callback) {
+      const opened = handle;
+      handle = undefined;
+      if (!opened) return callback(error);
+      opened.close().then(
+        () => callback(error),
+        () => callback(error),
+      );
+    },
+  });
+}
+
+/**
+ * The SHA-256 and length of a checked range, read into one reused buffer: no stream and no buffer per
+ * read. For the 210 MB benchmark image, 212 against 274 ms of CPU for the streams it replaces (issue 18).
+ */
+export async function hashCheckedRange(range: CheckedFileRange): Promise<{ digest: string; size: number }> {
+  const handle = await openChecked(range.file, range.identity, range.where);
+  try {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK, range.end - range.start)));
+    let position = range.start;
+    while (position < range.end) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, range.end - position), position);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
     }
+    return { digest: `sha256:${hash.digest('hex')}`, size: position - range.start };
+  } finally {
+    await handle.close();
   }
-  return Readable.from(read(), { objectMode: false });
 }

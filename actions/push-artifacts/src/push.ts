@@ -105,7 +105,24 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     const current = await Promise.all(job.tags.map((tag) => registry.manifestDigest(job.repository, tag)));
     if (job.tags.length > 0 && current.every((digest) => digest === job.image.root.digest)) done.add(job);
   }
-  if (done.size < jobs.length) await options.beforeWrite?.();
+  // Which blobs each repository has already is read-only, so it is asked while beforeWrite hashes the
+  // blobs (on other threads) rather than after: the HEADs cost no time of their own. A failed HEAD is
+  // asked again below, where its error counts.
+  const known = new Map<string, boolean>();
+  if (done.size < jobs.length) {
+    const checks = new Map<string, [string, string]>();
+    for (const job of jobs)
+      if (!done.has(job))
+        for (const digest of blobDigests(job.image.root)) checks.set(`${job.repository}\n${digest}`, [job.repository, digest]);
+    const prefetch = pool([...checks], options.concurrency, async ([key, [repository, digest]]) => {
+      known.set(key, await registry.hasBlob(repository, digest));
+    }).catch(() => undefined);
+    try {
+      await options.beforeWrite?.();
+    } finally {
+      await prefetch;
+    }
+  }
   for (const job of jobs) {
     const digests = blobDigests(job.image.root);
     const result: PushResult = {
@@ -152,7 +169,7 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
       if (from && from !== repository && (await registry.mountBlob(repository, blob.digest, from))) {
         result.blobs.mounted++;
         log(`  ${repository}: mounted ${blob.digest.slice(0, 19)} (${formatBytes(blob.size)}) from ${from}`);
-      } else if (await registry.hasBlob(repository, blob.digest)) {
+      } else if (known.get(key) ?? (await registry.hasBlob(repository, blob.digest))) {
         result.blobs.existing++;
       } else {
         const upload = await registry.uploadBlob(
