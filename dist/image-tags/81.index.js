@@ -252,14 +252,18 @@ async function fetchRepoFacts(api, request, options = {}) {
         maxElapsedMs,
     });
     const { owner, repo, sha } = request;
+    const wantRepo = request.repoFacts ?? true;
     const [repoResult, dateResult] = await Promise.allSettled([
-        call(`GET /repos/${owner}/${repo}`, (signal) => api.getRepo(owner, repo, signal)),
+        wantRepo ? call(`GET /repos/${owner}/${repo}`, (signal) => api.getRepo(owner, repo, signal)) : Promise.resolve(undefined),
         request.commitDate && sha !== ''
             ? call(`GET /repos/${owner}/${repo}/commits/${sha.slice(0, 7)}`, (signal) => api.getCommitDate(owner, repo, sha, signal))
             : Promise.resolve(undefined),
     ]);
     const facts = {};
-    if (repoResult.status === 'fulfilled') {
+    if (!wantRepo) {
+        // Not asked: the caller has the repository from the payload.
+    }
+    else if (repoResult.status === 'fulfilled') {
         const info = (0,wiring/* repoInfoFromApi */.VL)(repoResult.value);
         if (typeof info.name === 'string' && info.name !== '')
             facts.repo = info;
