@@ -13,7 +13,8 @@
 //                            v1.0.0's recorded revision, deployed again as it is (not a re-tag, nothing
 //                            registered), waited for and recorded as the rollback
 //
-// The `github-release` job (the guide's create-release) is a marked place in the example, added at merge.
+// Each production tag also gets its GitHub Release (the guide's create-release; `github-release: production`):
+// generated notes, the image by digest, not a draft, the repository's latest.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import {
@@ -135,6 +136,10 @@ describe("the guide's ECS production workflow (examples/ecs) under act", () => {
         'rollout-state': 'COMPLETED',
         'previous-task-definition-arn': before,
       });
+      const release = e2e.github.releases(APP_REPOSITORY).find((r) => r.tag === tag)!;
+      expect([release.draft, release.prerelease, release.latest]).toEqual([false, false, true]);
+      expect(release.body).toContain(digest);
+      expect(e2e.github.releases(APP_REPOSITORY).filter((r) => r.tag === tag)).toHaveLength(1);
       revisions[tag] = deployed;
       await mirrorToEcr({ ...e2e, awsConfig: aws() }, REPOSITORY, tag); // what ECR holds after the push: the rollback checks it by digest
     },

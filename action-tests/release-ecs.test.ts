@@ -143,6 +143,7 @@ describe('release composite, delivery: ecs', () => {
       ['dispatch', 'skipped'],
       ['ecs', 'success'],
       ['deployment', 'success'],
+      ['github-release', 'skipped'],
     ]);
     expect(github.runs().length).toBe(runsBefore);
     const digest = JSON.parse(r.outputs.digests!)[`${registry.host}/ms_core:v1.2.3-rc.1`];
@@ -283,6 +284,7 @@ describe('rollback: true with delivery: ecs', () => {
       ['dispatch', 'skipped'],
       ['ecs', 'success'],
       ['deployment', 'success'],
+      ['github-release', 'skipped'],
     ]);
     expect(r.step('ecs').env).toMatchObject({ 'INPUT_TASK-DEFINITION': revisions['v2.0.0-rc.1'], INPUT_IMAGES: '' });
     expect(r.outputs).toMatchObject({

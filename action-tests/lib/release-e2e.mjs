@@ -252,7 +252,8 @@ export async function startReleaseE2E({
     [env.github, env.registry, env.moto, env.cluster] = await Promise.all([
       startGitHubFake({
         repos: { ...seedRepos(UPDATE_PROJECT_LIST), [APP_REPOSITORY]: {} },
-        tokens: { [PAT]: { login: 'release-bot' }, [JOB_TOKEN]: { login: 'github-actions' } },
+        // The job's GITHUB_TOKEN as the example callers grant it (contents: write: github-release writes the GitHub Release).
+        tokens: { [PAT]: { login: 'release-bot' }, [JOB_TOKEN]: { login: 'github-actions', permissions: { contents: 'write' } } },
         lifecycle: { queuedMs: 50, runningMs: 150 },
       }),
       startRegistry({ auth: { user: 'AWS', password: REGISTRY_PASSWORD } }),
