@@ -27,6 +27,7 @@ import { PROXIED_DOMAIN, startForwardProxy, type ForwardProxy } from './lib/forw
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 import { makeTestCa } from './lib/test-ca.mjs';
+import { makeTarGz, startFileServer, type ServedFile } from './migrate-job-support.js';
 
 jest.setTimeout(120_000);
 
@@ -316,8 +317,8 @@ describe('record-deployment through the proxy', () => {
   });
 });
 
-describe("downloads (migrate-job's tool install) through core's agentFor", () => {
-  test('a download over https through the proxy with the company CA', async () => {
+describe("downloads (migrate-job's tool install) through the proxy", () => {
+  test("core's agentFor (for a node:https download): over https through the proxy with the company CA", async () => {
     const url = `https://${SITE_NAME}:${sitePort}/tool.tar.gz`;
     const before = proxy.connects().length;
     const agent = agentFor(url, { env: proxyEnv(), ca: readFileSync(ca.ca) });
@@ -332,7 +333,42 @@ describe("downloads (migrate-job's tool install) through core's agentFor", () =>
     expectAllThroughProxy(before, [`${SITE_NAME}:${sitePort}`]);
   });
 
-  // The lead's migrate-job download on node:https (install.ts) calls agentFor; switch this on with it:
-  // a `tool: golang-migrate` run whose download URL is https://app.proxied.test:<port>/tool.tar.gz.
-  test.todo('migrate-job installs its tool through the proxy (with the node:https download in install.ts)');
+  test('migrate-job downloads its tool (tool-base-url) through the proxy, checksum verified, and runs it', async () => {
+    const version = 'v4.19.1';
+    const asset = 'migrate.linux-amd64.tar.gz';
+    const archive = makeTarGz({ migrate: '#!/bin/sh\necho "fake migrate $*"\n', LICENSE: 'MIT' });
+    const sha = createHash('sha256').update(archive).digest('hex');
+    const files = await startFileServer(
+      new Map<string, ServedFile>([
+        [`/golang-migrate/${version}/${asset}`, archive],
+        [`/golang-migrate/${version}/sha256sum.txt`, `${sha}  ${asset}\n`],
+      ]),
+    );
+    const toolCache = mkdtempSync(join(tmpdir(), 'dk-proxy-toolcache-'));
+    try {
+      const target = `${SITE_NAME}:${port(files.url)}`;
+      const before = proxy.connects().length;
+      const result = await runAction('migrate-job', {
+        inputs: {
+          backend: 'command',
+          tool: `golang-migrate@${version}`,
+          'tool-base-url': `https://${target}/golang-migrate`,
+          command: 'migrate up',
+        },
+        env: { RUNNER_TOOL_CACHE: toolCache, ...proxyEnv() },
+        cwd: work,
+        secrets: SECRETS,
+        timeoutMs: 60_000,
+      });
+      expectSuccess(result);
+      expect(result.log).toMatch(/SHA-256 [0-9a-f]{64} verified/);
+      expect(result.log).toContain('fake migrate up');
+      expect(files.requests).toEqual([`/golang-migrate/${version}/${asset}`, `/golang-migrate/${version}/sha256sum.txt`]);
+      expectAllThroughProxy(before, [target]);
+      expectProxyNamed(result);
+    } finally {
+      await files.close();
+      rmSync(toolCache, { recursive: true, force: true });
+    }
+  });
 });
