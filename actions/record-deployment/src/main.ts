@@ -1,6 +1,6 @@
 import {
-  fetchFor,
   onCancel,
+  proxyConfigured,
   readGitHubContext,
   readInputs,
   run,
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
       api: api ?? dryRunApi,
       dryRun: values.dryRun,
       // The verify URLs follow the proxy rule as curl would (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).
-      fetch: fetchFor(),
+      fetch: proxyConfigured() ? (await import('@deploy-kit/core/net/proxy')).fetchFor() : globalThis.fetch,
       sleep,
       now: Date.now,
       log: core.info,

@@ -4,7 +4,18 @@ import { createServer as createHttpsServer, get as httpsGet } from 'node:https';
 import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'node:http';
-import { agentFor, bypassesProxy, describeProxy, fetchFor, parseProxy, proxyConfigured, proxyFromEnvironment } from '../src/net/proxy.js';
+import { awsClientConfig } from '../src/aws.js';
+import {
+  HttpProxyAgent,
+  HttpsProxyAgent,
+  agentFor,
+  bypassesProxy,
+  describeProxy,
+  fetchFor,
+  parseProxy,
+  proxyConfigured,
+  proxyFromEnvironment,
+} from '../src/net/proxy.js';
 import { registeredSecrets } from '../src/secrets.js';
 import { makeTestCa } from '../../../action-tests/lib/test-ca.mjs';
 
@@ -266,5 +277,27 @@ describe('agentFor and fetchFor: connections through the proxy, with names only 
   test('fetchFor without any proxy variable is the fallback itself', () => {
     const fallback = jest.fn() as unknown as typeof fetch;
     expect(fetchFor({ NO_PROXY: '*' }, fallback)).toBe(fallback);
+  });
+});
+
+describe('the AWS SDK clients: awsClientConfig', () => {
+  test('without a proxy variable the handler options are plain (the SDK makes its own agents)', () => {
+    expect(awsClientConfig({ region: 'eu-west-1', env: { NO_PROXY: '*' } }).requestHandler).toEqual({
+      requestTimeout: 120_000,
+      connectionTimeout: 10_000,
+      throwOnRequestTimeout: true,
+    });
+  });
+
+  test("with one, a provider the SDK's NodeHttpHandler calls on its first request: the same options and core's proxy agents", async () => {
+    const env = { HTTPS_PROXY: 'http://proxy.corp:3128' };
+    const provider = awsClientConfig({ region: 'eu-west-1', requestTimeoutMs: 5000, env }).requestHandler as unknown as () => Promise<
+      Record<string, unknown>
+    >;
+    expect(typeof provider).toBe('function');
+    const options = await provider();
+    expect(options).toMatchObject({ requestTimeout: 5000, connectionTimeout: 10_000, throwOnRequestTimeout: true });
+    expect(options.httpsAgent).toBeInstanceOf(HttpsProxyAgent);
+    expect(options.httpAgent).toBeInstanceOf(HttpProxyAgent);
   });
 });

@@ -17,4 +17,4 @@ export * from './version.js';
 export * from './glob.js';
 export * from './trust.js';
 export * from './deployment-record.js';
-export * from './net/proxy.js';
+export * from './net/proxy-env.js';

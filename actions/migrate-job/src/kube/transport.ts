@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent, type AgentOptions } from 'node:https';
-import { HttpsProxyAgent, parseProxy, proxyFromEnvironment as coreProxyRule, type ProxySetting } from '@deploy-kit/core';
+import { HttpsProxyAgent, parseProxy, proxyFromEnvironment as coreProxyRule, type ProxySetting } from '@deploy-kit/core/net/proxy';
 import { KubeconfigError, type KubeTarget } from './kubeconfig.js';
 
 export function readPem(path: string, what: string): Buffer {

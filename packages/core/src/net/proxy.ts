@@ -31,6 +31,9 @@ import { Readable, type Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import * as runner from '../runner.js';
 import { registerSecret } from '../secrets.js';
+import { proxyConfigured } from './proxy-env.js';
+
+export { PROXY_VARIABLES, proxyConfigured } from './proxy-env.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -40,8 +43,6 @@ export interface ProxySetting {
   source: string;
 }
 
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] as const;
-
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
@@ -49,11 +50,6 @@ LOOPBACK.addAddress('::1', 'ipv6');
 function ipFamily(address: string): 'ipv4' | 'ipv6' | undefined {
   const family = isIP(address);
   return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
-}
-
-/** True when any proxy variable is set: without one, every client keeps its own default agents. */
-export function proxyConfigured(env: Env = process.env): boolean {
-  return PROXY_VARIABLES.some((name) => (env[name] ?? '').trim() !== '');
 }
 
 /** True when `host` (a name or an address, IPv6 with or without brackets) on `port` is in NO_PROXY, or is loopback. */
