@@ -301,3 +301,10 @@ describe('the AWS SDK clients: awsClientConfig', () => {
     expect(options.httpAgent).toBeInstanceOf(HttpProxyAgent);
   });
 });
+
+test("an agent masks every proxy variable's password when it is made, before any connection", () => {
+  agentFor('https://x', {
+    env: { HTTPS_PROXY: 'http://u:eagerMask1@proxy:3128', http_proxy: 'proxy:3128', HTTP_PROXY: 'u:eager%2FMask2@proxy:1' },
+  });
+  expect(registeredSecrets()).toEqual(expect.arrayContaining(['eagerMask1', 'eager/Mask2', 'eager%2FMask2']));
+});

@@ -34,7 +34,7 @@ import { Readable, type Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import * as runner from '../runner.js';
 import { registerSecret } from '../secrets.js';
-import { proxyConfigured } from './proxy-env.js';
+import { PROXY_VARIABLES, proxyConfigured } from './proxy-env.js';
 
 export { PROXY_VARIABLES, proxyConfigured } from './proxy-env.js';
 
@@ -207,6 +207,23 @@ function openTunnel(setting: ProxySetting, host: string, port: number, tls: Conn
   connect.end();
 }
 
+/** Masks the passwords of every proxy variable at once, before any connection could log anything. */
+function registerProxySecrets(env: Env): void {
+  for (const name of PROXY_VARIABLES) {
+    const value = (env[name] ?? '').trim();
+    if (!value) continue;
+    try {
+      const password = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`).password;
+      if (password) {
+        registerSecret(password);
+        registerSecret(decodeURIComponent(password));
+      }
+    } catch {
+      // not a URL: refused, by name, when a connection would use it
+    }
+  }
+}
+
 export interface ProxyAgentOptions extends AgentOptions {
   env?: Env;
   /** A proxy that applies to every connection of this agent (kubeconfig's proxy-url), instead of the rule. */
@@ -230,6 +247,7 @@ export class HttpsProxyAgent extends HttpsAgent {
     super(agentOptions);
     this.env = env ?? process.env;
     this.fixed = proxy;
+    registerProxySecrets(this.env);
   }
 
   override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
@@ -251,6 +269,7 @@ export class HttpProxyAgent extends HttpAgent {
     super(agentOptions);
     this.env = env ?? process.env;
     this.fixed = proxy;
+    registerProxySecrets(this.env);
   }
 
   override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
