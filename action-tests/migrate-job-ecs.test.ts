@@ -6,6 +6,7 @@
 // answers a test asks for; the action reaches it through AWS_ENDPOINT_URL like any endpoint.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateClusterCommand,
@@ -18,6 +19,8 @@ import { expectFailure, expectSuccess, runAction, type RunActionOptions, type Ru
 import { closedPort, freePort, startSilentServer, toolBinary } from './migrate-job-support.js';
 import { waitFor } from './lib/kube-cluster.mjs';
 import { startEcsInterposer, type EcsInterposer } from './lib/ecs-interposer.mjs';
+import { startForwardProxy } from './lib/forward-proxy.mjs';
+import { makeTestCa } from './lib/test-ca.mjs';
 
 jest.setTimeout(60_000);
 
@@ -214,6 +217,34 @@ describe('backend: ecs against moto', () => {
     });
     expect(task.startedBy).toMatch(/^deploy-kit-migrate-[0-9a-f]{8}$/);
     expect(task.launchType).toBe('FARGATE');
+  });
+
+  test('through a forward proxy (tinyproxy) with a private CA: ECS and CloudWatch Logs calls all go through it', async () => {
+    // moto answers as `aws.proxied.test`, a name only the proxy resolves, over TLS from a test CA.
+    const ca = makeTestCa(['aws.proxied.test']);
+    const proxy = await startForwardProxy({ terminateTls: { names: ['aws.proxied.test'], cert: ca.cert, key: ca.key } });
+    try {
+      const target = `aws.proxied.test:${new URL(endpoint).port}`;
+      const pending = run(
+        { command: '/app/migrate', args: 'up', 'launch-type': 'FARGATE', subnets: subnets.join(', '), 'security-groups': securityGroup },
+        { AWS_ENDPOINT_URL: `https://${target}`, HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: ca.ca },
+      );
+      const early = await Promise.race([
+        pending,
+        writeContainerLogs(['migrate: through the proxy', 'migrate: done']).then(() => undefined),
+      ]);
+      if (early) expectSuccess(early);
+      const result = await pending;
+      expectSuccess(result);
+      expect(result.outputs).toMatchObject({ status: 'succeeded', 'exit-code': '0' });
+      expect(result.log).toContain('migrate: through the proxy');
+      expect(result.log).toContain(`${target} through the proxy ${proxy.host} (HTTPS_PROXY)`);
+      expect(new Set(proxy.connects())).toEqual(new Set([target]));
+      expect(proxy.relayed.length).toBe(proxy.connects().length);
+    } finally {
+      await proxy.stop();
+      rmSync(ca.dir, { recursive: true, force: true });
+    }
   });
 
   test('dry-run prints the RunTask request and starts nothing', async () => {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
 import { ADMIN_TOKEN, Cluster, FakeNode, LIMITED_TOKEN, OIDC_ID_TOKEN, startCluster, waitFor, type Program } from './lib/kube-cluster.mjs';
 import { freePort, startKubeFaultProxy, startSilentServer } from './migrate-job-support.js';
+import { startForwardProxy } from './lib/forward-proxy.mjs';
 
 jest.setTimeout(60_000);
 
@@ -517,6 +518,28 @@ describe('how the kubeconfig authenticates (each against the real API server)', 
       expectSuccess(result);
       expect(result.log).toContain(`server ${server} through the proxy ${proxy.url.replace('http://', '')} (HTTPS_PROXY)`);
       expect(new Set(proxy.tunnels)).toEqual(new Set([server.replace('https://', '')]));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  test('HTTPS_PROXY to a real forward proxy (tinyproxy, with Basic auth): every connection to the API server is a tunnel in its log', async () => {
+    // tinyproxy alone resolves `kubernetes` (lib/forward-proxy.mjs); a connection that bypassed it would fail.
+    const proxy = await startForwardProxy({ names: ['kubernetes'], auth: { user: 'runner', password: 'kubeProxyPass9' } });
+    try {
+      const server = cluster.server.replace('127.0.0.1', 'kubernetes');
+      const path = join(cluster.dir, 'tinyproxy.kubeconfig');
+      writeFileSync(path, cluster.kubeconfig(ADMIN_TOKEN, NS).replace(cluster.server, server));
+      const result = await run(
+        { tag: nextTag(), args: 'up' },
+        { env: { KUBECONFIG: path, https_proxy: proxy.url, no_proxy: 'localhost,.svc' }, secrets: [ADMIN_TOKEN, 'kubeProxyPass9'] },
+      );
+      expectSuccess(result);
+      expect(result.log).toContain(`server ${server} through the proxy ${proxy.host} (https_proxy)`);
+      expect(result.log).not.toContain('kubeProxyPass9');
+      expect(proxy.connects().length).toBeGreaterThan(0);
+      expect(new Set(proxy.connects())).toEqual(new Set([server.replace('https://', '')]));
+      expect(proxy.relayed.length).toBe(proxy.connects().length);
     } finally {
       await proxy.stop();
     }

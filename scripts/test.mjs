@@ -8,7 +8,7 @@
 // zero tests exits 1.
 //
 // Before the action-tests run, the pinned tools they need (the `tests` set of .ci/install-tools: moto,
-// the CNCF registry, skopeo, kube-apiserver, etcd, helm, golang-migrate, PostgreSQL, act) are
+// the CNCF registry, skopeo, kube-apiserver, etcd, helm, golang-migrate, PostgreSQL, act, tinyproxy) are
 // provisioned on first use into the cache outside the clone, one progress line per tool; later runs
 // find them there in about a second. The unit tests need no tools.
 //

@@ -6,7 +6,8 @@ export function startMoto(): Promise<{ url: string; port: number; stop(): Promis
 export function htpasswdLine(user: string, password: string): string;
 export function startRegistry(options?: {
   auth?: { user: string; password: string };
-}): Promise<{ host: string; url: string; dir: string; stop(): Promise<void>; output(): string }>;
+  tls?: { cert: string; key: string; ca: string };
+}): Promise<{ host: string; url: string; port: number; dir: string; stop(): Promise<void>; output(): string }>;
 export function skopeo(args: string[], options?: { timeoutMs?: number }): Promise<string>;
 export type FaultAction =
   | { status: number; headers?: Record<string, string>; body?: string }

@@ -104,6 +104,36 @@ export async function startMoto() {
   return { url, port, stop: service.stop, output: service.output };
 }
 
+/** Polls an https server on 127.0.0.1:port until it answers /v2/ with a certificate `ca` signed. */
+async function waitForTls(port, ca, timeoutMs, child) {
+  const { get } = await import('node:https');
+  const { readFileSync } = await import('node:fs');
+  const started = Date.now();
+  let last;
+  while (Date.now() - started < timeoutMs) {
+    if (child && child.exitCode !== null)
+      throw new Error(`127.0.0.1:${port}: the service exited with code ${child.exitCode} before answering`);
+    try {
+      await new Promise((resolve, reject) => {
+        const request = get(
+          { host: '127.0.0.1', port, path: '/v2/', ca: readFileSync(ca), checkServerIdentity: () => undefined, timeout: 2000 },
+          (response) => {
+            response.resume();
+            resolve();
+          },
+        );
+        request.on('error', reject);
+        request.on('timeout', () => request.destroy(new Error('timeout')));
+      });
+      return;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(100);
+  }
+  throw new Error(`https://127.0.0.1:${port} did not answer within ${timeoutMs} ms (${last?.message ?? 'no answer'})`);
+}
+
 /** bcrypt htpasswd line via the moto venv's bcrypt (installed by .ci/install-tools moto). */
 export function htpasswdLine(user, password) {
   const python = toolPath('moto', 'venv/bin/python');
@@ -117,9 +147,10 @@ export function htpasswdLine(user, password) {
 
 /**
  * The CNCF distribution registry on a free loopback port, storing in a temp dir. With `auth`
- * ({user, password}) it requires HTTP basic auth, as ECR does. Returns { host, url, dir, stop }.
+ * ({user, password}) it requires HTTP basic auth, as ECR does. With `tls` ({ cert, key, ca } PEM
+ * paths) it serves https with that certificate (`http.tls`). Returns { host, url, port, dir, stop }.
  */
-export async function startRegistry({ auth } = {}) {
+export async function startRegistry({ auth, tls } = {}) {
   const binary = toolPath('registry', 'docker-registry');
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'dk-registry-'));
@@ -137,6 +168,7 @@ export async function startRegistry({ auth } = {}) {
     'http:',
     `  addr: 127.0.0.1:${port}`,
     `  secret: ${Math.random().toString(36).slice(2)}`,
+    ...(tls ? ['  tls:', `    certificate: ${tls.cert}`, `    key: ${tls.key}`] : []),
   ];
   if (auth) {
     writeFileSync(join(dir, 'htpasswd'), htpasswdLine(auth.user, auth.password));
@@ -144,9 +176,9 @@ export async function startRegistry({ auth } = {}) {
   }
   writeFileSync(join(dir, 'config.yml'), `${lines.join('\n')}\n`);
   const service = spawnService(binary, ['serve', join(dir, 'config.yml')], { env: { PATH: process.env.PATH ?? '' } });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   try {
-    await waitForHttp(`${url}/v2/`, 20000, service.child);
+    await (tls ? waitForTls(port, tls.ca, 20000, service.child) : waitForHttp(`${url}/v2/`, 20000, service.child));
   } catch (error) {
     await service.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -155,6 +187,7 @@ export async function startRegistry({ auth } = {}) {
   return {
     host: `127.0.0.1:${port}`,
     url,
+    port,
     dir,
     output: service.output,
     async stop() {

@@ -3,13 +3,15 @@
  * every request has a time limit and ends at the step's deadline (core `requestSignal`), plain http
  * is spoken to loopback hosts only (a local mirror or registry in tests), redirects are followed one
  * hop at a time under the same rule, and a failure reads as what happened ("connection refused",
- * "no answer within 30 s") instead of fetch's bare "fetch failed".
+ * "no answer within 30 s") instead of fetch's bare "fetch failed". Requests follow core's proxy rule
+ * (`fetchFor`: HTTPS_PROXY / HTTP_PROXY / NO_PROXY), loaded only when a proxy variable is set.
  */
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   causes,
   credentialBoundTo,
   credentialTransportProblem,
+  proxyConfigured,
   formatDuration,
   requestSignal,
   valueAt,
@@ -122,7 +124,7 @@ const defaultRedirects = 5;
  * whole request within `totalMs` (core `requestSignal`), and the step's deadline (`outer`).
  */
 export async function boundedFetch(url: string, options: BoundedFetchOptions = {}): Promise<BoundedResponse> {
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? (proxyConfigured() ? (await import('@deploy-kit/core/net/proxy')).fetchFor() : fetch);
   const answerMs = options.answerMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const totalMs = options.totalMs ?? answerMs;
   const total = requestSignal(totalMs, options.outer);

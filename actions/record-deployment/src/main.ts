@@ -1,4 +1,14 @@
-import { onCancel, readGitHubContext, readInputs, run, runner as core, sleep, writeOutputs, writeSummary } from '@deploy-kit/core';
+import {
+  onCancel,
+  proxyConfigured,
+  readGitHubContext,
+  readInputs,
+  run,
+  runner as core,
+  sleep,
+  writeOutputs,
+  writeSummary,
+} from '@deploy-kit/core';
 import { createGitHubClient, githubApiUrl } from '@deploy-kit/core/github';
 import { type DeploymentsApi, octokitDeploymentsApi } from './api.js';
 import { buildConfig, requireToken } from './config.js';
@@ -33,7 +43,8 @@ async function main(): Promise<void> {
       // A dry run sends nothing: the flow prints the requests instead of calling the API.
       api: api ?? dryRunApi,
       dryRun: values.dryRun,
-      fetch: globalThis.fetch,
+      // The verify URLs follow the proxy rule as curl would (HTTPS_PROXY / HTTP_PROXY / NO_PROXY).
+      fetch: proxyConfigured() ? (await import('@deploy-kit/core/net/proxy')).fetchFor() : globalThis.fetch,
       sleep,
       now: Date.now,
       log: core.info,

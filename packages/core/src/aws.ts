@@ -9,8 +9,16 @@
  * web identity, SSO, shared files, container/instance metadata) likewise. So this module sets neither:
  * it only describes the endpoint in use for log lines. The SDK clients are never imported here, so
  * an action pays only for the clients it loads.
+ *
+ * Proxies: every client is built from {@link awsClientConfig}, whose request handler gets core's
+ * proxy agents (net/proxy.ts) when a proxy variable is set, so each request goes through
+ * HTTPS_PROXY / HTTP_PROXY or directly by NO_PROXY, per target. The SDK itself reads no proxy
+ * variable. Its agents set no `ca`, so NODE_EXTRA_CA_CERTS applies as to any Node TLS connection.
  */
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { ActionError, InputError, errorMessage } from './errors.js';
+import { proxyConfigured } from './net/proxy-env.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
 import { valueAt } from './values.js';
 
@@ -51,6 +59,8 @@ export interface AwsClientConfigOptions {
   requestTimeoutMs?: number;
   /** Longest wait to connect (default 10 s). */
   connectionTimeoutMs?: number;
+  /** Where the proxy variables are read (default process.env). */
+  env?: Env;
 }
 
 /** The part of an SDK v3 client configuration every deploy-kit client shares. */
@@ -59,21 +69,43 @@ export interface AwsClientConfig {
   /** 1: the SDK does not retry; `awsCall` retries with the suite's policy (bounded in count and time). */
   maxAttempts: number;
   customUserAgent: string;
-  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: true };
+  /**
+   * The handler's options; with a proxy variable set, a provider of them with core's proxy agents added
+   * (NodeHttpHandler's constructor takes `NodeHttpHandlerOptions | Provider<NodeHttpHandlerOptions>`,
+   * though the clients' config type names only the first).
+   */
+  requestHandler: AwsRequestHandlerOptions;
+}
+
+export interface AwsRequestHandlerOptions {
+  requestTimeout: number;
+  connectionTimeout: number;
+  throwOnRequestTimeout: true;
+  /** Core's proxy agents, only when a proxy variable is set (else the SDK's own). */
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
+}
+
+function withProxyAgents(handler: AwsRequestHandlerOptions, env: Env | undefined): () => Promise<AwsRequestHandlerOptions> {
+  return async () => ({ ...handler, ...(await import('./net/proxy.js')).proxyAgents({ env, keepAlive: true, maxSockets: 50 }) });
 }
 
 export function awsClientConfig(options: AwsClientConfigOptions): AwsClientConfig {
+  // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
+  // passes and keeps waiting: a server that accepts and never answers would hold the step.
+  const handler: AwsRequestHandlerOptions = {
+    requestTimeout: options.requestTimeoutMs ?? 120_000,
+    connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+    throwOnRequestTimeout: true,
+  };
   return {
     region: options.region,
     maxAttempts: 1,
     customUserAgent: 'deploy-kit',
-    // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
-    // passes and keeps waiting: a server that accepts and never answers would hold the step.
-    requestHandler: {
-      requestTimeout: options.requestTimeoutMs ?? 120_000,
-      connectionTimeout: options.connectionTimeoutMs ?? 10_000,
-      throwOnRequestTimeout: true,
-    },
+    // The SDK's NodeHttpHandler takes a provider of its options and calls it on the first request: the
+    // proxy agents (and node:https with them) load only then. Same settings as the SDK's own agents
+    // (keep-alive, 50 sockets per host), deciding the proxy per target.
+    requestHandler: proxyConfigured(options.env) ? (withProxyAgents(handler, options.env) as unknown as AwsRequestHandlerOptions) : handler,
   };
 }
 

@@ -8,6 +8,12 @@
  * API (release assets: {@link githubUploadsHost}), over https (plain http only to a loopback
  * host); a redirect is followed only while it stays there; every request has a timeout; and a
  * network failure becomes a {@link GitHubRequestError} that names the API endpoint and what to check.
+ *
+ * Proxies: the requests go through core's `fetchFor` (net/proxy.ts, loaded only when a proxy variable
+ * is set), so an API host the proxy rule sends
+ * through HTTPS_PROXY is reached over node:https with a CONNECT tunnel (Node's global fetch cannot
+ * take a node agent, and a dispatcher would mean bundling undici); without a proxy variable it is the
+ * global fetch itself. Either way the TLS store includes NODE_EXTRA_CA_CERTS.
  */
 import type { getOctokit } from '@actions/github';
 import { ActionError, errorMessage } from './errors.js';
@@ -16,6 +22,7 @@ import { causes, valueAt } from './values.js';
 import { classifyError, retry, type RetryOptions } from './retry.js';
 import * as runner from './runner.js';
 import { registerSecret } from './secrets.js';
+import { proxyConfigured } from './net/proxy-env.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   assertCredentialTransport,
@@ -33,7 +40,7 @@ export interface GitHubClientOptions {
   apiUrl?: string;
   /** The longest wait for one answer (default 30 s); a call's own `request.signal` may end it sooner. */
   requestTimeoutMs?: number;
-  /** The fetch the requests go through (tests); default the global one. */
+  /** The fetch the requests go through (tests); default the global one, or core's proxied fetch when a proxy is set. */
   fetch?: typeof fetch;
 }
 
@@ -249,6 +256,13 @@ const octokitLog = {
   error: (message: string) => runner.info(message),
 };
 
+/** Core's proxied fetch when a proxy variable is set (its agents loaded only then), else the global fetch. */
+async function proxiedFetch(): Promise<typeof fetch> {
+  if (!proxyConfigured()) return globalThis.fetch;
+  const { fetchFor } = await import('./net/proxy.js');
+  return fetchFor();
+}
+
 export async function createGitHubClient(options: GitHubClientOptions): Promise<GitHubClient> {
   registerSecret(options.token);
   const baseUrl = (options.apiUrl ?? githubApiUrl()).replace(/\/+$/, '');
@@ -261,7 +275,7 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     userAgent: 'deploy-kit',
     log: octokitLog,
     // Our own retry() handles 5xx, throttling and resets with one policy for every API.
-    request: { retries: 0, fetch: boundFetch(baseUrl, options.requestTimeoutMs, options.fetch), log: octokitLog },
+    request: { retries: 0, fetch: boundFetch(baseUrl, options.requestTimeoutMs, options.fetch ?? (await proxiedFetch())), log: octokitLog },
   });
   // Octokit wraps whatever fetch throws in a RequestError with status 500; a request that got no
   // answer is not a server error, so the GitHubRequestError comes out as it is.

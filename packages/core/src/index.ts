@@ -18,3 +18,4 @@ export * from './glob.js';
 export * from './trust.js';
 export * from './deployment-record.js';
 export * from './ecs-task.js';
+export * from './net/proxy-env.js';

@@ -9,11 +9,16 @@
  * Headers on undici, which it loads on first use (~10 ms of a ~85 ms re-push that finds every blob).
  * A transport never follows a redirect: the client does, hop by hop, under the transport and
  * credential rules (client.ts). `fetchTransport` adapts a WHATWG fetch (tests, or a caller's own).
+ *
+ * Proxies: with a proxy variable set, the agents are core's proxy agents (net/proxy.ts), which
+ * decide per registry host by HTTPS_PROXY / HTTP_PROXY / NO_PROXY; the keep-alive pool and the
+ * backpressure are the same. No `ca` is set, so NODE_EXTRA_CA_CERTS applies.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { proxyAgents, proxyConfigured } from '../net/proxy.js';
 
 export interface TransportInit {
   method: string;
@@ -37,12 +42,20 @@ export interface HttpResponse {
 
 export type Transport = (url: string, init: TransportInit) => Promise<HttpResponse>;
 
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 32 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 32 });
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: 32 };
+let agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
+
+/** Made on first use, when the environment is final (the proxy variables are read then). */
+function transportAgents(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
+  agents ??= proxyConfigured()
+    ? proxyAgents(AGENT_OPTIONS)
+    : { httpAgent: new HttpAgent(AGENT_OPTIONS), httpsAgent: new HttpsAgent(AGENT_OPTIONS) };
+  return agents;
+}
 
 export function closeTransport(): void {
-  httpAgent.destroy();
-  httpsAgent.destroy();
+  agents?.httpAgent.destroy();
+  agents?.httpsAgent.destroy();
 }
 
 class NodeResponse implements HttpResponse {
@@ -104,6 +117,7 @@ class NodeResponse implements HttpResponse {
 function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
+    const { httpAgent, httpsAgent } = transportAgents();
     const request = (secure ? httpsRequest : httpRequest)(
       url,
       { method: init.method, headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal: init.signal },
