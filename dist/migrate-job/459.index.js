@@ -270,18 +270,15 @@ function kubeconfigFailure(label, why) {
 var external_node_http_ = __webpack_require__(7067);
 // EXTERNAL MODULE: external "node:https"
 var external_node_https_ = __webpack_require__(4708);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __webpack_require__(7030);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __webpack_require__(1692);
+// EXTERNAL MODULE: ./packages/core/src/net/proxy.ts + 2 modules
+var proxy = __webpack_require__(3439);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/kube/transport.ts
 /**
  * How the client reaches the API server (and an oidc issuer): TLS settings from the kubeconfig, and the
- * proxy kubectl would use (the cluster's proxy-url, else HTTPS_PROXY / NO_PROXY by Go's httpproxy
- * rules), reached through an http:// proxy with CONNECT. One keep-alive agent per server.
+ * proxy kubectl would use (the cluster's proxy-url, else HTTPS_PROXY / NO_PROXY by core's proxy rule,
+ * which is Go's httpproxy), reached through an http:// proxy with CONNECT (core's tunnel). One
+ * keep-alive agent per server.
  */
-
-
 
 
 
@@ -315,120 +312,28 @@ function clusterTls(target) {
         options.servername = c['tls-server-name'];
     return options;
 }
-const LOOPBACK = new external_node_net_.BlockList();
-LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
-LOOPBACK.addAddress('::1', 'ipv6');
-function ipFamily(address) {
-    const family = (0,external_node_net_.isIP)(address);
-    return family === 4 ? 'ipv4' : family === 6 ? 'ipv6' : undefined;
-}
 /**
- * HTTPS_PROXY and NO_PROXY as kubectl (Go's httpproxy) reads them, for an https:// server: localhost and
- * loopback addresses never go through a proxy; a NO_PROXY entry is `*`, an IP, a CIDR, or a domain
- * (`foo.com` matches it and its subdomains, `.foo.com` and `*.foo.com` only subdomains), each optionally
- * with `:port`. A proxy without a scheme is http://.
+ * The environment's proxy for an https:// server: core's proxy rule (HTTPS_PROXY / NO_PROXY as kubectl
+ * reads them; localhost and loopback never proxied). An http:// server is always reached directly, as
+ * before: the kubeconfig's proxy-url takes precedence over the environment (credentials.ts).
  */
 function proxyFromEnvironment(server, env) {
-    const url = new URL(server);
-    if (url.protocol !== 'https:')
-        return undefined;
-    const source = env.HTTPS_PROXY ? 'HTTPS_PROXY' : env.https_proxy ? 'https_proxy' : undefined;
-    if (!source)
-        return undefined;
-    const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    const port = url.port || '443';
-    const family = ipFamily(host);
-    if (host === 'localhost' || (family && LOOPBACK.check(host, family)))
-        return undefined;
-    for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(',')) {
-        const entry = raw.trim().toLowerCase();
-        if (!entry)
-            continue;
-        if (entry === '*')
-            return undefined;
-        if (entry.includes('/')) {
-            const [network, bits] = entry.split('/');
-            const networkFamily = ipFamily(network);
-            if (family && networkFamily === family) {
-                const list = new external_node_net_.BlockList();
-                list.addSubnet(network, Number(bits), networkFamily);
-                if (list.check(host, family))
-                    return undefined;
-            }
-            continue;
-        }
-        // host, host:port, [v6]:port, or a bare IPv6 address
-        const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
-        // eslint-disable-next-line prefer-const -- the host is narrowed below, the port is not
-        let [entryHost, entryPort] = bracketed ? [bracketed[1], bracketed[2]] : (0,external_node_net_.isIP)(entry) === 6 ? [entry, undefined] : entry.split(':');
-        if (entryPort && entryPort !== port)
-            continue;
-        if (ipFamily(entryHost)) {
-            if (entryHost === host)
-                return undefined;
-            continue;
-        }
-        if (entryHost.startsWith('*.'))
-            entryHost = entryHost.slice(1);
-        if (entryHost.startsWith('.') ? host.endsWith(entryHost) : host === entryHost || host.endsWith(`.${entryHost}`))
-            return undefined;
-    }
-    const value = env[source].trim();
-    return { url: /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`, source };
+    return new URL(server).protocol === 'https:' ? (0,proxy.proxyFromEnvironment)(server, env) : undefined;
 }
 /**
- * A keep-alive agent for the server, through a proxy (an http:// one, by CONNECT) when one is set. One
- * agent serves the whole run, so the watches and calls share connections.
+ * A keep-alive agent for the server, through a proxy (an http:// one, by CONNECT: core's tunnel) when
+ * one is set. One agent serves the whole run, so the watches and calls share connections.
  */
 function makeAgent(server, tls, proxySetting) {
     const secure = server.startsWith('https:');
     if (!proxySetting)
         return secure ? new external_node_https_.Agent({ ...tls, keepAlive: true }) : new external_node_http_.Agent({ keepAlive: true });
-    const { source } = proxySetting;
-    let proxy;
-    try {
-        proxy = new URL(proxySetting.url);
-    }
-    catch {
-        throw new KubeconfigError(`${source} is not a URL (expected http://host:port)`);
-    }
-    if (proxy.protocol !== 'http:')
-        throw new KubeconfigError(`${source} uses ${proxy.protocol.replace(':', '')}, which is not supported (expected an http:// proxy, reached with CONNECT)`);
+    const parsed = (0,proxy.parseProxy)(proxySetting);
+    if ('problem' in parsed)
+        throw new KubeconfigError(parsed.problem);
     if (!secure)
-        throw new KubeconfigError(`${source} is set for an http:// server; only https:// servers are reached through a proxy`);
-    const auth = proxy.username
-        ? `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`
-        : undefined;
-    if (proxy.password)
-        (0,secrets/* registerSecret */.cl)(decodeURIComponent(proxy.password));
-    class TunnelAgent extends external_node_https_.Agent {
-        createConnection(options, callback) {
-            const target = `${options.host}:${options.port}`;
-            const connect = (0,external_node_http_.request)({
-                host: proxy.hostname,
-                port: Number(proxy.port || 80),
-                method: 'CONNECT',
-                path: target,
-                headers: { host: target, ...(auth ? { 'proxy-authorization': auth } : {}) },
-            });
-            connect.once('connect', (response, socket) => {
-                if (response.statusCode !== 200) {
-                    socket.destroy();
-                    callback(Object.assign(new Error(`the proxy ${proxy.host} refused CONNECT ${target} (HTTP ${response.statusCode})`), { code: 'EPROXY' }));
-                    return;
-                }
-                // `host` is what the certificate is checked against; SNI is only sent for a name, never an IP address.
-                const host = options.host ?? '';
-                const secured = (0,external_node_tls_.connect)({ ...tls, socket, host, servername: tls.servername ?? ((0,external_node_net_.isIP)(host) ? undefined : host) });
-                secured.once('secureConnect', () => callback(null, secured));
-                secured.once('error', (error) => callback(error));
-            });
-            connect.once('error', (error) => callback(error));
-            connect.end();
-            return undefined;
-        }
-    }
-    return new TunnelAgent({ ...tls, keepAlive: true });
+        throw new KubeconfigError(`${proxySetting.source} is set for an http:// server; only https:// servers are reached through a proxy`);
+    return new proxy.HttpsProxyAgent({ ...tls, keepAlive: true, proxy: proxySetting });
 }
 
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/kube/oidc.ts

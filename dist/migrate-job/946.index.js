@@ -28,21 +28,12 @@ var retry = __webpack_require__(9899);
 var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: ./packages/core/src/trust.ts
 var trust = __webpack_require__(3235);
+// EXTERNAL MODULE: ./packages/core/src/net/proxy-env.ts
+var proxy_env = __webpack_require__(2239);
 // EXTERNAL MODULE: ./packages/core/src/values.ts
 var values = __webpack_require__(4287);
 ;// CONCATENATED MODULE: ./packages/core/src/aws.ts
-/**
- * AWS access shared by the actions that call AWS (push-artifacts, migrate-job's ECS backend):
- * the region, one client configuration, the suite's retry policy around every call, and clear
- * messages for the failures people hit (no credentials, wrong keys, denied, wrong region).
- *
- * Endpoints: the AWS SDK for JavaScript v3 reads `AWS_ENDPOINT_URL_<SERVICE>` (e.g.
- * `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL_ECR`, `AWS_ENDPOINT_URL_STS`) and then `AWS_ENDPOINT_URL`
- * by itself (@smithy/core `getEndpointUrlConfig`), and the standard credential chain (environment,
- * web identity, SSO, shared files, container/instance metadata) likewise. So this module sets neither:
- * it only describes the endpoint in use for log lines. The SDK clients are never imported here, so
- * an action pays only for the clients it loads.
- */
+
 
 
 
@@ -67,18 +58,25 @@ function resolveAwsRegion(input, env = process.env, inputName = 'region') {
     }
     return region;
 }
+function withProxyAgents(handler, env) {
+    return async () => ({ ...handler, ...(await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3439))).proxyAgents({ env, keepAlive: true, maxSockets: 50 }) });
+}
 function awsClientConfig(options) {
+    // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
+    // passes and keeps waiting: a server that accepts and never answers would hold the step.
+    const handler = {
+        requestTimeout: options.requestTimeoutMs ?? 120_000,
+        connectionTimeout: options.connectionTimeoutMs ?? 10_000,
+        throwOnRequestTimeout: true,
+    };
     return {
         region: options.region,
         maxAttempts: 1,
         customUserAgent: 'deploy-kit',
-        // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
-        // passes and keeps waiting: a server that accepts and never answers would hold the step.
-        requestHandler: {
-            requestTimeout: options.requestTimeoutMs ?? 120_000,
-            connectionTimeout: options.connectionTimeoutMs ?? 10_000,
-            throwOnRequestTimeout: true,
-        },
+        // The SDK's NodeHttpHandler takes a provider of its options and calls it on the first request: the
+        // proxy agents (and node:https with them) load only then. Same settings as the SDK's own agents
+        // (keep-alive, 50 sockets per host), deciding the proxy per target.
+        requestHandler: (0,proxy_env/* proxyConfigured */.$)(options.env) ? withProxyAgents(handler, options.env) : handler,
     };
 }
 /**
