@@ -21,6 +21,7 @@ import { expectFailure, expectSuccess, runAction, type RunResult } from './harne
 import { freePort, toolBinary } from './migrate-job-support.js';
 import { waitFor } from './lib/kube-cluster.mjs';
 import { startEcsInterposer, type EcsInterposer } from './lib/ecs-interposer.mjs';
+import { PROXIED_DOMAIN, startForwardProxy } from './lib/forward-proxy.mjs';
 
 jest.setTimeout(60_000);
 
@@ -307,5 +308,37 @@ describe('ecs-deploy against moto', () => {
     const { service: override, ...rest } = inputs as Record<string, string>;
     expectFailure(await run(override ?? service, rest), message);
     expect(await revisions()).toBe(before);
+  });
+});
+
+describe('ecs-deploy through a forward proxy (issue 17)', () => {
+  test('every ECS call goes through tinyproxy: the endpoint is a name only the proxy resolves', async () => {
+    const proxy = await startForwardProxy();
+    try {
+      const service = await newService();
+      interposer.deployments({ rollouts: [{ looks: 2, state: 'COMPLETED' }] });
+      const port = new URL(interposer.url).port;
+      const target = `ecs.${PROXIED_DOMAIN}:${port}`;
+      const result = await runAction('ecs-deploy', {
+        inputs: { cluster: 'prod', service, images: IMAGES, artifacts: ARTIFACTS, 'poll-interval': '200ms', timeout: '20s' },
+        env: {
+          AWS_ENDPOINT_URL: `http://${target}`,
+          HTTPS_PROXY: proxy.url,
+          HTTP_PROXY: proxy.url,
+          AWS_REGION: REGION,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        },
+        secrets: [credentials.secretAccessKey],
+        timeoutMs: 45_000,
+      });
+      expectSuccess(result);
+      expect(result.outputs['rollout-state']).toBe('COMPLETED');
+      expect(await serviceTaskDefinition(service)).toBe(result.outputs['task-definition-arn']);
+      expect(new Set(proxy.connects())).toEqual(new Set([target]));
+      expect(proxy.plainRequests()).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

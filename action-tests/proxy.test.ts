@@ -9,7 +9,8 @@
 //
 // Clients covered here: the AWS SDK (STS, ECR, S3: push-artifacts' login, push, promote and upload), the
 // registry client, the GitHub client (gitops-dispatch with a token and with a GitHub App's token
-// exchange; record-deployment) and record-deployment's verify probes, and core's agent for downloads.
+// exchange; record-deployment; github-release, its uploads included) and record-deployment's verify
+// probes, and core's agent for downloads.
 // migrate-job's Kubernetes and ECS clients are covered in migrate-job-kubernetes.test.ts and
 // migrate-job-ecs.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
@@ -118,7 +119,8 @@ beforeAll(async () => {
   ]);
   github = await startGitHubFake({
     repos: { ...seedRepos(UPDATE_PROJECT_LIST), [DEFAULT_REPOSITORY]: { tags: { 'v1.4.0-rc.1': {} } } },
-    tokens: { [PAT]: { login: 'deploy-bot' }, [DEFAULT_TOKEN]: { login: 'github-actions[bot]' } },
+    // contents: write for github-release (as a job with `permissions: contents: write` grants it).
+    tokens: { [PAT]: { login: 'deploy-bot' }, [DEFAULT_TOKEN]: { login: 'github-actions[bot]', permissions: { contents: 'write' } } },
     apps: [
       {
         id: APP_ID,
@@ -314,6 +316,31 @@ describe('record-deployment through the proxy', () => {
         .statuses.map((s: { state: string }) => s.state),
     ).toEqual(['in_progress', 'success']);
     expectAllThroughProxy(before, [`${GITHUB_NAME}:${port(github.url)}`, `${SITE_NAME}:${sitePort}`]);
+  });
+});
+
+describe('github-release through the proxy', () => {
+  test('the release API and the asset upload (on the uploads host) go through the proxy', async () => {
+    github.setUploadsUrl(githubApi()); // GitHub Enterprise Server's rule: uploads on the API's own host
+    const cwd = mkdtempSync(join(work, 'release-'));
+    writeFileSync(join(cwd, 'ms_core'), 'core binary');
+    const before = proxy.connects().length;
+    const result = await runAction('github-release', {
+      inputs: { files: 'ms_core' },
+      ref: 'refs/tags/v1.4.0-rc.1',
+      cwd,
+      env: { GITHUB_API_URL: githubApi(), ...proxyEnv() },
+      secrets: SECRETS,
+      timeoutMs: 60_000,
+    });
+    expectSuccess(result);
+    const release = github.releases(DEFAULT_REPOSITORY).find((r) => r.tag === 'v1.4.0-rc.1')!;
+    expect([release.prerelease, release.draft]).toEqual([true, false]);
+    expect(release.assets.map((a) => [a.name, a.data.toString()])).toEqual([
+      ['ms_core', 'core binary'],
+      ['SHA256SUMS', `${createHash('sha256').update('core binary').digest('hex')}  ms_core\n`],
+    ]);
+    expectAllThroughProxy(before, [`${GITHUB_NAME}:${port(github.url)}`]);
   });
 });
 

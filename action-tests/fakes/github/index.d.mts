@@ -170,6 +170,8 @@ export interface GitHubFake {
   readonly serverUrl: string;
   /** The origin `upload_url` points at. */
   readonly uploadsUrl: string;
+  /** Points `upload_url` at another origin that reaches this fake (a name a forward proxy resolves to it). */
+  setUploadsUrl(url: string): void;
   readonly requests: RequestRecord[];
   readonly violations: Violation[];
   addRepo(fullName: string, spec?: RepoSpec): void;

@@ -1580,6 +1580,10 @@ export async function startGitHubFake(options = {}) {
     get uploadsUrl() {
       return uploadsOrigin;
     },
+    /** Points `upload_url` at another origin that reaches this fake (a name a forward proxy resolves to it). */
+    setUploadsUrl(url) {
+      uploadsOrigin = url.replace(/\/+$/, '');
+    },
     /** Releases as plain data, oldest first, each with its assets (name, content type, bytes). */
     releases(fullName) {
       return [...state.releases.values()]
