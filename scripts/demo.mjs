@@ -51,6 +51,7 @@ const ECR = `123456789012.dkr.ecr.${REGION}.amazonaws.com`; // moto's default ac
 const BUCKET = 'app-artifacts';
 const S3_PATH = 'binaries';
 const RELEASE = 'sample-service';
+const APP_REPOSITORY = 'example-org/sample-service'; // the runner's GITHUB_REPOSITORY in action-tests/lib/runner.mjs
 const TOKEN = 'ghp_DemoGitopsToken0123456789abcdefghijklm';
 const AWS_KEYS = { AWS_ACCESS_KEY_ID: 'AKIADEPLOYKITDEMO', AWS_SECRET_ACCESS_KEY: 'DemoSecretAccessKey0123456789abcdefgh' };
 const API_GATEWAY =
@@ -227,8 +228,12 @@ async function startServices() {
     // Always available (plain Node): every request is checked against GitHub's OpenAPI description.
     fake
       .startGitHubFake({
-        repos: fake.seedRepos(fake.UPDATE_PROJECT_LIST),
-        tokens: { [TOKEN]: { login: 'release-bot' } },
+        // The application repository, with its release tags: its deployments and its GitHub Release.
+        repos: {
+          ...fake.seedRepos(fake.UPDATE_PROJECT_LIST),
+          [APP_REPOSITORY]: { tags: Object.fromEntries(TAGS.map((t) => [t.tag, {}])) },
+        },
+        tokens: { [TOKEN]: { login: 'release-bot', permissions: { contents: 'write', deployments: 'write' } } },
         lifecycle: { queuedMs: 100, runningMs: 300 },
       })
       .then((f) => (ctx.services.github = f)),
@@ -613,6 +618,7 @@ const STAGES = [
         },
       });
       const problems = problemsOf(r, { status: live ? 'succeeded' : 'planned' });
+      if (live) t.migration = r.outputs.json;
       const applied = (r.log.match(/^\d+\/u \S+/gm) ?? []).map((l) => l.split(' ')[1]);
       const version = live ? pg.psql('select version, dirty from schema_migrations').trim() : '-';
       if (live) {
@@ -657,6 +663,7 @@ const STAGES = [
         env: { GITHUB_API_URL: ctx.services.github.apiUrl },
       });
       const problems = problemsOf(r, { conclusion: 'success' });
+      t.gitops = r.outputs.json;
       const runs = ctx.services.github.runs().filter((x) => x.id > before);
       const projects = ctx.serviceNames.map((s) => `ms_${s}`).join(' ');
       const want = [[`example-org/gitops-${t.version.environment}`, 'Update Project List Version', t.tag, projects]];
@@ -674,6 +681,93 @@ const STAGES = [
         cells: [runs.map((x) => x.repository).join(' + '), r.outputs['run-id'], r.outputs.conclusion],
         problems,
         details,
+        result: r,
+      };
+    },
+  },
+  {
+    // The release recorded as a GitHub deployment of the application repository: the evidence the
+    // production gate reads (`require-staging: deployment`) and the rollback goes back to.
+    name: 'record-deployment (GitHub API fake)',
+    header: ['deployment', 'environment', 'state', 'images by digest'],
+    async run(t) {
+      const r = await act(t, 'record-deployment', {
+        inputs: {
+          environment: t.version.environment,
+          tag: t.tag,
+          images: t.images ? JSON.stringify(t.images) : '',
+          artifacts: JSON.stringify({ digests: t.digests ?? {} }),
+          migration: t.migration ?? '',
+          gitops: t.gitops ?? '',
+          token: TOKEN,
+          // Without the registry, the digests are a plan: nothing to record as deployed.
+          'dry-run': ctx.live ? 'false' : 'true',
+        },
+        env: { GITHUB_API_URL: ctx.services.github.apiUrl },
+      });
+      const problems = problemsOf(r, ctx.live ? { state: 'success' } : {});
+      const recorded = ctx.services.github.deployments(APP_REPOSITORY).at(-1);
+      const images = Object.keys(recorded?.payload?.images ?? {}).length;
+      if (ctx.live) {
+        if (!recorded || recorded.ref !== t.tag || recorded.environment !== t.version.environment)
+          problems.push(
+            `the newest deployment is ${JSON.stringify([recorded?.ref, recorded?.environment])}, expected ${JSON.stringify([t.tag, t.version.environment])}`,
+          );
+        const states = recorded?.statuses.map((x) => x.state).join(' → ');
+        if (states !== 'in_progress → success') problems.push(`statuses ${states}, expected in_progress → success`);
+        if (images !== ctx.serviceNames.length) problems.push(`${images} images in the payload, expected ${ctx.serviceNames.length}`);
+      }
+      return {
+        ok: r.exitCode === 0,
+        plan: !ctx.live,
+        cells: [
+          ctx.live ? `#${r.outputs['deployment-id']}` : '(plan)',
+          t.version.environment,
+          r.outputs.state || '-',
+          ctx.live ? String(images) : '-',
+        ],
+        problems,
+        result: r,
+      };
+    },
+  },
+  {
+    // A production tag's GitHub Release (the deployment guide's create-release): GitHub's generated
+    // notes, the images by digest, the binaries and SHA256SUMS attached.
+    name: 'github-release (production tags)',
+    header: ['release', 'prerelease', 'assets'],
+    async run(t) {
+      if (t.version.environment !== 'production') return { ok: true, cells: ['- (production only)', '', ''], problems: [] };
+      const r = await act(t, 'github-release', {
+        inputs: {
+          tag: t.tag,
+          files: 'bin_arm64/ms/*',
+          images: t.images ? JSON.stringify(t.images) : '',
+          artifacts: JSON.stringify({ digests: t.digests ?? {} }),
+          token: TOKEN,
+          'dry-run': ctx.live ? 'false' : 'true',
+        },
+        env: { GITHUB_API_URL: ctx.services.github.apiUrl },
+      });
+      const problems = problemsOf(r);
+      const release = ctx.services.github.releases(APP_REPOSITORY).find((x) => x.tag === t.tag);
+      const assets = release?.assets.map((a) => a.name) ?? [];
+      if (ctx.live) {
+        const want = [...Object.keys(t.binaries).sort(), 'SHA256SUMS'];
+        if (JSON.stringify([...assets].sort()) !== JSON.stringify([...want].sort()))
+          problems.push(`assets ${JSON.stringify(assets)}, expected ${JSON.stringify(want)}`);
+        for (const digest of new Set(Object.values(t.digests ?? {})))
+          if (!release?.body.includes(digest)) problems.push(`the release notes do not name ${digest}`);
+      }
+      return {
+        ok: r.exitCode === 0,
+        plan: !ctx.live,
+        cells: [
+          ctx.live ? (release ? `${release.name} (${release.draft ? 'draft' : 'published'})` : 'none') : '(plan)',
+          String(release?.prerelease ?? '-'),
+          ctx.live ? assets.join(', ') : '-',
+        ],
+        problems,
         result: r,
       };
     },
