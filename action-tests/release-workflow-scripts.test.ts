@@ -22,6 +22,7 @@ import {
   mergeOutputs,
   parseRecord,
   rollbackText,
+  ecsText,
   verificationText,
 } from '../release/notification.mjs';
 
@@ -453,4 +454,40 @@ describe('the reusable workflows fit real callers', () => {
       );
     },
   );
+});
+
+test('ecsText: the ECS deploy from the payload (service, revision, rollout, the revision replaced, a rollback); empty without one (issue 19)', () => {
+  const arn = (n: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/myapp-production-task:${n}`;
+  const record = (ecs: unknown) => ({ payload: { tag: 'v1.0.1', ecs } });
+  expect(
+    ecsText(
+      record({
+        service: 'myapp-production-service',
+        'task-definition-arn': arn(43),
+        'rollout-state': 'COMPLETED',
+        'previous-task-definition-arn': arn(42),
+        'rolled-back': false,
+      }),
+    ),
+  ).toBe('myapp-production-service: myapp-production-task:43 (COMPLETED), was myapp-production-task:42');
+  expect(
+    ecsText(
+      record({
+        service: 'svc',
+        'task-definition-arn': arn(7),
+        'rollout-state': 'FAILED',
+        'previous-task-definition-arn': arn(6),
+        'rolled-back': true,
+      }),
+    ),
+  ).toBe('svc: myapp-production-task:7 (FAILED), was myapp-production-task:6, rolled back');
+  expect([ecsText(record(undefined)), ecsText(record({ service: 'svc', 'task-definition-arn': null })), ecsText(undefined)]).toEqual([
+    '',
+    '',
+    '',
+  ]);
+  const message = JSON.stringify(
+    buildNotification({ result: 'success', name: 'v1.0.1', environment: 'production', ecs: 'svc: task:43 (COMPLETED)' }),
+  );
+  expect(message).toContain('*ECS*\\nsvc: task:43 (COMPLETED)');
 });

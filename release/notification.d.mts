@@ -13,12 +13,15 @@ export interface NotificationFields {
   gitopsConclusion?: string;
   verification?: string;
   rollback?: string;
+  /** The ECS deploy (`delivery: ecs`), from ecsText. */
+  ecs?: string;
   digests?: Record<string, string>;
 }
 export declare function escapeSlack(text: unknown): string;
 export declare function parseDigests(name: string, raw: string | undefined): Record<string, string>;
 export declare function verificationText(record: unknown): string;
 export declare function rollbackText(record: unknown): string;
+export declare function ecsText(record: unknown): string;
 export declare function parseRecord(raw: string | undefined): Record<string, any> | undefined;
 export declare function mergeOutputs(outputs: { images?: string; digests?: string; cliImages?: string; cliDigests?: string }): {
   images: string;

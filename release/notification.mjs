@@ -67,6 +67,22 @@ export function rollbackText(record) {
   return from ? `${oneLine(from)} → ${oneLine(payload.tag)}` : '';
 }
 
+/**
+ * The ECS deploy from the payload's `ecs` entry (`delivery: ecs`): `<service>: <family:revision>
+ * (<rollout state>)`, with the revision it replaced and whether the service was rolled back; empty
+ * when the release did not deploy to ECS.
+ */
+export function ecsText(record) {
+  const ecs = record?.payload?.ecs;
+  if (!ecs || typeof ecs !== 'object' || typeof ecs['task-definition-arn'] !== 'string') return '';
+  const short = (arn) => oneLine(String(arn).split('/').pop());
+  let text = `${oneLine(ecs.service || 'service')}: ${short(ecs['task-definition-arn'])}`;
+  if (ecs['rollout-state']) text += ` (${oneLine(ecs['rollout-state'])})`;
+  if (typeof ecs['previous-task-definition-arn'] === 'string') text += `, was ${short(ecs['previous-task-definition-arn'])}`;
+  if (ecs['rolled-back'] === true) text += ', rolled back';
+  return text;
+}
+
 /** record-deployment's `json` output as an object; undefined when empty or not a JSON object. */
 export function parseRecord(raw) {
   if (!raw || !raw.trim()) return undefined;
@@ -122,6 +138,7 @@ export function buildNotification(f) {
     f.promotedFrom && ['Promoted from', escapeSlack(f.promotedFrom)],
     f.migration && ['Migration', escapeSlack(f.migration)],
     f.gitopsRunUrl && ['GitOps run', `${link(f.gitopsRunUrl, f.gitopsConclusion || 'run')}`],
+    f.ecs && ['ECS', escapeSlack(f.ecs)],
     // The deployment record's fields (record-deployment); shown once the workflow passes them.
     f.verification && ['Verification', escapeSlack(f.verification)],
     f.rollback && ['Rollback', escapeSlack(f.rollback)],
@@ -179,6 +196,7 @@ function main(env) {
     migration: env.MIGRATION,
     verification: env.VERIFICATION || verificationText(record),
     rollback: env.ROLLBACK || rollbackText(record),
+    ecs: ecsText(record),
     serverUrl: env.GITHUB_SERVER_URL,
     repository: env.GITHUB_REPOSITORY,
     runId: env.GITHUB_RUN_ID,
