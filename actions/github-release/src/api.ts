@@ -6,7 +6,7 @@
  * ActionError that says what the token needs (`contents: write`).
  */
 import { ActionError, errorMessage, httpStatus } from '@deploy-kit/core';
-import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
+import { type GitHubClient, countedGitHubCalls } from '@deploy-kit/core/github';
 import type { RemoteAsset } from './assets.js';
 
 export interface Repository {
@@ -88,34 +88,17 @@ export function describeApiError(what: string, repository: Repository, error: un
 const asAsset = (a: RemoteAsset): RemoteAsset => ({ id: a.id, name: a.name, size: a.size, digest: a.digest ?? null, state: a.state });
 
 export function octokitReleasesApi(client: GitHubClient): ReleasesApi {
-  let requests = 0;
-  const call = async <T>(
-    label: string,
-    what: string,
-    repository: Repository,
-    route: string,
-    params: Record<string, unknown>,
-  ): Promise<T> => {
-    try {
-      const response = await githubCall(label, () => {
-        requests++;
-        return client.request(route, { ...repository, ...params });
-      });
-      return response.data as T;
-    } catch (error) {
-      throw describeApiError(what, repository, error);
-    }
-  };
+  const calls = countedGitHubCalls(client, describeApiError);
+  const { call } = calls;
   return {
     get requests() {
-      return requests;
+      return calls.requests;
     },
     async releaseByTag(repository, tag) {
       try {
-        const response = await githubCall('get release by tag', () => {
-          requests++;
-          return client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repository, tag });
-        });
+        const response = await calls.counted('get release by tag', () =>
+          client.request('GET /repos/{owner}/{repo}/releases/tags/{tag}', { ...repository, tag }),
+        );
         return response.data as Release;
       } catch (error) {
         if (httpStatus(error) === 404) return undefined;
@@ -183,15 +166,14 @@ export function octokitReleasesApi(client: GitHubClient): ReleasesApi {
       const where = /\/repos\/([^/]+)\/([^/]+)\//.exec(new URL(url).pathname);
       const repository = { owner: where?.[1] ?? '', repo: where?.[2] ?? '' };
       try {
-        const response = await githubCall('upload release asset', () => {
-          requests++;
-          return client.request({
+        const response = await calls.counted('upload release asset', () =>
+          client.request({
             method: 'POST',
             url,
             headers: { 'content-type': 'application/octet-stream', 'content-length': data.length },
             data,
-          });
-        });
+          }),
+        );
         return asAsset(response.data as RemoteAsset);
       } catch (error) {
         throw describeApiError(`upload ${name}`, repository, error);

@@ -6,7 +6,7 @@
  * token needs.
  */
 import { ActionError, errorMessage, httpStatus } from '@deploy-kit/core';
-import { type GitHubClient, githubCall } from '@deploy-kit/core/github';
+import { type GitHubClient, countedGitHubCalls } from '@deploy-kit/core/github';
 
 export interface Repository {
   owner: string;
@@ -98,27 +98,11 @@ export function describeApiError(what: string, repository: Repository, error: un
  * status, and each request is bounded by the client's own time limit.
  */
 export function octokitDeploymentsApi(client: GitHubClient): DeploymentsApi {
-  let requests = 0;
-  const call = async <T>(
-    label: string,
-    what: string,
-    repository: Repository,
-    route: string,
-    params: Record<string, unknown>,
-  ): Promise<T> => {
-    try {
-      const response = await githubCall(label, () => {
-        requests++;
-        return client.request(route, { ...repository, ...params });
-      });
-      return response.data as T;
-    } catch (error) {
-      throw describeApiError(what, repository, error);
-    }
-  };
+  const calls = countedGitHubCalls(client, describeApiError);
+  const { call } = calls;
   return {
     get requests() {
-      return requests;
+      return calls.requests;
     },
     async createDeployment(repository, body) {
       const data = await call<Deployment & { message?: string }>(

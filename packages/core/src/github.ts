@@ -294,3 +294,38 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
 export function githubCall<T>(label: string, call: () => Promise<T>, options: Partial<RetryOptions> = {}): Promise<T> {
   return retry(() => call(), { label, classify: (error) => classifyError(error), ...options });
 }
+
+/** A repository as the REST routes name it. */
+export interface GitHubRepository {
+  owner: string;
+  repo: string;
+}
+
+/**
+ * An action's API adapter's calls, counted (the step summary's "N GitHub API requests", retries
+ * included): `call` runs a route on a repository with {@link githubCall}'s retries and turns a failure
+ * into the action's own error (`describe`); `counted` retries and counts a request the adapter makes
+ * itself (one that reads its own errors, such as a 404 that means "none yet").
+ */
+export function countedGitHubCalls(client: GitHubClient, describe: (what: string, repository: GitHubRepository, error: unknown) => Error) {
+  let requests = 0;
+  const counted = <T>(label: string, request: () => Promise<T>): Promise<T> =>
+    githubCall(label, () => {
+      requests++;
+      return request();
+    });
+  return {
+    get requests(): number {
+      return requests;
+    },
+    counted,
+    async call<T>(label: string, what: string, repository: GitHubRepository, route: string, params: Record<string, unknown>): Promise<T> {
+      try {
+        const response = await counted(label, () => client.request(route, { ...repository, ...params }));
+        return response.data as T;
+      } catch (error) {
+        throw describe(what, repository, error);
+      }
+    },
+  };
+}
