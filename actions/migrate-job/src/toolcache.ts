@@ -14,6 +14,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { childEnvironment } from '@deploy-kit/core';
 
 /** Where an entry lives: `<root>/<name>/<version>/<arch>` (tool-cache's `cacheDir` path). */
 export function toolCachePath(root: string, name: string, version: string, arch: string): string {
@@ -55,11 +56,15 @@ export function extractCommand(kind: 'tar.gz' | 'zip', archive: string, dest: st
     : { tool: 'unzip', args: ['-o', '-q', archive, '-d', dest] };
 }
 
-/** Unpacks `archive` into `dest` (which exists) through @actions/exec, silently; a failure names the command and its stderr. */
+/**
+ * Unpacks `archive` into `dest` (which exists) through @actions/exec, silently, with an explicit
+ * environment (SECURITY.md rule 9: the basics, never the runner's tokens); a failure names the command
+ * and its stderr.
+ */
 export async function extractArchive(kind: 'tar.gz' | 'zip', archive: string, dest: string): Promise<void> {
   const { getExecOutput } = await import('@actions/exec');
   const { tool, args } = extractCommand(kind, archive, dest);
-  const result = await getExecOutput(tool, args, { silent: true, ignoreReturnCode: true });
+  const result = await getExecOutput(tool, args, { env: childEnvironment(), silent: true, ignoreReturnCode: true });
   if (result.exitCode !== 0) {
     const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
     throw new Error(`${tool} ${args.join(' ')} exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`);
