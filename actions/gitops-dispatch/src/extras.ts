@@ -4,7 +4,7 @@
  * `{repository, workflow, ref?, inputs?, environments?}`; `environments` limits an entry to those
  * environments, so one step definition can serve every environment.
  */
-import { InputError, splitList } from '@deploy-kit/core';
+import { InputError, isJsonObject, splitList } from '@deploy-kit/core';
 import { stringifyInputValue } from './dispatch-inputs.js';
 import {
   type RepositoryName,
@@ -32,10 +32,6 @@ export const EXTRA_DISPATCHES_FORM =
   'a YAML or JSON list of mappings `{repository, workflow, ref?, inputs?, environments?}`, e.g. `- repository: example-org/terraform-apps-production` / `  workflow: Update API Gateway Routes` / `  environments: [production]`';
 const FORM = EXTRA_DISPATCHES_FORM;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 export function parseExtraDispatches(value: unknown, templateValues: TemplateValues, inputName = 'extra-dispatches'): ExtraDispatch[] {
   if (value === undefined || value === null || value === '') return [];
   const list = Array.isArray(value) ? value : [value];
@@ -43,7 +39,7 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
   return list.map((entry, i) => {
     const index = i + 1;
     const at = `entry ${index}`;
-    if (!isRecord(entry)) {
+    if (!isJsonObject(entry)) {
       // `repository=o/other` is the `key=value` form of map inputs; YAML reads it as one string.
       const keyValue = typeof entry === 'string' && /^\s*[A-Za-z_-]+\s*=/.test(entry);
       throw new InputError(
@@ -72,7 +68,7 @@ export function parseExtraDispatches(value: unknown, templateValues: TemplateVal
     const ref = entry.ref === undefined || entry.ref === null ? '' : parseDispatchRef(String(entry.ref), inputName);
     const inputs: Record<string, string> = {};
     if (entry.inputs !== undefined && entry.inputs !== null) {
-      if (!isRecord(entry.inputs))
+      if (!isJsonObject(entry.inputs))
         throw new InputError(
           inputName,
           `the \`inputs\` of ${at} is not a mapping`,

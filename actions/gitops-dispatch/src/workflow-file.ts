@@ -4,7 +4,7 @@
  * `run-name`, or a job or step name). And the check of the inputs we are about to send against the
  * declared ones, so a mismatch fails with a clear message instead of GitHub's bare 422.
  */
-import { ActionError, InputError } from '@deploy-kit/core';
+import { ActionError, InputError, isJsonObject } from '@deploy-kit/core';
 
 export const INPUT_TYPES = ['string', 'boolean', 'choice', 'number', 'environment'] as const;
 export type DeclaredInputType = (typeof INPUT_TYPES)[number];
@@ -31,12 +31,6 @@ export interface WorkflowFile {
   jobAndStepNames: string[];
 }
 
-type Doc = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Doc {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 function scalar(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -45,7 +39,7 @@ function scalar(value: unknown): string | undefined {
 
 /** Reads the parsed YAML document of a workflow file. Throws ActionError when it is not a workflow. */
 export function readWorkflowFile(doc: unknown, path: string, where: string): WorkflowFile {
-  if (!isRecord(doc)) {
+  if (!isJsonObject(doc)) {
     throw new ActionError(`The workflow file ${path} in ${where} is not a YAML mapping`, {
       why: 'GitHub cannot run it either, so a dispatch would fail.',
       check: `Open ${path} in ${where} and fix the file.`,
@@ -57,15 +51,15 @@ export function readWorkflowFile(doc: unknown, path: string, where: string): Wor
   let dispatch: unknown;
   if (typeof on === 'string') triggers = [on];
   else if (Array.isArray(on)) triggers = on.filter((t): t is string => typeof t === 'string');
-  else if (isRecord(on)) {
+  else if (isJsonObject(on)) {
     triggers = Object.keys(on);
     dispatch = on.workflow_dispatch;
   }
   const dispatchable = triggers.includes('workflow_dispatch');
   const inputs: DeclaredInput[] = [];
-  const declared = isRecord(dispatch) && isRecord(dispatch.inputs) ? dispatch.inputs : {};
+  const declared = isJsonObject(dispatch) && isJsonObject(dispatch.inputs) ? dispatch.inputs : {};
   for (const [name, spec] of Object.entries(declared)) {
-    const s = isRecord(spec) ? spec : {};
+    const s = isJsonObject(spec) ? spec : {};
     const rawType = scalar(s.type) ?? 'string';
     const type = (INPUT_TYPES as readonly string[]).includes(rawType) ? (rawType as DeclaredInputType) : 'string';
     inputs.push({
@@ -78,13 +72,13 @@ export function readWorkflowFile(doc: unknown, path: string, where: string): Wor
     });
   }
   const jobAndStepNames: string[] = [];
-  if (isRecord(doc.jobs)) {
+  if (isJsonObject(doc.jobs)) {
     for (const job of Object.values(doc.jobs)) {
-      if (!isRecord(job)) continue;
+      if (!isJsonObject(job)) continue;
       const jobName = scalar(job.name);
       if (jobName) jobAndStepNames.push(jobName);
       if (Array.isArray(job.steps))
-        for (const step of job.steps) if (isRecord(step) && scalar(step.name)) jobAndStepNames.push(scalar(step.name)!);
+        for (const step of job.steps) if (isJsonObject(step) && scalar(step.name)) jobAndStepNames.push(scalar(step.name)!);
     }
   }
   return { path, name: scalar(doc.name), triggers, dispatchable, inputs, runName: scalar(doc['run-name']), jobAndStepNames };

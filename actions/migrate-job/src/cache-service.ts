@@ -21,7 +21,7 @@
  * same key (a tar of a folder) has another version and is never read.
  */
 import { createHash } from 'node:crypto';
-import { registerSecret } from '@deploy-kit/core';
+import { isJsonObject, registerSecret } from '@deploy-kit/core';
 import { boundedFetch, readBody, type BoundedFetchOptions } from './network.js';
 
 /** The service's version field for our entries: what they hold (one release file), not a path list. */
@@ -72,11 +72,22 @@ export function cacheServiceFromEnv(env: Record<string, string | undefined> = pr
   const v2 = !isGhes(env) && Boolean(env.ACTIONS_CACHE_SERVICE_V2);
   const base = v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL;
   if (!base) return undefined;
-  return v2 ? new CacheServiceV2(base, token) : new CacheServiceV1(base, token);
+  const service = new ServiceEndpoint(base, token);
+  return v2 ? new CacheServiceV2(service) : new CacheServiceV1(service);
 }
 
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
+/** Where a cache service answers, and its runtime token, bound to that host only. */
+class ServiceEndpoint {
+  readonly credentials: { host: string; headers: Record<string, string> };
+  private readonly base: string;
+  constructor(base: string, token: string) {
+    this.base = base.endsWith('/') ? base : `${base}/`;
+    this.credentials = { host: new URL(base).host, headers: token ? { authorization: `Bearer ${token}` } : {} };
+  }
+
+  url(path: string): string {
+    return new URL(path, this.base).toString();
+  }
 }
 
 function describe(url: string, status: number, body: string): string {
@@ -105,7 +116,7 @@ async function exchange(
 function parseJson(url: string, body: Buffer): Record<string, unknown> {
   try {
     const value = JSON.parse(body.toString('utf8')) as unknown;
-    if (value && typeof value === 'object') return value as Record<string, unknown>;
+    if (isJsonObject(value)) return value;
   } catch {
     // reported below
   }
@@ -115,26 +126,16 @@ function parseJson(url: string, body: Buffer): Record<string, unknown> {
 /** The Twirp cache service github.com runs (what @actions/cache speaks when ACTIONS_CACHE_SERVICE_V2 is set). */
 class CacheServiceV2 implements CacheService {
   readonly protocol = 'v2' as const;
-  private readonly host: string;
-  constructor(
-    private readonly base: string,
-    private readonly token: string,
-  ) {
-    this.host = new URL(base).host;
-  }
-
-  private credentials(): { host: string; headers: Record<string, string> } {
-    return { host: this.host, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
-  }
+  constructor(private readonly service: ServiceEndpoint) {}
 
   private async call(method: string, request: Record<string, unknown>, options: CacheTransferOptions): Promise<Record<string, unknown>> {
-    const url = new URL(`${TWIRP_SERVICE}/${method}`, withSlash(this.base)).toString();
+    const url = this.service.url(`${TWIRP_SERVICE}/${method}`);
     const { status, body } = await exchange(
       url,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        credentials: this.credentials(),
+        credentials: this.service.credentials,
         body: JSON.stringify(request),
       },
       options,
@@ -182,20 +183,10 @@ class CacheServiceV2 implements CacheService {
 /** The `_apis/artifactcache` service of GitHub Enterprise Server (and act's built-in cache server). */
 class CacheServiceV1 implements CacheService {
   readonly protocol = 'v1' as const;
-  private readonly host: string;
-  constructor(
-    private readonly base: string,
-    private readonly token: string,
-  ) {
-    this.host = new URL(base).host;
-  }
+  constructor(private readonly service: ServiceEndpoint) {}
 
   private url(path: string): string {
-    return new URL(`_apis/artifactcache/${path}`, withSlash(this.base)).toString();
-  }
-
-  private credentials(): { host: string; headers: Record<string, string> } {
-    return { host: this.host, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
+    return this.service.url(`_apis/artifactcache/${path}`);
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -206,7 +197,7 @@ class CacheServiceV1 implements CacheService {
     const url = this.url(`cache?keys=${encodeURIComponent(key)}&version=${CACHE_ENTRY_VERSION}`);
     const { status, body } = await exchange(
       url,
-      { method: 'GET', headers: this.headers(), credentials: this.credentials() },
+      { method: 'GET', headers: this.headers(), credentials: this.service.credentials },
       options,
       1024 * 1024,
     );
@@ -229,7 +220,7 @@ class CacheServiceV1 implements CacheService {
       {
         method: 'POST',
         headers: this.headers({ 'content-type': 'application/json' }),
-        credentials: this.credentials(),
+        credentials: this.service.credentials,
         body: JSON.stringify({ key, version: CACHE_ENTRY_VERSION, cacheSize: bytes.length }),
       },
       options,
@@ -252,7 +243,7 @@ class CacheServiceV1 implements CacheService {
             'content-type': 'application/octet-stream',
             'content-range': `bytes ${start}-${start + chunk.length - 1}/*`,
           }),
-          credentials: this.credentials(),
+          credentials: this.service.credentials,
           body: chunk,
         },
         options,
@@ -267,7 +258,7 @@ class CacheServiceV1 implements CacheService {
       {
         method: 'POST',
         headers: this.headers({ 'content-type': 'application/json' }),
-        credentials: this.credentials(),
+        credentials: this.service.credentials,
         body: JSON.stringify({ size: bytes.length }),
       },
       options,

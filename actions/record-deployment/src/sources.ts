@@ -4,13 +4,11 @@
  * SHA-256), migrate-job's `json` (`migration`) and gitops-dispatch's `json` or a run URL (`gitops`).
  * Pure; each problem is an InputError naming the input.
  */
-import { type DeployedEcs, type DeploymentPayload, InputError, readDeployedEcs } from '@deploy-kit/core';
+import { type DeployedEcs, type DeploymentPayload, InputError, isJsonObject, readDeployedEcs } from '@deploy-kit/core';
 import { parseJsonObject } from '@deploy-kit/core/oci/released-images';
 
 // Read in core (ecs-deploy and github-release read them too); re-exported for this action's modules.
 export { type Artifacts, deployedImages, readArtifacts } from '@deploy-kit/core/oci/released-images';
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const MIGRATION_FORM = 'migrate-job\'s `json` output (`{"status": "succeeded", "job-name": …}`)';
 const GITOPS_FORM = "gitops-dispatch's `json` output, or the URL of the GitOps run";
@@ -39,7 +37,7 @@ export function readGitops(raw: string): DeploymentPayload['gitops'] {
     return { repository: repository?.[1] ?? null, 'run-id': id ? Number(id[1]) : null, 'run-url': text, conclusion: null };
   }
   const value = parseJsonObject('gitops', raw, GITOPS_FORM)!;
-  const main = Array.isArray(value.dispatches) && isObject(value.dispatches[0]) ? value.dispatches[0] : {};
+  const main = Array.isArray(value.dispatches) && isJsonObject(value.dispatches[0]) ? value.dispatches[0] : {};
   const runId = value['run-id'];
   const id = typeof runId === 'number' ? runId : typeof runId === 'string' && /^\d+$/.test(runId) ? Number(runId) : null;
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);

@@ -8,6 +8,7 @@
  * Keys are kebab-case, as in every `json` output of the suite; `deploy-kit` is the payload's format
  * version, bumped only when a reader could misread an older payload.
  */
+import { isJsonObject } from './values.js';
 
 /** The payload's format version (`"deploy-kit": 1`). */
 export const DEPLOYMENT_PAYLOAD_VERSION = 1;
@@ -50,7 +51,7 @@ export const TASK_DEFINITION_ARN = /^arn:[a-z-]+:ecs:[a-z0-9-]+:\d{12}:task-defi
 
 /** ecs-deploy's `json` output (or the payload's `ecs`) read leniently: a field of the wrong type reads as absent. */
 export function readDeployedEcs(value: unknown): DeployedEcs | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const arn = (v: unknown) => (typeof v === 'string' && TASK_DEFINITION_ARN.test(v) ? v : null);
   const revision = value.revision;
   return {
@@ -95,7 +96,6 @@ export function versionOfTag(tag: string): string {
   return match ? match[1]! : tag;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const stringOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 
 /**
@@ -112,12 +112,12 @@ export function readDeploymentPayload(payload: unknown): DeploymentPayload | und
       return undefined;
     }
   }
-  if (!isObject(value) || value['deploy-kit'] !== DEPLOYMENT_PAYLOAD_VERSION || typeof value.tag !== 'string') return undefined;
-  const images = Array.isArray(value.images) ? value.images.filter(isObject) : [];
-  const s3 = isObject(value.s3) && typeof value.s3.bucket === 'string' ? value.s3 : undefined;
-  const migration = isObject(value.migration) ? value.migration : undefined;
-  const gitops = isObject(value.gitops) ? value.gitops : undefined;
-  const run = isObject(value.run) && typeof value.run.url === 'string' ? value.run : undefined;
+  if (!isJsonObject(value) || value['deploy-kit'] !== DEPLOYMENT_PAYLOAD_VERSION || typeof value.tag !== 'string') return undefined;
+  const images = Array.isArray(value.images) ? value.images.filter(isJsonObject) : [];
+  const s3 = isJsonObject(value.s3) && typeof value.s3.bucket === 'string' ? value.s3 : undefined;
+  const migration = isJsonObject(value.migration) ? value.migration : undefined;
+  const gitops = isJsonObject(value.gitops) ? value.gitops : undefined;
+  const run = isJsonObject(value.run) && typeof value.run.url === 'string' ? value.run : undefined;
   return {
     'deploy-kit': DEPLOYMENT_PAYLOAD_VERSION,
     tag: value.tag,
@@ -134,7 +134,7 @@ export function readDeploymentPayload(payload: unknown): DeploymentPayload | und
     s3: s3
       ? {
           bucket: String(s3.bucket),
-          objects: (Array.isArray(s3.objects) ? s3.objects.filter(isObject) : [])
+          objects: (Array.isArray(s3.objects) ? s3.objects.filter(isJsonObject) : [])
             .filter((o) => typeof o.key === 'string')
             .map((o) => ({
               key: String(o.key),
@@ -160,6 +160,6 @@ export function readDeploymentPayload(payload: unknown): DeploymentPayload | und
       : null,
     run: run ? { url: String(run.url), id: String(run.id ?? ''), attempt: String(run.attempt ?? '') } : null,
     ...(typeof value['rolled-back-from'] === 'string' ? { 'rolled-back-from': value['rolled-back-from'] } : {}),
-    ...(isObject(value.ecs) ? { ecs: readDeployedEcs(value.ecs)! } : {}),
+    ...(isJsonObject(value.ecs) ? { ecs: readDeployedEcs(value.ecs)! } : {}),
   };
 }

@@ -3,6 +3,11 @@
  * value (an SDK's error, fetch's `cause` chain), without assuming its type.
  */
 
+/** Whether `value` is a JSON object (not null, not an array): a mapping whose keys can be read. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** The value at `path` in `document`, or undefined where the path leads nowhere. */
 export function valueAt(document: unknown, ...path: string[]): unknown {
   let node = document;

@@ -230,8 +230,24 @@ export interface ProxyAgentOptions extends AgentOptions {
   proxy?: ProxySetting;
 }
 
-function hostOfOptions(options: ConnectOptions): { host: string; port: number } {
-  return { host: String(options.host ?? 'localhost').replace(/^\[|\]$/g, ''), port: Number(options.port) };
+/**
+ * One connection of a proxy agent: through the proxy `fixed` (kubeconfig's proxy-url) or the rule gives
+ * for the target, with TLS to the target inside the tunnel for https; else `direct()`, the agent's own.
+ */
+function connectByRule(
+  scheme: 'http' | 'https',
+  fixed: ProxySetting | undefined,
+  env: Env,
+  options: ConnectOptions,
+  callback: Callback,
+  direct: () => Duplex,
+): Duplex | undefined {
+  const host = String(options.host ?? 'localhost').replace(/^\[|\]$/g, '');
+  const port = Number(options.port);
+  const setting = fixed ?? proxyFromEnvironment(`${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`, env);
+  if (!setting) return direct();
+  openTunnel(setting, host, port, scheme === 'https' ? options : undefined, callback);
+  return undefined;
 }
 
 /**
@@ -251,11 +267,7 @@ export class HttpsProxyAgent extends HttpsAgent {
   }
 
   override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
-    const { host, port } = hostOfOptions(options);
-    const setting = this.fixed ?? proxyFromEnvironment(`https://${isIP(host) === 6 ? `[${host}]` : host}:${port}`, this.env);
-    if (!setting) return super.createConnection(options, callback) as Duplex;
-    openTunnel(setting, host, port, options, callback);
-    return undefined;
+    return connectByRule('https', this.fixed, this.env, options, callback, () => super.createConnection(options, callback) as Duplex);
   }
 }
 
@@ -273,11 +285,7 @@ export class HttpProxyAgent extends HttpAgent {
   }
 
   override createConnection(options: ConnectOptions, callback: Callback): Duplex | undefined {
-    const { host, port } = hostOfOptions(options);
-    const setting = this.fixed ?? proxyFromEnvironment(`http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`, this.env);
-    if (!setting) return super.createConnection(options, callback) as Duplex;
-    openTunnel(setting, host, port, undefined, callback);
-    return undefined;
+    return connectByRule('http', this.fixed, this.env, options, callback, () => super.createConnection(options, callback) as Duplex);
   }
 }
 

@@ -6,11 +6,10 @@
  * the input.
  */
 import { InputError } from '../errors.js';
+import { isJsonObject } from '../values.js';
 import type { DeployedImage, DeployedObject } from '../deployment-record.js';
 import { readImageTagsJson } from './image-tags-json.js';
 import { parseImageReference } from './reference.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A JSON object input, or undefined when it is empty. */
 export function parseJsonObject(name: string, raw: string, expected: string): Record<string, unknown> | undefined {
@@ -22,7 +21,7 @@ export function parseJsonObject(name: string, raw: string, expected: string): Re
   } catch (error) {
     throw new InputError(name, `is not valid JSON (${(error as Error).message})`, expected, raw);
   }
-  if (!isObject(value)) throw new InputError(name, 'is not a JSON object', expected, raw);
+  if (!isJsonObject(value)) throw new InputError(name, 'is not a JSON object', expected, raw);
   return value;
 }
 
@@ -39,7 +38,7 @@ export function readArtifacts(raw: string, input = 'artifacts'): Artifacts {
   const digests = new Map<string, string>();
   if (!value) return { digests, s3: null };
   if (value.digests !== undefined) {
-    if (!isObject(value.digests)) throw new InputError(input, '`digests` is not an object', ARTIFACTS_FORM, raw);
+    if (!isJsonObject(value.digests)) throw new InputError(input, '`digests` is not an object', ARTIFACTS_FORM, raw);
     for (const [ref, digest] of Object.entries(value.digests)) {
       if (typeof digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(digest))
         throw new InputError(input, `the digest of ${ref} is not sha256:<64 hex>`, ARTIFACTS_FORM, raw);
@@ -47,12 +46,12 @@ export function readArtifacts(raw: string, input = 'artifacts'): Artifacts {
     }
   }
   let s3: Artifacts['s3'] = null;
-  if (isObject(value.s3) && typeof value.s3.bucket === 'string') {
+  if (isJsonObject(value.s3) && typeof value.s3.bucket === 'string') {
     const objects = Array.isArray(value.s3.objects) ? value.s3.objects : [];
     s3 = {
       bucket: value.s3.bucket,
       objects: objects
-        .filter(isObject)
+        .filter(isJsonObject)
         .filter((o) => typeof o.key === 'string')
         .map((o) => ({ key: String(o.key), sha256: typeof o.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.sha256) ? o.sha256 : null }))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
