@@ -27,6 +27,8 @@ var secrets = __webpack_require__(7620);
 var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./packages/core/src/values.ts
+var values = __webpack_require__(4287);
 // EXTERNAL MODULE: ./actions/migrate-job/src/network.ts
 var network = __webpack_require__(8677);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/cache-service.ts
@@ -85,10 +87,20 @@ function cacheServiceFromEnv(env = process.env) {
     const base = v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL;
     if (!base)
         return undefined;
-    return v2 ? new CacheServiceV2(base, token) : new CacheServiceV1(base, token);
+    const service = new ServiceEndpoint(base, token);
+    return v2 ? new CacheServiceV2(service) : new CacheServiceV1(service);
 }
-function withSlash(url) {
-    return url.endsWith('/') ? url : `${url}/`;
+/** Where a cache service answers, and its runtime token, bound to that host only. */
+class ServiceEndpoint {
+    credentials;
+    base;
+    constructor(base, token) {
+        this.base = base.endsWith('/') ? base : `${base}/`;
+        this.credentials = { host: new URL(base).host, headers: token ? { authorization: `Bearer ${token}` } : {} };
+    }
+    url(path) {
+        return new URL(path, this.base).toString();
+    }
 }
 function describe(url, status, body) {
     const excerpt = body.replace(/\s+/g, ' ').trim().slice(0, 200);
@@ -109,7 +121,7 @@ async function exchange(url, init, options, maxBytes) {
 function parseJson(url, body) {
     try {
         const value = JSON.parse(body.toString('utf8'));
-        if (value && typeof value === 'object')
+        if ((0,values/* isJsonObject */.OW)(value))
             return value;
     }
     catch {
@@ -119,24 +131,17 @@ function parseJson(url, body) {
 }
 /** The Twirp cache service github.com runs (what @actions/cache speaks when ACTIONS_CACHE_SERVICE_V2 is set). */
 class CacheServiceV2 {
-    base;
-    token;
+    service;
     protocol = 'v2';
-    host;
-    constructor(base, token) {
-        this.base = base;
-        this.token = token;
-        this.host = new URL(base).host;
-    }
-    credentials() {
-        return { host: this.host, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
+    constructor(service) {
+        this.service = service;
     }
     async call(method, request, options) {
-        const url = new URL(`${TWIRP_SERVICE}/${method}`, withSlash(this.base)).toString();
+        const url = this.service.url(`${TWIRP_SERVICE}/${method}`);
         const { status, body } = await exchange(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json', accept: 'application/json' },
-            credentials: this.credentials(),
+            credentials: this.service.credentials,
             body: JSON.stringify(request),
         }, options, 1024 * 1024);
         // Twirp answers "not_found" (404) for a miss on some deployments; the caller reads `ok`.
@@ -175,27 +180,20 @@ class CacheServiceV2 {
 }
 /** The `_apis/artifactcache` service of GitHub Enterprise Server (and act's built-in cache server). */
 class CacheServiceV1 {
-    base;
-    token;
+    service;
     protocol = 'v1';
-    host;
-    constructor(base, token) {
-        this.base = base;
-        this.token = token;
-        this.host = new URL(base).host;
+    constructor(service) {
+        this.service = service;
     }
     url(path) {
-        return new URL(`_apis/artifactcache/${path}`, withSlash(this.base)).toString();
-    }
-    credentials() {
-        return { host: this.host, headers: this.token ? { authorization: `Bearer ${this.token}` } : {} };
+        return this.service.url(`_apis/artifactcache/${path}`);
     }
     headers(extra = {}) {
         return { accept: 'application/json;api-version=6.0-preview.1', ...extra };
     }
     async restore(key, options) {
         const url = this.url(`cache?keys=${encodeURIComponent(key)}&version=${CACHE_ENTRY_VERSION}`);
-        const { status, body } = await exchange(url, { method: 'GET', headers: this.headers(), credentials: this.credentials() }, options, 1024 * 1024);
+        const { status, body } = await exchange(url, { method: 'GET', headers: this.headers(), credentials: this.service.credentials }, options, 1024 * 1024);
         if (status === 204 || status === 404)
             return undefined;
         if (status !== 200)
@@ -217,7 +215,7 @@ class CacheServiceV1 {
         const reserved = await exchange(reserveUrl, {
             method: 'POST',
             headers: this.headers({ 'content-type': 'application/json' }),
-            credentials: this.credentials(),
+            credentials: this.service.credentials,
             body: JSON.stringify({ key, version: CACHE_ENTRY_VERSION, cacheSize: bytes.length }),
         }, options, 1024 * 1024);
         if (reserved.status === 409)
@@ -236,7 +234,7 @@ class CacheServiceV1 {
                     'content-type': 'application/octet-stream',
                     'content-range': `bytes ${start}-${start + chunk.length - 1}/*`,
                 }),
-                credentials: this.credentials(),
+                credentials: this.service.credentials,
                 body: chunk,
             }, options, 1024 * 1024);
             if (sent.status !== 200 && sent.status !== 204)
@@ -247,7 +245,7 @@ class CacheServiceV1 {
         const committed = await exchange(entryUrl, {
             method: 'POST',
             headers: this.headers({ 'content-type': 'application/json' }),
-            credentials: this.credentials(),
+            credentials: this.service.credentials,
             body: JSON.stringify({ size: bytes.length }),
         }, options, 1024 * 1024);
         if (committed.status !== 200 && committed.status !== 204)
@@ -256,6 +254,8 @@ class CacheServiceV1 {
     }
 }
 
+// EXTERNAL MODULE: ./packages/core/src/trust.ts
+var trust = __webpack_require__(3235);
 ;// CONCATENATED MODULE: ./actions/migrate-job/src/toolcache.ts
 /**
  * The runner's tool cache (`RUNNER_TOOL_CACHE`) in @actions/tool-cache's layout, so that setup-*
@@ -271,6 +271,7 @@ class CacheServiceV1 {
  * issue 15 asks for that bundle under 3 MB. These four functions are what migrate-job used of it.
  * Nothing here is trusted on its own: install.ts verifies a cached entry's release file by SHA-256.
  */
+
 
 
 /** Where an entry lives: `<root>/<name>/<version>/<arch>` (tool-cache's `cacheDir` path). */
@@ -313,11 +314,15 @@ function extractCommand(kind, archive, dest) {
         ? { tool: 'tar', args: ['-xzf', archive, '-C', dest, '--no-same-owner'] }
         : { tool: 'unzip', args: ['-o', '-q', archive, '-d', dest] };
 }
-/** Unpacks `archive` into `dest` (which exists) through @actions/exec, silently; a failure names the command and its stderr. */
+/**
+ * Unpacks `archive` into `dest` (which exists) through @actions/exec, silently, with an explicit
+ * environment (SECURITY.md rule 9: the basics, never the runner's tokens); a failure names the command
+ * and its stderr.
+ */
 async function extractArchive(kind, archive, dest) {
     const { getExecOutput } = await __webpack_require__.e(/* import() */ 260).then(__webpack_require__.bind(__webpack_require__, 1260));
     const { tool, args } = extractCommand(kind, archive, dest);
-    const result = await getExecOutput(tool, args, { silent: true, ignoreReturnCode: true });
+    const result = await getExecOutput(tool, args, { env: (0,trust/* childEnvironment */.Qc)(), silent: true, ignoreReturnCode: true });
     if (result.exitCode !== 0) {
         const detail = result.stderr.trim().split('\n').slice(-3).join(' ');
         throw new Error(`${tool} ${args.join(' ')} exited with code ${result.exitCode}${detail ? `: ${detail}` : ''}`);

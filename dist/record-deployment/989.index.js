@@ -254,8 +254,18 @@ function registerProxySecrets(env) {
         }
     }
 }
-function hostOfOptions(options) {
-    return { host: String(options.host ?? 'localhost').replace(/^\[|\]$/g, ''), port: Number(options.port) };
+/**
+ * One connection of a proxy agent: through the proxy `fixed` (kubeconfig's proxy-url) or the rule gives
+ * for the target, with TLS to the target inside the tunnel for https; else `direct()`, the agent's own.
+ */
+function connectByRule(scheme, fixed, env, options, callback, direct) {
+    const host = String(options.host ?? 'localhost').replace(/^\[|\]$/g, '');
+    const port = Number(options.port);
+    const setting = fixed ?? proxyFromEnvironment(`${scheme}://${(0,node_net__WEBPACK_IMPORTED_MODULE_2__.isIP)(host) === 6 ? `[${host}]` : host}:${port}`, env);
+    if (!setting)
+        return direct();
+    openTunnel(setting, host, port, scheme === 'https' ? options : undefined, callback);
+    return undefined;
 }
 /**
  * An https agent that decides per connection: through the proxy the rule (or `options.proxy`) gives
@@ -272,12 +282,7 @@ class HttpsProxyAgent extends node_https__WEBPACK_IMPORTED_MODULE_1__.Agent {
         registerProxySecrets(this.env);
     }
     createConnection(options, callback) {
-        const { host, port } = hostOfOptions(options);
-        const setting = this.fixed ?? proxyFromEnvironment(`https://${(0,node_net__WEBPACK_IMPORTED_MODULE_2__.isIP)(host) === 6 ? `[${host}]` : host}:${port}`, this.env);
-        if (!setting)
-            return super.createConnection(options, callback);
-        openTunnel(setting, host, port, options, callback);
-        return undefined;
+        return connectByRule('https', this.fixed, this.env, options, callback, () => super.createConnection(options, callback));
     }
 }
 /** The http agent counterpart of {@link HttpsProxyAgent} (a CONNECT tunnel, then plain HTTP in it). */
@@ -292,12 +297,7 @@ class HttpProxyAgent extends node_http__WEBPACK_IMPORTED_MODULE_0__.Agent {
         registerProxySecrets(this.env);
     }
     createConnection(options, callback) {
-        const { host, port } = hostOfOptions(options);
-        const setting = this.fixed ?? proxyFromEnvironment(`http://${(0,node_net__WEBPACK_IMPORTED_MODULE_2__.isIP)(host) === 6 ? `[${host}]` : host}:${port}`, this.env);
-        if (!setting)
-            return super.createConnection(options, callback);
-        openTunnel(setting, host, port, undefined, callback);
-        return undefined;
+        return connectByRule('http', this.fixed, this.env, options, callback, () => super.createConnection(options, callback));
     }
 }
 /**
