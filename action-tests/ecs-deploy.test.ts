@@ -5,7 +5,6 @@
 // interposer: a deployment per UpdateService with its rollout state moving (COMPLETED, FAILED, the circuit
 // breaker's reason), and the stopped tasks' stopCode, stoppedReason and container exit codes.
 import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -18,8 +17,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { expectFailure, expectSuccess, runAction, type RunResult } from './harness.js';
-import { freePort, toolBinary } from './migrate-job-support.js';
-import { waitFor } from './lib/kube-cluster.mjs';
+import { startMoto } from './lib/services.mjs';
 import { startEcsInterposer, type EcsInterposer } from './lib/ecs-interposer.mjs';
 import { PROXIED_DOMAIN, startForwardProxy } from './lib/forward-proxy.mjs';
 
@@ -42,7 +40,7 @@ const IMAGES = JSON.stringify({
 const ARTIFACTS = JSON.stringify({ digests: { [`${REG}/ms_core:v1.2.3`]: DIGEST, [`${REG}/ms_core:sha-0a1b2c3`]: DIGEST } });
 const credentials = { accessKeyId: 'AKIAECSDEPLOYTEST001', secretAccessKey: 'ecs-deploy-test-secret-key-0000000000000' };
 
-let moto: ChildProcess;
+let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
 let endpoint: string;
 let ecs: ECSClient;
 let interposer: EcsInterposer;
@@ -52,10 +50,8 @@ let firstRevision = '';
 let serviceCount = 0;
 
 beforeAll(async () => {
-  const port = await freePort();
-  moto = spawn(toolBinary('moto', 'venv/bin/python'), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('moto', 30_000, async () => (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) })).ok);
+  moto = await startMoto();
+  endpoint = moto.url;
   ecs = new ECSClient({ region: REGION, endpoint, credentials });
   // moto's default VPC, read with EC2's query API (the EC2 client is not a dependency of this project).
   const ec2 = (action: string) =>
@@ -103,16 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await interposer?.stop();
   ecs?.destroy();
-  if (moto && moto.exitCode === null) {
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => moto.kill('SIGKILL'), 5_000);
-      moto.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-      moto.kill('SIGTERM');
-    });
-  }
+  await moto?.stop();
 });
 
 beforeEach(() => interposer.reset());

@@ -5,7 +5,7 @@
 // (lib/ecs-interposer.mjs), a loopback proxy in front of moto that rewrites only the DescribeTasks/RunTask
 // answers a test asks for; the action reaches it through AWS_ENDPOINT_URL like any endpoint.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -16,8 +16,9 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { expectFailure, expectSuccess, runAction, type RunActionOptions, type RunResult } from './harness.js';
-import { closedPort, freePort, startSilentServer, toolBinary } from './migrate-job-support.js';
+import { closedPort, startSilentServer } from './migrate-job-support.js';
 import { waitFor } from './lib/kube-cluster.mjs';
+import { startMoto } from './lib/services.mjs';
 import { startEcsInterposer, type EcsInterposer } from './lib/ecs-interposer.mjs';
 import { startForwardProxy } from './lib/forward-proxy.mjs';
 import { makeTestCa } from './lib/test-ca.mjs';
@@ -26,7 +27,7 @@ jest.setTimeout(60_000);
 
 const REGION = 'eu-west-1';
 const IMAGE = `123456789012.dkr.ecr.${REGION}.amazonaws.com/ms_orders@sha256:${'4'.repeat(64)}`;
-let moto: ChildProcess;
+let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
 let subnets: string[] = [];
 let securityGroup = '';
 let endpoint: string;
@@ -36,12 +37,8 @@ let interposer: EcsInterposer;
 const credentials = { accessKeyId: 'AKIAMIGRATEJOBTEST01', secretAccessKey: 'migrate-job-test-secret-key-000000000000' };
 
 beforeAll(async () => {
-  const port = await freePort();
-  // `python -m moto.server` rather than the venv's moto_server script: the script's #! line names the
-  // directory the venv was built in, which install-tools renames into place afterwards.
-  moto = spawn(toolBinary('moto', 'venv/bin/python'), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('moto', 30_000, async () => (await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) })).ok);
+  moto = await startMoto();
+  endpoint = moto.url;
   // moto moves a task RUNNING → … → STOPPED one step per DescribeTasks; hold each state for 3 reads so the
   // test (playing the awslogs driver) writes the log lines while the task runs.
   await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
@@ -133,16 +130,7 @@ afterAll(async () => {
   await interposer?.stop();
   ecs?.destroy();
   logs?.destroy();
-  if (moto && moto.exitCode === null) {
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => moto.kill('SIGKILL'), 5_000);
-      moto.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-      moto.kill('SIGTERM');
-    });
-  }
+  await moto?.stop();
 });
 
 const run = (
