@@ -555,6 +555,21 @@ describe('buildConfig: every input checked before anything happens', () => {
     ],
     ['a bad chunk size', { images: 'a:1', source: 'x', 'chunk-size': '1KiB' }, 'Input "chunk-size": '],
     [
+      'a chunk size for ECR, which keeps only the first chunk',
+      { images: `${ECR}/ms_core:v1`, source: 'x', 'chunk-size': '64MiB' },
+      `Input "chunk-size": is set, but ${ECR} is an ECR registry, which keeps only the first part of a chunked upload (aws/containers-roadmap#2831)`,
+    ],
+    [
+      "a chunk size for the account's ECR registry (images without a host)",
+      { images: 'ms_core:v1', source: 'x', 'chunk-size': '64MiB' },
+      'Input "chunk-size": is set, but the account\'s ECR registry is an ECR registry',
+    ],
+    [
+      'a chunk size for ECR Public among the registries',
+      { images: 'ms_core:v1', source: 'x', registry: 'registry.example.com', registries: 'public.ecr.aws/acme', 'chunk-size': '64MiB' },
+      'Input "chunk-size": is set, but public.ecr.aws is an ECR registry',
+    ],
+    [
       'plain http to a remote registry',
       { images: 'a:1', source: 'x', registry: 'http://registry.example.com' },
       'Input "registry": uses plain http://',
@@ -596,7 +611,7 @@ describe('buildConfig: every input checked before anything happens', () => {
       mode: 'push',
       region: 'eu-west-1',
       tagMutability: 'IMMUTABLE',
-      chunkSize: 8 * 1024 * 1024,
+      chunkSize: undefined, // each blob in one request
       targets: [{ host: ECR, repository: 'ms_core', tags: ['v1.2.3', 'sha-abc1234'], service: 'core' }],
       s3: { bucket: 'app-artifacts', prefix: 'binaries/v1.2.3/', sources: ['bin'], concurrency: 16 },
     });

@@ -64,7 +64,8 @@ export interface PushConfig {
   /** Write a docker config with the login for later steps. */
   dockerConfig: boolean;
   compressLayers: Values['compressLayers'];
-  chunkSize: number;
+  /** Undefined (the default): each blob in one request. */
+  chunkSize?: number;
   concurrency: number;
   s3?: S3Config;
   /** Inputs that have no effect in this combination, for the log. */
@@ -240,7 +241,7 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
     warnings.push(
       `compress-layers: ${values.compressLayers} has no effect in mode ${values.mode} (only mode push reads and compresses layers).`,
     );
-  const chunkSize = parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
+  const chunkSize = values.chunkSize === '' ? undefined : parseSize('chunk-size', values.chunkSize, CHUNK_BOUNDS);
   const partSize = parseSize('s3-part-size', values.s3PartSize, PART_BOUNDS);
   const multipartThreshold = parseSize('s3-multipart-threshold', values.s3MultipartThreshold, PART_BOUNDS);
   const contentTypes = parseGlobRules(values.contentTypes, 'content-types', 'lines of `glob=type`, e.g. `*.txt=text/plain`');
@@ -270,6 +271,20 @@ export function buildConfig(values: Values, env: NodeJS.ProcessEnv): PushConfig 
     }
   }
   const registries = parseRegistries(values.registries, { region, mode: values.mode, registry, raw: values.registries.join('\n') });
+  if (chunkSize !== undefined && values.mode === 'push') {
+    // ECR answers a chunked upload's PATCH with 201 and keeps only the first one's bytes
+    // (aws/containers-roadmap#2831): a chunk size would fail there, or worse.
+    const hosts = [registry?.host, ...registries.map((r) => r.host), ...targets.map((t) => t.host || registry?.host || '')];
+    const ecr = hosts.find((host) => host !== undefined && (host === '' || parseEcrHost(host) || isEcrPublicHost(host)));
+    if (ecr !== undefined) {
+      throw new InputError(
+        'chunk-size',
+        `is set, but ${ecr === '' ? "the account's ECR registry" : ecr} is an ECR registry, which keeps only the first part of a chunked upload (aws/containers-roadmap#2831)`,
+        'empty for ECR (each blob is sent in one request, as docker push and crane send it); a chunk size only for a registry or proxy that limits the size of a request',
+        values.chunkSize,
+      );
+    }
+  }
   if (registry && isEcrPublicHost(registry.host) && registry.namespace === '' && values.mode !== 'login') {
     throw new InputError(
       'registry',

@@ -213,9 +213,10 @@ async function readSources(run: Run): Promise<string> {
       const image = await loadOne(run, path, target);
       loaded.set(path, image);
     }
-    // Every blob is hashed before the first write anywhere (a repository created, a blob or manifest
-    // sent): once, on first need, so a re-push that finds every tag in place reads no blob at all. A
-    // dry run hashes them here: it checks what a real run would.
+    // Every blob is hashed before a repository is created for it (once, on first need), and as it is
+    // uploaded (the registry client withholds the bytes that would complete a blob that does not
+    // match): a re-push that finds every tag in place reads no blob at all. A dry run hashes them
+    // here: it checks what a real run would.
     let verification: Promise<void> | undefined;
     run.verify = () => (verification ??= verifyAll(run));
     if (config.dryRun && loaded.size > 0) await run.verify();
@@ -598,7 +599,6 @@ async function pushPhase(run: Run): Promise<string> {
         chunkSize: config.chunkSize,
         concurrency: config.concurrency,
         log: (m) => deps.log.info(m),
-        beforeWrite: run.verify,
       }).catch((error: unknown) => {
         throw explainRegistryError(error, context, jobs.map((j) => j.repository).join(', '));
       }),

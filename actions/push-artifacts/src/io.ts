@@ -21,7 +21,7 @@ export const inputs = {
   'tag-mutability': input.enum(['mutable', 'immutable'] as const, { default: 'mutable' }),
   'docker-config': input.boolean({ default: 'false' }),
   'compress-layers': input.enum(['auto', 'gzip', 'none'] as const, { default: 'auto' }),
-  'chunk-size': input.string({ default: '8MiB' }),
+  'chunk-size': input.string({ default: '' }),
   concurrency: input.integer({ min: 1, max: 16, default: '4' }),
   's3-bucket': input.string({
     default: '',

@@ -16,7 +16,7 @@ export interface RegistryApi {
   uploadBlob(
     repository: string,
     blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
-    chunkSize: number,
+    chunkSize?: number,
   ): Promise<UploadResult>;
   manifestDigest(repository: string, reference: string): Promise<string | undefined>;
   putManifest(repository: string, reference: string, manifest: { bytes: Buffer; mediaType: string; digest: string }): Promise<string>;
@@ -45,15 +45,10 @@ export interface PushResult {
 }
 
 export interface PushOptions {
-  chunkSize: number;
+  /** Undefined: each blob in one request (the client's default, see RegistryClient.uploadBlob). */
+  chunkSize?: number;
   concurrency: number;
   log?: (message: string) => void;
-  /**
-   * Runs once, before the first write to the registry (after the read-only check of the tags): the
-   * caller hashes every blob there (verifyBlobs), so a re-push that finds every tag in place reads
-   * nothing, and a push never starts with a blob that was not verified.
-   */
-  beforeWrite?: () => Promise<void>;
 }
 
 /** Runs `tasks` with at most `limit` at once; the first failure stops new tasks and is thrown. */
@@ -105,23 +100,19 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     const current = await Promise.all(job.tags.map((tag) => registry.manifestDigest(job.repository, tag)));
     if (job.tags.length > 0 && current.every((digest) => digest === job.image.root.digest)) done.add(job);
   }
-  // Which blobs each repository has already is read-only, so it is asked while beforeWrite hashes the
-  // blobs (on other threads) rather than after: the HEADs cost no time of their own. A failed HEAD is
-  // asked again below, where its error counts.
+  // Which blobs each repository has already is asked up front, all at once (read-only, bounded by
+  // `concurrency`); a failed HEAD is asked again below, where its error counts. A blob is hashed as it
+  // is uploaded (the client withholds the bytes that would complete one that does not match), so a
+  // re-push that finds every tag in place reads nothing.
   const known = new Map<string, boolean>();
   if (done.size < jobs.length) {
     const checks = new Map<string, [string, string]>();
     for (const job of jobs)
       if (!done.has(job))
         for (const digest of blobDigests(job.image.root)) checks.set(`${job.repository}\n${digest}`, [job.repository, digest]);
-    const prefetch = pool([...checks], options.concurrency, async ([key, [repository, digest]]) => {
+    await pool([...checks], options.concurrency, async ([key, [repository, digest]]) => {
       known.set(key, await registry.hasBlob(repository, digest));
     }).catch(() => undefined);
-    try {
-      await options.beforeWrite?.();
-    } finally {
-      await prefetch;
-    }
   }
   for (const job of jobs) {
     const digests = blobDigests(job.image.root);
@@ -144,7 +135,6 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
     for (const digest of digests) {
       const blob = job.image.blobs.get(digest);
       if (!blob) throw new Error(`internal: blob ${digest} of ${job.image.source} was not loaded`);
-      if (!blob.verified) throw new Error(`internal: blob ${digest} of ${job.image.source} was not verified before the push`);
       result.blobs.bytesTotal += blob.size;
       tasks.push({ job, blob });
     }

@@ -4,7 +4,7 @@
  */
 import { ActionError } from '@deploy-kit/core';
 import { describeRegistryNetworkError } from '@deploy-kit/core/oci';
-import { RegistryError, RegistryTransportError, SourceReadError } from '@deploy-kit/core/oci/client';
+import { BlobDigestMismatch, RegistryError, RegistryTransportError, SourceReadError } from '@deploy-kit/core/oci/client';
 
 /** What the push knew about the registry, for its errors. */
 export interface RegistryContext {
@@ -16,6 +16,13 @@ export interface RegistryContext {
 
 export function explainRegistryError(error: unknown, registry: RegistryContext, repository: string): unknown {
   const { host } = registry;
+  if (error instanceof BlobDigestMismatch) {
+    return new ActionError(`Cannot read the image for ${repository}: ${error.message}.`, {
+      why: `every blob is hashed as it is sent, and its last bytes go only once it matches its digest: ${host} never received all of it, its upload was cancelled and no manifest was pushed`,
+      check: 'build the image again; do not edit files inside the layout or archive',
+      cause: error,
+    });
+  }
   if (error instanceof SourceReadError) {
     return new ActionError(`Push to ${host}/${repository} stopped: ${error.message}.`, {
       check: 'the image files stay in place, unchanged and readable until the step ends',
@@ -55,7 +62,7 @@ export function explainRegistryError(error: unknown, registry: RegistryContext, 
     return new ActionError(
       `Push to ${host}/${repository} stopped: the registry refused a blob whose bytes do not match its digest (DIGEST_INVALID).`,
       {
-        why: `${error.message}; every blob was hashed before the push, so its file changed while the step ran (or the registry received other bytes)`,
+        why: `${error.message}; every blob is hashed as it is sent, so the registry received other bytes than were read (a proxy or the network changed them)`,
         check: 'nothing else writes into the image while this step runs',
         cause: error,
       },

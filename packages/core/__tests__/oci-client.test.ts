@@ -20,6 +20,8 @@ class MiniRegistry {
   uploads = new Map<string, Buffer>();
   manifests = new Map<string, Buffer>();
   requests: string[] = [];
+  /** Each PATCH's Content-Range header (null when it had none). */
+  patchRanges: (string | null)[] = [];
   tokenRequests: string[] = [];
   cutNextPatchAt: number | undefined;
   /** The next PATCH is answered 503 without reading it into the upload (a fault before the chunk lands). */
@@ -28,7 +30,8 @@ class MiniRegistry {
   private next = 0;
 
   async start() {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // A request the client cuts short (a withheld last piece) ends its handler with 'aborted'.
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
     this.url = `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
   }
@@ -94,7 +97,10 @@ class MiniRegistry {
         return void res.writeHead(503).end();
       }
       if (req.method === 'PATCH') {
-        const [start] = String(req.headers['content-range']).split('-').map(Number);
+        this.patchRanges.push(req.headers['content-range'] ?? null);
+        // Without Content-Range a PATCH streams on from where the upload is (docker's and crane's form).
+        const [start] =
+          req.headers['content-range'] === undefined ? [have.length] : String(req.headers['content-range']).split('-').map(Number);
         if (start !== have.length) {
           await this.body(req);
           return void res.writeHead(416).end();
@@ -151,6 +157,7 @@ afterEach(() => {
   registry.failNextPatch503 = false;
   registry.fail503 = 0;
   registry.requests = [];
+  registry.patchRanges = [];
 });
 
 const client = (password = 'pw') => new RegistryClient({ baseUrl: registry.url, credentials: { username: 'AWS', password }, retry: fast });
@@ -204,14 +211,57 @@ describe('RegistryClient', () => {
     expect(registry.blobs.has(`app@${sha(data)}`)).toBe(true);
   });
 
-  // Blobs are hashed before the push (layout.ts verifyBlobs: see layout.test.ts); bytes that changed
-  // after that are refused by the registry's own digest check, at once (no retry loop).
-  test('bytes that do not match the digest never complete an upload (monolithic and chunked)', async () => {
-    const data = randomBytes(300_000);
+  // SECURITY.md rule 8: the client hashes a blob as it sends it and withholds the bytes that would
+  // complete one that does not match; the registry's own check is never what stops it.
+  test.each([
+    ['one PUT (up to 8 MiB, no chunk size)', 300_000, undefined],
+    ['one streamed PATCH (over 8 MiB, no chunk size)', 9 * 1024 * 1024, undefined],
+    ['PATCH chunks (a chunk size)', 300_000, 64 * 1024],
+  ])('bytes that do not match the digest never complete an upload: %s', async (_, size, chunkSize) => {
+    const data = randomBytes(size);
     const wrong = { ...blobOf(data), digest: sha(randomBytes(8)) };
-    await expect(client().uploadBlob('app', wrong, 1 << 20)).rejects.toMatchObject({ status: 400, code: 'DIGEST_INVALID' });
-    await expect(client().uploadBlob('app', wrong, 64 * 1024)).rejects.toMatchObject({ status: 400, code: 'DIGEST_INVALID' });
+    await expect(client().uploadBlob('app', wrong, chunkSize)).rejects.toMatchObject({
+      name: 'BlobDigestMismatch',
+      message: expect.stringMatching(/is corrupted: its content hashes to sha256:[0-9a-f]{64} \(\d+ bytes, expected \d+\)$/),
+    });
     expect(registry.blobs.has(`app@${wrong.digest}`)).toBe(false);
+    expect(registry.requests.filter((r) => r.startsWith('PUT')).length).toBeLessThanOrEqual(
+      chunkSize === undefined && size < 8 << 20 ? 1 : 0,
+    );
+    expect(registry.requests.at(-1)).toMatch(/^DELETE \/v2\/app\/blobs\/uploads\/\d+$/); // the session is cancelled
+    for (const held of registry.uploads.values()) expect(held.length).toBeLessThan(size); // never all of it
+    expect(registry.requests.filter((r) => r.startsWith('POST'))).toHaveLength(1); // not retried
+  });
+
+  test('no chunk size: up to 8 MiB in one PUT, larger in one PATCH without Content-Range and a closing PUT', async () => {
+    const small = randomBytes(8 * 1024 * 1024);
+    const big = randomBytes(8 * 1024 * 1024 + 1);
+    expect(await client().uploadBlob('app', blobOf(small))).toEqual({ how: 'uploaded', bytes: small.length, chunks: 1 });
+    expect(registry.requests.filter((r) => /blobs\/uploads/.test(r)).map((r) => r.split(' ')[0])).toEqual(['POST', 'PUT']);
+    registry.requests = [];
+    expect(await client().uploadBlob('app', blobOf(big))).toEqual({ how: 'uploaded', bytes: big.length, chunks: 1 });
+    expect(registry.requests.filter((r) => /blobs\/uploads/.test(r)).map((r) => r.split(' ')[0])).toEqual(['POST', 'PATCH', 'PUT']);
+    expect(registry.patchRanges).toEqual([null]);
+    expect(registry.blobs.get(`app@${sha(big)}`)!.equals(big)).toBe(true);
+  });
+
+  test('no chunk size: a cut inside the one PATCH resumes from what the registry kept, hashing the bytes it skips from the file', async () => {
+    const data = randomBytes(9 * 1024 * 1024);
+    registry.cutNextPatchAt = 3 * 1024 * 1024 + 17;
+    const result = await client().uploadBlob('app', blobOf(data));
+    expect(result).toEqual({ how: 'uploaded', bytes: data.length, chunks: 2 });
+    expect(registry.patchRanges).toEqual([null, `${3 * 1024 * 1024 + 17}-${data.length - 1}`]);
+    expect(registry.blobs.get(`app@${sha(data)}`)!.equals(data)).toBe(true);
+  });
+
+  test('a file that ends early is a read failure, not retried, and completes nothing', async () => {
+    const data = randomBytes(200_000);
+    const short = { ...blobOf(data), open: (s: number, e: number) => Readable.from([data.subarray(s, Math.min(e, 150_000))]) };
+    await expect(client().uploadBlob('app', short, 64 * 1024)).rejects.toMatchObject({
+      name: 'SourceReadError',
+      message: expect.stringContaining('ended at byte 150000, expected 196608'),
+    });
+    expect(registry.blobs.has(`app@${sha(data)}`)).toBe(false);
   });
 
   test('cross-repository mount, and a manifest put with its digest checked', async () => {

@@ -25,6 +25,9 @@ import { ActionError } from '../errors.js';
 import { classifyError, retry, sleep, type RetryOptions, type Retryability } from '../retry.js';
 import { registerSecret, safeUrl } from '../secrets.js';
 import { credentialBoundTo, credentialTransportProblem, isLoopbackHost, requestSignal } from '../trust.js';
+import { BlobDigestCheck, BlobDigestMismatch, BlobReadError } from './blob-digest.js';
+
+export { BlobDigestMismatch } from './blob-digest.js';
 import { MANIFEST_ACCEPT } from './media.js';
 import { describeRegistryNetworkError } from './network.js';
 import { nodeTransport, type HttpResponse, type Transport } from './transport.js';
@@ -176,6 +179,12 @@ interface BoundCredential {
   header: string;
   mayGo(url: URL): boolean;
 }
+
+/** Without a chunk size, blobs up to this go in one PUT (one round trip less), larger ones in one PATCH. */
+export const MONOLITHIC_MAX = 8 * 1024 * 1024;
+
+/** The digest of no bytes: the only one a 0-byte blob may have. */
+const EMPTY_DIGEST = `sha256:${createHash('sha256').digest('hex')}`;
 
 export interface UploadResult {
   /** `uploaded` (bytes sent) or `mounted` (from another repository). */
@@ -482,11 +491,17 @@ export class RegistryClient {
   }
 
   /**
-   * Uploads a blob (already verified: see verifyBlobs) from `open(start, end)` streams: one PUT when
-   * it is at most `chunkSize` bytes, else PATCH chunks of `chunkSize` and a closing PUT with the
-   * digest, which the registry checks.
+   * Uploads a blob from `open(start, end)` streams, hashing it as it goes (blob-digest.ts): the bytes
+   * that complete it are sent only when the whole blob hashed to its digest, so a blob that does not
+   * match is never completed (its session is cancelled) and BlobDigestMismatch is thrown, never retried.
    *
-   * After a failed chunk the registry is asked how much it holds (GET on the upload, `Range:
+   * Without `chunkSize` (the default) a blob is sent as docker push and crane send it: up to
+   * MONOLITHIC_MAX in one PUT, larger in one streamed PATCH and a closing PUT with the digest, which the
+   * registry checks too. ECR needs this form: it keeps only the first PATCH of a chunked upload
+   * (aws/containers-roadmap#2831). With `chunkSize`, blobs up to it go in one PUT and larger ones in
+   * PATCH chunks of it, for registries or proxies that limit a request's size.
+   *
+   * After a failed PATCH the registry is asked how much it holds (GET on the upload, `Range:
    * 0-<last byte>`) and the upload continues from there, re-sending from disk what it lacks. `Range:
    * 0-0` (or no Range) cannot tell an empty upload from one holding one byte (the distribution
    * registry answers `0-0` for both), so the session is cancelled and a fresh one started from zero:
@@ -495,36 +510,57 @@ export class RegistryClient {
   async uploadBlob(
     repository: string,
     blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
-    chunkSize: number,
+    chunkSize?: number,
   ): Promise<UploadResult> {
     const classify = (error: unknown): Retryability =>
-      error instanceof SourceReadError ? { retryable: false, reason: error.name } : classifyError(error);
-    if (blob.size <= chunkSize) {
+      error instanceof SourceReadError || error instanceof BlobDigestMismatch
+        ? { retryable: false, reason: error.name }
+        : classifyError(error);
+    const check = new BlobDigestCheck(blob);
+    if (blob.size === 0 && blob.digest !== EMPTY_DIGEST) throw new BlobDigestMismatch(blob.digest, EMPTY_DIGEST, 0, 0, blob.where);
+    if (blob.size <= (chunkSize ?? MONOLITHIC_MAX)) {
       return retry(
         async () => {
           const location = await this.startUpload(repository);
           location.searchParams.set('digest', blob.digest);
-          const response = await this.putOrPatch('PUT', repository, location, blob, 0, blob.size, 'upload blob');
-          this.verifyDigestHeader(response, blob.digest, 'blob upload');
-          await drain(response);
+          try {
+            const response = await this.putOrPatch(
+              'PUT',
+              repository,
+              location,
+              check,
+              { start: 0, end: blob.size, range: false },
+              'upload blob',
+            );
+            this.verifyDigestHeader(response, blob.digest, 'blob upload');
+            await drain(response);
+          } catch (error) {
+            if (error instanceof BlobDigestMismatch) await this.cancelUpload(repository, location.toString());
+            throw error;
+          }
           return { how: 'uploaded' as const, bytes: blob.size, chunks: 1 };
         },
         this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)}`, classify),
       );
     }
-    // Chunked: bounded fresh sessions (one the registry forgot, or one whose content it cannot state),
+    // Patched: bounded fresh sessions (one the registry forgot, or one whose content it cannot state),
     // and within one session bounded resumes from the registry's own offset.
+    const step = chunkSize ?? blob.size;
     const maxRestarts = 3;
     for (let restart = 0; ; restart++) {
       let location = await retry(() => this.startUpload(repository), this.retryOptions(`start upload ${repository}`));
       let offset = 0;
       let chunks = 0;
       try {
-        const maxRounds = Math.ceil(blob.size / chunkSize) * 4 + 8;
+        const maxRounds = Math.ceil(blob.size / step) * 4 + 8;
         for (let round = 0; offset < blob.size; round++) {
           if (round > maxRounds) throw new Error(`upload of ${blob.digest} made no progress after ${round} requests`);
           const start = offset;
-          const end = Math.min(blob.size, start + chunkSize);
+          const end = Math.min(blob.size, start + step);
+          // A whole blob in one PATCH goes without Content-Range, as docker and crane stream it: some
+          // registries take a Content-Range as a chunk and check its size against their chunk limits.
+          const whole = start === 0 && end === blob.size;
+          const what = whole ? 'upload blob' : `upload chunk ${start}-${end - 1}`;
           const response = await retry(
             async (attempt) => {
               if (attempt > 1) {
@@ -534,7 +570,7 @@ export class RegistryClient {
                 if (status.received === undefined) throw new RestartUpload(status.range);
                 if (status.received !== start) throw new ResumeFrom(status.received);
               }
-              return this.putOrPatch('PATCH', repository, location, blob, start, end, `upload chunk ${start}-${end - 1}`);
+              return this.putOrPatch('PATCH', repository, location, check, { start, end, range: !whole }, what);
             },
             this.retryOptions(`upload ${repository}@${blob.digest.slice(0, 19)} bytes ${start}-${end - 1}`, (error) =>
               error instanceof ResumeFrom || error instanceof RestartUpload ? { retryable: false, reason: error.name } : classify(error),
@@ -573,6 +609,10 @@ export class RegistryClient {
         await drain(response);
         return { how: 'uploaded', bytes: blob.size, chunks };
       } catch (error) {
+        if (error instanceof BlobDigestMismatch) {
+          await this.cancelUpload(repository, location.toString());
+          throw error;
+        }
         const sessionGone = error instanceof RegistryError && (error.status === 404 || error.code === 'BLOB_UPLOAD_UNKNOWN');
         const unknownContent = error instanceof RestartUpload;
         if ((sessionGone || unknownContent) && restart < maxRestarts) {
@@ -610,21 +650,21 @@ export class RegistryClient {
     method: 'PUT' | 'PATCH',
     repository: string,
     location: URL,
-    blob: { digest: string; size: number; where: string; open: (start: number, end: number) => Readable },
-    start: number,
-    end: number,
+    check: BlobDigestCheck,
+    { start, end, range }: { start: number; end: number; range: boolean },
     operation: string,
   ): Promise<HttpResponse> {
     const length = end - start;
     const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'content-length': String(length) };
-    if (method === 'PATCH') headers['content-range'] = `${start}-${end - 1}`;
+    if (range) headers['content-range'] = `${start}-${end - 1}`;
     // A fresh source each time the body is sent (an auth retry sends it again).
     let readFailure: Error | undefined;
     const body = () => {
       if (length === 0) return Buffer.alloc(0);
-      const source = blob.open(start, end);
+      const source = check.body(start, end);
       source.on('error', (error) => {
-        readFailure = error;
+        // Only the body's own failures: the request's (a reset connection) are put on it too.
+        if (error instanceof BlobDigestMismatch || error instanceof BlobReadError) readFailure = error;
       });
       return source;
     };
@@ -637,9 +677,9 @@ export class RegistryClient {
         timeoutMs: this.uploadTimeout(length),
       });
     } catch (error) {
-      // A file that cannot be read is not a network problem: no retry.
-      if (readFailure && !(error instanceof RegistryError))
-        throw new SourceReadError(`reading ${blob.where} failed: ${readFailure.message}`);
+      // Bytes that do not match their digest, or a file that cannot be read, are not a network problem: no retry.
+      if (readFailure instanceof BlobDigestMismatch) throw readFailure;
+      if (readFailure && !(error instanceof RegistryError)) throw new SourceReadError(readFailure.message);
       throw error;
     }
   }
