@@ -177,7 +177,7 @@ afterAll(async () => {
 });
 
 describe('push over the registry API', () => {
-  test('a two-platform index to two services: blobs once, mounts, chunked layer, digests verified with skopeo', async () => {
+  test('a two-platform index to two services: blobs once, mounts, an 11 MiB layer in one PATCH, digests verified with skopeo', async () => {
     const images = JSON.stringify({
       tag: 'v1.2.3',
       services: [
@@ -214,8 +214,8 @@ describe('push over the registry API', () => {
     expect(arm.Layers).toEqual(multi.manifests[1]!.layers);
     await expectBlobsIdentical('ms_core', multi);
     await expectBlobsIdentical('ms_chat', multi);
-    // The big layer went in chunks; ms_chat got every blob by cross-repository mount.
-    expect(result.log).toMatch(/ms_core: uploaded sha256:\w+ \(11\.\d MiB in 2 chunks\)/);
+    // The big layer (over 8 MiB) went in one streamed PATCH; ms_chat got every blob by cross-repository mount.
+    expect(result.log).toMatch(/ms_core: uploaded sha256:\w+ \(11\.\d MiB\)\n/);
     expect(result.log).toMatch(/ms_chat: mounted sha256:\w+ \(11\.\d MiB\) from ms_core/);
     expect(result.log).toMatch(/ms_chat: .*blobs: 0 uploaded 0 B, 5 mounted/);
     expect(result.summary).toContain(`| ${registry.host}/ms_core:v1.2.3 | ${multi.digest} | pushed |`);
@@ -1051,6 +1051,49 @@ describe('trust: every blob is hashed before the first write', () => {
       await proxy.stop();
     }
   });
+});
+
+describe('trust: a blob is hashed as it is sent, and never completed when it does not match', () => {
+  test.each<[string, number[]]>([
+    ['in one PUT (a small layer)', [2000, 50_000]],
+    ['in one streamed PATCH (a layer over 8 MiB)', [2000, 9 * 1024 * 1024]],
+  ])(
+    'a blob whose last byte differs, %s: the registry never receives all of it, its upload is cancelled, no manifest',
+    async (_, layers) => {
+      const made = await makeOciLayout(join(work, `corrupt-sent-${layers[1]}`), { layers });
+      const bad = made.manifests[0]!.layers[1]!;
+      const victim = join(made.layout, 'blobs', 'sha256', bad.slice(7));
+      const bytes = readFileSync(victim);
+      bytes[bytes.length - 1]! ^= 0xff;
+      writeFileSync(victim, bytes);
+      const repository = `ms_corrupt_sent_${layers[1]}`;
+      const { ecr, ecrLib } = await aws();
+      await ecr.send(new ecrLib.CreateRepositoryCommand({ repositoryName: repository })); // nothing to create: no hash before the push
+      const proxy = await startFaultProxy(registry.url, () => undefined);
+      try {
+        const result = await run({ registry: proxy.host, images: `${proxy.host}/${repository}:v1`, source: made.layout });
+        expectFailure(
+          result,
+          new RegExp(`Cannot read the image for ${repository}: blob ${bad} \\(.*\\) is corrupted: its content hashes to sha256:`),
+        );
+        expect(result.errors[0]).toContain('never received all of it, its upload was cancelled and no manifest was pushed');
+        // The bad blob's session was cancelled, and got at most everything of it but its last piece.
+        const session = (url: string) => url.split('?')[0]!;
+        const cancelled = proxy.log
+          .filter((e) => e.method === 'DELETE' && /\/blobs\/uploads\/./.test(e.url ?? ''))
+          .map((e) => session(e.url ?? ''));
+        expect(cancelled).toHaveLength(1);
+        const sent = proxy.log.filter((e) => (e.method === 'PUT' || e.method === 'PATCH') && session(e.url ?? '') === cancelled[0]);
+        // (a blob that fits one read is withheld whole: its request may not even start)
+        expect(sent.reduce((n, e) => n + e.bytes, 0)).toBeLessThan(bytes.length);
+        expect(proxy.log.filter((e) => /manifests/.test(e.url ?? '') && e.method === 'PUT')).toEqual([]);
+        expect((await registryGet(`/v2/${repository}/blobs/${bad}`)).status).toBe(404);
+        expect((await registryGet(`/v2/${repository}/manifests/v1`)).status).toBe(404);
+      } finally {
+        await proxy.stop();
+      }
+    },
+  );
 });
 
 describe('chunked upload: a fault on the first chunk (the registry says Range: 0-0 for an empty upload)', () => {

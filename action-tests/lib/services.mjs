@@ -232,7 +232,8 @@ export function skopeo(args, { timeoutMs = 120000 } = {}) {
  *                                 client connection instead of relaying the answer (the request
  *                                 landed; the client never learns it)
  *   { delayMs }                   wait, then forward
- * Every request is logged ({method, url, status, at}) in `log`, in order. `maxFaults` bounds injections.
+ * Every request is logged ({method, url, status, at, bytes: request body bytes received}) in `log`, in
+ * order. `maxFaults` bounds injections.
  */
 export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
   const upstream = new URL(target);
@@ -241,8 +242,9 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
   let count = 0;
   const server = createServer((req, res) => {
     const n = ++count;
-    const entry = { method: req.method, url: req.url, status: 0, at: Date.now(), fault: undefined };
+    const entry = { method: req.method, url: req.url, status: 0, at: Date.now(), fault: undefined, bytes: 0 };
     log.push(entry);
+    req.on('data', (chunk) => (entry.bytes += chunk.length));
     let action = faults < maxFaults ? decide(req, n) : undefined;
     if (action) {
       faults++;
