@@ -21,6 +21,8 @@ export interface ProxyLogEntry {
   status: number;
   at: number;
   fault?: FaultAction;
+  /** Request body bytes received from the client. */
+  bytes: number;
 }
 export function startFaultProxy(
   target: string,
