@@ -12,10 +12,10 @@
 // lowest and highest pair in brackets. Run by bench/run.mjs (`npm run bench`) or alone:
 //   node bench/push-artifacts.mjs [--rounds N] [--only image|s3] [--chunk-size 8MiB] [--s3-inputs '{"s3-concurrency":"16"}'] [--profile] [--check]
 // --profile adds one profiled push and prints its main thread's CPU by phase (read, hash, compress, send).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable } from './table.mjs';
@@ -30,20 +30,49 @@ function paired(a, b) {
   return { median: median(r), text: `${median(r).toFixed(2)} (${r[0].toFixed(2)}–${r.at(-1).toFixed(2)})` };
 }
 
-function timed(command, args, env) {
+/**
+ * Runs a peer, timed spawn to exit; its CPU (user + system, every thread) comes from bash's `times`
+ * after it, and `cpus` pins it (taskset) when given.
+ */
+function timed(command, args, env, { cpus } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = '"$@"; rc=$?; times >&2; exit $rc';
+    const argv = ['-c', script, 'bench', ...(cpus ? ['taskset', '-c', cpus] : []), command, ...args];
+    const child = spawn('bash', argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stdout.on('data', () => undefined);
     child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      if (code !== 0) reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.trim()}`));
-      else resolve(ms);
+      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.trim()}`));
+      // `times` prints the shell's own line, then its children's: `0m0.012s 0m0.020s`.
+      const children = err.trim().split('\n').at(-1) ?? '';
+      const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+      resolve(Object.assign(new Number(ms), { cpu: secs.length === 2 ? (secs[0] + secs[1]) * 1000 : NaN }));
     });
   });
+}
+
+/** CPU (user + system) a process has used so far, in ms (Linux /proc; NaN elsewhere). */
+function cpuOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Pins every thread of a running process to `cpus` (taskset); false when it cannot. */
+function pin(pid, cpus) {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Deterministic file sizes: four 50 MB files, the rest log-uniform 1 KB–4 MB, ~300 MB in 200 files. */
@@ -89,6 +118,9 @@ export async function benchPushArtifacts({
         preload,
         [
           `import { writeFileSync } from 'node:fs';`,
+          `import { execFileSync } from 'node:child_process';`,
+          // The pinned rows: every thread of this process on the cores named (taskset, as for crane).
+          `if (process.env.DK_BENCH_TASKSET) execFileSync('taskset', ['-a', '-p', '-c', process.env.DK_BENCH_TASKSET, String(process.pid)], { stdio: 'ignore' });`,
           `import { Session } from 'node:inspector';`,
           `const session = process.env.DK_BENCH_PROFILE ? new Session() : undefined;`,
           `if (session) { session.connect(); session.post('Profiler.enable'); session.post('Profiler.setSamplingInterval', { interval: 200 }); session.post('Profiler.start'); }`,
@@ -106,60 +138,84 @@ export async function benchPushArtifacts({
       const crane = [];
       const rss = [];
       const cpu = [];
+      const craneCpu = [];
+      /** CPU the registry spent on each first push: [ours], [crane]. */
+      const registryCpu = { ours: [], crane: [] };
+      /** With the registry pinned to one core and the pusher to the other, as a remote registry takes none of the runner's. */
+      const pinned = { ours: [], crane: [] };
+      const canPin = availableParallelism() >= 2;
+      const pushOurs = (registry, env = {}) =>
+        harness.runAction('push-artifacts', {
+          inputs: {
+            images: `${registry.host}/bench/app:v1`,
+            source: image.layout,
+            'registry-auth': 'none',
+            ...(chunkSize ? { 'chunk-size': chunkSize } : {}),
+          },
+          env: { NODE_OPTIONS: `--import ${preload}`, ...env },
+          timeoutMs: 300_000,
+        });
+      const pushCrane = (registry, options) =>
+        timed(
+          craneBin,
+          ['push', '--insecure', image.layout, `${registry.host}/bench/app:v1`],
+          {
+            PATH: process.env.PATH ?? '',
+            HOME: mkdtempSync(join(work, 'crane-home-')),
+          },
+          options,
+        );
       const orders = [
-        ['ours', 'crane', 'skopeo'],
-        ['crane', 'skopeo', 'ours'],
-        ['skopeo', 'ours', 'crane'],
+        ['ours', 'crane', 'skopeo', 'pinned-ours', 'pinned-crane'],
+        ['crane', 'skopeo', 'ours', 'pinned-crane', 'pinned-ours'],
+        ['skopeo', 'ours', 'crane', 'pinned-ours', 'pinned-crane'],
       ];
       for (let round = 0; round < rounds; round++) {
         for (const who of orders[round % orders.length]) {
+          if (who.startsWith('pinned') && !canPin) continue;
           const registry = await services.startRegistry();
           try {
+            const before = cpuOf(registry.pid);
             if (who === 'ours') {
-              const run = () =>
-                harness.runAction('push-artifacts', {
-                  inputs: {
-                    images: `${registry.host}/bench/app:v1`,
-                    source: image.layout,
-                    'registry-auth': 'none',
-                    ...(chunkSize ? { 'chunk-size': chunkSize } : {}),
-                  },
-                  env: { NODE_OPTIONS: `--import ${preload}` },
-                  timeoutMs: 300_000,
-                });
-              const first = await run();
+              const first = await pushOurs(registry);
               if (first.exitCode !== 0) throw new Error(`push-artifacts failed: ${first.errors[0] ?? first.stderr}`);
               if (JSON.parse(first.outputs.digests)[`${registry.host}/bench/app:v1`] !== image.digest)
                 throw new Error('push-artifacts reported the wrong digest');
               ours.push(first.durationMs);
+              registryCpu.ours.push(cpuOf(registry.pid) - before);
               const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
               rss.push(usage.rss / 1024);
               cpu.push(usage.cpu);
-              const second = await run();
+              const second = await pushOurs(registry);
               if (second.exitCode !== 0 || !/0 uploaded/.test(second.log))
                 throw new Error(`re-push did not skip the blobs: ${second.errors[0] ?? second.log.slice(-500)}`);
               again.push(second.durationMs);
             } else if (who === 'crane') {
-              const home = mkdtempSync(join(work, 'crane-home-'));
-              crane.push(
-                await timed(craneBin, ['push', '--insecure', image.layout, `${registry.host}/bench/app:v1`], {
-                  PATH: process.env.PATH ?? '',
-                  HOME: home,
-                }),
-              );
+              const took = await pushCrane(registry);
+              crane.push(+took);
+              craneCpu.push(took.cpu);
+              registryCpu.crane.push(cpuOf(registry.pid) - before);
               const head = await fetch(`${registry.url}/v2/bench/app/manifests/v1`, {
                 method: 'HEAD',
                 headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
               });
               if (head.headers.get('docker-content-digest') !== image.digest) throw new Error('crane pushed another digest');
+            } else if (who === 'pinned-ours') {
+              if (!pin(registry.pid, '1')) continue;
+              const took = await pushOurs(registry, { DK_BENCH_TASKSET: '0' });
+              if (took.exitCode !== 0) throw new Error(`pinned push-artifacts failed: ${took.errors[0] ?? took.stderr}`);
+              pinned.ours.push(took.durationMs);
+            } else if (who === 'pinned-crane') {
+              if (!pin(registry.pid, '1')) continue;
+              pinned.crane.push(+(await pushCrane(registry, { cpus: '0' })));
             } else {
               const home = mkdtempSync(join(work, 'skopeo-home-'));
               peer.push(
-                await timed(
+                +(await timed(
                   skopeoBin,
                   ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`],
                   { PATH: process.env.PATH ?? '', HOME: home },
-                ),
+                )),
               );
               const raw = await timed(skopeoBin, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/bench/app:v1`], {
                 PATH: process.env.PATH ?? '',
@@ -172,7 +228,10 @@ export async function benchPushArtifacts({
           }
         }
         log(
-          `bench push-artifacts: image round ${round + 1}/${rounds}: ours ${ours.at(-1)?.toFixed(0)} ms (re-push ${again.at(-1)?.toFixed(0)} ms, ${rss.at(-1)?.toFixed(0)} MB RSS), crane ${crane.at(-1)?.toFixed(0)} ms, skopeo ${peer.at(-1)?.toFixed(0)} ms`,
+          `bench push-artifacts: image round ${round + 1}/${rounds}: ours ${ours.at(-1)?.toFixed(0)} ms (re-push ${again.at(-1)?.toFixed(0)} ms, ${rss.at(-1)?.toFixed(0)} MB RSS), crane ${crane.at(-1)?.toFixed(0)} ms, skopeo ${peer.at(-1)?.toFixed(0)} ms` +
+            (pinned.ours.length
+              ? `; registry pinned to its own core: ours ${pinned.ours.at(-1)?.toFixed(0)} ms, crane ${pinned.crane.at(-1)?.toFixed(0)} ms`
+              : ''),
         );
       }
       const vsCrane = paired(ours, crane);
@@ -185,6 +244,16 @@ export async function benchPushArtifacts({
         '≤ 1.00',
         vsCrane.median <= 1 ? 'yes' : 'NO',
       ]);
+      if (pinned.ours.length > 0 && pinned.ours.length === pinned.crane.length) {
+        const vsPinned = paired(pinned.ours, pinned.crane);
+        rows.push([
+          'the same, registry pinned to its own core (taskset)',
+          `${median(pinned.ours).toFixed(0)} ms / ${median(pinned.crane).toFixed(0)} ms`,
+          vsPinned.text,
+          '-',
+          '',
+        ]);
+      }
       rows.push([
         'the same: ours / skopeo copy',
         `${median(ours).toFixed(0)} ms / ${median(peer).toFixed(0)} ms`,
@@ -200,7 +269,20 @@ export async function benchPushArtifacts({
         repush.median < 0.1 ? 'yes' : 'NO',
       ]);
       rows.push(['peak RSS of our push', `${Math.max(...rss).toFixed(0)} MB`, '-', '< 150 MB', Math.max(...rss) < 150 ? 'yes' : 'NO']);
-      rows.push(['CPU of our push (user + system)', `${median(cpu).toFixed(0)} ms`, '-', '-', '']);
+      rows.push([
+        'CPU of the push (user + system): ours / crane',
+        `${median(cpu).toFixed(0)} ms / ${median(craneCpu).toFixed(0)} ms`,
+        '-',
+        '-',
+        '',
+      ]);
+      rows.push([
+        "the registry's CPU for that push: ours / crane's",
+        `${median(registryCpu.ours).toFixed(0)} ms / ${median(registryCpu.crane).toFixed(0)} ms`,
+        '-',
+        '-',
+        '',
+      ]);
       if (profile) {
         const registry = await services.startRegistry();
         try {

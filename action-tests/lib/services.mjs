@@ -189,6 +189,8 @@ export async function startRegistry({ auth, tls } = {}) {
     url,
     port,
     dir,
+    /** The registry process (for a benchmark's CPU accounting). */
+    pid: service.child.pid,
     output: service.output,
     async stop() {
       await service.stop();
