@@ -7,11 +7,12 @@
 // failure: exit 1, one ::error:: naming the input (and line), nothing written.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo, type Socket, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { startGitHubFake } from './fakes/github/index.mjs';
 import { parseWorkflowCommand } from './lib/runner.mjs';
 import { REPO_ROOT, expectFailure, expectSuccess, readActionYml, runAction, type RunActionOptions, type RunResult } from './harness.js';
@@ -260,6 +261,47 @@ function helloWorldLabels(revision: string, version: string): string[] {
   ];
 }
 
+/** The OCI labels of docker/test-docker-action as its own payloads carry it (event_pull_request.json's `repository`). */
+function testDockerActionLabels(revision: string, version: string): string[] {
+  return [
+    'org.opencontainers.image.description=Test "Docker" Actions',
+    'org.opencontainers.image.licenses=MIT',
+    `org.opencontainers.image.revision=${revision}`,
+    'org.opencontainers.image.source=https://github.com/docker/test-docker-action',
+    'org.opencontainers.image.title=test-docker-action',
+    'org.opencontainers.image.url=https://github.com/docker/test-docker-action',
+    `org.opencontainers.image.version=${version}`,
+  ];
+}
+
+/**
+ * Runs `fn` with the local API answering GET /repos/{GITHUB_REPOSITORY} with the repository object the
+ * event payload carries, when it carries that repository's (push and pull-request payloads do): on
+ * GitHub the payload's `repository` and the API's answer are the same object. The standing answers
+ * (repo.json's facts, as metadata-action's tests mock repoData()) are for payloads that carry none.
+ */
+async function withApiAgreeingWithPayload<T>(options: RunActionOptions, fn: () => Promise<T>): Promise<T> {
+  const carried = (options.event as { repository?: Record<string, unknown> } | undefined)?.repository;
+  const repository = options.repository ?? '';
+  if (!carried || typeof carried.full_name !== 'string' || carried.full_name.toLowerCase() !== repository.toLowerCase()) return fn();
+  const [owner, name] = carried.full_name.split('/') as [string, string];
+  const license = carried.license as { spdx_id?: string } | null | undefined;
+  const standing = api.repos.get(repository);
+  api.repos.set(
+    repository,
+    repositoryResponse(owner, name, {
+      description: (carried.description as string | null | undefined) ?? null,
+      spdx: license?.spdx_id ?? null,
+    }),
+  );
+  try {
+    return await fn();
+  } finally {
+    if (standing) api.repos.set(repository, standing);
+    else api.repos.delete(repository);
+  }
+}
+
 /** Exit 1, one ::error:: with every part, nothing written (outputs, env, summary), no stack trace. */
 function expectCleanFailure(result: RunResult, parts: readonly string[]): void {
   expectFailure(result, parts[0]!);
@@ -372,7 +414,7 @@ describe('seed naming', () => {
 });
 
 describe('docker/metadata-action DSL on real events', () => {
-  test.each<[string, string, string[], string]>([
+  test.each<[string, string, string[], string, typeof helloWorldLabels?]>([
     ['push to the default branch', 'dk_push_main.env', ['main', 'sha-0123456'], '0123456789abcdef0123456789abcdef01234567'],
     ['push to a feature branch', 'dk_push_feature_x.env', ['feature-x', 'sha-89abcde'], '89abcdef0123456789abcdef0123456789abcdef'],
     ['release tag v1.2.3', 'dk_tag_v1.2.3.env', ['1.2.3', '1.2', 'sha-fedcba9', 'latest'], 'fedcba9876543210fedcba9876543210fedcba98'],
@@ -382,22 +424,32 @@ describe('docker/metadata-action DSL on real events', () => {
       ['1.2.3-rc.1', 'sha-fedcba9'],
       'fedcba9876543210fedcba9876543210fedcba98',
     ],
-    ['pull_request', 'event_pull_request.env', ['pr-15', 'sha-a9c8c58'], 'a9c8c5828b91be19d9728548b24759e352367ef1'],
+    // The payload carries docker/test-docker-action, and the API answers the same object (issue 18).
+    [
+      'pull_request',
+      'event_pull_request.env',
+      ['pr-15', 'sha-a9c8c58'],
+      'a9c8c5828b91be19d9728548b24759e352367ef1',
+      testDockerActionLabels,
+    ],
     ['pull_request_target (ref rewritten to the PR)', 'event_pull_request_target.env', ['pr-15', 'sha-2665741'], ''],
     ['schedule', 'event_schedule.env', ['nightly', 'master', 'sha-860c190'], '860c1904a1ce19322e91ac35af1ab07466440c37'],
     ['release event', 'event_release_created.env', ['1.1.1', '1.1', 'sha-860c190', 'latest'], '860c1904a1ce19322e91ac35af1ab07466440c37'],
-  ])('%s', async (_n, env, names, revision) => {
+  ])('%s', async (_n, env, names, revision, repositoryLabels = helloWorldLabels) => {
     // (what `enable=${{ github.event_name != 'pull_request' }}` gives on a pull request)
-    const r = await run({
-      ...fixture(env),
-      inputs: { images: 'ghcr.io/Example-Org/App\nname=docker.io/example/app,enable=false', tags: TYPICAL_TAGS },
-    });
+    const options = fixture(env);
+    const r = await withApiAgreeingWithPayload(options, () =>
+      run({
+        ...options,
+        inputs: { images: 'ghcr.io/Example-Org/App\nname=docker.io/example/app,enable=false', tags: TYPICAL_TAGS },
+      }),
+    );
     expectOk(r);
     // images are lowercased as metadata-action does; a disabled image gets no tags
     expect(lines(r.outputs.tags)).toEqual(names.map((n) => `ghcr.io/example-org/app:${n}`));
     expect(lines(r.outputs['tag-names'])).toEqual(names);
     expect(r.outputs.version).toBe(names[0]);
-    if (revision) expect(labelsOf(r)).toEqual(helloWorldLabels(revision, names[0]!));
+    if (revision) expect(labelsOf(r)).toEqual(repositoryLabels(revision, names[0]!));
     // metadata-action mode: the tags are exactly the DSL's; the pin is separate
     expect(r.outputs.pin).toBe(`ghcr.io/example-org/app:${names.find((n) => n.startsWith('sha-'))}`);
   });
@@ -709,6 +761,118 @@ describe('the GitHub API', () => {
     expect(r.masked).toContain(other);
     expect(r.warnings[0]).toContain('HTTP 401');
     expect(r.warnings[0]).toContain('Bad credentials');
+  });
+});
+
+describe('a pull request payload (issue 18): the repository facts it carries, no API request', () => {
+  test.each<[string, string, string]>([
+    ['pull_request', 'event_pull_request.env', 'a9c8c5828b91be19d9728548b24759e352367ef1'],
+    ['pull_request_target', 'event_pull_request_target.env', '266574110acf203503badf966df2ea24b5d732d7'],
+  ])('%s of this repository, with the token: its description, license, URL and default branch; 0 API requests', async (event, env, sha) => {
+    const options = fixture(env);
+    api.requests.length = 0;
+    const r = await withApiAgreeingWithPayload(options, () =>
+      run({ ...options, inputs: { images: 'user/app', tags: 'type=ref,event=pr\ntype=edge\ntype=sha' } }),
+    );
+    expectOk(r);
+    expect(api.requests).toEqual([]);
+    // type=edge compares with the payload's default branch (master): not a branch ref here.
+    expect(lines(r.outputs['tag-names'])).toEqual(['pr-15', `sha-${sha.slice(0, 7)}`]);
+    expect(labelsOf(r)).toEqual(testDockerActionLabels(sha, 'pr-15'));
+    expect(r.summary).toContain(`**repository facts:** event payload (the ${event} event carries docker/test-docker-action's description`);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('a pull_request payload without the license key: GET /repos/{owner}/{repo} once, its answer in the labels', async () => {
+    const options = fixture('event_pull_request.env');
+    const event = structuredClone(options.event) as { repository: Record<string, unknown> };
+    delete event.repository.license;
+    api.requests.length = 0;
+    const r = await withApiAgreeingWithPayload(options, () =>
+      run({ ...options, event, inputs: { images: 'user/app', tags: 'type=ref,event=pr' } }),
+    );
+    expectOk(r);
+    expect(api.requests).toEqual([{ method: 'GET', path: '/repos/docker/test-docker-action', authorization: `token ${TOKEN}` }]);
+    expect(labelsOf(r)).toEqual(testDockerActionLabels('a9c8c5828b91be19d9728548b24759e352367ef1', 'pr-15'));
+    expect(r.summary).toContain('**repository facts:** GitHub API (docker/test-docker-action)');
+  });
+
+  test("a pull_request payload of another repository than GITHUB_REPOSITORY: GET /repos/{owner}/{repo} once, for the step's repository", async () => {
+    api.requests.length = 0;
+    const r = await run({
+      ...fixture('event_pull_request.env'),
+      repository: 'example-org/sample-service',
+      inputs: { images: 'user/app', tags: 'type=ref,event=pr' },
+    });
+    expectOk(r);
+    expect(api.requests.map((q) => q.path)).toEqual(['/repos/example-org/sample-service']);
+    expect(labelsOf(r)).toContain('org.opencontainers.image.description=Sample service from the API');
+  });
+});
+
+describe('beside docker/metadata-action v6.2.0 on a pull request payload (its released bundle, same inputs, same API)', () => {
+  /** The bundle and its action.yml (../shared/anchors, as bench/run.mjs finds it); CI always has it. */
+  const anchor = process.env.DEPLOY_KIT_METADATA_ACTION ?? join(REPO_ROOT, '..', 'shared', 'anchors', 'metadata-action-v6.2.0');
+  const present = existsSync(join(anchor, 'index.cjs.gz'));
+  const peer = { root: '' };
+
+  beforeAll(() => {
+    if (!present) return;
+    peer.root = mkdtempSync(join(tmpdir(), 'image-tags-peer-'));
+    mkdirSync(join(peer.root, 'metadata-action', 'dist'), { recursive: true });
+    copyFileSync(join(anchor, 'action.yml'), join(peer.root, 'metadata-action', 'action.yml'));
+    writeFileSync(join(peer.root, 'metadata-action', 'dist', 'index.cjs'), gunzipSync(readFileSync(join(anchor, 'index.cjs.gz'))));
+  });
+  afterAll(() => {
+    if (peer.root) rmSync(peer.root, { recursive: true, force: true });
+  });
+
+  /** The outputs both write, without the creation time (each run's clock). */
+  const comparable = (r: RunResult) =>
+    Object.fromEntries(
+      ['version', 'tags', 'tag-names', 'labels', 'annotations'].map((name) => [
+        name,
+        lines(r.outputs[name]).filter((l) => !l.includes('org.opencontainers.image.created=')),
+      ]),
+    );
+
+  // Without the bundle (a clone without ../shared) the comparison cannot run; in CI it must.
+  (present || process.env.CI ? test.each : test.skip.each)<[string, string, Record<string, string>, string[]]>([
+    ['pull_request, the typical tags', 'event_pull_request.env', { tags: TYPICAL_TAGS }, []],
+    [
+      'pull_request, {{commit_date}}, {{base_ref}}, is_default_branch and a label',
+      'event_pull_request.env',
+      {
+        tags: "type=ref,event=pr\ntype=raw,value={{base_ref}}-{{commit_date 'YYYYMMDD-HHmmss'}}\ntype=raw,value=default,enable={{is_default_branch}}",
+        labels: 'org.opencontainers.image.vendor=Example {{base_ref}}',
+      },
+      ['/repos/docker/test-docker-action/commits/a9c8c5828b91be19d9728548b24759e352367ef1'],
+    ],
+    ['pull_request_target, the typical tags', 'event_pull_request_target.env', { tags: TYPICAL_TAGS }, []],
+  ])('%s: the same outputs; metadata-action asks the API twice, image-tags only for a commit date', async (_n, env, inputs, ours) => {
+    const options = fixture(env);
+    const both = { ...options, inputs: { images: 'ghcr.io/example-org/app', ...inputs } };
+    api.requests.length = 0;
+    const mine = await withApiAgreeingWithPayload(options, () => run(both));
+    const myRequests = api.requests.map((q) => q.path);
+    api.requests.length = 0;
+    const theirs = await withApiAgreeingWithPayload(options, () =>
+      runAction('metadata-action', {
+        ...both,
+        root: peer.root,
+        token: TOKEN,
+        secrets: [TOKEN],
+        env: { GITHUB_API_URL: api.url },
+      }),
+    );
+    expectOk(mine);
+    expectSuccess(theirs);
+    expect(comparable(mine)).toEqual(comparable(theirs));
+    expect(myRequests).toEqual(ours);
+    expect(api.requests.map((q) => q.path).sort()).toEqual([
+      `/repos/docker/test-docker-action`,
+      `/repos/docker/test-docker-action/commits/${options.sha}`,
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
-// What a runner gives an action on a push, for the cold-start benchmarks: the push event's payload as
-// GitHub sends it (the whole repository object, the head commit) and a loopback GitHub API that answers
-// the two calls docker/metadata-action makes (`GET /repos/{owner}/{repo}`, `GET /repos/{owner}/{repo}/commits/{sha}`)
-// with the same facts, so an action that asks the API and one that reads the payload give the same labels.
+// What a runner gives an action on a push or a pull request, for the cold-start benchmarks: the event's
+// payload as GitHub sends it (the whole repository object; a push's head commit) and a loopback GitHub
+// API that answers the two calls docker/metadata-action makes (`GET /repos/{owner}/{repo}`,
+// `GET /repos/{owner}/{repo}/commits/{sha}`) with the same facts, so an action that asks the API and one
+// that reads the payload give the same labels.
 import { createServer } from 'node:http';
 
 const COMMIT_DATE = '2024-03-07T22:15:30Z';
@@ -65,6 +66,36 @@ export function pushPayload(fullName, ref, sha) {
     },
     repository: repositoryObject(fullName),
     pusher: { name: 'dev', email: 'dev@example.com' },
+    sender: { login: 'dev', id: 2, type: 'User' },
+  };
+}
+
+/**
+ * A `pull_request` event's payload (opened, from a branch of the same repository) for the merge commit
+ * `sha`: `repository` is the base repository's whole object, as in a push payload, and there is no
+ * commit timestamp (no `commits`, no `head_commit`).
+ */
+export function pullRequestPayload(fullName, number, sha) {
+  const repository = repositoryObject(fullName);
+  const html = `https://github.com/${fullName}/pull/${number}`;
+  const side = (ref, commit) => ({ label: `${repository.owner.login}:${ref}`, ref, sha: commit, repo: repository, user: repository.owner });
+  return {
+    action: 'opened',
+    number,
+    pull_request: {
+      id: 987654321,
+      number,
+      state: 'open',
+      title: 'Add a feature',
+      html_url: html,
+      user: { login: 'dev', id: 2, type: 'User' },
+      draft: false,
+      merged: false,
+      merge_commit_sha: sha,
+      head: side('feature-x', '1'.repeat(40)),
+      base: side(repository.default_branch, '2'.repeat(40)),
+    },
+    repository,
     sender: { login: 'dev', id: 2, type: 'User' },
   };
 }

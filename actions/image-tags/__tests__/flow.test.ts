@@ -362,13 +362,29 @@ describe('runImageTags: phases through fake services', () => {
   });
 });
 
-describe('repository facts from the event payload (issue 18): no API request when a push payload has them', () => {
+describe('repository facts from the event payload (issue 18): no API request when a push or pull-request payload has them', () => {
   const FULL = { ...PAYLOAD.repository, full_name: 'example-org/backend' };
 
   test.each<[string, string, Record<string, unknown>, string, boolean]>([
     ['a push payload of this repository', 'push', FULL, 'example-org/backend', true],
     ['the same, the repository named in other case', 'push', FULL, 'Example-Org/Backend', true],
-    ['a pull_request payload (the parity tests pin the API answer there)', 'pull_request', FULL, 'example-org/backend', false],
+    ['a pull_request payload of this repository (its base repository)', 'pull_request', FULL, 'example-org/backend', true],
+    ['a pull_request_target payload of this repository', 'pull_request_target', FULL, 'example-org/backend', true],
+    [
+      'a pull_request payload without the license key',
+      'pull_request',
+      (({ license: _l, ...rest }) => rest)(FULL),
+      'example-org/backend',
+      false,
+    ],
+    ['a pull_request payload of another repository', 'pull_request', FULL, 'example-org/other', false],
+    [
+      'a pull_request_review payload (not widened: the events named are those checked)',
+      'pull_request_review',
+      FULL,
+      'example-org/backend',
+      false,
+    ],
     [
       'a license object and no description',
       'push',
@@ -427,6 +443,56 @@ describe('repository facts from the event payload (issue 18): no API request whe
     expect(failing.seen.debug).toEqual([
       'No commit date from the GitHub API (HTTP 404: Not Found); {{commit_date}} uses the current time.',
     ]);
+  });
+
+  test('a pull_request payload of this repository, with a token: no API client, no request; {{commit_date}} asks the commit only', async () => {
+    const prEnv = { GITHUB_REF: 'refs/pull/15/merge', GITHUB_SHA: SHA, GITHUB_EVENT_NAME: 'pull_request' };
+    const payload = { number: 15, pull_request: { number: 15, base: { ref: 'main' } }, repository: FULL };
+    let clients = 0;
+    const deps = fakeDeps();
+    deps.env = prEnv;
+    const made = deps.repoApi;
+    deps.repoApi = async (token) => (clients++, made(token));
+    const run = await runImageTags(
+      await configFor({ images: 'user/app', tags: 'type=ref,event=pr', 'github-token': 'ghs_x' }, { eventName: 'pull_request', payload }),
+      deps,
+    );
+    expect(clients).toBe(0);
+    expect(deps.seen.api).toEqual([]);
+    expect(run.warnings).toEqual([]);
+    expect(run.result.tagNames).toEqual(['pr-15']);
+    expect(run.result.labels).toContain('org.opencontainers.image.description=From the payload');
+    expect(run.summary.sections?.[0]).toContain(
+      "**repository facts:** event payload (the pull_request event carries example-org/backend's description, license, URL and default branch)",
+    );
+    const dated = fakeDeps();
+    dated.env = prEnv;
+    const withDate = await runImageTags(
+      await configFor(
+        { images: 'user/app', tags: "type=raw,value={{commit_date 'YYYYMMDD-HHmm'}}", 'github-token': 'ghs_x' },
+        { eventName: 'pull_request', payload },
+      ),
+      dated,
+    );
+    expect(dated.seen.api).toEqual(['commit fedcba9']);
+    expect(withDate.result.tagNames).toEqual(['20240307-2215']);
+    expect(withDate.result.labels).toContain('org.opencontainers.image.description=From the payload');
+  });
+
+  test('a pull_request payload without the license key: the API is asked once, and its answer is used', async () => {
+    const deps = fakeDeps();
+    deps.env = { GITHUB_REF: 'refs/pull/15/merge', GITHUB_SHA: SHA, GITHUB_EVENT_NAME: 'pull_request' };
+    const { license: _license, ...repository } = FULL;
+    const run = await runImageTags(
+      await configFor(
+        { images: 'user/app', tags: 'type=ref,event=pr', 'github-token': 'ghs_x' },
+        { eventName: 'pull_request', payload: { number: 15, repository } },
+      ),
+      deps,
+    );
+    expect(deps.seen.api).toEqual(['repo example-org/backend']);
+    expect(run.result.labels).toContain('org.opencontainers.image.description=From the API');
+    expect(run.summary.sections?.[0]).toContain('**repository facts:** GitHub API (example-org/backend)');
   });
 
   test('a push payload with the commit (head_commit) and the repository: nothing asked even for {{commit_date}}', async () => {

@@ -6,7 +6,8 @@
  *   `refs/pull/<number>/merge` so `type=ref,event=pr` works.
  * - `DOCKER_METADATA_PR_HEAD_SHA=true` uses the pull request's head SHA instead of the merge SHA.
  * - The commit date comes from the push payload (`commits[]` / `head_commit` matching the SHA);
- *   when the payload has none, main.ts may ask the API, and the engine falls back to the clock.
+ *   when the payload has none (a pull request's never has), flow.ts asks the API if a template uses
+ *   `{{commit_date}}`, and the engine falls back to the clock.
  */
 import { valueAt } from '@deploy-kit/core';
 
@@ -102,19 +103,23 @@ export function repoInfoFromPayload(payload: Payload): RepoInfo {
 }
 
 /**
+ * The events whose payload carries the whole repository object of the repository the step runs in:
+ * a push payload's `repository`, and a pull request's (the base repository, where the workflow runs,
+ * also for a pull request from a fork: the head repository is under `pull_request.head.repo`).
+ */
+const EVENTS_WITH_REPOSITORY = new Set(['push', 'pull_request', 'pull_request_target']);
+
+/**
  * The repository facts metadata-action asks `GET /repos/{owner}/{repo}` for (name, description, URL,
- * license, default branch), when a push event's payload already carries all of them for the
- * repository the step runs in: a push payload holds the whole repository object, with `description`
- * and `license` present (null when there is none). Undefined when it does not (another event, a
- * payload of another repository, or a field missing): then the API is asked, as upstream. Asking the
- * API for what the payload holds cost 189 against 58 ms a run (loading Octokit, one request; issue 18).
- *
- * Pull-request payloads carry the same object (the base repository), but the metadata-action parity
- * tests pin the API's answer for them (action-tests/image-tags.test.ts, `pull_request`), so they
- * still ask: widening this set is a change of that contract, not of speed.
+ * license, default branch), when a push or pull-request event's payload already carries all of them
+ * for the repository the step runs in: those payloads hold the whole repository object, with
+ * `description` and `license` present (null when there is none), the same object the API returns.
+ * Undefined when it does not (another event, a payload of another repository, or a field missing):
+ * then the API is asked, as upstream. Asking the API for what the payload holds cost 189 against
+ * 58 ms a run (loading Octokit, one request; issue 18).
  */
 export function repoInfoIfComplete(eventName: string, payload: Payload, repository: string): RepoInfo | undefined {
-  if (eventName !== 'push') return undefined;
+  if (!EVENTS_WITH_REPOSITORY.has(eventName)) return undefined;
   const repo = valueAt(payload, 'repository');
   if (!repo || typeof repo !== 'object' || Array.isArray(repo)) return undefined;
   const r = repo as Record<string, unknown>;

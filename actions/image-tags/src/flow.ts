@@ -8,8 +8,9 @@
  * 2. plan: `services-from` discovery and the engine's inputs, computed once with the payload's
  *    repository: this checks every input before the API is asked anything or a file is written;
  * 3. repository facts: description, licence, URL and (for `{{commit_date}}`) the commit date from the
- *    GitHub API, when there is a token and the event payload lacks them (a push payload of this
- *    repository has both); never fatal (a warning, and the payload's facts stay);
+ *    GitHub API, when there is a token and the event payload lacks them (a push or pull-request
+ *    payload of this repository has the repository's facts; only a push payload has the commit's
+ *    date); never fatal (a warning, and the payload's facts stay);
  * 4. report: the bake files, every output's value, the DOCKER_METADATA_OUTPUT_* variables, the log
  *    groups metadata-action prints, the warnings and the step summary.
  *
@@ -127,8 +128,10 @@ async function repositoryFacts(config: ImageTagsConfig, deps: FlowDeps, ctx: Eve
     };
   }
   const wantDate = ctx.commitDate === undefined && usesCommitDate(values.tags, values.flavor, values.labels, values.annotations);
-  // A push payload of this repository carries every fact the API would give: no
-  // request (and no API client loaded) unless a template needs a commit date the payload lacks.
+  // A push or pull-request payload of this repository carries every repository fact the API would
+  // give: no request (and no API client loaded) unless a template needs a commit date the payload
+  // lacks (always so on a pull request, whose payload has no commit timestamp; metadata-action then
+  // asks GET /repos/{owner}/{repo}/commits/{sha} too, on every run).
   const inPayload = repoInfoIfComplete(ctx.eventName, ctx.payload, github.repository) !== undefined;
   const payloadSource = `event payload (the ${ctx.eventName} event carries ${github.repository}'s description, license, URL and default branch)`;
   if (inPayload && !wantDate) return { source: payloadSource, warnings: [] };
