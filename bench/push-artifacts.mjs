@@ -11,7 +11,7 @@
 // no run benefits from another's blobs); a ratio is the median of the per-round pairs, with the
 // lowest and highest pair in brackets. Run by bench/run.mjs (`npm run bench`) or alone:
 //   node bench/push-artifacts.mjs [--rounds N] [--only image|s3] [--chunk-size 8MiB] [--s3-inputs '{"s3-concurrency":"16"}'] [--profile] [--check]
-// --profile adds one profiled push and prints its main thread's CPU by phase (read, hash, compress, send).
+// --profile adds one profiled push (and S3 upload) and prints its main thread's CPU by phase (read, hash, compress, send).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,6 +75,37 @@ function pin(pid, cpus) {
   }
 }
 
+/**
+ * A preload (`node --import`) that writes the process's CPU (user + system) and peak RSS as it exits
+ * and, when DK_BENCH_PROFILE is set, a sampling CPU profile of its main thread (the inspector's
+ * profiler: --cpu-prof is refused in NODE_OPTIONS). `read()` and `readProfile()` return the last ones.
+ */
+function usageProbe(dir, name) {
+  const usageFile = join(dir, `${name}.usage.json`);
+  const profileFile = join(dir, `${name}.cpuprofile`);
+  const preload = join(dir, `${name}.preload.mjs`);
+  writeFileSync(
+    preload,
+    [
+      `import { writeFileSync } from 'node:fs';`,
+      `import { Session } from 'node:inspector';`,
+      `const session = process.env.DK_BENCH_PROFILE ? new Session() : undefined;`,
+      `if (session) { session.connect(); session.post('Profiler.enable'); session.post('Profiler.setSamplingInterval', { interval: 200 }); session.post('Profiler.start'); }`,
+      `process.on('exit', () => {`,
+      `  const u = process.resourceUsage();`,
+      `  writeFileSync(${JSON.stringify(usageFile)}, JSON.stringify({ rss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 }));`,
+      `  session?.post('Profiler.stop', (error, result) => { if (!error) writeFileSync(${JSON.stringify(profileFile)}, JSON.stringify(result.profile)); });`,
+      `});`,
+      '',
+    ].join('\n'),
+  );
+  return {
+    nodeOptions: `--import ${preload}`,
+    read: () => JSON.parse(readFileSync(usageFile, 'utf8')),
+    readProfile: () => JSON.parse(readFileSync(profileFile, 'utf8')),
+  };
+}
+
 /** Deterministic file sizes: four 50 MB files, the rest log-uniform 1 KB–4 MB, ~300 MB in 200 files. */
 function s3Sizes() {
   const sizes = [50 * MB, 50 * MB, 50 * MB, 50 * MB];
@@ -93,6 +124,7 @@ export async function benchPushArtifacts({
   log = (m) => process.stderr.write(`${m}\n`),
 } = {}) {
   let phases;
+  let s3Phases;
   const harness = await import(join(ROOT, 'action-tests/lib/runner.mjs'));
   const services = await import(join(ROOT, 'action-tests/lib/services.mjs'));
   const images = await import(join(ROOT, 'action-tests/lib/oci-images.mjs'));
@@ -299,7 +331,7 @@ export async function benchPushArtifacts({
       }
       rmSync(join(work, 'image'), { recursive: true, force: true });
     }
-    if (only === 'image') return { rows, problems, rounds, phases };
+    if (only === 'image') return { rows, problems, rounds, phases, s3Phases };
 
     // --- S3 upload ---------------------------------------------------------------------------------
     log('bench push-artifacts: writing ~300 MB in 200 files');
@@ -338,18 +370,23 @@ export async function benchPushArtifacts({
     const count = async (prefix) =>
       (await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }))).KeyCount ?? 0;
     const oursS3 = [];
+    const cpuS3 = [];
     const cli = [];
+    const s3Probe = usageProbe(work, 's3');
+    const uploadOurs = (prefix, env = {}) =>
+      harness.runAction('push-artifacts', {
+        inputs: { 's3-bucket': bucket, 's3-source': bins, tag: prefix, ...s3Inputs },
+        env: { ...awsEnv, NODE_OPTIONS: s3Probe.nodeOptions, ...env },
+        timeoutMs: 600_000,
+      });
     for (let round = 0; round < rounds; round++) {
       for (const who of round % 2 === 0 ? ['ours', 'cli'] : ['cli', 'ours']) {
         const prefix = `${who}-${round}`;
         if (who === 'ours') {
-          const r = await harness.runAction('push-artifacts', {
-            inputs: { 's3-bucket': bucket, 's3-source': bins, tag: prefix, ...s3Inputs },
-            env: awsEnv,
-            timeoutMs: 600_000,
-          });
+          const r = await uploadOurs(prefix);
           if (r.exitCode !== 0) throw new Error(`push-artifacts S3 failed: ${r.errors[0] ?? r.stderr}`);
           oursS3.push(r.durationMs);
+          cpuS3.push(s3Probe.read().cpu);
         } else {
           cli.push(
             await timed(
@@ -385,13 +422,19 @@ export async function benchPushArtifacts({
       '≤ 0.80',
       s3Ratio.median <= 0.8 ? 'yes' : 'NO',
     ]);
+    rows.push(['CPU of our S3 upload (user + system)', `${median(cpuS3).toFixed(0)} ms`, '-', '-', '']);
+    if (profile) {
+      const r = await uploadOurs('profiled', { DK_BENCH_PROFILE: '1' });
+      if (r.exitCode !== 0) throw new Error(`profiled S3 upload failed: ${r.errors[0] ?? r.stderr}`);
+      s3Phases = cpuPhases(s3Probe.readProfile());
+    }
   } catch (error) {
     problems.push(error.message);
   } finally {
     await moto.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  return { rows, problems, rounds, phases };
+  return { rows, problems, rounds, phases, s3Phases };
 }
 
 /**
@@ -419,7 +462,7 @@ export function cpuPhases(profile) {
   return ms;
 }
 
-export function printTransferTable({ rows, rounds, phases }) {
+export function printTransferTable({ rows, rounds, phases, s3Phases }) {
   printTable(['push-artifacts transfer', 'median (ours / peer)', 'ratio (lowest–highest pair)', 'target', 'met'], rows);
   console.log(
     `\n${rounds} interleaved round(s) per side, each push to a fresh registry; local registry and moto on 127.0.0.1; wall clock spawn to exit;\nratio = median of the per-round pairs.`,
@@ -428,6 +471,12 @@ export function printTransferTable({ rows, rounds, phases }) {
     const order = ['read', 'hash', 'compress', 'send', 'gc', 'other', 'idle'];
     console.log(
       `\nCPU of one push's main thread by phase (sampling profile, ms): ${order.map((p) => `${p} ${(phases[p] ?? 0).toFixed(0)}`).join(', ')}`,
+    );
+  }
+  if (s3Phases) {
+    const order = ['read', 'hash', 'send', 'gc', 'other', 'idle'];
+    console.log(
+      `\nCPU of one S3 upload's main thread by phase (sampling profile, ms): ${order.map((p) => `${p} ${(s3Phases[p] ?? 0).toFixed(0)}`).join(', ')}`,
     );
   }
 }
