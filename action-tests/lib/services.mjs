@@ -246,7 +246,6 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
     const n = ++count;
     const entry = { method: req.method, url: req.url, status: 0, at: Date.now(), fault: undefined, bytes: 0 };
     log.push(entry);
-    req.on('data', (chunk) => (entry.bytes += chunk.length));
     let action = faults < maxFaults ? decide(req, n) : undefined;
     if (action) {
       faults++;
@@ -266,6 +265,8 @@ export async function startFaultProxy(target, decide, { maxFaults = 50 } = {}) {
       return;
     }
     const forward = () => {
+      // Counted once forwarding starts: a listener before then would let a delayed request's body flow away.
+      req.on('data', (chunk) => (entry.bytes += chunk.length));
       const headers = { ...req.headers, host: upstream.host };
       const proxied = httpRequest(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
