@@ -31,8 +31,8 @@ function paired(a, b) {
 }
 
 /**
- * Runs a peer, timed spawn to exit; its CPU (user + system, every thread) comes from bash's `times`
- * after it, and `cpus` pins it (taskset) when given.
+ * Runs a peer: `ms` spawn to exit, and `cpu` (user + system, every thread) from bash's `times` after
+ * it; `cpus` pins it (taskset) when given.
  */
 function timed(command, args, env, { cpus } = {}) {
   return new Promise((resolve, reject) => {
@@ -50,7 +50,7 @@ function timed(command, args, env, { cpus } = {}) {
       // `times` prints the shell's own line, then its children's: `0m0.012s 0m0.020s`.
       const children = err.trim().split('\n').at(-1) ?? '';
       const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
-      resolve(Object.assign(new Number(ms), { cpu: secs.length === 2 ? (secs[0] + secs[1]) * 1000 : NaN }));
+      resolve({ ms, cpu: secs.length === 2 ? (secs[0] + secs[1]) * 1000 : NaN });
     });
   });
 }
@@ -88,6 +88,9 @@ function usageProbe(dir, name) {
     preload,
     [
       `import { writeFileSync } from 'node:fs';`,
+      `import { execFileSync } from 'node:child_process';`,
+      // The pinned rows: every thread of this process on the cores named (taskset, as for crane).
+      `if (process.env.DK_BENCH_TASKSET) execFileSync('taskset', ['-a', '-p', '-c', process.env.DK_BENCH_TASKSET, String(process.pid)], { stdio: 'ignore' });`,
       `import { Session } from 'node:inspector';`,
       `const session = process.env.DK_BENCH_PROFILE ? new Session() : undefined;`,
       `if (session) { session.connect(); session.post('Profiler.enable'); session.post('Profiler.setSamplingInterval', { interval: 200 }); session.post('Profiler.start'); }`,
@@ -141,29 +144,7 @@ export async function benchPushArtifacts({
       log('bench push-artifacts: building a 4-layer ~200 MB OCI image');
       const image = await images.makeOciLayout(join(work, 'image'), { layers: [50 * MB, 50 * MB, 50 * MB, 50 * MB], refName: 'latest' });
       rmSync(join(work, 'image.work'), { recursive: true, force: true });
-      const rssFile = join(work, 'maxrss');
-      const preload = join(work, 'maxrss.mjs');
-      // Peak RSS and CPU (user + system) of our process, written as it exits; with --profile, a CPU
-      // profile of its main thread as well (the inspector's sampling profiler: --cpu-prof is refused in NODE_OPTIONS).
-      const profileFile = join(work, 'push.cpuprofile');
-      writeFileSync(
-        preload,
-        [
-          `import { writeFileSync } from 'node:fs';`,
-          `import { execFileSync } from 'node:child_process';`,
-          // The pinned rows: every thread of this process on the cores named (taskset, as for crane).
-          `if (process.env.DK_BENCH_TASKSET) execFileSync('taskset', ['-a', '-p', '-c', process.env.DK_BENCH_TASKSET, String(process.pid)], { stdio: 'ignore' });`,
-          `import { Session } from 'node:inspector';`,
-          `const session = process.env.DK_BENCH_PROFILE ? new Session() : undefined;`,
-          `if (session) { session.connect(); session.post('Profiler.enable'); session.post('Profiler.setSamplingInterval', { interval: 200 }); session.post('Profiler.start'); }`,
-          `process.on('exit', () => {`,
-          `  const u = process.resourceUsage();`,
-          `  writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ rss: u.maxRSS, cpu: (u.userCPUTime + u.systemCPUTime) / 1000 }));`,
-          `  session?.post('Profiler.stop', (error, result) => { if (!error) writeFileSync(${JSON.stringify(profileFile)}, JSON.stringify(result.profile)); });`,
-          `});`,
-          '',
-        ].join('\n'),
-      );
+      const pushProbe = usageProbe(work, 'push');
       const ours = [];
       const again = [];
       const peer = [];
@@ -184,7 +165,7 @@ export async function benchPushArtifacts({
             'registry-auth': 'none',
             ...(chunkSize ? { 'chunk-size': chunkSize } : {}),
           },
-          env: { NODE_OPTIONS: `--import ${preload}`, ...env },
+          env: { NODE_OPTIONS: pushProbe.nodeOptions, ...env },
           timeoutMs: 300_000,
         });
       const pushCrane = (registry, options) =>
@@ -215,7 +196,7 @@ export async function benchPushArtifacts({
                 throw new Error('push-artifacts reported the wrong digest');
               ours.push(first.durationMs);
               registryCpu.ours.push(cpuOf(registry.pid) - before);
-              const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
+              const usage = pushProbe.read();
               rss.push(usage.rss / 1024);
               cpu.push(usage.cpu);
               const second = await pushOurs(registry);
@@ -224,7 +205,7 @@ export async function benchPushArtifacts({
               again.push(second.durationMs);
             } else if (who === 'crane') {
               const took = await pushCrane(registry);
-              crane.push(+took);
+              crane.push(took.ms);
               craneCpu.push(took.cpu);
               registryCpu.crane.push(cpuOf(registry.pid) - before);
               const head = await fetch(`${registry.url}/v2/bench/app/manifests/v1`, {
@@ -239,15 +220,17 @@ export async function benchPushArtifacts({
               pinned.ours.push(took.durationMs);
             } else if (who === 'pinned-crane') {
               if (!pin(registry.pid, '1')) continue;
-              pinned.crane.push(+(await pushCrane(registry, { cpus: '0' })));
+              pinned.crane.push((await pushCrane(registry, { cpus: '0' })).ms);
             } else {
               const home = mkdtempSync(join(work, 'skopeo-home-'));
               peer.push(
-                +(await timed(
-                  skopeoBin,
-                  ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`],
-                  { PATH: process.env.PATH ?? '', HOME: home },
-                )),
+                (
+                  await timed(
+                    skopeoBin,
+                    ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layout}:latest`, `docker://${registry.host}/bench/app:v1`],
+                    { PATH: process.env.PATH ?? '', HOME: home },
+                  )
+                ).ms,
               );
               const raw = await timed(skopeoBin, ['inspect', '--raw', '--tls-verify=false', `docker://${registry.host}/bench/app:v1`], {
                 PATH: process.env.PATH ?? '',
@@ -320,11 +303,11 @@ export async function benchPushArtifacts({
         try {
           const r = await harness.runAction('push-artifacts', {
             inputs: { images: `${registry.host}/bench/app:v1`, source: image.layout, 'registry-auth': 'none' },
-            env: { NODE_OPTIONS: `--import ${preload}`, DK_BENCH_PROFILE: '1' },
+            env: { NODE_OPTIONS: pushProbe.nodeOptions, DK_BENCH_PROFILE: '1' },
             timeoutMs: 300_000,
           });
           if (r.exitCode !== 0) throw new Error(`profiled push failed: ${r.errors[0] ?? r.stderr}`);
-          phases = cpuPhases(JSON.parse(readFileSync(profileFile, 'utf8')));
+          phases = cpuPhases(pushProbe.readProfile());
         } finally {
           await registry.stop();
         }
@@ -389,22 +372,24 @@ export async function benchPushArtifacts({
           cpuS3.push(s3Probe.read().cpu);
         } else {
           cli.push(
-            await timed(
-              awsPython,
-              [
-                '-m',
-                'awscli',
-                's3',
-                'cp',
-                bins,
-                `s3://${bucket}/${prefix}/`,
-                '--recursive',
-                '--only-show-errors',
-                '--endpoint-url',
-                moto.url,
-              ],
-              awsEnv,
-            ),
+            (
+              await timed(
+                awsPython,
+                [
+                  '-m',
+                  'awscli',
+                  's3',
+                  'cp',
+                  bins,
+                  `s3://${bucket}/${prefix}/`,
+                  '--recursive',
+                  '--only-show-errors',
+                  '--endpoint-url',
+                  moto.url,
+                ],
+                awsEnv,
+              )
+            ).ms,
           );
         }
         const n = await count(`${prefix}/`);
