@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
+import { chunkWritten } from '@deploy-kit/core/oci/chunk-reuse';
 import { checkedRange, hashCheckedRange, identityOf, type CheckedFileRange } from '../src/local-files.js';
 
 let dir: string;
@@ -44,6 +45,24 @@ describe('checkedRange and hashCheckedRange', () => {
     const r = range(file, start, end);
     expect((await readAll(checkedRange(file, r.identity, start, end, file))).equals(expected)).toBe(true);
     expect(await hashCheckedRange(r)).toEqual({ digest: sha(expected), size: expected.length });
+  });
+
+  test('buffers a consumer hands back (the registry transport, once the socket took them) are read into again', async () => {
+    const big = join(dir, 'big.bin');
+    const bytes = randomBytes(6 * 1024 * 1024 + 5);
+    writeFileSync(big, bytes);
+    const copies: Buffer[] = [];
+    const memory = new Set<ArrayBufferLike>();
+    const stream = checkedRange(big, identityOf(statSync(big)), 0, bytes.length, big);
+    stream.on('data', (chunk: Buffer) => {
+      copies.push(Buffer.from(chunk));
+      memory.add(chunk.buffer);
+      chunkWritten(chunk);
+    });
+    await new Promise((resolve, reject) => stream.on('end', resolve).on('error', reject));
+    expect(Buffer.concat(copies).equals(bytes)).toBe(true);
+    expect(copies.length).toBe(7);
+    expect(memory.size).toBeLessThan(copies.length);
   });
 
   test('a file replaced after it was checked is read by neither', async () => {

@@ -17,6 +17,7 @@ import {
   FileChangedError,
   OutsideRootError,
   checkedRange,
+  readChecked,
   hashCheckedRange,
   identityOf,
   realInside,
@@ -103,12 +104,6 @@ export function fileRangeStream(file: string, start = 0, end?: number): Readable
     : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
 }
 
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /** The message for a read that failed because the file changed after it was checked. */
 function readError(error: unknown): never {
   if (error instanceof FileChangedError) throw new SourceError(error.message, 'nothing else writes into the image while this step runs');
@@ -158,7 +153,7 @@ function dirStore(dir: string): Store {
     async read(path) {
       const entry = await locate(path);
       if (!entry) throw new SourceError(`${dir} has no ${path}`);
-      return readAll(checkedRange(entry.real, entry.identity, 0, entry.identity.size, join(dir, path))).catch(readError);
+      return readChecked(entry.real, entry.identity, 0, entry.identity.size, join(dir, path)).catch(readError);
     },
     open(path, start = 0, end) {
       const entry = located(path);
@@ -184,7 +179,7 @@ function tarStore(file: string, identity: FileIdentity, entries: Map<string, Tar
     async read(path) {
       const entry = find(path);
       if (!entry) throw new SourceError(`${file} has no ${path}`);
-      return readAll(range(entry, 0, entry.size)).catch(readError);
+      return readChecked(file, identity, entry.offset, entry.offset + entry.size, `${file}:${entry.name}`).catch(readError);
     },
     open(path, start = 0, end) {
       const entry = find(path)!;
@@ -274,10 +269,12 @@ async function loadNode(store: Store, descriptor: Descriptor, blobs: Map<string,
   const config = asDescriptor(document.config, `${what} config`);
   const layers = (Array.isArray(document.layers) ? document.layers : []).map((l, i) => asDescriptor(l, `${what} layers[${i}]`));
   const own = [config, ...layers];
-  for (const blob of own) {
+  // Looked up at once (each is a realpath and a stat), then checked in order.
+  const sizes = await Promise.all(own.map((blob) => (blobs.has(blob.digest) ? undefined : store.size(blobPath(blob.digest)))));
+  for (const [i, blob] of own.entries()) {
     if (blobs.has(blob.digest)) continue;
     const blobFile = blobPath(blob.digest);
-    const blobSize = await store.size(blobFile);
+    const blobSize = sizes[i];
     if (blobSize === undefined) {
       throw new SourceError(
         `${store.describe} does not contain blob ${blob.digest} (${blobFile}) that ${what} needs`,

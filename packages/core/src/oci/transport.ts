@@ -14,11 +14,12 @@
  * decide per registry host by HTTPS_PROXY / HTTP_PROXY / NO_PROXY; the keep-alive pool and the
  * backpressure are the same. No `ca` is set, so NODE_EXTRA_CA_CERTS applies.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { proxyAgents, proxyConfigured } from '../net/proxy.js';
+import { chunkWritten } from './chunk-reuse.js';
 
 export interface TransportInit {
   method: string;
@@ -114,6 +115,37 @@ class NodeResponse implements HttpResponse {
   }
 }
 
+/**
+ * The request as a pipeline's destination, with backpressure: each chunk is written with a callback,
+ * and a chunk the socket took is handed back to the reader that lent it (chunk-reuse.ts). The request
+ * closing before its body was written ends the body's pipeline.
+ */
+function requestSink(request: ClientRequest): Writable {
+  let waiting: (() => void) | undefined;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      const more = request.write(chunk, (error) => {
+        if (!error) chunkWritten(chunk);
+      });
+      if (more) callback();
+      else waiting = callback;
+    },
+    final(callback) {
+      request.end();
+      callback();
+    },
+  });
+  request.on('drain', () => {
+    const resume = waiting;
+    waiting = undefined;
+    resume?.();
+  });
+  request.on('close', () => {
+    if (!sink.writableFinished) sink.destroy(new Error('the request closed before its body was written'));
+  });
+  return sink;
+}
+
 function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
@@ -128,7 +160,7 @@ function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
     if (body === undefined) request.end();
     else if (Buffer.isBuffer(body)) request.end(body);
     else
-      pipeline(body, request).catch((error: unknown) => {
+      pipeline(body, requestSink(request)).catch((error: unknown) => {
         request.destroy(error as Error);
         reject(error);
       });
