@@ -14,11 +14,11 @@
  * decide per registry host by HTTPS_PROXY / HTTP_PROXY / NO_PROXY; the keep-alive pool and the
  * backpressure are the same. No `ca` is set, so NODE_EXTRA_CA_CERTS applies.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { proxyAgents, proxyConfigured } from '../net/proxy.js';
+import { proxyConfigured } from '../net/proxy-env.js';
 import { chunkWritten } from './chunk-reuse.js';
 
 export interface TransportInit {
@@ -44,19 +44,53 @@ export interface HttpResponse {
 export type Transport = (url: string, init: TransportInit) => Promise<HttpResponse>;
 
 const AGENT_OPTIONS = { keepAlive: true, maxSockets: 32 };
-let agents: { httpAgent: HttpAgent; httpsAgent: HttpsAgent } | undefined;
 
-/** Made on first use, when the environment is final (the proxy variables are read then). */
-function transportAgents(): { httpAgent: HttpAgent; httpsAgent: HttpsAgent } {
-  agents ??= proxyConfigured()
-    ? proxyAgents(AGENT_OPTIONS)
-    : { httpAgent: new HttpAgent(AGENT_OPTIONS), httpsAgent: new HttpsAgent(AGENT_OPTIONS) };
-  return agents;
+/** An agent and the request function that goes with it. */
+interface Connector {
+  agent: HttpAgent | HttpsAgent;
+  request: (url: URL, options: RequestOptions, callback: (message: IncomingMessage) => void) => ClientRequest;
+}
+
+/**
+ * Made on first use, when the environment is final (the proxy variables are read then). node:https
+ * (with node:tls) and the proxy agents are loaded only when a request needs them: ~7 ms of the start
+ * of a push to a plain-http registry, which is most of a re-push that finds every blob (issue 18).
+ */
+let proxied: boolean | undefined;
+let plain: Connector | undefined;
+let secure: Promise<Connector> | undefined;
+let viaProxy: Promise<{ http: Connector; https: Connector }> | undefined;
+const made: Array<HttpAgent | HttpsAgent> = [];
+
+async function connector(https: boolean): Promise<Connector> {
+  proxied ??= proxyConfigured();
+  if (proxied) {
+    viaProxy ??= Promise.all([import('../net/proxy.js'), import('node:https')]).then(([proxy, tls]) => {
+      const { httpAgent, httpsAgent } = proxy.proxyAgents(AGENT_OPTIONS);
+      made.push(httpAgent, httpsAgent);
+      return { http: { agent: httpAgent, request: httpRequest }, https: { agent: httpsAgent, request: tls.request } };
+    });
+    const both = await viaProxy;
+    return https ? both.https : both.http;
+  }
+  if (https) {
+    secure ??= import('node:https').then((tls) => {
+      const agent = new tls.Agent(AGENT_OPTIONS);
+      made.push(agent);
+      return { agent, request: tls.request };
+    });
+    return secure;
+  }
+  if (!plain) {
+    const agent = new HttpAgent(AGENT_OPTIONS);
+    made.push(agent);
+    plain = { agent, request: httpRequest };
+  }
+  return plain;
 }
 
 export function closeTransport(): void {
-  agents?.httpAgent.destroy();
-  agents?.httpsAgent.destroy();
+  for (const agent of made) agent.destroy();
 }
 
 class NodeResponse implements HttpResponse {
@@ -146,15 +180,10 @@ function requestSink(request: ClientRequest): Writable {
   return sink;
 }
 
-function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
+async function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
+  const { agent, request: send } = await connector(url.protocol === 'https:');
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    const { httpAgent, httpsAgent } = transportAgents();
-    const request = (secure ? httpsRequest : httpRequest)(
-      url,
-      { method: init.method, headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal: init.signal },
-      resolve,
-    );
+    const request = send(url, { method: init.method, headers: init.headers, agent, signal: init.signal }, resolve);
     request.on('error', reject);
     const body = init.body;
     if (body === undefined) request.end();
