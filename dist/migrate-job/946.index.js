@@ -59,7 +59,7 @@ function resolveAwsRegion(input, env = process.env, inputName = 'region') {
     return region;
 }
 function withProxyAgents(handler, env) {
-    return async () => ({ ...handler, ...(await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 3439))).proxyAgents({ env, keepAlive: true, maxSockets: 50 }) });
+    return async () => ({ ...handler, ...(await __webpack_require__.e(/* import() */ 989).then(__webpack_require__.bind(__webpack_require__, 8989))).proxyAgents({ env, keepAlive: true, maxSockets: 50 }) });
 }
 function awsClientConfig(options) {
     // Without throwOnRequestTimeout the SDK's node handler only logs a warning when requestTimeout
