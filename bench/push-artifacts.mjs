@@ -3,7 +3,11 @@
 //   image push   a ~200 MB, 4-layer OCI image to a fresh CNCF registry: our bundle (action.yml defaults)
 //                vs `crane push` (go-containerregistry, the fastest peer; target ratio ≤ 1.0) and vs
 //                `skopeo copy`, a re-push when every blob exists (target < 10 % of the first push), and
-//                the peak RSS of our push (target < 150 MB)
+//                the peak RSS of our push (target < 150 MB, read with CPU from one more push per round).
+//                Reported beside them: the floor of any push from Node (bench/node-upload-floor.mjs:
+//                the layers alone from a bare script, unhashed; crane sends files with sendfile and
+//                hashes nothing, Node reads each byte in and writes it out), and both pushes with the
+//                registry pinned to its own core, as a remote registry takes none of the runner's.
 //   S3 upload    ~300 MB in ~200 files (1 KB–50 MB) to moto: our bundle vs `aws s3 cp --recursive`
 //                (awscli from .ci/install-tools; target ratio ≤ 0.8)
 //
@@ -151,6 +155,8 @@ export async function benchPushArtifacts({
       const rss = [];
       const cpu = [];
       const craneCpu = [];
+      /** bench/node-upload-floor.mjs: the layers from a bare Node script, unhashed (what Node's I/O costs). */
+      const floor = [];
       /** CPU the registry spent on each first push: [ours], [crane]. */
       const registryCpu = { ours: [], crane: [] };
       /** With the registry pinned to one core and the pusher to the other, as a remote registry takes none of the runner's. */
@@ -181,9 +187,9 @@ export async function benchPushArtifacts({
           options,
         );
       const orders = [
-        ['ours', 'crane', 'skopeo', 'pinned-ours', 'pinned-crane'],
-        ['crane', 'skopeo', 'ours', 'pinned-crane', 'pinned-ours'],
-        ['skopeo', 'ours', 'crane', 'pinned-ours', 'pinned-crane'],
+        ['ours', 'crane', 'floor', 'skopeo', 'pinned-ours', 'pinned-crane'],
+        ['crane', 'skopeo', 'ours', 'floor', 'pinned-crane', 'pinned-ours'],
+        ['floor', 'skopeo', 'ours', 'crane', 'pinned-ours', 'pinned-crane'],
       ];
       for (let round = 0; round < rounds; round++) {
         for (const who of orders[round % orders.length]) {
@@ -222,6 +228,11 @@ export async function benchPushArtifacts({
                 headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json' },
               });
               if (head.headers.get('docker-content-digest') !== image.digest) throw new Error('crane pushed another digest');
+            } else if (who === 'floor') {
+              const took = await timed(process.execPath, [join(ROOT, 'bench/node-upload-floor.mjs'), registry.url, image.layout], {
+                PATH: process.env.PATH ?? '',
+              });
+              floor.push(took.ms);
             } else if (who === 'pinned-ours') {
               if (!pin(registry.pid, '1')) continue;
               const took = await probed(registry, { DK_BENCH_TASKSET: '0' });
@@ -274,6 +285,16 @@ export async function benchPushArtifacts({
           'the same, registry pinned to its own core (taskset)',
           `${median(pinned.ours).toFixed(0)} ms / ${median(pinned.crane).toFixed(0)} ms`,
           vsPinned.text,
+          '-',
+          '',
+        ]);
+      }
+      if (floor.length === crane.length) {
+        const floorVsCrane = paired(floor, crane);
+        rows.push([
+          'its floor in Node: the layers alone, unhashed, from a bare script / crane',
+          `${median(floor).toFixed(0)} ms / ${median(crane).toFixed(0)} ms`,
+          floorVsCrane.text,
           '-',
           '',
         ]);
