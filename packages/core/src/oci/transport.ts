@@ -93,6 +93,26 @@ export function closeTransport(): void {
   for (const agent of made) agent.destroy();
 }
 
+/**
+ * Resolves once `message` was read to its end (or closed). By then a kept-alive socket is back in its
+ * agent's pool, so the request that follows reuses it: a re-push's ping and HEAD went out on two
+ * connections before (issue 18).
+ */
+function ended(message: IncomingMessage): Promise<void> {
+  if (message.readableEnded || message.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      message.off('end', done);
+      message.off('close', done);
+      message.off('error', done);
+      resolve();
+    };
+    message.on('end', done);
+    message.on('close', done);
+    message.on('error', done);
+  });
+}
+
 class NodeResponse implements HttpResponse {
   readonly status: number;
   readonly ok: boolean;
@@ -122,6 +142,7 @@ class NodeResponse implements HttpResponse {
           cancel: async () => {
             this.consumed = true;
             message.resume();
+            await ended(message);
           },
         };
   }
@@ -196,8 +217,16 @@ async function once(url: URL, init: TransportInit): Promise<IncomingMessage> {
   });
 }
 
-/** One HTTP exchange over node:http / node:https; a redirect is returned as it is. */
-export const nodeTransport: Transport = async (url, init) => new NodeResponse(await once(new URL(url), init), init.method);
+/**
+ * One HTTP exchange over node:http / node:https; a redirect is returned as it is. An answer without
+ * a body (HEAD, 204, 304) is returned once it ended, so its socket can serve the next request.
+ */
+export const nodeTransport: Transport = async (url, init) => {
+  const message = await once(new URL(url), init);
+  const response = new NodeResponse(message, init.method);
+  if (!response.body) await ended(message);
+  return response;
+};
 
 /**
  * A transport over a WHATWG fetch (`redirect: 'manual'`, so redirects come back to the client). Its
