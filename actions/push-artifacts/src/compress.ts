@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
@@ -21,7 +21,6 @@ import { INDEX_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import {
   SourceError,
   blobDigests,
-  fileRangeStream,
   manifestsInPushOrder,
   sha256Digest,
   type BlobSource,
@@ -29,7 +28,7 @@ import {
   type LoadedImage,
   type ManifestNode,
 } from './layout.js';
-import { FileChangedError } from './local-files.js';
+import { FileChangedError, checkedRange, identityOf, type FileIdentity } from './local-files.js';
 import { pool } from './push.js';
 
 export type CompressMode = 'auto' | 'gzip' | 'none';
@@ -180,7 +179,7 @@ export async function gzipBlob(blob: BlobSource, level: number, file: string | u
  */
 export class LayerCompressor {
   private dir: Promise<string> | undefined;
-  private readonly done = new Map<string, Promise<CompressedBlob & { file?: string }>>();
+  private readonly done = new Map<string, Promise<CompressedBlob & WrittenFile>>();
 
   constructor(private readonly options: { tempBase: string; write: boolean; level?: number; concurrency?: number }) {}
 
@@ -192,12 +191,13 @@ export class LayerCompressor {
     return (this.dir ??= mkdtemp(join(this.options.tempBase, 'push-artifacts-gzip-')));
   }
 
-  private layer(source: BlobSource): Promise<CompressedBlob & { file?: string }> {
+  private layer(source: BlobSource): Promise<CompressedBlob & WrittenFile> {
     let job = this.done.get(source.digest);
     if (!job) {
       job = (async () => {
         const file = this.options.write ? join(await this.tempDir(), `${source.digest.slice(7)}.tar.gz`) : undefined;
-        return { ...(await gzipBlob(source, this.level, file)), file };
+        const compressed = await gzipBlob(source, this.level, file);
+        return { ...compressed, file, identity: file === undefined ? undefined : identityOf(await stat(file)) };
       })();
       this.done.set(source.digest, job);
     }
@@ -209,7 +209,7 @@ export class LayerCompressor {
     const layers = layersToCompress(image.root, mode);
     if (layers.length === 0) return { image };
     const started = Date.now();
-    const replaced = new Map<string, CompressedBlob & { file?: string }>();
+    const replaced = new Map<string, CompressedBlob & WrittenFile>();
     const limit = this.options.concurrency ?? Math.max(1, Math.min(4, availableParallelism()));
     await pool(layers, limit, async (layer) => {
       const source = image.blobs.get(layer.digest);
@@ -227,7 +227,8 @@ export class LayerCompressor {
       const [from, to] = [...replaced].find(([, c]) => c.digest === digest)!;
       const where = `${image.blobs.get(from)!.where} (gzip)`;
       // Hashed as it was written (into a private directory of ours): verified.
-      blobs.set(digest, { digest, size: to.size, where, open: to.file ? fileRange(to.file) : notWritten(where), verified: true });
+      const open: BlobSource['open'] = to.file && to.identity ? fileRange(to.file, to.identity, to.size, where) : notWritten(where);
+      blobs.set(digest, { digest, size: to.size, where, open, verified: true });
     }
     const report: CompressionReport = {
       layers: layers.length,
@@ -251,8 +252,14 @@ export class LayerCompressor {
   }
 }
 
-function fileRange(file: string): BlobSource['open'] {
-  return (start, end) => fileRangeStream(file, start, end);
+/** The compressed file, where it was written: read as the layout's files are, only while it is that file. */
+interface WrittenFile {
+  file?: string;
+  identity?: FileIdentity;
+}
+
+function fileRange(file: string, identity: FileIdentity, size: number, where: string): BlobSource['open'] {
+  return (start = 0, end = size) => checkedRange(file, identity, start, Math.min(end, size), where);
 }
 
 function notWritten(where: string): BlobSource['open'] {

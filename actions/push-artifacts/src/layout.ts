@@ -5,10 +5,10 @@
  * (`manifest.json` + `<id>/layer.tar`). The result is a manifest tree (small documents kept in
  * memory, their digests checked) and a blob table whose entries stream from disk on demand.
  * Files are read only inside the source (no link out of a layout directory) and only while they
- * are the files first looked at; verifyBlobs hashes the blobs before anything is written.
+ * are the files first looked at; verifyBlobs hashes the blobs before a repository is created for
+ * them (and in a dry run), and the registry client hashes each one again as it sends it.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -45,7 +45,8 @@ export interface BlobSource {
   file?: CheckedFileRange;
   /**
    * True once its bytes were hashed and found to match `digest` (by {@link verifyBlobs}, or because
-   * the digest was computed from them when loaded or compressed). Only verified blobs are pushed.
+   * the digest was computed from them when loaded or compressed); {@link verifyBlobs} hashes only the
+   * others. A push hashes every blob again as it sends it (core's blob-digest.ts).
    */
   verified?: boolean;
 }
@@ -95,13 +96,6 @@ interface Store {
   open(path: string, start?: number, end?: number): Readable;
   /** The range `open` reads, for a path already looked at (size or read). */
   range(path: string): CheckedFileRange;
-}
-
-/** Bytes `[start, end)` of a file (default: all of it), read in 1 MiB chunks. */
-export function fileRangeStream(file: string, start = 0, end?: number): Readable {
-  return end !== undefined && end <= start
-    ? Readable.from([])
-    : createReadStream(file, { start, end: end === undefined ? undefined : end - 1, highWaterMark: 1024 * 1024 });
 }
 
 /** The message for a read that failed because the file changed after it was checked. */

@@ -18,7 +18,7 @@ const lent = new WeakMap<Buffer, () => void>();
 /** Buffers of one reader (one request body): at most `keep` are kept for reuse. */
 export class ChunkPool {
   private readonly free: Buffer[] = [];
-  /** Whole-chunk buffers made, and reads into one handed back (tests and the bench's profile read them). */
+  /** Whole-chunk buffers made, and reads into one handed back (the tests read them). */
   readonly counts = { allocated: 0, reused: 0 };
 
   constructor(
