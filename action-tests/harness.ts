@@ -9,6 +9,7 @@ export {
   DEFAULT_TOKEN,
   REPO_ROOT,
   SecretLeakError,
+  actionNode,
   describeResult,
   findLeaks,
   inputEnvName,

@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { REPO_ROOT } from './harness.js';
 import { runProcess } from './lib/process.mjs';
 import { makeTarGz, startFileServer, toolBinary, type FileServer } from './migrate-job-support.js';
+import { runnerPath } from './lib/services.mjs';
 
 jest.setTimeout(120_000);
 
@@ -116,7 +117,7 @@ function act(mirror = 'golang-migrate', cache = cacheDir): Promise<{ code: numbe
   ];
   return runProcess(toolBinary('act'), args, {
     cwd: repo,
-    env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    env: { HOME: home, PATH: runnerPath(), LANG: 'C.UTF-8' },
     timeoutMs: 90_000,
   });
 }

@@ -24,7 +24,7 @@ import { REPO_ROOT } from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { runProcess } from './lib/process.mjs';
 import { findAct } from './lib/release-e2e.mjs';
-import { startMoto, startRegistry } from './lib/services.mjs';
+import { runnerPath, startMoto, startRegistry } from './lib/services.mjs';
 
 jest.setTimeout(120_000);
 
@@ -61,6 +61,7 @@ jobs:
           RUN_URL: \${{ steps.r.outputs.run-url }}
         run: |
           echo "RESULT rc tag=$TAG environment=$ENVIRONMENT"
+          echo "RESULT rc node=$(node --version)"
           test "$TAG" = v1.2.3-rc.1
           test "$ENVIRONMENT" = staging
           printf '%s\\n' "$IMAGES" | grep -qx "$LOCAL_REGISTRY/ms_payments:v1.2.3-rc.1"
@@ -216,7 +217,7 @@ beforeAll(async () => {
   git('commit', '-q', '-m', 'sample');
   for (const t of ['v1.2.3-rc.2', 'v1.2.3-rc.10', 'v1.2.3-rc.9', 'v1.2.4-rc.11']) git('tag', t);
 
-  const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' };
+  const env: Record<string, string> = { HOME: home, PATH: runnerPath(), LANG: 'C.UTF-8' };
   const args = [
     'push',
     '-W',
@@ -267,6 +268,10 @@ describe('release composite under act (host runner)', () => {
       expect([job, /🏁 {2}Job succeeded/.test(jobLines(job)), jobLines(job).slice(-3000)]).toEqual([job, true, expect.any(String)]);
     }
     expect([exitCode, output.slice(-2000)]).toEqual([0, expect.any(String)]);
+  });
+
+  test('the actions ran on node 24, the runtime their action.yml names (act starts the `node` first on PATH)', () => {
+    expect(jobLines('rc')).toMatch(/RESULT rc node=v24\.\d+\.\d+/);
   });
 
   test("the token never shows in act's output", () => {

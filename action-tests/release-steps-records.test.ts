@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GitHubFake, startGitHubFake } from './fakes/github/index.mjs';
-import { DEFAULT_REPOSITORY, REPO_ROOT, parseFileCommand } from './harness.js';
+import { DEFAULT_REPOSITORY, REPO_ROOT, actionNode, parseFileCommand } from './harness.js';
 import { startMoto } from './lib/services.mjs';
 
 jest.setTimeout(60_000);
@@ -114,7 +114,7 @@ async function step(name: string, env: Record<string, string>, token = READER): 
   const output = join(dir, 'output');
   writeFileSync(output, '');
   writeFileSync(join(dir, 'summary'), '');
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), name], {
+  const child = spawn(actionNode(), [join(REPO_ROOT, 'dist/release-steps/index.js'), name], {
     env: {
       PATH: process.env.PATH,
       GITHUB_OUTPUT: output,

@@ -22,7 +22,16 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bundleOfStep, expressionsIn, referencesIn, runComposite, type CompositeResult } from './composite.js';
 import { type GitHubFake, UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from './fakes/github/index.mjs';
-import { DEFAULT_REPOSITORY, DEFAULT_TOKEN, REPO_ROOT, inputEnvName, parseFileCommand, readActionYml, type ActionYml } from './harness.js';
+import {
+  DEFAULT_REPOSITORY,
+  DEFAULT_TOKEN,
+  REPO_ROOT,
+  actionNode,
+  inputEnvName,
+  parseFileCommand,
+  readActionYml,
+  type ActionYml,
+} from './harness.js';
 import { makeOciLayout, type MadeLayout } from './lib/oci-images.mjs';
 import { startMoto, startRegistry } from './lib/services.mjs';
 
@@ -950,13 +959,13 @@ describe('release composite, run step by step', () => {
   test.each([
     [
       'dist/release-steps gate',
-      [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']],
+      [actionNode(), [join(REPO_ROOT, 'dist/release-steps/index.js'), 'gate']],
       { PROMOTE_FROM: 'v1.2.3-rc.2', CHANNEL: 'release', TAG: 'v1.2.3' },
       ['mode', 'promote-from'],
     ],
     [
       'dist/release-steps migrate-image',
-      [process.execPath, [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']],
+      [actionNode(), [join(REPO_ROOT, 'dist/release-steps/index.js'), 'migrate-image']],
       { MIGRATE_IMAGE: `${ECR_HOST}/ms_core:sha-0a1b2c3` },
       ['image'],
     ],

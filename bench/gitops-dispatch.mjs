@@ -149,7 +149,7 @@ async function coldStart(runs = 11) {
   const time = (args, env) =>
     new Promise((resolve, reject) => {
       const t0 = process.hrtime.bigint();
-      const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+      const child = spawn(process.env.DEPLOY_KIT_ACTION_NODE || process.execPath, args, { env, stdio: 'ignore' });
       child.on('error', reject);
       child.on('exit', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
     });

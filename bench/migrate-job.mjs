@@ -109,7 +109,7 @@ export async function benchMigrateJob({ rounds = 3 } = {}) {
     ADMIN = ADMIN_TOKEN;
     const kubectl = toolBinary('kubectl');
     const env = { ...process.env, KUBECONFIG: kubeconfig };
-    const nodeWrapper = wrapper(workspace, 'node-wrapper.sh', process.execPath);
+    const nodeWrapper = wrapper(workspace, 'node-wrapper.sh', process.env.DEPLOY_KIT_ACTION_NODE || process.execPath);
     const kubectlWrapper = wrapper(workspace, 'kubectl-wrapper.sh', kubectl);
     const image = `127.0.0.1:5000/bench@sha256:${'7'.repeat(64)}`;
     const result = { ours: [], kubectl: [], failOurs: [], failKubectl: [], requests: [], oursFirst: 0 };

@@ -11,6 +11,7 @@
 //   S3 upload    ~300 MB in ~200 files (1 KB–50 MB) to moto: our bundle vs `aws s3 cp --recursive`
 //                (awscli from .ci/install-tools; target ratio ≤ 0.8)
 //
+// Our bundle and the floor script run on the runner's node 24 (DEPLOY_KIT_ACTION_NODE, .ci/install-tools).
 // Times are wall clock, spawn to exit, interleaved rounds (each round a fresh registry / S3 prefix, so
 // no run benefits from another's blobs); a ratio is the median of the per-round pairs, with the
 // lowest and highest pair in brackets. Run by bench/run.mjs (`npm run bench`) or alone:
@@ -229,7 +230,7 @@ export async function benchPushArtifacts({
               });
               if (head.headers.get('docker-content-digest') !== image.digest) throw new Error('crane pushed another digest');
             } else if (who === 'floor') {
-              const took = await timed(process.execPath, [join(ROOT, 'bench/node-upload-floor.mjs'), registry.url, image.layout], {
+              const took = await timed(harness.actionNode(), [join(ROOT, 'bench/node-upload-floor.mjs'), registry.url, image.layout], {
                 PATH: process.env.PATH ?? '',
               });
               floor.push(took.ms);
@@ -501,6 +502,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const rounds = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 3;
   const value = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
   const s3Inputs = value('--s3-inputs') ? JSON.parse(value('--s3-inputs')) : {};
+  // On the runner's node 24, as bench/run.mjs runs it (installed with the other tools).
+  if (!process.env.DEPLOY_KIT_ACTION_NODE)
+    process.env.DEPLOY_KIT_ACTION_NODE = (await import('../action-tests/lib/services.mjs')).runnerNode();
   const result = await benchPushArtifacts({
     rounds,
     only: value('--only'),

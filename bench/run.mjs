@@ -6,6 +6,10 @@
 // included), a push event's payload (one case: a pull request's) as GitHub sends it, and GITHUB_API_URL
 // on a loopback server that answers what metadata-action asks. Ratios are medians of per-round pairs,
 // with their p10–p90 spread.
+// Every bundle runs on the runner's Node.js: node 24, as `runs.using: node24` gives it (pinned in
+// .ci/install-tools, installed on first use), and bare node and docker/metadata-action (also node24) on
+// the same binary. The same rounds also time each bundle and bare node on this machine's own node
+// (20 here), reported beside the judged figures.
 // Absolute times depend on the machine and are never judged; the targets are ratios and bundle sizes.
 // Last, the size of the repository archive a `uses:` downloads (the whole repository at that ref).
 //
@@ -261,11 +265,11 @@ const stableLabels = (labels = '') =>
     .filter((l) => !l.startsWith('org.opencontainers.image.created='))
     .join('\n');
 
-/** One spawn-to-exit time in ms, and the exit code. */
-function timeOnce(args, env, cwd) {
+/** One spawn-to-exit time in ms, and the exit code, on the Node.js binary `node`. */
+function timeOnce(node, args, env, cwd) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, { env, cwd, stdio: 'ignore' });
+    const child = spawn(node, args, { env, cwd, stdio: 'ignore' });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code: code ?? signal }));
   });
@@ -314,6 +318,10 @@ async function main() {
   const harnessPath = join(ROOT, 'action-tests/lib/runner.mjs');
   if (!existsSync(harnessPath)) throw new Error('action-tests/lib/runner.mjs is missing');
   const harness = await import(harnessPath);
+  // The runner's node (judged) and, when it is another version, this machine's (reported).
+  const runnerNode = harness.actionNode();
+  const runnerVersion = execFileSync(runnerNode, ['--version'], { encoding: 'utf8' }).trim();
+  const local = runnerVersion === process.version ? undefined : { path: process.execPath, version: process.version };
 
   const temp = mkdtempSync(join(tmpdir(), 'deploy-kit-bench-'));
   const api = await startGitHubApi();
@@ -331,6 +339,7 @@ async function main() {
       }
       const event = c.event ?? pushPayload(REPOSITORY, c.ref, SHA);
       const check = await harness.runAction(c.action, {
+        node: runnerNode,
         ref: c.ref,
         eventName: c.eventName,
         event,
@@ -352,11 +361,12 @@ async function main() {
         bundle: join(ROOT, 'dist', c.action, 'index.js'),
         ...(await runnerEnv(c, harness, dir, { apiUrl: api.url })),
         times: [],
+        localTimes: [],
       };
       // The API requests one run makes (the check above ran with the harness's own payload and token).
       entry.reset();
       api.takeCount();
-      await timeOnce([entry.bundle], entry.env, entry.workspace);
+      await timeOnce(runnerNode, [entry.bundle], entry.env, entry.workspace);
       entry.requests = api.takeCount();
       if (c.peer && peer) {
         const peerDir = join(dir, 'peer');
@@ -364,14 +374,14 @@ async function main() {
         const env = await runnerEnv(c, harness, peerDir, { apiUrl: api.url, actionYml: peer.actionYml });
         api.takeCount();
         env.reset();
-        const { code } = await timeOnce([peer.bundle], env.env, env.workspace);
+        const { code } = await timeOnce(runnerNode, [peer.bundle], env.env, env.workspace);
         const requests = api.takeCount();
         const theirs = readOutputs(env.outputFile);
         const ours = readOutputs(entry.outputFile);
         if (code !== 0) problems.push(`${c.name}: docker/metadata-action exited ${code}`);
         else if (theirs.tags !== ours.tags || stableLabels(theirs.labels) !== stableLabels(ours.labels))
           problems.push(`${c.name}: image-tags and docker/metadata-action disagree on the same inputs (tags or labels)`);
-        else entry.peerRun = { name: `docker/metadata-action v6.2.0`, bundle: peer.bundle, ...env, times: [], requests };
+        else entry.peerRun = { name: `docker/metadata-action v6.2.0`, bundle: peer.bundle, ...env, times: [], localTimes: [], requests };
       }
       ready.push(entry);
     }
@@ -381,20 +391,23 @@ async function main() {
     }
     // Bare node gets the same environment as the first case, so the only difference is the bundle.
     const bareEnv = ready[0]?.env ?? { PATH: process.env.PATH ?? '' };
-    const bare = { name: 'node -e 0 (bare)', times: [] };
+    const bare = { name: `node -e 0 (bare), node ${runnerVersion}`, times: [], localTimes: [] };
 
+    // Each run on the runner's node (into `times`) and, when there is one, on this machine's (`localTimes`).
+    const onEach = (into, args, env, cwd, exit = 0, before = () => {}) => [
+      { run: () => (before(), timeOnce(runnerNode, args, env, cwd)), into, list: 'times', exit },
+      ...(local ? [{ run: () => (before(), timeOnce(local.path, args, env, cwd)), into, list: 'localTimes', exit }] : []),
+    ];
     const runners = [
-      { run: () => timeOnce(['-e', '0'], bareEnv, temp), into: bare },
+      ...onEach(bare, ['-e', '0'], bareEnv, temp),
       ...ready.flatMap((c) => [
-        { run: () => (c.reset(), timeOnce([c.bundle], c.env, c.workspace)), into: c, exit: c.exit ?? 0 },
-        ...(c.peerRun
-          ? [{ run: () => (c.peerRun.reset(), timeOnce([c.peerRun.bundle], c.peerRun.env, c.peerRun.workspace)), into: c.peerRun }]
-          : []),
+        ...onEach(c, [c.bundle], c.env, c.workspace, c.exit ?? 0, c.reset),
+        ...(c.peerRun ? onEach(c.peerRun, [c.peerRun.bundle], c.peerRun.env, c.peerRun.workspace, 0, c.peerRun.reset) : []),
       ]),
     ];
     const total = opts.warmup + opts.runs;
     process.stderr.write(
-      `bench: ${ready.length} case(s), ${ready.filter((c) => c.peerRun).length} with docker/metadata-action beside them, + bare node; ${opts.warmup} warm-up + ${opts.runs} timed rounds, interleaved\n`,
+      `bench: ${ready.length} case(s), ${ready.filter((c) => c.peerRun).length} with docker/metadata-action beside them, + bare node; on node ${runnerVersion} (the runner's)${local ? ` and ${local.version} (this machine's)` : ''}; ${opts.warmup} warm-up + ${opts.runs} timed rounds, interleaved\n`,
     );
     for (let round = 0; round < total; round++) {
       // Alternate the order each round so neither side always runs first.
@@ -402,18 +415,33 @@ async function main() {
       for (const r of order) {
         const { ms, code } = await r.run();
         if (code !== (r.exit ?? 0)) {
-          problems.push(`${r.into.name}: exit ${code} in round ${round + 1}`);
+          problems.push(`${r.into.name}: exit ${code} in round ${round + 1} on ${r.list === 'times' ? runnerVersion : local.version}`);
           return finish();
         }
-        if (round >= opts.warmup) r.into.times.push(ms);
+        if (round >= opts.warmup) r.into[r.list].push(ms);
       }
     }
     return finish();
 
     function finish() {
       const bareMedian = bare.times.length ? quantile(bare.times, 0.5) : NaN;
-      const rows = [['case', 'median ms', 'p90 ms', 'x bare (p10–p90)', 'API calls', 'size KB', 'index.js KB', 'target', 'met']];
-      rows.push([bare.name, bareMedian.toFixed(1), quantile(bare.times, 0.9)?.toFixed(1) ?? '-', '1.00', '-', '-', '-', '-', '']);
+      const localColumn = local ? `on ${local.version}: x bare` : 'on this machine';
+      const localRatio = (times) => (local && times.length ? spread(pairedRatio(times, bare.localTimes)) : '-');
+      const rows = [
+        ['case', 'median ms', 'p90 ms', 'x bare (p10–p90)', localColumn, 'API calls', 'size KB', 'index.js KB', 'target', 'met'],
+      ];
+      rows.push([
+        bare.name,
+        bareMedian.toFixed(1),
+        quantile(bare.times, 0.9)?.toFixed(1) ?? '-',
+        '1.00',
+        local ? `(${quantile(bare.localTimes, 0.5).toFixed(1)} ms)` : '-',
+        '-',
+        '-',
+        '-',
+        '-',
+        '',
+      ]);
       const peerRows = [];
       let missed = 0;
       const verdict = (ok) => (opts.runs < MIN_RUNS ? `(n<${MIN_RUNS})` : ok ? 'yes' : 'NO');
@@ -426,6 +454,7 @@ async function main() {
           quantile(c.times, 0.5).toFixed(1),
           quantile(c.times, 0.9).toFixed(1),
           spread(ratio),
+          localRatio(c.localTimes),
           String(c.requests),
           size.total?.toFixed(1) ?? '-',
           size.entry?.toFixed(1) ?? '-',
@@ -451,6 +480,7 @@ async function main() {
             `${quantile(c.times, 0.5).toFixed(1)} / ${quantile(c.peerRun.times, 0.5).toFixed(1)}`,
             `${c.requests} / ${c.peerRun.requests}`,
             spread(vsPeer),
+            local && c.peerRun.localTimes.length ? spread(pairedRatio(c.localTimes, c.peerRun.localTimes)) : '-',
             spread(pairedRatio(c.peerRun.times, bare.times)),
             `≤ ${c.target.peerRatio.toFixed(2)}`,
             verdict(ok),
@@ -459,7 +489,7 @@ async function main() {
       }
       console.log(table(rows));
       console.log(
-        `\n${opts.runs} timed runs per case after ${opts.warmup} warm-up round(s); x bare = median of the per-round ratios to bare node\n(p10–p90 of them in brackets); API calls = requests one run made to the loopback GitHub API (token set, as the\naction.yml default gives); size = all .js in dist/<action>/ (lazy chunks included; the target applies to it), index.js = what loads at start.`,
+        `\n${opts.runs} timed runs per case after ${opts.warmup} warm-up round(s), each on node ${runnerVersion}, the runner's (judged)${local ? `, and on ${local.version}, this machine's (reported)` : ''};\nx bare = median of the per-round ratios to bare node on the same binary (p10–p90 of them in brackets); API calls = requests one run made to the loopback GitHub API (token set, as the\naction.yml default gives); size = all .js in dist/<action>/ (lazy chunks included; the target applies to it), index.js = what loads at start.`,
       );
       if (peerRows.length) {
         console.log('');
@@ -470,6 +500,7 @@ async function main() {
               'median ms (ours / peer)',
               'API calls',
               'ours / peer',
+              local ? `on ${local.version}` : 'on this machine',
               'peer x bare',
               'target',
               'met',
@@ -477,7 +508,9 @@ async function main() {
             ...peerRows,
           ]),
         );
-        console.log('\nSame inputs, same event payload, same token and loopback API; the outputs (tags, labels) were checked equal first.');
+        console.log(
+          `\nSame inputs, same event payload, same token and loopback API, the same node (metadata-action's action.yml also says node24); the outputs (tags, labels) were checked equal first.`,
+        );
       }
       const archive = archiveSizeKB();
       console.log(
@@ -532,14 +565,19 @@ try {
   const opts = parseArgs(process.argv.slice(2));
   const selected = (name, action) => opts.filters.length === 0 || opts.filters.some((f) => name.includes(f) || action === f);
   const cold = CASES.some((c) => selected(c.name, c.action));
-  // The peers and services the transfer benchmarks run (skopeo, awscli, kubectl, the test services),
-  // installed on first use as npm test installs its tools.
-  if (TRANSFER.some((t) => selected(t.name, t.name.split(' ')[0])) && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
-    const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), 'tests', 'bench'], {
+  // The runner's node (the cold starts) and the peers and services the transfer benchmarks run (skopeo,
+  // awscli, kubectl, crane, the test services), installed on first use as npm test installs its tools.
+  const transfer = TRANSFER.some((t) => selected(t.name, t.name.split(' ')[0]));
+  if ((cold || transfer) && process.env.DEPLOY_KIT_SKIP_TOOLS !== '1') {
+    const install = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), ...(transfer ? ['tests', 'bench'] : ['node24'])], {
       cwd: ROOT,
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (install.status !== 0) throw new Error("the benchmarks' tools could not be installed (see above)");
+  }
+  // Every bundle runs on the runner's node 24 (the action-tests' harness and each bench read this).
+  if (!process.env.DEPLOY_KIT_ACTION_NODE) {
+    process.env.DEPLOY_KIT_ACTION_NODE = (await import(join(ROOT, 'action-tests/lib/services.mjs'))).runnerNode();
   }
   process.exitCode = cold ? await main() : 0;
   for (const t of TRANSFER.filter((t) => selected(t.name, t.name.split(' ')[0]))) {

@@ -8,9 +8,10 @@
 // zero tests exits 1.
 //
 // Before the action-tests run, the pinned tools they need (the `tests` set of .ci/install-tools: moto,
-// the CNCF registry, skopeo, kube-apiserver, etcd, helm, golang-migrate, PostgreSQL, act, tinyproxy) are
-// provisioned on first use into the cache outside the clone, one progress line per tool; later runs
-// find them there in about a second. The unit tests need no tools.
+// the CNCF registry, skopeo, kube-apiserver, etcd, helm, golang-migrate, PostgreSQL, act, tinyproxy and
+// node 24, the runner's runtime the bundles run on) are provisioned on first use into the cache outside
+// the clone, one progress line per tool; later runs find them there in about a second. The unit tests
+// need no tools.
 //
 // Usage: node scripts/test.mjs [--unit] [--action] [jest args ...]
 //   --unit     only the "unit" jest project   (packages/*, actions/*/__tests__); no tools
@@ -70,6 +71,20 @@ const args = ['--experimental-vm-modules', '--max-old-space-size=4096', JEST, ..
 if (!listOnly) args.push('--json', `--outputFile=${report}`, '--passWithNoTests');
 
 const env = { ...process.env, NODE_NO_WARNINGS: '1' };
+// The action-tests run every bundle on the runner's Node.js (node 24, `runs.using: node24`), which the
+// `tests` set provisions; jest itself and the unit tests run on this node.
+if (!listOnly && !unitOnly && !env.DEPLOY_KIT_ACTION_NODE) {
+  const dir = spawnSync('bash', [join(ROOT, '.ci', 'install-tools'), '--print-dir', 'node24'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (dir && existsSync(join(dir, 'bin', 'node'))) env.DEPLOY_KIT_ACTION_NODE = join(dir, 'bin', 'node');
+}
+if (!listOnly && !unitOnly) {
+  const node = env.DEPLOY_KIT_ACTION_NODE || process.execPath;
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown';
+  console.error(`test: the action-tests run the bundles on node ${version} (${node})`);
+}
 const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 const [code, signal] = await new Promise((resolve) => child.on('close', (c, s) => resolve([c, s])));

@@ -53,7 +53,7 @@ import { UPDATE_PROJECT_LIST, seedRepos, startGitHubFake } from '../fakes/github
 import { FakeNode, startCluster } from './kube-cluster.mjs';
 import { makeOciLayout } from './oci-images.mjs';
 import { runProcess } from './process.mjs';
-import { copyImageToEcr, startMoto, startRegistry, toolPath } from './services.mjs';
+import { copyImageToEcr, runnerPath, startMoto, startRegistry, toolPath } from './services.mjs';
 import { createServer } from 'node:http';
 import { tagMatches } from './filter-pattern.mjs';
 
@@ -371,7 +371,7 @@ export async function startReleaseE2E({
       for (const [k, v] of Object.entries(stepEnv)) args.push('--env', `${k}=${v}`);
       const { code, signal, output, wallMs } = await runProcess(act, args, {
         cwd: repo,
-        env: { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        env: { HOME: home, PATH: runnerPath(), LANG: 'C.UTF-8' },
         timeoutMs,
       });
       return { exitCode: code, signal, output, wallMs };

@@ -6,6 +6,8 @@ export declare const DEFAULT_REPOSITORY: string;
 /** The fake `github.token` used when an input defaults to `${{ github.token }}`; always leak-checked. */
 export declare const DEFAULT_TOKEN: string;
 export declare const SUMMARY_LIMIT_BYTES: number;
+/** The Node.js the bundles run on: DEPLOY_KIT_ACTION_NODE (npm test: the runner's node 24), else process.execPath. */
+export declare function actionNode(): string;
 
 export interface ActionInputYml {
   description?: string;
@@ -71,7 +73,7 @@ export interface RunActionOptions {
   state?: Record<string, string>;
   /** RUNNER_DEBUG=1 and ACTIONS_STEP_DEBUG=true; debug lines are then kept in `log`. */
   debug?: boolean;
-  /** node binary, default process.execPath. */
+  /** node binary, default actionNode() (the runner's node 24 under npm test). */
   node?: string;
   /** Folder holding `<name>/action.yml`, default the repository root. */
   root?: string;

@@ -46,6 +46,14 @@ const COMMANDS = new Set([
 // ---------------------------------------------------------------------------------------------
 // action.yml
 
+/**
+ * The Node.js the bundles run on: DEPLOY_KIT_ACTION_NODE, which `npm test` (scripts/test.mjs) sets to
+ * the runner's node 24 (.ci/install-tools node24), else the node running the tests.
+ */
+export function actionNode() {
+  return process.env.DEPLOY_KIT_ACTION_NODE || process.execPath;
+}
+
 /** Path of `<root>/<name>/action.yml` (or action.yaml), or undefined when there is none. */
 export function actionYmlPath(name, root = REPO_ROOT) {
   for (const file of ['action.yml', 'action.yaml']) {
@@ -582,7 +590,7 @@ export async function runAction(name, options = {}) {
     const timeoutMs = options.timeoutMs ?? 30000;
     const started = Date.now();
     const proc = await new Promise((resolvePromise, reject) => {
-      const child = spawn(options.node ?? process.execPath, [bundle], {
+      const child = spawn(options.node ?? actionNode(), [bundle], {
         cwd: workspace,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -614,7 +622,7 @@ export async function runAction(name, options = {}) {
       child.on('error', (e) => {
         clearTimeout(timer);
         clearTimeout(killTimer);
-        reject(new Error(`Could not start ${options.node ?? process.execPath} ${bundle}: ${e.message}`));
+        reject(new Error(`Could not start ${options.node ?? actionNode()} ${bundle}: ${e.message}`));
       });
       child.on('close', (code, signal) => {
         clearTimeout(timer);

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 export function toolPath(tool: string, relative: string): string;
+export function runnerNode(): string;
+export function runnerPath(path?: string): string;
 export function freePort(): Promise<number>;
 export function waitForHttp(url: string, timeoutMs?: number): Promise<void>;
 export function startMoto(): Promise<{ url: string; port: number; stop(): Promise<void>; output(): string }>;

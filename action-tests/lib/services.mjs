@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { REPO_ROOT } from './runner.mjs';
 
 const INSTALL = join(REPO_ROOT, '.ci', 'install-tools');
@@ -24,6 +24,20 @@ export function toolPath(tool, relative) {
   const path = join(dir, relative);
   if (!existsSync(path)) throw new Error(`${tool} is not installed (${path} is missing): run .ci/install-tools ${tool}`);
   return path;
+}
+
+/**
+ * The Node.js the runner runs every deploy-kit action on (`runs.using: node24`), pinned by
+ * .ci/install-tools; the machine's own node may be older. The action-tests' act runs put it first on
+ * PATH ({@link runnerPath}): act's host runner starts a JavaScript action with the `node` it finds there.
+ */
+export function runnerNode() {
+  return toolPath('node24', 'bin/node');
+}
+
+/** `path` with the runner's Node.js ({@link runnerNode}) first. */
+export function runnerPath(path = process.env.PATH ?? '/usr/bin:/bin') {
+  return `${dirname(runnerNode())}${delimiter}${path}`;
 }
 
 export function freePort() {

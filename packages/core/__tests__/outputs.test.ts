@@ -2,14 +2,16 @@ import { beforeEach, describe, expect, jest, test } from '@jest/globals';
 import type * as Runner from '../src/runner.js';
 
 const setOutput = jest.fn<typeof Runner.setOutput>();
+const setOutputs = jest.fn<typeof Runner.setOutputs>();
 const appendSummary = jest.fn<typeof Runner.appendSummary>();
-jest.unstable_mockModule('../src/runner.js', () => ({ setOutput, appendSummary }));
+jest.unstable_mockModule('../src/runner.js', () => ({ setOutput, setOutputs, appendSummary }));
 
 const { escapeMarkdownCell, formatOutput, markdownTable, renderSummary, writeOutputs, writeSummary } = await import('../src/outputs.js');
 type OutputValue = import('../src/outputs.js').OutputValue;
 
 beforeEach(() => {
   setOutput.mockReset();
+  setOutputs.mockReset();
   appendSummary.mockReset();
 });
 
@@ -65,11 +67,17 @@ describe('writeOutputs', () => {
     expect(writer).not.toHaveBeenCalled();
   });
 
-  test('writes through core.setOutput by default', () => {
-    writeOutputs(['pin'], { pin: 'sha-abc1234' });
-    expect(setOutput.mock.calls).toEqual([
-      ['pin', 'sha-abc1234'],
-      ['json', '{"pin":"sha-abc1234"}'],
+  test('writes every output and json through one core.setOutputs by default (one append)', () => {
+    writeOutputs(['pin', 'tags'], { pin: 'sha-abc1234', tags: ['a', 'b'] });
+    expect(setOutput).not.toHaveBeenCalled();
+    expect(setOutputs.mock.calls).toEqual([
+      [
+        [
+          ['pin', 'sha-abc1234'],
+          ['tags', 'a\nb'],
+          ['json', '{"pin":"sha-abc1234","tags":["a","b"]}'],
+        ],
+      ],
     ]);
   });
 });

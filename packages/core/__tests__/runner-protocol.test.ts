@@ -127,6 +127,56 @@ describe('runner.ts speaks the protocol exactly as @actions/core does', () => {
     expect(process.env.DEPLOY_KIT_VAR).toBe(value);
   });
 
+  test('setOutputs: one append, read back as the same outputs as one @actions/core setOutput each', () => {
+    const entries: Array<[string, string]> = [
+      ['tag', 'v1.2.3'],
+      ['tags', 'a:1\na:2'],
+      ['empty', ''],
+      ['json', JSON.stringify({ tag: 'v1.2.3' })],
+    ];
+    const mine = observe(() => ours.setOutputs(entries));
+    const reference = observe(() => entries.forEach(([name, value]) => actions.setOutput(name, value)));
+    expect(mine).toEqual(reference);
+    expect(mine.files.GITHUB_OUTPUT).toEqual(entries);
+  });
+
+  test('exportVariables: one append, the same GITHUB_ENV and process.env as one exportVariable each', () => {
+    const entries: Array<[string, string]> = [
+      ['DEPLOY_KIT_A', 'a'],
+      ['DEPLOY_KIT_B', 'line 1\nline 2'],
+    ];
+    const mine = observe(() => ours.exportVariables(entries));
+    expect([process.env.DEPLOY_KIT_A, process.env.DEPLOY_KIT_B]).toEqual(['a', 'line 1\nline 2']);
+    delete process.env.DEPLOY_KIT_A;
+    delete process.env.DEPLOY_KIT_B;
+    const reference = observe(() => entries.forEach(([name, value]) => actions.exportVariable(name, value)));
+    expect(mine).toEqual(reference);
+    expect(mine.files.GITHUB_ENV).toEqual(entries);
+  });
+
+  test('a value that contains the delimiter first drawn gets another one, not a failure', () => {
+    const draws = [0.1, 0.1, 0.1];
+    let i = 0;
+    const fixed = () => draws[i++ % draws.length]!;
+    const first = ours.heredocDelimiter('out', '', fixed);
+    expect(first).toMatch(/^ghadelimiter_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The same draws again would give `first`; a value holding it makes the next draw count.
+    let n = 0;
+    const thenOther = () => (n++ < 33 ? 0.1 : 0.9);
+    const second = ours.heredocDelimiter('out', `x\n${first}\ny`, thenOther);
+    expect(second).not.toBe(first);
+    expect(`x\n${first}\ny`.includes(second)).toBe(false);
+    // A random source that always repeats itself is refused after a bounded number of draws.
+    expect(() => ours.heredocDelimiter('out', first, fixed)).toThrow(
+      'Unexpected input: the value of out contains every delimiter drawn for it',
+    );
+  });
+
+  test('delimiters drawn for the same value differ (no fixed delimiter to aim at)', () => {
+    const seen = new Set(Array.from({ length: 200 }, () => ours.heredocDelimiter('out', 'v')));
+    expect(seen.size).toBe(200);
+  });
+
   test('addPath: the file, and PATH for this process joined with the platform delimiter', () => {
     process.env.PATH = '/usr/bin';
     const seen = observe(() => ours.addPath('/opt/tool/bin'));

@@ -26,16 +26,19 @@ export function writeOutputs<const N extends string>(
   values: { readonly [K in N]: OutputValue },
   options: { json?: unknown; write?: OutputWriter } = {},
 ): void {
-  const write = options.write ?? ((name: string, value: string) => core.setOutput(name, value));
   const undeclared = Object.keys(values).filter((key) => !(names as readonly string[]).includes(key));
   if (undeclared.length > 0) throw new Error(`Outputs not declared: ${undeclared.join(', ')}`);
   const json: Record<string, unknown> = {};
+  const entries: Array<[string, string]> = [];
   for (const name of names) {
     const value = values[name];
-    write(name, formatOutput(value));
+    entries.push([name, formatOutput(value)]);
     json[name] = value ?? null;
   }
-  write('json', JSON.stringify(options.json ?? json));
+  entries.push(['json', JSON.stringify(options.json ?? json)]);
+  // By default in one append to GITHUB_OUTPUT (core.setOutputs), the same file as one setOutput each.
+  if (options.write) for (const [name, value] of entries) options.write(name, value);
+  else core.setOutputs(entries);
 }
 
 export function escapeMarkdownCell(value: string): string {

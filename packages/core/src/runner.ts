@@ -13,19 +13,34 @@
  * KB and its cold start 52 → 115 ms (1.5x → 3.4x a bare `node`); image-tags 73 → 122 ms (2.1x →
  * 3.6x). That is more than a few tens of milliseconds, so the protocol stays here; it
  * is small and documented ("Workflow commands for GitHub Actions"), and
- * `__tests__/runner.test.ts` checks it against @actions/core itself, call by call: the same files,
+ * `__tests__/runner-protocol.test.ts` checks it against @actions/core itself, call by call: the same files,
  * the same commands, byte for byte. The differences are deliberate and ours: every log line is
  * neutralised (`info` through {@link neutraliseLog}, SECURITY.md rule 7), foreign output goes
  * between stop-commands markers ({@link foreignLines}), several groups go out in one write
- * ({@link groups}), and outside a runner (no environment file) a value is shown or kept in this
+ * ({@link groups}), several outputs or variables in one append ({@link setOutputs},
+ * {@link exportVariables}), a heredoc delimiter that a value contains is drawn again instead of
+ * failing the step ({@link heredocDelimiter}), and outside a runner (no environment file) a value is shown or kept in this
  * process instead of falling back to the workflow commands GitHub disabled (`set-env`,
  * `add-path`, `set-output`, `save-state`). Actions that need the OIDC token or the toolkit's HTTP
  * client import @actions/* where they need it, lazily (migrate-job's tool cache does).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, writeSync } from 'node:fs';
-import { EOL } from 'node:os';
-import { delimiter } from 'node:path';
+import { createRequire } from 'node:module';
+
+/**
+ * os.EOL and path.delimiter, as Node defines them. Importing `node:os` costs a cold start ~1 ms for
+ * these two constants (measured with bench/run.mjs' parse-version case).
+ */
+const WINDOWS = process.platform === 'win32';
+const EOL = WINDOWS ? '\r\n' : '\n';
+const PATH_DELIMITER = WINDOWS ? ';' : ':';
+
+/**
+ * `node:crypto` is required only where an unpredictable token is needed (foreign output's
+ * stop-commands token): loading it, with the stream modules it pulls in, is ~5 ms of every action's
+ * cold start (parse-version 49.6 → 44 ms measured, bare `node` 28 ms), and most steps never log foreign output.
+ */
+const requireBuiltin = createRequire(import.meta.url);
 
 type Properties = Record<string, string | number | undefined>;
 
@@ -82,6 +97,7 @@ export function neutraliseLog(text: string): string {
  */
 export function foreignLines(lines: readonly string[]): void {
   if (lines.length === 0) return;
+  const { randomBytes } = requireBuiltin('node:crypto') as typeof import('node:crypto');
   const token = randomBytes(16).toString('hex');
   writeStdout(`::stop-commands::${token}${EOL}${lines.map(neutraliseLog).join(EOL)}${EOL}::${token}::${EOL}`);
 }
@@ -115,14 +131,36 @@ export function issueCommand(command: string, properties: Properties, message: s
   writeStdout(`::${command}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`);
 }
 
-/** `name<<delimiter` heredoc form, as the runner parses environment files (the delimiter as @actions/core makes it). */
-function appendEnvironmentFile(variable: string, name: string, value: string): boolean {
+/**
+ * A delimiter in @actions/core's form, `ghadelimiter_` and a UUID-shaped id, that occurs in neither
+ * the name nor the value. What makes the heredoc safe is that check, not the id's unpredictability:
+ * the runner ends a value only at a line equal to the delimiter, and the written value contains no
+ * such text, whoever chose it. So the id comes from Math.random (no `node:crypto` on every action's
+ * start, see {@link requireBuiltin}), and where a value happens to contain one, another is drawn
+ * instead of failing the step as @actions/core does.
+ */
+export function heredocDelimiter(name: string, value: string, random: () => number = Math.random): string {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+    // Version 4, variant 10xx: the shape of crypto.randomUUID(), which the runner's readers may expect.
+    const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(random() * 4)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+    const delimiter = `ghadelimiter_${id}`;
+    if (!name.includes(delimiter) && !value.includes(delimiter)) return delimiter;
+  }
+  throw new Error(`Unexpected input: the value of ${name} contains every delimiter drawn for it`);
+}
+
+/** `name<<delimiter` heredoc form, as the runner parses environment files. */
+function heredoc(name: string, value: string): string {
+  const delimiter = heredocDelimiter(name, value);
+  return `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`;
+}
+
+/** Appends `name<<delimiter` heredocs to the environment file `variable` names, in one write. */
+function appendEnvironmentFile(variable: string, entries: ReadonlyArray<readonly [string, string]>): boolean {
   const path = process.env[variable];
   if (!path) return false;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter))
-    throw new Error(`Unexpected input: the value of ${name} contains the delimiter`);
-  appendFileSync(path, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
+  appendFileSync(path, entries.map(([name, value]) => heredoc(name, value)).join(''), 'utf8');
   return true;
 }
 
@@ -138,25 +176,38 @@ export function getInput(name: string, options: InputOptions = {}): string {
 }
 
 export function setOutput(name: string, value: string): void {
-  if (appendEnvironmentFile('GITHUB_OUTPUT', name, value)) return;
-  // Outside a runner there is no output file; show the value rather than lose it.
-  info(`${name}=${value}`);
+  setOutputs([[name, value]]);
+}
+
+/**
+ * Several outputs in one append to `GITHUB_OUTPUT`: the same file as one setOutput per value, in
+ * one open and write instead of one per output (an action writes 15–30 of them).
+ */
+export function setOutputs(entries: ReadonlyArray<readonly [string, string]>): void {
+  if (entries.length === 0 || appendEnvironmentFile('GITHUB_OUTPUT', entries)) return;
+  // Outside a runner there is no output file; show the values rather than lose them.
+  for (const [name, value] of entries) info(`${name}=${value}`);
 }
 
 /** Sets a variable for this process and, through `GITHUB_ENV`, for later steps (the `set-env` command is disabled since 2020). */
 export function exportVariable(name: string, value: string): void {
-  process.env[name] = value;
-  appendEnvironmentFile('GITHUB_ENV', name, value);
+  exportVariables([[name, value]]);
+}
+
+/** Several variables in one append to `GITHUB_ENV` (see {@link setOutputs}). */
+export function exportVariables(entries: ReadonlyArray<readonly [string, string]>): void {
+  for (const [name, value] of entries) process.env[name] = value;
+  if (entries.length > 0) appendEnvironmentFile('GITHUB_ENV', entries);
 }
 
 export function addPath(path: string): void {
   const file = process.env.GITHUB_PATH;
   if (file) appendFileSync(file, `${path}${EOL}`, 'utf8');
-  process.env.PATH = `${path}${delimiter}${process.env.PATH ?? ''}`;
+  process.env.PATH = `${path}${PATH_DELIMITER}${process.env.PATH ?? ''}`;
 }
 
 export function saveState(name: string, value: string): void {
-  appendEnvironmentFile('GITHUB_STATE', name, value);
+  appendEnvironmentFile('GITHUB_STATE', [[name, value]]);
 }
 
 export function getState(name: string): string {
