@@ -230,6 +230,31 @@ describe('push over the registry API', () => {
     expect(result.summary).toContain(`| ${registry.host}/ms_core:v1.2.3 | ${multi.digest} | already there |`);
   });
 
+  test('a re-push without a login does not load node:crypto (the bench case: registry-auth none)', async () => {
+    // The Node.js modules the step loaded, written as it exits. A re-push hashes only the layout's
+    // documents (@noble/hashes), so node:crypto (6–9 ms to load on node 24) stays unloaded unless a
+    // blob is sent or an AWS client signs a request (the ECR login does).
+    const open = await startRegistry();
+    const loaded = join(work, 're-push-modules.txt');
+    const preload = join(work, 're-push-modules.cjs');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    try {
+      const inputs = { images: `${open.host}/plain:v1`, source: multi.layout, 'registry-auth': 'none' };
+      expectSuccess(await run(inputs));
+      const again = await run(inputs, { env: { NODE_OPTIONS: `--require ${preload}` } });
+      expectSuccess(again);
+      expect(again.log).toMatch(/blobs: 0 uploaded 0 B, 0 mounted, 5 already there/);
+      const modules = readFileSync(loaded, 'utf8').split('\n');
+      expect(modules).toContain('NativeModule http');
+      expect(modules.filter((m) => /^NativeModule (crypto|internal\/crypto\/)/.test(m))).toEqual([]);
+    } finally {
+      await open.stop();
+    }
+  });
+
   test('an OCI archive and a legacy docker save archive, per service through {service}', async () => {
     const dir = join(work, 'per-service');
     mkdirSync(dir, { recursive: true });

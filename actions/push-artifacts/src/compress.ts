@@ -10,13 +10,13 @@
  * same input and Node.js (zlib) version: same level, no flushes, zero mtime in the gzip header, so
  * pushing the same archive again gives the same digests and the registry's blobs are found (HEAD).
  */
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createHash } from '@deploy-kit/core/digest';
 import { INDEX_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import {
   SourceError,

@@ -8,10 +8,10 @@
  * are the files first looked at; verifyBlobs hashes the blobs before a repository is created for
  * them (and in a dry run), and the registry client hashes each one again as it sends it.
  */
-import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { createHash, sha256Digest } from '@deploy-kit/core/digest';
 import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import {
   FileChangedError,
@@ -84,9 +84,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const MAX_DEPTH = 4;
 
-export function sha256Digest(data: Buffer | string): string {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
-}
+export { sha256Digest };
 
 /** Files of a layout, from a directory or from an archive. */
 interface Store {

@@ -6,11 +6,11 @@
  * followed. A file is then read by what was checked: the same device, inode, size and modification
  * time, so it cannot be swapped or rewritten between the check and the upload.
  */
-import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
+import { createHash } from '@deploy-kit/core/digest';
 import { ChunkPool } from '@deploy-kit/core/oci/chunk-reuse';
 
 /** Whether `candidate` is `root` or below it (both absolute, real paths). Pure. */

@@ -9,9 +9,9 @@
  * lib-storage cannot take precomputed part checksums, so it hashed each byte a second time and joined
  * part buffers; with it the upload measured 1.02x `aws s3 cp`, without it 0.73-0.82x (bench/).
  */
-import { createHash } from 'node:crypto';
 import { lstat, open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { createHash } from '@deploy-kit/core/digest';
 import { ActionError } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, awsHttpStatus, describeCommonAwsError } from '@deploy-kit/core/aws';
 import type { AwsClientOptions } from './ecr.js';

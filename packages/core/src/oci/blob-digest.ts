@@ -13,8 +13,10 @@
  * elsewhere (a resume from the registry's own offset after a failure) first hashes the bytes it skips
  * from the file. That catch-up only happens on the failure paths.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
+
+import { createHash } from '../digest.js';
 
 /** The blob's bytes are not the ones its digest names: the upload is never completed. */
 export class BlobDigestMismatch extends Error {

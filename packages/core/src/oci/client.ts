@@ -19,8 +19,8 @@
  * Hand-written: the JavaScript registry clients on npm either wrap the docker CLI, lack chunked
  * upload with resume and cross-repository mount, or do not let the caller bind credentials per host.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { EMPTY_SHA256_DIGEST, sha256Digest } from '../digest.js';
 import { ActionError } from '../errors.js';
 import { classifyError, retry, sleep, type RetryOptions, type Retryability } from '../retry.js';
 import { registerSecret, safeUrl } from '../secrets.js';
@@ -184,7 +184,7 @@ interface BoundCredential {
 export const MONOLITHIC_MAX = 8 * 1024 * 1024;
 
 /** The digest of no bytes: the only one a 0-byte blob may have. */
-const EMPTY_DIGEST = `sha256:${createHash('sha256').digest('hex')}`;
+const EMPTY_DIGEST = EMPTY_SHA256_DIGEST;
 
 export interface UploadResult {
   /** `uploaded` (bytes sent) or `mounted` (from another repository). */
@@ -729,7 +729,7 @@ export class RegistryClient {
           return undefined;
         }
         const bytes = Buffer.from(await response.arrayBuffer());
-        const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+        const digest = sha256Digest(bytes);
         return { bytes, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), digest };
       },
       this.retryOptions(`GET ${repository}:${reference}`),

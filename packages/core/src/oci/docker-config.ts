@@ -13,11 +13,11 @@
  * with an empty config, to the OS keyring through a credential helper, where it would outlive the job.
  * Only directories named as written here are ever removed.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from '../digest.js';
 import { registerSecret } from '../secrets.js';
 
 export interface Login {
