@@ -23,8 +23,8 @@ var external_node_path_ = __webpack_require__(6760);
 var errors = __webpack_require__(7638);
 // EXTERNAL MODULE: ./packages/core/src/secrets.ts
 var secrets = __webpack_require__(7620);
-// EXTERNAL MODULE: ./packages/core/src/runner.ts + 1 modules
-var runner = __webpack_require__(5877);
+// EXTERNAL MODULE: ./packages/core/src/runner.ts
+var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./packages/core/src/values.ts

@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
   runKubernetesJob: () => (/* binding */ runKubernetesJob)
 });
 
-// EXTERNAL MODULE: ./packages/core/src/runner.ts + 1 modules
-var runner = __webpack_require__(5877);
+// EXTERNAL MODULE: ./packages/core/src/runner.ts
+var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: ./packages/core/src/retry.ts
 var retry = __webpack_require__(9899);
 // EXTERNAL MODULE: ./packages/core/src/errors.ts
@@ -2323,7 +2323,7 @@ const backend = { name: 'kubernetes', pinsImage: true, run: (context) => runKube
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6193);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5877);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8643);
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7620);
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7638);
 /**
@@ -2434,7 +2434,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var node_stream__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_stream__WEBPACK_IMPORTED_MODULE_3__);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1692);
 /* harmony import */ var node_tls__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_tls__WEBPACK_IMPORTED_MODULE_4__);
-/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5877);
+/* harmony import */ var _runner_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(8643);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7620);
 /* harmony import */ var _proxy_env_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(2239);
 /**

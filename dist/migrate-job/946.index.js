@@ -24,8 +24,8 @@ var errors = __webpack_require__(7638);
 var parse = __webpack_require__(6230);
 // EXTERNAL MODULE: ./packages/core/src/retry.ts
 var retry = __webpack_require__(9899);
-// EXTERNAL MODULE: ./packages/core/src/runner.ts + 1 modules
-var runner = __webpack_require__(5877);
+// EXTERNAL MODULE: ./packages/core/src/runner.ts
+var runner = __webpack_require__(8643);
 // EXTERNAL MODULE: ./packages/core/src/trust.ts
 var trust = __webpack_require__(3235);
 // EXTERNAL MODULE: ./packages/core/src/net/proxy-env.ts
@@ -634,7 +634,7 @@ async function ecsBackend(plan, values, logFile, signal = new AbortController().
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6193);
 /* harmony import */ var node_string_decoder__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_string_decoder__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5877);
+/* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8643);
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7620);
 /* harmony import */ var _deploy_kit_core__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(7638);
 /**
