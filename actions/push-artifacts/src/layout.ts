@@ -11,7 +11,8 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createHash, sha256Digest } from '@deploy-kit/core/digest';
+import { sha256Digest } from '@deploy-kit/core/digest';
+import { createHash } from '@deploy-kit/core/node-crypto';
 import { INDEX_TYPES, MANIFEST_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import {
   FileChangedError,

@@ -10,7 +10,7 @@ import type { Stats } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
-import { createHash } from '@deploy-kit/core/digest';
+import { createHash } from '@deploy-kit/core/node-crypto';
 import { ChunkPool } from '@deploy-kit/core/oci/chunk-reuse';
 
 /** Whether `candidate` is `root` or below it (both absolute, real paths). Pure. */

@@ -11,7 +11,7 @@
  */
 import { lstat, open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import { createHash } from '@deploy-kit/core/digest';
+import { createHash } from '@deploy-kit/core/node-crypto';
 import { ActionError } from '@deploy-kit/core';
 import { awsCall, awsClientConfig, awsErrorName, awsHttpStatus, describeCommonAwsError } from '@deploy-kit/core/aws';
 import type { AwsClientOptions } from './ecr.js';

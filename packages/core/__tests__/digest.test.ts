@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import * as nodeCrypto from 'node:crypto';
 
-import { EMPTY_SHA256_DIGEST, SMALL_DOCUMENT_BYTES, createHash, randomBytes, sha256Digest, sha256Hex } from '../src/digest.js';
+import { EMPTY_SHA256_DIGEST, SMALL_DOCUMENT_BYTES, sha256Digest, sha256Hex } from '../src/digest.js';
+import { createHash, randomBytes } from '../src/node-crypto.js';
 
 const reference = (data: Uint8Array | string) => nodeCrypto.createHash('sha256').update(data).digest('hex');
 

@@ -1,5 +1,5 @@
 /**
- * SHA-256 and random bytes without loading `node:crypto` before they are needed.
+ * SHA-256 of documents without loading `node:crypto` (node-crypto.ts loads it on first use).
  *
  * Measured reason: on node 24, the runner's runtime, `require('node:crypto')` takes 6–9 ms (its ~17
  * internal modules; ~3 ms on node 20), ~9 % of a push-artifacts re-push that finds every blob in the
@@ -8,36 +8,18 @@
  *
  * - {@link sha256Digest} hashes a document of up to {@link SMALL_DOCUMENT_BYTES} with @noble/hashes
  *   (pure JavaScript, audited, no `node:crypto`), and anything larger with `node:crypto`;
- * - {@link createHash} and {@link randomBytes} are `node:crypto`'s own, required on their first call,
- *   so a step that never streams a blob or draws a random value never loads it.
+ * - streams (blobs) are hashed with node-crypto.ts' createHash, which loads `node:crypto` on first use.
  *
  * Both implementations are checked against each other in `__tests__/digest.test.ts`.
  */
-import { createRequire } from 'node:module';
-import type { BinaryLike, Hash } from 'node:crypto';
+import type { BinaryLike } from 'node:crypto';
 
 import { sha256 } from '@noble/hashes/sha2.js';
 
+import { createHash } from './node-crypto.js';
+
 /** Above this, `node:crypto` (OpenSSL, ~1.4 GB/s here) beats loading it plus @noble/hashes' ~150 MB/s. */
 export const SMALL_DOCUMENT_BYTES = 256 * 1024;
-
-const requireBuiltin = createRequire(import.meta.url);
-let nodeCrypto: typeof import('node:crypto') | undefined;
-
-function crypto(): typeof import('node:crypto') {
-  nodeCrypto ??= requireBuiltin('node:crypto') as typeof import('node:crypto');
-  return nodeCrypto;
-}
-
-/** `node:crypto`'s createHash, loaded on the first call. */
-export function createHash(algorithm: string): Hash {
-  return crypto().createHash(algorithm);
-}
-
-/** `node:crypto`'s randomBytes, loaded on the first call. */
-export function randomBytes(size: number): Buffer {
-  return crypto().randomBytes(size);
-}
 
 const encoder = new TextEncoder();
 

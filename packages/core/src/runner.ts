@@ -25,7 +25,8 @@
  * client import @actions/* where they need it, lazily (migrate-job's tool cache does).
  */
 import { appendFileSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
+
+import { randomBytes } from './node-crypto.js';
 
 /**
  * os.EOL and path.delimiter, as Node defines them. Importing `node:os` costs a cold start ~1 ms for
@@ -34,13 +35,6 @@ import { createRequire } from 'node:module';
 const WINDOWS = process.platform === 'win32';
 const EOL = WINDOWS ? '\r\n' : '\n';
 const PATH_DELIMITER = WINDOWS ? ';' : ':';
-
-/**
- * `node:crypto` is required only where an unpredictable token is needed (foreign output's
- * stop-commands token): loading it, with the stream modules it pulls in, is ~5 ms of every action's
- * cold start (parse-version 49.6 → 44 ms measured, bare `node` 28 ms), and most steps never log foreign output.
- */
-const requireBuiltin = createRequire(import.meta.url);
 
 type Properties = Record<string, string | number | undefined>;
 
@@ -97,7 +91,7 @@ export function neutraliseLog(text: string): string {
  */
 export function foreignLines(lines: readonly string[]): void {
   if (lines.length === 0) return;
-  const { randomBytes } = requireBuiltin('node:crypto') as typeof import('node:crypto');
+  // node:crypto is loaded here, on first use (node-crypto.ts): most steps log no foreign output.
   const token = randomBytes(16).toString('hex');
   writeStdout(`::stop-commands::${token}${EOL}${lines.map(neutraliseLog).join(EOL)}${EOL}::${token}::${EOL}`);
 }
@@ -136,8 +130,8 @@ export function issueCommand(command: string, properties: Properties, message: s
  * the name nor the value. What makes the heredoc safe is that check, not the id's unpredictability:
  * the runner ends a value only at a line equal to the delimiter, and the written value contains no
  * such text, whoever chose it. So the id comes from Math.random (no `node:crypto` on every action's
- * start, see {@link requireBuiltin}), and where a value happens to contain one, another is drawn
- * instead of failing the step as @actions/core does.
+ * start: it was ~5 ms of parse-version's 49.6 ms on node 20, see node-crypto.ts), and where a value
+ * happens to contain one, another is drawn instead of failing the step as @actions/core does.
  */
 export function heredocDelimiter(name: string, value: string, random: () => number = Math.random): string {
   for (let attempt = 0; attempt < 8; attempt++) {

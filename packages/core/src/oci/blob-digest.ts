@@ -16,7 +16,7 @@
 import type { Hash } from 'node:crypto';
 import { Transform, type Readable } from 'node:stream';
 
-import { createHash } from '../digest.js';
+import { createHash } from '../node-crypto.js';
 
 /** The blob's bytes are not the ones its digest names: the upload is never completed. */
 export class BlobDigestMismatch extends Error {

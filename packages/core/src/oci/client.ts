@@ -20,8 +20,9 @@
  * upload with resume and cross-repository mount, or do not let the caller bind credentials per host.
  */
 import type { Readable } from 'node:stream';
-import { EMPTY_SHA256_DIGEST, sha256Digest } from '../digest.js';
+import { EMPTY_SHA256_DIGEST } from '../digest.js';
 import { ActionError } from '../errors.js';
+import { createHash } from '../node-crypto.js';
 import { classifyError, retry, sleep, type RetryOptions, type Retryability } from '../retry.js';
 import { registerSecret, safeUrl } from '../secrets.js';
 import { credentialBoundTo, credentialTransportProblem, isLoopbackHost, requestSignal } from '../trust.js';
@@ -729,7 +730,9 @@ export class RegistryClient {
           return undefined;
         }
         const bytes = Buffer.from(await response.arrayBuffer());
-        const digest = sha256Digest(bytes);
+        // node:crypto, loaded here: a manifest is fetched only to promote, and migrate-job, the other
+        // bundle with this client, loads it at start anyway (digest.ts would add @noble/hashes to it).
+        const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
         return { bytes, mediaType: (response.headers.get('content-type') ?? '').split(';')[0]!.trim(), digest };
       },
       this.retryOptions(`GET ${repository}:${reference}`),

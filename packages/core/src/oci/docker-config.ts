@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from '../digest.js';
+import { randomBytes } from '../node-crypto.js';
 import { registerSecret } from '../secrets.js';
 
 export interface Login {
