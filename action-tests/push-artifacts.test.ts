@@ -1214,7 +1214,7 @@ describe('network failures name the service, the endpoint and what to check', ()
     const port = await freePort();
     const host = `127.0.0.1:${port}`;
     const result = await run({ registry: host, images: `${host}/ms_core:v1`, source: single.layout, 'create-repositories': 'true' });
-    expectFailure(result, `Push to ${host} failed: the registry ${host} (http://${host}/v2/) could not be reached (ECONNREFUSED).`);
+    expectFailure(result, `Push to ${host}/ms_core failed: the registry ${host} (http://${host}) could not be reached (ECONNREFUSED).`);
     expect(result.errors[0]).toContain('the registry host in `images` / `registry` is right');
     unexpected(result);
   });

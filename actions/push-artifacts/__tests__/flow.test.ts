@@ -120,10 +120,15 @@ class MemoryRegistry implements FlowRegistry {
     readonly host: string,
     readonly credentials: RegistryCredentials | undefined,
   ) {}
-  async ping() {
+  /** What every request meets when the registry is unreachable. */
+  private answer() {
     if (!this.reachable) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
   }
+  async ping() {
+    this.answer();
+  }
   async hasBlob(repository: string, digest: string) {
+    this.answer();
     return this.blobs.has(`${repository}@${digest}`);
   }
   async mountBlob(repository: string, digest: string, from: string) {
@@ -141,6 +146,7 @@ class MemoryRegistry implements FlowRegistry {
     return { how: 'uploaded', bytes: blob.size, chunks: 1 };
   }
   async manifestDigest(repository: string, reference: string) {
+    this.answer();
     return this.tags.get(`${repository}:${reference}`);
   }
   async getManifest(repository: string, reference: string) {
@@ -414,8 +420,10 @@ describe('one way to a dry run', () => {
     const real = world({ unreachable: ['ghcr.io'] });
     const failed = await runFlow(await plan({ images: 'ghcr.io/org/app:v1', source: layout }), real.deps);
     expect((failed.failure as ActionError).message).toBe(
-      'Push to ghcr.io failed: the registry ghcr.io (https://ghcr.io/v2/) could not be reached (ECONNREFUSED).',
+      'Push to ghcr.io/org/app failed: the registry ghcr.io (https://ghcr.io) could not be reached (ECONNREFUSED).',
     );
+    // A real run asks no `/v2/` first: its first request (the tag's HEAD) is the one that fails.
+    expect(real.registries.get('ghcr.io')!.events).toEqual([]);
   });
 
   test('the summary lists at most 30 changes a dry run would make', () => {

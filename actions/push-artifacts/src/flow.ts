@@ -20,7 +20,6 @@ import { ActionError, Changes, errorMessage, formatSeconds, inheritedEnvironment
 import { awsEndpointFromEnv } from '@deploy-kit/core/aws';
 import type { EcrPublicApi } from '@deploy-kit/core/ecr-public';
 import {
-  describeRegistryNetworkError,
   ecrHost,
   ecrPublicRepository,
   formatReference,
@@ -572,21 +571,17 @@ async function pushPhase(run: Run): Promise<string> {
       withheld: plan?.kind === 'none' && config.registryAuth === 'ecr' ? plan.reason : undefined,
     };
     const client = deps.registry(context.url, login ? { username: login.username, password: login.password } : undefined);
+    // A real run's first request is the HEAD of the first tag (the client learns the auth scheme from
+    // it, one round trip less than a `GET /v2/` first); its failure is explained like any other below.
+    // A dry run changes nothing, so it asks `/v2/` to tell whether the registry answers at all.
     let reachable = true;
-    try {
-      await client.ping();
-    } catch (error) {
-      if (!config.dryRun) {
-        throw (
-          describeRegistryNetworkError(error, { what: `Push to ${host}`, host, url: `${context.url}/v2/` }) ??
-          new ActionError(`Cannot reach the registry ${host} (${context.url}/v2/): ${errorMessage(error)}`, {
-            check: ['the registry address is right', 'the runner can reach it (network, proxy)'],
-            cause: error,
-          })
-        );
+    if (config.dryRun) {
+      try {
+        await client.ping();
+      } catch (error) {
+        reachable = false;
+        deps.log.warning(`dry-run: the registry ${host} did not answer (${errorMessage(error)}); a real run would fail here.`);
       }
-      reachable = false;
-      deps.log.warning(`dry-run: the registry ${host} did not answer (${errorMessage(error)}); a real run would fail here.`);
     }
     const description = jobs
       .map(

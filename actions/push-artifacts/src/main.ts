@@ -21,7 +21,8 @@ const deps: FlowDeps = {
   ecr: createEcrApi,
   ecrPublic: () => createEcrPublicApi(),
   s3: createS3Api,
-  registry: (baseUrl, credentials) => new RegistryClient({ baseUrl, credentials, log: (m) => core.info(m) }),
+  // No `GET /v2/` first: the first request (a tag's HEAD) learns the auth scheme (client.ts `probe`).
+  registry: (baseUrl, credentials) => new RegistryClient({ baseUrl, credentials, probe: false, log: (m) => core.info(m) }),
   dockerConfig: {
     writeForJob: async (runnerTemp, logins) => {
       const dir = await writeDockerConfig(runnerTemp, logins);

@@ -675,3 +675,73 @@ describe('fetchTransport: the client over a WHATWG fetch', () => {
     expect(received).toBe('blob');
   });
 });
+
+// push-artifacts' client: no `GET /v2/` first. The first request learns the auth scheme, and the
+// requests that start while it is out wait for its answer, so a Bearer registry sees one 401 and
+// issues one token however many blob checks start at once.
+describe('a push without a probe', () => {
+  const blobs = ['a', 'b', 'c', 'd'].map((x) => sha(Buffer.from(x)));
+  const basic = `Basic ${Buffer.from('ci:pw').toString('base64')}`;
+  const pushClient = (fetch: unknown, credentials?: { username: string; password: string }) =>
+    new RegistryClient({
+      baseUrl: 'https://registry.example',
+      credentials,
+      fetch: fetch as never,
+      retry: { ...fast, attempts: 1 },
+      probe: false,
+    });
+
+  test('a Bearer registry: one 401, one token, then every HEAD with it', async () => {
+    const t = scripted([
+      [/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 404 })],
+      [/^GET https:\/\/registry\.example\/token\?/, () => ({ status: 200, body: '{"token":"push-1"}' })],
+    ]);
+    const bearer = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+      if (input.includes('/v2/') && init.headers.authorization !== 'Bearer push-1') {
+        t.seen.push({ method: init.method, url: input, authorization: init.headers.authorization });
+        // Answered a little later, so the other checks are already waiting.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return {
+          status: 401,
+          ok: false,
+          headers: {
+            get: (n: string) =>
+              n === 'www-authenticate' ? 'Bearer realm="https://registry.example/token",service="registry.example"' : null,
+          },
+          text: async () => '',
+          body: { cancel: async () => undefined },
+        };
+      }
+      return t.fetch(input, init);
+    };
+    const client = pushClient(bearer, { username: 'ci', password: 'pw' });
+    expect(await Promise.all(blobs.map((digest) => client.hasBlob('app', digest)))).toEqual([false, false, false, false]);
+    expect(t.seen.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.authorization}`)).toEqual([
+      `HEAD /v2/app/blobs/${blobs[0]} ${basic}`,
+      `GET /token ${basic}`,
+      ...blobs.map((digest) => `HEAD /v2/app/blobs/${digest} Bearer push-1`),
+    ]);
+  });
+
+  test('an anonymous registry: no /v2/ at all, and the checks go out together once the first has its answer', async () => {
+    const t = scripted([[/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 200 })]]);
+    const client = pushClient(t.fetch);
+    expect(await Promise.all(blobs.map((digest) => client.hasBlob('app', digest)))).toEqual([true, true, true, true]);
+    expect(t.seen.map((r) => `${r.method} ${new URL(r.url).pathname} ${r.authorization}`)).toEqual(
+      blobs.map((digest) => `HEAD /v2/app/blobs/${digest} undefined`),
+    );
+  });
+
+  test('a first request that fails does not hold the others', async () => {
+    let calls = 0;
+    const t = scripted([[/^HEAD https:\/\/registry\.example\/v2\/app\/blobs\//, () => ({ status: 404 })]]);
+    const flaky = async (input: string, init: { method: string; headers: Record<string, string> }) => {
+      if (calls++ === 0) throw Object.assign(new Error('connect ECONNRESET'), { code: 'ECONNRESET' });
+      return t.fetch(input, init);
+    };
+    const client = pushClient(flaky);
+    const answers = await Promise.allSettled(blobs.map((digest) => client.hasBlob('app', digest)));
+    expect(answers.map((a) => a.status)).toEqual(['rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(t.seen).toHaveLength(3);
+  });
+});

@@ -60,9 +60,11 @@ export interface RegistryClientOptions {
   /** What a token is asked for: `pull,push` on the repository (default), or `pull` for a client that only reads. */
   access?: 'push' | 'pull';
   /**
-   * Whether the first request is a `GET /v2/` that learns the auth scheme (default true: a push makes
-   * many requests). Without it, the first request goes straight to its URL, with the login as Basic
-   * credentials when there is one, and a 401 teaches the scheme (one round trip less for a lookup).
+   * Whether the first request is a `GET /v2/` that learns the auth scheme (default true). Without it
+   * (push-artifacts, migrate-job's lookup), the first request goes straight to its URL, with the login
+   * as Basic credentials when there is one, and a 401 teaches the scheme: one round trip less. Until
+   * that first request has its answer, the others wait for it, so a Bearer registry is asked for a
+   * token once, not once per request in flight.
    */
   probe?: boolean;
   log?: (message: string) => void;
@@ -212,6 +214,8 @@ export class RegistryClient {
   /** The auth scheme: unknown until probed or challenged (undefined); null when the registry wants none. */
   private challenge: Challenge | null | undefined;
   private toldAnonymousToken = false;
+  /** Without a probe: settled once the first request has its answer (what the others wait for). */
+  private firstAnswer: Promise<void> | undefined;
 
   constructor(private readonly options: RegistryClientOptions) {
     this.fetch = options.fetch ?? nodeTransport;
@@ -374,9 +378,24 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
-  /** One request with auth; a 401 refreshes the challenge/token once and repeats it. */
+  /** One request with auth (after the probe, or after the first request without one); a 401 refreshes the challenge/token once and repeats it. */
   private async request(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<HttpResponse> {
     if (this.options.probe !== false) await this.ping();
+    else if (this.firstAnswer) await this.firstAnswer;
+    else {
+      // This is the first request: it learns the scheme (and fetches a token) for the others.
+      let settle!: () => void;
+      this.firstAnswer = new Promise((resolve) => (settle = resolve));
+      try {
+        return await this.exchange(method, url, operation, options);
+      } finally {
+        settle();
+      }
+    }
+    return this.exchange(method, url, operation, options);
+  }
+
+  private async exchange(method: string, url: string | URL, operation: string, options: RequestOptions): Promise<HttpResponse> {
     const timeout = options.timeoutMs ?? this.timeoutMs;
     const target = typeof url === 'string' ? this.url(url) : url;
     for (let attempt = 0; attempt < 2; attempt++) {
