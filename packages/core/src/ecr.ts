@@ -120,10 +120,19 @@ export interface AwsClientOptions {
  * explained; a call that gets no answer names the service and its endpoint.
  */
 export async function createEcrApi(region: string, options: AwsClientOptions = {}): Promise<EcrApi> {
-  const [ecr, sts] = await Promise.all([import('@aws-sdk/client-ecr'), import('@aws-sdk/client-sts')]);
+  const ecr = await import('@aws-sdk/client-ecr');
   const config = awsClientConfig({ region, requestTimeoutMs: options.requestTimeoutMs, connectionTimeoutMs: options.connectionTimeoutMs });
   const client = new ecr.ECRClient(config);
-  const stsClient = new sts.STSClient(config);
+  // STS only answers which account the credentials are for, when no registry names it: loaded then
+  // (its client is a chunk of its own, a few ms to load on every run that never asks).
+  let sts: Promise<() => Promise<string | undefined>> | undefined;
+  const askAccount = async (): Promise<string | undefined> => {
+    sts ??= import('@aws-sdk/client-sts').then((m) => {
+      const stsClient = new m.STSClient(config);
+      return async () => (await stsClient.send(new m.GetCallerIdentityCommand({}))).Account;
+    });
+    return (await sts)();
+  };
   const env = options.env ?? process.env;
   const call = async <T>(what: string, permission: string, fn: () => Promise<T>): Promise<T> => {
     const service: AwsService = what.startsWith('STS ') ? 'STS' : 'ECR';
@@ -144,11 +153,9 @@ export async function createEcrApi(region: string, options: AwsClientOptions = {
   });
   const api: EcrApi = {
     async callerAccount() {
-      const identity = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', () =>
-        stsClient.send(new sts.GetCallerIdentityCommand({})),
-      );
-      if (!identity.Account) throw new ActionError('STS GetCallerIdentity returned no account id.');
-      return identity.Account;
+      const account = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', askAccount);
+      if (!account) throw new ActionError('STS GetCallerIdentity returned no account id.');
+      return account;
     },
     async login(registryId) {
       const out = await call('ECR GetAuthorizationToken', 'ecr:GetAuthorizationToken', () =>
