@@ -180,10 +180,19 @@ function decodeAuthorizationToken(token) {
  * explained; a call that gets no answer names the service and its endpoint.
  */
 async function createEcrApi(region, options = {}) {
-    const [ecr, sts] = await Promise.all([Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19)), Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19))]);
+    const ecr = await Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(249)]).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19));
     const config = (0,aws/* awsClientConfig */.rw)({ region, requestTimeoutMs: options.requestTimeoutMs, connectionTimeoutMs: options.connectionTimeoutMs });
     const client = new ecr.ECRClient(config);
-    const stsClient = new sts.STSClient(config);
+    // STS only answers which account the credentials are for, when no registry names it: loaded then
+    // (its client is a chunk of its own, a few ms to load on every run that never asks).
+    let sts;
+    const askAccount = async () => {
+        sts ??= Promise.all(/* import() */[__webpack_require__.e(861), __webpack_require__.e(695)]).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19)).then((m) => {
+            const stsClient = new m.STSClient(config);
+            return async () => (await stsClient.send(new m.GetCallerIdentityCommand({}))).Account;
+        });
+        return (await sts)();
+    };
     const env = options.env ?? process.env;
     const call = async (what, permission, fn) => {
         const service = what.startsWith('STS ') ? 'STS' : 'ECR';
@@ -203,10 +212,10 @@ async function createEcrApi(region, options = {}) {
     });
     const api = {
         async callerAccount() {
-            const identity = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', () => stsClient.send(new sts.GetCallerIdentityCommand({})));
-            if (!identity.Account)
+            const account = await call('STS GetCallerIdentity', 'sts:GetCallerIdentity', askAccount);
+            if (!account)
                 throw new errors/* ActionError */.lZ('STS GetCallerIdentity returned no account id.');
-            return identity.Account;
+            return account;
         },
         async login(registryId) {
             const out = await call('ECR GetAuthorizationToken', 'ecr:GetAuthorizationToken', () => client.send(new ecr.GetAuthorizationTokenCommand(registryId ? { registryIds: [registryId] } : {})));
