@@ -61,14 +61,18 @@ class FakeEcr implements EcrApi {
       expiresAt: new Date('2030-01-01T00:00:00Z'),
     };
   }
-  async describeRepository(name: string) {
-    this.calls.push(`DescribeRepositories ${name}`);
-    return this.repositories.get(name);
+  /** The default account's repositories by name, another account's as `<account>/<name>`. */
+  private repositoryKey(name: string, registryId?: string) {
+    return registryId && registryId !== ACCOUNT ? `${registryId}/${name}` : name;
   }
-  async createRepository(name: string, settings: { scanOnPush: boolean; mutability: 'MUTABLE' | 'IMMUTABLE' }) {
+  async describeRepository(name: string, registryId?: string) {
+    this.calls.push(`DescribeRepositories ${name}`);
+    return this.repositories.get(this.repositoryKey(name, registryId));
+  }
+  async createRepository(name: string, settings: { scanOnPush: boolean; mutability: 'MUTABLE' | 'IMMUTABLE' }, registryId?: string) {
     this.calls.push(`CreateRepository ${name} ${settings.mutability}`);
     const repo = { name, uri: `${ECR}/${name}`, mutability: settings.mutability };
-    this.repositories.set(name, repo);
+    this.repositories.set(this.repositoryKey(name, registryId), repo);
     return repo;
   }
   async getImage(repository: string, id: { tag?: string; digest?: string }) {
@@ -320,6 +324,46 @@ describe('push mode', () => {
     expect(text).toContain(`| ${ECR}/ms_core:v1.2.3 | ${digest} | pushed |`);
     expect(text).toContain('| Repositories | 1 exist, 1 created | 250 ms |');
     expect(text).not.toContain('Dry run');
+  });
+
+  test('ECR is asked about every repository at once (`concurrency` at a time); a missing one fails in target order, before anything is created', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+    const asked = async (missing: string[], extra: Record<string, string> = {}) => {
+      const w = world();
+      for (const n of names)
+        if (!missing.includes(n)) w.ecr.repositories.set(`ms_${n}`, { name: `ms_${n}`, uri: '', mutability: 'MUTABLE' });
+      let inFlight = 0;
+      let most = 0;
+      const describe = w.ecr.describeRepository.bind(w.ecr);
+      w.ecr.describeRepository = async (name: string, registryId?: string) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return describe(name, registryId);
+      };
+      const result = await runFlow(await plan({ images: images(ECR, ...names), source: layout, concurrency: '4', ...extra }), w.deps);
+      return { w, result, most };
+    };
+    const fine = await asked([]);
+    expect(fine.result.failure).toBeUndefined();
+    expect(fine.most).toBe(4);
+    expect(fine.w.ecr.calls.filter((c) => c.startsWith('Describe'))).toHaveLength(10);
+    expect(fine.result.outcome.phases.find((p) => p.name === 'Repositories')?.outcome).toBe('10 exist');
+
+    // h and c are missing: the message names c, the first in the order of the targets; nothing is created or pushed.
+    const failed = await asked(['h', 'c']);
+    expect((failed.result.failure as ActionError).message).toBe(`ECR repository "ms_c" does not exist in registry ${ACCOUNT}.`);
+    expect(failed.w.ecr.calls.filter((c) => c.startsWith('Create'))).toEqual([]);
+    expect(failed.w.registries.get(ECR)?.events ?? []).toEqual([]);
+
+    // With create-repositories, each missing one is created once, in order.
+    const created = await asked(['h', 'c'], { 'create-repositories': 'true' });
+    expect(created.result.failure).toBeUndefined();
+    expect(created.w.ecr.calls.filter((c) => c.startsWith('Create'))).toEqual([
+      'CreateRepository ms_c MUTABLE',
+      'CreateRepository ms_h MUTABLE',
+    ]);
+    expect(created.result.outcome.phases.find((p) => p.name === 'Repositories')?.outcome).toBe('8 exist, 2 created');
   });
 
   test('a re-push finds every tag in place: nothing uploaded, nothing hashed', async () => {
@@ -660,10 +704,13 @@ describe('several registries in one step, ECR Public', () => {
     expect(w.ecr.calls).toEqual([
       `GetAuthorizationToken ${ACCOUNT}`,
       'GetAuthorizationToken 345678901234',
+      // Both accounts are asked first, then both repositories are created: the fake holds none.
       'DescribeRepositories ms_core',
-      'CreateRepository ms_core MUTABLE', // the eu-west-1 fake holds no repository: both accounts' are created
       'DescribeRepositories ms_core',
+      'CreateRepository ms_core MUTABLE',
+      'CreateRepository ms_core MUTABLE',
     ]);
+    expect([...w.ecr.repositories.keys()]).toEqual(['ms_core', '345678901234/ms_core']);
     expect(w.ecrs.get('us-west-2')!.calls).toEqual([
       'GetAuthorizationToken 210987654321',
       'DescribeRepositories ms_core',

@@ -139,6 +139,45 @@ describe('pushImages', () => {
     expect(registry.events.filter((e) => e.startsWith('UPLOAD'))).toEqual([]);
   });
 
+  test('ten services: their tags are asked at once and their manifests put at once, `concurrency` at a time; each in order, logged in job order', async () => {
+    const registry = new StrictRegistry();
+    const jobs = Array.from({ length: 10 }, (_, i) => ({ repository: `svc${i}`, tags: ['v1', 'latest'], image: multi }));
+    let inFlight = 0;
+    const most = { head: 0, put: 0 };
+    const slow =
+      <A extends unknown[], R>(kind: 'head' | 'put', fn: (...a: A) => Promise<R>) =>
+      async (...a: A): Promise<R> => {
+        most[kind] = Math.max(most[kind], ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return fn(...a);
+      };
+    registry.manifestDigest = slow('head', registry.manifestDigest.bind(registry));
+    registry.putManifest = slow('put', registry.putManifest.bind(registry));
+    const log: string[] = [];
+    const results = await pushImages(registry, jobs, { chunkSize: 1 << 20, concurrency: 4, log: (m) => log.push(m) });
+    expect(most).toEqual({ head: 4, put: 4 });
+    // Each repository still gets its children before the root, and the root under every tag.
+    for (const { repository } of jobs)
+      expect(registry.events.filter((e) => e.startsWith(`PUT ${repository} `))).toEqual([
+        `PUT ${repository} ${multi.root.children[0]!.digest}`,
+        `PUT ${repository} ${multi.root.children[1]!.digest}`,
+        `PUT ${repository} v1`,
+        `PUT ${repository} latest`,
+      ]);
+    expect(results.map((r) => r.tags.map((t) => t.status))).toEqual(jobs.map(() => ['pushed', 'pushed']));
+    const summaries = log.filter((m) => m.includes(' → '));
+    expect(summaries.map((m) => m.split(':')[0])).toEqual(jobs.map((j) => `registry.test/${j.repository}`));
+
+    // The re-push asks the twenty tags, four at a time, and puts nothing.
+    registry.events.length = 0;
+    most.head = 0;
+    const again = await pushImages(registry, jobs, { chunkSize: 1 << 20, concurrency: 4 });
+    expect(most.head).toBe(4);
+    expect(registry.events).toEqual([]);
+    expect(again.every((r) => r.tags.every((t) => t.status === 'unchanged'))).toBe(true);
+  });
+
   test('when every tag already points at the image, no blob is even checked', async () => {
     const registry = new StrictRegistry();
     await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });

@@ -94,12 +94,15 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
   type Task = { job: PushJob; blob: BlobSource };
   const tasks: Task[] = [];
   // A registry accepts a manifest only once its blobs are there: when every tag already points at
-  // this image, nothing needs checking blob by blob (a re-run costs one HEAD per tag).
-  const done = new Set<PushJob>();
-  for (const job of jobs) {
-    const current = await Promise.all(job.tags.map((tag) => registry.manifestDigest(job.repository, tag)));
-    if (job.tags.length > 0 && current.every((digest) => digest === job.image.root.digest)) done.add(job);
-  }
+  // this image, nothing needs checking blob by blob (a re-run costs one HEAD per tag). The tags of
+  // every job are asked at once, `concurrency` at a time (a release of ten services waits for about
+  // one round trip, not ten).
+  const current = new Map(jobs.map((job) => [job, new Array<string | undefined>(job.tags.length)]));
+  const tagChecks = jobs.flatMap((job) => job.tags.map((tag, i) => ({ job, tag, i })));
+  await pool(tagChecks, options.concurrency, async ({ job, tag, i }) => {
+    current.get(job)![i] = await registry.manifestDigest(job.repository, tag);
+  });
+  const done = new Set(jobs.filter((job) => job.tags.length > 0 && current.get(job)!.every((digest) => digest === job.image.root.digest)));
   // Which blobs each repository has already is asked up front, all at once (read-only, bounded by
   // `concurrency`); a failed HEAD is asked again below, where its error counts. A blob is hashed as it
   // is uploaded (the client withholds the bytes that would complete one that does not match), so a
@@ -181,15 +184,18 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
   };
   await pool(tasks, options.concurrency, pushBlob);
 
-  // Manifests last: children by digest, then the root under every tag.
-  for (const job of jobs) {
+  // Manifests last: children by digest, then the root under every tag; the repositories at once,
+  // `concurrency` at a time, each in that order, and logged in the order of the jobs.
+  const said = new Map<PushJob, string>();
+  await pool(jobs, options.concurrency, async (job) => {
     const result = results.get(job)!;
     const { repository } = job;
     if (done.has(job)) {
-      log(
+      said.set(
+        job,
         `${registry.host}/${repository}: ${job.image.root.digest} already tagged ${job.tags.join(', ')} (blobs: 0 uploaded 0 B, 0 mounted, ${result.blobs.existing} already there)`,
       );
-      continue;
+      return;
     }
     const ordered = manifestsInPushOrder(job.image.root);
     for (const node of ordered.slice(0, -1)) {
@@ -208,10 +214,13 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
       result.tags.push({ tag, status: 'pushed' });
     }
     const b = result.blobs;
-    log(
+    said.set(
+      job,
       `${registry.host}/${repository}: ${root.digest} → ${job.tags.join(', ')} ` +
         `(blobs: ${b.uploaded} uploaded ${formatBytes(b.bytesUploaded)}, ${b.mounted} mounted, ${b.existing} already there)`,
     );
-  }
+  }).finally(() => {
+    for (const job of jobs) if (said.has(job)) log(said.get(job)!);
+  });
   return jobs.map((job) => results.get(job)!);
 }
