@@ -178,6 +178,35 @@ describe('pushImages', () => {
     expect(again.every((r) => r.tags.every((t) => t.status === 'unchanged'))).toBe(true);
   });
 
+  test('a tag is not asked twice: the PUT follows the answer from the start; a refused PUT counts as unchanged only if another run put the same image there', async () => {
+    const registry = new StrictRegistry();
+    const heads: string[] = [];
+    const head = registry.manifestDigest.bind(registry);
+    registry.manifestDigest = async (repository: string, reference: string) => {
+      heads.push(reference);
+      return head(repository, reference);
+    };
+    await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
+    expect(heads.sort()).toEqual(['v1', 'v2']);
+
+    // An immutable repository where a concurrent run has just put v3: the same image, then another.
+    const put = registry.putManifest.bind(registry);
+    const immutable =
+      (digestThere: string) => async (repository: string, reference: string, manifest: { bytes: Buffer; digest: string }) => {
+        if (reference !== 'v3') return put(repository, reference, manifest);
+        registry.manifests.get(repository)!.set('v3', digestThere);
+        throw new Error('TAG_INVALID: The image tag v3 already exists and cannot be overwritten because the repository is immutable');
+      };
+    registry.putManifest = immutable(single.root.digest);
+    const [same] = await pushImages(registry, [{ repository: 'app', tags: ['v3'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });
+    expect(same!.tags).toEqual([{ tag: 'v3', status: 'unchanged' }]);
+    registry.manifests.get('app')!.delete('v3');
+    registry.putManifest = immutable(`sha256:${'e'.repeat(64)}`);
+    await expect(
+      pushImages(registry, [{ repository: 'app', tags: ['v3'], image: single }], { chunkSize: 1 << 20, concurrency: 2 }),
+    ).rejects.toThrow('TAG_INVALID');
+  });
+
   test('when every tag already points at the image, no blob is even checked', async () => {
     const registry = new StrictRegistry();
     await pushImages(registry, [{ repository: 'app', tags: ['v1', 'v2'], image: single }], { chunkSize: 1 << 20, concurrency: 2 });

@@ -204,13 +204,21 @@ export async function pushImages(registry: RegistryApi, jobs: PushJob[], options
       }
     }
     const root = job.image.root;
-    for (const tag of job.tags) {
-      const current = await registry.manifestDigest(repository, tag);
-      if (current === root.digest) {
+    for (const [i, tag] of job.tags.entries()) {
+      // Where each tag pointed was asked at the start; it is not asked again before the PUT.
+      if (current.get(job)![i] === root.digest) {
         result.tags.push({ tag, status: 'unchanged' });
         continue;
       }
-      await registry.putManifest(repository, tag, root);
+      try {
+        await registry.putManifest(repository, tag, root);
+      } catch (error) {
+        // Another run may have put this same image under the tag since (an immutable repository then
+        // refuses the PUT): the tag is where it should be, so that is not a failure.
+        if ((await registry.manifestDigest(repository, tag).catch(() => undefined)) !== root.digest) throw error;
+        result.tags.push({ tag, status: 'unchanged' });
+        continue;
+      }
       result.tags.push({ tag, status: 'pushed' });
     }
     const b = result.blobs;
