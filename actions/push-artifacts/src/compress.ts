@@ -16,13 +16,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sha256Digest } from '@deploy-kit/core/digest';
 import { createHash } from '@deploy-kit/core/node-crypto';
 import { INDEX_TYPES, MEDIA } from '@deploy-kit/core/oci';
 import {
   SourceError,
   blobDigests,
   manifestsInPushOrder,
-  sha256Digest,
   type BlobSource,
   type Descriptor,
   type LoadedImage,

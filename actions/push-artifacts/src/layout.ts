@@ -85,8 +85,6 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 const MAX_DEPTH = 4;
 
-export { sha256Digest };
-
 /** Files of a layout, from a directory or from an archive. */
 interface Store {
   describe: string;

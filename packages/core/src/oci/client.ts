@@ -186,9 +186,6 @@ interface BoundCredential {
 /** Without a chunk size, blobs up to this go in one PUT (one round trip less), larger ones in one PATCH. */
 export const MONOLITHIC_MAX = 8 * 1024 * 1024;
 
-/** The digest of no bytes: the only one a 0-byte blob may have. */
-const EMPTY_DIGEST = EMPTY_SHA256_DIGEST;
-
 export interface UploadResult {
   /** `uploaded` (bytes sent) or `mounted` (from another repository). */
   how: 'uploaded' | 'mounted';
@@ -537,7 +534,9 @@ export class RegistryClient {
         ? { retryable: false, reason: error.name }
         : classifyError(error);
     const check = new BlobDigestCheck(blob);
-    if (blob.size === 0 && blob.digest !== EMPTY_DIGEST) throw new BlobDigestMismatch(blob.digest, EMPTY_DIGEST, 0, 0, blob.where);
+    // The digest of no bytes is the only one a 0-byte blob may have.
+    if (blob.size === 0 && blob.digest !== EMPTY_SHA256_DIGEST)
+      throw new BlobDigestMismatch(blob.digest, EMPTY_SHA256_DIGEST, 0, 0, blob.where);
     if (blob.size <= (chunkSize ?? MONOLITHIC_MAX)) {
       return retry(
         async () => {
