@@ -209,6 +209,7 @@ export async function benchPushArtifacts({
             'AWS4-HMAC-SHA256 Credential=AKIADEPLOYKITBENCH/20260101/us-east-1/ecr/aws4_request, SignedHeaders=host, Signature=0',
         },
         body: JSON.stringify({ repositoryName: 'bench/app' }),
+        signal: AbortSignal.timeout(30_000),
       });
       if (!created.ok) throw new Error(`moto CreateRepository answered ${created.status}: ${await created.text()}`);
       const pushOursEcr = (registry) =>
